@@ -1,0 +1,355 @@
+"""Configuration: one TOML file, validated where it is built.
+
+``load_config(None)`` gives the embedded default (``config/demo.toml``): every bot runs against the sandbox. ``load_config(path)``
+reads a real landscape (see ``config/example.toml``).
+
+Every error is a :class:`ConfigError` naming the file, the key and what is
+wrong::
+
+    config/site.toml: sap.client: expected a 3-digit string, got '1000'
+
+Secrets are never values in the file, only references::
+
+    passwd = { env = "ARBOTS_SAP_PASSWORD" }
+    passwd = { keyring = "arbots-sap/RFC_USER" }   # service/username
+
+and resolve through :class:`Secret`, whose ``repr`` and ``str`` never show the
+value. Relative paths are resolved against ``ARBOTS_HOME`` (default: the
+current directory) so that the demo writes under ``./var``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+DEMO_CONFIG = Path(__file__).resolve().parent.parent / "config" / "demo.toml"
+
+
+class ConfigError(ValueError):
+    """A configuration file is missing, malformed or names a bad value."""
+
+
+class Secret:
+    """A reference to a secret in the environment or the OS keyring.
+
+    The value is read only when :meth:`reveal` is called, and never printed.
+    """
+
+    def __init__(self, *, env: str | None = None, keyring: str | None = None,
+                 literal: str | None = None) -> None:
+        if sum(x is not None for x in (env, keyring, literal)) != 1:
+            raise ValueError("a secret names exactly one of env or keyring")
+        self.env, self.keyring, self._literal = env, keyring, literal
+
+    @classmethod
+    def literal(cls, value: str) -> Secret:
+        """A secret known in code (sandbox defaults, tests); still never printed."""
+        return cls(literal=value)
+
+    def reveal(self) -> str:
+        """The secret's value; raises ConfigError when it is not set."""
+        if self._literal is not None:
+            return self._literal
+        if self.env is not None:
+            value = os.environ.get(self.env)
+            if value is None:
+                raise ConfigError(f"secret: environment variable {self.env} is not set")
+            return value
+        import keyring as kr  # optional backend, imported only when used
+
+        service, _, user = (self.keyring or "").partition("/")
+        value = kr.get_password(service, user)
+        if value is None:
+            raise ConfigError(f"secret: no keyring entry {self.keyring}")
+        return value
+
+    def __repr__(self) -> str:
+        where = f"env:{self.env}" if self.env else f"keyring:{self.keyring}" if self.keyring \
+            else "literal"
+        return f"Secret({where}, ***)"
+
+    __str__ = __repr__
+
+
+# --------------------------------------------------------------------------- reader
+
+
+class _Section:
+    """Reads typed values out of one TOML table, naming file and key on error."""
+
+    def __init__(self, source: str, prefix: str, data: Any) -> None:
+        if not isinstance(data, dict):
+            raise ConfigError(f"{source}: {prefix}: expected a table")
+        self.source, self.prefix, self.data = source, prefix, data
+        self.seen: set[str] = set()
+
+    def _fail(self, key: str, why: str) -> ConfigError:
+        return ConfigError(f"{self.source}: {self.prefix}.{key}: {why}")
+
+    def get(self, key: str, kind: type, default: Any = ..., choices: tuple = ()) -> Any:
+        self.seen.add(key)
+        if key not in self.data:
+            if default is ...:
+                raise self._fail(key, "is required")
+            return default
+        value = self.data[key]
+        if kind is float:
+            raise TypeError("no float settings: money and thresholds are Decimal or int")
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self._fail(key, f"expected {kind.__name__}, got {value!r}")
+        if choices and value not in choices:
+            raise self._fail(key, f"expected one of {', '.join(map(str, choices))}, "
+                                  f"got {value!r}")
+        return value
+
+    def text(self, key: str, default: Any = ..., choices: tuple = ()) -> str:
+        return self.get(key, str, default, choices)
+
+    def integer(self, key: str, default: Any = ..., minimum: int | None = None) -> int:
+        value = self.get(key, int, default)
+        if minimum is not None and value is not None and value < minimum:
+            raise self._fail(key, f"must be at least {minimum}, got {value}")
+        return value
+
+    def decimal(self, key: str, default: str) -> Any:
+        from decimal import Decimal, InvalidOperation
+
+        self.seen.add(key)
+        raw = self.data.get(key, default)
+        if isinstance(raw, float):
+            raise self._fail(key, f"write money and ratios as strings (\"{raw}\"), "
+                                  "floats lose cents")
+        try:
+            return Decimal(str(raw))
+        except InvalidOperation:
+            raise self._fail(key, f"not a decimal number: {raw!r}") from None
+
+    def flag(self, key: str, default: bool) -> bool:
+        return self.get(key, bool, default)
+
+    def strings(self, key: str, default: list[str] | None = None) -> list[str]:
+        value = self.get(key, list, default if default is not None else [])
+        if not all(isinstance(v, str) for v in value):
+            raise self._fail(key, "expected a list of strings")
+        return value
+
+    def secret(self, key: str, default: Any = ...) -> Secret | None:
+        self.seen.add(key)
+        if key not in self.data:
+            if default is ...:
+                raise self._fail(key, "is required")
+            return default
+        value = self.data[key]
+        if isinstance(value, str):
+            raise self._fail(key, "secrets are never values in a config file; write "
+                                  "{ env = \"VAR\" } or { keyring = \"service/user\" }")
+        if not isinstance(value, dict) or set(value) - {"env", "keyring"} or len(value) != 1:
+            raise self._fail(key, "expected { env = \"VAR\" } or { keyring = \"service/user\" }")
+        return Secret(**value)
+
+    def path(self, key: str, home: Path, default: str) -> Path:
+        raw = Path(self.text(key, default)).expanduser()
+        return raw if raw.is_absolute() else home / raw
+
+    def table(self, key: str) -> _Section:
+        self.seen.add(key)
+        return _Section(self.source, f"{self.prefix}.{key}", self.data.get(key, {}))
+
+    def check_unknown(self) -> None:
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            raise self._fail(unknown[0], "unknown key (typo?)")
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@dataclass(frozen=True)
+class SapConfig:
+    """How to reach SAP: ``mode = "sandbox"`` (the simulator) or ``"rfc"`` (pyrfc)."""
+
+    mode: str
+    sandbox_db: Path
+    connection: dict[str, str]  # ashost, sysnr, client, user, lang, ... (no secrets)
+    passwd: Secret | None
+    company_codes: tuple[str, ...]
+    page_size: int
+    functions: dict[str, str]  # logical name -> function module name
+    retries: int
+    note_text_object: str
+
+    DEFAULT_FUNCTIONS = {
+        "open_items": "BAPI_AR_ACC_GETOPENITEMS",
+        "read_table": "RFC_READ_TABLE",
+        "save_text": "Z_ARBOTS_SAVE_TEXT",
+        "read_text": "Z_ARBOTS_READ_TEXT",
+        "post_clearing": "Z_ARBOTS_POST_CLEARING",
+        "commit": "BAPI_TRANSACTION_COMMIT",
+        "rollback": "BAPI_TRANSACTION_ROLLBACK",
+    }
+
+
+@dataclass(frozen=True)
+class CollectionsConfig:
+    cadence_days: int
+    min_days_past_due: int
+    outbox: Path
+    smtp_host: str
+    smtp_port: int
+    smtp_user: str
+    smtp_password: Secret | None
+    sender: str
+    aging_buckets: tuple[int, ...]  # upper bounds in days past due, e.g. 0, 30, 60, 90
+
+
+@dataclass(frozen=True)
+class ScheduleJob:
+    name: str
+    bots: tuple[str, ...]
+    at: time | None  # daily at HH:MM
+    every_days: int
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; rooms read their own section."""
+
+    source: str
+    home: Path
+    store_path: Path
+    runs_dir: Path
+    sap: SapConfig
+    collections: CollectionsConfig
+    schedule: tuple[ScheduleJob, ...]
+    # Sections owned by other rooms, validated by them where they are built.
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.sap.mode == "sandbox"
+
+
+def _sap(s: _Section, home: Path) -> SapConfig:
+    mode = s.text("mode", "sandbox", choices=("sandbox", "rfc"))
+    conn = s.table("connection")
+    connection: dict[str, str] = {}
+    for key in ("ashost", "sysnr", "client", "user", "lang", "mshost", "msserv", "sysid",
+                "group", "saprouter", "snc_partnername", "snc_qop", "snc_myname", "snc_lib"):
+        value = conn.text(key, None)
+        if value is not None:
+            connection[key] = value
+    passwd = conn.secret("passwd", None)
+    conn.check_unknown()
+    if mode == "rfc":
+        if "client" not in connection:
+            raise ConfigError(f"{s.source}: sap.connection.client: is required for mode rfc")
+        if not connection["client"].isdigit() or len(connection["client"]) != 3:
+            raise ConfigError(f"{s.source}: sap.connection.client: expected a 3-digit "
+                              f"string, got {connection['client']!r}")
+        if not ({"ashost", "mshost"} & set(connection)):
+            raise ConfigError(f"{s.source}: sap.connection.ashost: ashost or mshost is "
+                              "required for mode rfc")
+    fn = s.table("functions")
+    functions = {k: fn.text(k, v) for k, v in SapConfig.DEFAULT_FUNCTIONS.items()}
+    fn.check_unknown()
+    codes = tuple(s.strings("company_codes", ["1000"]))
+    for code in codes:
+        if not (1 <= len(code) <= 4):
+            raise ConfigError(f"{s.source}: sap.company_codes: {code!r} is not a company code "
+                              "(1-4 characters)")
+    cfg = SapConfig(
+        mode=mode,
+        sandbox_db=s.path("sandbox_db", home, "var/sandbox/sap.sqlite"),
+        connection=connection,
+        passwd=passwd,
+        company_codes=codes,
+        page_size=s.integer("page_size", 5000, minimum=1),
+        functions=functions,
+        retries=s.integer("retries", 3, minimum=0),
+        note_text_object=s.text("note_text_object", "KNB1"),
+    )
+    s.check_unknown()
+    return cfg
+
+
+def _collections(s: _Section, home: Path) -> CollectionsConfig:
+    smtp = s.table("smtp")
+    buckets = s.get("aging_buckets", list, [0, 30, 60, 90])
+    if not all(isinstance(b, int) for b in buckets) or buckets != sorted(buckets):
+        raise ConfigError(f"{s.source}: collections.aging_buckets: expected ascending "
+                          f"whole days, got {buckets!r}")
+    cfg = CollectionsConfig(
+        cadence_days=s.integer("cadence_days", 14, minimum=1),
+        min_days_past_due=s.integer("min_days_past_due", 1, minimum=0),
+        outbox=s.path("outbox", home, "var/outbox"),
+        smtp_host=smtp.text("host", ""),
+        smtp_port=smtp.integer("port", 587, minimum=1),
+        smtp_user=smtp.text("user", ""),
+        smtp_password=smtp.secret("password", None),
+        sender=s.text("sender", "ar@example.com"),
+        aging_buckets=tuple(buckets),
+    )
+    smtp.check_unknown()
+    s.check_unknown()
+    return cfg
+
+
+def _schedule(s: _Section) -> tuple[ScheduleJob, ...]:
+    jobs = []
+    for name in s.data:
+        job = s.table(name)
+        at_text = job.text("at", None)
+        at = None
+        if at_text is not None:
+            try:
+                hh, mm = at_text.split(":")
+                at = time(int(hh), int(mm))
+            except ValueError:
+                raise ConfigError(f"{s.source}: schedule.{name}.at: expected HH:MM, "
+                                  f"got {at_text!r}") from None
+        bots = tuple(job.strings("bots", ["nightly"]))
+        jobs.append(ScheduleJob(name=name, bots=bots, at=at,
+                                every_days=job.integer("every_days", 1, minimum=1)))
+        job.check_unknown()
+    return tuple(jobs)
+
+
+ROOM_SECTIONS = ("cashapp", "mailboxes", "portals", "remittance", "intake")
+
+
+def load_config(path: str | Path | None = None, *, home: Path | None = None) -> Config:
+    """Read and validate ``path`` (the embedded demo configuration when None)."""
+    file = Path(path) if path is not None else DEMO_CONFIG
+    source = str(path) if path is not None else "config/demo.toml"
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    home = home or Path(os.environ.get("ARBOTS_HOME", ".")).resolve()
+    top = _Section(source, "", data)
+    top.prefix = "(top)"
+    store = top.table("store")
+    cfg = Config(
+        source=source,
+        home=home,
+        store_path=store.path("path", home, "var/arbots.sqlite"),
+        runs_dir=store.path("runs_dir", home, "var/runs"),
+        sap=_sap(top.table("sap"), home),
+        collections=_collections(top.table("collections"), home),
+        schedule=_schedule(top.table("schedule")),
+        raw={k: data.get(k, {}) for k in ROOM_SECTIONS},
+    )
+    store.check_unknown()
+    top.seen.update(ROOM_SECTIONS)
+    top.prefix = ""
+    unknown = sorted(set(data) - top.seen)
+    if unknown:
+        raise ConfigError(f"{source}: {unknown[0]}: unknown section (typo?)")
+    return cfg

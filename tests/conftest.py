@@ -1,0 +1,32 @@
+"""Shared test set-up: where the public samples are, and what the machine has."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO.parent / "shared" / "samples"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require_program(path_or_name: str, why: str) -> str:
+    """Path of a program the test needs: missing fails in CI, skips elsewhere."""
+    found = path_or_name if Path(path_or_name).exists() else shutil.which(path_or_name)
+    if not found:
+        message = f"{path_or_name} is not installed ({why}); `make test` installs it as root"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    """The folder of public sample files (../shared/samples)."""
+    if not SAMPLES.is_dir():
+        pytest.fail(f"public samples not found at {SAMPLES}")
+    return SAMPLES
