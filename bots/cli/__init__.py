@@ -19,5 +19,9 @@ def main() -> None:
 
 
 # Registration of the command modules (one line per surface module).
+from bots.cli.run import demo_command, report_command, run_command, runs_command  # noqa: E402
+
+for _command in (run_command, demo_command, runs_command, report_command):
+    main.add_command(_command)
 
 __all__ = ["main", "console"]

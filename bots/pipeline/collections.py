@@ -1,0 +1,259 @@
+"""The collections bot: chase past-due accounts and document every touch in SAP.
+
+Steps, each a plain function with an idempotent side effect, so that a durable
+workflow engine can run them one by one:
+
+1. :func:`plan_followups` (pure): from the open-item snapshot, the accounts
+   with items past due by at least ``min_days_past_due`` days whose last
+   follow-up is ``cadence_days`` or more ago (default 14), with their aging,
+   oldest item and reminder level.
+2. :func:`write_notes`: a collection note on each such account in SAP, keyed
+   by account + day (:attr:`CollectionNote.idempotency_key`); recorded in the
+   ledger before the call, done after; a pending intent left by a crash is
+   looked up in SAP before writing again, so no note is ever written twice.
+3. :func:`send_reminders` (in :mod:`bots.pipeline.reminders`): a reminder
+   e-mail per account by level, rendered as ``.eml`` into the outbox and sent
+   by SMTP when configured, under the same ledger rule.
+
+Reminder levels follow the oldest item past due: 1 (friendly, up to 30 days),
+2 (firm, 31-60), 3 (final notice, over 60), never below the dunning level SAP
+already reached for the account.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import textwrap
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from bots.config import CollectionsConfig
+from bots.domain import CollectionNote, Customer, OpenItem, from_minor, format_amount
+from bots.pipeline.aging import bucket_label
+from bots.pipeline.context import BotContext
+from bots.reports.model import BotSection, BotStatus, CollectionRow, ErrorItem, WaitingItem
+from bots.sap.errors import SapBusinessError
+
+LEVEL_BOUNDS = ((30, 1), (60, 2))  # (max days past due, level); beyond: 3
+NOTE_LINE_WIDTH = 132  # SAPscript long-text line (TLINE-TDLINE)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One past-due account the bot touches today, with what it knows of it."""
+
+    company_code: str
+    customer: Customer
+    currency: str
+    overdue_minor: int
+    open_minor: int
+    overdue_items: tuple[OpenItem, ...]
+    oldest: OpenItem
+    days_past_due: int
+    bucket: str
+    level: int
+    last_contact: date | None
+    next_contact: date
+
+    @property
+    def target(self) -> str:
+        """The account as the ledger names it: ``company code/customer``."""
+        return account_target(self.company_code, self.customer.number)
+
+    @property
+    def overdue(self) -> Decimal:
+        return from_minor(self.overdue_minor, self.currency)
+
+
+def account_target(company_code: str, customer: str) -> str:
+    return f"{company_code}/{customer}"
+
+
+def reminder_level(days_past_due: int, sap_dunning_level: int) -> int:
+    """Level 1-3 by the oldest item's days past due, at least SAP's dunning level."""
+    level = next((lvl for bound, lvl in LEVEL_BOUNDS if days_past_due <= bound), 3)
+    return max(level, min(sap_dunning_level, 3))
+
+
+def plan_followups(
+    items: Iterable[OpenItem],
+    customers: dict[tuple[str, str], Customer],
+    today: date,
+    policy: CollectionsConfig,
+    last_contact: Callable[[str], date | None],
+) -> list[FollowUp]:
+    """The accounts to follow up today, most overdue first.
+
+    ``customers`` is keyed by (company code, customer number); ``last_contact``
+    gives the day of the last collection note for an account target.
+    Accounts are per currency: an account with USD and EUR items is followed up
+    on its largest overdue currency.
+    """
+    by_account: dict[tuple[str, str, str], list[OpenItem]] = defaultdict(list)
+    for item in items:
+        by_account[(item.company_code, item.customer, item.currency)].append(item)
+
+    best: dict[tuple[str, str], FollowUp] = {}
+    for (company_code, number, currency), account_items in by_account.items():
+        overdue = [i for i in account_items
+                   if i.amount > 0 and i.days_past_due(today) >= policy.min_days_past_due]
+        open_minor = sum(i.amount_minor for i in account_items)
+        overdue_minor = sum(i.amount_minor for i in overdue)
+        if not overdue or open_minor <= 0:
+            continue  # nothing past due, or credits cover it
+        target = account_target(company_code, number)
+        last = last_contact(target)
+        if last is not None and (today - last).days < policy.cadence_days:
+            continue
+        oldest = max(overdue, key=lambda i: (i.days_past_due(today), i.amount_minor))
+        days = oldest.days_past_due(today)
+        customer = customers.get((company_code, number)) or Customer(number, number,
+                                                                     company_code)
+        followup = FollowUp(
+            company_code=company_code, customer=customer, currency=currency,
+            overdue_minor=min(overdue_minor, open_minor), open_minor=open_minor,
+            overdue_items=tuple(sorted(overdue, key=lambda i: i.due_date)), oldest=oldest, days_past_due=days,
+            bucket=bucket_label(days, policy.aging_buckets),
+            level=reminder_level(days, max(i.dunning_level for i in account_items)),
+            last_contact=last, next_contact=today + timedelta(days=policy.cadence_days))
+        current = best.get((company_code, number))
+        if current is None or followup.overdue_minor > current.overdue_minor:
+            best[(company_code, number)] = followup
+    return sorted(best.values(), key=lambda f: (-f.days_past_due, -f.overdue_minor,
+                                                f.target))
+
+
+def note_for(followup: FollowUp, today: date, reminder_sent_to: str | None) -> CollectionNote:
+    """The collection note documenting today's touch of an account."""
+    f = followup
+    amount = format_amount(f.overdue, f.currency)
+    oldest_ref = f.oldest.invoice_ref or f.oldest.document_no
+    lines = [
+        f"arbots collections {today.isoformat()}: {len(f.overdue_items)} item(s) past due, "
+        f"{amount} {f.currency} overdue.",
+        f"Oldest: invoice {oldest_ref} due {f.oldest.due_date.isoformat()}, "
+        f"{f.days_past_due} days past due ({f.bucket}).",
+        (f"Reminder level {f.level} e-mailed to {reminder_sent_to}."
+         if reminder_sent_to else f"Reminder level {f.level}: no AR contact on file, call "
+                                  "the customer."),
+        f"Next follow-up {f.next_contact.isoformat()}.",
+    ]
+    wrapped = [part for line in lines for part in textwrap.wrap(line, NOTE_LINE_WIDTH)]
+    return CollectionNote(company_code=f.company_code, customer=f.customer.number, on=today,
+                          lines=tuple(wrapped))
+
+
+# --------------------------------------------------------------------------- the bot
+
+
+def run(ctx: BotContext) -> BotSection:
+    """The bot: plan today's follow-ups, send reminders, write a note on each account."""
+    from bots.pipeline.openitems import snapshot
+
+    snap = snapshot(ctx)
+    policy = ctx.cfg.collections
+    followups = plan_followups(snap.items, snap.customers, ctx.today, policy,
+                               lambda target: _last_contact(ctx, target))
+    section = BotSection("collections", BotStatus.OK, counts={
+        "accounts_past_due": len(followups), "notes_written": 0, "notes_already_written": 0,
+        "reminders_sent": 0, "reminders_rendered": 0, "accounts_without_contact": 0})
+    for followup in ctx.progress.track(followups, "Collection notes", len(followups)):
+        if ctx.stop.is_set():
+            section.waiting.append(WaitingItem(
+                f"{len(followups)} accounts", "the next run", "the run was asked to stop"))
+            break
+        sent_to = remind(ctx, followup, section)
+        write_note(ctx, note_for(followup, ctx.today, sent_to), section)
+        ctx.report.worklist.append(_worklist_row(followup, sent_to))
+    if section.errors:
+        section.status = BotStatus.FAILED
+    return section
+
+
+def _last_contact(ctx: BotContext, target: str) -> date | None:
+    when = ctx.store.last_write("collection_note", target)
+    return when.date() if when else None
+
+
+def write_note(ctx: BotContext, note: CollectionNote, section: BotSection) -> None:
+    """Write ``note`` to SAP exactly once (ledger + lookup in SAP after a crash)."""
+    key, target = note.idempotency_key, account_target(note.company_code, note.customer)
+    if ctx.dry_run:
+        section.counts["notes_written"] += 1  # would write
+        return
+    state = ctx.ledger.begin("collection_note", key, target, {"lines": list(note.lines)})
+    if state == "done":
+        section.counts["notes_already_written"] += 1
+        return
+    if state == "pending" and ctx.sap.has_note(note.company_code, note.customer, key):
+        ctx.ledger.done(key, {"found_in_sap": True})
+        section.counts["notes_already_written"] += 1
+        return
+    try:
+        ctx.sap.save_note(note)
+        ctx.sap.commit()
+    except SapBusinessError as exc:
+        ctx.sap.rollback()
+        ctx.ledger.failed(key, str(exc))
+        section.errors.append(ErrorItem(
+            target, f"SAP refused the note: {exc}",
+            "Check the Z_ARBOTS_SAVE_TEXT wrapper and the RFC user's authorisations "
+            "(runbooks/sap-wrappers-install.md); the next run writes the note."))
+        return
+    ctx.ledger.done(key, {"lines": len(note.lines)})
+    section.counts["notes_written"] += 1
+
+
+def remind(ctx: BotContext, followup: FollowUp, section: BotSection) -> str | None:
+    """Render (and send, with SMTP) the reminder; the address it went to, or None."""
+    from bots.pipeline import reminders
+
+    address = followup.customer.email
+    if not address:
+        section.counts["accounts_without_contact"] += 1
+        section.waiting.append(WaitingItem(
+            f"{followup.customer.name} ({followup.target})", followup.customer.clerk or
+            "AR clerk", "no AR e-mail address in SAP (KNB1-INTAD): call the customer"))
+        return None
+    policy = ctx.cfg.collections
+    key = reminders.reminder_key(followup)
+    if ctx.dry_run:
+        section.counts["reminders_rendered"] += 1
+        return address
+    state = ctx.ledger.begin("reminder_email", key, followup.target,
+                             {"to": address, "level": followup.level})
+    if state == "done":
+        return address
+    message = reminders.render_reminder(followup, policy.sender, key)
+    path = reminders.write_outbox(policy.outbox, key, message)
+    section.counts["reminders_rendered"] += 1
+    if policy.smtp_host:
+        if state == "pending":
+            section.waiting.append(WaitingItem(
+                str(path), "AR clerk", "a reminder may have been sent before a crash: check "
+                "the sent mail, then mark it done or send the .eml by hand"))
+            return address
+        try:
+            reminders.send_smtp(policy, message)
+        except (OSError, smtplib.SMTPException) as exc:
+            ctx.ledger.failed(key, str(exc))
+            section.errors.append(ErrorItem(
+                str(path), f"SMTP delivery failed: {exc}",
+                "Check [collections.smtp] and the server; the .eml is in the outbox."))
+            return None
+        section.counts["reminders_sent"] += 1
+    ctx.ledger.done(key, {"outbox": str(path)})
+    return address
+
+
+def _worklist_row(f: FollowUp, sent_to: str | None) -> CollectionRow:
+    return CollectionRow(
+        customer=f.customer.number, customer_name=f.customer.name, currency=f.currency,
+        overdue=f.overdue, oldest_due=f.oldest.due_date, days_past_due=f.days_past_due,
+        bucket=f.bucket, dunning_level=f.level, clerk=f.customer.clerk,
+        contact=f.customer.email, last_note=f.last_contact,
+        next_step=(f"reminder level {f.level} sent to {sent_to}" if sent_to
+                   else "call: no e-mail on file"))
