@@ -103,6 +103,22 @@ MIGRATIONS: tuple[str, ...] = (
         updated TEXT NOT NULL
     );
     """,
+    # 2: remittances parsed from the inputs, waiting for cash application
+    """
+    CREATE TABLE remittances (
+        id TEXT PRIMARY KEY,
+        input_hash TEXT NOT NULL REFERENCES inputs(hash),
+        run_id TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('new', 'applied', 'review', 'duplicate')),
+        reason TEXT,
+        body TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX remittances_status ON remittances(status);
+    CREATE INDEX remittances_fingerprint ON remittances(fingerprint);
+    """,
 )
 
 WriteState = Literal["new", "pending", "done"]
@@ -284,6 +300,38 @@ class Store:
             raise ValueError("a quarantined input needs a reason")
         self.db.execute("UPDATE inputs SET status = ?, reason = ?, updated = ? WHERE hash = ?",
                         (status, reason, self._now(), digest))
+
+    def add_remittance(self, remittance_id: str, input_hash: str, run_id: str,
+                       fingerprint: str, body: str) -> str:
+        """Keep a parsed remittance for cash application; its status.
+
+        The same advice re-sent (another file, same ``fingerprint``: payer,
+        payment reference, date, total) is kept as ``duplicate`` and never applied.
+        """
+        existing = self.db.execute(
+            "SELECT id FROM remittances WHERE fingerprint = ? AND id <> ? LIMIT 1",
+            (fingerprint, remittance_id)).fetchone()
+        status, reason = ("duplicate", f"same advice as {existing['id']}") if existing \
+            else ("new", None)
+        self.db.execute(
+            "INSERT OR IGNORE INTO remittances (id, input_hash, run_id, fingerprint, status,"
+            " reason, body, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (remittance_id, input_hash, run_id, fingerprint, status, reason, body,
+             self._now()))
+        row = self.db.execute("SELECT status FROM remittances WHERE id = ?",
+                              (remittance_id,)).fetchone()
+        return row["status"]
+
+    def remittances(self, status: str = "new") -> list[sqlite3.Row]:
+        """Remittances in ``status`` (``new``: not yet applied), oldest first."""
+        return list(self.db.execute(
+            "SELECT * FROM remittances WHERE status = ? ORDER BY rowid", (status,)))
+
+    def settle_remittance(self, remittance_id: str, status: str, reason: str | None = None
+                          ) -> None:
+        """Say what became of a remittance: applied or review (with the reason)."""
+        self.db.execute("UPDATE remittances SET status = ?, reason = ?, updated = ?"
+                        " WHERE id = ?", (status, reason, self._now(), remittance_id))
 
     def input_status(self, digest: str) -> tuple[str, str | None] | None:
         row = self.db.execute("SELECT status, reason FROM inputs WHERE hash = ?",

@@ -119,3 +119,17 @@ def test_clock_is_injected(tmp_path: Path) -> None:
         run = s.start_run(Trigger.SCHEDULE, ("nightly",), job="nightly")
         assert run.id.startswith("20261124-020000-")
         assert s.last_run_started("nightly") == fixed
+
+
+def test_a_re_sent_advice_is_kept_as_duplicate(store: Store) -> None:
+    run = store.start_run(Trigger.ON_DEMAND, ("intake",))
+    store.record_input("h1", "a.pdf", 1, run.id)
+    store.record_input("h2", "a-again.pdf", 1, run.id)
+    assert store.add_remittance("r-1", "h1", run.id, "fp", "{}") == "new"
+    assert store.add_remittance("r-1", "h1", run.id, "fp", "{}") == "new"  # same file again
+    assert store.add_remittance("r-2", "h2", run.id, "fp", "{}") == "duplicate"
+    assert [r["id"] for r in store.remittances("new")] == ["r-1"]
+    dup = store.remittances("duplicate")[0]
+    assert dup["reason"] == "same advice as r-1"
+    store.settle_remittance("r-1", "applied")
+    assert store.remittances("new") == []
