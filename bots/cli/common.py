@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from bots.config import Config, ConfigError, load_config
 
@@ -31,7 +32,7 @@ def load_or_exit(config_path: str | None) -> Config:
 
 def fail(message: str, code: int) -> Any:
     """Print one red line on stderr and exit with ``code``."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     sys.exit(code)
 
 

@@ -1,0 +1,49 @@
+"""A small sandbox world per test: SAP simulator file, store, runs folder, config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bots.config import Config, load_config
+from bots.sandbox.sap import reset_sandbox
+
+CONFIG = """
+[store]
+path = "var/arbots.sqlite"
+runs_dir = "var/runs"
+
+[sap]
+mode = "sandbox"
+sandbox_db = "var/sandbox/sap.sqlite"
+company_codes = ["1000", "2000"]
+page_size = 400
+{sap_extra}
+
+[collections]
+outbox = "var/outbox"
+"""
+
+
+def write_config(folder: Path, sap_extra: str = "") -> Path:
+    path = folder / "site.toml"
+    path.write_text(CONFIG.format(sap_extra=sap_extra), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One generated sandbox file (20 customers, 400 items), copied per test."""
+    path = tmp_path_factory.mktemp("sandbox") / "sap.sqlite"
+    reset_sandbox(path, customers=20, items=400, seed=11)
+    return path
+
+
+@pytest.fixture
+def world(tmp_path: Path, small_sandbox: Path) -> Config:
+    """The configuration of a fresh sandbox world below ``tmp_path``."""
+    target = tmp_path / "var" / "sandbox" / "sap.sqlite"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(small_sandbox.read_bytes())
+    return load_config(write_config(tmp_path), home=tmp_path)
