@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
-from bots.pipeline import collections, openitems
+from bots.pipeline import collections, intake, openitems
 from bots.pipeline.context import BotContext, NoProgress, Progress
 from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport, WriteRecord
 from bots.sap.errors import SapLogonError, SapTechnicalError
@@ -35,9 +35,10 @@ Bot = Callable[[BotContext], BotSection]
 
 BOTS: dict[str, Bot] = {
     "openitems": openitems.run,
+    "intake": intake.run,
     "collections": collections.run,
 }
-NIGHTLY: tuple[str, ...] = ("openitems", "collections")
+NIGHTLY: tuple[str, ...] = ("openitems", "intake", "collections")
 
 EXIT_CODES = {RunStatus.OK: 0, RunStatus.FAILED: 1, RunStatus.ABORTED: 2}
 
@@ -110,6 +111,7 @@ def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
         finally:
             ctx.close()
         report.external_writes.extend(_write_records(store, run.id))
+        report.inputs.extend(intake.input_records(ctx))
         report.status, report.ended = status, clock()
         store.finish_run(run.id, status, {
             b.name: b.counts for b in report.bots})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import webbrowser
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
@@ -86,18 +85,16 @@ def demo_command() -> None:
 
 
 def reset_sandbox_world(cfg: Config) -> None:
-    """A fresh demo world: new SAP sandbox data, empty store and outbox (runs kept)."""
-    if not cfg.is_sandbox:
-        fail(f"{cfg.source}: sap.mode is {cfg.sap.mode!r}; the demo only runs on the sandbox",
-             EXIT_CONFIG)
-    from bots.sandbox.sap import reset_sandbox
+    """A fresh demo world: SAP sandbox, store, outbox, demo mailbox (runs kept)."""
+    from bots.sandbox.world import reset_world
 
-    for path in (cfg.store_path, cfg.store_path.with_name(cfg.store_path.name + "-wal"),
-                 cfg.store_path.with_name(cfg.store_path.name + "-shm")):
-        path.unlink(missing_ok=True)
-    shutil.rmtree(cfg.collections.outbox, ignore_errors=True)
-    with console.status("Generating the sandbox SAP system..."):
-        reset_sandbox(cfg.sap.sandbox_db)
+    try:
+        with console.status("Generating the sandbox world (SAP, mailbox)..."):
+            seeded = reset_world(cfg)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    console.print(f"sandbox: SAP data generated, {len(seeded)} remittance e-mails in the "
+                  "demo mailbox", highlight=False)
 
 
 @click.command("runs")

@@ -1,0 +1,123 @@
+"""The intake bot: remittance e-mails from the mailboxes into the store, nothing lost.
+
+For every message waiting in every configured mailbox (the demo folder by
+default):
+
+1. fetch its raw bytes and **record them by content hash before parsing**
+   (:meth:`Store.record_input`); a message whose hash was settled before is
+   not processed again, only moved out of the inbox;
+2. extract its remittances (:func:`bots.remittance.extract`: body, every
+   attachment, recursively) and keep each in the store for cash application;
+   an advice re-sent in another message (same payer, payment reference, date,
+   total and lines) is kept as a duplicate and never applied;
+3. settle the input: ``waiting`` (for cash application, which later settles it
+   ``applied`` or leaves it ``waiting`` for review) or ``quarantined`` with the
+   reason (not a remittance, corrupt, encrypted, needs OCR, duplicate ...);
+4. only then move the message to ``processed`` or ``exceptions``.
+
+A crash anywhere leaves the message in the inbox with its input recorded as
+``received``; the next run processes it again, and the store's primary keys
+(remittance id = content hash + index) make that a no-op where it had got to.
+
+A dry run reads and parses, and records and moves nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bots.domain import Remittance, stable_id
+from bots.email.base import Mailbox, MailboxError, MessageRef
+from bots.email.settings import configured_mailboxes
+from bots.pipeline.context import BotContext
+from bots.remittance import extract
+from bots.remittance.jsonl import to_json
+from bots.remittance.records import content_hash
+from bots.reports.model import BotSection, BotStatus, ErrorItem, InputOutcome, InputRecord
+
+SETTLED = ("applied", "waiting", "quarantined")
+
+
+def fingerprint(r: Remittance) -> str:
+    """What makes two advices the same payment, whatever file carried them."""
+    lines = sorted((line.invoice_ref.strip().upper(), str(line.paid_amount)) for line in r.lines)
+    return stable_id("fp", (r.payer_name or "").strip().lower(), r.payment_ref or "",
+                     r.payment_date, r.total, r.currency, lines, length=20)
+
+
+def run(ctx: BotContext) -> BotSection:
+    """The bot: every waiting message of every mailbox, recorded, parsed, settled, moved."""
+    section = BotSection("intake", BotStatus.OK, counts={
+        "messages": 0, "remittances": 0, "duplicates": 0, "quarantined": 0,
+        "seen_before": 0})
+    ctx.memo.setdefault("inputs", {})
+    for box in configured_mailboxes(ctx.cfg):
+        try:
+            with box:
+                refs = box.list_new()
+                for ref in ctx.progress.track(refs, f"Mailbox {box.name}", len(refs)):
+                    if ctx.stop.is_set():
+                        break
+                    take_message(ctx, box, ref, section)
+        except MailboxError as exc:
+            section.errors.append(ErrorItem(
+                f"mailbox {box.name}", str(exc),
+                "See runbooks/mailbox-errors.md; messages stay in the inbox and the next "
+                "run takes them."))
+    if section.errors:
+        section.status = BotStatus.FAILED
+    return section
+
+
+def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSection) -> None:
+    """Record, parse, settle and move one message."""
+    raw = box.fetch(ref)
+    digest = content_hash(raw)
+    source = f"{box.name}:{ref.id}"
+    section.counts["messages"] += 1
+    if ctx.dry_run:
+        result = extract(raw, source)
+        section.counts["remittances"] += len(result.remittances)
+        section.counts["quarantined"] += int(not result.remittances)
+        return
+    store = ctx.store
+    if not store.record_input(digest, source, len(raw), ctx.run.id):
+        status = store.input_status(digest)
+        if status and status[0] in SETTLED:
+            section.counts["seen_before"] += 1
+            ctx.memo["inputs"][digest] = (source, "email", InputOutcome.SEEN_BEFORE)
+            box.move(ref, "processed")
+            return
+    result = extract(raw, source)
+    kept = []
+    for remittance in result.remittances:
+        status = store.add_remittance(remittance.id, digest, ctx.run.id,
+                                      fingerprint(remittance), json.dumps(to_json(remittance)))
+        section.counts["duplicates" if status == "duplicate" else "remittances"] += 1
+        if status != "duplicate":
+            kept.append(remittance)
+    if kept:
+        store.settle_input(digest, "waiting", "waiting for cash application")
+        ctx.memo["inputs"][digest] = (source, kept[0].format, None)
+        box.move(ref, "processed")
+        return
+    if result.remittances:
+        reason = "duplicate advice: the same payment was already received"
+    else:
+        reason = "; ".join(f.reason for f in result.failures) or "no remittance found"
+    store.settle_input(digest, "quarantined", reason)
+    section.counts["quarantined"] += 1
+    ctx.memo["inputs"][digest] = (source, "email", InputOutcome.QUARANTINED)
+    box.move(ref, "exceptions")
+
+
+def input_records(ctx: BotContext) -> list[InputRecord]:
+    """Where each input this run took in ended, as the store says now."""
+    records = []
+    for digest, (source, fmt, outcome) in ctx.memo.get("inputs", {}).items():
+        status, reason = ctx.store.input_status(digest) or ("waiting", None)
+        if outcome is None:
+            outcome = {"applied": InputOutcome.APPLIED,
+                       "quarantined": InputOutcome.QUARANTINED}.get(status, InputOutcome.REVIEW)
+        records.append(InputRecord(source, digest, fmt, outcome, reason or ""))
+    return records

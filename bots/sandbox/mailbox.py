@@ -1,0 +1,326 @@
+"""The demo mailbox: remittance e-mails that pay the sandbox's open items.
+
+:func:`seed_demo_mailbox` writes ``.eml`` files into a folder mailbox, each a
+payment advice a customer of the sandbox could have sent today, in the shapes
+AR teams really receive, with the usual traps:
+
+==================  ============================================================
+scenario            what it is
+==================  ============================================================
+``exact``           plain-text body listing invoices paid in full
+``discount``        HTML table: gross, 2 % discount taken within terms, net
+``short-pay``       CSV attachment: one invoice short paid, reason DAMAGED
+``doc-number``      PDF advice printing our document number instead of XBLNR
+``parent``          XLSX sheet: the parent pays its subsidiaries' invoices
+``x12-820``         ANSI X12 820 file attached
+``amount-only``     only a total: "payment for our open invoices"
+``duplicate``       the ``exact`` advice forwarded again
+``not-remittance``  a newsletter: quarantined as not a remittance
+``corrupt``         a damaged PDF: quarantined as corrupt
+==================  ============================================================
+
+Each seeded message is returned with its ground truth (the open items it
+pays), so tests and the demo can check what the bots made of it. Deterministic
+for a given seed and set of open items.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from bots.domain import Customer, OpenItem, format_amount, quantize
+
+SENDER_DOMAIN = "example.net"
+
+
+@dataclass(frozen=True)
+class SeededMessage:
+    """One message of the demo mailbox and what it pays."""
+
+    file: str
+    scenario: str
+    customer: str
+    pays: tuple[tuple[str, str, str, str], ...] = ()  # open-item keys without company code
+    expected: str = "applied"  # applied | review | quarantined | duplicate
+
+
+@dataclass
+class _Picker:
+    """Hands out each open invoice once, by customer."""
+
+    rng: random.Random
+    by_customer: dict[tuple[str, str], list[OpenItem]] = field(default_factory=dict)
+
+    def customers_with(self, n: int, where=lambda c: True) -> list[tuple[str, str]]:  # noqa: ANN001
+        keys = [k for k, items in self.by_customer.items() if len(items) >= n and where(k)]
+        self.rng.shuffle(keys)
+        return keys
+
+    def take_where(self, key: tuple[str, str], test) -> list[OpenItem]:  # noqa: ANN001
+        """The customer's first invoice passing ``test``, taken (a list of one)."""
+        items = self.by_customer[key]
+        found = next(i for i in items if test(i))
+        items.remove(found)
+        return [found]
+
+    def take(self, key: tuple[str, str], n: int) -> list[OpenItem]:
+        items = self.by_customer[key]
+        taken, self.by_customer[key] = items[:n], items[n:]
+        return taken
+
+
+def seed_demo_mailbox(folder: Path, items: list[OpenItem],
+                      customers: dict[tuple[str, str], Customer], today: date,
+                      seed: int = 7) -> list[SeededMessage]:
+    """Write the demo remittance e-mails into ``folder``; their ground truth."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    invoices: dict[tuple[str, str], list[OpenItem]] = defaultdict(list)
+    for item in sorted(items, key=lambda i: i.key):
+        if item.amount > 0 and item.doc_type == "RV" and item.invoice_ref:
+            invoices[(item.company_code, item.customer)].append(item)
+    picker = _Picker(rng, dict(invoices))
+    stamp = datetime.combine(today, time(6, 0))
+    seeded: list[SeededMessage] = []
+
+    def emit(scenario: str, key: tuple[str, str], msg: EmailMessage,
+             pays: list[OpenItem], expected: str = "applied") -> None:
+        name = f"{len(seeded) + 1:03d}-{scenario}.eml"
+        msg["Date"] = format_datetime(stamp)
+        msg["Message-ID"] = f"<demo-{seed}-{len(seeded) + 1}-{today.isoformat()}@{SENDER_DOMAIN}>"
+        (folder / name).write_bytes(bytes(msg))
+        seeded.append(SeededMessage(name, scenario, key[1],
+                                    tuple((i.customer, i.document_no, i.fiscal_year,
+                                           i.line_item) for i in pays), expected))
+
+    def customer(key: tuple[str, str]) -> Customer:
+        return customers.get(key) or Customer(key[1], f"Customer {key[1]}", key[0])
+
+    for key in picker.customers_with(2)[:6]:
+        paid = picker.take(key, rng.randint(1, 3))
+        emit("exact", key, _text_advice(customer(key), paid, today), paid)
+    for key in picker.customers_with(1, lambda k: _has_discount(invoices[k], today))[:3]:
+        paid = picker.take_where(key, lambda i: _has_discount([i], today))
+        emit("discount", key, _html_advice(customer(key), paid, today), paid)
+    for key in picker.customers_with(2)[:3]:
+        paid = picker.take(key, 2)
+        emit("short-pay", key, _csv_advice(customer(key), paid, today), paid,
+             expected="review")
+    for key in picker.customers_with(1)[:3]:
+        paid = picker.take(key, 2)
+        emit("doc-number", key, _pdf_advice(customer(key), paid, today), paid)
+    parents = _parents(customers, picker)
+    for parent_key, child_keys in parents[:2]:
+        paid = [i for k in child_keys for i in picker.take(k, 1)]
+        emit("parent", parent_key, _xlsx_advice(customer(parent_key), paid, today), paid)
+    for key in picker.customers_with(2)[:2]:
+        paid = picker.take(key, 2)
+        emit("x12-820", key, _x12_advice(customer(key), paid, today), paid)
+    for key in picker.customers_with(1)[:1]:
+        paid = picker.take(key, 1)
+        emit("amount-only", key, _amount_only(customer(key), paid, today), paid,
+             expected="review")
+    first_exact = next(s for s in seeded if s.scenario == "exact")
+    forwarded = (folder / first_exact.file).read_bytes().replace(
+        b"Subject: Remittance advice", b"Subject: Fwd: Remittance advice", 1)
+    dup_name = f"{len(seeded) + 1:03d}-duplicate.eml"
+    (folder / dup_name).write_bytes(forwarded)
+    seeded.append(SeededMessage(dup_name, "duplicate", first_exact.customer,
+                                expected="duplicate"))
+    emit("not-remittance", ("", "newsletter"), _newsletter(), [], expected="quarantined")
+    emit("corrupt", ("", "unknown"), _corrupt_pdf(), [], expected="quarantined")
+    return seeded
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def _has_discount(items: list[OpenItem], today: date) -> bool:
+    return any(i.discount_pct and i.discount_date and i.discount_date >= today for i in items)
+
+
+def _discounted(item: OpenItem, today: date) -> tuple[Decimal, Decimal]:
+    """(discount, net paid) for an item paid today within its terms."""
+    if item.discount_pct and item.discount_date and item.discount_date >= today:
+        discount = quantize(item.amount * item.discount_pct / 100, item.currency)
+        return discount, item.amount - discount
+    return Decimal(0), item.amount
+
+
+def _message(payer: Customer, subject: str) -> EmailMessage:
+    msg = EmailMessage()
+    local = "".join(ch for ch in payer.name.lower() if ch.isalnum())[:20] or "payer"
+    msg["From"] = f"{payer.name} <ap@{local}.{SENDER_DOMAIN}>"
+    msg["To"] = "remittances@arbots-demo.example"
+    msg["Subject"] = subject
+    return msg
+
+
+def _total(items: list[OpenItem], amounts: list[Decimal] | None = None) -> str:
+    values = amounts if amounts is not None else [i.amount for i in items]
+    return format_amount(sum(values, Decimal(0)), items[0].currency)
+
+
+def _text_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMessage:
+    msg = _message(payer, f"Remittance advice - {payer.name}")
+    lines = [f"Invoice {i.invoice_ref}    {format_amount(i.amount, i.currency)}"
+             for i in items]
+    msg.set_content("\n".join([
+        "Hello,", "", "please find below the invoices included in today's ACH payment.", "",
+        f"Payment date: {today.isoformat()}",
+        f"Payment No: ACH{today.strftime('%y%m%d')}{items[0].document_no[-4:]}",
+        f"Currency: {items[0].currency}", "", *lines, "",
+        f"Total: {_total(items)}", "", "Regards,", f"{payer.name} AP team"]))
+    return msg
+
+
+def _html_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMessage:
+    msg = _message(payer, f"Payment advice {payer.name}")
+    rows, nets = [], []
+    for i in items:
+        discount, net = _discounted(i, today)
+        nets.append(net)
+        rows.append(f"<tr><td>{i.invoice_ref}</td><td>{i.doc_date.isoformat()}</td>"
+                    f"<td>{format_amount(i.amount, i.currency)}</td>"
+                    f"<td>{format_amount(discount, i.currency)}</td>"
+                    f"<td>{format_amount(net, i.currency)}</td></tr>")
+    msg.set_content("Your e-mail client does not show HTML.")
+    msg.add_alternative(
+        f"<html><body><p>Payment date: {today.isoformat()}<br>Currency: {items[0].currency}"
+        f"<br>Total Paid: {_total(items, nets)}</p><table border=1>"
+        "<tr><th>Invoice No.</th><th>Invoice Date</th><th>Gross</th><th>Discount</th>"
+        f"<th>Net Paid</th></tr>{''.join(rows)}</table></body></html>", subtype="html")
+    return msg
+
+
+def _csv_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMessage:
+    msg = _message(payer, f"Remittance {payer.name} {today.isoformat()}")
+    msg.set_content("Remittance details attached.")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Invoice Number", "Invoice Amount", "Deduction", "Reason", "Amount Paid"])
+    for n, i in enumerate(items):
+        short = quantize(i.amount * Decimal("0.05"), i.currency) if n == 0 else Decimal(0)
+        writer.writerow([i.invoice_ref, format_amount(i.amount, i.currency),
+                         format_amount(short, i.currency), "DAMAGED" if short else "",
+                         format_amount(i.amount - short, i.currency)])
+    msg.add_attachment(out.getvalue().encode(), maintype="text", subtype="csv",
+                       filename="remittance.csv")
+    return msg
+
+
+def _pdf_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMessage:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=letter)
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(72, 720, f"{payer.name} - Remittance Advice")
+    page.setFont("Helvetica", 10)
+    page.drawString(72, 700, f"Payment Date: {today.strftime('%m/%d/%Y')}")
+    page.drawString(72, 686, f"Payment Number: EFT{today.strftime('%y%m%d')}"
+                             f"{items[0].document_no[-3:]}")
+    page.drawString(72, 672, f"Currency: {items[0].currency}")
+    y = 640
+    for x, head in ((72, "Document"), (200, "Doc Date"), (330, "Amount Paid")):
+        page.drawString(x, y, head)
+    for i in items:
+        y -= 16
+        page.drawString(72, y, i.document_no)  # our number, not the XBLNR
+        page.drawString(200, y, i.doc_date.strftime("%m/%d/%Y"))
+        page.drawRightString(400, y, format_amount(i.amount, i.currency))
+    page.drawString(72, y - 24, "Total")
+    page.drawRightString(400, y - 24, _total(items))
+    page.save()
+    msg = _message(payer, f"Remittance advice {payer.name}")
+    msg.set_content("Please see the attached remittance advice.")
+    msg.add_attachment(buffer.getvalue(), maintype="application", subtype="pdf",
+                       filename="advice.pdf")
+    return msg
+
+
+def _xlsx_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMessage:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Inv No.", "Customer", "Net Paid"])
+    for i in items:
+        sheet.append([i.invoice_ref, i.customer, format_amount(i.amount, i.currency)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    msg = _message(payer, f"Remittance advice {payer.name} (group payment)")
+    msg.set_content(f"Group payment of {_total(items)} {items[0].currency} "
+                    f"on {today.isoformat()}, details attached.")
+    msg.add_attachment(buffer.getvalue(), maintype="application",
+                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       filename="payment.xlsx")
+    return msg
+
+
+def _x12_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMessage:
+    day = today.strftime("%Y%m%d")
+    segments = [
+        f"ISA*00*          *00*          *ZZ*{payer.number:<15}*ZZ*ARBOTSDEMO     *"
+        f"{today.strftime('%y%m%d')}*0600*U*00401*000000001*0*P*>",
+        f"GS*RA*{payer.number}*ARBOTSDEMO*{day}*0600*1*X*004010",
+        "ST*820*0001",
+        f"BPR*C*{_total(items)}*C*ACH*CTX*01*021000021*DA*123456789**01*026009593*DA*"
+        f"987654321*{day}",
+        f"TRN*1*{day}{items[0].document_no[-4:]}",
+        f"CUR*PR*{items[0].currency}",
+        f"N1*PR*{payer.name}*92*{payer.number}",
+        "N1*PE*Arbots Demo Inc.",
+    ]
+    for i in items:
+        amount = format_amount(i.amount, i.currency)
+        segments += ["ENT*1", f"RMR*IV*{i.invoice_ref}**{amount}*{amount}"]
+    segments += [f"SE*{len(segments) - 1}*0001", "GE*1*1", "IEA*1*000000001"]
+    msg = _message(payer, f"EDI 820 remittance {payer.name}")
+    msg.set_content("EDI 820 attached.")
+    msg.add_attachment("~\n".join(segments).encode() + b"~\n", maintype="application",
+                       subtype="edi-x12", filename="remit.820")
+    return msg
+
+
+def _amount_only(payer: Customer, items: list[OpenItem], today: date) -> EmailMessage:
+    msg = _message(payer, f"Payment {payer.name}")
+    msg.set_content(f"Hello, we sent {_total(items)} {items[0].currency} today "
+                    f"({today.isoformat()}) for our open invoices. Regards, {payer.name}")
+    return msg
+
+
+def _newsletter() -> EmailMessage:
+    msg = _message(Customer("", "Trade Weekly"), "Your weekly trade news")
+    msg.set_content("Markets were calm this week. Unsubscribe at any time.")
+    return msg
+
+
+def _corrupt_pdf() -> EmailMessage:
+    msg = _message(Customer("", "Unknown Payer"), "Remittance")
+    msg.set_content("see attachment")
+    msg.add_attachment(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog /Pages 2 0 R"
+                       b"\ngarbage\x00\x00 truncated", maintype="application", subtype="pdf",
+                       filename="advice.pdf")
+    return msg
+
+
+def _parents(customers: dict[tuple[str, str], Customer], picker: _Picker
+             ) -> list[tuple[tuple[str, str], list[tuple[str, str]]]]:
+    """(parent key, subsidiary keys with open invoices) in the same company code."""
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for key, c in sorted(customers.items()):
+        if c.parent and c.parent != c.number and picker.by_customer.get(key):
+            groups[(key[0], c.parent)].append(key)
+    return [(parent, children[:2]) for parent, children in groups.items()
+            if len(children) >= 2 and parent in customers]
