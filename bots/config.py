@@ -182,6 +182,8 @@ class SapConfig:
     functions: dict[str, str]  # logical name -> function module name
     retries: int
     note_text_object: str
+    bank_account: str  # G/L account incoming payments are posted to (HKONT)
+    reason_codes: dict[str, str]  # deduction reason as printed (upper case) -> RSTGR
 
     DEFAULT_FUNCTIONS = {
         "open_items": "BAPI_AR_ACC_GETOPENITEMS",
@@ -262,6 +264,17 @@ def _sap(s: _Section, home: Path) -> SapConfig:
         if not (1 <= len(code) <= 4):
             raise ConfigError(f"{s.source}: sap.company_codes: {code!r} is not a company code "
                               "(1-4 characters)")
+    posting = s.table("posting")
+    codes_table = posting.table("reason_codes")
+    reason_codes = {"DEFAULT": "Z99"}
+    for reason, code in codes_table.data.items():
+        if not isinstance(code, str) or not 1 <= len(code) <= 3:
+            raise ConfigError(f"{s.source}: sap.posting.reason_codes.{reason}: expected a "
+                              f"reason code of 1-3 characters (RSTGR), got {code!r}")
+        reason_codes[reason.upper()] = code
+        codes_table.seen.add(reason)
+    bank_account = posting.text("bank_account", "113100")
+    posting.check_unknown()
     cfg = SapConfig(
         mode=mode,
         sandbox_db=s.path("sandbox_db", home, "var/sandbox/sap.sqlite"),
@@ -272,6 +285,8 @@ def _sap(s: _Section, home: Path) -> SapConfig:
         functions=functions,
         retries=s.integer("retries", 3, minimum=0),
         note_text_object=s.text("note_text_object", "KNB1"),
+        bank_account=bank_account,
+        reason_codes=reason_codes,
     )
     s.check_unknown()
     return cfg

@@ -1,0 +1,109 @@
+"""``arbots schedule``: the scheduler daemon over the configured ``[schedule.*]`` jobs.
+
+Runs in the foreground until SIGTERM or SIGINT (systemd, Ctrl-C), logging one
+line per event on stderr; see :mod:`bots.scheduling` for the rules and
+``runbooks/scheduling.md`` for the service units. ``--plan`` only prints when
+each job is next due and exits.
+
+Exit codes: 0 stopped on request, 2 configuration error, an unreadable store,
+or another scheduler already holding ``<store dir>/arbots-scheduler.lock``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import sys
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from bots.cli.common import EXIT_CONFIG, config_option, console, fail, load_or_exit
+from bots.config import Config, ConfigError, ScheduleJob
+from bots.domain import Trigger
+from bots.runner import expand, run_bots
+from bots.scheduling import AlreadyRunning, Daemon, local_naive, next_due
+from bots.store import Store
+
+LOCK_NAME = "arbots-scheduler.lock"
+
+log = logging.getLogger(__name__)
+
+
+def lock_path(cfg: Config) -> Path:
+    """The single-instance lock: beside the run store, one daemon per store."""
+    return cfg.store_path.parent / LOCK_NAME
+
+
+def checked_jobs(cfg: Config) -> tuple[ScheduleJob, ...]:
+    """The configured jobs, each naming known bots; exit 2 naming file and key if not."""
+    if not cfg.schedule:
+        fail(f"{cfg.source}: schedule: no jobs configured; add a table schedule.<name> "
+             "with at = \"HH:MM\" and the list of bots", EXIT_CONFIG)
+    for job in cfg.schedule:
+        try:
+            expand(job.bots)
+        except ConfigError as exc:
+            fail(f"{cfg.source}: schedule.{job.name}.bots: {exc}", EXIT_CONFIG)
+    return cfg.schedule
+
+
+def last_started(cfg: Config, job: str) -> datetime | None:
+    """When ``job`` last started, from the run store."""
+    with Store(cfg.store_path) as store:
+        return store.last_run_started(job)
+
+
+def describe(job: ScheduleJob) -> str:
+    """``daily at 02:00`` or ``every 14 days at 06:30``."""
+    at = job.at.strftime("%H:%M") if job.at else "00:00"
+    return f"daily at {at}" if job.every_days == 1 else f"every {job.every_days} days at {at}"
+
+
+def print_plan(cfg: Config, jobs: tuple[ScheduleJob, ...]) -> None:
+    """One row per job: its rule, its last start, when it is next due."""
+    now = datetime.now()
+    table = Table(title=f"schedule ({cfg.source})")
+    for column in ("job", "bots", "rule", "last started", "next due"):
+        table.add_column(column)
+    for job in jobs:
+        last = last_started(cfg, job.name)
+        due = next_due(job, last, now)
+        table.add_row(job.name, ", ".join(job.bots), describe(job),
+                      local_naive(last).isoformat(sep=" ", timespec="minutes") if last
+                      else "never",
+                      "now (catch-up)" if due < now
+                      else due.isoformat(sep=" ", timespec="minutes"))
+    console.print(table)
+
+
+@click.command("schedule")
+@click.option("--plan", is_flag=True, help="Print when each job is next due, and exit.")
+@config_option
+def schedule_command(plan: bool, config_path: str | None) -> None:
+    """Run the configured [schedule] jobs unattended, until SIGTERM or SIGINT."""
+    cfg = load_or_exit(config_path)
+    jobs = checked_jobs(cfg)
+    try:
+        if plan:
+            print_plan(cfg, jobs)
+            return
+        logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+        def run_job(job: ScheduleJob, stop: threading.Event) -> str:
+            outcome = run_bots(cfg, job.bots, Trigger.SCHEDULE, stop, job=job.name)
+            log.info("%s: run %s %s%s, report %s", job.name, outcome.run_id,
+                     outcome.status.value, f" ({outcome.message})" if outcome.message else "",
+                     outcome.report_dir / "report.html")
+            return outcome.status.value
+
+        Daemon(jobs, run_job, lambda name: last_started(cfg, name),
+               lock_path=lock_path(cfg)).run()
+    except AlreadyRunning as exc:
+        fail(str(exc), EXIT_CONFIG)
+    except (sqlite3.Error, OSError) as exc:
+        fail(f"{cfg.store_path}: cannot use the run store or its lock: {exc}", EXIT_CONFIG)

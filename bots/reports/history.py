@@ -1,0 +1,87 @@
+"""Run history: one line per run, for ``arbots runs``.
+
+:class:`RunSummaryRow` is what a history line needs. Build it from a
+``report.json`` document (:meth:`RunSummaryRow.from_document`, so the history
+can be read back from the run folders) or from a live
+:class:`~bots.reports.model.RunReport` (:meth:`RunSummaryRow.from_report`,
+same code path). :func:`render_history` gives a rich ``Table`` the CLI prints.
+
+Key counts: ``inputs``, ``errors``, ``waiting`` (items left for a person),
+``worklist`` (rows in worklist.xlsx) and ``writes`` (external writes done).
+All text is shown literally (rich markup in a run id or a count name is not
+interpreted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from bots.domain import RunStatus, Trigger
+from bots.reports.formatting import format_duration, format_time, seconds_between
+from bots.reports.json_report import report_document
+from bots.reports.model import RunReport
+
+STATUS_STYLE = {RunStatus.OK: "green", RunStatus.FAILED: "bold red",
+                RunStatus.ABORTED: "bold red", RunStatus.RUNNING: "yellow"}
+
+
+@dataclass(frozen=True)
+class RunSummaryRow:
+    """One run as the history shows it."""
+
+    run_id: str
+    trigger: Trigger
+    started: datetime
+    ended: datetime | None
+    status: RunStatus
+    dry_run: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def duration_seconds(self) -> int | None:
+        """Whole seconds from start to end; None while running."""
+        return seconds_between(self.started, self.ended)
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> RunSummaryRow:
+        """The summary of a parsed ``report.json`` (schema arbots.run-report/1)."""
+        counts = {
+            "inputs": len(doc["inputs"]),
+            "errors": sum(len(bot["errors"]) for bot in doc["bots"].values()),
+            "waiting": sum(len(items) for items in doc["waiting"].values()),
+            "worklist": sum(doc["worklist"].values()),
+            "writes": sum(1 for w in doc["external_writes"] if w["state"] == "done"),
+        }
+        ended = doc["ended"]
+        return cls(run_id=doc["run_id"], trigger=Trigger(doc["trigger"]),
+                   started=datetime.fromisoformat(doc["started"]),
+                   ended=datetime.fromisoformat(ended) if ended else None,
+                   status=RunStatus(doc["status"]), dry_run=doc["dry_run"], counts=counts)
+
+    @classmethod
+    def from_report(cls, report: RunReport) -> RunSummaryRow:
+        """The summary of a report still in memory."""
+        return cls.from_document(report_document(report))
+
+
+def render_history(runs: Sequence[RunSummaryRow]) -> Table:
+    """A table of runs (in the order given: pass newest first)."""
+    table = Table(title="arbots runs", title_justify="left")
+    for name in ("Run", "Trigger", "Started", "Duration", "Status", "Key counts"):
+        table.add_column(name, justify="right" if name == "Duration" else "left",
+                         no_wrap=name != "Key counts")
+    for run in runs:
+        status = Text(run.status.value, style=STATUS_STYLE[run.status])
+        if run.dry_run:
+            status.append(" (dry run)", style="dim")
+        counts = " \u00b7 ".join(f"{key} {value:,}" for key, value in run.counts.items())
+        table.add_row(Text(run.run_id), Text(run.trigger.value.replace("_", " ")),
+                      Text(format_time(run.started)),
+                      Text(format_duration(run.duration_seconds)), status, Text(counts))
+    return table

@@ -1,0 +1,115 @@
+"""``report.json``: the run report for machines (schema ``arbots.run-report/1``).
+
+:func:`report_document` gives the document as plain JSON types;
+:func:`render_json` the text (UTF-8, two-space indent, keys in the order
+below). The shape is a contract: add keys, never rename or retype them
+without a new schema version.
+
+.. code-block:: text
+
+    {
+      "schema": "arbots.run-report/1",
+      "run_id": "run-20260412-0200",
+      "status": "ok" | "failed" | "aborted" | "running",
+      "trigger": "schedule" | "on_demand" | "api",
+      "dry_run": false,
+      "started": "2026-04-12T02:00:00+00:00",       ISO 8601, as recorded
+      "ended": "2026-04-12T02:04:10+00:00" | null,  null while running
+      "duration_seconds": 250 | null,
+      "config_source": "config/site.toml",
+      "bots": {                                     one entry per bot, exactly these keys:
+        "<name>": {"status": "ok" | "failed" | "skipped",
+                   "counts": {"<what>": <int>, ...},
+                   "errors": [{"item": str, "reason": str, "how_to_fix": str,
+                               "files": [str, ...]}]}    files relative to the run folder
+      },
+      "waiting": {"<bot name>": [{"item": str, "for_whom": str, "why": str}]},
+      "bot_amounts": {"<bot name>": {"<currency>": "<decimal>"}},
+      "aging": [{"label": str, "currency": str, "amount": "<decimal>", "count": int}],
+      "amounts_by_status": [{"status": str, "currency": str, "amount": "<decimal>",
+                             "count": int}],
+      "worklist": {"<sheet name>": <row count>, ...},   every sheet of worklist.xlsx
+      "external_writes": [{"system": str, "action": str, "target": str,
+                           "idempotency_key": str,
+                           "state": "intent" | "done" | "failed" | "dry_run",
+                           "currency": str, "amount": "<decimal>" | null, "detail": str}],
+      "inputs": [{"source": str, "sha256": str, "format": str,
+                  "outcome": "applied" | "review" | "quarantined" | "seen_before",
+                  "reason": str}]
+    }
+
+Amounts are decimal strings with a dot and the currency's decimals
+(``"1234.50"``, ``"1500"`` for JPY, ``"12.345"`` for KWD), never JSON numbers,
+so that no reader parses money into a float. ``waiting`` and ``bot_amounts``
+only list bots that have some.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bots.domain import format_amount
+from bots.reports.model import RunReport
+
+SCHEMA = "arbots.run-report/1"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def report_document(report: RunReport) -> dict[str, Any]:
+    """The report as JSON-ready dicts, lists, strings, ints and booleans."""
+    return {
+        "schema": SCHEMA,
+        "run_id": report.run_id,
+        "status": report.status.value,
+        "trigger": report.trigger.value,
+        "dry_run": report.dry_run,
+        "started": _iso(report.started),
+        "ended": _iso(report.ended),
+        "duration_seconds": report.duration_seconds,
+        "config_source": report.config_source,
+        "bots": {
+            bot.name: {
+                "status": bot.status.value,
+                "counts": dict(bot.counts),
+                "errors": [{"item": e.item, "reason": e.reason, "how_to_fix": e.how_to_fix,
+                            "files": list(e.files)} for e in bot.errors],
+            }
+            for bot in report.bots
+        },
+        "waiting": {
+            bot.name: [{"item": w.item, "for_whom": w.for_whom, "why": w.why}
+                       for w in bot.waiting]
+            for bot in report.bots if bot.waiting
+        },
+        "bot_amounts": {
+            bot.name: {cur: format_amount(amount, cur) for cur, amount in bot.amounts.items()}
+            for bot in report.bots if bot.amounts
+        },
+        "aging": [{"label": a.label, "currency": a.currency,
+                   "amount": format_amount(a.amount, a.currency), "count": a.count}
+                  for a in report.aging],
+        "amounts_by_status": [{"status": s.status, "currency": s.currency,
+                               "amount": format_amount(s.amount, s.currency), "count": s.count}
+                              for s in report.amounts_by_status],
+        "worklist": {sheet: len(rows) for sheet, rows in report.worklist_by_kind().items()},
+        "external_writes": [
+            {"system": w.system, "action": w.action, "target": w.target,
+             "idempotency_key": w.idempotency_key, "state": w.state.value,
+             "currency": w.currency,
+             "amount": format_amount(w.amount, w.currency) if w.amount is not None else None,
+             "detail": w.detail}
+            for w in report.external_writes
+        ],
+        "inputs": [{"source": i.source, "sha256": i.sha256, "format": i.format,
+                    "outcome": i.outcome.value, "reason": i.reason} for i in report.inputs],
+    }
+
+
+def render_json(report: RunReport) -> str:
+    """``report.json``'s text."""
+    return json.dumps(report_document(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,133 @@
+"""worklist.xlsx: sheets, frozen bold header, typed amounts and dates, formula guard."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+from reports_samples import FORMULA, SCRIPT, busy_report, empty_report
+
+from bots.reports import RunReport, UnmatchedRow, worklist_bytes, write_run_report
+from bots.reports.worklist import amount_format, safe_text
+
+SHEETS = ["Summary", "Collections", "Cash review", "Unmatched", "Portal failures"]
+
+
+def _open(report: RunReport) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(worklist_bytes(report)))
+
+
+def _rows(ws: Worksheet) -> list[dict[str, Any]]:
+    """Data rows as {header: cell}."""
+    header = [c.value for c in ws[1]]
+    return [dict(zip(header, row, strict=True)) for row in ws.iter_rows(min_row=2)]
+
+
+def test_sheets_header_frozen_bold_filtered(tmp_path) -> None:
+    busy = busy_report()
+    wb = openpyxl.load_workbook(write_run_report(tmp_path, busy).xlsx)
+    assert wb.sheetnames == SHEETS
+    for name in SHEETS[1:]:
+        ws = wb[name]
+        assert ws.freeze_panes == "A2"
+        assert all(cell.font.bold for cell in ws[1])
+        assert ws.auto_filter.ref.startswith("A1:")
+        assert ws[1][-1].value == "Decision"
+        assert all(ws.column_dimensions[c.column_letter].width >= 8 for c in ws[1])
+    assert wb["Collections"].auto_filter.ref == "A1:M3"
+    assert [c.value for c in wb["Unmatched"][1]] == [
+        "Remittance", "Source", "Payer name", "Payment reference", "Payment date", "Currency",
+        "Amount", "Reason", "Invoice reference", "Decision"]
+
+
+def test_amounts_are_numbers_with_the_currency_decimals() -> None:
+    busy = busy_report()
+    wb = _open(busy)
+    usd, jpy = _rows(wb["Collections"])
+    assert usd["Overdue"].data_type == "n" and usd["Overdue"].number_format == "#,##0.00"
+    assert Decimal(str(usd["Overdue"].value)) == Decimal("12000.50")
+    assert jpy["Overdue"].number_format == "#,##0" and jpy["Overdue"].value == 350000
+    (kwd,) = _rows(wb["Unmatched"])
+    assert kwd["Amount"].number_format == "#,##0.000"
+    assert Decimal(str(kwd["Amount"].value)) == Decimal("1234.567")
+    (review,) = _rows(wb["Cash review"])
+    assert review["Confidence"].value == pytest.approx(0.82)
+    assert review["Confidence"].number_format == "0%"
+    assert review["Discount amount"].value == 210
+
+
+def test_dates_are_dates_and_decision_is_empty() -> None:
+    busy = busy_report()
+    wb = _open(busy)
+    usd = _rows(wb["Collections"])[0]
+    assert usd["Oldest due"].value == datetime(2026, 3, 1)
+    assert usd["Oldest due"].is_date and usd["Last note"].value == datetime(2026, 3, 29)
+    assert usd["Days past due"].value == 42
+    assert usd["Decision"].value is None
+    assert _rows(wb["Collections"])[1]["Last note"].value is None
+
+
+def test_formula_injection_guard() -> None:
+    busy = busy_report()
+    wb = _open(busy)
+    assert _rows(wb["Collections"])[1]["Customer name"].value == "'" + FORMULA
+    review = _rows(wb["Cash review"])[0]
+    assert review["Payer name"].value == f"'-{SCRIPT}"
+    assert review["Reason"].value.startswith("'@reason")
+    assert _rows(wb["Unmatched"])[0]["Payer name"].value == "'+Gulf Trading"
+    assert _rows(wb["Collections"])[0]["Customer name"].value == f"ACME {SCRIPT}"
+    formulas = [c.coordinate for ws in wb for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_safe_text() -> None:
+    assert safe_text("=1+1") == "'=1+1"
+    assert safe_text("\t=cmd") == "'\t=cmd"
+    assert safe_text("ACME-1") == "ACME-1"
+    assert safe_text("bell\x07 and nul\x00") == "bell and nul"
+    assert len(safe_text("x" * 40_000)) == 32_767
+    assert [amount_format(c) for c in ("JPY", "USD", "KWD")] == ["#,##0", "#,##0.00",
+                                                                 "#,##0.000"]
+
+
+def test_control_characters_from_a_payer_do_not_break_the_workbook() -> None:
+    busy = busy_report()
+    busy.worklist.append(UnmatchedRow("r-ctl", "x.pdf", "Payer\x0bName\x1f", "", None, "USD",
+                                      Decimal("1.00"), "reason"))
+    rows = _rows(_open(busy)["Unmatched"])
+    assert rows[1]["Payer name"].value == "PayerName"
+
+
+def test_trace_links_only_inside_the_run_folder() -> None:
+    busy = busy_report()
+    (row,) = _rows(_open(busy)["Portal failures"])
+    assert row["Trace"].hyperlink.target == "portals/coupa-90012345/trace.zip"
+    assert row["Screenshot"].value == "/etc/passwd" and row["Screenshot"].hyperlink is None
+
+
+def test_summary_sheet() -> None:
+    busy = busy_report()
+    ws = _open(busy)["Summary"]
+    values = {row[0].value: row[1].value for row in ws.iter_rows() if len(row) > 1}
+    assert ws["A1"].value == "arbots run run-20260412-0200"
+    assert values["Status"] == "failed" and values["Duration"] == "4m 10s"
+    assert values["Started"] == "2026-04-12 02:00:00 UTC"
+    assert values["Collections"] == 2 and values["Portal failures"] == 1
+    cells = {row[0].value: row for row in ws.iter_rows()}
+    assert cells["Collections"][0].hyperlink.location == "'Collections'!A1"
+    jpy_aging = [row for row in ws.iter_rows() if row[1].value == "JPY"]
+    assert [r[2].number_format for r in jpy_aging] == ["#,##0", "#,##0"]
+
+
+def test_empty_run_has_every_sheet_with_its_header() -> None:
+    empty = empty_report()
+    wb = _open(empty)
+    assert wb.sheetnames == SHEETS
+    for name in SHEETS[1:]:
+        assert wb[name].max_row == 1 and wb[name].freeze_panes == "A2"
