@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
-from bots.pipeline import collections, intake, openitems
+from bots.pipeline import cashapp, collections, intake, openitems
 from bots.pipeline.context import BotContext, NoProgress, Progress
 from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport, WriteRecord
 from bots.sap.errors import SapLogonError, SapTechnicalError
@@ -36,14 +36,16 @@ Bot = Callable[[BotContext], BotSection]
 BOTS: dict[str, Bot] = {
     "openitems": openitems.run,
     "intake": intake.run,
+    "cashapp": cashapp.run,
     "collections": collections.run,
 }
-NIGHTLY: tuple[str, ...] = ("openitems", "intake", "collections")
+NIGHTLY: tuple[str, ...] = ("openitems", "intake", "cashapp", "collections")
 
 EXIT_CODES = {RunStatus.OK: 0, RunStatus.FAILED: 1, RunStatus.ABORTED: 2}
 
 WRITE_LABELS = {  # ledger kind -> (system, action) for the report
     "collection_note": ("SAP", "save note"),
+    "cashapp_note": ("SAP", "save note"),
     "reminder_email": ("e-mail", "reminder"),
     "posting": ("SAP", "post clearing"),
     "portal_submission": ("portal", "submit invoice"),

@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bots.config import CollectionsConfig
-from bots.domain import CollectionNote, Customer, OpenItem, from_minor, format_amount
+from bots.domain import CollectionNote, Customer, OpenItem, format_amount, from_minor
 from bots.pipeline.aging import bucket_label
 from bots.pipeline.context import BotContext
 from bots.reports.model import BotSection, BotStatus, CollectionRow, ErrorItem, WaitingItem
@@ -115,7 +115,8 @@ def plan_followups(
         followup = FollowUp(
             company_code=company_code, customer=customer, currency=currency,
             overdue_minor=min(overdue_minor, open_minor), open_minor=open_minor,
-            overdue_items=tuple(sorted(overdue, key=lambda i: i.due_date)), oldest=oldest, days_past_due=days,
+            overdue_items=tuple(sorted(overdue, key=lambda i: i.due_date)), oldest=oldest,
+            days_past_due=days,
             bucket=bucket_label(days, policy.aging_buckets),
             level=reminder_level(days, max(i.dunning_level for i in account_items)),
             last_contact=last, next_contact=today + timedelta(days=policy.cadence_days))
@@ -178,13 +179,18 @@ def _last_contact(ctx: BotContext, target: str) -> date | None:
     return when.date() if when else None
 
 
-def write_note(ctx: BotContext, note: CollectionNote, section: BotSection) -> None:
-    """Write ``note`` to SAP exactly once (ledger + lookup in SAP after a crash)."""
+def write_note(ctx: BotContext, note: CollectionNote, section: BotSection,
+               kind: str = "collection_note") -> None:
+    """Write ``note`` to SAP exactly once (ledger + lookup in SAP after a crash).
+
+    ``kind`` is the ledger's name for it: only ``collection_note`` counts as a
+    collections contact for the follow-up cadence.
+    """
     key, target = note.idempotency_key, account_target(note.company_code, note.customer)
     if ctx.dry_run:
         section.counts["notes_written"] += 1  # would write
         return
-    state = ctx.ledger.begin("collection_note", key, target, {"lines": list(note.lines)})
+    state = ctx.ledger.begin(kind, key, target, {"lines": list(note.lines)})
     if state == "done":
         section.counts["notes_already_written"] += 1
         return

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from bots.config import CollectionsConfig

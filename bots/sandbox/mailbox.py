@@ -13,7 +13,7 @@ scenario            what it is
 ``doc-number``      PDF advice printing our document number instead of XBLNR
 ``parent``          XLSX sheet: the parent pays its subsidiaries' invoices
 ``x12-820``         ANSI X12 820 file attached
-``amount-only``     only a total: "payment for our open invoices"
+``amount-only``     a bank's camt.054 credit: payer and amount, no invoice reference
 ``duplicate``       the ``exact`` advice forwarded again
 ``not-remittance``  a newsletter: quarantined as not a remittance
 ``corrupt``         a damaged PDF: quarantined as corrupt
@@ -113,8 +113,7 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
         emit("discount", key, _html_advice(customer(key), paid, today), paid)
     for key in picker.customers_with(2)[:3]:
         paid = picker.take(key, 2)
-        emit("short-pay", key, _csv_advice(customer(key), paid, today), paid,
-             expected="review")
+        emit("short-pay", key, _csv_advice(customer(key), paid, today), paid)
     for key in picker.customers_with(1)[:3]:
         paid = picker.take(key, 2)
         emit("doc-number", key, _pdf_advice(customer(key), paid, today), paid)
@@ -125,10 +124,9 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
     for key in picker.customers_with(2)[:2]:
         paid = picker.take(key, 2)
         emit("x12-820", key, _x12_advice(customer(key), paid, today), paid)
-    for key in picker.customers_with(1)[:1]:
-        paid = picker.take(key, 1)
-        emit("amount-only", key, _amount_only(customer(key), paid, today), paid,
-             expected="review")
+    for key in sorted(picker.customers_with(2), key=lambda k: len(picker.by_customer[k]))[:1]:
+        paid = picker.take(key, 2)
+        emit("amount-only", key, _amount_only(customer(key), paid, today), paid)
     first_exact = next(s for s in seeded if s.scenario == "exact")
     forwarded = (folder / first_exact.file).read_bytes().replace(
         b"Subject: Remittance advice", b"Subject: Fwd: Remittance advice", 1)
@@ -198,7 +196,8 @@ def _html_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMe
         f"<html><body><p>Payment date: {today.isoformat()}<br>Currency: {items[0].currency}"
         f"<br>Total Paid: {_total(items, nets)}</p><table border=1>"
         "<tr><th>Invoice No.</th><th>Invoice Date</th><th>Gross</th><th>Discount</th>"
-        f"<th>Net Paid</th></tr>{''.join(rows)}</table></body></html>", subtype="html")
+        f"<th>Net Paid {items[0].currency}</th></tr>{''.join(rows)}</table></body></html>",
+        subtype="html")
     return msg
 
 
@@ -207,10 +206,11 @@ def _csv_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMes
     msg.set_content("Remittance details attached.")
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Invoice Number", "Invoice Amount", "Deduction", "Reason", "Amount Paid"])
+    writer.writerow(["Invoice Number", "Currency", "Invoice Amount", "Deduction", "Reason",
+                     "Amount Paid"])
     for n, i in enumerate(items):
         short = quantize(i.amount * Decimal("0.05"), i.currency) if n == 0 else Decimal(0)
-        writer.writerow([i.invoice_ref, format_amount(i.amount, i.currency),
+        writer.writerow([i.invoice_ref, i.currency, format_amount(i.amount, i.currency),
                          format_amount(short, i.currency), "DAMAGED" if short else "",
                          format_amount(i.amount - short, i.currency)])
     msg.add_attachment(out.getvalue().encode(), maintype="text", subtype="csv",
@@ -254,9 +254,9 @@ def _xlsx_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMe
 
     book = Workbook()
     sheet = book.active
-    sheet.append(["Inv No.", "Customer", "Net Paid"])
+    sheet.append(["Inv No.", "Currency", "Net Paid"])
     for i in items:
-        sheet.append([i.invoice_ref, i.customer, format_amount(i.amount, i.currency)])
+        sheet.append([i.invoice_ref, i.currency, format_amount(i.amount, i.currency)])
     buffer = io.BytesIO()
     book.save(buffer)
     msg = _message(payer, f"Remittance advice {payer.name} (group payment)")
@@ -294,9 +294,33 @@ def _x12_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMes
 
 
 def _amount_only(payer: Customer, items: list[OpenItem], today: date) -> EmailMessage:
-    msg = _message(payer, f"Payment {payer.name}")
-    msg.set_content(f"Hello, we sent {_total(items)} {items[0].currency} today "
-                    f"({today.isoformat()}) for our open invoices. Regards, {payer.name}")
+    """A bank's camt.054 credit notification: payer and amount, no invoice reference."""
+    amount, cur, day = _total(items), items[0].currency, today.isoformat()
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">
+ <BkToCstmrDbtCdtNtfctn>
+  <GrpHdr><MsgId>DEMO-{day}</MsgId><CreDtTm>{day}T06:00:00</CreDtTm></GrpHdr>
+  <Ntfctn>
+   <Id>NTF-{day}</Id><CreDtTm>{day}T06:00:00</CreDtTm>
+   <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
+   <Ntry>
+    <Amt Ccy="{cur}">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+    <BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt>
+    <NtryDtls><TxDtls>
+     <Refs><EndToEndId>E2E-{items[0].document_no}</EndToEndId></Refs>
+     <AmtDtls><TxAmt><Amt Ccy="{cur}">{amount}</Amt></TxAmt></AmtDtls>
+     <RltdPties><Dbtr><Nm>{payer.name}</Nm></Dbtr></RltdPties>
+     <RmtInf><Ustrd>PAYMENT FOR OPEN INVOICES</Ustrd></RmtInf>
+    </TxDtls></NtryDtls>
+   </Ntry>
+  </Ntfctn>
+ </BkToCstmrDbtCdtNtfctn>
+</Document>
+"""
+    msg = _message(Customer("", "Demo Bank AG"), f"Credit notification {day}")
+    msg.set_content("Your camt.054 credit notification is attached.")
+    msg.add_attachment(xml.encode(), maintype="application", subtype="xml",
+                       filename="camt054.xml")
     return msg
 
 
