@@ -193,8 +193,10 @@ def post(ctx: BotContext, posting: Posting, section: BotSection) -> str | None:
         section.counts["payments_posted"] += 1  # would post
         return "(dry run)"
     state = ctx.ledger.begin("posting", req.reference, target, {
-        "remittance": posting.remittance.id, "amount": str(req.amount),
-        "currency": req.currency, "items": [c.document_no for c in req.items]})
+        "remittance": posting.remittance.id, "company_code": req.company_code,
+        "payer": req.payer, "payment_ref": posting.remittance.payment_ref,
+        "amount": str(req.amount), "currency": req.currency,
+        "items": [c.document_no for c in req.items]})
     if state == "done":
         section.counts["already_posted"] += 1
         return _done_document(ctx, req.reference)
@@ -219,6 +221,36 @@ def post(ctx: BotContext, posting: Posting, section: BotSection) -> str | None:
                                     "already_posted": result.already_posted})
     section.counts["payments_posted"] += 1
     return result.document_no
+
+
+def recover_pending(ctx: BotContext, section: BotSection) -> None:
+    """Finish postings an earlier run left at intent: look each key up in SAP first.
+
+    Found: the payment is there (the run died after SAP's commit), so it is
+    marked done, its remittance applied and its account noted. Not found: the
+    intent stays; the remittance is still ``new`` and is matched and posted
+    again below under the same key.
+    """
+    from bots.pipeline.collections import write_note
+
+    for row in ctx.store.pending_writes("posting"):
+        payload = json.loads(row["payload"])
+        document = ctx.sap.find_document_by_reference(payload["company_code"], row["key"])
+        if document is None or ctx.dry_run:
+            continue
+        ctx.ledger.done(row["key"], {"document": document, "found_in_sap": True})
+        section.counts["already_posted"] += 1
+        ctx.store.settle_remittance(payload["remittance"], "applied")
+        digest = ctx.store.remittance_input(payload["remittance"])
+        if digest:
+            ctx.store.settle_input(digest, "applied")
+        note = CollectionNote(payload["company_code"], payload["payer"], ctx.today, (
+            f"arbots cash application {ctx.today.isoformat()}: payment "
+            f"{payload['payment_ref'] or payload['remittance']} of {payload['amount']} "
+            f"{payload['currency']} applied (document {document}).",
+            f"Cleared: {', '.join(payload['items'])}."[:132]),
+            kind=f"cashapp:{row['key']}")
+        write_note(ctx, note, section, kind="cashapp_note")
 
 
 def _done_document(ctx: BotContext, key: str) -> str | None:
@@ -248,17 +280,21 @@ def run(ctx: BotContext) -> BotSection:
     from bots.pipeline.collections import write_note
     from bots.pipeline.openitems import snapshot
 
+    section = BotSection("cashapp", BotStatus.OK, counts={
+        "remittances": 0, "lines": 0, "lines_auto": 0, "lines_review": 0,
+        "lines_unmatched": 0, "payments_posted": 0, "already_posted": 0,
+        "payments_waiting": 0, "residuals": 0, "notes_written": 0,
+        "notes_already_written": 0})
+    recover_pending(ctx, section)
     snap = snapshot(ctx)
     batch = propose(ctx, snap.items, snap.customers.values())
     open_items = items_by_document(snap.items)
     postings, waits = plan_postings(batch, open_items, ctx.cfg.sap.reason_codes,
                                     ctx.cfg.sap.bank_account, ctx.today)
-    section = BotSection("cashapp", BotStatus.OK, counts={
-        "remittances": len(batch.remittances), "lines": batch.result.stats.units,
-        "lines_auto": batch.result.stats.auto, "lines_review": batch.result.stats.review,
-        "lines_unmatched": batch.result.stats.unmatched, "payments_posted": 0,
-        "already_posted": 0, "payments_waiting": len(waits), "residuals": 0,
-        "notes_written": 0, "notes_already_written": 0})
+    stats = batch.result.stats
+    section.counts.update(remittances=len(batch.remittances), lines=stats.units,
+                          lines_auto=stats.auto, lines_review=stats.review,
+                          lines_unmatched=stats.unmatched, payments_waiting=len(waits))
     money: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal(0), 0])
     for posting in ctx.progress.track(postings, "Cash postings", len(postings)):
         if ctx.stop.is_set():

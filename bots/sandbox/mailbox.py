@@ -36,6 +36,7 @@ from decimal import Decimal
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from bots.domain import Customer, OpenItem, format_amount, quantize
 
@@ -55,24 +56,24 @@ class SeededMessage:
 
 @dataclass
 class _Picker:
-    """Hands out each open invoice once, by customer."""
+    """Hands out each open invoice once, by (company code, customer, currency)."""
 
     rng: random.Random
-    by_customer: dict[tuple[str, str], list[OpenItem]] = field(default_factory=dict)
+    by_customer: dict[tuple[str, str, str], list[OpenItem]] = field(default_factory=dict)
 
-    def customers_with(self, n: int, where=lambda c: True) -> list[tuple[str, str]]:  # noqa: ANN001
+    def customers_with(self, n: int, where=lambda c: True) -> list[tuple[str, str, str]]:  # noqa: ANN001
         keys = [k for k, items in self.by_customer.items() if len(items) >= n and where(k)]
         self.rng.shuffle(keys)
         return keys
 
-    def take_where(self, key: tuple[str, str], test) -> list[OpenItem]:  # noqa: ANN001
+    def take_where(self, key: tuple[str, str, str], test) -> list[OpenItem]:  # noqa: ANN001
         """The customer's first invoice passing ``test``, taken (a list of one)."""
         items = self.by_customer[key]
         found = next(i for i in items if test(i))
         items.remove(found)
         return [found]
 
-    def take(self, key: tuple[str, str], n: int) -> list[OpenItem]:
+    def take(self, key: tuple[str, str, str], n: int) -> list[OpenItem]:
         items = self.by_customer[key]
         taken, self.by_customer[key] = items[:n], items[n:]
         return taken
@@ -84,15 +85,16 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
     """Write the demo remittance e-mails into ``folder``; their ground truth."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
+    # one advice pays in one currency: a customer's invoices are grouped by currency
     invoices: dict[tuple[str, str], list[OpenItem]] = defaultdict(list)
     for item in sorted(items, key=lambda i: i.key):
         if item.amount > 0 and item.doc_type == "RV" and item.invoice_ref:
-            invoices[(item.company_code, item.customer)].append(item)
+            invoices[(item.company_code, item.customer, item.currency)].append(item)
     picker = _Picker(rng, dict(invoices))
     stamp = datetime.combine(today, time(6, 0))
     seeded: list[SeededMessage] = []
 
-    def emit(scenario: str, key: tuple[str, str], msg: EmailMessage,
+    def emit(scenario: str, key: tuple[str, ...], msg: EmailMessage,
              pays: list[OpenItem], expected: str = "applied") -> None:
         name = f"{len(seeded) + 1:03d}-{scenario}.eml"
         msg["Date"] = format_datetime(stamp)
@@ -102,8 +104,8 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
                                     tuple((i.customer, i.document_no, i.fiscal_year,
                                            i.line_item) for i in pays), expected))
 
-    def customer(key: tuple[str, str]) -> Customer:
-        return customers.get(key) or Customer(key[1], f"Customer {key[1]}", key[0])
+    def customer(key: tuple[str, ...]) -> Customer:
+        return customers.get(key[:2]) or Customer(key[1], f"Customer {key[1]}", key[0])
 
     for key in picker.customers_with(2)[:6]:
         paid = picker.take(key, rng.randint(1, 3))
@@ -309,7 +311,7 @@ def _amount_only(payer: Customer, items: list[OpenItem], today: date) -> EmailMe
     <NtryDtls><TxDtls>
      <Refs><EndToEndId>E2E-{items[0].document_no}</EndToEndId></Refs>
      <AmtDtls><TxAmt><Amt Ccy="{cur}">{amount}</Amt></TxAmt></AmtDtls>
-     <RltdPties><Dbtr><Nm>{payer.name}</Nm></Dbtr></RltdPties>
+     <RltdPties><Dbtr><Nm>{escape(payer.name)}</Nm></Dbtr></RltdPties>
      <RmtInf><Ustrd>PAYMENT FOR OPEN INVOICES</Ustrd></RmtInf>
     </TxDtls></NtryDtls>
    </Ntry>
@@ -340,11 +342,12 @@ def _corrupt_pdf() -> EmailMessage:
 
 
 def _parents(customers: dict[tuple[str, str], Customer], picker: _Picker
-             ) -> list[tuple[tuple[str, str], list[tuple[str, str]]]]:
-    """(parent key, subsidiary keys with open invoices) in the same company code."""
-    groups: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for key, c in sorted(customers.items()):
-        if c.parent and c.parent != c.number and picker.by_customer.get(key):
-            groups[(key[0], c.parent)].append(key)
+             ) -> list[tuple[tuple[str, str, str], list[tuple[str, str, str]]]]:
+    """(parent key, subsidiary keys with open invoices), same company code and currency."""
+    groups: dict[tuple[str, str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    for key in sorted(picker.by_customer):
+        c = customers.get(key[:2])
+        if c and c.parent and c.parent != c.number and picker.by_customer[key]:
+            groups[(key[0], c.parent, key[2])].append(key)
     return [(parent, children[:2]) for parent, children in groups.items()
-            if len(children) >= 2 and parent in customers]
+            if len(children) >= 2 and parent[:2] in customers]

@@ -270,6 +270,12 @@ class Store:
         return list(self.db.execute(
             "SELECT * FROM external_writes WHERE run_id = ? ORDER BY created", (run_id,)))
 
+    def pending_writes(self, kind: str) -> list[sqlite3.Row]:
+        """Writes of ``kind`` left at intent by an earlier run (crashed between call and done)."""
+        return list(self.db.execute(
+            "SELECT * FROM external_writes WHERE kind = ? AND status = 'intent' ORDER BY created",
+            (kind,)))
+
     def audit_log(self, run_id: str | None = None) -> list[sqlite3.Row]:
         if run_id is None:
             return list(self.db.execute("SELECT * FROM audit ORDER BY id"))
@@ -321,6 +327,12 @@ class Store:
         row = self.db.execute("SELECT status FROM remittances WHERE id = ?",
                               (remittance_id,)).fetchone()
         return row["status"]
+
+    def remittance_input(self, remittance_id: str) -> str | None:
+        """The content hash of the input a remittance came from."""
+        row = self.db.execute("SELECT input_hash FROM remittances WHERE id = ?",
+                              (remittance_id,)).fetchone()
+        return row["input_hash"] if row else None
 
     def remittances(self, status: str = "new") -> list[sqlite3.Row]:
         """Remittances in ``status`` (``new``: not yet applied), oldest first."""

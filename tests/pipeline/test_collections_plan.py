@@ -12,7 +12,7 @@ from bots.config import load_config
 from bots.domain import Customer, OpenItem
 from bots.pipeline.aging import aging_buckets, bucket_label, bucket_labels
 from bots.pipeline.collections import NOTE_LINE_WIDTH, note_for, plan_followups, reminder_level
-from bots.pipeline.reminders import render_reminder, reminder_key, write_outbox
+from bots.pipeline.reminders import reminder_key, render_reminder, write_outbox
 
 TODAY = date(2026, 11, 24)
 POLICY = load_config(None).collections
