@@ -1,7 +1,8 @@
 """Configuration: one TOML file, validated where it is built.
 
-``load_config(None)`` gives the embedded default (``config/demo.toml``): every bot runs against the sandbox. ``load_config(path)``
-reads a real landscape (see ``config/example.toml``).
+``load_config(None)`` gives the embedded default (``config/demo.toml``): every
+bot runs against the sandbox. ``load_config(path)`` reads a real landscape (see
+``config/example.toml``).
 
 Every error is a :class:`ConfigError` naming the file, the key and what is
 wrong::

@@ -40,7 +40,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from enum import Enum
+from enum import StrEnum
 
 # ISO 4217 minor-unit exponents that differ from 2, plus the common 2s for clarity.
 CURRENCY_EXPONENTS: dict[str, int] = {
@@ -177,7 +177,7 @@ class OpenItem:
 # --------------------------------------------------------------------------- remittances
 
 
-class PaymentMethod(str, Enum):
+class PaymentMethod(StrEnum):
     ACH = "ach"
     CHECK = "check"
     WIRE = "wire"
@@ -220,7 +220,7 @@ class Remittance:
 # --------------------------------------------------------------------------- cash application
 
 
-class Decision(str, Enum):
+class Decision(StrEnum):
     AUTO = "auto"
     REVIEW = "review"
 
@@ -282,14 +282,14 @@ class PortalSubmission:
         return stable_id("sub", self.customer, self.portal, self.invoice_no)
 
 
-class RunStatus(str, Enum):
+class RunStatus(StrEnum):
     RUNNING = "running"
     OK = "ok"
     FAILED = "failed"  # finished, with failures
     ABORTED = "aborted"  # could not start or was stopped
 
 
-class Trigger(str, Enum):
+class Trigger(StrEnum):
     SCHEDULE = "schedule"
     ON_DEMAND = "on_demand"
     API = "api"
