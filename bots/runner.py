@@ -22,10 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
-from bots.pipeline import cashapp, collections, intake, openitems
+from bots.pipeline import cashapp, collections, intake, openitems, review
 from bots.pipeline.context import BotContext, NoProgress, Progress
 from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport, WriteRecord
 from bots.sap.errors import SapLogonError, SapTechnicalError
@@ -38,6 +39,7 @@ BOTS: dict[str, Bot] = {
     "intake": intake.run,
     "cashapp": cashapp.run,
     "collections": collections.run,
+    "review": review.run,  # on demand only: `arbots review apply FILE`
 }
 NIGHTLY: tuple[str, ...] = ("openitems", "intake", "cashapp", "collections")
 
@@ -83,8 +85,12 @@ def expand(bots: tuple[str, ...]) -> tuple[str, ...]:
 def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
              stop: threading.Event | None = None, job: str | None = None, *,
              dry_run: bool = False, progress: Progress | None = None,
-             clock: Callable[[], datetime] | None = None) -> RunOutcome:
-    """Run ``bots`` once; record the run; write its report. Never raises for bot failures."""
+             clock: Callable[[], datetime] | None = None,
+             inputs: dict[str, Any] | None = None) -> RunOutcome:
+    """Run ``bots`` once; record the run; write its report. Never raises for bot failures.
+
+    ``inputs`` are handed to the bots in ``ctx.memo`` (e.g. ``review_file``).
+    """
     from bots.reports.writer import write_run_report
 
     names = expand(bots)
@@ -94,7 +100,8 @@ def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
         report = RunReport.from_run(run, config_source=cfg.source)
         ctx = BotContext(cfg=cfg, store=store, run=run, report=report,
                          today=clock().date(), dry_run=dry_run,
-                         stop=stop or threading.Event(), progress=progress or NoProgress())
+                         stop=stop or threading.Event(), progress=progress or NoProgress(),
+                         memo=dict(inputs or {}))
         message = ""
         try:
             for name in names:

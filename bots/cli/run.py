@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import webbrowser
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -35,14 +36,15 @@ class RichProgress:
         self.progress.update(task, total=self.progress.tasks[task].completed)
 
 
-def execute(cfg: Config, bots: tuple[str, ...], dry_run: bool) -> RunOutcome:
+def execute(cfg: Config, bots: tuple[str, ...], dry_run: bool,
+            inputs: dict[str, object] | None = None) -> RunOutcome:
     """Run ``bots`` on demand with progress bars and print the summary table."""
     columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     try:
         with Progress(*columns, console=console, transient=False) as progress:
             outcome = run_bots(cfg, bots, Trigger.ON_DEMAND, dry_run=dry_run,
-                               progress=RichProgress(progress))
+                               progress=RichProgress(progress), inputs=inputs)
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
     print_summary(outcome)
@@ -97,6 +99,28 @@ def reset_sandbox_world(cfg: Config) -> None:
                   "demo mailbox", highlight=False)
 
 
+@click.group("review")
+def review_group() -> None:
+    """Act on the decisions AR staff wrote into a worklist."""
+
+
+@review_group.command("apply")
+@click.argument("worklist", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and show what would be posted.")
+@config_option
+def review_apply_command(worklist: str, dry_run: bool, config_path: str | None) -> None:
+    """Post the payments approved in WORKLIST (sheet "Cash review") and learn from them."""
+    from bots.pipeline.review import ReviewFileError, read_decisions
+
+    cfg = load_or_exit(config_path)
+    try:
+        read_decisions(Path(worklist))
+    except ReviewFileError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    outcome = execute(cfg, ("review",), dry_run, inputs={"review_file": worklist})
+    raise SystemExit(outcome.exit_code)
+
+
 @click.command("runs")
 @click.option("--limit", default=20, show_default=True)
 @config_option
@@ -145,4 +169,5 @@ def report_command(run_id: str, open_browser: bool, as_json: bool,
     click.echo(folder / "report.html")
 
 
-__all__ = ["run_command", "demo_command", "runs_command", "report_command", "BOTS"]
+__all__ = ["run_command", "demo_command", "runs_command", "report_command", "review_group",
+           "BOTS"]

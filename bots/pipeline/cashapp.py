@@ -136,7 +136,8 @@ def plan_postings(batch: Batch, open_items: ItemsByDocument, reason_codes: dict[
                 open_items[_doc(p)].currency != remittance.currency for p in proposals):
             waits[rid] = "the payment spans company codes or currencies"
             continue
-        request = _clearing(remittance, proposals, open_items, reason_codes, bank_account, today)
+        request = clearing_request(remittance, proposals, open_items, reason_codes,
+                                   bank_account, today)
         if remittance.total is not None and quantize(remittance.total, remittance.currency) \
                 != request.amount:
             cur = remittance.currency
@@ -151,7 +152,7 @@ def _doc(p: Proposal) -> tuple[str, str, str, str]:
     return (p.customer, p.document_no, p.fiscal_year, p.line_item)
 
 
-def _clearing(remittance: Remittance, proposals: list[Proposal], open_items: ItemsByDocument,
+def clearing_request(remittance: Remittance, proposals: list[Proposal], open_items: ItemsByDocument,
               reason_codes: dict[str, str], bank_account: str, today: date) -> ClearingRequest:
     cur = remittance.currency
     clear, residuals = [], []
@@ -339,7 +340,8 @@ def _queue_for_review(ctx: BotContext, batch: Batch, waits: dict[str, str],
                 currency=r.currency, applied_amount=p.applied_amount,
                 confidence=p.confidence, rule=p.rule, reason=p.reason,
                 discount_amount=p.discount_amount, deduction_amount=p.deduction_amount,
-                source=r.source))
+                source=r.source, fiscal_year=p.fiscal_year, line_item=p.line_item,
+                line_index=p.line_index))
         for u in unmatched.get(rid, []):
             ref = r.lines[u.line_index].invoice_ref if u.line_index is not None else ""
             ctx.report.worklist.append(UnmatchedRow(

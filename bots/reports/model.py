@@ -228,6 +228,9 @@ class CashReviewRow:
     discount_amount: Decimal = Decimal("0")
     deduction_amount: Decimal = Decimal("0")
     source: str = ""
+    fiscal_year: str = ""  # with document_no and line_item: the open item (for review apply)
+    line_item: str = ""
+    line_index: int | None = None  # the remittance line; None: the payment as a whole
 
     def __post_init__(self) -> None:
         for name in ("applied_amount", "discount_amount", "deduction_amount"):

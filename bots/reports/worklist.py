@@ -74,7 +74,7 @@ def amount_format(currency: str) -> str:
     return "#,##0." + "0" * decimals if decimals else "#,##0"
 
 
-def _title(name: str) -> str:
+def column_title(name: str) -> str:
     return TITLES.get(name, name.replace("_", " ").capitalize())
 
 
@@ -139,7 +139,7 @@ def _header(sheet: _Sheet, titles: Iterable[str]) -> None:
 def _worklist_sheet(wb: Workbook, kind: type[WorklistRow], rows: list[WorklistRow]) -> None:
     sheet = _Sheet(wb.create_sheet(kind.SHEET))
     names = [f.name for f in fields(kind)]
-    titles = [_title(n) for n in names] + ([DECISION] if kind.NEEDS_DECISION else [])
+    titles = [column_title(n) for n in names] + ([DECISION] if kind.NEEDS_DECISION else [])
     _header(sheet, titles)
     for row in rows:
         sheet.append([getattr(row, n) for n in names], currency=getattr(row, "currency", ""))

@@ -1,0 +1,202 @@
+"""The review loop: post what AR staff decided in the worklist, and learn from it.
+
+AR staff open a run's ``worklist.xlsx``, sheet *Cash review*, and write in the
+*Decision* column of each row ``approve`` (also: yes, ok, post, x) or
+``reject`` (no). ``arbots review apply worklist.xlsx`` then, for each payment:
+
+- all its rows approved: posts it like the cash-application bot does (same
+  idempotency key, intent before and done after, BKPF lookup after a crash),
+  with a note on the account, and teaches the learner (payer aliases,
+  reference patterns) so the next run needs the person less;
+- any row rejected: the payment stays in review, nothing is posted;
+- rows without a decision: nothing happens to that payment.
+
+A payment approved only in part is refused with a clear message: clearing
+part of a payment would leave the rest of the money unexplained.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from bots.cashapp import Memory, learn
+from bots.domain import Decision, OpenItem, Proposal, Remittance
+from bots.pipeline.cashapp import (
+    Posting,
+    clearing_request,
+    items_by_document,
+    memory_path,
+    note_for_payment,
+    post,
+)
+from bots.pipeline.collections import write_note
+from bots.pipeline.context import BotContext
+from bots.remittance.jsonl import from_json
+from bots.reports.model import BotSection, BotStatus, CashReviewRow, ErrorItem
+from bots.reports.worklist import DECISION, column_title
+
+APPROVE = {"approve", "approved", "yes", "y", "ok", "post", "x"}
+REJECT = {"reject", "rejected", "no", "n"}
+SHEET = CashReviewRow.SHEET
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One row of the Cash review sheet with the person's decision."""
+
+    row: int
+    remittance_id: str
+    proposal: Proposal
+    decision: str  # approve | reject | ""
+
+
+class ReviewFileError(ValueError):
+    """The worklist cannot be read; the message names the file, row and column."""
+
+
+def read_decisions(path: Path) -> list[ReviewRow]:
+    """The decided and undecided rows of the Cash review sheet of ``path``."""
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ReviewFileError(f"{path}: not a worklist workbook ({exc})") from None
+    if SHEET not in book.sheetnames:
+        raise ReviewFileError(f"{path}: no sheet {SHEET!r}")
+    rows = book[SHEET].iter_rows(values_only=True)
+    titles = {column_title(f.name).lower(): f.name for f in fields(CashReviewRow)}
+    titles[DECISION.lower()] = "decision"
+    header = [titles.get(str(h or "").strip().lower(), "") for h in next(rows, ())]
+    need = ("remittance_id", "customer", "document_no", "fiscal_year", "line_item",
+            "applied_amount", "decision")
+    missing = [column_title(n) for n in need if n not in header]
+    if missing:
+        raise ReviewFileError(f"{path}: sheet {SHEET!r} lacks the column(s) "
+                              f"{', '.join(missing)}")
+    col = {name: header.index(name) for name in header if name}
+    out = []
+    for number, values in enumerate(rows, start=2):
+        if not any(values):
+            continue
+
+        def cell(name: str, values: tuple = values) -> str:
+            value = values[col[name]] if name in col else None
+            return "" if value is None else str(value).strip().lstrip("'")
+
+        raw = cell("decision").lower()
+        decision = "approve" if raw in APPROVE else "reject" if raw in REJECT else ""
+        if raw and not decision:
+            raise ReviewFileError(f"{path}: {SHEET} row {number}, Decision: {raw!r} is "
+                                  "neither approve nor reject")
+        try:
+            proposal = Proposal(
+                remittance_id=cell("remittance_id"),
+                line_index=int(cell("line_index")) if cell("line_index") else None,
+                customer=cell("customer"), document_no=cell("document_no"),
+                fiscal_year=cell("fiscal_year"), line_item=cell("line_item").zfill(3),
+                applied_amount=Decimal(cell("applied_amount")),
+                discount_amount=Decimal(cell("discount_amount") or "0"),
+                deduction_amount=Decimal(cell("deduction_amount") or "0"),
+                decision=Decision.AUTO, confidence=1.0,
+                rule=cell("rule") or "review", reason="confirmed by a person in review")
+        except (InvalidOperation, ValueError) as exc:
+            raise ReviewFileError(f"{path}: {SHEET} row {number}: {exc}") from None
+        out.append(ReviewRow(number, proposal.remittance_id, proposal, decision))
+    return out
+
+
+def run(ctx: BotContext) -> BotSection:
+    """The bot: apply the decisions of ``ctx.memo["review_file"]``."""
+    path = Path(ctx.memo["review_file"])
+    section = BotSection("review", BotStatus.OK, counts={
+        "rows": 0, "payments_approved": 0, "payments_rejected": 0, "payments_posted": 0,
+        "already_posted": 0, "undecided": 0, "aliases_learned": 0, "patterns_learned": 0,
+        "notes_written": 0, "notes_already_written": 0})
+    rows = read_decisions(path)
+    section.counts["rows"] = len(rows)
+    by_payment: dict[str, list[ReviewRow]] = defaultdict(list)
+    for row in rows:
+        by_payment[row.remittance_id].append(row)
+    confirmed: list[Proposal] = []
+    remittances: list[Remittance] = []
+    for rid, payment_rows in by_payment.items():
+        decisions = {r.decision for r in payment_rows}
+        if "reject" in decisions:
+            section.counts["payments_rejected"] += 1
+            continue
+        if decisions == {""}:
+            section.counts["undecided"] += 1
+            continue
+        if "" in decisions:
+            section.errors.append(ErrorItem(
+                f"{path.name}: payment {rid}", "only some of its rows are approved",
+                "Approve every row of the payment, or reject one; rows "
+                f"{', '.join(str(r.row) for r in payment_rows)}."))
+            continue
+        section.counts["payments_approved"] += 1
+        remittance = _remittance(ctx, rid)
+        if remittance is None:
+            section.errors.append(ErrorItem(
+                f"payment {rid}", "not waiting for review in this store (applied already, "
+                "or the file is from another installation)", "Check `arbots runs`."))
+            continue
+        proposals = [r.proposal for r in payment_rows]
+        if _post_payment(ctx, remittance, proposals, section):
+            confirmed.extend(proposals)
+            remittances.append(remittance)
+    if confirmed and not ctx.dry_run:
+        customers = ctx.sap.customers(ctx.cfg.sap.company_codes)
+        lesson = learn(confirmed, remittances, customers, Memory(memory_path(ctx)))
+        section.counts["aliases_learned"] = lesson.aliases
+        section.counts["patterns_learned"] = lesson.patterns
+    if section.errors:
+        section.status = BotStatus.FAILED
+    return section
+
+
+def _remittance(ctx: BotContext, remittance_id: str) -> Remittance | None:
+    for row in ctx.store.remittances("review"):
+        if row["id"] == remittance_id:
+            return from_json(json.loads(row["body"]))
+    return None
+
+
+def _post_payment(ctx: BotContext, remittance: Remittance, proposals: list[Proposal],
+                  section: BotSection) -> bool:
+    paying = {p.customer for p in proposals}
+    items: list[OpenItem] = []
+    for account in ctx.sap.customers(ctx.cfg.sap.company_codes):
+        if account.number in paying:
+            items.extend(ctx.sap.open_items_of(account.company_code, account.number, ctx.today))
+    open_items = items_by_document(items)
+    gone = [p.document_no for p in proposals if (p.customer, p.document_no, p.fiscal_year,
+                                                 p.line_item) not in open_items]
+    if gone:
+        section.errors.append(ErrorItem(
+            f"payment {remittance.payment_ref or remittance.id}",
+            f"item(s) {', '.join(gone)} are no longer open in SAP",
+            "Someone cleared them meanwhile: check FBL5N and decide again."))
+        return False
+    try:
+        request = clearing_request(remittance, proposals, open_items, ctx.cfg.sap.reason_codes,
+                            ctx.cfg.sap.bank_account, ctx.today)
+    except ValueError as exc:
+        section.errors.append(ErrorItem(f"payment {remittance.id}", str(exc),
+                                        "Correct the amounts in the worklist row(s)."))
+        return False
+    posting = Posting(remittance, request, tuple(proposals))
+    document = post(ctx, posting, section)
+    if document is None or ctx.dry_run:
+        return document is not None
+    ctx.store.settle_remittance(remittance.id, "applied")
+    digest = ctx.store.remittance_input(remittance.id)
+    if digest:
+        ctx.store.settle_input(digest, "applied")
+    write_note(ctx, note_for_payment(posting, document, ctx.today), section,
+               kind="cashapp_note")
+    return True
