@@ -1,0 +1,123 @@
+"""Open items pulled per second through the RFC surface, at a million items.
+
+    python -m bench sap_open_items
+    ARBOTS_BENCH_SAP_ITEMS=200000 python -m bench sap_open_items   # smaller
+
+What it measures, in one process, on one sandbox file:
+
+1. baseline: a bare ``SELECT`` of the same rows and columns from the SQLite
+   file with ``sqlite3`` (the floor: no RFC, no typing);
+2. the simulator alone: ``RFC_READ_TABLE`` pages of 5,000 rows, as a client
+   would fetch them (SQL, the fixed-width row text, paging by ROWSKIPS);
+3. the port: ``SapClient.iter_open_items`` over the simulator, i.e. paging,
+   parsing the rows, TCURX shifting, due dates, one ``OpenItem`` each.
+
+Figures: rows per second of each, the ratio of (3) to the baseline, and the
+peak resident memory (``ru_maxrss``) after each step; the port streams page
+by page, so its memory should not grow with the number of items. The
+million items are generated in a child process before any timing (not in
+the figures, and not in this process's peak memory).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from bots.sandbox.sap import SapSimulator
+from bots.sap import SapClient
+from bots.sap.open_items import ITEM_FIELDS, ITEM_KEY
+
+ITEMS = int(os.environ.get("ARBOTS_BENCH_SAP_ITEMS", "1000000"))
+CUSTOMERS = max(70, ITEMS // 500)
+PAGE = 5000
+CODES = ("1000", "2000")
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _generate(path: Path) -> float:
+    started = time.perf_counter()
+    code = ("import sys; from pathlib import Path; from datetime import date; "
+            "from bots.sandbox.sap.demo import generate; "
+            "generate(Path(sys.argv[1]), customers=int(sys.argv[2]), items=int(sys.argv[3]), "
+            "today=date.fromisoformat(sys.argv[4]), bulk=True)")
+    subprocess.run([sys.executable, "-c", code, str(path), str(CUSTOMERS), str(ITEMS),
+                    date.today().isoformat()], check=True)
+    return time.perf_counter() - started
+
+
+def _baseline(path: Path, key_date: str) -> int:
+    columns = ", ".join(f'"{c}"' for c in (*ITEM_KEY, *ITEM_FIELDS))
+    db = sqlite3.connect(path)
+    rows = db.execute(f'SELECT {columns} FROM "BSID" WHERE "BUKRS" IN (?, ?) AND '
+                      "\"UMSKZ\" = '' AND \"BSTAT\" <> 'S' AND \"BUDAT\" <= ?",
+                      (*CODES, key_date))
+    count = sum(1 for _ in rows)
+    db.close()
+    return count
+
+
+def _simulator_pages(path: Path) -> int:
+    sim = SapSimulator(path)
+    fields = [{"FIELDNAME": f} for f in (*ITEM_KEY, *ITEM_FIELDS)]
+    options = [{"TEXT": "BUKRS IN ( '1000' , '2000' ) AND UMSKZ = ' '"}]
+    count, skip = 0, 0
+    while True:
+        data = sim.call("RFC_READ_TABLE", QUERY_TABLE="BSID", ROWCOUNT=PAGE, ROWSKIPS=skip,
+                        FIELDS=fields, OPTIONS=options)["DATA"]
+        count += len(data)
+        if len(data) < PAGE:
+            break
+        skip += PAGE
+    sim.close()
+    return count
+
+
+def _port(path: Path, key_date: date) -> int:
+    with SapClient(SapSimulator(path), page_size=PAGE) as sap:
+        return sum(1 for _ in sap.iter_open_items(CODES, key_date))
+
+
+def _timed(label: str, run: object) -> tuple[int, float]:
+    started = time.perf_counter()
+    count = run()  # type: ignore[operator]
+    seconds = time.perf_counter() - started
+    print(f"{label:<44} {count:>10,} rows {seconds:8.2f} s {count / seconds:>12,.0f} rows/s   "
+          f"peak RSS {_peak_mib():7.1f} MiB", flush=True)
+    return count, seconds
+
+
+def main() -> int:
+    today = date.today()
+    with tempfile.TemporaryDirectory(prefix="arbots-bench-sap-") as tmp:
+        path = Path(tmp) / "sap.sqlite"
+        seconds = _generate(path)
+        size = path.stat().st_size / 2**20
+        print(f"generated {ITEMS:,} open items for {CUSTOMERS:,} customers in {seconds:.1f} s "
+              f"(child process; {size:.0f} MiB file); page size {PAGE}", flush=True)
+        print(f"peak RSS before measuring {_peak_mib():.1f} MiB")
+        base, base_s = _timed("baseline: sqlite3 SELECT", lambda: _baseline(
+            path, today.strftime("%Y%m%d")))
+        pages, pages_s = _timed("simulator: RFC_READ_TABLE pages", lambda: _simulator_pages(path))
+        port, port_s = _timed("port: SapClient.iter_open_items -> OpenItem",
+                              lambda: _port(path, today))
+    if not base == pages == port:
+        print(f"row counts differ: baseline {base}, pages {pages}, port {port}", file=sys.stderr)
+        return 1
+    print(f"ratio port / baseline: {port_s / base_s:.1f}x slower "
+          f"(simulator pages alone: {pages_s / base_s:.1f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

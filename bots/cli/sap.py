@@ -1,0 +1,112 @@
+"""``arbots sap ping|open-items`` and ``arbots sandbox reset``.
+
+Exit codes: 0 ok; 1 SAP refused the request (a business error); 2 the
+configuration is wrong, the logon was refused or SAP cannot be reached.
+Every error is one line on stderr.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from bots.cli.common import (
+    EXIT_CONFIG,
+    EXIT_FAILURES,
+    config_option,
+    console,
+    exits_on_config_error,
+    fail,
+    load_or_exit,
+)
+from bots.sap import SapBusinessError, SapError, SapLogonError, SapTechnicalError, connect
+from bots.sap.export import write_open_items
+
+
+def _sap_failure(exc: SapError) -> None:
+    """One line and the exit code that fits the error."""
+    if isinstance(exc, SapLogonError):
+        fail(f"SAP logon refused: {exc.message} (check sap.connection.user and passwd)",
+             EXIT_CONFIG)
+    if isinstance(exc, SapTechnicalError):
+        fail(f"SAP not reachable: {exc.message}", EXIT_CONFIG)
+    code = EXIT_FAILURES if isinstance(exc, SapBusinessError) else EXIT_CONFIG
+    fail(f"SAP refused: {exc.message}", code)
+
+
+@click.group("sap")
+def sap_group() -> None:
+    """Talk to SAP (or the sandbox): health check, open-item export."""
+
+
+@sap_group.command("ping")
+@config_option
+@exits_on_config_error
+def ping_cmd(config_path: str | None) -> None:
+    """Log on, call RFC_PING and STFC_CONNECTION, print the system's answer."""
+    cfg = load_or_exit(config_path)
+    try:
+        with connect(cfg.sap) as sap:
+            seconds = sap.ping()
+            info = sap.system_info()
+    except SapError as exc:
+        _sap_failure(exc)
+        return
+    click.echo(f"ok ({cfg.sap.mode}, {seconds * 1000:.1f} ms): {info}")
+
+
+@sap_group.command("open-items")
+@config_option
+@click.option("--company-code", "company_codes", multiple=True,
+              help="Company code (repeatable; default: sap.company_codes).")
+@click.option("--key-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Open at this date, YYYY-MM-DD (default: today).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Output file: .csv, or .xlsx for a worksheet.")
+@exits_on_config_error
+def open_items_cmd(config_path: str | None, company_codes: tuple[str, ...],
+                   key_date: object, out: Path) -> None:
+    """Export the open items as the interchange OPEN.csv (or .xlsx)."""
+    cfg = load_or_exit(config_path)
+    codes = list(company_codes or cfg.sap.company_codes)
+    on = key_date.date() if key_date is not None else date.today()  # type: ignore[attr-defined]
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    try:
+        with connect(cfg.sap) as sap, Progress(*columns, console=console,
+                                               transient=True) as progress:
+            task = progress.add_task("open items: 0", total=None)
+
+            def advance(n: int) -> None:
+                if n % 1000 == 0:
+                    progress.update(task, description=f"open items: {n:,}")
+
+            count = write_open_items(sap.iter_open_items(codes, on), out, advance)
+    except SapError as exc:
+        _sap_failure(exc)
+        return
+    console.print(f"{count:,} open items of {', '.join(codes)} at {on.isoformat()} -> {out}",
+                  highlight=False)
+
+
+@click.group("sandbox")
+def sandbox_group() -> None:
+    """The embedded sandbox systems."""
+
+
+@sandbox_group.command("reset")
+@config_option
+@click.option("--customers", type=click.IntRange(min=1), default=70, show_default=True)
+@click.option("--items", type=click.IntRange(min=0), default=3200, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@exits_on_config_error
+def reset_cmd(config_path: str | None, customers: int, items: int, seed: int) -> None:
+    """Regenerate the SAP sandbox's demo data (replaces sap.sandbox_db)."""
+    from bots.sandbox.sap import reset_sandbox  # the sandbox is this command's subject
+
+    cfg = load_or_exit(config_path)
+    summary = reset_sandbox(cfg.sap.sandbox_db, customers=customers, items=items, seed=seed)
+    console.print(f"SAP sandbox {cfg.sap.sandbox_db}: {summary.customers} customers, "
+                  f"{summary.open_items:,} items ({summary.seconds:.1f}s)", highlight=False)

@@ -1,0 +1,201 @@
+"""The simulator's data dictionary: tables and structures with SAP's field types.
+
+Each :class:`Field` carries what SE11 shows (type, length, decimals), which
+is what the simulator needs to store values (SQLite column affinity), to
+return them typed as pyrfc does, to lay out ``RFC_READ_TABLE`` rows, and to
+reject values that would not fit. Field names, types and lengths follow the
+public listings in ``shared/reference/sap-structures.md``; tables list only
+the fields the bots and tests use (plus enough of BSID/KNA1 to make the
+512-character ``RFC_READ_TABLE`` limit real). BAPI3007_2 uses the inferred
+English names of that reference; the ``ZARBOTS_*`` structures are the
+interface of our own wrapper function modules (``bots/sap/abap``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# ABAP internal type letter per DDIC type (what RFC_READ_TABLE reports in FIELDS-TYPE).
+ABAP_TYPE = {"CHAR": "C", "CUKY": "C", "CLNT": "C", "LANG": "C", "NUMC": "N", "DATS": "D",
+             "CURR": "P", "DEC": "P", "INT4": "I", "INT1": "b"}
+TEXTUAL = {"CHAR", "CUKY", "CLNT", "LANG"}
+PACKED = {"CURR", "DEC"}
+INTEGER = {"INT4", "INT1"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One DDIC field: name, type, length (digits for DEC/CURR), decimals."""
+
+    name: str
+    kind: str
+    length: int
+    decimals: int = 0
+    text: str = ""
+    key: bool = False
+
+    @property
+    def abap_type(self) -> str:
+        return ABAP_TYPE[self.kind]
+
+    @property
+    def out_length(self) -> int:
+        """Width of the field in an RFC_READ_TABLE row (packed: sign and point added)."""
+        if self.kind in PACKED:
+            return self.length + 2
+        if self.kind == "INT4":
+            return 11
+        return self.length
+
+
+def C(name: str, length: int, text: str = "", key: bool = False) -> Field:  # noqa: N802
+    return Field(name, "CHAR", length, 0, text, key)
+
+
+def N(name: str, length: int, text: str = "", key: bool = False) -> Field:  # noqa: N802
+    return Field(name, "NUMC", length, 0, text, key)
+
+
+def D(name: str, text: str = "", key: bool = False) -> Field:  # noqa: N802
+    return Field(name, "DATS", 8, 0, text, key)
+
+
+def P(name: str, length: int, decimals: int, text: str = "", kind: str = "DEC") -> Field:  # noqa: N802
+    return Field(name, kind, length, decimals, text)
+
+
+def CURR(name: str, text: str = "") -> Field:  # noqa: N802
+    return Field(name, "CURR", 13, 2, text)
+
+
+def CUKY(name: str, text: str = "", key: bool = False) -> Field:  # noqa: N802
+    return Field(name, "CUKY", 5, 0, text, key)
+
+
+def I4(name: str, text: str = "") -> Field:  # noqa: N802
+    return Field(name, "INT4", 10, 0, text)
+
+
+MANDT = Field("MANDT", "CLNT", 3, 0, "Client", True)
+
+_ITEM_FIELDS = (
+    MANDT, C("BUKRS", 4, "Company Code", True), C("KUNNR", 10, "Customer", True),
+    C("UMSKS", 1, "Special G/L Transaction Type", True),
+    C("UMSKZ", 1, "Special G/L Indicator", True), D("AUGDT", "Clearing Date", True),
+    C("AUGBL", 10, "Clearing Document", True), C("ZUONR", 18, "Assignment", True),
+    N("GJAHR", 4, "Fiscal Year", True), C("BELNR", 10, "Document Number", True),
+    N("BUZEI", 3, "Line Item", True), D("BUDAT", "Posting Date"), D("BLDAT", "Document Date"),
+    D("CPUDT", "Entry Date"), CUKY("WAERS", "Currency"), C("XBLNR", 16, "Reference"),
+    C("BLART", 2, "Document Type"), N("MONAT", 2, "Fiscal Period"),
+    C("BSCHL", 2, "Posting Key"), C("ZUMSK", 1, "Target Special G/L Indicator"),
+    C("SHKZG", 1, "Debit/Credit Indicator"), C("GSBER", 4, "Business Area"),
+    C("MWSKZ", 2, "Tax Code"), C("PROJN", 16, "WBS Element"), C("AUFNR", 12, "Order"),
+    C("ANLN1", 12, "Asset"), C("ANLN2", 4, "Asset Subnumber"), C("SAKNR", 10, "G/L Account"),
+    C("HKONT", 10, "G/L Account"), C("FKONT", 3, "Financial Budget Item"),
+    C("KIDNO", 30, "Payment Reference"), CURR("DMBTR", "Amount in Local Currency"),
+    CURR("WRBTR", "Amount in Document Currency"), CURR("MWSTS", "Tax Amount LC"),
+    CURR("WMWST", "Tax Amount DC"), C("SGTXT", 50, "Item Text"),
+    C("FILKD", 10, "Branch Account"), D("ZFBDT", "Baseline Date"),
+    C("ZTERM", 4, "Terms of Payment Key"), P("ZBD1T", 3, 0, "Cash Discount Days 1"),
+    P("ZBD2T", 3, 0, "Cash Discount Days 2"), P("ZBD3T", 3, 0, "Net Payment Terms Period"),
+    P("ZBD1P", 5, 3, "Cash Discount Percentage 1"),
+    P("ZBD2P", 5, 3, "Cash Discount Percentage 2"),
+    CURR("SKFBT", "Amount Eligible for Discount"), CURR("WSKTO", "Cash Discount Amount"),
+    C("ZLSCH", 1, "Payment Method"), C("ZLSPR", 1, "Payment Block"),
+    C("REBZG", 10, "Invoice Reference"), N("REBZJ", 4, "Fiscal Year of Invoice"),
+    N("REBZZ", 3, "Line Item of Invoice"), C("MANSP", 1, "Dunning Block"),
+    D("MADAT", "Last Dunned On"), N("MANST", 1, "Dunning Level"),
+    C("BSTAT", 1, "Document Status"), C("RSTGR", 3, "Reason Code"),
+    C("XREF1", 12, "Reference Key 1"), C("XREF2", 12, "Reference Key 2"),
+    C("XREF3", 20, "Reference Key 3"), C("HBKID", 5, "House Bank"),
+    C("VBELN", 10, "Billing Document"), C("PRCTR", 10, "Profit Center"),
+)
+
+TABLES: dict[str, tuple[Field, ...]] = {
+    "T001": (MANDT, C("BUKRS", 4, "Company Code", True), C("BUTXT", 25, "Company Name"),
+             C("ORT01", 25, "City"), C("LAND1", 3, "Country"), CUKY("WAERS", "Currency")),
+    "TCURX": (CUKY("CURRKEY", "Currency", True),
+              Field("CURRDEC", "INT1", 3, 0, "Number of Decimal Places")),
+    "KNA1": (MANDT, C("KUNNR", 10, "Customer", True), C("LAND1", 3, "Country"),
+             C("NAME1", 35, "Name 1"), C("NAME2", 35, "Name 2"), C("NAME3", 35, "Name 3"),
+             C("NAME4", 35, "Name 4"), C("ORT01", 35, "City"), C("ORT02", 35, "District"),
+             C("PSTLZ", 10, "Postal Code"), C("REGIO", 3, "Region"),
+             C("SORTL", 10, "Search Term"), C("STRAS", 35, "Street"),
+             C("TELF1", 16, "Telephone 1"), C("TELFX", 31, "Fax Number"),
+             C("ADRNR", 10, "Address"), C("KONZS", 10, "Group Key"),
+             C("KTOKD", 4, "Account Group"), C("SPRAS", 1, "Language"),
+             C("STCD1", 16, "Tax Number 1"), C("STCD2", 11, "Tax Number 2"),
+             C("STCEG", 20, "VAT Registration Number"), D("ERDAT", "Created On"),
+             C("ERNAM", 12, "Created By"), C("BRSCH", 4, "Industry Key"),
+             C("LZONE", 10, "Transportation Zone"), C("LOEVM", 1, "Deletion Flag")),
+    "KNB1": (MANDT, C("KUNNR", 10, "Customer", True), C("BUKRS", 4, "Company Code", True),
+             C("AKONT", 10, "Reconciliation Account"), C("ZTERM", 4, "Terms of Payment Key"),
+             C("BUSAB", 2, "Accounting Clerk"), C("INTAD", 130, "Internet Address"),
+             C("ZUAWA", 3, "Sort Key"), C("MAHNA", 4, "Dunning Procedure"),
+             C("ZAHLS", 1, "Payment Block")),
+    "BSID": _ITEM_FIELDS,
+    "BSAD": _ITEM_FIELDS,
+    "BKPF": (MANDT, C("BUKRS", 4, "Company Code", True), C("BELNR", 10, "Document", True),
+             N("GJAHR", 4, "Fiscal Year", True), C("BLART", 2, "Document Type"),
+             D("BLDAT", "Document Date"), D("BUDAT", "Posting Date"),
+             N("MONAT", 2, "Fiscal Period"), D("CPUDT", "Entry Date"),
+             C("USNAM", 12, "User Name"), C("TCODE", 20, "Transaction Code"),
+             C("XBLNR", 16, "Reference"), C("BKTXT", 25, "Header Text"),
+             CUKY("WAERS", "Currency"), C("STBLG", 10, "Reversed With")),
+}
+
+RET2 = (C("TYPE", 1), C("ID", 20), N("NUMBER", 3), C("MESSAGE", 220), C("LOG_NO", 20),
+        N("LOG_MSG_NO", 6), C("MESSAGE_V1", 50), C("MESSAGE_V2", 50), C("MESSAGE_V3", 50),
+        C("MESSAGE_V4", 50), C("PARAMETER", 32), I4("ROW"), C("FIELD", 30),
+        C("SYSTEM", 10))
+
+_AMOUNT = 23  # BAPI external amounts: DEC 23,4
+
+STRUCTURES: dict[str, tuple[Field, ...]] = {
+    "BAPIRET2": RET2,
+    "BAPIRETURN": (C("TYPE", 1), C("CODE", 5), C("MESSAGE", 220), C("LOG_NO", 20),
+                   N("LOG_MSG_NO", 6), C("MESSAGE_V1", 50), C("MESSAGE_V2", 50),
+                   C("MESSAGE_V3", 50), C("MESSAGE_V4", 50)),
+    "RFC_DB_OPT": (C("TEXT", 72),),
+    "RFC_DB_FLD": (C("FIELDNAME", 30), N("OFFSET", 6), N("LENGTH", 6), C("TYPE", 1),
+                   C("FIELDTEXT", 60)),
+    "TAB512": (C("WA", 512),),
+    "TLINE": (C("TDFORMAT", 2), C("TDLINE", 132)),
+    "BAPI3007_2": (
+        C("COMP_CODE", 4), C("CUSTOMER", 10), C("SP_GL_IND", 1), D("CLEAR_DATE"),
+        C("CLR_DOC_NO", 10), C("ALLOC_NMBR", 18), N("FISC_YEAR", 4), C("DOC_NO", 10),
+        N("ITEM_NUM", 3), D("PSTNG_DATE"), D("DOC_DATE"), D("ENTRY_DATE"),
+        CUKY("CURRENCY"), CUKY("LOC_CURRCY"), C("REF_DOC_NO", 16), C("DOC_TYPE", 2),
+        N("FIS_PERIOD", 2), C("POST_KEY", 2), C("DB_CR_IND", 1), C("BUS_AREA", 4),
+        C("TAX_CODE", 2), P("LC_AMOUNT", _AMOUNT, 4), P("AMT_DOCCUR", _AMOUNT, 4),
+        P("LC_TAX", _AMOUNT, 4), P("TX_DOC_CUR", _AMOUNT, 4), C("ITEM_TEXT", 50),
+        C("BRANCH", 10), D("BLINE_DATE"), C("PMNTTRMS", 4), P("DSCT_DAYS1", 3, 0),
+        P("DSCT_DAYS2", 3, 0), P("NETTERMS", 3, 0), P("DSCT_PCT1", 5, 3),
+        P("DSCT_PCT2", 5, 3), P("DISC_BASE", _AMOUNT, 4), P("DSC_AMT_LC", _AMOUNT, 4),
+        P("DSC_AMT_DC", _AMOUNT, 4), C("PYMT_METH", 1), C("PMNT_BLOCK", 1),
+        C("FIXEDTERMS", 1), C("INV_REF", 10), N("INV_YEAR", 4), N("INV_ITEM", 3),
+        C("DUNN_BLOCK", 1), C("DUNN_KEY", 1), D("LAST_DUNN"), N("DUNN_LEVEL", 1),
+        C("DUNN_AREA", 2), C("DOC_STATUS", 1), C("NXT_DOCTYP", 1), C("VAT_REG_NO", 20),
+        C("REASON_CDE", 3), C("PMTMTHSUPL", 2), C("REF_KEY_1", 12), C("REF_KEY_2", 12),
+        CUKY("T_CURRENCY"), P("AMOUNT", _AMOUNT, 4), P("NET_AMOUNT", _AMOUNT, 4)),
+    # Interface of Z_ARBOTS_POST_CLEARING (bots/sap/abap/z_arbots_post_clearing.abap).
+    "ZARBOTS_CLR_HEADER": (C("BUKRS", 4), C("BLART", 2), D("BLDAT"), D("BUDAT"),
+                           CUKY("WAERS"), C("XBLNR", 16), C("BKTXT", 25)),
+    "ZARBOTS_CLR_PAYMENT": (C("KUNNR", 10), P("WRBTR", _AMOUNT, 4), C("HKONT", 10),
+                            D("VALUT"), C("SGTXT", 50)),
+    "ZARBOTS_CLR_ITEM": (C("KUNNR", 10), C("BELNR", 10), N("GJAHR", 4), N("BUZEI", 3),
+                         P("WRBTR", _AMOUNT, 4), P("WSKTO", _AMOUNT, 4)),
+    "ZARBOTS_CLR_RESIDUAL": (C("BELNR", 10), N("GJAHR", 4), N("BUZEI", 3),
+                             P("WRBTR", _AMOUNT, 4), C("RSTGR", 3), C("SGTXT", 50)),
+}
+
+
+def fields_of(table: str) -> dict[str, Field]:
+    """The fields of a table or structure by name (KeyError when unknown)."""
+    found = TABLES.get(table) or STRUCTURES[table]
+    return {f.name: f for f in found}
+
+
+def key_of(table: str) -> list[str]:
+    """Primary-key field names of a table, in DDIC order."""
+    return [f.name for f in TABLES[table] if f.key]

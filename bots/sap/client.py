@@ -1,0 +1,129 @@
+"""``SapClient``: the typed face of the SAP port, one method per remote operation.
+
+    client = connect(cfg.sap)                       # bots.sap.connect
+    for item in client.iter_open_items(["1000"], date.today()):
+        ...
+    if not client.has_note("1000", "0000100042", note.idempotency_key):
+        client.save_note(note)
+        client.commit()
+
+Each method delegates to the module of its function module
+(:mod:`~bots.sap.customers`, :mod:`~bots.sap.open_items`,
+:mod:`~bots.sap.notes`, :mod:`~bots.sap.posting`); every remote call goes
+through the one :class:`~bots.sap.rfc.Rfc` (retries, error mapping, LUW).
+Writes (``save_note``, ``post_clearing``) are part of the current LUW and
+need ``commit()``; ``rollback()`` drops them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+
+from bots.domain import CollectionNote, Customer, OpenItem
+from bots.sap import customers as customers_module
+from bots.sap import notes as notes_module
+from bots.sap import open_items as open_items_module
+from bots.sap import posting
+from bots.sap.errors import raise_for_return
+from bots.sap.posting import ClearingRequest, ClearingResult
+from bots.sap.read_table import TableReader
+from bots.sap.retry import RetryPolicy
+from bots.sap.rfc import Connection, Rfc
+
+
+class SapClient:
+    """Typed SAP operations over any pyrfc-compatible connection."""
+
+    def __init__(self, connection: Connection, *, functions: Mapping[str, str] | None = None,
+                 page_size: int = 5000, retry: RetryPolicy | None = None,
+                 note_text_object: str = "KNB1") -> None:
+        self.rfc = Rfc(connection, functions, retry)
+        self.tables = TableReader(self.rfc, page_size)
+        self.note_text_object = note_text_object
+        self._decimals: dict[str, int] | None = None
+
+    # ---------------------------------------------------------------- health
+
+    def ping(self) -> float:
+        """Round-trip time of RFC_PING in seconds."""
+        started = time.perf_counter()
+        self.rfc.call("RFC_PING")
+        return time.perf_counter() - started
+
+    def system_info(self) -> str:
+        """SAP's own description of the system and logon (STFC_CONNECTION RESPTEXT)."""
+        return str(self.rfc.call("STFC_CONNECTION", REQUTEXT="arbots")["RESPTEXT"])
+
+    # ---------------------------------------------------------------- reading
+
+    def customers(self, company_codes: Sequence[str]) -> list[Customer]:
+        """Customers of the company codes (KNA1 + KNB1)."""
+        return customers_module.customers(self.tables, company_codes)
+
+    def currency_decimals(self) -> dict[str, int]:
+        """TCURX decimals (read once per client)."""
+        if self._decimals is None:
+            self._decimals = open_items_module.currency_decimals(self.tables)
+        return self._decimals
+
+    def iter_open_items(self, company_codes: Sequence[str],
+                        key_date: date) -> Iterator[OpenItem]:
+        """All open items of the company codes at ``key_date``, streamed in pages."""
+        return open_items_module.iter_open_items(self.tables, company_codes, key_date,
+                                                 self.currency_decimals())
+
+    def open_items_of(self, company_code: str, customer: str,
+                      key_date: date) -> list[OpenItem]:
+        """One customer's open items at ``key_date`` (BAPI_AR_ACC_GETOPENITEMS)."""
+        return open_items_module.open_items_of(self.rfc, company_code, customer, key_date)
+
+    # ---------------------------------------------------------------- notes
+
+    def save_note(self, note: CollectionNote) -> None:
+        """Append ``note`` to the account's notes (commit afterwards)."""
+        notes_module.save_note(self.rfc, self.note_text_object, note)
+
+    def read_notes(self, company_code: str, customer: str) -> list[CollectionNote]:
+        """The arbots notes on the account, oldest first."""
+        return [note for _, note in notes_module.read_notes(
+            self.rfc, self.note_text_object, company_code, customer)]
+
+    def has_note(self, company_code: str, customer: str, idempotency_key: str) -> bool:
+        """Whether a note with this idempotency key is already on the account."""
+        return any(key == idempotency_key for key, _ in notes_module.read_notes(
+            self.rfc, self.note_text_object, company_code, customer))
+
+    # ---------------------------------------------------------------- posting
+
+    def find_document_by_reference(self, company_code: str, reference: str) -> str | None:
+        """The document posted with ``reference`` (XBLNR or header text), if any."""
+        return posting.find_document_by_reference(self.tables, company_code, reference)
+
+    def post_clearing(self, request: ClearingRequest) -> ClearingResult:
+        """Post a payment clearing open items (FB05), or return the one already posted."""
+        return posting.post_clearing(self.rfc, request)
+
+    # ---------------------------------------------------------------- LUW
+
+    def commit(self) -> None:
+        """BAPI_TRANSACTION_COMMIT with WAIT = 'X': make the LUW's writes durable."""
+        result = self.rfc.call("commit", WAIT="X")
+        self.rfc.end_luw()
+        raise_for_return(self.rfc.name("commit"), [result["RETURN"]])
+
+    def rollback(self) -> None:
+        """BAPI_TRANSACTION_ROLLBACK: drop the LUW's writes."""
+        self.rfc.call("rollback")
+        self.rfc.end_luw()
+
+    def close(self) -> None:
+        """Close the connection (uncommitted writes are rolled back by SAP)."""
+        self.rfc.close()
+
+    def __enter__(self) -> SapClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,50 @@
+"""Customer master data: KNB1 (per company code) joined with KNA1 (general data).
+
+One :class:`~bots.domain.Customer` per customer and company code:
+
+* name, country, city from KNA1 (``NAME1``, ``LAND1``, ``ORT01``);
+* the paying parent from KNA1-``KONZS`` (group key). We model the group key
+  as the customer number of the group's parent, as the demo system does; a
+  customer whose group key is its own number, or blank, has no parent. If
+  your system uses free-text group keys, map them before relying on
+  ``parent``;
+* payment terms ``ZTERM``, accounting clerk ``BUSAB`` and the e-mail address
+  of the customer's AP contact ``INTAD`` from KNB1.
+
+KNA1 is read only for the customers found in KNB1, in chunks of
+:data:`CHUNK` numbers per ``IN`` list, so a large customer master is not
+read whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bots.domain import Customer
+from bots.sap.read_table import TableReader, Where
+
+CHUNK = 200
+
+
+def customers(reader: TableReader, company_codes: Sequence[str]) -> list[Customer]:
+    """Customers of ``company_codes``, sorted by company code and number."""
+    accounts = list(reader.rows("KNB1", ["KUNNR", "BUKRS", "ZTERM", "BUSAB", "INTAD"],
+                                Where().isin("BUKRS", company_codes), key=("KUNNR", "BUKRS")))
+    numbers = sorted({row["KUNNR"] for row in accounts})
+    general: dict[str, dict[str, str]] = {}
+    for start in range(0, len(numbers), CHUNK):
+        chunk = numbers[start:start + CHUNK]
+        for row in reader.rows("KNA1", ["KUNNR", "NAME1", "LAND1", "ORT01", "KONZS"],
+                               Where().isin("KUNNR", chunk), key=("KUNNR",)):
+            general[row["KUNNR"]] = row
+    result = []
+    for account in accounts:
+        number = account["KUNNR"]
+        kna1 = general.get(number, {})
+        group = kna1.get("KONZS", "")
+        result.append(Customer(
+            number=number, name=kna1.get("NAME1", ""), company_code=account["BUKRS"],
+            country=kna1.get("LAND1", ""), city=kna1.get("ORT01", ""),
+            parent=group if group != number else "", payment_terms=account["ZTERM"],
+            clerk=account["BUSAB"], email=account["INTAD"]))
+    return sorted(result, key=lambda c: (c.company_code, c.number))

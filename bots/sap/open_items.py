@@ -1,0 +1,139 @@
+"""Open customer items: in bulk from BSID/BSAD, or per customer through the BAPI.
+
+Two roads to the same :class:`~bots.domain.OpenItem`:
+
+* :func:`iter_open_items` reads ``BSID`` (and ``BSAD`` for items cleared
+  after the key date) with ``RFC_READ_TABLE``: fast, any number of customers,
+  but the amounts are *internal* and are shifted here by the currency's TCURX
+  decimals (JPY: the stored 15.00 is 1500 yen).
+* :func:`open_items_of` calls ``BAPI_AR_ACC_GETOPENITEMS`` for one customer:
+  SAP does the key-date logic and the amounts are already external.
+
+Both give ordinary receivables only, as the interchange spec wants: items with
+a special G/L indicator (``UMSKZ``: down payments, guarantees, bills of
+exchange) and noted items are left out. Amounts are signed by the
+debit/credit indicator (``S`` positive: the customer owes us; ``H``
+negative). Due and discount dates come from the baseline date and the terms
+days (:func:`bots.domain.due_dates`); a credit memo not linked to an invoice
+(no ``REBZG``) is due on its baseline date.
+
+The customer's purchase order number is read from the assignment field
+``ZUONR`` (the demo system puts it there; many systems fill ZUONR from the
+PO by sort key). The BAPI3007_2 field names are the inferred English names
+of ``shared/reference/sap-structures.md``; confirm them on a real system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from bots.domain import OpenItem, due_dates, quantize
+from bots.sap.errors import SapBusinessError, raise_for_return
+from bots.sap.read_table import TableReader, Where
+from bots.sap.rfc import Rfc
+from bots.sap.values import alpha, external_amount, parse_dats, to_dats
+
+ITEM_KEY = ("BUKRS", "BELNR", "GJAHR", "BUZEI")
+ITEM_FIELDS = ("KUNNR", "BUDAT", "BLDAT", "WAERS", "XBLNR", "BLART", "SHKZG", "WRBTR",
+               "SGTXT", "ZUONR", "ZFBDT", "ZBD1T", "ZBD2T", "ZBD3T", "ZBD1P", "MANST",
+               "REBZG")
+
+
+def currency_decimals(reader: TableReader) -> dict[str, int]:
+    """TCURX: decimals of the currencies that do not have 2."""
+    return {row["CURRKEY"]: int(row["CURRDEC"])
+            for row in reader.rows("TCURX", ["CURRKEY", "CURRDEC"])}
+
+
+def iter_open_items(reader: TableReader, company_codes: Sequence[str], key_date: date,
+                    decimals: dict[str, int]) -> Iterator[OpenItem]:
+    """Open items of ``company_codes`` at ``key_date``, page by page from BSID/BSAD."""
+    dats = to_dats(key_date)
+    for table in ("BSID", "BSAD"):
+        where = (Where().isin("BUKRS", company_codes).eq("UMSKZ", " ")
+                 .cmp("BSTAT", "<>", "S").cmp("BUDAT", "<=", dats))
+        if table == "BSAD":
+            where.cmp("AUGDT", ">", dats)
+        for row in reader.rows(table, ITEM_FIELDS, where, key=ITEM_KEY):
+            yield _from_table(row, decimals)
+
+
+def _from_table(row: dict[str, str], decimals: dict[str, int]) -> OpenItem:
+    currency = row["WAERS"]
+    amount = external_amount(_number(row["WRBTR"]), currency, decimals.get(currency, 2))
+    credit = row["SHKZG"] == "H"
+    doc_date = parse_dats(row["BLDAT"])
+    if doc_date is None:
+        raise SapBusinessError(f"{row['BUKRS']} {row['BELNR']}/{row['GJAHR']}: item without "
+                               "a document date (BLDAT)")
+    baseline, due, discount, pct = _terms(row["ZFBDT"] if parse_dats(row["ZFBDT"]) else
+                                          row["BLDAT"], row["ZBD1T"],
+                                          row["ZBD2T"], row["ZBD3T"], row["ZBD1P"],
+                                          credit and not row["REBZG"])
+    return OpenItem(
+        company_code=row["BUKRS"], customer=row["KUNNR"], document_no=row["BELNR"],
+        fiscal_year=row["GJAHR"], line_item=row["BUZEI"], currency=currency,
+        amount=-amount if credit else amount, doc_date=doc_date, due_date=due,
+        invoice_ref=row["XBLNR"], po_number=row["ZUONR"], posting_date=parse_dats(row["BUDAT"]),
+        baseline_date=baseline, discount_pct=pct if discount else None, discount_date=discount,
+        doc_type=row["BLART"], dunning_level=int(row["MANST"] or 0), assignment=row["ZUONR"],
+        text=row["SGTXT"])
+
+
+@lru_cache(maxsize=65536)
+def _terms(baseline_dats: str, days1: str, days2: str, days3: str, pct1: str,
+           credit_memo_unlinked: bool) -> tuple[date, date, date | None, Decimal]:
+    """(baseline, due date, discount date, discount %) from the terms as text.
+
+    Cached: a ledger has few distinct combinations of baseline date and terms.
+    """
+    baseline = parse_dats(baseline_dats)
+    if baseline is None:
+        raise SapBusinessError(f"baseline date {baseline_dats!r} is not a date")
+    pct = _number(pct1)
+    due, discount = due_dates(baseline, int(_number(days1)), int(_number(days2)),
+                              int(_number(days3)), pct,
+                              credit_memo_unlinked=credit_memo_unlinked)
+    return baseline, due, discount, pct
+
+
+def _number(text: str) -> Decimal:
+    """A packed number as RFC_READ_TABLE writes it (``'1500.00'``, ``'12.50-'``)."""
+    text = text.strip()
+    if text.endswith("-"):
+        return -Decimal(text[:-1])
+    return Decimal(text or "0")
+
+
+def open_items_of(rfc: Rfc, company_code: str, customer: str, key_date: date) -> list[OpenItem]:
+    """One customer's open items at ``key_date`` (BAPI_AR_ACC_GETOPENITEMS)."""
+    result = rfc.call("open_items", COMPANYCODE=company_code, CUSTOMER=alpha(customer),
+                      KEYDATE=to_dats(key_date), NOTEDITEMS="")
+    raise_for_return(rfc.name("open_items"), [result["RETURN"]])
+    return [_from_bapi(line) for line in result["LINEITEMS"] if not line["SP_GL_IND"]]
+
+
+def _from_bapi(line: dict) -> OpenItem:
+    currency = line["CURRENCY"]
+    amount = quantize(line["AMT_DOCCUR"], currency)
+    credit = line["DB_CR_IND"] == "H"
+    doc_date = parse_dats(line["DOC_DATE"])
+    if doc_date is None:
+        raise SapBusinessError(f"{line['COMP_CODE']} {line['DOC_NO']}/{line['FISC_YEAR']}: "
+                               "item without a document date")
+    baseline, due, discount, pct = _terms(
+        line["BLINE_DATE"] if parse_dats(line["BLINE_DATE"]) else line["DOC_DATE"],
+        str(line["DSCT_DAYS1"]), str(line["DSCT_DAYS2"]), str(line["NETTERMS"]),
+        str(line["DSCT_PCT1"]), credit and not line["INV_REF"])
+    return OpenItem(
+        company_code=line["COMP_CODE"], customer=line["CUSTOMER"], document_no=line["DOC_NO"],
+        fiscal_year=line["FISC_YEAR"], line_item=line["ITEM_NUM"], currency=currency,
+        amount=-amount if credit else amount, doc_date=doc_date, due_date=due,
+        invoice_ref=line["REF_DOC_NO"], po_number=line["ALLOC_NMBR"],
+        posting_date=parse_dats(line["PSTNG_DATE"]), baseline_date=baseline,
+        discount_pct=pct if discount else None, discount_date=discount,
+        doc_type=line["DOC_TYPE"], dunning_level=int(line["DUNN_LEVEL"] or 0),
+        assignment=line["ALLOC_NMBR"], text=line["ITEM_TEXT"])

@@ -1,0 +1,204 @@
+"""Reading SAP tables in bulk through ``RFC_READ_TABLE``.
+
+``RFC_READ_TABLE`` returns each row as one text line (``WA``) of at most 512
+characters, the fields at the offsets and lengths it reports in ``FIELDS``.
+:class:`TableReader` hides the three things that make it awkward:
+
+* **Width.** A field list wider than 512 characters raises
+  ``DATA_BUFFER_EXCEEDED``. The reader first asks for the field layout only
+  (``NO_DATA='X'``; halving the list when even that is too wide), then packs
+  the fields into groups that fit, each group repeating the key fields, and
+  stitches the rows of the groups back together by key.
+* **Paging.** ``ROWCOUNT``/``ROWSKIPS`` in pages of ``page_size`` rows. SAP
+  returns the rows in primary-key order in practice; the stitching checks
+  that every group returned the same keys and fails loudly if the data moved
+  between calls.
+* **WHERE text.** :class:`Where` builds the ``OPTIONS`` lines (72 characters
+  each, never splitting a literal) from conditions whose values are quoted
+  here, so a value can never change the meaning of the clause.
+
+Rows come out as ``dict[field, str]`` with the text stripped; the caller
+converts types (:mod:`bots.sap.values`).
+
+Limits: a single field longer than 512 characters cannot be read this way;
+the row order across pages is SAP's (primary key on all common databases).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from bots.sap.errors import SapBusinessError, SapTechnicalError
+from bots.sap.rfc import Rfc
+
+ROW_LIMIT = 512
+OPTION_WIDTH = 72
+
+
+def quote(value: str) -> str:
+    """An ABAP string literal: ``O'Brien`` -> ``'O''Brien'``."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+@dataclass
+class Where:
+    """A WHERE clause for ``OPTIONS``: conditions joined with AND, values quoted.
+
+    >>> Where().eq("BUKRS", "1000").isin("KUNNR", ["0000100001"]).lines()
+    [{'TEXT': "BUKRS = '1000' AND KUNNR IN ( '0000100001' )"}]
+    """
+
+    tokens: list[str] = field(default_factory=list)
+
+    def _add(self, *tokens: str) -> Where:
+        if self.tokens:
+            self.tokens.append("AND")
+        self.tokens.extend(tokens)
+        return self
+
+    def cmp(self, name: str, op: str, value: str) -> Where:
+        """``name op 'value'`` for op in = <> < > <= >=."""
+        if op not in ("=", "<>", "<", ">", "<=", ">="):
+            raise ValueError(f"unsupported operator {op!r}")
+        return self._add(name, op, quote(value))
+
+    def eq(self, name: str, value: str) -> Where:
+        return self.cmp(name, "=", value)
+
+    def isin(self, name: str, values: Iterable[str]) -> Where:
+        """``name IN ( 'a' , 'b' )``; an empty list is refused (it would select nothing)."""
+        items = [quote(v) for v in values]
+        if not items:
+            raise ValueError(f"IN list for {name} is empty")
+        tokens = [name, "IN", "("]
+        for i, item in enumerate(items):
+            tokens.extend([item] if i == 0 else [",", item])
+        return self._add(*tokens, ")")
+
+    def lines(self) -> list[dict[str, str]]:
+        """The OPTIONS table: lines of at most 72 characters, split between tokens."""
+        lines: list[str] = []
+        current = ""
+        for token in self.tokens:
+            if len(token) > OPTION_WIDTH:
+                raise ValueError(f"WHERE token longer than {OPTION_WIDTH} characters: "
+                                 f"{token[:20]}...")
+            candidate = f"{current} {token}" if current else token
+            if len(candidate) > OPTION_WIDTH:
+                lines.append(current)
+                candidate = token
+            current = candidate
+        if current:
+            lines.append(current)
+        return [{"TEXT": line} for line in lines]
+
+
+@dataclass(frozen=True)
+class FieldLayout:
+    """One field of a result row, as ``FIELDS`` describes it."""
+
+    name: str
+    offset: int
+    length: int
+    type: str  # ABAP type letter: C N D P I ...
+
+
+class TableReader:
+    """Bulk reads of one or more tables over ``RFC_READ_TABLE``."""
+
+    def __init__(self, rfc: Rfc, page_size: int = 5000, row_limit: int = ROW_LIMIT) -> None:
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        self.rfc, self.page_size, self.row_limit = rfc, page_size, row_limit
+        self._lengths: dict[tuple[str, str], int] = {}
+
+    def rows(self, table: str, fields: Sequence[str], where: Where | None = None,
+             key: Sequence[str] = ()) -> Iterator[dict[str, str]]:
+        """Every row of ``table`` matching ``where``, as {field: stripped text}.
+
+        ``key`` names fields that identify a row; it is needed (and added to
+        the result) only when the field list must be split across calls.
+        """
+        fields = list(dict.fromkeys([*key, *fields]))
+        groups = self._groups(table, fields, key)
+        options = where.lines() if where else []
+        skip = 0
+        while True:
+            pages = [self._page(table, group, options, skip) for group in groups]
+            rows = pages[0]
+            if len(pages) > 1:
+                rows = _stitch(table, key, pages)
+            yield from rows
+            if len(pages[0]) < self.page_size:
+                return
+            skip += self.page_size
+
+    def _page(self, table: str, fields: list[str], options: list[dict[str, str]],
+              skip: int) -> list[dict[str, str]]:
+        result = self.rfc.call(
+            "read_table", QUERY_TABLE=table, DELIMITER="", ROWSKIPS=skip,
+            ROWCOUNT=self.page_size, OPTIONS=options,
+            FIELDS=[{"FIELDNAME": f} for f in fields])
+        layout = [(f["FIELDNAME"], int(f["OFFSET"]), int(f["OFFSET"]) + int(f["LENGTH"]))
+                  for f in result["FIELDS"]]
+        return [{name: wa[start:end].strip() for name, start, end in layout}
+                for wa in (row["WA"] for row in result["DATA"])]
+
+    def layout(self, table: str, fields: Sequence[str]) -> list[FieldLayout]:
+        """The layout SAP reports for ``fields`` (one NO_DATA call; halves when too wide)."""
+        try:
+            result = self.rfc.call("read_table", QUERY_TABLE=table, NO_DATA="X",
+                                   FIELDS=[{"FIELDNAME": f} for f in fields])
+        except SapBusinessError as exc:
+            if exc.key != "DATA_BUFFER_EXCEEDED" or len(fields) < 2:
+                raise
+            half = len(fields) // 2
+            return self.layout(table, fields[:half]) + self.layout(table, fields[half:])
+        return [FieldLayout(f["FIELDNAME"], int(f["OFFSET"]), int(f["LENGTH"]), f["TYPE"])
+                for f in result["FIELDS"]]
+
+    def _groups(self, table: str, fields: list[str], key: Sequence[str]) -> list[list[str]]:
+        missing = [f for f in fields if (table, f) not in self._lengths]
+        if missing:
+            for info in self.layout(table, missing):
+                self._lengths[table, info.name] = info.length
+        width = {f: self._lengths[table, f] for f in fields}
+        if sum(width.values()) <= self.row_limit:
+            return [fields]
+        if not key:
+            raise ValueError(f"{table}: {len(fields)} fields are wider than "
+                             f"{self.row_limit} characters; name key fields to split them")
+        key_width = sum(width[k] for k in key)
+        groups: list[list[str]] = []
+        current, used = list(key), key_width
+        for name in fields:
+            if name in key:
+                continue
+            if key_width + width[name] > self.row_limit:
+                raise ValueError(f"{table}.{name} is too wide to read with RFC_READ_TABLE")
+            if used + width[name] > self.row_limit:
+                groups.append(current)
+                current, used = list(key), key_width
+            current.append(name)
+            used += width[name]
+        groups.append(current)
+        return groups
+
+
+def _stitch(table: str, key: Sequence[str],
+            pages: list[list[dict[str, str]]]) -> list[dict[str, str]]:
+    """Merge the pages of the field groups into whole rows, by key."""
+    merged = {tuple(row[k] for k in key): dict(row) for row in pages[0]}
+    for page in pages[1:]:
+        if len(page) != len(merged):
+            raise SapTechnicalError(f"RFC_READ_TABLE {table}: field groups returned "
+                                    f"{len(merged)} and {len(page)} rows (data changed "
+                                    "while reading?)")
+        for row in page:
+            target = merged.get(tuple(row[k] for k in key))
+            if target is None:
+                raise SapTechnicalError(f"RFC_READ_TABLE {table}: a field group returned "
+                                        f"the unknown key {[row[k] for k in key]}")
+            target.update(row)
+    return list(merged.values())

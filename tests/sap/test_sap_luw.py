@@ -1,0 +1,72 @@
+"""Logical units of work: writes are invisible until committed and vanish on rollback."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sap_sandbox import NO_WAIT, TODAY, simulator, sql
+
+from bots.domain import CollectionNote
+from bots.sap import ClearingRequest, ClearItem, SapClient
+
+
+def _client(db: Path) -> SapClient:
+    return SapClient(simulator(db), retry=NO_WAIT)
+
+
+def _note(customer: str = "0000100002") -> CollectionNote:
+    return CollectionNote("1000", customer, TODAY, ("Reminder sent for 2 items.",))
+
+
+def _first_invoice(db: Path) -> tuple:
+    return sql(db, "SELECT KUNNR, BELNR, GJAHR, BUZEI, WRBTR FROM BSID WHERE BUKRS = '1000' "
+               "AND BLART = 'RV' AND WAERS = 'USD' ORDER BY BELNR LIMIT 1")[0]
+
+
+def test_uncommitted_note_is_invisible_to_another_connection(sandbox_db: Path) -> None:
+    writer, reader = _client(sandbox_db), _client(sandbox_db)
+    note = _note()
+    writer.save_note(note)
+    assert writer.has_note("1000", "0000100002", note.idempotency_key)  # own LUW sees it
+    assert not reader.has_note("1000", "0000100002", note.idempotency_key)
+    writer.commit()
+    assert reader.has_note("1000", "0000100002", note.idempotency_key)
+
+
+def test_rollback_leaves_nothing_behind(sandbox_db: Path) -> None:
+    before = {t: sql(sandbox_db, f"SELECT count(*) FROM {t}")[0][0]
+              for t in ("BSID", "BSAD", "BKPF", "ZARBOTS_TEXT")}
+    sap = _client(sandbox_db)
+    kunnr, belnr, gjahr, buzei, wrbtr = _first_invoice(sandbox_db)
+    amount = Decimal(wrbtr).scaleb(-2)
+    sap.save_note(_note(kunnr))
+    sap.post_clearing(ClearingRequest(
+        "1000", "USD", "pay-luw-test", TODAY, TODAY, amount, "113100",
+        (ClearItem(kunnr, belnr, gjahr, buzei, amount),)))
+    sap.rollback()
+    after = {t: sql(sandbox_db, f"SELECT count(*) FROM {t}")[0][0] for t in before}
+    assert after == before
+    assert sap.find_document_by_reference("1000", "pay-luw-test") is None
+    assert not sap.has_note("1000", kunnr, _note(kunnr).idempotency_key)
+
+
+def test_closing_without_commit_rolls_back(sandbox_db: Path) -> None:
+    sap = _client(sandbox_db)
+    sap.save_note(_note())
+    sap.close()
+    assert sql(sandbox_db, "SELECT count(*) FROM ZARBOTS_TEXT")[0][0] == 0
+
+
+def test_commit_makes_the_posting_durable(sandbox_db: Path) -> None:
+    sap = _client(sandbox_db)
+    kunnr, belnr, gjahr, buzei, wrbtr = _first_invoice(sandbox_db)
+    amount = Decimal(wrbtr).scaleb(-2)
+    result = sap.post_clearing(ClearingRequest(
+        "1000", "USD", "pay-commit-1", date(2026, 11, 20), TODAY, amount, "113100",
+        (ClearItem(kunnr, belnr, gjahr, buzei, amount),)))
+    assert sql(sandbox_db, "SELECT count(*) FROM BKPF WHERE XBLNR = 'pay-commit-1'") == [(0,)]
+    sap.commit()
+    assert sql(sandbox_db, "SELECT BELNR FROM BKPF WHERE XBLNR = 'pay-commit-1'") == \
+        [(result.document_no,)]
