@@ -128,3 +128,61 @@ def _date(y: int, m: int, d: int, text: str) -> date:
         return date(y, m, d)
     except ValueError:
         raise ValueError(f"not a date: {text!r}") from None
+
+
+def infer_decimal_mark(texts: list[str]) -> str | None:
+    """The decimal mark ('.' or ',') a column of printed amounts uses, or None if unsure.
+
+    One cell with both separators decides (the last one is the mark); else a
+    separator followed by one, two or more than three digits does (``12,5``,
+    ``1234,56``). ``1,234`` alone stays ambiguous: None, and the caller keeps
+    :func:`parse_amount`'s guess.
+    """
+    votes = {".": 0, ",": 0}
+    for text in texts:
+        raw = _CURRENCY_NOISE.sub("", str(text or "")).strip("()+-")
+        dot, comma = raw.rfind("."), raw.rfind(",")
+        if dot >= 0 and comma >= 0:
+            votes["." if dot > comma else ","] += 1
+        elif max(dot, comma) >= 0 and len(raw) - max(dot, comma) - 1 != 3:
+            votes["." if dot >= 0 else ","] += 1
+    if votes["."] == votes[","]:
+        return None
+    return "." if votes["."] > votes[","] else ","
+
+
+def infer_day_first(texts: list[str]) -> bool:
+    """True when a column of printed dates puts the day first (some ``13/01/2026``)."""
+    for text in texts:
+        m = re.fullmatch(r"\s*(\d{1,2})([./-])(\d{1,2})\2\d{2,4}\s*", str(text or ""))
+        if m and (m[2] == "." or int(m[1]) > 12):
+            return True
+    return False
+
+
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_CODES = ("USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK",
+          "HUF", "INR", "CNY", "MXN", "BRL", "ZAR", "KWD", "BHD", "SGD", "HKD", "NZD", "RON")
+_CODE_RE = re.compile(r"\b(" + "|".join(_CODES) + r")\b")
+
+
+def find_currency(text: str) -> str | None:
+    """The first ISO currency code (``EUR``) or symbol (``€``) in ``text``, as a code."""
+    m = _CODE_RE.search(text.upper())
+    if m:
+        return m[1]
+    for symbol, code in _SYMBOLS.items():
+        if symbol in text:
+            return code
+    return None
+
+
+_METHOD_WORDS = (("ach", "ach"), ("eft", "ach"), ("sepa", "wire"), ("wire", "wire"),
+                 ("swift", "wire"), ("transfer", "wire"), ("cheque", "check"),
+                 ("check", "check"), ("card", "card"), ("visa", "card"))
+
+
+def find_payment_method(text: str) -> str | None:
+    """``ach``/``check``/``wire``/``card`` named in ``text`` ("ACH CTX", "Cheque"), else None."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return next((method for word, method in _METHOD_WORDS if word in words), None)

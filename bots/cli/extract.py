@@ -1,0 +1,90 @@
+"""``arbots extract PATH... [--out FILE]``: remittance files to interchange JSON Lines.
+
+Stdout (or ``--out``) gets only JSON Lines; everything for people goes to
+stderr: one line per file that could not be read, naming it and the reason,
+and a progress bar when a folder is given. Exit 0 when every file was read,
+1 when some failed (the others are still written), 2 when ``--config`` is bad
+(its ``[remittance.limits]`` table sets the size caps).
+
+A remittance whose id was already written (the same bytes in two files or
+attachments) is written once, with a "duplicate" note on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from bots.cli.common import (
+    EXIT_CONFIG,
+    EXIT_FAILURES,
+    EXIT_OK,
+    config_option,
+    console,
+    fail,
+    load_or_exit,
+)
+from bots.config import ConfigError
+from bots.remittance import DEFAULT_LIMITS, Limits, extract_file, input_files
+from bots.remittance.jsonl import write_jsonl
+
+
+@click.command("extract")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write the JSON Lines here instead of stdout.")
+@config_option
+def extract_command(paths: tuple[Path, ...], out_path: Path | None,
+                    config_path: str | None) -> None:
+    """Read remittance files (PDF, e-mail, CSV/XLSX, X12 820, BAI2, camt, MT940)."""
+    limits = _limits(config_path)
+    files = list(input_files(list(paths)))
+    show_bar = any(p.is_dir() for p in paths)  # rich draws it only on a terminal
+    out = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
+    failed = written = 0
+    seen: set[str] = set()
+    try:
+        with Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.description}"), console=console,
+                      disable=not show_bar, transient=True) as progress:
+            task = progress.add_task("", total=len(files))
+            for path in files:
+                progress.update(task, description=escape(path.name))
+                result = extract_file(path, limits=limits)
+                fresh = []
+                for r in result.remittances:
+                    if r.id in seen:  # same bytes seen before: same advice, written once
+                        progress.console.print(f"[yellow]duplicate[/] {escape(r.source)}: "
+                                               f"same content as {r.id}, written once",
+                                               highlight=False, soft_wrap=True)
+                        continue
+                    seen.add(r.id)
+                    fresh.append(r)
+                written += write_jsonl(fresh, out)
+                for failure in result.failures:
+                    failed += 1
+                    progress.console.print(f"[red]failed[/] {escape(failure.source)}: "
+                                           f"{escape(failure.reason)} ({failure.code})",
+                                           highlight=False, soft_wrap=True)
+                progress.advance(task)
+    finally:
+        if out_path:
+            out.close()
+    console.print(f"{written} remittance(s) from {len(files)} file(s), {failed} failure(s)",
+                  highlight=False)
+    sys.exit(EXIT_FAILURES if failed else EXIT_OK)
+
+
+def _limits(config_path: str | None) -> Limits:
+    """The ``[remittance.limits]`` of the configuration given, else the defaults."""
+    if config_path is None:
+        return DEFAULT_LIMITS
+    config = load_or_exit(config_path)
+    try:
+        return Limits.from_config(config.raw, config.source)
+    except ConfigError as exc:
+        return fail(str(exc), EXIT_CONFIG)

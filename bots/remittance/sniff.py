@@ -1,0 +1,145 @@
+"""Telling formats apart by their content, not by their file name.
+
+Each reader's ``sniff(head, name)`` is built from these predicates; ``head`` is
+the first :data:`HEAD_BYTES` of the file, ``name`` its file name (a hint only:
+an ``.txt`` holding an X12 820 is read as X12, a ``.csv`` holding a PDF as PDF).
+
+What each looks at:
+
+==========  ===========================================================
+pdf         ``%PDF-`` in the first KiB
+zip/xlsx    ``PK\\x03\\x04``; an ``xl/`` member name in the head -> xlsx
+xml         the root element's local name and namespace (camt.05x)
+x12         ``ISA`` first (the reader then looks for ``ST*820``)
+bai2        a first record ``NN,`` ending with ``/``
+mt940       ``:20:`` and ``:61:`` or ``:60F:`` tags
+e-mail      RFC 5322 headers (From/Subject/MIME-Version/Received) first
+html        a ``<html``, ``<body`` or ``<table`` tag early on
+csv         a delimiter (``, ; TAB |``) giving >= 2 steady columns
+image       PNG/JPEG/GIF/TIFF magic numbers
+==========  ===========================================================
+
+Limits: a text file that is none of the above is "text" (plain-text lists).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+HEAD_BYTES = 65536
+
+_BOM = b"\xef\xbb\xbf"
+_PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*",
+                     re.DOTALL)
+_XML_ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)([^>]*)>")
+_XMLNS = re.compile(rb"""xmlns(:[\w.\-]+)?\s*=\s*["']([^"']+)["']""")
+_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9\-]*:[ \t]")
+_MAIL_HEADERS = (b"from:", b"subject:", b"mime-version:", b"received:", b"message-id:",
+                 b"return-path:", b"content-type:", b"to:", b"date:")
+
+
+def strip_bom(head: bytes) -> bytes:
+    """``head`` without a UTF-8 byte-order mark and leading white space."""
+    return head.removeprefix(_BOM).lstrip()
+
+
+def is_pdf(head: bytes) -> bool:
+    return b"%PDF-" in head[:1024]
+
+
+def is_zip(head: bytes) -> bool:
+    return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+
+
+def is_xlsx(head: bytes, name: str) -> bool:
+    """A zip holding a workbook (the ``xl/`` parts, or an .xlsx/.xlsm name)."""
+    return is_zip(head) and (b"xl/" in head or name.lower().endswith((".xlsx", ".xlsm")))
+
+
+def xml_root(head: bytes) -> tuple[str, str] | None:
+    """(local name, namespace) of the root element, or None when not XML."""
+    text = _PROLOG.sub(b"", strip_bom(head))
+    m = _XML_ROOT.match(text)
+    if not m:
+        return None
+    prefix = (m.group(1) or b":")[:-1]
+    namespaces = {p.lstrip(b":"): uri for p, uri in _XMLNS.findall(m.group(3))}
+    return (m.group(2).decode("ascii", "replace"),
+            namespaces.get(prefix, b"").decode("utf-8", "replace"))
+
+
+def is_x12(head: bytes) -> bool:
+    return strip_bom(head).startswith(b"ISA")
+
+
+def is_bai2(head: bytes) -> bool:
+    """First record looks like a BAI record (``01,`` ... ``/``), even a broken one."""
+    first = strip_bom(head).split(b"\n", 1)[0].strip()
+    return re.match(rb"\d\d,", first) is not None and b"/" in first
+
+
+def is_mt940(head: bytes) -> bool:
+    return b":20:" in head and (b":61:" in head or b":60F:" in head)
+
+
+def is_email(head: bytes) -> bool:
+    """RFC 5322 headers at the top (an mbox ``From `` line is allowed)."""
+    lines = strip_bom(head).splitlines()[:60]
+    if lines and lines[0].startswith(b"From "):
+        lines = lines[1:]
+    seen = 0
+    for line in lines:
+        if not line.strip():
+            break
+        if line[:1] in (b" ", b"\t"):
+            continue
+        if not _HEADER_LINE.match(line):
+            return False
+        seen += line.lower().startswith(_MAIL_HEADERS)
+    return seen >= 2
+
+
+def is_html(head: bytes) -> bool:
+    low = head[:4096].lower()
+    return any(tag in low for tag in (b"<html", b"<body", b"<table"))
+
+
+def is_image(head: bytes) -> bool:
+    return head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*"))
+
+
+def is_text(head: bytes) -> bool:
+    """No NUL bytes and mostly printable: something a person could read."""
+    sample = head[:8192]
+    if not sample or b"\x00" in sample:
+        return False
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control <= len(sample) // 100
+
+
+def csv_delimiter(text: str) -> str | None:
+    """The delimiter (``, ; TAB |``) giving the most rows of one width >= 2, or None.
+
+    Metadata rows above a table ("Payer;ACME") may be narrower: the modal
+    width needs only two rows and two fifths of the non-blank rows.
+    """
+    lines = [line for line in text.splitlines()[:60] if line.strip()]
+    best, best_rows = None, 0
+    for delimiter in (",", ";", "\t", "|"):
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:  # a field beyond csv's size limit: not a sheet we can read
+            continue
+        wide = [w for w in widths if w >= 2]
+        if not wide:
+            continue
+        modal = max(set(wide), key=wide.count)
+        rows = wide.count(modal)
+        if rows >= 2 and rows * 5 >= len(lines) * 2 and rows > best_rows:
+            best, best_rows = delimiter, rows
+    return best
+
+
+def is_csv(head: bytes) -> bool:
+    return is_text(head) and csv_delimiter(head.decode("utf-8", "replace")) is not None

@@ -1,0 +1,128 @@
+"""Start the three reference portals on loopback, seeded with purchase orders; stop them.
+
+::
+
+    with start_portals(["0000100042", "0000100043"], folder=Path("var/sandbox/portals")) as world:
+        world.coupa.url            # http://127.0.0.1:<free port>
+        world.coupa.purchase_orders()
+        world.taulia.faults.fail_request(1)
+
+State lives in ``folder/<family>.sqlite`` and survives restarts (seeding is
+repeatable: existing POs are kept). Every portal knows one supplier account,
+:data:`SANDBOX_USER` with :data:`SANDBOX_PASSWORD`; Taulia also wants codes
+from :data:`SANDBOX_TOTP_SECRET`. These are sandbox values, printed here on
+purpose; real portals' secrets only ever come from ``bots.config.Secret``.
+
+Per customer, POs ``<P>-<customer>-01`` .. ``-NN`` are open (two lines each:
+goods and a service) and ``<P>-<customer>-00`` is closed; ``<P>`` is ``CP``,
+``AR`` or ``TL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from bots.config import Secret
+from bots.portals.settings import PortalSite
+from bots.sandbox.portals.ariba import AribaPortal
+from bots.sandbox.portals.base import PortalApp
+from bots.sandbox.portals.coupa import CoupaPortal
+from bots.sandbox.portals.db import InvoiceRecord, PoLine, PortalDB, PurchaseOrder
+from bots.sandbox.portals.faults import Faults
+from bots.sandbox.portals.taulia import TauliaPortal
+from bots.sandbox.portals.web import PortalServer
+
+SANDBOX_USER = "supplier@arbots-demo.example"
+SANDBOX_PASSWORD = "sandbox-only-password"
+SANDBOX_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+DEMO_CUSTOMERS = ("0000100001", "0000100002", "0000100003")  # the SAP sandbox's first ones
+FAMILIES: dict[str, tuple[type[PortalApp], str]] = {
+    "coupa": (CoupaPortal, "CP"), "ariba": (AribaPortal, "AR"), "taulia": (TauliaPortal, "TL")}
+
+
+@dataclass
+class RunningPortal:
+    """One reference portal being served."""
+
+    family: str
+    app: PortalApp
+    server: PortalServer
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def faults(self) -> Faults:
+        return self.app.faults
+
+    def expire_sessions(self) -> None:
+        self.app.expire_sessions()
+
+    def purchase_orders(self) -> list[PurchaseOrder]:
+        return self.app.db.purchase_orders()
+
+    def invoices(self, number: str | None = None) -> list[InvoiceRecord]:
+        """Invoices the portal holds (with that supplier number), newest first."""
+        return self.app.db.invoices(number=number)
+
+
+@dataclass
+class ReferencePortals:
+    coupa: RunningPortal
+    ariba: RunningPortal
+    taulia: RunningPortal
+
+    def __getitem__(self, family: str) -> RunningPortal:
+        return {"coupa": self.coupa, "ariba": self.ariba, "taulia": self.taulia}[family]
+
+    def reset_faults(self) -> None:
+        for family in FAMILIES:
+            self[family].faults.reset()
+
+
+def point_sites_at(sites: Sequence[PortalSite], world: ReferencePortals) -> list[PortalSite]:
+    """The sites without ``base_url`` pointed at the reference portal of their family."""
+    return [site if site.base_url else site.at(
+        world[site.family].url, SANDBOX_USER, Secret.literal(SANDBOX_PASSWORD),
+        Secret.literal(SANDBOX_TOTP_SECRET) if site.family == "taulia" else None)
+        for site in sites]
+
+
+def seed_orders(prefix: str, customers: Sequence[str], per_customer: int,
+                currency: str) -> list[PurchaseOrder]:
+    """The purchase orders of the sandbox customers (deterministic)."""
+    orders = []
+    for customer in customers:
+        short = customer.lstrip("0") or "0"
+        for n in range(per_customer + 1):
+            lines = (PoLine(1, "Widget A", Decimal(10 + n), Decimal("12.50") + n),
+                     PoLine(2, "Installation service", Decimal(1), Decimal("250.00")))
+            orders.append(PurchaseOrder(f"{prefix}-{short}-{n:02d}", customer, currency,
+                                        "Closed" if n == 0 else "Open", lines))
+    return orders
+
+
+@contextmanager
+def start_portals(customers: Sequence[str], folder: Path, *, per_customer: int = 3,
+                  currency: str = "USD", decision_delay: float = 0,
+                  session_ttl: float | None = None) -> Iterator[ReferencePortals]:
+    """Serve Coupa-, Ariba- and Taulia-like portals on 127.0.0.1 until the block ends."""
+    with ExitStack() as stack:
+        running = {}
+        for family, (app_class, prefix) in FAMILIES.items():
+            db = PortalDB(folder / f"{family}.sqlite")
+            stack.callback(db.close)
+            db.add_user(SANDBOX_USER, SANDBOX_PASSWORD,
+                        SANDBOX_TOTP_SECRET if family == "taulia" else None)
+            for order in seed_orders(prefix, customers, per_customer, currency):
+                db.add_purchase_order(order)
+            app = app_class(db, Faults(), session_ttl=session_ttl, decision_delay=decision_delay)
+            server = PortalServer(app.dispatch, app.faults, app.expire_sessions)
+            stack.callback(server.stop)
+            running[family] = RunningPortal(family, app, server)
+        yield ReferencePortals(**running)
