@@ -70,10 +70,16 @@ RFC_ABAP_RUNTIME_FAILURE, RFC_ABAP_EXCEPTION, RFC_INVALID_PARAMETER = 3, 5, 20
 RFC_CONVERSION_FAILURE = 22
 
 
+FIELDS = ("msg_class", "msg_type", "msg_number", "msg_v1", "msg_v2", "msg_v3", "msg_v4")
+
+
 def _build(cls: type, code: int, key: str, message: str, **fields: Any) -> Exception:
-    return cls(message, code, key, fields.get("msg_class", ""), fields.get("msg_type", ""),
-               fields.get("msg_number", ""), fields.get("msg_v1", ""),
-               fields.get("msg_v2", ""), fields.get("msg_v3", ""), fields.get("msg_v4", ""))
+    # by keyword: erpl-pyrfc's LogonError takes (message, code, key, **kwargs)
+    error = cls(message, code=code, key=key, **{f: fields.get(f, "") for f in FIELDS})
+    for name in FIELDS:  # some pyrfc builds do not keep the fields of every class
+        if getattr(error, name, None) is None:
+            setattr(error, name, fields.get(name, ""))
+    return error
 
 
 def abap_error(key: str, message: str = "", **fields: Any) -> Exception:
