@@ -249,19 +249,25 @@ class Proposal:
 
 @dataclass(frozen=True)
 class CollectionNote:
-    """A note written to the customer account in SAP."""
+    """A note written to a customer account in SAP, or to one of its documents.
+
+    With ``document`` (and ``fiscal_year``) set, the note goes on that
+    accounting document (an invoice) instead of the account.
+    """
 
     company_code: str
     customer: str
     on: date
     lines: tuple[str, ...]
-    kind: str = "collections"  # collections|cashapp|portal
+    kind: str = "collections"  # collections | cashapp:<posting key> | portal:<site>
+    document: str = ""
+    fiscal_year: str = ""
 
     @property
     def idempotency_key(self) -> str:
-        """Same account, same day, same kind: the same note (written once)."""
-        return stable_id("note", self.kind, self.company_code, self.customer,
-                         self.on.isoformat())
+        """Same account (or document), same day, same kind: the same note (written once)."""
+        return stable_id("note", self.kind, self.company_code, self.customer, self.document,
+                         self.fiscal_year, self.on.isoformat())
 
 
 @dataclass(frozen=True)

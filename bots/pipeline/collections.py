@@ -194,7 +194,8 @@ def write_note(ctx: BotContext, note: CollectionNote, section: BotSection,
     if state == "done":
         section.counts["notes_already_written"] += 1
         return
-    if state == "pending" and ctx.sap.has_note(note.company_code, note.customer, key):
+    if state == "pending" and ctx.sap.has_note(note.company_code, note.customer, key,
+                                               note.document, note.fiscal_year):
         ctx.ledger.done(key, {"found_in_sap": True})
         section.counts["notes_already_written"] += 1
         return

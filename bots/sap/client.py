@@ -85,15 +85,17 @@ class SapClient:
         """Append ``note`` to the account's notes (commit afterwards)."""
         notes_module.save_note(self.rfc, self.note_text_object, note)
 
-    def read_notes(self, company_code: str, customer: str) -> list[CollectionNote]:
-        """The arbots notes on the account, oldest first."""
+    def read_notes(self, company_code: str, customer: str, document: str = "",
+                   fiscal_year: str = "") -> list[CollectionNote]:
+        """The arbots notes on the account (or on one of its documents), oldest first."""
         return [note for _, note in notes_module.read_notes(
-            self.rfc, self.note_text_object, company_code, customer)]
+            self.rfc, self.note_text_object, company_code, customer, document, fiscal_year)]
 
-    def has_note(self, company_code: str, customer: str, idempotency_key: str) -> bool:
-        """Whether a note with this idempotency key is already on the account."""
+    def has_note(self, company_code: str, customer: str, idempotency_key: str,
+                 document: str = "", fiscal_year: str = "") -> bool:
+        """Whether a note with this idempotency key is already on the account (document)."""
         return any(key == idempotency_key for key, _ in notes_module.read_notes(
-            self.rfc, self.note_text_object, company_code, customer))
+            self.rfc, self.note_text_object, company_code, customer, document, fiscal_year))
 
     # ---------------------------------------------------------------- posting
 

@@ -33,10 +33,17 @@ from bots.sap.values import alpha
 TEXT_ID = "0001"
 LANGUAGE = "E"
 LINE_WIDTH = 132
-_HEADER = re.compile(r"^arbots (note-[0-9a-f]+) (\d{4}-\d{2}-\d{2}) (\w+)$")
+DOCUMENT_OBJECT = "BELEG"  # SAPscript text object of accounting documents
+_HEADER = re.compile(r"^arbots (note-[0-9a-f]+) (\d{4}-\d{2}-\d{2}) (\S+)$")
 
 
-def _text_key(object_name: str, company_code: str, customer: str) -> dict[str, Any]:
+def _text_key(object_name: str, company_code: str, customer: str, document: str = "",
+              fiscal_year: str = "") -> dict[str, Any]:
+    """The long text of the account, or of the document (BELEG: BUKRS + BELNR + GJAHR)."""
+    if document:
+        return {"I_TDOBJECT": DOCUMENT_OBJECT,
+                "I_TDNAME": f"{company_code:<4}{alpha(document)}{fiscal_year}",
+                "I_TDID": TEXT_ID, "I_TDSPRAS": LANGUAGE}
     return {"I_TDOBJECT": object_name, "I_TDNAME": f"{alpha(customer)}{company_code}",
             "I_TDID": TEXT_ID, "I_TDSPRAS": LANGUAGE}
 
@@ -77,14 +84,16 @@ def save_note(rfc: Rfc, object_name: str, note: CollectionNote) -> None:
         raise ValueError(f"note for customer {note.customer!r}: write the SAP number with "
                          f"its leading zeros ({alpha(note.customer)!r})")
     result = rfc.call("save_text", write=True, I_APPEND="X", T_LINES=note_lines(note),
-                      **_text_key(object_name, note.company_code, note.customer))
+                      **_text_key(object_name, note.company_code, note.customer,
+                                  note.document, note.fiscal_year))
     raise_for_return(rfc.name("save_text"), result["RETURN"])
 
 
-def read_notes(rfc: Rfc, object_name: str, company_code: str,
-               customer: str) -> list[tuple[str, CollectionNote]]:
-    """(idempotency key as written, note) for each arbots note of the account."""
-    result = rfc.call("read_text", **_text_key(object_name, company_code, customer))
+def read_notes(rfc: Rfc, object_name: str, company_code: str, customer: str,
+               document: str = "", fiscal_year: str = "") -> list[tuple[str, CollectionNote]]:
+    """(idempotency key as written, note) for each arbots note of the account or document."""
+    result = rfc.call("read_text", **_text_key(object_name, company_code, customer, document,
+                                               fiscal_year))
     raise_for_return(rfc.name("read_text"), result["RETURN"])
     notes: list[tuple[str, str, str, list[str]]] = []
     current: list[str] | None = None  # lines of the note being read
@@ -101,5 +110,6 @@ def read_notes(rfc: Rfc, object_name: str, company_code: str,
         else:  # a clerk's own paragraph ends our note
             current = None
     return [(key, CollectionNote(company_code=company_code, customer=alpha(customer),
-                                 on=date.fromisoformat(on), lines=tuple(lines), kind=kind))
+                                 on=date.fromisoformat(on), lines=tuple(lines), kind=kind,
+                                 document=document, fiscal_year=fiscal_year))
             for key, on, kind, lines in notes]

@@ -56,3 +56,25 @@ def test_a_clerks_own_text_is_kept_and_skipped(sandbox_db: Path, client: SapClie
     lines = sim.call("Z_ARBOTS_READ_TEXT", I_TDOBJECT="KNB1", I_TDNAME="00001000041000",
                      I_TDID="0001")["T_LINES"]
     assert lines[0]["TDLINE"] == "Call Ms Rossi before dunning."
+
+
+def test_notes_of_every_kind_are_found_again_by_their_key(client: SapClient) -> None:
+    note = CollectionNote("1000", "0000100002", TODAY, ("Payment applied.",),
+                          kind="cashapp:pay-0123456789ab")
+    client.save_note(note)
+    client.commit()
+    assert client.has_note("1000", "0000100002", note.idempotency_key)
+    (read,) = client.read_notes("1000", "0000100002")
+    assert read.kind == "cashapp:pay-0123456789ab"
+
+
+def test_a_note_on_an_invoice_document_stays_on_that_document(client: SapClient) -> None:
+    note = CollectionNote("1000", "0000100002", TODAY, ("Submitted to coupa: CONF-42.",),
+                          kind="portal:coupa-acme", document="1800000007", fiscal_year="2026")
+    client.save_note(note)
+    client.commit()
+    assert client.has_note("1000", "0000100002", note.idempotency_key, "1800000007", "2026")
+    assert not client.has_note("1000", "0000100002", note.idempotency_key)  # not the account
+    (read,) = client.read_notes("1000", "0000100002", "1800000007", "2026")
+    assert read.lines == note.lines and read.document == "1800000007"
+    assert client.read_notes("1000", "0000100002", "1800000008", "2026") == []
