@@ -26,7 +26,7 @@ from typing import Any
 
 from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
-from bots.pipeline import cashapp, collections, intake, openitems, review
+from bots.pipeline import cashapp, collections, intake, openitems, portals, review
 from bots.pipeline.context import BotContext, NoProgress, Progress
 from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport, WriteRecord
 from bots.sap.errors import SapLogonError, SapTechnicalError
@@ -38,10 +38,11 @@ BOTS: dict[str, Bot] = {
     "openitems": openitems.run,
     "intake": intake.run,
     "cashapp": cashapp.run,
+    "portals": portals.run,
     "collections": collections.run,
     "review": review.run,  # on demand only: `arbots review apply FILE`
 }
-NIGHTLY: tuple[str, ...] = ("openitems", "intake", "cashapp", "collections")
+NIGHTLY: tuple[str, ...] = ("openitems", "intake", "cashapp", "portals", "collections")
 
 EXIT_CODES = {RunStatus.OK: 0, RunStatus.FAILED: 1, RunStatus.ABORTED: 2}
 
@@ -51,6 +52,7 @@ WRITE_LABELS = {  # ledger kind -> (system, action) for the report
     "reminder_email": ("e-mail", "reminder"),
     "posting": ("SAP", "post clearing"),
     "portal_submission": ("portal", "submit invoice"),
+    "portal_note": ("SAP", "save note"),
 }
 
 

@@ -9,6 +9,9 @@
     attempts = 3                         # per invoice, technical failures only
     backoff_ms = 1000                    # first wait between attempts, doubling
     keep_artifacts = false               # keep traces/screenshots of successes too
+    submit_within_days = 2               # nightly run: invoices dated at most 2 days ago
+    tax_rate = "10"                      # nightly run: SAP gross split into net + tax
+    supplier_vat_id = "DE811907980"      # our VAT ID, for buyers who require it
 
     [portals.sites.coupa-acme]           # one supplier account on one portal
     family = "coupa"                     # coupa | ariba | taulia
@@ -32,6 +35,7 @@ and the key (``site.toml: portals.sites.acme.family: expected one of ...``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 from bots.config import Config, ConfigError, Secret, _Section
@@ -71,6 +75,9 @@ class PortalsConfig:
     attempts: int
     backoff_ms: int
     keep_artifacts: bool
+    submit_within_days: int = 2  # nightly: invoices dated at most this many days ago
+    tax_rate: Decimal = Decimal("10")  # nightly: the gross of an SAP invoice split at it
+    supplier_vat_id: str = ""  # our VAT registration, asked by EU buyers' portals
 
     def site_for(self, customer: str) -> PortalSite | None:
         name = self.customers.get(customer)
@@ -124,6 +131,9 @@ def portals_config(cfg: Config) -> PortalsConfig:
         attempts=s.integer("attempts", 3, minimum=1),
         backoff_ms=s.integer("backoff_ms", 1000, minimum=0),
         keep_artifacts=s.flag("keep_artifacts", False),
+        submit_within_days=s.integer("submit_within_days", 2, minimum=0),
+        tax_rate=s.decimal("tax_rate", "10"),
+        supplier_vat_id=s.text("supplier_vat_id", ""),
     )
     s.check_unknown()
     return result

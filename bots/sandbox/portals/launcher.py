@@ -110,8 +110,13 @@ def seed_orders(prefix: str, customers: Sequence[str], per_customer: int,
 @contextmanager
 def start_portals(customers: Sequence[str], folder: Path, *, per_customer: int = 3,
                   currency: str = "USD", decision_delay: float = 0,
-                  session_ttl: float | None = None) -> Iterator[ReferencePortals]:
-    """Serve Coupa-, Ariba- and Taulia-like portals on 127.0.0.1 until the block ends."""
+                  session_ttl: float | None = None,
+                  orders: Sequence[PurchaseOrder] = ()) -> Iterator[ReferencePortals]:
+    """Serve Coupa-, Ariba- and Taulia-like portals on 127.0.0.1 until the block ends.
+
+    Each portal holds the demo purchase orders of ``customers`` and, in addition,
+    ``orders`` (e.g. the POs of SAP's invoices to submit).
+    """
     with ExitStack() as stack:
         running = {}
         for family, (app_class, prefix) in FAMILIES.items():
@@ -119,7 +124,7 @@ def start_portals(customers: Sequence[str], folder: Path, *, per_customer: int =
             stack.callback(db.close)
             db.add_user(SANDBOX_USER, SANDBOX_PASSWORD,
                         SANDBOX_TOTP_SECRET if family == "taulia" else None)
-            for order in seed_orders(prefix, customers, per_customer, currency):
+            for order in (*seed_orders(prefix, customers, per_customer, currency), *orders):
                 db.add_purchase_order(order)
             app = app_class(db, Faults(), session_ttl=session_ttl, decision_delay=decision_delay)
             server = PortalServer(app.dispatch, app.faults, app.expire_sessions)
