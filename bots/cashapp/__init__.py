@@ -1,1 +1,47 @@
-"""bots.cashapp"""
+"""Cash application: which open items does a remittance pay, and can we post it unattended?
+
+A remittance advice says "this payment pays these invoices"; the payer's
+references are noisy, amounts are net of discounts and deductions, and some
+payers send no references at all. This package proposes, for every remittance
+line, the open items it pays, with a decision (``auto``: would post
+unattended; ``review``: a person must confirm), a confidence and one sentence
+an AR specialist can check::
+
+    from bots.cashapp import Policy, match
+
+    result = match(open_items, remittances, customers, Policy())
+    for p in result.proposals:
+        print(p.decision.value, p.document_no, p.applied_amount, p.reason)
+    for u in result.unmatched:
+        print("unmatched", u.remittance_id, u.line_index, u.reason)
+
+``auto`` is a promise: the engine says it only when the reference (or a unique
+amount for an identified payer) and the amounts agree and nothing in the batch
+contradicts it. When in doubt, review.
+
+Modules, one responsibility each:
+
+* :mod:`.engine`: :func:`match`, the batch and its checks (duplicates, conflicts);
+* :mod:`.rules`: the ordered rule table and the confidence of each finding;
+* :mod:`.refs`: reference normalisation, OCR folding, transpositions;
+* :mod:`.parties`: who paid (account, names, aliases, parents, domains);
+* :mod:`.amounts`: discounts, tolerances, short pays, subset sums (minor units);
+* :mod:`.explain`: the reason sentence;
+* :mod:`.policy`: the validated policy (``[cashapp]`` configuration table);
+* :mod:`.memory`: learned aliases and reference patterns (SQLite), :func:`learn`;
+* :mod:`.index`: the run's open items indexed for the rules;
+* :mod:`.interchange`: the CSV/JSONL files of ``arbots match``;
+* :mod:`.corpus`: a seeded synthetic corpus with ground truth (tests, bench).
+
+Limits: the engine matches one batch against one snapshot of open items; it
+does not post (that is the SAP port's job) and never sees cleared items, so a
+payment for an already-cleared invoice is recognised only by its reference not
+being open.
+"""
+
+from bots.cashapp.engine import MatchResult, MatchStats, OnAccount, Unmatched, match
+from bots.cashapp.memory import Learned, Memory, learn
+from bots.cashapp.policy import Policy, policy_from_config, policy_from_options
+
+__all__ = ["match", "MatchResult", "MatchStats", "OnAccount", "Unmatched", "Policy",
+           "policy_from_config", "policy_from_options", "Memory", "Learned", "learn"]

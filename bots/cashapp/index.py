@@ -1,0 +1,104 @@
+"""The open items of one run, indexed for the rules.
+
+:class:`ItemIndex` is built once per run, in bulk, over the open items:
+by reference key (both the customer-facing ``invoice_ref`` and our
+``document_no``, see :func:`bots.cashapp.refs.ref_key`), by PO number and by
+customer. Each index maps to item positions (an ``int`` for one item, a list
+for several: most keys are unique, and a bare ``int`` costs far less memory
+than a one-element list at a million items). The keys of each item are kept
+(``ref_keys``, ``doc_keys``) for the one-character comparison of the fuzzy rule.
+
+Amounts are converted to integer minor units on first use and kept, so a run
+only pays for the items the rules look at.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Sequence
+
+from bots.cashapp.refs import normalise, ref_key
+from bots.domain import OpenItem
+
+Slot = int | list[int]
+
+
+def _add(index: dict[str, Slot], key: str, position: int) -> None:
+    slot = index.get(key)
+    if slot is None:
+        index[key] = position
+    elif isinstance(slot, int):
+        if slot != position:
+            index[key] = [slot, position]
+    elif slot[-1] != position:
+        slot.append(position)
+
+
+def _positions(slot: Slot | None) -> list[int]:
+    if slot is None:
+        return []
+    return [slot] if isinstance(slot, int) else slot
+
+
+def _key(ref: str) -> str:
+    return (ref.lstrip("0") if ref.isdigit() else ref_key(ref)) if ref else ""
+
+
+class ItemIndex:
+    """Open items by reference key, PO number and customer; amounts in minor units."""
+
+    def __init__(self, items: Sequence[OpenItem]) -> None:
+        self.items = items
+        self._minor: dict[int, int] = {}
+        n = len(items)
+        # Keys are built in bulk; dict(zip()) keeps the last position of a repeated
+        # key, so repeated keys (rare) are then collected into lists.
+        self.ref_keys = [_key(it.invoice_ref) for it in items]
+        self.doc_keys = [_key(it.document_no) for it in items]
+        keys = self.ref_keys + [d if d != r else "" for r, d in zip(self.ref_keys,
+                                                                    self.doc_keys, strict=True)]
+        by_key: dict[str, Slot] = dict(zip(keys, itertools.chain(range(n), range(n)), strict=True))
+        by_key.pop("", None)
+        if len(by_key) < len(keys) - keys.count(""):
+            repeated = {k for k, c in Counter(keys).items() if c > 1 and k}
+            lists: dict[str, list[int]] = {k: [] for k in repeated}
+            for i, k in enumerate(keys):
+                if k in repeated:
+                    lists[k].append(i if i < n else i - n)
+            by_key.update({k: sorted(v) for k, v in lists.items()})
+        by_po: dict[str, Slot] = {}
+        by_customer: dict[str, list[int]] = {}
+        for pos, item in enumerate(items):
+            if item.po_number:
+                _add(by_po, normalise(item.po_number), pos)
+            found = by_customer.get(item.customer)
+            if found is None:
+                by_customer[item.customer] = [pos]
+            else:
+                found.append(pos)
+        self._by_key, self._by_po, self._by_customer = by_key, by_po, by_customer
+
+    @property
+    def customers(self) -> set[str]:
+        """Every customer number that has open items."""
+        return set(self._by_customer)
+
+    def amount(self, pos: int) -> int:
+        """The open amount of item ``pos`` in minor units."""
+        value = self._minor.get(pos)
+        if value is None:
+            value = self._minor[pos] = self.items[pos].amount_minor
+        return value
+
+    def by_key(self, key: str) -> list[int]:
+        """Items whose invoice reference or document number has ``key``."""
+        return _positions(self._by_key.get(key)) if key else []
+
+    def by_po(self, po: str) -> list[int]:
+        """Items whose PO number normalises to ``po``."""
+        return _positions(self._by_po.get(po)) if po else []
+
+    def of_customer(self, customer: str) -> list[int]:
+        """Items of one customer account."""
+        return self._by_customer.get(customer, [])

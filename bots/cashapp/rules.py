@@ -1,0 +1,438 @@
+"""The matching rules: an ordered table, each with an explicit outcome.
+
+:data:`RULES` is tried in order over every unit of a batch (a remittance line,
+or a whole payment when the advice lists no lines); the first rule that finds
+something for a unit decides it. A rule answers with a :class:`Finding` whose
+``outcome`` is one of (after Odoo's reconcile models):
+
+* ``AUTO``: may post unattended, if the policy agrees (confidence threshold,
+  amount limit) and the batch checks find nothing (see :mod:`bots.cashapp.engine`);
+* ``REVIEW``: a proposal a person must confirm;
+* ``REJECTED``: the rule found something it must not use; its reason is kept
+  for the unmatched row if no later rule does better.
+
+The rules, in order, with their base confidence:
+
+* ``exact-ref`` (base 0.99): the invoice reference is identical (trim, case);
+* ``normalised-ref`` (0.97): equal after :func:`~bots.cashapp.refs.normalise`;
+* ``document-no-ref`` (0.90, 0.96 once learned for the customer): the payer
+  quoted our document number (BELNR) instead of the invoice number;
+* ``fuzzy-ref`` (OCR 0.93, transposition 0.91, one character 0.86): counts only
+  with the amount agreeing; a similar reference whose amount disagrees is at
+  most a low-confidence review;
+* ``po-number`` (0.92): the PO number, one item or the unique set of its items
+  that fits the amount;
+* ``amount-only`` (0.92) / ``amount-combination`` (0.88): the one open item, or
+  the unique set of open items, of an identified payer that fits the amount,
+  for lines and payments that state no invoice reference.
+
+"Amounts fit" means :func:`bots.cashapp.amounts.fit` reports no problem: paid in
+full, discount within terms, deduction with a reason, or a difference within
+tolerance. A match on the customer alone (no reference, no PO, no unique
+amount) is never made. A stated reference that is not among the open items
+(already cleared, or not ours) is never replaced by an amount match, and a PO
+match then only proposes for review.
+
+Confidence starts from the rule's base (above), loses a little for each
+amount adjustment (discount, write-off, deduction, overpayment) and for an
+unidentified payer, and is capped low when something is off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from rapidfuzz.distance import Levenshtein
+
+from bots.cashapp.amounts import Fit, combinations, fit
+from bots.cashapp.index import ItemIndex
+from bots.cashapp.memory import Learned
+from bots.cashapp.parties import PartyIndex, Payer
+from bots.cashapp.policy import Policy
+from bots.cashapp.refs import Closeness, exact, normalise, ref_key, transpositions
+from bots.domain import Remittance
+
+PENALTY = {"full": 0.0, "discount": 0.01, "writeoff": 0.03, "deduction": 0.03,
+           "overpay": 0.05, "partial": 0.3, "mismatch": 0.5}
+PROBLEM_CAP = 0.6  # something in the amounts needs a person
+MISMATCH_CAP = 0.4  # a similar reference whose amount disagrees
+CONFLICT_CAP = 0.5  # the payer is someone else than the item's customer
+UNKNOWN_PAYER = 0.02  # nothing corroborates the reference
+LEARNED_BONUS = 0.06
+ONE_CHAR_SCAN = 200  # most items of a payer compared character by character
+ONE_CHAR_MIN = 6  # shorter references are too easily one character from another
+
+
+class Outcome(StrEnum):
+    REJECTED = "rejected"
+    REVIEW = "review"
+    AUTO = "auto"
+
+
+@dataclass(slots=True)
+class Unit:
+    """What one remittance line (or a whole payment without lines) says it pays."""
+
+    remittance: Remittance
+    line_index: int | None
+    ref: str
+    po: str
+    paid: int  # minor units, like every amount below
+    discount: int
+    deduction: int
+    deduction_reason: str | None
+    payer: Payer
+    key: str = field(init=False, default="")  # ref_key(ref), computed once
+
+    def __post_init__(self) -> None:
+        self.key = ref_key(self.ref) if self.ref else ""
+
+    @property
+    def currency(self) -> str:
+        return self.remittance.currency
+
+    @property
+    def paid_on(self) -> date | None:
+        return self.remittance.payment_date
+
+
+@dataclass(slots=True)
+class Finding:
+    """What a rule found for a unit."""
+
+    outcome: Outcome
+    rule: str
+    reason: str = ""  # REJECTED: why nothing can be proposed
+    items: list[int] = field(default_factory=list)
+    fits: list[Fit] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)  # per item: why this item
+    confidence: float = 0.0
+    caveats: list[str] = field(default_factory=list)  # why a person must look
+
+
+@dataclass
+class Context:
+    """What the rules consult: the run's indexes, the policy, what was learned."""
+
+    index: ItemIndex
+    parties: PartyIndex
+    policy: Policy
+    learned: Learned
+    taken: set[int] = field(default_factory=set)  # items claimed by an earlier finding
+
+    def fit(self, unit: Unit, pos: int) -> Fit:
+        return fit(self.index.items[pos], self.index.amount(pos), unit.paid, unit.discount,
+                   unit.deduction, unit.deduction_reason, unit.paid_on, self.policy)
+
+    def in_payer_group(self, unit: Unit, pos: int) -> bool:
+        customer = self.index.items[pos].customer
+        if customer in unit.payer.customers:
+            return True
+        return any(self.parties.same_group(customer, c) for c in unit.payer.customers)
+
+
+def _confidence(base: float, fits: list[Fit], payer: Payer, problem: bool) -> float:
+    value = base - max([PENALTY[f.kind] for f in fits])
+    if not payer.customers:
+        value -= UNKNOWN_PAYER
+    if problem:
+        value = min(value, PROBLEM_CAP)
+    return round(max(0.0, min(value, 0.99)), 2)
+
+
+def _finding(ctx: Context, unit: Unit, rule: str, chosen: list[int], fits: list[Fit],
+             evidence: Callable[[int], str], base: float, caveats: list[str]) -> Finding:
+    problem = any([f.problem for f in fits])
+    value = _confidence(base, fits, unit.payer, problem)
+    if caveats:
+        value = min(value, CONFLICT_CAP)
+    outcome = Outcome.REVIEW if caveats or problem else Outcome.AUTO
+    return Finding(outcome, rule, items=chosen, fits=fits,
+                   evidence=[evidence(p) for p in chosen], confidence=value,
+                   caveats=caveats)
+
+
+def _resolve(ctx: Context, unit: Unit, rule: str, candidates: list[int],
+             evidence: Callable[[int], str], base: float) -> Finding:
+    """One finding from the items a reference rule selected (see the module docstring)."""
+    items = ctx.index.items
+    same = [p for p in candidates if items[p].currency == unit.currency]
+    if not same:
+        other = items[candidates[0]]
+        return Finding(Outcome.REJECTED, rule, reason=(
+            f"reference {unit.ref!r} matches {other.invoice_ref or other.document_no}, but "
+            f"that item is in {other.currency} and the payment in {unit.currency}"))
+    caveats: list[str] = []
+    if unit.payer.customers:
+        mine = [p for p in same if ctx.in_payer_group(unit, p)]
+        if mine:
+            same = mine
+        elif unit.payer.decisive and unit.payer.how != "similar name":
+            other = items[same[0]]
+            return Finding(Outcome.REJECTED, rule, reason=(
+                f"reference {unit.ref!r} is {other.invoice_ref or other.document_no} of "
+                f"{ctx.parties.name(other.customer)}, not of the payer "
+                f"{ctx.parties.name(unit.payer.customer or '')}"))
+        elif unit.payer.decisive:
+            caveats.append(f"the payer looks like {ctx.parties.name(unit.payer.customer or '')}"
+                           " but the item belongs to another customer")
+    fits = {p: ctx.fit(unit, p) for p in same}
+    if len(same) > 1:
+        agreeing = [p for p in same if fits[p].agrees]
+        documents = {items[p].key[:4] for p in same}
+        if len(agreeing) == 1:
+            same = agreeing
+        elif len(documents) == 1 and sum(ctx.index.amount(p) for p in same) == unit.paid:
+            return _finding(ctx, unit, rule, same,
+                            [Fit("full", applied=ctx.index.amount(p)) for p in same],
+                            evidence, base - 0.02, caveats)
+        else:
+            listed = ", ".join(sorted({items[p].document_no for p in same})[:5])
+            return Finding(Outcome.REJECTED, rule, reason=(
+                f"reference {unit.ref!r} matches {len(same)} open items ({listed}) and the "
+                "amount does not single one out"))
+    pos = same[0]
+    return _finding(ctx, unit, rule, [pos], [fits[pos]], evidence, base, caveats)
+
+
+def _learned(ctx: Context, unit: Unit, rule: str, candidates: list[int]) -> int:
+    """Confirmations of ``rule`` for the customer of the candidates (0 when mixed)."""
+    customers = {ctx.index.items[p].customer for p in candidates}
+    if len(customers) != 1:
+        return 0
+    n = ctx.learned.confirmations(customers.pop(), rule)
+    return n if n >= ctx.policy.learn_min_confirmations else 0
+
+
+class Rule:
+    """One row of the table: ``apply`` returns a Finding, or None to pass."""
+
+    name = ""
+
+    def apply(self, ctx: Context, unit: Unit) -> Finding | None:
+        raise NotImplementedError
+
+
+class ExactRef(Rule):
+    name = "exact-ref"
+
+    def apply(self, ctx: Context, unit: Unit) -> Finding | None:
+        if not unit.ref:
+            return None
+        want, items = exact(unit.ref), ctx.index.items
+        hits = [p for p in ctx.index.by_key(unit.key)
+                if items[p].invoice_ref == unit.ref or exact(items[p].invoice_ref) == want]
+        if not hits:
+            return None
+        return _resolve(ctx, unit, self.name, hits, lambda p: "reference matches exactly",
+                        0.99)
+
+
+class NormalisedRef(Rule):
+    name = "normalised-ref"
+
+    def apply(self, ctx: Context, unit: Unit) -> Finding | None:
+        want = normalise(unit.ref)
+        if not want:
+            return None
+        items = ctx.index.items
+        hits = [p for p in ctx.index.by_key(unit.key)
+                if normalise(items[p].invoice_ref) == want]
+        if not hits:
+            return None
+        learned = _learned(ctx, unit, self.name, hits)
+
+        def evidence(p: int) -> str:
+            text = f"reference {unit.ref!r} matches {items[p].invoice_ref} after normalising"
+            return text + (f" (as in {learned} confirmed payments before)" if learned else "")
+
+        return _resolve(ctx, unit, self.name, hits, evidence,
+                        0.97 + (0.02 if learned else 0.0))
+
+
+class DocumentNoRef(Rule):
+    name = "document-no-ref"
+
+    def apply(self, ctx: Context, unit: Unit) -> Finding | None:
+        want = normalise(unit.ref)
+        if not want:
+            return None
+        items = ctx.index.items
+        hits = [p for p in ctx.index.by_key(unit.key)
+                if normalise(items[p].document_no) == want]
+        if not hits:
+            return None
+        learned = _learned(ctx, unit, self.name, hits)
+
+        def evidence(p: int) -> str:
+            text = (f"the payer quoted our document number {items[p].document_no} instead of "
+                    f"the invoice number")
+            return text + (f", as in {learned} confirmed payments before" if learned else "")
+
+        return _resolve(ctx, unit, self.name, hits, evidence,
+                        0.90 + (LEARNED_BONUS if learned else 0.0))
+
+
+_FUZZY_BASE = {Closeness.OCR: 0.93, Closeness.TRANSPOSITION: 0.91, Closeness.ONE_CHAR: 0.86}
+
+
+class FuzzyRef(Rule):
+    name = "fuzzy-ref"
+
+    def apply(self, ctx: Context, unit: Unit) -> Finding | None:
+        key = unit.key
+        if len(key) < 4:
+            return None
+        index, items = ctx.index, ctx.index.items
+        want = normalise(unit.ref)
+        # OCR: the same key, but not the same normalised reference (earlier rules' case)
+        level, keys = Closeness.OCR, {key}
+        hits = [p for p in index.by_key(key) if want not in (
+            normalise(items[p].invoice_ref), normalise(items[p].document_no))]
+        if not hits:
+            level, keys = Closeness.TRANSPOSITION, set(transpositions(unit.ref)) - {key}
+            hits = sorted({p for k in keys for p in index.by_key(k)})
+        if not hits and unit.payer.decisive and len(key) >= ONE_CHAR_MIN:
+            level, keys = Closeness.ONE_CHAR, set()
+            hits = self._one_char_off(ctx, unit)
+        if not hits:
+            return None
+
+        def ours(p: int) -> str:
+            own = index.ref_keys[p]
+            on_ref = own in keys if keys else \
+                Levenshtein.distance(key, own, score_cutoff=1) <= 1
+            return items[p].invoice_ref if on_ref else items[p].document_no
+
+        learned = _learned(ctx, unit, self.name, hits)
+        phrase = {Closeness.OCR: "read as {ours} (OCR confusion)",
+                  Closeness.TRANSPOSITION: "has two characters swapped from {ours}",
+                  Closeness.ONE_CHAR: "differs from {ours} by one character"}[level]
+
+        def evidence(p: int) -> str:
+            text = f"reference {unit.ref!r} " + phrase.format(ours=ours(p))
+            return text + (f" (as in {learned} confirmed payments before)" if learned else "")
+
+        base = _FUZZY_BASE[level] + (0.03 if learned else 0.0)
+        finding = _resolve(ctx, unit, self.name, hits, evidence, base)
+        if finding.outcome is not Outcome.REJECTED and not all(f.agrees for f in finding.fits):
+            finding.outcome = Outcome.REVIEW
+            finding.confidence = min(finding.confidence, MISMATCH_CAP)
+            finding.caveats.append("the reference is only similar and the amount disagrees")
+        return finding
+
+    @staticmethod
+    def _one_char_off(ctx: Context, unit: Unit) -> list[int]:
+        """Items of the payer whose reference key is one edit from the unit's."""
+        out = []
+        index = ctx.index
+        for customer in ctx.parties.scope(unit.payer.customer or ""):
+            for p in index.of_customer(customer)[:ONE_CHAR_SCAN]:
+                if Levenshtein.distance(unit.key, index.ref_keys[p], score_cutoff=1) <= 1 or \
+                        Levenshtein.distance(unit.key, index.doc_keys[p], score_cutoff=1) <= 1:
+                    out.append(p)
+        return out
+
+
+def _stated_ref_caveat(unit: Unit) -> list[str]:
+    if not unit.ref:
+        return []
+    return [f"the stated reference {unit.ref!r} is not among the open items "
+            "(already cleared, or not ours)"]
+
+
+def _combination(ctx: Context, unit: Unit, rule: str, pool: list[int], what: str
+                 ) -> Finding | None:
+    """The unique set of ``pool`` items that the unit's amount pays, if there is one."""
+    policy = ctx.policy
+    values = [ctx.index.amount(p) for p in pool]
+    exact_sets, finished = combinations(values, unit.paid, policy.max_combination_items,
+                                        policy.search_budget)
+    solutions = [tuple(pool[i] for i in s) for s in exact_sets]
+    singles: dict[int, Fit] = {}
+    cap = policy.writeoff_cap(unit.currency)
+    for p, value in zip(pool, values, strict=True):
+        gap = value - unit.paid
+        if gap < 0 or (gap > cap and not ctx.index.items[p].discount_pct):
+            continue  # neither paid in full, nor less a discount or a small difference
+        f = ctx.fit(unit, p)
+        if f.agrees and not f.problem:
+            singles[p] = f
+            if f.kind != "full":
+                solutions.append((p,))
+    if not solutions:
+        return None
+    if len(solutions) > 1 or not finished:
+        docs = [" + ".join(ctx.index.items[p].document_no for p in s) for s in solutions[:2]]
+        why = ("more than one set of open items fits the amount: " + " or ".join(docs)
+               if len(solutions) > 1 else "too many open items to be sure the amount fits "
+                                          "only one set")
+        return Finding(Outcome.REJECTED, rule, reason=f"{what}: {why}")
+    chosen = list(solutions[0])
+    fits = [singles.get(p) or Fit("full", applied=ctx.index.amount(p)) for p in chosen]
+    single = len(chosen) == 1
+    name = rule if rule == "po-number" else ("amount-only" if single else "amount-combination")
+    evidence = (lambda p: f"PO {unit.po} matches") if rule == "po-number" else (
+        (lambda p: "no reference, and this is the only open item of the payer with this "
+                   "amount") if single else
+        (lambda p: f"no reference, and only these {len(chosen)} open items of the payer add "
+                   "up to the payment"))
+    base = 0.92 if single or rule == "po-number" else 0.88
+    caveats = _stated_ref_caveat(unit)
+    if rule != "po-number" and unit.payer.how == "similar name":
+        caveats.append(f"the payer was recognised only by a similar name "
+                       f"({unit.payer.label!r})")
+    finding = _finding(ctx, unit, name, chosen, fits, evidence, base, caveats)
+    if name != "po-number" and not ctx.policy.auto_amount_only and not caveats:
+        finding.outcome = Outcome.REVIEW
+        finding.caveats.append("the policy reviews every match made on the amount alone")
+    return finding
+
+
+class PoNumber(Rule):
+    name = "po-number"
+
+    def apply(self, ctx: Context, unit: Unit) -> Finding | None:
+        po = normalise(unit.po)
+        if not po:
+            return None
+        items = ctx.index.items
+        pool = [p for p in ctx.index.by_po(po)
+                if items[p].currency == unit.currency and p not in ctx.taken
+                and (not unit.payer.customers or ctx.in_payer_group(unit, p))]
+        if not pool:
+            return None
+        if len(pool) > ctx.policy.max_search_items:
+            return Finding(Outcome.REJECTED, self.name, reason=(
+                f"PO {unit.po} has {len(pool)} open items, too many to search by amount"))
+        return _combination(ctx, unit, self.name, pool, f"PO {unit.po}") or Finding(
+            Outcome.REJECTED, self.name,
+            reason=f"PO {unit.po} matches open items, but no set of them fits the amount")
+
+
+class AmountOnly(Rule):
+    name = "amount-only"
+
+    def apply(self, ctx: Context, unit: Unit) -> Finding | None:
+        payer = unit.payer
+        if not payer.decisive or unit.ref:
+            return None  # a stated reference that is not open: already cleared, or not ours
+        items = ctx.index.items
+        pool = [p for c in ctx.parties.scope(payer.customer or "")
+                for p in ctx.index.of_customer(c)
+                if items[p].currency == unit.currency and p not in ctx.taken]
+        if not pool:
+            return None
+        who = ctx.parties.name(payer.customer or "")
+        if len(pool) > ctx.policy.max_search_items:
+            return Finding(Outcome.REJECTED, self.name, reason=(
+                f"{who} has {len(pool)} open items in {unit.currency}, too many to match "
+                "on the amount alone"))
+        return _combination(ctx, unit, self.name, pool, f"amount of {who}")
+
+
+RULES: tuple[Rule, ...] = (ExactRef(), NormalisedRef(), DocumentNoRef(), FuzzyRef(),
+                           PoNumber(), AmountOnly())

@@ -1,0 +1,102 @@
+"""``arbots match``: apply remittances to open items, file in, file out.
+
+    arbots match --open-items OPEN.csv --remittances REMIT.jsonl \\
+                 [--customers CUST.csv] --out PROPOSALS.csv \\
+                 [--policy auto_threshold=0.95 --policy max_auto_amount=10000.00] \\
+                 [--already-applied IDS.txt] [--memory var/cashapp.sqlite]
+
+The files follow spec/interchange.md section 2. The policy comes from the
+``[cashapp]`` table of ``--config`` (when given), overridden by ``--policy``
+options. Bad rows are reported on stderr (file:line: reason) and skipped; the
+command still writes the proposals for the rest and then exits 1. A bad
+configuration or policy exits 2. A summary (auto / review / unmatched) goes
+to stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from bots.cashapp import Memory, match, policy_from_options
+from bots.cashapp.interchange import (
+    BadRow,
+    InterchangeError,
+    read_customers,
+    read_open_items,
+    read_remittances,
+    write_proposals,
+)
+from bots.cli.common import (
+    EXIT_FAILURES,
+    EXIT_OK,
+    config_option,
+    console,
+    exits_on_config_error,
+    fail,
+    load_or_exit,
+)
+
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _report(problems: list[BadRow]) -> None:
+    for p in problems:
+        console.print(f"[yellow]skipped[/] {p}", highlight=False, markup=True, soft_wrap=True)
+
+
+@click.command("match")
+@click.option("--open-items", "open_items_path", required=True, type=_FILE,
+              help="Open items CSV (the ERP export).")
+@click.option("--remittances", "remittances_path", required=True, type=_FILE,
+              help="Remittances as JSON Lines (the output of `arbots extract`).")
+@click.option("--customers", "customers_path", type=_FILE, default=None,
+              help="Customers CSV: names, parents, aliases.")
+@click.option("--out", "out_path", required=True, type=_FILE, help="Proposals CSV to write.")
+@click.option("--policy", "policy_options", multiple=True, metavar="KEY=VALUE",
+              help="Override one [cashapp] policy key; repeat as needed.")
+@click.option("--already-applied", "applied_path", type=_FILE, default=None,
+              help="Text file of remittance ids applied in earlier runs, one per line.")
+@click.option("--memory", "memory_path", type=_FILE, default=None,
+              help="SQLite file of learned payer aliases and reference patterns.")
+@config_option
+@exits_on_config_error
+def match_cmd(open_items_path: Path, remittances_path: Path, customers_path: Path | None,
+              out_path: Path, policy_options: tuple[str, ...], applied_path: Path | None,
+              memory_path: Path | None, config_path: str | None) -> None:
+    """Propose which open items each remittance pays (auto / review / unmatched)."""
+    base = load_or_exit(config_path).raw.get("cashapp") if config_path else None
+    policy = policy_from_options(list(policy_options), base,
+                                 source=config_path or "--policy")
+    problems: list[BadRow] = []
+    try:
+        items, bad = read_open_items(open_items_path)
+        problems += bad
+        remittances, bad = read_remittances(remittances_path)
+        problems += bad
+        customers, bad = read_customers(customers_path) if customers_path else ([], [])
+        problems += bad
+        applied = set(applied_path.read_text(encoding="utf-8").split()) if applied_path \
+            else set()
+    except (InterchangeError, OSError) as exc:
+        fail(str(exc), EXIT_FAILURES)
+    _report(problems)
+    memory = Memory(memory_path) if memory_path else None
+    result = match(items, remittances, customers, policy, memory=memory,
+                   already_applied=applied)
+    rows = write_proposals(out_path, result)
+    s = result.stats
+    table = Table(title=f"arbots match -> {out_path}", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in (("remittances", s.remittances), ("lines and payments", s.units),
+                         ("auto", s.auto), ("review", s.review), ("unmatched", s.unmatched),
+                         ("duplicate advices", s.duplicates),
+                         ("already applied", s.already_applied), ("rows written", rows)):
+        table.add_row(label, str(value))
+    console.print(table)
+    if problems:
+        console.print(f"[bold red]{len(problems)} bad row(s) skipped[/]", markup=True)
+    raise SystemExit(EXIT_FAILURES if problems else EXIT_OK)

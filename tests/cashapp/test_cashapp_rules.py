@@ -1,0 +1,351 @@
+"""One test class per rule of the table, and the traps that must never auto-post."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from cashapp_build import ACME, BOLT, PARENT, SUB_A, SUB_B, item, line, only, remit, run
+
+from bots.cashapp import Policy
+from bots.domain import Decision
+
+AUTO, REVIEW = Decision.AUTO, Decision.REVIEW
+
+
+class TestExactRef:
+    def test_full_payment_auto_with_sentence(self):
+        items = [item("1800000123", "10500.00", "90012345", pct="2",
+                      discount_date=date(2026, 3, 15)), item("1800000124", "700.00", "90012346")]
+        p = only(run(items, remit("r1", line("90012345", "10290.00"))))
+        assert (p.document_no, p.decision, p.rule) == ("1800000123", AUTO, "exact-ref")
+        assert p.applied_amount == Decimal("10290.00")
+        assert p.discount_amount == Decimal("210.00")
+        assert p.reason == ("Invoice 90012345 of ACME Corp. paid in full: reference matches "
+                            "exactly, amount 10,290.00 USD agrees after the 2% discount "
+                            "within terms.")
+        assert p.confidence >= 0.9
+
+    def test_same_reference_two_customers_picks_the_payer(self):
+        items = [item("1800000001", "100.00", "A-1"),
+                 item("1800000002", "100.00", "A-1", customer=BOLT.number)]
+        p = only(run(items, remit("r1", line("A-1", "100.00"), payer="Bolt Industries")))
+        assert (p.customer, p.decision) == (BOLT.number, AUTO)
+
+    def test_same_reference_two_customers_unknown_payer_is_unmatched(self):
+        items = [item("1800000001", "100.00", "A-1"),
+                 item("1800000002", "100.00", "A-1", customer=BOLT.number)]
+        result = run(items, remit("r1", line("A-1", "100.00"), payer=None))
+        assert not result.proposals
+        assert "matches 2 open items" in result.unmatched[0].reason
+
+    def test_payer_contradicts_the_invoice_customer(self):
+        items = [item("1800000001", "100.00", "A-1", customer=BOLT.number)]
+        result = run(items, remit("r1", line("A-1", "100.00"), payer="ACME Corp."))
+        assert not result.proposals
+        assert result.unmatched[0].reason == (
+            "reference 'A-1' is A-1 of Bolt Industries Inc., not of the payer ACME Corp.")
+
+    def test_swapped_digits_that_hit_another_customers_invoice(self):
+        # 90012354 exists, but belongs to Bolt; ACME's own 90012345 has the amount.
+        items = [item("1800000001", "100.00", "90012354", customer=BOLT.number),
+                 item("1800000002", "250.00", "90012345")]
+        p = only(run(items, remit("r1", line("90012354", "250.00"), account="100042")))
+        assert (p.document_no, p.rule, p.decision) == ("1800000002", "fuzzy-ref", AUTO)
+
+
+class TestNormalisedRef:
+    def test_prefix_case_zeros(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        for printed in ("inv-0090012345", "INV #90012345", "No. 90012345", "Nr.90 012 345"):
+            p = only(run(items, remit("r1", line(printed, "250.00"))))
+            assert (p.rule, p.decision) == ("normalised-ref", AUTO), printed
+            assert "after normalising" in p.reason
+
+
+class TestDocumentNoRef:
+    def test_payer_prints_our_document_number(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        p = only(run(items, remit("r1", line("1800000123", "250.00"))))
+        assert (p.rule, p.document_no) == ("document-no-ref", "1800000123")
+        assert "our document number 1800000123" in p.reason
+        assert p.decision is AUTO  # payer known, amount agrees: 0.90
+
+    def test_unknown_payer_reviews(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        p = only(run(items, remit("r1", line("1800000123", "250.00"), payer=None)))
+        assert p.decision is REVIEW and p.confidence < 0.9
+
+
+class TestFuzzyRef:
+    def test_ocr_confusion_with_agreeing_amount_autos(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        p = only(run(items, remit("r1", line("9OO1Z345", "250.00"))))
+        assert (p.rule, p.decision) == ("fuzzy-ref", AUTO)
+        assert "OCR confusion" in p.reason
+
+    def test_transposition_with_agreeing_amount(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        p = only(run(items, remit("r1", line("90012354", "250.00"))))
+        assert p.rule == "fuzzy-ref" and "swapped" in p.reason
+        assert p.decision is AUTO
+
+    def test_trap_fuzzy_ref_with_disagreeing_amount_never_autos(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        p = only(run(items, remit("r1", line("90012354", "990.00"))))
+        assert p.decision is REVIEW
+        assert p.confidence <= 0.4
+        assert "amount disagrees" in p.reason
+
+    def test_swap_into_the_leading_zero(self):
+        items = [item("1800000123", "250.00", "90001083")]
+        p = only(run(items, remit("r1", line("09001083", "250.00"))))
+        assert p.rule == "fuzzy-ref" and "swapped from 90001083" in p.reason
+
+    def test_short_reference_is_never_one_character_off(self):
+        items = [item("1800000123", "250.00", "1284")]
+        result = run(items, remit("r1", line("1234", "999.00")))
+        assert not result.proposals
+
+    def test_ocr_on_the_document_number(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        p = only(run(items, remit("r1", line("18OOOOO123", "250.00"))))
+        assert "read as 1800000123 (OCR confusion)" in p.reason
+
+    def test_one_character_off_is_review(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        p = only(run(items, remit("r1", line("90012845", "250.00"))))
+        assert p.rule == "fuzzy-ref" and p.decision is REVIEW
+
+
+class TestPoNumber:
+    def test_po_without_reference(self):
+        items = [item("1800000001", "300.00", "9001", po="PO-7781"),
+                 item("1800000002", "450.00", "9002", po="PO-7781")]
+        p = only(run(items, remit("r1", line("", "450.00", po="po 7781"))))
+        assert (p.rule, p.document_no, p.decision) == ("po-number", "1800000002", AUTO)
+
+    def test_po_set_summing_up(self):
+        items = [item("1800000001", "300.00", "9001", po="PO-7781"),
+                 item("1800000002", "450.00", "9002", po="PO-7781"),
+                 item("1800000003", "999.00", "9003", po="PO-7781")]
+        result = run(items, remit("r1", line("", "750.00", po="PO-7781")))
+        assert sorted(p.document_no for p in result.proposals) == ["1800000001", "1800000002"]
+
+
+class TestAmountOnly:
+    def test_unique_single_item(self):
+        items = [item("1800000001", "300.00", "9001"), item("1800000002", "450.10", "9002")]
+        p = only(run(items, remit("r1", total="450.10")))
+        assert (p.rule, p.document_no, p.line_index, p.decision) == (
+            "amount-only", "1800000002", None, AUTO)
+
+    def test_unique_combination_is_proposed_for_review(self):
+        items = [item("1800000001", "300.00", "9001"), item("1800000002", "450.10", "9002"),
+                 item("1800000003", "75.25", "9003")]
+        result = run(items, remit("r1", total="375.25"))
+        assert {p.document_no for p in result.proposals} == {"1800000001", "1800000003"}
+        assert {p.rule for p in result.proposals} == {"amount-combination"}
+        assert all(p.decision is REVIEW for p in result.proposals)
+        assert all(p.reason.endswith("review: confidence 0.88 is below the auto threshold "
+                                     "of 0.90.") for p in result.proposals)
+
+    def test_trap_two_equally_good_combinations_never_auto(self):
+        items = [item("1800000001", "100.00", "9001"), item("1800000002", "60.00", "9002"),
+                 item("1800000003", "40.00", "9003"), item("1800000004", "55.00", "9004")]
+        result = run(items, remit("r1", total="100.00"))
+        assert not result.proposals
+        assert "more than one set" in result.unmatched[0].reason
+
+    def test_customer_alone_never_matches(self):
+        items = [item("1800000001", "300.00", "9001")]
+        result = run(items, remit("r1", total="123.45"))
+        assert not result.proposals and result.unmatched[0].customer == ACME.number
+
+    def test_unknown_payer_is_unmatched(self):
+        items = [item("1800000001", "300.00", "9001")]
+        result = run(items, remit("r1", total="300.00", payer=None))
+        assert not result.proposals
+        assert "payer is not identified" in result.unmatched[0].reason
+
+    def test_decoy_a_few_cents_away_means_review(self):
+        items = [item("1800000001", "300.00", "9001"), item("1800000002", "300.04", "9002")]
+        result = run(items, remit("r1", total="300.00"))
+        assert not any(p.decision is AUTO for p in result.proposals)
+
+    def test_credit_memo_netted_in_a_combination(self):
+        items = [item("1800000001", "1000.00", "9001"), item("1800000002", "-200.00", "CM-1"),
+                 item("1800000003", "333.33", "9003")]
+        result = run(items, remit("r1", total="800.00"))
+        assert {p.document_no for p in result.proposals} == {"1800000001", "1800000002"}
+
+
+class TestDiscounts:
+    terms = {"pct": "2", "discount_date": date(2026, 3, 10)}
+
+    def test_within_grace_days(self):
+        items = [item("1800000001", "1000.00", "9001", **self.terms)]
+        p = only(run(items, remit("r1", line("9001", "980.00"), paid_on=date(2026, 3, 13))))
+        assert p.decision is AUTO and p.discount_amount == Decimal("20.00")
+
+    def test_trap_discount_taken_after_the_discount_date(self):
+        items = [item("1800000001", "1000.00", "9001", **self.terms)]
+        p = only(run(items, remit("r1", line("9001", "980.00", discount="20.00"),
+                                  paid_on=date(2026, 3, 20))))
+        assert p.decision is REVIEW
+        assert "taken 10 days after the discount date 2026-03-10" in p.reason
+
+    def test_discount_without_terms(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        p = only(run(items, remit("r1", line("9001", "980.00", discount="20.00"))))
+        assert p.decision is REVIEW and "no discount terms" in p.reason
+
+    def test_jpy_discount_in_whole_yen(self):
+        items = [item("1800000001", "123457", "9001", currency="JPY", **self.terms)]
+        p = only(run(items, remit("r1", line("9001", "120988"), currency="JPY")))
+        assert p.decision is AUTO
+        assert (p.applied_amount, p.discount_amount) == (Decimal("120988"), Decimal("2469"))
+        assert "120,988 JPY" in p.reason
+
+
+class TestShortAndOverPay:
+    def test_short_pay_with_deduction_reason_leaves_a_residual(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        p = only(run(items, remit("r1", line("9001", "850.00", deduction="150.00",
+                                             reason="DAMAGED"))))
+        assert (p.applied_amount, p.deduction_amount) == (Decimal("850.00"), Decimal("150.00"))
+        assert p.decision is AUTO
+        assert p.reason == ("Invoice 9001 of ACME Corp. paid short: reference matches exactly, "
+                            "850.00 USD paid, 150.00 USD deducted for DAMAGED and left open as "
+                            "a residual item.")
+
+    def test_deduction_without_reason_reviews(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        p = only(run(items, remit("r1", line("9001", "850.00", deduction="150.00"))))
+        assert p.decision is REVIEW and "without a reason" in p.reason
+
+    def test_small_difference_written_off(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        p = only(run(items, remit("r1", line("9001", "997.50"))))
+        assert p.decision is AUTO and "2.50 USD short, written off" in p.reason
+
+    def test_tolerance_is_a_policy_limit(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        p = only(run(items, remit("r1", line("9001", "997.50")),
+                     policy=Policy(writeoff_limit={"default": Decimal("1.00")})))
+        assert p.decision is REVIEW and "partly paid" in p.reason
+
+    def test_partial_payment_reviews(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        p = only(run(items, remit("r1", line("9001", "400.00"))))
+        assert p.decision is REVIEW and p.applied_amount == Decimal("400.00")
+        assert "600.00 USD would stay open" in p.reason
+
+    def test_overpay_goes_on_account(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        result = run(items, remit("r1", line("9001", "1050.00")))
+        p = only(result)
+        assert p.applied_amount == Decimal("1000.00") and p.decision is REVIEW
+        assert [(o.customer, o.amount) for o in result.on_account] == [
+            (ACME.number, Decimal("50.00"))]
+        assert "excess goes on account" in p.reason
+
+    def test_credit_memo_line_netted(self):
+        items = [item("1800000001", "1000.00", "9001"), item("1800000002", "-200.00", "CM-1")]
+        result = run(items, remit("r1", line("9001", "1000.00"), line("CM-1", "-200.00")))
+        assert [(p.document_no, p.applied_amount, p.decision) for p in result.proposals] == [
+            ("1800000001", Decimal("1000.00"), AUTO), ("1800000002", Decimal("-200.00"), AUTO)]
+        assert result.proposals[1].reason.startswith("Credit memo CM-1 of ACME Corp. netted")
+
+
+class TestCustomers:
+    def test_parent_pays_for_subsidiaries(self):
+        items = [item("1800000001", "500.00", "", customer=SUB_A.number),
+                 item("1800000002", "700.00", "", customer=SUB_B.number),
+                 item("1800000003", "123.00", "", customer=BOLT.number)]
+        p = only(run(items, remit("r1", total="700.00", payer="Global Holdings")))
+        assert (p.customer, p.decision) == (SUB_B.number, AUTO)
+        assert f"paid by {PARENT.name}" in p.reason
+
+    def test_trap_alias_shared_by_two_customers_does_not_decide(self):
+        items = [item("1800000001", "500.00", "", customer=ACME.number),
+                 item("1800000002", "900.00", "", customer=BOLT.number)]
+        from bots.cashapp import match
+        from bots.domain import Customer
+        shared = [Customer(ACME.number, ACME.name, aliases=("Consolidated",)),
+                  Customer(BOLT.number, BOLT.name, aliases=("Consolidated",))]
+        result = match(items, [remit("r1", total="500.00", payer="Consolidated")], shared)
+        assert not result.proposals
+        assert "fits 2 customers" in result.unmatched[0].reason
+
+    def test_similar_name_alone_does_not_auto_an_amount_match(self):
+        items = [item("1800000001", "500.00", "", customer=BOLT.number)]
+        p = only(run(items, remit("r1", total="500.00", payer="Bolt Industires")))
+        assert p.decision is REVIEW and "similar name" in p.reason
+
+    def test_account_number_without_leading_zeros(self):
+        items = [item("1800000001", "500.00", "", customer=BOLT.number)]
+        p = only(run(items, remit("r1", total="500.00", payer=None, account="100043")))
+        assert (p.customer, p.decision) == (BOLT.number, AUTO)
+
+
+class TestTraps:
+    def test_already_cleared_invoice_is_never_matched_to_another(self):
+        # 90012345 was paid last week; only a same-amount invoice of the payer is open.
+        items = [item("1800000200", "250.00", "90099999")]
+        result = run(items, remit("r1", line("90012345", "250.00")))
+        assert not result.proposals
+        assert result.unmatched[0].reason == ("reference '90012345' is not among the open items "
+                                              "(already cleared, or not ours)")
+
+    def test_already_cleared_invoice_with_a_po_shared_by_an_open_one(self):
+        items = [item("1800000200", "250.00", "90099999", po="PO-1")]
+        p = only(run(items, remit("r1", line("90012345", "250.00", po="PO-1"))))
+        assert p.decision is REVIEW and "already cleared, or not ours" in p.reason
+
+    def test_duplicate_advice_in_the_batch(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        first = remit("r1", line("9001", "1000.00"), payment_ref="CHK 5521")
+        again = remit("r2", total="1000.00", payment_ref="0005521", payer=None,
+                      account="100042")  # the bank's record of the same cheque
+        result = run(items, first, again)
+        assert [(p.remittance_id, p.decision) for p in result.proposals] == [("r1", AUTO)]
+        assert result.unmatched[0].remittance_id == "r2"
+        assert "duplicate advice of remittance r1" in result.unmatched[0].reason
+        assert result.stats.duplicates == 1
+
+    def test_remittance_already_applied(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        result = run(items, remit("r1", line("9001", "1000.00")), already_applied={"r1"})
+        assert not result.proposals and result.stats.already_applied == 1
+
+    def test_copy_of_a_remittance_applied_earlier(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        result = run(items, remit("r1", line("9001", "1000.00"), payment_ref="CHK 77"),
+                     remit("r1-copy", line("9001", "1000.00"), payment_ref="CHK 77"),
+                     already_applied={"r1"})
+        assert not result.proposals
+        assert "duplicate advice of remittance r1" in result.unmatched[1].reason
+
+    def test_two_payments_claiming_one_invoice_both_review(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        result = run(items, remit("r1", line("9001", "1000.00")),
+                     remit("r2", line("9001", "1000.00"), payer="ACME Corp", paid_on=date(
+                         2026, 3, 14)))
+        assert [p.decision for p in result.proposals] == [REVIEW, REVIEW]
+        assert "also claimed by remittance r2" in result.proposals[0].reason
+
+    def test_lines_not_adding_up_to_the_total(self):
+        items = [item("1800000001", "1000.00", "9001")]
+        p = only(run(items, remit("r1", line("9001", "1000.00"), total="1100.00")))
+        assert p.decision is REVIEW and "lines add up to 1000.00" in p.reason
+
+    def test_above_the_auto_limit(self):
+        items = [item("1800000001", "300000.00", "9001")]
+        p = only(run(items, remit("r1", line("9001", "300000.00"))))
+        assert p.decision is REVIEW and "auto limit of 250000.00 USD" in p.reason
+
+    def test_other_currency_is_not_matched(self):
+        items = [item("1800000001", "1000.00", "9001", currency="EUR")]
+        result = run(items, remit("r1", line("9001", "1000.00")))
+        assert not result.proposals and "in EUR" in result.unmatched[0].reason
