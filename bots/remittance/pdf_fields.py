@@ -1,0 +1,235 @@
+"""The payment's own fields on a remittance advice, found by their labels.
+
+Payer, payment number, date, method, total and currency are printed as
+``label: value`` pairs anywhere on the page (a block at the top, a line under
+the table, the stub of a check). :func:`read_header` looks for the labels in
+:data:`LABELS` on every line that is not part of the table and takes the value
+that follows the label on the same line, up to the next column gap (a tab in
+:attr:`~bots.remittance.pdf_layout.Line.text`) or the next label; when nothing
+follows, the value is the text just below the label (a label stacked over its
+value). The first occurrence of a field wins.
+
+When no label names them:
+
+- the payer is the line printed in the largest type above the table on the
+  advice's first page (the letterhead), unless it is a title like ``Remittance Advice``;
+- the method comes from the kind of payment number (``Check #`` -> check,
+  ``EFT Trace`` -> ach, ``Wire Reference`` -> wire);
+- the currency comes from an ISO code or a currency sign next to an amount.
+
+Limits: labels are English (and a few German); a per-payer template
+(:mod:`bots.remittance.pdf_templates`) adds labels for a layout these miss.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from bots.domain import PaymentMethod
+from bots.remittance.pdf_layout import Line, phrases
+from bots.remittance.values import try_amount, try_date
+
+_NO = r"(?:no\b\.?|nr\b\.?|number|num\b\.?|#)"
+#: field -> label patterns (regular expressions, case-insensitive, whole words)
+LABELS: dict[str, tuple[str, ...]] = {
+    "payment_ref": (
+        rf"payment\s*{_NO}", r"payment\s*ref(?:erence)?\b\.?", r"payment\s*id\b",
+        rf"payment\s*doc(?:ument)?\b\.?(?:\s*{_NO})?",
+        rf"check\s*{_NO}", rf"cheque\s*{_NO}", rf"(?:eft|ach)\s*trace\s*{_NO}?",
+        rf"trace\s*{_NO}", r"wire\s*ref(?:erence)?\b\.?", rf"remittance\s*{_NO}",
+        r"zahlungsnummer", r"zahlungsreferenz"),
+    "payment_date": (
+        r"payment\s*date", r"check\s*date", r"cheque\s*date", r"pay\s*date", r"value\s*date",
+        r"date\s*paid", r"settlement\s*date", r"zahlungsdatum", r"valuta"),
+    "payment_method": (r"payment\s*method", r"pay(?:ment)?\s*type", r"pay\s*method",
+                       r"method(?:\s*of\s*payment)?", r"zahlungsart"),
+    "total": (
+        r"total\s*paid", r"total\s*payment", r"payment\s*amount", r"payment\s*total",
+        r"check\s*amount", r"cheque\s*amount", r"total\s*remitted", r"net\s*payment",
+        r"total\s*amount(?:\s*paid)?", r"amount\s*paid", r"zahlbetrag"),
+    "payer_name": (r"remit(?:ted)?\s*from", r"remitter", r"ordering\s*party", r"paid\s*by",
+                   r"payer(?:\s*name)?(?=\s*:)",
+                   r"from(?=\s*:)", r"customer\s*name", r"zahler"),
+    "payer_account": (rf"(?:your\s*)?customer\s*(?:{_NO}|id\b|account)",
+                      rf"account\s*{_NO}", r"kundennummer"),
+    "currency": (r"currency", r"währung"),
+}
+_METHODS = (
+    (re.compile(r"\b(?:ach|eft|bacs|ccd|ctx|direct deposit)\b", re.I), PaymentMethod.ACH),
+    (re.compile(r"\b(?:check|cheque|chk)\b", re.I), PaymentMethod.CHECK),
+    (re.compile(r"\b(?:wire|swift|sepa|transfer|überweisung|virement)", re.I),
+     PaymentMethod.WIRE),
+    (re.compile(r"\b(?:card|visa|mastercard|amex)\b", re.I), PaymentMethod.CARD),
+)
+_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_ISO = re.compile(r"\b(USD|EUR|GBP|CAD|CHF|JPY|AUD|SEK|NOK|DKK|PLN|MXN|INR)\b")
+_TITLES = re.compile(r"remittance|advice|payment|statement|avis|page\b|continued|invoice",
+                     re.IGNORECASE)
+_STOP = re.compile(r"^[\s:#.\-]+")
+_REF_LABEL = re.compile("|".join(LABELS["payment_ref"]), re.I)
+
+
+@dataclass
+class Header:
+    """The payment-level fields found on the advice (None when not found)."""
+
+    payer_name: str | None = None
+    payer_account: str | None = None
+    payment_ref: str | None = None
+    payment_date: date | None = None
+    payment_method: PaymentMethod | None = None
+    total: Decimal | None = None
+    currency: str | None = None
+
+
+def _compile(extra: Mapping[str, Sequence[str]]) -> list[tuple[str, re.Pattern[str]]]:
+    patterns = []
+    for name, texts in LABELS.items():
+        more = [re.escape(t) for t in extra.get(name, ())]
+        alternatives = "|".join(more + list(texts))
+        patterns.append((name, re.compile(rf"(?<!\w)(?:{alternatives})\s*[:#]?", re.I)))
+    return patterns
+
+
+_DEFAULT = _compile({})
+
+
+def read_header(lines: Sequence[Line], *, table_top: tuple[int, float] | None = None,
+                day_first: bool = False, decimal: str | None = None,
+                extra_labels: Mapping[str, Sequence[str]] | None = None) -> Header:
+    """The header fields on ``lines`` (the lines outside the table).
+
+    ``table_top`` is (page, top) of the table's header row, for the letterhead
+    rule; ``day_first``/``decimal`` say how this document prints dates and
+    amounts; ``extra_labels`` adds label texts per field (a template's).
+    """
+    raw: dict[str, str] = {}
+    for _, name, value in labelled_values(lines, extra_labels):
+        raw.setdefault(name, value)
+    return _interpret(raw, lines, table_top, day_first, decimal)
+
+
+def labelled_values(lines: Sequence[Line],
+                    extra_labels: Mapping[str, Sequence[str]] | None = None,
+                    only: str | None = None) -> Iterator[tuple[int, str, str]]:
+    """(line index, field, value) of every label on ``lines``, in reading order.
+
+    ``only`` restricts the search to one field's labels.
+    """
+    patterns = _compile(extra_labels) if extra_labels else _DEFAULT
+    if only:
+        patterns = [(name, pattern) for name, pattern in patterns if name == only]
+    for index, line in enumerate(lines):
+        text = line.text
+        hits = sorted((m.start(), m.end(), name) for name, pattern in patterns
+                      for m in pattern.finditer(text))
+        hits = [h for n, h in enumerate(hits) if n == 0 or h[0] >= hits[n - 1][1]]
+        for n, (start, end, name) in enumerate(hits):
+            stop = hits[n + 1][0] if n + 1 < len(hits) else len(text)
+            value = _STOP.sub("", text[end:stop]).split("\t")[0].strip()
+            if not value and index + 1 < len(lines):
+                value = _below(line, lines[index + 1], start, end)
+            if value:
+                yield index, name, value
+
+
+def _below(line: Line, under: Line, start: int, end: int) -> str:
+    """The phrase of the next line under the label at ``line.text[start:end]``."""
+    if under.page != line.page or under.top - line.bottom > line.height:
+        return ""
+    label = [w for w, offset in zip(line.words, _offsets(line), strict=True)
+             if start <= offset < end]
+    if not label:
+        return ""
+    x0, x1 = label[0].x0, label[-1].x1
+    for phrase in phrases(under.words):
+        if phrase[0].x0 < x1 and phrase[-1].x1 > x0:
+            return " ".join(w.text for w in phrase)
+    return ""
+
+
+def _offsets(line: Line) -> list[int]:
+    """Where each word starts in ``line.text`` (words are joined by one character)."""
+    offsets, at = [], 0
+    for word in line.words:
+        offsets.append(at)
+        at += len(word.text) + 1
+    return offsets
+
+
+def _interpret(raw: dict[str, str], lines: Sequence[Line], table_top: tuple[int, float] | None,
+               day_first: bool, decimal: str | None) -> Header:
+    header = Header()
+    header.payer_name = raw.get("payer_name") or _letterhead(lines, table_top)
+    header.payer_account = raw.get("payer_account")
+    ref = raw.get("payment_ref")
+    header.payment_ref = ref if ref and re.search(r"\d", ref) else None
+    if "payment_date" in raw:
+        header.payment_date = _first_date(raw["payment_date"], day_first)
+    method = raw.get("payment_method")
+    header.payment_method = _method(method) if method else _method_from_ref_label(lines)
+    if "total" in raw:
+        header.total = try_amount(raw["total"].replace("*", ""), decimal)
+    currency = raw.get("currency", "")
+    iso = _ISO.search(currency.upper())
+    header.currency = iso.group(1) if iso else _currency_near_amounts(raw.get("total", ""))
+    return header
+
+
+def _first_date(text: str, day_first: bool) -> date | None:
+    words = text.split()
+    for n in (len(words), 3, 2, 1):
+        found = try_date(" ".join(words[:n]), day_first)
+        if found:
+            return found
+    return None
+
+
+def _method(text: str) -> PaymentMethod:
+    for pattern, method in _METHODS:
+        if pattern.search(text):
+            return method
+    return PaymentMethod.OTHER
+
+
+def _method_from_ref_label(lines: Sequence[Line]) -> PaymentMethod | None:
+    """The method a payment number's label implies (``Check #``: check), if any."""
+    for line in lines:
+        match = _REF_LABEL.search(line.text)
+        if match:
+            method = _method(match.group())
+            return None if method is PaymentMethod.OTHER else method
+    return None
+
+
+def _currency_near_amounts(total_text: str) -> str | None:
+    iso = _ISO.search(total_text.upper())
+    if iso:
+        return iso.group(1)
+    return next((code for sign, code in _SIGNS.items() if sign in total_text), None)
+
+
+def currency_in(texts: Sequence[str]) -> str | None:
+    """An ISO code or a currency sign printed in ``texts`` (amount cells), or None."""
+    for text in texts:
+        found = _currency_near_amounts(text)
+        if found:
+            return found
+    return None
+
+
+def _letterhead(lines: Sequence[Line], table_top: tuple[int, float] | None) -> str | None:
+    """The largest-type line of the first page above the table, unless it is a title."""
+    first_page = min((line.page for line in lines), default=1)
+    candidates = [line for line in lines if line.page == first_page and (
+        table_top is None or (line.page, line.top) < table_top)]
+    for line in sorted(candidates, key=lambda ln: -ln.height)[:3]:
+        text = line.text.split("\t")[0].strip()
+        if not _TITLES.search(text) and re.search(r"[A-Za-z]{2}", text) \
+                and not re.search(r"\d", text):
+            return text
+    return None

@@ -1,0 +1,357 @@
+"""Finding the remittance table on a page of words, whatever the layout.
+
+No template per payer: the table is found by its header row and read by
+column positions.
+
+1. **Lines.** Words whose vertical middles are close form a line, read left to
+   right (:func:`lines_of`). Between words, a gap wider than 0.8 text
+   heights is a column gap: :attr:`Line.text` marks it with a tab, so label
+   readers know where a value ends.
+2. **Header row.** A line with no digits whose words are mostly header labels
+   (:mod:`bots.remittance.columns` synonyms, longest phrase first: ``Inv. No.``,
+   ``Net Paid``), naming an invoice column and an amount column. Each header
+   phrase becomes a :class:`Column` spanning its x-range; unknown labels
+   (``Description``) become columns too, so their text does not spill into
+   the neighbours.
+3. **Rows.** The following lines are cut into phrases at column gaps; each
+   phrase goes to the column its box overlaps most, or to the nearest column
+   when it overlaps none (a short reference under a wide centred header). A
+   line is a row when its invoice cell holds a reference with a digit and its
+   amount cells read as amounts (amounts without a reference among the rows
+   are kept aside for a warning). A line starting with ``Total`` is a totals
+   row: its paid (or gross) amount is kept as the printed total and it is not
+   a line. A text-only line just under a row continues it (a wrapped
+   description or reason).
+4. **Pages.** A new header row starts a new segment; a page without one
+   continues with the previous columns (header printed on page 1 only). A
+   segment whose rows repeat an earlier segment exactly (the two copies of a
+   check stub) is dropped.
+
+A header stacked on two lines (``Invoice``/``Number``, ``Net``/``Paid``) is
+read as one when that names more columns than its first line alone.
+
+Limits: at most two header lines; columns are taken from the header row, so
+a table whose header is missing on every page is not found here (a per-payer
+template can name the columns).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from bots.remittance.columns import field_for_header, normalise_header
+from bots.remittance.pdf_words import Word
+from bots.remittance.values import try_amount
+
+AMOUNT_FIELDS = ("paid_amount", "gross_amount", "discount", "deduction")
+TEXT_FIELDS = ("deduction_reason", "po_number", None)  # None: an unknown column
+_TOTAL = re.compile(r"(?:grand |page |sub)?totals?\b|carried forward|balance forward",
+                    re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+# what values.parse_amount reads: "$1,234.56", "(25.00)", "25.00-", "USD 1.234,56", "12.50 CR"
+_AMOUNT = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]? ?(?:[A-Z]{3} ?)?[$€£¥₹]? ?\**\d[\d.,' ]*[)-]?"
+                     r"(?: ?(?:[A-Z]{3}|CR|DR))?$", re.IGNORECASE)
+_MAX_PHRASE = 4  # header labels of up to four words ("Amount of Invoice Paid")
+
+
+class Line(NamedTuple):
+    """Words on one printed line of one page, left to right.
+
+    ``text`` is the words with single spaces, and a tab where a column gap falls.
+    """
+
+    page: int
+    top: float
+    bottom: float
+    words: tuple[Word, ...]
+    text: str
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def _column_gap(a: Word, b: Word) -> float:
+    """Wider than this is a column gap: 0.8 text heights (a Courier space is 0.6)."""
+    return 0.8 * max(a.bottom - a.top, b.bottom - b.top, 1.0)
+
+
+def lines_of(pages: list[list[Word]]) -> list[Line]:
+    """Every page's words grouped into lines, top to bottom, page after page."""
+    lines: list[Line] = []
+    for number, words in enumerate(pages, 1):
+        current: list[Word] = []
+        mid = 0.0
+        for word in sorted(words, key=lambda w: w.top + w.bottom):
+            word_mid = (word.top + word.bottom) / 2
+            if current and abs(word_mid - mid) <= 0.35 * (word.bottom - word.top):
+                current.append(word)
+                continue
+            if current:
+                lines.append(_line(number, current))
+            current, mid = [word], word_mid
+        if current:
+            lines.append(_line(number, current))
+    return lines
+
+
+def _line(page: int, words: list[Word]) -> Line:
+    words.sort(key=lambda w: w.x0)
+    parts = [words[0].text]
+    for previous, word in zip(words, words[1:], strict=False):
+        parts.append("\t" if word.x0 - previous.x1 > _column_gap(word, previous) else " ")
+        parts.append(word.text)
+    return Line(page, min(w.top for w in words), max(w.bottom for w in words), tuple(words),
+                "".join(parts))
+
+
+# --------------------------------------------------------------------------- header row
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: the field it holds (None: unknown) and its x-range."""
+
+    field: str | None
+    x0: float
+    x1: float
+    label: str
+
+
+def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> list[Column] | None:
+    """The columns a header row names, or None when ``line`` is not a header row.
+
+    ``synonyms`` adds header texts (normalised, as :func:`normalise_header`
+    gives them) to the shared map, e.g. a per-payer template's columns.
+    """
+    words = line.words
+    if len(words) < 2 or _DIGIT.search(line.text):
+        return None
+    columns: list[Column] = []
+    taken: set[str] = set()
+    known_words = 0
+    i = 0
+    while i < len(words):
+        hit = _longest_label(words, i, synonyms or {})
+        if hit and hit[1] not in taken:
+            length, name = hit
+            taken.add(name)
+            known_words += length
+            span = words[i:i + length]
+            columns.append(Column(name, span[0].x0, span[-1].x1,
+                                  " ".join(w.text for w in span)))
+            i += length
+            continue
+        # an unknown label: its words up to the next column gap
+        j = i + 1
+        while j < len(words) and words[j].x0 - words[j - 1].x1 <= _column_gap(
+                words[j], words[j - 1]) and not _longest_label(words, j, synonyms or {}):
+            j += 1
+        columns.append(Column(None, words[i].x0, words[j - 1].x1,
+                              " ".join(w.text for w in words[i:j])))
+        i = j
+    return columns if _is_header(taken, known_words, len(words)) else None
+
+
+def _is_header(fields: set[str], known: int, parts: int) -> bool:
+    """An invoice column, an amount column, and mostly known labels."""
+    return "invoice_ref" in fields and bool(fields & {"paid_amount", "gross_amount"}) \
+        and known * 2 >= parts
+
+
+def stacked_header_columns(upper: Line, lower: Line,
+                           synonyms: Mapping[str, str] | None = None) -> list[Column] | None:
+    """The columns of a header printed on two lines (``Invoice``/``Number``), or None.
+
+    Each line is cut into phrases at column gaps; a phrase of the lower line
+    joins the upper phrase it overlaps horizontally, and the pair is read as
+    one label (``Net`` over ``Paid`` is ``Net Paid``), else either half alone.
+    """
+    if upper.page != lower.page or lower.top - upper.bottom > 0.8 * upper.height \
+            or _DIGIT.search(upper.text) or _DIGIT.search(lower.text):
+        return None
+    groups: list[tuple[float, float, list[str]]] = []
+    for row, line in enumerate((upper, lower)):
+        for phrase in phrases(line.words):
+            x0, x1, text = phrase[0].x0, phrase[-1].x1, " ".join(w.text for w in phrase)
+            for n, (g0, g1, texts) in enumerate(groups):
+                if len(texts) == row and min(x1, g1) - max(x0, g0) > 0:
+                    groups[n] = (min(x0, g0), max(x1, g1), texts + [text])
+                    break
+            else:
+                groups.append((x0, x1, [""] * row + [text]))
+    columns, taken = [], set()
+    for x0, x1, texts in sorted(groups):
+        label = " ".join(texts).strip()
+        candidates = (_field(text, synonyms or {}) for text in (label, *texts))
+        name = next((f for f in candidates if f and f not in taken), None)
+        if name:
+            taken.add(name)
+        columns.append(Column(name, x0, x1, label))
+    return columns if _is_header(taken, len(taken), len(columns)) else None
+
+
+def phrases(words: tuple[Word, ...]) -> list[list[Word]]:
+    """``words`` (of one line, left to right) cut at column gaps."""
+    found: list[list[Word]] = []
+    for word in words:
+        if found and word.x0 - found[-1][-1].x1 <= _column_gap(word, found[-1][-1]):
+            found[-1].append(word)
+        else:
+            found.append([word])
+    return found
+
+
+def _field(text: str, synonyms: Mapping[str, str]) -> str | None:
+    return synonyms.get(normalise_header(text)) or field_for_header(text) if text else None
+
+
+def _longest_label(words: tuple[Word, ...], i: int,
+                   synonyms: Mapping[str, str]) -> tuple[int, str] | None:
+    """(word count, field) of the longest header label starting at ``words[i]``."""
+    for length in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+        span = words[i:i + length]
+        if any(b.x0 - a.x1 > _column_gap(a, b) for a, b in zip(span, span[1:], strict=False)):
+            continue
+        name = _field(" ".join(w.text for w in span), synonyms)
+        if name:
+            return length, name
+    return None
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass
+class Table:
+    """What the table reader found: rows of cell texts keyed by field."""
+
+    rows: list[dict[str, str]] = field(default_factory=list)
+    total_text: str | None = None  # the paid/gross amount of a "Total" row
+    used: set[int] = field(default_factory=set)  # indices of the lines read as table
+    dropped_copies: int = 0  # segments dropped as exact copies of an earlier one
+    unreferenced: list[str] = field(default_factory=list)  # amount lines without invoice
+
+
+def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
+    """The words of ``line`` per column field (unknown columns under None).
+
+    Words go phrase by phrase (words up to a column gap): a phrase goes to the
+    column it overlaps most, or, overlapping none, to the nearest one. A phrase
+    overlapping several columns (columns printed too close) goes word by word.
+    """
+    cells: dict[str | None, list[str]] = {}
+    for phrase in phrases(line.words):
+        column, overlapped = _place(phrase[0].x0, phrase[-1].x1, columns)
+        if overlapped > 1 and len(phrase) > 1:
+            for word in phrase:
+                cells.setdefault(_place(word.x0, word.x1, columns)[0].field, []).append(
+                    word.text)
+        else:
+            cells.setdefault(column.field, []).extend(w.text for w in phrase)
+    return {name: " ".join(texts) for name, texts in cells.items()}
+
+
+def _place(x0: float, x1: float, columns: list[Column]) -> tuple[Column, int]:
+    """(the column [x0, x1] overlaps most, else the nearest; how many it overlaps)."""
+    best, overlap, count = None, 0.0, 0
+    for column in columns:
+        o = (x1 if x1 < column.x1 else column.x1) - (x0 if x0 > column.x0 else column.x0)
+        if o > 0:
+            count += 1
+            if o > overlap:
+                best, overlap = column, o
+    if best is None:
+        best = min(columns, key=lambda c: max(c.x0 - x1, x0 - c.x1))
+    return best, count
+
+
+def _row_kind(cells: dict[str | None, str], first_word: str) -> str:
+    """'total', 'row', 'unreferenced' (amounts, no invoice), 'text' (may continue a
+    row) or 'other'."""
+    if _TOTAL.match(first_word):
+        return "total"
+    ref = cells.get("invoice_ref", "")
+    amounts = [cells[f] for f in AMOUNT_FIELDS if cells.get(f)]
+    if amounts and (cells.get("paid_amount") or cells.get("gross_amount")) \
+            and all(_AMOUNT.match(a) for a in amounts):
+        return "row" if _DIGIT.search(ref) and len(ref.split()) <= 2 else "unreferenced"
+    if not ref and not amounts and any(cells.get(f) for f in TEXT_FIELDS):
+        return "text"
+    return "other"
+
+
+def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> Table:
+    """Read the remittance table(s) of a document; see the module docstring."""
+    table = Table()
+    segments: list[list[dict[str, str]]] = []
+    columns: list[Column] | None = None
+    last_row: Line | None = None
+    for index, line in enumerate(lines):
+        if index in table.used:  # the second line of a stacked header
+            continue
+        new_columns = header_columns(line, synonyms)
+        stacked = stacked_header_columns(line, lines[index + 1], synonyms) \
+            if index + 1 < len(lines) else None
+        if stacked and (new_columns is None or _known(stacked) > _known(new_columns)):
+            new_columns = stacked
+            table.used.add(index + 1)
+        if new_columns is not None:
+            columns, last_row = new_columns, None
+            segments.append([])
+            table.used.add(index)
+            continue
+        if columns is None:
+            continue
+        cells = assign(line, columns)
+        kind = _row_kind(cells, line.words[0].text)
+        if kind == "row":
+            segments[-1].append({k or "description": v for k, v in cells.items()})
+            last_row = line
+        elif kind == "total" and segments[-1]:
+            table.total_text = _total_amount(line, cells) or table.total_text
+            last_row = None
+        elif kind == "text" and _just_under(line, last_row, 1.5):
+            _continue_row(segments[-1][-1], cells)
+            last_row = line
+        elif kind == "unreferenced" and _just_under(line, last_row, 3):
+            table.unreferenced.append(" ".join(w.text for w in line.words))
+            last_row = line
+        else:
+            continue
+        table.used.add(index)
+    for n, rows in enumerate(segments):
+        if rows and rows in segments[:n]:
+            table.dropped_copies += 1
+        else:
+            table.rows.extend(rows)
+    return table
+
+
+def _just_under(line: Line, row: Line | None, heights: float) -> bool:
+    """True when ``line`` follows ``row`` on its page within ``heights`` line heights."""
+    return row is not None and line.page == row.page \
+        and line.top - row.bottom < heights * row.height
+
+
+def _known(columns: list[Column]) -> int:
+    return sum(c.field is not None for c in columns)
+
+
+def _total_amount(line: Line, cells: dict[str | None, str]) -> str | None:
+    """The paid (else gross, else last) amount printed on a totals row."""
+    for text in (cells.get("paid_amount"), cells.get("gross_amount"), line.words[-1].text):
+        if text and try_amount(text.replace("*", "")) is not None:
+            return text
+    return None
+
+
+def _continue_row(row: dict[str, str], cells: dict[str | None, str]) -> None:
+    """Append a wrapped line's text to the row above (reason, description)."""
+    for name, text in cells.items():
+        key = name or "description"
+        if text and key in ("deduction_reason", "description"):
+            row[key] = f"{row[key]} {text}" if row.get(key) else text
