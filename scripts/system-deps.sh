@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the bots and their tests use, when missing:
-# chromium (portal bots, through Playwright's executable_path) and dovecot-imapd
-# (the IMAP server the mailbox tests start on loopback). Needs root; otherwise it
-# says what to install and leaves it to you.
+# chromium (portal bots, through Playwright's executable_path), dovecot-imapd
+# (the IMAP server the mailbox tests start on loopback) and tesseract-ocr (reads
+# scanned, image-only PDF advices). Needs root; otherwise it says what to install
+# and leaves it to you.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
