@@ -10,6 +10,13 @@ from __future__ import annotations
 import click
 
 from bots.cli.common import console
+from bots.cli.extract import extract_command
+from bots.cli.mailbox import mailbox
+from bots.cli.match import match_cmd
+from bots.cli.portals import portals_group
+from bots.cli.run import demo_command, report_command, review_group, run_command, runs_command
+from bots.cli.sap import sandbox_group, sap_group
+from bots.cli.schedule import schedule_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,10 +25,9 @@ def main() -> None:
     """Automation bots for SAP accounts receivable."""
 
 
-# Registration of the command modules (one line per surface module).
-from bots.cli.run import demo_command, report_command, run_command, runs_command  # noqa: E402
-
-for _command in (run_command, demo_command, runs_command, report_command):
+for _command in (run_command, demo_command, runs_command, report_command, review_group,
+                 schedule_command, extract_command, match_cmd, sap_group, sandbox_group,
+                 portals_group, mailbox):
     main.add_command(_command)
 
 __all__ = ["main", "console"]
