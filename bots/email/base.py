@@ -37,6 +37,7 @@ and are ``None`` otherwise (also for a malformed header).
 
 from __future__ import annotations
 
+import importlib.util
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,6 +91,7 @@ class Mailbox(ABC):
     """Base class of the backends: the context manager and the contract."""
 
     kind: ClassVar[str]
+    requires: ClassVar[tuple[str, ...]] = ()  # optional modules the backend imports
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -97,7 +99,7 @@ class Mailbox(ABC):
     @classmethod
     def is_available(cls) -> bool:
         """Whether the backend's optional dependencies import on this machine."""
-        return True
+        return all(importlib.util.find_spec(module) is not None for module in cls.requires)
 
     @classmethod
     @abstractmethod

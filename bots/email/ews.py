@@ -63,6 +63,7 @@ class EwsMailbox(Mailbox):
     """The inbox (or one child of it) of an on-premises Exchange mailbox."""
 
     kind = "ews"
+    requires = ("exchangelib",)
 
     def __init__(self, name: str, *, service_endpoint: str, address: str, user: str,
                  password: Secret, auth: str = "ntlm", version: str = "2016",
@@ -79,14 +80,6 @@ class EwsMailbox(Mailbox):
         self._account: Any = None
         self._watched: Any = None
         self._folders: dict[Destination, Any] = {}
-
-    @classmethod
-    def is_available(cls) -> bool:
-        try:
-            import exchangelib  # noqa: F401 - probing
-        except ImportError:
-            return False
-        return True
 
     @classmethod
     def from_settings(cls, name: str, section: _Section, home: Path) -> EwsMailbox:

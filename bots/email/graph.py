@@ -68,6 +68,7 @@ class GraphMailbox(Mailbox):
     """One folder of an Exchange Online mailbox, through Microsoft Graph."""
 
     kind = "graph"
+    requires = ("requests",)
 
     def __init__(self, name: str, *, user: str, token: TokenProvider, folder: str = "inbox",
                  processed: str = "processed", exceptions: str = "exceptions",
@@ -82,14 +83,6 @@ class GraphMailbox(Mailbox):
         self.base = f"{graph_url.rstrip('/')}/users/{quote(user, safe='@')}"
         self._session = session if session is not None else http_session()
         self._folder_ids: dict[Destination, str] = {}
-
-    @classmethod
-    def is_available(cls) -> bool:
-        try:
-            import requests  # noqa: F401 - probing
-        except ImportError:
-            return False
-        return True
 
     @classmethod
     def from_settings(cls, name: str, section: _Section, home: Path) -> GraphMailbox:
