@@ -24,23 +24,20 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 from bots.cashapp.engine import MatchResult
 from bots.cashapp.explain import money
 from bots.domain import (
     Customer,
     OpenItem,
-    PaymentMethod,
     Remittance,
-    RemittanceLine,
     format_amount,
-    quantize,
     to_minor,
 )
+from bots.interchange import FieldError, field_amount, field_currency, field_date
+from bots.remittance.jsonl import from_json
 
 OPEN_ITEM_COLUMNS = ("company_code", "customer", "document_no", "fiscal_year", "line_item",
                      "invoice_ref", "po_number", "doc_date", "due_date", "currency", "amount",
@@ -67,44 +64,6 @@ class BadRow:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.reason}"
-
-
-class _RowError(ValueError):
-    pass
-
-
-def _amount(value: Any, field: str, currency: str) -> Decimal:
-    if isinstance(value, float):
-        raise _RowError(f"{field}: {value!r} is a JSON number; amounts are decimal strings")
-    if not isinstance(value, str):
-        raise _RowError(f"{field}: expected a decimal string, got {value!r}")
-    try:
-        amount = Decimal(value.strip())
-    except InvalidOperation:
-        raise _RowError(f"{field}: {value!r} is not a decimal with a dot") from None
-    if not amount.is_finite():
-        raise _RowError(f"{field}: {value!r} is not a finite amount")
-    if quantize(amount, currency) != amount:
-        raise _RowError(f"{field}: {value!r} has more decimals than {currency} allows")
-    return amount
-
-
-def _date(value: Any, field: str, required: bool = True) -> date | None:
-    if value in (None, ""):
-        if required:
-            raise _RowError(f"{field}: is required")
-        return None
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise _RowError(f"{field}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
-
-
-def _currency(value: Any) -> str:
-    text = str(value or "").strip().upper()
-    if len(text) != 3 or not text.isalpha():
-        raise _RowError(f"currency: {value!r} is not an ISO 4217 code")
-    return text
 
 
 def _csv_rows(path: str | Path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -136,26 +95,26 @@ def _csv_rows(path: str | Path, required: Iterable[str]) -> Iterator[tuple[int, 
 def _open_item(row: dict[str, str]) -> OpenItem:
     for column in ("company_code", "customer", "document_no", "fiscal_year", "line_item"):
         if not row.get(column):
-            raise _RowError(f"{column}: is required")
-    currency = _currency(row["currency"])
+            raise FieldError(f"{column}: is required")
+    currency = field_currency(row["currency"])
     pct = row.get("discount_pct", "")
     try:
         discount_pct = Decimal(pct) if pct else None
     except InvalidOperation:
-        raise _RowError(f"discount_pct: {pct!r} is not a decimal number") from None
+        raise FieldError(f"discount_pct: {pct!r} is not a decimal number") from None
     if discount_pct is not None and not Decimal(0) <= discount_pct < Decimal(100):
-        raise _RowError(f"discount_pct: {pct!r} is not a percent between 0 and 100")
-    doc_date = _date(row["doc_date"], "doc_date")
-    due_date = _date(row["due_date"], "due_date")
+        raise FieldError(f"discount_pct: {pct!r} is not a percent between 0 and 100")
+    doc_date = field_date(row["doc_date"], "doc_date")
+    due_date = field_date(row["due_date"], "due_date")
     assert doc_date is not None and due_date is not None
     return OpenItem(
         company_code=row["company_code"], customer=row["customer"],
         document_no=row["document_no"], fiscal_year=row["fiscal_year"],
         line_item=row["line_item"], currency=currency,
-        amount=_amount(row["amount"], "amount", currency), doc_date=doc_date,
+        amount=field_amount(row["amount"], "amount", currency), doc_date=doc_date,
         due_date=due_date, invoice_ref=row.get("invoice_ref", ""),
         po_number=row.get("po_number", ""), discount_pct=discount_pct,
-        discount_date=_date(row.get("discount_date"), "discount_date", required=False))
+        discount_date=field_date(row.get("discount_date"), "discount_date", required=False))
 
 
 def read_open_items(path: str | Path) -> tuple[list[OpenItem], list[BadRow]]:
@@ -164,7 +123,7 @@ def read_open_items(path: str | Path) -> tuple[list[OpenItem], list[BadRow]]:
     for line, row in _csv_rows(path, REQUIRED_OPEN):
         try:
             items.append(_open_item(row))
-        except _RowError as exc:
+        except FieldError as exc:
             problems.append(BadRow(str(path), line, str(exc)))
     return items, problems
 
@@ -182,73 +141,6 @@ def read_customers(path: str | Path) -> tuple[list[Customer], list[BadRow]]:
     return customers, problems
 
 
-def _text(obj: dict[str, Any], key: str) -> str | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _RowError(f"{key}: expected a string or null, got {value!r}")
-    return value
-
-
-def _optional_amount(obj: dict[str, Any], key: str, where: str, currency: str
-                     ) -> Decimal | None:
-    value = obj.get(key)
-    return None if value is None else _amount(value, f"{where}.{key}", currency)
-
-
-def _line(obj: Any, n: int, currency: str) -> RemittanceLine:
-    where = f"lines[{n}]"
-    if not isinstance(obj, dict):
-        raise _RowError(f"{where}: expected an object")
-    paid = _optional_amount(obj, "paid_amount", where, currency)
-    if paid is None:
-        raise _RowError(f"{where}.paid_amount: is required")
-    try:
-        invoice_ref, po_number = _text(obj, "invoice_ref"), _text(obj, "po_number")
-        deduction_reason = _text(obj, "deduction_reason")
-    except _RowError as exc:
-        raise _RowError(f"{where}.{exc}") from None
-    return RemittanceLine(
-        invoice_ref=invoice_ref or "", paid_amount=paid, po_number=po_number,
-        invoice_date=_date(obj.get("invoice_date"), f"{where}.invoice_date", False),
-        gross_amount=_optional_amount(obj, "gross_amount", where, currency),
-        discount=_optional_amount(obj, "discount", where, currency) or Decimal(0),
-        deduction=_optional_amount(obj, "deduction", where, currency) or Decimal(0),
-        deduction_reason=deduction_reason)
-
-
-def _remittance(obj: Any) -> Remittance:
-    if not isinstance(obj, dict):
-        raise _RowError("expected a JSON object")
-    rid = _text(obj, "id")
-    if not rid:
-        raise _RowError("id: is required")
-    currency = _currency(obj.get("currency"))
-    lines = obj.get("lines") or []
-    if not isinstance(lines, list):
-        raise _RowError("lines: expected a list")
-    method = _text(obj, "payment_method")
-    try:
-        payment_method = PaymentMethod(method) if method else None
-    except ValueError:
-        raise _RowError(f"payment_method: {method!r} is not one of "
-                        f"{', '.join(m.value for m in PaymentMethod)}") from None
-    total = obj.get("total")
-    warnings = obj.get("warnings") or []
-    if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
-        raise _RowError("warnings: expected a list of strings")
-    return Remittance(
-        id=rid, source=_text(obj, "source") or "", format=_text(obj, "format") or "",
-        currency=currency, lines=[_line(x, n, currency) for n, x in enumerate(lines)],
-        payer_name=_text(obj, "payer_name"), payer_account=_text(obj, "payer_account"),
-        payment_ref=_text(obj, "payment_ref"),
-        payment_date=_date(obj.get("payment_date"), "payment_date", required=False),
-        payment_method=payment_method,
-        total=None if total is None else _amount(total, "total", currency),
-        warnings=list(warnings))
-
-
 def read_remittances(path: str | Path) -> tuple[list[Remittance], list[BadRow]]:
     """Remittances from JSON Lines (``arbots extract`` output); bad lines skipped."""
     name = str(path)
@@ -263,10 +155,10 @@ def read_remittances(path: str | Path) -> tuple[list[Remittance], list[BadRow]]:
         if not raw.strip():
             continue
         try:
-            out.append(_remittance(json.loads(raw)))
+            out.append(from_json(json.loads(raw)))
         except json.JSONDecodeError as exc:
             problems.append(BadRow(name, n, f"not valid JSON: {exc.msg}"))
-        except _RowError as exc:
+        except FieldError as exc:
             problems.append(BadRow(name, n, str(exc)))
     return out, problems
 

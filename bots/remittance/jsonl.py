@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from bots.domain import PaymentMethod, Remittance, RemittanceLine, format_amount
+from bots.interchange import FieldError, field_amount, field_currency, field_date
 
 
 def to_json(r: Remittance) -> dict[str, Any]:
@@ -42,26 +43,72 @@ def to_json(r: Remittance) -> dict[str, Any]:
     }
 
 
-def from_json(obj: dict[str, Any]) -> Remittance:
-    """A remittance back from the spec's object."""
+def _text(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FieldError(f"{key}: expected a string or null, got {value!r}")
+    return value
 
-    def money(value: str | None) -> Decimal | None:
-        return None if value is None else Decimal(value)
 
+def _optional_amount(obj: dict[str, Any], key: str, where: str, currency: str
+                     ) -> Decimal | None:
+    value = obj.get(key)
+    return None if value is None else field_amount(value, f"{where}.{key}", currency)
+
+
+def _line(obj: Any, n: int, currency: str) -> RemittanceLine:
+    where = f"lines[{n}]"
+    if not isinstance(obj, dict):
+        raise FieldError(f"{where}: expected an object")
+    paid = _optional_amount(obj, "paid_amount", where, currency)
+    if paid is None:
+        raise FieldError(f"{where}.paid_amount: is required")
+    try:
+        invoice_ref, po_number = _text(obj, "invoice_ref"), _text(obj, "po_number")
+        deduction_reason = _text(obj, "deduction_reason")
+    except FieldError as exc:
+        raise FieldError(f"{where}.{exc}") from None
+    return RemittanceLine(
+        invoice_ref=invoice_ref or "", paid_amount=paid, po_number=po_number,
+        invoice_date=field_date(obj.get("invoice_date"), f"{where}.invoice_date", False),
+        gross_amount=_optional_amount(obj, "gross_amount", where, currency),
+        discount=_optional_amount(obj, "discount", where, currency) or Decimal(0),
+        deduction=_optional_amount(obj, "deduction", where, currency) or Decimal(0),
+        deduction_reason=deduction_reason)
+
+
+def from_json(obj: Any) -> Remittance:
+    """A remittance back from the spec's object; FieldError names a wrong field."""
+    if not isinstance(obj, dict):
+        raise FieldError("expected a JSON object")
+    rid = _text(obj, "id")
+    if not rid:
+        raise FieldError("id: is required")
+    currency = field_currency(obj.get("currency"))
+    lines = obj.get("lines") or []
+    if not isinstance(lines, list):
+        raise FieldError("lines: expected a list")
+    method = _text(obj, "payment_method")
+    try:
+        payment_method = PaymentMethod(method) if method else None
+    except ValueError:
+        raise FieldError(f"payment_method: {method!r} is not one of "
+                        f"{', '.join(m.value for m in PaymentMethod)}") from None
+    total = obj.get("total")
+    warnings = obj.get("warnings") or []
+    if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+        raise FieldError("warnings: expected a list of strings")
     return Remittance(
-        id=obj["id"], source=obj["source"], format=obj["format"], currency=obj["currency"],
-        payer_name=obj.get("payer_name"), payer_account=obj.get("payer_account"),
-        payment_ref=obj.get("payment_ref"), payment_date=_date(obj.get("payment_date")),
-        payment_method=PaymentMethod(obj["payment_method"]) if obj.get("payment_method")
-        else None,
-        total=money(obj.get("total")), warnings=list(obj.get("warnings") or []),
-        lines=[RemittanceLine(
-            invoice_ref=line["invoice_ref"], paid_amount=Decimal(line["paid_amount"]),
-            po_number=line.get("po_number"), invoice_date=_date(line.get("invoice_date")),
-            gross_amount=money(line.get("gross_amount")),
-            discount=Decimal(line.get("discount") or "0"),
-            deduction=Decimal(line.get("deduction") or "0"),
-            deduction_reason=line.get("deduction_reason")) for line in obj.get("lines", [])])
+        id=rid, source=_text(obj, "source") or "", format=_text(obj, "format") or "",
+        currency=currency, lines=[_line(x, n, currency) for n, x in enumerate(lines)],
+        payer_name=_text(obj, "payer_name"), payer_account=_text(obj, "payer_account"),
+        payment_ref=_text(obj, "payment_ref"),
+        payment_date=field_date(obj.get("payment_date"), "payment_date", required=False),
+        payment_method=payment_method,
+        total=None if total is None else field_amount(total, "total", currency),
+        warnings=list(warnings))
 
 
 def write_jsonl(remittances: Iterable[Remittance], out: IO[str]) -> int:
@@ -84,5 +131,3 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
