@@ -18,7 +18,7 @@ system-deps:
 demo: $(STAMP) system-deps
 	$(VENV)/bin/arbots demo
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
@@ -26,6 +26,7 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bots tests bench
+	$(VENV)/bin/mypy bots
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -28,7 +28,14 @@ from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
 from bots.pipeline import cashapp, collections, intake, openitems, portals, review
 from bots.pipeline.context import BotContext, NoProgress, Progress
-from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport, WriteRecord
+from bots.reports.model import (
+    BotSection,
+    BotStatus,
+    ErrorItem,
+    RunReport,
+    WriteRecord,
+    WriteState,
+)
 from bots.sap.errors import SapLogonError, SapTechnicalError
 from bots.store import Store
 
@@ -149,6 +156,6 @@ def _write_records(store: Store, run_id: str) -> list[WriteRecord]:
         records.append(WriteRecord(
             system=system, action=action, target=row["target"],
             idempotency_key=row["key"],
-            state="intent" if row["status"] == "intent" else row["status"],
+            state=WriteState(row["status"]),
             detail=row["error"] or ""))
     return records

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -27,10 +27,10 @@ def load_or_exit(config_path: str | None) -> Config:
     try:
         return load_config(config_path)
     except ConfigError as exc:
-        fail(str(exc), EXIT_CONFIG)
+        return fail(str(exc), EXIT_CONFIG)
 
 
-def fail(message: str, code: int) -> Any:
+def fail(message: str, code: int) -> NoReturn:
     """Print one red line on stderr and exit with ``code``."""
     console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     sys.exit(code)

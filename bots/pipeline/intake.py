@@ -91,10 +91,10 @@ def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSec
     result = extract(raw, source)
     kept = []
     for remittance in result.remittances:
-        status = store.add_remittance(remittance.id, digest, ctx.run.id,
-                                      fingerprint(remittance), json.dumps(to_json(remittance)))
-        section.counts["duplicates" if status == "duplicate" else "remittances"] += 1
-        if status != "duplicate":
+        kept_as = store.add_remittance(remittance.id, digest, ctx.run.id,
+                                       fingerprint(remittance), json.dumps(to_json(remittance)))
+        section.counts["duplicates" if kept_as == "duplicate" else "remittances"] += 1
+        if kept_as != "duplicate":
             kept.append(remittance)
     if kept:
         store.settle_input(digest, "waiting", "waiting for cash application")

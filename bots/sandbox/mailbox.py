@@ -86,7 +86,7 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     # one advice pays in one currency: a customer's invoices are grouped by currency
-    invoices: dict[tuple[str, str], list[OpenItem]] = defaultdict(list)
+    invoices: dict[tuple[str, str, str], list[OpenItem]] = defaultdict(list)
     for item in sorted(items, key=lambda i: i.key):
         if item.amount > 0 and item.doc_type == "RV" and item.invoice_ref:
             invoices[(item.company_code, item.customer, item.currency)].append(item)
@@ -105,7 +105,8 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
                                            i.line_item) for i in pays), expected))
 
     def customer(key: tuple[str, ...]) -> Customer:
-        return customers.get(key[:2]) or Customer(key[1], f"Customer {key[1]}", key[0])
+        return customers.get((key[0], key[1])) or Customer(key[1], f"Customer {key[1]}",
+                                                           key[0])
 
     for key in picker.customers_with(2)[:6]:
         paid = picker.take(key, rng.randint(1, 3))
