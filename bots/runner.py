@@ -119,8 +119,12 @@ def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
                                                   counts={"stopped": 1}))
                     continue
                 report.bots.append(_run_one(name, ctx))
-            status = (RunStatus.FAILED if any(b.status == BotStatus.FAILED
-                                              for b in report.bots) else RunStatus.OK)
+            skipped = [b.name for b in report.bots if b.status == BotStatus.SKIPPED]
+            if skipped:
+                message = f"stopped on request before: {', '.join(skipped)}"
+            status = (RunStatus.FAILED if skipped or any(b.status == BotStatus.FAILED
+                                                         for b in report.bots)
+                      else RunStatus.OK)
         except (ConfigError, SapLogonError, SapTechnicalError) as exc:
             status, message = RunStatus.ABORTED, str(exc)
             report.bots.append(BotSection(name, BotStatus.FAILED, errors=[ErrorItem(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
+import threading
 import webbrowser
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -41,14 +44,31 @@ def execute(cfg: Config, bots: tuple[str, ...], dry_run: bool,
     """Run ``bots`` on demand with progress bars and print the summary table."""
     columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    try:
-        with Progress(*columns, console=console, transient=False) as progress:
-            outcome = run_bots(cfg, bots, Trigger.ON_DEMAND, dry_run=dry_run,
-                               progress=RichProgress(progress), inputs=inputs)
-    except ConfigError as exc:
-        fail(str(exc), EXIT_CONFIG)
+    stop = threading.Event()
+    with stop_on_sigterm(stop):
+        try:
+            with Progress(*columns, console=console, transient=False) as progress:
+                outcome = run_bots(cfg, bots, Trigger.ON_DEMAND, stop, dry_run=dry_run,
+                                   progress=RichProgress(progress), inputs=inputs)
+        except ConfigError as exc:
+            fail(str(exc), EXIT_CONFIG)
     print_summary(outcome)
     return outcome
+
+
+@contextmanager
+def stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM (systemd, cron's kill) asks the run to stop after the step in hand."""
+
+    def ask_to_stop(signum: int, _frame: object) -> None:
+        console.print("stopping after the current step (SIGTERM)", highlight=False)
+        stop.set()
+
+    previous = signal.signal(signal.SIGTERM, ask_to_stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def print_summary(outcome: RunOutcome) -> None:

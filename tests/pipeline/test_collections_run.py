@@ -7,6 +7,7 @@ without duplicates; a dry run writes nothing.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -117,3 +118,27 @@ def test_dry_run_writes_nothing_external(world: Config) -> None:
     with Store(world.store_path) as store:
         assert store.writes() == []
     assert not world.collections.outbox.exists()
+
+
+class StopAfterFirstItem:
+    """Progress that asks the run to stop while the first bot is at work."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+
+    def track(self, items, description, total=None):  # noqa: ANN001, ANN201
+        for item in items:
+            self.stop.set()
+            yield item
+
+
+def test_a_stop_request_finishes_the_bot_in_hand_and_skips_the_rest(world: Config) -> None:
+    stop = threading.Event()
+    outcome = run_bots(world, ("openitems", "collections"), Trigger.SCHEDULE, stop,
+                       progress=StopAfterFirstItem(stop))
+    bots = {b.name: b for b in outcome.report.bots}
+    assert bots["openitems"].status.value == "ok" and bots["openitems"].counts["open_items"] > 1
+    assert bots["collections"].status.value == "skipped"
+    assert outcome.status == RunStatus.FAILED and outcome.exit_code == 1
+    assert "stopped on request before: collections" in outcome.message
+    assert notes_in_sap(world) == Counter()
