@@ -85,7 +85,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 6px;
 .counts dd { display: inline; margin: 0 0 0 4px; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px;
-         border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+         border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
 th { background: var(--bg); font-size: 12px; color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
