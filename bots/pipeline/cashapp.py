@@ -295,7 +295,9 @@ def run(ctx: BotContext) -> BotSection:
     stats = batch.result.stats
     section.counts.update(remittances=len(batch.remittances), lines=stats.units,
                           lines_auto=stats.auto, lines_review=stats.review,
-                          lines_unmatched=stats.unmatched, payments_waiting=len(waits))
+                          lines_unmatched=stats.unmatched, payments_waiting=len(waits),
+                          lines_auto_pct=round(100 * stats.auto / stats.units) if stats.units
+                          else 0)
     money: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal(0), 0])
     for posting in ctx.progress.track(postings, "Cash postings", len(postings)):
         if ctx.stop.is_set():
@@ -317,6 +319,8 @@ def run(ctx: BotContext) -> BotSection:
     ctx.report.amounts_by_status.extend(
         StatusAmount(status, cur, quantize(amount, cur), count)
         for (status, cur), (amount, count) in sorted(money.items()))
+    section.amounts.update({cur: quantize(amount, cur)
+                            for (status, cur), (amount, _) in money.items() if status == "applied"})
     if section.errors:
         section.status = BotStatus.FAILED
     return section

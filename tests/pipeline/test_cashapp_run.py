@@ -65,6 +65,10 @@ def test_nightly_applies_payments_and_every_input_ends_in_one_place(seeded) -> N
     posted = counts["cashapp"]["payments_posted"]
     assert posted >= 5 and counts["cashapp"]["residuals"] >= 1
     assert len(postings_in_sap(cfg)) == posted
+    cash = {b.name: b for b in outcome.report.bots}["cashapp"]
+    assert cash.counts["lines_auto_pct"] == round(
+        100 * cash.counts["lines_auto"] / cash.counts["lines"])
+    assert sum(cash.amounts.values()) > 0  # money applied, per currency
 
     still_open = open_documents(cfg)
     applied = [m for m in messages if m.expected == "applied" and m.scenario != "amount-only"]
