@@ -18,11 +18,8 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -47,21 +44,8 @@ from bots.portals import (
     open_browser,
     portals_config,
 )
+from bots.portals.connect import reachable_sites
 from bots.store import Store
-
-
-@contextmanager
-def _reachable_sites(pcfg: PortalsConfig) -> Iterator[tuple[list[PortalSite], Any]]:
-    """The configured sites, with the reference portals serving those without base_url."""
-    sites = list(pcfg.sites.values())
-    if all(site.base_url for site in sites):
-        yield sites, None
-        return
-    from bots.sandbox.portals import DEMO_CUSTOMERS, point_sites_at, start_portals
-
-    customers = list(pcfg.customers) or list(DEMO_CUSTOMERS)
-    with start_portals(customers, pcfg.sandbox_dir) as world:
-        yield point_sites_at(sites, world), world
 
 
 @click.group("portals")
@@ -76,7 +60,7 @@ def check_cmd(config_path: str | None) -> None:
     """Sign in afresh to each configured portal site and report."""
     cfg = load_or_exit(config_path)
     pcfg = portals_config(cfg)
-    with _reachable_sites(pcfg) as (sites, _):
+    with reachable_sites(pcfg) as (sites, _):
         runner = PortalRunner.from_config(pcfg, sites, ledger=None,
                                           artifacts_dir=cfg.runs_dir / "portals-check")
 
@@ -108,7 +92,7 @@ def submit_cmd(site_name: str, invoice_no: str | None, invoices_file: Path | Non
         fail(f"{cfg.source}: portals.sites: no site named {site_name!r} (have: "
              f"{', '.join(sorted(pcfg.sites)) or 'none'})", EXIT_CONFIG)
     bad: list[str] = []
-    with _reachable_sites(pcfg) as (sites, world):
+    with reachable_sites(pcfg) as (sites, world):
         if invoices_file is not None:
             invoices, bad = load_invoices(invoices_file)
         elif world is not None:

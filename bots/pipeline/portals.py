@@ -13,15 +13,15 @@ the portal first). A confirmation number is written back to SAP as a note on
 the invoice document (text object BELEG); a refusal goes to the worklist with
 the portal's words, its trace and screenshot.
 
-In sandbox mode the reference portals are started on loopback and given one
-purchase order per invoice, priced so that line plus tax equals the SAP amount.
+In sandbox mode the reference portals are started on loopback
+(:func:`bots.portals.connect.reachable_sites`) and given one purchase order per
+invoice, priced so that line plus tax equals the SAP amount.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +29,7 @@ from pathlib import Path
 from bots.domain import CollectionNote, OpenItem, quantize
 from bots.pipeline.context import BotContext
 from bots.portals import PortalRunner, open_browser, portals_config
+from bots.portals.connect import reachable_sites
 from bots.portals.invoice import InvoiceLine, PortalInvoice
 from bots.portals.results import Outcome, SubmissionResult
 from bots.portals.settings import PortalsConfig, PortalSite
@@ -83,25 +84,6 @@ def portal_invoice(item: OpenItem, site: PortalSite, tax_rate: Decimal,
                          delivery_note=f"DN-{item.document_no}", supplier_vat_id=vat_id)
 
 
-@contextmanager
-def reachable_sites(pcfg: PortalsConfig, invoices: Sequence[PortalInvoice]
-                    ) -> Iterator[list[PortalSite]]:
-    """The sites; in sandbox mode the reference portals, holding the invoices' POs."""
-    sites = list(pcfg.sites.values())
-    if all(site.base_url for site in sites):
-        yield sites
-        return
-    from bots.sandbox.portals import point_sites_at, start_portals
-    from bots.sandbox.portals.db import PoLine, PurchaseOrder
-
-    orders = [PurchaseOrder(i.po_number, i.customer, i.currency, "Open", tuple(
-        PoLine(ln.po_line, ln.description, ln.quantity, ln.unit_price) for ln in i.lines))
-        for i in invoices]
-    customers = sorted({i.customer for i in invoices} | set(pcfg.customers))
-    with start_portals(customers, pcfg.sandbox_dir, orders=orders) as world:
-        yield point_sites_at(sites, world)
-
-
 def run(ctx: BotContext) -> BotSection:
     """The bot: submit the new invoices of portal customers and note the results in SAP."""
     from bots.pipeline.collections import write_note
@@ -117,7 +99,7 @@ def run(ctx: BotContext) -> BotSection:
     if not invoices:
         return section
     artifacts = ctx.run_dir / "portals"
-    with reachable_sites(pcfg, invoices) as sites:
+    with reachable_sites(pcfg, invoices) as (sites, _world):
         runner = PortalRunner.from_config(pcfg, sites, ledger=ctx.ledger,
                                           artifacts_dir=artifacts)
 
