@@ -80,9 +80,10 @@ class Posting:
 
 
 def propose(ctx: BotContext, items: list[OpenItem], customers: Iterable[Customer]) -> Batch:
-    """Match every remittance the store holds as new against the snapshot."""
+    """Match every remittance the store holds as new (and a dry run's) against the snapshot."""
     rows = ctx.store.remittances("new")
     remittances = {r["id"]: from_json(json.loads(r["body"])) for r in rows}
+    remittances.update({r.id: r for r in ctx.memo.get("dry_run_remittances", {}).values()})
     policy = policy_from_config(ctx.cfg.raw.get("cashapp"), ctx.cfg.source)
     memory = Memory(memory_path(ctx))
     applied = [r["id"] for r in ctx.store.remittances("applied")]

@@ -19,7 +19,9 @@ A crash anywhere leaves the message in the inbox with its input recorded as
 ``received``; the next run processes it again, and the store's primary keys
 (remittance id = content hash + index) make that a no-op where it had got to.
 
-A dry run reads and parses, and records and moves nothing.
+A dry run reads and parses, records and moves nothing, and hands the
+remittances to the cash-application bot in memory (``ctx.memo``), so that it
+can say what it would post.
 """
 
 from __future__ import annotations
@@ -75,10 +77,14 @@ def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSec
     digest = content_hash(raw)
     source = f"{box.name}:{ref.id}"
     section.counts["messages"] += 1
-    if ctx.dry_run:
+    if ctx.dry_run:  # parse, and hand the remittances to cash application in memory
         result = extract(raw, source)
-        section.counts["remittances"] += len(result.remittances)
-        section.counts["quarantined"] += int(not result.remittances)
+        seen = ctx.memo.setdefault("dry_run_remittances", {})
+        fresh = {fingerprint(r): r for r in result.remittances if fingerprint(r) not in seen}
+        seen.update(fresh)
+        section.counts["remittances"] += len(fresh)
+        section.counts["duplicates"] += len(result.remittances) - len(fresh)
+        section.counts["quarantined"] += int(not fresh)
         return
     store = ctx.store
     if not store.record_input(digest, source, len(raw), ctx.run.id):

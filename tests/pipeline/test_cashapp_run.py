@@ -190,3 +190,15 @@ def test_input_records_cover_every_message(seeded) -> None:
     outcome = run_bots(cfg, ("openitems", "intake", "cashapp"), Trigger.ON_DEMAND)
     assert len(outcome.report.inputs) == len(messages)
     assert intake.SETTLED == ("applied", "waiting", "quarantined")
+
+
+def test_a_dry_run_says_what_it_would_post_and_writes_nothing(seeded) -> None:
+    cfg, messages = seeded
+    outcome = run_bots(cfg, ("nightly",), Trigger.ON_DEMAND, dry_run=True)
+    counts = {b.name: b.counts for b in outcome.report.bots}
+    assert counts["intake"]["remittances"] > 0 and counts["intake"]["duplicates"] == 1
+    assert counts["cashapp"]["payments_posted"] > 0  # would post
+    assert postings_in_sap(cfg) == {}
+    with Store(cfg.store_path) as store:
+        assert store.writes() == [] and store.remittances("new") == []
+    assert len(list(demo_mailbox_path(cfg).glob("*.eml"))) == len(messages)
