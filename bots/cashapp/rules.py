@@ -53,7 +53,7 @@ from bots.cashapp.memory import Learned
 from bots.cashapp.parties import PartyIndex, Payer
 from bots.cashapp.policy import Policy
 from bots.cashapp.refs import Closeness, exact, normalise, ref_key, transpositions
-from bots.domain import Remittance
+from bots.domain import OpenItem, Remittance
 
 PENALTY = {"full": 0.0, "discount": 0.01, "writeoff": 0.03, "deduction": 0.03,
            "overpay": 0.05, "partial": 0.3, "mismatch": 0.5}
@@ -231,8 +231,12 @@ class ExactRef(Rule):
                         0.99)
 
 
-class NormalisedRef(Rule):
-    name = "normalised-ref"
+class _NormalisedFieldRef(Rule):
+    """The normalised reference equals one field of an open item (a subclass says which)."""
+
+    field: str
+    base: float
+    bonus: float
 
     def apply(self, ctx: Context, unit: Unit) -> Finding | None:
         want = normalise(unit.ref)
@@ -240,40 +244,34 @@ class NormalisedRef(Rule):
             return None
         items = ctx.index.items
         hits = [p for p in ctx.index.by_key(unit.key)
-                if normalise(items[p].invoice_ref) == want]
+                if normalise(getattr(items[p], self.field)) == want]
         if not hits:
             return None
         learned = _learned(ctx, unit, self.name, hits)
+        return _resolve(ctx, unit, self.name, hits,
+                        lambda p: self.evidence(unit, items[p], learned),
+                        self.base + (self.bonus if learned else 0.0))
 
-        def evidence(p: int) -> str:
-            text = f"reference {unit.ref!r} matches {items[p].invoice_ref} after normalising"
-            return text + (f" (as in {learned} confirmed payments before)" if learned else "")
-
-        return _resolve(ctx, unit, self.name, hits, evidence,
-                        0.97 + (0.02 if learned else 0.0))
+    def evidence(self, unit: Unit, item: OpenItem, learned: int) -> str:
+        """The clause of the reason sentence saying what matched."""
+        raise NotImplementedError
 
 
-class DocumentNoRef(Rule):
-    name = "document-no-ref"
+class NormalisedRef(_NormalisedFieldRef):
+    name, field, base, bonus = "normalised-ref", "invoice_ref", 0.97, 0.02
 
-    def apply(self, ctx: Context, unit: Unit) -> Finding | None:
-        want = normalise(unit.ref)
-        if not want:
-            return None
-        items = ctx.index.items
-        hits = [p for p in ctx.index.by_key(unit.key)
-                if normalise(items[p].document_no) == want]
-        if not hits:
-            return None
-        learned = _learned(ctx, unit, self.name, hits)
+    def evidence(self, unit: Unit, item: OpenItem, learned: int) -> str:
+        text = f"reference {unit.ref!r} matches {item.invoice_ref} after normalising"
+        return text + (f" (as in {learned} confirmed payments before)" if learned else "")
 
-        def evidence(p: int) -> str:
-            text = (f"the payer quoted our document number {items[p].document_no} instead of "
-                    f"the invoice number")
-            return text + (f", as in {learned} confirmed payments before" if learned else "")
 
-        return _resolve(ctx, unit, self.name, hits, evidence,
-                        0.90 + (LEARNED_BONUS if learned else 0.0))
+class DocumentNoRef(_NormalisedFieldRef):
+    name, field, base, bonus = "document-no-ref", "document_no", 0.90, LEARNED_BONUS
+
+    def evidence(self, unit: Unit, item: OpenItem, learned: int) -> str:
+        text = (f"the payer quoted our document number {item.document_no} instead of "
+                f"the invoice number")
+        return text + (f", as in {learned} confirmed payments before" if learned else "")
 
 
 _FUZZY_BASE = {Closeness.OCR: 0.93, Closeness.TRANSPOSITION: 0.91, Closeness.ONE_CHAR: 0.86}
