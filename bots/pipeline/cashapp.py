@@ -235,7 +235,7 @@ def recover_pending(ctx: BotContext, section: BotSection) -> None:
     """
     from bots.pipeline.collections import write_note
 
-    for row in ctx.store.pending_writes("posting"):
+    for row in ctx.store.writes_of("posting", "intent"):
         payload = json.loads(row["payload"])
         document = ctx.sap.find_document_by_reference(payload["company_code"], row["key"])
         if document is None or ctx.dry_run:

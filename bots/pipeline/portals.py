@@ -21,6 +21,8 @@ invoice, priced so that line plus tax equals the SAP amount.
 from __future__ import annotations
 
 import asyncio
+import json
+import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -31,7 +33,10 @@ from bots.pipeline.context import BotContext
 from bots.portals import PortalRunner, open_browser, portals_config
 from bots.portals.connect import reachable_sites
 from bots.portals.invoice import InvoiceLine, PortalInvoice
+from bots.portals.recipes import RECIPES
+from bots.portals.recipes.base import Found
 from bots.portals.results import Outcome, SubmissionResult
+from bots.portals.runner import KIND
 from bots.portals.settings import PortalsConfig, PortalSite
 from bots.reports.model import BotSection, BotStatus, ErrorItem, PortalFailureRow
 
@@ -85,8 +90,7 @@ def portal_invoice(item: OpenItem, site: PortalSite, tax_rate: Decimal,
 
 
 def run(ctx: BotContext) -> BotSection:
-    """The bot: submit the new invoices of portal customers and note the results in SAP."""
-    from bots.pipeline.collections import write_note
+    """The bot: read late buyer decisions, submit new invoices, note the results in SAP."""
     from bots.pipeline.openitems import snapshot
 
     pcfg = portals_config(ctx.cfg)
@@ -95,35 +99,84 @@ def run(ctx: BotContext) -> BotSection:
                 for item, site in chosen]
     section = BotSection("portals", BotStatus.OK, counts={
         "invoices": len(invoices), "submitted": 0, "duplicate": 0, "rejected": 0,
-        "failed": 0, "dry_run": 0, "notes_written": 0, "notes_already_written": 0})
-    if not invoices:
+        "failed": 0, "dry_run": 0, "approved_later": 0, "rejected_later": 0,
+        "notes_written": 0, "notes_already_written": 0})
+    asks = undecided(ctx, pcfg)
+    if not invoices and not asks:
         return section
-    artifacts = ctx.run_dir / "portals"
     with reachable_sites(pcfg, invoices) as (sites, _world):
         runner = PortalRunner.from_config(pcfg, sites, ledger=ctx.ledger,
-                                          artifacts_dir=artifacts)
+                                          artifacts_dir=ctx.run_dir / "portals")
 
-        async def submit() -> list[SubmissionResult]:
+        async def work() -> tuple[dict[tuple[str, str], Found | None], list[SubmissionResult]]:
             async with open_browser() as browser:
-                return await runner.submit(browser, invoices, dry_run=ctx.dry_run)
+                decided = await runner.decisions(browser, list(asks)) if asks else {}
+                results = await runner.submit(browser, invoices, dry_run=ctx.dry_run) \
+                    if invoices else []
+                return decided, results
 
-        results = asyncio.run(submit())
-    by_number = {item.invoice_ref: item for item, _ in chosen}
+        decided, results = asyncio.run(work())
+    by_number = {item.invoice_ref: item for item in snapshot(ctx).items if item.invoice_ref}
+    for ask, found in decided.items():
+        record_decision(ctx, section, asks[ask], found, by_number.get(ask[1]))
     for result in results:
         section.counts[result.outcome.value] += 1
         item = by_number[result.invoice_no]
         if result.outcome == Outcome.SUBMITTED and result.confirmation and not ctx.dry_run:
-            write_note(ctx, CollectionNote(
-                item.company_code, item.customer, ctx.today,
-                (f"Submitted to portal {result.portal}: confirmation {result.confirmation}"
-                 f"{' (' + result.portal_status + ')' if result.portal_status else ''}.",),
-                kind=f"portal:{result.portal}", document=item.document_no,
-                fiscal_year=item.fiscal_year), section, kind="portal_note")
+            note_on_invoice(ctx, section, item, f"portal:{result.portal}",
+                            f"Submitted to portal {result.portal}: confirmation "
+                            f"{result.confirmation}"
+                            f"{' (' + result.portal_status + ')' if result.portal_status else ''}.")
         elif not result.ok:
             _report_failure(ctx, section, item, result)
     if section.errors:
         section.status = BotStatus.FAILED
     return section
+
+
+def undecided(ctx: BotContext, pcfg: PortalsConfig) -> dict[tuple[str, str], sqlite3.Row]:
+    """Earlier submissions a portal that decides later still showed as only "Submitted"."""
+    asks = {}
+    for row in ctx.store.writes_of(KIND, "done"):
+        site = pcfg.sites.get(row["target"].split(":", 1)[0])
+        result = json.loads(row["result"] or "{}")
+        if site and RECIPES[site.family].decides_later and result.get("status") == "Submitted":
+            asks[(site.name, json.loads(row["payload"])["invoice_no"])] = row
+    return asks
+
+
+def record_decision(ctx: BotContext, section: BotSection, row: sqlite3.Row,
+                    found: Found | None, item: OpenItem | None) -> None:
+    """What the buyer decided after the bot left: noted, and a rejection reported."""
+    if found is None or found.status == "Submitted" or ctx.dry_run:
+        return  # not decided yet (or gone): asked again next time
+    site, invoice = row["target"].split(":", 1)[0], json.loads(row["payload"])
+    if found.status != "Rejected":
+        ctx.ledger.done(row["key"], {**json.loads(row["result"]), "status": found.status})
+        section.counts["approved_later"] += 1
+        return
+    words = f"rejected by the buyer after submission: {found.reason or 'no reason given'}"
+    ctx.ledger.failed(row["key"], words)  # a corrected invoice may be submitted again
+    section.counts["rejected_later"] += 1
+    how = HOW_TO_FIX[Outcome.REJECTED]
+    section.errors.append(ErrorItem(f"{site}: invoice {invoice['invoice_no']}", words, how))
+    ctx.report.worklist.append(PortalFailureRow(
+        portal=site, customer=invoice["customer"], invoice_no=invoice["invoice_no"],
+        po_number=invoice["po_number"], currency=invoice["currency"],
+        amount=Decimal(invoice["total"]), invoice_date=date.fromisoformat(
+            invoice["invoice_date"]), error=words, how_to_fix=how))
+    if item is not None:
+        note_on_invoice(ctx, section, item, f"portal-rejected:{site}", f"Portal {site}: {words}.")
+
+
+def note_on_invoice(ctx: BotContext, section: BotSection, item: OpenItem, kind: str,
+                    text: str) -> None:
+    """A note on the SAP invoice document about what its portal said (once per kind a day)."""
+    from bots.pipeline.collections import write_note
+
+    write_note(ctx, CollectionNote(item.company_code, item.customer, ctx.today, (text,),
+                                   kind=kind, document=item.document_no,
+                                   fiscal_year=item.fiscal_year), section, kind="portal_note")
 
 
 def _report_failure(ctx: BotContext, section: BotSection, item: OpenItem,

@@ -71,7 +71,7 @@ from bots.portals.invoice import PortalInvoice
 from bots.portals.pdf import render_pdf
 from bots.portals.ratelimit import RateLimiter
 from bots.portals.recipes import RECIPES, Recipe
-from bots.portals.recipes.base import CodeSource
+from bots.portals.recipes.base import CodeSource, Found
 from bots.portals.results import Outcome, SubmissionResult
 from bots.portals.retry import RetryPolicy, as_portal_error
 from bots.portals.settings import PortalsConfig, PortalSite
@@ -192,6 +192,31 @@ class PortalRunner:
                                           dry_run))
         await asyncio.gather(*workers)
         return [r for r in results if r is not None]
+
+    async def decisions(self, browser: Browser, asks: Sequence[tuple[str, str]]
+                        ) -> dict[tuple[str, str], Found | None]:
+        """How each portal now stands on (site name, invoice number) pairs submitted before.
+
+        Reads only; a site that cannot be signed in to, or a technical failure,
+        leaves its pairs out (asked again next time).
+        """
+        by_site: dict[str, list[str]] = {}
+        for site, number in asks:
+            if site in self.sites:
+                by_site.setdefault(site, []).append(number)
+        answers: dict[tuple[str, str], Found | None] = {}
+        for site, numbers in by_site.items():
+            account = self._account(self.sites[site])
+            context, worker = await self._open(browser, account)
+            try:
+                await self._ensure_signed_in(worker)
+                for number in numbers:
+                    answers[(site, number)] = await account.recipe.decision(worker.page, number)
+            except (PortalError, PlaywrightError):
+                pass  # not known this time: the pairs are asked again on the next run
+            finally:
+                await context.close()
+        return answers
 
     async def check(self, browser: Browser) -> dict[str, str | None]:
         """Sign in afresh to every site, saving its session: name -> None, or what failed."""

@@ -270,11 +270,11 @@ class Store:
         return list(self.db.execute(
             "SELECT * FROM external_writes WHERE run_id = ? ORDER BY created", (run_id,)))
 
-    def pending_writes(self, kind: str) -> list[sqlite3.Row]:
-        """Writes of ``kind`` left at intent by an earlier run (crashed between call and done)."""
+    def writes_of(self, kind: str, status: str) -> list[sqlite3.Row]:
+        """Writes of ``kind`` in ``status``, oldest first (``intent``: left by a crash)."""
         return list(self.db.execute(
-            "SELECT * FROM external_writes WHERE kind = ? AND status = 'intent' ORDER BY created",
-            (kind,)))
+            "SELECT * FROM external_writes WHERE kind = ? AND status = ? ORDER BY created",
+            (kind, status)))
 
     def audit_log(self, run_id: str | None = None) -> list[sqlite3.Row]:
         if run_id is None:

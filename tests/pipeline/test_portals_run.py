@@ -63,3 +63,48 @@ def test_nightly_submits_new_invoices_once_and_notes_them(portal_world: Config) 
     counts = {b.name: b for b in again.report.bots}["portals"].counts
     assert counts["submitted"] + counts["duplicate"] == len(expected)
     assert counts["notes_written"] == 0  # nothing noted twice
+
+
+def test_a_late_buyer_rejection_is_reported_noted_and_frees_the_invoice(world: Config) -> None:
+    from bots.pipeline.context import BotContext
+    from bots.pipeline.portals import record_decision, undecided
+    from bots.portals.recipes.base import Found
+    from bots.reports.model import BotSection, BotStatus, RunReport
+    from bots.store import Store
+
+    cfg = load_config(world.home / "site.toml", home=world.home)
+    with connect(cfg.sap) as sap:
+        item = next(i for i in sap.iter_open_items(cfg.sap.company_codes, TODAY)
+                    if i.doc_type == "RV" and i.invoice_ref)
+    with Store(cfg.store_path) as store:
+        run = store.start_run(Trigger.SCHEDULE, ("portals",))
+        ctx = BotContext(cfg=cfg, store=store, run=run,
+                         report=RunReport.from_run(run, config_source="test"), today=TODAY)
+        ledger = store.ledger(run.id)
+        for n, family in enumerate(("ariba", "coupa")):  # coupa decides at once: not asked
+            key = f"sub-{family}"
+            ledger.begin("portal_submission", key, f"{family}-sandbox:{item.customer}",
+                         {"invoice_no": f"INV-{n}", "po_number": "PO-1",
+                          "customer": item.customer, "currency": item.currency,
+                          "total": str(item.amount), "invoice_date": TODAY.isoformat()})
+            ledger.done(key, {"confirmation": "IV000007", "status": "Submitted"})
+        asks = undecided(ctx, portals_config(cfg))
+        assert list(asks) == [("ariba-sandbox", "INV-0")]
+
+        section = BotSection("portals", BotStatus.OK, counts={
+            "approved_later": 0, "rejected_later": 0, "notes_written": 0,
+            "notes_already_written": 0})
+        record_decision(ctx, section, asks[("ariba-sandbox", "INV-0")],
+                        Found("IV000007", "Rejected", "Supplier VAT ID is required."), item)
+        ctx.close()
+        assert section.counts["rejected_later"] == 1 and section.counts["notes_written"] == 1
+        assert "Supplier VAT ID is required." in section.errors[0].reason
+        (row,) = ctx.report.worklist
+        assert row.invoice_no == "INV-0" and "after submission" in row.error
+        assert {r["key"]: r["status"] for r in store.writes_of("portal_submission", "failed")} \
+            == {"sub-ariba": "failed"}
+        assert undecided(ctx, portals_config(cfg)) == {}
+    with connect(cfg.sap) as sap:
+        (note,) = sap.read_notes(item.company_code, item.customer, item.document_no,
+                                 item.fiscal_year)
+        assert "rejected by the buyer after submission" in note.lines[0]

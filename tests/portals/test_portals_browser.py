@@ -312,3 +312,28 @@ def test_check_signs_in_afresh_and_names_the_site_that_fails(
     assert answers == {"ariba-test": None, "coupa-bad": "coupa: sign-in refused: Invalid user "
                                                         "name or password."}
     assert [p.name.split("-")[0] for p in (tmp_path / "sessions").iterdir()] == ["ariba"]
+
+
+def test_a_buyer_rejection_after_the_bot_left_is_read_the_next_time(
+        bot: Bot, world: ReferencePortals, loop: asyncio.AbstractEventLoop, browser: Browser,
+        state_dir: Path, tmp_path: Path) -> None:
+    ariba = world["ariba"].app
+    real_clock = ariba.clock
+    ariba.decision_delay = 300  # the buyer's rules run five minutes after Submit
+    try:
+        result = bot.run([site(world, "ariba")],
+                         [invoice(world, "ariba", "LATE-1", tax_category="")])[0]
+        assert result.outcome is Outcome.SUBMITTED and result.portal_status == "Submitted"
+        runner = PortalRunner([site(world, "ariba")], ledger=None, artifacts_dir=tmp_path,
+                              state_dir=state_dir)
+        asks = [("ariba-test", "LATE-1"), ("ariba-test", "NEVER-SENT")]
+        before = loop.run_until_complete(runner.decisions(browser, asks))
+        assert before[("ariba-test", "LATE-1")].status == "Submitted"  # not decided yet
+        ariba.clock = lambda: real_clock() + 301  # the next night
+        after = loop.run_until_complete(runner.decisions(browser, asks))
+    finally:
+        ariba.decision_delay, ariba.clock = 0, real_clock
+    late = after[("ariba-test", "LATE-1")]
+    assert late is not None and late.status == "Rejected"
+    assert late.reason == "Line 1: a tax category is required by the buyer (line-level tax)."
+    assert after[("ariba-test", "NEVER-SENT")] is None

@@ -2,8 +2,9 @@
 
 Ariba accepts at once (``Document ID: <id>. Status: Submitted``) and applies
 the buyer's rules later; when they have already run, a ``Rejected`` status
-with the buyer's reason is a business rejection. A rejection that comes after
-the bot left is seen by the next search (limit: no status polling yet).
+with the buyer's reason is a business rejection. A decision taken after the
+bot left is read on the next night by :meth:`Recipe.decision`
+(:meth:`PortalRunner.decisions`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bots.portals.recipes.base import Recipe
 class AribaRecipe(Recipe):
     family = "ariba"
     confirmation_label = "Document ID"
+    decides_later = True
     header_labels = ("Supplier VAT ID",)
 
     async def open_invoice_form(self, page: Page, po_number: str) -> None:

@@ -11,6 +11,9 @@ never decides - the runner does (:mod:`bots.portals.runner`). Its contract:
 ``find(page, invoice_no)``
     the portal's search for our invoice number: a :class:`Found` (its
     confirmation number and status) or None. Rejected invoices do not count.
+``decision(page, invoice_no)``
+    the same search, rejected invoices included with the buyer's reason: how
+    a portal that ``decides_later`` (Ariba) judged an invoice after the bot left.
 ``submit(page, invoice, pdf, dry_run=...)``
     the PO flip: open the form from the PO, fill header, lines, tax, charges,
     attach the PDF, press Submit, then insist on an explicit success state and
@@ -62,6 +65,7 @@ class Found:
 
     confirmation: str
     status: str
+    reason: str = ""  # the buyer's words, for a rejected invoice
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class Recipe(ABC):
     submit_label: ClassVar[str] = "Submit"
     header_labels: ClassVar[tuple[str, ...]] = ()
     confirmation_label: ClassVar[str]
+    decides_later: ClassVar[bool] = False  # the buyer's rules run after "Submitted"
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url.rstrip("/")
@@ -139,6 +144,30 @@ class Recipe(ABC):
         return True
 
     # ------------------------------------------------------------------ search
+
+    async def decision(self, page: Page, invoice_no: str) -> Found | None:
+        """Where the portal stands on an invoice we submitted: rejected ones included.
+
+        For a rejected invoice the buyer's reason (``Reason: ...`` on its page)
+        comes back in :attr:`Found.reason`.
+        """
+        await self.open(page, "/invoices")
+        await page.get_by_label("Search invoices", exact=True).fill(invoice_no)
+        await self.click_through(page, page.get_by_role("button", name="Search", exact=True))
+        rows = page.get_by_role("row").filter(
+            has=page.get_by_role("cell", name=invoice_no, exact=True))
+        decided: Found | None = None
+        for i in range(await rows.count()):
+            cells = [c.strip() for c in await rows.nth(i).get_by_role("cell").all_inner_texts()]
+            if cells[0].upper() != invoice_no.upper():
+                continue
+            if cells[4] != "Rejected":
+                return Found(confirmation=cells[1], status=cells[4])
+            await self.click_through(page, rows.nth(i).get_by_role("link", name=cells[0]))
+            text = await page.get_by_role("status").inner_text()
+            reason = text.split("Reason:", 1)[1].strip() if "Reason:" in text else ""
+            decided = Found(confirmation=cells[1], status="Rejected", reason=reason)
+        return decided
 
     async def find(self, page: Page, invoice_no: str) -> Found | None:
         """The portal's record of ``invoice_no`` (rejected ones ignored), or None."""
