@@ -106,9 +106,13 @@ class MatchResult:
     stats: MatchStats
 
 
-def _fingerprint(r: Remittance, payer: Payer) -> tuple[object, ...]:
-    """What makes two advices the same payment (see the module docstring)."""
-    who = payer.customer or name_key(r.payer_name or "") or r.payer_account or ""
+def advice_key(r: Remittance, customer: str = "") -> tuple[object, ...]:
+    """What makes two advices the same payment (see the module docstring).
+
+    ``customer`` is the payer once identified; without it the printed payer
+    name or account stands in (intake uses it so, before matching).
+    """
+    who = customer or name_key(r.payer_name or "") or r.payer_account or ""
     amount = r.total if r.total is not None else sum((x.paid_amount for x in r.lines),
                                                      Decimal(0))
     digits = "".join(ch for ch in r.payment_ref or "" if ch.isdigit()).lstrip("0")
@@ -317,7 +321,7 @@ def _match(open_items: Sequence[OpenItem], remittances: Iterable[Remittance],
     for r in remittances:
         batch.stats.remittances += 1
         payer = parties.identify(r)
-        first = seen.setdefault(_fingerprint(r, payer), r.id)
+        first = seen.setdefault(advice_key(r, payer.customer or ""), r.id)
         if r.id in applied:  # its copies later in the batch are duplicates of it
             batch.stats.already_applied += 1
             batch.skip(r, f"remittance {r.id} was already applied in an earlier run")

@@ -74,10 +74,6 @@ class Posting:
     request: ClearingRequest
     proposals: tuple[Proposal, ...]
 
-    @property
-    def key(self) -> str:
-        return self.request.reference
-
 
 def propose(ctx: BotContext, items: list[OpenItem], customers: Iterable[Customer]) -> Batch:
     """Match every remittance the store holds as new (and a dry run's) against the snapshot."""
@@ -256,10 +252,8 @@ def recover_pending(ctx: BotContext, section: BotSection) -> None:
 
 
 def _done_document(ctx: BotContext, key: str) -> str | None:
-    for row in ctx.store.writes():
-        if row["key"] == key and row["result"]:
-            return json.loads(row["result"]).get("document")
-    return None
+    row = ctx.store.write(key)
+    return json.loads(row["result"]).get("document") if row and row["result"] else None
 
 
 def note_for_payment(posting: Posting, document: str, today: date) -> CollectionNote:

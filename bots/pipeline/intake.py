@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 
+from bots.cashapp.engine import advice_key
 from bots.domain import Remittance, stable_id
 from bots.email.base import Mailbox, MailboxError, MessageRef
 from bots.email.settings import configured_mailboxes
@@ -42,9 +43,7 @@ SETTLED = ("applied", "waiting", "quarantined")
 
 def fingerprint(r: Remittance) -> str:
     """What makes two advices the same payment, whatever file carried them."""
-    lines = sorted((line.invoice_ref.strip().upper(), str(line.paid_amount)) for line in r.lines)
-    return stable_id("fp", (r.payer_name or "").strip().lower(), r.payment_ref or "",
-                     r.payment_date, r.total, r.currency, lines, length=20)
+    return stable_id("fp", *advice_key(r), length=20)
 
 
 def run(ctx: BotContext) -> BotSection:

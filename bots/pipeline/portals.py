@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from bots.domain import CollectionNote, OpenItem, quantize
+from bots.domain import CollectionNote, OpenItem, exponent, quantize
 from bots.pipeline.context import BotContext
 from bots.portals import PortalRunner, open_browser, portals_config
 from bots.portals.connect import reachable_sites
@@ -50,19 +50,13 @@ HOW_TO_FIX = {
 
 def split_gross(gross: Decimal, rate: Decimal, currency: str) -> tuple[Decimal, Decimal, Decimal]:
     """(net, tax rate, tax) with net + tax == gross exactly; rate 0 when no net fits."""
-    one = Decimal(1).scaleb(-_exp(currency))
+    one = Decimal(1).scaleb(-exponent(currency))
     guess = quantize(gross * 100 / (100 + rate), currency)
     for net in (guess, guess - one, guess + one, guess - 2 * one, guess + 2 * one):
         tax = quantize(net * rate / 100, currency)
         if net + tax == gross:
             return net, rate, tax
     return gross, Decimal(0), Decimal(0)
-
-
-def _exp(currency: str) -> int:
-    from bots.domain import exponent
-
-    return exponent(currency)
 
 
 def to_submit(items: Sequence[OpenItem], pcfg: PortalsConfig, today: date,

@@ -160,10 +160,9 @@ def run(ctx: BotContext) -> BotSection:
 
 
 def _remittance(ctx: BotContext, remittance_id: str) -> Remittance | None:
-    for row in ctx.store.remittances("review"):
-        if row["id"] == remittance_id:
-            return from_json(json.loads(row["body"]))
-    return None
+    """The remittance, if it is waiting for review in this store."""
+    row = ctx.store.remittance(remittance_id)
+    return from_json(json.loads(row["body"])) if row and row["status"] == "review" else None
 
 
 def _post_payment(ctx: BotContext, remittance: Remittance, proposals: list[Proposal],

@@ -19,12 +19,10 @@ from html.parser import HTMLParser
 
 from bots.domain import Remittance
 from bots.remittance import sniff as _sniff
-from bots.remittance.errors import ExtractError
-from bots.remittance.plaintext import NO_LINES, decode, labels_in, remittances_from_text
+from bots.remittance.plaintext import labels_in, read_decoded, remittances_from_text
 from bots.remittance.tables import remittances_from_rows
 
 NAME = "html"
-FORMAT = "email"
 
 _SKIP = {"script", "style", "head", "template", "noscript", "title"}
 _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
@@ -129,10 +127,5 @@ def sniff(head: bytes, name: str) -> bool:
 
 
 def read(data: bytes, source: str) -> list[Remittance]:
-    text, warnings = decode(data)
-    found = remittances_from_html(text, source=source, fmt=FORMAT)
-    if not found:
-        raise ExtractError("not-a-remittance", NO_LINES)
-    for r in found:
-        r.warnings[:0] = warnings
-    return found
+    """An HTML file as remittances: its tables, else its text."""
+    return read_decoded(data, source, remittances_from_html)

@@ -26,6 +26,7 @@ attached") are read as lines only when they also carry an amount.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from bots.domain import PaymentMethod, Remittance, RemittanceLine
@@ -84,8 +85,14 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, list[str]]:
 
 def read(data: bytes, source: str) -> list[Remittance]:
     """A plain-text file as remittances (format ``email``: a message body)."""
+    return read_decoded(data, source, remittances_from_text)
+
+
+def read_decoded(data: bytes, source: str,
+                 parse: Callable[..., list[Remittance]]) -> list[Remittance]:
+    """Decode ``data`` (charset warnings kept), ``parse`` it, refuse when nothing is found."""
     text, warnings = decode(data)
-    remittances = remittances_from_text(text, source=source, fmt=FORMAT)
+    remittances = parse(text, source=source, fmt=FORMAT)
     if not remittances:
         raise ExtractError("not-a-remittance", NO_LINES)
     for r in remittances:

@@ -270,6 +270,11 @@ class Store:
         return list(self.db.execute(
             "SELECT * FROM external_writes WHERE run_id = ? ORDER BY created", (run_id,)))
 
+    def write(self, key: str) -> sqlite3.Row | None:
+        """The external write recorded under ``key``, or None."""
+        return self.db.execute("SELECT * FROM external_writes WHERE key = ?",
+                               (key,)).fetchone()
+
     def writes_of(self, kind: str, status: str) -> list[sqlite3.Row]:
         """Writes of ``kind`` in ``status``, oldest first (``intent``: left by a crash)."""
         return list(self.db.execute(
@@ -328,10 +333,14 @@ class Store:
                               (remittance_id,)).fetchone()
         return row["status"]
 
+    def remittance(self, remittance_id: str) -> sqlite3.Row | None:
+        """The stored remittance ``remittance_id`` (with its status), or None."""
+        return self.db.execute("SELECT * FROM remittances WHERE id = ?",
+                               (remittance_id,)).fetchone()
+
     def remittance_input(self, remittance_id: str) -> str | None:
         """The content hash of the input a remittance came from."""
-        row = self.db.execute("SELECT input_hash FROM remittances WHERE id = ?",
-                              (remittance_id,)).fetchone()
+        row = self.remittance(remittance_id)
         return row["input_hash"] if row else None
 
     def remittances(self, status: str = "new") -> list[sqlite3.Row]:

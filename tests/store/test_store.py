@@ -71,6 +71,7 @@ def test_ledger_new_then_done_then_never_again(store: Store) -> None:
     assert ledger.begin("collection_note", "note-1", "1000/0000100042", {"a": 1}) == "done"
     events = [r["event"] for r in store.audit_log(run.id)]
     assert events == ["intent:new", "done"]
+    assert store.write("note-1")["result"] == '{"lines": 2}' and store.write("nope") is None
     assert store.last_write("collection_note", "1000/0000100042") is not None
 
 
@@ -133,3 +134,5 @@ def test_a_re_sent_advice_is_kept_as_duplicate(store: Store) -> None:
     assert dup["reason"] == "same advice as r-1"
     store.settle_remittance("r-1", "applied")
     assert store.remittances("new") == []
+    assert store.remittance("r-1")["status"] == "applied" and store.remittance("r-9") is None
+    assert store.remittance_input("r-2") == "h2"
