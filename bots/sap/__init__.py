@@ -23,8 +23,7 @@ from bots.sap.errors import (
     SapTechnicalError,
 )
 from bots.sap.posting import ClearingRequest, ClearingResult, ClearItem, Residual
-from bots.sap.retry import RetryPolicy
 
-__all__ = ["ClearItem", "ClearingRequest", "ClearingResult", "Residual", "RetryPolicy",
-           "SapBusinessError", "SapClient", "SapError", "SapInterfaceError", "SapLogonError",
-           "SapTechnicalError", "connect"]
+__all__ = ["ClearItem", "ClearingRequest", "ClearingResult", "Residual", "SapBusinessError",
+           "SapClient", "SapError", "SapInterfaceError", "SapLogonError", "SapTechnicalError",
+           "connect"]

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
 from bots.domain import CollectionNote, Customer, OpenItem
+from bots.retry import RetryPolicy
 from bots.sap import customers as customers_module
 from bots.sap import notes as notes_module
 from bots.sap import open_items as open_items_module
@@ -29,7 +30,6 @@ from bots.sap import posting
 from bots.sap.errors import raise_for_return
 from bots.sap.posting import ClearingRequest, ClearingResult
 from bots.sap.read_table import TableReader
-from bots.sap.retry import RetryPolicy
 from bots.sap.rfc import Connection, Rfc
 
 

@@ -27,22 +27,23 @@ from collections.abc import Callable
 from typing import Any
 
 from bots.config import ConfigError, SapConfig
+from bots.retry import RetryPolicy
 from bots.sap.client import SapClient
-from bots.sap.errors import map_exception
-from bots.sap.retry import RetryPolicy
-from bots.sap.rfc import Connection
+from bots.sap.errors import SapTechnicalError, map_exception
+from bots.sap.rfc import SAP_RETRY, Connection
 
 FACTORY_ENV = "ARBOTS_SAP_CONNECTION"
 
 
 def connect(sap_cfg: SapConfig, *, retry: RetryPolicy | None = None) -> SapClient:
     """A client logged on to the configured SAP system (or the sandbox)."""
-    retry = retry or RetryPolicy(max_attempts=sap_cfg.retries + 1)
+    retry = retry or SAP_RETRY.limited(attempts=sap_cfg.retries + 1)
     factory = _factory(sap_cfg)
     params = dict(sap_cfg.connection)
     if sap_cfg.passwd is not None:
         params["passwd"] = sap_cfg.passwd.reveal()
-    connection = retry.run(lambda: _open(factory, params))
+    connection = retry.run(lambda: _open(factory, params), retry_on=SapTechnicalError,
+                           what="SAP logon")
     return SapClient(connection, functions=sap_cfg.functions, page_size=sap_cfg.page_size,
                      retry=retry, note_text_object=sap_cfg.note_text_object)
 

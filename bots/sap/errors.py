@@ -7,8 +7,8 @@ come from (SAP's PyRFC, erpl-pyrfc or the sandbox simulator, matched by class
 name), into one of:
 
 * :class:`SapTechnicalError`: the line or the server failed (communication,
-  timeout, short dump in the server). Worth retrying; :mod:`bots.sap.retry`
-  does so.
+  timeout, short dump in the server). Worth retrying; :class:`bots.sap.rfc.Rfc`
+  does so with :mod:`bots.retry`.
 * :class:`SapBusinessError`: SAP understood and said no (an ABAP exception, a
   RETURN message of type E or A, a missing authorisation). Never retried;
   reported. :class:`SapInterfaceError` is the business error for a call that

@@ -4,8 +4,8 @@
 ``call(name, **params) -> dict``): it resolves logical names to the function
 modules configured in ``[sap.functions]``, maps exceptions to
 :mod:`bots.sap.errors`, retries technical failures through a
-:class:`~bots.sap.retry.RetryPolicy`, and keeps track of the logical unit of
-work (LUW).
+:class:`~bots.retry.RetryPolicy` (:data:`SAP_RETRY` unless told otherwise),
+and keeps track of the logical unit of work (LUW).
 
 The LUW rule: writes (postings, notes) are invisible until
 ``BAPI_TRANSACTION_COMMIT``; when the connection breaks, SAP rolls back what
@@ -21,8 +21,11 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from bots.config import SapConfig
+from bots.retry import RetryPolicy
 from bots.sap.errors import SapError, SapTechnicalError, map_exception
-from bots.sap.retry import RetryPolicy
+
+# ``[sap] retries`` sets the attempts (see :func:`bots.sap.connect.connect`).
+SAP_RETRY = RetryPolicy(attempts=4, base_delay=0.5, max_delay=30.0)
 
 
 class Connection(Protocol):
@@ -38,7 +41,7 @@ class Rfc:
                  retry: RetryPolicy | None = None) -> None:
         self.connection = connection
         self.functions = {**SapConfig.DEFAULT_FUNCTIONS, **(functions or {})}
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or SAP_RETRY
         self.uncommitted_writes = 0
 
     def name(self, function: str) -> str:
@@ -54,7 +57,8 @@ class Rfc:
         if self.uncommitted_writes:
             result = self._once(name, params)  # a lost LUW must not be half-retried
         else:
-            result = self.retry.run(lambda: self._once(name, params), self._reopen)
+            result = self.retry.run(lambda: self._once(name, params), retry_on=SapTechnicalError,
+                                    what=f"SAP {name}", before_retry=self._reopen)
         if write:
             self.uncommitted_writes += 1
         return result

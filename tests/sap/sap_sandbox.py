@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 
+from bots.retry import RetryPolicy
 from bots.sandbox.sap import SapSimulator, generate
 from bots.sandbox.sap.errors import communication_error
-from bots.sap import RetryPolicy, SapClient
+from bots.sap import SapClient
 
 TODAY = date(2026, 11, 24)
-NO_WAIT = RetryPolicy(max_attempts=3, base_delay=0.0, sleep=lambda _: None)
+NO_WAIT = RetryPolicy(attempts=3, base_delay=0.0, sleep=lambda _: None)
 
 
 def make_db(path: Path, customers: int = 20, items: int = 400) -> Path:

@@ -1,4 +1,7 @@
-"""Error mapping, the retry policy (technical errors only), logon and the connection factory."""
+"""Error mapping, the SAP retry wiring (technical errors only), logon and the connection factory.
+
+The policy itself (backoff, jitter, Retry-After) is tested in tests/test_retry.py.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +15,9 @@ from sap_sandbox import FACTORY_CALLS, NO_WAIT, TODAY, Flaky, simulator, sql
 
 from bots.config import ConfigError, Secret, load_config
 from bots.domain import CollectionNote
+from bots.retry import RetryPolicy
 from bots.sandbox.sap import errors as rfc_errors
 from bots.sap import (
-    RetryPolicy,
     SapBusinessError,
     SapClient,
     SapInterfaceError,
@@ -47,48 +50,57 @@ def test_sap_message_fields_are_kept() -> None:
     assert map_exception(ValueError("a bug"), "X") is None
 
 
-def test_policy_retries_technical_errors_with_backoff() -> None:
+def test_client_retries_a_dropped_line_with_backoff(sandbox_db: Path,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
     waits: list[float] = []
-    attempts = []
-
-    def flaky() -> str:
-        attempts.append(1)
-        if len(attempts) < 3:
-            raise SapTechnicalError("line dropped")
-        return "ok"
-
-    policy = RetryPolicy(max_attempts=4, base_delay=0.5, sleep=waits.append)
-    assert policy.run(flaky) == "ok"
-    assert waits == [0.5, 1.0]
-
-
-@pytest.mark.parametrize("error", [SapBusinessError("no"), SapLogonError("wrong password")])
-def test_policy_never_retries_business_or_logon_errors(error: Exception) -> None:
-    waits: list[float] = []
-    calls = []
-
-    def refuse() -> None:
-        calls.append(1)
-        raise error
-
-    with pytest.raises(type(error)):
-        RetryPolicy(max_attempts=5, sleep=waits.append).run(refuse)
-    assert calls == [1] and waits == []
-
-
-def test_policy_gives_up_after_max_attempts() -> None:
-    waits: list[float] = []
-    with pytest.raises(SapTechnicalError):
-        RetryPolicy(max_attempts=3, base_delay=1, max_delay=1.5, sleep=waits.append).run(
-            lambda: (_ for _ in ()).throw(SapTechnicalError("down")))
-    assert waits == [1.0, 1.5]
-
-
-def test_client_retries_a_dropped_line(sandbox_db: Path) -> None:
     flaky = Flaky(simulator(sandbox_db), failures=2)
-    sap = SapClient(flaky, retry=NO_WAIT)
+    sap = SapClient(flaky, retry=RetryPolicy(attempts=4, base_delay=0.5, jitter=0,
+                                             sleep=waits.append))
     assert len(sap.customers(["2000"])) == 10
     assert flaky.failures == 0 and flaky.calls >= 3
+    assert waits == [0.5, 1.0]
+    assert "SAP RFC_READ_TABLE: SapTechnicalError: RFC_READ_TABLE: " in caplog.text
+
+
+def test_client_gives_up_after_the_configured_attempts(sandbox_db: Path) -> None:
+    waits: list[float] = []
+    flaky = Flaky(simulator(sandbox_db), failures=10)
+    sap = SapClient(flaky, retry=RetryPolicy(attempts=3, sleep=waits.append))
+    with pytest.raises(SapTechnicalError, match="partner not reached"):
+        sap.ping()
+    assert flaky.calls == 3 and len(waits) == 2
+
+
+class Refusing:
+    """A connection whose every call raises ``error`` (counted)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error, self.calls = error, 0
+
+    def call(self, name: str, /, **params: object) -> dict[str, object]:
+        self.calls += 1
+        raise self.error
+
+
+@pytest.mark.parametrize("error", [rfc_errors.abap_error("NOT_AUTHORIZED"),
+                                   rfc_errors.logon_error("ARBOTS")])
+def test_client_never_retries_business_or_logon_errors(error: Exception) -> None:
+    waits: list[float] = []
+    refusing = Refusing(error)
+    with pytest.raises((SapBusinessError, SapLogonError)):
+        SapClient(refusing, retry=RetryPolicy(attempts=5, sleep=waits.append)).ping()
+    assert refusing.calls == 1 and waits == []
+
+
+def test_configured_retries_set_the_attempts(tmp_path: Path, sandbox_db: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARBOTS_SANDBOX_PASSWORD", "demo-secret")
+    monkeypatch.setenv("ARBOTS_TEST_SAP_PW", "demo-secret")
+    cfg = _config(tmp_path, sandbox_db)
+    with connect(replace(cfg.sap, retries=1)) as sap:
+        assert sap.rfc.retry.attempts == 2
+    with connect(cfg.sap) as sap:
+        assert sap.rfc.retry.attempts == cfg.sap.retries + 1
 
 
 def test_no_retry_after_uncommitted_writes(sandbox_db: Path) -> None:
@@ -117,7 +129,7 @@ def test_wrong_sandbox_password_is_a_logon_error(tmp_path: Path, sandbox_db: Pat
     cfg = _config(tmp_path, sandbox_db)
     calls: list[float] = []
     with pytest.raises(SapLogonError) as caught:
-        connect(cfg.sap, retry=RetryPolicy(max_attempts=3, sleep=calls.append))
+        connect(cfg.sap, retry=RetryPolicy(attempts=3, sleep=calls.append))
     assert calls == []  # never retried
     assert "not-it" not in str(caught.value) and "demo-secret" not in str(caught.value)
     monkeypatch.setenv("ARBOTS_TEST_SAP_PW", "demo-secret")

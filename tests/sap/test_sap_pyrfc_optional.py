@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bots.config import load_config
-from bots.sap import RetryPolicy, SapTechnicalError, connect
+from bots.retry import RetryPolicy
+from bots.sap import SapTechnicalError, connect
 
 
 def _closed_gateway_sysnr() -> str:
@@ -37,5 +38,6 @@ def test_connection_refused_is_a_technical_error(tmp_path: Path,
     cfg = load_config(config, home=tmp_path)
     waits: list[float] = []
     with pytest.raises(SapTechnicalError):
-        connect(cfg.sap, retry=RetryPolicy(max_attempts=2, sleep=waits.append))
+        connect(cfg.sap, retry=RetryPolicy(attempts=2, base_delay=0.5, jitter=0,
+                                           sleep=waits.append))
     assert waits == [0.5]  # a technical error is retried
