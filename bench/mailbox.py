@@ -29,7 +29,7 @@ from pathlib import Path
 from bots.config import Secret
 from bots.email.folder import FolderMailbox, seed_demo_mailbox
 from bots.email.imap import ImapMailbox
-from bots.email.retry import RetryPolicy
+from bots.retry import RetryPolicy
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO.parent / "shared/samples/mikel__mail" / \

@@ -38,11 +38,10 @@ from bots.email.base import (
     kinds,
 )
 from bots.email.folder import seed_demo_mailbox
-from bots.email.retry import RetryPolicy
 from bots.email.settings import configured_mailboxes, mailbox_settings, open_mailbox
 
 __all__ = [
     "DESTINATIONS", "Destination", "Mailbox", "MailboxAuthError", "MailboxError", "MessageRef",
-    "RetryPolicy", "TransientError", "backend", "configured_mailboxes", "kinds",
+    "TransientError", "backend", "configured_mailboxes", "kinds",
     "mailbox_settings", "open_mailbox", "seed_demo_mailbox",
 ]

@@ -27,7 +27,8 @@ Contract (invoice2data ``__interface__`` style), for a backend class:
 
 Errors are :class:`MailboxError` and its subclasses. :class:`MailboxAuthError`
 (credentials refused) is never retried; :class:`TransientError` (timeouts,
-resets, 5xx, 429) is retried by the backend's :class:`~bots.email.retry.RetryPolicy`.
+resets, 5xx, 429) is retried by :func:`bots.email.retry.retried` (the one
+policy of :mod:`bots.retry`).
 No error message, log line or ``repr`` carries a password or token.
 
 Limits: this room moves bytes, it does not parse them. The subject, sender and

@@ -49,7 +49,8 @@ from bots.email.base import (
     register,
     required_secret,
 )
-from bots.email.retry import DEFAULT_POLICIES, RetryPolicy, policy_from_settings
+from bots.email.retry import DEFAULT_POLICIES, policy_from_settings, retried
+from bots.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from bots.config import _Section
@@ -143,7 +144,7 @@ class EwsMailbox(Mailbox):
                     self._open()
                 return operation()
 
-        return self.retry.run(attempt, label)
+        return retried(self.retry, attempt, label)
 
     @contextmanager
     def _translated(self, label: str) -> Iterator[None]:

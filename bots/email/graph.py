@@ -50,7 +50,8 @@ from bots.email.base import (
     register,
 )
 from bots.email.oauth import GRAPH_SCOPE, TokenProvider, http_session, token_provider_from_settings
-from bots.email.retry import DEFAULT_POLICIES, RetryPolicy, policy_from_settings
+from bots.email.retry import DEFAULT_POLICIES, policy_from_settings, retried
+from bots.retry import RetryPolicy
 
 if TYPE_CHECKING:
     import requests
@@ -112,7 +113,7 @@ class GraphMailbox(Mailbox):
 
     def _call(self, method: str, url: str, what: str, **kwargs: Any) -> requests.Response:
         label = f"mailbox {self.name}: {what}"
-        return self.retry.run(lambda: self._send(method, url, label, **kwargs), label)
+        return retried(self.retry, lambda: self._send(method, url, label, **kwargs), label)
 
     def _send(self, method: str, url: str, label: str, **kwargs: Any) -> requests.Response:
         import requests

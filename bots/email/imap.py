@@ -55,7 +55,8 @@ from bots.email.base import (
     summarize_headers,
 )
 from bots.email.oauth import OUTLOOK_SCOPE, TokenProvider, token_provider_from_settings
-from bots.email.retry import DEFAULT_POLICIES, RetryPolicy, policy_from_settings
+from bots.email.retry import DEFAULT_POLICIES, policy_from_settings, retried
+from bots.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from bots.config import _Section
@@ -218,7 +219,7 @@ class ImapMailbox(Mailbox):
                     self._imap = self._open()
                 return operation(self._imap)
 
-        return self.retry.run(attempt, label, on_retry=self._drop)
+        return retried(self.retry, attempt, label, before_retry=self._drop)
 
     @contextmanager
     def _translated(self, label: str) -> Iterator[None]:

@@ -13,7 +13,7 @@ from mailbox_servers import Handler, Loopback, http_server  # noqa: F401 - fixtu
 from bots.config import Secret
 from bots.email import MailboxAuthError, MailboxError, MessageRef, TransientError, open_mailbox
 from bots.email.ews import EwsMailbox
-from bots.email.retry import RetryPolicy
+from bots.retry import RetryPolicy
 
 PASSWORD = "Ews-pa55word-never-shown"
 USER = "EXAMPLE\\svc-arbots"

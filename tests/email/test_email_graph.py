@@ -14,7 +14,7 @@ from bots.config import ConfigError, Secret
 from bots.email import MailboxAuthError, MailboxError, TransientError, open_mailbox
 from bots.email.graph import GraphMailbox
 from bots.email.oauth import ClientCredentials, StaticToken
-from bots.email.retry import RetryPolicy
+from bots.retry import RetryPolicy
 
 UPN = "remittances@contoso.example"
 TOKEN = "eyJ0eXAi.graph-token-never-shown"
@@ -49,7 +49,7 @@ def make_box(server: Loopback, token: str = TOKEN, sleeps: list[float] | None = 
     box = open_mailbox("online", settings, Path("."), source="test.toml")
     assert isinstance(box, GraphMailbox)
     box._token = FakeToken(token)
-    box.retry = RetryPolicy(attempts=3, max_delay=10,
+    box.retry = RetryPolicy(attempts=3, max_delay=10, jitter=0,
                             sleep=(sleeps if sleeps is not None else []).append)
     return box
 

@@ -21,7 +21,7 @@ from mailbox_servers import (  # noqa: F401 - fixture
 from bots.config import ConfigError, Secret
 from bots.email import MailboxAuthError, MailboxError, MessageRef, TransientError, open_mailbox
 from bots.email.imap import ImapMailbox, xoauth2_initial_response, xoauth2_string
-from bots.email.retry import RetryPolicy
+from bots.retry import RetryPolicy
 
 
 def folder_uids(server: Dovecot, user: str, folder: str) -> list[bytes]:
@@ -137,7 +137,7 @@ def test_connection_refused_is_retried_then_reported() -> None:
     sleep = CountingSleep()
     box = ImapMailbox("down", host="127.0.0.1", port=1, security="plain", user="u",
                       password=Secret.literal("pw-never-shown"),
-                      retry=RetryPolicy(attempts=3, base_delay=0.5, sleep=sleep))
+                      retry=RetryPolicy(attempts=3, base_delay=0.5, jitter=0, sleep=sleep))
     with pytest.raises(TransientError, match="gave up after 3 attempt") as info:
         box.connect()
     assert sleep.waits == [0.5, 1.0]

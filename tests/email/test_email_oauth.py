@@ -24,7 +24,7 @@ from bots.config import Secret
 from bots.email import MailboxAuthError
 from bots.email.graph import GraphMailbox
 from bots.email.oauth import GRAPH_SCOPE, ClientCredentials, http_session
-from bots.email.retry import RetryPolicy
+from bots.retry import RetryPolicy
 
 SECRET = "client-Secret-value-0815"
 TENANT = "contoso-tenant"

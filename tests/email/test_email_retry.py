@@ -1,4 +1,7 @@
-"""The retry policy: technical failures only, doubling delays, Retry-After, injectable sleep."""
+"""The mailboxes' retry wiring: TransientError only, Retry-After, the give-up message.
+
+The policy itself (backoff, jitter) is tested in tests/test_retry.py.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from bots.config import ConfigError
-from bots.email import MailboxAuthError, RetryPolicy, TransientError, open_mailbox
+from bots.email import MailboxAuthError, TransientError, open_mailbox
 from bots.email.ews import EwsMailbox
+from bots.email.retry import retried
+from bots.retry import RetryPolicy
 
 
 class Flaky:
@@ -25,19 +30,27 @@ class Flaky:
 def test_transient_failures_are_retried_with_doubling_delays() -> None:
     sleeps: list[float] = []
     resets: list[int] = []
-    policy = RetryPolicy(attempts=4, base_delay=1, max_delay=3, sleep=sleeps.append)
+    policy = RetryPolicy(attempts=4, base_delay=1, max_delay=3, jitter=0, sleep=sleeps.append)
     flaky = Flaky([TransientError("reset"), TransientError("reset"), TransientError("reset")])
-    assert policy.run(flaky, "op", on_retry=lambda: resets.append(1)) == "done"
+    assert retried(policy, flaky, "op", before_retry=lambda: resets.append(1)) == "done"
     assert sleeps == [1, 2, 3] and flaky.calls == 4 and len(resets) == 3
+
+
+def test_the_final_error_says_how_many_attempts_were_made() -> None:
+    policy = RetryPolicy(attempts=3, sleep=lambda _: None)
+    flaky = Flaky([TransientError(f"reset {n}") for n in range(5)])
+    with pytest.raises(TransientError, match=r"reset 2 \(gave up after 3 attempt\(s\)\)"):
+        retried(policy, flaky, "op")
+    assert flaky.calls == 3
 
 
 def test_retry_after_is_honoured_and_too_long_means_give_up() -> None:
     sleeps: list[float] = []
     policy = RetryPolicy(attempts=3, base_delay=1, max_delay=30, sleep=sleeps.append)
-    assert policy.run(Flaky([TransientError("429", retry_after=12)]), "op") == "done"
+    assert retried(policy, Flaky([TransientError("429", retry_after=12)]), "op") == "done"
     assert sleeps == [12]
     with pytest.raises(TransientError, match=r"429 \(gave up after 1 attempt\(s\)\)"):
-        policy.run(Flaky([TransientError("429", retry_after=31)]), "op")
+        retried(policy, Flaky([TransientError("429", retry_after=31)]), "op")
 
 
 def test_final_errors_are_not_retried() -> None:
@@ -45,10 +58,8 @@ def test_final_errors_are_not_retried() -> None:
     policy = RetryPolicy(attempts=5, sleep=sleeps.append)
     flaky = Flaky([MailboxAuthError("refused")])
     with pytest.raises(MailboxAuthError):
-        policy.run(flaky, "op")
+        retried(policy, flaky, "op")
     assert flaky.calls == 1 and sleeps == []
-    with pytest.raises(ValueError, match="attempts: must be at least 1"):
-        RetryPolicy(attempts=0)
 
 
 def test_retry_settings_per_mailbox() -> None:
