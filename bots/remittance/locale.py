@@ -1,0 +1,162 @@
+"""A document's number and date locale: month names in six languages, and the decision.
+
+:mod:`bots.remittance.values` reads one amount or one date; this module adds
+what depends on the document as a whole:
+
+- :func:`read_date` reads dates with month names in EN/DE/FR/NL/ES/IT
+  (``24 avril 2026``, ``24. März 2026``, ``24 de abril de 2026``,
+  ``April 24, 2026``, ``24-Apr-2026``) and numeric ones in the order the
+  document uses::
+
+      >>> read_date("24 avril 2026")
+      datetime.date(2026, 4, 24)
+      >>> read_date("04/05/26", day_first=True)
+      datetime.date(2026, 5, 4)
+
+- :func:`decide_mark` decides the decimal mark once per document from the
+  amounts it prints (and, when known, the open-item amounts they should
+  equal); :func:`decide_day_first` the day/month order from its dates and
+  language. Both say when the evidence left the choice open, so the reader
+  can warn.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from bots.remittance.values import try_amount, try_date
+
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december",
+    "januar februar marz april mai juni juli august september oktober november dezember",
+    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
+    "januari februari maart april mei juni juli augustus september oktober november december",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
+    "dicembre",
+)
+MONTHS: dict[str, int] = {}
+for _names in _MONTH_NAMES:
+    for _n, _name in enumerate(_names.split(), 1):
+        MONTHS.setdefault(_name, _n)
+        MONTHS.setdefault(_name[:3], _n)
+        MONTHS.setdefault(_name[:4], _n)  # "Sept", "Juil"
+MONTHS.update({"mrz": 3, "mae": 3, "okt": 10, "dez": 12, "mei": 5, "mag": 5, "ago": 8,
+               "dic": 12, "ene": 1, "gen": 1, "giu": 6, "lug": 7, "set": 9, "ott": 10})
+
+_WORDY = re.compile(r"(\d{1,2})\.?[\s-]*(?:de\s+)?([a-z]{3,10})\.?[\s,-]*(?:de\s+)?(\d{4}|\d{2})")
+_WORDY_US = re.compile(r"([a-z]{3,10})\.?\s+(\d{1,2}),?\s+(\d{4})")
+_NUMERIC = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})")
+DAY_FIRST_LANGUAGES = frozenset({"de", "fr", "nl", "es", "it"})
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
+def read_date(text: str | None, day_first: bool = False) -> date | None:
+    """A printed date, month names in six languages; None when ``text`` is none."""
+    if not text or not text.strip():
+        return None
+    raw = _fold(text.strip())
+    for pattern, order in ((_WORDY, "dmy"), (_WORDY_US, "mdy")):
+        m = pattern.fullmatch(raw)
+        if m:
+            d, name, y = (m[1], m[2], m[3]) if order == "dmy" else (m[2], m[1], m[3])
+            month = MONTHS.get(name) or MONTHS.get(name[:3])
+            if month:
+                return _date(int(y) + (2000 if len(y) == 2 else 0), month, int(d))
+    m = _NUMERIC.fullmatch(raw)
+    if m:
+        a, b, y = int(m[1]), int(m[3]), int(m[4]) + (2000 if len(m[4]) == 2 else 0)
+        if m[2] == "." or day_first or a > 12:
+            return _date(y, b, a)
+        return _date(y, a, b)
+    return try_date(text, day_first)
+
+
+def _date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def looks_like_date(text: str) -> bool:
+    return read_date(text) is not None or read_date(text, day_first=True) is not None
+
+
+_TAIL = re.compile(r"[.,](\d+)\D*$")
+
+
+def mark_votes(texts: Iterable[str]) -> dict[str, int]:
+    """How many printed amounts say the decimal mark is ``.`` or ``,``.
+
+    ``1.234,56`` and ``12,50`` vote ``,``; ``1,234.56`` and ``12.50`` vote
+    ``.``; ``1,234`` or ``1.234`` (three digits after the only mark) vote for
+    neither.
+    """
+    votes = {".": 0, ",": 0}
+    for text in texts:
+        raw = re.sub(r"[^\d.,]", "", text)
+        dot, comma = raw.rfind("."), raw.rfind(",")
+        if dot >= 0 and comma >= 0:
+            votes["." if dot > comma else ","] += 1
+        elif max(dot, comma) >= 0 and len(raw) - max(dot, comma) - 1 != 3:
+            votes["." if dot >= 0 else ","] += 1
+    return votes
+
+
+def decide_mark(texts: list[str], known: Iterable[Decimal] = (),
+                lang: str | None = None) -> tuple[str, bool]:
+    """(decimal mark, ambiguous) for a document's amount texts.
+
+    Evidence in order: amounts equal to ``known`` open-item amounts under one
+    reading only; the printed shapes; the header language. ``ambiguous`` is
+    True when nothing decided.
+    """
+    known = set(known)
+    if known:
+        hits = {m: sum(try_amount(t, m) in known for t in texts) for m in ".,"}
+        if hits["."] != hits[","]:
+            return ("." if hits["."] > hits[","] else ","), False
+    votes = mark_votes(texts)
+    if votes["."] != votes[","]:
+        return ("." if votes["."] > votes[","] else ","), False
+    if lang:
+        return ("," if lang in DAY_FIRST_LANGUAGES else "."), False
+    return ".", bool(texts)
+
+
+def decide_day_first(texts: list[str], lang: str | None = None,
+                     currency: str | None = None) -> tuple[bool, bool]:
+    """(day first, ambiguous) for a document's numeric date texts.
+
+    A day over 12 in first or second place decides; then dots (``23.04.2026``
+    is never US); then the language (EN: month first, unless the currency is
+    not USD/CAD); ambiguous only when dates like ``04/05/26`` are printed and
+    nothing else says which.
+    """
+    first = second = dots = 0
+    for text in texts:
+        m = _NUMERIC.fullmatch(text.strip())
+        if not m:
+            continue
+        a, b = int(m[1]), int(m[3])
+        first += a > 12
+        second += b > 12
+        dots += m[2] == "."
+    if first != second:
+        return first > second, False
+    if dots:
+        return True, False
+    if lang and lang != "en":
+        return True, False
+    if currency and currency not in ("USD", "CAD"):
+        return True, False
+    numeric = any(_NUMERIC.fullmatch(t.strip()) for t in texts)
+    return False, numeric and lang is None and currency is None
