@@ -1,0 +1,48 @@
+"""The open store file: one SQLite connection, its pragmas, its clock."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bots.store.schema import migrate, version
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC (the store's default clock)."""
+    return datetime.now(UTC)
+
+
+class StoreConnection:
+    """Opens (and migrates) the SQLite file at ``path``; the base of :class:`bots.store.Store`.
+
+    ``clock`` gives the time written into every row (inject a fake one in tests).
+    The connection is in autocommit mode: a method that needs a transaction
+    opens it itself (``BEGIN IMMEDIATE`` when it reads before it writes).
+    """
+
+    def __init__(self, path: Path, clock: Clock = utcnow) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path, self.clock = path, clock
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        migrate(self.db, path)
+
+    @property
+    def version(self) -> int:
+        """The schema version of the open file."""
+        return version(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _now(self) -> str:
+        return self.clock().isoformat(timespec="seconds")

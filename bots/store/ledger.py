@@ -1,0 +1,157 @@
+"""The external-write ledger: intent before, done after, one idempotency key per write.
+
+This is the house's "nothing done twice" rule. An intent is committed
+*before* the external call and marked done *after* it::
+
+    ledger = store.ledger(run.id)
+    state = ledger.begin("collection_note", key, target="1000/0000100042", payload={...})
+    if state == "new":
+        sap.save_note(...); sap.commit()
+        ledger.done(key, {"lines": 3})
+
+``begin`` answers:
+
+- ``"new"``: write now;
+- ``"pending"``: an earlier run stopped between intent and done (it crashed, or
+  was interrupted, and holds no live lease): look the key up in the external
+  system before writing; the write is now this run's;
+- ``"busy"``: the intent belongs to another run that is live (it holds its
+  landscape's lease): it may be writing right now; skip it for now, never retry it;
+- ``"done"``: never write again.
+
+Every transition is appended to the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any, Literal
+
+from bots.store.leases import Leases
+
+WriteState = Literal["new", "pending", "busy", "done"]
+
+
+class WriteLedger:
+    """Intent before, done after: the record of every external write of a run."""
+
+    def __init__(self, store: Leases, run_id: str) -> None:
+        self.store, self.run_id = store, run_id
+
+    def begin(self, kind: str, key: str, target: str, payload: dict[str, Any]) -> WriteState:
+        """Record the intent to write; say whether to write, check first, or skip."""
+        db, now = self.store.db, self.store._now()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute("SELECT status, run_id FROM external_writes WHERE key = ?",
+                             (key,)).fetchone()
+            if row is None or row["status"] == "failed":
+                db.execute(
+                    "INSERT OR REPLACE INTO external_writes (key, kind, target, status, run_id,"
+                    " payload, created, updated) VALUES (?, ?, ?, 'intent', ?, ?, ?, ?)",
+                    (key, kind, target, self.run_id, json.dumps(payload, default=str), now,
+                     now))
+                state: WriteState = "new"
+            elif row["status"] == "done":
+                state = "done"
+            elif row["run_id"] != self.run_id and self.store.holds_live_lease(row["run_id"]):
+                state = "busy"
+            else:
+                db.execute("UPDATE external_writes SET attempts = attempts + 1, run_id = ?,"
+                           " updated = ? WHERE key = ?", (self.run_id, now, key))
+                state = "pending"
+            if state != "done":
+                self.store.audit(self.run_id, kind, key, f"intent:{state}",
+                                 {"target": target} if state != "busy"
+                                 else {"target": target, "held_by": row["run_id"]})
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return state
+
+    def done(self, key: str, result: dict[str, Any] | None = None) -> None:
+        """The external write happened (or was found already there)."""
+        self._settle(key, "done", result=result)
+
+    def failed(self, key: str, error: str) -> None:
+        """The external system refused the write; a later run may begin it again."""
+        self._settle(key, "failed", error=error)
+
+    def _settle(self, key: str, status: str, result: dict[str, Any] | None = None,
+                error: str | None = None) -> None:
+        db = self.store.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute("SELECT kind FROM external_writes WHERE key = ?",
+                             (key,)).fetchone()
+            if row is None:
+                raise KeyError(f"no intent recorded for {key}: begin() comes first")
+            db.execute("UPDATE external_writes SET status = ?, result = ?, error = ?,"
+                       " updated = ? WHERE key = ?",
+                       (status, json.dumps(result or {}, default=str), error,
+                        self.store._now(), key))
+            self.store.audit(self.run_id, row["kind"], key, status,
+                             {"result": result} if error is None else {"error": error})
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+
+class ExternalWrites(Leases):
+    """Reading the ledger, and handing a stopped run's intents on (part of ``Store``)."""
+
+    def ledger(self, run_id: str) -> WriteLedger:
+        """The external-write ledger, attributing new writes to ``run_id``."""
+        return WriteLedger(self, run_id)
+
+    def last_write(self, kind: str, target: str) -> datetime | None:
+        """When the last done write of ``kind`` to ``target`` was confirmed."""
+        row = self.db.execute(
+            "SELECT max(updated) FROM external_writes WHERE kind = ? AND target = ? "
+            "AND status = 'done'", (kind, target)).fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def writes(self, run_id: str | None = None) -> list[sqlite3.Row]:
+        """External writes, of one run or all, oldest first."""
+        if run_id is None:
+            return list(self.db.execute("SELECT * FROM external_writes ORDER BY created"))
+        return list(self.db.execute(
+            "SELECT * FROM external_writes WHERE run_id = ? ORDER BY created", (run_id,)))
+
+    def write(self, key: str) -> sqlite3.Row | None:
+        """The external write recorded under ``key``, or None."""
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM external_writes WHERE key = ?", (key,)).fetchone()
+        return row
+
+    def writes_of(self, kind: str, status: str) -> list[sqlite3.Row]:
+        """Writes of ``kind`` in ``status``, oldest first (``intent``: left by a crash)."""
+        return list(self.db.execute(
+            "SELECT * FROM external_writes WHERE kind = ? AND status = ? ORDER BY created",
+            (kind, status)))
+
+    def adopt_pending_writes(self, run_id: str) -> list[sqlite3.Row]:
+        """Make every open intent of a run that is not live ``run_id``'s to finish.
+
+        Returns the adopted writes as they were (``run_id`` naming the run that
+        left them). Intents of live runs (holding a lease) are left alone.
+        """
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            rows = [r for r in self.db.execute(
+                        "SELECT * FROM external_writes WHERE status = 'intent' AND run_id <> ?"
+                        " ORDER BY created", (run_id,))
+                    if not self.holds_live_lease(r["run_id"])]
+            for r in rows:
+                self.db.execute("UPDATE external_writes SET run_id = ?, updated = ?"
+                                " WHERE key = ?", (run_id, self._now(), r["key"]))
+                self.audit(run_id, r["kind"], r["key"], "adopted", {"from_run": r["run_id"]})
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return rows

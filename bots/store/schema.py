@@ -1,0 +1,149 @@
+"""The store's schema: numbered migrations, applied in order when a file is opened.
+
+The file records its version in ``PRAGMA user_version``; :func:`migrate` runs
+the migrations it has not seen yet, each in one transaction, and refuses a
+file newer than this code. A schema change is a new entry at the end of
+:data:`MIGRATIONS`, never an edit of an old one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: runs, snapshots, external writes, audit, inputs
+    """
+    CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        trigger TEXT NOT NULL,
+        job TEXT,
+        bots TEXT NOT NULL,
+        dry_run INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL,
+        started TEXT NOT NULL,
+        ended TEXT,
+        counts TEXT NOT NULL DEFAULT '{}',
+        host TEXT,
+        pid INTEGER
+    );
+    CREATE INDEX runs_started ON runs(started);
+    CREATE TABLE snapshot_items (
+        run_id TEXT NOT NULL REFERENCES runs(id),
+        company_code TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        document_no TEXT NOT NULL,
+        fiscal_year TEXT NOT NULL,
+        line_item TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        doc_date TEXT NOT NULL,
+        due_date TEXT NOT NULL,
+        invoice_ref TEXT NOT NULL DEFAULT '',
+        po_number TEXT NOT NULL DEFAULT '',
+        dunning_level INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, company_code, customer, document_no, fiscal_year, line_item)
+    );
+    CREATE TABLE external_writes (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('intent', 'done', 'failed')),
+        run_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        result TEXT,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 1,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX external_writes_target ON external_writes(kind, target, status);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        run_id TEXT,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        event TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE inputs (
+        hash TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        first_run TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('received', 'applied', 'waiting', 'quarantined')),
+        reason TEXT,
+        updated TEXT NOT NULL
+    );
+    """,
+    # 2: remittances parsed from the inputs, waiting for cash application
+    """
+    CREATE TABLE remittances (
+        id TEXT PRIMARY KEY,
+        input_hash TEXT NOT NULL REFERENCES inputs(hash),
+        run_id TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('new', 'applied', 'review', 'duplicate')),
+        reason TEXT,
+        body TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX remittances_status ON remittances(status);
+    CREATE INDEX remittances_fingerprint ON remittances(fingerprint);
+    """,
+    # 3: one writer per landscape: the lease, and what a run ended with
+    """
+    CREATE TABLE leases (
+        landscape TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        acquired TEXT NOT NULL,
+        heartbeat TEXT NOT NULL,
+        expires TEXT NOT NULL,
+        children TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX leases_run ON leases(run_id);
+    ALTER TABLE runs ADD COLUMN landscape TEXT;
+    ALTER TABLE runs ADD COLUMN message TEXT;
+    """,
+)
+
+
+def version(db: sqlite3.Connection) -> int:
+    """The schema version the open file is at."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the file at ``path`` (open as ``db``) to the latest version, or refuse it.
+
+    The version is read and the migrations applied under one write lock, so
+    two processes opening a new file at once migrate it once.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        current = version(db)
+        if current > len(MIGRATIONS):
+            raise RuntimeError(f"{path}: store schema {current} is newer than this "
+                               f"arbots ({len(MIGRATIONS)}); upgrade arbots")
+        for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+            for statement in _statements(script):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version={number}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """The SQL statements of ``script``, one by one."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
