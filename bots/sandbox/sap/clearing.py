@@ -55,19 +55,32 @@ def _message(kind: str, number: str, message: str, *values: str) -> dict[str, An
 
 
 def post_clearing(session: Session, p: dict[str, Any]) -> dict[str, Any]:
-    """The Z_ARBOTS_POST_CLEARING handler."""
+    """The Z_ARBOTS_POST_CLEARING handler.
+
+    The write lock is taken *before* the reference check, so that the check
+    and the posting are one atomic step: of two sessions posting one
+    reference at once, the second waits for the first's commit and then finds
+    its document (the ABAP's lock object on company code + reference). A call
+    that posts nothing releases the lock again unless its LUW already held it.
+    """
     header = p["I_HEADER"]
+    had_luw = session.in_luw
+    session.begin_write()
     existing = session.db.execute(
         'SELECT "BELNR", "GJAHR" FROM "BKPF" WHERE "BUKRS" = ? AND "XBLNR" = ? '
         "AND \"STBLG\" = '' ORDER BY \"GJAHR\", \"BELNR\"",
         (header["BUKRS"], header["XBLNR"])).fetchone()
     if existing and header["XBLNR"]:
+        if not had_luw:
+            session.rollback()
         return _result(existing[0], existing[1], "X", _message(
             "W", "002", f"Reference {header['XBLNR']} already posted as document "
             f"{existing[0]} {existing[1]}", header["XBLNR"], existing[0], existing[1]))
     try:
         plan = _check(session, p)
     except Refused as refused:
+        if not had_luw:
+            session.rollback()
         return _result("", "0000", "", _message("E", refused.number, refused.message,
                                                 *refused.values))
     belnr, gjahr = _post(session, p, plan)
@@ -169,7 +182,6 @@ def _post(session: Session, p: dict[str, Any],
     header, payment = p["I_HEADER"], p["I_PAYMENT"]
     bukrs, budat = header["BUKRS"], header["BUDAT"]
     gjahr, today = budat[:4], session.clock().strftime("%Y%m%d")
-    session.begin_write()
     belnr = _next_number(session, bukrs, gjahr)
     common = {"MANDT": "100", "BUKRS": bukrs, "BELNR": belnr, "GJAHR": gjahr,
               "BLART": header["BLART"] or "DZ", "BLDAT": header["BLDAT"], "BUDAT": budat,

@@ -1,0 +1,102 @@
+"""Two sessions posting one reference at once post once (issue 10: check and post are atomic)."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sap_sandbox import NO_WAIT, TODAY, simulator, sql
+
+from bots.domain import CollectionNote
+from bots.sandbox.sap.session import Session
+from bots.sap import ClearingRequest, ClearItem, SapClient
+
+
+def _request(db: Path, reference: str) -> ClearingRequest:
+    kunnr, belnr, gjahr, buzei, wrbtr = sql(
+        db, "SELECT KUNNR, BELNR, GJAHR, BUZEI, WRBTR FROM BSID WHERE BUKRS = '1000' "
+        "AND BLART = 'RV' AND WAERS = 'USD' ORDER BY BELNR LIMIT 1")[0]
+    amount = Decimal(wrbtr).scaleb(-2)
+    return ClearingRequest("1000", "USD", reference, TODAY, TODAY, amount, "113100",
+                           (ClearItem(kunnr, belnr, gjahr, buzei, amount),))
+
+
+def test_second_session_waits_for_the_first_and_finds_its_document(
+        sandbox_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second caller asks for the write lock while the first holds it uncommitted.
+
+    Whatever it read before asking for the lock is stale once the first commits:
+    it must read the reference only after it has the lock, and so find the
+    first document instead of posting a second.
+    """
+    request = _request(sandbox_db, "pay-race-1")
+    first = SapClient(simulator(sandbox_db), retry=NO_WAIT)
+    second = SapClient(simulator(sandbox_db), retry=NO_WAIT)
+    posted = first.post_clearing(request)  # holds the write lock, not committed
+
+    second_asks_for_lock = threading.Event()
+    original = Session.begin_write
+
+    def begin_write(session: Session) -> None:
+        if threading.current_thread().name == "second":
+            second_asks_for_lock.set()
+        original(session)
+
+    monkeypatch.setattr(Session, "begin_write", begin_write)
+    outcome: dict[str, object] = {}
+
+    def post_second() -> None:
+        try:
+            outcome["result"] = second.post_clearing(request)
+            second.commit()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=post_second, name="second")
+    thread.start()
+    assert second_asks_for_lock.wait(10)
+    first.commit()
+    thread.join(30)
+
+    assert "error" not in outcome, outcome.get("error")
+    result = outcome["result"]
+    assert result.already_posted and result.document_no == posted.document_no
+    assert sql(sandbox_db, "SELECT count(*) FROM BKPF WHERE XBLNR = 'pay-race-1'") == [(1,)]
+    first.close()
+    second.close()
+
+
+def test_two_threads_posting_one_key_post_once(sandbox_db: Path) -> None:
+    request = _request(sandbox_db, "pay-race-2")
+    start = threading.Barrier(2)
+    results = []
+
+    def post() -> None:
+        with SapClient(simulator(sandbox_db), retry=NO_WAIT) as sap:
+            start.wait()
+            results.append(sap.post_clearing(request))
+            sap.commit()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(r.already_posted for r in results) == [False, True]
+    assert len({r.document_no for r in results}) == 1
+    assert sql(sandbox_db, "SELECT count(*) FROM BKPF WHERE XBLNR = 'pay-race-2'") == [(1,)]
+
+
+def test_a_call_that_posts_nothing_releases_the_lock(sandbox_db: Path) -> None:
+    request = _request(sandbox_db, "pay-race-3")
+    with SapClient(simulator(sandbox_db), retry=NO_WAIT) as sap:
+        sap.post_clearing(request)
+        sap.commit()
+        assert sap.post_clearing(request).already_posted  # nothing written, no commit
+        with SapClient(simulator(sandbox_db), retry=NO_WAIT) as other:
+            note = CollectionNote("1000", request.items[0].customer, TODAY, ("Called.",))
+            other.save_note(note)  # would wait for the lock, then fail FOREIGN_LOCK
+            other.commit()
+            assert other.has_note("1000", note.customer, note.idempotency_key)
