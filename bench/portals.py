@@ -30,7 +30,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bots.domain import Trigger
-from bots.portals import PortalRunner, PortalSite, RetryPolicy, open_browser
+from bots.portals import PortalRunner, PortalSite, open_browser, portal_policy
 from bots.portals.settings import SANDBOX_SITES
 from bots.sandbox.portals import DEMO_CUSTOMERS, point_sites_at, start_portals
 from bots.sandbox.portals.demo import invoice_from_po
@@ -67,7 +67,7 @@ async def measure(folder: Path, per_portal: int, counts: list[int],
                 runner = PortalRunner(sites, ledger=store.ledger(run.id),
                                       artifacts_dir=folder / "runs" / run.id,
                                       state_dir=folder / "state", max_contexts=n,
-                                      retry=RetryPolicy(attempts=3, backoff=0.2))
+                                      retry=portal_policy(attempts=3, backoff_ms=200))
                 started = time.perf_counter()
                 results = await runner.submit(browser, invoices)
                 rows.append((n, time.perf_counter() - started,

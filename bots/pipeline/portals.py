@@ -9,9 +9,27 @@ gross amount of the SAP document split into net and tax at
 yet). The portal runner (:mod:`bots.portals.runner`) submits them in parallel
 browser contexts, each keyed by customer + portal + invoice number in the
 ledger (intent before Submit, done after; a pending intent is searched for in
-the portal first). A confirmation number is written back to SAP as a note on
-the invoice document (text object BELEG); a refusal goes to the worklist with
-the portal's words, its trace and screenshot.
+the portal first). Right before Submit, SAP is asked whether the invoice is
+still open (:meth:`bots.sap.SapClient.is_open`): one that cash application
+cleared meanwhile is skipped ("skipped: paid before submission", counted and
+listed in the report) unless the site says ``submit_paid = true``. A refusal
+goes to the worklist with the portal's words, its trace and screenshot.
+
+**Notes, exactly once, even after a crash.** A confirmation is written to SAP
+as a note on the invoice document (text object BELEG) as soon as the
+submission is done in the ledger, not after the batch. The note's key follows
+from the submission (:func:`submission_note`), ledger kind ``portal_note``.
+A run that was killed or stopped leaves its work to the next one, which
+starts with it (:func:`note_missing`, :func:`settle_left_open`): every done
+submission without its done note gets it; every intent left open is looked up
+in its portal, whether or not the invoice is still among the day's work:
+found -> done and noted; not found and still to submit -> submitted as usual;
+not found and no longer to submit (paid, too old) -> failed with the reason.
+
+The browser's process ids are registered with the run
+(``ctx.register_child``) so that the run taking over after a ``kill -9``
+ends a Chromium left behind; ``ctx.stop`` ends the batch after the invoice in
+hand.
 
 In sandbox mode the reference portals are started on loopback
 (:func:`bots.portals.connect.reachable_sites`) and given one purchase order per
@@ -22,11 +40,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
+from playwright.async_api import Browser
 
 from bots.domain import CollectionNote, OpenItem, exponent, quantize
 from bots.pipeline.context import BotContext
@@ -38,7 +59,10 @@ from bots.portals.recipes.base import Found
 from bots.portals.results import Outcome, SubmissionResult
 from bots.portals.runner import KIND
 from bots.portals.settings import PortalsConfig, PortalSite
-from bots.reports.model import BotSection, BotStatus, ErrorItem, PortalFailureRow
+from bots.reports.model import BotSection, BotStatus, ErrorItem, PortalFailureRow, WaitingItem
+
+NOTE_KIND = "portal_note"
+log = logging.getLogger(__name__)
 
 HOW_TO_FIX = {
     Outcome.REJECTED: "The portal refused the invoice: correct it with the customer's rules "
@@ -80,52 +104,181 @@ def portal_invoice(item: OpenItem, site: PortalSite, tax_rate: Decimal,
     return PortalInvoice(invoice_no=item.invoice_ref, invoice_date=item.doc_date,
                          customer=item.customer, portal=site.name, po_number=item.po_number,
                          currency=item.currency, lines=(line,), total=item.amount,
-                         delivery_note=f"DN-{item.document_no}", supplier_vat_id=vat_id)
+                         delivery_note=f"DN-{item.document_no}", supplier_vat_id=vat_id,
+                         origin={"company_code": item.company_code,
+                                 "document_no": item.document_no,
+                                 "fiscal_year": item.fiscal_year})
 
 
 def run(ctx: BotContext) -> BotSection:
-    """The bot: read late buyer decisions, submit new invoices, note the results in SAP."""
+    """The bot: finish an interrupted run's work, read late buyer decisions, submit new
+    invoices (each noted in SAP as soon as the portal confirmed it)."""
     from bots.pipeline.openitems import snapshot
 
     pcfg = portals_config(ctx.cfg)
-    chosen = to_submit(snapshot(ctx).items, pcfg, ctx.today, pcfg.submit_within_days)
+    items = snapshot(ctx).items
+    chosen = to_submit(items, pcfg, ctx.today, pcfg.submit_within_days)
     invoices = [portal_invoice(item, site, pcfg.tax_rate, pcfg.supplier_vat_id)
                 for item, site in chosen]
     section = BotSection("portals", BotStatus.OK, counts={
         "invoices": len(invoices), "submitted": 0, "duplicate": 0, "rejected": 0,
-        "failed": 0, "dry_run": 0, "approved_later": 0, "rejected_later": 0,
+        "failed": 0, "dry_run": 0, "skipped": 0, "busy": 0, "approved_later": 0,
+        "rejected_later": 0, "found_after_interruption": 0, "closed_not_found": 0,
         "notes_written": 0, "notes_already_written": 0})
+    note_missing(ctx, section)
+    todays = {i.submission.idempotency_key for i in invoices}
+    left_open = [] if ctx.dry_run else [row for row in ctx.store.writes_of(KIND, "intent")
+                                        if row["key"] not in todays]
     asks = undecided(ctx, pcfg)
-    if not invoices and not asks:
+    if not invoices and not asks and not left_open:
         return section
+    by_number = {item.invoice_ref: item for item in items if item.invoice_ref}
+
+    async def note_it(result: SubmissionResult) -> None:
+        if result.outcome == Outcome.SUBMITTED and not ctx.dry_run:
+            note_submission(ctx, section, ctx.store.write(result.idempotency_key))
+
+    async def still_due(invoice: PortalInvoice) -> str | None:
+        return not_due_reason(ctx, pcfg.sites[invoice.portal], invoice)
+
     with reachable_sites(pcfg, invoices) as (sites, _world):
         runner = PortalRunner.from_config(pcfg, sites, ledger=ctx.ledger,
                                           artifacts_dir=ctx.run_dir / "portals")
 
         async def work() -> tuple[dict[tuple[str, str], Found | None], list[SubmissionResult]]:
-            async with open_browser() as browser:
+            async with open_browser(on_process=getattr(ctx, "register_child", None)) as browser:
+                await settle_left_open(ctx, pcfg, section, runner, browser, left_open, items)
                 decided = await runner.decisions(browser, list(asks)) if asks else {}
-                results = await runner.submit(browser, invoices, dry_run=ctx.dry_run) \
-                    if invoices else []
+                results = await runner.submit(
+                    browser, invoices, dry_run=ctx.dry_run, on_result=note_it,
+                    before_submit=still_due, stop=ctx.stop) if invoices else []
                 return decided, results
 
         decided, results = asyncio.run(work())
-    by_number = {item.invoice_ref: item for item in snapshot(ctx).items if item.invoice_ref}
     for ask, found in decided.items():
         record_decision(ctx, section, asks[ask], found, by_number.get(ask[1]))
     for result in results:
         section.counts[result.outcome.value] += 1
-        item = by_number[result.invoice_no]
-        if result.outcome == Outcome.SUBMITTED and result.confirmation and not ctx.dry_run:
-            note_on_invoice(ctx, section, item, f"portal:{result.portal}",
-                            f"Submitted to portal {result.portal}: confirmation "
-                            f"{result.confirmation}"
-                            f"{' (' + result.portal_status + ')' if result.portal_status else ''}.")
+        if result.outcome == Outcome.SKIPPED:
+            section.waiting.append(WaitingItem(
+                f"{result.portal}: invoice {result.invoice_no}", "nobody (for information)",
+                f"{result.message}; set submit_paid = true on the site if the buyer "
+                "wants paid invoices too"))
         elif not result.ok:
-            _report_failure(ctx, section, item, result)
+            _report_failure(ctx, section, by_number[result.invoice_no], result)
+    if len(results) < len(invoices):
+        section.waiting.append(WaitingItem(
+            f"{len(invoices) - len(results)} invoices", "the next run",
+            "the run was asked to stop"))
     if section.errors:
         section.status = BotStatus.FAILED
     return section
+
+
+def submission_note(row: sqlite3.Row) -> CollectionNote | None:
+    """The SAP note of a ``done`` portal submission, or None when it gets none.
+
+    Its idempotency key follows from the submission alone (its key, site, SAP
+    document and the day its intent was recorded), so the run that submitted
+    and any later run write the same note, once.
+    """
+    payload, result = json.loads(row["payload"]), json.loads(row["result"] or "{}")
+    origin = payload.get("origin")
+    if not origin or result.get("outcome") != Outcome.SUBMITTED or \
+            not result.get("confirmation"):
+        return None  # recorded before notes were keyed to submissions, or not ours
+    site, status = row["target"].split(":", 1)[0], result.get("status")
+    text = (f"Submitted to portal {site}: confirmation {result['confirmation']}"
+            f"{' (' + status + ')' if status else ''}.")
+    return CollectionNote(origin["company_code"], payload["customer"],
+                          date.fromisoformat(row["created"][:10]), (text,),
+                          kind=f"portal:{site}:{row['key']}", document=origin["document_no"],
+                          fiscal_year=origin["fiscal_year"])
+
+
+def note_submission(ctx: BotContext, section: BotSection, row: sqlite3.Row | None) -> None:
+    """Note a done submission on its SAP invoice (exactly once: ledger kind ``portal_note``)."""
+    from bots.pipeline.collections import write_note
+
+    note = submission_note(row) if row is not None and row["status"] == "done" else None
+    if note is not None:
+        write_note(ctx, note, section, kind=NOTE_KIND)
+
+
+def note_missing(ctx: BotContext, section: BotSection) -> None:
+    """Write the notes an interrupted run owed: every done submission without a done note."""
+    for row in ctx.store.writes_of(KIND, "done"):
+        note = submission_note(row)
+        if note is None:
+            continue
+        written = ctx.store.write(note.idempotency_key)
+        if written is None or written["status"] != "done":
+            note_submission(ctx, section, row)
+
+
+def not_due_reason(ctx: BotContext, site: PortalSite, invoice: PortalInvoice) -> str | None:
+    """Why ``invoice`` must not be submitted now (paid since the snapshot), or None."""
+    origin = invoice.origin
+    if site.submit_paid or not origin:
+        return None
+    if ctx.sap.is_open(origin["company_code"], origin["document_no"], origin["fiscal_year"]):
+        return None
+    log.info("portal %s: invoice %s skipped: paid before submission", site.name,
+             invoice.invoice_no)
+    return "paid before submission"
+
+
+async def settle_left_open(ctx: BotContext, pcfg: PortalsConfig, section: BotSection,
+                           runner: PortalRunner, browser: Browser, rows: Sequence[sqlite3.Row],
+                           items: Sequence[OpenItem]) -> None:
+    """Settle intents an interrupted run left for invoices no longer among today's work.
+
+    Each is looked up in its portal: found -> done and noted; not found ->
+    failed, saying why it is not submitted any more. An intent a live run
+    holds is left alone; one the portal could not be asked about this time
+    stays open for the next run.
+    """
+    claimed: dict[tuple[str, str], sqlite3.Row] = {}
+    for row in rows:
+        if ctx.ledger.begin(KIND, row["key"], row["target"],
+                            json.loads(row["payload"])) != "pending":
+            continue  # done meanwhile, or busy: a live run holds it
+        site, invoice_no = row["target"].split(":", 1)[0], json.loads(row["payload"])[
+            "invoice_no"]
+        if site not in runner.sites:
+            ctx.ledger.failed(row["key"], f"portal site {site} is no longer configured: "
+                                          "check that portal by hand")
+            section.counts["closed_not_found"] += 1
+            continue
+        claimed[(site, invoice_no)] = row
+    found = await runner.search(browser, list(claimed)) if claimed else {}
+    for ask, held in found.items():
+        row = claimed[ask]
+        if held is not None:
+            ctx.ledger.done(row["key"], {"confirmation": held.confirmation,
+                                         "status": held.status,
+                                         "outcome": Outcome.SUBMITTED.value,
+                                         "found_after_interruption": True})
+            section.counts["found_after_interruption"] += 1
+            note_submission(ctx, section, ctx.store.write(row["key"]))
+        else:
+            why = _why_not_due(pcfg, row, items)
+            ctx.ledger.failed(row["key"], "not on the portal after an interrupted run and no "
+                                          f"longer to submit: {why}")
+            section.counts["closed_not_found"] += 1
+
+
+def _why_not_due(pcfg: PortalsConfig, row: sqlite3.Row, items: Sequence[OpenItem]) -> str:
+    payload = json.loads(row["payload"])
+    item = next((i for i in items if i.invoice_ref == payload["invoice_no"]
+                 and i.customer == payload["customer"]), None)
+    if item is None:
+        return "no longer open in SAP (paid or cleared)"
+    site = pcfg.site_for(item.customer)
+    if site is None or site.name != row["target"].split(":", 1)[0]:
+        return "its customer is no longer mapped to that portal site"
+    return (f"dated {item.doc_date.isoformat()}, more than {pcfg.submit_within_days} days "
+            "ago")
 
 
 def undecided(ctx: BotContext, pcfg: PortalsConfig) -> dict[tuple[str, str], sqlite3.Row]:

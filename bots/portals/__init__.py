@@ -11,7 +11,10 @@ Big customers accept an invoice only once it is keyed into their AP portal
 * :mod:`.runner` - :class:`PortalRunner`: ledger intent/done around each
   submission, search before submit, retries of technical failures only,
   TOTP (:mod:`.totp`), saved sessions, parallel contexts with a per-portal
-  rate limit (:mod:`.ratelimit`), a trace and a screenshot per attempt;
+  rate limit (:mod:`.ratelimit`), a trace and a screenshot per attempt,
+  retries on the shared policy (:mod:`.retry`);
+* :mod:`.traces` - trace zips scrubbed of cookies and credentials;
+* :mod:`.processes` - the browser's process ids, to end a killed run's Chromium;
 * :mod:`.settings` - the ``[portals]`` configuration section;
 * :mod:`.browser` - the headless Chromium to drive.
 
@@ -21,10 +24,10 @@ The reference portals to run against live in :mod:`bots.sandbox.portals`.
 from bots.portals.browser import open_browser
 from bots.portals.invoice import Charge, InvoiceError, InvoiceLine, PortalInvoice, load_invoices
 from bots.portals.results import Outcome, SubmissionResult
-from bots.portals.retry import RetryPolicy
+from bots.portals.retry import portal_policy
 from bots.portals.runner import PortalRunner
 from bots.portals.settings import PortalsConfig, PortalSite, portals_config
 
 __all__ = ["Charge", "InvoiceError", "InvoiceLine", "Outcome", "PortalInvoice", "PortalRunner",
-           "PortalSite", "PortalsConfig", "RetryPolicy", "SubmissionResult", "load_invoices",
-           "open_browser", "portals_config"]
+           "PortalSite", "PortalsConfig", "SubmissionResult", "load_invoices", "open_browser",
+           "portal_policy", "portals_config"]

@@ -8,6 +8,12 @@ network needs: ``--no-sandbox`` (we run as root) and the
 calling home). Playwright calls a foreign executable "use at your own risk":
 the test suite is the smoke test against the installed Chromium.
 
+``on_process`` is called with the id of each browser process right after the
+launch (:func:`bots.portals.processes.browser_pids`): the nightly bot records
+them with its run, so that the run taking over after a ``kill -9`` can end a
+Chromium left behind. Leaving the block in any way (an exception, a
+cancellation, a KeyboardInterrupt inside ``asyncio.run``) closes the browser.
+
 Parallelism comes from several contexts in this one browser (see
 :mod:`bots.portals.runner`); Playwright objects are not thread-safe, so use
 them from one asyncio loop.
@@ -15,11 +21,13 @@ them from one asyncio loop.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from playwright.async_api import Browser, async_playwright
+
+from bots.portals.processes import browser_pids
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -28,13 +36,20 @@ CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @asynccontextmanager
-async def open_browser(executable: Path | None = SYSTEM_CHROMIUM) -> AsyncIterator[Browser]:
+async def open_browser(executable: Path | None = SYSTEM_CHROMIUM, *,
+                       on_process: Callable[[int], object] | None = None
+                       ) -> AsyncIterator[Browser]:
     """A headless Chromium for the block; closed (with Playwright) afterwards."""
     path = str(executable) if executable is not None and executable.exists() else None
+    already = set(browser_pids()) if on_process is not None else set()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=path, headless=True,
                                                    args=list(CHROMIUM_ARGS))
         try:
+            if on_process is not None:
+                for pid in browser_pids():
+                    if pid not in already:  # another browser of this process is not ours
+                        on_process(pid)
             yield browser
         finally:
             await browser.close()

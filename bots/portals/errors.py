@@ -1,8 +1,8 @@
 """What can go wrong at a portal, sorted by what the runner does about it.
 
 * :class:`TechnicalError` - timeouts, 5xx pages, dropped connections: retried
-  with backoff by the :class:`~bots.portals.retry.RetryPolicy` (the portal is
-  searched for the invoice before every new attempt).
+  with backoff and jitter by the shared policy (:mod:`bots.portals.retry`);
+  the portal is searched for the invoice before every new attempt.
 * :class:`SessionExpired` - the portal showed its sign-in page: sign in again,
   then retry.
 * :class:`BusinessRejection` - the portal (or the buyer) refused the invoice:

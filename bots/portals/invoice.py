@@ -8,6 +8,11 @@ constructor checks the arithmetic with the currency's rounding (amount =
 quantity x unit price, tax = amount x rate / 100, total = lines + taxes +
 charges), so a bot never submits an invoice that does not add up.
 
+``origin`` says where the invoice comes from in the ERP (for SAP: company
+code, document number, fiscal year); it rides along in the write ledger so
+that a later run can still note the submission on that document when the
+invoice is no longer among the day's work.
+
 ``portal`` names a configured portal site (``[portals.sites.<name>]``), which
 is one supplier account on one portal. ``pdf`` is the invoice document to
 attach; when it is None the runner renders one (:mod:`bots.portals.pdf`).
@@ -20,7 +25,7 @@ the reason, and the others are still returned.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -73,6 +78,7 @@ class PortalInvoice:
     pdf: Path | None = None
     delivery_note: str = ""
     supplier_vat_id: str = ""
+    origin: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         who = f"invoice {self.invoice_no or '(no number)'}"
@@ -122,11 +128,15 @@ class PortalInvoice:
         """Sum of the charges of ``kind``."""
         return sum((c.amount for c in self.charges if c.kind == kind), Decimal(0))
 
-    def summary(self) -> dict[str, str]:
+    def summary(self) -> dict[str, object]:
         """A JSON-able summary for the write ledger and reports (no secrets, no floats)."""
-        return {"invoice_no": self.invoice_no, "po_number": self.po_number,
-                "customer": self.customer, "currency": self.currency, "total": str(self.total),
-                "invoice_date": self.invoice_date.isoformat()}
+        summary: dict[str, object] = {
+            "invoice_no": self.invoice_no, "po_number": self.po_number,
+            "customer": self.customer, "currency": self.currency, "total": str(self.total),
+            "invoice_date": self.invoice_date.isoformat()}
+        if self.origin:
+            summary["origin"] = dict(self.origin)
+        return summary
 
 
 # --------------------------------------------------------------------------- JSON input

@@ -8,7 +8,10 @@ Outcomes:
 * ``rejected`` - the portal or buyer refused it; ``message`` is their words;
 * ``failed`` - technical failure after the retries, a silent failure, or a
   refused login; ``message`` says which;
-* ``dry_run`` - everything was done except pressing Submit.
+* ``dry_run`` - everything was done except pressing Submit;
+* ``skipped`` - not submitted because the caller's last check before Submit
+  said it is no longer due (``message``: ``skipped: paid before submission``);
+* ``busy`` - another live run holds the invoice's intent; not touched.
 
 ``traces``/``screenshots`` are kept on failure (and on success when asked), so
 the run report can link them.
@@ -27,6 +30,8 @@ class Outcome(StrEnum):
     REJECTED = "rejected"
     FAILED = "failed"
     DRY_RUN = "dry_run"
+    SKIPPED = "skipped"
+    BUSY = "busy"
 
 
 @dataclass(frozen=True)

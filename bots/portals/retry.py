@@ -1,11 +1,13 @@
-"""Retry as a policy object: which failures are retried, how often, how long to wait.
+"""The portal peer's part of the shared retry policy (:mod:`bots.retry`).
 
-One policy per kind of peer, technical failures only (business rejections,
-silent failures and refused logins are never retried)::
+What is retried: :class:`~bots.portals.errors.TechnicalError` (timeouts, 5xx
+pages, dropped connections, an expired session) and nothing else: business
+rejections, silent failures and refused logins go straight to the caller (a
+retried wrong password locks the account). Waits grow exponentially from
+``[portals] backoff_ms`` with jitter, ``[portals] attempts`` in all::
 
-    policy = RetryPolicy(attempts=3, backoff=1.0)   # waits 1 s, then 2 s
-    if policy.should_retry(exc, attempt):
-        await asyncio.sleep(policy.delay(attempt))
+    policy = portal_policy(pcfg.attempts, pcfg.backoff_ms)
+    await policy.run_async(attempt, retry_on=TechnicalError, what="portal coupa: INV-1")
 
 :func:`as_portal_error` turns Playwright's exceptions (timeouts, network
 errors) into :class:`~bots.portals.errors.TechnicalError` so the runner has
@@ -14,37 +16,18 @@ one vocabulary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from playwright.async_api import Error as PlaywrightError
 
 from bots.portals.errors import PortalError, TechnicalError
+from bots.retry import RetryPolicy
+
+MAX_WAIT_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """``attempts`` tries in all; the wait doubles from ``backoff`` seconds up to ``max_wait``."""
-
-    attempts: int = 3
-    backoff: float = 1.0
-    max_wait: float = 30.0
-
-    def __post_init__(self) -> None:
-        if self.attempts < 1:
-            raise ValueError(f"RetryPolicy.attempts: at least 1, got {self.attempts}")
-        if self.backoff < 0 or self.max_wait < 0:
-            raise ValueError("RetryPolicy: waits cannot be negative")
-
-    def should_retry(self, error: PortalError, attempt: int) -> bool:
-        """Whether to try again after ``error`` ended attempt number ``attempt`` (from 1)."""
-        return isinstance(error, TechnicalError) and attempt < self.attempts
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait after attempt number ``attempt`` failed."""
-        return min(self.max_wait, self.backoff * 2 ** (attempt - 1))
-
-
-FAIL_FAST = RetryPolicy(attempts=1)
+def portal_policy(attempts: int = 3, backoff_ms: int = 1000) -> RetryPolicy:
+    """The policy for a portal site: ``attempts`` in all, first wait up to ``backoff_ms``."""
+    base = min(backoff_ms / 1000, MAX_WAIT_SECONDS)
+    return RetryPolicy(attempts=attempts, base_delay=base, max_delay=MAX_WAIT_SECONDS)
 
 
 def as_portal_error(exc: BaseException) -> PortalError:

@@ -5,7 +5,8 @@
     async with open_browser() as browser:
         runner = PortalRunner(sites, ledger=store.ledger(run.id),
                               artifacts_dir=run_dir / "portals", state_dir=state_dir)
-        results = await runner.submit(browser, invoices)
+        results = await runner.submit(browser, invoices, on_result=note_it,
+                                      before_submit=still_due, stop=ctx.stop)
 
 Around every recipe (:mod:`bots.portals.recipes`), for each invoice:
 
@@ -13,18 +14,31 @@ Around every recipe (:mod:`bots.portals.recipes`), for each invoice:
    key of :class:`~bots.domain.PortalSubmission` (customer + portal + invoice
    number). ``done`` -> not touched again. ``new``/``pending`` -> go on; a
    ``pending`` intent (an earlier run stopped mid-submission) is treated as
-   "maybe ours already".
+   "maybe ours already". Any other answer (``busy``: a live run holds the
+   intent) -> skipped, never touched.
 2. **Search before submit**, on every attempt: an invoice the portal already
    holds is reported with the portal's number (``duplicate``, or ``submitted``
    when it was ours: after a lost response or a crash) and never keyed again.
-3. **Submit** through the recipe, which insists on an explicit success state.
-4. **Record**: ``ledger.done(key, {confirmation...})``; a business rejection
+3. **Still due?** ``before_submit(invoice)``, when given, is awaited right
+   before Submit; a reason back (``paid before submission``) skips the
+   invoice: ``skipped``, its intent closed as failed with that reason.
+4. **Submit** through the recipe, which insists on an explicit success state.
+5. **Record**: ``ledger.done(key, {confirmation...})``; a business rejection
    or silent failure is ``ledger.failed(key, words)``; a technical failure
    after all retries stays ``pending`` so the next run searches first.
+6. **Tell**: ``on_result(result)``, when given, is awaited as soon as the
+   invoice's outcome is in the ledger (the nightly bot notes the confirmation
+   in SAP there, one invoice at a time, not after the batch).
 
-Technical failures (timeouts, 5xx) are retried by the
-:class:`~bots.portals.retry.RetryPolicy` with backoff; an expired session is
-signed in again first. Business rejections are never retried.
+``stop`` (a :class:`threading.Event`) ends the batch after the invoices in
+hand: the rest get no result and are left for the next run.
+:meth:`PortalRunner.search` looks invoices up without submitting anything
+(how a rerun settles an intent whose invoice is no longer to be submitted).
+
+Technical failures (timeouts, 5xx) are retried by the shared
+:class:`bots.retry.RetryPolicy` (:func:`bots.portals.retry.portal_policy`:
+exponential backoff with jitter); an expired session is signed in again
+first. Business rejections and refused logins are never retried.
 
 Parallelism: one browser, up to ``max_contexts`` contexts at once
 (``asyncio.Semaphore``), each site's invoices shared by ``site.contexts``
@@ -40,9 +54,13 @@ unless ``keep_artifacts``. Passwords and codes never enter a trace: signing
 in always happens in a separate, untraced context whose cookies are then
 handed to the working contexts (stopping the trace chunk is not enough -
 Playwright still files the sign-in request into the next chunk's network
-log). The saved session files hold cookies and must be protected like
-passwords (written 0600 in a 0700 folder). Limit: sessions kept in
-localStorage rather than cookies are not handed over.
+log). Cookies do travel with every traced request, so each trace zip is
+scrubbed as soon as it is written (:mod:`bots.portals.traces`: cookie and
+authorization headers, cookie lists, and the context's cookie values, the
+password and the code secret wherever they appear). The saved session files
+hold cookies and must be protected like passwords (written 0600 in a 0700
+folder). Limit: sessions kept in localStorage rather than cookies are not
+handed over.
 """
 
 from __future__ import annotations
@@ -52,6 +70,7 @@ import functools
 import json
 import os
 import re
+import threading
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +85,7 @@ from bots.portals.errors import (
     PortalError,
     SessionExpired,
     SilentFailure,
+    TechnicalError,
 )
 from bots.portals.invoice import PortalInvoice
 from bots.portals.pdf import render_pdf
@@ -73,12 +93,16 @@ from bots.portals.ratelimit import RateLimiter
 from bots.portals.recipes import RECIPES, Recipe
 from bots.portals.recipes.base import CodeSource, Found
 from bots.portals.results import Outcome, SubmissionResult
-from bots.portals.retry import RetryPolicy, as_portal_error
+from bots.portals.retry import as_portal_error, portal_policy
 from bots.portals.settings import PortalsConfig, PortalSite
 from bots.portals.totp import SHARED_CODES, TotpCodes
+from bots.portals.traces import scrub_trace
+from bots.retry import RetryPolicy
 from bots.store import WriteLedger
 
 KIND = "portal_submission"
+OnResult = Callable[[SubmissionResult], Awaitable[None]]
+BeforeSubmit = Callable[[PortalInvoice], Awaitable[str | None]]
 
 
 @dataclass
@@ -112,7 +136,10 @@ class _Worker:
             self.tracing = True
 
     async def end_chunk(self, stem: Path | None) -> None:
-        """End the attempt's chunk: saved as ``stem``.zip + .png, or discarded when None."""
+        """End the attempt's chunk: saved as ``stem``.zip + .png, or discarded when None.
+
+        A saved trace is scrubbed of cookies and credentials before anyone can read it.
+        """
         if stem is None:
             await self.context.tracing.stop_chunk()
             return
@@ -121,7 +148,11 @@ class _Worker:
             await self.page.screenshot(path=str(stem.with_suffix(".png")), full_page=True)
         except PlaywrightError:
             pass  # a crashed page has no picture; the trace still tells
+        secrets = [cookie.get("value", "") for cookie in await self.context.cookies()]
+        site = self.account.site
+        secrets += [s.reveal() for s in (site.password, site.totp_secret) if s is not None]
         await self.context.tracing.stop_chunk(path=str(stem.with_suffix(".zip")))
+        scrub_trace(stem.with_suffix(".zip"), secrets)
 
 
 @dataclass
@@ -130,6 +161,20 @@ class _Attempt:
     message: str
     confirmation: str | None = None
     status: str = ""
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """How one call of :meth:`PortalRunner.submit` wants its invoices handled."""
+
+    dry_run: bool
+    on_result: OnResult | None
+    before_submit: BeforeSubmit | None
+    stop: threading.Event | None
+
+    @property
+    def stopping(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
 
 
 def _safe(text: str) -> str:
@@ -149,7 +194,7 @@ class PortalRunner:
                 raise ValueError(f"portal site {site.name}: no base_url (start the reference "
                                  "portals and point the site at them first)")
         self.ledger, self.artifacts_dir, self.state_dir = ledger, artifacts_dir, state_dir
-        self.max_contexts, self.retry = max_contexts, retry or RetryPolicy()
+        self.max_contexts, self.retry = max_contexts, retry or portal_policy()
         self.totp, self.keep_artifacts = totp, keep_artifacts
 
     @classmethod
@@ -158,15 +203,20 @@ class PortalRunner:
         """A runner with the ``[portals]`` settings (contexts, retries, artifacts, sessions)."""
         return cls(sites, ledger=ledger, artifacts_dir=artifacts_dir,
                    state_dir=config.state_dir, max_contexts=config.max_contexts,
-                   retry=RetryPolicy(attempts=config.attempts,
-                                     backoff=config.backoff_ms / 1000),
+                   retry=portal_policy(config.attempts, config.backoff_ms),
                    keep_artifacts=config.keep_artifacts)
 
     # ------------------------------------------------------------------ entry points
 
     async def submit(self, browser: Browser, invoices: Sequence[PortalInvoice], *,
-                     dry_run: bool = False) -> list[SubmissionResult]:
-        """Submit ``invoices`` (``dry_run``: fill everything, press nothing, record nothing)."""
+                     dry_run: bool = False, on_result: OnResult | None = None,
+                     before_submit: BeforeSubmit | None = None,
+                     stop: threading.Event | None = None) -> list[SubmissionResult]:
+        """Submit ``invoices`` (``dry_run``: fill everything, press nothing, record nothing).
+
+        ``on_result``, ``before_submit`` and ``stop``: see the module docstring.
+        Invoices left when ``stop`` is set have no result in the list.
+        """
         if self.ledger is None and not dry_run:
             raise ValueError("a write ledger is required unless dry_run")
         results: list[SubmissionResult | None] = [None] * len(invoices)
@@ -189,7 +239,7 @@ class PortalRunner:
             account = self._account(self.sites[name])
             for _ in range(min(account.site.contexts, queue.qsize())):
                 workers.append(self._work(browser, account, queue, results, contexts,
-                                          dry_run))
+                                          _Batch(dry_run, on_result, before_submit, stop)))
         await asyncio.gather(*workers)
         return [r for r in results if r is not None]
 
@@ -197,9 +247,22 @@ class PortalRunner:
                         ) -> dict[tuple[str, str], Found | None]:
         """How each portal now stands on (site name, invoice number) pairs submitted before.
 
-        Reads only; a site that cannot be signed in to, or a technical failure,
-        leaves its pairs out (asked again next time).
+        Reads only (rejected invoices included, with the buyer's reason); a
+        site that cannot be signed in to, or a technical failure, leaves its
+        pairs out (asked again next time).
         """
+        return await self._ask(browser, asks, rejected=True)
+
+    async def search(self, browser: Browser, asks: Sequence[tuple[str, str]]
+                     ) -> dict[tuple[str, str], Found | None]:
+        """Whether each portal holds each (site name, invoice number): its record or None.
+
+        Reads only, like :meth:`decisions`, but rejected invoices count as not held.
+        """
+        return await self._ask(browser, asks, rejected=False)
+
+    async def _ask(self, browser: Browser, asks: Sequence[tuple[str, str]], *,
+                   rejected: bool) -> dict[tuple[str, str], Found | None]:
         by_site: dict[str, list[str]] = {}
         for site, number in asks:
             if site in self.sites:
@@ -210,8 +273,9 @@ class PortalRunner:
             context, worker = await self._open(browser, account)
             try:
                 await self._ensure_signed_in(worker)
+                question = account.recipe.decision if rejected else account.recipe.find
                 for number in numbers:
-                    answers[(site, number)] = await account.recipe.decision(worker.page, number)
+                    answers[(site, number)] = await question(worker.page, number)
             except (PortalError, PlaywrightError):
                 pass  # not known this time: the pairs are asked again on the next run
             finally:
@@ -224,7 +288,8 @@ class PortalRunner:
         for site in self.sites.values():
             account = self._account(site)
             try:
-                await self._retrying(functools.partial(self._fresh_sign_in, browser, account))
+                await self._retrying(functools.partial(self._fresh_sign_in, browser, account),
+                                     f"portal {site.name}: sign in")
                 answers[site.name] = None
             except PortalError as exc:
                 answers[site.name] = str(exc)
@@ -247,9 +312,14 @@ class PortalRunner:
     async def _work(self, browser: Browser, account: _Account,
                     queue: asyncio.Queue[tuple[int, PortalInvoice]],
                     results: list[SubmissionResult | None], contexts: asyncio.Semaphore,
-                    dry_run: bool) -> None:
+                    batch: _Batch) -> None:
+        async def settle(index: int, result: SubmissionResult) -> None:
+            results[index] = result
+            if batch.on_result is not None:
+                await batch.on_result(result)
+
         async with contexts:
-            if queue.empty():
+            if queue.empty() or batch.stopping:
                 return
             context, worker = await self._open(browser, account)
             try:
@@ -258,12 +328,12 @@ class PortalRunner:
                 except PortalError as exc:
                     while not queue.empty():
                         index, invoice = queue.get_nowait()
-                        results[index] = _result(invoice, Outcome.FAILED,
-                                                 f"could not sign in: {exc}")
+                        await settle(index, _result(invoice, Outcome.FAILED,
+                                                    f"could not sign in: {exc}"))
                     return
-                while not queue.empty():
+                while not queue.empty() and not batch.stopping:
                     index, invoice = queue.get_nowait()
-                    results[index] = await self._process(worker, invoice, dry_run)
+                    await settle(index, await self._process(worker, invoice, batch))
             finally:
                 await context.close()
 
@@ -272,20 +342,18 @@ class PortalRunner:
             if not await worker.account.recipe.signed_in(worker.page):
                 await self._sign_in(worker)
 
-        await self._retrying(sign_in_unless_signed_in)
+        await self._retrying(sign_in_unless_signed_in,
+                             f"portal {worker.account.site.name}: sign in")
 
-    async def _retrying(self, step: Callable[[], Awaitable[None]]) -> None:
+    async def _retrying(self, step: Callable[[], Awaitable[None]], what: str) -> None:
         """Run ``step``, again after technical failures as the retry policy allows."""
-        attempt = 0
-        while True:
-            attempt += 1
+        async def portal_step() -> None:
             try:
-                return await step()
-            except (PortalError, PlaywrightError) as exc:
-                error = as_portal_error(exc)
-                if not self.retry.should_retry(error, attempt):
-                    raise error from None
-                await asyncio.sleep(self.retry.delay(attempt))
+                await step()
+            except PlaywrightError as exc:
+                raise as_portal_error(exc) from None
+
+        await self.retry.run_async(portal_step, retry_on=TechnicalError, what=what)
 
     async def _sign_in(self, worker: _Worker) -> None:
         """Give the worker a live session: a new sign-in, or the one another context just got."""
@@ -330,10 +398,10 @@ class PortalRunner:
     # ------------------------------------------------------------------ one invoice
 
     async def _process(self, worker: _Worker, invoice: PortalInvoice,
-                       dry_run: bool) -> SubmissionResult:
+                       batch: _Batch) -> SubmissionResult:
         account = worker.account
         key = invoice.submission.idempotency_key
-        ledger = None if dry_run else self.ledger
+        ledger = None if batch.dry_run else self.ledger
         state = "new"
         if ledger is not None:
             state = ledger.begin(KIND, key, target=f"{account.site.name}:{invoice.customer}",
@@ -341,48 +409,65 @@ class PortalRunner:
             if state == "done":
                 return _result(invoice, Outcome.DUPLICATE, "already submitted by an earlier run "
                                                             "(write ledger); not submitted again")
+            if state not in ("new", "pending"):
+                return _result(invoice, Outcome.BUSY, f"another live run holds the intent "
+                                                      f"({state}); not touched")
         folder = self.artifacts_dir / _safe(account.site.name)
         pdf = invoice.pdf or render_pdf(invoice, folder / f"{_safe(invoice.invoice_no)}.pdf")
         maybe_ours = state == "pending"
+        expired = False
+        attempts = 0
         traces: list[Path] = []
         shots: list[Path] = []
-        attempt = 0
-        while True:
-            attempt += 1
+
+        async def attempt() -> _Attempt:
+            nonlocal maybe_ours, expired, attempts
+            attempts += 1
+            number = attempts
             await account.limiter.wait()
-            await worker.begin_chunk(f"{account.site.name} {invoice.invoice_no} #{attempt}")
+            await worker.begin_chunk(f"{account.site.name} {invoice.invoice_no} #{number}")
             error: PortalError | None = None
             try:
-                done = await self._attempt(account.recipe, worker.page, invoice, pdf, dry_run,
+                return await self._attempt(account.recipe, worker.page, invoice, pdf, batch,
                                            maybe_ours)
             except (PortalError, PlaywrightError) as exc:
                 error = as_portal_error(exc)
+                maybe_ours = maybe_ours or isinstance(error, TechnicalError)  # Submit may
+                expired = isinstance(error, SessionExpired)  # have gone through first
+                raise error from None
             finally:
-                stem = folder / f"{_safe(invoice.invoice_no)}-attempt{attempt}"
+                stem = folder / f"{_safe(invoice.invoice_no)}-attempt{number}"
                 keep = error is not None or self.keep_artifacts
                 await worker.end_chunk(stem if keep else None)
                 if keep:
                     traces.append(stem.with_suffix(".zip"))
                     shots.append(stem.with_suffix(".png"))
-            if error is None:
-                return self._finish(ledger, invoice, key, done, attempt, traces, shots)
-            if isinstance(error, BusinessRejection | SilentFailure):
-                return self._refused(ledger, invoice, key, error, attempt, traces, shots)
-            maybe_ours = True  # Submit may have gone through before the failure
-            if not self.retry.should_retry(error, attempt):
-                return _result(invoice, Outcome.FAILED, f"technical failure after {attempt} "
-                               f"attempt(s): {error}", attempt, traces=traces, shots=shots)
-            await asyncio.sleep(self.retry.delay(attempt))
-            if isinstance(error, SessionExpired):
+
+        async def sign_in_again() -> None:
+            if expired:
                 try:
                     await self._sign_in(worker)
-                except (PortalError, PlaywrightError) as exc:
-                    return _result(invoice, Outcome.FAILED, f"session expired and signing in "
-                                   f"again failed: {as_portal_error(exc)}", attempt,
-                                   traces=traces, shots=shots)
+                except PlaywrightError as exc:
+                    raise as_portal_error(exc) from None
+
+        try:
+            done = await self.retry.run_async(
+                attempt, retry_on=TechnicalError, before_retry=sign_in_again,
+                what=f"portal {account.site.name}: invoice {invoice.invoice_no}")
+        except (BusinessRejection, SilentFailure) as error:
+            return self._refused(ledger, invoice, key, error, attempts, traces, shots)
+        except TechnicalError as error:
+            return _result(invoice, Outcome.FAILED, f"technical failure after {attempts} "
+                           f"attempt(s): {error}", attempts, traces=traces, shots=shots)
+        except PortalError as error:  # signing in again was refused
+            return _result(invoice, Outcome.FAILED, f"session expired and signing in again "
+                           f"failed: {error}", attempts, traces=traces, shots=shots)
+        if done.outcome is Outcome.SKIPPED:
+            return self._skipped(ledger, invoice, key, done, attempts, traces, shots)
+        return self._finish(ledger, invoice, key, done, attempts, traces, shots)
 
     async def _attempt(self, recipe: Recipe, page: Page, invoice: PortalInvoice, pdf: Path,
-                       dry_run: bool, maybe_ours: bool) -> _Attempt:
+                       batch: _Batch, maybe_ours: bool) -> _Attempt:
         found = await recipe.find(page, invoice.invoice_no)
         if found is not None:
             if maybe_ours:
@@ -392,7 +477,11 @@ class PortalRunner:
             return _Attempt(Outcome.DUPLICATE, f"the portal already has invoice "
                             f"{invoice.invoice_no} as {found.confirmation} ({found.status}); "
                             "not submitted", found.confirmation, found.status)
-        confirmation = await recipe.submit(page, invoice, pdf, dry_run=dry_run)
+        if batch.before_submit is not None:
+            reason = await batch.before_submit(invoice)
+            if reason:
+                return _Attempt(Outcome.SKIPPED, f"skipped: {reason}")
+        confirmation = await recipe.submit(page, invoice, pdf, dry_run=batch.dry_run)
         if confirmation is None:
             return _Attempt(Outcome.DRY_RUN, "dry run: form filled, Submit not pressed")
         message = "submitted"
@@ -413,6 +502,14 @@ class PortalRunner:
             traces, shots = [], []
         return _result(invoice, done.outcome, done.message, attempts, done.confirmation,
                        done.status, traces, shots)
+
+    def _skipped(self, ledger: WriteLedger | None, invoice: PortalInvoice, key: str,
+                 skip: _Attempt, attempts: int, traces: list[Path],
+                 shots: list[Path]) -> SubmissionResult:
+        """Not to be submitted after all: the intent closed with the reason (never left open)."""
+        if ledger is not None:
+            ledger.failed(key, skip.message)
+        return self._finish(None, invoice, key, skip, attempts, traces, shots)
 
     def _refused(self, ledger: WriteLedger | None, invoice: PortalInvoice, key: str,
                  error: PortalError, attempts: int, traces: list[Path],

@@ -22,6 +22,7 @@
     rate_per_minute = 20                 # 0 = no limit
     contexts = 2                         # parallel contexts for this site
     timeout_ms = 15000                   # Playwright's default wait for this site
+    submit_paid = false                  # nightly: submit invoices paid meanwhile too
 
     [portals.customers]                  # which site takes which customer's invoices
     "0000100042" = "coupa-acme"
@@ -57,6 +58,7 @@ class PortalSite:
     rate_per_minute: int = 0
     contexts: int = 1
     timeout_ms: int = 15000
+    submit_paid: bool = False  # the buyer wants invoices even when already paid
 
     def at(self, base_url: str, user: str, password: Secret,
            totp_secret: Secret | None) -> PortalSite:
@@ -101,6 +103,7 @@ def _site(s: _Section, name: str, sandbox: bool) -> PortalSite:
         rate_per_minute=s.integer("rate_per_minute", 0, minimum=0),
         contexts=s.integer("contexts", 1, minimum=1),
         timeout_ms=s.integer("timeout_ms", 15000, minimum=100),
+        submit_paid=s.flag("submit_paid", False),
     )
     s.check_unknown()
     return site

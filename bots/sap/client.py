@@ -25,8 +25,8 @@ from bots.domain import CollectionNote, Customer, OpenItem
 from bots.retry import RetryPolicy
 from bots.sap import customers as customers_module
 from bots.sap import notes as notes_module
+from bots.sap import open_check, posting
 from bots.sap import open_items as open_items_module
-from bots.sap import posting
 from bots.sap.errors import raise_for_return
 from bots.sap.posting import ClearingRequest, ClearingResult
 from bots.sap.read_table import TableReader
@@ -73,6 +73,10 @@ class SapClient:
         """All open items of the company codes at ``key_date``, streamed in pages."""
         return open_items_module.iter_open_items(self.tables, company_codes, key_date,
                                                  self.currency_decimals())
+
+    def is_open(self, company_code: str, document_no: str, fiscal_year: str) -> bool:
+        """Whether the document still has an open item now (not cleared since the snapshot)."""
+        return open_check.is_open(self.tables, company_code, document_no, fiscal_year)
 
     def open_items_of(self, company_code: str, customer: str,
                       key_date: date) -> list[OpenItem]:

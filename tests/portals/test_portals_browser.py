@@ -25,10 +25,11 @@ from bots.portals import (
     PortalInvoice,
     PortalRunner,
     PortalSite,
-    RetryPolicy,
     SubmissionResult,
     open_browser,
+    portal_policy,
 )
+from bots.retry import RetryPolicy
 from bots.sandbox.portals import (
     SANDBOX_PASSWORD,
     SANDBOX_TOTP_SECRET,
@@ -122,7 +123,7 @@ class Bot:
         run = self.store.start_run(Trigger.ON_DEMAND, ("portals",))
         runner = PortalRunner(sites, ledger=self.store.ledger(run.id),
                               artifacts_dir=self.artifacts / run.id, state_dir=self.state_dir,
-                              retry=retry or RetryPolicy(attempts=3, backoff=0.05),
+                              retry=retry or portal_policy(attempts=3, backoff_ms=50),
                               keep_artifacts=keep_artifacts)
         return self.loop.run_until_complete(runner.submit(self.browser, invoices,
                                                           dry_run=dry_run))
@@ -188,7 +189,7 @@ def test_rerun_after_a_crash_mid_submission_does_not_submit_twice(
         bot: Bot, world: ReferencePortals) -> None:
     world.ariba.faults.lose_submit_response()  # saved by the portal, answer lost
     crashed = bot.run([site(world, "ariba")], [invoice(world, "ariba", "CRASH-1")],
-                      retry=RetryPolicy(attempts=1))[0]
+                      retry=portal_policy(attempts=1))[0]
     assert crashed.outcome is Outcome.FAILED and "HTTP 500" in crashed.message
     assert bot.write(crashed.idempotency_key)["status"] == "intent"  # pending for the rerun
     assert len(world.ariba.invoices("CRASH-1")) == 1
@@ -276,7 +277,7 @@ def test_a_renamed_button_fails_technically_with_trace_and_screenshot_kept(
         bot: Bot, world: ReferencePortals) -> None:
     world.coupa.faults.submit_label = "Send invoice"
     result = bot.run([site(world, "coupa", timeout_ms=1500)],
-                     [invoice(world, "coupa", "MOVED-1")], retry=RetryPolicy(2, 0.05))[0]
+                     [invoice(world, "coupa", "MOVED-1")], retry=portal_policy(2, 50))[0]
     assert result.outcome is Outcome.FAILED and result.attempts == 2
     assert "technical failure after 2 attempt(s)" in result.message
     assert "Timeout" in result.message

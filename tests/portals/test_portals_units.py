@@ -4,6 +4,7 @@ and the reference portals' own rules spoken to over plain HTTP."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import http.cookiejar
 import json
 import urllib.parse
@@ -18,7 +19,7 @@ import pyotp
 import pytest
 
 from bots.config import ConfigError, load_config
-from bots.portals import InvoiceError, PortalInvoice, RetryPolicy, load_invoices, portals_config
+from bots.portals import InvoiceError, PortalInvoice, load_invoices, portal_policy, portals_config
 from bots.portals.errors import BusinessRejection, LoginFailed, SessionExpired, TechnicalError
 from bots.portals.invoice import InvoiceLine
 from bots.portals.pdf import render_pdf
@@ -179,15 +180,30 @@ def test_rate_limiter_spaces_calls_evenly() -> None:
     assert len(clock.slept) == 2
 
 
-def test_retry_policy_retries_technical_failures_only_with_doubling_waits() -> None:
-    policy = RetryPolicy(attempts=3, backoff=1.0, max_wait=3.0)
-    assert policy.should_retry(TechnicalError("HTTP 502"), 1)
-    assert policy.should_retry(SessionExpired("signed out"), 2)
-    assert not policy.should_retry(TechnicalError("HTTP 502"), 3)
-    assert not policy.should_retry(BusinessRejection("PO closed"), 1)
-    assert [policy.delay(n) for n in (1, 2, 3)] == [1.0, 2.0, 3.0]
+def test_portal_policy_retries_technical_failures_only_with_growing_jittered_waits() -> None:
+    waits: list[float] = []
+    policy = dataclasses.replace(portal_policy(attempts=3, backoff_ms=1000), sleep=waits.append)
+    failures: list[Exception] = [TechnicalError("HTTP 502"), SessionExpired("signed out")]
+
+    async def flaky() -> str:
+        if failures:
+            raise failures.pop(0)
+        return "submitted"
+
+    assert asyncio.run(policy.run_async(flaky, retry_on=TechnicalError, what="t")) == "submitted"
+    assert len(waits) == 2 and 0.5 <= waits[0] <= 1.0 and 1.0 <= waits[1] <= 2.0
+    tries: list[Exception] = []
+    for refusal in (BusinessRejection("PO closed"), LoginFailed("bad password")):
+
+        async def refused(error: Exception = refusal) -> str:
+            tries.append(error)
+            raise error
+
+        with pytest.raises(type(refusal)):
+            asyncio.run(policy.run_async(refused, retry_on=TechnicalError, what="t"))
+    assert [type(e) for e in tries] == [BusinessRejection, LoginFailed]  # each tried once
     with pytest.raises(ValueError, match="attempts"):
-        RetryPolicy(attempts=0)
+        portal_policy(attempts=0)
 
 
 # --------------------------------------------------------------------------- configuration
