@@ -15,7 +15,8 @@ from bots.cli.mailbox import mailbox
 from bots.cli.match import match_cmd
 from bots.cli.portals import portals_group
 from bots.cli.run import demo_command, report_command, review_group, run_command, runs_command
-from bots.cli.sap import sandbox_group, sap_group
+from bots.cli.sandbox import sandbox_group
+from bots.cli.sap import sap_group
 from bots.cli.schedule import schedule_command
 
 

@@ -1,4 +1,4 @@
-"""``arbots sap ping|open-items`` and ``arbots sandbox reset``.
+"""``arbots sap ping|open-items``.
 
 Exit codes: 0 ok; 1 SAP refused the request (a business error); 2 the
 configuration is wrong, the logon was refused or SAP cannot be reached.
@@ -90,23 +90,3 @@ def open_items_cmd(config_path: str | None, company_codes: tuple[str, ...],
     console.print(f"{count:,} open items of {', '.join(codes)} at {on.isoformat()} -> {out}",
                   highlight=False)
 
-
-@click.group("sandbox")
-def sandbox_group() -> None:
-    """The embedded sandbox systems."""
-
-
-@sandbox_group.command("reset")
-@config_option
-@click.option("--customers", type=click.IntRange(min=1), default=70, show_default=True)
-@click.option("--items", type=click.IntRange(min=0), default=3200, show_default=True)
-@click.option("--seed", type=int, default=7, show_default=True)
-@exits_on_config_error
-def reset_cmd(config_path: str | None, customers: int, items: int, seed: int) -> None:
-    """Regenerate the SAP sandbox's demo data (replaces sap.sandbox_db)."""
-    from bots.sandbox.sap import reset_sandbox  # the sandbox is this command's subject
-
-    cfg = load_or_exit(config_path)
-    summary = reset_sandbox(cfg.sap.sandbox_db, customers=customers, items=items, seed=seed)
-    console.print(f"SAP sandbox {cfg.sap.sandbox_db}: {summary.customers} customers, "
-                  f"{summary.open_items:,} items ({summary.seconds:.1f}s)", highlight=False)

@@ -21,7 +21,11 @@ scenario            what it is
 
 Each seeded message is returned with its ground truth (the open items it
 pays), so tests and the demo can check what the bots made of it. Deterministic
-for a given seed and set of open items.
+for a given seed and set of open items (byte for byte, but for the
+creation time inside the XLSX of the ``parent`` scenario). How many advices of each paying
+scenario are written is ``counts`` (:data:`DEMO_COUNTS` by default,
+:data:`SMALL_COUNTS` for the reduced world of the crash trials); the
+``duplicate``, ``not-remittance`` and ``corrupt`` messages are always there.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import csv
 import io
 import random
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -41,6 +46,11 @@ from xml.sax.saxutils import escape
 from bots.domain import Customer, OpenItem, format_amount, quantize
 
 SENDER_DOMAIN = "example.net"
+# advices per paying scenario: the full demo, and the reduced world of the crash trials
+DEMO_COUNTS = {"exact": 6, "discount": 3, "short-pay": 3, "doc-number": 3, "parent": 2,
+               "x12-820": 2, "amount-only": 1}
+SMALL_COUNTS = {"exact": 2, "discount": 0, "short-pay": 1, "doc-number": 1, "parent": 0,
+                "x12-820": 0, "amount-only": 1}
 
 
 @dataclass(frozen=True)
@@ -81,8 +91,15 @@ class _Picker:
 
 def seed_demo_mailbox(folder: Path, items: list[OpenItem],
                       customers: dict[tuple[str, str], Customer], today: date,
-                      seed: int = 7) -> list[SeededMessage]:
+                      seed: int = 7, counts: Mapping[str, int] = DEMO_COUNTS
+                      ) -> list[SeededMessage]:
     """Write the demo remittance e-mails into ``folder``; their ground truth."""
+    unknown = set(counts) - set(DEMO_COUNTS)
+    if unknown:
+        raise ValueError(f"unknown demo mailbox scenario(s): {', '.join(sorted(unknown))}")
+    if counts.get("exact", 0) < 1:
+        raise ValueError("the demo mailbox needs an exact advice (the duplicate forwards one)")
+    n = {scenario: counts.get(scenario, 0) for scenario in DEMO_COUNTS}
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     # one advice pays in one currency: a customer's invoices are grouped by currency
@@ -99,6 +116,8 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
         name = f"{len(seeded) + 1:03d}-{scenario}.eml"
         msg["Date"] = format_datetime(stamp)
         msg["Message-ID"] = f"<demo-{seed}-{len(seeded) + 1}-{today.isoformat()}@{SENDER_DOMAIN}>"
+        if msg.is_multipart():  # a fixed boundary: the same seed gives the same bytes
+            msg.set_boundary(f"arbots-demo-{seed}-{len(seeded) + 1}")
         (folder / name).write_bytes(bytes(msg))
         seeded.append(SeededMessage(name, scenario, key[1],
                                     tuple((i.customer, i.document_no, i.fiscal_year,
@@ -108,26 +127,28 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
         return customers.get((key[0], key[1])) or Customer(key[1], f"Customer {key[1]}",
                                                            key[0])
 
-    for key in picker.customers_with(2)[:6]:
+    for key in picker.customers_with(2)[:n["exact"]]:
         paid = picker.take(key, rng.randint(1, 3))
         emit("exact", key, _text_advice(customer(key), paid, today), paid)
-    for key in picker.customers_with(1, lambda k: _has_discount(invoices[k], today))[:3]:
+    with_discount = picker.customers_with(1, lambda k: _has_discount(invoices[k], today))
+    for key in with_discount[:n["discount"]]:
         paid = picker.take_where(key, lambda i: _has_discount([i], today))
         emit("discount", key, _html_advice(customer(key), paid, today), paid)
-    for key in picker.customers_with(2)[:3]:
+    for key in picker.customers_with(2)[:n["short-pay"]]:
         paid = picker.take(key, 2)
         emit("short-pay", key, _csv_advice(customer(key), paid, today), paid)
-    for key in picker.customers_with(1)[:3]:
+    for key in picker.customers_with(1)[:n["doc-number"]]:
         paid = picker.take(key, 2)
         emit("doc-number", key, _pdf_advice(customer(key), paid, today), paid)
     parents = _parents(customers, picker)
-    for parent_key, child_keys in parents[:2]:
+    for parent_key, child_keys in parents[:n["parent"]]:
         paid = [i for k in child_keys for i in picker.take(k, 1)]
         emit("parent", parent_key, _xlsx_advice(customer(parent_key), paid, today), paid)
-    for key in picker.customers_with(2)[:2]:
+    for key in picker.customers_with(2)[:n["x12-820"]]:
         paid = picker.take(key, 2)
         emit("x12-820", key, _x12_advice(customer(key), paid, today), paid)
-    for key in sorted(picker.customers_with(2), key=lambda k: len(picker.by_customer[k]))[:1]:
+    fewest_first = sorted(picker.customers_with(2), key=lambda k: len(picker.by_customer[k]))
+    for key in fewest_first[:n["amount-only"]]:
         paid = picker.take(key, 2)
         emit("amount-only", key, _amount_only(customer(key), paid, today), paid)
     first_exact = next(s for s in seeded if s.scenario == "exact")
@@ -226,7 +247,7 @@ def _pdf_advice(payer: Customer, items: list[OpenItem], today: date) -> EmailMes
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=letter)
+    page = canvas.Canvas(buffer, pagesize=letter, invariant=1)  # no creation time or id
     page.setFont("Helvetica-Bold", 14)
     page.drawString(72, 720, f"{payer.name} - Remittance Advice")
     page.setFont("Helvetica", 10)

@@ -173,6 +173,8 @@ def _item_rows(rng: random.Random, count: int, accounts: list[tuple[str, str, st
 
 
 def _insert(db, table: str, rows: list[dict]) -> None:  # noqa: ANN001 - sqlite3 connection
+    if not rows:  # a small world may have no rows of a kind (no residuals)
+        return
     columns = sorted({k for row in rows for k in row})
     names = ", ".join(f'"{c}"' for c in columns)
     fields = {f.name: f for f in store.TABLES[table]}

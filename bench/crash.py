@@ -1,0 +1,524 @@
+"""Crash bench: ``kill -9`` the nightly run at seeded points, rerun it twice, count the damage.
+
+    python -m bench crash                # 50 seeded kill points (CRASH_TRIALS=100: the long run)
+    python -m bench.crash --trials 5     # a few; --first-seed to start elsewhere
+
+A trial (:func:`kill_trial`) resets the reduced sandbox world
+(``arbots sandbox reset --world --size small``: 10 customers, 100 items, 8
+mails, 4 invoices for the reference portals) in a folder of its own, starts
+``arbots run nightly --config <folder>/site.toml`` as a subprocess, sends it
+SIGKILL at the trial's kill point, then runs the same command twice to
+completion. Then :func:`count_damage` looks into the sandbox world itself,
+not at what the bots say they did:
+
+==========================  =================================================================
+count                       what is counted
+==========================  =================================================================
+``dup_postings``            FB05 payments in BKPF beyond one per idempotency key (XBLNR)
+``dup_notes``               arbots notes beyond one per key on one SAP text (account, document)
+``dup_submissions``         portal invoices beyond one per buyer and invoice number
+``dup_reminders``           reminder ``.eml`` files in the outbox beyond one per account and day
+``lost_mails``              seeded mails not in processed/exceptions, or whose input row is
+                            unsettled, or with a remittance neither applied, review nor duplicate
+``portal_without_note``     invoices a reference portal holds whose SAP document has no
+                            ``portal:`` note
+``open_intents``            ledger writes still ``intent``
+``browsers_left``           Chromium processes of the trial alive after the reruns
+``runs_running``            runs still ``running`` after the reruns
+==========================  =================================================================
+
+Kill points: a clean run is timed first, in a fresh interpreter, bot by bot
+(:func:`calibrate`); trial ``s`` then kills in the window of bot
+``NIGHTLY[(s - 1) % 5]``, at a time drawn from ``random.Random(s)`` uniformly
+within that window, counted from the moment the run's record appears in the
+store. So every bot gets a fifth of the kill points, wherever its time goes,
+and the same seed kills at the same point. The bot named in the table is
+the one whose calibrated window holds the kill time.
+
+The trial's subprocesses carry ``ARBOTS_TRIAL=<token>`` in their environment,
+which their browsers inherit: that is how leftover Chromium processes are
+told from anyone else's; they are counted, then ended.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from pathlib import Path
+
+import psutil
+
+NIGHTLY = ("openitems", "intake", "cashapp", "portals", "collections")
+COUNTS = ("dup_postings", "dup_notes", "dup_submissions", "dup_reminders", "lost_mails",
+          "portal_without_note", "open_intents", "browsers_left", "runs_running")
+DUPLICATES = COUNTS[:4]
+STAGES = ("(starting)", *NIGHTLY, "(ended)")
+MARKER = "ARBOTS_TRIAL"
+RUN_TIMEOUT = 300.0  # seconds a rerun may take before the trial calls it hung
+DEFAULT_TRIALS = 50
+ROOT = Path(__file__).resolve().parent.parent  # the checkout whose bots the trials run
+
+CONFIG = """\
+# A crash trial's own world: everything below this folder (ARBOTS_HOME).
+[store]
+path = "var/arbots.sqlite"
+runs_dir = "var/runs"
+{store_extra}
+[sap]
+mode = "sandbox"
+sandbox_db = "var/sandbox/sap.sqlite"
+company_codes = ["1000", "2000"]
+
+[collections]
+outbox = "var/outbox"
+sender = "collections@arbots-demo.example"
+
+[schedule.nightly]
+at = "00:00"
+bots = ["nightly"]
+
+[portals]
+sandbox_dir = "var/sandbox/portals"
+state_dir = "var/portals/state"
+submit_within_days = 1
+tax_rate = "10"
+supplier_vat_id = "DE811907980"
+[portals.customers]
+"0000100001" = "coupa-sandbox"
+"0000100006" = "ariba-sandbox"
+"0000100008" = "taulia-sandbox"
+"""
+# Settings of the trial's [store] section (e.g. a short lease), one TOML line each.
+STORE_EXTRA: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- the world
+
+
+@dataclass
+class TrialWorld:
+    """One reduced sandbox world in ``folder``, and the ``arbots`` commands run on it."""
+
+    folder: Path
+    token: str = field(default_factory=lambda: os.urandom(6).hex())
+    run_began: float = 0.0  # perf_counter when the watched run's record was first seen
+
+    @property
+    def config(self) -> Path:
+        return self.folder / "site.toml"
+
+    @property
+    def var(self) -> Path:
+        return self.folder / "var"
+
+    def reset(self) -> list[str]:
+        """A fresh small world (seeded, so every trial starts alike); the seeded mails."""
+        from bots.config import load_config
+        from bots.sandbox.world import reset_world
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.config.write_text(CONFIG.format(store_extra="\n".join(STORE_EXTRA)),
+                               encoding="utf-8")
+        cfg = load_config(self.config, home=self.folder)
+        return [m.file for m in reset_world(cfg, size="small", keep_runs=False)]
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("ARBOTS_CONFIG",)}
+        env.update(ARBOTS_HOME=str(self.folder), PYTHONPATH=str(ROOT), **{MARKER: self.token})
+        return env
+
+    def start(self, *args: str, log: str = "run") -> subprocess.Popen[bytes]:
+        """Start ``arbots ARGS --config site.toml`` in the background (output to a log)."""
+        out = open(self.folder / f"{log}.log", "ab")  # noqa: SIM115 - closed with the child
+        try:
+            return subprocess.Popen(
+                [sys.executable, "-m", "bots.cli", *args, "--config", str(self.config)],
+                cwd=self.folder, env=self.env(), stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL)
+        finally:
+            out.close()
+
+    def run(self, *args: str, log: str = "run") -> int | None:
+        """Run ``arbots ARGS`` to completion; its exit code (None: hung, then killed)."""
+        child = self.start(*args, log=log)
+        try:
+            return child.wait(timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+            return None
+
+    def store(self) -> sqlite3.Connection | None:
+        """The run store, read-only (None while no run has created it)."""
+        path = self.var / "arbots.sqlite"
+        if not path.exists():
+            return None
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        db.row_factory = sqlite3.Row
+        return db
+
+    def stage(self, pid: int, mails: Sequence[str]) -> str:
+        """How far the run of process ``pid`` got, by what it left behind (:data:`STAGES`).
+
+        A bot is taken to have started when the one before it has left its
+        mark: the run record (openitems), the snapshot (intake), every seeded
+        mail out of the inbox (cashapp), no remittance left ``new`` (portals),
+        a collections write in the ledger (collections).
+        """
+        try:
+            db = self.store()
+            if db is None:
+                return "(starting)"
+            with closing(db):
+                run = db.execute("SELECT id, status FROM runs WHERE pid = ?", (pid,)).fetchone()
+                if run is None:
+                    return "(starting)"
+                if self.run_began == 0.0:
+                    self.run_began = time.perf_counter()
+                if run["status"] != "running":
+                    return "(ended)"
+                marks = [
+                    db.execute("SELECT 1 FROM snapshot_items WHERE run_id = ? LIMIT 1",
+                               (run["id"],)).fetchone() is not None,
+                    not any((self.var / "sandbox" / "mailbox" / name).exists() for name in mails),
+                    db.execute("SELECT count(*) = 0 FROM remittances WHERE status = 'new'"
+                               ).fetchone()[0] == 1 and db.execute(
+                        "SELECT 1 FROM remittances LIMIT 1").fetchone() is not None,
+                    db.execute("SELECT 1 FROM external_writes WHERE run_id = ? AND kind IN "
+                               "('collection_note', 'reminder_email') LIMIT 1",
+                               (run["id"],)).fetchone() is not None,
+                ]
+        except sqlite3.Error:  # the schema is being created
+            return "(starting)"
+        passed = 0
+        while passed < len(marks) and marks[passed]:
+            passed += 1
+        return NIGHTLY[passed]
+
+
+# --------------------------------------------------------------------------- counting
+
+
+def count_damage(world: TrialWorld, mails: Sequence[str]) -> dict[str, int]:
+    """Every count of :data:`COUNTS`, read from the sandbox world and the store."""
+    sap = sqlite3.connect(world.var / "sandbox" / "sap.sqlite")
+    store = world.store()
+    try:
+        counts = {
+            "dup_postings": duplicate_postings(sap),
+            "dup_notes": duplicate_notes(sap),
+            "dup_submissions": duplicate_submissions(world.var / "sandbox" / "portals"),
+            "dup_reminders": duplicate_reminders(world.var / "outbox"),
+            "lost_mails": lost_mails(world.var / "sandbox" / "mailbox", store, mails),
+            "portal_without_note": portal_invoices_without_note(
+                sap, world.var / "sandbox" / "portals"),
+            "open_intents": _scalar(store, "SELECT count(*) FROM external_writes "
+                                           "WHERE status = 'intent'"),
+            "browsers_left": len(trial_processes(world.token, browsers_only=True)),
+            "runs_running": _scalar(store, "SELECT count(*) FROM runs WHERE status = 'running'"),
+        }
+    finally:
+        sap.close()
+        if store is not None:
+            store.close()
+    return counts
+
+
+def _scalar(db: sqlite3.Connection | None, sql: str) -> int:
+    return int(db.execute(sql).fetchone()[0]) if db is not None else 0
+
+
+def duplicate_postings(sap: sqlite3.Connection) -> int:
+    """Payments (FB05) beyond the first per company code and reference (the idempotency key)."""
+    return _scalar(sap, "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM BKPF "
+                        "WHERE TCODE = 'FB05' AND XBLNR <> '' GROUP BY BUKRS, XBLNR)")
+
+
+def duplicate_notes(sap: sqlite3.Connection) -> int:
+    """arbots notes whose header line (with the key) is on one text more than once."""
+    return _scalar(sap, "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n "
+                        "FROM ZARBOTS_TEXT WHERE TDFORMAT = '*' AND TDLINE LIKE 'arbots note-%' "
+                        "GROUP BY TDOBJECT, TDNAME, TDID, TDSPRAS, TDLINE)")
+
+
+def portal_invoices(folder: Path) -> list[tuple[str, str, str]]:
+    """(portal file, buyer, invoice number) of every invoice the reference portals hold."""
+    found = []
+    for path in sorted(folder.glob("*.sqlite")):
+        with closing(sqlite3.connect(path)) as db:
+            found += [(path.stem, customer, number) for customer, number in db.execute(
+                "SELECT po.customer, i.number FROM invoices i "
+                "JOIN purchase_orders po ON po.number = i.po")]
+    return found
+
+
+def duplicate_submissions(folder: Path) -> int:
+    """Invoices a portal holds beyond one per buyer and invoice number."""
+    return sum(n - 1 for n in Counter(portal_invoices(folder)).values())
+
+
+def duplicate_reminders(outbox: Path) -> int:
+    """Reminder e-mails beyond one per account and day in the outbox.
+
+    An account is the recipient and the currency of its total (a customer in
+    two company codes has one address and two accounts).
+    """
+    seen: Counter[tuple[str, str, str]] = Counter()
+    for path in outbox.glob("*.eml"):
+        msg = message_from_bytes(path.read_bytes())
+        body = msg.get_payload(decode=True) or b""
+        total = next((line.split()[-1] for line in body.decode(errors="replace").splitlines()
+                      if line.startswith("Total past due:")), "")
+        seen[(str(msg["To"]), total, str(msg["Date"])[:16])] += 1
+    return sum(n - 1 for n in seen.values())
+
+
+def lost_mails(mailbox: Path, store: sqlite3.Connection | None, mails: Sequence[str]) -> int:
+    """Seeded mails not moved out of the inbox, or with an unsettled input or remittance."""
+    moved = {p.name.split(".eml")[0] for sub in ("processed", "exceptions")
+             for p in (mailbox / sub).glob("*")}
+    inputs = {} if store is None else {
+        row["source"].rsplit(":", 1)[-1]: row for row in store.execute("SELECT * FROM inputs")}
+    unsettled = set() if store is None else {row[0] for row in store.execute(
+        "SELECT input_hash FROM remittances WHERE status NOT IN ('applied', 'review', "
+        "'duplicate')")}
+    lost = 0
+    for name in mails:
+        row = inputs.get(name)
+        if (name.split(".eml")[0] not in moved or row is None or row["status"] == "received"
+                or row["hash"] in unsettled):
+            lost += 1
+    return lost
+
+
+def portal_invoices_without_note(sap: sqlite3.Connection, folder: Path) -> int:
+    """Invoices in a portal whose SAP document carries no ``portal:`` note."""
+    missing = 0
+    for _portal, _customer, number in portal_invoices(folder):
+        doc = sap.execute("SELECT BUKRS, BELNR, GJAHR FROM BKPF WHERE XBLNR = ? AND "
+                          "BLART = 'RV'", (number,)).fetchone()
+        if doc is None:
+            missing += 1
+            continue
+        name = f"{doc[0]:<4}{doc[1]}{doc[2]}"
+        noted = sap.execute("SELECT 1 FROM ZARBOTS_TEXT WHERE TDOBJECT = 'BELEG' AND "
+                            "TDNAME = ? AND TDFORMAT = '*' AND TDLINE LIKE '% portal:%'",
+                            (name,)).fetchone()
+        missing += noted is None
+    return missing
+
+
+def trial_processes(token: str, browsers_only: bool = False) -> list[psutil.Process]:
+    """Live processes started by a trial (its marker in their environment)."""
+    found = []
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        try:
+            if proc.environ().get(MARKER) != token:
+                continue
+            command = " ".join(proc.info["cmdline"] or [proc.info["name"] or ""]).lower()
+            if not browsers_only or "chrom" in command or "headless_shell" in command:
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
+def end_trial_processes(token: str) -> None:
+    """End what a trial left running (its browsers, their drivers), by pid."""
+    procs = trial_processes(token)
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=10)
+
+
+# --------------------------------------------------------------------------- kill points
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Where each bot's time goes in a clean nightly run, in seconds from its start."""
+
+    windows: dict[str, tuple[float, float]]
+
+    @property
+    def seconds(self) -> float:
+        return max(end for _, end in self.windows.values())
+
+    def point(self, seed: int) -> tuple[str, float]:
+        """Trial ``seed``'s kill point: (bot, seconds after that bot started)."""
+        bot = NIGHTLY[(seed - 1) % len(NIGHTLY)]
+        start, end = self.windows[bot]
+        return bot, random.Random(seed).uniform(0, end - start)
+
+
+def calibrate(folder: Path) -> Timeline:
+    """Time a clean nightly run bot by bot, in a fresh interpreter, on a fresh world."""
+    world = TrialWorld(folder)
+    world.reset()
+    out = subprocess.run([sys.executable, "-m", "bench.crash", "--timeline",
+                          str(world.config)], cwd=world.folder, env=world.env(), check=True,
+                         capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    end_trial_processes(world.token)
+    windows = json.loads(out.stdout.strip().splitlines()[-1])
+    return Timeline({bot: (start, end) for bot, (start, end) in windows.items()})
+
+
+def _timeline_run(config: Path) -> None:
+    """The --timeline mode: one nightly run with each bot timed; JSON on the last line."""
+    from bots import runner
+    from bots.config import load_config
+    from bots.domain import Trigger
+
+    windows: dict[str, tuple[float, float]] = {}
+    started = time.perf_counter()
+    for name, bot in list(runner.BOTS.items()):
+        def timed(ctx, bot=bot, name=name):  # noqa: ANN001, ANN202 - a BOTS entry
+            begin = time.perf_counter() - started
+            try:
+                return bot(ctx)
+            finally:
+                windows[name] = (begin, time.perf_counter() - started)
+        runner.BOTS[name] = timed
+    runner.run_bots(load_config(config, home=config.parent), ("nightly",), Trigger.ON_DEMAND)
+    print(json.dumps(windows))
+
+
+# --------------------------------------------------------------------------- trials
+
+
+@dataclass
+class Trial:
+    """One trial: what was done, how long it took, what was counted."""
+
+    name: str
+    bot: str  # the bot running at the kill point ("-" when nothing was killed)
+    kill_at: float | None
+    seconds: float
+    reruns: str  # exit codes of the reruns ("hung" for a rerun that never ended)
+    counts: dict[str, int]
+
+    @property
+    def clean(self) -> bool:
+        return not any(self.counts.values())
+
+
+def kill_trial(seed: int, timeline: Timeline, folder: Path) -> Trial:
+    """Reset, start the nightly run, SIGKILL it at seed's point, rerun twice, count."""
+    target, delay = timeline.point(seed)
+    world = TrialWorld(folder)
+    began = time.perf_counter()
+    mails = world.reset()
+    child = world.start("run", "nightly", log="killed")
+    reached = "(starting)"
+    while child.poll() is None and STAGES.index(reached) < STAGES.index(target):
+        time.sleep(0.002)
+        reached = world.stage(child.pid, mails)
+    run_began = world.run_began
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)  # a no-op when the run has ended
+    child.wait()
+    kill_at = time.perf_counter() - run_began
+    bot = world.stage(child.pid, mails)  # where the run really was
+    codes = [world.run("run", "nightly", log=f"rerun{n}") for n in (1, 2)]
+    trial = Trial(f"kill {seed}", bot, kill_at, 0.0, _codes(codes), count_damage(world, mails))
+    end_trial_processes(world.token)
+    trial.seconds = time.perf_counter() - began
+    return trial
+
+
+def _codes(codes: Sequence[int | None]) -> str:
+    return ",".join("hung" if c is None else str(c) for c in codes)
+
+
+@contextmanager
+def bench_folder(keep: bool = False) -> Iterator[Path]:
+    """A scratch folder for the trials' worlds, removed afterwards unless ``keep``."""
+    folder = Path(tempfile.mkdtemp(prefix="arbots-crash-"))
+    try:
+        yield folder
+    finally:
+        if keep:
+            print(f"worlds kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def print_table(title: str, trials: Sequence[Trial]) -> bool:
+    """The per-trial table, the totals and the verdict; True when every count is 0."""
+    heads = ("trial", "kill at", "bot", "seconds", "reruns", *COUNTS)
+    rows = [(t.name, "-" if t.kill_at is None else f"{t.kill_at:.2f}s", t.bot,
+             f"{t.seconds:.1f}", t.reruns, *(str(t.counts[c]) for c in COUNTS)) for t in trials]
+    totals = {c: sum(t.counts[c] for t in trials) for c in COUNTS}
+    seconds = [t.seconds for t in trials]
+    rows.append(("total", "", "", f"{sum(seconds):.0f}", "", *(str(totals[c]) for c in COUNTS)))
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
+    print(f"\n{title}")
+    for row in (heads, tuple("-" * w for w in widths), *rows):
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
+    bad = {c: [t.name for t in trials if t.counts[c]] for c in COUNTS if totals[c]}
+    print(f"{len(trials)} trials, {sum(seconds) / max(1, len(trials)):.1f}s per trial "
+          f"(min {min(seconds, default=0):.1f}s, max {max(seconds, default=0):.1f}s)")
+    for count, names in bad.items():
+        print(f"  {count}: {totals[count]} in {len(names)} trial(s): {', '.join(names)}")
+    print("verdict: " + ("PASS, every count 0" if not bad else
+                         f"FAIL, non-zero: {', '.join(bad)}"))
+    return not bad
+
+
+def kill_trials(seeds: Sequence[int], folder: Path, *, echo: bool = True) -> list[Trial]:
+    """Calibrate once, then one kill trial per seed (each in its own folder)."""
+    timeline = calibrate(folder / "calibration")
+    if echo:
+        spans = ", ".join(f"{bot} {a:.2f}-{b:.2f}s" for bot, (a, b) in timeline.windows.items())
+        print(f"clean run: {timeline.seconds:.1f}s ({spans})", flush=True)
+    trials = []
+    for seed in seeds:
+        trial = kill_trial(seed, timeline, folder / f"kill-{seed:03d}")
+        trials.append(trial)
+        if trial.clean:
+            shutil.rmtree(folder / f"kill-{seed:03d}", ignore_errors=True)
+        if echo:
+            bad = ", ".join(f"{c} {n}" for c, n in trial.counts.items() if n) or "clean"
+            print(f"  {trial.name}: kill at {trial.kill_at:.2f}s in {trial.bot}, "
+                  f"{trial.seconds:.1f}s, reruns {trial.reruns}: {bad}", flush=True)
+    return trials
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--trials", type=int,
+                        default=int(os.environ.get("CRASH_TRIALS", DEFAULT_TRIALS)),
+                        help="kill points (default 50, or $CRASH_TRIALS)")
+    parser.add_argument("--first-seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the trials' worlds")
+    parser.add_argument("--timeline", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.timeline:
+        _timeline_run(args.timeline)
+        return 0
+    seeds = range(args.first_seed, args.first_seed + args.trials)
+    with bench_folder(args.keep) as folder:
+        trials = kill_trials(seeds, folder)
+        ok = print_table(f"kill -9 at {len(trials)} seeded points, then two reruns", trials)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
