@@ -205,7 +205,7 @@ class Remittance:
 
     id: str
     source: str
-    format: str  # pdf|email|csv|xlsx|x12-820|bai2|camt054|camt053
+    format: str  # pdf|email|csv|xlsx|x12-820|bai2|camt052|camt053|camt054|mt940
     currency: str
     lines: list[RemittanceLine] = field(default_factory=list)
     payer_name: str | None = None
@@ -215,6 +215,10 @@ class Remittance:
     payment_method: PaymentMethod | None = None
     total: Decimal | None = None
     warnings: list[str] = field(default_factory=list)
+    #: ``payment``, or ``return``: the bank returned or reversed an earlier incoming
+    #: payment (money leaving; ``total`` is the amount returned). A return is never
+    #: applied as a payment and is not written to the interchange JSON Lines.
+    kind: str = "payment"
 
 
 # --------------------------------------------------------------------------- cash application

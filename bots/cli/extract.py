@@ -7,7 +7,10 @@ and a progress bar when a folder is given. Exit 0 when every file was read,
 (its ``[remittance.limits]`` table sets the size caps).
 
 A remittance whose id was already written (the same bytes in two files or
-attachments) is written once, with a "duplicate" note on stderr.
+attachments) is written once, with a "duplicate" note on stderr. A bank
+booking that returns an earlier payment is not a remittance: it is not
+written, stderr says so (``return of an earlier payment, not a remittance``)
+and it does not count as a failure.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from bots.cli.common import (
     load_or_exit,
 )
 from bots.config import ConfigError
-from bots.remittance import DEFAULT_LIMITS, Limits, extract_file, input_files
+from bots.remittance import DEFAULT_LIMITS, RETURN_REASON, Limits, extract_file, input_files
 from bots.remittance.jsonl import write_jsonl
 
 
@@ -65,6 +68,11 @@ def extract_command(paths: tuple[Path, ...], out_path: Path | None,
                     seen.add(r.id)
                     fresh.append(r)
                 written += write_jsonl(fresh, out)
+                for r in result.returns:
+                    progress.console.print(f"[yellow]skipped[/] {escape(r.source)}: "
+                                           f"{RETURN_REASON} ({r.total} {r.currency}, "
+                                           f"{escape('; '.join(r.warnings))})",
+                                           highlight=False, soft_wrap=True)
                 for failure in result.failures:
                     failed += 1
                     progress.console.print(f"[red]failed[/] {escape(failure.source)}: "

@@ -21,6 +21,16 @@ and the others still go through; nothing raises out of :func:`extract` for bad
 input. Inside a container, parts that are simply not remittances (a logo, a
 signature file) are listed in ``ignored``, not in ``failures``.
 
+Two kinds of input are recognised and set apart rather than read as payments:
+
+* a bank booking that returns or reverses an earlier incoming payment (camt
+  DBIT with ``RvslInd`` or a SEPA return reason, MT940 ``RC``) is a
+  ``Remittance`` with ``kind == "return"``, listed in ``returns``, never in
+  ``remittances`` (:data:`RETURN_REASON` says why, for people);
+* an e-invoice (Factur-X/ZUGFeRD PDF, XRechnung, UBL) is a failure with code
+  ``e-invoice`` and a reason starting ``e-invoice, not a remittance``
+  (:mod:`bots.remittance.einvoice`), also when it is the only part of an e-mail.
+
 Limits (:mod:`bots.remittance.limits`): file size, archive expansion, nesting.
 """
 
@@ -33,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bots.domain import Remittance
-from bots.remittance.errors import CODES, ExtractError
+from bots.remittance.errors import CODES, EINVOICE_REASON, ExtractError
 from bots.remittance.limits import DEFAULT_LIMITS, Limits
 from bots.remittance.records import finish
 from bots.remittance.registry import Part, reader_for
@@ -42,7 +52,9 @@ from bots.remittance.sniff import HEAD_BYTES
 log = logging.getLogger(__name__)
 
 #: Codes that, inside a container, mean "this part is not a remittance": ignored.
-_HARMLESS_IN_CONTAINER = {"not-a-remittance", "unsupported", "empty", "needs-ocr"}
+_HARMLESS_IN_CONTAINER = {"not-a-remittance", "unsupported", "empty", "needs-ocr", "e-invoice"}
+#: Why a return is not written as a remittance (``arbots extract`` says it on stderr).
+RETURN_REASON = "return of an earlier payment, not a remittance"
 
 
 @dataclass(frozen=True)
@@ -68,12 +80,14 @@ class ExtractResult:
     remittances: list[Remittance] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     ignored: list[Failure] = field(default_factory=list)
+    returns: list[Remittance] = field(default_factory=list)
 
     def add(self, other: ExtractResult) -> None:
         """Append ``other``'s results to this one."""
         self.remittances.extend(other.remittances)
         self.failures.extend(other.failures)
         self.ignored.extend(other.ignored)
+        self.returns.extend(other.returns)
 
 
 def extract(path_or_bytes: str | os.PathLike[str] | bytes, source: str | None = None, *,
@@ -154,10 +168,16 @@ def extract_bytes(data: bytes, source: str, *, limits: Limits = DEFAULT_LIMITS,
         log.debug("reader %s failed on %s", reader.NAME, source, exc_info=True)
         return _failed(source, "internal", f"the {reader.NAME} reader failed: "
                                            f"{type(exc).__name__}: {exc}")
-    result.remittances.extend(finish(r, data, i) for i, r in enumerate(own))
+    for i, r in enumerate(own):
+        (result.returns if r.kind == "return" else result.remittances).append(
+            finish(r, data, i))
     for part in parts:
         result.add(_extract_part(part, source, limits, depth + 1))
-    if not result.remittances and not result.failures:
+    if not result.remittances and not result.failures and not result.returns:
+        einvoices = [f.source.rsplit("#", 1)[-1] for f in result.ignored if f.code == "e-invoice"]
+        if einvoices:
+            return _failed(source, "e-invoice", f"{EINVOICE_REASON}: {', '.join(einvoices)}",
+                           ignored=result.ignored)
         why = f"the {reader.NAME} content holds no payment advice"
         if result.ignored:
             why += f" (nor do its {len(result.ignored)} parts)"
@@ -186,5 +206,5 @@ def _failed(source: str, code: str, reason: str,
     return ExtractResult(failures=[Failure(source, code, reason)], ignored=ignored or [])
 
 
-__all__ = ["DEFAULT_LIMITS", "ExtractError", "ExtractResult", "Failure", "Limits", "extract",
-           "extract_bytes", "extract_file", "input_files"]
+__all__ = ["DEFAULT_LIMITS", "RETURN_REASON", "ExtractError", "ExtractResult", "Failure",
+           "Limits", "extract", "extract_bytes", "extract_file", "input_files"]

@@ -27,9 +27,24 @@ lines           ``RmtInf/Strd``: ``RfrdDocInf/Nb`` (or ``CdtrRefInf/Ref``),
 A reference without an amount is a line only when it is the transaction's
 only one (it takes the transaction amount); otherwise it is named in a warning.
 When an entry and its transactions disagree on the direction, the entry's
-booking is followed (with a warning). The ``format`` is ``camt053``/``camt054``,
-and ``camt052`` for intraday reports (a value the interchange spec does not
-list yet).
+booking is followed (with a warning). The ``format`` is ``camt052`` (intraday
+reports), ``camt053`` or ``camt054`` (interchange spec v1.1).
+
+Direction, reversals and returns (ISO 20022): ``CdtDbtInd`` states the
+direction of the booking itself, also of a reversal; ``RvslInd=true`` only says
+that the booking undoes an earlier one of the opposite direction, so it never
+flips the sign. Hence:
+
+* DBIT with ``RvslInd`` or with return information (``TxDtls/RtrInf``, SEPA
+  reason codes such as AC04, AM04, MD06): money leaving, the return of an
+  earlier incoming payment; read as a ``Remittance`` with ``kind = "return"``
+  (the front door keeps it out of the remittances), its reason in a warning;
+* CRDT with ``RtrInf``: our own outgoing payment came back; also a return,
+  never a payment from a customer;
+* CRDT with ``RvslInd`` alone: money in that undoes an earlier debit (say, a
+  returned payment whose return was cancelled); a payment, with a warning so
+  that it goes to a person;
+* any other DBIT: not a remittance.
 """
 
 from __future__ import annotations
@@ -72,6 +87,13 @@ class Transaction:
     structured: list[dict[str, Any]] = field(default_factory=list)
     unstructured: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    reversal: bool = False  # RvslInd=true: the booking undoes an earlier one
+    return_reason: str | None = None  # RtrInf present: its reason ("AC04 closed account")
+
+    @property
+    def is_return(self) -> bool:
+        """A debit reversing a payment, or any booking with return information."""
+        return self.return_reason is not None or (self.reversal and not self.credit)
 
 
 def is_available() -> bool:
@@ -127,24 +149,23 @@ def parse(data: bytes) -> list[Transaction]:
 
 
 def read(data: bytes, source: str) -> list[Remittance]:
-    """One remittance per credit transaction."""
+    """One remittance per credit transaction, one ``kind="return"`` per return."""
     fmt = message_type(data)
     transactions = parse(data)
-    credits = [_remittance(t, source, fmt) for t in transactions if t.credit]
-    if not credits:
+    kept = [_remittance(t, source, fmt) for t in transactions if t.credit or t.is_return]
+    if not kept:
         raise ExtractError("not-a-remittance", f"{len(transactions)} transaction(s), none "
                                                "incoming (all debits)" if transactions
                            else "no entries (a balance report)")
-    return credits
+    return kept
 
 
 def _entry(entry: Element, index: int) -> list[Transaction]:
     amount, currency = _amount(entry.find("Amt"))
     if amount is None or currency is None:
         raise ExtractError("malformed", "an Ntry without an Amt with Ccy")
-    credit = _text(entry, "CdtDbtInd") == "CRDT"
-    if _text(entry, "RvslInd") == "true":
-        credit = not credit
+    credit = _text(entry, "CdtDbtInd") == "CRDT"  # a reversal states its own direction
+    reversal = _text(entry, "RvslInd").lower() in ("true", "1")
     booking, value = _date(entry, "BookgDt"), _date(entry, "ValDt")
     details: list[Element | None] = [*entry.findall("NtryDtls/TxDtls")] or [None]
     family = _text(entry, "BkTxCd/Domn/Fmly/Cd")
@@ -169,17 +190,46 @@ def _entry(entry: Element, index: int) -> list[Transaction]:
         node: Any = tx if tx is not None else entry
         out.append(Transaction(
             entry_index=index, entry_amount=amount, credit=credit, warnings=warnings,
+            reversal=reversal, return_reason=_return_reason(node),
             amount=tx_amount, currency=tx_currency or currency, booking_date=booking,
             value_date=value,
             payer_name=_first(node, "RltdPties/Dbtr/Nm", "RltdPties/Dbtr/Pty/Nm",
                               "RltdPties/UltmtDbtr/Nm", "RltdPties/UltmtDbtr/Pty/Nm"),
             end_to_end=_ref(_first(node, "Refs/EndToEndId")),
-            servicer_ref=_first(entry, "AcctSvcrRef") or _first(node, "Refs/AcctSvcrRef"),
+            servicer_ref=_ref(_first(entry, "AcctSvcrRef") or _first(node, "Refs/AcctSvcrRef")),
             method=_METHODS.get(_first(node, "BkTxCd/Domn/Fmly/Cd") or family or ""),
             structured=[_strd(s) for s in node.findall("RmtInf/Strd")],
             unstructured=[t.text.strip() for t in node.findall("RmtInf/Ustrd")
                           if t.text and t.text.strip()]))
     return out
+
+
+#: SEPA / ISO 20022 return reason codes (ExternalReturnReason1Code), the common ones.
+RETURN_REASONS = {
+    "AC01": "incorrect account number", "AC04": "closed account", "AC06": "blocked account",
+    "AC13": "invalid debtor account type", "AG01": "transaction forbidden",
+    "AG02": "invalid bank operation code", "AM04": "insufficient funds", "AM05": "duplication",
+    "BE05": "unrecognised initiating party", "CNOR": "creditor bank not registered",
+    "CUST": "requested by the customer", "DNOR": "debtor bank not registered",
+    "DUPL": "duplicate payment", "FF01": "invalid file format", "FOCR": "following a "
+    "cancellation request", "FRAD": "fraudulent origin", "MD01": "no mandate",
+    "MD02": "missing mandate data", "MD06": "refund requested by the payer",
+    "MD07": "payer deceased", "MS02": "refused by the payer", "MS03": "reason not "
+    "specified", "RC01": "bank identifier incorrect", "RR01": "regulatory reason",
+    "RR02": "regulatory reason", "RR03": "regulatory reason", "RR04": "regulatory reason",
+    "SL01": "specific service of the payer's bank", "TECH": "technical problem",
+}
+
+
+def _return_reason(node: Element) -> str | None:
+    """``RtrInf`` as one phrase ("AC04 closed account; Konto erloschen"), None without it."""
+    info = node.find("RtrInf")
+    if info is None:
+        return None
+    code = _first(info, "Rsn/Cd", "Rsn/Prtry") or ""
+    words = [f"{code} {RETURN_REASONS[code]}" if code in RETURN_REASONS else code]
+    words += [t.text.strip() for t in info.findall("AddtlInf") if t.text and t.text.strip()]
+    return "; ".join(w for w in words if w) or "no reason given"
 
 
 def _tx_amount(tx: Element) -> tuple[Decimal | None, str | None]:
@@ -231,11 +281,18 @@ def _remittance(t: Transaction, source: str, fmt: str) -> Remittance:
         lines, unpaid = [RemittanceLine(invoice_ref=unpaid[0], paid_amount=t.amount)], []
     if unpaid:
         warnings.append(f"references without amounts: {', '.join(unpaid)}")
+    kind = "return" if t.is_return else "payment"
+    if t.is_return:
+        way = "incoming payment returned" if not t.credit else "our outgoing payment came back"
+        warnings.append(f"{way}: {t.return_reason or 'reversal (RvslInd)'}")
+    elif t.reversal:
+        warnings.append("reversal booking (RvslInd): money in that undoes an earlier debit, "
+                        "not a new payment by the payer")
     return Remittance(
         id="", source=source, format=fmt, currency=t.currency, lines=lines,
         payer_name=t.payer_name, payment_ref=t.end_to_end or t.servicer_ref,
         payment_date=t.value_date or t.booking_date, payment_method=t.method, total=t.amount,
-        warnings=warnings)
+        warnings=warnings, kind=kind)
 
 
 def _amount(el: Element | None) -> tuple[Decimal | None, str | None]:
@@ -261,7 +318,8 @@ def _first(el: Element | None, *paths: str) -> str | None:
 
 
 def _ref(value: str | None) -> str | None:
-    return None if not value or value.upper() == "NOTPROVIDED" else value
+    """A reference, or None for the placeholders banks write instead of one."""
+    return None if not value or value.upper() in ("NOTPROVIDED", "NONREF") else value
 
 
 def _date(el: Element, path: str) -> date | None:

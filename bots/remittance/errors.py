@@ -24,11 +24,15 @@ CODES: dict[str, str] = {
     "too-large": "the file exceeds the configured size limit",
     "zip-bomb": "an archive expands beyond the configured limits",
     "not-a-remittance": "the file was read but holds no payment advice",
+    "e-invoice": "an e-invoice (Factur-X/ZUGFeRD, XRechnung, UBL), not a remittance",
     "malformed": "the file breaks the rules of its format",
     "unsafe": "the file asks for something refused on purpose (external entities)",
     "unsupported": "no reader for this format is available",
     "internal": "a reader failed unexpectedly (a bug)",
 }
+
+#: The reason every e-invoice failure starts with (interchange spec v1.2).
+EINVOICE_REASON = "e-invoice, not a remittance"
 
 
 class ExtractError(Exception):

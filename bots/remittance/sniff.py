@@ -12,7 +12,7 @@ zip/xlsx    ``PK\\x03\\x04``; an ``xl/`` member name in the head -> xlsx
 xml         the root element's local name and namespace (camt.05x)
 x12         ``ISA`` first (the reader then looks for ``ST*820``)
 bai2        a first record ``NN,`` ending with ``/``
-mt940       ``:20:`` and ``:61:`` or ``:60F:`` tags
+mt940       ``:20:`` and ``:61:`` or ``:60F:`` tags; a fragment's ``:61:``/``:86:``/balance line
 e-mail      RFC 5322 headers (From/Subject/MIME-Version/Received) first
 html        a ``<html``, ``<body`` or ``<table`` tag early on
 csv         a delimiter (``, ; TAB |``) giving >= 2 steady columns
@@ -80,7 +80,10 @@ def is_bai2(head: bytes) -> bool:
 
 
 def is_mt940(head: bytes) -> bool:
-    return b":20:" in head and (b":61:" in head or b":60F:" in head)
+    """A statement (``:20:`` with ``:61:``/``:60F:``), or a fragment: a ``:61:``/``:86:`` line
+    or a balance line ``:60F:``/``:62F:`` at the start of a line."""
+    return (b":20:" in head and (b":61:" in head or b":60F:" in head)) or \
+        re.search(rb"(?m)^:(?:61:\d{6}|6[02][FM]:[CD]\d{6}|86:)", head) is not None
 
 
 def is_email(head: bytes) -> bool:

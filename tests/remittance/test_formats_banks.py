@@ -263,17 +263,19 @@ def test_camt054_unstructured_and_jpy():
 MT = "wolph__mt940"
 
 
-@pytest.mark.parametrize("name, credits, currency", [
-    ("mt940_tests__ASNB__mt940.txt", 3, "EUR"),
-    ("mt940_tests__jejik__ing.sta", 2, "EUR"),
-    ("mt940_tests__jejik__postfinance.sta", 3, "CHF"),
-    ("mt940_tests__self-provided__raphaelm.sta", 8, "DEM"),
-    ("mt940_tests__betterplace__sepa_snippet.sta", 8, "EUR"),
+@pytest.mark.parametrize("name, credits, returns, currency", [
+    ("mt940_tests__ASNB__mt940.txt", 3, 0, "EUR"),
+    ("mt940_tests__jejik__ing.sta", 2, 0, "EUR"),
+    ("mt940_tests__jejik__postfinance.sta", 3, 0, "CHF"),
+    ("mt940_tests__self-provided__raphaelm.sta", 8, 0, "DEM"),
+    # three of its eight credits are GVC 159 "RETOURE": our own transfers coming back
+    ("mt940_tests__betterplace__sepa_snippet.sta", 5, 3, "EUR"),
+    ("mt940_tests__mBank__mt942.sta", 3, 0, "PLN"),  # MT942: the currency is in :34F:
 ])
-def test_mt940_credits(samples, name, credits, currency):
+def test_mt940_credits(samples, name, credits, returns, currency):
     result = extract(samples / MT / name)
     assert result.failures == []
-    assert len(result.remittances) == credits
+    assert len(result.remittances) == credits and len(result.returns) == returns
     assert {r.currency for r in result.remittances} == {currency}
     assert all(r.format == "mt940" and r.total and r.total > 0 for r in result.remittances)
 
@@ -295,7 +297,8 @@ def test_mt940_gvc_subfields():
             b":86:166?00GUTSCHRIFT?20EREF+E2E-1?21SVWZ+Rechnung Nr. 90012\n?22 1234,50 EUR"
             b"?32ACME GMBH\n:62F:C260412EUR1334,50\n-")
     [r] = extract(data, "s.sta").remittances
-    assert (r.total, r.payer_name, r.payment_ref) == (Decimal("1234.50"), "ACME GMBH", "B1")
+    # the end-to-end reference (EREF+) is the payment's reference, as camt's EndToEndId
+    assert (r.total, r.payer_name, r.payment_ref) == (Decimal("1234.50"), "ACME GMBH", "E2E-1")
     assert [(line.invoice_ref, line.paid_amount) for line in r.lines] == \
         [("90012", Decimal("1234.50"))]
 
