@@ -241,6 +241,31 @@ def test_expired_session_is_signed_in_again_and_no_password_in_traces(
                 assert SANDBOX_PASSWORD.encode() not in z.read(name), name
 
 
+def test_no_trace_holds_a_password_code_secret_or_any_cookie_the_portals_issued(
+        bot: Bot, world: ReferencePortals) -> None:
+    for family in FAMILIES:  # a 500, then an expired session mid-run: traces on both
+        world[family].faults.fail_request(1, path="/orders/")
+        bot.run([site(world, family)], [invoice(world, family, f"SECRET-{family}-1")],
+                keep_artifacts=True)
+        world[family].faults.expire_sessions(1, path="/invoices")
+        bot.run([site(world, family)], [invoice(world, family, f"SECRET-{family}-2")],
+                keep_artifacts=True)
+    traces = sorted(bot.artifacts.rglob("*.zip"))
+    assert len(traces) >= 4 * len(FAMILIES)
+    secrets = {SANDBOX_PASSWORD, SANDBOX_TOTP_SECRET}
+    secrets |= {token for family in FAMILIES for token in world[family].tokens_issued()}
+    assert len(secrets) > 2 + len(FAMILIES)  # sessions and Taulia's device cookie
+    redacted_cookies = 0
+    for trace in traces:
+        with zipfile.ZipFile(trace) as z:
+            for name in z.namelist():
+                data = z.read(name)
+                leaked = [s[:4] for s in secrets if s.encode() in data]
+                assert not leaked, (trace.name, name, leaked)
+                redacted_cookies += data.count(b'"name":"Cookie","value":"[redacted]"')
+    assert redacted_cookies > 0  # requests were traced with their cookies, then scrubbed
+
+
 def test_business_rejection_is_reported_in_the_portals_words_and_not_retried(
         bot: Bot, world: ReferencePortals) -> None:
     closed = next(po for po in world.coupa.purchase_orders() if po.status == "Closed")

@@ -107,6 +107,7 @@ class PortalDB:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        self.issued: list[str] = []  # every session and device token handed out, in order
 
     def close(self) -> None:
         with self._lock:
@@ -144,6 +145,7 @@ class PortalDB:
     def new_session(self, user: str, now: float) -> str:
         token = secrets.token_urlsafe(24)
         self._run("INSERT INTO sessions VALUES (?, ?, ?)", (token, user, now))
+        self.issued.append(token)
         return token
 
     def session_user(self, token: str, not_before: float) -> str | None:
@@ -161,6 +163,7 @@ class PortalDB:
     def new_device(self, user: str) -> str:
         token = secrets.token_urlsafe(24)
         self._run("INSERT INTO devices VALUES (?, ?)", (token, user))
+        self.issued.append(token)
         return token
 
     def known_device(self, token: str, user: str) -> bool:

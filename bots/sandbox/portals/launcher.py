@@ -66,6 +66,10 @@ class RunningPortal:
     def purchase_orders(self) -> list[PurchaseOrder]:
         return self.app.db.purchase_orders()
 
+    def tokens_issued(self) -> list[str]:
+        """Every session and device cookie value this portal handed out (secrets to hunt for)."""
+        return list(self.app.db.issued)
+
     def invoices(self, number: str | None = None) -> list[InvoiceRecord]:
         """Invoices the portal holds (with that supplier number), newest first."""
         return self.app.db.invoices(number=number)
