@@ -42,10 +42,11 @@ class Secret:
     """
 
     def __init__(self, *, env: str | None = None, keyring: str | None = None,
-                 literal: str | None = None) -> None:
+                 literal: str | None = None, where: str = "secret") -> None:
         if sum(x is not None for x in (env, keyring, literal)) != 1:
             raise ValueError("a secret names exactly one of env or keyring")
         self.env, self.keyring, self._literal = env, keyring, literal
+        self.where = where  # "<file>: <key>", for errors
 
     @classmethod
     def literal(cls, value: str) -> Secret:
@@ -53,20 +54,30 @@ class Secret:
         return cls(literal=value)
 
     def reveal(self) -> str:
-        """The secret's value; raises ConfigError when it is not set."""
+        """The secret's value; raises ConfigError naming the file and key when it is not set."""
         if self._literal is not None:
             return self._literal
         if self.env is not None:
             value = os.environ.get(self.env)
             if value is None:
-                raise ConfigError(f"secret: environment variable {self.env} is not set")
+                raise ConfigError(f'{self.where} = {{ env = "{self.env}" }}: environment '
+                                  f"variable {self.env} is not set")
             return value
-        import keyring as kr  # optional backend, imported only when used
-
+        where = f'{self.where} = {{ keyring = "{self.keyring}" }}'
+        try:
+            import keyring as kr  # optional backend, imported only when used
+        except ImportError:
+            raise ConfigError(f"{where}: the keyring module is not installed "
+                              "(pip install keyring), or use { env = \"VAR\" }") from None
         service, _, user = (self.keyring or "").partition("/")
-        value = kr.get_password(service, user)
+        try:
+            value = kr.get_password(service, user)
+        except Exception as exc:  # noqa: BLE001 - any backend failure, named without secrets
+            raise ConfigError(f"{where}: the keyring cannot be read ({type(exc).__name__})") \
+                from None
         if value is None:
-            raise ConfigError(f"secret: no keyring entry {self.keyring}")
+            raise ConfigError(f"{where}: no keyring entry for service {service!r}, "
+                              f"user {user!r}")
         return value
 
     def __repr__(self) -> str:
@@ -151,15 +162,28 @@ class _Section:
                                   "{ env = \"VAR\" } or { keyring = \"service/user\" }")
         if not isinstance(value, dict) or set(value) - {"env", "keyring"} or len(value) != 1:
             raise self._fail(key, "expected { env = \"VAR\" } or { keyring = \"service/user\" }")
-        return Secret(**value)
+        return Secret(**value, where=f"{self.source}: {self.prefix}.{key}")
 
-    def path(self, key: str, home: Path, default: str) -> Path:
+    def path(self, key: str, home: Path, default: str, *, written: bool = False) -> Path:
+        """A path; relative ones are below ``home``.
+
+        ``written``: arbots writes there, so an absolute path's folder must
+        exist. Nothing is created here; writers create folders lazily below
+        these paths, and a system folder (``/var/lib/arbots``) is never created
+        by arbots: it must be there, made by whoever installs the bots.
+        """
         raw = Path(self.text(key, default)).expanduser()
-        return raw if raw.is_absolute() else home / raw
+        if not raw.is_absolute():
+            return home / raw
+        if written and not raw.parent.is_dir():
+            raise self._fail(key, f"the folder {raw.parent} does not exist; create it (owned "
+                                  "by the user the bots run as) or configure another path")
+        return raw
 
     def table(self, key: str) -> _Section:
         self.seen.add(key)
-        return _Section(self.source, f"{self.prefix}.{key}", self.data.get(key, {}))
+        prefix = f"{self.prefix}.{key}" if self.prefix not in ("", "(top)") else key
+        return _Section(self.source, prefix, self.data.get(key, {}))
 
     def check_unknown(self) -> None:
         unknown = sorted(set(self.data) - self.seen)
@@ -206,6 +230,10 @@ class CollectionsConfig:
     smtp_port: int
     smtp_user: str
     smtp_password: Secret | None
+    smtp_implicit_tls: bool  # TLS from the first byte (port 465)
+    smtp_starttls: bool  # STARTTLS required before anything else (port 587)
+    smtp_allow_plaintext_auth: bool  # only with both off: send the password in clear
+    smtp_ca_file: Path | None  # CA bundle to verify the server with (default: the system's)
     sender: str
     aging_buckets: tuple[int, ...]  # upper bounds in days past due, e.g. 0, 30, 60, 90
 
@@ -278,7 +306,7 @@ def _sap(s: _Section, home: Path) -> SapConfig:
     posting.check_unknown()
     cfg = SapConfig(
         mode=mode,
-        sandbox_db=s.path("sandbox_db", home, "var/sandbox/sap.sqlite"),
+        sandbox_db=s.path("sandbox_db", home, "var/sandbox/sap.sqlite", written=True),
         connection=connection,
         passwd=passwd,
         company_codes=codes,
@@ -295,6 +323,18 @@ def _sap(s: _Section, home: Path) -> SapConfig:
 
 def _collections(s: _Section, home: Path) -> CollectionsConfig:
     smtp = s.table("smtp")
+    port = smtp.integer("port", 587, minimum=1)
+    implicit_tls = smtp.flag("implicit_tls", port == 465)
+    starttls = smtp.flag("starttls", not implicit_tls)
+    if implicit_tls and starttls:
+        raise smtp._fail("starttls", "implicit_tls = true already encrypts the connection; "
+                                     "set one of implicit_tls (port 465) or starttls (587)")
+    plaintext_auth = smtp.flag("allow_plaintext_auth", False)
+    user = smtp.text("user", "")
+    if user and not (implicit_tls or starttls or plaintext_auth):
+        raise smtp._fail("starttls", "false would send the password in clear; keep STARTTLS "
+                                     "(or implicit_tls on port 465), or set "
+                                     "allow_plaintext_auth = true on a trusted network only")
     buckets = s.get("aging_buckets", list, [0, 30, 60, 90])
     if not all(isinstance(b, int) for b in buckets) or buckets != sorted(buckets):
         raise ConfigError(f"{s.source}: collections.aging_buckets: expected ascending "
@@ -302,11 +342,15 @@ def _collections(s: _Section, home: Path) -> CollectionsConfig:
     cfg = CollectionsConfig(
         cadence_days=s.integer("cadence_days", 14, minimum=1),
         min_days_past_due=s.integer("min_days_past_due", 1, minimum=0),
-        outbox=s.path("outbox", home, "var/outbox"),
+        outbox=s.path("outbox", home, "var/outbox", written=True),
         smtp_host=smtp.text("host", ""),
-        smtp_port=smtp.integer("port", 587, minimum=1),
-        smtp_user=smtp.text("user", ""),
+        smtp_port=port,
+        smtp_user=user,
         smtp_password=smtp.secret("password", None),
+        smtp_implicit_tls=implicit_tls,
+        smtp_starttls=starttls,
+        smtp_allow_plaintext_auth=plaintext_auth,
+        smtp_ca_file=smtp.path("ca_file", home, "") if "ca_file" in smtp.data else None,
         sender=s.text("sender", "ar@example.com"),
         aging_buckets=tuple(buckets),
     )
@@ -349,14 +393,17 @@ def load_config(path: str | Path | None = None, *, home: Path | None = None) -> 
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
     home = home or Path(os.environ.get("ARBOTS_HOME", ".")).resolve()
+    if not home.is_dir():
+        raise ConfigError(f"ARBOTS_HOME: the folder {home} does not exist (relative paths of "
+                          f"{source} are below it)")
     top = _Section(source, "", data)
     top.prefix = "(top)"
     store = top.table("store")
     cfg = Config(
         source=source,
         home=home,
-        store_path=store.path("path", home, "var/arbots.sqlite"),
-        runs_dir=store.path("runs_dir", home, "var/runs"),
+        store_path=store.path("path", home, "var/arbots.sqlite", written=True),
+        runs_dir=store.path("runs_dir", home, "var/runs", written=True),
         sap=_sap(top.table("sap"), home),
         collections=_collections(top.table("collections"), home),
         schedule=_schedule(top.table("schedule")),

@@ -7,12 +7,20 @@ rendering twice is harmless; SMTP delivery goes through the ledger like every
 external write. An intent left pending by a crash with SMTP configured is
 *not* sent again (an SMTP server cannot be asked whether it delivered): it is
 reported for a person to check, which is the safe side of "never twice".
+
+SMTP is encrypted and the server verified (``ssl.create_default_context``,
+``[collections.smtp] ca_file`` for a private CA): STARTTLS is required before
+anything is sent (port 587), or TLS from the first byte with ``implicit_tls``
+(port 465). Only ``starttls = false`` plus ``allow_plaintext_auth = true``
+sends a password over a plain connection; a server that does not offer
+STARTTLS is otherwise refused with :class:`SmtpRefused`.
 """
 
 from __future__ import annotations
 
 import os
 import smtplib
+import ssl
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -86,13 +94,37 @@ def write_outbox(outbox: Path, key: str, message: EmailMessage) -> Path:
     return path
 
 
+class SmtpRefused(smtplib.SMTPException):
+    """We refuse to talk to this server as configured (it cannot encrypt the session)."""
+
+
+def smtp_context(policy: CollectionsConfig) -> ssl.SSLContext:
+    """A verifying TLS context: the system's CAs, or ``[collections.smtp] ca_file``."""
+    cafile = str(policy.smtp_ca_file) if policy.smtp_ca_file is not None else None
+    return ssl.create_default_context(cafile=cafile)
+
+
 def send_smtp(policy: CollectionsConfig, message: EmailMessage) -> None:
-    """Deliver ``message`` through the configured SMTP server (STARTTLS, login if set)."""
-    with smtplib.SMTP(policy.smtp_host, policy.smtp_port, timeout=30) as smtp:
+    """Deliver ``message`` through the configured SMTP server (TLS as configured, login if set)."""
+    server = f"{policy.smtp_host}:{policy.smtp_port}"
+    context = smtp_context(policy)
+    smtp = smtplib.SMTP_SSL(policy.smtp_host, policy.smtp_port, timeout=30, context=context) \
+        if policy.smtp_implicit_tls else smtplib.SMTP(policy.smtp_host, policy.smtp_port,
+                                                      timeout=30)
+    with smtp:
         smtp.ehlo()
-        if smtp.has_extn("starttls"):
-            smtp.starttls()
+        encrypted = policy.smtp_implicit_tls
+        if policy.smtp_starttls:
+            if not smtp.has_extn("starttls"):
+                raise SmtpRefused(f"SMTP server {server} does not offer STARTTLS; nothing was "
+                                  "sent (see [collections.smtp] starttls)")
+            smtp.starttls(context=context)
             smtp.ehlo()
+            encrypted = True
         if policy.smtp_user and policy.smtp_password is not None:
+            if not encrypted and not policy.smtp_allow_plaintext_auth:
+                raise SmtpRefused(f"SMTP server {server}: refusing to send the password of "
+                                  f"{policy.smtp_user} in clear (see [collections.smtp] "
+                                  "allow_plaintext_auth)")
             smtp.login(policy.smtp_user, policy.smtp_password.reveal())
         smtp.send_message(message)
