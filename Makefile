@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint bench system-deps clean
+.PHONY: demo test test-fast lint bench crash system-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,8 +28,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check bots tests bench
 	$(VENV)/bin/mypy bots
 
+# `make bench crash`: only the crash and concurrency trials (CRASH_TRIALS=100 for the long run)
+BENCH_ONLY := $(if $(filter crash,$(MAKECMDGOALS)),crash concurrency)
+
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ONLY)
+
+crash: $(STAMP)
+	$(if $(filter bench,$(MAKECMDGOALS)),@:,$(PY) -m bench crash concurrency)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

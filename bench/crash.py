@@ -115,7 +115,6 @@ class TrialWorld:
 
     folder: Path
     token: str = field(default_factory=lambda: os.urandom(6).hex())
-    run_began: float = 0.0  # perf_counter when the watched run's record was first seen
 
     @property
     def config(self) -> Path:
@@ -171,43 +170,69 @@ class TrialWorld:
         db.row_factory = sqlite3.Row
         return db
 
-    def stage(self, pid: int, mails: Sequence[str]) -> str:
-        """How far the run of process ``pid`` got, by what it left behind (:data:`STAGES`).
 
-        A bot is taken to have started when the one before it has left its
-        mark: the run record (openitems), the snapshot (intake), every seeded
-        mail out of the inbox (cashapp), no remittance left ``new`` (portals),
-        a collections write in the ledger (collections).
-        """
+class RunWatch:
+    """How far the run of one process has got, read from what it leaves behind.
+
+    A bot is taken to have started when the one before it has left its mark:
+    the run record (openitems), the snapshot (intake), every seeded mail out of
+    the inbox (cashapp), no remittance left ``new`` (portals), a collections
+    write in the ledger (collections). One read-only connection, kept open, so
+    that polling costs little.
+    """
+
+    def __init__(self, world: TrialWorld, pid: int, mails: Sequence[str]) -> None:
+        self.world, self.pid, self.mails = world, pid, mails
+        self.db: sqlite3.Connection | None = None
+        self.run_id = ""
+        self.began = 0.0  # perf_counter when the run's record was first seen
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def stage(self) -> str:
+        """One of :data:`STAGES`."""
         try:
-            db = self.store()
-            if db is None:
-                return "(starting)"
-            with closing(db):
-                run = db.execute("SELECT id, status FROM runs WHERE pid = ?", (pid,)).fetchone()
-                if run is None:
+            if self.db is None:
+                self.db = self.world.store()
+                if self.db is None:
                     return "(starting)"
-                if self.run_began == 0.0:
-                    self.run_began = time.perf_counter()
-                if run["status"] != "running":
-                    return "(ended)"
-                marks = [
-                    db.execute("SELECT 1 FROM snapshot_items WHERE run_id = ? LIMIT 1",
-                               (run["id"],)).fetchone() is not None,
-                    not any((self.var / "sandbox" / "mailbox" / name).exists() for name in mails),
-                    db.execute("SELECT count(*) = 0 FROM remittances WHERE status = 'new'"
-                               ).fetchone()[0] == 1 and db.execute(
-                        "SELECT 1 FROM remittances LIMIT 1").fetchone() is not None,
-                    db.execute("SELECT 1 FROM external_writes WHERE run_id = ? AND kind IN "
-                               "('collection_note', 'reminder_email') LIMIT 1",
-                               (run["id"],)).fetchone() is not None,
-                ]
+            run = self.db.execute("SELECT id, status FROM runs WHERE pid = ?",
+                                  (self.pid,)).fetchone()
         except sqlite3.Error:  # the schema is being created
             return "(starting)"
+        if run is None:
+            return "(starting)"
+        if not self.began:
+            self.began, self.run_id = time.perf_counter(), run["id"]
+        if run["status"] != "running":
+            return "(ended)"
+        marks = (self._snapshot_saved, self._inbox_empty, self._remittances_settled,
+                 self._collections_wrote)
         passed = 0
-        while passed < len(marks) and marks[passed]:
+        while passed < len(marks) and marks[passed]():
             passed += 1
         return NIGHTLY[passed]
+
+    def _one(self, sql: str, *args: object) -> bool:
+        assert self.db is not None
+        return self.db.execute(sql, args).fetchone() is not None
+
+    def _snapshot_saved(self) -> bool:
+        return self._one("SELECT 1 FROM snapshot_items WHERE run_id = ? LIMIT 1", self.run_id)
+
+    def _inbox_empty(self) -> bool:
+        inbox = self.world.var / "sandbox" / "mailbox"
+        return not any((inbox / name).exists() for name in self.mails)
+
+    def _remittances_settled(self) -> bool:
+        return self._one("SELECT 1 FROM remittances LIMIT 1") and not self._one(
+            "SELECT 1 FROM remittances WHERE status = 'new' LIMIT 1")
+
+    def _collections_wrote(self) -> bool:
+        return self._one("SELECT 1 FROM external_writes WHERE run_id = ? AND kind IN "
+                         "('collection_note', 'reminder_email') LIMIT 1", self.run_id)
 
 
 # --------------------------------------------------------------------------- counting
@@ -426,16 +451,17 @@ def kill_trial(seed: int, timeline: Timeline, folder: Path) -> Trial:
     began = time.perf_counter()
     mails = world.reset()
     child = world.start("run", "nightly", log="killed")
-    reached = "(starting)"
-    while child.poll() is None and STAGES.index(reached) < STAGES.index(target):
-        time.sleep(0.002)
-        reached = world.stage(child.pid, mails)
-    run_began = world.run_began
-    time.sleep(delay)
-    child.send_signal(signal.SIGKILL)  # a no-op when the run has ended
-    child.wait()
-    kill_at = time.perf_counter() - run_began
-    bot = world.stage(child.pid, mails)  # where the run really was
+    watch = RunWatch(world, child.pid, mails)
+    try:
+        while child.poll() is None and STAGES.index(watch.stage()) < STAGES.index(target):
+            time.sleep(0.001)
+        time.sleep(delay)
+        child.send_signal(signal.SIGKILL)  # a no-op when the run has ended
+        child.wait()
+        kill_at = time.perf_counter() - (watch.began or began)
+        bot = watch.stage()  # where the run really was
+    finally:
+        watch.close()
     codes = [world.run("run", "nightly", log=f"rerun{n}") for n in (1, 2)]
     trial = Trial(f"kill {seed}", bot, kill_at, 0.0, _codes(codes), count_damage(world, mails))
     end_trial_processes(world.token)
