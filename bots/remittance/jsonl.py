@@ -34,7 +34,7 @@ def to_json(r: Remittance) -> dict[str, Any]:
         "payment_method": r.payment_method.value if r.payment_method else None,
         "currency": ccy, "total": money(r.total),
         "lines": [{
-            "invoice_ref": line.invoice_ref, "po_number": line.po_number,
+            "invoice_ref": line.invoice_ref or None, "po_number": line.po_number,
             "invoice_date": _iso(line.invoice_date), "gross_amount": money(line.gross_amount),
             "discount": money(line.discount), "deduction": money(line.deduction),
             "deduction_reason": line.deduction_reason, "paid_amount": money(line.paid_amount),

@@ -11,19 +11,26 @@ Segments used (others are skipped):
 BPR     01 handling (``I`` = remittance only), 02 total, 04 method, 16 date
 TRN     02 check or EFT trace number -> ``payment_ref``
 CUR     02 currency (default USD)
-N1      ``PR`` payer name (02) and id (04); ``PE`` payee (ignored)
-RMR     a line: 01 qualifier (IV invoice, PO, ...), 02 reference, 04 paid,
-        05 invoice amount (gross), 06 discount
-REF     after an RMR: ``PO`` -> po_number, ``IV`` -> invoice number
+N1      ``PR`` payer (else ``RM``, the party remitting): name (02); with 03 =
+        ``91`` (assigned by seller) 04 is our number for them -> payer_account;
+        ``PE`` payee (ignored)
+RMR     a line: 01 qualifier, 02 reference, 04 paid, 05 invoice amount (gross),
+        06 discount. The qualifier (X12 element 128) decides what 02 is: an
+        invoice qualifier (:data:`INVOICE_QUALIFIERS`: IV, IK, OI, R7) gives
+        ``invoice_ref``; ``PO`` gives ``po_number`` and no ``invoice_ref``;
+        anything else (account, policy, contract, program codes) is no
+        invoice reference: the line keeps its amount, a warning names it
+REF     after an RMR: ``PO`` -> po_number, an invoice qualifier -> invoice_ref
 DTM     ``003`` after an RMR: invoice date; ``097``/``009``/``234``: payment date
 ADX     after an RMR: 01 adjustment amount (negative reduces the payment),
-        02 reason code -> deduction, deduction_reason ("01 Pricing error")
+        02 reason code (element 426) -> deduction, deduction_reason
+        ("01 Pricing Error"); 04 the reference it concerns, in the reason
 ======  ==========================================================
 
-Warnings: a line referenced by PO rather than invoice number; an adjustment
-outside any RMR; an SE segment count that does not match. ``BPR01=I`` with a
-zero amount (remittance advice only, the money travels separately) gives
-``total = None`` rather than a misleading 0.00.
+Warnings: lines referenced by PO or by other non-invoice qualifiers; an
+adjustment outside any RMR; an SE segment count that does not match.
+``BPR01=I`` with a zero amount (remittance advice only, the money travels
+separately) gives ``total = None`` rather than a misleading 0.00.
 """
 
 from __future__ import annotations
@@ -42,15 +49,35 @@ NAME = "x12-820"
 _METHODS = {"ACH": PaymentMethod.ACH, "CCP": PaymentMethod.ACH, "CTX": PaymentMethod.ACH,
             "PPD": PaymentMethod.ACH, "CHK": PaymentMethod.CHECK, "FWT": PaymentMethod.WIRE,
             "SWT": PaymentMethod.WIRE, "BOP": PaymentMethod.OTHER, "VCC": PaymentMethod.CARD}
-#: ADX02 adjustment reason codes (X12 element 426), the common ones.
+#: ADX02 adjustment reason codes (X12 element 426), the ones trade payers use; any
+#: other code is shown as printed.
 ADJUSTMENT_REASONS = {
-    "01": "Pricing error", "03": "Extension error", "04": "Item not received",
-    "05": "Quantity contested", "06": "Incorrect product", "07": "Returns: damage",
-    "11": "Returns: quality", "12": "Returns: quantity", "19": "Promotion",
-    "22": "Freight deduction", "23": "Defective allowance", "52": "Credit as agreed",
-    "59": "Late payment penalty", "72": "Authorised return", "AX": "Allowance",
-    "CA": "Co-op advertising", "CS": "Adjustment", "DB": "Debit memo", "DM": "Damage",
+    "01": "Pricing Error", "02": "Allowance/Charge Error", "03": "Extension Error",
+    "04": "Item Not Accepted - Damaged", "05": "Item Not Accepted - Quality",
+    "06": "Quantity Contested", "07": "Incorrect Product", "08": "Substitute Product",
+    "09": "Terms of Sale Error", "10": "Pallet/Container Charge Error",
+    "11": "Returns - Damage", "12": "Returns - Quality", "13": "Returns - Dating",
+    "14": "Returns - Promotion", "15": "Returns - Recall",
+    "16": "Non-Invoice Related Allowance/Charge", "19": "Duplicate Billing",
+    "20": "Balance Due Declined", "22": "Weight Error", "23": "Special Charge Not Authorized",
+    "24": "Incorrect Discount", "25": "Item Not Accepted", "26": "Invoice Cancelled",
+    "27": "Product Transfers Subject to Charge Back", "43": "Missing Discount",
+    "48": "Service Charge", "50": "Late Charge", "51": "Interest Penalty Charge",
+    "52": "Credit for Overpayment", "53": "Remittance for Previous Underpayment",
+    "54": "Freight Deducted", "55": "Tax Deducted", "56": "Advertising Allowance Taken",
+    "57": "Volume Discount Taken", "59": "Item not received", "60": "No open item on file",
+    "61": "No open order on file", "62": "Material/Item Description Error",
+    "63": "Customer Paid Invoice Which Was Previously Disputed", "71": "Advertising Allowance",
+    "72": "Authorized Return", "CS": "Adjustment",
 }
+#: RMR01/REF01 qualifiers (X12 element 128) whose value is the number of our invoice.
+INVOICE_QUALIFIERS = {"IV": "seller's invoice number", "IK": "invoice number",
+                      "OI": "original invoice number", "R7": "accounts receivable open item"}
+#: Other qualifiers seen in RMR01, for the warning that says why they are no invoice.
+OTHER_QUALIFIERS = {"11": "account number", "1L": "group or policy number",
+                    "AZ": "health insurance policy number", "CT": "contract number",
+                    "IG": "insurance policy number", "POL": "policy number",
+                    "CR": "customer reference number", "VV": "voucher", "ZZ": "mutually defined"}
 _PAYMENT_DATES = ("097", "009", "234", "405")
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")  # X12 type R: no separators, no signs after
 
@@ -157,8 +184,11 @@ def _segment(cur: _Set, tag: str, seg: list[str], n: int) -> None:
         rem.payment_ref = _el(seg, 2) or None
     elif tag == "CUR" and _el(seg, 2):
         rem.currency = _el(seg, 2).upper()
-    elif tag == "N1" and _el(seg, 1).upper() == "PR":
-        rem.payer_name = _el(seg, 2) or None
+    elif tag == "N1" and _el(seg, 1).upper() in ("PR", "RM"):
+        if _el(seg, 1).upper() == "PR" or rem.payer_name is None:  # the payer before the remitter
+            rem.payer_name = _el(seg, 2) or rem.payer_name
+        if _el(seg, 3) == "91" and _el(seg, 4):  # identification assigned by us, the seller
+            rem.payer_account = _el(seg, 4)
     elif tag == "RMR":
         cur.line = _rmr(cur, seg, n)
         rem.lines.append(cur.line)
@@ -166,6 +196,8 @@ def _segment(cur: _Set, tag: str, seg: list[str], n: int) -> None:
         qualifier, value = _el(seg, 1).upper(), _el(seg, 2)
         if qualifier == "PO" and value:
             cur.line.po_number = value
+        elif qualifier in INVOICE_QUALIFIERS and value and not cur.line.invoice_ref:
+            cur.line.invoice_ref = value
     elif tag == "DTM":
         qualifier, when = _el(seg, 1), try_date(_el(seg, 2))
         if qualifier == "003" and cur.line is not None:
@@ -185,18 +217,25 @@ def _rmr(cur: _Set, seg: list[str], n: int) -> RemittanceLine:
     paid = _amount(seg, 4, n)
     if paid is None:
         raise ExtractError("malformed", f"segment {n}: RMR {ref} has no paid amount (RMR04)")
-    line = RemittanceLine(invoice_ref=ref, paid_amount=paid, gross_amount=_amount(seg, 5, n),
+    line = RemittanceLine(invoice_ref="", paid_amount=paid, gross_amount=_amount(seg, 5, n),
                           discount=abs(_amount(seg, 6, n) or Decimal(0)))
-    if qualifier == "PO":
+    if qualifier in INVOICE_QUALIFIERS:
+        line.invoice_ref = ref
+    elif qualifier == "PO":
         line.po_number = ref
         cur.po_refs += 1
+    else:
+        what = OTHER_QUALIFIERS.get(qualifier, "unknown qualifier")
+        cur.warnings.append(f"RMR*{qualifier} {ref} ({what}) is no invoice reference; "
+                            f"its {paid} is kept without one")
     return line
 
 
 def _adx(cur: _Set, seg: list[str], n: int) -> None:
     amount = _amount(seg, 1, n)
-    code = _el(seg, 2).upper()
+    code, about = _el(seg, 2).upper(), _el(seg, 4)
     reason = f"{code} {ADJUSTMENT_REASONS[code]}" if code in ADJUSTMENT_REASONS else code
+    reason += f" ({about})" if about and reason else about
     if amount is None:
         raise ExtractError("malformed", f"segment {n}: ADX without an amount")
     if cur.line is None:

@@ -16,6 +16,7 @@ import pytest
 from bots.domain import PaymentMethod, to_minor
 from bots.remittance import bai2, camt, extract, x12_820
 from bots.remittance.errors import ExtractError
+from bots.remittance.jsonl import to_json
 
 # --------------------------------------------------------------------------- X12 820
 
@@ -26,11 +27,11 @@ def test_820_pyedi_sample(samples):
     [r] = result.remittances
     assert r.format == "x12-820" and r.currency == "USD"
     assert r.payer_name == "CompanyA.com"
-    assert [(line.invoice_ref, line.paid_amount) for line in r.lines] == [
-        ("554681037", Decimal("10.49")), ("554841872", Decimal("17.99")),
-        ("554719617", Decimal("8.98")), ("554648526", Decimal("20.24"))]
+    # RMR*PO: the lines stay, with their purchase orders and no invoice reference
+    assert [(line.invoice_ref, line.po_number, line.paid_amount) for line in r.lines] == [
+        ("", "554681037", Decimal("10.49")), ("", "554841872", Decimal("17.99")),
+        ("", "554719617", Decimal("8.98")), ("", "554648526", Decimal("20.24"))]
     assert sum(line.paid_amount for line in r.lines) == Decimal("57.70")
-    assert all(line.po_number == line.invoice_ref for line in r.lines)  # RMR*PO
     assert r.total is None  # BPR*I*0.00: remittance only, not a zero payment
     assert any("BPR01=I" in w for w in r.warnings)
     assert any("purchase order" in w for w in r.warnings)
@@ -59,7 +60,7 @@ def test_820_full_segments_and_custom_separators():
             ("90012345", Decimal("1000.00"), Decimal("10.00"))
         assert first.invoice_date == date(2026, 3, 1)
         assert (second.deduction, second.deduction_reason, second.po_number) == \
-            (Decimal("50.00"), "01 Pricing error", "PO-7781")
+            (Decimal("50.00"), "01 Pricing Error", "PO-7781")
         assert r.warnings == []
 
 
@@ -328,7 +329,8 @@ def test_820_two_sets_and_unattached_adjustment():
     assert (first.payment_ref, first.payment_method, first.total) == \
         ("CHK501", PaymentMethod.CHECK, Decimal("100.00"))
     assert second.payment_method is PaymentMethod.WIRE
-    assert "adjustment -10.00 (DM Damage) is not tied to an invoice" in second.warnings
+    # DM is no trade reason in element 426 (it is a medical passthru): shown as printed
+    assert "adjustment -10.00 (DM) is not tied to an invoice" in second.warnings
     # the front door adds the sum check
     [_, checked] = extract(_x12("GS*RA~" + one + two + "GE*2*1~"), "two.edi").remittances
     assert any(w.startswith("lines do not add up to total") for w in checked.warnings)
@@ -342,3 +344,19 @@ def test_camt053_v4_single_transaction_follows_the_booking(samples):
         [("4654654654654654", Decimal("8.85"))]
     assert r.warnings == ["transaction amount 0 SEK differs from the booked 8.85 EUR; "
                           "the booking is followed"]
+
+def test_820_qualifiers_decide_the_line_and_payer_from_rm():
+    """RMR01 (X12 element 128): IV/IK/OI/R7 are our invoices; PO a purchase order;
+    account or policy numbers are no invoice references. N1*RM when there is no PR."""
+    body = ("GS*RA~ST*820*0001~BPR*C*350.00*C*ACH~TRN*1*T1~N1*RM*ACME REMIT*91*0000100042~"
+            "ENT*1~RMR*IK*90012345*PA*100.00~RMR*PO*PO-77*PA*50.00~REF*IV*90012399~"
+            "RMR*11*ACC-5*PA*80.00~RMR*1L*GRP-9*PA*70.00~RMR*R7*90012400*PA*50.00~"
+            "ADX*-5.00*54*IV*90012400~SE*12*0001~GE*1*1~")
+    [r] = x12_820.read(_x12(body), "q.edi")
+    assert (r.payer_name, r.payer_account) == ("ACME REMIT", "0000100042")
+    assert [(line.invoice_ref, line.po_number) for line in r.lines] == [
+        ("90012345", None), ("90012399", "PO-77"), ("", None), ("", None), ("90012400", None)]
+    assert r.lines[-1].deduction_reason == "54 Freight Deducted (90012400)"
+    assert "RMR*1L GRP-9 (group or policy number) is no invoice reference; its 70.00 is " \
+           "kept without one" in r.warnings
+    assert to_json(r)["lines"][2]["invoice_ref"] is None  # "no invoice_ref" in JSON Lines
