@@ -293,10 +293,13 @@ class PortalSubmission:
 
 
 class RunStatus(StrEnum):
+    """How a run stands; the same five names in the store, CLI, reports and engines."""
+
     RUNNING = "running"
     OK = "ok"
-    FAILED = "failed"  # finished, with failures
-    ABORTED = "aborted"  # could not start or was stopped
+    FAILED = "failed"  # finished with failures, or stopped by a configuration/connection error
+    INTERRUPTED = "interrupted"  # stopped on request (SIGINT, SIGTERM) before the end
+    ABORTED = "aborted"  # died (killed, crashed); the next run on its landscape took over
 
 
 class Trigger(StrEnum):

@@ -46,7 +46,9 @@ Stopping and failures
 ---------------------
 SIGTERM or SIGINT sets :attr:`Daemon.stop`. The job in hand sees the same
 event, finishes the step it is in and returns; no new job starts; ``run()``
-returns. A job that raises is logged and the daemon goes on with the next.
+returns. A second SIGINT (Ctrl-C) raises ``KeyboardInterrupt`` at once (the
+job in hand records its run ``interrupted``). A job that raises is logged and
+the daemon goes on with the next.
 A failed run is not retried until its next due time: the store's run record
 says what failed, and the next run resumes it.
 
@@ -222,11 +224,14 @@ class Daemon:
     def run(self) -> None:
         """Take the lock, catch up, then run jobs as they fall due until stopped.
 
-        Called from the main thread, SIGTERM and SIGINT stop it (the previous
-        handlers are restored on return). Raises :class:`AlreadyRunning` when
-        another daemon holds the lock.
+        Called from the main thread, SIGTERM and SIGINT stop it (the handlers are
+        installed before the lock is taken, and the previous ones restored on
+        return; a stop requested before the loop starts runs no job). Raises
+        :class:`AlreadyRunning` when another daemon holds the lock.
         """
-        with SchedulerLock(self.lock_path, self.clock.now()) as me, self._signals_stop():
+        # Handlers first: a stop request that arrives once the lock is taken (and the
+        # lock file names this process) must find them installed.
+        with self._signals_stop(), SchedulerLock(self.lock_path, self.clock.now()) as me:
             log.info("scheduler started (%s), %d job(s)", me, len(self.jobs))
             self.plan()
             while not self.stop.is_set():
@@ -291,6 +296,8 @@ class Daemon:
             return
 
         def request_stop(signum: int, _frame: FrameType | None) -> None:
+            if signum == signal.SIGINT and self.stop.is_set():
+                raise KeyboardInterrupt  # a second Ctrl-C: stop at once
             log.warning("%s received: finishing the step in hand, starting nothing new",
                         signal.Signals(signum).name)
             self.stop.set()

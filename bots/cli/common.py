@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, NoReturn
 
 import click
@@ -16,10 +17,33 @@ from bots.config import Config, ConfigError, load_config
 console = Console(stderr=True)
 
 EXIT_OK, EXIT_FAILURES, EXIT_CONFIG = 0, 1, 2
+EXIT_BUSY = 75  # the landscape's lease is held by another run (sysexits' EX_TEMPFAIL)
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143  # stopped on request: 128 + the signal's number
+DEFAULT_WAIT = timedelta(minutes=30)
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False), default=None,
     envvar="ARBOTS_CONFIG", help="Configuration file (default: the embedded sandbox demo).")
+
+
+def wait_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--wait`` / ``--wait-timeout SECONDS``, handed to the command as ``wait``.
+
+    ``wait`` is how long to wait for the landscape's lease when another run
+    holds it (None: refuse at once, exit 75, naming the holder).
+    """
+
+    @click.option("--wait", "wait_flag", is_flag=True,
+                  help="If another run holds the landscape, wait for it (see --wait-timeout).")
+    @click.option("--wait-timeout", type=click.IntRange(min=1), metavar="SECONDS",
+                  default=int(DEFAULT_WAIT.total_seconds()), show_default=True,
+                  help="How long --wait waits for the landscape's lease.")
+    @functools.wraps(func)
+    def wrapper(*args: Any, wait_flag: bool, wait_timeout: int, **kwargs: Any) -> Any:
+        return func(*args, wait=timedelta(seconds=wait_timeout) if wait_flag else None,
+                    **kwargs)
+
+    return wrapper
 
 
 def load_or_exit(config_path: str | None) -> Config:

@@ -9,8 +9,12 @@ mode, without a file, one demo invoice per open PO of the reference portal.
 presses no Submit. Sites without ``base_url`` (sandbox mode) are served by
 the reference portals, started for the command's duration.
 
+``submit`` holds the landscape's lease (not in a dry run): another run
+holding it makes it refuse (exit 75, naming the run) or, with ``--wait``, wait.
+
 Exit codes: 0 ok; 1 some invoices were rejected or failed; 2 configuration
-error, or (``check``) a site could not be signed in to.
+error, or (``check``) a site could not be signed in to; 75 the landscape is
+held by another run.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
 from bots.cli.common import (
+    EXIT_BUSY,
     EXIT_CONFIG,
     EXIT_FAILURES,
     config_option,
@@ -31,6 +36,7 @@ from bots.cli.common import (
     exits_on_config_error,
     fail,
     load_or_exit,
+    wait_option,
 )
 from bots.config import Config
 from bots.domain import RunStatus, Trigger
@@ -45,7 +51,8 @@ from bots.portals import (
     portals_config,
 )
 from bots.portals.connect import reachable_sites
-from bots.store import Store
+from bots.runner import landscape_run
+from bots.store import LeaseHeld, Store
 
 
 @click.group("portals")
@@ -81,10 +88,11 @@ def check_cmd(config_path: str | None) -> None:
 @click.option("--invoices", "invoices_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="JSON file of invoices (default in sandbox: demo invoices).")
 @click.option("--dry-run", is_flag=True, help="Fill every form, press no Submit, record nothing.")
+@wait_option
 @config_option
 @exits_on_config_error
 def submit_cmd(site_name: str, invoice_no: str | None, invoices_file: Path | None,
-               dry_run: bool, config_path: str | None) -> None:
+               dry_run: bool, wait: timedelta | None, config_path: str | None) -> None:
     """Submit invoices through one portal site and print what happened to each."""
     cfg = load_or_exit(config_path)
     pcfg = portals_config(cfg)
@@ -106,7 +114,11 @@ def submit_cmd(site_name: str, invoice_no: str | None, invoices_file: Path | Non
                   and (invoice_no is None or i.invoice_no == invoice_no)]
         for line in bad:
             console.print(f"[red]bad input:[/] {line}", highlight=False)
-        results = _submit(cfg, pcfg, [s for s in sites if s.name == site_name], chosen, dry_run)
+        try:
+            results = _submit(cfg, pcfg, [s for s in sites if s.name == site_name], chosen,
+                              dry_run, wait)
+        except LeaseHeld as exc:
+            fail(str(exc), EXIT_BUSY)
     for r in results:
         extra = f" {r.confirmation}" if r.confirmation else ""
         click.echo(f"{r.invoice_no}: {r.outcome.value}{extra} - {r.message}")
@@ -119,10 +131,12 @@ def submit_cmd(site_name: str, invoice_no: str | None, invoices_file: Path | Non
 
 
 def _submit(cfg: Config, pcfg: PortalsConfig, sites: list[PortalSite],
-            invoices: list[PortalInvoice], dry_run: bool) -> list[SubmissionResult]:
-    """One recorded run of the portal bot over ``invoices``."""
-    with Store(cfg.store_path) as store:
-        run = store.start_run(Trigger.ON_DEMAND, ("portals",), dry_run=dry_run)
+            invoices: list[PortalInvoice], dry_run: bool,
+            wait: timedelta | None) -> list[SubmissionResult]:
+    """One recorded run of the portal bot over ``invoices``, holding the landscape's lease."""
+    with Store(cfg.store_path) as store, landscape_run(
+            cfg, store, Trigger.ON_DEMAND, ("portals",), dry_run=dry_run,
+            wait=wait) as (run, _lease, _takeover):
         runner = PortalRunner.from_config(pcfg, sites, ledger=store.ledger(run.id),
                                           artifacts_dir=cfg.runs_dir / run.id / "portals")
 
@@ -132,8 +146,11 @@ def _submit(cfg: Config, pcfg: PortalsConfig, sites: list[PortalSite],
 
         try:
             results = asyncio.run(submit()) if invoices else []
-        except BaseException:
-            store.finish_run(run.id, RunStatus.ABORTED, {})
+        except KeyboardInterrupt:
+            store.finish_run(run.id, RunStatus.INTERRUPTED, {}, "stopped by Ctrl-C")
+            raise
+        except BaseException as exc:
+            store.finish_run(run.id, RunStatus.FAILED, {}, f"{type(exc).__name__}: {exc}")
             raise
         counts = Counter(r.outcome.value for r in results)
         status = RunStatus.OK if all(r.ok for r in results) else RunStatus.FAILED

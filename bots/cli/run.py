@@ -8,18 +8,32 @@ import threading
 import webbrowser
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bots.cli.common import EXIT_CONFIG, config_option, console, fail, load_or_exit
+from bots.cli.common import (
+    EXIT_BUSY,
+    EXIT_CONFIG,
+    EXIT_FAILURES,
+    EXIT_SIGINT,
+    EXIT_SIGTERM,
+    config_option,
+    console,
+    fail,
+    load_or_exit,
+    wait_option,
+)
 from bots.config import Config, ConfigError
-from bots.domain import Trigger
-from bots.runner import BOTS, RunOutcome, run_bots
-from bots.store import Store
+from bots.domain import RunStatus, Trigger
+from bots.runner import BOTS, RunOutcome, reap_dead_runs, run_bots
+from bots.store import LeaseHeld, RunRecord, Store
 
 T = TypeVar("T")
 
@@ -40,35 +54,59 @@ class RichProgress:
 
 
 def execute(cfg: Config, bots: tuple[str, ...], dry_run: bool,
-            inputs: dict[str, object] | None = None) -> RunOutcome:
-    """Run ``bots`` on demand with progress bars and print the summary table."""
+            inputs: dict[str, object] | None = None,
+            wait: timedelta | None = None) -> RunOutcome:
+    """Run ``bots`` on demand with progress bars and print the summary table.
+
+    Another run holding the landscape: wait up to ``wait``, else exit 75
+    naming it. Stopped by SIGINT or SIGTERM: the outcome's exit code is 130 or 143.
+    """
     columns = (TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     stop = threading.Event()
-    with stop_on_sigterm(stop):
+    with stop_on_signals(stop) as received:
         try:
             with Progress(*columns, console=console, transient=False) as progress:
                 outcome = run_bots(cfg, bots, Trigger.ON_DEMAND, stop, dry_run=dry_run,
-                                   progress=RichProgress(progress), inputs=inputs)
+                                   progress=RichProgress(progress), inputs=inputs, wait=wait)
         except ConfigError as exc:
             fail(str(exc), EXIT_CONFIG)
+        except LeaseHeld as exc:
+            fail(str(exc) if not stop.is_set() else
+                 f"stopped while waiting for the landscape: {exc}", EXIT_BUSY)
+        except KeyboardInterrupt:
+            fail("stopped before the run started; nothing was written", EXIT_SIGINT)
+    if outcome.status == RunStatus.INTERRUPTED and received == [signal.SIGTERM]:
+        outcome = replace(outcome, exit_code=EXIT_SIGTERM)
     print_summary(outcome)
     return outcome
 
 
 @contextmanager
-def stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
-    """SIGTERM (systemd, cron's kill) asks the run to stop after the step in hand."""
+def stop_on_signals(stop: threading.Event) -> Iterator[list[int]]:
+    """SIGINT (Ctrl-C) and SIGTERM (systemd, cron's kill) ask the run to stop.
+
+    The first finishes the step in hand; a second Ctrl-C stops at once
+    (``KeyboardInterrupt``). Yields the signals received, in order.
+    """
+    received: list[int] = []
 
     def ask_to_stop(signum: int, _frame: object) -> None:
-        console.print("stopping after the current step (SIGTERM)", highlight=False)
+        again = stop.is_set()
+        received.append(signum)
+        if again and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        if not again:
+            console.print(f"stopping after the current step ({signal.Signals(signum).name}); "
+                          "press Ctrl-C again to stop at once", highlight=False)
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, ask_to_stop)
+    previous = {sig: signal.signal(sig, ask_to_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield received
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def print_summary(outcome: RunOutcome) -> None:
@@ -89,10 +127,16 @@ def print_summary(outcome: RunOutcome) -> None:
 @click.command("run")
 @click.argument("bots", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="Do all the work, write nothing external.")
+@wait_option
 @config_option
-def run_command(bots: tuple[str, ...], dry_run: bool, config_path: str | None) -> None:
-    """Run BOTS now: nightly, or any of the bots by name."""
-    outcome = execute(load_or_exit(config_path), bots, dry_run)
+def run_command(bots: tuple[str, ...], dry_run: bool, wait: timedelta | None,
+                config_path: str | None) -> None:
+    """Run BOTS now: nightly, or any of the bots by name.
+
+    Exit codes: 0 ok, 1 finished with failures, 2 configuration or connection
+    error, 75 another run holds the landscape, 130/143 stopped by SIGINT/SIGTERM.
+    """
+    outcome = execute(load_or_exit(config_path), bots, dry_run, wait=wait)
     raise SystemExit(outcome.exit_code)
 
 
@@ -127,8 +171,10 @@ def review_group() -> None:
 @review_group.command("apply")
 @click.argument("worklist", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check and show what would be posted.")
+@wait_option
 @config_option
-def review_apply_command(worklist: str, dry_run: bool, config_path: str | None) -> None:
+def review_apply_command(worklist: str, dry_run: bool, wait: timedelta | None,
+                         config_path: str | None) -> None:
     """Post the payments approved in WORKLIST (sheet "Cash review") and learn from them."""
     from bots.pipeline.review import ReviewFileError, read_decisions
 
@@ -137,7 +183,7 @@ def review_apply_command(worklist: str, dry_run: bool, config_path: str | None) 
         read_decisions(Path(worklist))
     except ReviewFileError as exc:
         fail(str(exc), EXIT_CONFIG)
-    outcome = execute(cfg, ("review",), dry_run, inputs={"review_file": worklist})
+    outcome = execute(cfg, ("review",), dry_run, inputs={"review_file": worklist}, wait=wait)
     raise SystemExit(outcome.exit_code)
 
 
@@ -145,17 +191,22 @@ def review_apply_command(worklist: str, dry_run: bool, config_path: str | None) 
 @click.option("--limit", default=20, show_default=True)
 @config_option
 def runs_command(limit: int, config_path: str | None) -> None:
-    """List the run history, newest first."""
+    """List the run history, newest first (runs found dead are marked aborted)."""
     cfg = load_or_exit(config_path)
     with Store(cfg.store_path) as store:
+        reaped = reap_dead_runs(cfg, store)
         records = store.runs(limit)
+    for run_id in reaped:
+        console.print(f"run {run_id} stopped without finishing (killed or crashed): marked "
+                      "aborted, its report written", highlight=False)
     table = Table(title=f"runs in {cfg.store_path}")
-    for column in ("run", "trigger", "bots", "started", "duration", "status"):
+    for column in ("run", "trigger", "bots", "started", "duration", "status", "note"):
         table.add_column(column)
     for r in records:
         duration = f"{(r.ended - r.started).total_seconds():.0f}s" if r.ended else "-"
         table.add_row(r.id, r.trigger + (" (dry)" if r.dry_run else ""), ",".join(r.bots),
-                      r.started.isoformat(timespec="seconds"), duration, r.status)
+                      r.started.isoformat(timespec="seconds"), duration, r.status,
+                      escape(r.message))
     console.print(table)
 
 
@@ -166,27 +217,65 @@ def runs_command(limit: int, config_path: str | None) -> None:
 @config_option
 def report_command(run_id: str, open_browser: bool, as_json: bool,
                    config_path: str | None) -> None:
-    """Print (or open) the report of RUN_ID, by default the newest run."""
+    """Print (or open) the report of RUN_ID, by default the newest run.
+
+    Exit 1, with one line saying why, when there is no such run, the run is
+    still going, or its report is missing or unreadable; exit 1 also after
+    printing the report of an aborted run.
+    """
     cfg = load_or_exit(config_path)
     with Store(cfg.store_path) as store:
+        reap_dead_runs(cfg, store)
         records = store.runs(1) if run_id == "latest" else [r for r in [store.run(run_id)] if r]
     if not records:
-        fail(f"no run {run_id!r} in {cfg.store_path}", 1)
-    folder = cfg.runs_dir / records[0].id
+        fail(f"no run {run_id!r} in {cfg.store_path}" if run_id != "latest"
+             else f"no runs yet in {cfg.store_path}", EXIT_FAILURES)
+    record = records[0]
+    folder = cfg.runs_dir / record.id
+    if record.status == RunStatus.RUNNING:
+        fail(f"run {record.id} is still running (started "
+             f"{record.started.isoformat(sep=' ', timespec='seconds')} on "
+             f"{record.host}:{record.pid}); its report is written when it ends", EXIT_FAILURES)
+    data = read_report(folder / "report.json", record)
     if as_json:
-        click.echo((folder / "report.json").read_text(encoding="utf-8"))
-        return
-    if open_browser:
-        webbrowser.open((folder / "report.html").as_uri())
-    data = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        if open_browser and (folder / "report.html").exists():
+            webbrowser.open((folder / "report.html").as_uri())
+        print_report(data)
+        click.echo(folder / "report.html")
+    if record.status == RunStatus.ABORTED:
+        fail(f"run {record.id} was aborted: {record.message or 'it stopped without finishing'}"
+             "; see runbooks/rerun-after-failure.md", EXIT_FAILURES)
+
+
+def read_report(path: Path, record: RunRecord) -> dict[str, Any]:
+    """``report.json`` of ``record``, checked; exit 1 with one line if missing or unreadable."""
+    why = f"run {record.id} ({record.status}"
+    why += f": {record.message})" if record.message else ")"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"{why} has no report: {path} does not exist", EXIT_FAILURES)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        fail(f"{why}: {path} cannot be read: {exc}", EXIT_FAILURES)
+    if not isinstance(data, dict) or not isinstance(data.get("bots"), dict) or not all(
+            k in data for k in ("run_id", "status", "started", "ended")):
+        fail(f"{why}: {path} is not an arbots run report (keys missing)", EXIT_FAILURES)
+    return data
+
+
+def print_report(data: dict[str, Any]) -> None:
+    """The headline and one line per bot of a ``report.json`` document."""
     console.print(f"run {data['run_id']}: {data['status']} "
-                  f"({data['started']} - {data['ended']})", highlight=False)
+                  f"({data['started']} - {data['ended']})", highlight=False, markup=False)
     for name, bot in data["bots"].items():
-        counts = ", ".join(f"{k} {v}" for k, v in bot["counts"].items())
-        console.print(f"  {name:<12} {bot['status']:<8} {counts}", highlight=False)
-        for error in bot["errors"]:
+        bot = bot if isinstance(bot, dict) else {}
+        counts = ", ".join(f"{k} {v}" for k, v in dict(bot.get("counts") or {}).items())
+        console.print(f"  {name:<12} {bot.get('status', '?'):<8} {counts}", highlight=False,
+                      markup=False)
+        for error in bot.get("errors") or []:
             console.print(f"    ! {error}", highlight=False, markup=False)
-    click.echo(folder / "report.html")
 
 
 __all__ = ["run_command", "demo_command", "runs_command", "report_command", "review_group",

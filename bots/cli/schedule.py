@@ -6,7 +6,12 @@ line per event on stderr; see :mod:`bots.scheduling` for the rules and
 each job is next due and exits.
 
 Exit codes: 0 stopped on request, 2 configuration error, an unreadable store,
-or another scheduler already holding ``<store dir>/arbots-scheduler.lock``.
+or another scheduler already holding ``<store dir>/arbots-scheduler.lock``;
+130 stopped at once by a second Ctrl-C.
+
+A due job whose landscape is held by another run (a manual ``arbots run``)
+waits for it up to 30 minutes, then is logged as not run and is next due at
+its next time.
 """
 
 from __future__ import annotations
@@ -21,12 +26,20 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from bots.cli.common import EXIT_CONFIG, config_option, console, fail, load_or_exit
+from bots.cli.common import (
+    DEFAULT_WAIT,
+    EXIT_CONFIG,
+    EXIT_SIGINT,
+    config_option,
+    console,
+    fail,
+    load_or_exit,
+)
 from bots.config import Config, ConfigError, ScheduleJob
 from bots.domain import Trigger
 from bots.runner import expand, run_bots
 from bots.scheduling import AlreadyRunning, Daemon, local_naive, next_due
-from bots.store import Store
+from bots.store import LeaseHeld, Store
 
 LOCK_NAME = "arbots-scheduler.lock"
 
@@ -95,7 +108,12 @@ def schedule_command(plan: bool, config_path: str | None) -> None:
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
         def run_job(job: ScheduleJob, stop: threading.Event) -> str:
-            outcome = run_bots(cfg, job.bots, Trigger.SCHEDULE, stop, job=job.name)
+            try:
+                outcome = run_bots(cfg, job.bots, Trigger.SCHEDULE, stop, job=job.name,
+                                   wait=DEFAULT_WAIT)
+            except LeaseHeld as exc:
+                log.warning("%s: not run: %s", job.name, exc)
+                return "refused"
             log.info("%s: run %s %s%s, report %s", job.name, outcome.run_id,
                      outcome.status.value, f" ({outcome.message})" if outcome.message else "",
                      outcome.report_dir / "report.html")
@@ -105,5 +123,8 @@ def schedule_command(plan: bool, config_path: str | None) -> None:
                lock_path=lock_path(cfg)).run()
     except AlreadyRunning as exc:
         fail(str(exc), EXIT_CONFIG)
+    except KeyboardInterrupt:
+        fail("scheduler stopped at once (a second Ctrl-C); the job in hand was recorded "
+             "interrupted", EXIT_SIGINT)
     except (sqlite3.Error, OSError) as exc:
         fail(f"{cfg.store_path}: cannot use the run store or its lock: {exc}", EXIT_CONFIG)

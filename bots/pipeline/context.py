@@ -11,6 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from bots.config import Config
 from bots.domain import Run
+from bots.landscape import LandscapeLease
 from bots.reports.model import RunReport
 from bots.store import Store, WriteLedger
 
@@ -45,6 +46,7 @@ class BotContext:
     stop: threading.Event = field(default_factory=threading.Event)
     progress: Progress = field(default_factory=NoProgress)
     memo: dict[str, Any] = field(default_factory=dict)  # results shared between bots
+    lease: LandscapeLease | None = None  # the landscape's lease (None in a dry run)
     _sap: Any = None
 
     @property
@@ -56,6 +58,16 @@ class BotContext:
         path = self.cfg.runs_dir / self.run.id
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    def register_child(self, pid: int) -> None:
+        """Record a process this run started (a browser) on its lease.
+
+        A run that dies leaves its children behind; the run that takes over
+        ends them (if they still run and are browsers). Any thread may call
+        this; in a dry run (no lease) it does nothing.
+        """
+        if self.lease is not None:
+            self.lease.register_child(pid)
 
     @property
     def sap(self) -> Any:

@@ -28,7 +28,8 @@ from bots.reports.json_report import report_document
 from bots.reports.model import RunReport
 
 STATUS_STYLE = {RunStatus.OK: "green", RunStatus.FAILED: "bold red",
-                RunStatus.ABORTED: "bold red", RunStatus.RUNNING: "yellow"}
+                RunStatus.INTERRUPTED: "bold yellow", RunStatus.ABORTED: "bold red",
+                RunStatus.RUNNING: "yellow"}
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,8 @@ T = TypeVar("T")
 STATUS_TEXT = {
     RunStatus.OK: "OK",
     RunStatus.FAILED: "Finished with failures",
-    RunStatus.ABORTED: "Aborted",
+    RunStatus.INTERRUPTED: "Interrupted (stopped on request)",
+    RunStatus.ABORTED: "Aborted (died; taken over by a later run)",
     RunStatus.RUNNING: "Running",
 }
 
@@ -68,6 +69,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 6px;
          font-size: 12px; font-weight: 600; color: #fff; background: var(--info);
          vertical-align: middle; }
 .badge.ok { background: var(--ok); } .badge.failed, .badge.aborted { background: var(--bad); }
+.badge.interrupted { background: var(--warn); }
 .badge.skipped, .badge.running { background: var(--muted); }
 .badge.dry { background: #fff; color: var(--warn); border: 1px solid var(--warn); }
 .tiles { display: flex; flex-wrap: wrap; gap: 12px; margin-top: 12px; }

@@ -10,7 +10,7 @@ without a new schema version.
     {
       "schema": "arbots.run-report/1",
       "run_id": "run-20260412-0200",
-      "status": "ok" | "failed" | "aborted" | "running",
+      "status": "running" | "ok" | "failed" | "interrupted" | "aborted",
       "trigger": "schedule" | "on_demand" | "api",
       "dry_run": false,
       "started": "2026-04-12T02:00:00+00:00",       ISO 8601, as recorded

@@ -139,6 +139,6 @@ def test_a_stop_request_finishes_the_bot_in_hand_and_skips_the_rest(world: Confi
     bots = {b.name: b for b in outcome.report.bots}
     assert bots["openitems"].status.value == "ok" and bots["openitems"].counts["open_items"] > 1
     assert bots["collections"].status.value == "skipped"
-    assert outcome.status == RunStatus.FAILED and outcome.exit_code == 1
+    assert outcome.status == RunStatus.INTERRUPTED and outcome.exit_code == 130
     assert "stopped on request before: collections" in outcome.message
     assert notes_in_sap(world) == Counter()
