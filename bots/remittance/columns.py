@@ -71,33 +71,80 @@ def field_for_header(text: str) -> str | None:
     return None if key in _PAYMENT_LOOKUP else _by_words(key)
 
 
-# Fallback for headers not listed above ("Supplier Inv #", "Net Amt", "Rech.-Nr."):
-# a header made only of header words is read by its key word, first rule first.
+# Fallback for headers not listed above ("Supplier Inv #", "Net Amt", "Rech.-Nr.", and the
+# words of six languages): a header made only of header words is read by its key word,
+# first rule first. German and Dutch compounds are split first ("Rechnungsbetrag").
 _ABBREVIATIONS = {"inv": "invoice", "amt": "amount", "disc": "discount", "ded": "deduction",
                   "adj": "adjustment", "doc": "document", "ref": "reference", "rech": "rechnung",
                   "dt": "date", "orig": "original", "no": "number", "nr": "number",
                   "num": "number", "nbr": "number", "id": "number", "remarks": "remark",
-                  "comments": "comment", "deductions": "deduction", "adjustments": "adjustment"}
+                  "comments": "comment", "deductions": "deduction", "adjustments": "adjustment",
+                  "re": "rechnung", "n": "number", "nummer": "number", "numero": "number",
+                  "rif": "reference", "dto": "discount"}
 _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("deduction_reason", frozenset({"reason", "remark", "comment", "grund"})),
-    ("discount", frozenset({"discount", "skonto"})),
-    ("deduction", frozenset({"deduction", "adjustment", "chargeback", "abzug"})),
-    ("paid_amount", frozenset({"paid", "remitted", "payment", "net", "zahlbetrag", "bezahlt"})),
-    ("po_number", frozenset({"po", "purchase", "order", "bestellung", "bestellnummer"})),
-    ("invoice_date", frozenset({"date", "datum", "fecha"})),
+    ("deduction_reason", frozenset({"reason", "remark", "comment", "grund", "bemerkung",
+                                    "motif", "reden", "omschrijving", "motivo", "causale"})),
+    ("discount", frozenset({"discount", "skonto", "escompte", "remise", "korting", "descuento",
+                            "sconto", "abbuono"})),
+    ("deduction", frozenset({"deduction", "adjustment", "chargeback", "abzug", "kurzung",
+                             "retenue", "inhouding", "aftrek", "deduccion", "retencion",
+                             "trattenuta", "detrazione"})),
+    ("paid_amount", frozenset({"paid", "remitted", "payment", "net", "zahlbetrag", "bezahlt",
+                               "zahl", "zahlung", "uberwiesen", "paye", "reglement", "betaald",
+                               "netto", "pagado", "neto", "pagato", "verse"})),
+    ("po_number", frozenset({"po", "purchase", "order", "bestellung", "bestellnummer",
+                             "commande", "bestelling", "pedido", "ordine"})),
+    ("invoice_date", frozenset({"date", "datum", "fecha", "data"})),
     ("gross_amount", frozenset({"amount", "gross", "due", "original", "betrag", "montant",
-                                "importe"})),
+                                "importe", "brutto", "bedrag", "bruto", "importo", "lordo",
+                                "brut"})),
     ("invoice_ref", frozenset({"invoice", "document", "bill", "rechnung", "facture", "factura",
-                               "beleg", "reference"})),
+                               "beleg", "reference", "referenz", "referentie", "referencia",
+                               "riferimento", "factuur", "fattura", "kenmerk", "voucher",
+                               "piece", "boekstuk", "asiento", "protocollo", "registrazione",
+                               "buchung", "ecriture", "documento", "fournisseur", "proveedor",
+                               "fornitore", "documentnr"})),
 )
 _HEADER_WORDS = frozenset().union(*(words for _, words in _WORD_RULES)) | {
     "number", "your", "supplier", "vendor", "taken", "applied", "short", "pay", "of", "usd",
-    "eur", "gbp", "chf", "jpy", "cad", "value", "total", "in", "dc", "lc", "fc"}
+    "eur", "gbp", "chf", "jpy", "cad", "value", "total", "in", "dc", "lc", "fc", "our", "ihre",
+    "ihr", "unser", "unsere", "uw", "ons", "onze", "votre", "notre", "su", "nuestro", "vs",
+    "ns", "de", "du", "la", "el", "cash", "pronto", "pago", "vostro", "nostro"}
+# Which document number a column holds: the payer's own (voucher, "Beleg-Nr.", "Pièce")
+# or the reference to our invoice ("Your reference", "Ihre Referenz", "Invoice No").
+_OURS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus", "vs", "vostro",
+                   "invoice", "rechnung", "facture", "factura", "factuur", "fattura", "bill",
+                   "supplier", "vendor", "fournisseur", "proveedor", "fornitore", "kenmerk"})
+_PAYERS_OWN = frozenset({"our", "unser", "unsere", "ons", "onze", "notre", "nos", "nuestro",
+                         "ns", "nostro", "voucher", "buchung", "piece", "ecriture", "boekstuk",
+                         "asiento", "protocollo", "registrazione"})
+_COMPOUND_ENDS = ("nummer", "datum", "betrag", "bedrag", "korting", "summe", "nr")
+
+
+def _words(key: str) -> set[str]:
+    """The header words of ``key``, abbreviations spelled out, compounds split."""
+    words: set[str] = set()
+    for word in key.split():
+        word = _ABBREVIATIONS.get(word, word)
+        if word not in _HEADER_WORDS:
+            for end in _COMPOUND_ENDS:
+                if word.endswith(end) and len(word) > len(end) + 2:
+                    head = word[:-len(end)]
+                    head = head[:-1] if head.endswith("s") and head[:-1] in _HEADER_WORDS \
+                        else head
+                    if head in _HEADER_WORDS or _ABBREVIATIONS.get(head) in _HEADER_WORDS:
+                        words |= {_ABBREVIATIONS.get(head, head), _ABBREVIATIONS.get(end, end)}
+                        break
+            else:
+                words.add(word)
+            continue
+        words.add(word)
+    return words
 
 
 def _by_words(key: str) -> str | None:
-    words = {_ABBREVIATIONS.get(w, w) for w in key.split()}
-    if not words or len(words) > 5 or not words <= _HEADER_WORDS | {"code"}:
+    words = _words(key)
+    if not words or len(words) > 8 or not words <= _HEADER_WORDS | {"code"}:
         return None
     if "code" in words:  # "Deduction Code" names the reason; a lone "Code" names nothing
         return "deduction_reason" if words & {"deduction", "adjustment", "reason"} else None
@@ -107,12 +154,34 @@ def _by_words(key: str) -> str | None:
     return None
 
 
+def reference_rank(text: str) -> int:
+    """How surely an invoice-reference header names OUR invoice number.
+
+    2: ours (``Your reference``, ``Ihre Referenz``, ``Invoice No``, ``N° facture``);
+    1: any document (``Document No.``, ``Belegnummer``, ``Reference``);
+    0: the payer's own (``Voucher``, ``Our ref.``, ``Pièce``, ``Buchungsnr.``).
+    Of two invoice columns in one table the higher rank is the invoice reference.
+    """
+    words = _words(normalise_header(text))
+    if words & _PAYERS_OWN:
+        return 0
+    return 2 if words & _OURS else 1
+
+
 def map_header_row(cells: list[str]) -> dict[int, str]:
-    """Column index -> field for a header row; the first column wins a field."""
+    """Column index -> field for a header row; the first column wins a field.
+
+    Of several invoice-reference columns the one of highest
+    :func:`reference_rank` wins (``Your reference`` over ``Voucher No``).
+    """
+    fields = [field_for_header(cell or "") for cell in cells]
+    refs = [i for i, f in enumerate(fields) if f == "invoice_ref"]
+    best = max(refs, key=lambda i: reference_rank(cells[i]), default=None)
     mapping: dict[int, str] = {}
     taken: set[str] = set()
-    for i, cell in enumerate(cells):
-        field = field_for_header(cell or "")
+    for i, field in enumerate(fields):
+        if field == "invoice_ref" and i != best:
+            continue
         if field and field not in taken:
             mapping[i] = field
             taken.add(field)

@@ -112,28 +112,38 @@ def mark_votes(texts: Iterable[str]) -> dict[str, int]:
 
 
 def decide_mark(texts: list[str], known: Iterable[Decimal] = (),
-                lang: str | None = None) -> tuple[str, bool]:
+                lang: str | None = None) -> tuple[str | None, bool]:
     """(decimal mark, ambiguous) for a document's amount texts.
 
     Evidence in order: amounts equal to ``known`` open-item amounts under one
-    reading only; the printed shapes; the header language. ``ambiguous`` is
-    True when nothing decided.
+    reading only; the printed shapes (``1.234,56``, ``12,50``); the header
+    language, asked only when some amount could be read either way
+    (``1.234``). None: no amount needs a decision (each reads one way).
+    ``ambiguous`` is True when an amount needed one and nothing gave it.
     """
     known = set(known)
     if known:
-        hits = {m: sum(try_amount(t, m) in known for t in texts) for m in ".,"}
+        hits = {m: sum(_abs(try_amount(t, m)) in known for t in texts) for m in ".,"}
         if hits["."] != hits[","]:
             return ("." if hits["."] > hits[","] else ","), False
     votes = mark_votes(texts)
     if votes["."] != votes[","]:
         return ("." if votes["."] > votes[","] else ","), False
+    if not any(_EITHER_WAY.search(t) for t in texts):
+        return None, False
     if lang:
         return ("," if lang in DAY_FIRST_LANGUAGES else "."), False
-    return ".", bool(texts)
+    return ".", True
 
 
-def decide_day_first(texts: list[str], lang: str | None = None,
-                     currency: str | None = None) -> tuple[bool, bool]:
+_EITHER_WAY = re.compile(r"^[^\d]*\d{1,3}[.,]\d{3}(?!\d)[^\d]*$")
+
+
+def _abs(amount: Decimal | None) -> Decimal | None:
+    return None if amount is None else abs(amount)
+
+
+def decide_day_first(texts: list[str], lang: str | None = None) -> tuple[bool, bool]:
     """(day first, ambiguous) for a document's numeric date texts.
 
     A day over 12 in first or second place decides; then dots (``23.04.2026``
@@ -156,7 +166,35 @@ def decide_day_first(texts: list[str], lang: str | None = None,
         return True, False
     if lang and lang != "en":
         return True, False
-    if currency and currency not in ("USD", "CAD"):
-        return True, False
     numeric = any(_NUMERIC.fullmatch(t.strip()) for t in texts)
-    return False, numeric and lang is None and currency is None
+    return False, numeric and lang is None
+
+
+_MARKERS = {
+    "en": "the your invoice payment date amount paid total our of and please remittance advice "
+          "reference no number discount net check cheque",
+    "de": "ihre ihr unsere rechnung zahlung betrag datum summe und bei zahlungsavis bitte mit "
+          "beleg skonto zahlbetrag rechnungsnr kundennr",
+    "fr": "votre vos facture paiement montant le et avis pièce règlement escompte date "
+          "référence payé virement",
+    "nl": "uw factuur betaling bedrag datum van en het betaald totaal ons korting kenmerk "
+          "betalingsadvies",
+    "es": "su factura pago importe fecha del y el aviso pagado descuento referencia",
+    "it": "vs fattura pagamento importo data di del il avviso pagato sconto totale riferimento",
+}
+_MARKER_SETS = {lang: frozenset(words.split()) for lang, words in _MARKERS.items()}
+_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def guess_language(texts: Iterable[str]) -> str | None:
+    """EN, DE, FR, NL, ES or IT, by the most marker words in ``texts``; None on a tie."""
+    counts = dict.fromkeys(_MARKER_SETS, 0)
+    for text in texts:
+        for token in _TOKEN.findall(text.lower()):
+            for lang, words in _MARKER_SETS.items():
+                if token in words:
+                    counts[lang] += 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]

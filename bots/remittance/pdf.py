@@ -46,38 +46,50 @@ warning naming it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from bots.domain import Remittance, RemittanceLine
+from bots.remittance import known as known_items
 from bots.remittance import pdf_ocr
 from bots.remittance.errors import ExtractError
+from bots.remittance.known import KnownItems
+from bots.remittance.locale import decide_day_first, decide_mark, guess_language, read_date
 from bots.remittance.pdf_fields import Header, currency_in, labelled_values, read_header
 from bots.remittance.pdf_layout import AMOUNT_FIELDS, Line, Table, find_table, lines_of
 from bots.remittance.pdf_templates import Template, default_templates, template_for
 from bots.remittance.pdf_words import MAX_PAGES, read_words
 from bots.remittance.records import remittance_id
-from bots.remittance.values import try_amount, try_date
+from bots.remittance.values import try_amount
 
 NAME = "pdf"
 DEFAULT_CURRENCY = "USD"
-_COMMA_DECIMAL = re.compile(r"\d,\d{2}\D{0,4}$")
-_DOT_DECIMAL = re.compile(r"\d\.\d{2}\D{0,4}$")
-_DAY_FIRST = re.compile(r"^(1[3-9]|2\d|3[01])/\d{1,2}/\d{2,4}$")
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
+_LANGUAGE_LINES = 120  # lines read to guess the language and the currency
 _TITLE = re.compile(r"(?:remittance(?: advice)?|payment (?:advice|remittance)|advice of payment"
-                    r"|zahlungsavis|avis de paiement)\b", re.I)
+                    r"|zahlungsavis|avis de (?:paiement|virement)|betalingsadvies"
+                    r"|betaalspecificatie|aviso de pago|notificaci[óo]n de pago"
+                    r"|avviso di (?:pagamento|bonifico))\b", re.I)
 
 
 def extract_pdf(data: bytes, source: str, *, backend: str = "pdfium",
                 templates: Sequence[Template] | None = None,
-                max_pages: int = MAX_PAGES, ocr: bool = True) -> list[Remittance]:
+                max_pages: int = MAX_PAGES, ocr: bool = True,
+                known: Iterable[tuple[str, Decimal]] | KnownItems | None = None,
+                ) -> list[Remittance]:
     """The remittance advices in a PDF (usually one), or ExtractError.
 
     ``templates`` defaults to those in ``config/templates``; pass ``()`` for
     none. ``backend`` is ``"pdfium"`` or ``"pdfplumber"``. A scan (no text
     layer) is read by OCR when ``ocr`` and Tesseract is installed, else it is
-    ``needs-ocr``.
+    ``needs-ocr``. ``known``: the open items, (invoice_ref, amount) pairs
+    (default: those of :func:`bots.remittance.known.using`), to decide which
+    column holds our invoice references and how amounts are printed.
     """
+    if known is None:
+        known = known_items.current()
+    elif not isinstance(known, KnownItems):
+        known = KnownItems.of(known)
     try:
         pages, by_ocr = read_words(data, backend, max_pages), False
     except ExtractError as exc:
@@ -90,7 +102,7 @@ def extract_pdf(data: bytes, source: str, *, backend: str = "pdfium",
     lines = lines_of(pages)
     template = template_for(lines, default_templates() if templates is None else templates)
     found = [remittance for group in _advices(lines, template)
-             if (remittance := _read_advice(source, group, template)) is not None]
+             if (remittance := _read_advice(source, group, template, known)) is not None]
     if not found:
         raise ExtractError("not-a-remittance", "no remittance table (invoice and amount "
                                                "columns) and no payment number or "
@@ -121,21 +133,75 @@ def _advices(lines: list[Line], template: Template | None) -> list[list[Line]]:
     return groups
 
 
-def _read_advice(source: str, lines: list[Line], template: Template | None) -> Remittance | None:
+def _read_advice(source: str, lines: list[Line], template: Template | None,
+                 known: KnownItems | None) -> Remittance | None:
     """The advice printed on ``lines``; None when they hold no table and no payment header."""
     table = find_table(lines, template.synonyms if template else None)
-    decimal = (template.decimal if template else None) or _decimal_mark(table)
-    day_first = template.day_first if template and template.day_first is not None \
-        else decimal == "," or _any_day_first(table)
+    if known and known.refs:
+        _choose_reference_column(table, known)
+    lang = guess_language(line.text for line in lines[:_LANGUAGE_LINES])
+    mark, mark_open = decide_mark(_amount_texts(table), known.amounts if known else (), lang)
+    if template and template.decimal:
+        mark, mark_open = template.decimal, False
+    day_first, dates_open = decide_day_first(_date_texts(table, lines), lang)
+    if template and template.day_first is not None:
+        day_first, dates_open = template.day_first, False
+    remittance = _reading(source, lines, table, template, mark, day_first)
+    if remittance is None:
+        return None
+    if not (template and template.decimal) and not _adds_up(remittance):
+        other = _reading(source, lines, table, template, "," if mark != "," else ".",
+                         day_first)
+        if other is not None and _adds_up(other):  # consistency decides the number locale
+            remittance, mark_open = other, False
+    if mark_open:
+        remittance.warnings.append("the document does not show its decimal mark; amounts "
+                                   "read with '.'")
+    if dates_open:
+        remittance.warnings.append("dates such as 04/05/26 could be day or month first; "
+                                   "read month first")
+    return remittance
+
+
+def _reading(source: str, lines: list[Line], table: Table, template: Template | None,
+             mark: str | None, day_first: bool) -> Remittance | None:
+    """The advice read with one decimal mark and day order."""
     outside = [line for i, line in enumerate(lines) if i not in table.used]
     first = min(table.used) if table.used else None
-    header = read_header(outside, day_first=day_first, decimal=decimal,
+    header = read_header(outside, day_first=day_first, decimal=mark,
                          table_top=(lines[first].page, lines[first].top)
                          if first is not None else None,
                          extra_labels=template.labels if template else None)
     if not table.rows and not _is_advice(header, lines):
         return None
-    return _remittance(source, header, table, lines, decimal, day_first, template)
+    return _remittance(source, header, table, lines, mark, day_first, template)
+
+
+def _adds_up(remittance: Remittance) -> bool:
+    """No stated total, or the lines add up to it."""
+    if remittance.total is None or not remittance.lines:
+        return remittance.total is not None or not remittance.lines
+    return sum((line.paid_amount for line in remittance.lines), Decimal(0)) == remittance.total
+
+
+def _choose_reference_column(table: Table, known: KnownItems) -> None:
+    """Swap in the other document-number column when more of its values are open items."""
+    ours = sum(known.has_ref(row.get("invoice_ref", "")) for row in table.rows)
+    other = sum(known.has_ref(row.get("alt_ref", "")) for row in table.rows)
+    if other > ours:
+        for row in table.rows:
+            row["invoice_ref"], row["alt_ref"] = row.get("alt_ref", ""), row["invoice_ref"]
+
+
+def _amount_texts(table: Table) -> list[str]:
+    texts = [row.get(f, "") for row in table.rows for f in AMOUNT_FIELDS]
+    return [t for t in texts + [table.total_text or ""] if t]
+
+
+def _date_texts(table: Table, lines: list[Line]) -> list[str]:
+    texts = [row.get("invoice_date", "") for row in table.rows]
+    return texts + [m.group() for line in lines[:_LANGUAGE_LINES]
+                    for m in _NUMERIC_DATE.finditer(line.text)]
 
 
 def _remittance(source: str, header: Header, table: Table, lines: list[Line],
@@ -187,7 +253,7 @@ def _line(n: int, row: dict[str, str], decimal: str | None, day_first: bool,
                         f"{deduction} is not the paid {paid}")
     return RemittanceLine(
         invoice_ref=ref, paid_amount=paid, po_number=row.get("po_number") or None,
-        invoice_date=try_date(row.get("invoice_date"), day_first), gross_amount=gross,
+        invoice_date=read_date(row.get("invoice_date"), day_first), gross_amount=gross,
         discount=discount, deduction=deduction,
         deduction_reason=row.get("deduction_reason") or None)
 
@@ -198,21 +264,6 @@ def _amount(text: str | None, decimal: str | None) -> Decimal | None:
     text = text.replace("*", "")
     found = try_amount(text, decimal)
     return found if found is not None else try_amount(text)
-
-
-def _decimal_mark(table: Table) -> str | None:
-    """',' or '.', whichever more of the table's amounts end with (None: no evidence)."""
-    comma = dot = 0
-    for row in table.rows:
-        for f in AMOUNT_FIELDS:
-            text = row.get(f, "")
-            comma += bool(_COMMA_DECIMAL.search(text))
-            dot += bool(_DOT_DECIMAL.search(text))
-    return "," if comma > dot else "." if dot else None
-
-
-def _any_day_first(table: Table) -> bool:
-    return any(_DAY_FIRST.match(row.get("invoice_date", "")) for row in table.rows)
 
 
 def _is_advice(header: Header, lines: list[Line]) -> bool:

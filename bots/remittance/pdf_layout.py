@@ -42,14 +42,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from bots.remittance.columns import field_for_header, normalise_header
+from bots.remittance.columns import field_for_header, normalise_header, reference_rank
 from bots.remittance.pdf_words import Word
 from bots.remittance.values import try_amount
 
 AMOUNT_FIELDS = ("paid_amount", "gross_amount", "discount", "deduction")
 TEXT_FIELDS = ("deduction_reason", "po_number", None)  # None: an unknown column
-_TOTAL = re.compile(r"(?:grand |page |sub)?totals?\b|carried forward|balance forward",
-                    re.IGNORECASE)
+_TOTAL = re.compile(r"(?:grand\s*)?(?:totale?s?|totaal|summe|gesamt(?:summe|betrag)?|somme"
+                    r"|suma\s*total)\b", re.IGNORECASE)
+# rows that sum part of the table: never lines, never the advice's total
+_RUNNING = re.compile(r"(?:page\s*|sub-?\s*|sous-?\s*)totale?s?\b|subtotaal|zwischensumme"
+                      r"|seitensumme|(?:carried|brought|balance)\s*forward|[üu]bertrag"
+                      r"|[àa]\s*reporter|report\b|transport\b|suma\s*(?:y\s*sigue|anterior)"
+                      r"|a\s*riportare|riporto\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 # what values.parse_amount reads: "$1,234.56", "(25.00)", "25.00-", "USD 1.234,56", "12.50 CR"
 _AMOUNT = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]? ?(?:[A-Z]{3} ?)?[$€£¥₹]? ?\**\d[\d.,' ]*[)-]?"
@@ -124,36 +129,66 @@ class Column:
 def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> list[Column] | None:
     """The columns a header row names, or None when ``line`` is not a header row.
 
-    ``synonyms`` adds header texts (normalised, as :func:`normalise_header`
-    gives them) to the shared map, e.g. a per-payer template's columns.
+    Each phrase (words up to a column gap) is read as one label first
+    (``Ihre Referenz / Your Reference``); a phrase naming nothing as a whole
+    is split into the longest labels it holds. ``synonyms`` adds header texts
+    (normalised, as :func:`normalise_header` gives them) to the shared map,
+    e.g. a per-payer template's columns.
     """
     words = line.words
     if len(words) < 2 or _DIGIT.search(line.text):
         return None
+    synonyms = synonyms or {}
     columns: list[Column] = []
-    taken: set[str] = set()
-    known_words = 0
-    i = 0
-    while i < len(words):
-        hit = _longest_label(words, i, synonyms or {})
-        if hit and hit[1] not in taken:
-            length, name = hit
-            taken.add(name)
-            known_words += length
-            span = words[i:i + length]
-            columns.append(Column(name, span[0].x0, span[-1].x1,
-                                  " ".join(w.text for w in span)))
-            i += length
+    for phrase in phrases(words):
+        text = " ".join(w.text for w in phrase)
+        name = _field(text, synonyms)
+        if name:
+            columns.append(Column(name, phrase[0].x0, phrase[-1].x1, text))
             continue
-        # an unknown label: its words up to the next column gap
-        j = i + 1
-        while j < len(words) and words[j].x0 - words[j - 1].x1 <= _column_gap(
-                words[j], words[j - 1]) and not _longest_label(words, j, synonyms or {}):
-            j += 1
-        columns.append(Column(None, words[i].x0, words[j - 1].x1,
-                              " ".join(w.text for w in words[i:j])))
-        i = j
-    return columns if _is_header(taken, known_words, len(words)) else None
+        span = tuple(phrase)
+        i = 0
+        while i < len(span):
+            hit = _longest_label(span, i, synonyms)
+            if hit:
+                length, name = hit
+                part = span[i:i + length]
+                columns.append(Column(name, part[0].x0, part[-1].x1,
+                                      " ".join(w.text for w in part)))
+                i += length
+                continue
+            # an unknown label: its words up to the next known label
+            j = i + 1
+            while j < len(span) and not _longest_label(span, j, synonyms):
+                j += 1
+            columns.append(Column(None, span[i].x0, span[j - 1].x1,
+                                  " ".join(w.text for w in span[i:j])))
+            i = j
+    columns = _resolve(columns)
+    known = sum(len(c.label.split()) for c in columns if c.field)
+    taken = {c.field for c in columns if c.field}
+    return columns if _is_header(taken, known, len(words)) else None
+
+
+def _resolve(columns: list[Column]) -> list[Column]:
+    """One column per field: of several invoice-reference columns the one naming OUR
+    invoice (:func:`~bots.remittance.columns.reference_rank`) keeps the field, the
+    others become ``alt_ref`` (the payer's own voucher, kept for the open-item check);
+    of other repeated fields the first keeps it."""
+    refs = [c for c in columns if c.field == "invoice_ref"]
+    best = max(refs, key=lambda c: reference_rank(c.label), default=None)
+    out, taken = [], set()
+    for column in columns:
+        name = column.field
+        if name == "invoice_ref" and column is not best:
+            name = "alt_ref" if "alt_ref" not in taken else None
+        elif name in taken:
+            name = None
+        if name:
+            taken.add(name)
+        out.append(column if name == column.field else
+                   Column(name, column.x0, column.x1, column.label))
+    return out
 
 
 def _is_header(fields: set[str], known: int, parts: int) -> bool:
@@ -187,11 +222,13 @@ def stacked_header_columns(upper: Line, lower: Line,
     for x0, x1, texts in sorted(groups):
         label = " ".join(texts).strip()
         candidates = (_field(text, synonyms or {}) for text in (label, *texts))
-        name = next((f for f in candidates if f and f not in taken), None)
+        name = next((f for f in candidates if f and (f not in taken or f == "invoice_ref")),
+                    None)
         if name:
             taken.add(name)
         columns.append(Column(name, x0, x1, label))
-    return columns if _is_header(taken, len(taken), len(columns)) else None
+    columns = _resolve(columns)
+    return columns if _is_header(taken, _known(columns), len(columns)) else None
 
 
 def phrases(words: tuple[Word, ...]) -> list[list[Word]]:
@@ -269,10 +306,12 @@ def _place(x0: float, x1: float, columns: list[Column]) -> tuple[Column, int]:
     return best, count
 
 
-def _row_kind(cells: dict[str | None, str], first_word: str) -> str:
-    """'total', 'row', 'unreferenced' (amounts, no invoice), 'text' (may continue a
-    row) or 'other'."""
-    if _TOTAL.match(first_word):
+def _row_kind(cells: dict[str | None, str], text: str) -> str:
+    """'total', 'running' (subtotal, carried forward), 'row', 'unreferenced' (amounts,
+    no invoice), 'text' (may continue a row) or 'other'."""
+    if _RUNNING.match(text):
+        return "running"
+    if _TOTAL.match(text):
         return "total"
     ref = cells.get("invoice_ref", "")
     amounts = [cells[f] for f in AMOUNT_FIELDS if cells.get(f)]
@@ -307,12 +346,14 @@ def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> 
         if columns is None:
             continue
         cells = assign(line, columns)
-        kind = _row_kind(cells, line.words[0].text)
+        kind = _row_kind(cells, line.text)
         if kind == "row":
             segments[-1].append({k or "description": v for k, v in cells.items()})
             last_row = line
         elif kind == "total" and segments[-1]:
             table.total_text = _total_amount(line, cells) or table.total_text
+            last_row = None
+        elif kind == "running":
             last_row = None
         elif kind == "text" and _just_under(line, last_row, 1.5):
             _continue_row(segments[-1][-1], cells)
@@ -338,7 +379,8 @@ def _just_under(line: Line, row: Line | None, heights: float) -> bool:
 
 
 def _known(columns: list[Column]) -> int:
-    return sum(c.field is not None for c in columns)
+    """How many line fields ``columns`` name (a second document number not counted)."""
+    return sum(c.field not in (None, "alt_ref") for c in columns)
 
 
 def _total_amount(line: Line, cells: dict[str | None, str]) -> str | None:

@@ -1,0 +1,86 @@
+"""Open items known while reading: which printed numbers are OUR invoices.
+
+An advice often prints the payer's own voucher number beside the reference to
+our invoice, and its amounts in a locale the page alone may leave open. When
+the open items are known (``arbots extract --open-items OPEN.csv``, the nightly
+intake), the readers use them to decide: the column whose values are our
+invoice references, the decimal mark under which amounts equal open amounts::
+
+    with using(KnownItems.of([("90012345", Decimal("1200.00"))])):
+        extract("advice.pdf")        # the PDF reader consults current()
+
+``invoice_ref`` stays as printed: open items only decide, they never rewrite.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+
+def ref_key(text: str) -> str:
+    """A reference compared without case, spaces, punctuation or leading zeros."""
+    return re.sub(r"[^0-9A-Z]", "", text.upper()).lstrip("0")
+
+
+@dataclass(frozen=True)
+class KnownItems:
+    """Invoice references (as :func:`ref_key`) and open amounts (absolute values)."""
+
+    refs: frozenset[str] = field(default_factory=frozenset)
+    amounts: frozenset[Decimal] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, items: Iterable[tuple[str, Decimal]]) -> KnownItems:
+        """From (invoice_ref, open amount) pairs."""
+        pairs = list(items)
+        return cls(frozenset(ref_key(r) for r, _ in pairs if ref_key(r)),
+                   frozenset(abs(a) for _, a in pairs))
+
+    def has_ref(self, text: str) -> bool:
+        return bool(text) and ref_key(text) in self.refs
+
+
+def read_open_items_csv(path: Path) -> KnownItems:
+    """The ``invoice_ref`` and ``amount`` columns of an open-items CSV (interchange spec).
+
+    Raises ValueError naming the file when the columns are missing or an amount
+    is not a decimal.
+    """
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = csv.DictReader(handle)
+        if not rows.fieldnames or not {"invoice_ref", "amount"} <= set(rows.fieldnames):
+            raise ValueError(f"{path}: no invoice_ref and amount columns")
+        pairs = []
+        for n, row in enumerate(rows, 2):
+            try:
+                pairs.append((row["invoice_ref"] or "", Decimal(row["amount"] or "0")))
+            except InvalidOperation:
+                raise ValueError(f"{path}: row {n}: amount {row['amount']!r} is not a "
+                                 "decimal") from None
+    return KnownItems.of(pairs)
+
+
+_CURRENT: contextvars.ContextVar[KnownItems | None] = contextvars.ContextVar(
+    "known_open_items", default=None)
+
+
+def current() -> KnownItems | None:
+    """The open items set by :func:`using` around this read, if any."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def using(items: KnownItems | None) -> Iterator[None]:
+    """Make ``items`` the known open items for the reads inside the block."""
+    token = _CURRENT.set(items)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
