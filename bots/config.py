@@ -306,7 +306,7 @@ def _sap(s: _Section, home: Path) -> SapConfig:
     posting.check_unknown()
     cfg = SapConfig(
         mode=mode,
-        sandbox_db=s.path("sandbox_db", home, "var/sandbox/sap.sqlite", written=True),
+        sandbox_db=s.path("sandbox_db", home, "var/sandbox/sap.sqlite"),
         connection=connection,
         passwd=passwd,
         company_codes=codes,

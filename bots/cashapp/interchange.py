@@ -8,6 +8,9 @@ Readers return ``(records, problems)``: a bad row or line is skipped and
 reported as a :class:`BadRow` naming the file, the line and the reason, and
 reading goes on with the rest. A file that cannot be read at all (missing,
 not UTF-8, a required column absent) raises :class:`InterchangeError`.
+Writers put every cell through the one formula guard
+(:mod:`bots.formula_guard`): text a spreadsheet would run as a formula gets a
+leading ``'``, numbers such as ``"-12.50"`` stay as they are.
 
     items, problems = read_open_items("OPEN.csv")
     for p in problems:
@@ -36,6 +39,7 @@ from bots.domain import (
     format_amount,
     to_minor,
 )
+from bots.formula_guard import neutralise, neutralise_row
 from bots.interchange import FieldError, field_amount, field_currency, field_date
 from bots.remittance.jsonl import from_json
 
@@ -173,10 +177,11 @@ def write_open_items(path: str | Path, items: Iterable[OpenItem]) -> None:
         writer = csv.writer(handle)
         writer.writerow(OPEN_ITEM_COLUMNS)
         for it in items:
-            writer.writerow([it.company_code, it.customer, it.document_no, it.fiscal_year,
-                             it.line_item, it.invoice_ref, it.po_number, it.doc_date,
-                             it.due_date, it.currency, format(it.amount, "f"),
-                             _text_or_empty(it.discount_pct), _text_or_empty(it.discount_date)])
+            writer.writerow(neutralise_row([
+                it.company_code, it.customer, it.document_no, it.fiscal_year, it.line_item,
+                it.invoice_ref, it.po_number, it.doc_date, it.due_date, it.currency,
+                format(it.amount, "f"), _text_or_empty(it.discount_pct),
+                _text_or_empty(it.discount_date)]))
 
 
 def write_customers(path: str | Path, customers: Iterable[Customer]) -> None:
@@ -185,7 +190,7 @@ def write_customers(path: str | Path, customers: Iterable[Customer]) -> None:
         writer = csv.writer(handle)
         writer.writerow(CUSTOMER_COLUMNS)
         for c in customers:
-            writer.writerow([c.number, c.name, c.parent, ";".join(c.aliases)])
+            writer.writerow(neutralise_row([c.number, c.name, c.parent, ";".join(c.aliases)]))
 
 
 def _money_or_none(amount: Decimal | None) -> str | None:
@@ -251,6 +256,6 @@ def write_proposals(path: str | Path, result: MatchResult) -> int:
         writer.writeheader()
         n = 0
         for row in proposal_rows(result):
-            writer.writerow(row)
+            writer.writerow({key: neutralise(value) for key, value in row.items()})
             n += 1
     return n

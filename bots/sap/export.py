@@ -4,8 +4,9 @@ One row per open item with the columns of
 :data:`bots.cashapp.interchange.OPEN_ITEM_COLUMNS`, amounts as decimal strings
 with the currency's decimals (``"1234.50"``, yen ``"1500"``), dates ISO. A
 file name ending in ``.xlsx`` gives the same table as a worksheet, every
-cell text (amounts stay exact strings). Rows are written as they come, so a
-million items never sit in memory.
+cell text (amounts stay exact strings). Text a spreadsheet could run as a
+formula is neutralised (:mod:`bots.formula_guard`); amounts stay as they are.
+Rows are written as they come, so a million items never sit in memory.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from bots.cashapp.interchange import OPEN_ITEM_COLUMNS
 from bots.domain import OpenItem, format_amount
+from bots.formula_guard import neutralise_row
 
 
 def _iso(day: date | None) -> str:
@@ -53,7 +55,7 @@ def write_open_items(items: Iterable[OpenItem], path: Path,
         sheet = book.create_sheet("open items")
         sheet.append(list(OPEN_ITEM_COLUMNS))
         for item in items:
-            sheet.append(open_item_row(item))
+            sheet.append(neutralise_row(open_item_row(item)))
             count += 1
             if progress:
                 progress(count)
@@ -63,7 +65,7 @@ def write_open_items(items: Iterable[OpenItem], path: Path,
         writer = csv.writer(handle)
         writer.writerow(OPEN_ITEM_COLUMNS)
         for item in items:
-            writer.writerow(open_item_row(item))
+            writer.writerow(neutralise_row(open_item_row(item)))
             count += 1
             if progress:
                 progress(count)
