@@ -14,9 +14,8 @@ Big customers accept an invoice only once it is keyed into their AP portal
   rate limit (:mod:`.ratelimit`), a trace and a screenshot per attempt,
   retries on the shared policy (:mod:`.retry`);
 * :mod:`.traces` - trace zips scrubbed of cookies and credentials;
-* :mod:`.processes` - the browser's process ids, to end a killed run's Chromium;
 * :mod:`.settings` - the ``[portals]`` configuration section;
-* :mod:`.browser` - the headless Chromium to drive.
+* :mod:`.browser` - the headless Chromium to drive, and its process ids.
 
 The reference portals to run against live in :mod:`bots.sandbox.portals`.
 """

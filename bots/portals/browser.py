@@ -9,10 +9,12 @@ calling home). Playwright calls a foreign executable "use at your own risk":
 the test suite is the smoke test against the installed Chromium.
 
 ``on_process`` is called with the id of each browser process right after the
-launch (:func:`bots.portals.processes.browser_pids`): the nightly bot records
-them with its run, so that the run taking over after a ``kill -9`` can end a
-Chromium left behind. Leaving the block in any way (an exception, a
-cancellation, a KeyboardInterrupt inside ``asyncio.run``) closes the browser.
+launch (:func:`browser_pids`): the nightly bot records them with its run
+(``ctx.register_child``), so that the run taking over after a ``kill -9`` can
+end a Chromium left behind (:func:`bots.landscape.end_browsers`; Chromium
+usually follows its Playwright driver out, but not when it hangs). Leaving
+the block in any way (an exception, a cancellation, a KeyboardInterrupt inside
+``asyncio.run``) closes the browser.
 
 Parallelism comes from several contexts in this one browser (see
 :mod:`bots.portals.runner`); Playwright objects are not thread-safe, so use
@@ -21,13 +23,13 @@ them from one asyncio loop.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import psutil
 from playwright.async_api import Browser, async_playwright
-
-from bots.portals.processes import browser_pids
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -53,3 +55,19 @@ async def open_browser(executable: Path | None = SYSTEM_CHROMIUM, *,
             yield browser
         finally:
             await browser.close()
+
+
+def browser_pids(parent: int | None = None) -> list[int]:
+    """Ids of the Chromium processes below ``parent`` (default: this process)."""
+    try:
+        children = psutil.Process(parent or os.getpid()).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    pids = []
+    for process in children:
+        try:
+            if "chrom" in process.name() and process.status() != psutil.STATUS_ZOMBIE:
+                pids.append(process.pid)
+        except psutil.NoSuchProcess:
+            continue
+    return sorted(pids)

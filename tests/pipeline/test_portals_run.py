@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+import psutil
 import pytest
 
 from bots.config import Config, load_config
 from bots.domain import CollectionNote, OpenItem, RunStatus, Trigger
+from bots.landscape import landscape_id
 from bots.pipeline import portals as portals_bot
 from bots.pipeline.context import BotContext
 from bots.pipeline.portals import portal_invoice, split_gross, to_submit
@@ -267,6 +273,58 @@ def test_intents_left_open_are_settled_in_the_portal_when_the_invoices_left_the_
                                f"submit: dated {unsent.doc_date.isoformat()}, more than 1 days ago")
     assert len(held_by_portal(cfg, sent, sent_site)) == 1
     assert held_by_portal(cfg, unsent, unsent_site) == []
+
+
+NIGHTLY = """
+import sys
+from pathlib import Path
+from bots.config import load_config
+from bots.domain import Trigger
+from bots.runner import run_bots
+run_bots(load_config(Path(sys.argv[1]), home=Path(sys.argv[2])), ("openitems", "portals"),
+         Trigger.ON_DEMAND)
+"""
+
+
+@pytest.mark.slow
+def test_chromium_of_a_run_killed_with_sigkill_is_ended_by_the_next_runs_takeover(
+        one_context: Config) -> None:
+    require_program("/usr/bin/chromium", "portal bots drive Debian's chromium")
+    cfg = one_context
+    expected = expected_invoices(cfg)
+    child = subprocess.Popen([sys.executable, "-c", NIGHTLY, str(cfg.home / "portals.toml"),
+                              str(cfg.home)], cwd=Path(__file__).parents[2])
+    try:
+        lease = None
+        for _ in range(1200):  # until the run has recorded its browser (at most 2 minutes)
+            with Store(cfg.store_path) as store:
+                lease = store.lease(landscape_id(cfg))
+            if lease is not None and lease.children:
+                break
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=0.1)
+            assert child.returncode is None, "the run ended before its browser was recorded"
+        assert lease is not None and lease.children
+        browsers = [psutil.Process(c.pid) for c in lease.children]
+        browsers += [p for b in browsers for p in b.children(recursive=True)]
+        for process in browsers:
+            process.suspend()  # hung: it will not follow its driver out
+        for process in psutil.Process(child.pid).children(recursive=True):
+            if process not in browsers:
+                process.kill()  # the Playwright driver
+    finally:
+        child.kill()  # kill -9 of the run
+        child.wait()
+    assert all(p.is_running() for p in browsers)
+
+    rerun = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND)
+
+    assert psutil.wait_procs(browsers, timeout=10)[1] == []  # ended by the take-over
+    assert rerun.status == RunStatus.OK
+    with Store(cfg.store_path) as store:
+        killed = store.run(lease.run_id)
+    assert killed is not None and killed.status == RunStatus.ABORTED
+    assert_each_submitted_once_and_noted_once(cfg, expected)
 
 
 # --------------------------------------------------------------------------- paid meanwhile

@@ -16,7 +16,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bots.portals.processes import BROWSER_NAMES, browser_pids, end_browser_processes
+from bots.landscape import end_browsers
+from bots.portals.browser import browser_pids
+from bots.store import Child
 from tests.conftest import require_program
 
 pytestmark = pytest.mark.slow
@@ -54,18 +56,22 @@ def bot(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[int]]]:
     child.wait()
 
 
+def browsers_of(pid: int) -> list[psutil.Process]:
+    return [p for p in psutil.Process(pid).children(recursive=True) if "chrom" in p.name()]
+
+
 def test_the_browser_processes_are_recorded_at_launch(
         bot: tuple[subprocess.Popen[str], list[int]]) -> None:
     child, recorded = bot
     assert recorded and set(recorded) <= set(browser_pids(child.pid))
-    assert {psutil.Process(pid).name() for pid in recorded} <= BROWSER_NAMES
+    assert {psutil.Process(pid).name() for pid in recorded} == {"chromium"}
 
 
 def test_a_hung_browser_outlives_kill_9_and_is_ended_from_its_record_alone(
         bot: tuple[subprocess.Popen[str], list[int]]) -> None:
     child, recorded = bot
     family = psutil.Process(child.pid).children(recursive=True)
-    browsers = [p for p in family if p.name() in BROWSER_NAMES]
+    browsers = browsers_of(child.pid)
     for process in browsers:
         process.suspend()  # hung: it will not notice its driver going away
     for process in (p for p in family if p not in browsers):
@@ -75,7 +81,7 @@ def test_a_hung_browser_outlives_kill_9_and_is_ended_from_its_record_alone(
     assert all(p.is_running() for p in browsers)  # orphaned
     bystander = subprocess.Popen(["sleep", "60"])  # an id that is not a browser's
     try:
-        ended = end_browser_processes([*recorded, bystander.pid])
+        ended = end_browsers([Child(pid) for pid in (*recorded, bystander.pid)])
         _, alive = psutil.wait_procs(browsers, timeout=10)
         assert alive == []
         assert set(recorded) <= set(ended) and bystander.pid not in ended
@@ -88,8 +94,7 @@ def test_a_hung_browser_outlives_kill_9_and_is_ended_from_its_record_alone(
 def test_ctrl_c_inside_asyncio_run_closes_the_browser(
         bot: tuple[subprocess.Popen[str], list[int]]) -> None:
     child, _ = bot
-    browsers = [p for p in psutil.Process(child.pid).children(recursive=True)
-                if p.name() in BROWSER_NAMES]
+    browsers = browsers_of(child.pid)
     child.send_signal(signal.SIGINT)
     assert child.wait(timeout=30) != 0
     _, alive = psutil.wait_procs(browsers, timeout=10)
