@@ -3,7 +3,8 @@
 Steps, each a plain function:
 
 1. :func:`propose`: the engine (:func:`bots.cashapp.match`) on the run's
-   open-item snapshot and every remittance the store holds as ``new``;
+   open-item snapshot and every remittance the store holds as ``new``, or as
+   ``review`` (left for a person by an earlier run: proposed again each run);
 2. :func:`plan_postings`: a remittance is posted unattended only when every
    one of its lines is ``auto``, nothing of it is unmatched or left on
    account, it stays in one company code and currency, and its stated total
@@ -76,8 +77,14 @@ class Posting:
 
 
 def propose(ctx: BotContext, items: list[OpenItem], customers: Iterable[Customer]) -> Batch:
-    """Match every remittance the store holds as new (and a dry run's) against the snapshot."""
-    rows = ctx.store.remittances("new")
+    """Match every remittance not yet applied (and a dry run's) against the snapshot.
+
+    Not yet applied: ``new`` ones, and those waiting for review: a payment
+    nobody has decided on comes back on every run's worklist until someone
+    does, and is posted unattended if it has become sure (a late invoice
+    arrived); its posting key is the same, so it is never posted twice.
+    """
+    rows = ctx.store.remittances("new") + ctx.store.remittances("review")
     remittances = {r["id"]: from_json(json.loads(r["body"])) for r in rows}
     remittances.update({r.id: r for r in ctx.memo.get("dry_run_remittances", {}).values()})
     policy = policy_from_config(ctx.cfg.raw.get("cashapp"), ctx.cfg.source)
@@ -183,8 +190,15 @@ def _line_reason(remittance: Remittance, p: Proposal) -> str:
     return "DEDUCTION"
 
 
+BUSY = "(busy)"  # what post() answers when another live run is posting the payment now
+
+
 def post(ctx: BotContext, posting: Posting, section: BotSection) -> str | None:
-    """Post one payment exactly once; the SAP document number, or None when refused."""
+    """Post one payment exactly once; the SAP document number, or None when refused.
+
+    :data:`BUSY` when another live run holds the key's intent (it may be
+    posting right now): nothing is done, the remittance stays as it is.
+    """
     req = posting.request
     target = f"{req.company_code}/{req.payer}"
     if ctx.dry_run:
@@ -198,6 +212,9 @@ def post(ctx: BotContext, posting: Posting, section: BotSection) -> str | None:
     if state == "done":
         section.counts["already_posted"] += 1
         return _done_document(ctx, req.reference)
+    if state == "busy":
+        section.counts["postings_busy"] = section.counts.get("postings_busy", 0) + 1
+        return BUSY
     if state == "pending":
         found = ctx.sap.find_document_by_reference(req.company_code, req.reference)
         if found:
@@ -298,6 +315,8 @@ def run(ctx: BotContext) -> BotSection:
         if ctx.stop.is_set():
             break
         document = post(ctx, posting, section)
+        if document == BUSY:
+            continue
         if document is None:
             waits[posting.remittance.id] = "SAP refused the clearing"
             continue

@@ -194,6 +194,9 @@ def write_note(ctx: BotContext, note: CollectionNote, section: BotSection,
     if state == "done":
         section.counts["notes_already_written"] += 1
         return
+    if state == "busy":  # another live run is writing it now: skip it for now
+        section.counts["notes_busy"] = section.counts.get("notes_busy", 0) + 1
+        return
     if state == "pending" and ctx.sap.has_note(note.company_code, note.customer, key,
                                                note.document, note.fiscal_year):
         ctx.ledger.done(key, {"found_in_sap": True})
@@ -232,7 +235,7 @@ def remind(ctx: BotContext, followup: FollowUp, section: BotSection) -> str | No
         return address
     state = ctx.ledger.begin("reminder_email", key, followup.target,
                              {"to": address, "level": followup.level})
-    if state == "done":
+    if state in ("done", "busy"):  # busy: another live run is sending it now
         return address
     message = reminders.render_reminder(followup, policy.sender, key)
     path = reminders.write_outbox(policy.outbox, key, message)

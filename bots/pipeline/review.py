@@ -28,6 +28,7 @@ from openpyxl import load_workbook
 from bots.cashapp import Memory, learn
 from bots.domain import Decision, OpenItem, Proposal, Remittance
 from bots.pipeline.cashapp import (
+    BUSY,
     Posting,
     clearing_request,
     items_by_document,
@@ -190,6 +191,12 @@ def _post_payment(ctx: BotContext, remittance: Remittance, proposals: list[Propo
         return False
     posting = Posting(remittance, request, tuple(proposals))
     document = post(ctx, posting, section)
+    if document == BUSY:
+        section.errors.append(ErrorItem(
+            f"payment {remittance.payment_ref or remittance.id}",
+            "another run is posting this payment right now", "Apply the worklist again "
+            "once that run has ended: a payment it posted is not posted twice."))
+        return False
     if document is None or ctx.dry_run:
         return document is not None
     ctx.store.settle_remittance(remittance.id, "applied")

@@ -202,3 +202,45 @@ def test_a_dry_run_says_what_it_would_post_and_writes_nothing(seeded) -> None:
     with Store(cfg.store_path) as store:
         assert store.writes() == [] and store.remittances("new") == []
     assert len(list(demo_mailbox_path(cfg).glob("*.eml"))) == len(messages)
+
+
+def _rows_of(outcome: Any, message: Any) -> list:
+    """The worklist rows (Cash review, Unmatched) of the remittance read from ``message``."""
+    return [row for row in outcome.report.worklist
+            if row.SHEET in ("Cash review", "Unmatched") and message.file in row.source]
+
+
+def test_a_payment_waiting_for_review_reappears_until_it_is_posted_once(seeded) -> None:
+    """Issue 10: a waiting payment is on every later worklist; a late invoice lets it post."""
+    cfg, messages = seeded
+    late = [m for m in messages if m.scenario == "exact" and m.expected == "applied"][1]
+    where = "KUNNR = ? AND BELNR = ? AND GJAHR = ? AND BUZEI = ?"
+    with sqlite3.connect(cfg.sap.sandbox_db) as db:  # the invoices are not in SAP yet
+        held_back = [db.execute(f"SELECT * FROM BSID WHERE {where}", k).fetchone()
+                     for k in late.pays]
+        (company_code,) = db.execute(f"SELECT BUKRS FROM BSID WHERE {where}",
+                                     late.pays[0]).fetchone()
+        for k in late.pays:
+            db.execute(f"DELETE FROM BSID WHERE {where}", k)
+
+    first = run_bots(cfg, ("nightly",), Trigger.ON_DEMAND)
+    waiting = _rows_of(first, late)
+    assert waiting, "the payment of invoices not yet in SAP waits for a person"
+    remittance_id = waiting[0].remittance_id
+    second = run_bots(cfg, ("nightly",), Trigger.ON_DEMAND)  # nobody decided
+    assert {r.remittance_id for r in _rows_of(second, late)} == {remittance_id}
+    with Store(cfg.store_path) as store:
+        assert store.remittance(remittance_id)["status"] == "review"
+    key = cashapp.posting_key(remittance_id, company_code)
+    assert key not in postings_in_sap(cfg)
+
+    with sqlite3.connect(cfg.sap.sandbox_db) as db:  # the invoices arrive late
+        for row in held_back:
+            db.execute(f"INSERT INTO BSID VALUES ({', '.join('?' * len(row))})", row)
+    third = run_bots(cfg, ("nightly",), Trigger.ON_DEMAND)
+    assert not _rows_of(third, late), "posted unattended, no longer waiting"
+    assert postings_in_sap(cfg)[key] == 1
+    fourth = run_bots(cfg, ("nightly",), Trigger.ON_DEMAND)
+    assert postings_in_sap(cfg)[key] == 1 and not _rows_of(fourth, late)
+    with Store(cfg.store_path) as store:
+        assert store.remittance(remittance_id)["status"] == "applied"
