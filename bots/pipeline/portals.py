@@ -161,9 +161,9 @@ def run(ctx: BotContext) -> BotSection:
         section.counts[result.outcome.value] += 1
         if result.outcome == Outcome.SKIPPED:
             section.waiting.append(WaitingItem(
-                f"{result.portal}: invoice {result.invoice_no}", "nobody (for information)",
-                f"{result.message}; set submit_paid = true on the site if the buyer "
-                "wants paid invoices too"))
+                f"{result.portal}: invoice {result.invoice_no}", "AR clerk",
+                f"{result.message}; nothing to do unless the buyer wants paid invoices "
+                "too (submit_paid = true on the site)"))
         elif not result.ok:
             _report_failure(ctx, section, by_number[result.invoice_no], result)
     if len(results) < len(invoices):

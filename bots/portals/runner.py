@@ -5,8 +5,8 @@
     async with open_browser() as browser:
         runner = PortalRunner(sites, ledger=store.ledger(run.id),
                               artifacts_dir=run_dir / "portals", state_dir=state_dir)
-        results = await runner.submit(browser, invoices, on_result=note_it,
-                                      before_submit=still_due, stop=ctx.stop)
+        results = await runner.submit(browser, invoices, on_result=note_in_erp,
+                                      before_submit=reason_not_to_submit, stop=stop_event)
 
 Around every recipe (:mod:`bots.portals.recipes`), for each invoice:
 

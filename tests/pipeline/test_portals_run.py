@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from bots.domain import CollectionNote, OpenItem, RunStatus, Trigger
 from bots.landscape import landscape_id
 from bots.pipeline import portals as portals_bot
 from bots.pipeline.context import BotContext
-from bots.pipeline.portals import portal_invoice, split_gross, to_submit
+from bots.pipeline.portals import portal_invoice, split_gross, submission_note, to_submit
 from bots.portals import PortalSite, portals_config
 from bots.reports.model import BotSection, BotStatus, RunReport
 from bots.runner import run_bots
@@ -54,6 +55,27 @@ def portals_toml(world: Config, extra: str = "", sites: str = "") -> Config:
     path = world.home / "portals.toml"
     path.write_text(text, encoding="utf-8")
     return load_config(path, home=world.home)
+
+
+def test_a_submissions_note_is_keyed_to_the_submission_whatever_day_it_is_written() -> None:
+    payload = {"invoice_no": "INV-9", "customer": "0000100001", "origin": {
+        "company_code": "1000", "document_no": "1800000026", "fiscal_year": "2026"}}
+    result = {"confirmation": "CP-000042", "status": "Submitted", "outcome": "submitted"}
+    row = {"key": "sub-aaaa", "target": "coupa-sandbox:0000100001", "status": "done",
+           "created": "2026-12-01T23:59:30+00:00", "payload": json.dumps(payload),
+           "result": json.dumps(result)}
+    note = submission_note(row)  # type: ignore[arg-type]
+    assert note is not None
+    assert (note.document, note.fiscal_year, note.on) == ("1800000026", "2026", date(2026, 12, 1))
+    assert note.lines == ("Submitted to portal coupa-sandbox: confirmation CP-000042 "
+                          "(Submitted).",)
+    assert note.kind == "portal:coupa-sandbox:sub-aaaa"
+    resubmitted = submission_note({**row, "key": "sub-bbbb"})  # type: ignore[arg-type]
+    assert resubmitted is not None and resubmitted.idempotency_key != note.idempotency_key
+    duplicate = {**result, "outcome": "duplicate"}  # the portal had it: not our submission
+    assert submission_note({**row, "result": json.dumps(duplicate)}) is None  # type: ignore
+    older = {k: v for k, v in payload.items() if k != "origin"}  # noted the old way
+    assert submission_note({**row, "payload": json.dumps(older)}) is None  # type: ignore
 
 
 @pytest.fixture

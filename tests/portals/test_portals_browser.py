@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import zipfile
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -201,6 +201,22 @@ def test_rerun_after_a_crash_mid_submission_does_not_submit_twice(
     assert rerun.confirmation == world.ariba.invoices("CRASH-1")[0].confirmation
     assert len(world.ariba.invoices("CRASH-1")) == 1
     assert bot.write(rerun.idempotency_key)["status"] == "done"
+
+
+def test_an_intent_a_live_run_holds_is_left_alone(bot: Bot, world: ReferencePortals) -> None:
+    other = bot.store.start_run(Trigger.SCHEDULE, ("portals",))
+    bot.store.acquire_lease("sandbox:test", other.id, timedelta(minutes=5))  # alive
+    inv = invoice(world, "coupa", "BUSY-1")
+    key = inv.submission.idempotency_key
+    bot.store.ledger(other.id).begin("portal_submission", key, f"coupa-test:{CUSTOMER}",
+                                     inv.summary())
+
+    result = bot.run([site(world, "coupa")], [inv])[0]
+
+    assert result.outcome is Outcome.BUSY and "another live run" in result.message
+    assert world.coupa.invoices("BUSY-1") == []
+    write = bot.write(key)
+    assert write["status"] == "intent" and write["run_id"] == other.id
 
 
 def test_lost_response_is_retried_by_searching_first(bot: Bot, world: ReferencePortals) -> None:
