@@ -75,8 +75,16 @@ class _PdfReader:
 
     @staticmethod
     def read(data: bytes, source: str) -> list[Remittance]:
+        from bots.remittance import einvoice
+
+        einvoice.refuse_facturx(data)  # a Factur-X/ZUGFeRD PDF is an e-invoice (spec v1.2)
         module: Any = importlib.import_module("bots.remittance.pdf")
-        return list(module.extract_pdf(data, source))
+        try:
+            return list(module.extract_pdf(data, source))
+        except ExtractError as exc:
+            if exc.code == "not-a-remittance":
+                einvoice.refuse_invoice_pdf(data)  # so is a plain invoice PDF
+            raise
 
 
 class _ImageReader:
@@ -104,6 +112,7 @@ def readers() -> tuple[Reader, ...]:
         archive,
         bai2,
         camt,
+        einvoice,
         email,
         htmltables,
         mt940,
@@ -112,8 +121,9 @@ def readers() -> tuple[Reader, ...]:
         x12_820,
     )
 
-    return (_PdfReader(), sheets.XlsxReader(), sheets.OleReader(), archive, camt, x12_820,
-            bai2, mt940, email, htmltables, sheets.CsvReader(), _ImageReader(), plaintext)
+    return (_PdfReader(), sheets.XlsxReader(), sheets.OleReader(), archive, camt, einvoice,
+            x12_820, bai2, mt940, email, htmltables, sheets.CsvReader(), _ImageReader(),
+            plaintext)
 
 
 def reader_for(head: bytes, name: str) -> Reader | None:
