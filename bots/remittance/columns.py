@@ -59,6 +59,11 @@ def normalise_header(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", folded).split())
 
 
+def is_listed(text: str) -> bool:
+    """True when ``text`` is a header listed in :data:`SYNONYMS` (not read by its words)."""
+    return normalise_header(text) in _LOOKUP
+
+
 def field_for_header(text: str) -> str | None:
     """The canonical field a header cell names, or None when it names none."""
     key = normalise_header(text)
@@ -91,7 +96,7 @@ _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
                              "trattenuta", "detrazione"})),
     ("paid_amount", frozenset({"paid", "remitted", "payment", "net", "zahlbetrag", "bezahlt",
                                "zahl", "zahlung", "uberwiesen", "paye", "reglement", "betaald",
-                               "netto", "pagado", "neto", "pagato", "verse"})),
+                               "netto", "pagado", "neto", "pagato", "verse", "betaling"})),
     ("po_number", frozenset({"po", "purchase", "order", "bestellung", "bestellnummer",
                              "commande", "bestelling", "pedido", "ordine"})),
     ("invoice_date", frozenset({"date", "datum", "fecha", "data"})),

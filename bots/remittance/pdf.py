@@ -56,7 +56,14 @@ from bots.remittance.errors import ExtractError
 from bots.remittance.known import KnownItems
 from bots.remittance.locale import decide_day_first, decide_mark, guess_language, read_date
 from bots.remittance.pdf_fields import Header, currency_in, labelled_values, read_header
-from bots.remittance.pdf_layout import AMOUNT_FIELDS, Line, Table, find_table, lines_of
+from bots.remittance.pdf_layout import (
+    AMOUNT_FIELDS,
+    Line,
+    Table,
+    find_table,
+    last_amount_text,
+    lines_of,
+)
 from bots.remittance.pdf_templates import Template, default_templates, template_for
 from bots.remittance.pdf_words import MAX_PAGES, read_words
 from bots.remittance.records import remittance_id
@@ -223,8 +230,13 @@ def _remittance(source: str, header: Header, table: Table, lines: list[Line],
         warnings.append(f"no currency printed; {DEFAULT_CURRENCY} assumed")
     if not table.rows:
         warnings.append("no remittance table found: payment fields only")
-    warnings += [f"left out a line with amounts but no invoice reference: {text!r}"
-                 for text in table.unreferenced]
+    lines_sum = sum((item.paid_amount for item in items), Decimal(0))
+    for text in table.unreferenced:
+        amount = _amount(last_amount_text(text), decimal)
+        if amount is not None and items and amount == (lines_sum if total is None else total):
+            total = amount  # an unlabelled total under the amounts column
+            continue
+        warnings.append(f"left out a line with amounts but no invoice reference: {text!r}")
     if table.dropped_copies:
         warnings.append(f"{table.dropped_copies} repeated copy of the table ignored")
     return Remittance(

@@ -30,33 +30,65 @@ from datetime import date
 from decimal import Decimal
 
 from bots.domain import PaymentMethod
+from bots.remittance.locale import read_date
 from bots.remittance.pdf_layout import Line, phrases
-from bots.remittance.values import try_amount, try_date
+from bots.remittance.values import try_amount
 
 _NO = r"(?:no\b\.?|nr\b\.?|number|num\b\.?|#)"
-#: field -> label patterns (regular expressions, case-insensitive, whole words)
+_N = r"(?:n[°ºo]?(?!\w)\.?|nr(?!\w)\.?|no(?!\w)\.?)"  # "N°", "Nº", "N.", "Nr." in front of a noun
+#: field -> label patterns (regular expressions, case-insensitive, whole words), EN DE FR NL
+#: ES IT
 LABELS: dict[str, tuple[str, ...]] = {
     "payment_ref": (
         rf"payment\s*{_NO}", r"payment\s*ref(?:erence)?\b\.?", r"payment\s*id\b",
         rf"payment\s*doc(?:ument)?\b\.?(?:\s*{_NO})?",
         rf"check\s*{_NO}", rf"cheque\s*{_NO}", rf"(?:eft|ach)\s*trace\s*{_NO}?",
         rf"trace\s*{_NO}", r"wire\s*ref(?:erence)?\b\.?", rf"remittance\s*{_NO}",
-        r"zahlungsnummer", r"zahlungsreferenz"),
+        rf"advice\s*{_NO}",
+        r"zahlungsnummer", r"zahlungsreferenz", r"zahlungsnr\b\.?", r"avis[\s-]*nr\b\.?",
+        r"scheck[\s-]*nr\b\.?", r"schecknummer",
+        r"r[ée]f[ée]rence\s*(?:de\s*|du\s*)?paiement", rf"{_N}\s*d['’]avis",
+        rf"{_N}\s*de\s*virement", rf"{_N}\s*de\s*ch[èe]que", rf"ch[èe]que\s*{_N}",
+        r"betalingskenmerk", r"adviesnummer", r"betalingsreferentie", r"chequenummer",
+        r"cheque\s*nr\b\.?", r"referencia\s*de\s*pago", rf"{_N}\s*de\s*aviso",
+        rf"{_N}\s*de\s*cheque", rf"cheque\s*{_N}", r"rif\.?\s*pagamento",
+        rf"{_N}\s*avviso", r"numero\s*disposizione", rf"{_N}\s*assegno",
+        rf"assegno\s*{_N}"),
     "payment_date": (
         r"payment\s*date", r"check\s*date", r"cheque\s*date", r"pay\s*date", r"value\s*date",
-        r"date\s*paid", r"settlement\s*date", r"zahlungsdatum", r"valuta"),
+        r"date\s*paid", r"settlement\s*date", r"date\s*of\s*payment", r"zahlungsdatum",
+        r"valuta(?:datum)?", r"wertstellung", r"ausf[üu]hrungsdatum",
+        r"date\s*de\s*paiement", r"date\s*de\s*valeur", r"date\s*d['’]ex[ée]cution",
+        r"betaaldatum", r"datum\s*betaling", r"fecha\s*de\s*pago", r"fecha\s*valor",
+        r"data\s*(?:di\s*)?pagamento", r"data\s*valuta"),
     "payment_method": (r"payment\s*method", r"pay(?:ment)?\s*type", r"pay\s*method",
                        r"method(?:\s*of\s*payment)?", r"zahlungsart"),
     "total": (
         r"total\s*paid", r"total\s*payment", r"payment\s*amount", r"payment\s*total",
         r"check\s*amount", r"cheque\s*amount", r"total\s*remitted", r"net\s*payment",
-        r"total\s*amount(?:\s*paid)?", r"amount\s*paid", r"zahlbetrag"),
+        r"total\s*amount(?:\s*paid)?", r"amount\s*paid", r"amount\s*of\s*payment",
+        r"zahlbetrag(?:\s*gesamt)?", r"gesamtbetrag", r"[üu]berweisungsbetrag",
+        r"montant\s*total", r"total\s*r[ée]gl[ée]", r"montant\s*du\s*virement",
+        r"totaal\s*betaald", r"totaalbedrag", r"importe\s*total", r"total\s*pagado",
+        r"importo\s*totale", r"totale\s*pagato", r"importo\s*bonifico"),
     "payer_name": (r"remit(?:ted)?\s*from", r"remitter", r"ordering\s*party", r"paid\s*by",
                    r"payer(?:\s*name)?(?=\s*:)",
-                   r"from(?=\s*:)", r"customer\s*name", r"zahler"),
-    "payer_account": (rf"(?:your\s*)?customer\s*(?:{_NO}|id\b|account)",
-                      rf"account\s*{_NO}", r"kundennummer"),
-    "currency": (r"currency", r"währung"),
+                   r"from(?=\s*:)", r"customer\s*name", r"zahler", r"auftraggeber",
+                   r"payeur", r"donneur\s*d['’]ordre", r"betaler", r"opdrachtgever",
+                   r"pagador", r"ordenante", r"ordinante", r"pagatore"),
+    "payer_account": (r"our\s*account\s*(?:number|no\b\.?)\s*with\s*you",
+                      rf"(?:your\s*)?customer\s*(?:{_NO}|id\b|account)",
+                      rf"account\s*{_NO}", rf"(?:supplier|vendor)\s*{_NO}",
+                      r"unsere\s*kundennr\b\.?\s*bei\s*ihnen", r"kundennummer",
+                      r"kundennr\b\.?", r"lieferantennr\b\.?", r"lieferantennummer",
+                      rf"notre\s*{_N}\s*(?:de\s*)?client\s*chez\s*vous",
+                      rf"{_N}\s*(?:de\s*)?client", rf"{_N}\s*(?:de\s*)?fournisseur",
+                      r"ons\s*klantnummer\s*bij\s*u", r"klantnummer",
+                      r"leveranciersn(?:r\b\.?|ummer)",
+                      rf"nuestro\s*{_N}\s*de\s*cliente", rf"{_N}\s*(?:de\s*)?proveedor",
+                      r"ns\.?\s*codice\s*cliente", r"cod(?:ice)?\.?\s*fornitore"),
+    "currency": (r"currency", r"währung", r"w[äa]hrung", r"devise", r"monnaie", r"valuta",
+                 r"moneda", r"divisa"),
 }
 _METHODS = (
     (re.compile(r"\b(?:ach|eft|bacs|ccd|ctx|direct deposit)\b", re.I), PaymentMethod.ACH),
@@ -69,7 +101,7 @@ _SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _ISO = re.compile(r"\b(USD|EUR|GBP|CAD|CHF|JPY|AUD|SEK|NOK|DKK|PLN|MXN|INR)\b")
 _TITLES = re.compile(r"remittance|advice|payment|statement|avis|page\b|continued|invoice",
                      re.IGNORECASE)
-_STOP = re.compile(r"^[\s:#.\-]+")
+_STOP = re.compile(r"^[\s:#.\-/]+")  # "/": the other half of a bilingual label follows
 _REF_LABEL = re.compile("|".join(LABELS["payment_ref"]), re.I)
 
 
@@ -109,8 +141,22 @@ def read_header(lines: Sequence[Line], *, table_top: tuple[int, float] | None = 
     """
     raw: dict[str, str] = {}
     for _, name, value in labelled_values(lines, extra_labels):
-        raw.setdefault(name, value)
+        if name not in raw and _fits(name, value, day_first, decimal):
+            raw[name] = value
     return _interpret(raw, lines, table_top, day_first, decimal)
+
+
+def _fits(name: str, value: str, day_first: bool, decimal: str | None) -> bool:
+    """Whether ``value`` has the shape of field ``name`` (``Valuta``: a date or a currency)."""
+    if name == "payment_date":
+        return _first_date(value, day_first) is not None
+    if name == "total":
+        return try_amount(value.replace("*", ""), decimal) is not None
+    if name == "currency":
+        return _ISO.search(value.upper()) is not None
+    if name in ("payment_ref", "payer_account"):
+        return re.search(r"\d", value) is not None
+    return True
 
 
 def labelled_values(lines: Sequence[Line],
@@ -125,26 +171,46 @@ def labelled_values(lines: Sequence[Line],
         patterns = [(name, pattern) for name, pattern in patterns if name == only]
     for index, line in enumerate(lines):
         text = line.text
-        hits = sorted((m.start(), m.end(), name) for name, pattern in patterns
-                      for m in pattern.finditer(text))
-        hits = [h for n, h in enumerate(hits) if n == 0 or h[0] >= hits[n - 1][1]]
-        for n, (start, end, name) in enumerate(hits):
-            stop = hits[n + 1][0] if n + 1 < len(hits) else len(text)
+        found = sorted((m.start(), -m.end(), name) for name, pattern in patterns
+                       for m in pattern.finditer(text))
+        hits: list[tuple[int, int, str]] = []
+        for start, minus_end, name in found:  # the longest label at a place; one span may
+            span = (start, -minus_end)        # name two fields ("Valuta": date or currency)
+            if not hits or start >= hits[-1][1] or span == hits[-1][:2]:
+                hits.append((*span, name))
+        starts = sorted({h[0] for h in hits})
+        for start, end, name in hits:
+            stop = next((s for s in starts if s > start), len(text))
             value = _STOP.sub("", text[end:stop]).split("\t")[0].strip()
-            if not value and index + 1 < len(lines):
-                value = _below(line, lines[index + 1], start, end)
             if value:
                 yield index, name, value
+            if index + 1 < len(lines):  # a label over its value (read_header takes the
+                below = _below(line, lines[index + 1], start, end, stop)  # first that fits)
+                if below:
+                    yield index, name, below
 
 
-def _below(line: Line, under: Line, start: int, end: int) -> str:
-    """The phrase of the next line under the label at ``line.text[start:end]``."""
-    if under.page != line.page or under.top - line.bottom > line.height:
+def _below(line: Line, under: Line, start: int, end: int, stop: int) -> str:
+    """The text of the next line under the label at ``line.text[start:end]``.
+
+    The words starting under the label, before the next label (at ``stop``)
+    or the next phrase of the line begins (labels in boxes side by side);
+    else the phrase overlapping the label (a value centred under it).
+    """
+    if under.page != line.page or under.top - line.bottom > max(line.height, under.height):
         return ""
-    label = [w for w, offset in zip(line.words, _offsets(line), strict=True)
-             if start <= offset < end]
+    offsets = _offsets(line)
+    label = [w for w, offset in zip(line.words, offsets, strict=True) if start <= offset < end]
     if not label:
         return ""
+    chunks = phrases(line.words)
+    n = next(i for i, p in enumerate(chunks) if label[0] in p)
+    ends = [chunks[n + 1][0].x0] if n + 1 < len(chunks) else [float("inf")]
+    right = min(ends + [w.x0 for w, offset in zip(line.words, offsets, strict=True)
+                        if offset >= stop])
+    starting = [w for w in under.words if label[0].x0 - 2 <= w.x0 < right]
+    if starting:
+        return " ".join(w.text for w in phrases(tuple(starting))[0])
     x0, x1 = label[0].x0, label[-1].x1
     for phrase in phrases(under.words):
         if phrase[0].x0 < x1 and phrase[-1].x1 > x0:
@@ -182,8 +248,8 @@ def _interpret(raw: dict[str, str], lines: Sequence[Line], table_top: tuple[int,
 
 def _first_date(text: str, day_first: bool) -> date | None:
     words = text.split()
-    for n in (len(words), 3, 2, 1):
-        found = try_date(" ".join(words[:n]), day_first)
+    for n in (len(words), 5, 4, 3, 2, 1):
+        found = read_date(" ".join(words[:n]), day_first)
         if found:
             return found
     return None

@@ -42,7 +42,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from bots.remittance.columns import field_for_header, normalise_header, reference_rank
+from bots.remittance.columns import (
+    field_for_header,
+    is_listed,
+    normalise_header,
+    reference_rank,
+)
 from bots.remittance.pdf_words import Word
 from bots.remittance.values import try_amount
 
@@ -56,6 +61,7 @@ _RUNNING = re.compile(r"(?:page\s*|sub-?\s*|sous-?\s*)totale?s?\b|subtotaal|zwis
                       r"|[àa]\s*reporter|report\b|transport\b|suma\s*(?:y\s*sigue|anterior)"
                       r"|a\s*riportare|riporto\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_AMOUNT_RUN = re.compile(r"[-(]?\d[\d.,'\u00a0 ]*\d[)-]?")
 # what values.parse_amount reads: "$1,234.56", "(25.00)", "25.00-", "USD 1.234,56", "12.50 CR"
 _AMOUNT = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]? ?(?:[A-Z]{3} ?)?[$€£¥₹]? ?\**\d[\d.,' ]*[)-]?"
                      r"(?: ?(?:[A-Z]{3}|CR|DR))?$", re.IGNORECASE)
@@ -124,6 +130,9 @@ class Column:
     x0: float
     x1: float
     label: str
+    # a label made of two (``Aftrek Omschrijving``: deduction, reason): the field of the
+    # other kind (amount vs text), for the words of that kind under it
+    other: str | None = None
 
 
 def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> list[Column] | None:
@@ -144,7 +153,8 @@ def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> lis
         text = " ".join(w.text for w in phrase)
         name = _field(text, synonyms)
         if name:
-            columns.append(Column(name, phrase[0].x0, phrase[-1].x1, text))
+            columns.append(Column(name, phrase[0].x0, phrase[-1].x1, text,
+                                  _other_kind(name, text, phrase, synonyms)))
             continue
         span = tuple(phrase)
         i = 0
@@ -170,6 +180,16 @@ def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> lis
     return columns if _is_header(taken, known, len(words)) else None
 
 
+def _other_kind(name: str, text: str, phrase: list[Word],
+                synonyms: Mapping[str, str]) -> str | None:
+    """The field of the other kind a word of an unlisted two-word label names, if any."""
+    if len(phrase) < 2 or is_listed(text) or normalise_header(text) in synonyms:
+        return None
+    amount = name in AMOUNT_FIELDS
+    return next((f for w in phrase if (f := _field(w.text, synonyms))
+                 and (f in AMOUNT_FIELDS) != amount and f != "invoice_ref"), None)
+
+
 def _resolve(columns: list[Column]) -> list[Column]:
     """One column per field: of several invoice-reference columns the one naming OUR
     invoice (:func:`~bots.remittance.columns.reference_rank`) keeps the field, the
@@ -187,7 +207,7 @@ def _resolve(columns: list[Column]) -> list[Column]:
         if name:
             taken.add(name)
         out.append(column if name == column.field else
-                   Column(name, column.x0, column.x1, column.label))
+                   Column(name, column.x0, column.x1, column.label, column.other))
     return out
 
 
@@ -287,6 +307,11 @@ def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
             for word in phrase:
                 cells.setdefault(_place(word.x0, word.x1, columns)[0].field, []).append(
                     word.text)
+        elif column.other:
+            amount = column.field in AMOUNT_FIELDS
+            for word in phrase:
+                own = bool(_AMOUNT.match(word.text)) == amount
+                cells.setdefault(column.field if own else column.other, []).append(word.text)
         else:
             cells.setdefault(column.field, []).extend(w.text for w in phrase)
     return {name: " ".join(texts) for name, texts in cells.items()}
@@ -361,6 +386,7 @@ def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> 
         elif kind == "unreferenced" and _just_under(line, last_row, 3):
             table.unreferenced.append(" ".join(w.text for w in line.words))
             last_row = line
+            continue  # not table.used: the line may be a labelled total ("Total paid: ...")
         else:
             continue
         table.used.add(index)
@@ -385,10 +411,16 @@ def _known(columns: list[Column]) -> int:
 
 def _total_amount(line: Line, cells: dict[str | None, str]) -> str | None:
     """The paid (else gross, else last) amount printed on a totals row."""
-    for text in (cells.get("paid_amount"), cells.get("gross_amount"), line.words[-1].text):
+    for text in (cells.get("paid_amount"), cells.get("gross_amount")):
         if text and try_amount(text.replace("*", "")) is not None:
             return text
-    return None
+    return last_amount_text(line.text)
+
+
+def last_amount_text(text: str) -> str | None:
+    """The last amount-shaped run of ``text`` (``Total paid: 1 234,56 EUR`` -> ``1 234,56``)."""
+    found = _AMOUNT_RUN.findall(text)
+    return found[-1].strip() if found else None
 
 
 def _continue_row(row: dict[str, str], cells: dict[str | None, str]) -> None:
