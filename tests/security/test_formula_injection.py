@@ -10,6 +10,7 @@ trigger unless it is a number; amounts such as ``-12.50`` stay numbers.
 from __future__ import annotations
 
 import csv
+import doctest
 import io
 import re
 import typing
@@ -22,6 +23,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from bots import formula_guard
 from bots.cashapp.engine import MatchResult, MatchStats, Unmatched
 from bots.cashapp.interchange import (
     read_open_items,
@@ -49,6 +51,7 @@ def dangerous(text: str) -> bool:
 
 
 def test_the_guard_itself() -> None:
+    assert doctest.testmod(formula_guard).failed == 0
     for text in HOSTILE:
         assert neutralise(text) == "'" + text
     for kept in ("-12.50", "+3", "12.50", "-.5", "ACME-1", "", "'=already"):
