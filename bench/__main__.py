@@ -2,6 +2,7 @@
 
     python -m bench                  # every bench/*.py
     python -m bench sap_open_items   # just one
+    python -m bench crash concurrency   # the reliability trials (`make bench crash`; slow)
 
 Each module's ``main()`` is called with ``sys.argv`` reduced to its own name
 (so benchmarks that parse options get their defaults). A benchmark that

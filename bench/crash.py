@@ -27,13 +27,17 @@ count                       what is counted
 ``runs_running``            runs still ``running`` after the reruns
 ==========================  =================================================================
 
-Kill points: a clean run is timed first, in a fresh interpreter, bot by bot
-(:func:`calibrate`); trial ``s`` then kills in the window of bot
-``NIGHTLY[(s - 1) % 5]``, at a time drawn from ``random.Random(s)`` uniformly
-within that window, counted from the moment the run's record appears in the
-store. So every bot gets a fifth of the kill points, wherever its time goes,
-and the same seed kills at the same point. The bot named in the table is
-the one whose calibrated window holds the kill time.
+Kill points: a clean run is measured first, in a fresh interpreter
+(:func:`calibrate`): each bot's window in seconds, the mails intake moves and
+the ledger events (intent, done) of each bot that writes. Trial ``s`` aims at
+bot ``NIGHTLY[(s - 1) % 5]``, so every bot gets a fifth of the kill points
+wherever its time goes; ``random.Random(s)`` draws where in it: after the
+``k``-th mail moved (intake) or ``k``-th ledger event (cashapp, portals,
+collections), ``k`` from 0 to all of them, or a delay within the window
+(openitems). The harness polls the run's store and inbox (:class:`RunWatch`)
+and sends SIGKILL when the point is reached. The same seed aims at the same
+point; the table says where each kill really landed (the stage the run had
+reached, by the same marks).
 
 The trial's subprocesses carry ``ARBOTS_TRIAL=<token>`` in their environment,
 which their browsers inherit: that is how leftover Chromium processes are
@@ -67,6 +71,9 @@ COUNTS = ("dup_postings", "dup_notes", "dup_submissions", "dup_reminders", "lost
           "portal_without_note", "open_intents", "browsers_left", "runs_running")
 DUPLICATES = COUNTS[:4]
 STAGES = ("(starting)", *NIGHTLY, "(ended)")
+WRITES = {"cashapp": ("posting", "cashapp_note"),  # ledger kinds each bot writes
+          "portals": ("portal_submission", "portal_note"),
+          "collections": ("collection_note", "reminder_email")}
 MARKER = "ARBOTS_TRIAL"
 RUN_TIMEOUT = 300.0  # seconds a rerun may take before the trial calls it hung
 DEFAULT_TRIALS = 50
@@ -77,7 +84,7 @@ CONFIG = """\
 [store]
 path = "var/arbots.sqlite"
 runs_dir = "var/runs"
-{store_extra}
+
 [sap]
 mode = "sandbox"
 sandbox_db = "var/sandbox/sap.sqlite"
@@ -102,8 +109,6 @@ supplier_vat_id = "DE811907980"
 "0000100006" = "ariba-sandbox"
 "0000100008" = "taulia-sandbox"
 """
-# Settings of the trial's [store] section (e.g. a short lease), one TOML line each.
-STORE_EXTRA: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- the world
@@ -130,8 +135,7 @@ class TrialWorld:
         from bots.sandbox.world import reset_world
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.config.write_text(CONFIG.format(store_extra="\n".join(STORE_EXTRA)),
-                               encoding="utf-8")
+        self.config.write_text(CONFIG, encoding="utf-8")
         cfg = load_config(self.config, home=self.folder)
         return [m.file for m in reset_world(cfg, size="small", keep_runs=False)]
 
@@ -215,6 +219,22 @@ class RunWatch:
             passed += 1
         return NIGHTLY[passed]
 
+    def reached(self, point: KillPoint) -> bool:
+        """Whether the run is at (or past) ``point``, not counting its delay."""
+        stage = STAGES.index(self.stage())
+        target = STAGES.index(point.bot)
+        return stage > target or (stage == target and (
+            point.events is None or self.events(point.bot) >= point.events))
+
+    def events(self, bot: str) -> int:
+        """The marks ``bot`` has left: mails out of the inbox, or its ledger events."""
+        if bot == "intake":
+            inbox = self.world.var / "sandbox" / "mailbox"
+            return sum(not (inbox / name).exists() for name in self.mails)
+        assert self.db is not None
+        return _scalar(self.db, f"SELECT count(*) FROM audit WHERE run_id = '{self.run_id}' "
+                                f"AND kind IN ({_kinds(bot)})")
+
     def _one(self, sql: str, *args: object) -> bool:
         assert self.db is not None
         return self.db.execute(sql, args).fetchone() is not None
@@ -274,10 +294,18 @@ def duplicate_postings(sap: sqlite3.Connection) -> int:
 
 
 def duplicate_notes(sap: sqlite3.Connection) -> int:
-    """arbots notes whose header line (with the key) is on one text more than once."""
-    return _scalar(sap, "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n "
-                        "FROM ZARBOTS_TEXT WHERE TDFORMAT = '*' AND TDLINE LIKE 'arbots note-%' "
-                        "GROUP BY TDOBJECT, TDNAME, TDID, TDSPRAS, TDLINE)")
+    """arbots notes twice on one text: the same header line (key), or a second portal note.
+
+    An invoice document is submitted once, so it has one ``portal:`` note,
+    whatever key a rerun would give it.
+    """
+    same_key = _scalar(sap, "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n "
+                            "FROM ZARBOTS_TEXT WHERE TDFORMAT = '*' AND TDLINE LIKE "
+                            "'arbots note-%' GROUP BY TDOBJECT, TDNAME, TDID, TDSPRAS, TDLINE)")
+    portal = _scalar(sap, "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(DISTINCT TDLINE) "
+                          "AS n FROM ZARBOTS_TEXT WHERE TDOBJECT = 'BELEG' AND TDFORMAT = '*' "
+                          "AND TDLINE LIKE 'arbots note-% portal:%' GROUP BY TDNAME)")
+    return same_key + portal
 
 
 def portal_invoices(folder: Path) -> list[tuple[str, str, str]]:
@@ -377,32 +405,63 @@ def end_trial_processes(token: str) -> None:
 
 
 @dataclass(frozen=True)
-class Timeline:
-    """Where each bot's time goes in a clean nightly run, in seconds from its start."""
+class KillPoint:
+    """Where a trial kills: once ``bot`` has left ``events`` marks, or ``delay`` s into it."""
+
+    bot: str
+    events: int | None = None
+    delay: float = 0.0
+
+    def __str__(self) -> str:
+        return f"{self.bot} +{self.delay:.2f}s" if self.events is None else \
+            f"{self.bot} #{self.events}"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A clean nightly run measured: each bot's window in seconds, and the marks it leaves.
+
+    ``events``: the mails intake moves, and the ledger events (audit rows:
+    intent, done) of each bot that writes.
+    """
 
     windows: dict[str, tuple[float, float]]
+    events: dict[str, int]
 
     @property
     def seconds(self) -> float:
         return max(end for _, end in self.windows.values())
 
-    def point(self, seed: int) -> tuple[str, float]:
-        """Trial ``seed``'s kill point: (bot, seconds after that bot started)."""
+    def point(self, seed: int) -> KillPoint:
+        """Trial ``seed``'s kill point: in bot ``NIGHTLY[(seed - 1) % 5]``, drawn by seed."""
         bot = NIGHTLY[(seed - 1) % len(NIGHTLY)]
+        rng = random.Random(seed)
+        if bot in self.events:
+            return KillPoint(bot, events=rng.randint(0, self.events[bot]))
         start, end = self.windows[bot]
-        return bot, random.Random(seed).uniform(0, end - start)
+        return KillPoint(bot, delay=rng.uniform(0, end - start))
 
 
-def calibrate(folder: Path) -> Timeline:
-    """Time a clean nightly run bot by bot, in a fresh interpreter, on a fresh world."""
+def calibrate(folder: Path) -> Calibration:
+    """Measure a clean nightly run bot by bot, in a fresh interpreter, on a fresh world."""
     world = TrialWorld(folder)
-    world.reset()
+    mails = world.reset()
     out = subprocess.run([sys.executable, "-m", "bench.crash", "--timeline",
                           str(world.config)], cwd=world.folder, env=world.env(), check=True,
                          capture_output=True, text=True, timeout=RUN_TIMEOUT)
     end_trial_processes(world.token)
     windows = json.loads(out.stdout.strip().splitlines()[-1])
-    return Timeline({bot: (start, end) for bot, (start, end) in windows.items()})
+    db = world.store()
+    assert db is not None, "the calibration run left no store"
+    with closing(db):
+        events = {bot: _scalar(db, f"SELECT count(*) FROM audit WHERE kind IN ({_kinds(bot)})")
+                  for bot in WRITES}
+    return Calibration({bot: (start, end) for bot, (start, end) in windows.items()},
+                       {"intake": len(mails), **events})
+
+
+def _kinds(bot: str) -> str:
+    return ", ".join(f"'{kind}'" for kind in WRITES[bot])
 
 
 def _timeline_run(config: Path) -> None:
@@ -438,24 +497,25 @@ class Trial:
     seconds: float
     reruns: str  # exit codes of the reruns ("hung" for a rerun that never ended)
     counts: dict[str, int]
+    point: str = "-"  # the kill point aimed at (:class:`KillPoint`)
 
     @property
     def clean(self) -> bool:
         return not any(self.counts.values())
 
 
-def kill_trial(seed: int, timeline: Timeline, folder: Path) -> Trial:
+def kill_trial(seed: int, calibration: Calibration, folder: Path) -> Trial:
     """Reset, start the nightly run, SIGKILL it at seed's point, rerun twice, count."""
-    target, delay = timeline.point(seed)
+    point = calibration.point(seed)
     world = TrialWorld(folder)
     began = time.perf_counter()
     mails = world.reset()
     child = world.start("run", "nightly", log="killed")
     watch = RunWatch(world, child.pid, mails)
     try:
-        while child.poll() is None and STAGES.index(watch.stage()) < STAGES.index(target):
+        while child.poll() is None and not watch.reached(point):
             time.sleep(0.001)
-        time.sleep(delay)
+        time.sleep(point.delay)
         child.send_signal(signal.SIGKILL)  # a no-op when the run has ended
         child.wait()
         kill_at = time.perf_counter() - (watch.began or began)
@@ -463,7 +523,8 @@ def kill_trial(seed: int, timeline: Timeline, folder: Path) -> Trial:
     finally:
         watch.close()
     codes = [world.run("run", "nightly", log=f"rerun{n}") for n in (1, 2)]
-    trial = Trial(f"kill {seed}", bot, kill_at, 0.0, _codes(codes), count_damage(world, mails))
+    trial = Trial(f"kill {seed}", bot, kill_at, 0.0, _codes(codes), count_damage(world, mails),
+                  str(point))
     end_trial_processes(world.token)
     trial.seconds = time.perf_counter() - began
     return trial
@@ -488,19 +549,23 @@ def bench_folder(keep: bool = False) -> Iterator[Path]:
 
 def print_table(title: str, trials: Sequence[Trial]) -> bool:
     """The per-trial table, the totals and the verdict; True when every count is 0."""
-    heads = ("trial", "kill at", "bot", "seconds", "reruns", *COUNTS)
-    rows = [(t.name, "-" if t.kill_at is None else f"{t.kill_at:.2f}s", t.bot,
+    heads = ("trial", "aimed at", "killed at", "in", "seconds", "reruns", *COUNTS)
+    rows = [(t.name, t.point, "-" if t.kill_at is None else f"{t.kill_at:.2f}s", t.bot,
              f"{t.seconds:.1f}", t.reruns, *(str(t.counts[c]) for c in COUNTS)) for t in trials]
     totals = {c: sum(t.counts[c] for t in trials) for c in COUNTS}
     seconds = [t.seconds for t in trials]
-    rows.append(("total", "", "", f"{sum(seconds):.0f}", "", *(str(totals[c]) for c in COUNTS)))
+    rows.append(("total", "", "", "", f"{sum(seconds):.0f}", "",
+                 *(str(totals[c]) for c in COUNTS)))
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
     print(f"\n{title}")
     for row in (heads, tuple("-" * w for w in widths), *rows):
         print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
     bad = {c: [t.name for t in trials if t.counts[c]] for c in COUNTS if totals[c]}
+    killed = Counter(t.bot for t in trials if t.kill_at is not None)
     print(f"{len(trials)} trials, {sum(seconds) / max(1, len(trials)):.1f}s per trial "
-          f"(min {min(seconds, default=0):.1f}s, max {max(seconds, default=0):.1f}s)")
+          f"(min {min(seconds, default=0):.1f}s, max {max(seconds, default=0):.1f}s)"
+          + (f"; killed in: {', '.join(f'{b} {n}' for b, n in killed.items())}"
+             if killed else ""))
     for count, names in bad.items():
         print(f"  {count}: {totals[count]} in {len(names)} trial(s): {', '.join(names)}")
     print("verdict: " + ("PASS, every count 0" if not bad else
@@ -510,20 +575,23 @@ def print_table(title: str, trials: Sequence[Trial]) -> bool:
 
 def kill_trials(seeds: Sequence[int], folder: Path, *, echo: bool = True) -> list[Trial]:
     """Calibrate once, then one kill trial per seed (each in its own folder)."""
-    timeline = calibrate(folder / "calibration")
+    calibration = calibrate(folder / "calibration")
     if echo:
-        spans = ", ".join(f"{bot} {a:.2f}-{b:.2f}s" for bot, (a, b) in timeline.windows.items())
-        print(f"clean run: {timeline.seconds:.1f}s ({spans})", flush=True)
+        spans = ", ".join(f"{bot} {a:.2f}-{b:.2f}s" for bot, (a, b) in
+                          calibration.windows.items())
+        marks = ", ".join(f"{bot} {n}" for bot, n in calibration.events.items())
+        print(f"clean run: {calibration.seconds:.1f}s ({spans}); marks: {marks}", flush=True)
     trials = []
     for seed in seeds:
-        trial = kill_trial(seed, timeline, folder / f"kill-{seed:03d}")
+        trial = kill_trial(seed, calibration, folder / f"kill-{seed:03d}")
         trials.append(trial)
         if trial.clean:
             shutil.rmtree(folder / f"kill-{seed:03d}", ignore_errors=True)
         if echo:
             bad = ", ".join(f"{c} {n}" for c, n in trial.counts.items() if n) or "clean"
-            print(f"  {trial.name}: kill at {trial.kill_at:.2f}s in {trial.bot}, "
-                  f"{trial.seconds:.1f}s, reruns {trial.reruns}: {bad}", flush=True)
+            print(f"  {trial.name}: aimed at {trial.point}, killed at {trial.kill_at:.2f}s in "
+                  f"{trial.bot}, {trial.seconds:.1f}s, reruns {trial.reruns}: {bad}",
+                  flush=True)
     return trials
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.crash import COUNTS, Timeline, TrialWorld, count_damage, duplicate_reminders
+from bench.crash import COUNTS, Calibration, TrialWorld, count_damage, duplicate_reminders
 from bots.sandbox.portals.db import PoLine, PortalDB, PurchaseOrder
 
 
@@ -61,6 +61,10 @@ def test_duplicate_postings_notes_and_submissions_are_counted(world) -> None:
         for seq in (1, 2):
             sap.execute("INSERT INTO ZARBOTS_TEXT VALUES ('KNB1', '00001000011000', '0001', "
                         "'E', ?, '*', 'arbots note-abc 2026-12-07 collections')", (seq,))
+        for seq, key in ((1, "p1"), (2, "p2")):  # one submission noted under two keys
+            sap.execute("INSERT INTO ZARBOTS_TEXT VALUES ('BELEG', '100018000000012026', "
+                        "'0001', 'E', ?, '*', ?)",
+                        (seq, f"arbots note-{key} 2026-12-07 portal:coupa-sandbox:sub-1"))
     portal = PortalDB(trial_world.var / "sandbox" / "portals" / "coupa.sqlite")
     portal.add_purchase_order(PurchaseOrder("CP-1", "0000100001", "USD", "Open",
                                             (PoLine(1, "goods", Decimal(1), Decimal(10)),)))
@@ -71,7 +75,7 @@ def test_duplicate_postings_notes_and_submissions_are_counted(world) -> None:
     portal.close()
     counts = count_damage(trial_world, mails)
     assert counts["dup_postings"] == 2
-    assert counts["dup_notes"] == 1
+    assert counts["dup_notes"] == 2
     assert counts["dup_submissions"] == 1
     assert counts["portal_without_note"] == 2  # INV-X is no SAP invoice: no note can be found
 
@@ -90,11 +94,18 @@ def test_two_reminders_to_one_account_on_one_day_are_one_too_many(tmp_path: Path
 
 
 def test_kill_points_cover_every_bot_and_repeat_by_seed() -> None:
-    timeline = Timeline({"openitems": (0, 1), "intake": (1, 2), "cashapp": (2, 3),
-                         "portals": (3, 10), "collections": (10, 11)})
-    points = [timeline.point(seed) for seed in range(1, 11)]
-    assert {bot for bot, _ in points} == {"openitems", "intake", "cashapp", "portals",
-                                          "collections"}
-    assert all(0 <= delay <= (7 if bot == "portals" else 1) for bot, delay in points)
-    assert points == [timeline.point(seed) for seed in range(1, 11)]
-    assert timeline.seconds == 11
+    calibration = Calibration({"openitems": (0, 1), "intake": (1, 2), "cashapp": (2, 3),
+                               "portals": (3, 10), "collections": (10, 11)},
+                              {"intake": 8, "cashapp": 16, "portals": 16, "collections": 44})
+    points = [calibration.point(seed) for seed in range(1, 51)]
+    assert {p.bot for p in points} == {"openitems", "intake", "cashapp", "portals",
+                                       "collections"}
+    for p in points:
+        if p.bot == "openitems":
+            assert p.events is None and 0 <= p.delay <= 1
+        else:
+            assert p.delay == 0 and p.events is not None
+            assert 0 <= p.events <= calibration.events[p.bot]
+    assert len({p.events for p in points if p.bot == "collections"}) > 5  # spread, not fixed
+    assert points == [calibration.point(seed) for seed in range(1, 51)]
+    assert calibration.seconds == 11
