@@ -262,18 +262,23 @@ async def settle_left_open(ctx: BotContext, pcfg: PortalsConfig, section: BotSec
             section.counts["found_after_interruption"] += 1
             note_submission(ctx, section, ctx.store.write(row["key"]))
         else:
-            why = _why_not_due(pcfg, row, items)
+            why = _why_not_due(ctx, pcfg, row, items)
             ctx.ledger.failed(row["key"], "not on the portal after an interrupted run and no "
                                           f"longer to submit: {why}")
             section.counts["closed_not_found"] += 1
 
 
-def _why_not_due(pcfg: PortalsConfig, row: sqlite3.Row, items: Sequence[OpenItem]) -> str:
+def _why_not_due(ctx: BotContext, pcfg: PortalsConfig, row: sqlite3.Row,
+                 items: Sequence[OpenItem]) -> str:
     payload = json.loads(row["payload"])
+    origin = payload.get("origin")
+    if origin and not ctx.sap.is_open(origin["company_code"], origin["document_no"],
+                                      origin["fiscal_year"]):
+        return "no longer open in SAP (paid or cleared)"
     item = next((i for i in items if i.invoice_ref == payload["invoice_no"]
                  and i.customer == payload["customer"]), None)
     if item is None:
-        return "no longer open in SAP (paid or cleared)"
+        return "not among the open items of portal customers in SAP"
     site = pcfg.site_for(item.customer)
     if site is None or site.name != row["target"].split(":", 1)[0]:
         return "its customer is no longer mapped to that portal site"

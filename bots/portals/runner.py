@@ -423,20 +423,20 @@ class PortalRunner:
         async def attempt() -> _Attempt:
             nonlocal maybe_ours, expired, attempts
             attempts += 1
-            number = attempts
             await account.limiter.wait()
-            await worker.begin_chunk(f"{account.site.name} {invoice.invoice_no} #{number}")
+            await worker.begin_chunk(f"{account.site.name} {invoice.invoice_no} #{attempts}")
             error: PortalError | None = None
             try:
                 return await self._attempt(account.recipe, worker.page, invoice, pdf, batch,
                                            maybe_ours)
             except (PortalError, PlaywrightError) as exc:
                 error = as_portal_error(exc)
-                maybe_ours = maybe_ours or isinstance(error, TechnicalError)  # Submit may
-                expired = isinstance(error, SessionExpired)  # have gone through first
+                # after a technical failure, Submit may have gone through: search first
+                maybe_ours = maybe_ours or isinstance(error, TechnicalError)
+                expired = isinstance(error, SessionExpired)
                 raise error from None
             finally:
-                stem = folder / f"{_safe(invoice.invoice_no)}-attempt{number}"
+                stem = folder / f"{_safe(invoice.invoice_no)}-attempt{attempts}"
                 keep = error is not None or self.keep_artifacts
                 await worker.end_chunk(stem if keep else None)
                 if keep:

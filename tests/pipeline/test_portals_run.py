@@ -265,7 +265,7 @@ def test_intents_left_open_are_settled_in_the_portal_when_the_invoices_left_the_
     monkeypatch.setattr(portals_bot, "note_submission", stop_without_note)
     run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND, stop=stop)
     monkeypatch.undo()
-    (sent, sent_site), (unsent, unsent_site) = expected[0], expected[1]
+    (sent, sent_site), (unsent, unsent_site), (paid, paid_site) = expected[:3]
     assert held_by_portal(cfg, sent, sent_site) and not held_by_portal(cfg, unsent, unsent_site)
     pcfg = portals_config(cfg)
     sent_key = portal_invoice(sent, sent_site, pcfg.tax_rate, "").submission.idempotency_key
@@ -274,9 +274,12 @@ def test_intents_left_open_are_settled_in_the_portal_when_the_invoices_left_the_
                          "WHERE key = ?", (sent_key,))
         crashed = store.start_run(Trigger.ON_DEMAND, ("portals",))  # ... and before Submit
         unsent_invoice = portal_invoice(unsent, unsent_site, pcfg.tax_rate, "")
-        store.ledger(crashed.id).begin(
-            "portal_submission", unsent_invoice.submission.idempotency_key,
-            f"{unsent_site.name}:{unsent.customer}", unsent_invoice.summary())
+        paid_invoice = portal_invoice(paid, paid_site, pcfg.tax_rate, "")
+        for inv in (unsent_invoice, paid_invoice):
+            store.ledger(crashed.id).begin(
+                "portal_submission", inv.submission.idempotency_key,
+                f"{inv.portal}:{inv.customer}", inv.summary())
+    clear_in_sap(cfg, paid)  # cash application cleared that one since
 
     later = TODAY + timedelta(days=5)  # nothing is new any more: both left the selection
     rerun = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND,
@@ -284,15 +287,17 @@ def test_intents_left_open_are_settled_in_the_portal_when_the_invoices_left_the_
 
     counts = {b.name: b for b in rerun.report.bots}["portals"].counts
     assert counts["invoices"] == 0
-    assert counts["found_after_interruption"] == counts["closed_not_found"] == 1
+    assert counts["found_after_interruption"] == 1 and counts["closed_not_found"] == 2
     assert len(portal_notes(cfg, sent)) == 1 and portal_notes(cfg, unsent) == []
     with Store(cfg.store_path) as store:
         assert store.writes_of("portal_submission", "intent") == []
         assert store.write(sent_key)["status"] == "done"
         closed = store.write(unsent_invoice.submission.idempotency_key)
-    assert closed["status"] == "failed"
+        closed_paid = store.write(paid_invoice.submission.idempotency_key)
+    assert closed["status"] == closed_paid["status"] == "failed"
     assert closed["error"] == ("not on the portal after an interrupted run and no longer to "
                                f"submit: dated {unsent.doc_date.isoformat()}, more than 1 days ago")
+    assert closed_paid["error"].endswith("submit: no longer open in SAP (paid or cleared)")
     assert len(held_by_portal(cfg, sent, sent_site)) == 1
     assert held_by_portal(cfg, unsent, unsent_site) == []
 
