@@ -41,7 +41,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "discount": ("discount", "disc", "discount taken", "cash discount", "disc amt",
                  "discount amount", "skonto"),
     "deduction": ("deduction", "deductions", "adjustment", "adjustments", "adj",
-                  "short pay", "chargeback", "deduction amount", "adj amount", "other deductions"),
+                  "short pay", "chargeback", "deduction amount", "adj amount", "other deductions",
+                  "fee", "fees", "transaction fee", "processing fee"),
     "deduction_reason": ("reason", "deduction reason", "reason code", "adj reason",
                          "adjustment reason", "remarks", "comment", "comments", "memo"),
     "paid_amount": ("paid", "net paid", "amount paid", "payment", "payment amount", "net",
@@ -204,7 +205,7 @@ def looks_like_header(cells: list[str]) -> bool:
 PAYMENT_SYNONYMS: dict[str, tuple[str, ...]] = {
     # "vendor/supplier number" is the payer's number for us, not our number for the payer
     "payer_name": ("payer", "payer name", "customer", "customer name", "remitter",
-                   "company", "from", "paid by", "debtor", "zahler", "auftraggeber"),
+                   "company", "from", "paid by", "debtor", "zahler", "auftraggeber", "name"),
     "payer_account": ("customer no", "customer number", "customer id", "account no",
                       "account number", "your customer no", "kundennummer"),
     "payment_ref": ("check no", "check number", "cheque no", "cheque number", "check",
@@ -212,7 +213,8 @@ PAYMENT_SYNONYMS: dict[str, tuple[str, ...]] = {
                     "payment ref", "payment reference", "payment no", "payment number",
                     "payment id", "remittance no", "remittance number", "ach trace",
                     "payment document", "payment doc", "advice no", "advice number",
-                    "avis nr", "avis no", "reference", "zahlungsnummer"),
+                    "avis nr", "avis no", "reference", "zahlungsnummer", "transaction id",
+                    "transaction reference", "payout id"),
     "payment_date": ("payment date", "check date", "cheque date", "pay date", "value date",
                      "remittance date", "date paid", "paid on", "date of payment",
                      "zahlungsdatum"),

@@ -19,9 +19,17 @@ How a grid is read:
    is the stated total - the last amount on the row if it has drifted out of
    its column; other rows without a reference are skipped with a warning;
    rule lines (``-----``) and sentences under the table are skipped silently.
-4. A payment-reference column (``Check No``) splits the rows into one
-   remittance per payment; a different header row further down starts a new
-   table, the same header again (a page break in the export) does not.
+4. Payment columns (reference such as ``Check No`` or ``Transaction ID``,
+   payment date, payer, currency) split the rows into one remittance per
+   payment; a row whose payment cells are all empty continues the payment
+   above it. Each payment takes its own currency from a currency column
+   (payment-provider exports mix currencies). A payment row without an invoice
+   reference still counts: a payment with no invoice lines has its amount as
+   the total (to be matched by amount); payments of zero or less are skipped,
+   said in a warning, and so are rows a provider export's Type or Status column
+   calls a conversion, withdrawal, payout, refund or failure. A different
+   header row further down starts a new table, the same header again (a page
+   break in the export) does not.
 
 Limits: merged cells and multi-row headers are not reconstructed; a table
 without an invoice column and an amount column is not recognised.
@@ -39,6 +47,7 @@ from bots.domain import PaymentMethod, Remittance, RemittanceLine
 from bots.remittance.columns import (
     looks_like_header,
     map_header_row,
+    normalise_header,
     payment_field_for_label,
 )
 from bots.remittance.values import (
@@ -52,6 +61,13 @@ from bots.remittance.values import (
 
 Cell = Any  # str | int | Decimal | float (from XLSX) | date | datetime | None
 AMOUNT_FIELDS = ("paid_amount", "gross_amount", "discount", "deduction")
+#: The payment columns that tell one payment from another in a sheet of several.
+PAYMENT_KEYS = ("payment_ref", "payment_date", "payer_name", "currency")
+_FEE = re.compile(r"\bfees?\b|\bgeb(?:ü|ue)hr|\bfrais\b|\bkosten\b", re.I)
+#: A provider export's "Type"/"Status" column: rows that are no payment by a customer.
+_KIND_HEADERS = ("type", "transaction type", "status")
+_NOT_A_PAYMENT = re.compile(r"conversion|withdrawal|payout|transfer to|refund|reversal|release|"
+                            r"chargeback|\bhold\b|denied|failed|cancell?ed|declined", re.I)
 _TOTAL_WORDS = re.compile(r"^\s*(grand\s+|sub\s*-?\s*)?(total|sum|summe|totaal|totale?)\b",
                           re.I)
 _HEADER_SCAN_ROWS = 200
@@ -98,6 +114,7 @@ class _Payment:
     fields: dict[str, str] = field(default_factory=dict)
     lines: list[RemittanceLine] = field(default_factory=list)
     total: Decimal | None = None
+    unreferenced: Decimal = Decimal(0)  # payment rows without an invoice reference
 
 
 def remittances_from_rows(rows: list[list[Cell]], *, source: str, fmt: str,
@@ -168,15 +185,23 @@ def _read_table(header: list[Cell], body: list[list[Cell]], labels: dict[str, st
     day_first = infer_day_first([cell_text(r[i]) for r in body for i in date_cols
                                  if i < len(r)])
     currency = currency or find_currency(" ".join(heads)) or labels.get("currency")
-    payments: dict[str, _Payment] = {}
+    fee_label = next((heads[i] for i, f in columns.items()
+                      if f == "deduction" and _FEE.search(heads[i])), None)
+    kind_columns = [i for i, h in enumerate(heads) if normalise_header(h) in _KIND_HEADERS]
+    payments: dict[tuple[str, ...], _Payment] = {}
+    payment: _Payment | None = None
     warnings: list[str] = []
     for n, row in enumerate(body, 1):
         texts = [cell_text(c) for c in row]
         if not any(texts):
             continue
+        if any(i < len(texts) and _NOT_A_PAYMENT.search(texts[i]) for i in kind_columns):
+            continue  # a currency conversion, refund or payout in a provider export
         pay_fields = {f: texts[i] for i, f in payment_columns.items() if i < len(texts)
                       and texts[i]}
-        payment = payments.setdefault(pay_fields.get("payment_ref", ""), _Payment())
+        key = tuple(pay_fields.get(k, "") for k in PAYMENT_KEYS)
+        if any(key) or payment is None:  # empty payment cells: the payment above goes on
+            payment = payments.setdefault(key, _Payment())
         for name, value in pay_fields.items():
             payment.fields.setdefault(name, value)
         currency = currency or find_currency(" ".join(texts))
@@ -195,20 +220,31 @@ def _read_table(header: list[Cell], body: list[list[Cell]], labels: dict[str, st
                               None)
             if stated is not None and is_total:
                 payment.total = stated
+            elif stated is not None and any(key):  # a payment row naming no invoice
+                payment.unreferenced += stated
             elif stated is not None:
                 warnings.append(f"row {n}: amount {stated} without an invoice reference skipped")
             continue
-        line = _line(ref, values, amounts, day_first)
+        line = _line(ref, values, amounts, day_first, fee_label)
         if line is None:
             warnings.append(f"row {n}: invoice {ref} has no readable amount; skipped")
             continue
         payment.lines.append(line)
-    return [_remittance(p, labels, source, fmt, currency, warnings)
-            for p in payments.values() if p.lines]
+    paying = [p for p in payments.values() if _amount_paid(p) > 0]
+    if skipped := len([p for p in payments.values() if p.lines or p.unreferenced]) - len(paying):
+        warnings.append(f"{skipped} payment(s) of zero or less skipped")
+    return [_remittance(p, labels, source, fmt, currency, warnings) for p in paying]
+
+
+def _amount_paid(payment: _Payment) -> Decimal:
+    """What a payment brings in: its stated total, else its lines and unreferenced rows."""
+    if payment.total is not None:
+        return payment.total
+    return sum((line.paid_amount for line in payment.lines), payment.unreferenced)
 
 
 def _line(ref: str, values: dict[str, Cell], amounts: dict[str, Decimal | None],
-          day_first: bool) -> RemittanceLine | None:
+          day_first: bool, fee_label: str | None = None) -> RemittanceLine | None:
     discount = abs(amounts["discount"] or Decimal(0))
     deduction = abs(amounts["deduction"] or Decimal(0))
     gross = amounts["gross_amount"]
@@ -217,7 +253,7 @@ def _line(ref: str, values: dict[str, Cell], amounts: dict[str, Decimal | None],
         if gross is None:
             return None
         paid = gross - discount - deduction
-    reason = cell_text(values.get("deduction_reason")) or None
+    reason = cell_text(values.get("deduction_reason")) or (fee_label if deduction else None)
     return RemittanceLine(
         invoice_ref=ref, paid_amount=paid, po_number=cell_text(values.get("po_number")) or None,
         invoice_date=cell_date(values.get("invoice_date"), day_first), gross_amount=gross,
@@ -228,12 +264,19 @@ def _remittance(payment: _Payment, labels: dict[str, str], source: str, fmt: str
                 currency: str | None, warnings: list[str]) -> Remittance:
     info = {**labels, **payment.fields}
     warn = list(warnings)
+    stated = payment.fields.get("currency", "").strip()  # this payment's own currency
+    if stated:
+        currency = stated.upper() if re.fullmatch(r"[A-Za-z]{3}", stated) else \
+            find_currency(stated) or currency
     if not currency:
         currency = "USD"
         warn.append("currency not stated; assumed USD")
     total = payment.total
     if total is None and info.get("total"):
         total = try_amount(info["total"])
+    if total is None and not payment.lines:
+        total = payment.unreferenced
+        warn.append("no invoice reference: to be matched by amount")
     when = info.get("payment_date")
     method = find_payment_method(info.get("payment_method", ""))
     return Remittance(
