@@ -112,15 +112,19 @@ class LandscapeLease:
         set, raise :class:`~bots.store.LeaseHeld` naming the holder.
         """
         deadline = self.store.clock() + wait if wait is not None else None
-        poll = min(self.ttl.total_seconds() / 4, 5.0)
+        poll, waited = min(self.ttl.total_seconds() / 4, 5.0), False
         while True:
             try:
                 stale = self.store.acquire_lease(self.landscape, self.run_id, self.ttl)
                 break
-            except LeaseHeld:
+            except LeaseHeld as held:
                 if deadline is None or self.store.clock() >= deadline or (
                         stop is not None and stop.is_set()):
                     raise
+                if not waited:
+                    log.warning("waiting for landscape %s: held by %s", self.landscape,
+                                held.lease)
+                waited = True
                 self.sleep(poll)
         self.held = True
         if self._heartbeat:

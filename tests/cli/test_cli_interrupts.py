@@ -1,0 +1,162 @@
+"""Ctrl-C, SIGTERM and kill -9 on a real ``arbots run``: status, exit code, report, lease."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bots.config import Config
+from bots.domain import RunStatus, Trigger
+from bots.runner import run_bots
+from bots.store import Store
+from tests.cli.cli_world import Running, arbots, sandbox_template, store_rows, wait_for, world
+
+__all__ = ["sandbox_template", "world"]  # fixtures
+
+
+def report_of(cfg: Config, run_id: str) -> dict[str, Any]:
+    return json.loads((cfg.runs_dir / run_id / "report.json").read_text(encoding="utf-8"))
+
+
+def started_run(cfg: Config) -> str | None:
+    rows = store_rows(cfg, "SELECT id FROM runs WHERE status = 'running'")
+    return rows[0][0] if rows else None
+
+
+def no_lease(cfg: Config) -> bool:
+    return store_rows(cfg, "SELECT count(*) FROM leases") == [(0,)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_stop_signal_finishes_the_step_writes_the_report_and_exits_128_plus(
+        world: Config, sig: signal.Signals, code: int) -> None:
+    run = Running(world, "run", "nightly")
+    try:
+        wait_for(lambda: started_run(world), "the run to start")
+        run_id = started_run(world)
+        run.proc.send_signal(sig)
+        assert run.wait() == code, run.stderr
+    finally:
+        run.kill()
+    assert f"stopping after the current step ({sig.name})" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert store_rows(world, "SELECT status FROM runs WHERE id = ?", run_id) == \
+        [("interrupted",)]
+    report = report_of(world, run_id)
+    assert report["status"] == "interrupted" and report["ended"]
+    assert "skipped" in {b["status"] for b in report["bots"].values()}
+    assert no_lease(world)
+
+
+@pytest.mark.slow
+def test_a_second_ctrl_c_stops_at_once_and_still_records_the_run(world: Config) -> None:
+    run = Running(world, "run", "nightly")
+    try:
+        wait_for(lambda: started_run(world), "the run to start")
+        run_id = started_run(world)
+        run.proc.send_signal(signal.SIGINT)
+        wait_for(lambda: "press Ctrl-C again" in run.stderr or run.proc.poll() is not None,
+                 "the first Ctrl-C to be seen")
+        if run.proc.poll() is None:
+            run.proc.send_signal(signal.SIGINT)
+        assert run.wait() == 130, run.stderr
+    finally:
+        run.kill()
+    assert "Traceback" not in run.stderr
+    assert store_rows(world, "SELECT status FROM runs WHERE id = ?", run_id) == \
+        [("interrupted",)]
+    assert report_of(world, run_id)["status"] == "interrupted"
+    assert no_lease(world)
+
+
+class CtrlCAt:
+    """Progress that raises KeyboardInterrupt (a second Ctrl-C) at the ``n``-th item."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.seen = n, 0
+
+    def track(self, items, description, total=None):  # noqa: ANN001, ANN201
+        for item in items:
+            self.seen += 1
+            if self.seen == self.n:
+                raise KeyboardInterrupt
+            yield item
+
+
+def test_keyboard_interrupt_inside_a_bot_ends_the_run_interrupted(world: Config) -> None:
+    outcome = run_bots(world, ("openitems", "collections"), Trigger.ON_DEMAND,
+                       threading.Event(), progress=CtrlCAt(3))
+    assert outcome.status == RunStatus.INTERRUPTED and outcome.exit_code == 130
+    bots = {b.name: b for b in outcome.report.bots}
+    stopped = [b for b in bots.values() if b.errors and "second Ctrl-C" in b.errors[0].reason]
+    assert len(stopped) == 1
+    assert report_of(world, outcome.run_id)["status"] == "interrupted"
+    with Store(world.store_path) as store:
+        assert store.run(outcome.run_id).status == "interrupted"
+        assert store.lease_of_run(outcome.run_id) is None
+        assert not store.db.in_transaction
+
+
+@pytest.mark.slow
+def test_a_killed_run_is_aborted_by_the_next_one_which_says_what_it_took_over(
+        world: Config) -> None:
+    run = Running(world, "run", "nightly")
+    try:
+        wait_for(lambda: store_rows(world, "SELECT count(*) FROM external_writes "
+                                           "WHERE status = 'done'") not in ([], [(0,)]),
+                 "the run's first external write", seconds=120)
+        killed = started_run(world)
+        run.proc.kill()  # SIGKILL: no handler, no report, the lease row stays
+        run.wait()
+    finally:
+        run.kill()
+    assert store_rows(world, "SELECT run_id FROM leases") == [(killed,)]
+    assert not (world.runs_dir / killed / "report.json").exists()
+
+    rerun = arbots(world, "run", "collections")
+    assert rerun.returncode == 0, rerun.stderr
+    assert store_rows(world, "SELECT status FROM runs WHERE id = ?", killed) == [("aborted",)]
+    aborted = report_of(world, killed)
+    assert aborted["status"] == "aborted" and aborted["ended"]
+    assert aborted["external_writes"], "the aborted run's report lists its writes"
+    (rerun_id,) = [r for (r,) in store_rows(world, "SELECT id FROM runs") if r != killed]
+    takeover = report_of(world, rerun_id)["bots"]["takeover"]
+    assert takeover["counts"]["runs_aborted"] == 1
+    waiting = report_of(world, rerun_id)["waiting"]["takeover"]
+    assert any(killed in w["item"] for w in waiting)
+    assert store_rows(world, "SELECT count(*) FROM external_writes WHERE status = 'intent'") \
+        == [(0,)] or takeover["counts"]["pending_writes"] > 0
+    assert no_lease(world)
+    runs = arbots(world, "runs")
+    assert "aborted" in runs.stderr and "Traceback" not in runs.stderr
+
+
+def test_runs_marks_a_dead_run_aborted_and_writes_its_report(world: Config,
+                                                            tmp_path: Path) -> None:
+    with Store(world.store_path) as store:
+        run = store.start_run(Trigger.ON_DEMAND, ("collections",), dry_run=True)
+        ledger = store.ledger(run.id)
+        ledger.begin("collection_note", "note-1", "1000/0000100001", {})
+        store.db.execute("UPDATE runs SET pid = ? WHERE id = ?", (_dead_pid(), run.id))
+    listing = arbots(world, "runs")
+    assert listing.returncode == 0, listing.stderr
+    assert f"run {run.id} stopped without finishing" in " ".join(listing.stderr.split())
+    assert store_rows(world, "SELECT status FROM runs WHERE id = ?", run.id) == [("aborted",)]
+    report = report_of(world, run.id)
+    assert report["status"] == "aborted"
+    assert [w["state"] for w in report["external_writes"]] == ["intent"]
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
