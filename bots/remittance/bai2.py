@@ -25,7 +25,15 @@ Checks: the first record must be ``01`` and the last ``99`` (else
 ``malformed``); group and file control totals are compared with the sums
 below them (a mismatch is a warning on every remittance of the file).
 
-Limits: debits (400-699) and summaries are parsed but give no remittance;
+Returns (BAI2 type codes, spec v2): a credit that brings back money we sent
+(123, 168, 255, 257, 261, 266, 268: returned or rejected items) and a debit
+that takes back money we received (423, 552, 555, 557, 558, 566, 568, 694:
+deposited item returned, ACH return, credit reversal) give a ``Remittance``
+with ``kind = "return"``, never a payment. Reversal credits (252 debit
+reversal, 258 ACH reversal credit, 395 check reversal) are money in that undoes
+an earlier debit: a payment with a warning, so that a person looks at it.
+
+Limits: other debits (400-699) and summaries are parsed but give no remittance;
 the BAI *lockbox* fixed-width transmission format (record types 1-9) is not
 read, only lockbox deposits reported in BAI2 (type codes 115-118).
 """
@@ -47,6 +55,12 @@ _CODES = ("01", "02", "03", "16", "49", "88", "98", "99")
 _SPLIT = re.compile(r"/[ \t]*\r?\n(?=[ \t]*\d\d[,:])|\r?\n(?=[ \t]*\d\d[,:])"
                     r"|/[ \t]+(?=(?:" + "|".join(_CODES) + r"),)")
 _TAG = re.compile(r"^([A-Z]{4}):\s?(.*)$")
+
+
+#: Credits that bring back money we sent; debits that take back money we received.
+RETURNED_CREDITS = frozenset({123, 168, 255, 257, 261, 266, 268})
+RETURNED_DEBITS = frozenset({423, 552, 555, 557, 558, 566, 568, 694})
+REVERSAL_CREDITS = frozenset({252, 258, 395})
 
 
 def _method(type_code: int) -> PaymentMethod:
@@ -162,10 +176,10 @@ def parse(data: bytes) -> BaiFile:
 
 
 def read(data: bytes, source: str) -> list[Remittance]:
-    """One remittance per incoming (credit) detail."""
+    """One remittance per incoming (credit) detail, ``kind="return"`` for returns."""
     bai = parse(data)
     credits = [_remittance(d, source, bai.warnings) for d in bai.details
-               if d.is_credit and d.amount]
+               if (d.is_credit or d.type_code in RETURNED_DEBITS) and d.amount]
     if not credits:
         raise ExtractError("not-a-remittance", f"{len(bai.details)} detail(s), none incoming "
                                                "(type codes 100-399, non-zero)" if bai.details
@@ -215,11 +229,19 @@ def _remittance(d: Detail, source: str, file_warnings: list[str]) -> Remittance:
             lines = [RemittanceLine(invoice_ref=refs[0], paid_amount=d.amount)]
         elif refs:
             warnings.append(f"invoice references without amounts: {', '.join(refs)}")
+    kind = "payment"
+    if d.type_code in RETURNED_CREDITS or d.type_code in RETURNED_DEBITS:
+        kind = "return"
+        way = "our outgoing payment came back" if d.is_credit else "incoming payment returned"
+        warnings.append(f"{way}: type {d.type_code} {d.text.split(',')[0]}".rstrip())
+    elif d.type_code in REVERSAL_CREDITS:
+        warnings.append(f"reversal booking (type {d.type_code}): money in that undoes an "
+                        "earlier debit, not a new payment by the payer")
     return Remittance(
         id="", source=source, format=NAME, currency=d.currency, lines=lines,
         payer_name=payer or None, payment_ref=d.customer_ref or d.bank_ref or None,
         payment_date=d.value_date or d.as_of, payment_method=_method(d.type_code),
-        total=d.amount, warnings=warnings)
+        total=d.amount, warnings=warnings, kind=kind)
 
 
 def _after(text: str, label: str) -> str | None:

@@ -80,20 +80,35 @@ def test_820_malformed(body, words):
 BAI = "moov-io__bai2"
 
 
-@pytest.mark.parametrize("name, details, credits", [
-    ("test__testdata__sample1.txt", 17, 5),
-    ("test__testdata__sample2.txt", 4, 4),
+@pytest.mark.parametrize("name, details, payments, returns", [
+    ("test__testdata__sample1.txt", 17, 5, 0),
+    ("test__testdata__sample2.txt", 4, 4, 0),
     # 26 detail records: two physical lines hold two "16" records each (the
     # samples README counts 24 lines); the group control total checks out.
-    ("test__testdata__sample3.txt", 26, 13),
-    ("test__testdata__sample4-continuations-newline-delimited.txt", 17, 9),
-    ("test__testdata__sample5-issue113.txt", 20, 11),
-    ("test__testdata__spec-section3.txt", 1, 1),
+    ("test__testdata__sample3.txt", 26, 13, 0),
+    # four of the nine credits are returned items (255 check return, 257 ACH return,
+    # 261 ACH credit reject, 266 outgoing wire return); one debit (557) returns an
+    # incoming ACH credit
+    ("test__testdata__sample4-continuations-newline-delimited.txt", 17, 5, 5),
+    ("test__testdata__sample5-issue113.txt", 20, 7, 5),
+    ("test__testdata__spec-section3.txt", 1, 1, 0),
 ])
-def test_bai2_samples_parse(samples, name, details, credits):
+def test_bai2_samples_parse(samples, name, details, payments, returns):
     data = (samples / BAI / name).read_bytes()
     assert len(bai2.parse(data).details) == details
-    assert len(bai2.read(data, name)) == credits
+    kinds = [r.kind for r in bai2.read(data, name)]
+    assert (kinds.count("payment"), kinds.count("return")) == (payments, returns)
+
+
+def test_bai2_returned_items_are_returns_never_payments(samples):
+    """Before, an "ACH Credit Reject" of 1,435.00 and an "Outgoing Wire Return" were payments."""
+    result = extract(samples / BAI / "test__testdata__sample5-issue113.txt")
+    returns = {r.total: r.warnings[-1] for r in result.returns}
+    assert returns[Decimal("1435.00")] == "our outgoing payment came back: type 261 ACH " \
+                                          "Credit Reject"
+    assert returns[Decimal("2000.00")] == "incoming payment returned: type 557 ACH Credit " \
+                                          "Receipt Return"
+    assert not set(returns) & {r.total for r in result.remittances}
 
 
 def test_bai2_sample1_amounts_and_dates(samples):
