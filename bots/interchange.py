@@ -13,15 +13,29 @@ into its type or raise :class:`FieldError` naming the field and what is wrong::
     ... except FieldError as exc:
     ...     print(exc)
     total: '12.5' has more decimals than JPY allows
+
+Amounts have no exponent notation and at most :data:`MAX_DIGITS` digits
+(spec v1.2: "amount out of range")::
+
+    >>> try:
+    ...     field_amount("1e309", "total", "USD")
+    ... except FieldError as exc:
+    ...     print(exc)
+    total: '1e309' amount out of range (a decimal string with a dot, at most 18 digits)
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bots.domain import quantize
+
+#: Digits an amount may have in all (ISO 20022: 18).
+MAX_DIGITS = 18
+_DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 class FieldError(ValueError):
@@ -34,12 +48,18 @@ def field_amount(value: Any, field: str, currency: str) -> Decimal:
         raise FieldError(f"{field}: {value!r} is a JSON number; amounts are decimal strings")
     if not isinstance(value, str):
         raise FieldError(f"{field}: expected a decimal string, got {value!r}")
-    try:
-        amount = Decimal(value.strip())
-    except InvalidOperation:
-        raise FieldError(f"{field}: {value!r} is not a decimal with a dot") from None
-    if not amount.is_finite():
-        raise FieldError(f"{field}: {value!r} is not a finite amount")
+    text = value.strip()
+    if not _DECIMAL.fullmatch(text):
+        try:
+            Decimal(text)
+        except InvalidOperation:
+            raise FieldError(f"{field}: {value!r} is not a decimal with a dot") from None
+        raise FieldError(f"{field}: {value!r} amount out of range (a decimal string with a "
+                         f"dot, at most {MAX_DIGITS} digits)")
+    amount = Decimal(text)
+    if len(amount.as_tuple().digits) > MAX_DIGITS:
+        raise FieldError(f"{field}: {value!r} amount out of range (more than {MAX_DIGITS} "
+                         "digits)")
     if quantize(amount, currency) != amount:
         raise FieldError(f"{field}: {value!r} has more decimals than {currency} allows")
     return amount

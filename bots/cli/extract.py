@@ -1,10 +1,12 @@
-"""``arbots extract PATH... [--out FILE]``: remittance files to interchange JSON Lines.
+"""``arbots extract PATH... [--open-items OPEN.csv] [--out FILE]``: remittances to JSON Lines.
 
-Stdout (or ``--out``) gets only JSON Lines; everything for people goes to
-stderr: one line per file that could not be read, naming it and the reason,
-and a progress bar when a folder is given. Exit 0 when every file was read,
-1 when some failed (the others are still written), 2 when ``--config`` is bad
-(its ``[remittance.limits]`` table sets the size caps).
+Stdout (or ``--out``, whose folder is created when missing) gets only JSON
+Lines; everything for people goes to stderr: one line per file that could not
+be read, naming it and the reason (``amount out of range``, ``unreadable:
+<ExceptionType>`` ...), and a progress bar when a folder is given. Exit 0 when
+every file was read, 1 when some failed (the others are still written), 2 when
+``--config`` is bad (its ``[remittance.limits]`` table sets the size caps) or
+``--out`` cannot be written.
 
 A remittance whose id was already written (the same bytes in two files or
 attachments) is written once, with a "duplicate" note on stderr. A bank
@@ -15,13 +17,16 @@ and it does not count as a failure.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
+from typing import IO
 
 import click
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from bots.cashapp.interchange import InterchangeError, read_open_items
 from bots.cli.common import (
     EXIT_CONFIG,
     EXIT_FAILURES,
@@ -32,32 +37,49 @@ from bots.cli.common import (
     load_or_exit,
 )
 from bots.config import ConfigError
-from bots.remittance import DEFAULT_LIMITS, RETURN_REASON, Limits, extract_file, input_files
+from bots.remittance import (
+    DEFAULT_LIMITS,
+    RETURN_REASON,
+    ExtractResult,
+    Failure,
+    Limits,
+    extract_file,
+    input_files,
+)
 from bots.remittance.jsonl import write_jsonl
+from bots.remittance.known import KnownItems
+from bots.remittance.known import using as using_open_items
+
+log = logging.getLogger(__name__)
 
 
 @click.command("extract")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write the JSON Lines here instead of stdout.")
+@click.option("--open-items", "open_items_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Open items (OPEN.csv): decide which column holds our invoice numbers.")
 @config_option
 def extract_command(paths: tuple[Path, ...], out_path: Path | None,
-                    config_path: str | None) -> None:
+                    open_items_path: Path | None, config_path: str | None) -> None:
     """Read remittance files (PDF, e-mail, CSV/XLSX, X12 820, BAI2, camt, MT940)."""
     limits = _limits(config_path)
+    known = _known_items(open_items_path) if open_items_path else None
     files = list(input_files(list(paths)))
     show_bar = any(p.is_dir() for p in paths)  # rich draws it only on a terminal
-    out = out_path.open("w", encoding="utf-8") if out_path else sys.stdout
+    out = _open_out(out_path) if out_path else sys.stdout
     failed = written = 0
     seen: set[str] = set()
     try:
-        with Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
+        with using_open_items(known), Progress(
+                TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.description}"), console=console,
                       disable=not show_bar, transient=True) as progress:
             task = progress.add_task("", total=len(files))
             for path in files:
                 progress.update(task, description=escape(path.name))
-                result = extract_file(path, limits=limits)
+                result = _extract_one(path, limits)
                 fresh = []
                 for r in result.remittances:
                     if r.id in seen:  # same bytes seen before: same advice, written once
@@ -85,6 +107,37 @@ def extract_command(paths: tuple[Path, ...], out_path: Path | None,
     console.print(f"{written} remittance(s) from {len(files)} file(s), {failed} failure(s)",
                   highlight=False)
     sys.exit(EXIT_FAILURES if failed else EXIT_OK)
+
+
+def _open_out(path: Path) -> IO[str]:
+    """``--out`` opened for writing, its folder created when missing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        return fail(f"--out {path}: cannot write there: {exc.strerror or exc}", EXIT_CONFIG)
+
+
+def _extract_one(path: Path, limits: Limits) -> ExtractResult:
+    """One file through the front door; even a bug that escapes it is one failure."""
+    try:
+        return extract_file(path, limits=limits)
+    except Exception as exc:  # extract_file never raises for bad input; a bug must not either
+        log.warning("extracting %s failed", path, exc_info=True)
+        return ExtractResult(failures=[Failure(str(path), "internal",
+                                               f"unreadable: {type(exc).__name__}")])
+
+
+def _known_items(path: Path) -> KnownItems:
+    """The invoice refs and amounts of ``--open-items``; its bad rows named on stderr."""
+    try:
+        items, problems = read_open_items(path)
+    except (InterchangeError, OSError) as exc:
+        fail(str(exc), EXIT_FAILURES)
+    for problem in problems:
+        console.print(f"[yellow]skipped[/] {escape(str(problem))}", highlight=False,
+                      soft_wrap=True)
+    return KnownItems.of((item.invoice_ref, item.amount) for item in items)
 
 
 def _limits(config_path: str | None) -> Limits:

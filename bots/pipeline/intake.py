@@ -19,6 +19,13 @@ A crash anywhere leaves the message in the inbox with its input recorded as
 ``received``; the next run processes it again, and the store's primary keys
 (remittance id = content hash + index) make that a no-op where it had got to.
 
+Poison never stops intake: whatever goes wrong while one message is read (a
+reader bug, an amount out of range, ``decimal.InvalidOperation``) quarantines
+that message with a short reason naming the part (``advice.csv: amount out of
+range: '1e309' (exponent notation)``, ``unreadable: RecursionError``) and the
+bot goes on with the next. A re-sent copy of a quarantined message (same
+content hash) goes straight to ``exceptions`` again, never to ``processed``.
+
 A dry run reads and parses, records and moves nothing, and hands the
 remittances to the cash-application bot in memory (``ctx.memo``), so that it
 can say what it would post.
@@ -27,18 +34,21 @@ can say what it would post.
 from __future__ import annotations
 
 import json
+import logging
 
 from bots.cashapp.engine import advice_key
 from bots.domain import Remittance, stable_id
 from bots.email.base import Mailbox, MailboxError, MessageRef
 from bots.email.settings import configured_mailboxes
 from bots.pipeline.context import BotContext
-from bots.remittance import extract
+from bots.remittance import ExtractResult, extract
 from bots.remittance.jsonl import to_json
 from bots.remittance.records import content_hash
 from bots.reports.model import BotSection, BotStatus, ErrorItem, InputOutcome, InputRecord
 
 SETTLED = ("applied", "waiting", "quarantined")
+
+log = logging.getLogger(__name__)
 
 
 def fingerprint(r: Remittance) -> str:
@@ -77,7 +87,7 @@ def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSec
     source = f"{box.name}:{ref.id}"
     section.counts["messages"] += 1
     if ctx.dry_run:  # parse, and hand the remittances to cash application in memory
-        result = extract(raw, source)
+        result, _bodies, _failed = read_message(raw, source)
         seen = ctx.memo.setdefault("dry_run_remittances", {})
         fresh = {fingerprint(r): r for r in result.remittances if fingerprint(r) not in seen}
         seen.update(fresh)
@@ -90,14 +100,16 @@ def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSec
         status = store.input_status(digest)
         if status and status[0] in SETTLED:
             section.counts["seen_before"] += 1
-            ctx.memo["inputs"][digest] = (source, "email", InputOutcome.SEEN_BEFORE)
-            box.move(ref, "processed")
+            quarantined = status[0] == "quarantined"
+            ctx.memo["inputs"][digest] = (source, "email", InputOutcome.QUARANTINED
+                                          if quarantined else InputOutcome.SEEN_BEFORE)
+            box.move(ref, "exceptions" if quarantined else "processed")
             return
-    result = extract(raw, source)
+    result, bodies, failed = read_message(raw, source)
     kept = []
-    for remittance in result.remittances:
+    for remittance, body in zip(result.remittances, bodies, strict=True):
         kept_as = store.add_remittance(remittance.id, digest, ctx.run.id,
-                                       fingerprint(remittance), json.dumps(to_json(remittance)))
+                                       fingerprint(remittance), body)
         section.counts["duplicates" if kept_as == "duplicate" else "remittances"] += 1
         if kept_as != "duplicate":
             kept.append(remittance)
@@ -109,11 +121,37 @@ def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSec
     if result.remittances:
         reason = "duplicate advice: the same payment was already received"
     else:
-        reason = "; ".join(f.reason for f in result.failures) or "no remittance found"
+        reason = failed or failure_reason(result, source)
+    log.warning("%s quarantined: %s", source, reason)
     store.settle_input(digest, "quarantined", reason)
     section.counts["quarantined"] += 1
     ctx.memo["inputs"][digest] = (source, "email", InputOutcome.QUARANTINED)
     box.move(ref, "exceptions")
+
+
+def read_message(raw: bytes, source: str) -> tuple[ExtractResult, list[str], str | None]:
+    """The message's remittances, each as its stored JSON, or why it could not be read.
+
+    Never raises: an exception from extraction or serialisation is the reason
+    (``unreadable: <ExceptionType>``) and the result is empty.
+    """
+    try:
+        result = extract(raw, source)
+        return result, [json.dumps(to_json(r)) for r in result.remittances], None
+    except Exception as exc:  # a reader bug must not stop intake: the message is quarantined
+        log.warning("reading %s failed", source, exc_info=True)
+        return ExtractResult(), [], f"unreadable: {type(exc).__name__}"
+
+
+def failure_reason(result: ExtractResult, source: str) -> str:
+    """One short line from the failures, each named by its part (``advice.pdf: ...``)."""
+    reasons = []
+    for failure in result.failures:
+        part = failure.source.removeprefix(source).lstrip("#")
+        text = f"{part}: {failure.reason}" if part else failure.reason
+        if text not in reasons:
+            reasons.append(text)
+    return "; ".join(reasons)[:500] or "no remittance found"
 
 
 def input_records(ctx: BotContext) -> list[InputRecord]:

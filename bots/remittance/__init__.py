@@ -18,7 +18,10 @@ member is extracted in turn, named ``path#attachment``.
 Every remittance gets a stable id: the same bytes always give the same ids.
 A file that cannot be read gives one :class:`Failure` (source, code, reason)
 and the others still go through; nothing raises out of :func:`extract` for bad
-input. Inside a container, parts that are simply not remittances (a logo, a
+input: a reader's bug is a failure too (``internal``), and an amount the
+interchange cannot carry (``1e309``, 30 digits, more decimals than the
+currency has) fails its document as ``out-of-range`` (``amount out of range``).
+Inside a container, parts that are simply not remittances (a logo, a
 signature file) are listed in ``ignored``, not in ``failures``.
 
 Two kinds of input are recognised and set apart rather than read as payments:
@@ -40,6 +43,7 @@ import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import InvalidOperation
 from pathlib import Path
 
 from bots.domain import Remittance
@@ -47,7 +51,8 @@ from bots.remittance.errors import CODES, EINVOICE_REASON, ExtractError
 from bots.remittance.limits import DEFAULT_LIMITS, Limits
 from bots.remittance.records import finish
 from bots.remittance.registry import Part, reader_for
-from bots.remittance.sniff import HEAD_BYTES
+from bots.remittance.sniff import HEAD_BYTES, as_utf8
+from bots.remittance.values import OUT_OF_RANGE, collecting_notes
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +150,7 @@ def extract_bytes(data: bytes, source: str, *, limits: Limits = DEFAULT_LIMITS,
     if len(data) > limits.max_file_bytes:
         return _failed(source, "too-large", f"{len(data)} bytes, more than the limit of "
                                             f"{limits.max_file_bytes}")
+    data = as_utf8(data)  # UTF-16 text (Excel's "Unicode text") read as UTF-8
     if not data.strip():
         return _failed(source, "empty", "the file is empty")
     name = source.rsplit("#", 1)[-1]
@@ -160,17 +166,22 @@ def extract_bytes(data: bytes, source: str, *, limits: Limits = DEFAULT_LIMITS,
         return _failed(source, "unsupported", f"the {reader.NAME} reader is not installed")
     result = ExtractResult()
     try:
-        own = reader.read(data, source)
+        with collecting_notes() as notes:
+            own = reader.read(data, source)
+        finished = [finish(r, data, i, notes) for i, r in enumerate(own)]
         parts = reader.parts(data, source, limits) if hasattr(reader, "parts") else []
     except ExtractError as exc:
         return _failed(source, exc.code, exc.reason)
+    except InvalidOperation:  # decimal arithmetic past its context: an amount out of range
+        log.debug("reader %s overflowed on %s", reader.NAME, source, exc_info=True)
+        return _failed(source, "out-of-range", f"{OUT_OF_RANGE} (decimal overflow in the "
+                                               f"{reader.NAME} reader)")
     except Exception as exc:  # a reader bug must not stop the run
         log.debug("reader %s failed on %s", reader.NAME, source, exc_info=True)
         return _failed(source, "internal", f"the {reader.NAME} reader failed: "
                                            f"{type(exc).__name__}: {exc}")
-    for i, r in enumerate(own):
-        (result.returns if r.kind == "return" else result.remittances).append(
-            finish(r, data, i))
+    for r in finished:
+        (result.returns if r.kind == "return" else result.remittances).append(r)
     for part in parts:
         result.add(_extract_part(part, source, limits, depth + 1))
     if not result.remittances and not result.failures and not result.returns:

@@ -49,6 +49,7 @@ from bots.domain import PaymentMethod, Remittance, RemittanceLine, from_minor
 from bots.remittance import sniff as _sniff
 from bots.remittance.errors import ExtractError
 from bots.remittance.plaintext import find_refs, parse_line
+from bots.remittance.values import note
 
 NAME = "bai2"
 _CODES = ("01", "02", "03", "16", "49", "88", "98", "99")
@@ -266,4 +267,5 @@ def _date(text: str) -> date | None:
     try:
         return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:]))
     except ValueError:
+        note(f"impossible date {text!r} ignored")
         return None

@@ -52,7 +52,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -60,6 +60,7 @@ from bots.domain import PaymentMethod, Remittance, RemittanceLine
 from bots.remittance import sniff as _sniff
 from bots.remittance.errors import ExtractError
 from bots.remittance.plaintext import find_refs, parse_line
+from bots.remittance.values import parse_plain_amount
 
 NAME = "camt"
 _NS = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.(05[234])\.\d{3}\.\d{2}")
@@ -299,9 +300,9 @@ def _amount(el: Element | None) -> tuple[Decimal | None, str | None]:
     text = (el.text or "").strip() if el is not None else ""
     if el is None or not text:
         return None, None
-    try:
-        return Decimal(text), el.get("Ccy")
-    except InvalidOperation:
+    try:  # xs:decimal: no exponent, no separators; out of range fails the document
+        return parse_plain_amount(text), el.get("Ccy")
+    except ValueError:
         raise ExtractError("malformed", f"<{el.tag}> {el.text!r} is not an amount") from None
 
 

@@ -26,6 +26,8 @@ CODES: dict[str, str] = {
     "not-a-remittance": "the file was read but holds no payment advice",
     "e-invoice": "an e-invoice (Factur-X/ZUGFeRD, XRechnung, UBL), not a remittance",
     "malformed": "the file breaks the rules of its format",
+    "out-of-range": "an amount the interchange cannot carry (exponent notation, more than 18 "
+                    "digits or more decimals than its currency has; spec v1.2)",
     "unsafe": "the file asks for something refused on purpose (external entities)",
     "unsupported": "no reader for this format is available",
     "internal": "a reader failed unexpectedly (a bug)",

@@ -49,7 +49,7 @@ from bots.remittance.columns import (
     reference_rank,
 )
 from bots.remittance.pdf_words import Word
-from bots.remittance.values import try_amount
+from bots.remittance.values import probe_amount
 
 AMOUNT_FIELDS = ("paid_amount", "gross_amount", "discount", "deduction")
 TEXT_FIELDS = ("deduction_reason", "po_number", None)  # None: an unknown column
@@ -412,7 +412,7 @@ def _known(columns: list[Column]) -> int:
 def _total_amount(line: Line, cells: dict[str | None, str]) -> str | None:
     """The paid (else gross, else last) amount printed on a totals row."""
     for text in (cells.get("paid_amount"), cells.get("gross_amount")):
-        if text and try_amount(text.replace("*", "")) is not None:
+        if text and probe_amount(text.replace("*", "")) is not None:
             return text
     return last_amount_text(line.text)
 

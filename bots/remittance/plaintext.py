@@ -34,7 +34,13 @@ from bots.remittance import sniff as _sniff
 from bots.remittance.columns import payment_field_for_label
 from bots.remittance.errors import ExtractError
 from bots.remittance.tables import remittances_from_rows
-from bots.remittance.values import find_currency, find_payment_method, try_amount, try_date
+from bots.remittance.values import (
+    find_currency,
+    find_payment_method,
+    probe_amount,
+    try_amount,
+    try_date,
+)
 
 NAME = "text"
 NO_LINES = "no invoice lines (a reference and an amount) and no remittance table"
@@ -151,7 +157,7 @@ def parse_line(text: str) -> RemittanceLine | None:
     refs = find_refs(text)
     if not refs:
         m = _LEADING_REF.match(text)
-        if not m or _DATE_LIKE.match(m[1]) or try_amount(m[1]) == values[0]:
+        if not m or _DATE_LIKE.match(m[1]) or probe_amount(m[1]) == values[0]:
             return None
         refs = [m[1]]
     label = _LABEL.match(text)

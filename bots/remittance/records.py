@@ -5,8 +5,13 @@ calls :func:`finish` on each, which
 
 * gives it its stable id (``stable_id("r", sha256(file bytes), index)``: the same
   bytes always give the same ids, whichever reader read them);
-* adds the spec's warnings: lines that do not add up to the stated total,
-  amounts with more decimals than the currency has;
+* refuses amounts the interchange cannot carry (:func:`~bots.remittance.values.check_amount`:
+  more than 18 digits, more decimals than the currency has, not finite), raising
+  :class:`~bots.remittance.values.AmountOutOfRange` for the whole document;
+* strips bidi controls and zero-width characters from references and names;
+* adds the spec's warnings: lines that do not add up to the stated total, a
+  negative total (a payment advice with a negative total is not a payment),
+  the notes the reader made (impossible dates), the invisible characters removed;
 * rounds nothing: amounts stay as stated, the JSON writer formats them.
 
 Readers may call :func:`remittance_id` themselves (the PDF reader does), the
@@ -16,11 +21,16 @@ front door overwrites it with the same value anyway.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from decimal import Decimal
 
-from bots.domain import Remittance, exponent, quantize, stable_id
+from bots.domain import Remittance, quantize, stable_id
+from bots.remittance.values import check_amount, clean_text
 
 LINES_DO_NOT_ADD_UP = "lines do not add up to total"
+NEGATIVE_TOTAL = "negative total: a payment advice with a negative total is not a payment"
+_TEXT_FIELDS = ("payer_name", "payer_account", "payment_ref")
+_LINE_TEXT_FIELDS = ("invoice_ref", "po_number", "deduction_reason")
 
 
 def content_hash(data: bytes) -> str:
@@ -33,22 +43,54 @@ def remittance_id(data: bytes, index: int) -> str:
     return stable_id("r", content_hash(data), index)
 
 
-def finish(remittance: Remittance, data: bytes, index: int) -> Remittance:
-    """Set the stable id and add the standard warnings (in place; returns it)."""
+def finish(remittance: Remittance, data: bytes, index: int,
+           notes: Iterable[str] = ()) -> Remittance:
+    """Set the stable id, check the amounts, clean the text, add the standard warnings.
+
+    Works in place and returns ``remittance``; raises AmountOutOfRange (an
+    ExtractError) when an amount is out of range. ``notes`` are the reader's
+    notes on the document (:func:`bots.remittance.values.collecting_notes`).
+    """
     remittance.id = remittance_id(data, index)
-    warn = remittance.warnings
     currency = remittance.currency
+    check_amounts(remittance)
+    warn = remittance.warnings
+    warn.extend(n for n in notes if n not in warn)
+    _clean_texts(remittance)
+    if remittance.total is not None and remittance.total < 0 and NEGATIVE_TOTAL not in warn:
+        warn.append(NEGATIVE_TOTAL)
     if remittance.total is not None and remittance.lines:
         paid = sum((line.paid_amount for line in remittance.lines), Decimal(0))
         if quantize(paid, currency) != quantize(remittance.total, currency) \
                 and LINES_DO_NOT_ADD_UP not in warn:
             warn.append(f"{LINES_DO_NOT_ADD_UP}: lines {paid} vs total {remittance.total}")
-    amounts = [remittance.total] + [line.paid_amount for line in remittance.lines]
-    if any(a is not None and _too_precise(a, currency) for a in amounts):
-        warn.append(f"amounts with more than {exponent(currency)} decimals for {currency} "
-                    "are rounded half-up in the output")
     return remittance
 
 
-def _too_precise(amount: Decimal, currency: str) -> bool:
-    return quantize(amount, currency) != amount
+def check_amounts(remittance: Remittance) -> None:
+    """Every amount of ``remittance`` within the interchange's range, else AmountOutOfRange."""
+    currency = remittance.currency
+    if remittance.total is not None:
+        check_amount(remittance.total, currency, "total")
+    for n, line in enumerate(remittance.lines):
+        for name in ("paid_amount", "gross_amount", "discount", "deduction"):
+            value = getattr(line, name)
+            if value is not None:
+                check_amount(value, currency, f"lines[{n}].{name}")
+
+
+def _clean_texts(remittance: Remittance) -> None:
+    """Strip invisible characters from references and names, with one warning each."""
+    targets: list[tuple[object, str, str]] = [(remittance, name, name)
+                                              for name in _TEXT_FIELDS]
+    targets += [(line, name, f"lines[{n}].{name}") for n, line in enumerate(remittance.lines)
+                for name in _LINE_TEXT_FIELDS]
+    for obj, name, label in targets:
+        value = getattr(obj, name)
+        if not value:
+            continue
+        cleaned, changed = clean_text(value)
+        if changed:
+            setattr(obj, name, cleaned)
+            remittance.warnings.append(f"bidi or zero-width characters removed from {label} "
+                                       f"{cleaned!r}")

@@ -19,7 +19,12 @@ csv         a delimiter (``, ; TAB |``) giving >= 2 steady columns
 image       PNG/JPEG/GIF/TIFF magic numbers
 ==========  ===========================================================
 
+Text in UTF-16 (Excel's "Unicode text" export: tab-separated, UTF-16LE with a
+byte-order mark) is first re-encoded as UTF-8 by :func:`as_utf8`, so that every
+text reader sees one encoding.
+
 Limits: a text file that is none of the above is "text" (plain-text lists).
+UTF-16 without a byte-order mark is recognised only when it is mostly ASCII.
 """
 
 from __future__ import annotations
@@ -35,8 +40,38 @@ _PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]
 _XML_ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)([^>]*)>")
 _XMLNS = re.compile(rb"""xmlns(:[\w.\-]+)?\s*=\s*["']([^"']+)["']""")
 _HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9\-]*:[ \t]")
+_XML_DECL_UTF16 = re.compile(r"""\A(<\?xml[^>]*encoding\s*=\s*["'])utf-16(?:[lb]e)?(["'])""",
+                             re.I)
 _MAIL_HEADERS = (b"from:", b"subject:", b"mime-version:", b"received:", b"message-id:",
                  b"return-path:", b"content-type:", b"to:", b"date:")
+
+
+def as_utf8(data: bytes) -> bytes:
+    """UTF-16 text re-encoded as UTF-8 (its XML declaration too); other bytes unchanged."""
+    encoding = _utf16(data[:4096])
+    if encoding is None:
+        return data
+    try:
+        text = data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return data
+    return _XML_DECL_UTF16.sub(r"\1UTF-8\2", text, count=1).encode("utf-8")
+
+
+def _utf16(head: bytes) -> str | None:
+    """The UTF-16 codec ``head`` is written in: by its BOM, else by NULs beside ASCII."""
+    if head.startswith(b"\xff\xfe\x00\x00"):  # UTF-32 LE: not ours to guess
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 16 or len(head) % 2:
+        return None
+    if odd.count(0) * 10 >= len(odd) * 9 and 0 not in even:
+        return "utf-16-le"
+    if even.count(0) * 10 >= len(even) * 9 and 0 not in odd:
+        return "utf-16-be"
+    return None
 
 
 def strip_bom(head: bytes) -> bytes:

@@ -53,6 +53,7 @@ from bots.remittance.columns import (
 from bots.remittance.values import (
     find_currency,
     find_payment_method,
+    float_amount,
     infer_day_first,
     infer_decimal_mark,
     try_amount,
@@ -95,7 +96,7 @@ def cell_amount(cell: Cell, mark: str | None) -> Decimal | None:
     if isinstance(cell, int):
         return Decimal(cell)
     if isinstance(cell, float):  # XLSX numbers arrive as floats: Decimal at once
-        return Decimal(repr(cell))
+        return float_amount(cell)
     return try_amount(str(cell), mark)
 
 

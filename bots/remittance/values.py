@@ -1,8 +1,9 @@
-"""Reading amounts and dates as payers print them.
+"""Reading amounts, dates and names as payers print them, strictly.
 
-Every remittance format funnels its printed numbers through these two
-functions, so ``1,234.56``, ``1.234,56``, ``$1,234.56``, ``(25.00)``,
-``25.00-``, ``USD 1 234,56`` and ``1'234.56`` all become ``Decimal``::
+Every remittance format funnels its printed numbers through these functions,
+so ``1,234.56``, ``1.234,56``, ``$1,234.56``, ``(25.00)``, ``25.00-``,
+``−25.00`` (Unicode minus), ``USD 1 234,56`` and ``1'234.56`` all become
+``Decimal``::
 
     >>> parse_amount("(1,234.50)")
     Decimal('-1234.50')
@@ -13,26 +14,72 @@ functions, so ``1,234.56``, ``1.234,56``, ``$1,234.56``, ``(25.00)``,
     >>> parse_date("12.04.2026")
     datetime.date(2026, 4, 12)
 
+Strict where the interchange spec (v1.2) is: an amount has no exponent
+notation, is finite, has at most :data:`MAX_DIGITS` digits in all and at most
+its currency's decimals. Anything else raises :class:`AmountOutOfRange`, an
+:class:`~bots.remittance.errors.ExtractError` that fails the whole document
+(``amount out of range``) instead of being read as a rounded guess::
+
+    >>> try:
+    ...     parse_amount("1e309")
+    ... except AmountOutOfRange as exc:
+    ...     print(exc.reason)
+    amount out of range: '1e309' (exponent notation)
+
+Readers parse while the front door collects their *notes*
+(:func:`collecting_notes`): an impossible date (``2026-02-30``) is read as
+absent and noted, and the note becomes a warning on the advice.
+:func:`clean_text` strips bidi controls and zero-width characters from
+references and names.
+
 Limits: a lone separator followed by exactly three digits (``1,234`` or
 ``1.234``) is read as a thousands separator unless ``decimal`` says otherwise;
-two-digit years are taken as 20xx. Both functions raise :class:`ValueError`
-naming the text they could not read; ``try_amount``/``try_date`` return None.
+two-digit years are taken as 20xx; digits of other scripts (``١٢٣``) are read
+when one amount uses one script only. ``parse_amount``/``parse_date`` raise
+:class:`ValueError` naming the text they could not read; ``try_amount`` and
+``try_date`` return None for it (``try_amount`` still raises
+:class:`AmountOutOfRange`; :func:`probe_amount` does not, for code that only
+asks "is this word an amount?").
 """
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from bots.domain import exponent
+from bots.remittance.errors import ExtractError
+
+#: Digits an amount may have in all (ISO 20022 amounts: 18), counted at the currency's decimals.
+MAX_DIGITS = 18
+OUT_OF_RANGE = "amount out of range"
+
 _CURRENCY_NOISE = re.compile(r"[A-Za-z$€£¥₹\s\u00a0']+")
+_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
+_EXPONENT = re.compile(r"\d\s*[eE]\s*[+-]?\s*\d")
+_NOT_FINITE = re.compile(r"\A[+-]?\s*(s?nan|inf|infinity)\s*\Z", re.I)
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
+class AmountOutOfRange(ExtractError):
+    """An amount the interchange cannot carry; fails the document it is in."""
+
+    def __init__(self, text: object, why: str) -> None:
+        super().__init__("out-of-range", f"{OUT_OF_RANGE}: {str(text)[:40]!r} ({why})")
+
+
 def parse_amount(text: str, decimal: str | None = None) -> Decimal:
     """A printed amount as Decimal; ``decimal`` forces the decimal mark ('.' or ',')."""
-    raw = text.strip()
+    raw = text.strip().translate(_MINUS_SIGNS)
+    _refuse_out_of_range(raw, text)
     negative = False
     if raw.startswith("(") and raw.endswith(")"):
         negative, raw = True, raw[1:-1]
@@ -48,17 +95,85 @@ def parse_amount(text: str, decimal: str | None = None) -> Decimal:
         raw = raw[1:]
     if not raw or not re.fullmatch(r"[\d.,]+", raw) or not any(c.isdigit() for c in raw):
         raise ValueError(f"not an amount: {text!r}")
+    raw = _ascii_digits(raw, text)
     mark = decimal or _decimal_mark(raw)
     thousands = "," if mark == "." else "."
     body = raw.replace(thousands, "")
     if body.count(mark) > 1:
         raise ValueError(f"not an amount: {text!r}")
-    body = body.replace(mark, ".")
     try:
-        value = Decimal(body)
+        value = Decimal(body.replace(mark, "."))
     except InvalidOperation:
         raise ValueError(f"not an amount: {text!r}") from None
+    value = _in_range(value, text)
     return -value if negative else value
+
+
+def parse_plain_amount(text: str) -> Decimal:
+    """A machine-written amount (XML ``xs:decimal``, X12 ``R``): ``-1234.5``, no separators."""
+    raw = text.strip()
+    if _PLAIN_NUMBER.fullmatch(raw):
+        return _in_range(Decimal(raw), text)
+    _refuse_out_of_range(raw, text)
+    raise ValueError(f"not an amount: {text!r}")
+
+
+def check_amount(value: Decimal, currency: str, what: str = "amount") -> Decimal:
+    """``value`` if the interchange can carry it in ``currency``, else AmountOutOfRange.
+
+    Finite, at most the currency's decimals (trailing zeros do not count:
+    ``1234.00`` yen is fine) and at most :data:`MAX_DIGITS` digits once written
+    with the currency's decimals. Uses no arithmetic, so no decimal context
+    can overflow while checking.
+    """
+    if not value.is_finite():
+        raise AmountOutOfRange(value, f"{what} is not a finite number")
+    _sign, digits, exp = value.as_tuple()
+    assert isinstance(exp, int)
+    significant = list(digits)
+    while exp < 0 and len(significant) > 1 and significant[-1] == 0:
+        significant.pop()
+        exp += 1
+    decimals = exponent(currency)
+    if -exp > decimals:
+        raise AmountOutOfRange(value, f"{what} has more than {decimals} decimals for {currency}")
+    whole = len(significant) + exp if any(significant) else 1
+    if max(whole, 1) + decimals > MAX_DIGITS:
+        raise AmountOutOfRange(value, f"{what} has more than {MAX_DIGITS} digits")
+    return value
+
+
+def _refuse_out_of_range(raw: str, text: str) -> None:
+    if _EXPONENT.search(raw):
+        raise AmountOutOfRange(text, "exponent notation")
+    if _NOT_FINITE.match(raw):
+        raise AmountOutOfRange(text, "not a finite number")
+
+
+def _in_range(value: Decimal, text: str) -> Decimal:
+    if len(value.as_tuple().digits) > MAX_DIGITS:
+        raise AmountOutOfRange(text, f"more than {MAX_DIGITS} digits")
+    return value
+
+
+def _ascii_digits(raw: str, text: str) -> str:
+    """Digits of one script (``١٢٣``, ``１２３``) as ASCII; mixed scripts are not an amount."""
+    if raw.isascii():
+        return raw
+    zeros = {ord(c) - unicodedata.digit(c) for c in raw if c.isdigit()}
+    if len(zeros) != 1:
+        raise ValueError(f"not an amount (digits of several scripts): {text!r}")
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in raw)
+
+
+def float_amount(value: float) -> Decimal:
+    """A spreadsheet's number as Decimal through its shortest repr; NaN/infinity refused."""
+    if not math.isfinite(value):
+        raise AmountOutOfRange(repr(value), "not a finite number")
+    try:
+        return Decimal(repr(value))
+    except InvalidOperation:  # pragma: no cover - repr of a finite float always parses
+        raise AmountOutOfRange(repr(value), "not a number") from None
 
 
 def _decimal_mark(raw: str) -> str:
@@ -78,12 +193,25 @@ def _decimal_mark(raw: str) -> str:
 
 
 def try_amount(text: str | None, decimal: str | None = None) -> Decimal | None:
-    """Like :func:`parse_amount`, but None for empty or unreadable text."""
+    """Like :func:`parse_amount`, but None for empty or unreadable text.
+
+    An amount out of range still raises :class:`AmountOutOfRange`: it is an
+    amount, and one the document may not carry.
+    """
     if text is None or not str(text).strip():
         return None
     try:
         return parse_amount(str(text), decimal)
     except ValueError:
+        return None
+
+
+def probe_amount(text: str | None, decimal: str | None = None) -> Decimal | None:
+    """Like :func:`try_amount`, but None for an amount out of range too (a word tested
+    for being an amount, such as a 27-digit reference, is not an error)."""
+    try:
+        return try_amount(text, decimal)
+    except AmountOutOfRange:
         return None
 
 
@@ -110,11 +238,18 @@ def parse_date(text: str, day_first: bool = False) -> date:
 
 
 def try_date(text: str | None, day_first: bool = False) -> date | None:
-    """Like :func:`parse_date`, but None for empty or unreadable text."""
+    """Like :func:`parse_date`, but None for empty or unreadable text.
+
+    An impossible date (``2026-02-30``, ``31.04.2026``) is None too, and noted
+    (:func:`collecting_notes`): the advice gets a warning instead of silence.
+    """
     if text is None or not str(text).strip():
         return None
     try:
         return parse_date(str(text), day_first)
+    except ImpossibleDate as exc:
+        note(str(exc))
+        return None
     except ValueError:
         return None
 
@@ -123,10 +258,16 @@ def _year(text: str) -> int:
     return int(text) + 2000 if len(text) == 2 else int(text)
 
 
+class ImpossibleDate(ValueError):
+    """Text shaped like a date that no calendar has (``2026-02-30``)."""
+
+
 def _date(y: int, m: int, d: int, text: str) -> date:
     try:
         return date(y, m, d)
     except ValueError:
+        if 1900 <= y <= 2199:  # shaped like a date of our time, but none
+            raise ImpossibleDate(f"impossible date {text.strip()!r} ignored") from None
         raise ValueError(f"not a date: {text!r}") from None
 
 
@@ -186,3 +327,49 @@ def find_payment_method(text: str) -> str | None:
     """``ach``/``check``/``wire``/``card`` named in ``text`` ("ACH CTX", "Cheque"), else None."""
     words = set(re.findall(r"[a-z]+", text.lower()))
     return next((method for word, method in _METHOD_WORDS if word in words), None)
+
+
+# --------------------------------------------------------------------------- notes and text
+
+_notes: ContextVar[list[str] | None] = ContextVar("remittance_value_notes", default=None)
+
+
+@contextmanager
+def collecting_notes() -> Iterator[list[str]]:
+    """Collect the notes :func:`note` makes while one document is read (nestable)::
+
+        with collecting_notes() as notes:
+            remittances = reader.read(data, source)
+        # notes: ["impossible date '2026-02-30' ignored"]
+    """
+    token = _notes.set([])
+    try:
+        found = _notes.get()
+        assert found is not None
+        yield found
+    finally:
+        _notes.reset(token)
+
+
+def note(text: str) -> None:
+    """Note something about the document being read (dropped when nobody collects)."""
+    found = _notes.get()
+    if found is not None and text not in found:
+        found.append(text)
+
+
+#: Bidi controls and zero-width characters: invisible, they make one reference look like
+#: another ("INV\u202e123" displays reversed, "90\u200b012" is not "90012").
+INVISIBLE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e"
+                      "\u200f\u061c\u200b\u200c\u200d\ufeff\u2060")
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """``text`` without bidi controls and zero-width characters; True when any were there.
+
+    >>> clean_text("90\u200b012")
+    ('90012', True)
+    """
+    cleaned = _INVISIBLE_RE.sub("", text)
+    return cleaned, cleaned != text

@@ -35,14 +35,13 @@ separately) gives ``total = None`` rather than a misleading 0.00.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bots.domain import PaymentMethod, Remittance, RemittanceLine
 from bots.remittance import sniff as _sniff
 from bots.remittance.errors import ExtractError
-from bots.remittance.values import try_date
+from bots.remittance.values import parse_plain_amount, try_date
 
 NAME = "x12-820"
 
@@ -79,7 +78,6 @@ OTHER_QUALIFIERS = {"11": "account number", "1L": "group or policy number",
                     "IG": "insurance policy number", "POL": "policy number",
                     "CR": "customer reference number", "VV": "voucher", "ZZ": "mutually defined"}
 _PAYMENT_DATES = ("097", "009", "234", "405")
-_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")  # X12 type R: no separators, no signs after
 
 
 def is_available() -> bool:
@@ -270,8 +268,8 @@ def _amount(seg: list[str], i: int, n: int) -> Decimal | None:
     text = _el(seg, i)
     if not text:
         return None
-    value = Decimal(text) if _NUMBER.fullmatch(text) else None
-    if value is None:
+    try:  # X12 type R: no separators, no exponent, at most 18 digits
+        return parse_plain_amount(text)
+    except ValueError:
         raise ExtractError("malformed", f"segment {n} ({seg[0]}{i:02d}): {text!r} is not an "
-                                        "amount")
-    return value
+                                        "amount") from None

@@ -293,3 +293,143 @@ def test_mutated_files_never_crash_a_reader(samples):
             result = extract(data, path.name)
             crashes += [f for f in result.failures if f.code == "internal"]
     assert crashes == []
+
+
+# --------------------------------------------------------------------------- strict values (spec v1.2)
+
+OUT_OF_RANGE_CELLS = ["1e309", "1E+5", "NaN", "Infinity", "1" * 30, "1" * 19, "12.345"]
+
+
+@pytest.mark.parametrize("cell", OUT_OF_RANGE_CELLS)
+def test_csv_amount_out_of_range_fails_the_document(cell):
+    """Never a rounded guess: 1e309 used to read as 1309.00, 30 digits raised InvalidOperation."""
+    data = f"Invoice #,Amount Paid\r\n90012,{cell}\r\n90013,250.50\r\n".encode()
+    failure = _failure(data, "odd.csv")
+    assert failure.code == "out-of-range" and failure.reason.startswith("amount out of range")
+
+
+@pytest.mark.parametrize("amount", ["1e309", "1" * 30, "NaN", "-INF", "1E+5", "10.123"])
+def test_camt_amount_out_of_range_fails_the_document(amount):
+    data = (f'<Document xmlns="{CAMT_NS}"><BkToCstmrDbtCdtNtfctn><Ntfctn><Ntry>'
+            f'<Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><NtryDtls><TxDtls>'
+            f'<RmtInf><Ustrd>Invoice 90012</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>'
+            f'</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>').encode()
+    assert _failure(data, "odd.xml").code == "out-of-range"
+
+
+@pytest.mark.parametrize("element", ["BPR*C*" + "1" * 30, "BPR*C*1e309", "BPR*C*NaN"])
+def test_x12_amount_out_of_range_fails_the_document(element):
+    data = (ISA + f"ST*820*1~{element}*C~RMR*IV*1*PA*10.00~SE*4*1~").encode()
+    assert _failure(data, "odd.820").code == "out-of-range"
+
+
+@pytest.mark.parametrize("number", ["1e309", "1E+20", "-1e400"])
+def test_xlsx_number_out_of_range_fails_the_document(number):
+    """A numeric cell ``<v>1e309</v>`` arrives from openpyxl as float('inf'): refused."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Invoice #", "Amount Paid"])
+    book.active.append(["90012", 4242])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as original:
+        members = {m: original.read(m) for m in original.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = members[sheet].replace(b"<v>4242</v>", f"<v>{number}</v>".encode())
+    assert _failure(_zip(members), "odd.xlsx").code == "out-of-range"
+
+
+def test_largest_amounts_still_read():
+    data = b"Invoice #,Amount Paid\r\n90012,1234567890123456.78\r\n"
+    [r] = extract(data, "big.csv").remittances
+    assert r.lines[0].paid_amount == Decimal("1234567890123456.78")
+    [yen] = extract(b"Invoice #,Amount Paid (JPY)\r\n90012,1234.00\r\n", "jpy.csv").remittances
+    assert yen.currency == "JPY" and yen.lines[0].paid_amount == 1234  # zeros are no decimals
+
+
+@pytest.mark.parametrize("cell, amount", [
+    ("\u2212100.00", Decimal("-100.00")), ("١٢٣.٤٥", Decimal("123.45")),
+    ("１２３.００", Decimal("123.00"))])
+def test_unicode_minus_and_digits_of_one_script(cell, amount):
+    data = f"Invoice #,Amount Paid\r\n90012,{cell}\r\n90013,500.00\r\n".encode()
+    [r] = extract(data, "u.csv").remittances
+    assert r.lines[0].paid_amount == amount
+
+
+def test_digits_of_mixed_scripts_are_no_amount():
+    data = "Invoice #,Amount Paid\r\n90012,1٢3.00\r\n90013,1.00\r\n".encode()
+    [r] = extract(data, "mixed.csv").remittances
+    assert [line.invoice_ref for line in r.lines] == ["90013"]
+    assert any("90012 has no readable amount" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize("printed", ["2026-02-30", "31.04.2026", "02/30/2026", "2026-13-01"])
+def test_impossible_date_is_a_warning(printed):
+    data = f"Invoice #,Invoice Date,Amount Paid\r\n90012,{printed},10.00\r\n".encode()
+    [r] = extract(data, "dates.csv").remittances
+    assert r.lines[0].invoice_date is None
+    assert f"impossible date '{printed}' ignored" in r.warnings
+
+
+def test_impossible_payment_date_in_x12_is_a_warning():
+    data = (ISA + "ST*820*1~BPR*C*10.00*C*ACH*CTX*01*1*DA*2*1*01*3*DA*4*5*20260230~"
+                  "RMR*IV*1*PA*10.00~SE*4*1~").encode()
+    [r] = extract(data, "d.820").remittances
+    assert r.payment_date is None and "impossible date '20260230' ignored" in r.warnings
+
+
+def test_negative_total_is_flagged():
+    data = (ISA + "ST*820*1~BPR*C*-10.00*C~RMR*IV*1*PA*-10.00~SE*4*1~").encode()
+    [r] = extract(data, "neg.820").remittances
+    assert r.total == Decimal("-10.00")
+    assert any(w.startswith("negative total") for w in r.warnings)
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200b", "\ufeff", "\u061c", "\u2060"])
+def test_bidi_and_zero_width_characters_are_stripped_with_a_warning(char):
+    data = (f"Payer,ACME{char} Corp\r\nInvoice #,Amount Paid\r\n"
+            f"900{char}12,10.00\r\n").encode()
+    [r] = extract(data, "bidi.csv").remittances
+    assert (r.lines[0].invoice_ref, r.payer_name) == ("90012", "ACME Corp")
+    assert any("lines[0].invoice_ref '90012'" in w for w in r.warnings)
+    assert any("payer_name 'ACME Corp'" in w for w in r.warnings)
+
+
+def test_utf16_sheet_is_read():
+    """Excel's "Unicode text" export: tab-separated UTF-16LE with a BOM (and without)."""
+    text = "Invoice #\tAmount Paid\r\n90012\t100.00\r\n90013\t250.50\r\n"
+    for data in (text.encode("utf-16"), text.encode("utf-16-le"), text.encode("utf-16-be")):
+        [r] = extract(data, "unicode.txt").remittances
+        assert [line.paid_amount for line in r.lines] == [Decimal("100.00"), Decimal("250.50")]
+
+
+def test_decimal_overflow_in_a_reader_is_out_of_range(monkeypatch):
+    from decimal import InvalidOperation
+
+    from bots.remittance import sheets
+
+    def overflow(data, source):
+        raise InvalidOperation("quantize result has too many digits")
+
+    monkeypatch.setattr(sheets.CsvReader, "read", staticmethod(overflow))
+    failure = _failure(GOOD_CSV, "x.csv")
+    assert failure.code == "out-of-range" and "amount out of range" in failure.reason
+
+
+def test_cli_out_into_a_missing_folder_and_a_failed_file(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bots.cli import main
+
+    (tmp_path / "good.csv").write_bytes(GOOD_CSV)
+    (tmp_path / "odd.csv").write_bytes(b"Invoice #,Amount Paid\r\n90012,1e309\r\n")
+    out = tmp_path / "some" / "missing" / "folder" / "out.jsonl"
+    monkeypatch.setenv("COLUMNS", "300")
+    run = CliRunner().invoke(main, ["extract", str(tmp_path / "good.csv"),
+                                    str(tmp_path / "odd.csv"), "--out", str(out)])
+    assert run.exit_code == 1, run.output
+    [failed] = [line for line in run.stderr.splitlines() if line.startswith("failed")]
+    assert "odd.csv" in failed and "amount out of range: '1e309'" in failed
+    assert [json.loads(line)["source"] for line in out.read_text().splitlines()] == \
+        [str(tmp_path / "good.csv")]

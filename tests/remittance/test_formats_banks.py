@@ -209,9 +209,12 @@ def test_camt053_five_decimals(samples):
     assert r.warnings == []  # 8.850 is 8.85: nothing lost
 
 
-def test_camt_amount_beyond_currency_decimals_warns():
-    [r] = extract(_camt054("02", "", "EUR", "10.12345"), "x.xml").remittances
-    assert any("more than 2 decimals" in w for w in r.warnings)
+def test_camt_amount_beyond_currency_decimals_is_out_of_range():
+    """Spec v1.2: more decimals than the currency has fails the document, never rounded."""
+    result = extract(_camt054("02", "", "EUR", "10.12345"), "x.xml")
+    [failure] = result.failures
+    assert result.remittances == [] and failure.code == "out-of-range"
+    assert failure.reason.startswith("amount out of range") and "2 decimals" in failure.reason
 
 
 def test_camt053_date_holding_datetime(samples):
@@ -359,6 +362,7 @@ def test_camt053_v4_single_transaction_follows_the_booking(samples):
         [("4654654654654654", Decimal("8.85"))]
     assert r.warnings == ["transaction amount 0 SEK differs from the booked 8.85 EUR; "
                           "the booking is followed"]
+
 
 def test_820_qualifiers_decide_the_line_and_payer_from_rm():
     """RMR01 (X12 element 128): IV/IK/OI/R7 are our invoices; PO a purchase order;
