@@ -47,8 +47,9 @@ from decimal import Decimal
 
 from bots.domain import PaymentMethod, Remittance, RemittanceLine, from_minor
 from bots.remittance import sniff as _sniff
+from bots.remittance.banktext import invoice_refs
 from bots.remittance.errors import ExtractError
-from bots.remittance.plaintext import find_refs, parse_line
+from bots.remittance.plaintext import parse_line
 from bots.remittance.values import note
 
 NAME = "bai2"
@@ -225,7 +226,7 @@ def _remittance(d: Detail, source: str, file_warnings: list[str]) -> Remittance:
     warnings = list(file_warnings)
     lines = [line for text in (remi, d.text) if text and (line := parse_line(text))][:1]
     if not lines:
-        refs = find_refs(remi or d.text)
+        refs = invoice_refs(remi or d.text)
         if len(refs) == 1:
             lines = [RemittanceLine(invoice_ref=refs[0], paid_amount=d.amount)]
         elif refs:

@@ -58,8 +58,9 @@ from xml.etree.ElementTree import Element
 
 from bots.domain import PaymentMethod, Remittance, RemittanceLine
 from bots.remittance import sniff as _sniff
+from bots.remittance.banktext import invoice_refs
 from bots.remittance.errors import ExtractError
-from bots.remittance.plaintext import find_refs, parse_line
+from bots.remittance.plaintext import parse_line
 from bots.remittance.values import parse_plain_amount
 
 NAME = "camt"
@@ -277,7 +278,7 @@ def _remittance(t: Transaction, source: str, fmt: str) -> Remittance:
     if not lines and not unpaid and text:
         lines = [line for u in t.unstructured if (line := parse_line(u))]
         if not lines:
-            unpaid = find_refs(text)
+            unpaid = invoice_refs(text)
     if not lines and len(unpaid) == 1:
         lines, unpaid = [RemittanceLine(invoice_ref=unpaid[0], paid_amount=t.amount)], []
     if unpaid:

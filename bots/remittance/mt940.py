@@ -54,11 +54,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from bots.domain import PaymentMethod, Remittance, RemittanceLine
+from bots.domain import PaymentMethod, Remittance
 from bots.remittance import sniff as _sniff
+from bots.remittance.banktext import customer_number, invoice_refs, lines_for
 from bots.remittance.errors import ExtractError
-from bots.remittance.plaintext import decode, find_refs
-from bots.remittance.values import note, parse_amount, try_amount
+from bots.remittance.plaintext import decode
+from bots.remittance.values import note, parse_amount
 
 NAME = "mt940"
 #: The tags of MT940 and MT942 (anything else at the start of a line is text).
@@ -85,20 +86,6 @@ _RETURNED_DEBIT_GVC = frozenset({"009", "010", "109"})
 _RETURNED_CREDIT_GVC = frozenset({"159"})
 _RETURNED_DEBIT_WORDS = re.compile(r"R(?:UE|Ü)CKLASTSCHRIFT|R(?:UE|Ü)CKBELASTUNG", re.I)
 _RETURNED_CREDIT_WORDS = re.compile(r"RETOURE|R(?:UE|Ü)CK(?:UE|Ü)BERWEISUNG", re.I)
-_INVOICE_WORD = (r"(?:rechnungs?(?:-?nr|-?nummer)?|rech\.?-?nr|rg\.?-?nr|re\.?-?nr|"
-                 r"factuur(?:nr|nummer)?|fact\.?-?nr|factures?|fattura|factura|invoices?|inv)")
-_REF_TOKEN = r"(?:[A-Z]{1,4}[-/]?)?\d[\w\-/]*(?![\w\-/])(?![.,]\d)"  # 12.03.2026 is no ref
-_INVOICE_REFS = re.compile(
-    r"\b" + _INVOICE_WORD + r"\b\.?\s*(?:n[or°]\.?|nr\.?|nummer|number|#)?\s*[:#.]?\s*"
-    r"(" + _REF_TOKEN + r"(?:\s*(?:,|;|&|\+|\bund\b|\ben\b|\bet\b|\band\b)\s*" + _REF_TOKEN
-    + r")*)", re.I)
-_LIST_SEP = re.compile(r"\s*(?:,|;|&|\+|\bund\b|\ben\b|\bet\b|\band\b)\s*", re.I)
-_DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{8}")
-_CUSTOMER_NO = re.compile(r"\b(?:kunden-?nr|kd\.?-?nr|kundennummer|klantnr|klantnummer|"
-                          r"client\s*n[o°]|customer\s*no)\b\.?\s*[:.]?\s*(\d[\w\-]*)", re.I)
-_AMOUNT = re.compile(r"(?<![\w,.])(?:\d{1,3}(?:[.']\d{3})+|\d+),\d{2}(?![\d,])"
-                     r"|(?<![\w,.])(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?![\d.])")
-
 
 @dataclass
 class Details:
@@ -315,25 +302,6 @@ def _slashed(text: str) -> Details:
     return found
 
 
-def invoice_refs(text: str) -> list[str]:
-    """Invoice references in free text: after an invoice word (EN/DE/NL/FR), then tokens.
-
-    >>> invoice_refs("Factuurnr 123456 Klantnr 00123")
-    ['123456']
-    >>> invoice_refs("Rechnung 4711 und 4712 vom 12.03.2026")
-    ['4711', '4712']
-    """
-    refs: list[str] = []
-    for m in _INVOICE_REFS.finditer(text):
-        for token in _LIST_SEP.split(m[1]):
-            token = token.rstrip(".-/")
-            if token and not _DATE_LIKE.fullmatch(token) and token not in refs:
-                refs.append(token)
-    if not refs:
-        refs = [r for r in find_refs(text) if not _DATE_LIKE.fullmatch(r)]
-    return refs
-
-
 def _apply(rem: Remittance, found: Details, debit: bool) -> None:
     """Fill the remittance of a ``:61:`` line from its ``:86:`` details."""
     rem.payer_name = found.payer
@@ -347,32 +315,8 @@ def _apply(rem: Remittance, found: Details, debit: bool) -> None:
         rem.warnings.append(f"{way}: {found.return_reason}")
     elif found.reversal and rem.kind != "return" and not rem.warnings:
         rem.warnings.append(REVERSAL_OF_DEBIT)
-    if m := _CUSTOMER_NO.search(found.purpose):
-        rem.payer_account = m[1]
+    rem.payer_account = customer_number(found.purpose)
     refs = [found.creditor_ref] if found.creditor_ref else invoice_refs(found.purpose)
     if not refs:  # an end-to-end or customer reference naming an invoice ("EREF+RE 4711")
         refs = [r for v in found.refs.values() for r in invoice_refs(v)][:1]
-    rem.lines.extend(_lines(refs, found.purpose, Decimal(rem.total or 0), rem.warnings))
-
-
-def _lines(refs: list[str], purpose: str, total: Decimal,
-           warnings: list[str]) -> list[RemittanceLine]:
-    """One line per reference: the whole amount for one, the stated amounts for several."""
-    if len(refs) == 1:
-        return [RemittanceLine(invoice_ref=refs[0], paid_amount=total)]
-    if not refs:
-        return []
-    amounts: list[Decimal] = []
-    for ref, after in zip(refs, refs[1:] + [None], strict=False):
-        start = purpose.find(ref) + len(ref)
-        stop = purpose.find(after, start) if after else len(purpose)
-        found = _AMOUNT.search(purpose, start, stop if stop >= start else len(purpose))
-        value = try_amount(found[0]) if found else None
-        if value is None:
-            break
-        amounts.append(value)
-    if len(amounts) == len(refs) and sum(amounts) == total:
-        return [RemittanceLine(invoice_ref=r, paid_amount=a) for r, a in zip(refs, amounts,
-                                                                            strict=True)]
-    warnings.append(f"references without amounts: {', '.join(refs)}")
-    return []
+    rem.lines.extend(lines_for(refs, found.purpose, Decimal(rem.total or 0), rem.warnings))

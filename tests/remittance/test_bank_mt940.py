@@ -6,13 +6,14 @@ says where each comes from.
 
 from __future__ import annotations
 
+import doctest
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from bots.remittance import extract, mt940
+from bots.remittance import banktext, extract, mt940
 
 BANK = Path(__file__).resolve().parent / "bank_samples"
 
@@ -82,8 +83,8 @@ def test_rabobank_name_and_address_are_split():
 def test_invoice_words_and_placeholder_references(field86, refs):
     found = mt940.details(field86)
     assert all(v.upper() not in ("NONREF", "NOTPROVIDED", "") for v in found.refs.values())
-    got = mt940.invoice_refs(found.purpose) or \
-        [r for v in found.refs.values() for r in mt940.invoice_refs(v)]
+    got = banktext.invoice_refs(found.purpose) or \
+        [r for v in found.refs.values() for r in banktext.invoice_refs(v)]
     assert got == refs
 
 
@@ -142,3 +143,21 @@ def test_february_30_value_date_is_read():
     fields = mt940._fields((BANK / "wolph__self-provided__february_30.sta").read_text())
     line, debit = mt940._statement_line(fields[4][1], "EUR")
     assert line is not None and debit and line.payment_date == date(2016, 2, 29)
+
+
+def test_banktext_docstring_examples():
+    result = doctest.testmod(banktext)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_camt_unstructured_dutch_invoice_words():
+    """camt <Ustrd> shares the finder: "Factuurnr" was no invoice word before."""
+    data = b"""<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">
+     <BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>M</MsgId></GrpHdr><Ntfctn><Id>N</Id>
+      <Ntry><Amt Ccy="EUR">1190.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+       <BookgDt><Dt>2026-04-12</Dt></BookgDt><NtryDtls><TxDtls><RmtInf>
+        <Ustrd>Betaling factuurnr 2026-0107 klantnr 4711</Ustrd></RmtInf></TxDtls></NtryDtls>
+      </Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"""
+    [r] = extract(data, "nl.xml").remittances
+    assert [(line.invoice_ref, line.paid_amount) for line in r.lines] == \
+        [("2026-0107", Decimal("1190.00"))]
