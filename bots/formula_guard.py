@@ -18,9 +18,14 @@ plain decimal such as ``"-12.50"`` or ``"+3"`` is what the interchange spec
 (``shared/spec/interchange.md``) writes for amounts and is not a formula, and
 values that are not text (Decimal, int, date) pass unchanged.
 
-Limits: the guard changes the text (a leading ``'``). A reference that really
-starts with ``-`` or ``@`` (not a number) comes back from our own CSV with
-that ``'``.
+Our own readers undo it (:func:`restore`), so a reference that really starts
+with ``-`` or ``@`` survives ``arbots sap open-items`` -> ``arbots match``::
+
+    >>> [restore(neutralise(v)) for v in ("-ABC", "'=x", "'quoted", "-12.50")]
+    ['-ABC', "'=x", "'quoted", '-12.50']
+
+Limits: another program reading our files sees the leading ``'`` (spreadsheets
+hide it, as they do for any quote-prefixed cell).
 """
 
 from __future__ import annotations
@@ -34,11 +39,20 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 def neutralise(value: object) -> object:
     """``value``, or for text a spreadsheet could run as a formula, ``'`` + the text."""
-    if not isinstance(value, str) or not value.lstrip(" ").startswith(TRIGGERS):
+    if not isinstance(value, str):
         return value
-    if _NUMBER.fullmatch(value.strip(" ")):
+    if value.startswith("'") and restore(value) != value:
+        return "'" + value  # already looks guarded: guard again so restore() is exact
+    if not value.lstrip(" ").startswith(TRIGGERS) or _NUMBER.fullmatch(value.strip(" ")):
         return value
     return "'" + value
+
+
+def restore(value: str) -> str:
+    """The text :func:`neutralise` was given: the guard's ``'`` dropped, nothing else."""
+    if value.startswith("'") and value.lstrip("'").lstrip(" ").startswith(TRIGGERS):
+        return value[1:]
+    return value
 
 
 def neutralise_row(values: Iterable[object]) -> list[object]:

@@ -39,7 +39,7 @@ from bots.domain import (
     format_amount,
     to_minor,
 )
-from bots.formula_guard import neutralise, neutralise_row
+from bots.formula_guard import neutralise, neutralise_row, restore
 from bots.interchange import FieldError, field_amount, field_currency, field_date
 from bots.remittance.jsonl import from_json
 
@@ -87,8 +87,8 @@ def _csv_rows(path: str | Path, required: Iterable[str]) -> Iterator[tuple[int, 
             raise InterchangeError(f"{name}: missing column(s) {', '.join(missing)}")
         try:
             for row in reader:
-                yield reader.line_num, {k: (v or "").strip() for k, v in row.items()
-                                        if isinstance(k, str)}
+                yield reader.line_num, {k: restore((v or "").strip())
+                                        for k, v in row.items() if isinstance(k, str)}
         except UnicodeDecodeError:
             raise InterchangeError(f"{name}: not UTF-8 text (line {reader.line_num + 1})"
                                    ) from None

@@ -32,7 +32,7 @@ from bots.cashapp.interchange import (
     write_proposals,
 )
 from bots.domain import Customer, Decision, OpenItem, Proposal, RunStatus, Trigger
-from bots.formula_guard import TRIGGERS, neutralise
+from bots.formula_guard import TRIGGERS, neutralise, restore
 from bots.reports import RunReport, worklist_bytes
 from bots.reports.model import WORKLIST_KINDS, BotSection, BotStatus
 from bots.sap import export
@@ -54,8 +54,10 @@ def test_the_guard_itself() -> None:
     assert doctest.testmod(formula_guard).failed == 0
     for text in HOSTILE:
         assert neutralise(text) == "'" + text
-    for kept in ("-12.50", "+3", "12.50", "-.5", "ACME-1", "", "'=already"):
+    for kept in ("-12.50", "+3", "12.50", "-.5", "ACME-1", "", "'quoted"):
         assert neutralise(kept) == kept
+    for text in (*HOSTILE, "'=already", "''+x", "-ABC", "'quoted", "-12.50"):
+        assert restore(str(neutralise(text))) == text  # our readers get the text back
     assert neutralise(Decimal("-12.50")) == Decimal("-12.50") and neutralise(None) is None
 
 
