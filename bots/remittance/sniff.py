@@ -9,7 +9,7 @@ What each looks at:
 ==========  ===========================================================
 pdf         ``%PDF-`` in the first KiB
 zip/xlsx    ``PK\\x03\\x04``; an ``xl/`` member name in the head -> xlsx
-xml         the root element's local name and namespace (camt.05x)
+xml         the root element's local name and namespace (camt.05x; CII/UBL e-invoices)
 x12         ``ISA`` first (the reader then looks for ``ST*820``)
 bai2        a first record ``NN,`` ending with ``/``
 mt940       ``:20:`` and ``:61:`` or ``:60F:`` tags; a fragment's ``:61:``/``:86:``/balance line
