@@ -305,9 +305,9 @@ def _slashed(text: str) -> Details:
 def _apply(rem: Remittance, found: Details, debit: bool) -> None:
     """Fill the remittance of a ``:61:`` line from its ``:86:`` details."""
     rem.payer_name = found.payer
-    if rem.payment_ref is None or "EREF" in found.refs:
-        rem.payment_ref = found.refs.get("EREF") or found.refs.get("PREF") or \
-            found.refs.get("KREF") or rem.payment_ref
+    # the keywords' values are the payment's references, before the :61: references
+    rem.payment_ref = found.refs.get("EREF") or found.refs.get("PREF") or \
+        found.refs.get("KREF") or rem.payment_ref
     if found.return_reason and ("D" if debit else "C") in found.returned and \
             rem.kind != "return":
         rem.kind = "return"

@@ -88,6 +88,13 @@ def test_invoice_words_and_placeholder_references(field86, refs):
     assert got == refs
 
 
+def test_pref_batch_reference_is_the_payment_reference():
+    """ING: ":61:...C1,45NDDTPREF//00000000001008" with "/PREF/M000000001111111/"."""
+    r = next(r for r in extract(BANK / "oca__test-ing.940").remittances
+             if r.total == Decimal("1.45"))
+    assert r.payment_ref == "M000000001111111"
+
+
 def test_placeholders_are_never_the_payment_reference():
     data = _statement("2604120412CR1234,50NTRFNONREF//B1",
                       "166?00GUTSCHRIFT?20EREF+NOTPROVIDED?21KREF+?22SVWZ+Rechnung 4711")
