@@ -5,7 +5,8 @@ A statement is a run of ``:tag:`` fields (optionally inside SWIFT blocks
 entry date, ``C``/``D``/``RC``/``RD`` mark, optional funds code, amount with a
 decimal comma, transaction type, customer reference ``//`` bank reference) is
 followed by its ``:86:`` information to the account owner. The currency comes
-from the opening balance ``:60F:``/``:60M:``, in an MT942 from ``:34F:``.
+from the opening balance ``:60F:``/``:60M:``, in an MT942 from ``:34F:``,
+else from the closing balance ``:62F:``.
 
 ``:86:`` is one field: its lines are wrapped by the bank at 65 characters,
 mid-word, so a line that long is joined to the next without a space (a date
@@ -120,6 +121,8 @@ def read(data: bytes, source: str) -> list[Remittance]:
     out: list[Remittance] = []
     skipped: list[str] = []
     currency: str | None = None
+    closing = next((m[1] for tag, value in fields if tag in ("62F", "62M", "64")
+                    and (m := _BALANCE.match(value.strip()))), None)  # when no opening
     pending: Remittance | None = None
     debit = False
     read_lines = 0
@@ -130,7 +133,7 @@ def read(data: bytes, source: str) -> list[Remittance]:
         elif tag == "61":
             pending = None
             try:
-                pending, debit = _statement_line(value, currency or "EUR")
+                pending, debit = _statement_line(value, currency or closing or "EUR")
             except ValueError as exc:
                 skipped.append(f"statement line {value.split(chr(10))[0]!r} skipped: {exc}")
                 continue
@@ -152,8 +155,8 @@ def read(data: bytes, source: str) -> list[Remittance]:
         raise ExtractError("not-a-remittance", f"an {what} with no credit :61: line "
                                                "(debits or zero only)")
     for r in out:
-        if currency is None:
-            r.warnings.append("currency not stated (no :60F: or :34F:); assumed EUR")
+        if currency is None and closing is None:
+            r.warnings.append("currency not stated (no :60F:, :34F: or :62F:); assumed EUR")
         r.warnings[:0] = warnings + skipped
     return out
 

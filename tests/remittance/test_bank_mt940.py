@@ -137,7 +137,14 @@ def test_missing_currency_is_said():
     """sparkassen: a fragment without :20: and without a balance, amount on the next line."""
     [r] = extract(BANK / "wolph__self-provided__sparkassen.sta").remittances
     assert (r.total, r.currency) == (Decimal("30.00"), "EUR")
-    assert "currency not stated (no :60F: or :34F:); assumed EUR" in r.warnings
+    assert "currency not stated (no :60F:, :34F: or :62F:); assumed EUR" in r.warnings
+
+
+def test_currency_from_the_closing_balance_when_no_opening():
+    data = (b":20:S\n:25:1/2\n:28C:1\n:61:2604120412C50,00NTRFNONREF//B2\n:86:Rechnung 4711\n"
+            b":62F:C260412CHF62,00\n-")
+    [r] = extract(data, "c.sta").remittances
+    assert r.currency == "CHF" and not any("currency" in w for w in r.warnings)
 
 
 def test_fragment_without_20_is_named_mt940():
