@@ -20,6 +20,7 @@ front door overwrites it with the same value anyway.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
@@ -33,6 +34,7 @@ _TEXT_FIELDS = ("payer_name", "payer_account", "payment_ref")
 _LINE_TEXT_FIELDS = ("invoice_ref", "po_number", "deduction_reason")
 
 
+@functools.lru_cache(maxsize=1)  # once per file, not per remittance of a bank statement
 def content_hash(data: bytes) -> str:
     """The sha256 of a file's bytes, hex (what the store records too)."""
     return hashlib.sha256(data).hexdigest()
