@@ -26,6 +26,9 @@ lines           ``RmtInf/Strd``: ``RfrdDocInf/Nb`` (or ``CdtrRefInf/Ref``),
 
 A reference without an amount is a line only when it is the transaction's
 only one (it takes the transaction amount); otherwise it is named in a warning.
+Bank charges (``Chrgs``) that explain why less arrived than the payer sent
+(instructed minus charges = booked) make that line's deduction, reason "bank
+charges", its gross the amount sent.
 When an entry and its transactions disagree on the direction, the entry's
 booking is followed (with a warning). The ``format`` is ``camt052`` (intraday
 reports), ``camt053`` or ``camt054`` (interchange spec v1.1).
@@ -90,6 +93,7 @@ class Transaction:
     unstructured: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     reversal: bool = False  # RvslInd=true: the booking undoes an earlier one
+    charges: Decimal = Decimal(0)  # Chrgs the bank took out of an incoming payment
     return_reason: str | None = None  # RtrInf present: its reason ("AC04 closed account")
 
     @property
@@ -179,6 +183,12 @@ def _entry(entry: Element, index: int) -> list[Transaction]:
         if stated and (stated == "CRDT") != credit:
             warnings.append(f"transaction says {stated} in an entry booked as "
                             f"{'CRDT' if credit else 'DBIT'}; the booking is followed")
+        node: Any = tx if tx is not None else entry
+        charges = _charges(node, currency) if credit else Decimal(0)
+        if charges and tx_amount is not None and tx_amount - charges == amount:
+            tx_amount = amount  # the payer sent more; the bank kept its charges
+        else:
+            charges = Decimal(0)
         if len(details) == 1 or tx_amount is None:  # the booked amount is what arrived
             if tx_amount is not None and (tx_amount, tx_currency or currency) != (amount,
                                                                                   currency):
@@ -189,10 +199,9 @@ def _entry(entry: Element, index: int) -> list[Transaction]:
                 warnings.append("batch entry without transaction amounts: the entry amount "
                                 "is shown")
             tx_amount, tx_currency = amount, currency
-        node: Any = tx if tx is not None else entry
         out.append(Transaction(
             entry_index=index, entry_amount=amount, credit=credit, warnings=warnings,
-            reversal=reversal, return_reason=_return_reason(node),
+            reversal=reversal, return_reason=_return_reason(node), charges=charges,
             amount=tx_amount, currency=tx_currency or currency, booking_date=booking,
             value_date=value,
             payer_name=_first(node, "RltdPties/Dbtr/Nm", "RltdPties/Dbtr/Pty/Nm",
@@ -232,6 +241,16 @@ def _return_reason(node: Element) -> str | None:
     words = [f"{code} {RETURN_REASONS[code]}" if code in RETURN_REASONS else code]
     words += [t.text.strip() for t in info.findall("AddtlInf") if t.text and t.text.strip()]
     return "; ".join(w for w in words if w) or "no reason given"
+
+
+def _charges(node: Element, currency: str) -> Decimal:
+    """The charges (``Chrgs/Amt``, v8+ ``Chrgs/Rcrd/Amt``) stated in the booked currency."""
+    total = Decimal(0)
+    for el in [*node.findall("Chrgs/Amt"), *node.findall("Chrgs/Rcrd/Amt")]:
+        amount, ccy = _amount(el)
+        if amount is not None and ccy in (None, currency):
+            total += amount
+    return total
 
 
 def _tx_amount(tx: Element) -> tuple[Decimal | None, str | None]:
@@ -283,6 +302,12 @@ def _remittance(t: Transaction, source: str, fmt: str) -> Remittance:
         lines, unpaid = [RemittanceLine(invoice_ref=unpaid[0], paid_amount=t.amount)], []
     if unpaid:
         warnings.append(f"references without amounts: {', '.join(unpaid)}")
+    if t.charges and len(lines) == 1 and lines[0].paid_amount == t.amount \
+            and lines[0].gross_amount is None:  # the invoice was paid in full, less charges
+        lines[0].gross_amount = t.amount + t.charges
+        lines[0].deduction, lines[0].deduction_reason = t.charges, "bank charges"
+    elif t.charges:
+        warnings.append(f"bank charges {t.charges} {t.currency} kept from the payment")
     kind = "return" if t.is_return else "payment"
     if t.is_return:
         way = "incoming payment returned" if not t.credit else "our outgoing payment came back"

@@ -120,3 +120,17 @@ def test_cli_names_returns_on_stderr_and_writes_no_line(tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout == ""
     assert RETURN_REASON in run.stderr and "ruecklastschrift.xml" in run.stderr
+
+
+def test_bank_charges_are_the_deduction_of_a_fully_paid_invoice():
+    """Sent 1,000.00 for invoice 2026-0107, 990.00 arrived, Chrgs 10.00: not a short pay."""
+    tx = ('<AmtDtls><InstdAmt><Amt Ccy="EUR">1000.00</Amt></InstdAmt></AmtDtls>'
+          '<Chrgs><Amt Ccy="EUR">10.00</Amt></Chrgs>')
+    entry = _entry("CRDT", reversal=False, tx=tx).replace("450.50", "990.00")
+    [r] = extract(_camt(entry), "chrgs.xml").remittances
+    [line] = r.lines
+    assert (r.total, line.invoice_ref, line.gross_amount, line.deduction,
+            line.deduction_reason, line.paid_amount) == (
+        Decimal("990.00"), "2026-0107", Decimal("1000.00"), Decimal("10.00"), "bank charges",
+        Decimal("990.00"))
+    assert r.warnings == []
