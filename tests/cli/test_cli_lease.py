@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from bots.config import Config
+from bots.domain import RunStatus, Trigger
 from bots.landscape import landscape_id
-from bots.store import Store
+from bots.runner import run_bots
+from bots.store import LeaseHeld, Store
 from tests.cli.cli_world import Running, arbots, sandbox_template, store_rows, wait_for, world
 from tests.pipeline.test_collections_run import notes_in_sap
 
@@ -88,3 +90,23 @@ def test_two_runs_started_together_never_write_at_once(world: Config, wait: bool
                for earlier, later in zip(spans, spans[1:], strict=False)), \
         f"two runs wrote at once: {spans}"
     assert store_rows(world, "SELECT count(*) FROM leases") == [(0,)]
+
+
+@pytest.mark.parametrize(("bots", "trigger", "inputs"), [
+    (("review",), Trigger.ON_DEMAND, {"review_file": "worklist.xlsx"}),  # review apply
+    (("collections",), Trigger.SCHEDULE, None),  # the scheduler's runs
+])
+def test_every_writing_run_takes_the_lease(world: Config, bots: tuple[str, ...],
+                                           trigger: Trigger, inputs: dict | None) -> None:
+    holder = hold(world)
+    with pytest.raises(LeaseHeld, match="held by run 20261207-020000-holder"):
+        run_bots(world, bots, trigger, inputs=inputs)
+    holder.close()
+
+
+def test_a_dry_run_takes_no_lease(world: Config) -> None:
+    holder = hold(world)
+    outcome = run_bots(world, ("collections",), Trigger.ON_DEMAND, dry_run=True)
+    assert outcome.status == RunStatus.OK
+    assert holder.lease(landscape_id(world)).run_id == "20261207-020000-holder"
+    holder.close()
