@@ -5,7 +5,10 @@ Two passes over the text, the first that finds lines wins:
 1. **A text table**: lines split into cells on tabs, ``|`` or two or more
    spaces; a header row (``Invoice   Date   Amount Paid``) makes it a grid for
    :func:`bots.remittance.tables.remittances_from_rows`.
-2. **Invoice lines**: a line naming an invoice (``Invoice 12345``,
+2. **Prose** (:mod:`bots.remittance.letters`): invoices named in sentences
+   ("settles your invoices 4711 (EUR 1.200,00) and 4712 ...", "less 45.00 for
+   damaged goods"), in six languages.
+3. **Invoice lines**: a line naming an invoice (``Invoice 12345``,
    ``INV-12345``, ``Rechnung Nr. 12345``, or a line starting with a
    reference-like token) and ending with an amount (``1,234.56``); with two
    amounts on the line the first is the gross, the last the paid amount.
@@ -33,6 +36,7 @@ from bots.domain import PaymentMethod, Remittance, RemittanceLine
 from bots.remittance import sniff as _sniff
 from bots.remittance.columns import payment_field_for_label
 from bots.remittance.errors import ExtractError
+from bots.remittance.letters import is_prose, read_letter
 from bots.remittance.tables import remittances_from_rows
 from bots.remittance.values import (
     find_currency,
@@ -122,6 +126,9 @@ def remittances_from_text(text: str, *, source: str, fmt: str,
                                   hints=labels)
     if found:
         return found
+    if is_prose(text) and (letter := read_letter("\n".join(lines), source=source, fmt=fmt,
+                                                 hints=labels, currency=currency)):
+        return [letter]  # sentences, not one invoice per line: bots.remittance.letters
     invoice_lines = [line for text_line in lines if (line := parse_line(text_line))]
     if not invoice_lines:
         return []

@@ -1,0 +1,592 @@
+"""Remittances written as prose: letters and e-mail bodies in EN/DE/FR/NL/ES/IT.
+
+A payer who writes rather than tabulates says things like::
+
+    With this transfer we settle your invoices 4711 (EUR 1.200,00) and 4712
+    (EUR 800,00), less 45.00 for damaged goods.
+    Rechnung 2026-0815 über 1.234,56 EUR abzüglich 3 % Skonto.
+    Nous réglons vos factures F-1001 et F-1002 pour un total de 2 345,67 EUR.
+
+:func:`read_letter` turns such a text into one :class:`~bots.domain.Remittance`::
+
+    >>> r = read_letter("We pay invoice 4711 (EUR 1,200.00) less 45.00 for damaged goods.\\n"
+    ...                 "Kind regards,\\nJane Doe\\nACME GmbH", source="mail", fmt="email")
+    >>> line = r.lines[0]
+    >>> line.invoice_ref, line.gross_amount, line.deduction, line.deduction_reason, line.paid_amount
+    ('4711', Decimal('1200.00'), Decimal('45.00'), 'damaged goods', Decimal('1155.00'))
+    >>> r.payer_name
+    'ACME GmbH'
+
+How a text is read, sentence by sentence:
+
+1. Amounts (with decimals, or an integer next to a currency), percentages and
+   dates are found first (dates with month names through
+   :mod:`bots.remittance.locale`), so that no part of them is taken for an
+   invoice number.
+2. Key words set what the numbers after them are: invoice words
+   (``invoices``, ``Rechnung``, ``factures``, ``factuur``, ``facturas``,
+   ``fatture``) make the next numbers invoice references; credit-note words
+   make credit lines (negative); payment-reference, customer-number and order
+   words route their numbers to those fields; the payer's own voucher words
+   make their numbers nobody's business. When open items are known
+   (:func:`bots.remittance.known.using`), a known invoice number counts
+   wherever it stands.
+3. Each amount has a role from the words around it: a deduction (``less``,
+   ``abzüglich``, ``moins``, ``minus``, ``menos``, ``meno``, ... with its
+   reason printed after it; a discount when the reason is a discount word),
+   the payment total (``total``, ``insgesamt``, ``au total``, or the amount
+   of a transfer sentence no invoice claims), a paid amount (``paid 500.00``)
+   or, by default, the amount of the invoice it stands beside (the first
+   invoice of the sentence still without one, else the next one named).
+4. The decimal mark is decided once per letter (:func:`bots.remittance.locale.decide_mark`:
+   open-item amounts, the printed shapes, the language).
+5. **Consistency is the judge**: amounts are read as invoice amounts with the
+   deductions taken off, unless only the other reading (the deductions already
+   taken off) adds up to the stated total. A line without an amount gets the
+   rest of the total when it is the only one; otherwise it is left out with
+   a warning. Lines that still do not add up are warned about by
+   :func:`bots.remittance.records.finish`.
+
+The payer is the first company line (a legal form: GmbH, Ltd, SA, B.V., S.p.A., ...)
+of the letterhead, else of the signature block after the closing (``Kind regards,``
+``Mit freundlichen Grüßen``, ``Cordialement``, ``Met vriendelijke groet``,
+``Atentamente``, ``Cordiali saluti``), else the caller's hint (the From display
+name of an e-mail), else the last line of the signature block.
+
+Limits: one payment per text; an amount that is neither next to an invoice
+nor labelled is not guessed at; several invoices named without amounts give
+no lines (only a warning) unless one amount remains for exactly one of them;
+quoted earlier messages (``> ...``, ``-----Original Message-----``, ``On ...
+wrote:``) are not read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from bots.domain import PaymentMethod, Remittance, RemittanceLine
+from bots.remittance import known as known_items
+from bots.remittance.locale import MONTHS, decide_mark, guess_language, read_date
+from bots.remittance.values import find_currency, find_payment_method, probe_amount, try_date
+
+# Accents folded one character for one, so positions in the folded text are positions in
+# the original.
+_FOLD = str.maketrans("àáâãäåçèéêëìíîïñòóôõöùúûüýÿßÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝ’",
+                      "aaaaaaceeeeiiiinooooouuuuyysAAAAAACEEEEIIIINOOOOOUUUUY'")
+
+
+def _words(*alternatives: str) -> str:
+    return r"\b(?:" + "|".join(alternatives) + r")\b"
+
+
+# --------------------------------------------------------------------------- vocabulary
+# Each pattern runs on the accent-folded, lower-cased text.
+
+_KEYWORDS = {  # what the numbers after the word are
+    "credit": _words(r"credit ?(?:notes?|memos?)", r"gutschrift(?:en)?", r"gutschriftsnr\.?",
+                     r"avoirs?", r"note de credit", r"creditnota'?s?", r"creditfactuur",
+                     r"notas? de (?:credito|abono)", r"abonos?", r"note? di credito"),
+    "invoice": _words(r"invoices?", r"inv\.?", r"bills?", r"rechnung(?:en)?",
+                      r"rechnungs?-?(?:nr|nummer|nummern)\.?", r"re-?nr\.?", r"factures?",
+                      r"facturen", r"factuur", r"factuurnr\.?", r"facturas?", r"fattur[ae]",
+                      r"ft\.", r"fact\."),
+    "payref": _words(r"(?:payment|transfer|remittance|our) ref(?:erence)?(?: no\.?| number)?",
+                     r"(?:cheque|check)(?: no\.?| number| #)?", r"zahlungsreferenz",
+                     r"unsere referenz", r"(?:scheck|verrechnungsscheck)(?:-?nr\.?)?",
+                     r"reference (?:de|du) (?:paiement|virement)", r"notre reference",
+                     r"cheque n[o°]?", r"betalingskenmerk", r"ons kenmerk",
+                     r"referencia (?:de|del) (?:pago|transferencia)", r"nuestra referencia",
+                     r"riferimento (?:del )?(?:pagamento|bonifico)", r"ns\.? riferimento",
+                     r"nostro riferimento", r"assegno(?: n\.?)?"),
+    "account": _words(r"customer (?:no\.?|number|account)", r"account (?:no\.?|number)",
+                      r"supplier (?:no\.?|number)", r"kunden-?(?:nr|nummer)\.?",
+                      r"lieferanten-?(?:nr|nummer)\.?", r"numero (?:de )?client",
+                      r"n[o°] client", r"numero (?:de )?fournisseur", r"klant(?:nummer|nr\.?)",
+                      r"leveranciers?(?:nummer|nr\.?)", r"numero de (?:cliente|proveedor)",
+                      r"codice (?:cliente|fornitore)", r"cod\. (?:cliente|fornitore)"),
+    "po": _words(r"p\.?o\.?(?: no\.?| number)?", r"purchase order", r"order(?: no\.?)?",
+                 r"bestell(?:ung|nummer|nr\.?)", r"commande", r"bestel(?:ling|nummer)",
+                 r"pedido", r"ordine"),
+    "other": _words(r"voucher", r"document", r"doc\.?", r"beleg(?:-?nr\.?|nummer)?",
+                    r"piece", r"boekstuk", r"comprobante", r"documento", r"iban", r"bic",
+                    r"tel\.?", r"phone", r"fax", r"vat", r"ust-?id", r"tva", r"btw", r"iva",
+                    r"p\.? ?iva", r"dated?", r"datum", r"du", r"del", r"vom", r"van de"),
+}
+_KEYWORD = re.compile("|".join(f"(?P<{cls}>{pattern})" for cls, pattern in _KEYWORDS.items()))
+
+_DEDUCTION_BEFORE = re.compile(_words(
+    r"less", r"minus", r"deducting", r"(?:we )?(?:have )?deducted", r"deduction of",
+    r"short[- ]paid by", r"abzuglich", r"abzgl\.?", r"abzug von", r"einbehalt von", r"moins",
+    r"deduction faite de", r"sous deduction de", r"retenue de", r"deduit",
+    r"min", r"verminderd met", r"onder aftrek van", r"aftrek van", r"na aftrek van",
+    r"menos", r"descontando", r"deduccion de", r"deducimos", r"meno", r"dedotti",
+    r"detratti", r"trattenuta di", r"al netto di", r"detraendo") + r"[\s:]*$")
+_DEDUCTION_AFTER = re.compile(r"^\W{0,3}" + _words(
+    r"deducted", r"withheld", r"abgezogen", r"einbehalten", r"deduits?", r"retenus?",
+    r"ingehouden", r"afgetrokken", r"descontados?", r"deducidos?", r"retenidos?",
+    r"trattenuti", r"detratti", r"dedotti"))
+_DISCOUNT = re.compile(_words(r"discount", r"skonto", r"escompte", r"remise", r"korting",
+                              r"betalingskorting", r"descuento", r"pronto pago", r"sconto"))
+_TOTAL_BEFORE = re.compile(_words(
+    r"total(?:ling|ing| of| amount)?", r"in total", r"sum of", r"insgesamt", r"gesamt(?:betrag)?",
+    r"summe", r"gesamtsumme", r"au total", r"montant total(?: de)?", r"total de", r"soit",
+    r"totaal(?:bedrag)?", r"in totaal", r"en total", r"importe total(?: de)?",
+    r"por un total de", r"totale", r"complessiv[io]", r"per un totale di",
+    r"importo (?:totale|complessivo)(?: di)?") + r"[\s:]*(?:(?:van|de|di|of|von)\s*)?$")
+_TOTAL_AFTER = re.compile(r"^\W{0,3}" + _words(r"in total", r"total", r"insgesamt", r"au total",
+                                               r"in totaal", r"en total", r"in tutto",
+                                               r"complessiv[ie]", r"totali?"))
+_PAID_BEFORE = re.compile(_words(r"paid", r"paying", r"we pay", r"bezahlt", r"zahlen wir",
+                                 r"payons", r"payes?", r"betaald", r"betalen wij", r"pagado",
+                                 r"pagamos", r"pagato", r"paghiamo") + r"[\s:]*$")
+_TRANSFER = re.compile(_words(
+    r"transferr?(?:ed|ing)?", r"wired?", r"remit(?:ted)?", r"sent", r"ueberwiesen",
+    r"uberwiesen", r"uberweisen", r"uberweisung", r"angewiesen", r"vire", r"virons",
+    r"virement", r"verse", r"versons", r"overgemaakt", r"maken .* over", r"overschrijving",
+    r"transferido", r"transferencia", r"transferimos", r"bonificato", r"bonifico",
+    r"disposto", r"accreditato"))
+_REASON_LEAD = re.compile(r"^\W*(?:" + "|".join((
+    r"for", r"because of", r"due to", r"as", r"on account of", r"wegen", r"fur", r"als",
+    r"aufgrund", r"pour", r"au titre de", r"voor", r"wegens", r"i\.?v\.?m\.?", r"por",
+    r"en concepto de", r"per", r"a titolo di", r"causa", r"de", r"d'", r"di", r"van",
+    r"deducted for", r"abgezogen", r"einbehalten")) + r")\b\W*")
+_REASON_STOP = re.compile(r"[;.()\[\]]|,\s|\s(?:and|und|et|en|y|e)\s+(?=\D*\d)|$")
+_CLOSING = re.compile(_words(
+    r"kind regards", r"best regards", r"regards", r"yours (?:sincerely|faithfully)",
+    r"sincerely", r"best", r"thank you", r"mit freundlichen grus?sen", r"freundliche grus?se",
+    r"viele grus?se", r"beste grus?se", r"grus?se", r"cordialement", r"bien cordialement",
+    r"salutations", r"sinceres salutations", r"met vriendelijke groet(?:en)?",
+    r"vriendelijke groet(?:en)?", r"groeten", r"atentamente", r"saludos(?: cordiales)?",
+    r"un saludo", r"cordiali saluti", r"distinti saluti", r"saluti") + r"\W*$")
+_SALUTATION = re.compile(_words(r"dear", r"hello", r"hi", r"sehr geehrte[rn]?", r"hallo",
+                                r"liebe[rs]?", r"madame", r"monsieur", r"bonjour", r"geachte",
+                                r"beste", r"estimad[oa]s?", r"hola", r"gentil[ie]",
+                                r"spettabile", r"egregi[oa]", r"buongiorno"))
+_LEGAL_FORM = re.compile(r"\b(?:GmbH|AG|KG|OHG|UG|e\.K\.|Ltd\.?|Limited|LLC|Inc\.?|Corp\.?|"
+                         r"Corporation|PLC|plc|Co\.|SA|S\.A\.|SAS|SARL|S\.?A\.?R\.?L\.?|"
+                         r"B\.?V\.?|N\.?V\.?|S\.L\.|SL|S\.?p\.?A\.?|S\.?r\.?l\.?|S\.?n\.?c\.?|"
+                         r"Srl|SpA|Oy|AB|A/S)(?=\W|$)")
+_NOT_A_COMPANY = re.compile(_words(r"accounts payable", r"buchhaltung", r"kreditoren\w*",
+                                   r"comptabilite", r"crediteuren\w*", r"contabilidad",
+                                   r"contabilita", r"finance", r"treasury", r"tesoreria",
+                                   r"manager", r"clerk", r"sachbearbeit\w*"), re.I)
+_QUOTED_HISTORY = re.compile(r"^\s*(?:-{3,}\s*(?:original|urspr|message d'origine|"
+                             r"oorspronkelijk|mensaje original|messaggio originale).*|"
+                             r"(?:on|am|le|op|el|il) .{4,80}(?:wrote|schrieb|a ecrit|schreef|"
+                             r"escribio|ha scritto)\s*:\s*)$", re.I)
+
+_CCY = r"(?:EUR|USD|GBP|CHF|CAD|AUD|SEK|NOK|DKK|PLN|CZK|JPY|€|\$|£)"
+_NUMBER = (r"\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?(?!\d)"
+           r"|\d+[.,]\d{2}(?!\d)|\d+(?![\d.,]\d)")
+_AMOUNT = re.compile(r"(?<![\w.,/-])(?P<pre>" + _CCY + r"\s?)?(?P<sign>[-−])?(?P<num>" + _NUMBER
+                     + r")(?P<post>\s?" + _CCY + r"(?![A-Za-z]))?(?P<neg>-(?!\w))?", re.I)
+_PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?(?:%|percent|prozent|"
+                      r"pour ?cent|procent|por ?ciento|per ?cento)")
+_MONTH = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reverse=True))
+_DATE = re.compile(r"(?<!\w)(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+                   r"\d{1,2}\.?[\s-]*(?:de\s+)?(?:" + _MONTH + r")\.?[\s,-]*(?:de\s+)?\d{4}|"
+                   r"(?:" + _MONTH + r")\.?\s+\d{1,2},?\s+\d{4})(?!\w)", re.I)
+_REF = re.compile(r"(?<![\w/-])(?:[A-Za-z]{1,6}[-/ ]?)?\d[\w]*(?:[-/.]\w+)*")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜÉÈ¿¡\"'])")
+_ABBREVIATION = re.compile(r"\b(?:nr|no|inv|n|ca|bzw|abzgl|ref|cod|fact|ft|vs|ns|sig|"
+                           r"sr|sra|dr|mr|mrs|ms|hr|fr|st|z\.b)\.$", re.I)
+_BULLET = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)])\s+")
+
+
+@dataclass
+class _Mention:
+    """One invoice (or credit note) a sentence names, and what the text says of it."""
+
+    ref: str
+    credit: bool
+    amount: Decimal | None = None
+    paid_stated: bool = False
+    deductions: list[tuple[Decimal, str | None]] = field(default_factory=list)
+    discount: Decimal = Decimal(0)
+    discount_pct: Decimal | None = None
+    po_number: str | None = None
+    invoice_date: date | None = None
+
+
+@dataclass
+class _Reading:
+    mentions: list[_Mention] = field(default_factory=list)
+    totals: list[Decimal] = field(default_factory=list)
+    transfer_amounts: list[Decimal] = field(default_factory=list)
+    payment_ref: str | None = None
+    payer_account: str | None = None
+    payment_date: date | None = None
+
+    def mention(self, ref: str, credit: bool) -> _Mention:
+        for m in self.mentions:
+            if m.ref == ref:
+                return m
+        self.mentions.append(_Mention(ref, credit))
+        return self.mentions[-1]
+
+
+def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | None = None,
+                currency: str | None = None) -> Remittance | None:
+    """The remittance a prose letter or message body states, or None when it names no
+    invoice with an amount. ``hints``: payment fields already known ("Label: value"
+    lines, the e-mail's sender as ``payer_name``); ``currency``: the one already found."""
+    hints = hints or {}
+    body, letterhead, signature = _parts(text)
+    sentences = _sentences(body)
+    if not sentences:
+        return None
+    amount_texts = [m[0] for s in sentences for m in _AMOUNT.finditer(s) if _is_money(m)]
+    known = known_items.current()
+    mark, _ambiguous = decide_mark(amount_texts, known.amounts if known else (),
+                                   guess_language([body]))
+    reading = _Reading()
+    in_list = False
+    for sentence in sentences:
+        starts_list = _read_sentence(sentence, reading, mark, known,
+                                     in_list and bool(_BULLET.match(sentence)))
+        in_list = starts_list or (in_list and bool(_BULLET.match(sentence)))
+    if not any(m.amount is not None for m in reading.mentions) and not reading.totals \
+            and not reading.transfer_amounts:
+        return None
+    if not reading.mentions:
+        return None
+    total = _stated_total(reading, hints)
+    warnings: list[str] = []
+    lines = _lines(reading, total, warnings)
+    if not lines:
+        return None
+    currency = currency or hints.get("currency") or find_currency(body) or (
+        "EUR" if re.search(r"\beuros?\b", body, re.I) else None)
+    if not currency:
+        warnings.append("currency not stated; assumed EUR")
+    when = hints.get("payment_date")
+    method = find_payment_method(hints.get("payment_method", "") or body)
+    return Remittance(
+        id="", source=source, format=fmt, currency=(currency or "EUR").upper()[:3],
+        lines=lines, payer_name=_payer(letterhead, signature, hints),
+        payer_account=hints.get("payer_account") or reading.payer_account,
+        payment_ref=hints.get("payment_ref") or reading.payment_ref,
+        payment_date=(try_date(when) if when else None) or reading.payment_date,
+        payment_method=PaymentMethod(method) if method else None,
+        total=total, warnings=warnings)
+
+
+def is_prose(text: str) -> bool:
+    """Whether ``text`` names invoices in sentences ("invoices 4711 and 4712", "less
+    45.00") rather than one per line; the plain-text reader asks before it reads lines."""
+    for line in text.splitlines():
+        folded = line.translate(_FOLD).lower()
+        named = any(v for m in _KEYWORD.finditer(folded)
+                    for k, v in m.groupdict().items() if k in ("invoice", "credit"))
+        if named and _has_prose_marks(folded):
+            return True
+    return False
+
+
+def _has_prose_marks(folded: str) -> bool:
+    return bool(re.search(_words(r"and", r"und", r"et", r"en", r"y", r"e", r"less", r"abzuglich",
+                                 r"moins", r"minus", r"menos", r"meno", r"settles?",
+                                 r"begleichen", r"reglons", r"voldoen", r"saldamos", r"saldo",
+                                 r"we pay", r"zahlen wir", r"payons", r"betalen",
+                                 r"pagamos", r"paghiamo"), folded))
+
+
+# --------------------------------------------------------------------------- text parts
+
+
+def _parts(text: str) -> tuple[str, list[str], list[str]]:
+    """(body, letterhead lines, signature lines); quoted history dropped."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if _QUOTED_HISTORY.match(line.translate(_FOLD)):
+            break
+        if not line.lstrip().startswith(">"):
+            lines.append(line.rstrip())
+    closing = next((n for n, line in enumerate(lines)
+                    if _CLOSING.search(line.translate(_FOLD).lower().strip())
+                    and len(line.split()) <= 5), len(lines))
+    salutation = next((n for n, line in enumerate(lines[:closing])
+                       if _SALUTATION.match(line.translate(_FOLD).lower().strip())), None)
+    letterhead = lines[:salutation] if salutation is not None else []
+    start = salutation + 1 if salutation is not None else 0
+    signature = [line.strip() for line in lines[closing + 1:] if line.strip()][:6]
+    return "\n".join(lines[start:closing]), letterhead, signature
+
+
+def _sentences(body: str) -> list[str]:
+    """Sentences of the body: paragraphs joined, split at sentence ends and bullet lines."""
+    sentences: list[str] = []
+    for block in re.split(r"\n\s*\n", body):
+        rows = [row for row in block.splitlines() if row.strip()]
+        merged: list[str] = []
+        for row in rows:
+            if merged and not _BULLET.match(row) and not merged[-1].rstrip().endswith(":") \
+                    and not _BULLET.match(merged[-1]):
+                merged[-1] += " " + row.strip()
+            else:
+                merged.append(row.strip())
+        for part in merged:
+            sentences.extend(_split_sentences(part))
+    return [s for s in sentences if s.strip()]
+
+
+def _split_sentences(text: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text[start:m.start()]):
+            continue
+        out.append(text[start:m.start()])
+        start = m.end()
+    out.append(text[start:])
+    return out
+
+
+# --------------------------------------------------------------------------- one sentence
+
+
+def _is_money(m: re.Match[str]) -> bool:
+    """An amount match that is money: decimals, grouping, or a currency beside it."""
+    num = m["num"]
+    has_currency = bool(m["pre"] or m["post"])
+    decimals = bool(re.search(r"[.,]\d{1,2}$", num))
+    return has_currency or decimals
+
+
+def _read_sentence(sentence: str, reading: _Reading, mark: str | None,
+                   known: known_items.KnownItems | None, list_item: bool) -> bool:
+    """Read one sentence into ``reading``; True when it opens a list of invoices."""
+    folded = sentence.translate(_FOLD).lower()
+    taken = [False] * len(sentence)
+    events: list[tuple[int, int, str, object]] = []
+
+    def claim(start: int, end: int) -> bool:
+        if any(taken[start:end]):
+            return False
+        taken[start:end] = [True] * (end - start)
+        return True
+
+    for m in _DATE.finditer(folded):
+        if claim(m.start(), m.end()):
+            events.append((m.start(), m.end(), "date", read_date(sentence[m.start():m.end()])))
+    for m in _PERCENT.finditer(folded):
+        if claim(m.start(), m.end()):
+            events.append((m.start(), m.end(), "pct", Decimal(m[1].replace(",", "."))))
+    for m in _AMOUNT.finditer(sentence):
+        if not _is_money(m):
+            continue
+        value = probe_amount(m["num"], mark)
+        if value is None or not claim(m.start(), m.end()):
+            continue
+        if m["sign"] or m["neg"]:
+            value = -value
+        events.append((m.start(), m.end(), "amt", value))
+    for m in _KEYWORD.finditer(folded):
+        kind = next(k for k, v in m.groupdict().items() if v)
+        if re.match(r"[-/]?\d", folded[m.end():]):  # "INV-000123" is a reference
+            continue
+        if claim(m.start(), m.end()):
+            events.append((m.start(), m.end(), "kw", kind))
+    for m in _REF.finditer(sentence):
+        token = m[0].rstrip(".-/")
+        start = m.start()
+        if " " in token:  # "RE 4711": the word is a prefix only when it is upper case
+            word, _, rest = token.partition(" ")
+            if not word.isupper():
+                token, start = rest, m.start() + len(word) + 1
+        if len(token) < 3 or not any(c.isdigit() for c in token) \
+                or not claim(start, start + len(token)):
+            continue
+        events.append((start, start + len(token), "ref", token))
+    events.sort(key=lambda e: e[0])
+    return _interpret(sentence, folded, events, reading, known, list_item)
+
+
+def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, object]],
+               reading: _Reading, known: known_items.KnownItems | None, list_item: bool) -> bool:
+    """Give the sentence's numbers their meaning (see the module docstring)."""
+    cls: str | None = "invoice" if list_item else None
+    named: list[_Mention] = []  # invoices named in this sentence, in order
+    orphans: list[Decimal] = []  # invoice amounts printed before their invoice
+    transfer = bool(_TRANSFER.search(folded))
+    last_end = 0
+    opens_list = False
+    for n, (start, end, kind, value) in enumerate(events):
+        before = folded[max(last_end, start - 60):start]
+        if kind == "kw":
+            cls = str(value)
+            opens_list = cls in ("invoice", "credit")
+        elif kind == "ref":
+            ref = str(value)
+            if cls in ("invoice", "credit") or (known is not None and known.has_ref(ref)
+                                                and cls not in ("payref", "account", "po")):
+                mention = reading.mention(ref, cls == "credit")
+                named.append(mention)
+                if orphans and mention.amount is None:
+                    mention.amount = orphans.pop(0)
+            elif cls == "payref":
+                reading.payment_ref = reading.payment_ref or ref
+            elif cls == "account":
+                reading.payer_account = reading.payer_account or ref
+            elif cls == "po" and named:
+                named[-1].po_number = named[-1].po_number or ref
+        elif kind == "date":
+            when = value if isinstance(value, date) else None
+            if named and cls == "other":
+                named[-1].invoice_date = when
+            elif transfer and reading.payment_date is None:
+                reading.payment_date = when
+        elif kind == "pct":
+            after = folded[end:_next_start(events, n, len(folded))]
+            target = named[-1] if named else (reading.mentions[-1] if reading.mentions else None)
+            if target is not None and (_DISCOUNT.search(after) or _DISCOUNT.search(before)):
+                target.discount_pct = Decimal(str(value))
+        elif kind == "amt":
+            amount = Decimal(str(value))
+            after = sentence[end:_next_start(events, n, len(sentence))]
+            if _DEDUCTION_BEFORE.search(before) or _DEDUCTION_AFTER.search(
+                    after.translate(_FOLD).lower()):
+                target = _deduction_target(named, reading, events, n, cls)
+                if target is not None:
+                    reason = _reason(after)
+                    if reason and _DISCOUNT.search(reason.translate(_FOLD).lower()):
+                        target.discount += abs(amount)
+                    else:
+                        target.deductions.append((abs(amount), reason))
+            elif _TOTAL_BEFORE.search(before) or _TOTAL_AFTER.search(
+                    after.translate(_FOLD).lower()):
+                reading.totals.append(amount)
+            else:
+                pending = [m for m in named if m.amount is None]
+                if pending:
+                    pending[0].amount = amount
+                    pending[0].paid_stated = bool(_PAID_BEFORE.search(before))
+                elif transfer or not _ref_follows(events, n):
+                    (reading.transfer_amounts if transfer else reading.totals).append(amount)
+                else:
+                    orphans.append(amount)
+        last_end = end
+    return opens_list and sentence.rstrip().endswith(":")
+
+
+def _next_start(events: list[tuple[int, int, str, object]], n: int, default: int) -> int:
+    return events[n + 1][0] if n + 1 < len(events) else default
+
+
+def _ref_follows(events: list[tuple[int, int, str, object]], n: int) -> bool:
+    return any(kind == "ref" for _, _, kind, _ in events[n + 1:])
+
+
+def _deduction_target(named: list[_Mention], reading: _Reading,
+                      events: list[tuple[int, int, str, object]], n: int,
+                      cls: str | None) -> _Mention | None:
+    """The invoice a deduction belongs to: the last one named, else the next one named."""
+    if named:
+        return named[-1]
+    later = [e for e in events[n + 1:] if e[2] == "ref"]
+    if later:  # "less 45.00 on invoice 4712": claimed when the ref is read
+        ref = str(later[0][3])
+        return reading.mention(ref, cls == "credit")
+    return reading.mentions[-1] if reading.mentions else None
+
+
+def _reason(after: str) -> str | None:
+    """The words after a deduction amount that say why, without the leading preposition."""
+    text = _REASON_LEAD.sub("", after.translate(_FOLD).lower(), count=1)
+    offset = len(after) - len(text)
+    stop = _REASON_STOP.search(text)
+    reason = after[offset:offset + (stop.start() if stop else len(text))].strip(" ,:-)(")
+    reason = re.sub(r"\s+(?:on|auf|sur|op|en|sobre|su|from|von)$", "", reason, flags=re.I)
+    return reason or None
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _stated_total(reading: _Reading, hints: dict[str, str]) -> Decimal | None:
+    stated = probe_amount(hints.get("total")) if hints.get("total") else None
+    if stated is not None:
+        return stated
+    if reading.totals:
+        return reading.totals[-1]
+    if len(reading.transfer_amounts) == 1:
+        return reading.transfer_amounts[0]
+    return None
+
+
+def _lines(reading: _Reading, total: Decimal | None,
+           warnings: list[str]) -> list[RemittanceLine]:
+    """Lines from the mentions; the reading of deductions that adds up to the total wins."""
+    for m in reading.mentions:
+        if m.discount_pct is not None and m.amount is not None and not m.paid_stated:
+            m.discount = (abs(m.amount) * m.discount_pct / 100).quantize(
+                Decimal("0.01"), ROUND_HALF_UP)
+    missing = [m for m in reading.mentions if m.amount is None]
+    if missing and total is not None and len(missing) == 1:
+        rest = total - sum((_paid(m, True) for m in reading.mentions if m.amount is not None),
+                           Decimal(0))
+        if rest > 0:
+            missing[0].amount = rest + _taken_off(missing[0])
+            missing = []
+    if missing:
+        warnings.append("invoices named without an amount, not read as lines: "
+                        + ", ".join(m.ref for m in missing))
+    mentions = [m for m in reading.mentions if m.amount is not None]
+    subtract = True
+    if total is not None and any(m.deductions or m.discount for m in mentions):
+        net = sum((_paid(m, True) for m in mentions), Decimal(0))
+        as_printed = sum((_paid(m, False) for m in mentions), Decimal(0))
+        subtract = not (as_printed == total and net != total)
+    return [_line(m, subtract) for m in mentions]
+
+
+def _taken_off(m: _Mention) -> Decimal:
+    return m.discount + sum((d for d, _ in m.deductions), Decimal(0))
+
+
+def _paid(m: _Mention, subtract: bool) -> Decimal:
+    amount = abs(m.amount or Decimal(0))
+    paid = amount if m.paid_stated or not subtract else amount - _taken_off(m)
+    return -paid if m.credit or (m.amount or 0) < 0 else paid
+
+
+def _line(m: _Mention, subtract: bool) -> RemittanceLine:
+    paid = _paid(m, subtract)
+    deduction = sum((d for d, _ in m.deductions), Decimal(0))
+    reasons = "; ".join(r for _, r in m.deductions if r) or None
+    gross: Decimal | None = None
+    if m.paid_stated:
+        gross = paid + _taken_off(m) if _taken_off(m) else None
+    else:
+        printed = abs(m.amount or Decimal(0))
+        gross = -printed if m.credit else printed + (Decimal(0) if subtract else _taken_off(m))
+    return RemittanceLine(invoice_ref=m.ref, paid_amount=paid, po_number=m.po_number,
+                          invoice_date=m.invoice_date,
+                          gross_amount=gross, discount=m.discount, deduction=deduction,
+                          deduction_reason=reasons)
+
+
+# --------------------------------------------------------------------------- payer
+
+
+def _payer(letterhead: list[str], signature: list[str], hints: dict[str, str]) -> str | None:
+    """The letterhead's company, the signature's company, the hint, the signature's last line."""
+    for line in letterhead:
+        if _LEGAL_FORM.search(line) and not _NOT_A_COMPANY.search(line):
+            return _company(line)
+    for line in signature:
+        if _LEGAL_FORM.search(line) and not _NOT_A_COMPANY.search(line):
+            return _company(line)
+    if hints.get("payer_name"):
+        return hints["payer_name"]
+    plain = [line for line in signature[1:] if not _NOT_A_COMPANY.search(line)
+             and not re.search(r"@|www\.|\d{3}", line)]
+    return plain[-1] if plain else None
+
+
+def _company(line: str) -> str:
+    """The company's name on a letterhead line ("ACME GmbH · Hauptstr. 1" -> "ACME GmbH")."""
+    return re.split(r"\s*[·|•,]\s*|\s{3,}", line.strip())[0].strip()

@@ -1,0 +1,134 @@
+"""The free-text reader (bots.remittance.letters): sentences become invoice lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bots.domain import Remittance
+from bots.remittance import extract
+from bots.remittance.known import KnownItems, using
+from bots.remittance.letters import is_prose, read_letter
+
+
+def read(text: str, **kw: object) -> Remittance:
+    r = read_letter(text, source="mail", fmt="email", **kw)  # type: ignore[arg-type]
+    assert r is not None
+    return r
+
+
+def pairs(text: str) -> list[tuple[str, Decimal]]:
+    return [(x.invoice_ref, x.paid_amount) for x in read(text).lines]
+
+
+def test_invoices_with_amounts_in_brackets_and_a_deduction_with_its_reason() -> None:
+    r = read("Dear Sirs,\n\nWith this transfer we settle your invoices 4711 (EUR 1.200,00) "
+             "and 4712 (EUR 800,00), less 45,00 for damaged goods.\nTotal: EUR 1.955,00\n\n"
+             "Kind regards,\nJane Doe\nACME GmbH")
+    assert [(x.invoice_ref, x.paid_amount) for x in r.lines] == [
+        ("4711", Decimal("1200.00")), ("4712", Decimal("755.00"))]
+    second = r.lines[1]
+    assert (second.gross_amount, second.deduction, second.deduction_reason) == (
+        Decimal("800.00"), Decimal("45.00"), "damaged goods")
+    assert r.payer_name == "ACME GmbH" and r.currency == "EUR"
+    assert r.total == Decimal("1955.00")
+
+
+def test_german_discount_percent_and_price_difference() -> None:
+    r = read("Sehr geehrte Damen und Herren,\n\nwir begleichen Rechnung 2026-0815 über "
+             "1.234,56 EUR abzüglich 3 % Skonto sowie Rechnung 2026-0816 über 500,00 EUR "
+             "minus 12,00 € Preisdifferenz.\n\nMit freundlichen Grüßen\nHans Meier\n"
+             "Buchhaltung\nMeier Bau GmbH")
+    first, second = r.lines
+    assert (first.invoice_ref, first.discount, first.paid_amount) == (
+        "2026-0815", Decimal("37.04"), Decimal("1197.52"))
+    assert (second.paid_amount, second.deduction_reason) == (Decimal("488.00"),
+                                                              "Preisdifferenz")
+    assert r.payer_name == "Meier Bau GmbH"
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Geachte heer, mevrouw,\nHierbij de betaling factuur 78812 van € 1.500,00.\n"
+     "Met vriendelijke groet,\nBakker B.V.", [("78812", Decimal("1500.00"))]),
+    ("Estimados señores:\nRealizamos el pago de las facturas FA-221 (1.000,00 €) y "
+     "FA-222 (250,50 €).\nAtentamente,\nRuiz S.L.",
+     [("FA-221", Decimal("1000.00")), ("FA-222", Decimal("250.50"))]),
+    ("Gentili Signori,\nsaldo fatture n. 123/26 e 124/26 di euro 300,00 e 400,00.\n"
+     "Cordiali saluti\nRossi S.p.A.", [("123/26", Decimal("300.00")),
+                                       ("124/26", Decimal("400.00"))]),
+    ("Madame, Monsieur,\nnous réglons vos factures F-1001 (1 200,00 EUR) et F-1002 "
+     "(345,67 EUR).\nCordialement,\nDupont SA", [("F-1001", Decimal("1200.00")),
+                                                  ("F-1002", Decimal("345.67"))]),
+])
+def test_six_languages(text: str, want: list[tuple[str, Decimal]]) -> None:
+    assert pairs(text) == want
+
+
+def test_the_reading_that_adds_up_to_the_total_wins() -> None:
+    # the amount printed is already net of the deduction: only that reading adds up
+    r = read("We paid invoice 9001 with USD 955.00, less 45.00 for damaged goods. "
+             "Total USD 955.00.")
+    assert r.lines[0].paid_amount == Decimal("955.00")
+    assert r.warnings == []
+
+
+def test_payer_vouchers_and_payment_reference_are_not_invoices() -> None:
+    r = read("Our payment reference 5100123 settles your invoice INV-000123 (USD 250.00); "
+             "our voucher 2026/000777.")
+    assert [x.invoice_ref for x in r.lines] == ["INV-000123"]
+    assert r.payment_ref == "5100123"
+
+
+def test_open_items_make_a_bare_number_an_invoice() -> None:
+    text = "Please find USD 120.00 for 90001234 enclosed, and 4455 for our records."
+    with using(KnownItems.of([("90001234", Decimal("120.00"))])):
+        r = read(text)
+    assert [(x.invoice_ref, x.paid_amount) for x in r.lines] == [("90001234",
+                                                                  Decimal("120.00"))]
+
+
+def test_a_single_invoice_without_its_own_amount_gets_the_transfer() -> None:
+    r = read("Today we transferred EUR 2.400,00 to settle invoice RE26-00042.")
+    assert pairs("Today we transferred EUR 2.400,00 to settle invoice RE26-00042.") == [
+        ("RE26-00042", Decimal("2400.00"))]
+    assert r.total == Decimal("2400.00")
+
+
+def test_several_invoices_without_amounts_are_a_warning_not_a_guess() -> None:
+    assert read_letter("We pay invoices 4711 and 4712, EUR 3.000,00 in total.",
+                       source="m", fmt="email") is None
+
+
+def test_quoted_history_and_dates_are_not_read() -> None:
+    r = read("We settle invoice 7001 of 12.03.2026 with EUR 99,90.\n\n"
+             "On Mon, 4 May 2026 at 10:00, AR <ar@example.com> wrote:\n"
+             "> invoice 7002 EUR 50,00 is overdue")
+    assert pairs("We settle invoice 7001 of 12.03.2026 with EUR 99,90.") == [
+        ("7001", Decimal("99.90"))]
+    assert [x.invoice_ref for x in r.lines] == ["7001"]
+
+
+def test_credit_notes_are_negative_lines() -> None:
+    assert pairs("We pay invoice 8001 (GBP 500.00) and set off our credit note CN-17 "
+                 "(GBP 50.00).") == [("8001", Decimal("500.00")), ("CN-17", Decimal("-50.00"))]
+
+
+def test_is_prose_tells_sentences_from_invoice_lines() -> None:
+    assert is_prose("we settle invoices 4711 and 4712")
+    assert not is_prose("Invoice 4711    1,200.00\nInvoice 4712    800.00")
+
+
+def test_an_email_body_in_prose_through_the_front_door() -> None:
+    mail = (b"From: Jane Doe <ap@acme.example>\nSubject: Payment\n"
+            b"Content-Type: text/plain; charset=utf-8\n\n"
+            b"Hello,\n\nwe have transferred EUR 1.955,00 today for your invoices 4711 "
+            b"(EUR 1.200,00) and 4712 (EUR 800,00) less EUR 45,00 for damaged goods.\n\n"
+            b"Best regards,\nJane Doe\nACME Handels GmbH\n")
+    result = extract(mail, "mail.eml")
+    assert not result.failures
+    (r,) = result.remittances
+    assert r.format == "email" and r.payer_name == "ACME Handels GmbH"
+    assert [(x.invoice_ref, x.paid_amount) for x in r.lines] == [
+        ("4711", Decimal("1200.00")), ("4712", Decimal("755.00"))]
+    assert r.warnings == []
