@@ -1,4 +1,4 @@
-"""``arbots extract PATH... [--out FILE]``: remittance files to interchange JSON Lines.
+"""``arbots extract PATH... [--open-items OPEN.csv] [--out FILE]``: remittances to JSON Lines.
 
 Stdout (or ``--out``, whose folder is created when missing) gets only JSON
 Lines; everything for people goes to stderr: one line per file that could not
@@ -26,6 +26,7 @@ import click
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from bots.cashapp.interchange import InterchangeError, read_open_items
 from bots.cli.common import (
     EXIT_CONFIG,
     EXIT_FAILURES,
@@ -46,6 +47,8 @@ from bots.remittance import (
     input_files,
 )
 from bots.remittance.jsonl import write_jsonl
+from bots.remittance.known import KnownItems
+from bots.remittance.known import using as using_open_items
 
 log = logging.getLogger(__name__)
 
@@ -54,18 +57,23 @@ log = logging.getLogger(__name__)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Write the JSON Lines here instead of stdout.")
+@click.option("--open-items", "open_items_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Open items (OPEN.csv): decide which column holds our invoice numbers.")
 @config_option
 def extract_command(paths: tuple[Path, ...], out_path: Path | None,
-                    config_path: str | None) -> None:
+                    open_items_path: Path | None, config_path: str | None) -> None:
     """Read remittance files (PDF, e-mail, CSV/XLSX, X12 820, BAI2, camt, MT940)."""
     limits = _limits(config_path)
+    known = _known_items(open_items_path) if open_items_path else None
     files = list(input_files(list(paths)))
     show_bar = any(p.is_dir() for p in paths)  # rich draws it only on a terminal
     out = _open_out(out_path) if out_path else sys.stdout
     failed = written = 0
     seen: set[str] = set()
     try:
-        with Progress(TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
+        with using_open_items(known), Progress(
+                TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.description}"), console=console,
                       disable=not show_bar, transient=True) as progress:
             task = progress.add_task("", total=len(files))
@@ -118,6 +126,18 @@ def _extract_one(path: Path, limits: Limits) -> ExtractResult:
         log.warning("extracting %s failed", path, exc_info=True)
         return ExtractResult(failures=[Failure(str(path), "internal",
                                                f"unreadable: {type(exc).__name__}")])
+
+
+def _known_items(path: Path) -> KnownItems:
+    """The invoice refs and amounts of ``--open-items``; its bad rows named on stderr."""
+    try:
+        items, problems = read_open_items(path)
+    except (InterchangeError, OSError) as exc:
+        fail(str(exc), EXIT_FAILURES)
+    for problem in problems:
+        console.print(f"[yellow]skipped[/] {escape(str(problem))}", highlight=False,
+                      soft_wrap=True)
+    return KnownItems.of((item.invoice_ref, item.amount) for item in items)
 
 
 def _limits(config_path: str | None) -> Limits:

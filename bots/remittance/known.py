@@ -15,13 +15,11 @@ invoice references, the decimal mark under which amounts equal open amounts::
 from __future__ import annotations
 
 import contextvars
-import csv
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from decimal import Decimal
 
 
 def ref_key(text: str) -> str:
@@ -45,26 +43,6 @@ class KnownItems:
 
     def has_ref(self, text: str) -> bool:
         return bool(text) and ref_key(text) in self.refs
-
-
-def read_open_items_csv(path: Path) -> KnownItems:
-    """The ``invoice_ref`` and ``amount`` columns of an open-items CSV (interchange spec).
-
-    Raises ValueError naming the file when the columns are missing or an amount
-    is not a decimal.
-    """
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = csv.DictReader(handle)
-        if not rows.fieldnames or not {"invoice_ref", "amount"} <= set(rows.fieldnames):
-            raise ValueError(f"{path}: no invoice_ref and amount columns")
-        pairs = []
-        for n, row in enumerate(rows, 2):
-            try:
-                pairs.append((row["invoice_ref"] or "", Decimal(row["amount"] or "0")))
-            except InvalidOperation:
-                raise ValueError(f"{path}: row {n}: amount {row['amount']!r} is not a "
-                                 "decimal") from None
-    return KnownItems.of(pairs)
 
 
 _CURRENT: contextvars.ContextVar[KnownItems | None] = contextvars.ContextVar(

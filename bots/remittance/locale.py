@@ -175,7 +175,7 @@ _MARKERS = {
           "reference no number discount net check cheque",
     "de": "ihre ihr unsere rechnung zahlung betrag datum summe und bei zahlungsavis bitte mit "
           "beleg skonto zahlbetrag rechnungsnr kundennr",
-    "fr": "votre vos facture paiement montant le et avis pièce règlement escompte date "
+    "fr": "votre vos facture paiement montant le et avis pièce règlement escompte "
           "référence payé virement",
     "nl": "uw factuur betaling bedrag datum van en het betaald totaal ons korting kenmerk "
           "betalingsadvies",
@@ -187,14 +187,21 @@ _TOKEN = re.compile(r"[^\W\d_]+")
 
 
 def guess_language(texts: Iterable[str]) -> str | None:
-    """EN, DE, FR, NL, ES or IT, by the most marker words in ``texts``; None on a tie."""
+    """EN, DE, FR, NL, ES or IT, by the most marker words in ``texts``; None on a tie.
+
+    An advice printing another language beside English (``Datum / Date``) is of
+    that other language.
+    """
     counts = dict.fromkeys(_MARKER_SETS, 0)
     for text in texts:
         for token in _TOKEN.findall(text.lower()):
             for lang, words in _MARKER_SETS.items():
                 if token in words:
                     counts[lang] += 1
+    english = counts.pop("en")
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
-        return None
-    return ranked[0][0]
+    if ranked[0][1] >= 3 and ranked[0][1] >= 0.4 * english:  # English is the second
+        return ranked[0][0] if ranked[0][1] > ranked[1][1] else None  # language of
+    if english and english >= ranked[0][1]:                             # bilingual advices
+        return "en"
+    return ranked[0][0] if ranked[0][1] > ranked[1][1] else None

@@ -30,66 +30,11 @@ from datetime import date
 from decimal import Decimal
 
 from bots.domain import PaymentMethod
+from bots.remittance.labels import LABELS
 from bots.remittance.locale import read_date
 from bots.remittance.pdf_layout import Line, phrases
-from bots.remittance.values import try_amount
+from bots.remittance.values import probe_amount
 
-_NO = r"(?:no\b\.?|nr\b\.?|number|num\b\.?|#)"
-_N = r"(?:n[°ºo]?(?!\w)\.?|nr(?!\w)\.?|no(?!\w)\.?)"  # "N°", "Nº", "N.", "Nr." in front of a noun
-#: field -> label patterns (regular expressions, case-insensitive, whole words), EN DE FR NL
-#: ES IT
-LABELS: dict[str, tuple[str, ...]] = {
-    "payment_ref": (
-        rf"payment\s*{_NO}", r"payment\s*ref(?:erence)?\b\.?", r"payment\s*id\b",
-        rf"payment\s*doc(?:ument)?\b\.?(?:\s*{_NO})?",
-        rf"check\s*{_NO}", rf"cheque\s*{_NO}", rf"(?:eft|ach)\s*trace\s*{_NO}?",
-        rf"trace\s*{_NO}", r"wire\s*ref(?:erence)?\b\.?", rf"remittance\s*{_NO}",
-        rf"advice\s*{_NO}",
-        r"zahlungsnummer", r"zahlungsreferenz", r"zahlungsnr\b\.?", r"avis[\s-]*nr\b\.?",
-        r"scheck[\s-]*nr\b\.?", r"schecknummer",
-        r"r[ée]f[ée]rence\s*(?:de\s*|du\s*)?paiement", rf"{_N}\s*d['’]avis",
-        rf"{_N}\s*de\s*virement", rf"{_N}\s*de\s*ch[èe]que", rf"ch[èe]que\s*{_N}",
-        r"betalingskenmerk", r"adviesnummer", r"betalingsreferentie", r"chequenummer",
-        r"cheque\s*nr\b\.?", r"referencia\s*de\s*pago", rf"{_N}\s*de\s*aviso",
-        rf"{_N}\s*de\s*cheque", rf"cheque\s*{_N}", r"rif\.?\s*pagamento",
-        rf"{_N}\s*avviso", r"numero\s*disposizione", rf"{_N}\s*assegno",
-        rf"assegno\s*{_N}"),
-    "payment_date": (
-        r"payment\s*date", r"check\s*date", r"cheque\s*date", r"pay\s*date", r"value\s*date",
-        r"date\s*paid", r"settlement\s*date", r"date\s*of\s*payment", r"zahlungsdatum",
-        r"valuta(?:datum)?", r"wertstellung", r"ausf[üu]hrungsdatum",
-        r"date\s*de\s*paiement", r"date\s*de\s*valeur", r"date\s*d['’]ex[ée]cution",
-        r"betaaldatum", r"datum\s*betaling", r"fecha\s*de\s*pago", r"fecha\s*valor",
-        r"data\s*(?:di\s*)?pagamento", r"data\s*valuta"),
-    "payment_method": (r"payment\s*method", r"pay(?:ment)?\s*type", r"pay\s*method",
-                       r"method(?:\s*of\s*payment)?", r"zahlungsart"),
-    "total": (
-        r"total\s*paid", r"total\s*payment", r"payment\s*amount", r"payment\s*total",
-        r"check\s*amount", r"cheque\s*amount", r"total\s*remitted", r"net\s*payment",
-        r"total\s*amount(?:\s*paid)?", r"amount\s*paid", r"amount\s*of\s*payment",
-        r"zahlbetrag(?:\s*gesamt)?", r"gesamtbetrag", r"[üu]berweisungsbetrag",
-        r"montant\s*total", r"total\s*r[ée]gl[ée]", r"montant\s*du\s*virement",
-        r"totaal\s*betaald", r"totaalbedrag", r"importe\s*total", r"total\s*pagado",
-        r"importo\s*totale", r"totale\s*pagato", r"importo\s*bonifico"),
-    "payer_name": (r"remit(?:ted)?\s*from", r"remitter", r"ordering\s*party", r"paid\s*by",
-                   r"payer(?:\s*name)?(?=\s*:)",
-                   r"from(?=\s*:)", r"customer\s*name", r"zahler", r"auftraggeber",
-                   r"payeur", r"donneur\s*d['’]ordre", r"betaler", r"opdrachtgever",
-                   r"pagador", r"ordenante", r"ordinante", r"pagatore"),
-    "payer_account": (r"our\s*account\s*(?:number|no\b\.?)\s*with\s*you",
-                      rf"(?:your\s*)?customer\s*(?:{_NO}|id\b|account)",
-                      rf"account\s*{_NO}", rf"(?:supplier|vendor)\s*{_NO}",
-                      r"unsere\s*kundennr\b\.?\s*bei\s*ihnen", r"kundennummer",
-                      r"kundennr\b\.?", r"lieferantennr\b\.?", r"lieferantennummer",
-                      rf"notre\s*{_N}\s*(?:de\s*)?client\s*chez\s*vous",
-                      rf"{_N}\s*(?:de\s*)?client", rf"{_N}\s*(?:de\s*)?fournisseur",
-                      r"ons\s*klantnummer\s*bij\s*u", r"klantnummer",
-                      r"leveranciersn(?:r\b\.?|ummer)",
-                      rf"nuestro\s*{_N}\s*de\s*cliente", rf"{_N}\s*(?:de\s*)?proveedor",
-                      r"ns\.?\s*codice\s*cliente", r"cod(?:ice)?\.?\s*fornitore"),
-    "currency": (r"currency", r"währung", r"w[äa]hrung", r"devise", r"monnaie", r"valuta",
-                 r"moneda", r"divisa"),
-}
 _METHODS = (
     (re.compile(r"\b(?:ach|eft|bacs|ccd|ctx|direct deposit)\b", re.I), PaymentMethod.ACH),
     (re.compile(r"\b(?:check|cheque|chk)\b", re.I), PaymentMethod.CHECK),
@@ -151,7 +96,7 @@ def _fits(name: str, value: str, day_first: bool, decimal: str | None) -> bool:
     if name == "payment_date":
         return _first_date(value, day_first) is not None
     if name == "total":
-        return try_amount(value.replace("*", ""), decimal) is not None
+        return probe_amount(value.replace("*", ""), decimal) is not None
     if name == "currency":
         return _ISO.search(value.upper()) is not None
     if name in ("payment_ref", "payer_account"):
@@ -239,7 +184,7 @@ def _interpret(raw: dict[str, str], lines: Sequence[Line], table_top: tuple[int,
     method = raw.get("payment_method")
     header.payment_method = _method(method) if method else _method_from_ref_label(lines)
     if "total" in raw:
-        header.total = try_amount(raw["total"].replace("*", ""), decimal)
+        header.total = probe_amount(raw["total"].replace("*", ""), decimal)
     currency = raw.get("currency", "")
     iso = _ISO.search(currency.upper())
     header.currency = iso.group(1) if iso else _currency_near_amounts(raw.get("total", ""))

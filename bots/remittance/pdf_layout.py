@@ -48,6 +48,7 @@ from bots.remittance.columns import (
     normalise_header,
     reference_rank,
 )
+from bots.remittance.labels import is_payment_label
 from bots.remittance.pdf_words import Word
 from bots.remittance.values import probe_amount
 
@@ -151,6 +152,9 @@ def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> lis
     columns: list[Column] = []
     for phrase in phrases(words):
         text = " ".join(w.text for w in phrase)
+        if is_payment_label(text):  # a label of the payment, e.g. in a box
+            columns.append(Column(None, phrase[0].x0, phrase[-1].x1, text))
+            continue
         name = _field(text, synonyms)
         if name:
             columns.append(Column(name, phrase[0].x0, phrase[-1].x1, text,
