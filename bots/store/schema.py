@@ -119,9 +119,12 @@ def version(db: sqlite3.Connection) -> int:
 def migrate(db: sqlite3.Connection, path: Path) -> None:
     """Bring the file at ``path`` (open as ``db``) to the latest version, or refuse it.
 
-    The version is read and the migrations applied under one write lock, so
-    two processes opening a new file at once migrate it once.
+    The version is read again and the migrations applied under one write
+    lock, so two processes opening a new file at once migrate it once; a file
+    already at the latest version is opened without taking the lock.
     """
+    if version(db) == len(MIGRATIONS):
+        return
     db.execute("BEGIN IMMEDIATE")
     try:
         current = version(db)

@@ -136,3 +136,25 @@ def test_a_re_sent_advice_is_kept_as_duplicate(store: Store) -> None:
     assert store.remittances("new") == []
     assert store.remittance("r-1")["status"] == "applied" and store.remittance("r-9") is None
     assert store.remittance_input("r-2") == "h2"
+
+
+def test_processes_opening_a_new_file_at_once_migrate_it_once(tmp_path: Path) -> None:
+    import threading
+
+    path, start, errors = tmp_path / "new.sqlite", threading.Barrier(4), []
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            Store(path).close()
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with Store(path) as store:
+        assert store.version == len(MIGRATIONS)
