@@ -88,6 +88,7 @@ _RETURNED_CREDIT_GVC = frozenset({"159"})
 _RETURNED_DEBIT_WORDS = re.compile(r"R(?:UE|Ü)CKLASTSCHRIFT|R(?:UE|Ü)CKBELASTUNG", re.I)
 _RETURNED_CREDIT_WORDS = re.compile(r"RETOURE|R(?:UE|Ü)CK(?:UE|Ü)BERWEISUNG", re.I)
 
+
 @dataclass
 class Details:
     """An ``:86:`` field taken apart."""
@@ -189,7 +190,7 @@ def _statement_line(value: str, currency: str) -> tuple[Remittance | None, bool]
     bank_ref = (m["bref"] or "").strip()
     rem = Remittance(id="", source="", format=NAME, currency=currency,
                      payment_ref=bank_ref or None if cref.upper() in _PLACEHOLDERS else cref,
-                     payment_date=_date(m["value"], m["entry"]),
+                     payment_date=_date(m["value"]),
                      payment_method=_method(m["type"]), total=amount)
     if mark == "RC":
         rem.kind = "return"
@@ -199,7 +200,7 @@ def _statement_line(value: str, currency: str) -> tuple[Remittance | None, bool]
     return rem, mark == "D"
 
 
-def _date(value: str, entry: str | None) -> date:
+def _date(value: str) -> date:
     """The value date (YYMMDD); banks write 30 February: the month's last day, then."""
     yy, mm, dd = int(value[:2]), int(value[2:4]), int(value[4:])
     year = 2000 + yy if yy < 80 else 1900 + yy
@@ -222,11 +223,11 @@ def _method(kind: str) -> PaymentMethod | None:
     return None
 
 
-def unwrap(value: str, tag: str = ":86:") -> str:
-    """A field value as one line: lines cut at 65 characters (the first one counting its
-    ``tag``) join without a space."""
+def unwrap(value: str) -> str:
+    """An ``:86:`` value as one line: lines cut at 65 characters (the first one counting
+    its tag) join without a space."""
     lines = value.split("\n")
-    out, width = lines[0], len(tag) + len(lines[0])
+    out, width = lines[0], len(":86:") + len(lines[0])
     for line in lines[1:]:
         out += ("" if width >= _WRAP or re.match(r"\?\d\d", line) else " ") + line
         width = len(line)
