@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # canonical field -> header texts, already normalised (lower case, single spaces, no punctuation)
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -54,6 +55,7 @@ _LOOKUP = {text: field for field, texts in SYNONYMS.items() for text in texts}
 _PUNCT = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=8192)
 def normalise_header(text: str) -> str:
     """Lower case, accents off, punctuation to spaces (``"Inv. No."`` -> ``"inv no"``)."""
     folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
@@ -65,6 +67,7 @@ def is_listed(text: str) -> bool:
     return normalise_header(text) in _LOOKUP
 
 
+@lru_cache(maxsize=8192)
 def field_for_header(text: str) -> str | None:
     """The canonical field a header cell names, or None when it names none."""
     key = normalise_header(text)
@@ -160,6 +163,7 @@ def _by_words(key: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def reference_rank(text: str) -> int:
     """How surely an invoice-reference header names OUR invoice number.
 

@@ -11,6 +11,7 @@ Advice No. | Supplier No.``) is never taken for a table's header row.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NO = r"(?:no\b\.?|nr\b\.?|number|num\b\.?|#)"
 _N = r"(?:n[°ºo]?(?!\w)\.?|nr(?!\w)\.?|no(?!\w)\.?)"  # "N°", "Nº", "N.", "Nr." in front of a noun
@@ -74,6 +75,7 @@ _WHOLE = re.compile("|".join(f"(?:{p})" for name, texts in LABELS.items() if nam
                              for p in texts), re.I)
 
 
+@lru_cache(maxsize=8192)
 def is_payment_label(text: str) -> bool:
     """True when ``text`` (or a half of a bilingual ``A / B``) is a whole label of a
     payment field other than the total (payment number or date, payer, currency, ...)."""

@@ -182,7 +182,10 @@ _MARKERS = {
     "es": "su factura pago importe fecha del y el aviso pagado descuento referencia",
     "it": "vs fattura pagamento importo data di del il avviso pagato sconto totale riferimento",
 }
-_MARKER_SETS = {lang: frozenset(words.split()) for lang, words in _MARKERS.items()}
+_LANGUAGES_OF: dict[str, list[str]] = {}
+for _lang, _words in _MARKERS.items():
+    for _word in _words.split():
+        _LANGUAGES_OF.setdefault(_word, []).append(_lang)
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
@@ -192,12 +195,10 @@ def guess_language(texts: Iterable[str]) -> str | None:
     An advice printing another language beside English (``Datum / Date``) is of
     that other language.
     """
-    counts = dict.fromkeys(_MARKER_SETS, 0)
-    for text in texts:
-        for token in _TOKEN.findall(text.lower()):
-            for lang, words in _MARKER_SETS.items():
-                if token in words:
-                    counts[lang] += 1
+    counts = dict.fromkeys(_MARKERS, 0)
+    for token in _TOKEN.findall("\n".join(texts).lower()):
+        for lang in _LANGUAGES_OF.get(token, ()):
+            counts[lang] += 1
     english = counts.pop("en")
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if ranked[0][1] >= 3 and ranked[0][1] >= 0.4 * english:  # English is the second

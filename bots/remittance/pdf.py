@@ -156,10 +156,9 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
     remittance = _reading(source, lines, table, template, mark, day_first)
     if remittance is None:
         return None
-    if not (template and template.decimal) and not _adds_up(remittance):
-        other = _reading(source, lines, table, template, "," if mark != "," else ".",
-                         day_first)
-        if other is not None and _adds_up(other):  # consistency decides the number locale
+    if not _adds_up(remittance):  # consistency decides: the other reading that adds up
+        other = _other_reading(source, lines, table, template, mark, day_first)
+        if other is not None:
             remittance, mark_open = other, False
     if mark_open:
         remittance.warnings.append("the document does not show its decimal mark; amounts "
@@ -182,6 +181,23 @@ def _reading(source: str, lines: list[Line], table: Table, template: Template | 
     if not table.rows and not _is_advice(header, lines):
         return None
     return _remittance(source, header, table, lines, mark, day_first, template)
+
+
+def _other_reading(source: str, lines: list[Line], table: Table, template: Template | None,
+                   mark: str | None, day_first: bool) -> Remittance | None:
+    """A reading whose lines add up to the total when the first one's do not: the other
+    decimal mark, or the table without the rows under one of its header rows (a row of
+    labels taken for a header). None when no reading adds up."""
+    readings: list[tuple[Table, str | None]] = []
+    if not (template and template.decimal):
+        readings.append((table, "," if mark != "," else "."))
+    if len(table.segments) > 1:
+        readings += [(table.without_segment(n), mark) for n in range(len(table.segments))]
+    for candidate, candidate_mark in readings:
+        found = _reading(source, lines, candidate, template, candidate_mark, day_first)
+        if found is not None and found.lines and _adds_up(found):
+            return found
+    return None
 
 
 def _adds_up(remittance: Remittance) -> bool:

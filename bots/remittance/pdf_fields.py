@@ -149,7 +149,7 @@ def _below(line: Line, under: Line, start: int, end: int, stop: int) -> str:
     if not label:
         return ""
     chunks = phrases(line.words)
-    n = next(i for i, p in enumerate(chunks) if label[0] in p)
+    n = next(i for i, p in enumerate(chunks) if any(w is label[0] for w in p))
     ends = [chunks[n + 1][0].x0] if n + 1 < len(chunks) else [float("inf")]
     right = min(ends + [w.x0 for w, offset in zip(line.words, offsets, strict=True)
                         if offset >= stop])

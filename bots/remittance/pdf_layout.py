@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from bots.remittance.columns import (
@@ -295,6 +295,13 @@ class Table:
     used: set[int] = field(default_factory=set)  # indices of the lines read as table
     dropped_copies: int = 0  # segments dropped as exact copies of an earlier one
     unreferenced: list[str] = field(default_factory=list)  # amount lines without invoice
+    # the rows under each header row found (copies dropped): ``rows`` is their concatenation
+    segments: list[list[dict[str, str]]] = field(default_factory=list)
+
+    def without_segment(self, n: int) -> Table:
+        """This table with the rows of segment ``n`` left out (a false header row's)."""
+        kept = [seg for i, seg in enumerate(self.segments) if i != n]
+        return replace(self, rows=[row for seg in kept for row in seg], segments=kept)
 
 
 def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
@@ -397,8 +404,9 @@ def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> 
     for n, rows in enumerate(segments):
         if rows and rows in segments[:n]:
             table.dropped_copies += 1
-        else:
+        elif rows:
             table.rows.extend(rows)
+            table.segments.append(rows)
     return table
 
 

@@ -164,3 +164,23 @@ def test_locale_is_decided_once_from_the_evidence() -> None:
 ])
 def test_dates_with_month_names(text, day) -> None:
     assert read_date(text) == day
+
+
+def test_the_reading_that_adds_up_to_the_total_wins() -> None:
+    """A line of labels and values above the table looks like a table of its own; the
+    lines add up to the stated total only without it."""
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(595, 842))
+    c.setFont("Helvetica", 9)
+    for x, y, text in ((50, 790, "Remittance advice"), (50, 760, "Document"), (250, 760, "Net"),
+                       (50, 746, "Q-2026-17"), (250, 746, "12.00"), (50, 700, "Invoice"),
+                       (250, 700, "Paid"), (50, 686, "90012345"), (250, 686, "100.00"),
+                       (50, 672, "90012346"), (250, 672, "50.00"),
+                       (50, 640, "Total paid: 150.00 USD")):
+        c.drawString(x, y, text)
+    c.showPage()
+    c.save()
+    [got] = extract_pdf(buf.getvalue(), "t.pdf", templates=())
+    assert [(x.invoice_ref, x.paid_amount) for x in got.lines] == [
+        ("90012345", Decimal("100.00")), ("90012346", Decimal("50.00"))]
+    assert got.total == Decimal("150.00")
