@@ -5,8 +5,8 @@ root and dropped, elements are found by local name, and the few places where
 versions differ are tried in turn (``TxDtls/Amt`` vs ``TxDtls/AmtDtls/TxAmt/Amt``,
 ``Dbtr/Nm`` vs ``Dbtr/Pty/Nm``, ``Dt`` vs ``DtTm``).
 
-The XML is parsed with defusedxml with DTDs refused: no entity is expanded
-and no external resource is read (XXE and "billion laughs" are ``unsafe``).
+The XML is parsed by :mod:`bots.remittance.safexml`: DTDs refused, no entity
+expanded, no external resource read (XXE and "billion laughs" are ``unsafe``).
 
 :func:`parse` gives every entry transaction (credits and debits, for tests and
 reconciliation); :func:`read` keeps the credits, one remittance per
@@ -60,6 +60,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from bots.domain import PaymentMethod, Remittance, RemittanceLine
+from bots.remittance import safexml
 from bots.remittance import sniff as _sniff
 from bots.remittance.banktext import invoice_refs
 from bots.remittance.errors import ExtractError
@@ -120,27 +121,10 @@ def message_type(data: bytes) -> str:
     return f"camt{m[1]}"
 
 
-def _parse_xml(data: bytes) -> Element:
-    import defusedxml
-    import defusedxml.ElementTree as SafeET
-
-    try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
-                                 forbid_external=True)
-    except defusedxml.DefusedXmlException as exc:
-        raise ExtractError("unsafe", f"XML with a DTD or entities is refused ({exc})") from None
-    except (SafeET.ParseError, LookupError, ValueError) as exc:  # LookupError: bad encoding=
-        raise ExtractError("malformed", f"not well-formed XML: {exc}") from None
-    for el in root.iter():
-        if isinstance(el.tag, str) and "}" in el.tag:
-            el.tag = el.tag.split("}", 1)[1]
-    return root
-
-
 def parse(data: bytes) -> list[Transaction]:
     """Every transaction of every entry, credits and debits."""
     message_type(data)
-    root = _parse_xml(data)
+    root = safexml.parse(data)
     body = next(iter(root), None)
     if body is None:
         raise ExtractError("malformed", "empty camt document")

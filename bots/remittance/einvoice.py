@@ -29,9 +29,9 @@ plain invoice PDF  a PDF the remittance reader found nothing in, whose first pag
                    label and no payment-advice words (:func:`refuse_invoice_pdf`)
 =================  ==========================================================
 
-The XML is parsed with defusedxml (no DTD, no entities). A Factur-X PDF is
-only opened for its attachments when its bytes show an embedded file, so
-ordinary PDFs cost one byte search.
+The XML is parsed by :mod:`bots.remittance.safexml` (no DTD, no entities).
+A Factur-X PDF is only opened for its attachments when its bytes show an
+embedded file, so ordinary PDFs cost one byte search.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ import re
 from xml.etree.ElementTree import Element
 
 from bots.domain import Remittance
+from bots.remittance import safexml
 from bots.remittance import sniff as _sniff
 from bots.remittance.errors import EINVOICE_REASON, ExtractError
 
@@ -142,18 +143,10 @@ def describe(xml: bytes, kind: str) -> str:
 
 
 def _parse(xml: bytes) -> Element | None:
-    import defusedxml
-    import defusedxml.ElementTree as SafeET
-
     try:
-        root = SafeET.fromstring(xml, forbid_dtd=True, forbid_entities=True,
-                                 forbid_external=True)
-    except (defusedxml.DefusedXmlException, SafeET.ParseError, LookupError, ValueError):
+        return safexml.parse(xml)
+    except ExtractError:  # an unreadable invoice is still named an e-invoice, without details
         return None
-    for el in root.iter():
-        if isinstance(el.tag, str) and "}" in el.tag:
-            el.tag = el.tag.split("}", 1)[1]
-    return root
 
 
 def _text(el: Element, path: str) -> str:
