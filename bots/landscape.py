@@ -20,7 +20,7 @@ landscape's lease while it runs (a dry run writes nothing and holds none)::
   stopped for ``ttl`` (default 60 s, ``ARBOTS_LEASE_TTL`` seconds) has expired.
 - **Take-over**: an expired lease, or one whose holder is a process of this
   host that no longer exists, is taken over; ``acquire`` returns it so that
-  the caller aborts that run (:func:`bots.runner.abort_run`) and ends its
+  the caller aborts that run (:func:`bots.takeover.abort_run`) and ends its
   leftover browsers (:func:`end_browsers`). Its pending writes are adopted
   with :meth:`bots.store.Store.adopt_pending_writes`.
 - **Lost**: if another process took the lease over (this one stalled for

@@ -51,8 +51,8 @@ from bots.portals import (
     portals_config,
 )
 from bots.portals.connect import reachable_sites
-from bots.runner import landscape_run
 from bots.store import LeaseHeld, Store
+from bots.takeover import landscape_run
 
 
 @click.group("portals")

@@ -32,8 +32,9 @@ from bots.cli.common import (
 )
 from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
-from bots.runner import BOTS, RunOutcome, reap_dead_runs, run_bots
+from bots.runner import BOTS, RunOutcome, run_bots
 from bots.store import LeaseHeld, RunRecord, Store
+from bots.takeover import reap_dead_runs
 
 T = TypeVar("T")
 
