@@ -33,7 +33,7 @@ def main(mode: str, folder: Path) -> None:
             note(f"end {step}")
             if stop.is_set():
                 note(f"stopped {job.name}")
-                return "aborted"
+                return "interrupted"
         return "ok"
 
     now = datetime.now()

@@ -177,7 +177,7 @@ class TestStop:
 
         def first_job_sees_a_stop(_clock):
             daemon.stop.set()
-            return "aborted"
+            return "interrupted"
 
         world.behaviour["nightly"] = first_job_sees_a_stop
         daemon.run()
