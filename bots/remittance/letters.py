@@ -122,12 +122,13 @@ _DEDUCTION_BEFORE = re.compile(_words(
     r"short[- ]paid by", r"abzuglich", r"abzgl\.?", r"abzug von", r"einbehalt von", r"moins",
     r"deduction faite de", r"sous deduction de", r"retenue de", r"deduit",
     r"min", r"verminderd met", r"onder aftrek van", r"aftrek van", r"na aftrek van",
-    r"menos", r"descontando", r"deduccion de", r"deducimos", r"meno", r"dedotti",
+    r"menos", r"descontando", r"(?:tras |despues de )?descontar", r"deduccion de",
+    r"(?:apres )?deduction de", r"deducimos", r"meno", r"dedotti",
     r"detratti", r"trattenuta di", r"al netto di", r"detraendo") + r"[\s:]*$")
-_DEDUCTION_AFTER = re.compile(r"^\W{0,3}" + _words(
-    r"deducted", r"withheld", r"abgezogen", r"einbehalten", r"deduits?", r"retenus?",
-    r"ingehouden", r"afgetrokken", r"descontados?", r"deducidos?", r"retenidos?",
-    r"trattenuti", r"detratti", r"dedotti"))
+_DEDUCTION_VERB = re.compile(_words(
+    r"deduct(?:ed)?", r"withheld", r"abgezogen", r"einbehalten", r"deduits?", r"retenus?",
+    r"ingehouden", r"afgetrokken", r"descontados?", r"deducidos?", r"deducimos", r"retenidos?",
+    r"trattenut[io]", r"detratt[io]", r"dedott[io]"))
 _DISCOUNT = re.compile(_words(r"discount", r"skonto", r"escompte", r"remise", r"korting",
                               r"betalingskorting", r"descuento", r"pronto pago", r"sconto"))
 _TOTAL_BEFORE = re.compile(_words(
@@ -139,6 +140,7 @@ _TOTAL_BEFORE = re.compile(_words(
 _TOTAL_AFTER = re.compile(r"^\W{0,3}" + _words(r"in total", r"total", r"insgesamt", r"au total",
                                                r"in totaal", r"en total", r"in tutto",
                                                r"complessiv[ie]", r"totali?"))
+_OF = re.compile(_words(r"of", r"von", r"sur", r"van", r"de", r"di") + r"\s*$")
 _PAID_BEFORE = re.compile(_words(r"paid", r"paying", r"we pay", r"bezahlt", r"zahlen wir",
                                  r"payons", r"payes?", r"betaald", r"betalen wij", r"pagado",
                                  r"pagamos", r"pagato", r"paghiamo") + r"[\s:]*$")
@@ -153,15 +155,19 @@ _REASON_LEAD = re.compile(r"^\W*(?:" + "|".join((
     r"aufgrund", r"pour", r"au titre de", r"voor", r"wegens", r"i\.?v\.?m\.?", r"por",
     r"en concepto de", r"per", r"a titolo di", r"causa", r"de", r"d'", r"di", r"van",
     r"deducted for", r"abgezogen", r"einbehalten")) + r")\b\W*")
+_REASON_CURRENCY = re.compile(r"^\W*(?:eur|euros?|usd|gbp|chf|€|\$|£)(?!\w)\W*", re.I)
 _REASON_STOP = re.compile(r"[;.()\[\]]|,\s|\s(?:and|und|et|en|y|e)\s+(?=\D*\d)|$")
 _CLOSING = re.compile(_words(
     r"kind regards", r"best regards", r"regards", r"yours (?:sincerely|faithfully)",
     r"sincerely", r"best", r"thank you", r"mit freundlichen grus?sen", r"freundliche grus?se",
     r"viele grus?se", r"beste grus?se", r"grus?se", r"cordialement", r"bien cordialement",
-    r"salutations", r"sinceres salutations", r"met vriendelijke groet(?:en)?",
+    r"(?:sinceres |meilleures )?salutations(?: distinguees)?", r"bien a vous",
+    r"met vriendelijke groet(?:en)?",
     r"vriendelijke groet(?:en)?", r"groeten", r"atentamente", r"saludos(?: cordiales)?",
     r"un saludo", r"cordiali saluti", r"distinti saluti", r"saluti") + r"\W*$")
-_SALUTATION = re.compile(_words(r"dear", r"hello", r"hi", r"sehr geehrte[rn]?", r"hallo",
+_SALUTATION = re.compile(_words(r"dear", r"hello", r"hi", r"good (?:morning|afternoon)",
+                                r"sehr geehrte[rn]?", r"hallo", r"guten (?:tag|morgen)",
+                                r"goede(?:ndag|morgen|middag)", r"buenos dias", r"buenas tardes",
                                 r"liebe[rs]?", r"madame", r"monsieur", r"bonjour", r"geachte",
                                 r"beste", r"estimad[oa]s?", r"hola", r"gentil[ie]",
                                 r"spettabile", r"egregi[oa]", r"buongiorno"))
@@ -193,6 +199,7 @@ _REF = re.compile(r"(?<![\w/-])(?:[A-Za-z]{1,6}[-/ ]?)?\d[\w]*(?:[-/.]\w+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜÉÈ¿¡\"'])")
 _ABBREVIATION = re.compile(r"\b(?:nr|no|inv|n|ca|bzw|abzgl|ref|cod|fact|ft|vs|ns|sig|"
                            r"sr|sra|dr|mr|mrs|ms|hr|fr|st|z\.b)\.$", re.I)
+_ROW_OF_AMOUNTS = re.compile(r"\d[.,]\d{2}\s{2,}(?=\S*\d[.,]\d{2})")
 _BULLET = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)])\s+")
 
 
@@ -204,6 +211,7 @@ class _Mention:
     credit: bool
     amount: Decimal | None = None
     paid_stated: bool = False
+    stated_gross: Decimal | None = None
     deductions: list[tuple[Decimal, str | None]] = field(default_factory=list)
     discount: Decimal = Decimal(0)
     discount_pct: Decimal | None = None
@@ -253,7 +261,7 @@ def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | Non
         return None
     if not reading.mentions:
         return None
-    total = _stated_total(reading, hints)
+    total = _stated_total(reading, hints, mark)
     warnings: list[str] = []
     lines = _lines(reading, total, warnings)
     if not lines:
@@ -261,11 +269,12 @@ def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | Non
     currency = currency or hints.get("currency") or find_currency(body) or (
         "EUR" if re.search(r"\beuros?\b", body, re.I) else None)
     if not currency:
-        warnings.append("currency not stated; assumed EUR")
+        currency = "USD" if guess_language([body]) in (None, "en") else "EUR"
+        warnings.append(f"currency not stated; assumed {currency}")
     when = hints.get("payment_date")
     method = find_payment_method(hints.get("payment_method", "") or body)
     return Remittance(
-        id="", source=source, format=fmt, currency=(currency or "EUR").upper()[:3],
+        id="", source=source, format=fmt, currency=currency.upper()[:3],
         lines=lines, payer_name=_payer(letterhead, signature, hints),
         payer_account=hints.get("payer_account") or reading.payer_account,
         payment_ref=hints.get("payment_ref") or reading.payment_ref,
@@ -275,15 +284,21 @@ def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | Non
 
 
 def is_prose(text: str) -> bool:
-    """Whether ``text`` names invoices in sentences ("invoices 4711 and 4712", "less
-    45.00") rather than one per line; the plain-text reader asks before it reads lines."""
-    for line in text.splitlines():
-        folded = line.translate(_FOLD).lower()
-        named = any(v for m in _KEYWORD.finditer(folded)
+    """Whether ``text`` is written as prose: invoices named in sentences ("invoices 4711
+    and 4712", "less 45.00"), or a letter (salutation or closing, a list introduced by a
+    sentence) whose lines are not table rows of several amounts. The plain-text reader
+    asks before it reads one invoice per line."""
+    lines = text.splitlines()
+    folded = [line.translate(_FOLD).lower().strip() for line in lines]
+    for line in folded:
+        named = any(v for m in _KEYWORD.finditer(line)
                     for k, v in m.groupdict().items() if k in ("invoice", "credit"))
-        if named and _has_prose_marks(folded):
+        if named and _has_prose_marks(line):
             return True
-    return False
+    if any(len(_ROW_OF_AMOUNTS.findall(line)) >= 2 for line in lines):
+        return False
+    return any(_SALUTATION.match(line) or (_CLOSING.search(line) and len(line.split()) <= 5)
+               or (line.endswith(":") and _KEYWORD.search(line)) for line in folded)
 
 
 def _has_prose_marks(folded: str) -> bool:
@@ -310,8 +325,14 @@ def _parts(text: str) -> tuple[str, list[str], list[str]]:
                     and len(line.split()) <= 5), len(lines))
     salutation = next((n for n, line in enumerate(lines[:closing])
                        if _SALUTATION.match(line.translate(_FOLD).lower().strip())), None)
-    letterhead = lines[:salutation] if salutation is not None else []
-    start = salutation + 1 if salutation is not None else 0
+    if salutation is None:  # no greeting: a first block without amounts is the letterhead
+        block = next((n for n, line in enumerate(lines) if n and not line.strip()), 0)
+        if any(_KEYWORD.search(line.translate(_FOLD).lower()) or _AMOUNT.search(line)
+               and re.search(r"\d[.,]\d\d", line) for line in lines[:block]):
+            block = 0
+        letterhead, start = lines[:block], block
+    else:
+        letterhead, start = lines[:salutation], salutation + 1
     signature = [line.strip() for line in lines[closing + 1:] if line.strip()][:6]
     return "\n".join(lines[start:closing]), letterhead, signature
 
@@ -323,14 +344,23 @@ def _sentences(body: str) -> list[str]:
         rows = [row for row in block.splitlines() if row.strip()]
         merged: list[str] = []
         for row in rows:
-            if merged and not _BULLET.match(row) and not merged[-1].rstrip().endswith(":") \
-                    and not _BULLET.match(merged[-1]):
+            if merged and _continues(merged[-1], row):
                 merged[-1] += " " + row.strip()
             else:
                 merged.append(row.strip())
         for part in merged:
             sentences.extend(_split_sentences(part))
     return [s for s in sentences if s.strip()]
+
+
+def _continues(previous: str, row: str) -> bool:
+    """Whether ``row`` goes on with the sentence of ``previous`` (a wrapped line)."""
+    if _BULLET.match(row) or _BULLET.match(previous):
+        return False
+    end = previous.rstrip()
+    if end.endswith((".", "!", "?", ":", ";")):
+        return False
+    return not (row.strip()[:1].isupper() and end[-1:].isdigit())
 
 
 def _split_sentences(text: str) -> list[str]:
@@ -440,15 +470,15 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
             elif transfer and reading.payment_date is None:
                 reading.payment_date = when
         elif kind == "pct":
-            after = folded[end:_next_start(events, n, len(folded))]
+            near = folded[max(0, start - 30):_next_start(events, n, len(folded), "amt")]
             target = named[-1] if named else (reading.mentions[-1] if reading.mentions else None)
-            if target is not None and (_DISCOUNT.search(after) or _DISCOUNT.search(before)):
+            if target is not None and _DISCOUNT.search(near):
                 target.discount_pct = Decimal(str(value))
         elif kind == "amt":
             amount = Decimal(str(value))
             after = sentence[end:_next_start(events, n, len(sentence))]
-            if _DEDUCTION_BEFORE.search(before) or _DEDUCTION_AFTER.search(
-                    after.translate(_FOLD).lower()):
+            if _DEDUCTION_BEFORE.search(before) or _DEDUCTION_VERB.search(before) \
+                    or _verb_after(folded, events, n):
                 target = _deduction_target(named, reading, events, n, cls)
                 if target is not None:
                     reason = _reason(after)
@@ -461,7 +491,10 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
                 reading.totals.append(amount)
             else:
                 pending = [m for m in named if m.amount is None]
-                if pending:
+                if named and named[-1].paid_stated and named[-1].stated_gross is None \
+                        and _OF.search(before):  # "paid 500.00 of 1,000.00"
+                    named[-1].stated_gross = amount
+                elif pending:
                     pending[0].amount = amount
                     pending[0].paid_stated = bool(_PAID_BEFORE.search(before))
                 elif transfer or not _ref_follows(events, n):
@@ -472,8 +505,21 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
     return opens_list and sentence.rstrip().endswith(":")
 
 
-def _next_start(events: list[tuple[int, int, str, object]], n: int, default: int) -> int:
-    return events[n + 1][0] if n + 1 < len(events) else default
+def _verb_after(folded: str, events: list[tuple[int, int, str, object]], n: int) -> bool:
+    """A deduction verb after the amount ("45,00 EUR für Fracht abgezogen"), not one that
+    leads to the next amount ("..., dedotto lo sconto del 3 %")."""
+    following = next((e[0] for e in events[n + 1:] if e[2] in ("amt", "pct")), None)
+    tail = folded[events[n][1]:following]
+    verb = _DEDUCTION_VERB.search(tail)
+    if verb is None:
+        return False
+    return following is None or bool(re.search(r"[,;.]", tail[verb.end():]))
+
+
+def _next_start(events: list[tuple[int, int, str, object]], n: int, default: int,
+                kind: str | None = None) -> int:
+    """Where the next event (of ``kind``, if given) after the ``n``-th starts."""
+    return next((e[0] for e in events[n + 1:] if kind in (None, e[2])), default)
 
 
 def _ref_follows(events: list[tuple[int, int, str, object]], n: int) -> bool:
@@ -499,15 +545,23 @@ def _reason(after: str) -> str | None:
     offset = len(after) - len(text)
     stop = _REASON_STOP.search(text)
     reason = after[offset:offset + (stop.start() if stop else len(text))].strip(" ,:-)(")
+    reason = _REASON_CURRENCY.sub("", reason)
+    lead = _REASON_LEAD.match(reason.translate(_FOLD).lower())  # "45,00 EUR für Fracht"
+    reason = reason[lead.end():] if lead else reason
+    reason = re.sub(r"\s+(?:and|und|et|en|y|e)$", "", reason.strip(" ,:-)("), flags=re.I)
     reason = re.sub(r"\s+(?:on|auf|sur|op|en|sobre|su|from|von)$", "", reason, flags=re.I)
+    verb = _DEDUCTION_VERB.search(reason.translate(_FOLD).lower())
+    reason = reason[:verb.start()].strip() if verb else reason
     return reason or None
 
 
 # --------------------------------------------------------------------------- lines
 
 
-def _stated_total(reading: _Reading, hints: dict[str, str]) -> Decimal | None:
-    stated = probe_amount(hints.get("total")) if hints.get("total") else None
+def _stated_total(reading: _Reading, hints: dict[str, str],
+                  mark: str | None) -> Decimal | None:
+    labelled = hints.get("total", "").strip().rstrip(".")
+    stated = probe_amount(labelled, mark) if labelled else None
     if stated is not None:
         return stated
     if reading.totals:
@@ -557,12 +611,9 @@ def _line(m: _Mention, subtract: bool) -> RemittanceLine:
     paid = _paid(m, subtract)
     deduction = sum((d for d, _ in m.deductions), Decimal(0))
     reasons = "; ".join(r for _, r in m.deductions if r) or None
-    gross: Decimal | None = None
-    if m.paid_stated:
-        gross = paid + _taken_off(m) if _taken_off(m) else None
-    else:
-        printed = abs(m.amount or Decimal(0))
-        gross = -printed if m.credit else printed + (Decimal(0) if subtract else _taken_off(m))
+    gross: Decimal | None = m.stated_gross  # else stated only when something was taken off
+    if _taken_off(m) and gross is None:
+        gross = paid + _taken_off(m)
     return RemittanceLine(invoice_ref=m.ref, paid_amount=paid, po_number=m.po_number,
                           invoice_date=m.invoice_date,
                           gross_amount=gross, discount=m.discount, deduction=deduction,
