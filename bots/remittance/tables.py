@@ -44,7 +44,9 @@ from decimal import Decimal
 from typing import Any
 
 from bots.domain import PaymentMethod, Remittance, RemittanceLine
+from bots.remittance import known as known_items
 from bots.remittance.columns import (
+    field_for_header,
     looks_like_header,
     map_header_row,
     normalise_header,
@@ -177,7 +179,7 @@ def _labels(rows: list[list[Cell]]) -> dict[str, str]:
 def _read_table(header: list[Cell], body: list[list[Cell]], labels: dict[str, str],
                 source: str, fmt: str, currency: str | None) -> list[Remittance]:
     heads = [cell_text(c) for c in header]
-    columns = map_header_row(heads)
+    columns = _our_reference_column(map_header_row(heads), heads, body)
     payment_columns = {i: f for i, h in enumerate(heads)
                        if i not in columns and (f := payment_field_for_label(h))}
     marks = {f: infer_decimal_mark([r[i] for r in body if i < len(r) and isinstance(r[i], str)])
@@ -242,6 +244,24 @@ def _amount_paid(payment: _Payment) -> Decimal:
     if payment.total is not None:
         return payment.total
     return sum((line.paid_amount for line in payment.lines), payment.unreferenced)
+
+
+def _our_reference_column(columns: dict[int, str], heads: list[str],
+                          body: list[list[Cell]]) -> dict[int, str]:
+    """``columns`` with the invoice column moved to the other document-number column
+    when the open items known (:mod:`bots.remittance.known`) match more of its values."""
+    known = known_items.current()
+    chosen = next((i for i, f in columns.items() if f == "invoice_ref"), None)
+    if known is None or not known.refs or chosen is None:
+        return columns
+    hits = {i: sum(known.has_ref(cell_text(r[i])) for r in body if i < len(r))
+            for i, h in enumerate(heads) if field_for_header(h) == "invoice_ref"}
+    best = max(hits, key=lambda i: (hits[i], i == chosen))
+    if best == chosen:
+        return columns
+    moved = {i: f for i, f in columns.items() if i != chosen}
+    moved[best] = "invoice_ref"
+    return moved
 
 
 def _line(ref: str, values: dict[str, Cell], amounts: dict[str, Decimal | None],

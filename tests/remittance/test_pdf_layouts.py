@@ -184,3 +184,16 @@ def test_the_reading_that_adds_up_to_the_total_wins() -> None:
     assert [(x.invoice_ref, x.paid_amount) for x in got.lines] == [
         ("90012345", Decimal("100.00")), ("90012346", Decimal("50.00"))]
     assert got.total == Decimal("150.00")
+
+
+def test_open_items_choose_the_reference_column_of_a_sheet_too() -> None:
+    from bots.remittance import extract
+
+    sheet = (b"Doc No.,Document,Amount Paid\n5100000017,90012345,1200.00\n"
+             b"5100000018,90012399,300.50\n")
+    [blind] = extract(sheet, "a.csv").remittances
+    assert [x.invoice_ref for x in blind.lines] == ["5100000017", "5100000018"]
+    with using(KnownItems.of([("90012345", Decimal("1200.00")),
+                              ("90012399", Decimal("300.50"))])):
+        [seen] = extract(sheet, "a.csv").remittances
+    assert [x.invoice_ref for x in seen.lines] == ["90012345", "90012399"]
