@@ -151,7 +151,7 @@ def extract_bytes(data: bytes, source: str, *, limits: Limits = DEFAULT_LIMITS,
         return _failed(source, "too-large", f"{len(data)} bytes, more than the limit of "
                                             f"{limits.max_file_bytes}")
     data = as_utf8(data)  # UTF-16 text (Excel's "Unicode text") read as UTF-8
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         return _failed(source, "empty", "the file is empty")
     name = source.rsplit("#", 1)[-1]
     try:
@@ -191,7 +191,10 @@ def extract_bytes(data: bytes, source: str, *, limits: Limits = DEFAULT_LIMITS,
                            ignored=result.ignored)
         why = f"the {reader.NAME} content holds no payment advice"
         if result.ignored:
-            why += f" (nor do its {len(result.ignored)} parts)"
+            named = "; ".join(f"{f.source.rsplit('#', 1)[-1]}: {f.reason}"
+                              for f in result.ignored[:3])
+            more = ", ..." if len(result.ignored) > 3 else ""
+            why += f" (nor do its {len(result.ignored)} parts: {named}{more})"
         return _failed(source, "not-a-remittance", why, ignored=result.ignored)
     return result
 

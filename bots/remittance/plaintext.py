@@ -172,12 +172,16 @@ def parse_line(text: str) -> RemittanceLine | None:
         return None
     paid, gross = values[-1], values[0] if len(values) >= 2 else None
     discount = abs(values[1]) if len(values) >= 3 else Decimal(0)
-    roles = {_role(text[:start]): v for start, v in amounts}
+    roles = {_role(text[max(0, start - _ROLE_REACH):start]): v for start, v in amounts}
     if "paid" in roles:  # "paid 500.00 of 1,000.00": the words say which is which
         paid = roles["paid"]
         gross = roles.get("gross", next((v for v in values if v != paid), None))
     return RemittanceLine(invoice_ref=refs[0], paid_amount=paid, gross_amount=gross,
                           discount=discount)
+
+
+#: How far before an amount its role word may stand (a window, so that a long line stays linear).
+_ROLE_REACH = 40
 
 
 def _role(before: str) -> str | None:

@@ -295,7 +295,7 @@ def test_mutated_files_never_crash_a_reader(samples):
     assert crashes == []
 
 
-# --------------------------------------------------------------------------- strict values (spec v1.2)
+# ------------------------------------------------------------------ strict values (spec v1.2)
 
 OUT_OF_RANGE_CELLS = ["1e309", "1E+5", "NaN", "Infinity", "1" * 30, "1" * 19, "12.345"]
 
