@@ -160,3 +160,33 @@ def _dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     return proc.pid
+
+
+class StealLease:
+    """Progress that, at the first item, lets another run take the lease, then waits
+    until the run has noticed (its stop event is set by the heartbeat)."""
+
+    def __init__(self, cfg: Config, stop: threading.Event) -> None:
+        self.cfg, self.stop = cfg, stop
+
+    def track(self, items, description, total=None):  # noqa: ANN001, ANN201
+        for number, item in enumerate(items):
+            if number == 0:
+                with Store(self.cfg.store_path) as store:
+                    store.db.execute("UPDATE leases SET run_id = 'thief'")
+                assert self.stop.wait(30), "the heartbeat did not notice the lost lease"
+            yield item
+
+
+def test_a_run_that_lost_its_lease_stops_and_ends_aborted(world: Config,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    monkeypatch.setenv("ARBOTS_LEASE_TTL", "1")  # a heartbeat every 0.25 s
+    stop = threading.Event()
+    outcome = run_bots(world, ("openitems", "collections"), Trigger.ON_DEMAND, stop,
+                       progress=StealLease(world, stop))
+    assert outcome.status == RunStatus.ABORTED and outcome.exit_code == 1
+    assert "lost the landscape's lease" in outcome.message
+    assert {b.name: b.status.value for b in outcome.report.bots}["collections"] == "skipped"
+    assert store_rows(world, "SELECT run_id FROM leases") == [("thief",)], \
+        "the thief's lease is not released by the loser"
