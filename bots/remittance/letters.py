@@ -79,7 +79,8 @@ _FOLD = str.maketrans("àáâãäåçèéêëìíîïñòóôõöùúûüýÿß�
 
 
 def _words(*alternatives: str) -> str:
-    return r"\b(?:" + "|".join(alternatives) + r")\b"
+    """Whole words: not inside another word ("abzgl." ends at its dot, not before it)."""
+    return r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)"
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -88,7 +89,7 @@ def _words(*alternatives: str) -> str:
 _KEYWORDS = {  # what the numbers after the word are
     "credit": _words(r"credit ?(?:notes?|memos?)", r"gutschrift(?:en)?", r"gutschriftsnr\.?",
                      r"avoirs?", r"note de credit", r"creditnota'?s?", r"creditfactuur",
-                     r"notas? de (?:credito|abono)", r"abonos?", r"note? di credito"),
+                     r"notas? de (?:credito|abono)", r"abonos?", r"not[ae] di credito"),
     "invoice": _words(r"invoices?", r"inv\.?", r"bills?", r"rechnung(?:en)?",
                       r"rechnungs?-?(?:nr|nummer|nummern)\.?", r"re-?nr\.?", r"factures?",
                       r"facturen", r"factuur", r"factuurnr\.?", r"facturas?", r"fattur[ae]",
@@ -224,6 +225,7 @@ class _Reading:
     mentions: list[_Mention] = field(default_factory=list)
     totals: list[Decimal] = field(default_factory=list)
     transfer_amounts: list[Decimal] = field(default_factory=list)
+    unexplained: list[Decimal] = field(default_factory=list)  # amounts no rule placed
     payment_ref: str | None = None
     payer_account: str | None = None
     payment_date: date | None = None
@@ -266,6 +268,9 @@ def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | Non
     lines = _lines(reading, total, warnings)
     if not lines:
         return None
+    if reading.unexplained:
+        warnings.append("amounts not read as a line, deduction or total: "
+                        + ", ".join(str(a) for a in reading.unexplained))
     currency = currency or hints.get("currency") or find_currency(body) or (
         "EUR" if re.search(r"\beuros?\b", body, re.I) else None)
     if not currency:
@@ -498,10 +503,11 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
                     pending[0].amount = amount
                     pending[0].paid_stated = bool(_PAID_BEFORE.search(before))
                 elif transfer or not _ref_follows(events, n):
-                    (reading.transfer_amounts if transfer else reading.totals).append(amount)
+                    (reading.transfer_amounts if transfer else reading.unexplained).append(amount)
                 else:
                     orphans.append(amount)
         last_end = end
+    reading.unexplained.extend(orphans)
     return opens_list and sentence.rstrip().endswith(":")
 
 
@@ -540,15 +546,17 @@ def _deduction_target(named: list[_Mention], reading: _Reading,
 
 
 def _reason(after: str) -> str | None:
-    """The words after a deduction amount that say why, without the leading preposition."""
-    text = _REASON_LEAD.sub("", after.translate(_FOLD).lower(), count=1)
-    offset = len(after) - len(text)
+    """The words after a deduction amount that say why ("EUR (Preisdifferenz)", "for
+    damaged goods"), without currency, leading preposition or a trailing verb."""
+    text = _REASON_CURRENCY.sub("", after).lstrip(" (")
+    verb = _DEDUCTION_VERB.match(text.translate(_FOLD).lower())  # "45,00 afgetrokken voor"
+    text = text[verb.end():].lstrip() if verb else text
+    lead = _REASON_LEAD.match(text.translate(_FOLD).lower())
+    text = text[lead.end():] if lead else text
+    text = text.lstrip(" (")
     stop = _REASON_STOP.search(text)
-    reason = after[offset:offset + (stop.start() if stop else len(text))].strip(" ,:-)(")
-    reason = _REASON_CURRENCY.sub("", reason)
-    lead = _REASON_LEAD.match(reason.translate(_FOLD).lower())  # "45,00 EUR für Fracht"
-    reason = reason[lead.end():] if lead else reason
-    reason = re.sub(r"\s+(?:and|und|et|en|y|e)$", "", reason.strip(" ,:-)("), flags=re.I)
+    reason = text[:stop.start() if stop else len(text)].strip(" ,:-)(")
+    reason = re.sub(r"\s+(?:and|und|et|en|y|e)$", "", reason, flags=re.I)
     reason = re.sub(r"\s+(?:on|auf|sur|op|en|sobre|su|from|von)$", "", reason, flags=re.I)
     verb = _DEDUCTION_VERB.search(reason.translate(_FOLD).lower())
     reason = reason[:verb.start()].strip() if verb else reason
@@ -560,15 +568,19 @@ def _reason(after: str) -> str | None:
 
 def _stated_total(reading: _Reading, hints: dict[str, str],
                   mark: str | None) -> Decimal | None:
+    """The payment total: labelled, else worded as a total, else the one amount transferred.
+
+    Other total-like amounts that differ from it are noted as unexplained (a deduction
+    the words did not make clear, or a second payment): the letter then gets a warning.
+    """
     labelled = hints.get("total", "").strip().rstrip(".")
-    stated = probe_amount(labelled, mark) if labelled else None
-    if stated is not None:
-        return stated
-    if reading.totals:
-        return reading.totals[-1]
-    if len(reading.transfer_amounts) == 1:
-        return reading.transfer_amounts[0]
-    return None
+    total = probe_amount(labelled, mark) if labelled else None
+    if total is None and reading.totals:
+        total = reading.totals[-1]
+    if total is None and len(reading.transfer_amounts) == 1:
+        total = reading.transfer_amounts[0]
+    reading.unexplained += [a for a in reading.totals + reading.transfer_amounts if a != total]
+    return total
 
 
 def _lines(reading: _Reading, total: Decimal | None,

@@ -132,3 +132,18 @@ def test_an_email_body_in_prose_through_the_front_door() -> None:
     assert [(x.invoice_ref, x.paid_amount) for x in r.lines] == [
         ("4711", Decimal("1200.00")), ("4712", Decimal("755.00"))]
     assert r.warnings == []
+
+
+def test_abbreviated_deduction_word_ending_in_a_dot() -> None:
+    r = read("Wir zahlen Rechnung 4711 (500,00 €) abzgl. 20,00 wegen Fracht. Summe: 480,00 €.")
+    assert [(x.invoice_ref, x.paid_amount, x.deduction_reason) for x in r.lines] == [
+        ("4711", Decimal("480.00"), "Fracht")]
+    assert r.warnings == []
+
+
+def test_an_amount_no_rule_places_is_a_warning_not_a_silent_drop() -> None:
+    # "einbehalten nach Absprache" is no deduction word the reader knows: the 20,00 stays
+    # unexplained, so the advice says so (cash application then asks a person)
+    r = read("Wir zahlen Rechnung 4711 (500,00 €). Nach Absprache 20,00 € weniger. "
+             "Insgesamt überweisen wir 480,00 €.")
+    assert any("not read as a line" in w and "20.00" in w for w in r.warnings)
