@@ -39,7 +39,7 @@ from bots.reports.model import (
     WriteState,
 )
 from bots.store import Lease, RunRecord, Store
-from bots.store.leases import is_live
+from bots.store.leases import holder_is_dead, is_live
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +126,8 @@ def take_over(cfg: Config, store: Store, run_id: str, landscape: str,
         end_browsers(stale.children)
     for record in store.running_runs():
         if record.landscape == landscape and record.id != run_id:
-            why = (f"its process {stale.holder} stopped (lease expired or process gone)"
-                   if stale is not None and stale.run_id == record.id
-                   else "it no longer held the landscape's lease")
+            why = _why_dead(stale) if stale is not None and stale.run_id == record.id \
+                else "it no longer held the landscape's lease"
             if abort_run(cfg, store, record.id, f"{why}; taken over by run {run_id}"):
                 found.aborted.append(record.id)
     for row in store.adopt_pending_writes(run_id):
@@ -141,6 +140,13 @@ def take_over(cfg: Config, store: Store, run_id: str, landscape: str,
                     ", ".join(found.aborted) or "no run",
                     sum(len(k) for k in found.adopted.values()))
     return found
+
+
+def _why_dead(lease: Lease) -> str:
+    if holder_is_dead(lease):
+        return f"its process {lease.holder} is gone (killed or crashed)"
+    return (f"its process {lease.holder} stopped beating (last heartbeat "
+            f"{lease.heartbeat.isoformat(sep=' ', timespec='seconds')})")
 
 
 def abort_run(cfg: Config, store: Store, run_id: str, message: str) -> bool:

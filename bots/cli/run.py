@@ -276,7 +276,9 @@ def print_report(data: dict[str, Any]) -> None:
         console.print(f"  {name:<12} {bot.get('status', '?'):<8} {counts}", highlight=False,
                       markup=False)
         for error in bot.get("errors") or []:
-            console.print(f"    ! {error}", highlight=False, markup=False)
+            text = (f"{error.get('item')}: {error.get('reason')} ({error.get('how_to_fix')})"
+                    if isinstance(error, dict) else str(error))
+            console.print(f"    ! {text}", highlight=False, markup=False)
 
 
 __all__ = ["run_command", "demo_command", "runs_command", "report_command", "review_group",
