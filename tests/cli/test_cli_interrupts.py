@@ -190,3 +190,16 @@ def test_a_run_that_lost_its_lease_stops_and_ends_aborted(world: Config,
     assert {b.name: b.status.value for b in outcome.report.bots}["collections"] == "skipped"
     assert store_rows(world, "SELECT run_id FROM leases") == [("thief",)], \
         "the thief's lease is not released by the loser"
+
+
+def test_the_run_after_an_interrupted_one_says_whose_work_it_finishes(world: Config) -> None:
+    stopped = run_bots(world, ("openitems", "collections"), Trigger.ON_DEMAND,
+                       threading.Event(), progress=CtrlCAt(200))  # a second Ctrl-C
+    assert stopped.status == RunStatus.INTERRUPTED
+    rerun = run_bots(world, ("collections",), Trigger.ON_DEMAND)
+    assert rerun.status == RunStatus.OK
+    takeover = {b.name: b for b in rerun.report.bots}["takeover"]
+    assert takeover.counts["runs"] == 1 and takeover.counts["runs_aborted"] == 0
+    assert takeover.waiting[0].item == f"run {stopped.run_id} (interrupted)"
+    assert takeover.counts["pending_open"] == 0
+    assert report_of(world, rerun.run_id)["bots"]["takeover"]["counts"]["runs"] == 1
