@@ -244,11 +244,14 @@ def recover_pending(ctx: BotContext, section: BotSection) -> None:
     Found: the payment is there (the run died after SAP's commit), so it is
     marked done, its remittance applied and its account noted. Not found: the
     intent stays; the remittance is still ``new`` and is matched and posted
-    again below under the same key.
+    again below under the same key. Intents of a live run (one holding its
+    landscape's lease) are left to it.
     """
     from bots.pipeline.collections import write_note
 
     for row in ctx.store.writes_of("posting", "intent"):
+        if row["run_id"] != ctx.run.id and ctx.store.holds_live_lease(row["run_id"]):
+            continue  # a live run's: it may be posting it right now
         payload = json.loads(row["payload"])
         document = ctx.sap.find_document_by_reference(payload["company_code"], row["key"])
         if document is None or ctx.dry_run:
