@@ -63,6 +63,7 @@ wrote:``) are not read.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -201,6 +202,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜÉÈ¿¡\"'])")
 _ABBREVIATION = re.compile(r"\b(?:nr|no|inv|n|ca|bzw|abzgl|ref|cod|fact|ft|vs|ns|sig|"
                            r"sr|sra|dr|mr|mrs|ms|hr|fr|st|z\.b)\.$", re.I)
 _ROW_OF_AMOUNTS = re.compile(r"\d[.,]\d{2}\s{2,}(?=\S*\d[.,]\d{2})")
+#: How far the reader looks ahead from a number: events, and characters. Letters are read
+#: in linear time whatever their length; past :data:`MAX_CHARS` a text is no letter.
+_LOOKAHEAD, _WINDOW, MAX_CHARS = 16, 200, 100_000
 _BULLET = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)])\s+")
 
 
@@ -230,12 +234,13 @@ class _Reading:
     payer_account: str | None = None
     payment_date: date | None = None
 
+    by_ref: dict[str, _Mention] = field(default_factory=dict)
+
     def mention(self, ref: str, credit: bool) -> _Mention:
-        for m in self.mentions:
-            if m.ref == ref:
-                return m
-        self.mentions.append(_Mention(ref, credit))
-        return self.mentions[-1]
+        if ref not in self.by_ref:
+            self.by_ref[ref] = _Mention(ref, credit)
+            self.mentions.append(self.by_ref[ref])
+        return self.by_ref[ref]
 
 
 def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | None = None,
@@ -244,6 +249,8 @@ def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | Non
     invoice with an amount. ``hints``: payment fields already known ("Label: value"
     lines, the e-mail's sender as ``payer_name``); ``currency``: the one already found."""
     hints = hints or {}
+    if len(text) > MAX_CHARS:
+        return None
     body, letterhead, signature = _parts(text)
     sentences = _sentences(body)
     if not sentences:
@@ -293,6 +300,8 @@ def is_prose(text: str) -> bool:
     and 4712", "less 45.00"), or a letter (salutation or closing, a list introduced by a
     sentence) whose lines are not table rows of several amounts. The plain-text reader
     asks before it reads one invoice per line."""
+    if len(text) > MAX_CHARS:
+        return False
     lines = text.splitlines()
     folded = [line.translate(_FOLD).lower().strip() for line in lines]
     for line in folded:
@@ -446,6 +455,7 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
     cls: str | None = "invoice" if list_item else None
     named: list[_Mention] = []  # invoices named in this sentence, in order
     orphans: list[Decimal] = []  # invoice amounts printed before their invoice
+    pending: deque[_Mention] = deque()  # invoices named here still without an amount
     transfer = bool(_TRANSFER.search(folded))
     last_end = 0
     opens_list = False
@@ -460,6 +470,8 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
                                                 and cls not in ("payref", "account", "po")):
                 mention = reading.mention(ref, cls == "credit")
                 named.append(mention)
+                if mention.amount is None:
+                    pending.append(mention)
                 if orphans and mention.amount is None:
                     mention.amount = orphans.pop(0)
             elif cls == "payref":
@@ -495,13 +507,15 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
                     after.translate(_FOLD).lower()):
                 reading.totals.append(amount)
             else:
-                pending = [m for m in named if m.amount is None]
+                while pending and pending[0].amount is not None:
+                    pending.popleft()
                 if named and named[-1].paid_stated and named[-1].stated_gross is None \
                         and _OF.search(before):  # "paid 500.00 of 1,000.00"
                     named[-1].stated_gross = amount
                 elif pending:
-                    pending[0].amount = amount
-                    pending[0].paid_stated = bool(_PAID_BEFORE.search(before))
+                    first = pending.popleft()
+                    first.amount = amount
+                    first.paid_stated = bool(_PAID_BEFORE.search(before))
                 elif transfer or not _ref_follows(events, n):
                     (reading.transfer_amounts if transfer else reading.unexplained).append(amount)
                 else:
@@ -514,8 +528,10 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
 def _verb_after(folded: str, events: list[tuple[int, int, str, object]], n: int) -> bool:
     """A deduction verb after the amount ("45,00 EUR für Fracht abgezogen"), not one that
     leads to the next amount ("..., dedotto lo sconto del 3 %")."""
-    following = next((e[0] for e in events[n + 1:] if e[2] in ("amt", "pct")), None)
-    tail = folded[events[n][1]:following]
+    following = next((e[0] for e in events[n + 1:n + 1 + _LOOKAHEAD]
+                      if e[2] in ("amt", "pct")), None)
+    end = events[n][1]
+    tail = folded[end:min(following or len(folded), end + _WINDOW)]
     verb = _DEDUCTION_VERB.search(tail)
     if verb is None:
         return False
@@ -524,12 +540,15 @@ def _verb_after(folded: str, events: list[tuple[int, int, str, object]], n: int)
 
 def _next_start(events: list[tuple[int, int, str, object]], n: int, default: int,
                 kind: str | None = None) -> int:
-    """Where the next event (of ``kind``, if given) after the ``n``-th starts."""
-    return next((e[0] for e in events[n + 1:] if kind in (None, e[2])), default)
+    """Where the next event (of ``kind``, if given) after the ``n``-th starts; at most
+    :data:`_WINDOW` characters on (a sentence of thousands of numbers stays linear)."""
+    found = next((e[0] for e in events[n + 1:n + 1 + _LOOKAHEAD] if kind in (None, e[2])),
+                 default)
+    return min(found, events[n][1] + _WINDOW)
 
 
 def _ref_follows(events: list[tuple[int, int, str, object]], n: int) -> bool:
-    return any(kind == "ref" for _, _, kind, _ in events[n + 1:])
+    return any(kind == "ref" for _, _, kind, _ in events[n + 1:n + 1 + _LOOKAHEAD])
 
 
 def _deduction_target(named: list[_Mention], reading: _Reading,
@@ -538,7 +557,7 @@ def _deduction_target(named: list[_Mention], reading: _Reading,
     """The invoice a deduction belongs to: the last one named, else the next one named."""
     if named:
         return named[-1]
-    later = [e for e in events[n + 1:] if e[2] == "ref"]
+    later = [e for e in events[n + 1:n + 1 + _LOOKAHEAD] if e[2] == "ref"]
     if later:  # "less 45.00 on invoice 4712": claimed when the ref is read
         ref = str(later[0][3])
         return reading.mention(ref, cls == "credit")

@@ -147,3 +147,10 @@ def test_an_amount_no_rule_places_is_a_warning_not_a_silent_drop() -> None:
     r = read("Wir zahlen Rechnung 4711 (500,00 €). Nach Absprache 20,00 € weniger. "
              "Insgesamt überweisen wir 480,00 €.")
     assert any("not read as a line" in w and "20.00" in w for w in r.warnings)
+
+
+def test_a_huge_text_is_no_letter_and_a_long_one_reads_in_linear_steps() -> None:
+    assert read_letter("invoice 1 " * 20_000, source="m", fmt="email") is None
+    assert not is_prose("we pay invoices 1 and 2 " * 10_000)
+    many = "We pay invoices " + " and ".join(f"{1000 + i} (EUR {i + 1},00)" for i in range(2000))
+    assert len(read(many).lines) == 2000  # every lookahead is bounded: no quadratic blow-up
