@@ -17,7 +17,8 @@ the sender's display name less its noise ("ACME AP Remittances via PayHub" ->
 
 Limits: ``.msg`` (Outlook binary) files are not read (see
 :class:`bots.remittance.sheets.OleReader`); S/MIME-encrypted bodies are
-reported as ``encrypted``.
+reported as ``encrypted``; multiparts nested more than :data:`MAX_MIME_DEPTH`
+deep are ``malformed``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from bots.remittance.plaintext import decode, remittances_from_text
 from bots.remittance.registry import Part
 
 NAME = "email"
+#: Multiparts inside multiparts: more than this is refused as malformed.
+MAX_MIME_DEPTH = 50
 _SUBJECT_PAYER = re.compile(r"\b(?:from|by)\s+(.+?)\s*(?:[-–|:(\[]|\bre\b|$)", re.I)
 # Words a sender's display name adds to the payer's name ("ACME AP Remittance via PayHub")
 _SENDER_NOISE = re.compile(r"\bvia\b.*$|\b(accounts payable|a/?p|remittances?|payments?|"
@@ -67,7 +70,10 @@ def parse(data: bytes) -> Message:
     """
     if data.startswith(b"From "):
         data = data.split(b"\n", 1)[1] if b"\n" in data else b""
-    return BytesParser(policy=policy.compat32).parsebytes(data)
+    try:
+        return BytesParser(policy=policy.compat32).parsebytes(data)
+    except RecursionError:  # the standard parser recurses once per nested multipart
+        raise ExtractError("malformed", "MIME parts nested too deep to parse") from None
 
 
 def payer_hint(message: Message) -> str | None:
@@ -116,7 +122,7 @@ def parts(data: bytes, source: str, limits: Limits) -> list[Part]:
         name = _name(part, n, names)
         if part.get_content_type() == "message/rfc822":
             inner = part.get_payload()
-            body = inner[0].as_bytes() if isinstance(inner, list) and inner \
+            body = _flat(inner[0]) if isinstance(inner, list) and inner \
                 and isinstance(inner[0], Message) else b""
         else:
             payload = part.get_payload(decode=True)
@@ -125,13 +131,35 @@ def parts(data: bytes, source: str, limits: Limits) -> list[Part]:
     return out
 
 
-def _leaves(part: Message) -> list[Message]:
-    """The leaf parts, an attached message counting as one leaf (not descended into)."""
-    if part.get_content_type() == "message/rfc822" or not part.is_multipart():
-        return [part]
-    payload = part.get_payload()
-    subparts = payload if isinstance(payload, list) else []
-    return [leaf for sub in subparts if isinstance(sub, Message) for leaf in _leaves(sub)]
+def _leaves(message: Message) -> list[Message]:
+    """The leaf parts in order, an attached message counting as one leaf (not descended into).
+
+    Walked without recursion; multiparts nested deeper than :data:`MAX_MIME_DEPTH`
+    are ``malformed`` (no mail client writes them; a hostile one might).
+    """
+    leaves: list[Message] = []
+    stack: list[tuple[Message, int]] = [(message, 0)]
+    while stack:
+        part, depth = stack.pop()
+        if part.get_content_type() == "message/rfc822" or not part.is_multipart():
+            leaves.append(part)
+            continue
+        if depth >= MAX_MIME_DEPTH:
+            raise ExtractError("malformed", f"MIME parts nested more than {MAX_MIME_DEPTH} deep")
+        payload = part.get_payload()
+        subparts = [sub for sub in payload if isinstance(sub, Message)] \
+            if isinstance(payload, list) else []
+        stack.extend((sub, depth + 1) for sub in reversed(subparts))
+    return leaves
+
+
+def _flat(message: Message) -> bytes:
+    """An attached message's bytes (its own nesting is checked when it is read in turn)."""
+    try:
+        return message.as_bytes()
+    except RecursionError:
+        raise ExtractError("malformed", "an attached message nested too deep to write out") \
+            from None
 
 
 def _body_parts(message: Message) -> list[Message]:

@@ -15,6 +15,7 @@ Families: truncated, encrypted and damaged PDFs; zip bombs, nested and
 many-member zips; broken MIME; XXE and entity expansion in camt; odd text
 encodings; odd amounts and dates; bidi and zero-width characters; huge lines;
 empty files; binary junk under remittance names; seeded mutations of good files.
+The ``huge*`` families take seconds, not milliseconds: the tests run them as ``slow``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ class Hostile:
     data: bytes
     expect: str | None = None  # a failure code, "read", or None (anything but a crash)
     warning: str | None = None  # words a warning of a "read" document must contain
+    lines: tuple[tuple[str, str], ...] = ()  # (invoice_ref, paid) a "read" document must give
+
+
+#: The lines of :func:`csv_doc` when its amount reads as ``paid``.
+def csv_lines(paid: str = "100.00") -> tuple[tuple[str, str], ...]:
+    return (("90012", paid), ("90013", "250.50"))
 
 
 # --------------------------------------------------------------------------- good documents
@@ -233,6 +240,16 @@ def _mime(rng: random.Random) -> Iterator[Hostile]:
         deep = (b'Content-Type: multipart/mixed; boundary="d"\r\n\r\n--d\r\n' + deep
                 + b"\r\n--d--\r\n")
     yield Hostile("mime", "deep-multipart.eml", head + deep)
+    for depth in (60, 1200):
+        deep = b"Content-Type: text/plain\r\n\r\n" + body
+        for level in range(depth):
+            b = b"b%d" % level
+            deep = (b'Content-Type: multipart/mixed; boundary="' + b + b'"\r\n\r\n--' + b
+                    + b"\r\n" + deep + b"\r\n--" + b + b"--\r\n")
+        family = "mime" if depth < 100 else "huge-mime"  # parsing 1200 levels takes a second
+        yield Hostile(family, f"nested-{depth}.eml", head + deep, "malformed")
+        yield Hostile(family, f"forwarded-nested-{depth}.eml", head
+                      + b"Content-Type: message/rfc822\r\n\r\n" + head + deep, "malformed")
     attached = mail()
     for _ in range(6):
         attached = mail("see attached", (("fwd.eml", attached),))
@@ -282,18 +299,21 @@ def _xml(rng: random.Random) -> Iterator[Hostile]:
 
 def _encodings() -> Iterator[Hostile]:
     text = csv_doc(payer="Müller & Söhne")
-    yield Hostile("encoding", "utf8-bom.csv", b"\xef\xbb\xbf" + text.encode(), "read")
-    yield Hostile("encoding", "cp1252.csv", text.encode("cp1252"), "read", "cp1252")
-    yield Hostile("encoding", "utf16-le-bom.csv", text.encode("utf-16"), "read")
+    lines = csv_lines()
+    yield Hostile("encoding", "utf8-bom.csv", b"\xef\xbb\xbf" + text.encode(), "read",
+                  lines=lines)
+    yield Hostile("encoding", "cp1252.csv", text.encode("cp1252"), "read", "cp1252", lines)
+    yield Hostile("encoding", "utf16-le-bom.csv", text.encode("utf-16"), "read", lines=lines)
     yield Hostile("encoding", "utf16-be-bom.csv", b"\xfe\xff" + text.encode("utf-16-be"),
-                  "read")
-    yield Hostile("encoding", "utf16-le.csv", text.encode("utf-16-le"), "read")
-    yield Hostile("encoding", "utf16-be.csv", text.encode("utf-16-be"), "read")
+                  "read", lines=lines)
+    yield Hostile("encoding", "utf16-le.csv", text.encode("utf-16-le"), "read", lines=lines)
+    yield Hostile("encoding", "utf16-be.csv", text.encode("utf-16-be"), "read", lines=lines)
     yield Hostile("encoding", "utf16-tab.txt", text.replace(",", "\t").encode("utf-16"),
-                  "read")
+                  "read", lines=lines)
     japanese = csv_doc(payer="株式会社アクメ")
-    yield Hostile("encoding", "shift-jis.csv", japanese.encode("shift_jis"), "read")
-    yield Hostile("encoding", "euc-jp.csv", japanese.encode("euc_jp"), "read")
+    yield Hostile("encoding", "shift-jis.csv", japanese.encode("shift_jis"), "read",
+                  lines=lines)
+    yield Hostile("encoding", "euc-jp.csv", japanese.encode("euc_jp"), "read", lines=lines)
     yield Hostile("encoding", "utf32.csv", text.encode("utf-32"))
     yield Hostile("encoding", "mixed.csv", text.encode() + "Zürich".encode("cp1252")
                   + "\r\n".encode("utf-16-le"))
@@ -302,14 +322,15 @@ def _encodings() -> Iterator[Hostile]:
                   "read")
 
 
-ODD_AMOUNTS = [  # (cell text, expected outcome)
+ODD_AMOUNTS = [  # (cell text, a failure code, the amount read, or None: anything but a crash)
     ("1e309", "out-of-range"), ("1E+5", "out-of-range"), ("2.5e3", "out-of-range"),
     ("1" * 30, "out-of-range"), ("1" * 19, "out-of-range"),
     ("1,234,567,890,123,456,789.00", "out-of-range"), ("NaN", "out-of-range"),
     ("Infinity", "out-of-range"), ("-Infinity", "out-of-range"), ("inf", "out-of-range"),
     ("12.345", "out-of-range"), ("100.001", "out-of-range"),
-    ("١٢٣.٤٥", "read"), ("۱۲۳.۴۵", "read"), ("１２３.００", "read"), ("\u2212100.00", "read"),
-    ("\u2013100.00", "read"), ("(100.00)", "read"), ("100.00-", "read"), ("+100.00", "read"),
+    ("١٢٣.٤٥", "123.45"), ("۱۲۳.۴۵", "123.45"), ("１２３.００", "123.00"),
+    ("\u2212100.00", "-100.00"), ("\u2013100.00", "-100.00"), ("(100.00)", "-100.00"),
+    ("100.00-", "-100.00"), ("+100.00", "100.00"),
     ("1٢3.00", None), ("0x1F", None), ("1_000.00", None), ("²³", None), ("--5", None),
     ("1.2.3", None), ("$", None), ("", None),
 ]
@@ -318,8 +339,13 @@ ODD_DATES = ["2026-02-30", "31.04.2026", "2026-13-01", "02/30/2026", "2026-02-29
 
 
 def _amounts_and_dates() -> Iterator[Hostile]:
-    for n, (amount, expect) in enumerate(ODD_AMOUNTS):
-        yield Hostile("amount-csv", f"amount-{n}.csv", csv_doc(amount=amount).encode(), expect)
+    for n, (amount, outcome) in enumerate(ODD_AMOUNTS):
+        if outcome and outcome[0].isdigit() or outcome and outcome[0] == "-":
+            yield Hostile("amount-csv", f"amount-{n}.csv", csv_doc(amount=amount).encode(),
+                          "read", lines=csv_lines(outcome))
+        else:
+            yield Hostile("amount-csv", f"amount-{n}.csv", csv_doc(amount=amount).encode(),
+                          outcome)
     for n, (amount, expect) in enumerate(ODD_AMOUNTS[:12]):
         if amount in ("12.345", "100.001"):  # alone, a dot before three digits groups them
             expect = None
@@ -352,7 +378,7 @@ def _invisible() -> Iterator[Hostile]:
                              "\u061c\u200b\u200c\u200d\ufeff\u2060"):
         yield Hostile("bidi", f"invisible-{n}.csv", csv_doc(ref=f"900{char}12",
                                                            payer=f"ACME{char} Corp").encode(),
-                      "read", "bidi or zero-width")
+                      "read", "bidi or zero-width", csv_lines())
     yield Hostile("bidi", "invisible-mail.eml", mail("Invoice 90\u200b012 paid 100.00 USD"),
                   "read")
 
