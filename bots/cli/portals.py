@@ -136,12 +136,13 @@ def _submit(cfg: Config, pcfg: PortalsConfig, sites: list[PortalSite],
     """One recorded run of the portal bot over ``invoices``, holding the landscape's lease."""
     with Store(cfg.store_path) as store, landscape_run(
             cfg, store, Trigger.ON_DEMAND, ("portals",), dry_run=dry_run,
-            wait=wait) as (run, _lease, _takeover):
+            wait=wait) as (run, lease, _takeover):
         runner = PortalRunner.from_config(pcfg, sites, ledger=store.ledger(run.id),
                                           artifacts_dir=cfg.runs_dir / run.id / "portals")
 
         async def submit() -> list[SubmissionResult]:
-            async with open_browser() as browser:
+            recorder = lease.register_child if lease is not None else None
+            async with open_browser(on_process=recorder) as browser:
                 return await runner.submit(browser, invoices, dry_run=dry_run)
 
         try:
