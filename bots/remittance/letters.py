@@ -70,7 +70,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from bots.domain import PaymentMethod, Remittance, RemittanceLine
 from bots.remittance import known as known_items
-from bots.remittance.locale import MONTHS, decide_mark, guess_language, read_date
+from bots.remittance.locale import (
+    MONTHS,
+    decide_day_first,
+    decide_mark,
+    guess_language,
+    read_date,
+)
 from bots.remittance.values import find_currency, find_payment_method, probe_amount, try_date
 
 # Accents folded one character for one, so positions in the folded text are positions in
@@ -115,7 +121,7 @@ _KEYWORDS = {  # what the numbers after the word are
     "other": _words(r"voucher", r"document", r"doc\.?", r"beleg(?:-?nr\.?|nummer)?",
                     r"piece", r"boekstuk", r"comprobante", r"documento", r"iban", r"bic",
                     r"tel\.?", r"phone", r"fax", r"vat", r"ust-?id", r"tva", r"btw", r"iva",
-                    r"p\.? ?iva", r"dated?", r"datum", r"du", r"del", r"vom", r"van de"),
+                    r"p\.? ?iva"),
 }
 _KEYWORD = re.compile("|".join(f"(?P<{cls}>{pattern})" for cls, pattern in _KEYWORDS.items()))
 
@@ -151,7 +157,8 @@ _TRANSFER = re.compile(_words(
     r"uberwiesen", r"uberweisen", r"uberweisung", r"angewiesen", r"vire", r"virons",
     r"virement", r"verse", r"versons", r"overgemaakt", r"maken .* over", r"overschrijving",
     r"transferido", r"transferencia", r"transferimos", r"bonificato", r"bonifico",
-    r"disposto", r"accreditato"))
+    r"disposto", r"accreditato", r"released", r"issued", r"initiated", r"processed",
+    r"payments?", r"zahlung", r"paiement", r"reglement", r"betaling", r"pago", r"pagamento"))
 _REASON_LEAD = re.compile(r"^\W*(?:" + "|".join((
     r"for", r"because of", r"due to", r"as", r"on account of", r"wegen", r"fur", r"als",
     r"aufgrund", r"pour", r"au titre de", r"voor", r"wegens", r"i\.?v\.?m\.?", r"por",
@@ -161,7 +168,9 @@ _REASON_CURRENCY = re.compile(r"^\W*(?:eur|euros?|usd|gbp|chf|€|\$|£)(?!\w)\W
 _REASON_STOP = re.compile(r"[;.()\[\]]|,\s|\s(?:and|und|et|en|y|e)\s+(?=\D*\d)|$")
 _CLOSING = re.compile(_words(
     r"kind regards", r"best regards", r"regards", r"yours (?:sincerely|faithfully)",
-    r"sincerely", r"best", r"thank you", r"mit freundlichen grus?sen", r"freundliche grus?se",
+    r"sincerely", r"best", r"thank you", r"(?:many )?thanks(?: and regards)?", r"danke",
+    r"merci", r"bedankt", r"gracias", r"grazie", r"mit freundlichen grus?sen",
+    r"freundliche grus?se",
     r"viele grus?se", r"beste grus?se", r"grus?se", r"cordialement", r"bien cordialement",
     r"(?:sinceres |meilleures )?salutations(?: distinguees)?", r"bien a vous",
     r"met vriendelijke groet(?:en)?",
@@ -181,6 +190,8 @@ _NOT_A_COMPANY = re.compile(_words(r"accounts payable", r"buchhaltung", r"kredit
                                    r"comptabilite", r"crediteuren\w*", r"contabilidad",
                                    r"contabilita", r"finance", r"treasury", r"tesoreria",
                                    r"manager", r"clerk", r"sachbearbeit\w*"), re.I)
+#: Between the parts of a letterhead or signature line ("Accounts Payable | Globex Corp.").
+_SEPARATOR = re.compile(r"\s*[·|•,]\s*|\s+[-–]\s+|\s{3,}")
 _QUOTED_HISTORY = re.compile(r"^\s*(?:-{3,}\s*(?:original|urspr|message d'origine|"
                              r"oorspronkelijk|mensaje original|messaggio originale).*|"
                              r"(?:on|am|le|op|el|il) .{4,80}(?:wrote|schrieb|a ecrit|schreef|"
@@ -189,8 +200,9 @@ _QUOTED_HISTORY = re.compile(r"^\s*(?:-{3,}\s*(?:original|urspr|message d'origin
 _CCY = r"(?:EUR|USD|GBP|CHF|CAD|AUD|SEK|NOK|DKK|PLN|CZK|JPY|€|\$|£)"
 _NUMBER = (r"\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?(?!\d)"
            r"|\d+[.,]\d{2}(?!\d)|\d+(?![\d.,]\d)")
-_AMOUNT = re.compile(r"(?<![\w.,/-])(?P<pre>" + _CCY + r"\s?)?(?P<sign>[-−])?(?P<num>" + _NUMBER
-                     + r")(?P<post>\s?" + _CCY + r"(?![A-Za-z]))?(?P<neg>-(?!\w))?", re.I)
+_AMOUNT = re.compile(r"(?<![\w.,/-])(?P<lead>[-−](?=[^\d\s]))?(?P<pre>" + _CCY + r"\s?)?"
+                     r"(?P<sign>[-−])?(?P<num>" + _NUMBER + r")(?P<post>\s?" + _CCY
+                     + r"(?![A-Za-z]))?(?P<neg>-(?!\w))?", re.I)
 _PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?(?:%|percent|prozent|"
                       r"pour ?cent|procent|por ?ciento|per ?cento)")
 _MONTH = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reverse=True))
@@ -259,10 +271,12 @@ def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | Non
     known = known_items.current()
     mark, _ambiguous = decide_mark(amount_texts, known.amounts if known else (),
                                    guess_language([body]))
+    day_first, _unsure = decide_day_first([m[0] for m in _DATE.finditer(body)],
+                                          guess_language([body]))
     reading = _Reading()
     in_list = False
     for sentence in sentences:
-        starts_list = _read_sentence(sentence, reading, mark, known,
+        starts_list = _read_sentence(sentence, reading, mark, day_first, known,
                                      in_list and bool(_BULLET.match(sentence)))
         in_list = starts_list or (in_list and bool(_BULLET.match(sentence)))
     if not any(m.amount is not None for m in reading.mentions) and not reading.totals \
@@ -346,7 +360,7 @@ def _parts(text: str) -> tuple[str, list[str], list[str]]:
             block = 0
         letterhead, start = lines[:block], block
     else:
-        letterhead, start = lines[:salutation], salutation + 1
+        letterhead, start = lines[:salutation], salutation  # "Hello, we paid ..." is body
     signature = [line.strip() for line in lines[closing + 1:] if line.strip()][:6]
     return "\n".join(lines[start:closing]), letterhead, signature
 
@@ -400,7 +414,7 @@ def _is_money(m: re.Match[str]) -> bool:
     return has_currency or decimals
 
 
-def _read_sentence(sentence: str, reading: _Reading, mark: str | None,
+def _read_sentence(sentence: str, reading: _Reading, mark: str | None, day_first: bool,
                    known: known_items.KnownItems | None, list_item: bool) -> bool:
     """Read one sentence into ``reading``; True when it opens a list of invoices."""
     folded = sentence.translate(_FOLD).lower()
@@ -415,7 +429,8 @@ def _read_sentence(sentence: str, reading: _Reading, mark: str | None,
 
     for m in _DATE.finditer(folded):
         if claim(m.start(), m.end()):
-            events.append((m.start(), m.end(), "date", read_date(sentence[m.start():m.end()])))
+            events.append((m.start(), m.end(), "date",
+                           read_date(sentence[m.start():m.end()], day_first)))
     for m in _PERCENT.finditer(folded):
         if claim(m.start(), m.end()):
             events.append((m.start(), m.end(), "pct", Decimal(m[1].replace(",", "."))))
@@ -425,7 +440,7 @@ def _read_sentence(sentence: str, reading: _Reading, mark: str | None,
         value = probe_amount(m["num"], mark)
         if value is None or not claim(m.start(), m.end()):
             continue
-        if m["sign"] or m["neg"]:
+        if m["lead"] or m["sign"] or m["neg"]:
             value = -value
         events.append((m.start(), m.end(), "amt", value))
     for m in _KEYWORD.finditer(folded):
@@ -473,7 +488,14 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
                 if mention.amount is None:
                     pending.append(mention)
                 if orphans and mention.amount is None:
-                    mention.amount = orphans.pop(0)
+                    if _own_amount_follows(events, n):
+                        # "payment of $3,450.75 covering invoices 100234 ($1,200.00) ...": the
+                        # invoice has its own amount, the one before is the payment's
+                        reading.transfer_amounts += [a for a in orphans
+                                                     if a not in reading.totals]
+                        orphans.clear()
+                    else:
+                        mention.amount = orphans.pop(0)
             elif cls == "payref":
                 reading.payment_ref = reading.payment_ref or ref
             elif cls == "account":
@@ -482,8 +504,8 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
                 named[-1].po_number = named[-1].po_number or ref
         elif kind == "date":
             when = value if isinstance(value, date) else None
-            if named and cls == "other":
-                named[-1].invoice_date = when
+            if named and n and events[n - 1][2] == "ref" and events[n - 1][3] == named[-1].ref:
+                named[-1].invoice_date = when  # "Rechnung 4711 vom 12.03.2026"
             elif transfer and reading.payment_date is None:
                 reading.payment_date = when
         elif kind == "pct":
@@ -516,13 +538,25 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
                     first = pending.popleft()
                     first.amount = amount
                     first.paid_stated = bool(_PAID_BEFORE.search(before))
-                elif transfer or not _ref_follows(events, n):
-                    (reading.transfer_amounts if transfer else reading.unexplained).append(amount)
-                else:
+                elif _ref_follows(events, n):  # "EUR 1.200,00 for invoice 4711"
                     orphans.append(amount)
+                    if transfer and sum(e[2] == "amt" for e in events) == 1:
+                        reading.totals.append(amount)  # "we transferred X for invoice R"
+                else:
+                    (reading.transfer_amounts if transfer else reading.unexplained).append(amount)
         last_end = end
     reading.unexplained.extend(orphans)
     return opens_list and sentence.rstrip().endswith(":")
+
+
+def _own_amount_follows(events: list[tuple[int, int, str, object]], n: int) -> bool:
+    """Whether the ``n``-th event (an invoice) is followed by its own amount ("100234
+    ($1,200.00), 100235 ..."), not by the amount of the next one ("EUR 80,00 for invoice
+    R1, EUR 20,00 for invoice R2"); dates in between are skipped."""
+    after = [e for e in events[n + 1:n + 1 + _LOOKAHEAD] if e[2] != "date"]
+    if not after or after[0][2] != "amt":
+        return False
+    return not (len(after) > 1 and after[1][2] == "kw" and after[1][3] in ("invoice", "credit"))
 
 
 def _verb_after(folded: str, events: list[tuple[int, int, str, object]], n: int) -> bool:
@@ -656,12 +690,11 @@ def _line(m: _Mention, subtract: bool) -> RemittanceLine:
 
 def _payer(letterhead: list[str], signature: list[str], hints: dict[str, str]) -> str | None:
     """The letterhead's company, the signature's company, the hint, the signature's last line."""
-    for line in letterhead:
-        if _LEGAL_FORM.search(line) and not _NOT_A_COMPANY.search(line):
-            return _company(line)
-    for line in signature:
-        if _LEGAL_FORM.search(line) and not _NOT_A_COMPANY.search(line):
-            return _company(line)
+    for block in (letterhead, signature):
+        for line in block:
+            for part in _SEPARATOR.split(line.strip()):
+                if _LEGAL_FORM.search(part) and not _NOT_A_COMPANY.search(part):
+                    return part.strip()
     if hints.get("payer_name"):
         return hints["payer_name"]
     plain = [line for line in signature[1:] if not _NOT_A_COMPANY.search(line)
@@ -669,6 +702,3 @@ def _payer(letterhead: list[str], signature: list[str], hints: dict[str, str]) -
     return plain[-1] if plain else None
 
 
-def _company(line: str) -> str:
-    """The company's name on a letterhead line ("ACME GmbH · Hauptstr. 1" -> "ACME GmbH")."""
-    return re.split(r"\s*[·|•,]\s*|\s{3,}", line.strip())[0].strip()

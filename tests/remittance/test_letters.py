@@ -154,3 +154,30 @@ def test_a_huge_text_is_no_letter_and_a_long_one_reads_in_linear_steps() -> None
     assert not is_prose("we pay invoices 1 and 2 " * 10_000)
     many = "We pay invoices " + " and ".join(f"{1000 + i} (EUR {i + 1},00)" for i in range(2000))
     assert len(read(many).lines) == 2000  # every lookahead is bounded: no quadratic blow-up
+
+
+@pytest.mark.parametrize(("text", "want", "payer"), [
+    ("Hi team,\n\nPlease be advised that we have released payment via ACH in the amount of\n"
+     "$3,450.75 covering invoice numbers 100234 ($1,200.00), 100235 ($2,300.75) and\n"
+     "credit memo CM-5512 (-$50.00).\n\nThanks,\nBob Smith\nAccounts Payable | Globex "
+     "Corporation\n", [("100234", "1200.00"), ("100235", "2300.75"), ("CM-5512", "-50.00")],
+     "Globex Corporation"),
+    ("Buongiorno,\nvi informiamo che in data odierna abbiamo disposto bonifico di € 4.500,00 "
+     "a saldo delle fatture n. 2026/118 del 12/03/2026 (€ 2.500,00) e n. 2026/131 del "
+     "20/03/2026 (€ 2.000,00).\nCordiali saluti\nAmministrazione - Verdi Costruzioni S.r.l.\n",
+     [("2026/118", "2500.00"), ("2026/131", "2000.00")], "Verdi Costruzioni S.r.l."),
+    ("From: Lisa Wong\nSent: Tuesday, April 14, 2026 9:12 AM\n\nHello, we paid inv 55501 for "
+     "820.00 and inv 55502 for 1,180.00 USD yesterday. Total 2,000.00.\n",
+     [("55501", "820.00"), ("55502", "1180.00")], None),
+])
+def test_letters_written_unlike_the_corpus(text: str, want: list[tuple[str, str]],
+                                          payer: str | None) -> None:
+    r = read(text)
+    assert [(x.invoice_ref, str(x.paid_amount)) for x in r.lines] == want
+    assert r.payer_name == payer and r.warnings == []
+    assert r.total == sum(Decimal(a) for _, a in want)
+
+
+def test_invoice_dates_follow_the_letters_day_order() -> None:
+    r = read("Saldo fattura n. 118 del 12/03/2026 (€ 2.500,00).")
+    assert str(r.lines[0].invoice_date) == "2026-03-12"
