@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import InvalidOperation
@@ -131,14 +132,17 @@ def input_files(paths: list[Path]) -> Iterator[Path]:
 
 def extract_file(path: Path, source: str | None = None, *,
                  limits: Limits = DEFAULT_LIMITS) -> ExtractResult:
-    """Remittances from one file (size-checked before it is read)."""
+    """Remittances from one regular file (size-checked before and while it is read)."""
     name = source or str(path)
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            return _failed(name, "too-large", f"{size} bytes, more than the limit of "
-                                              f"{limits.max_file_bytes}")
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or /dev/zero would never end
+            return _failed(name, "unreadable", "not a regular file")
+        if info.st_size > limits.max_file_bytes:
+            return _failed(name, "too-large", f"{info.st_size} bytes, more than the limit "
+                                              f"of {limits.max_file_bytes}")
+        with path.open("rb") as fh:  # at most one byte past the limit, should it grow
+            data = fh.read(limits.max_file_bytes + 1)
     except OSError as exc:
         return _failed(name, "unreadable", f"cannot read the file: {exc.strerror or exc}")
     return extract_bytes(data, name, limits=limits)

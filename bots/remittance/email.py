@@ -160,6 +160,13 @@ def _flat(message: Message) -> bytes:
     except RecursionError:
         raise ExtractError("malformed", "an attached message nested too deep to write out") \
             from None
+    except (UnicodeError, LookupError, ValueError):  # 8-bit text the byte writer refuses
+        pass
+    try:
+        return message.as_string().encode("utf-8", "surrogateescape")
+    except (UnicodeError, LookupError, ValueError) as exc:
+        raise ExtractError("malformed", f"an attached message cannot be written out: "
+                                        f"{type(exc).__name__}") from None
 
 
 def _body_parts(message: Message) -> list[Message]:

@@ -86,7 +86,7 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, list[str]]:
     for charset in filter(None, [declared, "utf-8"]):
         try:
             return data.decode(charset), warnings
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # unknown, not fitting, or a NUL in the name
             if charset == declared:
                 warnings.append(f"declared charset {declared!r} does not fit the text")
     warnings.append("text is not UTF-8; read as cp1252")

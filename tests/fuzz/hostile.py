@@ -224,7 +224,7 @@ def _mime(rng: random.Random) -> Iterator[Hostile]:
                       b'Content-Type: application/pdf; name="advice.pdf"\r\n'
                       b"Content-Transfer-Encoding: base64\r\n\r\n" + payload + b"\r\n--b1--\r\n")
     for n, charset in enumerate((b"x-unknown-charset", b"utf-16", b"utf-7", b"",
-                                 b"iso-2022-jp", b"\xff\xfe")):
+                                 b"iso-2022-jp", b"\xff\xfe", b'"utf-8\x00"')):
         yield Hostile("mime-charset", f"charset-{n}.eml", head
                       + b"Content-Type: text/plain; charset=" + charset + b"\r\n\r\n"
                       + body + b"Caf\xe9 M\xfcller \x81\x8d\r\n")
@@ -258,6 +258,9 @@ def _mime(rng: random.Random) -> Iterator[Hostile]:
                   mail(attachments=(("../../x#y.csv", csv_doc().encode()),
                                     ("\u202eVSC.exe", b"MZ\x90\x00"))), "read")
     yield Hostile("mime", "headers-only.eml", head)
+    yield Hostile("mime", "attached-8bit-header.eml", head  # the byte writer refused it
+                  + b'Content-Type: message/rfc822\r\n\r\nContent-Type: multipart/mixed; '
+                  b'boundary="b1"\r\nConten\xfc-Type: multipart/mixed; boundary="b2"')
     for n in range(3):
         junk = bytes(rng.randrange(256) for _ in range(3000))
         yield Hostile("mime", f"junk-body-{n}.eml", head + b"\r\n" + junk)

@@ -433,3 +433,13 @@ def test_cli_out_into_a_missing_folder_and_a_failed_file(tmp_path, monkeypatch):
     assert "odd.csv" in failed and "amount out of range: '1e309'" in failed
     assert [json.loads(line)["source"] for line in out.read_text().splitlines()] == \
         [str(tmp_path / "good.csv")]
+
+
+def test_a_fifo_or_device_is_refused_not_read_forever(tmp_path):
+    import os
+
+    fifo = tmp_path / "advice.csv"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    for path in (fifo, Path("/dev/zero")):
+        [failure] = extract(path).failures
+        assert (failure.code, failure.reason) == ("unreadable", "not a regular file")
