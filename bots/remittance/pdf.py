@@ -124,6 +124,8 @@ def extract_pdf(data: bytes, source: str, *, backend: str = "pdfium",
 
 def _advices(lines: list[Line], template: Template | None) -> list[list[Line]]:
     """The lines of each advice: a page printing a new payment number starts one."""
+    if not lines or lines[0].page == lines[-1].page:
+        return [lines]
     refs: dict[int, str] = {}
     for index, _, value in labelled_values(lines, template.labels if template else None,
                                            only="payment_ref"):

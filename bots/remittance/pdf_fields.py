@@ -73,6 +73,9 @@ def _compile(extra: Mapping[str, Sequence[str]]) -> list[tuple[str, re.Pattern[s
 
 
 _DEFAULT = _compile({})
+# any default label at all: most lines hold none, and one search of the lower-cased
+# line rules them out (faster than a case-insensitive search)
+_ANY_LABEL = re.compile("|".join(p.pattern for _, p in _DEFAULT))
 
 
 def read_header(lines: Sequence[Line], *, table_top: tuple[int, float] | None = None,
@@ -112,10 +115,14 @@ def labelled_values(lines: Sequence[Line],
     ``only`` restricts the search to one field's labels.
     """
     patterns = _compile(extra_labels) if extra_labels else _DEFAULT
+    screen = _ANY_LABEL if patterns is _DEFAULT else None
     if only:
         patterns = [(name, pattern) for name, pattern in patterns if name == only]
+        screen = None
     for index, line in enumerate(lines):
         text = line.text
+        if screen is not None and screen.search(text.lower()) is None:
+            continue
         found = sorted((m.start(), -m.end(), name) for name, pattern in patterns
                        for m in pattern.finditer(text))
         hits: list[tuple[int, int, str]] = []

@@ -256,13 +256,16 @@ def stacked_header_columns(upper: Line, lower: Line,
 
 
 def phrases(words: tuple[Word, ...]) -> list[list[Word]]:
-    """``words`` (of one line, left to right) cut at column gaps."""
+    """``words`` (of one line, left to right) cut at column gaps (:func:`_column_gap`)."""
     found: list[list[Word]] = []
+    last: Word | None = None
     for word in words:
-        if found and word.x0 - found[-1][-1].x1 <= _column_gap(word, found[-1][-1]):
+        if last is not None and word.x0 - last.x1 <= 0.8 * max(
+                word.bottom - word.top, last.bottom - last.top, 1.0):
             found[-1].append(word)
         else:
             found.append([word])
+        last = word
     return found
 
 
