@@ -41,7 +41,7 @@ from bots.domain import Remittance, stable_id
 from bots.email.base import Mailbox, MailboxError, MessageRef
 from bots.email.settings import configured_mailboxes
 from bots.pipeline.context import BotContext
-from bots.remittance import ExtractResult, extract
+from bots.remittance import RETURN_REASON, ExtractResult, extract
 from bots.remittance.jsonl import to_json
 from bots.remittance.records import content_hash
 from bots.reports.model import BotSection, BotStatus, ErrorItem, InputOutcome, InputRecord
@@ -144,13 +144,16 @@ def read_message(raw: bytes, source: str) -> tuple[ExtractResult, list[str], str
 
 
 def failure_reason(result: ExtractResult, source: str) -> str:
-    """One short line from the failures, each named by its part (``advice.pdf: ...``)."""
+    """One short line from the failures, each named by its part (``advice.pdf: ...``), and
+    the returns of earlier payments, which are no remittances either."""
     reasons = []
     for failure in result.failures:
         part = failure.source.removeprefix(source).lstrip("#")
         text = f"{part}: {failure.reason}" if part else failure.reason
         if text not in reasons:
             reasons.append(text)
+    if result.returns:  # a bank booking returning an earlier payment: for a person to see
+        reasons.append(f"{RETURN_REASON} ({len(result.returns)})")
     return "; ".join(reasons)[:500] or "no remittance found"
 
 

@@ -141,6 +141,7 @@ def test_a_reader_exception_quarantines_the_message_and_intake_goes_on(world, mo
 
 
 def test_failure_reason_names_the_part():
+    from bots.domain import Remittance
     from bots.remittance import ExtractResult, Failure
 
     result = ExtractResult(failures=[Failure("box:1.eml#a.zip#b.csv", "out-of-range",
@@ -148,4 +149,8 @@ def test_failure_reason_names_the_part():
                                      Failure("box:1.eml", "not-a-remittance", "no advice")])
     assert intake.failure_reason(result, "box:1.eml") == \
         "a.zip#b.csv: amount out of range: '1e309'; no advice"
+    returned = ExtractResult(returns=[Remittance("r-1", "box:2.eml", "camt054", "EUR",
+                                                 kind="return")])
+    assert intake.failure_reason(returned, "box:2.eml") == \
+        "return of an earlier payment, not a remittance (1)"
 
