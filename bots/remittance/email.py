@@ -30,7 +30,7 @@ from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
-from email.utils import parseaddr
+from email.utils import parseaddr, parsedate_to_datetime
 
 from bots.domain import Remittance
 from bots.remittance import sniff as _sniff
@@ -92,6 +92,8 @@ def read(data: bytes, source: str) -> list[Remittance]:
     if message.get_content_type() in ("application/pkcs7-mime", "multipart/encrypted"):
         raise ExtractError("encrypted", "the e-mail is encrypted (S/MIME or PGP)")
     hints = {"payer_name": hint} if (hint := payer_hint(message)) else {}
+    if sent := _sent_on(message):
+        hints["sent_on"] = sent  # "today we transferred ...": bots.remittance.letters
     html: list[str] = []
     plain: list[str] = []
     warnings: list[str] = []
@@ -221,6 +223,14 @@ def _text(part: Message) -> tuple[str, list[str]]:
     except (ValueError, LookupError):
         declared = None
     return decode(payload, declared)
+
+
+def _sent_on(message: Message) -> str | None:
+    """The day of the Date header (ISO), for letters saying "today"; None if absent or bad."""
+    try:
+        return parsedate_to_datetime(_header(message, "date")).date().isoformat()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
 def _header(message: Message, name: str) -> str:

@@ -65,7 +65,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from bots.domain import PaymentMethod, Remittance, RemittanceLine
@@ -192,6 +192,8 @@ _NOT_A_COMPANY = re.compile(_words(r"accounts payable", r"buchhaltung", r"kredit
                                    r"manager", r"clerk", r"sachbearbeit\w*"), re.I)
 #: Between the parts of a letterhead or signature line ("Accounts Payable | Globex Corp.").
 _SEPARATOR = re.compile(r"\s*[·|•,]\s*|\s+[-–]\s+|\s{3,}")
+_TODAY = re.compile(r"(?<!\w)(?:(?P<yesterday>yesterday|gestern|gisteren|ayer|ieri)|"
+                    r"today|heute|aujourd'hui|ce jour|vandaag|hoy|oggi|in data odierna)(?!\w)")
 _QUOTED_HISTORY = re.compile(r"^\s*(?:-{3,}\s*(?:original|urspr|message d'origine|"
                              r"oorspronkelijk|mensaje original|messaggio originale).*|"
                              r"(?:on|am|le|op|el|il) .{4,80}(?:wrote|schrieb|a ecrit|schreef|"
@@ -259,7 +261,8 @@ def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | Non
                 currency: str | None = None) -> Remittance | None:
     """The remittance a prose letter or message body states, or None when it names no
     invoice with an amount. ``hints``: payment fields already known ("Label: value"
-    lines, the e-mail's sender as ``payer_name``); ``currency``: the one already found."""
+    lines, the e-mail's sender as ``payer_name``, the day it was sent as ``sent_on`` for
+    "today we transferred"); ``currency``: the one already found."""
     hints = hints or {}
     if len(text) > MAX_CHARS:
         return None
@@ -279,6 +282,8 @@ def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | Non
         starts_list = _read_sentence(sentence, reading, mark, day_first, known,
                                      in_list and bool(_BULLET.match(sentence)))
         in_list = starts_list or (in_list and bool(_BULLET.match(sentence)))
+    if reading.payment_date is None and hints.get("sent_on"):
+        reading.payment_date = _relative_day(body, hints["sent_on"])
     if not any(m.amount is not None for m in reading.mentions) and not reading.totals \
             and not reading.transfer_amounts:
         return None
@@ -617,6 +622,19 @@ def _reason(after: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- lines
+
+
+def _relative_day(body: str, sent_on: str) -> date | None:
+    """The payment date of a letter that says "today" or "yesterday", from the day it was
+    sent (the e-mail's Date header, hint ``sent_on``)."""
+    m = _TODAY.search(body.translate(_FOLD).lower())
+    try:
+        sent = date.fromisoformat(sent_on)
+    except ValueError:
+        return None
+    if m is None:
+        return None
+    return sent - timedelta(days=1) if m["yesterday"] else sent
 
 
 def _stated_total(reading: _Reading, hints: dict[str, str],

@@ -181,3 +181,15 @@ def test_letters_written_unlike_the_corpus(text: str, want: list[tuple[str, str]
 def test_invoice_dates_follow_the_letters_day_order() -> None:
     r = read("Saldo fattura n. 118 del 12/03/2026 (€ 2.500,00).")
     assert str(r.lines[0].invoice_date) == "2026-03-12"
+
+
+def test_today_is_the_day_the_mail_was_sent() -> None:
+    mail = (b"From: AP <ap@acme.example>\nDate: Tue, 14 Apr 2026 09:12:00 +0200\n"
+            b"Subject: Zahlung\nContent-Type: text/plain; charset=utf-8\n\n"
+            b"Guten Tag,\nheute haben wir Rechnung 4711 (1.000,00 EUR) abzgl. 2 % Skonto "
+            b"bezahlt.\nGruss\nACME GmbH\n")
+    (r,) = extract(mail, "m.eml").remittances
+    assert str(r.payment_date) == "2026-04-14"
+    assert r.lines[0].paid_amount == Decimal("980.00")
+    yesterday = read("Yesterday we paid invoice 900 (USD 5.00).", hints={"sent_on": "2026-04-14"})
+    assert str(yesterday.payment_date) == "2026-04-13"
