@@ -17,8 +17,8 @@ number). ``--open-items`` gives the reader each advice's open items (the
 invoices it pays among as many others), as ``arbots extract --open-items``
 does.
 
-Speed, one process (per core), the three taking turns PDF by PDF on the same
-pages, on the held-out families and on the public sample PDFs
+Speed, one process (per core, CPU time), the three taking turns PDF by PDF on
+the same pages, on the held-out families and on the public sample PDFs
 (``/work/shared/samples``, or ``$ARBOTS_SAMPLES``):
 
 - **ours**: :func:`bots.remittance.pdf.extract_pdf`, the whole reader;
@@ -169,7 +169,11 @@ def page_count(pdf: bytes) -> int:
 
 def timed(funcs: list[Callable[[bytes], object]], pdfs: list[bytes],
           rounds: int = 3) -> list[float]:
-    """Median seconds per function over ``rounds``, taking turns PDF by PDF."""
+    """Median CPU seconds per function over ``rounds``, taking turns PDF by PDF.
+
+    CPU time of this process (``time.process_time``), not wall time: on a shared
+    machine the time spent waiting for a core is nobody's speed.
+    """
     for func in funcs:
         func(pdfs[0])
     spent: list[list[float]] = [[] for _ in funcs]
@@ -177,9 +181,9 @@ def timed(funcs: list[Callable[[bytes], object]], pdfs: list[bytes],
         seconds = [0.0] * len(funcs)
         for pdf in pdfs:
             for n, func in enumerate(funcs):
-                start = time.perf_counter()
+                start = time.process_time()
                 func(pdf)
-                seconds[n] += time.perf_counter() - start
+                seconds[n] += time.process_time() - start
         for n, s in enumerate(seconds):
             spent[n].append(s)
     return [statistics.median(s) for s in spent]

@@ -164,6 +164,23 @@ def _by_words(key: str) -> str | None:
 
 
 @lru_cache(maxsize=8192)
+def _keys(field: str) -> frozenset[str]:
+    """Every header word that can name ``field``, listed or by rule."""
+    listed = set().union(*(_words(text) for text in SYNONYMS.get(field, ())))
+    return frozenset(listed | next((keys for f, keys in _WORD_RULES if f == field), set()))
+
+
+_REF_KEYS = _keys("invoice_ref")
+_AMOUNT_KEYS = _keys("paid_amount") | _keys("gross_amount")
+
+
+def could_be_header(text: str) -> bool:
+    """False when ``text`` has no word that can name an invoice column, or none that can
+    name an amount column: then it is no header row (a quick test before the full one)."""
+    words = _words(normalise_header(text))
+    return bool(words & _REF_KEYS) and bool(words & _AMOUNT_KEYS)
+
+
 def reference_rank(text: str) -> int:
     """How surely an invoice-reference header names OUR invoice number.
 

@@ -76,6 +76,7 @@ _DEFAULT = _compile({})
 # any default label at all: most lines hold none, and one search of the lower-cased
 # line rules them out (faster than a case-insensitive search)
 _ANY_LABEL = re.compile("|".join(p.pattern for _, p in _DEFAULT))
+_ANY_LABEL_I = re.compile(_ANY_LABEL.pattern, re.I)
 
 
 def read_header(lines: Sequence[Line], *, table_top: tuple[int, float] | None = None,
@@ -119,20 +120,23 @@ def labelled_values(lines: Sequence[Line],
     if only:
         patterns = [(name, pattern) for name, pattern in patterns if name == only]
         screen = None
+    starts = _ANY_LABEL_I if patterns is _DEFAULT else re.compile(
+        "|".join(p.pattern for _, p in patterns), re.I)
     for index, line in enumerate(lines):
         text = line.text
         if screen is not None and screen.search(text.lower()) is None:
             continue
-        found = sorted((m.start(), -m.end(), name) for name, pattern in patterns
-                       for m in pattern.finditer(text))
+        # where labels start (one search), then every field's label there (the longest wins)
+        found = sorted((m.start(), -hit.end(), name) for m in starts.finditer(text)
+                       for name, pattern in patterns if (hit := pattern.match(text, m.start())))
         hits: list[tuple[int, int, str]] = []
         for start, minus_end, name in found:  # the longest label at a place; one span may
             span = (start, -minus_end)        # name two fields ("Valuta": date or currency)
             if not hits or start >= hits[-1][1] or span == hits[-1][:2]:
                 hits.append((*span, name))
-        starts = sorted({h[0] for h in hits})
+        places = sorted({h[0] for h in hits})
         for start, end, name in hits:
-            stop = next((s for s in starts if s > start), len(text))
+            stop = next((s for s in places if s > start), len(text))
             value = _STOP.sub("", text[end:stop]).split("\t")[0].strip()
             if value:
                 yield index, name, value

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from bots.remittance.columns import (
+    could_be_header,
     field_for_header,
     is_listed,
     normalise_header,
@@ -146,7 +147,8 @@ def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> lis
     e.g. a per-payer template's columns.
     """
     words = line.words
-    if len(words) < 2 or _DIGIT.search(line.text):
+    if len(words) < 2 or _DIGIT.search(line.text) or (
+            not synonyms and not could_be_header(line.text)):
         return None
     synonyms = synonyms or {}
     columns: list[Column] = []
@@ -230,7 +232,8 @@ def stacked_header_columns(upper: Line, lower: Line,
     one label (``Net`` over ``Paid`` is ``Net Paid``), else either half alone.
     """
     if upper.page != lower.page or lower.top - upper.bottom > 0.8 * upper.height \
-            or _DIGIT.search(upper.text) or _DIGIT.search(lower.text):
+            or _DIGIT.search(upper.text) or _DIGIT.search(lower.text) \
+            or (not synonyms and not could_be_header(f"{upper.text} {lower.text}")):
         return None
     groups: list[tuple[float, float, list[str]]] = []
     for row, line in enumerate((upper, lower)):
