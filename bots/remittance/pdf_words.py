@@ -125,14 +125,16 @@ def _page_words(page: object) -> list[Word]:
         ref = ctypes.byref(box)
         loose_box = raw.FPDFText_GetLooseCharBox
         handle = textpage.raw
+        make = Word._make
         words = []
         for match in _WORD.finditer(text):
-            start, end = match.span()
+            start = match.start()
+            last = match.end() - 1
             loose_box(handle, start, ref)
             x0, top, bottom = box.left, height - box.top, height - box.bottom
-            if end - 1 != start:
-                loose_box(handle, end - 1, ref)
-            words.append(Word(match.group(), x0, box.right, top, bottom))
+            if last != start:
+                loose_box(handle, last, ref)
+            words.append(make((match.group(), x0, box.right, top, bottom)))
         return words
     finally:
         textpage.close()
