@@ -192,6 +192,9 @@ _NOT_A_COMPANY = re.compile(_words(r"accounts payable", r"buchhaltung", r"kredit
                                    r"manager", r"clerk", r"sachbearbeit\w*"), re.I)
 #: Between the parts of a letterhead or signature line ("Accounts Payable | Globex Corp.").
 _SEPARATOR = re.compile(r"\s*[·|•,]\s*|\s+[-–]\s+|\s{3,}")
+_VALUE_DATE = re.compile(_words(r"value date", r"valuta(?:datum)?", r"wertstellung",
+                                r"date de valeur", r"fecha(?: de)? valor", r"data (?:di )?valuta")
+                         + r"\W*$")
 _TODAY = re.compile(r"(?<!\w)(?:(?P<yesterday>yesterday|gestern|gisteren|ayer|ieri)|"
                     r"today|heute|aujourd'hui|ce jour|vandaag|hoy|oggi|in data odierna)(?!\w)")
 _QUOTED_HISTORY = re.compile(r"^\s*(?:-{3,}\s*(?:original|urspr|message d'origine|"
@@ -509,7 +512,9 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
                 named[-1].po_number = named[-1].po_number or ref
         elif kind == "date":
             when = value if isinstance(value, date) else None
-            if named and n and events[n - 1][2] == "ref" and events[n - 1][3] == named[-1].ref:
+            if _VALUE_DATE.search(before):  # "mit Valuta 10.03.2026"
+                reading.payment_date = reading.payment_date or when
+            elif named and n and events[n - 1][2] == "ref" and events[n - 1][3] == named[-1].ref:
                 named[-1].invoice_date = when  # "Rechnung 4711 vom 12.03.2026"
             elif transfer and reading.payment_date is None:
                 reading.payment_date = when
@@ -530,6 +535,9 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
                         target.discount += abs(amount)
                     else:
                         target.deductions.append((abs(amount), reason))
+            elif _DISCOUNT.search(before) and (named or reading.mentions):
+                target = named[-1] if named else reading.mentions[-1]  # "2 % Skonto (24,69)"
+                target.discount, target.discount_pct = abs(amount), None
             elif _TOTAL_BEFORE.search(before) or _TOTAL_AFTER.search(
                     after.translate(_FOLD).lower()):
                 reading.totals.append(amount)
@@ -543,7 +551,7 @@ def _interpret(sentence: str, folded: str, events: list[tuple[int, int, str, obj
                     first = pending.popleft()
                     first.amount = amount
                     first.paid_stated = bool(_PAID_BEFORE.search(before))
-                elif _ref_follows(events, n):  # "EUR 1.200,00 for invoice 4711"
+                elif _ref_follows(events, n, known):  # "EUR 1.200,00 for invoice 4711"
                     orphans.append(amount)
                     if transfer and sum(e[2] == "amt" for e in events) == 1:
                         reading.totals.append(amount)  # "we transferred X for invoice R"
@@ -586,8 +594,13 @@ def _next_start(events: list[tuple[int, int, str, object]], n: int, default: int
     return min(found, events[n][1] + _WINDOW)
 
 
-def _ref_follows(events: list[tuple[int, int, str, object]], n: int) -> bool:
-    return any(kind == "ref" for _, _, kind, _ in events[n + 1:n + 1 + _LOOKAHEAD])
+def _ref_follows(events: list[tuple[int, int, str, object]], n: int,
+                 known: known_items.KnownItems | None) -> bool:
+    """Whether an invoice is named after the ``n``-th event ("... for invoice 4711", or an
+    open item's number), not just any number (an IBAN, a phone number)."""
+    return any((kind == "kw" and value in ("invoice", "credit"))
+               or (kind == "ref" and known is not None and known.has_ref(str(value)))
+               for _, _, kind, value in events[n + 1:n + 1 + _LOOKAHEAD])
 
 
 def _deduction_target(named: list[_Mention], reading: _Reading,
@@ -710,8 +723,11 @@ def _payer(letterhead: list[str], signature: list[str], hints: dict[str, str]) -
     """The letterhead's company, the signature's company, the hint, the signature's last line."""
     for block in (letterhead, signature):
         for line in block:
-            for part in _SEPARATOR.split(line.strip()):
+            parts = _SEPARATOR.split(line.strip())
+            for n, part in enumerate(parts):
                 if _LEGAL_FORM.search(part) and not _NOT_A_COMPANY.search(part):
+                    if n and _LEGAL_FORM.fullmatch(part.strip()):  # "Hierros del Norte, S.A."
+                        return f"{parts[n - 1].strip()}, {part.strip()}"
                     return part.strip()
     if hints.get("payer_name"):
         return hints["payer_name"]

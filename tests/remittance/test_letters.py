@@ -193,3 +193,36 @@ def test_today_is_the_day_the_mail_was_sent() -> None:
     assert r.lines[0].paid_amount == Decimal("980.00")
     yesterday = read("Yesterday we paid invoice 900 (USD 5.00).", hints={"sent_on": "2026-04-14"})
     assert str(yesterday.payment_date) == "2026-04-13"
+
+
+@pytest.mark.parametrize(("text", "want", "payer", "total"), [
+    ("Sehr geehrte Damen und Herren,\n\nIhre Rechnung Nr. 12345 vom 01.03.2026 über EUR "
+     "1.234,56 haben wir unter Abzug von 2 % Skonto (EUR 24,69) mit Valuta 10.03.2026 "
+     "beglichen. Den Betrag von EUR 1.209,87 haben wir auf Ihr Konto IBAN DE89 3704 0044 0532 "
+     "0130 00 überwiesen.\n\nMit freundlichen Grüßen\nKaufmann Handel GmbH\nTel. 0221 123456\n",
+     [("12345", "1209.87")], "Kaufmann Handel GmbH", "1209.87"),
+    ("Estimados señores:\n\nLes comunicamos que hemos realizado una transferencia por importe "
+     "de 3.150,00 EUR correspondiente a las facturas nº 2026/0451 (1.800,00 EUR) y nº "
+     "2026/0462 (1.350,00 EUR), pedido PO-88123.\n\nUn saludo,\nMarta López\nDepartamento de "
+     "Cuentas a Pagar\nHierros del Norte, S.A.\n",
+     [("2026/0451", "1800.00"), ("2026/0462", "1350.00")], "Hierros del Norte, S.A.",
+     "3150.00"),
+    ("Dear Sirs,\n\nRe: Remittance advice 8842\n\nWe enclose cheque no. 004512 for GBP "
+     "5,620.00 in settlement of the following invoices: INV-20931 GBP 2,120.00, INV-20977 GBP "
+     "3,500.00.\n\nYours faithfully,\nP. Hughes\nFinance Manager\nHughes & Sons Ltd\n",
+     [("INV-20931", "2120.00"), ("INV-20977", "3500.00")], "Hughes & Sons Ltd", "5620.00"),
+    ("Bonjour,\nNous avons procédé ce jour au virement de 845,20 € pour le règlement de votre "
+     "facture F2026-0318 (montant 870,20 €), déduction faite d'une remise de 25,00 € accordée "
+     "par votre commercial.\nBien à vous,\nSophie Durand\nDurand Équipements SARL\n",
+     [("F2026-0318", "845.20")], "Durand Équipements SARL", "845.20"),
+    ("Spett.le Ditta,\ncon la presente vi comunichiamo di aver effettuato il pagamento delle "
+     "seguenti fatture:\n- fattura n. 1203 del 15/02/2026 importo € 1.500,00\n- fattura n. "
+     "1267 del 28/02/2026 importo € 980,40\nTotale bonifico € 2.480,40.\nDistinti saluti\n"
+     "Ufficio Amministrazione\nGialli Trasporti S.r.l.\n",
+     [("1203", "1500.00"), ("1267", "980.40")], "Gialli Trasporti S.r.l.", "2480.40"),
+])
+def test_more_letters_written_unlike_the_corpus(text: str, want: list[tuple[str, str]],
+                                               payer: str, total: str) -> None:
+    r = read(text)
+    assert [(x.invoice_ref, str(x.paid_amount)) for x in r.lines] == want
+    assert (r.payer_name, str(r.total), r.warnings) == (payer, total, [])
