@@ -44,8 +44,9 @@ any held-out result was seen)::
              deduction made a line look paid in full); PDFs 97.4 %, letters 83.6 %
     truth to engine: 94.3 %, 0 false postings
 
-AFTER (commit 34ff82e; less-de and credit-it were looked at, so they are no
-longer blind; the other fixes came from tune families and hand-written letters)::
+AFTER (commits 34ff82e to df13a73, same figures; less-de and credit-it were looked
+at, so they are no longer blind; the other fixes came from tune families and
+hand-written letters)::
 
     LETTERS TUNE 1.000, HELD-OUT 1.000 (every family 1.000; payer right 1.00)
     e2e all  (open items known): auto 98.3 %, 0 false postings, 3.8 ms/doc
