@@ -197,7 +197,7 @@ def _other_reading(source: str, lines: list[Line], table: Table, template: Templ
         readings += [(table.without_segment(n), mark) for n in range(len(table.segments))]
     for candidate, candidate_mark in readings:
         found = _reading(source, lines, candidate, template, candidate_mark, day_first)
-        if found is not None and found.lines and _adds_up(found):
+        if found is not None and found.total is not None and found.lines and _adds_up(found):
             return found
     return None
 
@@ -205,7 +205,7 @@ def _other_reading(source: str, lines: list[Line], table: Table, template: Templ
 def _adds_up(remittance: Remittance) -> bool:
     """No stated total, or the lines add up to it."""
     if remittance.total is None or not remittance.lines:
-        return remittance.total is not None or not remittance.lines
+        return True
     return sum((line.paid_amount for line in remittance.lines), Decimal(0)) == remittance.total
 
 
