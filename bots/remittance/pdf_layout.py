@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import NamedTuple
 
 from bots.remittance.columns import (
@@ -63,6 +64,7 @@ _RUNNING = re.compile(r"(?:page\s*|sub-?\s*|sous-?\s*)totale?s?\b|subtotaal|zwis
                       r"|[àa]\s*reporter|report\b|transport\b|suma\s*(?:y\s*sigue|anterior)"
                       r"|a\s*riportare|riporto\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_X0 = attrgetter("x0")
 _AMOUNT_RUN = re.compile(r"[-(]?\d[\d.,'\u00a0 ]*\d[)-]?")
 # what values.parse_amount reads: "$1,234.56", "(25.00)", "25.00-", "USD 1.234,56", "12.50 CR"
 _AMOUNT = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]? ?(?:[A-Z]{3} ?)?[$€£¥₹]? ?\**\d[\d.,' ]*[)-]?"
@@ -112,13 +114,17 @@ def lines_of(pages: list[list[Word]]) -> list[Line]:
 
 
 def _line(page: int, words: list[Word]) -> Line:
-    words.sort(key=lambda w: w.x0)
-    parts = [words[0].text]
-    for previous, word in zip(words, words[1:], strict=False):
-        parts.append("\t" if word.x0 - previous.x1 > _column_gap(word, previous) else " ")
+    words.sort(key=_X0)
+    previous = words[0]
+    parts = [previous.text]
+    top, bottom = previous.top, previous.bottom
+    for word in words[1:]:  # a tab at a column gap (:func:`_column_gap`, inlined)
+        gap = 0.8 * max(word.bottom - word.top, previous.bottom - previous.top, 1.0)
+        parts.append("\t" if word.x0 - previous.x1 > gap else " ")
         parts.append(word.text)
-    return Line(page, min(w.top for w in words), max(w.bottom for w in words), tuple(words),
-                "".join(parts))
+        top, bottom = min(top, word.top), max(bottom, word.bottom)
+        previous = word
+    return Line(page, top, bottom, tuple(words), "".join(parts))
 
 
 # --------------------------------------------------------------------------- header row
