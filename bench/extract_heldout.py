@@ -35,20 +35,21 @@ BEFORE (the reader as it was at commit 10bb6b7, no open items)::
     HELD-OUT 12 families, line F1 0.447, worst grid-it 0.000
     header fields right (held-out): payment date 0.10, total 0.17,
     currency 0.43, payment ref 0.13, our customer number 0.08
-    speed, held-out: ours 302 pages/s, pdfplumber 29.2, pdfium text 503:
-    10.3x pdfplumber, 0.60x the pdfium floor
-    speed, public sample PDFs (6 files, 109 pages): ours 32.7 pages/s,
-    pdfplumber 3.1, pdfium text 329: 10.4x, 0.10x the floor
+    speed (wall clock, loaded machine), held-out: ours 302 pages/s,
+    pdfplumber 29.2, pdfium text 503: 10.3x pdfplumber, 0.60x the floor;
+    public sample PDFs (6 files, 109 pages): 10.4x, 0.10x the floor
+    (in CPU seconds, re-measured at the end: 10.4x and 17.9x)
 
-AFTER (2026-12-07, same options; machine under load, speed ratios swing)::
+AFTER (2026-12-07, same options; speed in CPU seconds, the BEFORE reader
+re-measured the same way in the same session)::
 
     TUNE     line F1 1.000, every family 1.000; header fields all 1.00
     HELD-OUT line F1 0.997, worst bilingual-de 0.933; payment date 0.96,
     other header fields 1.00; the same with --open-items
-    speed, held-out: ours 143 pages/s, pdfplumber 15.8, pdfium text 254:
-    9.1x pdfplumber, 0.56x the floor
-    speed, public sample PDFs: ours 89 pages/s, pdfplumber 3.8, pdfium
-    text 81: 23.5x, 1.1x
+    speed, held-out: ours 426 pages/s, pdfplumber 42.4, pdfium text 738:
+    10.0x pdfplumber (before 10.4x), 0.58x the floor
+    speed, public sample PDFs: ours 247 pages/s, pdfplumber 8.9, pdfium
+    text 401: 27.9x (before 17.9x), 0.62x
 
 The README section "Extraction figures" has the per-family table.
 """
