@@ -19,7 +19,15 @@ How it reads a PDF, one module per step:
 4. :mod:`~bots.remittance.pdf_templates`: optional per-payer hints
    (``config/templates/*.toml``) for layouts the rules read wrong;
 5. here: how this document prints amounts (``1,234.56`` or ``1.234,56``) and
-   dates (US or day first), the lines as :class:`~bots.domain.RemittanceLine`,
+   dates (US or day first), decided once per document by
+   :mod:`~bots.remittance.locale` from its amounts, the open items when known
+   (``known=``, or :func:`bots.remittance.known.using`) and its language;
+   which of two document-number columns is ours when the open items say so;
+   consistency as the judge: when the lines do not add up to the stated total,
+   the other decimal mark, or the table without the rows under one of its
+   header rows (a row of labels taken for a header), is tried, and the reading
+   that adds up wins (else the front door warns); the lines as
+   :class:`~bots.domain.RemittanceLine`,
    and the PDF's own warnings: a line whose gross - discount - deduction is not
    its paid amount, a ``Total`` row that disagrees with the stated total, no
    currency printed. The warnings every format shares (lines that do not add
@@ -37,10 +45,12 @@ A PDF holding a batch of advices gives one remittance per advice: a page that
 prints a payment number different from the one before starts a new advice.
 
 Limits: OCR only with Tesseract installed, English only; ``03/04/2026`` is
-read as US (March 4) unless the document shows it prints day first (a day
-over 12, a comma decimal mark) or a template says so; amounts without a paid
-or gross column are not read; a line that cannot be read is left out with a
-warning naming it.
+read as US (March 4) unless a day over 12, dotted dates, the document's
+language (DE/FR/NL/ES/IT) or a template says day first, and the advice warns
+when nothing said; amounts without a paid or gross column are not read; of
+two document-number columns whose headers say nothing (``Doc No.`` beside
+``Document``) the left one is taken unless open items decide; a line that
+cannot be read is left out with a warning naming it.
 """
 
 from __future__ import annotations

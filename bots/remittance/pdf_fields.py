@@ -17,8 +17,15 @@ When no label names them:
   ``EFT Trace`` -> ach, ``Wire Reference`` -> wire);
 - the currency comes from an ISO code or a currency sign next to an amount.
 
-Limits: labels are English (and a few German); a per-payer template
-(:mod:`bots.remittance.pdf_templates`) adds labels for a layout these miss.
+Labels (:mod:`bots.remittance.labels`) are in EN, DE, FR, NL, ES and IT, bilingual
+ones (``Zahlungsdatum / Payment date``) included; a value must have its field's
+shape (a date, an amount, an ISO currency, a number with a digit), so a label
+naming two fields (``Valuta``: value date in German, currency in Dutch) takes
+the one its value fits. Labels in boxes side by side are read over their own
+values.
+
+Limits: a per-payer template (:mod:`bots.remittance.pdf_templates`) adds labels
+for a layout these miss.
 """
 
 from __future__ import annotations

@@ -8,20 +8,27 @@ column positions.
    heights is a column gap: :attr:`Line.text` marks it with a tab, so label
    readers know where a value ends.
 2. **Header row.** A line with no digits whose words are mostly header labels
-   (:mod:`bots.remittance.columns` synonyms, longest phrase first: ``Inv. No.``,
-   ``Net Paid``), naming an invoice column and an amount column. Each header
-   phrase becomes a :class:`Column` spanning its x-range; unknown labels
+   in six languages (:mod:`bots.remittance.columns`; each phrase as a whole
+   first, ``Ihre Referenz / Your Reference``, else its longest labels:
+   ``Inv. No.``, ``Net Paid``), naming an invoice column and an amount column;
+   a row of payment labels (``Payment date``, ``Advice No.``) is none. Each
+   header phrase becomes a :class:`Column` spanning its x-range; unknown labels
    (``Description``) become columns too, so their text does not spill into
-   the neighbours.
+   the neighbours. Of two document-number columns the one naming OUR invoice
+   (``Your reference``, not the payer's ``Voucher``/``Beleg-Nr.``/``Pièce``)
+   is ``invoice_ref``, the other ``alt_ref`` (open items may swap them).
 3. **Rows.** The following lines are cut into phrases at column gaps; each
    phrase goes to the column its box overlaps most, or to the nearest column
    when it overlaps none (a short reference under a wide centred header). A
    line is a row when its invoice cell holds a reference with a digit and its
    amount cells read as amounts (amounts without a reference among the rows
-   are kept aside for a warning). A line starting with ``Total`` is a totals
-   row: its paid (or gross) amount is kept as the printed total and it is not
-   a line. A text-only line just under a row continues it (a wrapped
-   description or reason).
+   are kept aside for a warning). A line starting with ``Total`` (``Summe``,
+   ``Totaal``, ``Totale``) is a totals row: its paid (or gross) amount is kept
+   as the printed total and it is not a line; subtotal, carried- and
+   brought-forward rows (``Zwischensumme``, ``Übertrag``, ``A reporter``,
+   ``Suma y sigue``, ``Riporto``) are neither lines nor the total. A
+   text-only line just under a row continues it (a wrapped description or
+   reason).
 4. **Pages.** A new header row starts a new segment; a page without one
    continues with the previous columns (header printed on page 1 only). A
    segment whose rows repeat an earlier segment exactly (the two copies of a
