@@ -111,15 +111,22 @@ def mark_votes(texts: Iterable[str]) -> dict[str, int]:
     return votes
 
 
+# currencies whose amounts are printed with a decimal point wherever the payer sits
+DOT_CURRENCIES = frozenset({"USD", "GBP", "CAD", "AUD", "NZD", "JPY", "INR", "CNY", "HKD",
+                            "SGD", "MXN", "CHF"})
+
+
 def decide_mark(texts: list[str], known: Iterable[Decimal] = (),
-                lang: str | None = None) -> tuple[str | None, bool]:
+                lang: str | None = None,
+                currency: str | None = None) -> tuple[str | None, bool]:
     """(decimal mark, ambiguous) for a document's amount texts.
 
     Evidence in order: amounts equal to ``known`` open-item amounts under one
-    reading only; the printed shapes (``1.234,56``, ``12,50``); the header
-    language, asked only when some amount could be read either way
-    (``1.234``). None: no amount needs a decision (each reads one way).
-    ``ambiguous`` is True when an amount needed one and nothing gave it.
+    reading only; the printed shapes (``1.234,56``, ``12,50``); then, asked
+    only when some amount could be read either way (``1.234``), the stated
+    currency (USD, GBP, CHF, ...: a point) and the header language. None: no
+    amount needs a decision (each reads one way). ``ambiguous`` is True when
+    an amount needed one and nothing gave it.
     """
     known = set(known)
     if known:
@@ -129,11 +136,18 @@ def decide_mark(texts: list[str], known: Iterable[Decimal] = (),
     votes = mark_votes(texts)
     if votes["."] != votes[","]:
         return ("." if votes["."] > votes[","] else ","), False
-    if not any(_EITHER_WAY.search(t) for t in texts):
+    if not either_way(texts):
         return None, False
+    if currency in DOT_CURRENCIES:
+        return ".", False
     if lang:
         return ("," if lang in DAY_FIRST_LANGUAGES else "."), False
     return ".", True
+
+
+def either_way(texts: list[str]) -> bool:
+    """True when some amount reads two ways (``1.234``: 1234 or 1.234)."""
+    return any(_EITHER_WAY.search(t) for t in texts)
 
 
 _EITHER_WAY = re.compile(r"^[^\d]*\d{1,3}[.,]\d{3}(?!\d)[^\d]*$")

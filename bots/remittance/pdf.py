@@ -64,7 +64,13 @@ from bots.remittance import known as known_items
 from bots.remittance import pdf_ocr
 from bots.remittance.errors import ExtractError
 from bots.remittance.known import KnownItems
-from bots.remittance.locale import decide_day_first, decide_mark, guess_language, read_date
+from bots.remittance.locale import (
+    decide_day_first,
+    decide_mark,
+    either_way,
+    guess_language,
+    read_date,
+)
 from bots.remittance.pdf_fields import Header, currency_in, labelled_values, read_header
 from bots.remittance.pdf_layout import (
     AMOUNT_FIELDS,
@@ -159,7 +165,10 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
     if known and known.refs:
         _choose_reference_column(table, known)
     lang = guess_language(line.text for line in lines[:_LANGUAGE_LINES])
-    mark, mark_open = decide_mark(_amount_texts(table), known.amounts if known else (), lang)
+    amounts = _amount_texts(table)
+    currency = currency_in([line.text for line in lines[:_LANGUAGE_LINES]]) \
+        if either_way(amounts) else None
+    mark, mark_open = decide_mark(amounts, known.amounts if known else (), lang, currency)
     if template and template.decimal:
         mark, mark_open = template.decimal, False
     day_first, dates_open = decide_day_first(_date_texts(table, lines), lang)

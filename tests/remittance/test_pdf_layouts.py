@@ -147,6 +147,7 @@ def test_locale_is_decided_once_from_the_evidence() -> None:
     assert decide_mark(["1.234,56", "12,00"]) == (",", False)
     assert decide_mark(["1,234", "2,500"]) == (".", True)  # either way, nothing says
     assert decide_mark(["1,234", "2,500"], lang="de") == (",", False)
+    assert decide_mark(["1,234", "2,500"], lang="de", currency="USD") == (".", False)
     assert decide_mark(["1,234"], known=[Decimal("1.234")]) == (",", False)
     assert decide_mark(["12.50"]) == (".", False)
     assert decide_day_first(["04/05/26", "04/13/26"]) == (False, False)
