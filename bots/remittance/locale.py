@@ -196,10 +196,22 @@ _MARKERS = {
     "es": "su factura pago importe fecha del y el aviso pagado descuento referencia",
     "it": "vs fattura pagamento importo data di del il avviso pagato sconto totale riferimento",
 }
+# word beginnings, for compounds ("Betalingskenmerk", "Lieferantennr.", "Überweisungsbetrag")
+_STEMS = {
+    "de": "rechnung zahlung betrag kunden lieferant überweis skonto abzug beleg gesamt "
+          "auftrag wertstell ausführ",
+    "fr": "paiement montant virement règlement fournisseur escompte retenue donneur",
+    "nl": "factuur betaal betaling bedrag leverancier opdracht boekstuk korting inhoud "
+          "aftrek kenmerk",
+    "es": "importe pagado proveedor ordenante descuento deducci retenci",
+    "it": "importo pagament fornitor ordinant bonifico sconto trattenut fattur avviso",
+}
 _LANGUAGES_OF: dict[str, list[str]] = {}
 for _lang, _words in _MARKERS.items():
     for _word in _words.split():
         _LANGUAGES_OF.setdefault(_word, []).append(_lang)
+_STEM_OF = {stem: lang for lang, stems in _STEMS.items() for stem in stems.split()}
+_STEM_LENGTHS = sorted({len(stem) for stem in _STEM_OF}, reverse=True)
 _TOKEN = re.compile(r"[^\W\d_]+")
 
 
@@ -211,8 +223,14 @@ def guess_language(texts: Iterable[str]) -> str | None:
     """
     counts = dict.fromkeys(_MARKERS, 0)
     for token in _TOKEN.findall("\n".join(texts).lower()):
-        for lang in _LANGUAGES_OF.get(token, ()):
-            counts[lang] += 1
+        langs = _LANGUAGES_OF.get(token)
+        if langs:
+            for lang in langs:
+                counts[lang] += 1
+        elif len(token) > 5:
+            stem = next((token[:n] for n in _STEM_LENGTHS if token[:n] in _STEM_OF), None)
+            if stem:
+                counts[_STEM_OF[stem]] += 1
     english = counts.pop("en")
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if ranked[0][1] >= 3 and ranked[0][1] >= 0.4 * english:  # English is the second

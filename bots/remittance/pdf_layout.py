@@ -24,7 +24,8 @@ column positions.
    amount cells read as amounts (amounts without a reference among the rows
    are kept aside for a warning). A line starting with ``Total`` (``Summe``,
    ``Totaal``, ``Totale``) is a totals row: its paid (or gross) amount is kept
-   as the printed total and it is not a line; subtotal, carried- and
+   as the printed total and it is not a line, and the table ends there until
+   the next header row (a footer's phone number is no row); subtotal, carried- and
    brought-forward rows (``Zwischensumme``, ``Übertrag``, ``A reporter``,
    ``Suma y sigue``, ``Riporto``) are neither lines nor the total. A
    text-only line just under a row continues it (a wrapped description or
@@ -407,7 +408,7 @@ def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> 
             last_row = line
         elif kind == "total" and segments[-1]:
             table.total_text = _total_amount(line, cells) or table.total_text
-            last_row = None
+            columns = last_row = None  # the table ends at its total (a footer is no row)
         elif kind == "running":
             last_row = None
         elif kind == "text" and _just_under(line, last_row, 1.5):
