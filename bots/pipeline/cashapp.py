@@ -99,6 +99,9 @@ def memory_path(ctx: BotContext) -> Path:
     return ctx.cfg.store_path.with_name("cashapp-memory.sqlite")
 
 
+CLEARED = "cleared_items"  # ctx.memo: OpenItem.key of every item this run cleared (or would)
+
+
 def posting_key(remittance_id: str, company_code: str) -> str:
     """The idempotency key of a payment's clearing: 16 characters, SAP's XBLNR."""
     return stable_id("pay", remittance_id, company_code, length=12)
@@ -293,7 +296,7 @@ def note_for_payment(posting: Posting, document: str, today: date) -> Collection
 
 def run(ctx: BotContext) -> BotSection:
     """The bot: propose, post the sure payments, note them, queue the rest."""
-    from bots.pipeline.collections import write_note
+    from bots.pipeline.collections import finish_open_notes, write_note
     from bots.pipeline.openitems import snapshot
 
     section = BotSection("cashapp", BotStatus.OK, counts={
@@ -302,6 +305,7 @@ def run(ctx: BotContext) -> BotSection:
         "payments_waiting": 0, "residuals": 0, "notes_written": 0,
         "notes_already_written": 0})
     recover_pending(ctx, section)
+    finish_open_notes(ctx, section, "cashapp_note")
     snap = snapshot(ctx)
     batch = propose(ctx, snap.items, snap.customers.values())
     open_items = items_by_document(snap.items)
@@ -324,6 +328,9 @@ def run(ctx: BotContext) -> BotSection:
             waits[posting.remittance.id] = "SAP refused the clearing"
             continue
         section.counts["residuals"] += len(posting.request.residuals)
+        ctx.memo.setdefault(CLEARED, set()).update(
+            (posting.request.company_code, c.customer, c.document_no, c.fiscal_year, c.line_item)
+            for c in posting.request.items)
         bucket = money[("applied", posting.request.currency)]
         bucket[0] += posting.request.amount
         bucket[1] += 1

@@ -22,6 +22,7 @@ already reached for the account.
 
 from __future__ import annotations
 
+import json
 import smtplib
 import textwrap
 from collections import defaultdict
@@ -29,10 +30,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from bots.config import CollectionsConfig
 from bots.domain import CollectionNote, Customer, OpenItem, format_amount, from_minor
 from bots.pipeline.aging import bucket_label
+from bots.pipeline.cashapp import CLEARED
 from bots.pipeline.context import BotContext
 from bots.reports.model import BotSection, BotStatus, CollectionRow, ErrorItem, WaitingItem
 from bots.sap.errors import SapBusinessError
@@ -156,11 +159,16 @@ def run(ctx: BotContext) -> BotSection:
 
     snap = snapshot(ctx)
     policy = ctx.cfg.collections
-    followups = plan_followups(snap.items, snap.customers, ctx.today, policy,
-                               lambda target: _last_contact(ctx, target))
     section = BotSection("collections", BotStatus.OK, counts={
-        "accounts_past_due": len(followups), "notes_written": 0, "notes_already_written": 0,
+        "accounts_past_due": 0, "notes_written": 0, "notes_already_written": 0,
         "reminders_sent": 0, "reminders_rendered": 0, "accounts_without_contact": 0})
+    finish_open_reminders(ctx, section)  # before planning: a finished note is a contact
+    finish_open_notes(ctx, section, "collection_note")
+    cleared = ctx.memo.get(CLEARED, set())  # paid since the snapshot: not chased
+    followups = plan_followups([i for i in snap.items if i.key not in cleared],
+                               snap.customers, ctx.today, policy,
+                               lambda target: _last_contact(ctx, target))
+    section.counts["accounts_past_due"] = len(followups)
     for followup in ctx.progress.track(followups, "Collection notes", len(followups)):
         if ctx.stop.is_set():
             section.waiting.append(WaitingItem(
@@ -190,7 +198,7 @@ def write_note(ctx: BotContext, note: CollectionNote, section: BotSection,
     if ctx.dry_run:
         section.counts["notes_written"] += 1  # would write
         return
-    state = ctx.ledger.begin(kind, key, target, {"lines": list(note.lines)})
+    state = ctx.ledger.begin(kind, key, target, note_payload(note))
     if state == "done":
         section.counts["notes_already_written"] += 1
         return
@@ -215,6 +223,64 @@ def write_note(ctx: BotContext, note: CollectionNote, section: BotSection,
         return
     ctx.ledger.done(key, {"lines": len(note.lines)})
     section.counts["notes_written"] += 1
+
+
+def note_payload(note: CollectionNote) -> dict[str, object]:
+    """The ledger payload of a note: all of it, so a later run can finish it alone."""
+    return {"lines": list(note.lines), "company_code": note.company_code,
+            "customer": note.customer, "on": note.on.isoformat(), "kind": note.kind,
+            "document": note.document, "fiscal_year": note.fiscal_year}
+
+
+def note_from_payload(payload: dict[str, Any]) -> CollectionNote | None:
+    """The note a ledger payload describes (None for payloads that kept only the lines)."""
+    if "kind" not in payload:
+        return None
+    return CollectionNote(payload["company_code"], payload["customer"],
+                          date.fromisoformat(payload["on"]), tuple(payload["lines"]),
+                          kind=payload["kind"], document=payload["document"],
+                          fiscal_year=payload["fiscal_year"])
+
+
+def finish_open_notes(ctx: BotContext, section: BotSection, kind: str) -> None:
+    """Notes of ``kind`` an earlier run left at intent: found in SAP, or written now.
+
+    A run killed between SAP's commit and the ledger's ``done`` leaves the
+    intent open; nothing later plans that note again (its payment is applied,
+    its day is past), so it is finished here from the ledger alone. An intent
+    a live run holds is left to it (``busy``).
+    """
+    if ctx.dry_run:
+        return
+    for row in ctx.store.writes_of(kind, "intent"):
+        note = note_from_payload(json.loads(row["payload"]))
+        if note is not None and note.idempotency_key == row["key"]:
+            write_note(ctx, note, section, kind=kind)
+
+
+def finish_open_reminders(ctx: BotContext, section: BotSection) -> None:
+    """Reminders an earlier run left at intent, settled from the outbox.
+
+    Without SMTP the outbox file is the delivery: there means done, absent
+    means the run stopped before rendering it (failed; the plan sends it
+    again while the account is due). With SMTP nobody can tell whether the
+    server took it: the intent stays, listed for the AR clerk in
+    :func:`remind` when the account comes up again.
+    """
+    from bots.pipeline import reminders
+
+    policy = ctx.cfg.collections
+    if ctx.dry_run or policy.smtp_host:
+        return
+    for row in ctx.store.writes_of("reminder_email", "intent"):
+        if ctx.ledger.begin("reminder_email", row["key"], row["target"],
+                            json.loads(row["payload"])) != "pending":
+            continue  # busy: a live run is sending it
+        path = reminders.outbox_path(policy.outbox, row["key"])
+        if path.exists():
+            ctx.ledger.done(row["key"], {"outbox": str(path), "found_in_outbox": True})
+        else:
+            ctx.ledger.failed(row["key"], "the run stopped before the reminder was rendered")
 
 
 def remind(ctx: BotContext, followup: FollowUp, section: BotSection) -> str | None:

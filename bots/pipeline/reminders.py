@@ -84,10 +84,15 @@ def render_reminder(followup: FollowUp, sender: str, key: str) -> EmailMessage:
     return msg
 
 
+def outbox_path(outbox: Path, key: str) -> Path:
+    """Where the reminder keyed ``key`` is (or will be) in the outbox."""
+    return outbox / f"{key}.eml"
+
+
 def write_outbox(outbox: Path, key: str, message: EmailMessage) -> Path:
     """Write ``message`` as ``<key>.eml`` atomically; returns the path."""
     outbox.mkdir(parents=True, exist_ok=True)
-    path = outbox / f"{key}.eml"
+    path = outbox_path(outbox, key)
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(bytes(message))
     os.replace(tmp, path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ import pytest
 from bots.config import Config
 from bots.domain import RunStatus, Trigger
 from bots.pipeline import collections
+from bots.pipeline.cashapp import CLEARED
 from bots.pipeline.context import BotContext
 from bots.reports.model import RunReport
 from bots.runner import run_bots
@@ -142,3 +143,68 @@ def test_a_stop_request_finishes_the_bot_in_hand_and_skips_the_rest(world: Confi
     assert outcome.status == RunStatus.INTERRUPTED and outcome.exit_code == 130
     assert "stopped on request before: collections" in outcome.message
     assert notes_in_sap(world) == Counter()
+
+
+def notes_per_account(cfg: Config) -> Counter[tuple[str, str]]:
+    """How many arbots collection notes each account has in SAP."""
+    per: Counter[tuple[str, str]] = Counter()
+    with connect(cfg.sap) as sap:
+        accounts = {(i.company_code, i.customer)
+                    for i in sap.iter_open_items(cfg.sap.company_codes, datetime.now().date())}
+        for cc, customer in accounts:
+            per[(cc, customer)] += sum(n.kind == "collections"
+                                       for n in sap.read_notes(cc, customer))
+    return per
+
+
+def test_a_note_a_killed_run_left_at_intent_is_settled_though_no_plan_brings_it_back(
+        world: Config) -> None:
+    """Killed after SAP's commit, before the ledger's done; the rerun is the next day."""
+    store = Store(world.store_path)
+    run = store.start_run(Trigger.SCHEDULE, ("collections",))
+    ctx = BotContext(cfg=world, store=store, run=run,
+                     report=RunReport.from_run(run, config_source="test"),
+                     today=datetime.now(UTC).date())
+    crashing = CrashingSap(connect(world.sap), "after_commit", nth=3)
+    ctx._sap = crashing
+    with pytest.raises(Crash):
+        collections.run(ctx)
+    crashing.client.close()
+    store.db.close()
+
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    rerun = run_bots(world, ("collections",), Trigger.SCHEDULE, clock=lambda: tomorrow)
+    assert rerun.status == RunStatus.OK
+    assert rerun.report.bots[0].counts["notes_already_written"] == 1  # found in SAP
+    with Store(world.store_path) as s:
+        assert {r["status"] for r in s.writes()} == {"done"}, "an intent was left open"
+    assert set(notes_per_account(world).values()) <= {0, 1}, "an account was noted twice"
+
+
+def test_reminders_left_at_intent_are_settled_from_the_outbox(world: Config) -> None:
+    with Store(world.store_path) as store:
+        ledger = store.ledger(store.start_run(Trigger.SCHEDULE, ("collections",)).id)
+        for key in ("mail-rendered", "mail-never-rendered"):
+            assert ledger.begin("reminder_email", key, "1000/0000100001", {}) == "new"
+        store.finish_run(ledger.run_id, RunStatus.ABORTED, {})
+    world.collections.outbox.mkdir(parents=True)
+    (world.collections.outbox / "mail-rendered.eml").write_text("Subject: reminder\n\n.")
+
+    run_bots(world, ("collections",), Trigger.SCHEDULE)
+    with Store(world.store_path) as store:
+        assert store.write("mail-rendered")["status"] == "done"
+        assert store.write("mail-never-rendered")["status"] == "failed"
+
+
+def test_items_cash_application_cleared_in_the_same_run_are_not_chased(world: Config) -> None:
+    store = Store(world.store_path)
+    run = store.start_run(Trigger.SCHEDULE, ("collections",))
+    ctx = BotContext(cfg=world, store=store, run=run,
+                     report=RunReport.from_run(run, config_source="test"),
+                     today=datetime.now(UTC).date(), dry_run=True)
+    planned = collections.run(ctx).counts["accounts_past_due"]
+    items = ctx.memo["snapshot"].items
+    paid = {i.customer for i in items if i.amount > 0 and i.days_past_due(ctx.today) > 0}
+    ctx.memo[CLEARED] = {i.key for i in items if i.customer in paid}  # everything paid
+    assert collections.run(ctx).counts["accounts_past_due"] == 0 < planned
+    store.close()
