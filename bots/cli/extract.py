@@ -137,7 +137,7 @@ def _known_items(path: Path) -> KnownItems:
     for problem in problems:
         console.print(f"[yellow]skipped[/] {escape(str(problem))}", highlight=False,
                       soft_wrap=True)
-    return KnownItems.of((item.invoice_ref, item.amount) for item in items)
+    return KnownItems.of_open_items(items)
 
 
 def _limits(config_path: str | None) -> Limits:

@@ -7,7 +7,10 @@ default):
    (:meth:`Store.record_input`); a message whose hash was settled before is
    not processed again, only moved out of the inbox;
 2. extract its remittances (:func:`bots.remittance.extract`: body, every
-   attachment, recursively) and keep each in the store for cash application;
+   attachment, recursively; with the run's open items known to the readers
+   when the snapshot was pulled first, as in the nightly run, so that the
+   column naming *our* invoices wins over the payer's voucher numbers) and
+   keep each in the store for cash application;
    an advice re-sent in another message (same payer, payment reference, date,
    total and lines) is kept as a duplicate and never applied;
 3. settle the input: ``waiting`` (for cash application, which later settles it
@@ -43,6 +46,8 @@ from bots.email.settings import configured_mailboxes
 from bots.pipeline.context import BotContext
 from bots.remittance import RETURN_REASON, ExtractResult, extract
 from bots.remittance.jsonl import to_json
+from bots.remittance.known import KnownItems
+from bots.remittance.known import using as using_open_items
 from bots.remittance.records import content_hash
 from bots.reports.model import BotSection, BotStatus, ErrorItem, InputOutcome, InputRecord
 
@@ -62,6 +67,16 @@ def run(ctx: BotContext) -> BotSection:
         "messages": 0, "remittances": 0, "duplicates": 0, "quarantined": 0,
         "seen_before": 0})
     ctx.memo.setdefault("inputs", {})
+    pulled = ctx.memo.get("snapshot")  # the nightly run pulled it first; alone, none
+    with using_open_items(KnownItems.of_open_items(pulled.items) if pulled else None):
+        _take_mailboxes(ctx, section)
+    if section.errors:
+        section.status = BotStatus.FAILED
+    return section
+
+
+def _take_mailboxes(ctx: BotContext, section: BotSection) -> None:
+    """Every waiting message of every configured mailbox (open items known to the readers)."""
     for box in configured_mailboxes(ctx.cfg):
         try:
             with box:
@@ -75,9 +90,6 @@ def run(ctx: BotContext) -> BotSection:
                 f"mailbox {box.name}", str(exc),
                 "See runbooks/mailbox-errors.md; messages stay in the inbox and the next "
                 "run takes them."))
-    if section.errors:
-        section.status = BotStatus.FAILED
-    return section
 
 
 def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSection) -> None:

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from bots.domain import OpenItem
+
 
 def ref_key(text: str) -> str:
     """A reference compared without case, spaces, punctuation or leading zeros."""
@@ -40,6 +42,16 @@ class KnownItems:
         pairs = list(items)
         return cls(frozenset(ref_key(r) for r, _ in pairs if ref_key(r)),
                    frozenset(abs(a) for _, a in pairs))
+
+    @classmethod
+    def of_open_items(cls, items: Iterable[OpenItem]) -> KnownItems:
+        """From open items: their printed invoice numbers and our document numbers."""
+        pairs = []
+        for item in items:
+            pairs.append((item.document_no, item.amount))
+            if item.invoice_ref:
+                pairs.append((item.invoice_ref, item.amount))
+        return cls.of(pairs)
 
     def has_ref(self, text: str) -> bool:
         return bool(text) and ref_key(text) in self.refs

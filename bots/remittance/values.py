@@ -225,7 +225,7 @@ def parse_date(text: str, day_first: bool = False) -> date:
         if sep == "." or day_first or a > 12:
             return _date(y, b, a, text)
         return _date(y, a, b, text)
-    m = re.fullmatch(r"(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*\.?[ -,]*(\d{2}|\d{4})", raw)
+    m = re.fullmatch(r"(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*\.?[ ,-]*(\d{2}|\d{4})", raw)
     if m and m[2].lower() in _MONTHS:
         return _date(_year(m[3]), _MONTHS[m[2].lower()], int(m[1]), text)
     m = re.fullmatch(r"([A-Za-z]{3})[A-Za-z]*\.? (\d{1,2}),? (\d{4})", raw)

@@ -443,3 +443,13 @@ def test_a_fifo_or_device_is_refused_not_read_forever(tmp_path):
     for path in (fifo, Path("/dev/zero")):
         [failure] = extract(path).failures
         assert (failure.code, failure.reason) == ("unreadable", "not a regular file")
+
+
+@pytest.mark.parametrize("printed", ["24-Apr-2026", "24 Apr 2026", "24-Apr-26", "24 April, 2026",
+                                     "April 24, 2026", "24.04.2026"])
+def test_dates_with_month_names_and_dashes_are_read(printed):
+    from datetime import date
+
+    from bots.remittance.values import parse_date
+
+    assert parse_date(printed) == date(2026, 4, 24)
