@@ -40,10 +40,6 @@ def test_kill_9_then_two_reruns_leaves_nothing_lost_or_twice(killed) -> None:  #
     assert _damage(killed, skip=("open_intents",)) == {}
 
 
-@pytest.mark.xfail(reason="issue 10: a cash-application note whose intent a kill left open is "
-                          "adopted by every rerun but never looked up in SAP and settled "
-                          "(seed 3: kill after its intent); remove this mark once fixed",
-                   strict=False)
 def test_kill_9_then_two_reruns_leaves_no_intent_open(killed) -> None:  # noqa: ANN001
     assert {t.name: t.counts["open_intents"] for t in killed if t.counts["open_intents"]} == {}
 
