@@ -25,7 +25,6 @@ import argparse
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -41,19 +40,11 @@ from bench.crash import (
     count_damage,
     end_trial_processes,
     print_table,
+    wait_or_kill,
 )
 
 DEFAULT_PAIRS = 20
 DEFAULT_SCHEDULER = 5
-
-
-def _wait(child: subprocess.Popen[bytes]) -> int | None:
-    try:
-        return child.wait(timeout=RUN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait()
-        return None
 
 
 def _codes(codes: Sequence[int | None]) -> str:
@@ -66,7 +57,7 @@ def pair_trial(n: int, folder: Path) -> Trial:
     began = time.perf_counter()
     mails = world.reset()
     children = [world.start("run", "nightly", log=f"run{i}") for i in (1, 2)]
-    codes = [_wait(child) for child in children]
+    codes = [wait_or_kill(child) for child in children]
     trial = Trial(f"pair {n}", "-", None, 0.0, _codes(codes), count_damage(world, mails))
     end_trial_processes(world.token)
     trial.seconds = time.perf_counter() - began
@@ -108,7 +99,7 @@ def scheduler_trial(n: int, folder: Path) -> Trial:
     since = datetime.now(UTC).isoformat(timespec="seconds")
     daemon = world.start("schedule", log="scheduler")
     manual = world.start("run", "nightly", log="manual")
-    manual_code = _wait(manual)
+    manual_code = wait_or_kill(manual)
     deadline = time.monotonic() + RUN_TIMEOUT
     while (not _scheduled_run_ended(world, since) and daemon.poll() is None
            and time.monotonic() < deadline):
@@ -116,7 +107,7 @@ def scheduler_trial(n: int, folder: Path) -> Trial:
     scheduled = "ran" if _scheduled_run_ended(world, since) else "no run"
     if daemon.poll() is None:
         daemon.send_signal(signal.SIGTERM)
-    daemon_code = _wait(daemon)
+    daemon_code = wait_or_kill(daemon)
     trial = Trial(f"sched {n}", "-", None, 0.0,
                   f"{_codes([manual_code])},{scheduled}:{_codes([daemon_code])}",
                   count_damage(world, mails))

@@ -114,6 +114,16 @@ supplier_vat_id = "DE811907980"
 # --------------------------------------------------------------------------- the world
 
 
+def wait_or_kill(child: subprocess.Popen[bytes]) -> int | None:
+    """``child``'s exit code, or None when it hung for RUN_TIMEOUT (then it is killed)."""
+    try:
+        return child.wait(timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        return None
+
+
 @dataclass
 class TrialWorld:
     """One reduced sandbox world in ``folder``, and the ``arbots`` commands run on it."""
@@ -157,13 +167,7 @@ class TrialWorld:
 
     def run(self, *args: str, log: str = "run") -> int | None:
         """Run ``arbots ARGS`` to completion; its exit code (None: hung, then killed)."""
-        child = self.start(*args, log=log)
-        try:
-            return child.wait(timeout=RUN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-            return None
+        return wait_or_kill(self.start(*args, log=log))
 
     def store(self) -> sqlite3.Connection | None:
         """The run store, read-only (None while no run has created it)."""
