@@ -188,6 +188,38 @@ def review_apply_command(worklist: str, dry_run: bool, wait: timedelta | None,
     raise SystemExit(outcome.exit_code)
 
 
+@review_group.command("templates")
+@click.option("--payer", help="Only the templates learned for this payer (name as printed).")
+@click.option("--forget", "forget_id", type=int, help="Forget the learned template ID.")
+@config_option
+def review_templates_command(payer: str | None, forget_id: int | None,
+                             config_path: str | None) -> None:
+    """List the templates learned from corrections, or forget one that learned wrong."""
+    import getpass
+
+    from bots.remittance.learned import payer_key
+
+    cfg = load_or_exit(config_path)
+    with Store(cfg.store_path) as store:
+        if forget_id is not None:
+            if not store.forget_template(forget_id, getpass.getuser()):
+                fail(f"no learned template {forget_id} (see `arbots review templates`)",
+                     EXIT_FAILURES)
+            console.print(f"learned template {forget_id} forgotten: that layout is read by "
+                          "its header words again", highlight=False)
+            return
+        rows = store.learned_templates(payer_key(payer) if payer else None)
+    table = Table(title=f"learned templates in {cfg.store_path}")
+    for column in ("id", "payer", "format", "invoice column", "layout", "learned by",
+                   "learned at", "from remittance"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(str(r["id"]), escape(r["payer"]), r["format"], escape(r["label"]),
+                      r["fingerprint"], escape(r["learned_by"]), r["learned_at"],
+                      r["remittance_id"] or "")
+    console.print(table)
+
+
 @click.command("runs")
 @click.option("--limit", default=20, show_default=True)
 @config_option

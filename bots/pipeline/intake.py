@@ -10,7 +10,9 @@ default):
    attachment, recursively; with the run's open items known to the readers
    when the snapshot was pulled first, as in the nightly run, so that the
    column naming *our* invoices wins over the payer's voucher numbers) and
-   keep each in the store for cash application;
+   keep each in the store for cash application, with the layout it was read
+   from (to learn from a correction later); the templates learned from
+   earlier corrections (:mod:`bots.remittance.learned`) are known to the readers;
    an advice re-sent in another message (same payer, payment reference, date,
    total and lines) is kept as a duplicate and never applied;
 3. settle the input: ``waiting`` (for cash application, which later settles it
@@ -44,7 +46,7 @@ from bots.domain import Remittance, stable_id
 from bots.email.base import Mailbox, MailboxError, MessageRef
 from bots.email.settings import configured_mailboxes
 from bots.pipeline.context import BotContext
-from bots.remittance import RETURN_REASON, ExtractResult, extract
+from bots.remittance import RETURN_REASON, ExtractResult, extract, learned
 from bots.remittance.jsonl import to_json
 from bots.remittance.known import KnownItems
 from bots.remittance.known import using as using_open_items
@@ -68,7 +70,8 @@ def run(ctx: BotContext) -> BotSection:
         "seen_before": 0})
     ctx.memo.setdefault("inputs", {})
     pulled = ctx.memo.get("snapshot")  # the nightly run pulled it first; alone, none
-    with using_open_items(KnownItems.of_open_items(pulled.items) if pulled else None):
+    with using_open_items(KnownItems.of_open_items(pulled.items) if pulled else None), \
+            learned.using(learned.Learned(ctx.store.learned_hints())):
         _take_mailboxes(ctx, section)
     if section.errors:
         section.status = BotStatus.FAILED
@@ -117,11 +120,14 @@ def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSec
                                           if quarantined else InputOutcome.SEEN_BEFORE)
             box.move(ref, "exceptions" if quarantined else "processed")
             return
-    result, bodies, failed = read_message(raw, source)
+    with learned.recording() as layouts:
+        result, bodies, failed = read_message(raw, source)
     kept = []
     for remittance, body in zip(result.remittances, bodies, strict=True):
         kept_as = store.add_remittance(remittance.id, digest, ctx.run.id,
                                        fingerprint(remittance), body)
+        if layout := next((lay for lay in layouts if lay.holds(remittance)), None):
+            store.keep_layout(remittance.id, layout)
         section.counts["duplicates" if kept_as == "duplicate" else "remittances"] += 1
         if kept_as != "duplicate":
             kept.append(remittance)

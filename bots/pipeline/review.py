@@ -13,10 +13,18 @@ AR staff open a run's ``worklist.xlsx``, sheet *Cash review*, and write in the
 
 A payment approved only in part is refused with a clear message: clearing
 part of a payment would leave the rest of the money unexplained.
+
+A reference written in the *Corrected invoice ref* column (sheets *Cash
+review* and *Unmatched*) teaches the payer's layout: :func:`learn_correction`
+finds the column of the advice that printed it and keeps it as a learned
+template (:mod:`bots.store.templates`), so that the next advice of that payer
+in that layout reads right. A reference the advice prints nowhere teaches
+nothing (a typo on the payer's side); the review result says so.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections import defaultdict
 from dataclasses import dataclass, fields
@@ -39,8 +47,17 @@ from bots.pipeline.cashapp import (
 from bots.pipeline.collections import write_note
 from bots.pipeline.context import BotContext
 from bots.remittance.jsonl import from_json
-from bots.reports.model import BotSection, BotStatus, CashReviewRow, ErrorItem
-from bots.reports.worklist import DECISION, column_title
+from bots.remittance.learned import learn_label
+from bots.reports.model import (
+    BotSection,
+    BotStatus,
+    CashReviewRow,
+    ErrorItem,
+    UnmatchedRow,
+    WaitingItem,
+)
+from bots.reports.worklist import CORRECTED, DECISION, column_title
+from bots.store import Store
 
 APPROVE = {"approve", "approved", "yes", "y", "ok", "post", "x"}
 REJECT = {"reject", "rejected", "no", "n"}
@@ -55,6 +72,26 @@ class ReviewRow:
     remittance_id: str
     proposal: Proposal
     decision: str  # approve | reject | ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A reference corrected by a person: the advice read ``invoice_ref``, it meant
+    ``corrected``."""
+
+    sheet: str
+    row: int
+    remittance_id: str
+    invoice_ref: str
+    corrected: str
+
+
+@dataclass(frozen=True)
+class Learning:
+    """What one correction taught: the learned template's id, or None and why not."""
+
+    template_id: int | None
+    message: str
 
 
 class ReviewFileError(ValueError):
@@ -111,14 +148,87 @@ def read_decisions(path: Path) -> list[ReviewRow]:
     return out
 
 
+def read_corrections(path: Path) -> list[Correction]:
+    """The rows of the Cash review and Unmatched sheets of ``path`` whose *Corrected
+    invoice ref* is filled in (a sheet without that column corrects nothing)."""
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ReviewFileError(f"{path}: not a worklist workbook ({exc})") from None
+    out = []
+    for sheet in (CashReviewRow.SHEET, UnmatchedRow.SHEET):
+        if sheet not in book.sheetnames:
+            continue
+        rows = book[sheet].iter_rows(values_only=True)
+        header = [str(h or "").strip().lower() for h in next(rows, ())]
+        want = [t.lower() for t in (column_title("remittance_id"), column_title("invoice_ref"),
+                                    CORRECTED)]
+        if not all(t in header for t in want):
+            continue
+        at = [header.index(t) for t in want]
+        for number, values in enumerate(rows, start=2):
+            rid, ref, corrected = (str(values[i] if i < len(values) and values[i] is not None
+                                       else "").strip().lstrip("'") for i in at)
+            if corrected and rid:
+                out.append(Correction(sheet, number, rid, ref, corrected))
+    return out
+
+
+def learn_correction(store: Store, remittance_id: str, extracted: str, corrected: str,
+                     by: str) -> Learning:
+    """Learn from one corrected reference of remittance ``remittance_id`` (read as
+    ``extracted``, meant ``corrected``): which column of the payer's layout holds our
+    invoice reference. Called by ``arbots review apply``; a console can call it too."""
+    layout = store.layout_of(remittance_id)
+    if layout is None:
+        return Learning(None, f"no table layout kept for {remittance_id} (read before "
+                              "learning existed, or not a table): nothing learned")
+    if not layout.payer:
+        return Learning(None, "the advice names no payer: nothing learned")
+    label = learn_label(layout, extracted, corrected)
+    if label is None:
+        return Learning(None, f"{corrected} appears nowhere in the advice (a typo on the "
+                              "payer's side?): no template learned")
+    if label == layout.chosen:
+        return Learning(None, f"{corrected} is in the column already read ({label!r}): "
+                              "nothing to learn")
+    template_id = store.learn_template(layout, label, by, remittance_id)
+    return Learning(template_id, f"learned: for {layout.payer}, this layout's invoice "
+                                 f"reference is column {label!r} (template {template_id})")
+
+
+def _learn_corrections(ctx: BotContext, path: Path, section: BotSection) -> None:
+    """Learn from every corrected reference of the worklist (not in a dry run)."""
+    for correction in read_corrections(path):
+        if ctx.dry_run:
+            continue
+        learning = learn_correction(ctx.store, correction.remittance_id,
+                                    correction.invoice_ref, correction.corrected,
+                                    _who())
+        if learning.template_id is not None:
+            section.counts["templates_learned"] += 1
+        else:
+            section.waiting.append(WaitingItem(
+                f"{path.name}: {correction.sheet} row {correction.row}", "AR clerk",
+                learning.message))
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def run(ctx: BotContext) -> BotSection:
     """The bot: apply the decisions of ``ctx.memo["review_file"]``."""
     path = Path(ctx.memo["review_file"])
     section = BotSection("review", BotStatus.OK, counts={
         "rows": 0, "payments_approved": 0, "payments_rejected": 0, "payments_posted": 0,
         "already_posted": 0, "undecided": 0, "aliases_learned": 0, "patterns_learned": 0,
-        "notes_written": 0, "notes_already_written": 0})
+        "notes_written": 0, "notes_already_written": 0, "templates_learned": 0})
     rows = read_decisions(path)
+    _learn_corrections(ctx, path, section)
     section.counts["rows"] = len(rows)
     by_payment: dict[str, list[ReviewRow]] = defaultdict(list)
     for row in rows:

@@ -45,6 +45,7 @@ from typing import Any
 
 from bots.domain import PaymentMethod, Remittance, RemittanceLine
 from bots.remittance import known as known_items
+from bots.remittance import learned
 from bots.remittance.columns import (
     field_for_header,
     looks_like_header,
@@ -182,6 +183,9 @@ def _read_table(header: list[Cell], body: list[list[Cell]], labels: dict[str, st
     columns = _our_reference_column(map_header_row(heads), heads, body)
     payment_columns = {i: f for i, h in enumerate(heads)
                        if i not in columns and (f := payment_field_for_label(h))}
+    columns = _learned_reference_column(columns, heads, body, labels.get("payer_name") or next(
+        (t for r in body for i, f in payment_columns.items()
+         if f == "payer_name" and (t := cell_text(r[i] if i < len(r) else None))), None), fmt)
     marks = {f: infer_decimal_mark([r[i] for r in body if i < len(r) and isinstance(r[i], str)])
              for i, f in columns.items() if f in AMOUNT_FIELDS}  # numbers cells do not vote
     date_cols = [i for i, f in columns.items() if f == "invoice_date"]
@@ -262,6 +266,23 @@ def _our_reference_column(columns: dict[int, str], heads: list[str],
     moved = {i: f for i, f in columns.items() if i != chosen}
     moved[best] = "invoice_ref"
     return moved
+
+
+def _learned_reference_column(columns: dict[int, str], heads: list[str], body: list[list[Cell]],
+                              payer: str | None, fmt: str) -> dict[int, str]:
+    """``columns`` with the invoice column a learned template names for this payer and
+    layout (:mod:`bots.remittance.learned`); the table's layout noted for learning."""
+    layout = learned.fingerprint(heads, fmt)
+    hints = learned.current()
+    label = hints.label_for(payer, layout) if hints else None
+    wanted = next((i for i, h in enumerate(heads) if label is not None and h == label), None)
+    if wanted is not None:
+        columns = {i: f for i, f in columns.items() if f != "invoice_ref" and i != wanted}
+        columns[wanted] = "invoice_ref"
+    chosen = next((heads[i] for i, f in columns.items() if f == "invoice_ref"), "")
+    learned.record(learned.Layout(layout, fmt, learned.payer_key(payer), tuple(heads), chosen,
+                                  tuple(tuple(cell_text(c) for c in r) for r in body)))
+    return columns
 
 
 def _line(ref: str, values: dict[str, Cell], amounts: dict[str, Decimal | None],

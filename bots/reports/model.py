@@ -18,7 +18,9 @@ Worklist rows come in four kinds, one XLSX sheet each (:data:`WORKLIST_KINDS`,
 in sheet order): :class:`CollectionRow`, :class:`CashReviewRow`,
 :class:`UnmatchedRow`, :class:`PortalFailureRow`. Each kind names its sheet
 (``SHEET``) and whether a person must decide on each row (``NEEDS_DECISION``:
-the sheet then gets an empty "Decision" column).
+the sheet then gets an empty "Decision" column), and whether a person may correct
+the invoice reference read (``CORRECTABLE``: an empty "Corrected invoice ref"
+column, learned from by ``arbots review apply``).
 
 Paths to evidence (portal traces, screenshots) are relative to the run folder,
 so that the report links to them and still opens when the folder is moved.
@@ -189,6 +191,7 @@ class CollectionRow:
 
     SHEET: ClassVar[str] = "Collections"
     NEEDS_DECISION: ClassVar[bool] = True
+    CORRECTABLE: ClassVar[bool] = False
 
     customer: str
     customer_name: str
@@ -213,6 +216,7 @@ class CashReviewRow:
 
     SHEET: ClassVar[str] = "Cash review"
     NEEDS_DECISION: ClassVar[bool] = True
+    CORRECTABLE: ClassVar[bool] = True
 
     remittance_id: str
     payer_name: str
@@ -244,6 +248,7 @@ class UnmatchedRow:
 
     SHEET: ClassVar[str] = "Unmatched"
     NEEDS_DECISION: ClassVar[bool] = True
+    CORRECTABLE: ClassVar[bool] = True
 
     remittance_id: str
     source: str
@@ -265,6 +270,7 @@ class PortalFailureRow:
 
     SHEET: ClassVar[str] = "Portal failures"
     NEEDS_DECISION: ClassVar[bool] = True
+    CORRECTABLE: ClassVar[bool] = False
 
     portal: str
     customer: str

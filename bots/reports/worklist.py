@@ -9,7 +9,9 @@ never changes under the people using it.
 
 Each worklist sheet: a bold, frozen header row, an autofilter, column widths
 from the content (capped), one column per field of the row dataclass, and an
-empty "Decision" column (shaded) where each row needs a person's decision.
+empty "Decision" column (shaded) where each row needs a person's decision; the
+"Cash review" and "Unmatched" sheets also an empty "Corrected invoice ref" column
+(shaded), where a person writes the reference the advice really meant.
 
 Cells keep their types: amounts are numbers (the Decimal is written as is)
 with the number format of their row's currency (``#,##0`` for JPY,
@@ -49,6 +51,7 @@ from bots.reports.model import WORKLIST_KINDS, RunReport, WorklistRow
 MAX_CELL_TEXT = 32_767
 MAX_WIDTH, MIN_WIDTH = 60, 8
 DECISION = "Decision"
+CORRECTED = "Corrected invoice ref"
 LINK_FIELDS = ("trace", "screenshot")
 TITLES = {"po_number": "PO number", "invoice_no": "Invoice number",
           "document_no": "Document number", "remittance_id": "Remittance",
@@ -135,7 +138,8 @@ def _header(sheet: _Sheet, titles: Iterable[str]) -> None:
 def _worklist_sheet(wb: Workbook, kind: type[WorklistRow], rows: list[WorklistRow]) -> None:
     sheet = _Sheet(wb.create_sheet(kind.SHEET))
     names = [f.name for f in fields(kind)]
-    titles = [column_title(n) for n in names] + ([DECISION] if kind.NEEDS_DECISION else [])
+    titles = [column_title(n) for n in names] + ([DECISION] if kind.NEEDS_DECISION else []) \
+        + ([CORRECTED] if kind.CORRECTABLE else [])
     _header(sheet, titles)
     for row in rows:
         sheet.append([getattr(row, n) for n in names], currency=getattr(row, "currency", ""))
@@ -143,11 +147,12 @@ def _worklist_sheet(wb: Workbook, kind: type[WorklistRow], rows: list[WorklistRo
             if name in names and (href := relative_href(getattr(row, name))):
                 cell = sheet.ws.cell(row=sheet.row, column=names.index(name) + 1)
                 cell.hyperlink, cell.font = href, LINK_FONT
-    if kind.NEEDS_DECISION:
-        decision_col = len(titles)
-        for cells in sheet.ws.iter_rows(min_row=2, min_col=decision_col, max_col=decision_col):
-            cells[0].fill = DECISION_FILL
-        sheet.widths[decision_col] = 24
+    for title in (DECISION, CORRECTED):  # the columns a person fills in
+        if title in titles:
+            col = titles.index(title) + 1
+            for cells in sheet.ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                cells[0].fill = DECISION_FILL
+            sheet.widths[col] = 24
     sheet.finish()
 
 

@@ -22,6 +22,7 @@ own module:
 :mod:`~bots.store.inputs`       inputs seen, by content hash, and where each ended
 :mod:`~bots.store.remittances`  remittances parsed from the inputs, and their status
 :mod:`~bots.store.ledger`       the external-write ledger (``WriteLedger``)
+:mod:`~bots.store.templates`    learned templates (payer + layout) and the layouts read
 :mod:`~bots.store.audit`        the audit log
 ========================  ====================================================
 """
@@ -36,9 +37,10 @@ from bots.store.remittances import Remittances
 from bots.store.runs import RunRecord, Runs
 from bots.store.schema import MIGRATIONS
 from bots.store.snapshots import Snapshots
+from bots.store.templates import LearnedTemplates
 
 
-class Store(Runs, ExternalWrites, Snapshots, Inputs, Remittances):
+class Store(Runs, ExternalWrites, Snapshots, Inputs, Remittances, LearnedTemplates):
     """Opens (and migrates) the run database at ``path``; see the module docstring."""
 
     def __enter__(self) -> Store:

@@ -108,6 +108,24 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE runs ADD COLUMN landscape TEXT;
     ALTER TABLE runs ADD COLUMN message TEXT;
     """,
+    # learned templates (bots/store/templates.py) and the layouts they are learned from
+    """
+    CREATE TABLE learned_templates (
+        id INTEGER PRIMARY KEY,
+        payer TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        format TEXT NOT NULL,
+        label TEXT NOT NULL,
+        learned_by TEXT NOT NULL,
+        learned_at TEXT NOT NULL,
+        remittance_id TEXT,
+        UNIQUE (payer, fingerprint)
+    );
+    CREATE TABLE remittance_layouts (
+        remittance_id TEXT PRIMARY KEY,
+        layout TEXT NOT NULL
+    );
+    """,
 )
 
 

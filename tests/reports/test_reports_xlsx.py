@@ -37,12 +37,18 @@ def test_sheets_header_frozen_bold_filtered(tmp_path) -> None:
         assert ws.freeze_panes == "A2"
         assert all(cell.font.bold for cell in ws[1])
         assert ws.auto_filter.ref.startswith("A1:")
-        assert ws[1][-1].value == "Decision"
+        titles = [c.value for c in ws[1]]
+        correctable = name in ("Cash review", "Unmatched")
+        assert titles[-2:] == ["Decision", "Corrected invoice ref"] if correctable \
+            else titles[-1] == "Decision"
         assert all(ws.column_dimensions[c.column_letter].width >= 8 for c in ws[1])
     assert wb["Collections"].auto_filter.ref == "A1:M3"
     assert [c.value for c in wb["Unmatched"][1]] == [
         "Remittance", "Source", "Payer name", "Payment reference", "Payment date", "Currency",
-        "Amount", "Reason", "Invoice reference", "Decision"]
+        "Amount", "Reason", "Invoice reference", "Decision", "Corrected invoice ref"]
+    (row,) = _rows(wb["Unmatched"])
+    assert row["Corrected invoice ref"].value is None
+    assert row["Corrected invoice ref"].fill.fgColor.rgb.endswith("FFF4CC")
 
 
 def test_amounts_are_numbers_with_the_currency_decimals() -> None:
