@@ -61,7 +61,7 @@ from decimal import Decimal
 
 from bots.domain import Remittance, RemittanceLine
 from bots.remittance import known as known_items
-from bots.remittance import pdf_ocr
+from bots.remittance import learned, pdf_ocr
 from bots.remittance.errors import ExtractError
 from bots.remittance.known import KnownItems
 from bots.remittance.locale import (
@@ -177,6 +177,10 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
     remittance = _reading(source, lines, table, template, mark, day_first)
     if remittance is None:
         return None
+    if _learned_reference_column(table, remittance.payer_name):
+        remittance = _reading(source, lines, table, template, mark, day_first) or remittance
+    if table.rows:
+        _record_layout(table, remittance.payer_name)
     if not _adds_up(remittance):  # consistency decides: the other reading that adds up
         other = _other_reading(source, lines, table, template, mark, day_first)
         if other is not None:
@@ -233,8 +237,28 @@ def _choose_reference_column(table: Table, known: KnownItems) -> None:
     ours = sum(known.has_ref(row.get("invoice_ref", "")) for row in table.rows)
     other = sum(known.has_ref(row.get("alt_ref", "")) for row in table.rows)
     if other > ours:
-        for row in table.rows:
-            row["invoice_ref"], row["alt_ref"] = row.get("alt_ref", ""), row["invoice_ref"]
+        table.swap_references()
+
+
+def _learned_reference_column(table: Table, payer: str | None) -> bool:
+    """Swap in the other document-number column when a learned template names it for
+    this payer and layout (:mod:`bots.remittance.learned`); True when swapped."""
+    hints = learned.current()
+    label = hints.label_for(payer, learned.fingerprint(table.labels, NAME)) if hints else None
+    if label is None or label == table.ref_labels.get("invoice_ref") \
+            or label != table.ref_labels.get("alt_ref"):
+        return False
+    table.swap_references()
+    return True
+
+
+def _record_layout(table: Table, payer: str | None) -> None:
+    """Note the two document-number columns of the table, to learn from a correction."""
+    labels = (table.ref_labels.get("invoice_ref", ""), table.ref_labels.get("alt_ref", ""))
+    learned.record(learned.Layout(
+        learned.fingerprint(table.labels, NAME), NAME, learned.payer_key(payer), labels,
+        labels[0], tuple((row.get("invoice_ref", ""), row.get("alt_ref", ""))
+                         for row in table.rows)))
 
 
 def _amount_texts(table: Table) -> list[str]:

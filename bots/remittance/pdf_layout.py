@@ -317,6 +317,16 @@ class Table:
     unreferenced: list[str] = field(default_factory=list)  # amount lines without invoice
     # the rows under each header row found (copies dropped): ``rows`` is their concatenation
     segments: list[list[dict[str, str]]] = field(default_factory=list)
+    labels: tuple[str, ...] = ()  # the labels of the first header row (the layout)
+    # the labels of the columns read as ``invoice_ref`` and ``alt_ref``
+    ref_labels: dict[str, str] = field(default_factory=dict)
+
+    def swap_references(self) -> None:
+        """Read the other document-number column as the invoice reference."""
+        for row in self.rows:
+            row["invoice_ref"], row["alt_ref"] = row.get("alt_ref", ""), row["invoice_ref"]
+        self.ref_labels = {"invoice_ref": self.ref_labels.get("alt_ref", ""),
+                           "alt_ref": self.ref_labels.get("invoice_ref", "")}
 
     def without_segment(self, n: int) -> Table:
         """This table with the rows of segment ``n`` left out (a false header row's)."""
@@ -395,6 +405,10 @@ def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> 
             new_columns = stacked
             table.used.add(index + 1)
         if new_columns is not None:
+            if not table.labels:
+                table.labels = tuple(c.label for c in new_columns)
+                table.ref_labels = {c.field: c.label for c in new_columns
+                                    if c.field in ("invoice_ref", "alt_ref")}
             columns, last_row = new_columns, None
             segments.append([])
             table.used.add(index)
