@@ -6,7 +6,8 @@ be read, naming it and the reason (``amount out of range``, ``unreadable:
 <ExceptionType>`` ...), and a progress bar when a folder is given. Exit 0 when
 every file was read, 1 when some failed (the others are still written), 2 when
 ``--config`` is bad (its ``[remittance.limits]`` table sets the size caps) or
-``--out`` cannot be written.
+``--out`` cannot be written. With ``--config``, the templates learned from
+corrections in its store (``arbots review templates``) are used too.
 
 A remittance whose id was already written (the same bytes in two files or
 attachments) is written once, with a "duplicate" note on stderr. A bank
@@ -49,6 +50,9 @@ from bots.remittance import (
 from bots.remittance.jsonl import write_jsonl
 from bots.remittance.known import KnownItems
 from bots.remittance.known import using as using_open_items
+from bots.remittance.learned import Learned
+from bots.remittance.learned import using as using_learned
+from bots.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +76,7 @@ def extract_command(paths: tuple[Path, ...], out_path: Path | None,
     failed = written = 0
     seen: set[str] = set()
     try:
-        with using_open_items(known), Progress(
+        with using_open_items(known), using_learned(_learned(config_path)), Progress(
                 TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.description}"), console=console,
                       disable=not show_bar, transient=True) as progress:
@@ -138,6 +142,17 @@ def _known_items(path: Path) -> KnownItems:
         console.print(f"[yellow]skipped[/] {escape(str(problem))}", highlight=False,
                       soft_wrap=True)
     return KnownItems.of_open_items(items)
+
+
+def _learned(config_path: str | None) -> Learned | None:
+    """The templates learned from corrections in the configured store, if there is one."""
+    if config_path is None:
+        return None
+    store_path = load_or_exit(config_path).store_path
+    if not store_path.exists():
+        return None
+    with Store(store_path) as store:
+        return Learned(store.learned_hints())
 
 
 def _limits(config_path: str | None) -> Limits:

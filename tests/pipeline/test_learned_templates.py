@@ -100,6 +100,12 @@ def test_a_correction_teaches_the_payers_layout(world: Config,
 
     monkeypatch.chdir(world.home)  # the CLI finds the store below the current folder
     config = str(world.home / "site.toml")
+    advice = world.home / "advice.csv"  # arbots extract --config reads with them too
+    advice.write_text("Payer: ACME Corp\nDoc No.,Document,Amount Paid\n"
+                      f"5500000000,{ours[0]},10.00\n", encoding="utf-8")
+    extracted = CliRunner().invoke(main, ["extract", str(advice), "--config", config])
+    assert extracted.exit_code == 0 and f'"invoice_ref": "{ours[0]}"' in extracted.output, \
+        extracted.output
     listed = CliRunner().invoke(main, ["review", "templates", "--payer", "ACME Corp.",
                                        "--config", config])
     assert listed.exit_code == 0 and "Document" in listed.output, listed.output
