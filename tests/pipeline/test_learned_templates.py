@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from bots.cli import main
 from bots.config import Config
 from bots.domain import OpenItem, RunStatus, Trigger
+from bots.pipeline.review import Correction, read_corrections
+from bots.remittance.learned import Layout
 from bots.runner import run_bots
 from bots.sandbox.world import demo_mailbox_path
 from bots.sap import connect
@@ -129,3 +131,33 @@ def test_a_reference_the_advice_prints_nowhere_teaches_nothing(world: Config) ->
     assert any("9999999999 appears nowhere in the advice" in w.why for w in section.waiting)
     with Store(world.store_path) as store:
         assert store.learned_templates() == []
+
+
+def test_corrections_are_read_from_both_sheets(tmp_path: Path) -> None:
+    book = Workbook()
+    book.remove(book.active)
+    for sheet, ref, corrected in (("Cash review", "5100000000", "90012345"),
+                                  ("Unmatched", "5100000001", "'90012346")):
+        ws = book.create_sheet(sheet)
+        ws.append(["Remittance", "Invoice reference", "Decision", "Corrected invoice ref"])
+        ws.append(["rem-1", ref, None, corrected])
+        ws.append(["rem-1", "5100000002", None, None])  # not corrected
+    path = tmp_path / "worklist.xlsx"
+    book.save(path)
+    assert read_corrections(path) == [
+        Correction("Cash review", 2, "rem-1", "5100000000", "90012345"),
+        Correction("Unmatched", 2, "rem-1", "5100000001", "90012346")]
+
+
+def test_the_store_keeps_one_template_per_payer_and_layout(tmp_path: Path) -> None:
+    layout = Layout("layout-1", "csv", "acme corp", ("Doc No.", "Document"), "Doc No.", ())
+    with Store(tmp_path / "s.sqlite") as store:
+        first = store.learn_template(layout, "Document", "clerk-a")
+        again = store.learn_template(layout, "Doc No.", "clerk-b")  # learned again: replaced
+        assert first == again
+        [row] = store.learned_templates("acme corp")
+        assert (row["label"], row["learned_by"]) == ("Doc No.", "clerk-b")
+        assert store.learned_templates("other") == []
+        assert store.forget_template(first, "clerk-c") and not store.learned_hints()
+        events = [(r["kind"], r["event"]) for r in store.audit_log()]
+    assert events == [("learned_template", "learned")] * 2 + [("learned_template", "forgotten")]
