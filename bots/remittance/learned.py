@@ -145,6 +145,11 @@ def recording() -> Iterator[list[Layout]]:
         _LAYOUTS.reset(token)
 
 
+def is_recording() -> bool:
+    """True inside :func:`recording` (a reader notes its layout only then)."""
+    return _LAYOUTS.get() is not None
+
+
 def record(layout: Layout) -> None:
     """Note a table read (kept only inside :func:`recording`)."""
     layouts = _LAYOUTS.get()

@@ -179,7 +179,7 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
         return None
     if _learned_reference_column(table, remittance.payer_name):
         remittance = _reading(source, lines, table, template, mark, day_first) or remittance
-    if table.rows:
+    if table.rows and learned.is_recording():
         _record_layout(table, remittance.payer_name)
     if not _adds_up(remittance):  # consistency decides: the other reading that adds up
         other = _other_reading(source, lines, table, template, mark, day_first)

@@ -279,6 +279,8 @@ def _learned_reference_column(columns: dict[int, str], heads: list[str], body: l
     if wanted is not None:
         columns = {i: f for i, f in columns.items() if f != "invoice_ref" and i != wanted}
         columns[wanted] = "invoice_ref"
+    if not learned.is_recording():
+        return columns
     chosen = next((heads[i] for i, f in columns.items() if f == "invoice_ref"), "")
     learned.record(learned.Layout(layout, fmt, learned.payer_key(payer), tuple(heads), chosen,
                                   tuple(tuple(cell_text(c) for c in r) for r in body)))
