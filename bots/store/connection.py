@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,25 @@ Clock = Callable[[], datetime]
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC (the store's default clock)."""
     return datetime.now(UTC)
+
+
+def _write_ahead_log(db: sqlite3.Connection, patience: float = 30.0) -> None:
+    """Put the file in WAL mode (once per file: the mode is kept in it).
+
+    Switching needs the file to itself, and SQLite answers "database is
+    locked" at once instead of waiting while another process creates or
+    migrates a new file, so this waits for it, like every other statement.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 class StoreConnection:
@@ -31,7 +51,7 @@ class StoreConnection:
         self.path, self.clock = path, clock
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
+        _write_ahead_log(self.db)
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA synchronous=NORMAL")
         migrate(self.db, path)
