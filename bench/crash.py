@@ -25,6 +25,7 @@ count                       what is counted
 ``open_intents``            ledger writes still ``intent``
 ``browsers_left``           Chromium processes of the trial alive after the reruns
 ``runs_running``            runs still ``running`` after the reruns
+``tracebacks``              Python tracebacks in the logs of the trial's commands
 ==========================  =================================================================
 
 Kill points: a clean run is measured first, in a fresh interpreter
@@ -68,7 +69,8 @@ import psutil
 
 NIGHTLY = ("openitems", "intake", "cashapp", "portals", "collections")
 COUNTS = ("dup_postings", "dup_notes", "dup_submissions", "dup_reminders", "lost_mails",
-          "portal_without_note", "open_intents", "browsers_left", "runs_running")
+          "portal_without_note", "open_intents", "browsers_left", "runs_running",
+          "tracebacks")
 DUPLICATES = COUNTS[:4]
 STAGES = ("(starting)", *NIGHTLY, "(ended)")
 WRITES = {"cashapp": ("posting", "cashapp_note"),  # ledger kinds each bot writes
@@ -279,12 +281,19 @@ def count_damage(world: TrialWorld, mails: Sequence[str]) -> dict[str, int]:
                                            "WHERE status = 'intent'"),
             "browsers_left": len(trial_processes(world.token, browsers_only=True)),
             "runs_running": _scalar(store, "SELECT count(*) FROM runs WHERE status = 'running'"),
+            "tracebacks": tracebacks(world.folder),
         }
     finally:
         sap.close()
         if store is not None:
             store.close()
     return counts
+
+
+def tracebacks(folder: Path) -> int:
+    """Python tracebacks in the logs of the trial's commands (a crash is never an answer)."""
+    return sum(log.read_text(errors="replace").count("Traceback (most recent call last)")
+               for log in folder.glob("*.log"))
 
 
 def _scalar(db: sqlite3.Connection | None, sql: str) -> int:

@@ -109,3 +109,10 @@ def test_kill_points_cover_every_bot_and_repeat_by_seed() -> None:
     assert len({p.events for p in points if p.bot == "collections"}) > 5  # spread, not fixed
     assert points == [calibration.point(seed) for seed in range(1, 51)]
     assert calibration.seconds == 11
+
+
+def test_a_traceback_in_a_commands_log_is_counted(world) -> None:
+    trial_world, mails = world
+    (trial_world.folder / "run2.log").write_text(
+        "Traceback (most recent call last):\n  ...\nsqlite3.OperationalError: database is locked\n")
+    assert count_damage(trial_world, mails)["tracebacks"] == 1
