@@ -1,8 +1,9 @@
 """The ``arbots`` command line: a thin surface over the rooms, no business rules.
 
 Exit codes: 0 ok, 1 finished with failures (bad files, refused postings),
-2 configuration or connection error. Each command lives in its own module of
-this package and is registered here.
+2 configuration or connection error, 75 the landscape is held by another run,
+130 stopped by Ctrl-C, 143 stopped by SIGTERM. Each command lives in its own
+module of this package and is registered here.
 """
 
 from __future__ import annotations
