@@ -65,8 +65,8 @@ def reset_cmd(config_path: str | None, whole_world: bool, size: str | None,
         fail("--size goes with --world", EXIT_CONFIG)
     from bots.sandbox.sap import reset_sandbox  # the sandbox is this command's subject
 
-    summary = reset_sandbox(cfg.sap.sandbox_db, customers=customers or 70,
-                            items=3200 if items is None else items,
-                            seed=7 if seed is None else seed)
+    given = {name: value for name, value in
+             (("customers", customers), ("items", items), ("seed", seed)) if value is not None}
+    summary = reset_sandbox(cfg.sap.sandbox_db, **given)  # its own defaults for the rest
     console.print(f"SAP sandbox {cfg.sap.sandbox_db}: {summary.customers} customers, "
                   f"{summary.open_items:,} items ({summary.seconds:.1f}s)", highlight=False)
