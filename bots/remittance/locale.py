@@ -70,13 +70,7 @@ def read_date(text: str | None, day_first: bool = False) -> date | None:
             month = MONTHS.get(name) or MONTHS.get(name[:3])
             if month:
                 return _date(int(y) + (2000 if len(y) == 2 else 0), month, int(d))
-    m = _NUMERIC.fullmatch(raw)
-    if m:
-        a, b, y = int(m[1]), int(m[3]), int(m[4]) + (2000 if len(m[4]) == 2 else 0)
-        if m[2] == "." or day_first or a > 12:
-            return _date(y, b, a)
-        return _date(y, a, b)
-    return try_date(text, day_first)
+    return try_date(text, day_first)  # numeric dates: values.parse_date reads them
 
 
 def _date(y: int, m: int, d: int) -> date | None:
@@ -84,10 +78,6 @@ def _date(y: int, m: int, d: int) -> date | None:
         return date(y, m, d)
     except ValueError:
         return None
-
-
-def looks_like_date(text: str) -> bool:
-    return read_date(text) is not None or read_date(text, day_first=True) is not None
 
 
 _TAIL = re.compile(r"[.,](\d+)\D*$")
