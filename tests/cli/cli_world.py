@@ -13,19 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bots.config import Config, load_config
+from bots.config import Config
 from bots.sandbox.sap import reset_sandbox
-from tests.pipeline.conftest import write_config
+from tests.pipeline.conftest import make_world
 
 ARBOTS = [sys.executable, "-m", "bots.cli"]
-
-
-def make_world(folder: Path, template: Path) -> Config:
-    """The configuration of a fresh sandbox world below ``folder`` (SAP copied from template)."""
-    target = folder / "var" / "sandbox" / "sap.sqlite"
-    target.parent.mkdir(parents=True)
-    target.write_bytes(template.read_bytes())
-    return load_config(write_config(folder), home=folder)
 
 
 @pytest.fixture(scope="session")

@@ -420,23 +420,29 @@ def _mutations(rng: random.Random, count: int) -> Iterator[Hostile]:
               if p.suffix != ".json"]
     for n in range(count):
         suffix, data = seeds[n % len(seeds)]
-        b = bytearray(data)
-        for _ in range(rng.randint(1, 4)):
-            op = rng.randrange(4)
-            if not b:
-                break
-            if op == 0:
-                del b[rng.randrange(len(b)):]
-            elif op == 1:
-                for _ in range(rng.randint(1, 20)):
-                    b[rng.randrange(len(b))] = rng.randrange(256)
-            elif op == 2:
-                i = rng.randrange(len(b))
-                b[i:i] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 50)))
-            else:
-                i, j = sorted(rng.randrange(len(b)) for _ in range(2))
-                b[i:j] = b[j:j + (j - i)]
-        yield Hostile("mutation", f"mutant-{n}.{suffix}", bytes(b))
+        yield Hostile("mutation", f"mutant-{n}.{suffix}", mutate(data, rng, rng.randint(1, 4)))
+
+
+def mutate(data: bytes, rng: random.Random, steps: int = 1) -> bytes:
+    """``data`` after ``steps`` random edits: truncated, bytes flipped, junk inserted,
+    a stretch deleted or overwritten by the bytes after it."""
+    b = bytearray(data)
+    for _ in range(steps):
+        if not b:
+            break
+        op = rng.randrange(5)
+        if op == 0:
+            del b[rng.randrange(len(b)):]
+        elif op == 1:
+            for _ in range(rng.randint(1, 20)):
+                b[rng.randrange(len(b))] = rng.randrange(256)
+        elif op == 2:
+            i = rng.randrange(len(b))
+            b[i:i] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 50)))
+        else:
+            i, j = sorted(rng.randrange(len(b)) for _ in range(2))
+            b[i:j] = b"" if op == 3 else b[j:j + (j - i)]
+    return bytes(b)
 
 
 FAMILIES: tuple[Callable[[random.Random], Iterator[Hostile]], ...] = (

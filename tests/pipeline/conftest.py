@@ -40,10 +40,15 @@ def small_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def make_world(folder: Path, template: Path) -> Config:
+    """The configuration of a fresh sandbox world below ``folder`` (SAP copied from template)."""
+    target = folder / "var" / "sandbox" / "sap.sqlite"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(template.read_bytes())
+    return load_config(write_config(folder), home=folder)
+
+
 @pytest.fixture
 def world(tmp_path: Path, small_sandbox: Path) -> Config:
     """The configuration of a fresh sandbox world below ``tmp_path``."""
-    target = tmp_path / "var" / "sandbox" / "sap.sqlite"
-    target.parent.mkdir(parents=True)
-    target.write_bytes(small_sandbox.read_bytes())
-    return load_config(write_config(tmp_path), home=tmp_path)
+    return make_world(tmp_path, small_sandbox)

@@ -10,28 +10,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bench.crash import CONFIG
 from bots.cli import main
 from bots.config import load_config
 from bots.sandbox.mailbox import SMALL_COUNTS, seed_demo_mailbox
 from bots.sandbox.world import SIZES, reset_world
 
-CONFIG = """
-[store]
-path = "var/arbots.sqlite"
-runs_dir = "var/runs"
-
-[sap]
-mode = "sandbox"
-sandbox_db = "var/sandbox/sap.sqlite"
-
-[collections]
-outbox = "var/outbox"
-"""
-
 
 def _site(folder: Path) -> Path:
     path = folder / "site.toml"
-    path.write_text(CONFIG, encoding="utf-8")
+    path.write_text(CONFIG, encoding="utf-8")  # the crash trials' own world
     return path
 
 

@@ -255,21 +255,10 @@ def test_cli_folder_mixing_good_and_bad(tmp_path, samples):
 
 
 def _mutations(data: bytes, rng, count: int):
+    from tests.fuzz.hostile import mutate
+
     for _ in range(count):
-        b = bytearray(data)
-        op = rng.randrange(4)
-        if op == 0:
-            del b[rng.randrange(len(b)):]
-        elif op == 1:
-            for _ in range(rng.randint(1, 20)):
-                b[rng.randrange(len(b))] = rng.randrange(256)
-        elif op == 2:
-            i = rng.randrange(len(b))
-            b[i:i] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 50)))
-        else:
-            i, j = sorted(rng.randrange(len(b)) for _ in range(2))
-            del b[i:j]
-        yield bytes(b)
+        yield mutate(data, rng)
 
 
 def test_mutated_files_never_crash_a_reader(samples):
