@@ -252,8 +252,9 @@ def recover_pending(ctx: BotContext, section: BotSection) -> None:
     """
     from bots.pipeline.collections import write_note
 
+    live = ctx.store.live_run_ids() - {ctx.run.id}
     for row in ctx.store.writes_of("posting", "intent"):
-        if row["run_id"] != ctx.run.id and ctx.store.holds_live_lease(row["run_id"]):
+        if row["run_id"] in live:
             continue  # a live run's: it may be posting it right now
         payload = json.loads(row["payload"])
         document = ctx.sap.find_document_by_reference(payload["company_code"], row["key"])

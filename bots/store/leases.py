@@ -119,6 +119,12 @@ class Leases(AuditLog):
         lease = self.lease_of_run(run_id)
         return lease is not None and is_live(lease, self.clock())
 
+    def live_run_ids(self) -> set[str]:
+        """The runs holding a lease that is not stale (one query, for checks per row)."""
+        now = self.clock()
+        return {lease.run_id for lease in map(_lease, self.db.execute("SELECT * FROM leases"))
+                if is_live(lease, now)}
+
     def acquire_lease(self, landscape: str, run_id: str, ttl: timedelta,
                       holder: str | None = None) -> Lease | None:
         """Take ``landscape``'s lease for ``run_id``; the stale lease taken over, if any.

@@ -142,10 +142,11 @@ class ExternalWrites(Leases):
         """
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            live = self.live_run_ids()
             rows = [r for r in self.db.execute(
                         "SELECT * FROM external_writes WHERE status = 'intent' AND run_id <> ?"
                         " ORDER BY created", (run_id,))
-                    if not self.holds_live_lease(r["run_id"])]
+                    if r["run_id"] not in live]
             for r in rows:
                 self.db.execute("UPDATE external_writes SET run_id = ?, updated = ?"
                                 " WHERE key = ?", (run_id, self._now(), r["key"]))
