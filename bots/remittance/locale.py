@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from bots.remittance.values import try_amount, try_date
+from bots.remittance.values import mark_votes, try_amount, try_date
 
 _MONTH_NAMES = (
     "january february march april may june july august september october november december",
@@ -78,27 +78,6 @@ def _date(y: int, m: int, d: int) -> date | None:
         return date(y, m, d)
     except ValueError:
         return None
-
-
-_TAIL = re.compile(r"[.,](\d+)\D*$")
-
-
-def mark_votes(texts: Iterable[str]) -> dict[str, int]:
-    """How many printed amounts say the decimal mark is ``.`` or ``,``.
-
-    ``1.234,56`` and ``12,50`` vote ``,``; ``1,234.56`` and ``12.50`` vote
-    ``.``; ``1,234`` or ``1.234`` (three digits after the only mark) vote for
-    neither.
-    """
-    votes = {".": 0, ",": 0}
-    for text in texts:
-        raw = re.sub(r"[^\d.,]", "", text)
-        dot, comma = raw.rfind("."), raw.rfind(",")
-        if dot >= 0 and comma >= 0:
-            votes["." if dot > comma else ","] += 1
-        elif max(dot, comma) >= 0 and len(raw) - max(dot, comma) - 1 != 3:
-            votes["." if dot >= 0 else ","] += 1
-    return votes
 
 
 # currencies whose amounts are printed with a decimal point wherever the payer sits

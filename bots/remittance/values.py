@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -64,6 +64,7 @@ _CURRENCY_NOISE = re.compile(r"[A-Za-z$€£¥₹\s\u00a0']+")
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
 _EXPONENT = re.compile(r"\d\s*[eE]\s*[+-]?\s*\d")
 _NOT_FINITE = re.compile(r"\A[+-]?\s*(s?nan|inf|infinity)\s*\Z", re.I)
+_NOT_MARK_OR_DIGIT = re.compile(r"[^\d.,]")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -276,17 +277,28 @@ def infer_decimal_mark(texts: list[str]) -> str | None:
     ``1234,56``). ``1,234`` alone stays ambiguous: None, and the caller keeps
     :func:`parse_amount`'s guess.
     """
+    votes = mark_votes(str(text or "") for text in texts)
+    if votes["."] == votes[","]:
+        return None
+    return "." if votes["."] > votes[","] else ","
+
+
+def mark_votes(texts: Iterable[str]) -> dict[str, int]:
+    """How many printed amounts say the decimal mark is ``.`` or ``,``.
+
+    ``1.234,56`` and ``12,50`` vote ``,``; ``1,234.56`` and ``12.50`` vote
+    ``.``; ``1,234`` or ``1.234`` (three digits after the only mark) vote for
+    neither.
+    """
     votes = {".": 0, ",": 0}
     for text in texts:
-        raw = _CURRENCY_NOISE.sub("", str(text or "")).strip("()+-")
+        raw = _NOT_MARK_OR_DIGIT.sub("", text)
         dot, comma = raw.rfind("."), raw.rfind(",")
         if dot >= 0 and comma >= 0:
             votes["." if dot > comma else ","] += 1
         elif max(dot, comma) >= 0 and len(raw) - max(dot, comma) - 1 != 3:
             votes["." if dot >= 0 else ","] += 1
-    if votes["."] == votes[","]:
-        return None
-    return "." if votes["."] > votes[","] else ","
+    return votes
 
 
 def infer_day_first(texts: list[str]) -> bool:
