@@ -15,18 +15,19 @@ invoice references, the decimal mark under which amounts equal open amounts::
 from __future__ import annotations
 
 import contextvars
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from bots.cashapp.refs import normalise
 from bots.domain import OpenItem
 
 
 def ref_key(text: str) -> str:
-    """A reference compared without case, spaces, punctuation or leading zeros."""
-    return re.sub(r"[^0-9A-Z]", "", text.upper()).lstrip("0")
+    """A reference as cash application compares it (:func:`bots.cashapp.refs.normalise`:
+    no case, punctuation, ``INV``/``NR``/... prefixes or leading zeros)."""
+    return normalise(text)
 
 
 @dataclass(frozen=True)
