@@ -241,11 +241,10 @@ async def settle_left_open(ctx: BotContext, pcfg: PortalsConfig, section: BotSec
     """
     claimed: dict[tuple[str, str], sqlite3.Row] = {}
     for row in rows:
-        if ctx.ledger.begin(KIND, row["key"], row["target"],
-                            json.loads(row["payload"])) != "pending":
+        payload = json.loads(row["payload"])
+        if ctx.ledger.begin(KIND, row["key"], row["target"], payload) != "pending":
             continue  # done meanwhile, or busy: a live run holds it
-        site, invoice_no = row["target"].split(":", 1)[0], json.loads(row["payload"])[
-            "invoice_no"]
+        site, invoice_no = row["target"].split(":", 1)[0], payload["invoice_no"]
         if site not in runner.sites:
             ctx.ledger.failed(row["key"], f"portal site {site} is no longer configured: "
                                           "check that portal by hand")
