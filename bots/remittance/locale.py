@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from bots.remittance.values import mark_votes, try_amount, try_date
+from bots.remittance.values import infer_decimal_mark, try_amount, try_date
 
 _MONTH_NAMES = (
     "january february march april may june july august september october november december",
@@ -102,9 +102,9 @@ def decide_mark(texts: list[str], known: Iterable[Decimal] = (),
         hits = {m: sum(_abs(try_amount(t, m)) in known for t in texts) for m in ".,"}
         if hits["."] != hits[","]:
             return ("." if hits["."] > hits[","] else ","), False
-    votes = mark_votes(texts)
-    if votes["."] != votes[","]:
-        return ("." if votes["."] > votes[","] else ","), False
+    printed = infer_decimal_mark(texts)
+    if printed:
+        return printed, False
     if not either_way(texts):
         return None, False
     if currency in DOT_CURRENCIES:
