@@ -199,9 +199,9 @@ def learn_correction(store: Store, remittance_id: str, extracted: str, corrected
 
 def _learn_corrections(ctx: BotContext, path: Path, section: BotSection) -> None:
     """Learn from every corrected reference of the worklist (not in a dry run)."""
+    if ctx.dry_run:
+        return
     for correction in read_corrections(path):
-        if ctx.dry_run:
-            continue
         learning = learn_correction(ctx.store, correction.remittance_id,
                                     correction.invoice_ref, correction.corrected,
                                     _who())
