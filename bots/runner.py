@@ -62,7 +62,7 @@ BOTS: dict[str, Bot] = {
 NIGHTLY: tuple[str, ...] = ("openitems", "intake", "cashapp", "portals", "collections")
 
 EXIT_OK, EXIT_FAILURES, EXIT_CONFIG = 0, 1, 2
-EXIT_SIGINT, EXIT_SIGTERM = 130, 143  # 128 + the signal's number, as shells report it
+EXIT_SIGINT = 130  # 128 + SIGINT, as shells report it (the CLI turns a SIGTERM stop into 143)
 EXIT_CODES = {RunStatus.OK: EXIT_OK, RunStatus.FAILED: EXIT_FAILURES,
               RunStatus.INTERRUPTED: EXIT_SIGINT, RunStatus.ABORTED: EXIT_FAILURES}
 STOPPED_AT_ONCE = "stopped at once (a second Ctrl-C)"
