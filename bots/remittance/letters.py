@@ -222,6 +222,7 @@ _ROW_OF_AMOUNTS = re.compile(r"\d[.,]\d{2}\s{2,}(?=\S*\d[.,]\d{2})")
 #: How far the reader looks ahead from a number: events, and characters. Letters are read
 #: in linear time whatever their length; past :data:`MAX_CHARS` a text is no letter.
 _LOOKAHEAD, _WINDOW, MAX_CHARS = 16, 200, 100_000
+_DECIMALS = re.compile(r"[.,]\d{1,2}$")
 _BULLET = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)])\s+")
 
 
@@ -415,11 +416,8 @@ def _split_sentences(text: str) -> list[str]:
 
 
 def _is_money(m: re.Match[str]) -> bool:
-    """An amount match that is money: decimals, grouping, or a currency beside it."""
-    num = m["num"]
-    has_currency = bool(m["pre"] or m["post"])
-    decimals = bool(re.search(r"[.,]\d{1,2}$", num))
-    return has_currency or decimals
+    """An amount match that is money: decimals or a currency beside it (``1.200`` alone is not)."""
+    return bool(m["pre"] or m["post"]) or _DECIMALS.search(m["num"]) is not None
 
 
 def _read_sentence(sentence: str, reading: _Reading, mark: str | None, day_first: bool,
