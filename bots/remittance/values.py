@@ -168,10 +168,17 @@ def _ascii_digits(raw: str, text: str) -> str:
 
 
 def float_amount(value: float) -> Decimal:
-    """A spreadsheet's number as Decimal through its shortest repr; NaN/infinity refused."""
+    """A spreadsheet's number as Decimal, to the 15 significant digits a spreadsheet keeps.
+
+    Excel and LibreOffice store doubles and show (and compare) 15 significant
+    digits, so a cell holding ``=0.1+0.2`` is 0.3 to the payer, not
+    ``0.30000000000000004``; reading more digits than that would fail a good
+    advice as ``amount out of range``. No arithmetic is done on the float.
+    NaN and infinity are refused.
+    """
     if not math.isfinite(value):
         raise AmountOutOfRange(repr(value), "not a finite number")
-    return Decimal(repr(value))  # the shortest repr of a finite float always parses
+    return Decimal(format(value, ".15g"))
 
 
 def _decimal_mark(raw: str) -> str:

@@ -106,3 +106,23 @@ def test_reason_saying_total_is_not_a_total_row_and_footer_prose_skipped():
     assert [(x.invoice_ref, x.deduction_reason) for x in r.lines] == \
         [("A1", None), ("A2", "Total price wrong")]
     assert r.total is None and r.warnings == ["currency not stated; assumed USD"]
+
+
+def test_xlsx_float_noise_reads_as_the_spreadsheet_shows_it():
+    """Excel stores a cell computed as =0.1+0.2 as <v>0.30000000000000004</v> and shows 0.3."""
+    import zipfile
+
+    data = _xlsx([["Invoice No", "Amount Paid"], ["90012", 0.25], ["90013", 1234.5],
+                  ["Total", 1234.75]])
+    source, noisy = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(noisy, "w") as out:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b"<v>0.25</v>" in body and b"<v>1234.75</v>" in body
+                body = body.replace(b"<v>0.25</v>", b"<v>0.30000000000000004</v>")
+                body = body.replace(b"<v>1234.75</v>", b"<v>1234.8000000000002</v>")
+            out.writestr(item, body)
+    [r] = extract(noisy.getvalue(), "advice.xlsx").remittances
+    assert [line.paid_amount for line in r.lines] == [Decimal("0.3"), Decimal("1234.5")]
+    assert r.total == Decimal("1234.8")
