@@ -7,10 +7,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO.parent / "shared" / "samples"
 IN_CI = os.environ.get("CI") == "true"
+
+# Property tests judge answers, not speed: no per-example deadline (a loaded
+# machine made one time out), and in CI the same examples every run.
+settings.register_profile("arbots", deadline=None, derandomize=IN_CI)
+settings.load_profile("arbots")
 
 
 def require_program(path_or_name: str, why: str) -> str:
