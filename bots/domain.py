@@ -229,6 +229,16 @@ class Decision(StrEnum):
     REVIEW = "review"
 
 
+class Treatment(StrEnum):
+    """What a posting does to the open item (interchange spec v1.2, ``treatment``)."""
+
+    CLEAR = "clear"            # cleared in full (discount granted)
+    RESIDUAL = "residual"      # cleared; the difference becomes a new item tied to it (REBZG)
+    PARTIAL = "partial"        # a partial payment posted against it; the item stays open
+    WRITE_OFF = "write_off"    # cleared; the difference written off within the policy's limit
+    ON_ACCOUNT = "on_account"  # no item: the amount stays on the customer's account
+
+
 @dataclass(frozen=True)
 class Proposal:
     """One (remittance line, open item) pair the engine applies (interchange spec)."""
@@ -246,6 +256,9 @@ class Proposal:
     reason: str
     discount_amount: Decimal = Decimal("0")
     deduction_amount: Decimal = Decimal("0")
+    treatment: Treatment = Treatment.CLEAR
+    reason_code: str = ""  # SAP payment-difference reason (RSTGR) of a residual or write-off
+    alternative: str = ""  # "a1", "a2", ...: one of several combinations explaining a payment
 
 
 # --------------------------------------------------------------------------- external writes
