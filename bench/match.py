@@ -21,13 +21,19 @@ from __future__ import annotations
 import argparse
 import gc
 import resource
+import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 import pandas as pd
 
-from bots.cashapp import Policy, match
-from bots.cashapp.corpus import Corpus, generate, score
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.cashapp_corpus import Corpus, generate, score  # noqa: E402
+from bots.cashapp import Policy, match  # noqa: E402
 
 
 def _rss_mb() -> float:

@@ -30,8 +30,10 @@ Modules, one responsibility each:
 * :mod:`.policy`: the validated policy (``[cashapp]`` configuration table);
 * :mod:`.memory`: learned aliases and reference patterns (SQLite), :func:`learn`;
 * :mod:`.index`: the run's open items indexed for the rules;
-* :mod:`.interchange`: the CSV/JSONL files of ``arbots match``;
-* :mod:`.corpus`: a seeded synthetic corpus with ground truth (tests, bench).
+* :mod:`.interchange`: the CSV/JSONL files of ``arbots match``.
+
+The seeded synthetic corpus with ground truth lives outside the product, in
+``bench/cashapp_corpus.py``.
 
 Limits: the engine matches one batch against one snapshot of open items; it
 does not post (that is the SAP port's job) and never sees cleared items, so a

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
+from bench.cashapp_corpus import generate, score
 from bots.cashapp import Policy, match
-from bots.cashapp.corpus import generate, score
 
 RECALL_FLOOR = 0.83
 

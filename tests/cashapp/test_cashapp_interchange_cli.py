@@ -137,8 +137,8 @@ def test_cli_clean_input_exits_0(tmp_path, files):
 
 def test_round_trip_through_files_gives_the_engine_result(tmp_path):
     """The corpus written to the interchange files and matched by the CLI = the engine."""
+    from bench.cashapp_corpus import generate
     from bots.cashapp import Policy, match
-    from bots.cashapp.corpus import generate
     from bots.cashapp.interchange import (
         proposal_rows,
         write_customers,

@@ -13,6 +13,9 @@ absent. Traps carry truth ``None`` (must never be applied): duplicate advices,
 invoices already cleared (not among the open items), remittances already
 applied in an earlier run.
 
+This module lives in ``bench/`` (not in the product package ``bots/cashapp``,
+which stays pure): the benchmarks and ``tests/cashapp`` import it.
+
 :func:`score` compares a :class:`~bots.cashapp.engine.MatchResult` with the
 truth: auto precision (an auto row is right when its item and cash amount are
 in the truth of its unit), auto recall (units whose truth is fully auto-applied
