@@ -29,6 +29,7 @@ from bots.sap import connect
 from bots.store import Store
 from tests.conftest import require_program
 from tests.pipeline.conftest import CONFIG
+from tests.pipeline.outcomes import bot_section
 
 TODAY = datetime.now(UTC).date()
 
@@ -88,7 +89,7 @@ def test_nightly_submits_new_invoices_once_and_notes_them(portal_world: Config) 
     require_program("/usr/bin/chromium", "portal bots drive Debian's chromium")
     cfg = portal_world
     outcome = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND)
-    section = {b.name: b for b in outcome.report.bots}["portals"]
+    section = bot_section(outcome, "portals")
     assert outcome.status == RunStatus.OK, section.errors
     with connect(cfg.sap) as sap:
         items = list(sap.iter_open_items(cfg.sap.company_codes, TODAY))
@@ -100,7 +101,7 @@ def test_nightly_submits_new_invoices_once_and_notes_them(portal_world: Config) 
         assert note.lines[0].startswith(f"Submitted to portal {site.name}: confirmation ")
 
     again = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND)
-    counts = {b.name: b for b in again.report.bots}["portals"].counts
+    counts = bot_section(again, "portals").counts
     assert counts["submitted"] + counts["duplicate"] == len(expected)
     assert counts["notes_written"] == 0  # nothing noted twice
 
@@ -208,14 +209,14 @@ def test_a_run_stopped_after_k_submissions_leaves_k_notes_and_the_rerun_the_rest
     first = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND, stop=stop)
     monkeypatch.undo()
 
-    counts = {b.name: b for b in first.report.bots}["portals"].counts
+    counts = bot_section(first, "portals").counts
     assert counts["submitted"] == counts["notes_written"] == k
     done = [(item, site) for item, site in expected if held_by_portal(cfg, item, site)]
     assert len(done) == k
     assert all(len(portal_notes(cfg, item)) == 1 for item, _ in done)  # noted as it went
 
     again = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND)
-    counts = {b.name: b for b in again.report.bots}["portals"].counts
+    counts = bot_section(again, "portals").counts
     assert again.status == RunStatus.OK
     assert counts["submitted"] == counts["notes_written"] == len(expected) - k
     assert_each_submitted_once_and_noted_once(cfg, expected)
@@ -243,12 +244,12 @@ def test_a_run_killed_before_its_first_note_gets_every_note_from_the_rerun(
     assert len(submitted) == 1 and portal_notes(cfg, submitted[0][0]) == []
 
     again = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND)
-    counts = {b.name: b for b in again.report.bots}["portals"].counts
+    counts = bot_section(again, "portals").counts
     assert counts["notes_written"] == len(expected)  # the owed one, then one per submission
     assert counts["submitted"] == len(expected) - 1
     assert_each_submitted_once_and_noted_once(cfg, expected)
     third = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND)
-    assert {b.name: b for b in third.report.bots}["portals"].counts["notes_written"] == 0
+    assert bot_section(third, "portals").counts["notes_written"] == 0
 
 
 @pytest.mark.slow
@@ -285,7 +286,7 @@ def test_intents_left_open_are_settled_in_the_portal_when_the_invoices_left_the_
     rerun = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND,
                      clock=lambda: datetime.combine(later, time(12), UTC))
 
-    counts = {b.name: b for b in rerun.report.bots}["portals"].counts
+    counts = bot_section(rerun, "portals").counts
     assert counts["invoices"] == 0
     assert counts["found_after_interruption"] == 1 and counts["closed_not_found"] == 2
     assert len(portal_notes(cfg, sent)) == 1 and portal_notes(cfg, unsent) == []
