@@ -7,7 +7,9 @@ Run ``python bench/extract_heldout.py`` (or ``python -m bench extract_heldout``)
 Corpus: ``tests/remittance/layouts`` (36 families = 6 layout styles x EN, DE,
 FR, NL, ES, IT; the split into 24 TUNE and 12 HELD-OUT families is fixed in
 that package's docstring, decided before any figure was measured). ``--docs``
-documents per family.
+documents per family. ``--corpus layouts2`` reads the second, independent
+corpus instead (``tests/remittance/layouts2``: 36 families written blind to
+the reader's vocabulary, its own fixed split into 24 tune and 12 held-out).
 
 Accuracy: line-level F1 per family (a line is right when ``invoice_ref`` and
 ``paid_amount`` both are), for the tune and the held-out part, the overall
@@ -57,6 +59,7 @@ The README section "Extraction figures" has the per-family table.
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import os
 import statistics
@@ -64,6 +67,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -96,15 +100,19 @@ def header_hits(got: Remittance | None, truth: Remittance) -> dict[str, bool]:
     return {f: got is not None and getattr(got, f) == getattr(truth, f) for f in HEADER_FIELDS}
 
 
-def accuracy(docs: int, seed: int, open_items: bool) -> int:
-    """Print the per-family table and the summary; 0 when the F1 goals are met."""
+def accuracy(docs: int, seed: int, open_items: bool, corpus: ModuleType | None = None) -> int:
+    """Print the per-family table and the summary; 0 when the F1 goals are met.
+
+    ``corpus``: the package of families read (default ``tests.remittance.layouts``).
+    """
+    families, make = (corpus.FAMILIES, corpus.advices) if corpus else (FAMILIES, advices)
     per_family: dict[Family, float] = {}
     pairs: dict[bool, list[tuple[Remittance | None, Remittance]]] = {False: [], True: []}
     fields: dict[bool, list[dict[str, bool]]] = {False: [], True: []}
     print(f"{'family':<16} {'part':<9} {'line F1':>8}  " + " ".join(
         f"{f[:12]:>12}" for f in HEADER_FIELDS))
-    for family in FAMILIES:
-        got = [(read(a, open_items), a.truth) for a in advices(family, docs, seed)]
+    for family in families:
+        got = [(read(a, open_items), a.truth) for a in make(family, docs, seed)]
         per_family[family] = line_f1(got)
         pairs[family.held_out] += got
         hits = [header_hits(g, t) for g, t in got]
@@ -114,7 +122,7 @@ def accuracy(docs: int, seed: int, open_items: bool) -> int:
                   f"{sum(h[f] for h in hits) / len(hits):>12.2f}" for f in HEADER_FIELDS))
     ok = True
     for held in (False, True):
-        part = [f for f in FAMILIES if f.held_out == held]
+        part = [f for f in families if f.held_out == held]
         worst = min(part, key=per_family.__getitem__)
         overall = line_f1(pairs[held])
         header = {f: sum(h[f] for h in fields[held]) / len(fields[held]) for f in HEADER_FIELDS}
@@ -213,17 +221,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--open-items", action="store_true",
                         help="give the reader the open items of each advice")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--corpus", choices=("layouts", "layouts2"), default="layouts",
+                        help="the generated corpus: tests/remittance/<corpus>")
     parser.add_argument("--speed-docs", type=int, default=8,
                         help="documents per held-out family in the speed run")
     args = parser.parse_args(argv)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} cores, load average {load:.2f}, seed {args.seed}, "
           f"open items {'given' if args.open_items else 'not given'}")
-    status = accuracy(args.docs, args.seed, args.open_items)
+    corpus = importlib.import_module(f"tests.remittance.{args.corpus}")
+    print(f"corpus tests/remittance/{args.corpus}")
+    status = accuracy(args.docs, args.seed, args.open_items, corpus)
     if args.no_speed:
         return status
-    held = [a.pdf for f in FAMILIES if f.held_out
-            for a in advices(f, args.speed_docs, args.seed + 1)]
+    held = [a.pdf for f in corpus.FAMILIES if f.held_out
+            for a in corpus.advices(f, args.speed_docs, args.seed + 1)]
     ratios = [speed("held-out families", held)]
     samples = sorted(SAMPLES.rglob("*.pdf")) if SAMPLES.is_dir() else []
     if samples:
