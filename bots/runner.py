@@ -40,6 +40,7 @@ from typing import Any
 
 from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
+from bots.exit_codes import EXIT_CONFIG, EXIT_FAILURES, EXIT_OK, EXIT_SIGINT
 from bots.pipeline import cashapp, collections, intake, openitems, portals, review
 from bots.pipeline.context import BotContext, NoProgress, Progress
 from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport
@@ -61,8 +62,6 @@ BOTS: dict[str, Bot] = {
 }
 NIGHTLY: tuple[str, ...] = ("openitems", "intake", "cashapp", "portals", "collections")
 
-EXIT_OK, EXIT_FAILURES, EXIT_CONFIG = 0, 1, 2
-EXIT_SIGINT = 130  # 128 + SIGINT, as shells report it (the CLI turns a SIGTERM stop into 143)
 EXIT_CODES = {RunStatus.OK: EXIT_OK, RunStatus.FAILED: EXIT_FAILURES,
               RunStatus.INTERRUPTED: EXIT_SIGINT, RunStatus.ABORTED: EXIT_FAILURES}
 STOPPED_AT_ONCE = "stopped at once (a second Ctrl-C)"

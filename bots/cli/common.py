@@ -13,12 +13,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from bots.config import Config, ConfigError, load_config
+from bots.exit_codes import (  # noqa: F401  (re-exported for the commands)
+    EXIT_BUSY,
+    EXIT_CONFIG,
+    EXIT_FAILURES,
+    EXIT_OK,
+    EXIT_SIGINT,
+    EXIT_SIGTERM,
+)
 
 console = Console(stderr=True)
 
-EXIT_OK, EXIT_FAILURES, EXIT_CONFIG = 0, 1, 2
-EXIT_BUSY = 75  # the landscape's lease is held by another run (sysexits' EX_TEMPFAIL)
-EXIT_SIGINT, EXIT_SIGTERM = 130, 143  # stopped on request: 128 + the signal's number
 DEFAULT_WAIT = timedelta(minutes=30)
 
 config_option = click.option(
