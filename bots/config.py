@@ -216,6 +216,7 @@ class SapConfig:
         "save_text": "Z_ARBOTS_SAVE_TEXT",
         "read_text": "Z_ARBOTS_READ_TEXT",
         "post_clearing": "Z_ARBOTS_POST_CLEARING",
+        "reset_clearing": "Z_ARBOTS_RESET_CLEARING",
         "commit": "BAPI_TRANSACTION_COMMIT",
         "rollback": "BAPI_TRANSACTION_ROLLBACK",
     }

@@ -28,7 +28,7 @@ from bots.sap import notes as notes_module
 from bots.sap import open_check, posting
 from bots.sap import open_items as open_items_module
 from bots.sap.errors import raise_for_return
-from bots.sap.posting import ClearingRequest, ClearingResult
+from bots.sap.posting import ClearingRequest, ClearingResult, ResetResult
 from bots.sap.read_table import TableReader
 from bots.sap.rfc import Connection, Rfc
 
@@ -110,6 +110,12 @@ class SapClient:
     def post_clearing(self, request: ClearingRequest) -> ClearingResult:
         """Post a payment clearing open items (FB05), or return the one already posted."""
         return posting.post_clearing(self.rfc, request)
+
+    def reset_clearing(self, company_code: str, document_no: str, fiscal_year: str, *,
+                       reverse: bool = False, posting_date: date | None = None) -> ResetResult:
+        """Reset a clearing (FBRA): its items open again; ``reverse``: reverse it too."""
+        return posting.reset_clearing(self.rfc, company_code, document_no, fiscal_year,
+                                      reverse=reverse, posting_date=posting_date)
 
     # ---------------------------------------------------------------- LUW
 

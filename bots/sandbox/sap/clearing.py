@@ -5,53 +5,66 @@ What the shipped ABAP wrapper does (``bots/sap/abap/z_arbots_post_clearing.abap`
 1. A document of the company code whose reference (``XBLNR``) is the call's
    idempotency key, and which is not reversed, already exists: return it
    with ``E_EXISTING = 'X'`` and post nothing.
-2. Check every item to clear (customer, document, year, line: FB05 selects
+2. Check the posting period (:mod:`bots.sandbox.sap.periods`, OB52) and the
+   procedure: ``AUGLV`` ``EINGZAHL`` (incoming payment, the default: a bank
+   line of ``I_PAYMENT-WRBTR``) or ``UMBUCHNG`` (transfer posting with
+   clearing: no bank line, the payment amount must be 0, as when a person
+   applies cash on account to invoices).
+3. Check every item to clear (customer, document, year, line: FB05 selects
    open items per account): it must be open in BSID (an item in BSAD is
    "already cleared by document ...", one in neither "does not exist"),
-   in the header currency; per item the amount applied + discount + its
-   residuals must equal the open amount (signed: credits negative), and the
-   amounts applied must add up to the payment. Any failure: RETURN type E,
-   nothing written.
-3. Post: a BKPF header (``TCODE = 'FB05'``, the next number of range 14),
-   the customer's payment line and every cleared item in BSAD with
-   ``AUGBL``/``AUGDT``, and one new open item in BSID per residual, with its
-   reason code (``RSTGR``), linked to the invoice (``REBZG``/``REBZJ``/
-   ``REBZZ``) and keeping the invoice's reference, assignment and terms.
+   not a special G/L item, in the header currency; per item applied +
+   discount + write-off (which needs a reason code) + its residuals must
+   equal the open amount (signed: credits negative). Residuals must belong to
+   an item cleared here. Part payments (``T_PARTIAL``) name an open item that
+   is *not* cleared, in the same direction and less than its open amount.
+   Payments on account (``T_ONACCOUNT``) name a customer of the company code.
+   Applied + part payments + on account must add up to the payment. Any
+   failure: RETURN type E, nothing written.
+4. Post: a BKPF header (``TCODE = 'FB05'``, the next number of range 14);
+   the customer's payment line for the amount cleared (in BSAD, cleared by
+   the document itself; none in a transfer posting, which nets to 0); every
+   cleared item moved to BSAD with ``AUGBL``/``AUGDT``; new open items in
+   BSID: one per residual (reason code ``RSTGR``, linked to the cleared
+   invoice by ``REBZG``/``REBZJ``/``REBZZ``, keeping the invoice's
+   reference, assignment and terms), one credit per
+   part payment (``REBZG`` = the invoice, which stays open: SAP's "Part
+   payment" tab) and one credit per payment on account (no ``REBZG``).
 
 Amounts in the interface are external; TCURX decides the decimals. Writes
 stay in the session's LUW until ``BAPI_TRANSACTION_COMMIT``. (On a real
 system FB05, run by the posting interface, commits its own document; the
 simulator is stricter, and the caller commits in both cases. The reference
-check of step 1 is what makes reruns safe on both.) Discounts are checked
-but not posted to a G/L account here (the sandbox has no G/L tables).
+check of step 1 is what makes reruns safe on both.) Discounts and
+write-offs are checked but not posted to a G/L account here (the sandbox has
+no G/L tables).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from bots.sandbox.sap.ddic import TABLES
-from bots.sandbox.sap.interfaces import complete
+from bots.sandbox.sap.periods import check_period
+from bots.sandbox.sap.refused import Refused, message
 from bots.sandbox.sap.session import Session
 
 _ITEM_COLUMNS = [f.name for f in TABLES["BSID"]]
 # An item by company code, customer (the primary key's prefix) and document line.
 _DOC = '"BUKRS" = ? AND "KUNNR" = ? AND "BELNR" = ? AND "GJAHR" = ? AND "BUZEI" = ?'
+INCOMING, TRANSFER = "EINGZAHL", "UMBUCHNG"  # POSTING_INTERFACE_CLEARING's I_AUGLV
 
 
-class Refused(Exception):
-    """A check failed: becomes one RETURN message of type E."""
+@dataclass
+class Plan:
+    """What a checked call posts: items cleared (with their residual), items part-paid."""
 
-    def __init__(self, number: str, message: str, *values: str) -> None:
-        super().__init__(message)
-        self.number, self.message, self.values = number, message, values
-
-
-def _message(kind: str, number: str, message: str, *values: str) -> dict[str, Any]:
-    fields = {f"MESSAGE_V{i}": v for i, v in enumerate(values[:4], start=1)}
-    return complete("BAPIRET2", {"TYPE": kind, "ID": "ZARBOTS", "NUMBER": number,
-                                 "MESSAGE": message, **fields})
+    cleared: list[tuple[dict[str, Any], int]]
+    partial: list[tuple[dict[str, Any], dict[str, Any], int]]  # open item, T_PARTIAL row, amount
+    on_account: list[tuple[dict[str, Any], int]]  # T_ONACCOUNT row, amount
+    applied: int  # minor units cleared by the payment line
 
 
 def post_clearing(session: Session, p: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +86,7 @@ def post_clearing(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     if existing and header["XBLNR"]:
         if not had_luw:
             session.rollback()
-        return _result(existing[0], existing[1], "X", _message(
+        return _result(existing[0], existing[1], "X", message(
             "W", "002", f"Reference {header['XBLNR']} already posted as document "
             f"{existing[0]} {existing[1]}", header["XBLNR"], existing[0], existing[1]))
     try:
@@ -81,20 +94,19 @@ def post_clearing(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     except Refused as refused:
         if not had_luw:
             session.rollback()
-        return _result("", "0000", "", _message("E", refused.number, refused.message,
-                                                *refused.values))
+        return _result("", "0000", "", refused.as_return())
     belnr, gjahr = _post(session, p, plan)
-    return _result(belnr, gjahr, "", _message(
+    return _result(belnr, gjahr, "", message(
         "S", "001", f"Document {belnr} was posted in company code {header['BUKRS']}",
         belnr, header["BUKRS"], gjahr))
 
 
-def _result(belnr: str, gjahr: str, existing: str, message: dict[str, Any]) -> dict[str, Any]:
-    return {"E_BELNR": belnr, "E_GJAHR": gjahr, "E_EXISTING": existing, "RETURN": [message],
-            "T_CLEAR": [], "T_RESIDUAL": []}
+def _result(belnr: str, gjahr: str, existing: str, msg: dict[str, Any]) -> dict[str, Any]:
+    return {"E_BELNR": belnr, "E_GJAHR": gjahr, "E_EXISTING": existing, "RETURN": [msg],
+            "T_CLEAR": [], "T_RESIDUAL": [], "T_PARTIAL": [], "T_ONACCOUNT": []}
 
 
-def _minor(session: Session, amount: Decimal, currency: str, what: str) -> int:
+def minor(session: Session, amount: Decimal, currency: str, what: str) -> int:
     """External ``amount`` in minor units (= the stored integer of a CURR field)."""
     scaled = amount.scaleb(session.currency_decimals(currency))
     if scaled != scaled.to_integral_value():
@@ -103,113 +115,179 @@ def _minor(session: Session, amount: Decimal, currency: str, what: str) -> int:
     return int(scaled)
 
 
-def _signed(row: dict[str, Any]) -> int:
+def signed(row: dict[str, Any]) -> int:
+    """The stored amount of an item, signed (credits negative)."""
     return -row["WRBTR"] if row["SHKZG"] == "H" else row["WRBTR"]
 
 
-def _check(session: Session, p: dict[str, Any]) -> list[tuple[dict[str, Any], int]]:
-    """The rows to clear with their residuals' total, or Refused."""
-    header, db = p["I_HEADER"], session.db
+def _open_item(session: Session, bukrs: str, currency: str, item: dict[str, Any]
+               ) -> dict[str, Any]:
+    """The open BSID row of ``item`` (KUNNR, BELNR, GJAHR, BUZEI), or Refused."""
+    label = f"{item['BELNR']}/{item['GJAHR']}/{item['BUZEI']}"
+    where = (bukrs, item["KUNNR"], item["BELNR"], item["GJAHR"], item["BUZEI"])
+    columns = ", ".join(f'"{c}"' for c in _ITEM_COLUMNS)
+    row = session.db.execute(f'SELECT {columns} FROM "BSID" WHERE {_DOC}', where).fetchone()
+    if row is None:
+        cleared = session.db.execute(f'SELECT "AUGBL" FROM "BSAD" WHERE {_DOC}',
+                                     where).fetchone()
+        if cleared:
+            raise Refused("014", f"Item {label} is already cleared by document "
+                                 f"{cleared[0]}", label, cleared[0])
+        raise Refused("015", f"Item {label} does not exist in company code {bukrs}",
+                      label, bukrs)
+    open_item = dict(zip(_ITEM_COLUMNS, row, strict=True))
+    if open_item["UMSKZ"]:
+        raise Refused("016", f"Item {label} is a special G/L item", label)
+    if open_item["WAERS"] != currency:
+        raise Refused("017", f"Item {label} is in {open_item['WAERS']}, the payment in "
+                             f"{currency}", label, open_item["WAERS"], currency)
+    return open_item
+
+
+def _check(session: Session, p: dict[str, Any]) -> Plan:
+    """What the call posts, or Refused."""
+    header, payment = p["I_HEADER"], p["I_PAYMENT"]
     bukrs, currency = header["BUKRS"], header["WAERS"]
     if not header["XBLNR"]:
         raise Refused("010", "The reference (XBLNR, the idempotency key) is required")
-    if not p["T_CLEAR"]:
+    if not (p["T_CLEAR"] or p["T_PARTIAL"] or p["T_ONACCOUNT"]):
         raise Refused("011", "No items to clear")
-    columns = ", ".join(f'"{c}"' for c in _ITEM_COLUMNS)
+    procedure = header["AUGLV"] or INCOMING
+    if procedure not in (INCOMING, TRANSFER):
+        raise Refused("022", f"Clearing procedure {procedure} is not supported "
+                             f"({INCOMING} or {TRANSFER})", procedure)
+    if procedure == TRANSFER and (payment["WRBTR"] or payment["HKONT"]):
+        raise Refused("022", f"A transfer posting ({TRANSFER}) has no bank line: payment "
+                             "amount 0 and no bank account", procedure)
+    check_period(session, bukrs, header["BUDAT"])
     residuals: dict[tuple[str, str, str], int] = {}
     for r in p["T_RESIDUAL"]:
         key = (r["BELNR"], r["GJAHR"], r["BUZEI"])
-        residuals[key] = residuals.get(key, 0) + _minor(session, r["WRBTR"], currency,
-                                                        f"residual of {r['BELNR']}")
-    plan, applied_total, seen = [], 0, set()
+        residuals[key] = residuals.get(key, 0) + minor(session, r["WRBTR"], currency,
+                                                       f"residual of {r['BELNR']}")
+    plan, seen = Plan([], [], [], 0), set()
     for item in p["T_CLEAR"]:
         key = (item["BELNR"], item["GJAHR"], item["BUZEI"])
-        label = f"{item['BELNR']}/{item['GJAHR']}/{item['BUZEI']}"
+        label = "/".join(key)
         if key in seen:
             raise Refused("012", f"Item {label} is listed twice", label)
         seen.add(key)
-        where = (bukrs, item["KUNNR"], *key)
-        found = db.execute(f'SELECT {columns} FROM "BSID" WHERE {_DOC}', where)
-        row = found.fetchone()
-        if row is None:
-            cleared = db.execute(f'SELECT "AUGBL" FROM "BSAD" WHERE {_DOC}',
-                                 where).fetchone()
-            if cleared:
-                raise Refused("014", f"Item {label} is already cleared by document "
-                                     f"{cleared[0]}", label, cleared[0])
-            raise Refused("015", f"Item {label} does not exist in company code {bukrs}",
-                          label, bukrs)
-        open_item = dict(zip(_ITEM_COLUMNS, row, strict=True))
-        if open_item["UMSKZ"]:
-            raise Refused("016", f"Item {label} is a special G/L item", label)
-        if open_item["WAERS"] != currency:
-            raise Refused("017", f"Item {label} is in {open_item['WAERS']}, the payment in "
-                                 f"{currency}", label, open_item["WAERS"], currency)
-        applied = _minor(session, item["WRBTR"], currency, f"amount applied to {label}")
-        discount = _minor(session, item["WSKTO"], currency, f"discount on {label}")
+        open_item = _open_item(session, bukrs, currency, item)
+        applied = minor(session, item["WRBTR"], currency, f"amount applied to {label}")
+        discount = minor(session, item["WSKTO"], currency, f"discount on {label}")
+        write_off = minor(session, item["WOFF"], currency, f"write-off on {label}")
+        if write_off and not item["RSTGR"]:
+            raise Refused("023", f"Item {label}: a write-off needs a reason code (RSTGR)",
+                          label)
         residual = residuals.pop(key, 0)
-        if applied + discount + residual != _signed(open_item):
-            raise Refused("018", f"Item {label}: applied + discount + residual do not equal "
-                                 "the open amount", label)
-        applied_total += applied
-        plan.append((open_item, residual))
+        if applied + discount + write_off + residual != signed(open_item):
+            raise Refused("018", f"Item {label}: applied + discount + write-off + residual "
+                                 "do not equal the open amount", label)
+        plan.applied += applied
+        plan.cleared.append((open_item, residual))
     if residuals:
         label = "/".join(next(iter(residuals)))
         raise Refused("019", f"Residual for {label}, which is not among the items cleared",
                       label)
-    payment = _minor(session, p["I_PAYMENT"]["WRBTR"], currency, "payment")
-    if applied_total != payment:
-        raise Refused("020", f"Payment {p['I_PAYMENT']['WRBTR']} does not balance the "
-                             "amounts applied", str(p["I_PAYMENT"]["WRBTR"]))
+    for part in p["T_PARTIAL"]:
+        key = (part["BELNR"], part["GJAHR"], part["BUZEI"])
+        label = "/".join(key)
+        if key in seen:
+            raise Refused("026", f"Item {label} is listed twice (cleared or part-paid)",
+                          label)
+        seen.add(key)
+        open_item = _open_item(session, bukrs, currency, part)
+        amount = minor(session, part["WRBTR"], currency, f"part payment of {label}")
+        owed = signed(open_item)
+        if amount == 0 or (amount > 0) != (owed > 0) or abs(amount) >= abs(owed):
+            raise Refused("027", f"Part payment {part['WRBTR']} of item {label} must be less "
+                                 "than its open amount, in the same direction",
+                          str(part["WRBTR"]), label)
+        plan.partial.append((open_item, part, amount))
+    for row in p["T_ONACCOUNT"]:
+        known = session.db.execute('SELECT 1 FROM "KNB1" WHERE "KUNNR" = ? AND "BUKRS" = ?',
+                                   (row["KUNNR"], bukrs)).fetchone()
+        if not known:
+            raise Refused("028", f"Customer {row['KUNNR']} is not in company code {bukrs}",
+                          row["KUNNR"], bukrs)
+        amount = minor(session, row["WRBTR"], currency, f"payment on account of {row['KUNNR']}")
+        if amount == 0:
+            raise Refused("029", f"Payment on account of {row['KUNNR']} has no amount",
+                          row["KUNNR"])
+        plan.on_account.append((row, amount))
+    total = plan.applied + sum(a for *_, a in plan.partial) + sum(a for _, a in plan.on_account)
+    if total != minor(session, payment["WRBTR"], currency, "payment"):
+        raise Refused("020", f"Payment {payment['WRBTR']} does not balance the amounts "
+                             "applied, part-paid and put on account", str(payment["WRBTR"]))
     return plan
 
 
-def _next_number(session: Session, bukrs: str, gjahr: str) -> str:
+def next_number(session: Session, bukrs: str, gjahr: str) -> str:
+    """The next document number of range 14 (payments, clearings, reversals)."""
     (last,) = session.db.execute(
         "SELECT max(\"BELNR\") FROM \"BKPF\" WHERE \"BUKRS\" = ? AND \"GJAHR\" = ? "
         "AND \"BELNR\" GLOB '14[0-9]*'", (bukrs, gjahr)).fetchone()
     return str(int(last) + 1) if last else "1400000001"
 
 
-def _insert(session: Session, table: str, row: dict[str, Any]) -> None:
+def insert(session: Session, table: str, row: dict[str, Any]) -> None:
+    """One row into ``table`` (unnamed columns keep their initial value)."""
     names = ", ".join(f'"{k}"' for k in row)
     marks = ", ".join("?" for _ in row)
     session.db.execute(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', list(row.values()))
 
 
-def _post(session: Session, p: dict[str, Any],
-          plan: list[tuple[dict[str, Any], int]]) -> tuple[str, str]:
+def _credit(amount: int) -> dict[str, Any]:
+    """Posting key, debit/credit and amount of a new customer item of ``amount``."""
+    return {"BSCHL": "15" if amount > 0 else "05", "SHKZG": "H" if amount > 0 else "S",
+            "WRBTR": abs(amount), "DMBTR": abs(amount)}
+
+
+def _post(session: Session, p: dict[str, Any], plan: Plan) -> tuple[str, str]:
     header, payment = p["I_HEADER"], p["I_PAYMENT"]
     bukrs, budat = header["BUKRS"], header["BUDAT"]
     gjahr, today = budat[:4], session.clock().strftime("%Y%m%d")
-    belnr = _next_number(session, bukrs, gjahr)
+    belnr = next_number(session, bukrs, gjahr)
     common = {"MANDT": "100", "BUKRS": bukrs, "BELNR": belnr, "GJAHR": gjahr,
               "BLART": header["BLART"] or "DZ", "BLDAT": header["BLDAT"], "BUDAT": budat,
               "MONAT": budat[4:6], "CPUDT": today, "WAERS": header["WAERS"]}
-    _insert(session, "BKPF", {**common, "USNAM": session.user, "TCODE": "FB05",
-                              "XBLNR": header["XBLNR"], "BKTXT": header["BKTXT"]})
-    amount = _minor(session, payment["WRBTR"], header["WAERS"], "payment")
-    payer = payment["KUNNR"] or plan[0][0]["KUNNR"]
-    _insert(session, "BSAD", {**common, "KUNNR": payer, "BUZEI": "001", "AUGDT": budat,
-                              "AUGBL": belnr, "BSCHL": "15", "SHKZG": "H" if amount >= 0
-                              else "S", "WRBTR": abs(amount), "DMBTR": abs(amount),
-                              "XBLNR": header["XBLNR"], "SGTXT": payment["SGTXT"],
-                              "ZFBDT": budat, "HKONT": payment["HKONT"]})
-    line = 1
-    for item, residual in plan:
+    insert(session, "BKPF", {**common, "USNAM": session.user, "TCODE": "FB05",
+                             "XBLNR": header["XBLNR"], "BKTXT": header["BKTXT"]})
+    line = 0
+    if plan.applied:  # a transfer posting nets to nothing: no payment line
+        line += 1
+        payer = payment["KUNNR"] or plan.cleared[0][0]["KUNNR"]
+        insert(session, "BSAD", {**common, **_credit(plan.applied), "KUNNR": payer,
+                                 "BUZEI": f"{line:03d}", "AUGDT": budat, "AUGBL": belnr,
+                                 "XBLNR": header["XBLNR"], "SGTXT": payment["SGTXT"],
+                                 "ZFBDT": budat, "HKONT": payment["HKONT"]})
+    for item, residual in plan.cleared:
         key = (bukrs, item["KUNNR"], item["BELNR"], item["GJAHR"], item["BUZEI"])
         session.db.execute(f'DELETE FROM "BSID" WHERE {_DOC}', key)
-        _insert(session, "BSAD", {**item, "AUGDT": budat, "AUGBL": belnr})
+        insert(session, "BSAD", {**item, "AUGDT": budat, "AUGBL": belnr})
         if residual:
             line += 1
             terms = {k: item[k] for k in ("ZFBDT", "ZTERM", "ZBD1T", "ZBD2T", "ZBD3T",
                                           "ZBD1P", "ZBD2P", "XBLNR", "ZUONR", "KUNNR")}
             reason: dict[str, Any] = next((r for r in p["T_RESIDUAL"] if
                            (r["BELNR"], r["GJAHR"], r["BUZEI"]) == key[2:]), {})
-            _insert(session, "BSID", {
+            insert(session, "BSID", {
                 **common, **terms, "BUZEI": f"{line:03d}", "BSCHL": "06" if residual > 0
                 else "16", "SHKZG": "S" if residual > 0 else "H", "WRBTR": abs(residual),
                 "DMBTR": abs(residual), "REBZG": item["BELNR"], "REBZJ": item["GJAHR"],
                 "REBZZ": item["BUZEI"], "RSTGR": reason.get("RSTGR", ""),
                 "SGTXT": reason.get("SGTXT", "")})
+    for item, part, amount in plan.partial:
+        line += 1
+        insert(session, "BSID", {
+            **common, **_credit(amount), "KUNNR": item["KUNNR"], "BUZEI": f"{line:03d}",
+            "XBLNR": header["XBLNR"], "ZUONR": item["ZUONR"], "ZFBDT": budat,
+            "REBZG": item["BELNR"], "REBZJ": item["GJAHR"], "REBZZ": item["BUZEI"],
+            "RSTGR": part["RSTGR"], "SGTXT": part["SGTXT"] or f"Part payment {item['BELNR']}"})
+    for row, amount in plan.on_account:
+        line += 1
+        insert(session, "BSID", {
+            **common, **_credit(amount), "KUNNR": row["KUNNR"], "BUZEI": f"{line:03d}",
+            "XBLNR": header["XBLNR"], "ZUONR": row["ZUONR"], "ZFBDT": budat,
+            "RSTGR": row["RSTGR"], "SGTXT": row["SGTXT"] or "Payment on account"})
     return belnr, gjahr

@@ -141,7 +141,15 @@ TABLES: dict[str, tuple[Field, ...]] = {
              N("MONAT", 2, "Fiscal Period"), D("CPUDT", "Entry Date"),
              C("USNAM", 12, "User Name"), C("TCODE", 20, "Transaction Code"),
              C("XBLNR", 16, "Reference"), C("BKTXT", 25, "Header Text"),
-             CUKY("WAERS", "Currency"), C("STBLG", 10, "Reversed With")),
+             CUKY("WAERS", "Currency"), C("STBLG", 10, "Reversed With"),
+             N("STJAH", 4, "Year of Reversal Document"), C("STGRD", 2, "Reversal Reason")),
+    # Posting periods per company code and account type (OB52; the variant is the
+    # company code here): + all account types, D customers. FRYE1/FRPE1 to TOYE1/TOPE1.
+    "T001B": (MANDT, C("RRCTY", 1, "Record Type", True), C("BUKRS", 4, "Variant", True),
+              C("MKOAR", 1, "Account Type", True), C("BKONT", 10, "To Account", True),
+              C("VKONT", 10, "From Account"), N("FRYE1", 4, "From Year 1"),
+              N("FRPE1", 3, "From Period 1"), N("TOYE1", 4, "To Year 1"),
+              N("TOPE1", 3, "To Period 1")),
 }
 
 RET2 = (C("TYPE", 1), C("ID", 20), N("NUMBER", 3), C("MESSAGE", 220), C("LOG_NO", 20),
@@ -180,13 +188,21 @@ STRUCTURES: dict[str, tuple[Field, ...]] = {
         CUKY("T_CURRENCY"), P("AMOUNT", _AMOUNT, 4), P("NET_AMOUNT", _AMOUNT, 4)),
     # Interface of Z_ARBOTS_POST_CLEARING (bots/sap/abap/z_arbots_post_clearing.abap).
     "ZARBOTS_CLR_HEADER": (C("BUKRS", 4), C("BLART", 2), D("BLDAT"), D("BUDAT"),
-                           CUKY("WAERS"), C("XBLNR", 16), C("BKTXT", 25)),
+                           CUKY("WAERS"), C("XBLNR", 16), C("BKTXT", 25),
+                           C("AUGLV", 8, "EINGZAHL incoming payment, UMBUCHNG transfer")),
     "ZARBOTS_CLR_PAYMENT": (C("KUNNR", 10), P("WRBTR", _AMOUNT, 4), C("HKONT", 10),
                             D("VALUT"), C("SGTXT", 50)),
     "ZARBOTS_CLR_ITEM": (C("KUNNR", 10), C("BELNR", 10), N("GJAHR", 4), N("BUZEI", 3),
-                         P("WRBTR", _AMOUNT, 4), P("WSKTO", _AMOUNT, 4)),
+                         P("WRBTR", _AMOUNT, 4), P("WSKTO", _AMOUNT, 4),
+                         P("WOFF", _AMOUNT, 4, "Written off"), C("RSTGR", 3)),
     "ZARBOTS_CLR_RESIDUAL": (C("BELNR", 10), N("GJAHR", 4), N("BUZEI", 3),
                              P("WRBTR", _AMOUNT, 4), C("RSTGR", 3), C("SGTXT", 50)),
+    "ZARBOTS_CLR_PARTIAL": (C("KUNNR", 10), C("BELNR", 10), N("GJAHR", 4), N("BUZEI", 3),
+                            P("WRBTR", _AMOUNT, 4), C("RSTGR", 3), C("SGTXT", 50)),
+    "ZARBOTS_CLR_ONACCT": (C("KUNNR", 10), P("WRBTR", _AMOUNT, 4), C("RSTGR", 3),
+                           C("ZUONR", 18), C("SGTXT", 50)),
+    # Interface of Z_ARBOTS_RESET_CLEARING (bots/sap/abap/z_arbots_reset_clearing.abap).
+    "ZARBOTS_RST_ITEM": (C("KUNNR", 10), C("BELNR", 10), N("GJAHR", 4), N("BUZEI", 3)),
 }
 
 

@@ -223,6 +223,10 @@ def generate(path: Path, *, customers: int = 70, items: int = 3200, seed: int = 
                           "LAND1": land, "WAERS": cur}
                          for cc, (name, city, land, cur) in COMPANY_CODES.items()])
     _insert(db, "TCURX", [{"CURRKEY": c, "CURRDEC": d} for c, d in CURRENCY_DECIMALS.items()])
+    _insert(db, "T001B", [{"MANDT": "100", "RRCTY": "0", "BUKRS": cc, "MKOAR": "+",
+                           "BKONT": "", "FRYE1": f"{today.year - 1:04d}", "FRPE1": "001",
+                           "TOYE1": f"{today.year + 1:04d}", "TOPE1": "012"}
+                          for cc in COMPANY_CODES])  # OB52: last, this and next year open
     accounts: list[tuple[str, str, str]] = []
     kna1: list[dict] = []
     knb1: list[dict] = []

@@ -112,6 +112,20 @@ INTERFACES: dict[str, tuple[Param, ...]] = {
         _imp("I_PAYMENT", STRUCTURE, structure="ZARBOTS_CLR_PAYMENT"),
         _exp("E_BELNR", "CHAR", 10), _exp("E_GJAHR", "NUMC", 4), _exp("E_EXISTING", "CHAR", 1),
         _tab("T_CLEAR", "ZARBOTS_CLR_ITEM"), _tab("T_RESIDUAL", "ZARBOTS_CLR_RESIDUAL"),
+        _tab("T_PARTIAL", "ZARBOTS_CLR_PARTIAL", "Part payments: the item stays open"),
+        _tab("T_ONACCOUNT", "ZARBOTS_CLR_ONACCT", "Payments on account (no invoice)"),
+        _tab("RETURN", "BAPIRET2")),
+    "Z_ARBOTS_RESET_CLEARING": (
+        _imp("I_BUKRS", "CHAR", 4, text="Company code"),
+        _imp("I_AUGBL", "CHAR", 10, text="Clearing document"),
+        _imp("I_GJAHR", "NUMC", 4, text="Fiscal year of the clearing document"),
+        _imp("I_REVERSE", "CHAR", 1, optional=True, default="",
+             text="X: also reverse the clearing document (FB08)"),
+        _imp("I_STGRD", "CHAR", 2, optional=True, default="01", text="Reversal reason"),
+        _imp("I_BUDAT", "DATS", 8, optional=True, default="00000000",
+             text="Posting date of the reversal (initial: today)"),
+        _exp("E_STBLG", "CHAR", 10), _exp("E_EXISTING", "CHAR", 1),
+        _tab("T_REOPENED", "ZARBOTS_RST_ITEM", "Items the reset opened again"),
         _tab("RETURN", "BAPIRET2")),
 }
 

@@ -11,7 +11,8 @@ pyrfc's exception classes (:mod:`bots.sandbox.sap.errors`).
 Function modules: ``RFC_PING``, ``STFC_CONNECTION``, ``RFC_READ_TABLE``,
 ``BAPI_AR_ACC_GETOPENITEMS``, ``BAPI_TRANSACTION_COMMIT`` /
 ``BAPI_TRANSACTION_ROLLBACK``, and our wrappers ``Z_ARBOTS_SAVE_TEXT``,
-``Z_ARBOTS_READ_TEXT``, ``Z_ARBOTS_POST_CLEARING``. Anything else:
+``Z_ARBOTS_READ_TEXT``, ``Z_ARBOTS_POST_CLEARING``, ``Z_ARBOTS_RESET_CLEARING``.
+Anything else:
 ``FU_NOT_FOUND``.
 
 Logon: the sandbox accepts any password unless a password is required
@@ -46,6 +47,7 @@ from bots.sandbox.sap.interfaces import (
 )
 from bots.sandbox.sap.open_items import get_open_items
 from bots.sandbox.sap.read_table import read_table
+from bots.sandbox.sap.reset import reset_clearing
 from bots.sandbox.sap.session import Session
 from bots.sandbox.sap.texts import read_text, save_text
 
@@ -84,6 +86,7 @@ HANDLERS: dict[str, Handler] = {
     "Z_ARBOTS_SAVE_TEXT": save_text,
     "Z_ARBOTS_READ_TEXT": read_text,
     "Z_ARBOTS_POST_CLEARING": post_clearing,
+    "Z_ARBOTS_RESET_CLEARING": reset_clearing,
 }
 
 

@@ -1,0 +1,39 @@
+"""Open posting periods (OB52, table T001B) in the simulator.
+
+A posting date is allowed when its period (the sandbox's fiscal year is the
+calendar year, a period is a month) lies within ``FRYE1/FRPE1`` to
+``TOYE1/TOPE1`` of the company code's ``+`` row (all account types) and of
+its ``D`` row (customers) when there is one. No ``+`` row: every period is
+closed, as in SAP. A closed period is SAP's message F5 201 ("Posting period
+&1 &2 is not open"); here ZARBOTS 021, naming the period, the year and the
+company code.
+"""
+
+from __future__ import annotations
+
+from bots.sandbox.sap.refused import Refused
+from bots.sandbox.sap.session import Session
+
+
+def period_open(session: Session, bukrs: str, budat: str) -> bool:
+    """Whether the posting date ``budat`` (YYYYMMDD) is in an open period of ``bukrs``."""
+    wanted = (budat[:4], f"{int(budat[4:6]):03d}")
+    rows = session.db.execute(
+        'SELECT "MKOAR", "FRYE1", "FRPE1", "TOYE1", "TOPE1" FROM "T001B" '
+        "WHERE \"BUKRS\" = ? AND \"MKOAR\" IN ('+', 'D')", (bukrs,)).fetchall()
+    if not any(row[0] == "+" for row in rows):
+        return False
+    return all((fy, fp) <= wanted <= (ty, tp) for _, fy, fp, ty, tp in rows)
+
+
+def closed_period(bukrs: str, budat: str) -> Refused:
+    """The refusal of a posting into the closed period of ``budat``."""
+    period, year = f"{int(budat[4:6]):03d}", budat[:4]
+    return Refused("021", f"Posting period {period} {year} is not open in company code "
+                          f"{bukrs}", period, year, bukrs)
+
+
+def check_period(session: Session, bukrs: str, budat: str) -> None:
+    """Refused (ZARBOTS 021) when ``budat`` is in a closed period of ``bukrs``."""
+    if budat == "00000000" or not period_open(session, bukrs, budat):
+        raise closed_period(bukrs, budat)
