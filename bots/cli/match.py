@@ -6,9 +6,13 @@
                  [--already-applied IDS.txt] [--memory var/cashapp.sqlite]
 
 The files follow spec/interchange.md section 2. The policy comes from the
-``[cashapp]`` table of ``--config`` (when given), overridden by ``--policy``
-options. Bad rows are reported on stderr (file:line: reason) and skipped; the
-command still writes the proposals for the rest and then exits 1. A bad
+``[cashapp]`` table of the configuration (``--config``, else the embedded
+demo's, as for the nightly run), overridden by ``--policy`` options. The
+learned aliases and the remittances already applied come from the run store
+unless ``--memory`` / ``--already-applied`` say otherwise
+(:mod:`bots.cli.store_defaults`): the same files give the nightly run's answer.
+Bad rows are reported on stderr (file:line: reason) and skipped; the command
+still writes the proposals for the rest and then exits 1. A bad
 configuration or policy exits 2. A summary (auto / review / unmatched) goes
 to stderr.
 """
@@ -38,6 +42,7 @@ from bots.cli.common import (
     fail,
     load_or_exit,
 )
+from bots.cli.store_defaults import applied_remittances, learned_memory
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -58,17 +63,19 @@ def _report(problems: list[BadRow]) -> None:
 @click.option("--policy", "policy_options", multiple=True, metavar="KEY=VALUE",
               help="Override one [cashapp] policy key; repeat as needed.")
 @click.option("--already-applied", "applied_path", type=_FILE, default=None,
-              help="Text file of remittance ids applied in earlier runs, one per line.")
+              help="Text file of remittance ids applied in earlier runs, one per line "
+                   "(default: those the run store says were applied).")
 @click.option("--memory", "memory_path", type=_FILE, default=None,
-              help="SQLite file of learned payer aliases and reference patterns.")
+              help="SQLite file of learned payer aliases and reference patterns "
+                   "(default: the nightly run's, beside the run store).")
 @config_option
 @exits_on_config_error
 def match_cmd(open_items_path: Path, remittances_path: Path, customers_path: Path | None,
               out_path: Path, policy_options: tuple[str, ...], applied_path: Path | None,
               memory_path: Path | None, config_path: str | None) -> None:
     """Propose which open items each remittance pays (auto / review / unmatched)."""
-    base = load_or_exit(config_path).raw.get("cashapp") if config_path else None
-    policy = policy_from_options(list(policy_options), base,
+    cfg = load_or_exit(config_path)  # the embedded demo's without --config, as the nightly run
+    policy = policy_from_options(list(policy_options), cfg.raw.get("cashapp"),
                                  source=config_path or "--policy")
     problems: list[BadRow] = []
     try:
@@ -79,11 +86,11 @@ def match_cmd(open_items_path: Path, remittances_path: Path, customers_path: Pat
         customers, bad = read_customers(customers_path) if customers_path else ([], [])
         problems += bad
         applied = set(applied_path.read_text(encoding="utf-8").split()) if applied_path \
-            else set()
+            else applied_remittances(cfg)
     except (InterchangeError, OSError) as exc:
         fail(str(exc), EXIT_FAILURES)
     _report(problems)
-    memory = Memory(memory_path) if memory_path else None
+    memory = Memory(memory_path) if memory_path else learned_memory(cfg)
     result = match(items, remittances, customers, policy, memory=memory,
                    already_applied=applied)
     rows = write_proposals(out_path, result)

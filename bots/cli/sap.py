@@ -1,4 +1,4 @@
-"""``arbots sap ping|open-items``.
+"""``arbots sap ping|open-items|customers``.
 
 Exit codes: 0 ok; 1 SAP refused the request (a business error); 2 the
 configuration is wrong, the logon was refused or SAP cannot be reached.
@@ -23,7 +23,7 @@ from bots.cli.common import (
     load_or_exit,
 )
 from bots.sap import SapBusinessError, SapError, SapLogonError, SapTechnicalError, connect
-from bots.sap.export import write_open_items
+from bots.sap.export import write_customers, write_open_items
 
 
 def _sap_failure(exc: SapError) -> None:
@@ -39,7 +39,7 @@ def _sap_failure(exc: SapError) -> None:
 
 @click.group("sap")
 def sap_group() -> None:
-    """Talk to SAP (or the sandbox): health check, open-item export."""
+    """Talk to SAP (or the sandbox): health check, open-item and customer export."""
 
 
 @sap_group.command("ping")
@@ -90,3 +90,23 @@ def open_items_cmd(config_path: str | None, company_codes: tuple[str, ...],
     console.print(f"{count:,} open items of {', '.join(codes)} at {on.isoformat()} -> {out}",
                   highlight=False)
 
+
+
+@sap_group.command("customers")
+@config_option
+@click.option("--company-code", "company_codes", multiple=True,
+              help="Company code (repeatable; default: sap.company_codes).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Output file: .csv, or .xlsx for a worksheet.")
+@exits_on_config_error
+def customers_cmd(config_path: str | None, company_codes: tuple[str, ...], out: Path) -> None:
+    """Export the customers as the interchange CUST.csv (the file of `match --customers`)."""
+    cfg = load_or_exit(config_path)
+    codes = list(company_codes or cfg.sap.company_codes)
+    try:
+        with connect(cfg.sap) as sap:
+            count = write_customers(sap.customers(codes), out)
+    except SapError as exc:
+        _sap_failure(exc)
+        return
+    console.print(f"{count:,} customers of {', '.join(codes)} -> {out}", highlight=False)

@@ -32,6 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bots.cashapp import MatchResult, Memory, match, policy_from_config
+from bots.config import Config
 from bots.domain import (
     CollectionNote,
     Customer,
@@ -88,15 +89,15 @@ def propose(ctx: BotContext, items: list[OpenItem], customers: Iterable[Customer
     remittances = {r["id"]: from_json(json.loads(r["body"])) for r in rows}
     remittances.update({r.id: r for r in ctx.memo.get("dry_run_remittances", {}).values()})
     policy = policy_from_config(ctx.cfg.raw.get("cashapp"), ctx.cfg.source)
-    memory = Memory(memory_path(ctx))
+    memory = Memory(memory_path(ctx.cfg))
     applied = [r["id"] for r in ctx.store.remittances("applied")]
     result = match(items, remittances.values(), customers, policy, memory, applied)
     return Batch(remittances, {r["id"]: r["input_hash"] for r in rows}, result)
 
 
-def memory_path(ctx: BotContext) -> Path:
+def memory_path(cfg: Config) -> Path:
     """The learned aliases and reference patterns live beside the run store."""
-    return ctx.cfg.store_path.with_name("cashapp-memory.sqlite")
+    return cfg.store_path.with_name("cashapp-memory.sqlite")
 
 
 CLEARED = "cleared_items"  # ctx.memo: OpenItem.key of every item this run cleared (or would)

@@ -262,7 +262,7 @@ def run(ctx: BotContext) -> BotSection:
             remittances.append(remittance)
     if confirmed and not ctx.dry_run:
         customers = ctx.sap.customers(ctx.cfg.sap.company_codes)
-        lesson = learn(confirmed, remittances, customers, Memory(memory_path(ctx)))
+        lesson = learn(confirmed, remittances, customers, Memory(memory_path(ctx.cfg)))
         section.counts["aliases_learned"] = lesson.aliases
         section.counts["patterns_learned"] = lesson.patterns
     if section.errors:

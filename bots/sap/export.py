@@ -1,9 +1,16 @@
-"""The open-items file of the interchange spec (``OPEN.csv``), written from SAP.
+"""The files of the interchange spec written from SAP: ``OPEN.csv`` and ``CUST.csv``.
 
-One row per open item with the columns of
+:func:`write_open_items`: one row per open item with the columns of
 :data:`bots.cashapp.interchange.OPEN_ITEM_COLUMNS`, amounts as decimal strings
-with the currency's decimals (``"1234.50"``, yen ``"1500"``), dates ISO. A
-file name ending in ``.xlsx`` gives the same table as a worksheet, every
+with the currency's decimals (``"1234.50"``, yen ``"1500"``), dates ISO.
+
+:func:`write_customers`: one row per customer number with the columns of
+:data:`bots.cashapp.interchange.CUSTOMER_COLUMNS` (customer, name, parent,
+aliases), the customer/payer file ``arbots match --customers`` reads. SAP
+keeps a customer once per company code (KNB1); the file has no company code,
+so a customer of several company codes is one row.
+
+A file name ending in ``.xlsx`` gives the same table as a worksheet, every
 cell text (amounts stay exact strings). Text a spreadsheet could run as a
 formula is neutralised (:mod:`bots.formula_guard`); amounts stay as they are.
 Rows are written as they come, so a million items never sit in memory.
@@ -12,13 +19,13 @@ Rows are written as they come, so a million items never sit in memory.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from bots.cashapp.interchange import OPEN_ITEM_COLUMNS
-from bots.domain import OpenItem, format_amount
+from bots.cashapp.interchange import CUSTOMER_COLUMNS, OPEN_ITEM_COLUMNS
+from bots.domain import Customer, OpenItem, format_amount
 from bots.formula_guard import neutralise_row
 
 
@@ -43,19 +50,44 @@ def open_item_row(item: OpenItem) -> list[str]:
     return [values[column] for column in OPEN_ITEM_COLUMNS]
 
 
+def customer_row(customer: Customer) -> list[str]:
+    """The cells of ``customer`` in the order of CUSTOMER_COLUMNS."""
+    return [customer.number, customer.name, customer.parent, ";".join(customer.aliases)]
+
+
 def write_open_items(items: Iterable[OpenItem], path: Path,
                      progress: Callable[[int], None] | None = None) -> int:
     """Write ``items`` to ``path`` (CSV, or XLSX by extension); returns the row count."""
+    return _write_table("open items", OPEN_ITEM_COLUMNS, map(open_item_row, items), path,
+                        progress)
+
+
+def write_customers(customers: Iterable[Customer], path: Path) -> int:
+    """Write one row per customer number to ``path`` (CSV, or XLSX); returns the row count.
+
+    The first account of a number is kept (name and parent come from KNA1, the
+    same in every company code).
+    """
+    first: dict[str, Customer] = {}
+    for customer in customers:
+        first.setdefault(customer.number, customer)
+    rows = (customer_row(first[number]) for number in sorted(first))
+    return _write_table("customers", CUSTOMER_COLUMNS, rows, path)
+
+
+def _write_table(title: str, columns: Sequence[str], rows: Iterable[list[str]], path: Path,
+                 progress: Callable[[int], None] | None = None) -> int:
+    """Write ``columns`` and ``rows`` (formula-guarded) as CSV or XLSX; the row count."""
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
-        sheet = book.create_sheet("open items")
-        sheet.append(list(OPEN_ITEM_COLUMNS))
-        for item in items:
-            sheet.append(neutralise_row(open_item_row(item)))
+        sheet = book.create_sheet(title)
+        sheet.append(list(columns))
+        for row in rows:
+            sheet.append(neutralise_row(row))
             count += 1
             if progress:
                 progress(count)
@@ -63,9 +95,9 @@ def write_open_items(items: Iterable[OpenItem], path: Path,
         return count
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(OPEN_ITEM_COLUMNS)
-        for item in items:
-            writer.writerow(neutralise_row(open_item_row(item)))
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(neutralise_row(row))
             count += 1
             if progress:
                 progress(count)

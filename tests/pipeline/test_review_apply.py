@@ -77,19 +77,12 @@ def test_approved_rows_are_posted_once_and_taught(doubtful) -> None:
         still_open = {i.document_no for i in sap.open_items_of(item.company_code,
                                                                item.customer, TODAY)}
     assert item.document_no not in still_open
-    learned = Memory(memory_path_for(cfg)).snapshot()
+    learned = Memory(memory_path(cfg)).snapshot()
     assert learned.aliases or learned.patterns
 
     again = run_bots(cfg, ("review",), Trigger.ON_DEMAND, inputs={"review_file": decided})
     assert again.report.bots[0].counts["payments_posted"] == 0  # never twice
 
-
-def memory_path_for(cfg: Config) -> Path:
-    class _Ctx:  # memory_path only needs the configuration
-        pass
-    ctx = _Ctx()
-    ctx.cfg = cfg  # type: ignore[attr-defined]
-    return memory_path(ctx)  # type: ignore[arg-type]
 
 
 def test_rejected_rows_post_nothing(doubtful) -> None:
