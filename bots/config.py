@@ -209,6 +209,7 @@ class SapConfig:
     note_text_object: str
     bank_account: str  # G/L account incoming payments are posted to (HKONT)
     reason_codes: dict[str, str]  # deduction reason as printed (upper case) -> RSTGR
+    parallel_connections: int = 1  # RFC connections of one bulk read (open items)
 
     DEFAULT_FUNCTIONS = {
         "open_items": "BAPI_AR_ACC_GETOPENITEMS",
@@ -314,6 +315,7 @@ def _sap(s: _Section, home: Path) -> SapConfig:
         page_size=s.integer("page_size", 5000, minimum=1),
         functions=functions,
         retries=s.integer("retries", 3, minimum=0),
+        parallel_connections=s.integer("parallel_connections", 1, minimum=1),
         note_text_object=s.text("note_text_object", "KNB1"),
         bank_account=bank_account,
         reason_codes=reason_codes,

@@ -18,7 +18,7 @@ need ``commit()``; ``rollback()`` drops them.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 
 from bots.domain import CollectionNote, Customer, OpenItem
@@ -38,10 +38,16 @@ class SapClient:
 
     def __init__(self, connection: Connection, *, functions: Mapping[str, str] | None = None,
                  page_size: int = 5000, retry: RetryPolicy | None = None,
-                 note_text_object: str = "KNB1") -> None:
+                 note_text_object: str = "KNB1", parallel_connections: int = 1,
+                 open_connection: Callable[[], Connection] | None = None) -> None:
+        """``open_connection`` opens one more connection for parallel reads
+        (``parallel_connections`` in all, this one included; 1: no parallel reads)."""
         self.rfc = Rfc(connection, functions, retry)
         self.tables = TableReader(self.rfc, page_size)
         self.note_text_object = note_text_object
+        self.parallel_connections = parallel_connections if open_connection else 1
+        self._open_connection = open_connection
+        self._extra: list[Rfc] = []
         self._decimals: dict[str, int] | None = None
 
     # ---------------------------------------------------------------- health
@@ -70,9 +76,23 @@ class SapClient:
 
     def iter_open_items(self, company_codes: Sequence[str],
                         key_date: date) -> Iterator[OpenItem]:
-        """All open items of the company codes at ``key_date``, streamed in pages."""
+        """All open items of the company codes at ``key_date``, streamed in pages.
+
+        With ``parallel_connections`` > 1 the pages are read over that many
+        connections at once, in customer ranges; the items come in the same
+        order (primary key) and a failure names its range.
+        """
         return open_items_module.iter_open_items(self.tables, company_codes, key_date,
-                                                 self.currency_decimals())
+                                                 self.currency_decimals(),
+                                                 self._parallel_readers())
+
+    def _parallel_readers(self) -> list[TableReader]:
+        """This connection's reader and one per extra connection (opened on first use)."""
+        if self.parallel_connections < 2 or self._open_connection is None:
+            return []
+        while len(self._extra) < self.parallel_connections - 1:
+            self._extra.append(Rfc(self._open_connection(), self.rfc.functions, self.rfc.retry))
+        return [self.tables, *(self.tables.over(rfc) for rfc in self._extra)]
 
     def is_open(self, company_code: str, document_no: str, fiscal_year: str) -> bool:
         """Whether the document still has an open item now (not cleared since the snapshot)."""
@@ -131,8 +151,10 @@ class SapClient:
         self.rfc.end_luw()
 
     def close(self) -> None:
-        """Close the connection (uncommitted writes are rolled back by SAP)."""
-        self.rfc.close()
+        """Close the connections (uncommitted writes are rolled back by SAP)."""
+        for rfc in [self.rfc, *self._extra]:
+            rfc.close()
+        self._extra.clear()
 
     def __enter__(self) -> SapClient:
         return self

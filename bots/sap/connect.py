@@ -42,10 +42,14 @@ def connect(sap_cfg: SapConfig, *, retry: RetryPolicy | None = None) -> SapClien
     params = dict(sap_cfg.connection)
     if sap_cfg.passwd is not None:
         params["passwd"] = sap_cfg.passwd.reveal()
-    connection = retry.run(lambda: _open(factory, params), retry_on=SapTechnicalError,
-                           what="SAP logon")
-    return SapClient(connection, functions=sap_cfg.functions, page_size=sap_cfg.page_size,
-                     retry=retry, note_text_object=sap_cfg.note_text_object)
+
+    def logon() -> Connection:
+        return retry.run(lambda: _open(factory, params), retry_on=SapTechnicalError,
+                         what="SAP logon")
+
+    return SapClient(logon(), functions=sap_cfg.functions, page_size=sap_cfg.page_size,
+                     retry=retry, note_text_object=sap_cfg.note_text_object,
+                     parallel_connections=sap_cfg.parallel_connections, open_connection=logon)
 
 
 def _open(factory: Callable[..., Connection], params: dict[str, Any]) -> Connection:

@@ -32,11 +32,15 @@ from functools import lru_cache
 
 from bots.domain import OpenItem, due_dates, quantize
 from bots.sap.errors import SapBusinessError, raise_for_return
+from bots.sap.parallel import Partition, read_partitions
 from bots.sap.read_table import TableReader, Where
 from bots.sap.rfc import Rfc
 from bots.sap.values import alpha, external_amount, parse_dats, to_dats
 
 ITEM_KEY = ("BUKRS", "BELNR", "GJAHR", "BUZEI")
+#: Slices of the item tables per connection of a parallel read: more slices than
+#: connections, so that one big customer range does not leave the others idle.
+PARTITIONS_PER_CONNECTION = 4
 ITEM_FIELDS = ("KUNNR", "BUDAT", "BLDAT", "WAERS", "XBLNR", "BLART", "SHKZG", "WRBTR",
                "SGTXT", "ZUONR", "ZFBDT", "ZBD1T", "ZBD2T", "ZBD3T", "ZBD1P", "MANST",
                "REBZG")
@@ -49,16 +53,66 @@ def currency_decimals(reader: TableReader) -> dict[str, int]:
 
 
 def iter_open_items(reader: TableReader, company_codes: Sequence[str], key_date: date,
-                    decimals: dict[str, int]) -> Iterator[OpenItem]:
-    """Open items of ``company_codes`` at ``key_date``, page by page from BSID/BSAD."""
+                    decimals: dict[str, int],
+                    parallel: Sequence[TableReader] = ()) -> Iterator[OpenItem]:
+    """Open items of ``company_codes`` at ``key_date``, page by page from BSID/BSAD.
+
+    With two or more ``parallel`` readers (one connection each) every table
+    is read in customer ranges over all of them at once
+    (:func:`customer_ranges`, :func:`bots.sap.parallel.read_partitions`);
+    the items come in the same order either way: primary-key order.
+    """
     dats = to_dats(key_date)
+    ranges = (customer_ranges(reader, company_codes, PARTITIONS_PER_CONNECTION * len(parallel))
+              if len(parallel) > 1 else [])
     for table in ("BSID", "BSAD"):
-        where = (Where().isin("BUKRS", company_codes).eq("UMSKZ", " ")
-                 .cmp("BSTAT", "<>", "S").cmp("BUDAT", "<=", dats))
-        if table == "BSAD":
-            where.cmp("AUGDT", ">", dats)
-        for row in reader.rows(table, ITEM_FIELDS, where, key=ITEM_KEY):
+        if ranges:
+            parts = [Partition(name, _item_where(table, dats, where)) for name, where in ranges]
+            rows = read_partitions(parallel, table, ITEM_FIELDS, parts, key=ITEM_KEY)
+        else:
+            rows = reader.rows(table, ITEM_FIELDS,
+                               _item_where(table, dats, Where().isin("BUKRS", company_codes)),
+                               key=ITEM_KEY)
+        for row in rows:
             yield _from_table(row, decimals)
+
+
+def _item_where(table: str, dats: str, where: Where) -> Where:
+    """``where`` (the company codes, the customer range) and the open-item conditions."""
+    where.eq("UMSKZ", " ").cmp("BSTAT", "<>", "S").cmp("BUDAT", "<=", dats)
+    if table == "BSAD":
+        where.cmp("AUGDT", ">", dats)
+    return where
+
+
+def customer_ranges(reader: TableReader, company_codes: Sequence[str],
+                    count: int) -> list[tuple[str, Where]]:
+    """About ``count`` slices of the item tables' key, in key order: (name, WHERE).
+
+    BSID and BSAD are keyed MANDT, BUKRS, KUNNR, ...; each slice is one
+    company code and a range of customer numbers, cut where the customers of
+    KNB1 split into equal counts. The first range of a company code has no
+    lower bound and the last no upper one, so an item of a customer missing
+    from KNB1 is still read.
+    """
+    codes = sorted(set(company_codes))
+    per_code = max(1, -(-count // len(codes)))
+    ranges = []
+    for code in codes:
+        customers = sorted({row["KUNNR"] for row in
+                            reader.rows("KNB1", ["KUNNR"], Where().eq("BUKRS", code))})
+        cuts = sorted({customers[len(customers) * i // per_code] for i in range(1, per_code)}
+                      if customers else set())
+        for low, high in zip([None, *cuts], [*cuts, None], strict=True):
+            where, name = Where().eq("BUKRS", code), f"BUKRS {code}, KUNNR"
+            if low is not None:
+                where.cmp("KUNNR", ">=", low)
+                name += f" from {low}"
+            if high is not None:
+                where.cmp("KUNNR", "<", high)
+                name += f" below {high}"
+            ranges.append((name if low or high else f"BUKRS {code}", where))
+    return ranges
 
 
 def _from_table(row: dict[str, str], decimals: dict[str, int]) -> OpenItem:

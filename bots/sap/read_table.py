@@ -113,6 +113,12 @@ class TableReader:
         self.rfc, self.page_size, self.row_limit = rfc, page_size, row_limit
         self._lengths: dict[tuple[str, str], int] = {}
 
+    def over(self, rfc: Rfc) -> TableReader:
+        """A reader with the same settings over another connection (layouts shared)."""
+        twin = TableReader(rfc, self.page_size, self.row_limit)
+        twin._lengths = self._lengths
+        return twin
+
     def rows(self, table: str, fields: Sequence[str], where: Where | None = None,
              key: Sequence[str] = ()) -> Iterator[dict[str, str]]:
         """Every row of ``table`` matching ``where``, as {field: stripped text}.
@@ -120,6 +126,12 @@ class TableReader:
         ``key`` names fields that identify a row; it is needed (and added to
         the result) only when the field list must be split across calls.
         """
+        for page in self.pages(table, fields, where, key):
+            yield from page
+
+    def pages(self, table: str, fields: Sequence[str], where: Where | None = None,
+              key: Sequence[str] = ()) -> Iterator[list[dict[str, str]]]:
+        """The rows of :meth:`rows`, one list per ``RFC_READ_TABLE`` page."""
         fields = list(dict.fromkeys([*key, *fields]))
         groups = self._groups(table, fields, key)
         options = where.lines() if where else []
@@ -129,7 +141,7 @@ class TableReader:
             rows = pages[0]
             if len(pages) > 1:
                 rows = _stitch(table, key, pages)
-            yield from rows
+            yield rows
             if len(pages[0]) < self.page_size:
                 return
             skip += self.page_size

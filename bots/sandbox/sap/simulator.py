@@ -24,11 +24,20 @@ Each simulator object is one RFC connection with its own LUW: writes are
 visible to other connections only after ``BAPI_TRANSACTION_COMMIT``;
 ``close()`` rolls back what was not committed. One connection is used by one
 thread at a time, as with pyrfc.
+
+Latency: a real SAP system answers each call after a network round trip and
+the work process's own time (tens to hundreds of milliseconds). The
+simulator answers at once unless ``latency_ms`` (default: the environment
+variable ``ARBOTS_SANDBOX_RFC_LATENCY_MS``, else 0) asks it to wait that
+long before every call, without holding the GIL, so that benchmarks of
+paging and parallel reads mean something.
 """
 
 from __future__ import annotations
 
 import hmac
+import os
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -52,6 +61,7 @@ from bots.sandbox.sap.session import Session
 from bots.sandbox.sap.texts import read_text, save_text
 
 Handler = Callable[[Session, dict[str, Any]], dict[str, Any]]
+LATENCY_ENV = "ARBOTS_SANDBOX_RFC_LATENCY_MS"
 
 
 def _ping(session: Session, p: dict[str, Any]) -> dict[str, Any]:
@@ -95,8 +105,10 @@ class SapSimulator:
 
     def __init__(self, path: Path, *, user: str = "ARBOTS", passwd: str | None = None,
                  password: str | None = None,
-                 clock: Callable[[], date] = date.today, **_: Any) -> None:
-        """Log on; ``password`` is the one the sandbox requires (None: any)."""
+                 clock: Callable[[], date] = date.today, latency_ms: float | None = None,
+                 **_: Any) -> None:
+        """Log on; ``password`` is the one the sandbox requires (None: any);
+        ``latency_ms`` is waited before every call (None: from the environment)."""
         if not Path(path).is_file():
             raise communication_error(f"sandbox database {path} does not exist "
                                       "(run `arbots sandbox reset`)")
@@ -106,6 +118,8 @@ class SapSimulator:
         self.path = Path(path)
         self.user = user.upper()
         self._clock = clock
+        self.latency = (latency_ms if latency_ms is not None else
+                        float(os.environ.get(LATENCY_ENV) or 0)) / 1000
         self._session: Session | None = Session(self.path, self.user, clock)
 
     @property
@@ -116,6 +130,8 @@ class SapSimulator:
         """Run ``func_name`` with ``params``; returns its exports and tables."""
         if self._session is None:
             raise communication_error("connection closed")
+        if self.latency:
+            time.sleep(self.latency)  # the round trip of a real system
         if func_name not in HANDLERS:
             raise abap_error("FU_NOT_FOUND", f"Function module {func_name} not found",
                              msg_class="FL", msg_type="E", msg_number="046",

@@ -1,0 +1,89 @@
+"""Open items read over several RFC connections (issue 12, item 3): same rows, same order.
+
+The parallel pull splits BSID/BSAD into company-code and customer ranges
+(cut at equal counts of KNB1 customers) and reads them over one connection
+each at a time; the items must come out exactly as one connection gives
+them. A range that fails fails the whole pull, named.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sap_sandbox import NO_WAIT, TODAY, simulator
+
+from bots.sandbox.sap.errors import abap_error
+from bots.sap import SapBusinessError, SapClient
+from bots.sap.open_items import customer_ranges
+
+CODES = ["2000", "1000"]  # not in key order: the pull sorts them as SAP's key does
+
+
+def _client(path: Path, parallel: int, wrap: Any = None) -> SapClient:
+    def open_connection() -> Any:
+        return wrap(simulator(path)) if wrap else simulator(path)
+
+    return SapClient(open_connection(), page_size=7, retry=NO_WAIT,
+                     parallel_connections=parallel, open_connection=open_connection)
+
+
+def _add_item_of_unknown_customer(path: Path) -> None:
+    """An item whose customer is in no KNB1 row: after the last range of 1000."""
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO BSID (MANDT, BUKRS, KUNNR, GJAHR, BELNR, BUZEI, BUDAT, BLDAT, "
+                   "WAERS, SHKZG, ZFBDT, WRBTR) VALUES ('100', '1000', '9999999999', '2026', "
+                   "'1899990001', '001', '20261001', '20261001', 'USD', 'S', '20261001', 100)")
+
+
+def test_parallel_pull_equals_single_pull_row_for_row(sandbox_db: Path) -> None:
+    _add_item_of_unknown_customer(sandbox_db)
+    with _client(sandbox_db, 1) as one:
+        single = list(one.iter_open_items(CODES, TODAY))
+    with _client(sandbox_db, 3) as three:
+        parallel = list(three.iter_open_items(CODES, TODAY))
+        assert len(three._extra) == 2  # really over three connections
+    assert len(single) > 100 and any(i.customer == "9999999999" for i in single)
+    assert parallel == single
+
+
+def test_customer_ranges_cover_each_company_code_in_key_order(client: SapClient) -> None:
+    ranges = customer_ranges(client.tables, CODES, 6)
+    names = [name for name, _ in ranges]
+    assert len(names) == 6
+    assert names[0].startswith("BUKRS 1000, KUNNR below ") and "from" not in names[0]
+    assert names[2].startswith("BUKRS 1000, KUNNR from ") and "below" not in names[2]
+    assert names[3].startswith("BUKRS 2000, KUNNR below ")
+    lows = [name.split(" from ")[1].split()[0] for name in names[1:3]]
+    assert lows == sorted(lows)
+
+
+class FailingRange:
+    """A connection whose RFC_READ_TABLE on BSID fails for one customer range."""
+
+    def __init__(self, inner: Any, marker: str) -> None:
+        self.inner, self.marker = inner, marker
+
+    def call(self, name: str, /, **params: Any) -> dict[str, Any]:
+        text = " ".join(line["TEXT"] for line in params.get("OPTIONS", []))
+        if params.get("QUERY_TABLE") == "BSID" and self.marker in text:
+            raise abap_error("NOT_AUTHORIZED", "no authorisation for this range")
+        return self.inner.call(name, **params)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_failing_range_fails_the_pull_and_names_it(sandbox_db: Path,
+                                                     client: SapClient) -> None:
+    name, where = customer_ranges(client.tables, CODES, 3 * 4)[5]
+    low = name.split(" from ")[1].split()[0]
+    marker = f"BUKRS = '{name.split()[1].rstrip(',')}' AND KUNNR >= '{low}'"
+    assert marker in " ".join(line["TEXT"] for line in where.lines())
+    with _client(sandbox_db, 3, lambda sim: FailingRange(sim, marker)) as sap, \
+            pytest.raises(SapBusinessError) as failed:
+        list(sap.iter_open_items(CODES, TODAY))
+    assert str(failed.value).startswith(f"BSID partition 6 of 12 ({name}): ")
+    assert failed.value.key == "NOT_AUTHORIZED"
