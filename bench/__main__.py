@@ -22,8 +22,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def available() -> list[str]:
-    """Names of the benchmark modules (``bench/*.py`` not starting with ``_``)."""
-    return sorted(p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_"))
+    """Names of the benchmark modules: ``bench/*.py`` not starting with ``_`` that define a
+    ``main()`` (the others, such as ``cashapp_corpus``, are libraries of the benchmarks)."""
+    return sorted(p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_")
+                  and "\ndef main(" in p.read_text(encoding="utf-8"))
 
 
 def run(name: str) -> bool:

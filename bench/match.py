@@ -7,8 +7,10 @@ Prints, for the same generated data in the same process: the engine's wall
 time, CPU time (the fairer figure on a shared machine) and memory, and a bare
 pandas join of remittance references to open-item references (build the two
 frames from the same objects, then merge) as the baseline; then the ratio
-engine / baseline, and the corpus score (auto precision must be 1.0). Data
-generation and scoring are not measured.
+engine / baseline, and the corpus score (:mod:`bench.cashapp_quality`: auto
+precision, also per rule and per confidence band, recall, the false postings
+that must never happen). Data generation and scoring are not measured. The
+held-out quality figures are ``bench/cashapp_heldout.py``.
 
 Memory: peak RSS of the process (``resource`` maxrss: data and engine) and
 how much the peak rose while matching; ``--tracemalloc`` also traces the
@@ -32,7 +34,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.cashapp_corpus import Corpus, generate, score  # noqa: E402
+from bench.cashapp_corpus import Corpus, generate  # noqa: E402
+from bench.cashapp_quality import breakdown, score  # noqa: E402
 from bots.cashapp import Policy, match  # noqa: E402
 
 
@@ -100,9 +103,14 @@ def main() -> None:
     print(f"ratio engine / pandas join: {elapsed / base_total:.1f}x "
           f"({elapsed / base_merge:.1f}x against the merge alone)")
     sc = score(corpus, result)
-    print(f"quality: auto precision {sc.precision:.4f} ({sc.wrong_auto_rows} wrong of "
-          f"{sc.auto_rows:,} auto rows), auto recall {sc.recall:.4f}, "
-          f"units auto-applied {sc.auto_share:.4f}")
+    never = ", ".join(f"{kind} {n}" for kind, n in sorted(sc.never.items())) or "none"
+    print(f"quality: auto precision {sc.precision:.4f} (item and cash {sc.item_precision:.4f}; "
+          f"{sc.auto_rows - sc.right_auto_rows:,} wrong of {sc.auto_rows:,} auto rows, "
+          f"{sc.wrong_treatment_rows:,} only in treatment), auto recall {sc.recall:.4f}, "
+          f"units auto-applied {sc.auto_share:.4f}; false postings that must never happen: "
+          f"{never}")
+    for line in breakdown(sc):
+        print(line)
     goal = "met" if elapsed <= 20 and rss_after <= 2048 else "NOT met"
     print(f"goal (<= 20 s, <= 2 GB at scale 1.0): {goal} at scale {args.scale}")
 
