@@ -53,6 +53,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 _LOOKUP = {text: field for field, texts in SYNONYMS.items() for text in texts}
 _PUNCT = re.compile(r"[^a-z0-9]+")
+_CURRENCIES = frozenset({"usd", "eur", "gbp", "cad", "jpy", "chf", "sek", "nok", "dkk", "pln",
+                         "czk", "huf", "aud"})
+_CURRENCY_TAIL = re.compile(rf"\s+(?:{'|'.join(sorted(_CURRENCIES))}|amount)$")
 
 
 @lru_cache(maxsize=8192)
@@ -74,9 +77,11 @@ def field_for_header(text: str) -> str | None:
     if key in _LOOKUP:
         return _LOOKUP[key]
     # "Invoice Amount (USD)", "Net Paid USD": drop a trailing currency word
-    trimmed = re.sub(r"\s+(usd|eur|gbp|cad|jpy|chf|amount)$", "", key)
+    trimmed = _CURRENCY_TAIL.sub("", key)
     if trimmed in _LOOKUP:
         return _LOOKUP[trimmed]
+    if key in _CURRENCIES:  # an amount column headed by its currency alone: "EUR"
+        return "gross_amount"
     return None if key in _PAYMENT_LOOKUP else _by_words(key)
 
 
@@ -89,7 +94,12 @@ _ABBREVIATIONS = {"inv": "invoice", "amt": "amount", "disc": "discount", "ded": 
                   "num": "number", "nbr": "number", "id": "number", "remarks": "remark",
                   "comments": "comment", "deductions": "deduction", "adjustments": "adjustment",
                   "re": "rechnung", "n": "number", "nummer": "number", "numero": "number",
-                  "rif": "reference", "dto": "discount"}
+                  "rif": "reference", "dto": "discount",
+                  # invoice abbreviations of six languages: "Rg.-Nr.", "Rechn.-Nr.", "Fact. n°",
+                  # "Nº fra.", "Fatt. n.", "FT nr.", and of amounts: "Betr.", "Mont.", "Imp."
+                  "rg": "rechnung", "rechn": "rechnung", "fact": "facture", "fatt": "fattura",
+                  "fra": "factura", "fac": "factura", "ft": "invoice", "nro": "number",
+                  "betr": "betrag", "mont": "montant", "imp": "importe", "bel": "beleg"}
 _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
     ("deduction_reason", frozenset({"reason", "remark", "comment", "grund", "bemerkung",
                                     "motif", "reden", "omschrijving", "motivo", "causale"})),
@@ -100,25 +110,27 @@ _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
                              "trattenuta", "detrazione"})),
     ("paid_amount", frozenset({"paid", "remitted", "payment", "net", "zahlbetrag", "bezahlt",
                                "zahl", "zahlung", "uberwiesen", "paye", "reglement", "betaald",
-                               "netto", "pagado", "neto", "pagato", "verse", "betaling"})),
+                               "netto", "pagado", "neto", "pagato", "verse", "betaling",
+                               "payer", "betalen", "betaal", "abonado", "liquido", "regle",
+                               "uberweisung", "bezahlung"})),
     ("po_number", frozenset({"po", "purchase", "order", "bestellung", "bestellnummer",
                              "commande", "bestelling", "pedido", "ordine"})),
     ("invoice_date", frozenset({"date", "datum", "fecha", "data"})),
     ("gross_amount", frozenset({"amount", "gross", "due", "original", "betrag", "montant",
                                 "importe", "brutto", "bedrag", "bruto", "importo", "lordo",
-                                "brut"})),
+                                "brut", "valor", "valore"})),
     ("invoice_ref", frozenset({"invoice", "document", "bill", "rechnung", "facture", "factura",
                                "beleg", "reference", "referenz", "referentie", "referencia",
                                "riferimento", "factuur", "fattura", "kenmerk", "voucher",
                                "piece", "boekstuk", "asiento", "protocollo", "registrazione",
                                "buchung", "ecriture", "documento", "fournisseur", "proveedor",
-                               "fornitore", "documentnr"})),
+                               "fornitore", "documentnr", "zeichen", "stuk"})),
 )
 _HEADER_WORDS = frozenset().union(*(words for _, words in _WORD_RULES)) | {
     "number", "your", "supplier", "vendor", "taken", "applied", "short", "pay", "of", "usd",
     "eur", "gbp", "chf", "jpy", "cad", "value", "total", "in", "dc", "lc", "fc", "our", "ihre",
     "ihr", "unser", "unsere", "uw", "ons", "onze", "votre", "notre", "su", "nuestro", "vs",
-    "ns", "de", "du", "la", "el", "cash", "pronto", "pago", "vostro", "nostro"}
+    "ns", "de", "du", "la", "el", "cash", "pronto", "pago", "vostro", "nostro", "a", "te"}
 # Which document number a column holds: the payer's own (voucher, "Beleg-Nr.", "Pièce")
 # or the reference to our invoice ("Your reference", "Ihre Referenz", "Invoice No").
 _OURS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus", "vs", "vostro",
@@ -135,6 +147,8 @@ def _words(key: str) -> set[str]:
     words: set[str] = set()
     for word in key.split():
         word = _ABBREVIATIONS.get(word, word)
+        if word not in _HEADER_WORDS and word.endswith("s") and word[:-1] in _HEADER_WORDS:
+            word = word[:-1]  # a German genitive or a plural: "Rechnungs-Nr.", "Belegs"
         if word not in _HEADER_WORDS:
             for end in _COMPOUND_ENDS:
                 if word.endswith(end) and len(word) > len(end) + 2:
@@ -171,7 +185,7 @@ def _keys(field: str) -> frozenset[str]:
 
 
 _REF_KEYS = _keys("invoice_ref")
-_AMOUNT_KEYS = _keys("paid_amount") | _keys("gross_amount")
+_AMOUNT_KEYS = _keys("paid_amount") | _keys("gross_amount") | _CURRENCIES
 
 
 def could_be_header(text: str) -> bool:
@@ -179,6 +193,12 @@ def could_be_header(text: str) -> bool:
     name an amount column: then it is no header row (a quick test before the full one)."""
     words = _words(normalise_header(text))
     return bool(words & _REF_KEYS) and bool(words & _AMOUNT_KEYS)
+
+
+def could_head_a_column(text: str) -> bool:
+    """True when ``text`` has a word that can name an invoice or an amount column: a
+    header row that names only one of them (the other told by its values)."""
+    return bool(_words(normalise_header(text)) & (_REF_KEYS | _AMOUNT_KEYS))
 
 
 def reference_rank(text: str) -> int:

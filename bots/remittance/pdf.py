@@ -185,6 +185,13 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
         other = _other_reading(source, lines, table, template, mark, day_first)
         if other is not None:
             remittance, mark_open = other, False
+    if table.headerless and (remittance.total is None or not _adds_up(remittance)):
+        # rows under no header row are lines only when they add up to the stated total
+        remittance = _reading(source, lines, Table(), template, mark, day_first)
+        if remittance is None:
+            return None
+        remittance.warnings.append("rows without a header row do not add up to a stated "
+                                   "total; not read as lines")
     if mark_open:
         remittance.warnings.append("the document does not show its decimal mark; amounts "
                                    "read with '.'")
@@ -210,10 +217,14 @@ def _reading(source: str, lines: list[Line], table: Table, template: Template | 
 
 def _other_reading(source: str, lines: list[Line], table: Table, template: Template | None,
                    mark: str | None, day_first: bool) -> Remittance | None:
-    """A reading whose lines add up to the total when the first one's do not: the other
-    decimal mark, or the table without the rows under one of its header rows (a row of
-    labels taken for a header). None when no reading adds up."""
+    """A reading whose lines add up to the total when the first one's do not: the second
+    of two amount columns as the paid amount, the other decimal mark, or the table
+    without the rows under one of its header rows (a row of labels taken for a header).
+    None when no reading adds up."""
     readings: list[tuple[Table, str | None]] = []
+    alt = table.alt_amount_paid()
+    if alt is not None:  # two amount columns of one name: the second may be the paid one
+        readings.append((alt, mark))
     if not (template and template.decimal):
         readings.append((table, "," if mark != "," else "."))
     if len(table.segments) > 1:

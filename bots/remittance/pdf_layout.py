@@ -53,6 +53,7 @@ from typing import NamedTuple
 
 from bots.remittance.columns import (
     could_be_header,
+    could_head_a_column,
     field_for_header,
     is_listed,
     normalise_header,
@@ -63,6 +64,7 @@ from bots.remittance.pdf_words import Word
 from bots.remittance.values import probe_amount
 
 AMOUNT_FIELDS = ("paid_amount", "gross_amount", "discount", "deduction")
+_TOTALS = ("paid_amount", "gross_amount")  # the amount columns a line's amount comes from
 TEXT_FIELDS = ("deduction_reason", "po_number", None)  # None: an unknown column
 _TOTAL = re.compile(r"(?:grand\s*)?(?:totale?s?|totaal|summe|gesamt(?:summe|betrag)?|somme"
                     r"|suma\s*total)\b", re.IGNORECASE)
@@ -164,7 +166,15 @@ def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> lis
     if len(words) < 2 or _DIGIT.search(line.text) or (
             not synonyms and not could_be_header(line.text)):
         return None
-    synonyms = synonyms or {}
+    columns = _label_columns(line, synonyms or {})
+    known = sum(len(c.label.split()) for c in columns if c.field)
+    taken = {c.field for c in columns if c.field}
+    return columns if _is_header(taken, known, len(words)) else None
+
+
+def _label_columns(line: Line, synonyms: Mapping[str, str]) -> list[Column]:
+    """Every phrase of ``line`` as a column: a label's field, else unknown (None)."""
+    words = line.words
     columns: list[Column] = []
     for phrase in phrases(words):
         text = " ".join(w.text for w in phrase)
@@ -194,10 +204,7 @@ def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> lis
             columns.append(Column(None, span[i].x0, span[j - 1].x1,
                                   " ".join(w.text for w in span[i:j])))
             i = j
-    columns = _resolve(columns)
-    known = sum(len(c.label.split()) for c in columns if c.field)
-    taken = {c.field for c in columns if c.field}
-    return columns if _is_header(taken, known, len(words)) else None
+    return _resolve(columns)
 
 
 def _other_kind(name: str, text: str, phrase: list[Word],
@@ -214,7 +221,8 @@ def _resolve(columns: list[Column]) -> list[Column]:
     """One column per field: of several invoice-reference columns the one naming OUR
     invoice (:func:`~bots.remittance.columns.reference_rank`) keeps the field, the
     others become ``alt_ref`` (the payer's own voucher, kept for the open-item check);
-    of other repeated fields the first keeps it."""
+    of other repeated fields the first keeps it, and a second paid or gross amount
+    column is ``alt_amount`` (the totals check may read it as the paid amount)."""
     refs = [c for c in columns if c.field == "invoice_ref"]
     best = max(refs, key=lambda c: reference_rank(c.label), default=None)
     out, taken = [], set()
@@ -222,8 +230,8 @@ def _resolve(columns: list[Column]) -> list[Column]:
         name = column.field
         if name == "invoice_ref" and column is not best:
             name = "alt_ref" if "alt_ref" not in taken else None
-        elif name in taken:
-            name = None
+        elif name in taken:  # a second amount column of one name ("Betrag | Betrag")
+            name = "alt_amount" if name in _TOTALS and "alt_amount" not in taken else None
         if name:
             taken.add(name)
         out.append(column if name == column.field else
@@ -320,6 +328,7 @@ class Table:
     labels: tuple[str, ...] = ()  # the labels of the first header row (the layout)
     # the labels of the columns read as ``invoice_ref`` and ``alt_ref``
     ref_labels: dict[str, str] = field(default_factory=dict)
+    headerless: bool = False  # no header row: the columns were told by their values
 
     def swap_references(self) -> None:
         """Read the other document-number column as the invoice reference."""
@@ -327,6 +336,16 @@ class Table:
             row["invoice_ref"], row["alt_ref"] = row.get("alt_ref", ""), row["invoice_ref"]
         self.ref_labels = {"invoice_ref": self.ref_labels.get("alt_ref", ""),
                            "alt_ref": self.ref_labels.get("invoice_ref", "")}
+
+    def alt_amount_paid(self) -> Table | None:
+        """This table read with its second amount column (``alt_amount``) as the paid
+        amount, the first as the gross; None when it has no second amount column."""
+        if not any(row.get("alt_amount") for row in self.rows):
+            return None
+        segments = [[{**row, "gross_amount": row.get("paid_amount") or row.get(
+            "gross_amount", ""), "paid_amount": row.get("alt_amount", "")} for row in seg]
+            for seg in self.segments]
+        return replace(self, rows=[row for seg in segments for row in seg], segments=segments)
 
     def without_segment(self, n: int) -> Table:
         """This table with the rows of segment ``n`` left out (a false header row's)."""
@@ -391,6 +410,21 @@ def _row_kind(cells: dict[str | None, str], text: str) -> str:
 
 def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> Table:
     """Read the remittance table(s) of a document; see the module docstring."""
+    table = _find_table(lines, synonyms)
+    if table.segments:
+        return table
+    start = _headerless_start(lines)
+    if start is None:
+        return table
+    found = _find_table(lines, synonyms, start)
+    found.headerless = True
+    return found
+
+
+def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
+                headerless: tuple[int, list[Column]] | None = None) -> Table:
+    """The table under the header rows of ``lines``; ``headerless``: (index, columns) of
+    a table without a header row, its columns told by their values."""
     table = Table()
     segments: list[list[dict[str, str]]] = []
     columns: list[Column] | None = None
@@ -398,12 +432,19 @@ def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> 
     for index, line in enumerate(lines):
         if index in table.used:  # the second line of a stacked header
             continue
-        new_columns = header_columns(line, synonyms)
-        stacked = stacked_header_columns(line, lines[index + 1], synonyms) \
-            if index + 1 < len(lines) else None
-        if stacked and (new_columns is None or _known(stacked) > _known(new_columns)):
-            new_columns = stacked
-            table.used.add(index + 1)
+        if headerless and index == headerless[0]:
+            columns, last_row = headerless[1], None
+            segments.append([])
+            new_columns = None
+        else:
+            new_columns = header_columns(line, synonyms)
+            stacked = stacked_header_columns(line, lines[index + 1], synonyms) \
+                if index + 1 < len(lines) else None
+            if stacked and (new_columns is None or _known(stacked) > _known(new_columns)):
+                new_columns = stacked
+                table.used.add(index + 1)
+            if new_columns is None and not segments and headerless is None:
+                new_columns = _partial_header(lines, index, synonyms)
         if new_columns is not None:
             if not table.labels:
                 table.labels = tuple(c.label for c in new_columns)
@@ -475,3 +516,119 @@ def _continue_row(row: dict[str, str], cells: dict[str | None, str]) -> None:
         key = name or "description"
         if text and key in ("deduction_reason", "description"):
             row[key] = f"{row[key]} {text}" if row.get(key) else text
+
+
+# --------------------------------------------------------------------------- columns by values
+
+# a cell holding money: digits with two decimals ("1.200,00", "(51.90)", "99,00-", "€ 12.50")
+_MONEY = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?\d[\d.,' \u00a0]*[.,]\d{2}[)-]?"
+                    r"(?: ?(?:[A-Z]{3}|CR|DR))?$")
+# a document number: one token with a digit ("4711", "RE-2026-0042", "INV/88"), not a date
+_REFERENCE = re.compile(r"^(?=[^\s]*\d)[A-Za-z0-9][\w./#-]{2,23}$")
+_DATE_SHAPE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+_MAX_BODY = 60  # rows read to tell a column by its values
+
+
+def _is_money(text: str) -> bool:
+    return bool(_MONEY.match(text))
+
+
+def _is_reference(text: str) -> bool:
+    return bool(_REFERENCE.match(text)) and not _MONEY.match(text) \
+        and not _DATE_SHAPE.match(text)
+
+
+def _value_row(line: Line, previous: Line) -> bool:
+    """A line of table cells under ``previous``: two phrases or more, one of them money."""
+    return line.page == previous.page and line.top - previous.bottom < 3 * previous.height \
+        and any(_is_money(" ".join(w.text for w in p)) for p in phrases(line.words)) \
+        and len(phrases(line.words)) >= 2
+
+
+def _body(lines: list[Line], index: int) -> list[Line]:
+    """The value rows from ``lines[index]`` on (consecutive, on one page)."""
+    body: list[Line] = []
+    previous = lines[index - 1] if index else lines[index]
+    for line in lines[index:index + _MAX_BODY]:
+        if not _value_row(line, previous):
+            break
+        body.append(line)
+        previous = line
+    return body
+
+
+def _partial_header(lines: list[Line], index: int,
+                    synonyms: Mapping[str, str] | None) -> list[Column] | None:
+    """The columns of a header row that names the invoice column or the amount column but
+    not both (``Beschreibung | Betrag``, a lone ``Betrag``), the other told by the values
+    under it (:func:`_by_values`); None when ``lines[index]`` is no such row."""
+    line = lines[index]
+    if _DIGIT.search(line.text) or index + 1 >= len(lines) \
+            or not could_head_a_column(line.text):
+        return None
+    columns = _label_columns(line, synonyms or {})
+    named = sum(len(c.label.split()) for c in columns if c.field)
+    if named * 2 < len(line.words) or not {c.field for c in columns} & {
+            "invoice_ref", "paid_amount", "gross_amount"}:
+        return None
+    body = _body(lines, index + 1)
+    return _by_values(columns, body) if body else None
+
+
+def _headerless_start(lines: list[Line]) -> tuple[int, list[Column]] | None:
+    """(index, columns) of the first run of two or more rows that have a document number
+    and money in columns of their own, with no header row over them; None if none."""
+    index = 0
+    while index < len(lines):
+        body = _body(lines, index) if index else []
+        if len(body) >= 2:
+            columns = _by_values([], body)
+            if columns is not None:
+                return index, columns
+        index += max(len(body), 1)
+    return None
+
+
+def _by_values(header: list[Column], body: list[Line]) -> list[Column] | None:
+    """``header`` (maybe empty) completed by the cells of ``body``, or None.
+
+    Phrases of the rows under no header label form columns of their own. When no
+    column is named an amount, the rightmost column of money in every row is the
+    paid amount; when none is named the invoice reference, the leftmost column of
+    distinct document numbers (one per row) is, and a second such column is the
+    other document number (``alt_ref``).
+    """
+    spans: list[list[float]] = [[c.x0, c.x1] for c in header]
+    cells: list[list[str]] = [[] for _ in header]
+    for line in body:
+        for phrase in phrases(line.words):
+            x0, x1 = phrase[0].x0, phrase[-1].x1
+            n = next((i for i, (a, b) in enumerate(spans) if min(x1, b) - max(x0, a) > 0),
+                     None)
+            if n is None:
+                spans.append([x0, x1])
+                cells.append([])
+                n = len(spans) - 1
+            elif n >= len(header):
+                spans[n] = [min(spans[n][0], x0), max(spans[n][1], x1)]
+            cells[n].append(" ".join(w.text for w in phrase))
+    names: list[str | None] = [c.field for c in header] + [None] * (len(spans) - len(header))
+    free = sorted((n for n, name in enumerate(names) if name is None and
+                   len(cells[n]) == len(body)), key=lambda n: spans[n][0])
+    if not set(names) & {"paid_amount", "gross_amount"}:
+        money = [n for n in free if all(map(_is_money, cells[n]))]
+        if money:
+            names[money[-1]] = "paid_amount"
+        if len(money) > 1:
+            names[money[-2]] = "alt_amount"
+    if "invoice_ref" not in names:
+        refs = [n for n in free if names[n] is None and all(map(_is_reference, cells[n]))
+                and len(set(cells[n])) == len(body)]
+        for n, name in zip(refs, ("invoice_ref", "alt_ref"), strict=False):
+            names[n] = name
+    if not ("invoice_ref" in names and set(names) & {"paid_amount", "gross_amount"}):
+        return None
+    columns = [header[n] if n < len(header) and header[n].field == names[n] else
+               Column(names[n], x0, x1, header[n].label if n < len(header) else "")
+               for n, (x0, x1) in enumerate(spans)]
+    return sorted(columns, key=_X0)
