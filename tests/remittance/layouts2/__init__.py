@@ -42,6 +42,17 @@ lines), currency, payment date, payment reference (the cheque number on a
 cheque), payer, and our customer number at the payer when the advice prints
 it. ``open_items``: the invoices paid at their gross amount plus as many other
 open items. Deterministic for a given seed (reportlab's invariant mode).
+
+**First blind measurement** (the reader at commit 61dc74c, before anyone looked
+at this corpus; ``python bench/extract_heldout.py --corpus layouts2 --docs 30``,
+seed 11)::
+
+    TUNE     24 families, line F1 0.591, worst erp-de 0.198
+    HELD-OUT 12 families, line F1 0.626, worst bank-de 0.416
+    with --open-items: tune 0.599, held-out 0.626
+    header fields (held-out): payment date 0.44, total 0.71, currency 0.85,
+    payment ref 0.43, our customer number 0.38
+    speed, held-out families (CPU time): 9.1x pdfplumber, 0.48x pdfium text
 """
 
 from __future__ import annotations
