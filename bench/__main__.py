@@ -3,9 +3,11 @@
     python -m bench                  # every bench/*.py
     python -m bench sap_open_items   # just one
     python -m bench crash concurrency   # the reliability trials (`make bench crash`; slow)
+    python -m bench extract_heldout --corpus layouts2   # one, with its own options
 
 Each module's ``main()`` is called with ``sys.argv`` reduced to its own name
-(so benchmarks that parse options get their defaults). A benchmark that
+(so benchmarks that parse options get their defaults), plus the options given
+after a single benchmark's name. A benchmark that
 raises or returns a non-zero number counts as failed; the exit code is 1 if
 any failed.
 """
@@ -28,15 +30,15 @@ def available() -> list[str]:
                   and "\ndef main(" in p.read_text(encoding="utf-8"))
 
 
-def run(name: str) -> bool:
-    """Import ``bench.<name>`` and call its ``main()``; True when it succeeded."""
+def run(name: str, options: list[str] | None = None) -> bool:
+    """Import ``bench.<name>`` and call its ``main()`` with ``options``; True when it succeeded."""
     module = importlib.import_module(f"bench.{name}")
     entry = getattr(module, "main", None)
     if entry is None:
         print(f"bench {name}: no main(), skipped", file=sys.stderr)
         return True
     saved = sys.argv
-    sys.argv = [f"bench/{name}.py"]
+    sys.argv = [f"bench/{name}.py", *(options or [])]
     started = time.perf_counter()
     print(f"=== bench {name}", flush=True)
     try:
@@ -51,13 +53,17 @@ def run(name: str) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    names = argv or available()
+    first_option = next((i for i, arg in enumerate(argv) if arg.startswith("-")), len(argv))
+    names, options = argv[:first_option] or available(), argv[first_option:]
+    if options and len(names) != 1:
+        print("options go to one benchmark: python -m bench NAME --option ...", file=sys.stderr)
+        return 2
     unknown = sorted(set(names) - set(available()))
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; available: "
               f"{', '.join(available())}", file=sys.stderr)
         return 2
-    failed = [name for name in names if not run(name)]
+    failed = [name for name in names if not run(name, options)]
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
