@@ -1,36 +1,48 @@
-"""Amount logic in integer minor units: does a payment settle an open item?
+"""Amount logic in integer minor units: does a payment settle an open item, and how?
 
 :func:`fit` compares what a payer paid on one line (cash, stated discount,
-stated deduction) with one open item and says how the amounts relate, as a
-:class:`Fit`:
+stated deduction and its reason) with one open item, under the threshold
+table of the item's company code (:class:`~bots.cashapp.policy.Limits`), and
+says how the amounts relate and what the posting does to the item, as a
+:class:`Fit` with a :class:`~bots.domain.Treatment`:
 
 * ``full``: the cash equals the open amount (credit memos: a negative line
-  nets a negative item);
+  nets a negative item): ``clear``;
 * ``discount``: cash + discount = open amount, the discount within the item's
   terms (``discount_pct``), taken by ``discount_date`` + grace days; a
   discount the payer did not state is recognised when the shortfall is exactly
-  the terms discount;
-* ``deduction``: the payer states a short pay and its reason; the deduction
-  stays open as a residual item;
-* ``writeoff``: short by no more than the policy tolerance; the difference is
-  written off;
-* ``overpay``: more than the open amount; the excess goes on account;
-* ``partial``: short beyond tolerance with no reason; the rest stays open;
+  the terms discount: ``clear``;
+* ``unearned``: a discount taken after the discount date, or without terms:
+  not granted; it stays open as a residual item (reason ``UNEARNED_DISCOUNT``):
+  ``residual``;
+* ``deduction``: the payer states a deduction (with a reason, or an amount that
+  explains the difference exactly); it stays open as a residual item with the
+  reason's key (:mod:`bots.cashapp.reasons`): ``residual``;
+* ``writeoff``: short, unexplained, by no more than ``write_off_max`` (and its
+  percent): ``write_off`` (or ``residual``, as ``short_within_tolerance`` says);
+* ``partial``: short beyond the tolerance without a deduction, or stated as a
+  partial payment: the rest stays open on the item, ``partial`` (or a
+  ``residual``, as ``short_pay`` says);
+* ``overpay``: more than the open amount; the item is cleared and the excess
+  goes on account;
 * ``mismatch``: a payment against a credit memo, or a credit against an invoice.
 
 Every fit that clears its item satisfies ``open = applied + discount +
-deduction + writeoff``; ``partial`` leaves ``open - applied - discount -
-deduction`` open. ``agrees`` says the amounts reconcile (what a fuzzy reference
-needs); ``problem`` names what stops an unattended posting (a late or
-unfounded discount, a deduction without reason, a partial payment).
+deduction + writeoff``; ``partial`` leaves ``open_rest`` open. ``agrees`` says
+the amounts reconcile (what a fuzzy reference needs); ``problem`` names what
+stops an unattended posting: a discount that cannot be checked, a sign
+mismatch, a deduction that does not explain the whole difference, a residual
+above ``auto_residual_max`` or from ``dispute_min`` on, or a treatment the
+policy does not post unattended.
 
 :func:`combinations` finds the sets of open items that sum to a payment,
 exactly, in integer minor units: a meet-in-the-middle search over subsets of
-at most ``max_combination_items`` items that stops at the second solution
+at most ``max_combination_items`` items that stops after ``limit`` solutions
 (ambiguity) and refuses to start when the subsets would exceed its budget.
 
 Limits: a combination uses each item's full open amount (no discounts or
-write-offs inside a combination).
+write-offs inside a combination); a difference within tolerance is only
+recognised on a single item.
 """
 
 from __future__ import annotations
@@ -40,30 +52,37 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from math import comb
 
-from bots.cashapp.policy import Policy
-from bots.domain import OpenItem
+from bots.cashapp.policy import Limits, Policy
+from bots.cashapp.reasons import classify
+from bots.domain import OpenItem, Treatment
 
 ROUNDING_SLACK = 1  # minor units a payer's own rounding of a discount may differ
+UNEARNED_DISCOUNT = "UNEARNED_DISCOUNT"
+SHORT_PAY = "SHORT_PAY"
+WRITE_OFF = "WRITE_OFF"
 
 
 @dataclass(frozen=True, slots=True)
 class Fit:
     """How one payment line relates to one open item, in minor units."""
 
-    kind: str  # full|discount|deduction|writeoff|overpay|partial|mismatch
+    kind: str  # full|discount|unearned|deduction|writeoff|overpay|partial|mismatch
     applied: int  # cash applied to the item
-    discount: int = 0
-    deduction: int = 0
+    discount: int = 0  # discount granted
+    deduction: int = 0  # left open as a residual item (includes `unearned`)
     writeoff: int = 0  # shortfall written off (clears the item)
     on_account: int = 0  # excess cash left on account
     open_rest: int = 0  # left open on the item (partial payments)
     problem: str = ""  # why this must not post unattended ("" when fine)
     late_days: int = 0
+    treatment: Treatment = Treatment.CLEAR
+    reason_key: str = ""  # the cause of the residual or write-off (bots.cashapp.reasons)
+    unearned: int = 0  # of `deduction`: a discount taken without right
 
     @property
     def agrees(self) -> bool:
-        """The amounts reconcile: cleared in full, or short within tolerance."""
-        return self.kind in ("full", "discount", "deduction", "writeoff")
+        """The amounts reconcile: cleared in full, less an explained or tolerated difference."""
+        return self.kind in ("full", "discount", "unearned", "deduction", "writeoff")
 
 
 def terms_discount(item: OpenItem, amount_minor: int) -> int:
@@ -74,20 +93,19 @@ def terms_discount(item: OpenItem, amount_minor: int) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _discount_problem(item: OpenItem, amount_minor: int, discount: int, paid_on: date | None,
-                      policy: Policy) -> tuple[str, int]:
-    """(why the discount is not acceptable or "", days late)."""
-    allowed = terms_discount(item, amount_minor)
+def _discount(item: OpenItem, open_minor: int, discount: int, paid_on: date | None,
+              policy: Policy) -> tuple[int, int, str, int]:
+    """(discount granted, unearned part, problem, days late) of a discount taken."""
+    allowed = terms_discount(item, open_minor)
     if not allowed:
-        return "no-terms", 0
-    if discount > allowed + ROUNDING_SLACK:
-        return "too-big", 0
+        return 0, discount, "", 0  # no terms: nothing was earned
     if item.discount_date is None or paid_on is None:
-        return "no-date", 0
+        return discount, 0, "no-date", 0
     late = (paid_on - item.discount_date).days
     if paid_on > item.discount_date + timedelta(days=policy.discount_grace_days):
-        return "late", late
-    return "", max(late, 0)
+        return 0, discount, "", late
+    granted = min(discount, allowed + ROUNDING_SLACK)
+    return granted, discount - granted, "", max(late, 0)
 
 
 def fit(item: OpenItem, open_minor: int, paid: int, discount: int, deduction: int,
@@ -98,41 +116,83 @@ def fit(item: OpenItem, open_minor: int, paid: int, discount: int, deduction: in
     if open_minor < 0 or paid < 0:
         if (open_minor < 0) != (paid < 0):
             return Fit("mismatch", applied=paid, problem="sign")
-        return Fit("partial", applied=paid, open_rest=open_minor - paid, problem="partial")
+        return Fit("partial", applied=paid, open_rest=open_minor - paid, problem="partial",
+                   treatment=Treatment.PARTIAL)
+    limits = policy.for_company(item.company_code)
+    key = classify(reason, policy.reason_synonyms) if deduction or reason else ""
+    if key == "DISCOUNT":  # "2% Skonto" as a deduction: a discount, checked as one
+        discount, deduction, key = discount + deduction, 0, ""
+    stated_partial = key == "PARTIAL"
+    if stated_partial:
+        deduction, key = 0, ""
     short = open_minor - paid - discount - deduction
-    late = 0
     if not discount and not deduction and short > 0:
         allowed = terms_discount(item, open_minor)
         if allowed and abs(short - allowed) <= ROUNDING_SLACK:
             discount, short = short, 0
-    problem = ""
+    problem, late, unearned = "", 0, 0
     if discount:
-        problem, late = _discount_problem(item, open_minor, discount, paid_on, policy)
-    if deduction and not problem:
-        problem = "" if (reason or "").strip() else "no-reason"
+        discount, unearned, problem, late = _discount(item, open_minor, discount, paid_on,
+                                                      policy)
+    if deduction and not key:
+        key = "DEDUCTION"  # stated without a reason: its amount explains the difference
+    if unearned and not deduction:
+        key = UNEARNED_DISCOUNT
+    residual = deduction + unearned
+    cur = item.currency
+    kind = "unearned" if unearned and not deduction else "deduction" if residual else \
+        "discount" if discount else "full"
     if short < 0:
-        return Fit("overpay", applied=paid + short, discount=discount, deduction=deduction,
-                   on_account=-short, problem=problem or ("" if policy.auto_on_account
-                                                          else "overpay"), late_days=late)
-    if short and short <= policy.writeoff_minor(item.currency, open_minor):
-        return Fit("writeoff", applied=paid, discount=discount, deduction=deduction,
-                   writeoff=short, problem=problem, late_days=late)
-    if short:
-        return Fit("partial", applied=paid, discount=discount, deduction=deduction,
-                   open_rest=short, problem=problem or "partial", late_days=late)
-    if deduction:
-        return Fit("deduction", applied=paid, discount=discount, deduction=deduction,
-                   problem=problem or ("" if policy.auto_deductions else "deduction"),
-                   late_days=late)
-    if discount:
-        return Fit("discount", applied=paid, discount=discount, problem=problem,
-                   late_days=late)
-    return Fit("full", applied=paid)
+        if discount or residual:  # a payer paying more does not also deduct
+            problem = problem or "overstated"
+        return _checked(Fit("overpay", applied=paid + short, discount=discount,
+                            deduction=residual, on_account=-short, problem=problem,
+                            late_days=late, reason_key=key, unearned=unearned,
+                            treatment=Treatment.RESIDUAL if residual else Treatment.CLEAR),
+                        limits, cur)
+    writeoff = open_rest = 0
+    if short and short <= limits.write_off_minor(cur, open_minor) and not stated_partial:
+        if limits.short_within_tolerance == "residual":
+            residual, key = residual + short, key or SHORT_PAY
+            kind = "deduction" if kind in ("full", "discount") else kind
+        else:
+            writeoff, key = short, key or WRITE_OFF
+            kind = "writeoff" if kind in ("full", "discount") else kind
+    elif short and residual:
+        problem = problem or "unexplained-rest"  # the deduction explains only part
+        kind, open_rest = "partial", short
+    elif short and limits.short_pay == "residual" and not stated_partial:
+        residual, key, kind = short, SHORT_PAY, "deduction"
+    elif short:
+        kind, open_rest = "partial", short
+        problem = problem or ("" if limits.auto_partial else "partial")
+    treatment = Treatment.PARTIAL if kind == "partial" else Treatment.RESIDUAL if residual \
+        else Treatment.WRITE_OFF if writeoff else Treatment.CLEAR
+    return _checked(Fit(kind, applied=paid, discount=discount, deduction=residual,
+                        writeoff=writeoff, open_rest=open_rest, problem=problem,
+                        late_days=late, treatment=treatment, reason_key=key,
+                        unearned=unearned), limits, cur)
 
 
-def combinations(values: list[int], target: int, max_items: int, budget: int
+def _checked(f: Fit, limits: Limits, currency: str) -> Fit:
+    """``f`` with the threshold table's objection to its residual, if any."""
+    if f.problem or not f.deduction or f.kind == "partial":
+        return f
+    if f.deduction >= limits.dispute_floor(currency):
+        problem = "dispute"
+    elif f.deduction > limits.residual_cap(currency):
+        problem = "residual-limit"
+    elif not limits.auto_deductions:
+        problem = "deduction"
+    else:
+        return f
+    return Fit(f.kind, f.applied, f.discount, f.deduction, f.writeoff, f.on_account,
+               f.open_rest, problem, f.late_days, f.treatment, f.reason_key, f.unearned)
+
+
+def combinations(values: list[int], target: int, max_items: int, budget: int, limit: int = 2
                  ) -> tuple[list[tuple[int, ...]], bool]:
-    """Up to two index sets of ``values`` (1 to ``max_items`` items) summing to ``target``.
+    """Up to ``limit`` index sets of ``values`` (1 to ``max_items`` items) summing to ``target``.
 
     The bool says whether the search was complete; when it is False no claim of
     uniqueness can be made. Meet in the middle: every set is split into its
@@ -161,6 +221,6 @@ def combinations(values: list[int], target: int, max_items: int, budget: int
             if len(high) in (len(low), len(low) - 1) and (not high or high[0] > low[-1]) \
                     and len(low) + len(high) <= max_items:
                 found.append(low + high)
-                if len(found) > 1:
+                if len(found) >= limit:
                     return found, True
     return found, True

@@ -4,9 +4,9 @@
 
     result = match(open_items, remittances, customers, policy, memory=None,
                    already_applied=set_of_remittance_ids)
-    result.proposals   # list[Proposal]: (line, open item) pairs, auto or review
+    result.proposals   # list[Proposal]: item rows (auto or review) and on-account rows
     result.unmatched   # list[Unmatched]: lines/payments nothing was proposed for
-    result.on_account  # list[OnAccount]: overpayments left on the account
+    result.on_account  # list[OnAccount]: the on-account rows again, for older callers
     result.stats       # counts per outcome
 
 How a batch is matched:
@@ -15,7 +15,8 @@ How a batch is matched:
    earlier run) and against the batch itself (the same payment advised twice:
    same payer, digits of the payment reference, currency and amount, or,
    without a payment reference, the same date and lines). Such a remittance
-   is never matched; it is listed unmatched with the reason.
+   is never matched and gets no row at all; it is listed unmatched with the
+   reason.
 2. Every line (or the payment, when the advice has no lines) becomes a unit.
    The rules of :mod:`bots.cashapp.rules` run in table order over *all* units
    of the batch, so a reference match anywhere claims its item before an
@@ -24,14 +25,32 @@ How a batch is matched:
    units; lines that do not add up to the payment total, or an advice that
    came with extraction warnings; a unit above the policy's auto amount; a
    confidence below the threshold.
+4. Post what is certain, park the rest: when some units of a payment are
+   ``auto`` and others are not (review or unmatched), the unsure units' cash
+   becomes one *on-account* row of the payer (``auto`` when the company
+   code's policy allows cash on account), and the unsure rows say so. When
+   the cash cannot be parked (payer unknown, nothing positive left), the
+   whole payment is reviewed.
 
 Amounts in a proposal: ``applied_amount`` is the cash applied to the item
-(per remittance, the applied amounts add up to the payment, less any excess
-left on account); ``discount_amount`` the discount granted;
-``deduction_amount`` the short pay left open as a residual item. An auto
-proposal always clears its item: open amount = applied + discount + deduction
-+ a write-off within tolerance (named in the reason). A partial payment, whose
-rest stays open, is always review.
+(per remittance, the applied amounts and on-account rows add up to the
+payment); ``discount_amount`` the discount granted; ``deduction_amount`` the
+difference left open as a residual item. ``treatment`` says what the posting
+does to the item (:class:`~bots.domain.Treatment`, decided in
+:func:`bots.cashapp.amounts.fit`): ``clear`` (open = applied + discount, or
+an overpayment whose excess is an on-account row), ``residual`` (open =
+applied + discount + deduction), ``write_off`` (the rest within the policy's
+limit, ``reason_code`` set), ``partial`` (the rest stays open on the item).
+``reason_code`` is the SAP code (RSTGR) of a residual, write-off or
+on-account row (:mod:`bots.cashapp.reasons`). ``alternative`` groups the rows
+of competing sets of open items that explain one payment (``a1``, ``a2``
+...); such rows are always ``review``.
+
+On-account rows have an empty ``document_no``, ``fiscal_year`` and
+``line_item``, ``treatment`` ``on_account``, the payer as ``customer`` and
+rule ``on-account``: the excess of an overpaid line (its ``line_index``,
+reason code ``OVERPAYMENT``) or the parked cash of a payment's unsure lines
+(``line_index`` None, reason code ``UNAPPLIED``).
 
 The engine does no I/O (the memory is read once, as a snapshot). Cyclic
 garbage collection is paused during the call (many small acyclic objects next
@@ -51,14 +70,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bots.cashapp.explain import sentence
+from bots.cashapp.amounts import Fit
+from bots.cashapp.explain import money, on_account_sentence, sentence
 from bots.cashapp.index import ItemIndex
 from bots.cashapp.memory import Learned, Memory
 from bots.cashapp.parties import PartyIndex, Payer, name_key
 from bots.cashapp.policy import Policy
+from bots.cashapp.reasons import OVERPAYMENT, UNAPPLIED, reason_code
 from bots.cashapp.refs import normalise
 from bots.cashapp.rules import CONFLICT_CAP, RULES, Context, Finding, Outcome, Unit
-from bots.domain import Customer, Decision, OpenItem, Proposal, Remittance, from_minor, to_minor
+from bots.domain import (
+    Customer,
+    Decision,
+    OpenItem,
+    Proposal,
+    Remittance,
+    Treatment,
+    from_minor,
+    to_minor,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +125,30 @@ class MatchStats:
     unmatched: int = 0
     duplicates: int = 0
     already_applied: int = 0
+    on_account: int = 0  # on-account rows: overpaid excess, unsure lines parked
     by_rule: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
 class MatchResult:
+    """What :func:`match` found; ``on_account`` repeats the on-account proposal rows."""
+
     proposals: list[Proposal]
     unmatched: list[Unmatched]
     on_account: list[OnAccount]
     stats: MatchStats
+
+
+@dataclass(frozen=True, slots=True)
+class Parked:
+    """The on-account row of a payment's unsure lines, and where it goes."""
+
+    row: Proposal
+    last: int  # the payment's last unit: the row follows it
+    pointer: str  # what the unsure lines' rows say about it
+
+
+ON_ACCOUNT_RULE = "on-account"
 
 
 def advice_key(r: Remittance, customer: str = "") -> tuple[object, ...]:
@@ -137,7 +182,8 @@ def _units(r: Remittance, payer: Payer) -> list[Unit]:
     if r.lines:
         return [Unit(r, i, x.invoice_ref or "", x.po_number or "", to_minor(x.paid_amount, cur),
                      _minor(x.discount, cur), _minor(x.deduction, cur), x.deduction_reason,
-                     payer) for i, x in enumerate(r.lines)]
+                     payer, _minor(x.gross_amount or Decimal(0), cur))
+                for i, x in enumerate(r.lines)]
     if r.total is None:
         return []
     return [Unit(r, None, "", "", to_minor(r.total, cur), 0, 0, None, payer)]
@@ -159,6 +205,7 @@ class _Batch:
         self.rejections: list[str] = []
         self.unmatched: list[Unmatched] = []
         self.stats = MatchStats()
+        self._currency: dict[str, str] = {}
 
     def skip(self, r: Remittance, why: str) -> None:
         lines = range(len(r.lines)) if r.lines else [None]
@@ -186,7 +233,7 @@ class _Batch:
         policy, items = self.ctx.policy, self.ctx.index.items
         claims: dict[int, list[int]] = defaultdict(list)
         for n, found in enumerate(self.findings):
-            for p in found.items if found else ():
+            for p in dict.fromkeys(found.items if found else ()):  # alternatives repeat items
                 claims[p].append(n)
         for p, claimers in claims.items():
             if len(claimers) > 1:
@@ -223,44 +270,120 @@ class _Batch:
             found.confidence = min(found.confidence, CONFLICT_CAP)
 
     def results(self) -> MatchResult:
-        proposals: list[Proposal] = []
-        on_account: list[OnAccount] = []
         threshold = float(self.ctx.policy.auto_threshold)
-        for n, unit in enumerate(self.units):
-            found = self.findings[n]
+        auto = [False] * len(self.units)
+        for n, found in enumerate(self.findings):
             if found is None:
-                self.unmatched.append(self._unmatched(n))
                 continue
-            auto = (found.outcome is Outcome.AUTO and not found.caveats
-                    and found.confidence >= threshold)
-            if found.outcome is Outcome.AUTO and not auto and not found.caveats:
+            auto[n] = (found.outcome is Outcome.AUTO and not found.caveats
+                       and found.confidence >= threshold)
+            if found.outcome is Outcome.AUTO and not auto[n] and not found.caveats:
                 found.caveats.append(f"confidence {found.confidence:.2f} is below the auto "
                                      f"threshold of {threshold:.2f}")
-            decision = Decision.AUTO if auto else Decision.REVIEW
-            self.stats.auto += auto
-            self.stats.review += not auto
-            self.stats.by_rule[found.rule] += 1
-            proposals.extend(self._proposals(unit, found, decision))
-            for p, f in zip(found.items, found.fits, strict=True):
-                if f.on_account:
-                    on_account.append(OnAccount(
-                        unit.remittance.id, unit.line_index, self.ctx.index.items[p].customer,
-                        from_minor(f.on_account, unit.currency), unit.currency))
+        parked: dict[str, Parked] = {}
+        for rid, members in self._by_remittance().items():
+            sure = [n for n in members if auto[n]]
+            unsure = [n for n in members if not auto[n]]
+            if not (sure and unsure):
+                continue
+            parking = self._park(members, sure, unsure)
+            if isinstance(parking, str):
+                for n in sure:
+                    auto[n] = False
+                    self._caveat(n, parking)
+            else:
+                parked[rid] = parking
+        proposals: list[Proposal] = []
+        unmatched: list[Unmatched] = []
+        for n, unit in enumerate(self.units):
+            found = self.findings[n]
+            park = parked.get(unit.remittance.id)
+            if found is None:
+                unmatched.append(self._unmatched(n, park))
+            else:
+                if park is not None and not auto[n]:
+                    found.caveats.append(park.pointer)
+                self.stats.auto += auto[n]
+                self.stats.review += not auto[n]
+                self.stats.by_rule[found.rule] += 1
+                proposals.extend(self._proposals(unit, found, auto[n]))
+            if park is not None and n == park.last:
+                proposals.append(park.row)
+        self.stats.on_account = sum(p.treatment is Treatment.ON_ACCOUNT for p in proposals)
+        self.unmatched += unmatched
         self.stats.unmatched = len(self.unmatched)
         self.stats.units = self.stats.auto + self.stats.review + self.stats.unmatched
+        on_account = [OnAccount(p.remittance_id, p.line_index, p.customer, p.applied_amount,
+                                self._currency[p.remittance_id])
+                      for p in proposals if p.treatment is Treatment.ON_ACCOUNT]
         return MatchResult(proposals, self.unmatched, on_account, self.stats)
 
-    def _proposals(self, unit: Unit, found: Finding, decision: Decision) -> list[Proposal]:
-        index, parties = self.ctx.index, self.ctx.parties
+    def _by_remittance(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = defaultdict(list)
+        for n, unit in enumerate(self.units):
+            out[unit.remittance.id].append(n)
+            self._currency[unit.remittance.id] = unit.currency
+        return out
+
+    def _park(self, members: list[int], sure: list[int], unsure: list[int]) -> Parked | str:
+        """The on-account row for the unsure lines of a payment, or why there can be none."""
+        ctx, unit = self.ctx, self.units[sure[0]]
+        first = ctx.index.items[self.findings[sure[0]].items[0]]  # type: ignore[union-attr]
+        limits = ctx.policy.for_company(first.company_code)
+        payer = unit.payer
+        customers = {ctx.index.items[p].customer for n in sure
+                     for p in self.findings[n].items}  # type: ignore[union-attr]
+        customer = payer.customer if payer.customer and payer.how != "similar name" else \
+            next(iter(customers)) if len(customers) == 1 else ""
+        cur = unit.currency
+        rest = sum(self.units[n].paid for n in unsure)
+        lines = ", ".join(str(self.units[n].line_index) for n in unsure)
+        if not customer:
+            return (f"line {lines} of this payment needs a person, and the rest of the payment "
+                    "cannot be put on account: the payer is not identified")
+        if rest <= 0:
+            return (f"line {lines} of this payment needs a person, and nets to "
+                    f"{money(rest, cur)}, which cannot be put on account")
+        caveats = []
+        if not limits.auto_on_account:
+            caveats.append("the policy reviews cash put on account")
+        if rest > ctx.policy.max_auto_minor(cur):
+            caveats.append(f"the amount is above the auto limit of "
+                           f"{money(ctx.policy.max_auto_minor(cur), cur)}")
+        name = ctx.parties.name(customer)
+        amount = money(rest, cur)
+        why = (f"line {lines} of payment {unit.remittance.payment_ref or unit.remittance.id} "
+               "needs a person before its cash is applied to an invoice")
+        confidence = min(self.findings[n].confidence for n in sure)  # type: ignore[union-attr]
+        row = Proposal(
+            remittance_id=unit.remittance.id, line_index=None, customer=customer,
+            document_no="", fiscal_year="", line_item="", applied_amount=from_minor(rest, cur),
+            decision=Decision.REVIEW if caveats else Decision.AUTO, confidence=confidence,
+            rule=ON_ACCOUNT_RULE, reason=on_account_sentence(amount, name, why, caveats),
+            treatment=Treatment.ON_ACCOUNT,
+            reason_code=reason_code(ctx.policy.reason_codes, None, UNAPPLIED))
+        pointer = f"its cash is put on account of {name} until a person applies it"
+        return Parked(row, max(members), pointer)
+
+    def _proposals(self, unit: Unit, found: Finding, auto: bool) -> list[Proposal]:
+        ctx = self.ctx
+        index, parties, policy = ctx.index, ctx.parties, ctx.policy
+        decision = Decision.AUTO if auto else Decision.REVIEW
         out = []
         payer = unit.payer.customer
-        for p, f, why in zip(found.items, found.fits, found.evidence, strict=True):
+        groups = found.groups or [""] * len(found.items)
+        for p, f, why, group in zip(found.items, found.fits, found.evidence, groups,
+                                    strict=True):
             item = index.items[p]
             cur = item.currency
             if payer and payer != item.customer and parties.same_group(payer, item.customer):
                 why += f", paid by {parties.name(payer)} for its subsidiary"
             reason = sentence(item, parties.name(item.customer), f, index.amount(p), why,
                               found.caveats, unit.deduction_reason)
+            printed = unit.deduction_reason if f.deduction > f.unearned else None
+            code = reason_code(policy.reason_codes, printed, f.reason_key,
+                               policy.reason_synonyms) \
+                if f.treatment in (Treatment.RESIDUAL, Treatment.WRITE_OFF) else ""
             out.append(Proposal(
                 remittance_id=unit.remittance.id, line_index=unit.line_index,
                 customer=item.customer, document_no=item.document_no,
@@ -268,10 +391,40 @@ class _Batch:
                 applied_amount=from_minor(f.applied, cur), decision=decision,
                 confidence=found.confidence, rule=found.rule, reason=reason,
                 discount_amount=from_minor(f.discount, cur) if f.discount else zero(cur),
-                deduction_amount=from_minor(f.deduction, cur) if f.deduction else zero(cur)))
+                deduction_amount=from_minor(f.deduction, cur) if f.deduction else zero(cur),
+                treatment=f.treatment, reason_code=code, alternative=group))
+            if f.on_account:
+                out.append(self._surplus(unit, found, p, f, auto))
         return out
 
-    def _unmatched(self, n: int) -> Unmatched:
+    def _surplus(self, unit: Unit, found: Finding, pos: int, f: Fit, auto: bool) -> Proposal:
+        """The on-account row of an overpayment's excess."""
+        ctx = self.ctx
+        item = ctx.index.items[pos]
+        payer = unit.payer
+        customer = payer.customer if payer.customer and payer.how != "similar name" else \
+            item.customer
+        cur = item.currency
+        caveats = []
+        if not auto:
+            caveats.append("the invoice match needs a person first")
+        elif not ctx.policy.for_company(item.company_code).auto_on_account:
+            caveats.append("the policy reviews cash put on account")
+        line = "the payment" if unit.line_index is None else f"line {unit.line_index}"
+        why = (f"{line} paid more than the {money(ctx.index.amount(pos), cur)} open on "
+               f"{item.invoice_ref or item.document_no}, so the excess stays on account")
+        amount = money(f.on_account, cur)
+        return Proposal(
+            remittance_id=unit.remittance.id, line_index=unit.line_index, customer=customer,
+            document_no="", fiscal_year="", line_item="",
+            applied_amount=from_minor(f.on_account, cur),
+            decision=Decision.REVIEW if caveats else Decision.AUTO,
+            confidence=found.confidence, rule=ON_ACCOUNT_RULE,
+            reason=on_account_sentence(amount, ctx.parties.name(customer), why, caveats),
+            treatment=Treatment.ON_ACCOUNT,
+            reason_code=reason_code(ctx.policy.reason_codes, None, OVERPAYMENT))
+
+    def _unmatched(self, n: int, park: Parked | None) -> Unmatched:
         unit = self.units[n]
         payer = unit.payer
         why = self.rejections[n]
@@ -287,6 +440,8 @@ class _Batch:
                        f"{len(payer.customers)} customers")
             else:
                 why = "no invoice reference, and the payer is not identified"
+        if park is not None:
+            why += f"; {park.pointer}"
         return Unmatched(unit.remittance.id, unit.line_index, payer.customer or "",
                          _unit_amount(unit.remittance, unit.line_index), unit.currency, why)
 

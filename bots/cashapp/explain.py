@@ -8,7 +8,9 @@ Every proposal carries a reason built the same way::
 that is *what* (document and customer), *outcome* (paid in full, paid short,
 partly paid, overpaid, netted), *why this item* (the reference evidence from
 the rule) and *what is off* (the amount clause from :class:`~bots.cashapp.amounts.Fit`),
-then, when a person must look, ``review:`` and the cause.
+then, when a person must look, ``review:`` and the cause. Cash put on the
+customer's account instead of an invoice gets its own sentence
+(:func:`on_account_sentence`): how much, whose account, and why.
 
 Amounts are printed with thousands separators and the currency's decimals.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bots.cashapp.amounts import Fit
+from bots.cashapp.policy import Limits
 from bots.domain import OpenItem, from_minor
 
 
@@ -39,25 +42,39 @@ def document(item: OpenItem) -> str:
     return f"{kind} {item.invoice_ref or item.document_no}"
 
 
-DISCOUNT_PROBLEMS = frozenset({"no-terms", "too-big", "no-date", "late"})
+DISCOUNT_PROBLEMS = frozenset({"no-date"})
 _OUTCOME = {"full": "paid in full", "discount": "paid in full", "writeoff": "paid in full",
-            "deduction": "paid short", "overpay": "overpaid", "partial": "partly paid",
-            "mismatch": "not settled"}
+            "unearned": "paid short", "deduction": "paid short", "overpay": "overpaid",
+            "partial": "partly paid", "mismatch": "not settled"}
 
 
 def _discount_clause(fit: Fit, item: OpenItem, cur: str) -> str:
     d = money(fit.discount, cur)
     pct = percent(item.discount_pct)
-    if fit.problem == "no-terms":
-        return f"a discount of {d} was taken although the invoice has no discount terms"
-    if fit.problem == "too-big":
-        return f"the discount of {d} is more than the {pct} terms allow"
     if fit.problem == "no-date":
         return f"the {pct} discount of {d} cannot be checked without a payment date"
-    if fit.problem == "late":
-        return (f"the {pct} discount of {d} was taken {fit.late_days} days after the "
-                f"discount date {item.discount_date}")
     return f"after the {pct} discount within terms"
+
+
+def _unearned_clause(fit: Fit, item: OpenItem, cur: str) -> str:
+    d = money(fit.unearned, cur)
+    if not item.discount_pct:
+        return (f"a discount of {d} was taken although the invoice has no discount terms "
+                "and is left open as a residual item")
+    return (f"the {percent(item.discount_pct)} discount of {d} was taken {fit.late_days} days "
+            f"after the discount date {item.discount_date}, is not granted and is left open "
+            "as a residual item")
+
+
+def _deduction_clause(fit: Fit, cur: str, deduction_reason: str | None) -> str:
+    amount = money(fit.deduction - fit.unearned, cur)
+    reason = (deduction_reason or "").strip()
+    if fit.reason_key == "SHORT_PAY":
+        return f"{amount} short, left open as a residual item"
+    if reason:
+        return f"{amount} deducted for {reason} and left open as a residual item"
+    return (f"{amount} deducted without a reason, which explains the difference exactly, "
+            "and left open as a residual item")
 
 
 def amount_clause(fit: Fit, item: OpenItem, open_minor: int,
@@ -71,11 +88,11 @@ def amount_clause(fit: Fit, item: OpenItem, open_minor: int,
                      "which cannot settle it")
     elif fit.kind == "partial":
         parts.append(f"{money(fit.applied, cur)} paid of {money(open_minor, cur)} open, "
-                     f"{money(fit.open_rest, cur)} would stay open")
+                     f"{money(fit.open_rest, cur)} stays open on the invoice")
     elif fit.kind == "overpay":
         parts.append(f"{money(fit.on_account, cur)} more than the open amount was paid, "
                      "the excess goes on account")
-    elif fit.kind == "deduction" or fit.problem in DISCOUNT_PROBLEMS:
+    elif fit.deduction or fit.problem in DISCOUNT_PROBLEMS:
         parts.append(f"{paid} paid")
     else:
         parts.append(f"amount {paid} agrees")
@@ -85,14 +102,34 @@ def amount_clause(fit: Fit, item: OpenItem, open_minor: int,
             parts.append(clause)
         else:
             parts[0] += " " + clause
-    if fit.deduction:
-        reason = (deduction_reason or "").strip()
-        parts.append(f"{money(fit.deduction, cur)} deducted "
-                     + (f"for {reason} and left open as a residual item" if reason
-                        else "without a reason"))
+    if fit.unearned:
+        parts.append(_unearned_clause(fit, item, cur))
+    if fit.deduction > fit.unearned:
+        parts.append(_deduction_clause(fit, cur, deduction_reason))
     if fit.writeoff:
         parts.append(f"{money(fit.writeoff, cur)} short, written off within tolerance")
     return ", ".join(parts)
+
+
+def problem_caveat(fit: Fit, currency: str, limits: Limits) -> str:
+    """Why a person must look at ``fit``, when its amount clause does not already say so."""
+    residual = money(fit.deduction, currency)
+    if fit.problem == "partial":
+        return "the policy reviews partial payments"
+    if fit.problem == "unexplained-rest":
+        return (f"the deduction explains only part of the difference, "
+                f"{money(fit.open_rest, currency)} stays unexplained")
+    if fit.problem == "dispute":
+        return (f"a residual of {residual} reaches the dispute threshold of "
+                f"{money(limits.dispute_floor(currency), currency)}")
+    if fit.problem == "residual-limit":
+        return (f"a residual of {residual} is above the limit for unattended residuals of "
+                f"{money(limits.residual_cap(currency), currency)}")
+    if fit.problem == "deduction":
+        return "the policy reviews every deduction"
+    if fit.problem == "overstated":
+        return "the payment is more than the open amount although it takes a discount or deduction"
+    return ""
 
 
 def sentence(item: OpenItem, customer_name: str, fit: Fit, open_minor: int, evidence: str,
@@ -102,6 +139,15 @@ def sentence(item: OpenItem, customer_name: str, fit: Fit, open_minor: int, evid
         "paid less a discount" if fit.problem in DISCOUNT_PROBLEMS else _OUTCOME[fit.kind]
     clause = amount_clause(fit, item, open_minor, deduction_reason)
     text = f"{document(item)} of {customer_name} {outcome}: {evidence}, {clause}"
+    if reasons_for_review:
+        text += "; review: " + "; ".join(reasons_for_review)
+    return text + "."
+
+
+def on_account_sentence(amount: str, customer_name: str, why: str,
+                        reasons_for_review: list[str]) -> str:
+    """The reason of an on-account row: ``50.00 USD put on account of ACME Corp.: <why>.``"""
+    text = f"{amount} put on account of {customer_name}: {why}"
     if reasons_for_review:
         text += "; review: " + "; ".join(reasons_for_review)
     return text + "."

@@ -15,27 +15,33 @@ The rules, in order, with their base confidence:
 
 * ``exact-ref`` (base 0.99): the invoice reference is identical (trim, case);
 * ``normalised-ref`` (0.97): equal after :func:`~bots.cashapp.refs.normalise`;
-* ``document-no-ref`` (0.90, 0.96 once learned for the customer): the payer
+* ``document-no-ref`` (0.94, 0.97 once learned for the customer): the payer
   quoted our document number (BELNR) instead of the invoice number;
-* ``fuzzy-ref`` (OCR 0.93, transposition 0.91, one character 0.86): counts only
-  with the amount agreeing; a similar reference whose amount disagrees is at
-  most a low-confidence review;
-* ``po-number`` (0.92): the PO number, one item or the unique set of its items
-  that fits the amount;
-* ``amount-only`` (0.92) / ``amount-combination`` (0.88): the one open item, or
-  the unique set of open items, of an identified payer that fits the amount,
-  for lines and payments that state no invoice reference.
+* ``fuzzy-ref`` (OCR 0.95, transposition 0.93, one character 0.90, +0.03
+  once learned, -0.02 more without a payer): counts only with the amount
+  agreeing; a similar reference whose amount disagrees is at most a
+  low-confidence review;
+* ``po-number`` (0.92): the PO number, its one open item (with the amount
+  agreeing), or the unique set of its items that fits the amount;
+* ``amount-only`` (0.92) / ``amount-combination`` (0.91): the one open item,
+  or the unique set of open items, of an identified payer that fits the
+  amount, for lines and payments that state no invoice reference. Several
+  sets: a review finding listing each as an alternative (``a1``, ``a2`` ...).
 
 "Amounts fit" means :func:`bots.cashapp.amounts.fit` reports no problem: paid in
-full, discount within terms, deduction with a reason, or a difference within
-tolerance. A match on the customer alone (no reference, no PO, no unique
+full, a discount within terms, an explained deduction or unearned discount left
+as a residual, a difference within tolerance, a partial or over-payment. A
+partial or over-payment (the amount does not confirm the item) is only sure
+when an identified payer confirms the item, the advice does not state another
+invoice amount, and no other open item of the customer group is one the
+payment settles. A match on the customer alone (no reference, no PO, no unique
 amount) is never made. A stated reference that is not among the open items
 (already cleared, or not ours) is never replaced by an amount match, and a PO
 match then only proposes for review.
 
 Confidence starts from the rule's base (above), loses a little for each
-amount adjustment (discount, write-off, deduction, overpayment) and for an
-unidentified payer, and is capped low when something is off.
+amount adjustment (discount, write-off, residual, partial, overpayment) and
+for an unidentified payer, and is capped low when something is off.
 """
 
 from __future__ import annotations
@@ -48,22 +54,25 @@ from enum import StrEnum
 from rapidfuzz.distance import Levenshtein
 
 from bots.cashapp.amounts import Fit, combinations, fit
+from bots.cashapp.explain import money, problem_caveat
 from bots.cashapp.index import ItemIndex
 from bots.cashapp.memory import Learned
 from bots.cashapp.parties import PartyIndex, Payer
-from bots.cashapp.policy import Policy
+from bots.cashapp.policy import Limits, Policy
 from bots.cashapp.refs import Closeness, exact, normalise, ref_key, transpositions
 from bots.domain import OpenItem, Remittance
 
-PENALTY = {"full": 0.0, "discount": 0.01, "writeoff": 0.03, "deduction": 0.03,
-           "overpay": 0.05, "partial": 0.3, "mismatch": 0.5}
+PENALTY = {"full": 0.0, "discount": 0.01, "writeoff": 0.02, "unearned": 0.02,
+           "deduction": 0.02, "overpay": 0.03, "partial": 0.03, "mismatch": 0.5}
 PROBLEM_CAP = 0.6  # something in the amounts needs a person
 MISMATCH_CAP = 0.4  # a similar reference whose amount disagrees
 CONFLICT_CAP = 0.5  # the payer is someone else than the item's customer
 UNKNOWN_PAYER = 0.02  # nothing corroborates the reference
-LEARNED_BONUS = 0.06
+UNCONFIRMED_FUZZY = 0.02  # more of it for a reference that is only similar
+LEARNED_BONUS = 0.03  # a pattern confirmed for the customer before
 ONE_CHAR_SCAN = 200  # most items of a payer compared character by character
 ONE_CHAR_MIN = 6  # shorter references are too easily one character from another
+MAX_ALTERNATIVES = 3  # sets of open items listed when several explain one payment
 
 
 class Outcome(StrEnum):
@@ -85,6 +94,7 @@ class Unit:
     deduction: int
     deduction_reason: str | None
     payer: Payer
+    gross: int = 0  # the invoice amount the advice states (0: not stated)
     key: str = field(init=False, default="")  # ref_key(ref), computed once
 
     def __post_init__(self) -> None:
@@ -111,6 +121,7 @@ class Finding:
     evidence: list[str] = field(default_factory=list)  # per item: why this item
     confidence: float = 0.0
     caveats: list[str] = field(default_factory=list)  # why a person must look
+    groups: list[str] = field(default_factory=list)  # per item: its alternative ("a1" ...)
 
 
 @dataclass
@@ -127,11 +138,52 @@ class Context:
         return fit(self.index.items[pos], self.index.amount(pos), unit.paid, unit.discount,
                    unit.deduction, unit.deduction_reason, unit.paid_on, self.policy)
 
+    def limits(self, pos: int) -> Limits:
+        """The threshold table of the company code of item ``pos``."""
+        return self.policy.for_company(self.index.items[pos].company_code)
+
     def in_payer_group(self, unit: Unit, pos: int) -> bool:
         customer = self.index.items[pos].customer
         if customer in unit.payer.customers:
             return True
         return any(self.parties.same_group(customer, c) for c in unit.payer.customers)
+
+    def confirms(self, unit: Unit, pos: int) -> bool:
+        """The payer, firmly identified, is the item's customer or in its group."""
+        payer = unit.payer
+        return payer.decisive and payer.how != "similar name" and self.in_payer_group(unit, pos)
+
+    def agreeing_other(self, unit: Unit, pos: int) -> int | None:
+        """Another open item of the customer group of item ``pos`` whose amount the unit
+        settles (in full, less a discount, an explained deduction or a tolerated difference)."""
+        item = self.index.items[pos]
+        for customer in sorted(self.parties.scope(self.parties.root(item.customer))):
+            for p in self.index.of_customer(customer):
+                if p != pos and self.index.items[p].currency == item.currency and \
+                        self.fit(unit, p).agrees:
+                    return p
+        return None
+
+    def disagreement(self, unit: Unit, pos: int, f: Fit) -> list[str]:
+        """Why a partial or over-payment of item ``pos`` is not sure (empty when it is).
+
+        The amount does not confirm the item, so the payer must; the advice must not
+        state another invoice amount; and no other open item of the group may be one
+        the payment settles.
+        """
+        out = []
+        cur = self.index.items[pos].currency
+        if not self.confirms(unit, pos):
+            out.append("the amount differs from the open amount and no identified payer "
+                       "confirms the invoice")
+        if unit.gross and unit.gross != self.index.amount(pos):
+            out.append(f"the advice states an invoice amount of {money(unit.gross, cur)}, not "
+                       f"the {money(self.index.amount(pos), cur)} open")
+        other = self.agreeing_other(unit, pos)
+        if other is not None:
+            doc = self.index.items[other].invoice_ref or self.index.items[other].document_no
+            out.append(f"the amount fits open item {doc}, which the payer may have meant")
+        return out
 
 
 def _confidence(base: float, fits: list[Fit], payer: Payer, problem: bool) -> float:
@@ -145,6 +197,13 @@ def _confidence(base: float, fits: list[Fit], payer: Payer, problem: bool) -> fl
 
 def _finding(ctx: Context, unit: Unit, rule: str, chosen: list[int], fits: list[Fit],
              evidence: Callable[[int], str], base: float, caveats: list[str]) -> Finding:
+    caveats = list(caveats)
+    for p, f in zip(chosen, fits, strict=True):
+        text = problem_caveat(f, ctx.index.items[p].currency, ctx.limits(p))
+        if text:
+            caveats.append(text)
+        if f.kind in ("partial", "overpay") and not f.problem:
+            caveats.extend(ctx.disagreement(unit, p, f))
     problem = any([f.problem for f in fits])
     value = _confidence(base, fits, unit.payer, problem)
     if caveats:
@@ -266,7 +325,7 @@ class NormalisedRef(_NormalisedFieldRef):
 
 
 class DocumentNoRef(_NormalisedFieldRef):
-    name, field, base, bonus = "document-no-ref", "document_no", 0.90, LEARNED_BONUS
+    name, field, base, bonus = "document-no-ref", "document_no", 0.94, LEARNED_BONUS
 
     def evidence(self, unit: Unit, item: OpenItem, learned: int) -> str:
         text = (f"the payer quoted our document number {item.document_no} instead of "
@@ -274,7 +333,7 @@ class DocumentNoRef(_NormalisedFieldRef):
         return text + (f", as in {learned} confirmed payments before" if learned else "")
 
 
-_FUZZY_BASE = {Closeness.OCR: 0.93, Closeness.TRANSPOSITION: 0.91, Closeness.ONE_CHAR: 0.86}
+_FUZZY_BASE = {Closeness.OCR: 0.95, Closeness.TRANSPOSITION: 0.93, Closeness.ONE_CHAR: 0.90}
 
 
 class FuzzyRef(Rule):
@@ -314,7 +373,8 @@ class FuzzyRef(Rule):
             text = f"reference {unit.ref!r} " + phrase.format(ours=ours(p))
             return text + (f" (as in {learned} confirmed payments before)" if learned else "")
 
-        base = _FUZZY_BASE[level] + (0.03 if learned else 0.0)
+        base = _FUZZY_BASE[level] + (LEARNED_BONUS if learned else 0.0) - (
+            0.0 if unit.payer.customers else UNCONFIRMED_FUZZY)
         finding = _resolve(ctx, unit, self.name, hits, evidence, base)
         if finding.outcome is not Outcome.REJECTED and not all(f.agrees for f in finding.fits):
             finding.outcome = Outcome.REVIEW
@@ -344,31 +404,31 @@ def _stated_ref_caveat(unit: Unit) -> list[str]:
 
 def _combination(ctx: Context, unit: Unit, rule: str, pool: list[int], what: str
                  ) -> Finding | None:
-    """The unique set of ``pool`` items that the unit's amount pays, if there is one."""
+    """The set of ``pool`` items that the unit's amount pays: one, or the alternatives.
+
+    A set sums exactly to the payment, or is one item that the payment settles
+    less a discount, an explained deduction or a difference within tolerance.
+    """
     policy = ctx.policy
     values = [ctx.index.amount(p) for p in pool]
     exact_sets, finished = combinations(values, unit.paid, policy.max_combination_items,
-                                        policy.search_budget)
+                                        policy.search_budget, MAX_ALTERNATIVES)
     solutions = [tuple(pool[i] for i in s) for s in exact_sets]
     singles: dict[int, Fit] = {}
-    cap = policy.writeoff_cap(unit.currency)
     for p, value in zip(pool, values, strict=True):
-        gap = value - unit.paid
-        if gap < 0 or (gap > cap and not ctx.index.items[p].discount_pct):
-            continue  # neither paid in full, nor less a discount or a small difference
+        if value == unit.paid and not unit.discount and not unit.deduction:
+            continue  # an exact set of one, found above
         f = ctx.fit(unit, p)
         if f.agrees and not f.problem:
             singles[p] = f
-            if f.kind != "full":
-                solutions.append((p,))
+            solutions.append((p,))
     if not solutions:
         return None
-    if len(solutions) > 1 or not finished:
-        docs = [" + ".join(ctx.index.items[p].document_no for p in s) for s in solutions[:2]]
-        why = ("more than one set of open items fits the amount: " + " or ".join(docs)
-               if len(solutions) > 1 else "too many open items to be sure the amount fits "
-                                          "only one set")
-        return Finding(Outcome.REJECTED, rule, reason=f"{what}: {why}")
+    if not finished:
+        return Finding(Outcome.REJECTED, rule, reason=f"{what}: too many open items to be "
+                                                      "sure the amount fits only one set")
+    if len(solutions) > 1:
+        return _alternatives(ctx, unit, rule, solutions[:MAX_ALTERNATIVES], singles)
     chosen = list(solutions[0])
     fits = [singles.get(p) or Fit("full", applied=ctx.index.amount(p)) for p in chosen]
     single = len(chosen) == 1
@@ -378,16 +438,44 @@ def _combination(ctx: Context, unit: Unit, rule: str, pool: list[int], what: str
                    "amount") if single else
         (lambda p: f"no reference, and only these {len(chosen)} open items of the payer add "
                    "up to the payment"))
-    base = 0.92 if single or rule == "po-number" else 0.88
+    base = 0.92 if single or rule == "po-number" else 0.91
+    finding = _finding(ctx, unit, name, chosen, fits, evidence, base, _amount_caveats(unit, rule))
+    if name != "po-number" and not ctx.policy.auto_amount_only and not finding.caveats:
+        finding.outcome = Outcome.REVIEW
+        finding.caveats.append("the policy reviews every match made on the amount alone")
+    return finding
+
+
+def _amount_caveats(unit: Unit, rule: str) -> list[str]:
     caveats = _stated_ref_caveat(unit)
     if rule != "po-number" and unit.payer.how == "similar name":
         caveats.append(f"the payer was recognised only by a similar name "
                        f"({unit.payer.label!r})")
-    finding = _finding(ctx, unit, name, chosen, fits, evidence, base, caveats)
-    if name != "po-number" and not ctx.policy.auto_amount_only and not caveats:
-        finding.outcome = Outcome.REVIEW
-        finding.caveats.append("the policy reviews every match made on the amount alone")
-    return finding
+    return caveats
+
+
+def _alternatives(ctx: Context, unit: Unit, rule: str, solutions: list[tuple[int, ...]],
+                  singles: dict[int, Fit]) -> Finding:
+    """A review finding listing every set that explains the amount, as groups a1, a2 ..."""
+    items: list[int] = []
+    fits: list[Fit] = []
+    evidence: list[str] = []
+    groups: list[str] = []
+    many = "at least " if len(solutions) >= MAX_ALTERNATIVES else ""
+    for n, chosen in enumerate(solutions, 1):
+        for p in chosen:
+            items.append(p)
+            fits.append(singles.get(p) or Fit("full", applied=ctx.index.amount(p)))
+            evidence.append(f"{'PO ' + unit.po + ' matches, and ' if rule == 'po-number' else ''}"
+                            f"this is alternative a{n} of {many}{len(solutions)} sets of open "
+                            "items that fit the amount")
+            groups.append(f"a{n}")
+    name = rule if rule == "po-number" else (
+        "amount-only" if all(len(s) == 1 for s in solutions) else "amount-combination")
+    caveats = [f"{many}{len(solutions)} sets of open items fit the amount and only one can "
+               "be right"] + _amount_caveats(unit, rule)
+    return Finding(Outcome.REVIEW, name, items=items, fits=fits, evidence=evidence,
+                   confidence=CONFLICT_CAP, caveats=caveats, groups=groups)
 
 
 class PoNumber(Rule):
@@ -403,6 +491,13 @@ class PoNumber(Rule):
                 and (not unit.payer.customers or ctx.in_payer_group(unit, p))]
         if not pool:
             return None
+        if len(pool) == 1:  # the PO names one open item: as good as a reference
+            f = ctx.fit(unit, pool[0])
+            caveats = _stated_ref_caveat(unit)
+            if not f.agrees:
+                caveats.append("the PO has one open item, but the amount disagrees")
+            return _finding(ctx, unit, self.name, pool, [f], lambda p: f"PO {unit.po} matches",
+                            0.92, caveats)
         if len(pool) > ctx.policy.max_search_items:
             return Finding(Outcome.REJECTED, self.name, reason=(
                 f"PO {unit.po} has {len(pool)} open items, too many to search by amount"))

@@ -37,10 +37,10 @@ class TestPolicy:
             policy_from_config(table, "site.toml")
 
     def test_options_override_the_table(self):
-        p = policy_from_options(["auto_threshold=0.99", "auto_on_account=true",
+        p = policy_from_options(["auto_threshold=0.99", "auto_on_account=false",
                                  "max_combination_items=6"], {"auto_threshold": "0.8"})
-        assert (p.auto_threshold, p.auto_on_account, p.max_combination_items) == (
-            Decimal("0.99"), True, 6)
+        assert (p.auto_threshold, p.limits.auto_on_account, p.max_combination_items) == (
+            Decimal("0.99"), False, 6)
         with pytest.raises(ConfigError, match="expected key=value"):
             policy_from_options(["auto_threshold"])
 
@@ -107,13 +107,14 @@ class TestMemory:
     def test_document_number_pattern_raises_confidence(self, tmp_path):
         memory = Memory(tmp_path / "m.sqlite")
         items = [item("1800000123", "250.00", "90012345")]
+        strict = Policy(auto_threshold=Decimal("0.95"))
         before = run(items, remit("r1", line("1800000123", "250.00"), payer=None),
-                     memory=memory).proposals[0]
+                     memory=memory, policy=strict).proposals[0]
         assert before.decision is Decision.REVIEW
         for _ in range(2):
             learn([before], [remit("r1", payer=None)], CUSTOMERS, memory)
         after = run(items, remit("r1", line("1800000123", "250.00"), payer=None),
-                    memory=memory).proposals[0]
+                    memory=memory, policy=strict).proposals[0]
         assert after.confidence > before.confidence and after.decision is Decision.AUTO
         assert "as in 2 confirmed payments before" in after.reason
 

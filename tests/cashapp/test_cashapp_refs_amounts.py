@@ -10,6 +10,7 @@ from cashapp_build import item
 from bots.cashapp import Policy
 from bots.cashapp.amounts import combinations, fit, terms_discount
 from bots.cashapp.refs import normalise, ref_key, transpositions
+from bots.domain import Treatment
 
 
 @pytest.mark.parametrize("printed, expected", [
@@ -47,12 +48,17 @@ class TestFit:
         assert self.fit("100.00", 10000).kind == "full"
         f = self.fit("100.00", 9800, **terms)
         assert (f.kind, f.discount, f.problem) == ("discount", 200, "")
-        assert self.fit("100.00", 9800, paid_on=date(2026, 3, 20), **terms).problem == "late"
-        assert self.fit("100.00", 9000, deduction=1000, reason="PRICING").kind == "deduction"
+        f = self.fit("100.00", 9800, paid_on=date(2026, 3, 20), **terms)  # too late: unearned
+        assert (f.kind, f.discount, f.deduction, f.problem, f.treatment) == (
+            "unearned", 0, 200, "", Treatment.RESIDUAL)
+        f = self.fit("100.00", 9000, deduction=1000, reason="PRICING")
+        assert (f.kind, f.treatment, f.reason_key) == ("deduction", Treatment.RESIDUAL, "PRICING")
         f = self.fit("100.00", 9990)
-        assert (f.kind, f.writeoff, f.agrees) == ("writeoff", 10, True)
+        assert (f.kind, f.writeoff, f.agrees, f.treatment) == ("writeoff", 10, True,
+                                                               Treatment.WRITE_OFF)
         f = self.fit("100.00", 5000)
-        assert (f.kind, f.open_rest, f.agrees, f.problem) == ("partial", 5000, False, "partial")
+        assert (f.kind, f.open_rest, f.agrees, f.problem, f.treatment) == (
+            "partial", 5000, False, "", Treatment.PARTIAL)
         f = self.fit("100.00", 10500)
         assert (f.kind, f.applied, f.on_account) == ("overpay", 10000, 500)
         assert self.fit("-50.00", -5000).kind == "full"

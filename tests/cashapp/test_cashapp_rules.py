@@ -8,7 +8,8 @@ from decimal import Decimal
 from cashapp_build import ACME, BOLT, PARENT, SUB_A, SUB_B, item, line, only, remit, run
 
 from bots.cashapp import Policy
-from bots.domain import Decision
+from bots.cashapp.policy import Limits
+from bots.domain import Decision, Treatment
 
 AUTO, REVIEW = Decision.AUTO, Decision.REVIEW
 
@@ -71,10 +72,13 @@ class TestDocumentNoRef:
         assert "our document number 1800000123" in p.reason
         assert p.decision is AUTO  # payer known, amount agrees: 0.90
 
-    def test_unknown_payer_reviews(self):
+    def test_unknown_payer_autos_only_when_the_amount_agrees(self):
         items = [item("1800000123", "250.00", "90012345")]
+        known = only(run(items, remit("r1", line("1800000123", "250.00"))))
         p = only(run(items, remit("r1", line("1800000123", "250.00"), payer=None)))
-        assert p.decision is REVIEW and p.confidence < 0.9
+        assert p.decision is AUTO and p.confidence < known.confidence
+        p = only(run(items, remit("r1", line("1800000123", "100.00"), payer=None)))
+        assert p.decision is REVIEW and "no identified payer confirms" in p.reason
 
 
 class TestFuzzyRef:
@@ -92,8 +96,9 @@ class TestFuzzyRef:
 
     def test_trap_fuzzy_ref_with_disagreeing_amount_never_autos(self):
         items = [item("1800000123", "250.00", "90012345")]
-        p = only(run(items, remit("r1", line("90012354", "990.00"))))
-        assert p.decision is REVIEW
+        result = run(items, remit("r1", line("90012354", "990.00")))
+        p = result.proposals[0]
+        assert all(q.decision is REVIEW for q in result.proposals)
         assert p.confidence <= 0.4
         assert "amount disagrees" in p.reason
 
@@ -112,10 +117,13 @@ class TestFuzzyRef:
         p = only(run(items, remit("r1", line("18OOOOO123", "250.00"))))
         assert "read as 1800000123 (OCR confusion)" in p.reason
 
-    def test_one_character_off_is_review(self):
+    def test_one_character_off_needs_the_payer_and_the_amount(self):
         items = [item("1800000123", "250.00", "90012345")]
         p = only(run(items, remit("r1", line("90012845", "250.00"))))
-        assert p.rule == "fuzzy-ref" and p.decision is REVIEW
+        assert p.rule == "fuzzy-ref" and p.decision is AUTO and p.confidence == 0.90
+        assert not run(items, remit("r1", line("90012845", "250.00"), payer=None)).proposals
+        p = only(run(items, remit("r1", line("90012845", "240.00"))))
+        assert p.decision is REVIEW
 
 
 class TestPoNumber:
@@ -140,22 +148,24 @@ class TestAmountOnly:
         assert (p.rule, p.document_no, p.line_index, p.decision) == (
             "amount-only", "1800000002", None, AUTO)
 
-    def test_unique_combination_is_proposed_for_review(self):
+    def test_unique_combination_autos(self):
         items = [item("1800000001", "300.00", "9001"), item("1800000002", "450.10", "9002"),
                  item("1800000003", "75.25", "9003")]
         result = run(items, remit("r1", total="375.25"))
         assert {p.document_no for p in result.proposals} == {"1800000001", "1800000003"}
         assert {p.rule for p in result.proposals} == {"amount-combination"}
-        assert all(p.decision is REVIEW for p in result.proposals)
-        assert all(p.reason.endswith("review: confidence 0.88 is below the auto threshold "
-                                     "of 0.90.") for p in result.proposals)
+        assert all(p.decision is AUTO and p.alternative == "" for p in result.proposals)
+        assert all("only these 2 open items of the payer add up to the payment" in p.reason
+                   for p in result.proposals)
 
     def test_trap_two_equally_good_combinations_never_auto(self):
         items = [item("1800000001", "100.00", "9001"), item("1800000002", "60.00", "9002"),
                  item("1800000003", "40.00", "9003"), item("1800000004", "55.00", "9004")]
         result = run(items, remit("r1", total="100.00"))
-        assert not result.proposals
-        assert "more than one set" in result.unmatched[0].reason
+        assert result.proposals and not result.unmatched
+        assert all(p.decision is REVIEW for p in result.proposals)
+        assert {p.alternative for p in result.proposals} == {"a1", "a2"}
+        assert "2 sets of open items fit the amount" in result.proposals[0].reason
 
     def test_customer_alone_never_matches(self):
         items = [item("1800000001", "300.00", "9001")]
@@ -192,13 +202,16 @@ class TestDiscounts:
         items = [item("1800000001", "1000.00", "9001", **self.terms)]
         p = only(run(items, remit("r1", line("9001", "980.00", discount="20.00"),
                                   paid_on=date(2026, 3, 20))))
-        assert p.decision is REVIEW
-        assert "taken 10 days after the discount date 2026-03-10" in p.reason
+        # not granted: the 20.00 stays open as a residual item, the invoice is cleared
+        assert (p.discount_amount, p.deduction_amount, p.treatment) == (
+            Decimal("0.00"), Decimal("20.00"), Treatment.RESIDUAL)
+        assert "taken 10 days after the discount date 2026-03-10, is not granted" in p.reason
 
     def test_discount_without_terms(self):
         items = [item("1800000001", "1000.00", "9001")]
         p = only(run(items, remit("r1", line("9001", "980.00", discount="20.00"))))
-        assert p.decision is REVIEW and "no discount terms" in p.reason
+        assert p.treatment is Treatment.RESIDUAL and "no discount terms" in p.reason
+        assert p.deduction_amount == Decimal("20.00") and p.discount_amount == 0
 
     def test_jpy_discount_in_whole_yen(self):
         items = [item("1800000001", "123457", "9001", currency="JPY", **self.terms)]
@@ -219,10 +232,11 @@ class TestShortAndOverPay:
                             "850.00 USD paid, 150.00 USD deducted for DAMAGED and left open as "
                             "a residual item.")
 
-    def test_deduction_without_reason_reviews(self):
+    def test_deduction_without_reason_that_explains_the_difference(self):
         items = [item("1800000001", "1000.00", "9001")]
         p = only(run(items, remit("r1", line("9001", "850.00", deduction="150.00"))))
-        assert p.decision is REVIEW and "without a reason" in p.reason
+        assert (p.decision, p.treatment) == (AUTO, Treatment.RESIDUAL)
+        assert "without a reason, which explains the difference exactly" in p.reason
 
     def test_small_difference_written_off(self):
         items = [item("1800000001", "1000.00", "9001")]
@@ -232,20 +246,23 @@ class TestShortAndOverPay:
     def test_tolerance_is_a_policy_limit(self):
         items = [item("1800000001", "1000.00", "9001")]
         p = only(run(items, remit("r1", line("9001", "997.50")),
-                     policy=Policy(writeoff_limit={"default": Decimal("1.00")})))
-        assert p.decision is REVIEW and "partly paid" in p.reason
+                     policy=Policy(limits=Limits(write_off_max={"default": Decimal("1.00")}))))
+        assert p.treatment is Treatment.PARTIAL and "partly paid" in p.reason
 
-    def test_partial_payment_reviews(self):
+    def test_partial_payment_stays_open(self):
         items = [item("1800000001", "1000.00", "9001")]
         p = only(run(items, remit("r1", line("9001", "400.00"))))
-        assert p.decision is REVIEW and p.applied_amount == Decimal("400.00")
-        assert "600.00 USD would stay open" in p.reason
+        assert (p.decision, p.treatment, p.applied_amount) == (
+            AUTO, Treatment.PARTIAL, Decimal("400.00"))
+        assert "600.00 USD stays open on the invoice" in p.reason
 
     def test_overpay_goes_on_account(self):
         items = [item("1800000001", "1000.00", "9001")]
         result = run(items, remit("r1", line("9001", "1050.00")))
-        p = only(result)
-        assert p.applied_amount == Decimal("1000.00") and p.decision is REVIEW
+        p, surplus = result.proposals
+        assert p.applied_amount == Decimal("1000.00") and p.decision is AUTO
+        assert (surplus.treatment, surplus.document_no, surplus.applied_amount) == (
+            Treatment.ON_ACCOUNT, "", Decimal("50.00"))
         assert [(o.customer, o.amount) for o in result.on_account] == [
             (ACME.number, Decimal("50.00"))]
         assert "excess goes on account" in p.reason

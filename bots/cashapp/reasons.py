@@ -1,0 +1,161 @@
+"""Payment-difference reasons: what a payer wrote, and the SAP reason code (RSTGR) it gets.
+
+Payers explain a short pay in their own words and languages: "damaged",
+"beschädigt", "endommagé", "Preisdifferenz", "Fehlmenge", "frais bancaires".
+:func:`classify` turns such a text into one canonical *reason key*
+(``DAMAGED``, ``PRICING``, ``SHORTAGE`` ...), and :func:`reason_code` looks the
+SAP code up in the ``[sap.posting.reason_codes]`` table::
+
+    >>> classify("Transportschaden")
+    'DAMAGED'
+    >>> classify("écart de prix")
+    'PRICING'
+    >>> reason_code({"DAMAGED": "D01", "DEFAULT": "Z99"}, "beschädigt")
+    'D01'
+
+The table is searched for the printed text as it stands (upper case; so a
+customer's own code such as ``DMG`` can be configured directly), then for its
+reason key, then ``DEFAULT``. Keys the engine sets itself, without a printed
+text: ``UNEARNED_DISCOUNT`` (a discount taken late or without terms),
+``OVERPAYMENT`` (the surplus put on account), ``UNAPPLIED`` (the part of a
+payment parked on account until a person applies it), ``WRITE_OFF`` and
+``SHORT_PAY`` (an unexplained difference).
+
+Two keys change the treatment instead of naming a residual's cause:
+``PARTIAL`` (the payer says it pays part: the item stays open) and
+``DISCOUNT`` (the payer calls its deduction a cash discount: it is checked
+against the terms like one).
+
+Matching: accents and case are dropped; a phrase of six characters or more
+matches inside words (German compounds: "Transportschaden"), a shorter one
+only as a whole word ("tax", "VAT", "fret"). When several phrases occur, the
+one that starts first wins (then the longer one). ``extra`` adds phrases per
+key (``[cashapp.reason_synonyms]``).
+
+Limits: the phrase list covers EN, DE, FR, NL, ES and IT; a text nothing
+matches is ``DEDUCTION`` (stated, cause unknown), which maps to ``DEFAULT``
+unless configured.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+DEDUCTION = "DEDUCTION"  # a stated deduction whose cause nothing recognises
+OVERPAYMENT = "OVERPAYMENT"  # the excess of an overpayment, put on account
+UNAPPLIED = "UNAPPLIED"  # cash of unsure lines, parked on account for a person
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "DAMAGED": (
+        "damaged", "damage", "broken", "defective", "dmg", "beschadigt", "beschadigung",
+        "schaden", "defekt", "bruch", "endommage", "dommage", "avarie", "casse",
+        "beschadigd", "schade", "kapot", "danado", "averiado", "roto", "danneggiato",
+        "danneggiata", "danno", "rotto"),
+    "PRICING": (
+        "pricing", "price", "prices", "price difference", "price diff", "wrong price",
+        "preisdifferenz", "preisabweichung", "preis", "falscher preis", "prix",
+        "ecart de prix", "difference de prix", "prijsverschil", "prijs",
+        "diferencia de precio", "precio", "differenza di prezzo", "prezzo"),
+    "SHORTAGE": (
+        "shortage", "short shipment", "short shipped", "short delivery", "short ship",
+        "missing", "quantity", "qty", "fehlmenge", "mindermenge", "minderlieferung",
+        "fehlend", "manquant", "manque", "livraison incomplete", "quantite", "tekort",
+        "ontbrekend", "faltante", "falta", "cantidad", "mancante", "ammanco", "quantita"),
+    "FREIGHT": (
+        "freight", "shipping", "carriage", "delivery charge", "fracht", "frachtkosten",
+        "versandkosten", "transportkosten", "fret", "frais de port", "frais de transport",
+        "vracht", "vrachtkosten", "verzendkosten", "flete", "portes", "gastos de envio",
+        "trasporto", "nolo", "spese di trasporto"),
+    "BANK_CHARGES": (
+        "bank charge", "bank charges", "bank fee", "bank fees", "wire fee", "transfer fee",
+        "bankgebuhr", "bankgebuhren", "bankspesen", "bankkosten", "uberweisungsgebuhr",
+        "frais bancaires", "frais de virement", "frais bancaire", "commission bancaire",
+        "comision bancaria", "gastos bancarios", "commissioni bancarie", "spese bancarie"),
+    "PROMOTION": (
+        "promo", "promotion", "promotional", "allowance", "advertising", "co-op", "coop",
+        "werbekostenzuschuss", "wkz", "aktion", "remise promotionnelle", "promocion",
+        "promozione", "promotie"),
+    "RETURN": (
+        "return", "returned", "returns", "rma", "retoure", "rucksendung", "retour",
+        "devolucion", "reso", "restituzione"),
+    "QUALITY": (
+        "quality", "maengelruge", "mangelruge", "qualitatsmangel", "mangel", "qualite",
+        "kwaliteit", "calidad", "qualita", "non conforme", "nicht konform"),
+    "TAX": (
+        "tax", "vat", "sales tax", "withholding", "steuer", "mwst", "ust", "quellensteuer",
+        "tva", "taxe", "retenue a la source", "btw", "iva", "impuesto", "retencion",
+        "ritenuta"),
+    "PARTIAL": (
+        "partial payment", "part payment", "partial", "installment", "instalment",
+        "teilzahlung", "abschlagszahlung", "ratenzahlung", "paiement partiel", "acompte",
+        "deelbetaling", "gedeeltelijke betaling", "pago parcial", "pago a cuenta",
+        "pagamento parziale", "acconto"),
+    "DISCOUNT": (
+        "cash discount", "early payment discount", "discount", "skonto", "escompte",
+        "korting", "descuento pronto pago", "descuento", "sconto"),
+}
+
+_LONG = 6  # phrases at least this long match inside words (German compounds)
+
+
+def fold(text: str) -> str:
+    """Lower case, accents dropped, ``ß`` as ``ss``; punctuation kept."""
+    text = text.replace("ß", "ss").replace("ẞ", "ss")
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return plain.lower()
+
+
+@lru_cache(maxsize=64)
+def _pattern(extra: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str],
+                                                                      dict[str, str]]:
+    owner: dict[str, str] = {}
+    for key, phrases in (*SYNONYMS.items(), *extra):
+        for phrase in phrases:
+            owner.setdefault(fold(phrase).strip(), key.upper())
+    parts = []
+    for phrase in sorted(owner, key=len, reverse=True):  # the longer phrase first
+        body = re.escape(phrase).replace(r"\ ", r"[\s\-_/]*")
+        parts.append(body if len(phrase) >= _LONG else rf"(?<![a-z0-9]){body}(?![a-z0-9])")
+    return re.compile("|".join(parts)), owner
+
+
+def _frozen(extra: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple[str, ...]],
+                                                                 ...]:
+    return tuple(sorted((k, tuple(v)) for k, v in (extra or {}).items()))
+
+
+def classify(text: str | None, extra: Mapping[str, Iterable[str]] | None = None) -> str:
+    """The reason key of a printed deduction reason (``DEDUCTION`` when unknown, ``""``
+    when there is no text)."""
+    folded = fold(text or "").strip()
+    if not folded:
+        return ""
+    pattern, owner = _pattern(_frozen(extra))
+    found = pattern.search(folded)
+    if found is None:
+        return DEDUCTION
+    phrase = re.sub(r"[\s\-_/]+", " ", found.group(0))
+    return owner.get(phrase) or owner.get(found.group(0)) or _owner_of(found.group(0), owner)
+
+
+def _owner_of(matched: str, owner: dict[str, str]) -> str:
+    """The key of a phrase matched with other separators than it was written with."""
+    squeezed = re.sub(r"[\s\-_/]+", "", matched)
+    for phrase, key in owner.items():
+        if re.sub(r"[\s\-_/]+", "", phrase) == squeezed:
+            return key
+    return DEDUCTION
+
+
+def reason_code(codes: Mapping[str, str], printed: str | None, key: str = "",
+                extra: Mapping[str, Iterable[str]] | None = None) -> str:
+    """The SAP reason code for a printed reason, or for ``key`` (see the module docstring)."""
+    text = (printed or "").strip().upper()
+    key = key or classify(printed, extra)
+    for candidate in (text, key):
+        if candidate and candidate in codes:
+            return codes[candidate]
+    return codes.get("DEFAULT", "")
