@@ -130,10 +130,15 @@ def _frozen(extra: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple
 def classify(text: str | None, extra: Mapping[str, Iterable[str]] | None = None) -> str:
     """The reason key of a printed deduction reason (``DEDUCTION`` when unknown, ``""``
     when there is no text)."""
-    folded = fold(text or "").strip()
+    return _classify(text or "", _frozen(extra)) if text else ""
+
+
+@lru_cache(maxsize=4096)
+def _classify(text: str, extra: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    folded = fold(text).strip()
     if not folded:
         return ""
-    pattern, owner = _pattern(_frozen(extra))
+    pattern, owner = _pattern(extra)
     found = pattern.search(folded)
     if found is None:
         return DEDUCTION

@@ -156,11 +156,18 @@ class Context:
     def agreeing_other(self, unit: Unit, pos: int) -> int | None:
         """Another open item of the customer group of item ``pos`` whose amount the unit
         settles (in full, less a discount, an explained deduction or a tolerated difference)."""
-        item = self.index.items[pos]
+        item, items = self.index.items[pos], self.index.items
+        # an agreeing fit is short by at most the stated amounts, the write-off limit and,
+        # for items with terms, their discount: the others need no fit
+        reach = unit.paid + unit.discount + unit.deduction + \
+            self.policy.for_company(item.company_code).write_off_cap(item.currency)
         for customer in sorted(self.parties.scope(self.parties.root(item.customer))):
             for p in self.index.of_customer(customer):
-                if p != pos and self.index.items[p].currency == item.currency and \
-                        self.fit(unit, p).agrees:
+                value = self.index.amount(p)
+                if p == pos or items[p].currency != item.currency or value < unit.paid or (
+                        value > reach and not items[p].discount_pct):
+                    continue
+                if self.fit(unit, p).agrees:
                     return p
         return None
 
