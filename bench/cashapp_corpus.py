@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import sys
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -72,6 +73,7 @@ from bots.domain import (
     Treatment,
     from_minor,
     stable_id,
+    to_minor,
 )
 
 ItemKey = tuple[str, str, str, str, str]
@@ -104,7 +106,7 @@ class Never(StrEnum):
     INVENTED = "invented line"  # an invoice number that never existed, or an item not open
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Posting:
     """What a unit rightly does to one open item: cash applied, acceptable treatments."""
 
@@ -112,7 +114,7 @@ class Posting:
     treatments: frozenset[Treatment]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expected:
     """The truth of one unit (see the module docstring)."""
 
@@ -397,20 +399,15 @@ def generate(seed: int = 7, customers: int = 300, items_per_customer: int = 12,
     return _payments(b, cust_list, currency_of, payments)
 
 
-@dataclass
-class _Draft:
-    """A unit while the batch is generated; the truth is final once every unit exists."""
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """An amount-only or PO-only unit, judged once every unit of the batch exists."""
 
-    kind: str
-    payer: Customer
-    scope: list[str]
+    unit: UnitKey
+    scope: list[str]  # the payer and its subsidiaries
     currency: str
-    postings: dict[ItemKey, Posting] = field(default_factory=dict)
-    on_account: int = 0
-    never: Never | None = None
-    reason_class: str = ""
-    paid: int = 0  # amount-only and PO-only units: the amount to explain
-    po: str = ""
+    paid: int
+    po: str = ""  # "": amount only
     identified: bool = True
 
 
@@ -426,7 +423,8 @@ def _payments(b: _Builder, cust_list: list[Customer], currency_of: dict[str, str
             children.setdefault(c.parent, []).append(c.number)
     shared = {alias for alias, count in _alias_counts(cust_list).items() if count > 1}
     remittances: list[Remittance] = []
-    drafts: dict[UnitKey, _Draft] = {}
+    truth: dict[UnitKey, Expected] = {}
+    checks: list[_Check] = []
     applied_ids: set[str] = set()
     paid_before: dict[str, list[OpenItem]] = {}
     cleared_inv, invented_inv = 80000000, 70000000
@@ -444,7 +442,7 @@ def _payments(b: _Builder, cust_list: list[Customer], currency_of: dict[str, str
         identified = bool(account) or (bool(name) and name not in shared)
         roll = rng.random()
         lines: list[RemittanceLine] = []
-        units: list[_Draft] = []
+        units: list[Expected] = []
         if roll < mix.amount_only:  # amount only, no lines
             k = min(len(pool), rng.choice(mix.amount_only_items))
             chosen = [pool.pop() for _ in range(k)]
@@ -455,56 +453,59 @@ def _payments(b: _Builder, cust_list: list[Customer], currency_of: dict[str, str
                 id=rid, source=f"corpus/{rid}.csv", format="csv", currency=cur,
                 payer_name=name, payer_account=account, payment_ref=f"ACH {n:09d}",
                 payment_date=_DATES[pay_day], total=from_minor(total_minor, cur)))
-            drafts[(rid, None)] = _Draft(
-                "amount-only", payer, scope, cur, _clear_all(chosen), paid=total_minor,
-                identified=identified)
+            truth[(rid, None)] = Expected("amount-only", _clear_all(chosen), payer=payer.number)
+            checks.append(_Check((rid, None), scope, cur, total_minor, identified=identified))
             continue
         earlier_items = [it for it in paid_before.get(payer.number, []) if it.currency == cur]
+        po_only: list[tuple[int, int, str]] = []  # (unit index, paid, PO) of PO-only lines
         for _ in range(min(len(pool), rng.choice(mix.lines_per_payment))):
             it = pool.pop()
             unpaid[it.customer].remove(it)
-            line, draft = _line(rng, mix, it, pay_day)
+            line, exp = _line(rng, mix, it, pay_day, payer.number)
+            if not line.invoice_ref:
+                po_only.append((len(units), to_minor(line.paid_amount, cur), it.po_number))
             lines.append(line)
-            units.append(replace(draft, payer=payer, scope=scope, identified=identified))
+            units.append(exp)
             paid_before.setdefault(payer.number, []).append(it)
         if credits and rng.random() < mix.credit_netted:
             cm = credits[0]
             unpaid[cm.customer].remove(cm)
             lines.append(RemittanceLine(invoice_ref=cm.invoice_ref, paid_amount=cm.amount))
-            units.append(_Draft("credit-memo", payer, scope, cur, _clear_all([cm])))
+            units.append(Expected("credit-memo", _clear_all([cm]), payer=payer.number))
         if rng.random() < mix.cleared:  # an invoice already cleared: not among the open items
             cleared_inv += 7
             lines.append(RemittanceLine(invoice_ref=str(cleared_inv),
                                         paid_amount=from_minor(b.amount(cur), cur)))
-            units.append(_Draft("cleared", payer, scope, cur, never=Never.ALREADY_PAID))
+            units.append(Expected("cleared", payer=payer.number, never=Never.ALREADY_PAID))
         if _chance(rng, mix.invented):  # a number never issued, the amount of an open item
             invented_inv += rng.randint(11, 97)
             amount = pool[-1].amount if pool else from_minor(b.amount(cur), cur)
             lines.append(RemittanceLine(invoice_ref=str(invented_inv), paid_amount=amount))
-            units.append(_Draft("invented", payer, scope, cur, never=Never.INVENTED))
+            units.append(Expected("invented", payer=payer.number, never=Never.INVENTED))
         if earlier_items and _chance(rng, mix.paid_twice):  # an invoice paid a second time
             again = rng.choice(earlier_items)
             lines.append(RemittanceLine(invoice_ref=again.invoice_ref, paid_amount=again.amount))
-            units.append(_Draft("paid-twice", payer, scope, cur, never=Never.ALREADY_PAID))
+            units.append(Expected("paid-twice", payer=payer.number, never=Never.ALREADY_PAID))
         total = sum((x.paid_amount for x in lines), Decimal(0))
         r = Remittance(id=rid, source=f"corpus/{rid}.pdf", format="pdf", currency=cur,
                        lines=lines, payer_name=name, payer_account=account,
                        payment_ref=f"ACH {n:09d}", payment_date=_DATES[pay_day], total=total)
         remittances.append(r)
-        for i, d in enumerate(units):
-            drafts[(rid, i)] = d
+        never = None
         if rng.random() < mix.duplicate:  # the same payment advised twice (e-mail body and PDF)
             dup = _duplicate(rng, mix, r, n)
             remittances.append(dup)
             for i in range(len(units)):
-                drafts[(dup.id, i)] = _Draft("duplicate", payer, scope, cur,
-                                             never=Never.DUPLICATE)
+                truth[(dup.id, i)] = Expected("duplicate", payer=payer.number,
+                                              never=Never.DUPLICATE)
         elif rng.random() < mix.earlier:  # applied in an earlier run
             applied_ids.add(rid)
-            for i in range(len(units)):
-                drafts[(rid, i)] = _Draft("applied-earlier", payer, scope, cur,
-                                          never=Never.DUPLICATE)
-    truth = _finalise(drafts, unpaid)
+            never = Expected("applied-earlier", payer=payer.number, never=Never.DUPLICATE)
+        for i, exp in enumerate(units):
+            truth[(rid, i)] = never or exp
+        if never is None:
+            checks.extend(_Check((rid, i), scope, cur, paid, po) for i, paid, po in po_only)
+    _finalise(truth, checks, unpaid)
     return Corpus(b.items, cust_list, remittances, truth, applied_ids, mix.name)
 
 
@@ -531,16 +532,18 @@ def _duplicate(rng: random.Random, mix: Mix, r: Remittance, n: int) -> Remittanc
 
 
 def _clear_all(items: list[OpenItem]) -> dict[ItemKey, Posting]:
-    return {it.key: Posting(it.amount_minor, frozenset({Treatment.CLEAR})) for it in items}
+    return {it.key: Posting(it.amount_minor, _CLEAR) for it in items}
 
 
+_CLEAR = frozenset({Treatment.CLEAR})
+_RESIDUAL = frozenset({Treatment.RESIDUAL})
 _SHORT_WITHIN = frozenset({Treatment.WRITE_OFF, Treatment.RESIDUAL})
 _SHORT_BEYOND = frozenset({Treatment.PARTIAL, Treatment.RESIDUAL})
 
 
-def _line(rng: random.Random, mix: Mix, it: OpenItem, pay_day: int
-          ) -> tuple[RemittanceLine, _Draft]:
-    """A line paying ``it`` the way a payer would, and its truth (payer left blank)."""
+def _line(rng: random.Random, mix: Mix, it: OpenItem, pay_day: int, payer: str
+          ) -> tuple[RemittanceLine, Expected]:
+    """A line paying ``it`` the way a payer would, and its truth."""
     cur, amount = it.currency, it.amount_minor
     kind = _pick(rng, mix.ref_kinds, "exact")
     if kind == "po" and not it.po_number:
@@ -576,51 +579,45 @@ def _line(rng: random.Random, mix: Mix, it: OpenItem, pay_day: int
         invoice_ref=ref, paid_amount=from_minor(paid, cur), po_number=po,
         gross_amount=from_minor(amount, cur), discount=from_minor(discount, cur),
         deduction=from_minor(deduction, cur), deduction_reason=reason)
-    short = amount - paid
+    within = amount - paid <= write_off_tolerance(cur, amount)
     if how in ("full", "discount", "overpay"):
-        treatments = frozenset({Treatment.CLEAR})
+        treatments = _CLEAR
     elif how == "deduction":
-        treatments = frozenset({Treatment.RESIDUAL} | (
-            {Treatment.WRITE_OFF} if short <= write_off_tolerance(cur, amount) else set()))
-    elif short <= write_off_tolerance(cur, amount):
-        treatments = _SHORT_WITHIN
+        treatments = _SHORT_WITHIN if within else _RESIDUAL
     else:
-        treatments = _SHORT_BEYOND
-    label = kind if how == "full" else f"{kind}/{how}"
-    draft = _Draft(label, Customer("", ""), [], cur,
-                   {it.key: Posting(min(paid, amount), treatments)},
-                   on_account=max(0, paid - amount), reason_class=reason_class, paid=paid,
-                   po=it.po_number if kind == "po" else "")
-    return line, draft
+        treatments = _SHORT_WITHIN if within else _SHORT_BEYOND
+    label = sys.intern(kind if how == "full" else f"{kind}/{how}")
+    return line, Expected(label, {it.key: Posting(min(paid, amount), treatments)},
+                          on_account=max(0, paid - amount), payer=payer,
+                          reason_class=reason_class)
 
 
-def _finalise(drafts: dict[UnitKey, _Draft], unpaid: dict[str, list[OpenItem]]
-              ) -> dict[UnitKey, Expected]:
-    """The truth of every unit: amount-only and PO-only units judged against what stays open."""
-    truth: dict[UnitKey, Expected] = {}
-    for unit, d in drafts.items():
+def _finalise(truth: dict[UnitKey, Expected], checks: list[_Check],
+              unpaid: dict[str, list[OpenItem]]) -> None:
+    """Amount-only and PO-only units judged against what stays open once the batch exists."""
+    for check in checks:
+        exp = truth[check.unit]
+        open_ = [it for c in check.scope for it in unpaid[c] if it.currency == check.currency]
         review, alternatives = "", ()
-        if d.kind == "amount-only" or (d.po and d.never is None):
-            open_ = [it for c in d.scope for it in unpaid[c] if it.currency == d.currency]
-        if d.kind == "amount-only":
-            sets = _sets(open_, d.postings, d.paid)
-            if not d.identified:
+        if not check.po:
+            sets = _sets(open_, exp.postings, check.paid)
+            if not check.identified:
                 review = "the payer is not named"
             elif len(sets) > 1:
                 review, alternatives = "two sets of open items fit the amount", tuple(sets)
-        elif d.po and d.never is None:
-            shared_po = [it for it in open_ if it.po_number == d.po]
-            full = not d.on_account and all(p.cash == d.paid for p in d.postings.values())
+        else:
+            shared_po = [it for it in open_ if it.po_number == check.po]
+            full = not exp.on_account and all(p.cash == check.paid
+                                              for p in exp.postings.values())
             if full:
-                sets = _sets(shared_po, d.postings, d.paid)
+                sets = _sets(shared_po, exp.postings, check.paid)
                 if len(sets) > 1:
                     review, alternatives = "two sets of the PO's items fit the amount", \
                         tuple(sets)
-            elif any(d.paid <= it.amount_minor * 11 // 10 for it in shared_po):
+            elif any(check.paid <= it.amount_minor * 11 // 10 for it in shared_po):
                 review = "the PO has several open items and the amount is not one of them"
-        truth[unit] = Expected(d.kind, d.postings if d.never is None else {}, d.on_account,
-                               d.payer.number, d.never, review, d.reason_class, alternatives)
-    return truth
+        if review:
+            truth[check.unit] = replace(exp, review=review, alternatives=alternatives)
 
 
 def _sets(open_: list[OpenItem], paid: dict[ItemKey, Posting], target: int
