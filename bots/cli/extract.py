@@ -9,6 +9,13 @@ every file was read, 1 when some failed (the others are still written), 2 when
 ``--out`` cannot be written. With ``--config``, the templates learned from
 corrections in its store (``arbots review templates``) are used too.
 
+Files are read by ``--jobs`` worker processes (default: one per core; 1:
+in this process, one after the other) and written as they come, in the
+spec's order (input path order, then position in the file) through a
+bounded reorder buffer, so memory stays flat however many files there are.
+A worker that dies (segfault, OOM, kill) fails only the file it was reading
+(``the worker process died: killed by SIGKILL``); the others go on.
+
 A remittance whose id was already written (the same bytes in two files or
 attachments) is written once, with a "duplicate" note on stderr. A bank
 booking that returns an earlier payment is not a remittance: it is not
@@ -18,8 +25,8 @@ and it does not count as a failure.
 
 from __future__ import annotations
 
-import logging
 import sys
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -44,7 +51,6 @@ from bots.remittance import (
     ExtractResult,
     Failure,
     Limits,
-    extract_file,
     input_files,
 )
 from bots.remittance.jsonl import write_jsonl
@@ -52,9 +58,8 @@ from bots.remittance.known import KnownItems
 from bots.remittance.known import using as using_open_items
 from bots.remittance.learned import Learned
 from bots.remittance.learned import using as using_learned
+from bots.remittance.pool import WorkerLost, default_jobs, read_file, read_in_order
 from bots.store import Store
-
-log = logging.getLogger(__name__)
 
 
 @click.command("extract")
@@ -64,9 +69,11 @@ log = logging.getLogger(__name__)
 @click.option("--open-items", "open_items_path", default=None,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Open items (OPEN.csv): decide which column holds our invoice numbers.")
+@click.option("--jobs", type=click.IntRange(min=1), default=default_jobs, show_default="cores",
+              help="Worker processes reading files (1: read in this process).")
 @config_option
 def extract_command(paths: tuple[Path, ...], out_path: Path | None,
-                    open_items_path: Path | None, config_path: str | None) -> None:
+                    open_items_path: Path | None, jobs: int, config_path: str | None) -> None:
     """Read remittance files (PDF, e-mail, CSV/XLSX, X12 820, BAI2, camt, MT940)."""
     limits = _limits(config_path)
     known = _known_items(open_items_path) if open_items_path else None
@@ -81,9 +88,11 @@ def extract_command(paths: tuple[Path, ...], out_path: Path | None,
                       TextColumn("{task.description}"), console=console,
                       disable=not show_bar, transient=True) as progress:
             task = progress.add_task("", total=len(files))
-            for path in files:
-                progress.update(task, description=escape(path.name))
-                result = _extract_one(path, limits)
+            tasks = ((str(path), path) for path in files)
+            for name, read in read_in_order(partial(read_file, limits=limits), tasks, jobs):
+                progress.update(task, description=escape(Path(name).name))
+                result = ExtractResult(failures=[Failure(name, "internal", read.reason)]) \
+                    if isinstance(read, WorkerLost) else read
                 fresh = []
                 for r in result.remittances:
                     if r.id in seen:  # same bytes seen before: same advice, written once
@@ -120,16 +129,6 @@ def _open_out(path: Path) -> IO[str]:
         return path.open("w", encoding="utf-8")
     except OSError as exc:
         return fail(f"--out {path}: cannot write there: {exc.strerror or exc}", EXIT_CONFIG)
-
-
-def _extract_one(path: Path, limits: Limits) -> ExtractResult:
-    """One file through the front door; even a bug that escapes it is one failure."""
-    try:
-        return extract_file(path, limits=limits)
-    except Exception as exc:  # extract_file never raises for bad input; a bug must not either
-        log.warning("extracting %s failed", path, exc_info=True)
-        return ExtractResult(failures=[Failure(str(path), "internal",
-                                               f"unreadable: {type(exc).__name__}")])
 
 
 def _known_items(path: Path) -> KnownItems:

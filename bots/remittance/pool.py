@@ -1,0 +1,252 @@
+"""Documents read by a pool of worker processes, the results handed back in input order.
+
+    for name, result in read_in_order(read_file, ((str(p), p) for p in paths), jobs=2):
+        if isinstance(result, WorkerLost):
+            ...                      # only this document: its worker died (or raised)
+        else:
+            ...                      # read_file(p), in the order of ``paths``
+
+:func:`read_in_order` runs ``func`` on each payload in one of ``jobs`` worker
+processes and yields ``(name, result)`` in the order the tasks came, as soon
+as the result at the head of that order is there (a bounded reorder buffer:
+at most ``window`` tasks are handed out and not yet yielded, so memory does
+not grow with the number of documents, and the tasks are read from the
+iterable only as the pool needs them). ``jobs=1`` reads in this process
+instead, one after the other, as before there was a pool.
+
+Each worker holds at most two tasks at a time (one in hand, one queued), so
+the parent knows which document a worker was reading when it died: a worker
+killed by a segfault, the OOM killer or ``kill -9`` makes that one document a
+:class:`WorkerLost` with the reason (``the worker process died: killed by
+SIGKILL``); the task queued behind it goes to another worker, a fresh worker
+takes the dead one's place and the rest go on. An exception escaping
+``func`` is a :class:`WorkerLost` too (the readers do not let one escape).
+
+The workers know what the caller's context knows: the run's open items
+(:mod:`bots.remittance.known`) and the templates learned from corrections
+(:mod:`bots.remittance.learned`) in force when :func:`read_in_order` is
+called are handed to each worker when it starts. ``func`` and the payloads
+must pickle; workers come from a fork server (a clean process with the
+readers and ``func``'s module imported once, started with the first pool of
+the process), never forked from the caller with its threads.
+
+Test hook: when the environment variable ``ARBOTS_TEST_KILL_WORKER_ON`` is
+set, a worker kills itself with SIGKILL before reading a task whose name
+contains its value (how the tests show that one dead worker costs one
+document only).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bots.remittance import (
+    DEFAULT_LIMITS,
+    ExtractResult,
+    Failure,
+    Limits,
+    extract_file,
+    known,
+    learned,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+
+KILL_ENV = "ARBOTS_TEST_KILL_WORKER_ON"
+DEPTH = 2  # tasks a worker holds at once: the one in hand and the next
+#: Imported once in the fork server, so that a new worker starts in milliseconds.
+PRELOAD = ["bots.remittance", "bots.remittance.pool", "bots.remittance.pdf",
+           "bots.remittance.archive", "bots.remittance.bai2", "bots.remittance.camt",
+           "bots.remittance.einvoice", "bots.remittance.email", "bots.remittance.htmltables",
+           "bots.remittance.mt940", "bots.remittance.plaintext", "bots.remittance.sheets",
+           "bots.remittance.x12_820"]
+
+
+@dataclass(frozen=True)
+class WorkerLost:
+    """A document whose worker died while reading it (or raised): why, for a person."""
+
+    reason: str
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        (os.cpu_count() or 1)
+
+
+def read_in_order(func: Callable[[T], R], tasks: Iterable[tuple[str, T]], jobs: int,
+                  window: int | None = None) -> Iterator[tuple[str, R | WorkerLost]]:
+    """``(name, func(payload))`` for each ``(name, payload)``, in the order given.
+
+    ``jobs`` worker processes (1: in this process); ``window``: tasks handed
+    out but not yet yielded, at most (default ``4 * jobs``).
+    """
+    if jobs <= 1:
+        for name, payload in tasks:
+            yield name, func(payload)
+        return
+    pool = _Pool(func, jobs)
+    try:
+        yield from pool.run(iter(tasks), window or 4 * jobs)
+    finally:
+        pool.close()
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing's Process of the fork-server context
+    conn: multiprocessing.connection.Connection
+    held: deque[int] = field(default_factory=deque)  # sequence numbers, oldest first
+
+
+class _Pool:
+    """The worker processes of one :func:`read_in_order` and their bookkeeping."""
+
+    def __init__(self, func: Callable[[Any], Any], jobs: int) -> None:
+        self.context = multiprocessing.get_context("forkserver")
+        module = getattr(getattr(func, "func", func), "__module__", None)  # partial or not
+        self.context.set_forkserver_preload([*PRELOAD, *([module] if module else [])])
+        self.start_args = (func, known.current(), learned.current(),
+                           os.environ.get(KILL_ENV) or None)
+        self.workers = [self._start() for _ in range(jobs)]
+
+    def _start(self) -> _Worker:
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(target=_serve, args=(theirs, *self.start_args),
+                                       daemon=True, name="arbots-reader")
+        process.start()
+        theirs.close()
+        return _Worker(process, ours)
+
+    def run(self, tasks: Iterator[tuple[str, Any]],
+            window: int) -> Iterator[tuple[str, Any]]:
+        names: dict[int, str] = {}
+        payloads: dict[int, Any] = {}  # handed out, result not back yet
+        results: dict[int, Any] = {}
+        again: deque[int] = deque()  # queued behind a worker that died: hand out again
+        next_seq = head = 0
+        exhausted = False
+        while True:
+            while head in results:  # the head's result is in: out it goes, and the next
+                yield names.pop(head), results.pop(head)
+                head += 1
+            for worker in self.workers:
+                while len(worker.held) < DEPTH:
+                    if again:
+                        seq = again.popleft()
+                    elif not exhausted and next_seq - head < window:
+                        task = next(tasks, None)
+                        if task is None:
+                            exhausted = True
+                            break
+                        seq, next_seq = next_seq, next_seq + 1
+                        names[seq], payloads[seq] = task
+                    else:
+                        break
+                    worker.conn.send((seq, names[seq], payloads[seq]))
+                    worker.held.append(seq)
+            if exhausted and head == next_seq:
+                return
+            for worker in self._ready():
+                self._collect(worker, payloads, results, again)
+
+    def _ready(self) -> list[_Worker]:
+        """The workers with a result to read or that died (waits for one)."""
+        busy = [w for w in self.workers if w.held]
+        owner: dict[Any, _Worker] = {}
+        for worker in busy:
+            owner[worker.conn] = owner[worker.process.sentinel] = worker
+        ready = {id(owner[obj]) for obj in multiprocessing.connection.wait(list(owner))}
+        return [w for w in busy if id(w) in ready]
+
+    def _collect(self, worker: _Worker, payloads: dict[int, Any], results: dict[int, Any],
+                 again: deque[int]) -> None:
+        """Read the worker's results; if it died, the task in its hand is lost."""
+        try:
+            while worker.held and worker.conn.poll():
+                seq, result = worker.conn.recv()
+                worker.held.remove(seq)
+                payloads.pop(seq)
+                results[seq] = result
+            if worker.process.is_alive():
+                return
+        except (EOFError, OSError):
+            pass
+        worker.process.join()
+        if worker.held:
+            lost = worker.held.popleft()
+            payloads.pop(lost)
+            results[lost] = WorkerLost(f"the worker process died: {_death(worker.process)}")
+            again.extend(worker.held)
+        worker.conn.close()
+        self.workers[self.workers.index(worker)] = self._start()
+
+    def close(self) -> None:
+        """Stop the workers (they finish nothing more) and wait for them."""
+        for worker in self.workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
+
+
+def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> ExtractResult:
+    """One file through the front door, for a worker: even a bug that escapes the
+    front door is one failure of this file (``unreadable: <ExceptionType>``)."""
+    try:
+        return extract_file(path, limits=limits)
+    except Exception as exc:  # extract_file never raises for bad input; a bug must not either
+        log.warning("extracting %s failed", path, exc_info=True)
+        return ExtractResult(failures=[Failure(str(path), "internal",
+                                               f"unreadable: {type(exc).__name__}")])
+
+
+def _death(process: Any) -> str:
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exited with code {code}"
+
+
+def _serve(conn: multiprocessing.connection.Connection, func: Callable[[Any], Any],
+           items: known.KnownItems | None, hints: learned.Learned | None,
+           kill_on: str | None) -> None:
+    """A worker: read tasks until told to stop; Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with known.using(items), learned.using(hints):
+        while True:
+            try:
+                task = conn.recv()
+            except EOFError:
+                return
+            if task is None:
+                return
+            seq, name, payload = task
+            if kill_on and kill_on in name:
+                os.kill(os.getpid(), signal.SIGKILL)
+            try:
+                result = func(payload)
+            except Exception as exc:  # noqa: BLE001 - the parent reports it for this document
+                result = WorkerLost(f"reading failed: {type(exc).__name__}: {exc}")
+            conn.send((seq, result))
