@@ -45,11 +45,17 @@ from bench.cashapp_corpus import (  # noqa: E402
     generate,
 )
 from bench.cashapp_quality import Score, breakdown, calibration, score  # noqa: E402
-from bots.cashapp import Policy, match  # noqa: E402
+from bots.cashapp import Policy, match, policy_from_config  # noqa: E402
 
 CALIBRATION_FILE = REPO / "bench" / "cashapp_calibration.json"
 PAYMENTS = 1500  # per seed
 GOAL_RECALL, GOAL_PRECISION, GOAL_AUTO_LINES = 0.97, 0.999, 3000
+#: ``[sap.posting.reason_codes]`` of the held-out run, and the key each reason class of the
+#: corpus must get (the held-out reasons are printed in German, French, Dutch, English).
+REASON_CODES = {"DAMAGED": "D01", "PRICING": "P01", "SHORTAGE": "S01", "FREIGHT": "F01",
+                "PROMOTION": "W01", "DEFAULT": "Z99"}
+REASON_KEY = {"damaged": "DAMAGED", "pricing": "PRICING", "shortage": "SHORTAGE",
+              "freight": "FREIGHT", "promotion": "PROMOTION"}
 
 #: The held-out figures of the engine before issue 11's treatments, measured by this bench
 #: at commit 8c4fe28 (bots/cashapp as of ce3fb84): the figures to beat. Every auto row
@@ -76,6 +82,14 @@ def calibration_table(policy: Policy | None = None) -> dict[str, object]:
             "interval": "Clopper-Pearson, 95 % two-sided",
             "wrong": "item, cash or treatment not the truth's",
             "rules": calibration(s)}
+
+
+def reason_codes_right(s: Score) -> tuple[int, int]:
+    """(right, all) reason codes of the right auto residuals whose reason the advice stated."""
+    stated = {(cls, code): n for (cls, code), n in s.reason_codes.items() if cls in REASON_KEY}
+    right = sum(n for (cls, code), n in stated.items()
+                if code == REASON_CODES[REASON_KEY[cls]])
+    return right, sum(stated.values())
 
 
 def _summary(label: str, s: Score) -> list[str]:
@@ -115,11 +129,15 @@ def main(argv: list[str] | None = None) -> int:
           + ("up to date" if stored == table else
              "STALE (python bench/cashapp_heldout.py --write-calibration)"))
 
-    heldout = run(HELDOUT, HELDOUT_SEEDS)
+    heldout = run(HELDOUT, HELDOUT_SEEDS,
+                  policy_from_config({}, "bench", reason_codes=REASON_CODES))
     print(f"held-out: mix {HELDOUT.name!r}, seeds {', '.join(map(str, HELDOUT_SEEDS))}, "
-          f"{PAYMENTS:,} payments each, {heldout.units:,} units")
+          f"{PAYMENTS:,} payments each, {heldout.units:,} units, default policy with "
+          f"reason codes {REASON_CODES}")
     for line in _summary("held-out", heldout) + breakdown(heldout):
         print(line)
+    right, stated = reason_codes_right(heldout)
+    print(f"held-out: reason codes of stated deductions right: {right:,} of {stated:,}")
     if args.detail:
         print("held-out recall per payer habit (missed / certain units):")
         for kind, cell in sorted(heldout.by_kind.items()):

@@ -151,3 +151,12 @@ def test_calibration_counts_auto_and_review_rows_per_rule_and_band():
     assert (cell["auto_rows"], cell["auto_wrong"], cell["promise"]) == (1, 1, 0.05)
     assert table["exact-ref"]["[0.00, 0.90)"]["all_wrong"] == 1
     assert table["exact-ref"]["[0.00, 0.90)"]["auto_rows"] == 0
+
+
+def test_reason_codes_are_judged_by_the_reason_the_advice_stated():
+    from bench.cashapp_heldout import reason_codes_right
+    s = _score(*_perfect())
+    assert reason_codes_right(s) == (1, 1)  # "damaged" must get DAMAGED's code, D01 in the bench
+    s.reason_codes.clear()
+    s.reason_codes.update({("damaged", "D01"): 2, ("pricing", "Z99"): 1, ("unexplained", "Z99"): 5})
+    assert reason_codes_right(s) == (2, 3)
