@@ -32,6 +32,7 @@ from bots.cli.common import (
 )
 from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
+from bots.reports.history import render_cash_trend
 from bots.runner import BOTS, RunOutcome, run_bots
 from bots.store import LeaseHeld, RunRecord, Store
 from bots.takeover import reap_dead_runs
@@ -225,10 +226,13 @@ def review_templates_command(payer: str | None, forget_id: int | None,
 @config_option
 def runs_command(limit: int, config_path: str | None) -> None:
     """List the run history, newest first (runs found dead are marked aborted)."""
+    from bots.reports.metrics import run_trend  # pandas: loaded only when needed
+
     cfg = load_or_exit(config_path)
     with Store(cfg.store_path) as store:
         reaped = reap_dead_runs(cfg, store)
         records = store.runs(limit)
+        cash = run_trend(store, [r.id for r in records])
     for run_id in reaped:
         console.print(f"run {run_id} stopped without finishing (killed or crashed): marked "
                       "aborted, its report written", highlight=False)
@@ -241,6 +245,8 @@ def runs_command(limit: int, config_path: str | None) -> None:
                       r.started.isoformat(timespec="seconds"), duration, r.status,
                       escape(r.message))
     console.print(table)
+    if cash:
+        console.print(render_cash_trend(cash))
 
 
 @click.command("report")

@@ -44,6 +44,7 @@ from bots.domain import (
     quantize,
     stable_id,
 )
+from bots.pipeline.cash_record import record_engine_lines
 from bots.pipeline.context import BotContext
 from bots.remittance.jsonl import from_json
 from bots.reports.model import (
@@ -342,6 +343,7 @@ def run(ctx: BotContext) -> BotSection:
             write_note(ctx, note_for_payment(posting, document, ctx.today), section,
                        kind="cashapp_note")
     _queue_for_review(ctx, batch, waits, section, money)
+    record_engine_lines(ctx, batch, open_items, postings)
     ctx.report.amounts_by_status.extend(
         StatusAmount(status, cur, quantize(amount, cur), count)
         for (status, cur), (amount, count) in sorted(money.items()))

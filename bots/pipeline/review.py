@@ -35,6 +35,7 @@ from openpyxl import load_workbook
 
 from bots.cashapp import Memory, learn
 from bots.domain import Decision, OpenItem, Proposal, Remittance
+from bots.pipeline.cash_record import record_person_lines
 from bots.pipeline.cashapp import (
     BUSY,
     Posting,
@@ -258,6 +259,7 @@ def run(ctx: BotContext) -> BotSection:
             continue
         proposals = [r.proposal for r in payment_rows]
         if _post_payment(ctx, remittance, proposals, section):
+            record_person_lines(ctx, remittance, proposals)
             confirmed.extend(proposals)
             remittances.append(remittance)
     if confirmed and not ctx.dry_run:

@@ -48,3 +48,8 @@ def format_time(moment: datetime | None) -> str:
     text = moment.strftime("%Y-%m-%d %H:%M:%S")
     zone = moment.tzname()
     return f"{text} {zone}" if zone else text
+
+
+def format_rate(rate: float | None) -> str:
+    """A fraction as a percent with one decimal (``"97.1 %"``); ``"-"`` when None."""
+    return "-" if rate is None else f"{100 * rate:.1f} %"

@@ -17,15 +17,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
 from bots.domain import RunStatus, Trigger
-from bots.reports.formatting import format_duration, format_time, seconds_between
+from bots.reports.formatting import format_duration, format_rate, format_time, seconds_between
 from bots.reports.json_report import report_document
 from bots.reports.model import RunReport
+
+if TYPE_CHECKING:
+    from bots.reports.metrics import TrendPoint
 
 STATUS_STYLE = {RunStatus.OK: "green", RunStatus.FAILED: "bold red",
                 RunStatus.INTERRUPTED: "bold yellow", RunStatus.ABORTED: "bold red",
@@ -85,4 +88,18 @@ def render_history(runs: Sequence[RunSummaryRow]) -> Table:
         table.add_row(Text(run.run_id), Text(run.trigger.value.replace("_", " ")),
                       Text(format_time(run.started)),
                       Text(format_duration(run.duration_seconds)), status, Text(counts))
+    return table
+
+
+
+def render_cash_trend(points: Sequence[TrendPoint]) -> Table:
+    """Cash application's figures per run (``arbots runs``, under the history), newest
+    first: lines, auto rate, invoice- and header-level hit rates, lines still pending."""
+    table = Table(title="cash application", title_justify="left")
+    for name in ("Run", "Lines", "Auto", "Invoice hits", "Header hits", "Pending"):
+        table.add_column(name, justify="left" if name == "Run" else "right", no_wrap=True)
+    for p in sorted(points, key=lambda p: p.started, reverse=True):
+        table.add_row(Text(p.run_id), f"{p.lines:,}", format_rate(p.auto_rate),
+                      format_rate(p.invoice.rate), format_rate(p.header.rate),
+                      f"{p.invoice.pending:,}")
     return table

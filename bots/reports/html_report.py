@@ -24,11 +24,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from bots.domain import RunStatus
 from bots.reports.charts import STATUS_COLORS, money_charts
-from bots.reports.formatting import display_amount, format_duration, format_time
+from bots.reports.formatting import display_amount, format_duration, format_rate, format_time
 from bots.reports.markup import Safe, el, join, relative_href, void
 from bots.reports.model import (
     BotSection,
@@ -37,6 +37,9 @@ from bots.reports.model import (
     WorklistRow,
     WriteState,
 )
+
+if TYPE_CHECKING:
+    from bots.reports.metrics import AmountRate, CashFigures, Rate
 
 MAX_ROWS = 500
 T = TypeVar("T")
@@ -240,6 +243,53 @@ def _bot_section(bot: BotSection) -> Safe:
     return el("section", parts, id=f"bot-{bot.name}")
 
 
+def _hits(rate: Rate) -> str:
+    text = f"{format_rate(rate.rate)} ({rate.hits:,} of {rate.judged:,}"
+    return text + (f", {rate.pending:,} pending)" if rate.pending else ")")
+
+
+def _amount_rates(title: str, column: str, rates: Sequence[AmountRate]) -> Safe:
+    return join([el("h3", title), _table(
+        [column, "Currency", "Posted unattended", "All cash", "Auto rate"], rates,
+        lambda a: [a.group or "(none)", a.currency, display_amount(a.auto, a.currency),
+                   display_amount(a.total, a.currency), format_rate(a.rate)],
+        numeric=frozenset({2, 3, 4}), rest_in="report.json")])
+
+
+def _cash_section(cash: CashFigures) -> Safe:
+    """Cash application's figures (definitions: bots.reports.metrics)."""
+    on_account: dict[str, Decimal] = {}
+    for c in cash.on_account:
+        on_account[c.currency] = on_account.get(c.currency, Decimal(0)) + c.amount
+    tiles = [_tile(format_rate(cash.auto_rate),
+                   f"lines posted unattended ({cash.lines_auto:,} of {cash.lines:,})"),
+             _tile(format_rate(cash.invoice.rate), "invoice-level hit rate: " + _hits(
+                 cash.invoice)),
+             _tile(format_rate(cash.header.rate), "header-level hit rate (payment to the "
+                                                  "right customer): " + _hits(cash.header)),
+             _tile(_money(on_account) or "none", "unapplied cash put on account",
+                   "warn" if on_account else None)]
+    trend = _table(["Run", "Started", "Lines", "Auto rate", "Invoice hits", "Header hits"],
+                   list(reversed(cash.trend)),
+                   lambda p: [p.run_id, format_time(p.started), f"{p.lines:,}",
+                              format_rate(p.auto_rate), _hits(p.invoice), _hits(p.header)],
+                   numeric=frozenset({2, 3}), rest_in="report.json")
+    return el("section", el("h2", "Cash application figures"),
+              el("p", "A hit is a line applied without a person changing it: posted "
+                      "unattended and not reset, or approved in review unchanged; lines "
+                      "still waiting for a person are pending.", class_="meta"),
+              el("div", tiles, class_="tiles"),
+              _amount_rates("Amount-weighted auto rate per company code", "Company code",
+                            cash.by_company_code),
+              _amount_rates("Amount-weighted auto rate per customer", "Customer",
+                            cash.by_customer),
+              el("h3", "Unapplied cash put on account"),
+              _table(["Customer", "Currency", "Amount"], cash.on_account,
+                     lambda c: [c.customer, c.currency, display_amount(c.amount, c.currency)],
+                     numeric=frozenset({2}), empty="None in this run.", rest_in="report.json"),
+              el("h3", "Trend (newest first)"), trend)
+
+
 def _worklist_section(sheets: dict[str, list[WorklistRow]]) -> Safe:
     return el("section", el("h2", "Worklist"),
               el("p", "AR staff work these rows in ",
@@ -279,6 +329,7 @@ def render_html(report: RunReport) -> str:
               el("style", Safe(CSS)))
     body = el("body", el("main",
                          _headline(report), _money_section(report),
+                         _cash_section(report.cash) if report.cash is not None else None,
                          [_bot_section(bot) for bot in report.bots],
                          _worklist_section(report.worklist_by_kind()),
                          _inputs_section(report), _writes_section(report),

@@ -35,8 +35,24 @@ without a new schema version.
                            "currency": str, "amount": "<decimal>" | null, "detail": str}],
       "inputs": [{"source": str, "sha256": str, "format": str,
                   "outcome": "applied" | "review" | "quarantined" | "seen_before",
-                  "reason": str}]
+                  "reason": str}],
+      "cash": null | {                              cash application's figures
+        "lines": int, "lines_auto": int, "auto_rate": <rate>,
+        "invoice_hits": <hits>, "header_hits": <hits>,
+        "auto_by_company_code": [{"company_code": str, "currency": str,
+                                  "auto": "<decimal>", "total": "<decimal>",
+                                  "rate": <rate>}],
+        "auto_by_customer": [{"customer": str, ...the same}],
+        "on_account": [{"customer": str, "currency": str, "amount": "<decimal>"}],
+        "trend": [{"run_id": str, "started": str, "lines": int, "lines_auto": int,
+                   "auto_rate": <rate>, "invoice_hits": <hits>, "header_hits": <hits>}]
+      }
     }
+
+    <rate>: a fraction 0..1 rounded to 4 places, or null when there is nothing to
+    divide by; <hits>: {"hits": int, "judged": int, "pending": int, "rate": <rate>}.
+    The definitions (what a hit is, in production and on a benchmark) are in
+    :mod:`bots.reports.metrics`; ``trend`` is the last runs, oldest first.
 
 Amounts are decimal strings with a dot and the currency's decimals
 (``"1234.50"``, ``"1500"`` for JPY, ``"12.345"`` for KWD), never JSON numbers,
@@ -48,10 +64,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bots.domain import format_amount
 from bots.reports.model import RunReport
+
+if TYPE_CHECKING:
+    from bots.reports.metrics import AmountRate, CashFigures, Rate
 
 SCHEMA = "arbots.run-report/1"
 
@@ -107,6 +126,37 @@ def report_document(report: RunReport) -> dict[str, Any]:
         ],
         "inputs": [{"source": i.source, "sha256": i.sha256, "format": i.format,
                     "outcome": i.outcome.value, "reason": i.reason} for i in report.inputs],
+        "cash": cash_document(report.cash) if report.cash is not None else None,
+    }
+
+
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _hits(rate: Rate) -> dict[str, Any]:
+    return {"hits": rate.hits, "judged": rate.judged, "pending": rate.pending,
+            "rate": _rate(rate.rate)}
+
+
+def _amount_rate(name: str, a: AmountRate) -> dict[str, Any]:
+    return {name: a.group, "currency": a.currency, "auto": format_amount(a.auto, a.currency),
+            "total": format_amount(a.total, a.currency), "rate": _rate(a.rate)}
+
+
+def cash_document(cash: CashFigures) -> dict[str, Any]:
+    """The ``cash`` part of the report."""
+    return {
+        "lines": cash.lines, "lines_auto": cash.lines_auto, "auto_rate": _rate(cash.auto_rate),
+        "invoice_hits": _hits(cash.invoice), "header_hits": _hits(cash.header),
+        "auto_by_company_code": [_amount_rate("company_code", a) for a in cash.by_company_code],
+        "auto_by_customer": [_amount_rate("customer", a) for a in cash.by_customer],
+        "on_account": [{"customer": c.customer, "currency": c.currency,
+                        "amount": format_amount(c.amount, c.currency)} for c in cash.on_account],
+        "trend": [{"run_id": p.run_id, "started": p.started.isoformat(), "lines": p.lines,
+                   "lines_auto": p.lines_auto, "auto_rate": _rate(p.auto_rate),
+                   "invoice_hits": _hits(p.invoice), "header_hits": _hits(p.header)}
+                  for p in cash.trend],
     }
 
 

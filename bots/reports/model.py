@@ -32,10 +32,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from bots.domain import Run, RunStatus, Trigger
 from bots.reports.formatting import seconds_between
+
+if TYPE_CHECKING:  # pandas is loaded only where the figures are computed
+    from bots.reports.metrics import CashFigures
 
 
 def _require_money(where: str, amount: object) -> None:
@@ -317,6 +320,7 @@ class RunReport:
     worklist: list[WorklistRow] = field(default_factory=list)
     external_writes: list[WriteRecord] = field(default_factory=list)
     inputs: list[InputRecord] = field(default_factory=list)
+    cash: CashFigures | None = None  # cash application's figures (bots.reports.metrics)
 
     def __post_init__(self) -> None:
         self.status = RunStatus(self.status)

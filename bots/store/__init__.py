@@ -23,12 +23,14 @@ own module:
 :mod:`~bots.store.remittances`  remittances parsed from the inputs, and their status
 :mod:`~bots.store.ledger`       the external-write ledger (``WriteLedger``)
 :mod:`~bots.store.templates`    learned templates (payer + layout) and the layouts read
+:mod:`~bots.store.cash_lines`   what cash application proposed per line, what was posted
 :mod:`~bots.store.audit`        the audit log
 ========================  ====================================================
 """
 
 from __future__ import annotations
 
+from bots.store.cash_lines import CashLine, CashLines
 from bots.store.connection import Clock
 from bots.store.inputs import Inputs
 from bots.store.leases import Child, Lease, LeaseHeld
@@ -40,7 +42,8 @@ from bots.store.snapshots import Snapshots
 from bots.store.templates import LearnedTemplates
 
 
-class Store(Runs, ExternalWrites, Snapshots, Inputs, Remittances, LearnedTemplates):
+class Store(Runs, ExternalWrites, Snapshots, Inputs, Remittances, LearnedTemplates,
+            CashLines):
     """Opens (and migrates) the run database at ``path``; see the module docstring."""
 
     def __enter__(self) -> Store:
@@ -50,5 +53,5 @@ class Store(Runs, ExternalWrites, Snapshots, Inputs, Remittances, LearnedTemplat
         self.close()
 
 
-__all__ = ["MIGRATIONS", "Child", "Clock", "Lease", "LeaseHeld", "RunRecord", "Store",
+__all__ = ["MIGRATIONS", "CashLine", "Child", "Clock", "Lease", "LeaseHeld", "RunRecord", "Store",
            "WriteLedger", "WriteState"]

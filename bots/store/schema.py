@@ -126,6 +126,26 @@ MIGRATIONS: tuple[str, ...] = (
         layout TEXT NOT NULL
     );
     """,
+    # cash lines (bots/store/cash_lines.py): what the engine proposed, what a person posted
+    """
+    CREATE TABLE cash_lines (
+        run_id TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('engine', 'person')),
+        remittance_id TEXT NOT NULL,
+        line_index INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        company_code TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        document_no TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL,
+        decision TEXT NOT NULL,
+        posted INTEGER NOT NULL,
+        row TEXT NOT NULL
+    );
+    CREATE INDEX cash_lines_run ON cash_lines(run_id, source);
+    CREATE INDEX cash_lines_remittance ON cash_lines(remittance_id);
+    """,
 )
 
 
