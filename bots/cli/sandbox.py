@@ -1,7 +1,7 @@
 """``arbots sandbox reset``: regenerate the embedded sandbox (SAP data, or the whole world).
 
 ``arbots sandbox reset`` replaces the SAP sandbox's data only;
-``arbots sandbox reset --world [--size small|demo] [--seed N]`` resets the
+``arbots sandbox reset --world [--size small|demo|bigday] [--seed N]`` resets the
 whole world the bots run against (SAP sandbox, reference portals, demo
 mailbox, outbox, run store and runs folder) without running anything, so a
 trial can be repeated exactly. Only a sandbox configuration can be reset.
@@ -31,14 +31,14 @@ def sandbox_group() -> None:
 @config_option
 @click.option("--world", "whole_world", is_flag=True,
               help="Reset the whole world: SAP, portals, mailbox, outbox, store, runs.")
-@click.option("--size", type=click.Choice(["demo", "small"]), default=None,
+@click.option("--size", type=click.Choice(["demo", "small", "bigday"]), default=None,
               help="With --world: the world's size (default demo).")
 @click.option("--customers", type=click.IntRange(min=1), default=None,
               help="SAP only: number of customers [default: 70].")
 @click.option("--items", type=click.IntRange(min=0), default=None,
               help="SAP only: number of open items [default: 3200].")
 @click.option("--seed", type=int, default=None,
-              help="Seed of the generated data [default: 7; small world: 8].")
+              help="Seed of the generated data [default: 7; small world: 8; bigday: 9].")
 @exits_on_config_error
 def reset_cmd(config_path: str | None, whole_world: bool, size: str | None,
               customers: int | None, items: int | None, seed: int | None) -> None:

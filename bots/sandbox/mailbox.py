@@ -24,8 +24,11 @@ pays), so tests and the demo can check what the bots made of it. Deterministic
 for a given seed and set of open items (byte for byte, but for the
 creation time inside the XLSX of the ``parent`` scenario). How many advices of each paying
 scenario are written is ``counts`` (:data:`DEMO_COUNTS` by default,
-:data:`SMALL_COUNTS` for the reduced world of the crash trials); the
-``duplicate``, ``not-remittance`` and ``corrupt`` messages are always there.
+:data:`SMALL_COUNTS` for the reduced world of the crash trials,
+:data:`BIGDAY_COUNTS` for the big day's 3,000; :func:`scaled_counts` for a
+fraction of one); the ``duplicate``, ``not-remittance`` and ``corrupt``
+messages are always there. A scenario that runs out of customers to pay
+(too few open invoices of the kind it needs) writes fewer advices.
 """
 
 from __future__ import annotations
@@ -51,6 +54,14 @@ DEMO_COUNTS = {"exact": 6, "discount": 3, "short-pay": 3, "doc-number": 3, "pare
                "x12-820": 2, "amount-only": 1}
 SMALL_COUNTS = {"exact": 2, "discount": 0, "short-pay": 1, "doc-number": 1, "parent": 0,
                 "x12-820": 0, "amount-only": 1}
+# the big day: the demo's mix of shapes, 150 times over (3,000 advices)
+BIGDAY_COUNTS = {scenario: n * 150 for scenario, n in DEMO_COUNTS.items()}
+
+
+def scaled_counts(counts: Mapping[str, int], fraction: float) -> dict[str, int]:
+    """``counts`` times ``fraction``, rounded, keeping at least the one exact advice."""
+    scaled = {scenario: round(n * fraction) for scenario, n in counts.items()}
+    return {**scaled, "exact": max(1, scaled.get("exact", 0))}
 
 
 @dataclass(frozen=True)
@@ -110,10 +121,11 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
     picker = _Picker(rng, dict(invoices))
     stamp = datetime.combine(today, time(6, 0))
     seeded: list[SeededMessage] = []
+    width = max(3, len(str(sum(n.values()) + 3)))  # file names sort in mailbox order
 
     def emit(scenario: str, key: tuple[str, ...], msg: EmailMessage,
              pays: list[OpenItem], expected: str = "applied") -> None:
-        name = f"{len(seeded) + 1:03d}-{scenario}.eml"
+        name = f"{len(seeded) + 1:0{width}d}-{scenario}.eml"
         msg["Date"] = format_datetime(stamp)
         msg["Message-ID"] = f"<demo-{seed}-{len(seeded) + 1}-{today.isoformat()}@{SENDER_DOMAIN}>"
         if msg.is_multipart():  # a fixed boundary: the same seed gives the same bytes
@@ -130,7 +142,8 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
     for key in picker.customers_with(2)[:n["exact"]]:
         paid = picker.take(key, rng.randint(1, 3))
         emit("exact", key, _text_advice(customer(key), paid, today), paid)
-    with_discount = picker.customers_with(1, lambda k: _has_discount(invoices[k], today))
+    with_discount = picker.customers_with(  # among the invoices not taken yet
+        1, lambda k: _has_discount(picker.by_customer[k], today))
     for key in with_discount[:n["discount"]]:
         paid = picker.take_where(key, lambda i: _has_discount([i], today))
         emit("discount", key, _html_advice(customer(key), paid, today), paid)
@@ -154,7 +167,7 @@ def seed_demo_mailbox(folder: Path, items: list[OpenItem],
     first_exact = next(s for s in seeded if s.scenario == "exact")
     forwarded = (folder / first_exact.file).read_bytes().replace(
         b"Subject: Remittance advice", b"Subject: Fwd: Remittance advice", 1)
-    dup_name = f"{len(seeded) + 1:03d}-duplicate.eml"
+    dup_name = f"{len(seeded) + 1:0{width}d}-duplicate.eml"
     (folder / dup_name).write_bytes(forwarded)
     seeded.append(SeededMessage(dup_name, "duplicate", first_exact.customer,
                                 expected="duplicate"))

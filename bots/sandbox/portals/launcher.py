@@ -16,14 +16,21 @@ purpose; real portals' secrets only ever come from ``bots.config.Secret``.
 Per customer, POs ``<P>-<customer>-01`` .. ``-NN`` are open (two lines each:
 goods and a service) and ``<P>-<customer>-00`` is closed; ``<P>`` is ``CP``,
 ``AR`` or ``TL``.
+
+Every page answers at once unless the environment variable
+``ARBOTS_SANDBOX_PORTAL_LATENCY_MS`` asks each portal to wait that long
+before every page (as a real portal's round trip; a nightly run in a child
+process, such as the big-day bench, gets it that way); tests set
+``world.coupa.faults.delay_seconds`` instead.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bots.config import Secret
@@ -40,6 +47,7 @@ SANDBOX_USER = "supplier@arbots-demo.example"
 SANDBOX_PASSWORD = "sandbox-only-password"
 SANDBOX_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 DEMO_CUSTOMERS = ("0000100001", "0000100002", "0000100003")  # the SAP sandbox's first ones
+LATENCY_ENV = "ARBOTS_SANDBOX_PORTAL_LATENCY_MS"
 FAMILIES: dict[str, tuple[type[PortalApp], str]] = {
     "coupa": (CoupaPortal, "CP"), "ariba": (AribaPortal, "AR"), "taulia": (TauliaPortal, "TL")}
 
@@ -111,6 +119,18 @@ def seed_orders(prefix: str, customers: Sequence[str], per_customer: int,
     return orders
 
 
+def _latency_from_env() -> Decimal:
+    """Seconds every page waits, from :data:`LATENCY_ENV` (milliseconds; 0 when unset)."""
+    raw = os.environ.get(LATENCY_ENV) or "0"
+    try:
+        latency = Decimal(raw)
+    except InvalidOperation:
+        latency = Decimal(-1)
+    if not latency.is_finite() or latency < 0:
+        raise ValueError(f"{LATENCY_ENV}: expected milliseconds (0 or more), got {raw!r}")
+    return latency / 1000
+
+
 @contextmanager
 def start_portals(customers: Sequence[str], folder: Path, *, per_customer: int = 3,
                   currency: str = "USD", decision_delay: float = 0,
@@ -121,6 +141,7 @@ def start_portals(customers: Sequence[str], folder: Path, *, per_customer: int =
     Each portal holds the demo purchase orders of ``customers`` and, in addition,
     ``orders`` (e.g. the POs of SAP's invoices to submit).
     """
+    latency = _latency_from_env()
     with ExitStack() as stack:
         running = {}
         for family, (app_class, prefix) in FAMILIES.items():
@@ -131,6 +152,7 @@ def start_portals(customers: Sequence[str], folder: Path, *, per_customer: int =
             for order in (*seed_orders(prefix, customers, per_customer, currency), *orders):
                 db.add_purchase_order(order)
             app = app_class(db, Faults(), session_ttl=session_ttl, decision_delay=decision_delay)
+            app.faults.delay_seconds = latency
             server = PortalServer(app.dispatch, app.faults, app.expire_sessions)
             stack.callback(server.stop)
             running[family] = RunningPortal(family, app, server)

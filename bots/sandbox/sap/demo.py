@@ -24,6 +24,13 @@ file with:
   levels (``MANST``) by age, and a few special G/L items (down payments,
   noted items) that are *not* open items for cash application.
 
+New invoices for the AP portals (``new_invoices=300, invoiced=("0000100001", ...)``):
+that many more invoices dated ``today`` (``RV``, one unique purchase order
+number each in ZUONR), shared out in turn among the ``invoiced`` customers
+(those a configuration maps to portal sites), each in its first company
+code; they count in ``items``. The big-day world uses them for the portal
+bot's night.
+
 Bulk mode (``bulk=True``, the benchmark's million items) writes BSID rows
 only, in key order, with one ``executemany``.
 
@@ -35,7 +42,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -172,6 +179,24 @@ def _item_rows(rng: random.Random, count: int, accounts: list[tuple[str, str, st
         yield row
 
 
+def _new_invoices(rng: random.Random, count: int, first: int,
+                  accounts: list[tuple[str, str, str]], today: date) -> Iterator[dict]:
+    """``count`` invoices dated ``today``, numbered on from ``first``, shared in turn among
+    ``accounts``; each with its own purchase order number."""
+    for k in range(count):
+        bukrs, kunnr, zterm = accounts[k % len(accounts)]
+        days1, pct1, days2 = TERMS[zterm]
+        n, day = first + k, _dats(today)
+        minor = rng.randint(5_000, 2_500_000)
+        yield {"MANDT": "100", "BUKRS": bukrs, "KUNNR": kunnr, "GJAHR": str(today.year),
+               "BUZEI": "001", "BUDAT": day, "BLDAT": day, "CPUDT": day,
+               "MONAT": f"{today.month:02d}", "WAERS": COMPANY_CODES[bukrs][3], "ZFBDT": day,
+               "ZTERM": zterm, "ZBD1T": days1, "ZBD1P": pct1, "ZBD2T": days2, "SHKZG": "S",
+               "BSCHL": "01", "BLART": "RV", "BELNR": f"18{n:08d}",
+               "XBLNR": f"INV-{today.year}-{n:06d}", "ZUONR": f"PO-P{n:07d}", "SGTXT": "",
+               "GSBER": "0001", "WRBTR": minor, "DMBTR": minor}
+
+
 def _insert(db, table: str, rows: list[dict]) -> None:  # noqa: ANN001 - sqlite3 connection
     if not rows:  # a small world may have no rows of a kind (no residuals)
         return
@@ -203,12 +228,22 @@ def _headers(rows: list[dict]) -> list[dict]:
 
 
 def generate(path: Path, *, customers: int = 70, items: int = 3200, seed: int = 7,
-             today: date | None = None, bulk: bool = False) -> Summary:
-    """Write a new sandbox database at ``path`` (replacing any file there)."""
+             today: date | None = None, bulk: bool = False, new_invoices: int = 0,
+             invoiced: Sequence[str] = ()) -> Summary:
+    """Write a new sandbox database at ``path`` (replacing any file there).
+
+    ``new_invoices`` of the ``items`` are invoices dated ``today`` for the
+    ``invoiced`` customers (see the module docstring).
+    """
     import time
 
     if customers < 1 or items < 0:
         raise ValueError("customers must be at least 1 and items not negative")
+    if not 0 <= new_invoices <= items or (new_invoices and not invoiced):
+        raise ValueError("new_invoices must be within items and name the invoiced customers")
+    unknown = sorted(set(invoiced) - {customer_number(i) for i in range(1, customers + 1)})
+    if new_invoices and unknown:
+        raise ValueError(f"invoiced customer(s) not generated: {', '.join(unknown)}")
     started = time.perf_counter()
     today = today or date.today()
     rng = random.Random(seed)
@@ -236,7 +271,13 @@ def generate(path: Path, *, customers: int = 70, items: int = 3200, seed: int = 
         accounts.extend((row["BUKRS"], row["KUNNR"], row["ZTERM"]) for row in per_company)
     _insert(db, "KNA1", kna1)
     _insert(db, "KNB1", knb1)
-    rows = list(_item_rows(rng, items, accounts, today, realistic=not bulk))
+    rows = list(_item_rows(rng, items - new_invoices, accounts, today, realistic=not bulk))
+    if new_invoices:
+        first_account: dict[str, tuple[str, str, str]] = {}
+        for account in accounts:
+            first_account.setdefault(account[1], account)
+        rows += _new_invoices(rng, new_invoices, items - new_invoices + 1,
+                              [first_account[c] for c in sorted(set(invoiced))], today)
     key = [f.name for f in store.TABLES["BSID"] if f.key]
     rows.sort(key=lambda r: tuple(r.get(k, "") for k in key))  # key fields are all text
     _insert(db, "BSID", rows)
