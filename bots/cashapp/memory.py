@@ -3,8 +3,11 @@
 Two kinds of knowledge:
 
 * **payer aliases**: the name a payer printed (as :func:`~bots.cashapp.parties.name_key`)
-  -> the customer it paid for. Next run, that name identifies the customer;
-  a name learned for two customers is ambiguous and never decides alone.
+  -> the customer it paid for, and likewise the bank account (IBAN) it paid
+  from, when that is not a customer number (as
+  :func:`~bots.cashapp.parties.account_alias`). Next run, that name or account
+  identifies the customer; one learned for two customers is ambiguous and never
+  decides alone.
 * **reference patterns**: per customer, how often a rule that is not an exact
   reference was confirmed (``document-no-ref``: the customer prints our
   document number; ``normalised-ref``: it drops prefixes or zeros;
@@ -31,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bots.cashapp.parties import name_key
+from bots.cashapp.parties import account_alias, account_key, name_key
 from bots.domain import Customer, Proposal, Remittance
 
 SCHEMA_VERSION = 1
@@ -112,7 +115,8 @@ def learn(confirmed: Iterable[Proposal], remittances: Iterable[Remittance],
     The payer name of each remittance becomes an alias of the customer its
     confirmed items belong to (of their common parent when they span
     subsidiaries; nothing when they span unrelated customers, or when the name
-    already is the customer's own name). Each confirmed non-exact reference
+    already is the customer's own name); so does the bank account it states,
+    unless that is a customer number. Each confirmed non-exact reference
     rule counts once per remittance line as a pattern of the item's customer.
     """
     by_id = {r.id: r for r in remittances}
@@ -127,13 +131,16 @@ def learn(confirmed: Iterable[Proposal], remittances: Iterable[Remittance],
     aliases = []
     for rid, numbers in paid_for.items():
         remittance = by_id.get(rid)
-        alias = name_key(remittance.payer_name or "") if remittance else ""
-        if not alias:
+        if remittance is None:
             continue
         tops = {parents.get(n) or n for n in numbers}
         who = next(iter(numbers)) if len(numbers) == 1 else \
             next(iter(tops)) if len(tops) == 1 else None
-        if who and names.get(who) != alias:
+        alias = name_key(remittance.payer_name or "")
+        if who and alias and names.get(who) != alias:
             aliases.append((alias, who))
+        account = remittance.payer_account or ""
+        if who and account.strip() and account_key(account) not in names:
+            aliases.append((account_alias(account), who))
     memory.add(aliases, [(c, r) for c, r, _, _ in patterns])
     return Lesson(aliases=len(aliases), patterns=len(patterns))

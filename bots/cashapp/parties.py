@@ -6,6 +6,8 @@ confirmed matches (:mod:`bots.cashapp.memory`). :meth:`PartyIndex.identify`
 then answers, for a remittance, with a :class:`Payer`:
 
 1. the account number the advice states (leading zeros restored), if we know it;
+   else the bank account it states (an IBAN), when a confirmed payment taught
+   whose it is (:func:`account_alias`, learned by :mod:`bots.cashapp.memory`);
 2. the payer name, compared after dropping case, accents, punctuation and legal
    forms (``Inc``, ``Corp.``, ``GmbH`` ...), against legal names, configured
    aliases and learned aliases;
@@ -48,7 +50,9 @@ FREE_MAIL = frozenset({"gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "
 FUZZY_CUTOFF = 92
 
 # How the payer was found, strongest first; only these decide alone.
-DECISIVE = frozenset({"account", "name", "alias", "learned alias", "similar name", "domain"})
+DECISIVE = frozenset({"account", "learned account", "name", "alias", "learned alias",
+                      "similar name", "domain"})
+ACCOUNT_ALIAS = "ACCOUNT:"  # prefix of a learned bank account among the learned aliases
 
 
 def name_key(name: str) -> str:
@@ -64,6 +68,11 @@ def _digits(key: str) -> list[str]:
     return [w for w in key.split() if w.isdigit()]
 
 
+def account_alias(account: str) -> str:
+    """The learned-alias key of a bank account as printed (``"ACCOUNT:DE89370400440532013000"``)."""
+    return ACCOUNT_ALIAS + "".join(ch for ch in account.upper() if ch.isalnum())
+
+
 def account_key(number: str) -> str:
     """A customer number with SAP's leading zeros restored for numeric numbers."""
     number = number.strip()
@@ -75,7 +84,7 @@ class Payer:
     """Who the engine thinks paid: candidate customers and how they were found."""
 
     customers: frozenset[str]
-    how: str  # account|name|alias|learned alias|similar name|domain|ambiguous|unknown
+    how: str  # account|learned account|name|alias|learned alias|similar name|domain|...
     label: str  # what the advice said, for sentences
 
     @property
@@ -108,7 +117,11 @@ class PartyIndex:
             domain = c.email.rpartition("@")[2].lower()
             if domain and domain not in FREE_MAIL:
                 self._domains[domain].add(c.number)
+        self._accounts: dict[str, frozenset[str]] = {}
         for alias, numbers in (learned_aliases or {}).items():
+            if alias.startswith(ACCOUNT_ALIAS):
+                self._accounts[alias] = numbers
+                continue
             for number in numbers:
                 self._add_name(alias, number, "learned alias")
         self._children = children
@@ -176,6 +189,10 @@ class PartyIndex:
             number = account_key(remittance.payer_account)
             if number in self.numbers:
                 return Payer(frozenset({number}), "account", label)
+            learned = self._accounts.get(account_alias(remittance.payer_account))
+            if learned:
+                return Payer(learned, "learned account" if len(learned) == 1 else "ambiguous",
+                             label)
         if remittance.payer_name:
             key = name_key(remittance.payer_name)
             numbers = self._names.get(key)

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from cashapp_build import ACME, BOLT, CUSTOMERS, item, line, only, remit, run
 
-from bots.cashapp import Policy, match, policy_from_config, policy_from_options
+from bots.cashapp import Memory, Policy, learn, match, policy_from_config, policy_from_options
 from bots.cashapp.policy import Limits
 from bots.cashapp.reasons import classify, reason_code
 from bots.config import ConfigError
@@ -332,3 +332,26 @@ class TestNever:
                 assert (p.document_no, p.fiscal_year, p.line_item) == ("", "", "")
             else:
                 assert (p.customer, p.document_no, p.fiscal_year, p.line_item) in keys
+
+
+class TestLearnedBankAccount:
+    IBAN = "DE89 3704 0044 0532 0130 00"
+
+    def test_an_iban_learned_from_a_confirmed_payment_identifies_the_payer(self, tmp_path):
+        memory = Memory(tmp_path / "m.sqlite")
+        items = [item("1800000001", "300.00", "9001"), item("1800000002", "450.10", "9002")]
+        first = remit("r1", line("9001", "300.00"), payer=None, account=self.IBAN)
+        confirmed = run(items, first, memory=memory).proposals
+        assert run(items[1:], remit("r2", total="450.10", payer=None, account=self.IBAN),
+                   memory=memory).unmatched  # not known yet
+        learn(confirmed, [first], CUSTOMERS, memory)
+        p = only(run(items[1:], remit("r2", total="450.10", payer=None,
+                                      account="DE89370400440532013000"), memory=memory))
+        assert (p.customer, p.rule, p.decision) == (ACME.number, "amount-only", AUTO)
+
+    def test_a_customer_number_is_not_learned_as_a_bank_account(self, tmp_path):
+        memory = Memory(tmp_path / "m.sqlite")
+        items = [item("1800000001", "300.00", "9001")]
+        first = remit("r1", line("9001", "300.00"), payer=None, account="100042")
+        learn(run(items, first).proposals, [first], CUSTOMERS, memory)
+        assert memory.snapshot().aliases == {}
