@@ -5,18 +5,23 @@ Steps, each a plain function:
 1. :func:`propose`: the engine (:func:`bots.cashapp.match`) on the run's
    open-item snapshot and every remittance the store holds as ``new``, or as
    ``review`` (left for a person by an earlier run: proposed again each run);
-2. :func:`plan_postings`: a remittance is posted unattended only when every
-   one of its lines is ``auto``, nothing of it is unmatched or left on
-   account, it stays in one company code and currency, and its stated total
-   equals what it applies. Anything else waits for a person, whole;
+2. :func:`plan_postings`: the certain (``auto``) lines of a payment are
+   posted unattended; what is not certain (review or unmatched lines, a
+   surplus nobody explains) goes on the payer's account as unapplied cash in
+   the same document, with a note and a review item pointing at it
+   (:mod:`bots.pipeline.on_account` applies it when a person decides). A
+   payment with nothing certain, in another currency than its invoices or
+   across company codes waits for a person, whole;
 3. :func:`post`: one FB05-style clearing per payment through
    ``Z_ARBOTS_POST_CLEARING``, keyed by an idempotency key that SAP stores in
    the document's reference (XBLNR). The key is recorded as intent before the
    call and done after; a pending intent (crash between SAP's commit and ours)
    is looked up in BKPF before anything is posted again. Short pays leave a
    residual item with the SAP reason code of the printed deduction reason
-   (``[sap.posting.reason_codes]``); a write-off within tolerance adjusts the
-   cash discount, as SAP's tolerance groups do;
+   (``[sap.posting.reason_codes]``; ``bank charges`` too); a difference within
+   tolerance on a ``clear`` line adjusts the cash discount, as SAP's tolerance
+   groups do, a ``write_off`` line posts it to its reason code, a
+   ``partial`` line leaves the invoice open (:func:`clearing_request`);
 4. a note on every account where cash was applied, and the review/unmatched
    rows of the worklist.
 """
@@ -25,8 +30,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +45,7 @@ from bots.domain import (
     OpenItem,
     Proposal,
     Remittance,
+    Treatment,
     format_amount,
     quantize,
     stable_id,
@@ -57,7 +63,13 @@ from bots.reports.model import (
     WaitingItem,
 )
 from bots.sap.errors import SapBusinessError
-from bots.sap.posting import ClearingRequest, ClearItem, Residual
+from bots.sap.posting import (
+    ClearingRequest,
+    ClearItem,
+    OnAccount,
+    PartialPayment,
+    Residual,
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,7 @@ class Batch:
     remittances: dict[str, Remittance]
     input_of: dict[str, str]  # remittance id -> input content hash
     result: MatchResult
+    returns: dict[str, Remittance] = field(default_factory=dict)  # bank returns (intake)
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,7 @@ class Posting:
     remittance: Remittance
     request: ClearingRequest
     proposals: tuple[Proposal, ...]
+    parked: str = ""  # why part of it went on account for a person ("": applied whole)
 
 
 def propose(ctx: BotContext, items: list[OpenItem], customers: Iterable[Customer]) -> Batch:
@@ -87,13 +101,15 @@ def propose(ctx: BotContext, items: list[OpenItem], customers: Iterable[Customer
     arrived); its posting key is the same, so it is never posted twice.
     """
     rows = ctx.store.remittances("new") + ctx.store.remittances("review")
-    remittances = {r["id"]: from_json(json.loads(r["body"])) for r in rows}
+    bodies = {r["id"]: json.loads(r["body"]) for r in rows}
+    returns = {rid: from_json(b) for rid, b in bodies.items() if b.get("kind") == "return"}
+    remittances = {rid: from_json(b) for rid, b in bodies.items() if rid not in returns}
     remittances.update({r.id: r for r in ctx.memo.get("dry_run_remittances", {}).values()})
     policy = policy_from_config(ctx.cfg.raw.get("cashapp"), ctx.cfg.source)
     memory = Memory(memory_path(ctx.cfg))
     applied = [r["id"] for r in ctx.store.remittances("applied")]
     result = match(items, remittances.values(), customers, policy, memory, applied)
-    return Batch(remittances, {r["id"]: r["input_hash"] for r in rows}, result)
+    return Batch(remittances, {r["id"]: r["input_hash"] for r in rows}, result, returns)
 
 
 def memory_path(cfg: Config) -> Path:
@@ -104,8 +120,14 @@ def memory_path(cfg: Config) -> Path:
 CLEARED = "cleared_items"  # ctx.memo: OpenItem.key of every item this run cleared (or would)
 
 
-def posting_key(remittance_id: str, company_code: str) -> str:
-    """The idempotency key of a payment's clearing: 16 characters, SAP's XBLNR."""
+def posting_key(remittance_id: str, company_code: str, generation: int = 0) -> str:
+    """The idempotency key of a payment's clearing: 16 characters, SAP's XBLNR.
+
+    ``generation``: how often a person had the payment's posting reset; each
+    reset lets it be posted once more, under a new key.
+    """
+    if generation:
+        return stable_id("pay", remittance_id, company_code, generation, length=12)
     return stable_id("pay", remittance_id, company_code, length=12)
 
 
@@ -118,75 +140,168 @@ def items_by_document(items: Iterable[OpenItem]) -> ItemsByDocument:
 
 
 def plan_postings(batch: Batch, open_items: ItemsByDocument, reason_codes: dict[str, str],
-                  bank_account: str, today: date) -> tuple[list[Posting], dict[str, str]]:
-    """(payments to post, remittance id -> why it waits for a person)."""
+                  bank_account: str, today: date, *, parked: Mapping[str, str] | None = None,
+                  park: Callable[[str], bool] = lambda company_code: True,
+                  generations: Mapping[str, int] | None = None,
+                  ) -> tuple[list[Posting], dict[str, str]]:
+    """(payments to post, remittance id -> why it waits for a person).
+
+    A payment posts its certain (``auto``) lines even when others are not
+    certain: the uncertain remainder (review lines, unmatched lines, a surplus
+    the advice does not explain) goes on the payer's account as unapplied
+    cash, when ``park(company_code)`` allows it, and the posting carries why
+    (``Posting.parked``) so that a person gets a review item pointing at it.
+    A payment waits whole when nothing of it is certain, when it is in
+    another currency than its invoices or spans company codes, or when its
+    certain lines apply more than it pays. ``parked``: remittances already
+    posted with cash on account (remittance id -> why), which wait for a
+    person; ``generations``: how often a person had a remittance's posting
+    reset (its next posting gets a new key).
+    """
     by_remittance: dict[str, list[Proposal]] = defaultdict(list)
     for p in batch.result.proposals:
         by_remittance[p.remittance_id].append(p)
-    waits: dict[str, str] = {}
+    unsure: dict[str, str] = {}
     for u in batch.result.unmatched:
-        waits.setdefault(u.remittance_id, u.reason)
+        unsure.setdefault(u.remittance_id, u.reason)
     for a in batch.result.on_account:
-        waits.setdefault(a.remittance_id, f"{format_amount(a.amount, a.currency)} "
-                                          f"{a.currency} more than the items open (on account)")
-    postings = []
+        unsure.setdefault(a.remittance_id, f"{format_amount(a.amount, a.currency)} "
+                                           f"{a.currency} more than the items open (on account)")
+    postings, waits = [], {}
     for rid, remittance in batch.remittances.items():
         proposals = by_remittance.get(rid, [])
-        if rid in waits:
+        if parked and rid in parked:
+            waits[rid] = parked[rid]
             continue
-        if not proposals:
-            waits[rid] = "no open item matches"
+        for p in proposals:
+            if p.decision != Decision.AUTO:
+                unsure.setdefault(rid, p.reason)
+        items = [open_items[_doc(p)] for p in proposals if p.document_no]
+        foreign = sorted({i.currency for i in items} - {remittance.currency})
+        if foreign:
+            waits[rid] = (f"the payment is in {remittance.currency}, its invoices in "
+                          f"{', '.join(foreign)}: another currency, for a person")
             continue
-        review = [p for p in proposals if p.decision != Decision.AUTO]
-        if review:
-            waits[rid] = review[0].reason
+        if len({i.company_code for i in items}) > 1:
+            waits[rid] = "the payment spans company codes"
             continue
-        if len({open_items[_doc(p)].company_code for p in proposals}) != 1 or any(
-                open_items[_doc(p)].currency != remittance.currency for p in proposals):
-            waits[rid] = "the payment spans company codes or currencies"
+        sure = [p for p in proposals if p.decision == Decision.AUTO]
+        if not any(p.document_no for p in sure):
+            waits[rid] = unsure.get(rid) or "no open item matches"
             continue
-        request = clearing_request(remittance, proposals, open_items, reason_codes,
-                                   bank_account, today)
-        if remittance.total is not None and quantize(remittance.total, remittance.currency) \
-                != request.amount:
-            cur = remittance.currency
-            waits[rid] = (f"the advice states {format_amount(remittance.total, cur)} but its "
-                          f"lines apply {format_amount(request.amount, cur)}")
+        request = clearing_request(remittance, sure, open_items, reason_codes, bank_account,
+                                   today, (generations or {}).get(rid, 0))
+        paid = payment_amount(remittance, request.amount)
+        cur = remittance.currency
+        if paid < request.amount:
+            waits[rid] = (f"the advice states {format_amount(paid, cur)} but its lines apply "
+                          f"{format_amount(request.amount, cur)}")
             continue
-        postings.append(Posting(remittance, request, tuple(proposals)))
+        why = unsure.get(rid) or (
+            f"the advice states {format_amount(paid, cur)} but its lines apply "
+            f"{format_amount(request.amount, cur)}" if paid != request.amount else "")
+        if not why:
+            postings.append(Posting(remittance, request, tuple(sure)))
+        elif paid == request.amount or not park(request.company_code):
+            waits[rid] = why
+        else:
+            rest = OnAccount(request.payer, paid - request.amount,
+                             reason_code_of(reason_codes, UNAPPLIED),
+                             text=f"Unapplied: {why}"[:50],
+                             assignment=(remittance.payment_ref or "")[:18])
+            postings.append(Posting(remittance, replace(
+                request, amount=paid, on_account=(*request.on_account, rest)), tuple(sure),
+                parked=why))
     return postings, waits
+
+
+def payment_amount(remittance: Remittance, applied: Decimal) -> Decimal:
+    """What the payment brings: its stated total, else its lines, else what is applied."""
+    if remittance.total is not None:
+        return quantize(remittance.total, remittance.currency)
+    if remittance.lines:
+        return quantize(sum((line.paid_amount for line in remittance.lines), Decimal(0)),
+                        remittance.currency)
+    return applied
 
 
 def _doc(p: Proposal) -> tuple[str, str, str, str]:
     return (p.customer, p.document_no, p.fiscal_year, p.line_item)
 
 
-def clearing_request(remittance: Remittance, proposals: list[Proposal], open_items: ItemsByDocument,
-              reason_codes: dict[str, str], bank_account: str, today: date) -> ClearingRequest:
-    cur = remittance.currency
-    clear, residuals = [], []
+UNAPPLIED, OVERPAYMENT = "UNAPPLIED", "OVERPAYMENT"  # reason keys cash application sets itself
+
+
+def reason_code_of(reason_codes: Mapping[str, str], reason: str) -> str:
+    """The SAP reason code (RSTGR) of a printed or own reason (``DEFAULT`` when unknown).
+
+    ``bank charges`` finds ``BANK CHARGES`` or ``BANK_CHARGES``.
+    """
+    key = reason.strip().upper()
+    return (reason_codes.get(key) or reason_codes.get(key.replace(" ", "_"))
+            or reason_codes["DEFAULT"])
+
+
+def clearing_request(remittance: Remittance, proposals: list[Proposal],
+                     open_items: ItemsByDocument, reason_codes: dict[str, str],
+                     bank_account: str, today: date, generation: int = 0) -> ClearingRequest:
+    """The FB05 posting of ``proposals``, each kept apart by its treatment.
+
+    ``clear``: the item is cleared, a difference up to the open amount adjusts
+    the cash discount (as SAP's tolerance groups do) and a stated deduction
+    leaves a residual; ``residual``: cleared, everything not applied or
+    discounted stays open as a residual item with the reason code;
+    ``write_off``: cleared, the difference written off to the reason code;
+    ``partial``: a part payment, the item stays open; ``on_account`` (no
+    document): the amount goes on the customer's account. A proposal without
+    its own reason code gets the one of the line's printed reason.
+    """
+    ref = (remittance.payment_ref or remittance.id)[:18]
+    clear, residuals, partials, on_account = [], [], [], []
     company_code = ""
     for p in proposals:
+        if p.treatment == Treatment.ON_ACCOUNT or not p.document_no:
+            on_account.append(OnAccount(
+                p.customer, p.applied_amount, p.reason_code
+                or reason_code_of(reason_codes, OVERPAYMENT), text="Payment on account",
+                assignment=ref))
+            continue
         item = open_items[_doc(p)]
         company_code = item.company_code
-        writeoff = item.amount - p.applied_amount - p.discount_amount - p.deduction_amount
-        clear.append(ClearItem(p.customer, p.document_no, p.fiscal_year, p.line_item,
-                               applied=p.applied_amount,
-                               discount=p.discount_amount + max(writeoff, Decimal(0))))
+        key = (p.customer, p.document_no, p.fiscal_year, p.line_item)
+        code = p.reason_code or reason_code_of(reason_codes, _line_reason(remittance, p))
+        if p.treatment == Treatment.PARTIAL:
+            partials.append(PartialPayment(*key, p.applied_amount, p.reason_code,
+                                           f"Part payment {item.invoice_ref or p.document_no}"
+                                           [:50]))
+            continue
+        rest = item.amount - p.applied_amount - p.discount_amount - p.deduction_amount
+        if p.treatment == Treatment.WRITE_OFF:
+            clear.append(ClearItem(*key, p.applied_amount, p.discount_amount,
+                                   write_off=p.deduction_amount + rest, reason_code=code))
+            continue
+        if p.treatment == Treatment.RESIDUAL:
+            clear.append(ClearItem(*key, p.applied_amount, p.discount_amount))
+            residuals.append(Residual(*key[1:], p.deduction_amount + rest, code,
+                                      f"Short pay {_line_reason(remittance, p)}"[:50]))
+            continue
+        clear.append(ClearItem(*key, p.applied_amount, p.discount_amount + max(rest, Decimal(0))))
         if p.deduction_amount:
-            reason = _line_reason(remittance, p)
-            residuals.append(Residual(
-                p.document_no, p.fiscal_year, p.line_item, p.deduction_amount,
-                reason_codes.get(reason.upper(), reason_codes["DEFAULT"]),
-                text=f"Short pay {reason}"[:50]))
-    amount = sum((c.applied for c in clear), Decimal(0))
+            residuals.append(Residual(*key[1:], p.deduction_amount, code,
+                                      f"Short pay {_line_reason(remittance, p)}"[:50]))
+    if not company_code:
+        raise ValueError(f"payment {remittance.id}: no invoice to post it against")
+    cur = remittance.currency
+    applied = (sum((c.applied for c in clear), Decimal(0))
+               + sum((x.amount for x in partials), Decimal(0))
+               + sum((x.amount for x in on_account), Decimal(0)))
     return ClearingRequest(
         company_code=company_code, currency=cur,
-        reference=posting_key(remittance.id, company_code),
+        reference=posting_key(remittance.id, company_code, generation),
         doc_date=remittance.payment_date or today, posting_date=today,
-        amount=quantize(amount, cur), bank_account=bank_account, items=tuple(clear),
-        residuals=tuple(residuals), payer=proposals[0].customer,
-        header_text=(remittance.payment_ref or remittance.id)[:25])
+        amount=quantize(applied, cur), bank_account=bank_account, items=tuple(clear),
+        residuals=tuple(residuals), partials=tuple(partials), on_account=tuple(on_account),
+        payer=proposals[0].customer, header_text=(remittance.payment_ref or remittance.id)[:25])
 
 
 def _line_reason(remittance: Remittance, p: Proposal) -> str:
@@ -213,7 +328,9 @@ def post(ctx: BotContext, posting: Posting, section: BotSection) -> str | None:
         "remittance": posting.remittance.id, "company_code": req.company_code,
         "payer": req.payer, "payment_ref": posting.remittance.payment_ref,
         "amount": str(req.amount), "currency": req.currency,
-        "items": [c.document_no for c in req.items]})
+        "items": [c.document_no for c in req.items],
+        "posting_date": req.posting_date.isoformat(), "parked": posting.parked,
+        "on_account": str(sum((x.amount for x in req.on_account), Decimal(0)))})
     if state == "done":
         section.counts["already_posted"] += 1
         return _done_document(ctx, req.reference)
@@ -238,6 +355,7 @@ def post(ctx: BotContext, posting: Posting, section: BotSection) -> str | None:
             "Apply it by hand in FB05 or fix the cause; the worklist has the proposal."))
         return None
     ctx.ledger.done(req.reference, {"document": result.document_no,
+                                    "fiscal_year": result.fiscal_year,
                                     "already_posted": result.already_posted})
     section.counts["payments_posted"] += 1
     return result.document_no
@@ -264,10 +382,12 @@ def recover_pending(ctx: BotContext, section: BotSection) -> None:
             continue
         ctx.ledger.done(row["key"], {"document": document, "found_in_sap": True})
         section.counts["already_posted"] += 1
-        ctx.store.settle_remittance(payload["remittance"], "applied")
+        parked = payload.get("parked", "")
+        ctx.store.settle_remittance(payload["remittance"], "review" if parked else "applied",
+                                    parked or None)
         digest = ctx.store.remittance_input(payload["remittance"])
         if digest:
-            ctx.store.settle_input(digest, "applied")
+            ctx.store.settle_input(digest, "waiting" if parked else "applied", parked or None)
         note = CollectionNote(payload["company_code"], payload["payer"], ctx.today, (
             f"arbots cash application {ctx.today.isoformat()}: payment "
             f"{payload['payment_ref'] or payload['remittance']} of {payload['amount']} "
@@ -293,6 +413,12 @@ def note_for_payment(posting: Posting, document: str, today: date) -> Collection
     for res in req.residuals:
         lines.append(f"Residual {format_amount(res.amount, req.currency)} on {res.document_no}"
                      f" left open, reason {res.reason_code} ({res.text}).")
+    for part in req.partials:
+        lines.append(f"Part payment {format_amount(part.amount, req.currency)} on "
+                     f"{part.document_no}, which stays open.")
+    for cash in req.on_account:
+        lines.append(f"{format_amount(cash.amount, req.currency)} {req.currency} on account "
+                     f"({cash.text}), for a person to apply."[:132])
     return CollectionNote(req.company_code, req.payer, today, tuple(lines),
                           kind=f"cashapp:{req.reference}")
 
@@ -301,6 +427,7 @@ def run(ctx: BotContext) -> BotSection:
     """The bot: propose, post the sure payments, note them, queue the rest."""
     from bots.pipeline.collections import finish_open_notes, write_note
     from bots.pipeline.openitems import snapshot
+    from bots.pipeline.resets import queue_returns
 
     section = BotSection("cashapp", BotStatus.OK, counts={
         "remittances": 0, "lines": 0, "lines_auto": 0, "lines_review": 0,
@@ -312,8 +439,12 @@ def run(ctx: BotContext) -> BotSection:
     snap = snapshot(ctx)
     batch = propose(ctx, snap.items, snap.customers.values())
     open_items = items_by_document(snap.items)
-    postings, waits = plan_postings(batch, open_items, ctx.cfg.sap.reason_codes,
-                                    ctx.cfg.sap.bank_account, ctx.today)
+    parked = parked_payments(ctx)
+    postings, waits = plan_postings(
+        batch, open_items, ctx.cfg.sap.reason_codes, ctx.cfg.sap.bank_account, ctx.today,
+        parked={rid: why for rid, (why, _) in parked.items()},
+        generations=reset_generations(ctx))
+    posted = {rid: items for rid, (_, items) in parked.items()}  # rid -> documents posted
     stats = batch.result.stats
     section.counts.update(remittances=len(batch.remittances), lines=stats.units,
                           lines_auto=stats.auto, lines_review=stats.review,
@@ -334,16 +465,27 @@ def run(ctx: BotContext) -> BotSection:
         ctx.memo.setdefault(CLEARED, set()).update(
             (posting.request.company_code, c.customer, c.document_no, c.fiscal_year, c.line_item)
             for c in posting.request.items)
-        bucket = money[("applied", posting.request.currency)]
-        bucket[0] += posting.request.amount
-        bucket[1] += 1
+        req = posting.request
+        cash = sum((x.amount for x in req.on_account), Decimal(0))
+        for status, amount in (("applied", req.amount - cash), ("on_account", cash)):
+            if amount:
+                money[(status, req.currency)][0] += amount
+                money[(status, req.currency)][1] += 1
+        if posting.parked:
+            section.counts["payments_on_account"] = \
+                section.counts.get("payments_on_account", 0) + 1
+            waits[posting.remittance.id] = parked_reason(req, document, posting.parked)
+            posted[posting.remittance.id] = posted_documents(req)
         if not ctx.dry_run:
-            ctx.store.settle_remittance(posting.remittance.id, "applied")
-            ctx.store.settle_input(batch.input_of[posting.remittance.id], "applied")
+            if not posting.parked:
+                ctx.store.settle_remittance(posting.remittance.id, "applied")
+                ctx.store.settle_input(batch.input_of[posting.remittance.id], "applied")
             write_note(ctx, note_for_payment(posting, document, ctx.today), section,
                        kind="cashapp_note")
-    _queue_for_review(ctx, batch, waits, section, money)
+    section.counts["payments_waiting"] = len(waits)
+    _queue_for_review(ctx, batch, waits, section, money, posted)
     record_engine_lines(ctx, batch, open_items, postings)
+    queue_returns(ctx, batch.returns, batch.input_of, section)
     ctx.report.amounts_by_status.extend(
         StatusAmount(status, cur, quantize(amount, cur), count)
         for (status, cur), (amount, count) in sorted(money.items()))
@@ -354,8 +496,66 @@ def run(ctx: BotContext) -> BotSection:
     return section
 
 
+def parked_reason(request: ClearingRequest, document: str, why: str) -> str:
+    """The review item of a payment posted with cash on account: where it is, and why."""
+    amount = sum((x.amount for x in request.on_account), Decimal(0))
+    return (f"{format_amount(amount, request.currency)} {request.currency} on account "
+            f"(document {document}), not applied: {why}")
+
+
+def posted_documents(request: ClearingRequest) -> frozenset[str]:
+    """The invoices a posting cleared or part-paid (no review row offers them again)."""
+    return frozenset([x.document_no for x in request.items]
+                     + [x.document_no for x in request.partials])
+
+
+def parked_payments(ctx: BotContext) -> dict[str, tuple[str, frozenset[str]]]:
+    """Remittances posted with cash on account that a person has not applied yet:
+    remittance id -> (the review item's text, the invoices already posted)."""
+    out = {}
+    for row in ctx.store.writes_of("posting", "done"):
+        payload = json.loads(row["payload"])
+        if payload.get("parked") and not _settled(ctx, row["key"]):
+            result = json.loads(row["result"] or "{}")
+            out[payload["remittance"]] = (
+                f"{payload['on_account']} {payload['currency']} on account (document "
+                f"{result.get('document', '?')}), not applied: {payload['parked']}",
+                frozenset(payload["items"]))
+    return out
+
+
+def _settled(ctx: BotContext, posting: str) -> bool:
+    """Whether a person has applied (or reset) the cash a posting left on account."""
+    return any((ctx.store.write(key) or {"status": ""})["status"] == "done"
+               for key in (apply_key(posting), reset_key(posting)))
+
+
+def apply_key(posting: str) -> str:
+    """The idempotency key (XBLNR) of applying the cash ``posting`` left on account."""
+    return stable_id("apl", posting, length=12)
+
+
+def reset_key(posting: str) -> str:
+    """The idempotency key of resetting (and reversing) the clearing ``posting``."""
+    return stable_id("rst", posting, length=12)
+
+
+def reset_generations(ctx: BotContext) -> dict[str, int]:
+    """How often a person had each remittance's posting reset (its next key differs)."""
+    out: dict[str, int] = defaultdict(int)
+    for row in ctx.store.writes_of("reset", "done"):
+        payload = json.loads(row["payload"])
+        if payload.get("repost"):
+            out[payload["remittance"]] += 1
+    return out
+
+
 def _queue_for_review(ctx: BotContext, batch: Batch, waits: dict[str, str],
-                      section: BotSection, money: dict) -> None:
+                      section: BotSection, money: dict,
+                      posted: Mapping[str, frozenset[str]]) -> None:
+    """Worklist rows and a waiting item per payment waiting for a person. A payment
+    posted with cash on account (``posted``: the invoices it applied) offers only
+    the rest; its money is counted where it was posted."""
     proposals: dict[str, list[Proposal]] = defaultdict(list)
     for p in batch.result.proposals:
         proposals[p.remittance_id].append(p)
@@ -364,7 +564,10 @@ def _queue_for_review(ctx: BotContext, batch: Batch, waits: dict[str, str],
         unmatched[u.remittance_id].append(u)
     for rid, why in waits.items():
         r = batch.remittances[rid]
+        done = posted.get(rid, frozenset())
         for p in proposals.get(rid, []):
+            if p.document_no in done or (rid in posted and p.decision == Decision.AUTO):
+                continue
             ref = r.lines[p.line_index].invoice_ref if p.line_index is not None else ""
             ctx.report.worklist.append(CashReviewRow(
                 remittance_id=rid, payer_name=r.payer_name or "", payment_ref=r.payment_ref or "",
@@ -382,9 +585,9 @@ def _queue_for_review(ctx: BotContext, batch: Batch, waits: dict[str, str],
         status = "review" if proposals.get(rid) else "unmatched"
         amount = r.total if r.total is not None else sum(
             (line.paid_amount for line in r.lines), Decimal(0))
-        bucket = money[(status, r.currency)]
-        bucket[0] += amount
-        bucket[1] += 1
+        if rid not in posted:
+            money[(status, r.currency)][0] += amount
+            money[(status, r.currency)][1] += 1
         section.waiting.append(WaitingItem(
             f"{r.payer_name or 'unknown payer'} {format_amount(amount, r.currency)} "
             f"{r.currency} ({r.source})", "AR specialist (worklist: Cash review)", why))

@@ -18,6 +18,8 @@ default):
 3. settle the input: ``waiting`` (for cash application, which later settles it
    ``applied`` or leaves it ``waiting`` for review) or ``quarantined`` with the
    reason (not a remittance, corrupt, encrypted, needs OCR, duplicate ...);
+   a bank return of an earlier payment is kept as a return record for cash
+   application (:func:`keep_returns`), which finds the posting it undoes;
 4. only then move the message to ``processed`` or ``exceptions``.
 
 A crash anywhere leaves the message in the inbox with its input recorded as
@@ -131,12 +133,13 @@ def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSec
         section.counts["duplicates" if kept_as == "duplicate" else "remittances"] += 1
         if kept_as != "duplicate":
             kept.append(remittance)
+    kept += keep_returns(ctx, result.returns, digest, section)
     if kept:
         store.settle_input(digest, "waiting", "waiting for cash application")
         ctx.memo["inputs"][digest] = (source, kept[0].format, None)
         box.move(ref, "processed")
         return
-    if result.remittances:
+    if result.remittances or result.returns:
         reason = "duplicate advice: the same payment was already received"
     else:
         reason = failed or failure_reason(result, source)
@@ -145,6 +148,26 @@ def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSec
     section.counts["quarantined"] += 1
     ctx.memo["inputs"][digest] = (source, "email", InputOutcome.QUARANTINED)
     box.move(ref, "exceptions")
+
+
+def keep_returns(ctx: BotContext, returns: list[Remittance], digest: str,
+                 section: BotSection) -> list[Remittance]:
+    """Hand bank returns of earlier payments on to cash application as *return records*
+    (``kind = "return"`` in the stored body; :mod:`bots.pipeline.resets`); the new ones.
+
+    Their fingerprint differs from the returned payment's, so a return is never
+    taken for a duplicate of the payment it returns (a re-sent return is one).
+    """
+    kept = []
+    for r in returns:
+        body = json.dumps({**to_json(r), "kind": "return"})
+        fp = stable_id("rt", *advice_key(r), length=20)
+        if ctx.store.add_remittance(r.id, digest, ctx.run.id, fp, body) == "duplicate":
+            section.counts["duplicates"] += 1
+            continue
+        section.counts["returns"] = section.counts.get("returns", 0) + 1
+        kept.append(r)
+    return kept
 
 
 def read_message(raw: bytes, source: str) -> tuple[ExtractResult, list[str], str | None]:

@@ -14,6 +14,17 @@ AR staff open a run's ``worklist.xlsx``, sheet *Cash review*, and write in the
 A payment approved only in part is refused with a clear message: clearing
 part of a payment would leave the rest of the money unexplained.
 
+Three kinds of rows take another path than a posting of the payment:
+
+- rows of a payment posted with cash on account (its certain lines went
+  through, the rest waits): approved, the cash on account is applied to them
+  (:mod:`bots.pipeline.on_account`, a transfer posting with no bank line);
+- a *payment returned* row (a bank return; rule ``payment returned``):
+  approved, the clearing it names is reset and reversed
+  (:mod:`bots.pipeline.resets`), the invoices open again;
+- ``wrong`` (also: reset, undo) on a row of a payment arbots posted: the same
+  reset; the payment waits for review again and posts under a new key.
+
 A reference written in the *Corrected invoice ref* column (sheets *Cash
 review* and *Unmatched*) teaches the payer's layout: :func:`learn_correction`
 finds the column of the advice that printed it and keeps it as a learned
@@ -38,6 +49,7 @@ from bots.domain import Decision, OpenItem, Proposal, Remittance
 from bots.pipeline.cash_record import record_person_lines
 from bots.pipeline.cashapp import (
     BUSY,
+    ItemsByDocument,
     Posting,
     clearing_request,
     items_by_document,
@@ -47,6 +59,20 @@ from bots.pipeline.cashapp import (
 )
 from bots.pipeline.collections import write_note
 from bots.pipeline.context import BotContext
+from bots.pipeline.on_account import (
+    Parked,
+    application_request,
+    note_for_application,
+    on_account_item,
+    parked_posting,
+)
+from bots.pipeline.resets import (
+    RETURNED,
+    find_returned,
+    is_reset,
+    posted_payments,
+    reset_posting,
+)
 from bots.remittance.jsonl import from_json
 from bots.remittance.learned import learn_label
 from bots.reports.model import (
@@ -62,6 +88,7 @@ from bots.store import Store
 
 APPROVE = {"approve", "approved", "yes", "y", "ok", "post", "x"}
 REJECT = {"reject", "rejected", "no", "n"}
+WRONG = {"wrong", "reset", "undo"}  # a posting a person marks wrong: reset and reverse it
 SHEET = CashReviewRow.SHEET
 
 
@@ -128,10 +155,11 @@ def read_decisions(path: Path) -> list[ReviewRow]:
             return "" if value is None else str(value).strip().lstrip("'")
 
         raw = cell("decision").lower()
-        decision = "approve" if raw in APPROVE else "reject" if raw in REJECT else ""
+        decision = "approve" if raw in APPROVE else "reject" if raw in REJECT else \
+            "wrong" if raw in WRONG else ""
         if raw and not decision:
             raise ReviewFileError(f"{path}: {SHEET} row {number}, Decision: {raw!r} is "
-                                  "neither approve nor reject")
+                                  "neither approve, reject nor wrong")
         try:
             proposal = Proposal(
                 remittance_id=cell("remittance_id"),
@@ -238,6 +266,9 @@ def run(ctx: BotContext) -> BotSection:
     remittances: list[Remittance] = []
     for rid, payment_rows in by_payment.items():
         decisions = {r.decision for r in payment_rows}
+        if "wrong" in decisions:
+            _undo(ctx, rid, section)
+            continue
         if "reject" in decisions:
             section.counts["payments_rejected"] += 1
             continue
@@ -258,6 +289,15 @@ def run(ctx: BotContext) -> BotSection:
                 "or the file is from another installation)", "Check `arbots runs`."))
             continue
         proposals = [r.proposal for r in payment_rows]
+        if remittance.kind == "return":
+            _reset_returned(ctx, remittance, section)
+            continue
+        parked = parked_posting(ctx, rid)
+        if parked is not None:
+            if _apply_parked(ctx, remittance, parked, proposals, section):
+                confirmed.extend(proposals)
+                remittances.append(remittance)
+            continue
         if _post_payment(ctx, remittance, proposals, section):
             record_person_lines(ctx, remittance, proposals)
             confirmed.extend(proposals)
@@ -275,17 +315,95 @@ def run(ctx: BotContext) -> BotSection:
 def _remittance(ctx: BotContext, remittance_id: str) -> Remittance | None:
     """The remittance, if it is waiting for review in this store."""
     row = ctx.store.remittance(remittance_id)
-    return from_json(json.loads(row["body"])) if row and row["status"] == "review" else None
+    if not row or row["status"] != "review":
+        return None
+    body = json.loads(row["body"])
+    remittance = from_json(body)
+    remittance.kind = body.get("kind", "payment")  # "return": a bank return (intake)
+    return remittance
+
+
+def _open_items(ctx: BotContext, customers: set[str]) -> ItemsByDocument:
+    """The open items in SAP now of ``customers``."""
+    items: list[OpenItem] = []
+    for account in ctx.sap.customers(ctx.cfg.sap.company_codes):
+        if account.number in customers:
+            items.extend(ctx.sap.open_items_of(account.company_code, account.number, ctx.today))
+    return items_by_document(items)
+
+
+def _settle_applied(ctx: BotContext, remittance_id: str) -> None:
+    ctx.store.settle_remittance(remittance_id, "applied")
+    digest = ctx.store.remittance_input(remittance_id)
+    if digest:
+        ctx.store.settle_input(digest, "applied")
+
+
+def _apply_parked(ctx: BotContext, remittance: Remittance, parked: Parked,
+                  proposals: list[Proposal], section: BotSection) -> bool:
+    """Apply the cash ``parked`` on account to the approved invoices (no bank line)."""
+    open_items = _open_items(ctx, {parked.payer} | {p.customer for p in proposals})
+    credit = on_account_item(parked, list(open_items.values()))
+    what = f"payment {remittance.payment_ref or remittance.id}"
+    if credit is None:
+        section.errors.append(ErrorItem(
+            what, f"the cash on account (document {parked.document_no}) is no longer open",
+            "Someone applied it meanwhile: check FBL5N."))
+        return False
+    gone = [p.document_no for p in proposals if (p.customer, p.document_no, p.fiscal_year,
+                                                 p.line_item) not in open_items]
+    try:
+        if gone:
+            raise ValueError(f"item(s) {', '.join(gone)} are no longer open in SAP")
+        request = application_request(remittance, parked, credit, proposals, open_items,
+                                      ctx.cfg.sap.reason_codes, ctx.today)
+    except ValueError as exc:
+        section.errors.append(ErrorItem(what, str(exc),
+                                        "Correct the rows in the worklist and apply it again."))
+        return False
+    posting = Posting(remittance, request, tuple(proposals))
+    document = post(ctx, posting, section)
+    if document in (None, BUSY):
+        return False
+    if not ctx.dry_run and document is not None:
+        _settle_applied(ctx, remittance.id)
+        write_note(ctx, note_for_application(posting, parked, document, ctx.today), section,
+                   kind="cashapp_note")
+    return True
+
+
+def _reset_returned(ctx: BotContext, returned: Remittance, section: BotSection) -> None:
+    """Approved *payment returned*: reset and reverse the clearing of the payment."""
+    posted = find_returned(ctx, returned)
+    if posted is None:
+        section.errors.append(ErrorItem(
+            f"return {returned.payment_ref or returned.id}",
+            "the posting of the returned payment is not found (reset already?)",
+            "Check FBL5N; reset it by hand (FBRA) if it is still cleared."))
+        return
+    why = f"{RETURNED}: {'; '.join(returned.warnings) or 'returned by the bank'}"
+    if reset_posting(ctx, posted, why, section, repost=False) and not ctx.dry_run:
+        _settle_applied(ctx, returned.id)
+
+
+def _undo(ctx: BotContext, remittance_id: str, section: BotSection) -> None:
+    """A payment marked wrong: reset and reverse its posting; it waits for review again."""
+    posted = [p for p in posted_payments(ctx) if p.remittance_id == remittance_id]
+    target = next((p for p in reversed(posted) if not is_reset(ctx, p.key)), None)
+    if target is None:
+        section.errors.append(ErrorItem(
+            f"payment {remittance_id}", "marked wrong, but arbots posted nothing for it",
+            "Nothing to reset; reject the rows instead."))
+        return
+    why = "marked wrong by a person in review"
+    if reset_posting(ctx, target, why, section, repost=True) and not ctx.dry_run:
+        ctx.store.settle_remittance(remittance_id, "review",
+                                    f"posting {target.document_no} reset: decide again")
 
 
 def _post_payment(ctx: BotContext, remittance: Remittance, proposals: list[Proposal],
                   section: BotSection) -> bool:
-    paying = {p.customer for p in proposals}
-    items: list[OpenItem] = []
-    for account in ctx.sap.customers(ctx.cfg.sap.company_codes):
-        if account.number in paying:
-            items.extend(ctx.sap.open_items_of(account.company_code, account.number, ctx.today))
-    open_items = items_by_document(items)
+    open_items = _open_items(ctx, {p.customer for p in proposals})
     gone = [p.document_no for p in proposals if (p.customer, p.document_no, p.fiscal_year,
                                                  p.line_item) not in open_items]
     if gone:
@@ -311,10 +429,7 @@ def _post_payment(ctx: BotContext, remittance: Remittance, proposals: list[Propo
         return False
     if document is None or ctx.dry_run:
         return document is not None
-    ctx.store.settle_remittance(remittance.id, "applied")
-    digest = ctx.store.remittance_input(remittance.id)
-    if digest:
-        ctx.store.settle_input(digest, "applied")
+    _settle_applied(ctx, remittance.id)
     write_note(ctx, note_for_payment(posting, document, ctx.today), section,
                kind="cashapp_note")
     return True

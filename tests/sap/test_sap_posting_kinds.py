@@ -87,7 +87,7 @@ def test_a_write_off_clears_with_its_reason_code(sandbox_db: Path, client: SapCl
     with pytest.raises(SapBusinessError) as caught:  # a write-off without a reason code
         client.post_clearing(_request("pay-woff2", other[4] - off, (ClearItem(
             *other[:4], other[4] - off, write_off=off),)))
-    assert caught.value.msg_number == "023"
+    assert caught.value.msg_number == "043"
     client.rollback()
 
 
@@ -107,10 +107,10 @@ def test_residual_part_payment_and_on_account_in_one_payment(sandbox_db: Path,
 
 
 @pytest.mark.parametrize(("kind", "number"), [
-    ("part_too_big", "027"),  # a part payment reaching the open amount is a clearing
-    ("part_and_clear", "026"),  # one item both cleared and part-paid
+    ("part_too_big", "047"),  # a part payment reaching the open amount is a clearing
+    ("part_and_clear", "046"),  # one item both cleared and part-paid
     ("residual_of_part", "019"),  # residuals belong to cleared items only
-    ("unknown_customer", "028"),
+    ("unknown_customer", "048"),
     ("unbalanced", "020"),
     ("part_cleared_item", "014"),
 ])
@@ -181,7 +181,7 @@ def test_a_closed_posting_period_is_refused_naming_the_period(sandbox_db: Path,
     with pytest.raises(SapBusinessError) as caught:
         client.post_clearing(_request("pay-closed", amount, (
             ClearItem(kunnr, belnr, gjahr, buzei, amount),)))
-    assert caught.value.msg_number == "021"
+    assert caught.value.msg_number == "041"
     assert "Posting period 011 2026 is not open in company code 1000" in str(caught.value)
     client.rollback()
     assert sql(sandbox_db, "SELECT count(*) FROM BSID WHERE BELNR = ?", belnr) == [(1,)]

@@ -74,7 +74,7 @@ def test_reverse_is_refused_while_a_later_clearing_holds_a_residual(
     client.commit()
     with pytest.raises(SapBusinessError) as caught:
         client.reset_clearing("1000", doc, "2026", reverse=True)
-    assert caught.value.msg_number == "033" and later in caught.value.message
+    assert caught.value.msg_number == "053" and later in caught.value.message
     client.rollback()
     assert sql(sandbox_db, "SELECT STBLG FROM BKPF WHERE BELNR = ?", doc) == [("",)]
 
@@ -82,7 +82,7 @@ def test_reverse_is_refused_while_a_later_clearing_holds_a_residual(
 def test_reset_refusals(sandbox_db: Path, client: SapClient) -> None:
     with pytest.raises(SapBusinessError) as caught:
         client.reset_clearing("1000", "1499999999", "2026")
-    assert caught.value.msg_number == "030"
+    assert caught.value.msg_number == "050"
     client.rollback()
     doc, _ = _pay_two(sandbox_db, client)
     with sqlite3.connect(sandbox_db) as db:

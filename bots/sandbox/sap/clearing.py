@@ -154,10 +154,10 @@ def _check(session: Session, p: dict[str, Any]) -> Plan:
         raise Refused("011", "No items to clear")
     procedure = header["AUGLV"] or INCOMING
     if procedure not in (INCOMING, TRANSFER):
-        raise Refused("022", f"Clearing procedure {procedure} is not supported "
+        raise Refused("042", f"Clearing procedure {procedure} is not supported "
                              f"({INCOMING} or {TRANSFER})", procedure)
     if procedure == TRANSFER and (payment["WRBTR"] or payment["HKONT"]):
-        raise Refused("022", f"A transfer posting ({TRANSFER}) has no bank line: payment "
+        raise Refused("042", f"A transfer posting ({TRANSFER}) has no bank line: payment "
                              "amount 0 and no bank account", procedure)
     check_period(session, bukrs, header["BUDAT"])
     residuals: dict[tuple[str, str, str], int] = {}
@@ -177,7 +177,7 @@ def _check(session: Session, p: dict[str, Any]) -> Plan:
         discount = minor(session, item["WSKTO"], currency, f"discount on {label}")
         write_off = minor(session, item["WOFF"], currency, f"write-off on {label}")
         if write_off and not item["RSTGR"]:
-            raise Refused("023", f"Item {label}: a write-off needs a reason code (RSTGR)",
+            raise Refused("043", f"Item {label}: a write-off needs a reason code (RSTGR)",
                           label)
         residual = residuals.pop(key, 0)
         if applied + discount + write_off + residual != signed(open_item):
@@ -193,14 +193,14 @@ def _check(session: Session, p: dict[str, Any]) -> Plan:
         key = (part["BELNR"], part["GJAHR"], part["BUZEI"])
         label = "/".join(key)
         if key in seen:
-            raise Refused("026", f"Item {label} is listed twice (cleared or part-paid)",
+            raise Refused("046", f"Item {label} is listed twice (cleared or part-paid)",
                           label)
         seen.add(key)
         open_item = _open_item(session, bukrs, currency, part)
         amount = minor(session, part["WRBTR"], currency, f"part payment of {label}")
         owed = signed(open_item)
         if amount == 0 or (amount > 0) != (owed > 0) or abs(amount) >= abs(owed):
-            raise Refused("027", f"Part payment {part['WRBTR']} of item {label} must be less "
+            raise Refused("047", f"Part payment {part['WRBTR']} of item {label} must be less "
                                  "than its open amount, in the same direction",
                           str(part["WRBTR"]), label)
         plan.partial.append((open_item, part, amount))
@@ -208,11 +208,11 @@ def _check(session: Session, p: dict[str, Any]) -> Plan:
         known = session.db.execute('SELECT 1 FROM "KNB1" WHERE "KUNNR" = ? AND "BUKRS" = ?',
                                    (row["KUNNR"], bukrs)).fetchone()
         if not known:
-            raise Refused("028", f"Customer {row['KUNNR']} is not in company code {bukrs}",
+            raise Refused("048", f"Customer {row['KUNNR']} is not in company code {bukrs}",
                           row["KUNNR"], bukrs)
         amount = minor(session, row["WRBTR"], currency, f"payment on account of {row['KUNNR']}")
         if amount == 0:
-            raise Refused("029", f"Payment on account of {row['KUNNR']} has no amount",
+            raise Refused("049", f"Payment on account of {row['KUNNR']} has no amount",
                           row["KUNNR"])
         plan.on_account.append((row, amount))
     total = plan.applied + sum(a for *_, a in plan.partial) + sum(a for _, a in plan.on_account)

@@ -5,7 +5,7 @@ calendar year, a period is a month) lies within ``FRYE1/FRPE1`` to
 ``TOYE1/TOPE1`` of the company code's ``+`` row (all account types) and of
 its ``D`` row (customers) when there is one. No ``+`` row: every period is
 closed, as in SAP. A closed period is SAP's message F5 201 ("Posting period
-&1 &2 is not open"); here ZARBOTS 021, naming the period, the year and the
+&1 &2 is not open"); here ZARBOTS 041, naming the period, the year and the
 company code.
 """
 
@@ -29,11 +29,11 @@ def period_open(session: Session, bukrs: str, budat: str) -> bool:
 def closed_period(bukrs: str, budat: str) -> Refused:
     """The refusal of a posting into the closed period of ``budat``."""
     period, year = f"{int(budat[4:6]):03d}", budat[:4]
-    return Refused("021", f"Posting period {period} {year} is not open in company code "
+    return Refused("041", f"Posting period {period} {year} is not open in company code "
                           f"{bukrs}", period, year, bukrs)
 
 
 def check_period(session: Session, bukrs: str, budat: str) -> None:
-    """Refused (ZARBOTS 021) when ``budat`` is in a closed period of ``bukrs``."""
+    """Refused (ZARBOTS 041) when ``budat`` is in a closed period of ``bukrs``."""
     if budat == "00000000" or not period_open(session, bukrs, budat):
         raise closed_period(bukrs, budat)

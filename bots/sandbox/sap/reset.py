@@ -4,7 +4,7 @@ What the shipped ABAP wrapper does (``bots/sap/abap/z_arbots_reset_clearing.abap
 over ``CALL TRANSACTION 'FBRA'`` and ``CALL_FI_DOCUMENT_REVERSE``/FB08):
 
 1. The document ``I_AUGBL``/``I_GJAHR`` must exist in the company code (else
-   030). Already reversed (``BKPF-STBLG`` set): nothing to do, the reversal's
+   050). Already reversed (``BKPF-STBLG`` set): nothing to do, the reversal's
    number in ``E_STBLG`` and ``E_EXISTING = 'X'``.
 2. **Reset**: every item cleared by the document (BSAD with ``AUGBL`` = the
    document and ``AUGDT`` = its posting date) goes back to BSID with
@@ -14,8 +14,8 @@ over ``CALL TRANSACTION 'FBRA'`` and ``CALL_FI_DOCUMENT_REVERSE``/FB08):
    reversal asked: ``E_EXISTING = 'X'``, so a rerun is harmless.
 3. **Reverse** (``I_REVERSE = 'X'``, FBRA's "Resetting and reversing"): the
    reversal posting date ``I_BUDAT`` (initial: today) must be in an open
-   period (021); every customer item of the document must be open after the
-   reset (033 when another document cleared one: reset that one first). A
+   period (041); every customer item of the document must be open after the
+   reset (053 when another document cleared one: reset that one first). A
    reversal document (``TCODE = 'FB08'``, same reference) mirrors each open
    item of the document and clears it; both headers point at each other in
    ``STBLG``/``STJAH``, with the reversal reason ``STGRD``.
@@ -54,11 +54,11 @@ def reset_clearing(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     if existing:
         if not had_luw:
             session.rollback()
-        msg = message("W", "032", f"Clearing {doc} is already reset"
+        msg = message("W", "052", f"Clearing {doc} is already reset"
                       + (f" and reversed by {stblg}" if stblg else ""), p["I_AUGBL"],
                       p["I_GJAHR"], stblg)
     else:
-        msg = message("S", "031", f"Clearing {doc} reset, {len(reopened)} item(s) open again"
+        msg = message("S", "051", f"Clearing {doc} reset, {len(reopened)} item(s) open again"
                       + (f"; reversed by {stblg}" if stblg else ""), p["I_AUGBL"],
                       p["I_GJAHR"], str(len(reopened)), stblg)
     return {"E_STBLG": stblg, "E_EXISTING": "X" if existing else "", "T_REOPENED": reopened,
@@ -72,7 +72,7 @@ def _reset(session: Session, p: dict[str, Any]) -> tuple[str, bool, list[dict[st
                       'WHERE "BUKRS" = ? AND "BELNR" = ? AND "GJAHR" = ?',
                       (bukrs, augbl, gjahr)).fetchone()
     if head is None:
-        raise Refused("030", f"Document {augbl} {gjahr} does not exist in company code "
+        raise Refused("050", f"Document {augbl} {gjahr} does not exist in company code "
                              f"{bukrs}", augbl, gjahr, bukrs)
     budat, stblg, xblnr, bktxt, blart = head
     if stblg:
@@ -95,7 +95,7 @@ def _reset(session: Session, p: dict[str, Any]) -> tuple[str, bool, list[dict[st
     elsewhere = db.execute('SELECT "BUZEI", "AUGBL" FROM "BSAD" WHERE "BUKRS" = ? AND '
                            '"BELNR" = ? AND "GJAHR" = ?', (bukrs, augbl, gjahr)).fetchone()
     if elsewhere:
-        raise Refused("033", f"Item {augbl}/{gjahr}/{elsewhere[0]} is cleared by document "
+        raise Refused("053", f"Item {augbl}/{gjahr}/{elsewhere[0]} is cleared by document "
                              f"{elsewhere[1]}: reset that clearing first", augbl,
                       elsewhere[0], elsewhere[1])
     return _reverse(session, p, reversal_date, (xblnr, bktxt, blart)), False, reopened
