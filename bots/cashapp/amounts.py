@@ -40,9 +40,10 @@ exactly, in integer minor units: a meet-in-the-middle search over subsets of
 at most ``max_combination_items`` items that stops after ``limit`` solutions
 (ambiguity) and refuses to start when the subsets would exceed its budget.
 
-Limits: a combination uses each item's full open amount (no discounts or
-write-offs inside a combination); a difference within tolerance is only
-recognised on a single item.
+Limits: inside a combination an item counts with its full open amount, or
+net of its terms discount when that is earned on the payment date; a
+difference within tolerance is only recognised on a single item (a tolerance
+on a sum would let too many sets fit).
 """
 
 from __future__ import annotations
@@ -190,9 +191,12 @@ def _checked(f: Fit, limits: Limits, currency: str) -> Fit:
                f.open_rest, problem, f.late_days, f.treatment, f.reason_key, f.unearned)
 
 
-def combinations(values: list[int], target: int, max_items: int, budget: int, limit: int = 2
-                 ) -> tuple[list[tuple[int, ...]], bool]:
+def combinations(values: list[int], target: int, max_items: int, budget: int, limit: int = 2,
+                 owners: list[int] | None = None) -> tuple[list[tuple[int, ...]], bool]:
     """Up to ``limit`` index sets of ``values`` (1 to ``max_items`` items) summing to ``target``.
+
+    ``owners`` (one per value) says which values are variants of one item (its
+    full amount, its amount net of a discount): a set takes at most one of them.
 
     The bool says whether the search was complete; when it is False no claim of
     uniqueness can be made. Meet in the middle: every set is split into its
@@ -206,12 +210,14 @@ def combinations(values: list[int], target: int, max_items: int, budget: int, li
     n, half = len(usable), (max_items + 1) // 2
     if sum(comb(n, k) for k in range(half + 1)) > budget:
         return [], False
+    owner = owners or list(range(len(values)))
     by_sum: dict[int, list[tuple[int, ...]]] = {0: [()]}
     halves: list[tuple[int, tuple[int, ...]]] = []
     level: list[tuple[int, tuple[int, ...]]] = [(0, ())]
     for _ in range(half):  # subsets of 1, 2, ... items, each extended by later items
         level = [(total + values[i], subset + (i,)) for total, subset in level
-                 for i in usable if not subset or i > subset[-1]]
+                 for i in usable if not subset or (i > subset[-1] and all(
+                     owner[j] != owner[i] for j in subset))]
         for total, subset in level:
             by_sum.setdefault(total, []).append(subset)
         halves += level
@@ -219,7 +225,8 @@ def combinations(values: list[int], target: int, max_items: int, budget: int, li
     for total, low in halves:
         for high in by_sum.get(target - total, ()):
             if len(high) in (len(low), len(low) - 1) and (not high or high[0] > low[-1]) \
-                    and len(low) + len(high) <= max_items:
+                    and len(low) + len(high) <= max_items and \
+                    not {owner[i] for i in low} & {owner[i] for i in high}:
                 found.append(low + high)
                 if len(found) >= limit:
                     return found, True

@@ -53,7 +53,7 @@ from enum import StrEnum
 
 from rapidfuzz.distance import Levenshtein
 
-from bots.cashapp.amounts import Fit, combinations, fit
+from bots.cashapp.amounts import Fit, combinations, fit, terms_discount
 from bots.cashapp.explain import money, problem_caveat
 from bots.cashapp.index import ItemIndex
 from bots.cashapp.memory import Learned
@@ -134,7 +134,11 @@ class Context:
     learned: Learned
     taken: set[int] = field(default_factory=set)  # items claimed by an earlier finding
 
-    def fit(self, unit: Unit, pos: int) -> Fit:
+    def fit(self, unit: Unit, pos: int, cash: int | None = None) -> Fit:
+        """How the unit's amounts (or ``cash`` alone) settle item ``pos``."""
+        if cash is not None:
+            return fit(self.index.items[pos], self.index.amount(pos), cash, 0, 0, None,
+                       unit.paid_on, self.policy)
         return fit(self.index.items[pos], self.index.amount(pos), unit.paid, unit.discount,
                    unit.deduction, unit.deduction_reason, unit.paid_on, self.policy)
 
@@ -418,26 +422,34 @@ def _combination(ctx: Context, unit: Unit, rule: str, pool: list[int], what: str
     """
     policy = ctx.policy
     values = [ctx.index.amount(p) for p in pool]
-    exact_sets, finished = combinations(values, unit.paid, policy.max_combination_items,
-                                        policy.search_budget, MAX_ALTERNATIVES)
-    solutions = [tuple(pool[i] for i in s) for s in exact_sets]
-    singles: dict[int, Fit] = {}
+    variants, owners, nets = list(values), list(range(len(pool))), {}
+    for i, p in enumerate(pool):  # an item may count net of the discount it earns
+        net = ctx.fit(unit, p, cash=values[i] - terms_discount(ctx.index.items[p], values[i]))
+        if net.kind == "discount" and not net.problem:
+            variants.append(net.applied)
+            owners.append(i)
+            nets[len(variants) - 1] = net
+    exact_sets, finished = combinations(variants, unit.paid, policy.max_combination_items,
+                                        policy.search_budget, MAX_ALTERNATIVES, owners)
+    solutions: dict[tuple[int, ...], list[Fit]] = {}  # the items of a set -> their fits
+    for found in exact_sets:
+        solutions.setdefault(tuple(pool[owners[i]] for i in found), [
+            nets.get(i) or Fit("full", applied=variants[i]) for i in found])
     for p, value in zip(pool, values, strict=True):
         if value == unit.paid and not unit.discount and not unit.deduction:
             continue  # an exact set of one, found above
         f = ctx.fit(unit, p)
         if f.agrees and not f.problem:
-            singles[p] = f
-            solutions.append((p,))
+            solutions.setdefault((p,), [f])
     if not solutions:
         return None
     if not finished:
         return Finding(Outcome.REJECTED, rule, reason=f"{what}: too many open items to be "
                                                       "sure the amount fits only one set")
     if len(solutions) > 1:
-        return _alternatives(ctx, unit, rule, solutions[:MAX_ALTERNATIVES], singles)
-    chosen = list(solutions[0])
-    fits = [singles.get(p) or Fit("full", applied=ctx.index.amount(p)) for p in chosen]
+        return _alternatives(ctx, unit, rule, list(solutions.items())[:MAX_ALTERNATIVES])
+    (chosen_set, fits), = solutions.items()
+    chosen = list(chosen_set)
     single = len(chosen) == 1
     name = rule if rule == "po-number" else ("amount-only" if single else "amount-combination")
     evidence = (lambda p: f"PO {unit.po} matches") if rule == "po-number" else (
@@ -461,24 +473,23 @@ def _amount_caveats(unit: Unit, rule: str) -> list[str]:
     return caveats
 
 
-def _alternatives(ctx: Context, unit: Unit, rule: str, solutions: list[tuple[int, ...]],
-                  singles: dict[int, Fit]) -> Finding:
+def _alternatives(ctx: Context, unit: Unit, rule: str,
+                  solutions: list[tuple[tuple[int, ...], list[Fit]]]) -> Finding:
     """A review finding listing every set that explains the amount, as groups a1, a2 ..."""
     items: list[int] = []
     fits: list[Fit] = []
     evidence: list[str] = []
     groups: list[str] = []
     many = "at least " if len(solutions) >= MAX_ALTERNATIVES else ""
-    for n, chosen in enumerate(solutions, 1):
-        for p in chosen:
-            items.append(p)
-            fits.append(singles.get(p) or Fit("full", applied=ctx.index.amount(p)))
-            evidence.append(f"{'PO ' + unit.po + ' matches, and ' if rule == 'po-number' else ''}"
-                            f"this is alternative a{n} of {many}{len(solutions)} sets of open "
-                            "items that fit the amount")
-            groups.append(f"a{n}")
+    for n, (chosen, chosen_fits) in enumerate(solutions, 1):
+        items += chosen
+        fits += chosen_fits
+        evidence += [f"{'PO ' + unit.po + ' matches, and ' if rule == 'po-number' else ''}"
+                     f"this is alternative a{n} of {many}{len(solutions)} sets of open items "
+                     "that fit the amount"] * len(chosen)
+        groups += [f"a{n}"] * len(chosen)
     name = rule if rule == "po-number" else (
-        "amount-only" if all(len(s) == 1 for s in solutions) else "amount-combination")
+        "amount-only" if all(len(s) == 1 for s, _ in solutions) else "amount-combination")
     caveats = [f"{many}{len(solutions)} sets of open items fit the amount and only one can "
                "be right"] + _amount_caveats(unit, rule)
     return Finding(Outcome.REVIEW, name, items=items, fits=fits, evidence=evidence,

@@ -280,6 +280,26 @@ class TestAlternatives:
             ("1800000001", AUTO), ("1800000002", AUTO)}
 
 
+class TestCombinationsWithDiscounts:
+    terms = {"pct": "2", "discount_date": date(2026, 3, 10)}
+
+    def test_an_item_counts_net_of_the_discount_it_earned(self):
+        items = [item("1800000001", "1000.00", "9001", **self.terms),
+                 item("1800000002", "250.00", "9002"), item("1800000003", "99.00", "9003")]
+        result = run(items, remit("r1", total="1230.00"))  # 980.00 + 250.00
+        rows = {p.document_no: p for p in result.proposals}
+        assert set(rows) == {"1800000001", "1800000002"}
+        assert all(p.decision is AUTO for p in rows.values())
+        assert (rows["1800000001"].applied_amount, rows["1800000001"].discount_amount) == (
+            Decimal("980.00"), Decimal("20.00"))
+
+    def test_but_not_after_the_discount_date(self):
+        items = [item("1800000001", "1000.00", "9001", **self.terms),
+                 item("1800000002", "250.00", "9002")]
+        result = run(items, remit("r1", total="1230.00", paid_on=date(2026, 3, 30)))
+        assert not result.proposals
+
+
 class TestNever:
     def test_already_paid_invoice_is_never_applied_to_another_item(self):
         items = [item("1800000001", "1000.00", "9001"), item("1800000200", "250.00", "90099")]
