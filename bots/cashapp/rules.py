@@ -194,7 +194,22 @@ class Context:
         if other is not None:
             doc = self.index.items[other].invoice_ref or self.index.items[other].document_no
             out.append(f"the amount fits open item {doc}, which the payer may have meant")
+        elif f.on_account:
+            other = self.open_for(pos, f.on_account)
+            if other is not None:
+                doc = self.index.items[other].invoice_ref or self.index.items[other].document_no
+                out.append(f"the excess equals open item {doc}, which the payer may also pay")
         return out
+
+    def open_for(self, pos: int, amount: int) -> int | None:
+        """Another open item of the customer group of item ``pos`` open for ``amount``."""
+        item = self.index.items[pos]
+        for customer in sorted(self.parties.scope(self.parties.root(item.customer))):
+            for p in self.index.of_customer(customer):
+                if p != pos and self.index.amount(p) == amount and \
+                        self.index.items[p].currency == item.currency:
+                    return p
+        return None
 
 
 def _confidence(base: float, fits: list[Fit], payer: Payer, problem: bool) -> float:

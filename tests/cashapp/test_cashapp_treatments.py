@@ -333,6 +333,12 @@ class TestNever:
         assert all(p.decision is REVIEW for p in rows)
         assert "states an invoice amount of 500.00 USD" in rows[0].reason
 
+    def test_overpayment_whose_excess_is_another_open_invoice_reviews(self):
+        items = [item("1800000001", "300.00", "9012"), item("1800000002", "120.00", "9013")]
+        rows = run(items, remit("r1", line("9012", "420.00"))).proposals
+        assert all(p.decision is REVIEW for p in rows)
+        assert "the excess equals open item 9013" in rows[0].reason
+
     def test_overpayment_with_a_deduction_reviews(self):
         items = [item("1800000001", "300.00", "9012")]
         rows = run(items, remit("r1", line("9012", "500.00", deduction="20.00",
