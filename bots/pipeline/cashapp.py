@@ -36,7 +36,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from bots.cashapp import MatchResult, Memory, match, policy_from_config
+from bots.cashapp import MatchResult, Memory, Policy, match, policy_from_config
 from bots.config import Config
 from bots.domain import (
     CollectionNote,
@@ -80,6 +80,7 @@ class Batch:
     input_of: dict[str, str]  # remittance id -> input content hash
     result: MatchResult
     returns: dict[str, Remittance] = field(default_factory=dict)  # bank returns (intake)
+    policy: Policy = field(default_factory=Policy)  # the run's cash-application policy
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,13 @@ def propose(ctx: BotContext, items: list[OpenItem], customers: Iterable[Customer
     returns = {rid: from_json(b) for rid, b in bodies.items() if b.get("kind") == "return"}
     remittances = {rid: from_json(b) for rid, b in bodies.items() if rid not in returns}
     remittances.update({r.id: r for r in ctx.memo.get("dry_run_remittances", {}).values()})
-    policy = policy_from_config(ctx.cfg.raw.get("cashapp"), ctx.cfg.source)
+    policy = policy_from_config(ctx.cfg.raw.get("cashapp"), ctx.cfg.source,
+                                ctx.cfg.sap.reason_codes)
     memory = Memory(memory_path(ctx.cfg))
     applied = [r["id"] for r in ctx.store.remittances("applied")]
     result = match(items, remittances.values(), customers, policy, memory, applied)
-    return Batch(remittances, {r["id"]: r["input_hash"] for r in rows}, result, returns)
+    return Batch(remittances, {r["id"]: r["input_hash"] for r in rows}, result, returns,
+                 policy)
 
 
 def memory_path(cfg: Config) -> Path:
@@ -269,13 +272,14 @@ def clearing_request(remittance: Remittance, proposals: list[Proposal],
         item = open_items[_doc(p)]
         company_code = item.company_code
         key = (p.customer, p.document_no, p.fiscal_year, p.line_item)
-        code = p.reason_code or reason_code_of(reason_codes, _line_reason(remittance, p))
         if p.treatment == Treatment.PARTIAL:
             partials.append(PartialPayment(*key, p.applied_amount, p.reason_code,
                                            f"Part payment {item.invoice_ref or p.document_no}"
                                            [:50]))
             continue
         rest = item.amount - p.applied_amount - p.discount_amount - p.deduction_amount
+        if p.treatment in (Treatment.WRITE_OFF, Treatment.RESIDUAL) or p.deduction_amount:
+            code = p.reason_code or reason_code_of(reason_codes, _line_reason(remittance, p))
         if p.treatment == Treatment.WRITE_OFF:
             clear.append(ClearItem(*key, p.applied_amount, p.discount_amount,
                                    write_off=p.deduction_amount + rest, reason_code=code))
@@ -443,6 +447,7 @@ def run(ctx: BotContext) -> BotSection:
     postings, waits = plan_postings(
         batch, open_items, ctx.cfg.sap.reason_codes, ctx.cfg.sap.bank_account, ctx.today,
         parked={rid: why for rid, (why, _) in parked.items()},
+        park=lambda company_code: batch.policy.for_company(company_code).auto_on_account,
         generations=reset_generations(ctx))
     posted = {rid: items for rid, (_, items) in parked.items()}  # rid -> documents posted
     stats = batch.result.stats

@@ -288,3 +288,81 @@ def test_a_closed_posting_period_names_the_period(world: Config, items: list[Ope
     assert period in error.reason
     assert sap(world, "SELECT count(*) FROM BKPF WHERE XBLNR LIKE 'pay-%'") == [(0,)]
     assert status_of(world, "r-late") == "review"
+
+
+def test_a_run_killed_after_sap_posted_the_parked_payment(world: Config, items: list[OpenItem],
+                                                          engine: Engine,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """SAP committed, our ledger did not: the rerun finds the document by its key, and the
+    payment still waits for its person (its cash is on account), posted once."""
+    from bots.store.ledger import WriteLedger
+
+    engine.proposals = [proposal("r-kill", items[0], 0),
+                        proposal("r-kill", items[1], 1, Decision.REVIEW)]
+    receive(world, advice("r-kill", items[:2]))
+    done = WriteLedger.done
+
+    def crash(self: WriteLedger, key: str, result: dict | None = None) -> None:
+        if key.startswith("pay-"):
+            raise KeyboardInterrupt("killed between SAP's commit and ours")
+        done(self, key, result)
+
+    monkeypatch.setattr(WriteLedger, "done", crash)
+    with pytest.raises(KeyboardInterrupt):
+        cashapp_run_in_process(world)
+    monkeypatch.setattr(WriteLedger, "done", done)
+    _, section = cash_run(world)
+    assert section.counts["already_posted"] == 1 and section.counts["payments_posted"] == 0
+    assert sap(world, "SELECT count(*) FROM BKPF WHERE XBLNR LIKE 'pay-%'") == [(1,)]
+    assert status_of(world, "r-kill") == "review"
+    assert "on account (document" in section.waiting[0].why
+
+
+def cashapp_run_in_process(cfg: Config) -> None:
+    """The cash-application bot on its own context (no runner catching what it raises)."""
+    from bots.pipeline.context import BotContext
+    from bots.reports.model import RunReport
+
+    with Store(cfg.store_path) as store:
+        run = store.start_run(Trigger.ON_DEMAND, ("cashapp",))
+        ctx = BotContext(cfg=cfg, store=store, run=run,
+                         report=RunReport.from_run(run, config_source="test"), today=TODAY)
+        try:
+            cashapp.run(ctx)
+        finally:
+            ctx.close()
+            store.finish_run(run.id, RunStatus.ABORTED, {})
+
+
+CAMT_RETURN = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn>
+<GrpHdr><MsgId>M</MsgId></GrpHdr><Ntfctn><Id>N</Id>
+<Ntry><Amt Ccy="USD">{amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+<BookgDt><Dt>{day}</Dt></BookgDt><AcctSvcrRef>B1</AcctSvcrRef>
+<NtryDtls><TxDtls><Refs><EndToEndId>E2E-RT-1</EndToEndId></Refs>
+<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>
+</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>
+"""
+
+
+def test_intake_hands_a_bank_return_on_instead_of_quarantining_it(world: Config) -> None:
+    from email.message import EmailMessage
+
+    from bots.sandbox.world import demo_mailbox_path
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "bank@example.net", "ar@example.com", "camt.054"
+    msg.set_content("Statement attached")
+    msg.add_attachment(CAMT_RETURN.format(amount="120.00", day=TODAY.isoformat()).encode(),
+                       maintype="application", subtype="xml", filename="camt054.xml")
+    box = demo_mailbox_path(world)
+    box.mkdir(parents=True)
+    (box / "return.eml").write_bytes(bytes(msg))
+    outcome = run_bots(world, ("intake", "cashapp"), Trigger.ON_DEMAND)
+    intake = next(b for b in outcome.report.bots if b.name == "intake")
+    assert intake.counts["returns"] == 1 and intake.counts["quarantined"] == 0
+    assert (box / "processed" / "return.eml").exists()
+    [row] = [r for r in outcome.report.worklist if isinstance(r, UnmatchedRow)]
+    assert row.amount == Decimal("120.00") and "payment returned" in row.reason
+    assert "AC04" in row.reason
