@@ -16,8 +16,13 @@ an AR specialist can check::
         print("unmatched", u.remittance_id, u.line_index, u.reason)
 
 ``auto`` is a promise: the engine says it only when the reference (or a unique
-amount for an identified payer) and the amounts agree and nothing in the batch
-contradicts it. When in doubt, review.
+amount for an identified payer) and the amounts agree (for a partial or an
+over-payment: the identified payer confirms the invoice and no other open item
+fits) and nothing in the batch contradicts it. When in doubt, review. Each row
+says what the posting does to the item (``treatment``: clear, residual,
+partial, write-off, or cash on account with no item) and, for a difference,
+its SAP reason code; the sure lines of a payment post even when others wait,
+their cash parked on the payer's account.
 
 Modules, one responsibility each:
 
@@ -25,9 +30,13 @@ Modules, one responsibility each:
 * :mod:`.rules`: the ordered rule table and the confidence of each finding;
 * :mod:`.refs`: reference normalisation, OCR folding, transpositions;
 * :mod:`.parties`: who paid (account, names, aliases, parents, domains);
-* :mod:`.amounts`: discounts, tolerances, short pays, subset sums (minor units);
+* :mod:`.amounts`: discounts, tolerances, short pays, the treatment of each
+  difference, subset sums (minor units);
+* :mod:`.reasons`: a payer's deduction reason (in six languages) to a reason key
+  and the SAP reason code;
 * :mod:`.explain`: the reason sentence;
-* :mod:`.policy`: the validated policy (``[cashapp]`` configuration table);
+* :mod:`.policy`: the validated policy (``[cashapp]`` configuration table) and
+  its threshold table per company code (:class:`Limits`);
 * :mod:`.memory`: learned aliases and reference patterns (SQLite), :func:`learn`;
 * :mod:`.index`: the run's open items indexed for the rules;
 * :mod:`.interchange`: the CSV/JSONL files of ``arbots match``.
@@ -43,7 +52,7 @@ being open.
 
 from bots.cashapp.engine import MatchResult, MatchStats, OnAccount, Unmatched, match
 from bots.cashapp.memory import Learned, Memory, learn
-from bots.cashapp.policy import Policy, policy_from_config, policy_from_options
+from bots.cashapp.policy import Limits, Policy, policy_from_config, policy_from_options
 
-__all__ = ["match", "MatchResult", "MatchStats", "OnAccount", "Unmatched", "Policy",
+__all__ = ["match", "MatchResult", "MatchStats", "OnAccount", "Unmatched", "Policy", "Limits",
            "policy_from_config", "policy_from_options", "Memory", "Learned", "learn"]
