@@ -18,7 +18,9 @@ Prints, for the default :class:`~bots.cashapp.Policy`:
   Clopper–Pearson interval, the precision judged on item and cash alone, the
   cash put on account, the ambiguous payments and whether both sets were listed;
 * the false postings that must never happen, per kind;
-* precision per rule and per confidence band, held-out and calibration part;
+* precision per rule and per confidence band on the held-out part, and how many
+  rule/band cells there are wrong more often than their confidence promises;
+* how many stated deductions got their reason's code (:data:`REASON_CODES`);
 * whether the checked-in calibration table is still the engine's;
 * the baseline: the same figures of the engine before issue 11's treatments
   (:data:`BASELINE`), and the goal with met / NOT met.
@@ -138,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     right, stated = reason_codes_right(heldout)
     print(f"held-out: reason codes of stated deductions right: {right:,} of {stated:,}")
+    broken = sum(1 for bands in calibration(heldout).values() for cell in bands.values()
+                 if cell["auto_rows"] and cell["auto_error_rate"] > cell["promise"])
+    print(f"held-out: rule and band cells wrong more often than their confidence promises: "
+          f"{broken}")
     if args.detail:
         print("held-out recall per payer habit (missed / certain units):")
         for kind, cell in sorted(heldout.by_kind.items()):
