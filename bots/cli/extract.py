@@ -34,7 +34,6 @@ import click
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from bots.cashapp.interchange import InterchangeError, read_open_items
 from bots.cli.common import (
     EXIT_CONFIG,
     EXIT_FAILURES,
@@ -45,6 +44,7 @@ from bots.cli.common import (
     load_or_exit,
 )
 from bots.config import ConfigError
+from bots.interchange import InterchangeError, read_open_items
 from bots.remittance import (
     DEFAULT_LIMITS,
     RETURN_REASON,
@@ -89,7 +89,8 @@ def extract_command(paths: tuple[Path, ...], out_path: Path | None,
                       disable=not show_bar, transient=True) as progress:
             task = progress.add_task("", total=len(files))
             tasks = ((str(path), path) for path in files)
-            for name, read in read_in_order(partial(read_file, limits=limits), tasks, jobs):
+            for name, read in read_in_order(partial(read_file, limits=limits), tasks,
+                                            min(jobs, len(files))):
                 progress.update(task, description=escape(Path(name).name))
                 result = ExtractResult(failures=[Failure(name, "internal", read.reason)]) \
                     if isinstance(read, WorkerLost) else read

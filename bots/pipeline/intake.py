@@ -22,6 +22,12 @@ default):
    application (:func:`keep_returns`), which finds the posting it undoes;
 4. only then move the message to ``processed`` or ``exceptions``.
 
+The reading of step 2 runs in ``[intake] jobs`` worker processes (default:
+one per core; 1: in this process); the rest stays here, message after
+message in mailbox order (:mod:`bots.remittance.pool`): a message whose worker dies
+(a segfault in a PDF library, the OOM killer) is quarantined with that reason
+(``the worker process died: killed by SIGKILL``) and the others go on.
+
 A crash anywhere leaves the message in the inbox with its input recorded as
 ``received``; the next run processes it again, and the store's primary keys
 (remittance id = content hash + index) make that a no-op where it had got to.
@@ -42,8 +48,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from bots.cashapp.engine import advice_key
+from bots.config import Config, ConfigError
 from bots.domain import Remittance, stable_id
 from bots.email.base import Mailbox, MailboxError, MessageRef
 from bots.email.settings import configured_mailboxes
@@ -52,6 +61,7 @@ from bots.remittance import RETURN_REASON, ExtractResult, extract, learned
 from bots.remittance.jsonl import to_json
 from bots.remittance.known import KnownItems
 from bots.remittance.known import using as using_open_items
+from bots.remittance.pool import WorkerLost, default_jobs, read_in_order
 from bots.remittance.records import content_hash
 from bots.reports.model import BotSection, BotStatus, ErrorItem, InputOutcome, InputRecord
 
@@ -81,15 +91,20 @@ def run(ctx: BotContext) -> BotSection:
 
 
 def _take_mailboxes(ctx: BotContext, section: BotSection) -> None:
-    """Every waiting message of every configured mailbox (open items known to the readers)."""
+    """Every waiting message of every configured mailbox (open items known to the readers).
+
+    Messages are fetched and recorded here, read by ``[intake] jobs`` worker
+    processes (:mod:`bots.remittance.pool`) and settled here in mailbox order.
+    """
+    jobs = intake_jobs(ctx.cfg)
     for box in configured_mailboxes(ctx.cfg):
         try:
             with box:
                 refs = box.list_new()
-                for ref in ctx.progress.track(refs, f"Mailbox {box.name}", len(refs)):
-                    if ctx.stop.is_set():
-                        break
-                    take_message(ctx, box, ref, section)
+                arrived: dict[str, Arrival] = {}
+                tasks = _arrivals(ctx, box, refs, arrived, section)
+                for source, read in read_in_order(read_recorded, tasks, min(jobs, len(refs))):
+                    settle(ctx, box, arrived.pop(source), read, section)
         except MailboxError as exc:
             section.errors.append(ErrorItem(
                 f"mailbox {box.name}", str(exc),
@@ -97,14 +112,78 @@ def _take_mailboxes(ctx: BotContext, section: BotSection) -> None:
                 "run takes them."))
 
 
-def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSection) -> None:
-    """Record, parse, settle and move one message."""
+def _arrivals(ctx: BotContext, box: Mailbox, refs: list[MessageRef],
+              arrived: dict[str, Arrival],
+              section: BotSection) -> Iterator[tuple[str, tuple[bytes, str]]]:
+    """The messages to read, ``(source, (raw, source))``, each fetched and recorded
+    only when the pool asks for it; each also put in ``arrived`` by source."""
+    for ref in ctx.progress.track(refs, f"Mailbox {box.name}", len(refs)):
+        if ctx.stop.is_set():
+            return
+        if (arrival := arrive(ctx, box, ref, section)) is not None:
+            arrived[arrival.source] = arrival
+            yield arrival.source, (arrival.raw, arrival.source)
+
+
+def intake_jobs(cfg: Config) -> int:
+    """``[intake] jobs``: worker processes reading messages (default: one per core)."""
+    jobs = (cfg.raw.get("intake") or {}).get("jobs", default_jobs())
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ConfigError(f"{cfg.source}: intake.jobs: expected a whole number of at least 1, "
+                          f"got {jobs!r}")
+    return jobs
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A message fetched and recorded, to be read and settled."""
+
+    ref: MessageRef
+    raw: bytes
+    digest: str
+    source: str
+
+
+Read = tuple[ExtractResult, list[str], str | None, list[learned.Layout]]
+
+
+def arrive(ctx: BotContext, box: Mailbox, ref: MessageRef,
+           section: BotSection) -> Arrival | None:
+    """Fetch the message and record it by content hash; None when it was settled before
+    (then it is moved out of the inbox here and not read again)."""
     raw = box.fetch(ref)
     digest = content_hash(raw)
     source = f"{box.name}:{ref.id}"
     section.counts["messages"] += 1
-    if ctx.dry_run:  # parse, and hand the remittances to cash application in memory
-        result, _bodies, _failed = read_message(raw, source)
+    if not ctx.dry_run and not ctx.store.record_input(digest, source, len(raw), ctx.run.id):
+        status = ctx.store.input_status(digest)
+        if status and status[0] in SETTLED:
+            section.counts["seen_before"] += 1
+            quarantined = status[0] == "quarantined"
+            ctx.memo["inputs"][digest] = (source, "email", InputOutcome.QUARANTINED
+                                          if quarantined else InputOutcome.SEEN_BEFORE)
+            box.move(ref, "exceptions" if quarantined else "processed")
+            return None
+    return Arrival(ref, raw, digest, source)
+
+
+def read_recorded(message: tuple[bytes, str]) -> Read:
+    """:func:`read_message` of ``(raw, source)`` and the layouts of the tables it read
+    (what a worker process hands back)."""
+    with learned.recording() as layouts:
+        result, bodies, failed = read_message(*message)
+    return result, bodies, failed, layouts
+
+
+def settle(ctx: BotContext, box: Mailbox, arrival: Arrival, read: Read | WorkerLost,
+           section: BotSection) -> None:
+    """Keep what was read from the message, settle its input and move it; a message
+    whose worker died is quarantined with that reason."""
+    if isinstance(read, WorkerLost):
+        read = ExtractResult(), [], read.reason, []
+    result, bodies, failed, layouts = read
+    ref, digest, source = arrival.ref, arrival.digest, arrival.source
+    if ctx.dry_run:  # hand the remittances to cash application in memory
         seen = ctx.memo.setdefault("dry_run_remittances", {})
         fresh = {fingerprint(r): r for r in result.remittances if fingerprint(r) not in seen}
         seen.update(fresh)
@@ -113,17 +192,6 @@ def take_message(ctx: BotContext, box: Mailbox, ref: MessageRef, section: BotSec
         section.counts["quarantined"] += int(not fresh)
         return
     store = ctx.store
-    if not store.record_input(digest, source, len(raw), ctx.run.id):
-        status = store.input_status(digest)
-        if status and status[0] in SETTLED:
-            section.counts["seen_before"] += 1
-            quarantined = status[0] == "quarantined"
-            ctx.memo["inputs"][digest] = (source, "email", InputOutcome.QUARANTINED
-                                          if quarantined else InputOutcome.SEEN_BEFORE)
-            box.move(ref, "exceptions" if quarantined else "processed")
-            return
-    with learned.recording() as layouts:
-        result, bodies, failed = read_message(raw, source)
     kept = []
     for remittance, body in zip(result.remittances, bodies, strict=True):
         kept_as = store.add_remittance(remittance.id, digest, ctx.run.id,
