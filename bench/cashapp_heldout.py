@@ -100,7 +100,7 @@ def _summary(label: str, s: Score) -> list[str]:
     return [
         f"{label}: auto recall {s.recall:.4f} [{r_low:.4f}, {r_high:.4f}] "
         f"({s.units_auto_right:,} of {s.units_certain:,} lines and amount-only payments "
-        f"with a certain answer)",
+        f"with a certain answer); top pick right, auto or review, {s.top_pick:.4f}",
         f"{label}: auto precision {s.precision:.4f} [{p_low:.4f}, {p_high:.4f}] "
         f"({s.auto_rows - s.right_auto_rows:,} wrong of {s.auto_rows:,} auto rows; "
         f"{s.wrong_treatment_rows:,} of them only in treatment; item and cash alone "

@@ -19,6 +19,8 @@
   every posting is auto and right, with no wrong auto row and no review row
   on them and, for an overpayment, its surplus auto on account; over the units
   with a certain answer. Clopper–Pearson 95 % as well;
+* **top pick**: units with a certain answer whose proposal rows, auto or
+  review, name exactly its items with the right cash (what a person confirms);
 * the **never-cases** (:class:`~bench.cashapp_corpus.Never`), counted per
   false auto posting: an item already paid (a cleared invoice, or an item
   auto-applied by two units of the batch), a duplicated advice (including one
@@ -143,6 +145,7 @@ class Score:
     units: int = 0
     units_certain: int = 0
     units_auto_right: int = 0
+    units_top_right: int = 0  # the proposal (auto or review) names the right items and cash
     units_auto: int = 0
     never: Counter[str] = field(default_factory=Counter)
     by_rule: dict[str, Cell] = field(default_factory=lambda: defaultdict(Cell))
@@ -174,6 +177,11 @@ class Score:
         return self.units_auto_right / self.units_certain if self.units_certain else 0.0
 
     @property
+    def top_pick(self) -> float:
+        """Units with a certain answer whose proposal, auto or review, names it."""
+        return self.units_top_right / self.units_certain if self.units_certain else 0.0
+
+    @property
     def auto_share(self) -> float:
         return self.units_auto / self.units if self.units else 0.0
 
@@ -191,7 +199,7 @@ class Score:
         out = Score()
         for name in ("auto_rows", "wrong_auto_rows", "wrong_treatment_rows", "on_account_rows",
                      "wrong_on_account_rows", "units", "units_certain", "units_auto_right",
-                     "units_auto", "ambiguous", "alternatives_listed"):
+                     "units_top_right", "units_auto", "ambiguous", "alternatives_listed"):
             setattr(out, name, getattr(self, name) + getattr(other, name))
         out.never = self.never + other.never
         out.reason_codes = self.reason_codes + other.reason_codes
@@ -249,7 +257,7 @@ class _Judge:
 def score(corpus: Corpus, result: MatchResult) -> Score:
     """The verdict on ``result``, a match of ``corpus`` (see the module docstring)."""
     judge, s = _Judge(corpus), Score()
-    rows: dict[UnitKey, list[tuple[Proposal, str]]] = defaultdict(list)
+    rows: dict[UnitKey, list[tuple[Proposal, str, bool]]] = defaultdict(list)  # verdict, auto?
     applied: dict[str, int] = defaultdict(int)  # remittance -> cash auto-applied to items
     posted: dict[ItemKey, list[bool]] = defaultdict(list)  # item -> already counted as never?
     on_account: dict[str, list[Proposal]] = defaultdict(list)
@@ -260,7 +268,7 @@ def score(corpus: Corpus, result: MatchResult) -> Score:
                 on_account[p.remittance_id].append(p)
             continue
         item, verdict, never = judge.item_verdict(p)
-        rows[unit].append((p, verdict if p.decision is Decision.AUTO else "review"))
+        rows[unit].append((p, verdict, p.decision is Decision.AUTO))
         s.all_by_rule_band[(p.rule, band(p.confidence))].add(verdict == "wrong")
         if p.decision is not Decision.AUTO:
             continue
@@ -314,12 +322,11 @@ def _on_account(judge: _Judge, s: Score, on_account: dict[str, list[Proposal]],
     return parked
 
 
-def _units(judge: _Judge, s: Score, rows: dict[UnitKey, list[tuple[Proposal, str]]],
+def _units(judge: _Judge, s: Score, rows: dict[UnitKey, list[tuple[Proposal, str, bool]]],
            parked: dict[str, int]) -> None:
-    """Recall per unit, the ambiguous units, the share of units auto-applied."""
+    """Recall and top pick per unit, the ambiguous units, the share of units auto-applied."""
     s.units = len(judge.truth)
-    s.units_auto = sum(1 for unit_rows in rows.values()
-                       if any(v != "review" for _, v in unit_rows))
+    s.units_auto = sum(1 for unit_rows in rows.values() if any(a for _, _, a in unit_rows))
     for unit, exp in judge.truth.items():
         unit_rows = rows.get(unit, [])
         if exp.review.startswith("two sets"):
@@ -328,20 +335,21 @@ def _units(judge: _Judge, s: Score, rows: dict[UnitKey, list[tuple[Proposal, str
         if not exp.certain:
             continue
         s.units_certain += 1
-        right = {item.key for p, v in unit_rows if v == "right"
+        named = {item.key for p, v, _ in unit_rows if v != "wrong"
                  for item in (judge.item_of(p),) if item is not None}
-        recalled = (right == set(exp.postings)
-                    and all(v == "right" for _, v in unit_rows)
+        top = named == set(exp.postings) and all(v != "wrong" for _, v, _ in unit_rows)
+        recalled = (top and all(v == "right" and auto for _, v, auto in unit_rows)
                     and parked.get(unit[0], 0) >= exp.on_account)
+        s.units_top_right += top
         s.units_auto_right += recalled
         s.by_kind[exp.kind].add(not recalled)
 
 
 def _alternatives_listed(judge: _Judge, exp: Expected,
-                         unit_rows: list[tuple[Proposal, str]]) -> bool:
+                         unit_rows: list[tuple[Proposal, str, bool]]) -> bool:
     """The rows of an ambiguous unit list two groups or more, the true set among them."""
     groups: dict[str, set[ItemKey]] = defaultdict(set)
-    for p, _ in unit_rows:
+    for p, _, _ in unit_rows:
         item = judge.item_of(p)
         if p.alternative and item is not None:
             groups[p.alternative].add(item.key)

@@ -160,3 +160,12 @@ def test_reason_codes_are_judged_by_the_reason_the_advice_stated():
     s.reason_codes.clear()
     s.reason_codes.update({("damaged", "D01"): 2, ("pricing", "Z99"): 1, ("unexplained", "Z99"): 5})
     assert reason_codes_right(s) == (2, 3)
+
+
+def test_top_pick_counts_a_right_review_row_that_recall_does_not():
+    rows = _perfect()
+    rows[0] = _row("r1", 0, A, "100.00", decision=Decision.REVIEW)
+    s = _score(*rows)
+    assert (s.units_top_right, s.units_auto_right, s.units_certain) == (3, 2, 3)
+    assert _score(*_perfect(), _row("r1", 0, D, "100.00", decision=Decision.REVIEW)
+                  ).units_top_right == 2
