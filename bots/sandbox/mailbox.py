@@ -193,7 +193,9 @@ def _discounted(item: OpenItem, today: date) -> tuple[Decimal, Decimal]:
 
 def _message(payer: Customer, subject: str) -> EmailMessage:
     msg = EmailMessage()
-    local = "".join(ch for ch in payer.name.lower() if ch.isalnum())[:20] or "payer"
+    # ASCII only: an umlaut in the address part broke the From header (Schäfer, Müller)
+    local = "".join(ch for ch in payer.name.lower() if ch.isascii() and ch.isalnum())[:20] \
+        or "payer"
     msg["From"] = f"{payer.name} <ap@{local}.{SENDER_DOMAIN}>"
     msg["To"] = "remittances@arbots-demo.example"
     msg["Subject"] = subject
