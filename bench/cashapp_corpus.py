@@ -598,7 +598,8 @@ def _finalise(truth: dict[UnitKey, Expected], checks: list[_Check],
     for check in checks:
         exp = truth[check.unit]
         open_ = [it for c in check.scope for it in unpaid[c] if it.currency == check.currency]
-        review, alternatives = "", ()
+        review = ""
+        alternatives: tuple[frozenset[ItemKey], ...] = ()
         if not check.po:
             sets = _sets(open_, exp.postings, check.paid)
             if not check.identified:

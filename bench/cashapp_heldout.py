@@ -46,7 +46,7 @@ from bench.cashapp_corpus import (  # noqa: E402
     Mix,
     generate,
 )
-from bench.cashapp_quality import Score, breakdown, calibration, score  # noqa: E402
+from bench.cashapp_quality import Score, breakdown, calibration, promise, score  # noqa: E402
 from bots.cashapp import Policy, match, policy_from_config  # noqa: E402
 
 CALIBRATION_FILE = REPO / "bench" / "cashapp_calibration.json"
@@ -140,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     right, stated = reason_codes_right(heldout)
     print(f"held-out: reason codes of stated deductions right: {right:,} of {stated:,}")
-    broken = sum(1 for bands in calibration(heldout).values() for cell in bands.values()
-                 if cell["auto_rows"] and cell["auto_error_rate"] > cell["promise"])
+    broken = sum(1 for (_, label), cell in heldout.by_rule_band.items()
+                 if cell.rows and cell.error_rate > promise(label))
     print(f"held-out: rule and band cells wrong more often than their confidence promises: "
           f"{broken}")
     if args.detail:

@@ -357,10 +357,10 @@ def _alternatives_listed(judge: _Judge, exp: Expected,
                                     for g in groups.values())
 
 
-def calibration(s: Score) -> dict[str, dict[str, dict[str, float | int]]]:
+def calibration(s: Score) -> dict[str, dict[str, dict[str, float | int | None]]]:
     """Per rule and band: auto rows, wrong auto rows, their error rate, its 95 % upper bound,
     the band's promise; and all rows (auto and review, judged on item and cash)."""
-    table: dict[str, dict[str, dict[str, float | int]]] = {}
+    table: dict[str, dict[str, dict[str, float | int | None]]] = {}
     for (rule, label), cell in sorted(s.all_by_rule_band.items()):
         auto = s.by_rule_band.get((rule, label), Cell())
         table.setdefault(rule, {})[label] = {
