@@ -32,7 +32,7 @@ from bots.cli.common import (
 )
 from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
-from bots.reports.history import render_cash_trend
+from bots.reports.history import cash_headline, render_cash_trend
 from bots.runner import BOTS, RunOutcome, run_bots
 from bots.store import LeaseHeld, RunRecord, Store
 from bots.takeover import reap_dead_runs
@@ -121,6 +121,8 @@ def print_summary(outcome: RunOutcome) -> None:
         counts = ", ".join(f"{k} {v}" for k, v in bot.counts.items())
         table.add_row(bot.name, bot.status.value, counts, str(len(bot.errors)))
     console.print(table)
+    if outcome.report.cash is not None:
+        console.print(cash_headline(outcome.report.cash), highlight=False, markup=False)
     if outcome.message:
         console.print(f"[bold red]error:[/] {outcome.message}", highlight=False)
     console.print(f"report: {outcome.report_dir / 'report.html'}", highlight=False)

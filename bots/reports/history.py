@@ -17,18 +17,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
 from bots.domain import RunStatus, Trigger
-from bots.reports.formatting import format_duration, format_rate, format_time, seconds_between
+from bots.reports.formatting import (
+    display_amount,
+    format_duration,
+    format_rate,
+    format_time,
+    seconds_between,
+)
 from bots.reports.json_report import report_document
 from bots.reports.model import RunReport
 
 if TYPE_CHECKING:
-    from bots.reports.metrics import TrendPoint
+    from bots.reports.metrics import CashFigures, TrendPoint
 
 STATUS_STYLE = {RunStatus.OK: "green", RunStatus.FAILED: "bold red",
                 RunStatus.INTERRUPTED: "bold yellow", RunStatus.ABORTED: "bold red",
@@ -103,3 +110,19 @@ def render_cash_trend(points: Sequence[TrendPoint]) -> Table:
                       format_rate(p.invoice.rate), format_rate(p.header.rate),
                       f"{p.invoice.pending:,}")
     return table
+
+
+def cash_headline(cash: CashFigures) -> str:
+    """One line of a run's cash-application figures, for the end of ``arbots run``."""
+    text = (f"cash application: {cash.lines_auto:,} of {cash.lines:,} lines posted unattended "
+            f"({format_rate(cash.auto_rate)}); hit rate invoice level "
+            f"{format_rate(cash.invoice.rate)}, header level {format_rate(cash.header.rate)}")
+    if cash.invoice.pending:
+        text += f" ({cash.invoice.pending:,} lines pending review)"
+    on_account: dict[str, Decimal] = {}
+    for c in cash.on_account:
+        on_account[c.currency] = on_account.get(c.currency, Decimal(0)) + c.amount
+    if on_account:
+        text += "; on account " + ", ".join(
+            f"{cur} {display_amount(amount, cur)}" for cur, amount in sorted(on_account.items()))
+    return text

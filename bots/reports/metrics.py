@@ -268,7 +268,8 @@ def _on_account(lines: pd.DataFrame) -> tuple[OnAccountCash, ...]:
 
 def _units(lines: pd.DataFrame) -> tuple[int, int]:
     """(lines, lines posted unattended): a line paying several items counts once, as
-    auto when all its items were posted unattended."""
+    auto when all its items were posted unattended; cash left on account is no line."""
+    lines = lines[lines["decision"] != "on_account"]
     auto = (lines["decision"] == "auto") & lines["posted"].astype(bool)
     per_line = auto.groupby([lines["remittance_id"], lines["line_index"]]).all()
     return len(per_line), int(per_line.sum())

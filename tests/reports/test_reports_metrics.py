@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 from bots.domain import RunStatus, Trigger
-from bots.reports.history import render_cash_trend
+from bots.reports.history import cash_headline, render_cash_trend
 from bots.reports.html_report import render_html
 from bots.reports.json_report import report_document
 from bots.reports.metrics import Rate, cash_figures, judge_against_truth, run_trend
@@ -164,6 +164,9 @@ def test_cash_put_on_account_is_unapplied_cash_and_not_judged_per_invoice(store)
     run = engine_run(store, line("r1", "D1", "100.00"),
                      line("r1", "", "25.00", "on_account", index=None))
     f = figures(store, run)
+    assert cash_headline(f) == ("cash application: 1 of 1 lines posted unattended (100.0 %); "
+                                "hit rate invoice level 100.0 %, header level 100.0 %; "
+                                "on account USD 25.00")
     assert [(c.customer, c.currency, c.amount) for c in f.on_account] == [
         ("C1", "USD", Decimal("25.00"))]
     assert f.invoice == Rate(1, 1, 0)
