@@ -295,6 +295,7 @@ def run(ctx: BotContext) -> BotSection:
         parked = parked_posting(ctx, rid)
         if parked is not None:
             if _apply_parked(ctx, remittance, parked, proposals, section):
+                record_person_lines(ctx, remittance, proposals)
                 confirmed.extend(proposals)
                 remittances.append(remittance)
             continue

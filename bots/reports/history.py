@@ -118,11 +118,11 @@ def cash_headline(cash: CashFigures) -> str:
             f"({format_rate(cash.auto_rate)}); hit rate invoice level "
             f"{format_rate(cash.invoice.rate)}, header level {format_rate(cash.header.rate)}")
     if cash.invoice.pending:
-        text += f" ({cash.invoice.pending:,} lines pending review)"
+        text += f" ({cash.invoice.pending:,} pending review)"
     on_account: dict[str, Decimal] = {}
-    for c in cash.on_account:
+    for c in cash.on_account_open:
         on_account[c.currency] = on_account.get(c.currency, Decimal(0)) + c.amount
     if on_account:
-        text += "; on account " + ", ".join(
+        text += "; unapplied cash on account " + ", ".join(
             f"{cur} {display_amount(amount, cur)}" for cur, amount in sorted(on_account.items()))
     return text

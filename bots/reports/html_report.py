@@ -39,7 +39,7 @@ from bots.reports.model import (
 )
 
 if TYPE_CHECKING:
-    from bots.reports.metrics import AmountRate, CashFigures, Rate
+    from bots.reports.metrics import AmountRate, CashFigures, OnAccountCash, Rate
 
 MAX_ROWS = 500
 T = TypeVar("T")
@@ -243,31 +243,41 @@ def _bot_section(bot: BotSection) -> Safe:
     return el("section", parts, id=f"bot-{bot.name}")
 
 
+def _judged(rate: Rate) -> str:
+    text = f"{rate.hits:,} of {rate.judged:,}"
+    return text + (f", {rate.pending:,} pending" if rate.pending else "")
+
+
 def _hits(rate: Rate) -> str:
-    text = f"{format_rate(rate.rate)} ({rate.hits:,} of {rate.judged:,}"
-    return text + (f", {rate.pending:,} pending)" if rate.pending else ")")
+    return f"{format_rate(rate.rate)} ({_judged(rate)})"
 
 
 def _amount_rates(title: str, column: str, rates: Sequence[AmountRate]) -> Safe:
     return join([el("h3", title), _table(
         [column, "Currency", "Posted unattended", "All cash", "Auto rate"], rates,
-        lambda a: [a.group or "(none)", a.currency, display_amount(a.auto, a.currency),
+        lambda a: [a.group or "(not identified)", a.currency, display_amount(a.auto, a.currency),
                    display_amount(a.total, a.currency), format_rate(a.rate)],
         numeric=frozenset({2, 3, 4}), rest_in="report.json")])
+
+
+def _on_account_table(rows: Sequence[OnAccountCash], empty: str) -> Safe:
+    return _table(["Customer", "Currency", "Amount"], rows,
+                  lambda c: [c.customer, c.currency, display_amount(c.amount, c.currency)],
+                  numeric=frozenset({2}), empty=empty, rest_in="report.json")
 
 
 def _cash_section(cash: CashFigures) -> Safe:
     """Cash application's figures (definitions: bots.reports.metrics)."""
     on_account: dict[str, Decimal] = {}
-    for c in cash.on_account:
+    for c in cash.on_account_open:
         on_account[c.currency] = on_account.get(c.currency, Decimal(0)) + c.amount
     tiles = [_tile(format_rate(cash.auto_rate),
                    f"lines posted unattended ({cash.lines_auto:,} of {cash.lines:,})"),
-             _tile(format_rate(cash.invoice.rate), "invoice-level hit rate: " + _hits(
-                 cash.invoice)),
-             _tile(format_rate(cash.header.rate), "header-level hit rate (payment to the "
-                                                  "right customer): " + _hits(cash.header)),
-             _tile(_money(on_account) or "none", "unapplied cash put on account",
+             _tile(format_rate(cash.invoice.rate),
+                   f"invoice-level hit rate ({_judged(cash.invoice)})"),
+             _tile(format_rate(cash.header.rate), "header-level hit rate, payment to the "
+                                                  f"right customer ({_judged(cash.header)})"),
+             _tile(_money(on_account) or "none", "unapplied cash on account now",
                    "warn" if on_account else None)]
     trend = _table(["Run", "Started", "Lines", "Auto rate", "Invoice hits", "Header hits"],
                    list(reversed(cash.trend)),
@@ -283,10 +293,10 @@ def _cash_section(cash: CashFigures) -> Safe:
                             cash.by_company_code),
               _amount_rates("Amount-weighted auto rate per customer", "Customer",
                             cash.by_customer),
-              el("h3", "Unapplied cash put on account"),
-              _table(["Customer", "Currency", "Amount"], cash.on_account,
-                     lambda c: [c.customer, c.currency, display_amount(c.amount, c.currency)],
-                     numeric=frozenset({2}), empty="None in this run.", rest_in="report.json"),
+              el("h3", "Unapplied cash put on account by this run"),
+              _on_account_table(cash.on_account, "None in this run."),
+              el("h3", "Unapplied cash on account now (all runs)"),
+              _on_account_table(cash.on_account_open, "None."),
               el("h3", "Trend (newest first)"), trend)
 
 

@@ -44,6 +44,7 @@ without a new schema version.
                                   "rate": <rate>}],
         "auto_by_customer": [{"customer": str, ...the same}],
         "on_account": [{"customer": str, "currency": str, "amount": "<decimal>"}],
+        "on_account_open": [...the same: unapplied now, all runs],
         "trend": [{"run_id": str, "started": str, "lines": int, "lines_auto": int,
                    "auto_rate": <rate>, "invoice_hits": <hits>, "header_hits": <hits>}]
       }
@@ -63,6 +64,7 @@ only list bots that have some.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +72,7 @@ from bots.domain import format_amount
 from bots.reports.model import RunReport
 
 if TYPE_CHECKING:
-    from bots.reports.metrics import AmountRate, CashFigures, Rate
+    from bots.reports.metrics import AmountRate, CashFigures, OnAccountCash, Rate
 
 SCHEMA = "arbots.run-report/1"
 
@@ -144,6 +146,11 @@ def _amount_rate(name: str, a: AmountRate) -> dict[str, Any]:
             "total": format_amount(a.total, a.currency), "rate": _rate(a.rate)}
 
 
+def _cash(rows: Sequence[OnAccountCash]) -> list[dict[str, str]]:
+    return [{"customer": c.customer, "currency": c.currency,
+             "amount": format_amount(c.amount, c.currency)} for c in rows]
+
+
 def cash_document(cash: CashFigures) -> dict[str, Any]:
     """The ``cash`` part of the report."""
     return {
@@ -151,8 +158,8 @@ def cash_document(cash: CashFigures) -> dict[str, Any]:
         "invoice_hits": _hits(cash.invoice), "header_hits": _hits(cash.header),
         "auto_by_company_code": [_amount_rate("company_code", a) for a in cash.by_company_code],
         "auto_by_customer": [_amount_rate("customer", a) for a in cash.by_customer],
-        "on_account": [{"customer": c.customer, "currency": c.currency,
-                        "amount": format_amount(c.amount, c.currency)} for c in cash.on_account],
+        "on_account": _cash(cash.on_account),
+        "on_account_open": _cash(cash.on_account_open),
         "trend": [{"run_id": p.run_id, "started": p.started.isoformat(), "lines": p.lines,
                    "lines_auto": p.lines_auto, "auto_rate": _rate(p.auto_rate),
                    "invoice_hits": _hits(p.invoice), "header_hits": _hits(p.header)}

@@ -53,16 +53,19 @@ currencies are never added up). Lines with no item have no company code
 (``""``); lines with no identified payer no customer.
 
 **Unapplied cash on account**: cash the run put on customers' accounts
-(``on_account`` rows it posted), per customer and currency.
+(``on_account`` rows it posted), per customer and currency; and, over all
+runs, the cash on account still unapplied now (``on_account_open``): every
+posting that put cash on account (ledger ``posting`` done with
+``on_account``), unless it was reset or, parked for a person, its remittance
+has been applied since. Cash of an overpayment stays counted: arbots does not
+apply it later.
 
 **Trend**: the same figures for the last runs (not dry runs) that applied
 cash, oldest first. Hit rates of earlier runs change as people decide their
 reviews: the trend is computed from the store each time, never copied.
 
-Limits: the stock of unapplied cash (on account from earlier runs, not yet
-applied) is not shown, only what each run put there; cash a person applies
-from an account (not through ``review apply``) is not recorded as a final
-posting.
+Limits: cash a person applies in SAP directly (not through ``review apply``)
+is not known: its lines stay pending, and its cash stays counted on account.
 """
 
 from __future__ import annotations
@@ -152,6 +155,7 @@ class CashFigures:
     by_customer: tuple[AmountRate, ...]
     on_account: tuple[OnAccountCash, ...]
     trend: tuple[TrendPoint, ...]
+    on_account_open: tuple[OnAccountCash, ...] = ()
 
     @property
     def auto_rate(self) -> float | None:
@@ -275,6 +279,26 @@ def _units(lines: pd.DataFrame) -> tuple[int, int]:
     return len(per_line), int(per_line.sum())
 
 
+def on_account_open(store: Store) -> tuple[OnAccountCash, ...]:
+    """Cash on customers' accounts not applied yet, over all runs (module docstring)."""
+    reset = {json.loads(r["payload"]).get("posting") for r in store.writes_of("reset", "done")}
+    rows = []
+    for write in store.writes_of("posting", "done"):
+        payload = json.loads(write["payload"])
+        amount = Decimal(payload.get("on_account") or "0")
+        if not amount or write["key"] in reset:
+            continue
+        if payload.get("parked"):
+            remittance = store.remittance(payload["remittance"])
+            if remittance is not None and remittance["status"] == "applied":
+                continue
+        rows.append((payload["payer"], payload["currency"], amount))
+    frame = pd.DataFrame(rows, columns=["customer", "currency", "amount"])
+    sums = frame.groupby(["customer", "currency"], sort=True)["amount"].sum()
+    return tuple(OnAccountCash(customer, currency, Decimal(amount))
+                 for (customer, currency), amount in sums.items())
+
+
 def run_trend(store: Store, run_ids: Sequence[str] | None = None,
               last: int = TREND_RUNS) -> tuple[TrendPoint, ...]:
     """The figures of ``run_ids`` (default: the ``last`` real runs that applied cash),
@@ -315,4 +339,5 @@ def cash_figures(store: Store, run_id: str, last: int = TREND_RUNS) -> CashFigur
                        invoice=invoice, header=header,
                        by_company_code=_amount_rates(lines, "company_code"),
                        by_customer=_amount_rates(lines, "customer"),
-                       on_account=_on_account(lines), trend=(*earlier, own))
+                       on_account=_on_account(lines), trend=(*earlier, own),
+                       on_account_open=on_account_open(store))

@@ -165,13 +165,42 @@ def test_cash_put_on_account_is_unapplied_cash_and_not_judged_per_invoice(store)
                      line("r1", "", "25.00", "on_account", index=None))
     f = figures(store, run)
     assert cash_headline(f) == ("cash application: 1 of 1 lines posted unattended (100.0 %); "
-                                "hit rate invoice level 100.0 %, header level 100.0 %; "
-                                "on account USD 25.00")
+                                "hit rate invoice level 100.0 %, header level 100.0 %")
     assert [(c.customer, c.currency, c.amount) for c in f.on_account] == [
         ("C1", "USD", Decimal("25.00"))]
     assert f.invoice == Rate(1, 1, 0)
     assert [(a.auto, a.total) for a in f.by_company_code] == [
         (Decimal("100.00"), Decimal("125.00"))]
+
+
+def posting(store: Store, key: str, rid: str, on_account: str, parked: str = "",
+            payer: str = "C1") -> None:
+    run = store.start_run(Trigger.SCHEDULE, ("cashapp",))
+    ledger = store.ledger(run.id)
+    ledger.begin("posting", key, f"1000/{payer}", {
+        "remittance": rid, "payer": payer, "currency": "USD", "on_account": on_account,
+        "parked": parked})
+    ledger.done(key, {"document": "1400000001"})
+
+
+def test_unapplied_cash_on_account_now_counts_until_applied_or_reset(store):
+    posting(store, "pay-over", "r1", "25.00")  # an overpayment's surplus: stays
+    posting(store, "pay-parked", "r2", "40.00", parked="line 1 unsure")  # waits for a person
+    posting(store, "pay-applied", "r3", "7.00", parked="unsure")  # a person applied it since
+    posting(store, "pay-undone", "r4", "9.00", payer="C2")  # reset since
+    posting(store, "pay-full", "r5", "0")  # nothing on account
+    store.record_input("h3", "demo:3.eml", 1, "run")
+    store.add_remittance("r3", "h3", "run", "fp3", "{}")
+    store.settle_remittance("r3", "applied")
+    run = store.start_run(Trigger.ON_DEMAND, ("review",))
+    store.ledger(run.id).begin("reset", "rst-undone", "1000/C2",
+                               {"remittance": "r4", "posting": "pay-undone", "repost": True})
+    store.ledger(run.id).done("rst-undone")
+    run_id = engine_run(store, line("r9", "D9", "10.00"))
+    f = figures(store, run_id)
+    assert [(c.customer, c.currency, c.amount) for c in f.on_account_open] == [
+        ("C1", "USD", Decimal("65.00"))]
+    assert cash_headline(f).endswith("; unapplied cash on account USD 65.00")
 
 
 def test_an_amount_only_line_paying_two_items_counts_once_and_is_judged_per_item(store):
