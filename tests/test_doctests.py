@@ -6,6 +6,7 @@ import doctest
 
 import pytest
 
+import bots.cashapp.table
 import bots.domain
 import bots.interchange
 import bots.pipeline.aging
@@ -13,8 +14,9 @@ import bots.remittance.columns
 import bots.remittance.values
 
 
-@pytest.mark.parametrize("module", [bots.domain, bots.interchange, bots.pipeline.aging,
-                                    bots.remittance.columns, bots.remittance.values])
+@pytest.mark.parametrize("module", [bots.cashapp.table, bots.domain, bots.interchange,
+                                    bots.pipeline.aging, bots.remittance.columns,
+                                    bots.remittance.values])
 def test_docstring_examples(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0

@@ -9,7 +9,9 @@ than a one-element list at a million items). The keys of each item are kept
 (``ref_keys``, ``doc_keys``) for the one-character comparison of the fuzzy rule.
 
 Amounts are converted to integer minor units on first use and kept, so a run
-only pays for the items the rules look at.
+only pays for the items the rules look at. An :class:`~bots.cashapp.table.OpenItemTable`
+(a million items from a file) gives its key columns and minor units as they
+are: no item object is made for the index.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bots.cashapp.refs import normalise, ref_key
+from bots.cashapp.table import OpenItemTable
 from bots.domain import OpenItem
 
 Slot = int | list[int]
@@ -52,10 +55,19 @@ class ItemIndex:
         self.items = items
         self._minor: dict[int, int] = {}
         n = len(items)
+        if isinstance(items, OpenItemTable):  # its columns as they are, no item made
+            refs, docs, po_numbers, customers = (items.invoice_ref, items.document_no,
+                                                 items.po_number, items.customer)
+            self._amount_minor: list[int] | None = items.amount_minor
+        else:
+            refs, docs, po_numbers, customers = (
+                [getattr(it, name) for it in items]
+                for name in ("invoice_ref", "document_no", "po_number", "customer"))
+            self._amount_minor = None
         # Keys are built in bulk; dict(zip()) keeps the last position of a repeated
         # key, so repeated keys (rare) are then collected into lists.
-        self.ref_keys = [_key(it.invoice_ref) for it in items]
-        self.doc_keys = [_key(it.document_no) for it in items]
+        self.ref_keys = [_key(ref) for ref in refs]
+        self.doc_keys = [_key(doc) for doc in docs]
         keys = self.ref_keys + [d if d != r else "" for r, d in zip(self.ref_keys,
                                                                     self.doc_keys, strict=True)]
         by_key: dict[str, Slot] = dict(zip(keys, itertools.chain(range(n), range(n)), strict=True))
@@ -69,12 +81,12 @@ class ItemIndex:
             by_key.update({k: sorted(v) for k, v in lists.items()})
         by_po: dict[str, Slot] = {}
         by_customer: dict[str, list[int]] = {}
-        for pos, item in enumerate(items):
-            if item.po_number:
-                _add(by_po, normalise(item.po_number), pos)
-            found = by_customer.get(item.customer)
+        for pos, (po, customer) in enumerate(zip(po_numbers, customers, strict=True)):
+            if po:
+                _add(by_po, normalise(po), pos)
+            found = by_customer.get(customer)
             if found is None:
-                by_customer[item.customer] = [pos]
+                by_customer[customer] = [pos]
             else:
                 found.append(pos)
         self._by_key, self._by_po, self._by_customer = by_key, by_po, by_customer
@@ -86,6 +98,8 @@ class ItemIndex:
 
     def amount(self, pos: int) -> int:
         """The open amount of item ``pos`` in minor units."""
+        if self._amount_minor is not None:
+            return self._amount_minor[pos]
         value = self._minor.get(pos)
         if value is None:
             value = self._minor[pos] = self.items[pos].amount_minor

@@ -25,14 +25,6 @@ import click
 from rich.table import Table
 
 from bots.cashapp import Memory, match, policy_from_options
-from bots.cashapp.interchange import (
-    BadRow,
-    InterchangeError,
-    read_customers,
-    read_open_items,
-    read_remittances,
-    write_proposals,
-)
 from bots.cli.common import (
     EXIT_FAILURES,
     EXIT_OK,
@@ -43,6 +35,14 @@ from bots.cli.common import (
     load_or_exit,
 )
 from bots.cli.store_defaults import applied_remittances, learned_memory
+from bots.interchange import (
+    BadRow,
+    InterchangeError,
+    read_customers,
+    read_open_items,
+    read_remittances,
+    write_proposals,
+)
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -93,7 +93,7 @@ def match_cmd(open_items_path: Path, remittances_path: Path, customers_path: Pat
     memory = Memory(memory_path) if memory_path else learned_memory(cfg)
     result = match(items, remittances, customers, policy, memory=memory,
                    already_applied=applied)
-    rows = write_proposals(out_path, result)
+    rows = write_proposals(result, out_path, (r.id for r in remittances))
     s = result.stats
     table = Table(title=f"arbots match -> {out_path}", show_header=False)
     table.add_column("what")

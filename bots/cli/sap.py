@@ -22,8 +22,8 @@ from bots.cli.common import (
     fail,
     load_or_exit,
 )
+from bots.interchange import write_customers, write_open_items
 from bots.sap import SapBusinessError, SapError, SapLogonError, SapTechnicalError, connect
-from bots.sap.export import write_customers, write_open_items
 
 
 def _sap_failure(exc: SapError) -> None:

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from bots.cashapp.interchange import proposal_rows
 from bots.domain import OpenItem, Proposal, Remittance
+from bots.interchange import proposal_rows
 from bots.pipeline.context import BotContext
 from bots.store import CashLine
 

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bots.cashapp.interchange import (
+from bots.cli import main
+from bots.interchange import (
     PROPOSAL_COLUMNS,
     InterchangeError,
     read_customers,
     read_open_items,
     read_remittances,
 )
-from bots.cli import main
 
 HEADER = ("company_code,customer,document_no,fiscal_year,line_item,invoice_ref,po_number,"
           "doc_date,due_date,currency,amount,discount_pct,discount_date\n")
@@ -139,7 +139,7 @@ def test_round_trip_through_files_gives_the_engine_result(tmp_path):
     """The corpus written to the interchange files and matched by the CLI = the engine."""
     from bench.cashapp_corpus import generate
     from bots.cashapp import Policy, match
-    from bots.cashapp.interchange import (
+    from bots.interchange import (
         proposal_rows,
         write_customers,
         write_open_items,
@@ -147,9 +147,9 @@ def test_round_trip_through_files_gives_the_engine_result(tmp_path):
     )
 
     corpus = generate(seed=5, customers=40, payments=120)
-    write_open_items(tmp_path / "OPEN.csv", corpus.open_items)
-    write_customers(tmp_path / "CUST.csv", corpus.customers)
-    write_remittances(tmp_path / "REMIT.jsonl", corpus.remittances)
+    write_open_items(corpus.open_items, tmp_path / "OPEN.csv")
+    write_customers(corpus.customers, tmp_path / "CUST.csv")
+    write_remittances(corpus.remittances, tmp_path / "REMIT.jsonl")
     (tmp_path / "applied.txt").write_text("\n".join(sorted(corpus.already_applied)))
     result = CliRunner().invoke(main, [
         "match", "--open-items", str(tmp_path / "OPEN.csv"),
@@ -160,6 +160,7 @@ def test_round_trip_through_files_gives_the_engine_result(tmp_path):
     with open(tmp_path / "P.csv", encoding="utf-8", newline="") as handle:
         from_files = list(csv.DictReader(handle))
     direct = list(proposal_rows(match(corpus.open_items, corpus.remittances, corpus.customers,
-                                      Policy(), already_applied=corpus.already_applied)))
+                                      Policy(), already_applied=corpus.already_applied),
+                                [r.id for r in corpus.remittances]))
     assert len(from_files) > 200
     assert from_files == direct

