@@ -52,9 +52,10 @@ rule ``on-account``: the excess of an overpaid line (its ``line_index``,
 reason code ``OVERPAYMENT``) or the parked cash of a payment's unsure lines
 (``line_index`` None, reason code ``UNAPPLIED``).
 
-The engine does no I/O (the memory is read once, as a snapshot). Cyclic
-garbage collection is paused during the call (many small acyclic objects next
-to a million open items) and restored after.
+The engine does no I/O (the memory is read once, as a snapshot). It leaves
+the garbage collector alone: a caller that has just loaded a million open items
+may ``gc.freeze()`` them first, as ``arbots match`` does, so that collections
+do not walk them.
 
 Limits: one batch at a time; items applied by an earlier batch must be gone
 from ``open_items`` (the ERP snapshot), or their remittances named in
@@ -64,7 +65,6 @@ from ``open_items`` (the ERP snapshot), or their remittances named in
 from __future__ import annotations
 
 import functools
-import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -451,16 +451,8 @@ def match(open_items: Sequence[OpenItem], remittances: Iterable[Remittance],
           memory: Memory | Learned | None = None,
           already_applied: Iterable[str] = ()) -> MatchResult:
     """Propose how ``remittances`` pay ``open_items`` (see the module docstring)."""
-    # The batch allocates many small acyclic objects next to a million open items:
-    # cyclic garbage collection would walk them all, repeatedly, and find nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _match(open_items, remittances, customers, policy or Policy(), memory,
-                      already_applied)
-    finally:
-        if collecting:
-            gc.enable()
+    return _match(open_items, remittances, customers, policy or Policy(), memory,
+                  already_applied)
 
 
 def _match(open_items: Sequence[OpenItem], remittances: Iterable[Remittance],
