@@ -430,6 +430,7 @@ def note_for_payment(posting: Posting, document: str, today: date) -> Collection
 def run(ctx: BotContext) -> BotSection:
     """The bot: propose, post the sure payments, note them, queue the rest."""
     from bots.pipeline.collections import finish_open_notes, write_note
+    from bots.pipeline.on_account import parked_postings
     from bots.pipeline.openitems import snapshot
     from bots.pipeline.resets import queue_returns
 
@@ -443,13 +444,13 @@ def run(ctx: BotContext) -> BotSection:
     snap = snapshot(ctx)
     batch = propose(ctx, snap.items, snap.customers.values())
     open_items = items_by_document(snap.items)
-    parked = parked_payments(ctx)
+    parked = parked_postings(ctx)
     postings, waits = plan_postings(
         batch, open_items, ctx.cfg.sap.reason_codes, ctx.cfg.sap.bank_account, ctx.today,
-        parked={rid: why for rid, (why, _) in parked.items()},
+        parked={rid: p.review_item for rid, p in parked.items()},
         park=lambda company_code: batch.policy.for_company(company_code).auto_on_account,
         generations=reset_generations(ctx))
-    posted = {rid: items for rid, (_, items) in parked.items()}  # rid -> documents posted
+    posted = {rid: p.posted for rid, p in parked.items()}  # rid -> invoices posted
     stats = batch.result.stats
     section.counts.update(remittances=len(batch.remittances), lines=stats.units,
                           lines_auto=stats.auto, lines_review=stats.review,
@@ -479,7 +480,8 @@ def run(ctx: BotContext) -> BotSection:
         if posting.parked:
             section.counts["payments_on_account"] = \
                 section.counts.get("payments_on_account", 0) + 1
-            waits[posting.remittance.id] = parked_reason(req, document, posting.parked)
+            waits[posting.remittance.id] = parked_reason(cash, req.currency, document,
+                                                         posting.parked)
             posted[posting.remittance.id] = posted_documents(req)
         if not ctx.dry_run:
             if not posting.parked:
@@ -501,10 +503,9 @@ def run(ctx: BotContext) -> BotSection:
     return section
 
 
-def parked_reason(request: ClearingRequest, document: str, why: str) -> str:
+def parked_reason(amount: Decimal, currency: str, document: str, why: str) -> str:
     """The review item of a payment posted with cash on account: where it is, and why."""
-    amount = sum((x.amount for x in request.on_account), Decimal(0))
-    return (f"{format_amount(amount, request.currency)} {request.currency} on account "
+    return (f"{format_amount(amount, currency)} {currency} on account "
             f"(document {document}), not applied: {why}")
 
 
@@ -514,25 +515,10 @@ def posted_documents(request: ClearingRequest) -> frozenset[str]:
                      + [x.document_no for x in request.partials])
 
 
-def parked_payments(ctx: BotContext) -> dict[str, tuple[str, frozenset[str]]]:
-    """Remittances posted with cash on account that a person has not applied yet:
-    remittance id -> (the review item's text, the invoices already posted)."""
-    out = {}
-    for row in ctx.store.writes_of("posting", "done"):
-        payload = json.loads(row["payload"])
-        if payload.get("parked") and not _settled(ctx, row["key"]):
-            result = json.loads(row["result"] or "{}")
-            out[payload["remittance"]] = (
-                f"{payload['on_account']} {payload['currency']} on account (document "
-                f"{result.get('document', '?')}), not applied: {payload['parked']}",
-                frozenset(payload["items"]))
-    return out
-
-
-def _settled(ctx: BotContext, posting: str) -> bool:
-    """Whether a person has applied (or reset) the cash a posting left on account."""
-    return any((ctx.store.write(key) or {"status": ""})["status"] == "done"
-               for key in (apply_key(posting), reset_key(posting)))
+def write_done(ctx: BotContext, key: str) -> bool:
+    """Whether the ledger has the write ``key`` done."""
+    row = ctx.store.write(key)
+    return bool(row and row["status"] == "done")
 
 
 def apply_key(posting: str) -> str:

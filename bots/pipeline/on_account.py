@@ -29,8 +29,10 @@ from bots.pipeline.cashapp import (
     Posting,
     apply_key,
     clearing_request,
+    parked_reason,
     reason_code_of,
     reset_key,
+    write_done,
 )
 from bots.pipeline.context import BotContext
 from bots.sap.posting import TRANSFER, ClearingRequest, ClearItem, Residual
@@ -48,23 +50,36 @@ class Parked:
     document_no: str
     fiscal_year: str
     amount: Decimal  # on account
+    why: str  # why it was not applied
+    posted: frozenset[str]  # the invoices the payment cleared or part-paid
+
+    @property
+    def review_item(self) -> str:
+        """What the worklist says of it: where the cash is, and why."""
+        return parked_reason(self.amount, self.currency, self.document_no, self.why)
+
+
+def parked_postings(ctx: BotContext) -> dict[str, Parked]:
+    """Every payment posted with cash on account that nobody applied (or reset) yet, by
+    remittance id."""
+    out = {}
+    for row in ctx.store.writes_of("posting", "done"):
+        payload = json.loads(row["payload"])
+        if not payload.get("parked") or write_done(ctx, apply_key(row["key"])) \
+                or write_done(ctx, reset_key(row["key"])):
+            continue
+        result = json.loads(row["result"] or "{}")
+        year = result.get("fiscal_year") or payload.get("posting_date", "")[:4]
+        out[payload["remittance"]] = Parked(
+            row["key"], payload["remittance"], payload["company_code"], payload["payer"],
+            payload["currency"], result.get("document", "?"), year,
+            Decimal(payload["on_account"]), payload["parked"], frozenset(payload["items"]))
+    return out
 
 
 def parked_posting(ctx: BotContext, remittance_id: str) -> Parked | None:
     """The remittance's posting with cash on account, when it is still to be applied."""
-    for row in ctx.store.writes_of("posting", "done"):
-        payload = json.loads(row["payload"])
-        if payload["remittance"] != remittance_id or not payload.get("parked"):
-            continue
-        if any((ctx.store.write(k) or {"status": ""})["status"] == "done"
-               for k in (apply_key(row["key"]), reset_key(row["key"]))):
-            continue
-        result = json.loads(row["result"] or "{}")
-        year = result.get("fiscal_year") or payload.get("posting_date", "")[:4]
-        return Parked(row["key"], remittance_id, payload["company_code"], payload["payer"],
-                      payload["currency"], result["document"], year,
-                      Decimal(payload["on_account"]))
-    return None
+    return parked_postings(ctx).get(remittance_id)
 
 
 def on_account_item(parked: Parked, items: list[OpenItem]) -> OpenItem | None:

@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from bots.cashapp.refs import normalise
 from bots.domain import CollectionNote, Remittance, format_amount
-from bots.pipeline.cashapp import reset_key
+from bots.pipeline.cashapp import reset_key, write_done
 from bots.pipeline.context import BotContext
 from bots.reports.model import BotSection, CashReviewRow, ErrorItem, UnmatchedRow, WaitingItem
 from bots.sap.errors import SapBusinessError
@@ -83,8 +83,7 @@ def find_returned(ctx: BotContext, returned: Remittance) -> PostedPayment | None
 
 def is_reset(ctx: BotContext, posting_key: str) -> bool:
     """Whether the posting ``posting_key`` has been reset (and reversed)."""
-    row = ctx.store.write(reset_key(posting_key))
-    return bool(row and row["status"] == "done")
+    return write_done(ctx, reset_key(posting_key))
 
 
 def queue_returns(ctx: BotContext, returns: dict[str, Remittance], input_of: dict[str, str],
