@@ -107,38 +107,60 @@ _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
                             "sconto", "abbuono"})),
     ("deduction", frozenset({"deduction", "adjustment", "chargeback", "abzug", "kurzung",
                              "retenue", "inhouding", "aftrek", "deduccion", "retencion",
-                             "trattenuta", "detrazione"})),
+                             "trattenuta", "detrazione", "abzuge", "einbehalt", "withholding",
+                             "withheld", "offset", "verrekening", "compensatie", "ritenuta",
+                             "deducciones", "minderung"})),
     ("paid_amount", frozenset({"paid", "remitted", "payment", "net", "zahlbetrag", "bezahlt",
                                "zahl", "zahlung", "uberwiesen", "paye", "reglement", "betaald",
                                "netto", "pagado", "neto", "pagato", "verse", "betaling",
                                "payer", "betalen", "betaal", "abonado", "liquido", "regle",
-                               "uberweisung", "bezahlung"})),
+                               "uberweisung", "bezahlung",
+                               # "paid" as a past participle in six languages
+                               "settled", "transferred", "gezahlt", "ausgeglichen",
+                               "beglichen", "acquitte", "vire", "overgemaakt", "voldaan",
+                               "uitbetaald", "transferido", "liquidado", "bonificato",
+                               "versato", "saldato", "liquidato", "ausgleich", "pagare",
+                               "pagar", "zahlen"})),
     ("po_number", frozenset({"po", "purchase", "order", "bestellung", "bestellnummer",
                              "commande", "bestelling", "pedido", "ordine"})),
     ("invoice_date", frozenset({"date", "datum", "fecha", "data"})),
     ("gross_amount", frozenset({"amount", "gross", "due", "original", "betrag", "montant",
                                 "importe", "brutto", "bedrag", "bruto", "importo", "lordo",
-                                "brut", "valor", "valore"})),
+                                "brut", "valor", "valore", "initial", "initiale", "total", "totale",
+                                "totaal", "gesamt",
+                                "originale", "oorspronkelijk", "ursprunglich", "nominal"})),
     ("invoice_ref", frozenset({"invoice", "document", "bill", "rechnung", "facture", "factura",
                                "beleg", "reference", "referenz", "referentie", "referencia",
                                "riferimento", "factuur", "fattura", "kenmerk", "voucher",
                                "piece", "boekstuk", "asiento", "protocollo", "registrazione",
                                "buchung", "ecriture", "documento", "fournisseur", "proveedor",
-                               "fornitore", "documentnr", "zeichen", "stuk"})),
+                               "fornitore", "documentnr", "zeichen", "fremdbeleg"})),
 )
 _HEADER_WORDS = frozenset().union(*(words for _, words in _WORD_RULES)) | {
     "number", "your", "supplier", "vendor", "taken", "applied", "short", "pay", "of", "usd",
     "eur", "gbp", "chf", "jpy", "cad", "value", "total", "in", "dc", "lc", "fc", "our", "ihre",
     "ihr", "unser", "unsere", "uw", "ons", "onze", "votre", "notre", "su", "nuestro", "vs",
-    "ns", "de", "du", "la", "el", "cash", "pronto", "pago", "vostro", "nostro", "a", "te"}
+    "ns", "de", "du", "la", "el", "cash", "pronto", "pago", "vostro", "nostro", "a", "te",
+    "other", "sonstige", "autres", "overige", "otras", "altre", "bei", "uns", "chez", "nous",
+    "vos", "sus", "obtenu", "obtenido", "ottenuto", "gewahrt", "genomen", "aplicado",
+    "applicato", "applique", "toegepast", "internal", "interne", "intern", "lieferant",
+    "leverancier"}
 # Which document number a column holds: the payer's own (voucher, "Beleg-Nr.", "Pièce")
 # or the reference to our invoice ("Your reference", "Ihre Referenz", "Invoice No").
 _OURS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus", "vs", "vostro",
+                   "fremdbeleg",
                    "invoice", "rechnung", "facture", "factura", "factuur", "fattura", "bill",
                    "supplier", "vendor", "fournisseur", "proveedor", "fornitore", "kenmerk"})
 _PAYERS_OWN = frozenset({"our", "unser", "unsere", "ons", "onze", "notre", "nos", "nuestro",
                          "ns", "nostro", "voucher", "buchung", "piece", "ecriture", "boekstuk",
                          "asiento", "protocollo", "registrazione"})
+# whose document it is, said outright: the payer's ("Our", "Unsere", "Interne") or ours
+# as the payer's supplier ("Your", "fournisseur", "Fremdbeleg")
+_PAYER_POSSESSIVE = frozenset({"our", "unser", "unsere", "ons", "onze", "notre", "nos",
+                               "nuestro", "ns", "nostro", "internal", "interne", "intern"})
+_SUPPLIERS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus", "vs",
+                        "vostro", "supplier", "vendor", "fournisseur", "proveedor", "fornitore",
+                        "lieferant", "leverancier", "fremdbeleg"})
 _COMPOUND_ENDS = ("nummer", "datum", "betrag", "bedrag", "korting", "summe", "nr")
 
 
@@ -195,6 +217,13 @@ def could_be_header(text: str) -> bool:
     return bool(words & _REF_KEYS) and bool(words & _AMOUNT_KEYS)
 
 
+def is_modifier(text: str) -> bool:
+    """True when ``text`` is header words naming no field (``Ons``, ``Unsere``, ``Your``):
+    the first half of a label printed on two lines."""
+    words = _words(normalise_header(text))
+    return bool(words) and words <= _HEADER_WORDS and field_for_header(text) is None
+
+
 def could_head_a_column(text: str) -> bool:
     """True when ``text`` has a word that can name an invoice or an amount column: a
     header row that names only one of them (the other told by its values)."""
@@ -210,6 +239,10 @@ def reference_rank(text: str) -> int:
     Of two invoice columns in one table the higher rank is the invoice reference.
     """
     words = _words(normalise_header(text))
+    if words & _PAYER_POSSESSIVE:
+        return 0
+    if words & _SUPPLIERS:  # "N° de pièce fournisseur": the supplier's document, ours
+        return 2
     if words & _PAYERS_OWN:
         return 0
     return 2 if words & _OURS else 1

@@ -56,6 +56,7 @@ from bots.remittance.columns import (
     could_head_a_column,
     field_for_header,
     is_listed,
+    is_modifier,
     normalise_header,
     reference_rank,
 )
@@ -79,6 +80,8 @@ _AMOUNT_RUN = re.compile(r"[-(]?\d[\d.,'\u00a0 ]*\d[)-]?")
 # what values.parse_amount reads: "$1,234.56", "(25.00)", "25.00-", "USD 1.234,56", "12.50 CR"
 _AMOUNT = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]? ?(?:[A-Z]{3} ?)?[$€£¥₹]? ?\**\d[\d.,' ]*[)-]?"
                      r"(?: ?(?:[A-Z]{3}|CR|DR))?$", re.IGNORECASE)
+# two amounts in one cell ("981.16 0.00"): columns read wrong, never one amount
+_TWO_AMOUNTS = re.compile(r"\d[.,]\d{2}[)-]?\s+[-(]?[$€£]?\d")
 _MAX_PHRASE = 4  # header labels of up to four words ("Amount of Invoice Paid")
 
 
@@ -166,27 +169,34 @@ def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> lis
     if len(words) < 2 or _DIGIT.search(line.text) or (
             not synonyms and not could_be_header(line.text)):
         return None
-    columns = _label_columns(line, synonyms or {})
+    columns = _label_columns(phrases(words), synonyms or {})
     known = sum(len(c.label.split()) for c in columns if c.field)
     taken = {c.field for c in columns if c.field}
+    if sum(is_payment_label(c.label) for c in columns) >= 2:
+        return None  # a row of payment labels in boxes (date, advice number, currency)
     return columns if _is_header(taken, known, len(words)) else None
 
 
-def _label_columns(line: Line, synonyms: Mapping[str, str]) -> list[Column]:
-    """Every phrase of ``line`` as a column: a label's field, else unknown (None)."""
-    words = line.words
+def _label_columns(parts: list[list[Word]], synonyms: Mapping[str, str]) -> list[Column]:
+    """Every phrase of a header line as a column: a label's field, else unknown (None)."""
     columns: list[Column] = []
-    for phrase in phrases(words):
+    for phrase in parts:
         text = " ".join(w.text for w in phrase)
         if is_payment_label(text):  # a label of the payment, e.g. in a box
             columns.append(Column(None, phrase[0].x0, phrase[-1].x1, text))
             continue
         name = _field(text, synonyms)
+        span = tuple(phrase)
+        cut = _two_labels(span, text, synonyms) if name else None
+        if cut:
+            for part in (span[:cut], span[cut:]):
+                label = " ".join(w.text for w in part)
+                columns.append(Column(_field(label, synonyms), part[0].x0, part[-1].x1, label))
+            continue
         if name:
             columns.append(Column(name, phrase[0].x0, phrase[-1].x1, text,
                                   _other_kind(name, text, phrase, synonyms)))
             continue
-        span = tuple(phrase)
         i = 0
         while i < len(span):
             hit = _longest_label(span, i, synonyms)
@@ -205,6 +215,24 @@ def _label_columns(line: Line, synonyms: Mapping[str, str]) -> list[Column]:
                                   " ".join(w.text for w in span[i:j])))
             i = j
     return _resolve(columns)
+
+
+def _two_labels(span: tuple[Word, ...], text: str, synonyms: Mapping[str, str]) -> int | None:
+    """Where an unlisted phrase is two labels of different amount fields set close
+    together (``PAID AMOUNT CASH DISC.``): the word count of the first, or None. Two
+    one-word halves of a phrase read as a paid or gross amount are one label
+    (``Importe pagado``, ``Montant du règlement``)."""
+    if len(span) < 2 or is_listed(text) or normalise_header(text) in synonyms:
+        return None
+    whole = _field(text, synonyms)
+    for cut in sorted(range(1, len(span)), key=lambda n: -min(n, len(span) - n)):
+        first = _field(" ".join(w.text for w in span[:cut]), synonyms)
+        second = _field(" ".join(w.text for w in span[cut:]), synonyms)
+        if first in AMOUNT_FIELDS and second in AMOUNT_FIELDS and first != second \
+                and (first in _TOTALS or second in _TOTALS) \
+                and (min(cut, len(span) - cut) >= 2 or whole not in _TOTALS):
+            return cut
+    return None
 
 
 def _other_kind(name: str, text: str, phrase: list[Word],
@@ -245,21 +273,29 @@ def _is_header(fields: set[str], known: int, parts: int) -> bool:
         and known * 2 >= parts
 
 
+def _stackable(upper: Line, lower: Line, synonyms: Mapping[str, str] | None) -> bool:
+    """Whether ``upper`` and ``lower`` may be one header printed on two lines."""
+    return upper.page == lower.page and lower.top - upper.bottom <= 0.8 * upper.height \
+        and not _DIGIT.search(upper.text) and not _DIGIT.search(lower.text) \
+        and (bool(synonyms) or could_be_header(f"{upper.text} {lower.text}"))
+
+
 def stacked_header_columns(upper: Line, lower: Line,
-                           synonyms: Mapping[str, str] | None = None) -> list[Column] | None:
+                           synonyms: Mapping[str, str] | None = None,
+                           body: list[Line] | None = None) -> list[Column] | None:
     """The columns of a header printed on two lines (``Invoice``/``Number``), or None.
 
-    Each line is cut into phrases at column gaps; a phrase of the lower line
-    joins the upper phrase it overlaps horizontally, and the pair is read as
-    one label (``Net`` over ``Paid`` is ``Net Paid``), else either half alone.
+    Each line is cut into phrases at column gaps (and, given the ``body`` under
+    the header, where its value columns change: :func:`_aligned_phrases`); a
+    phrase of the lower line joins the upper phrase it overlaps horizontally,
+    and the pair is read as one label (``Net`` over ``Paid`` is ``Net Paid``),
+    else either half alone.
     """
-    if upper.page != lower.page or lower.top - upper.bottom > 0.8 * upper.height \
-            or _DIGIT.search(upper.text) or _DIGIT.search(lower.text) \
-            or (not synonyms and not could_be_header(f"{upper.text} {lower.text}")):
+    if not _stackable(upper, lower, synonyms):
         return None
     groups: list[tuple[float, float, list[str]]] = []
     for row, line in enumerate((upper, lower)):
-        for phrase in phrases(line.words):
+        for phrase in (_aligned_phrases(line, body) if body else phrases(line.words)):
             x0, x1, text = phrase[0].x0, phrase[-1].x1, " ".join(w.text for w in phrase)
             for n, (g0, g1, texts) in enumerate(groups):
                 if len(texts) == row and min(x1, g1) - max(x0, g0) > 0:
@@ -399,9 +435,9 @@ def _row_kind(cells: dict[str | None, str], text: str) -> str:
     if _TOTAL.match(text):
         return "total"
     ref = cells.get("invoice_ref", "")
-    amounts = [cells[f] for f in AMOUNT_FIELDS if cells.get(f)]
+    amounts = [cells[f] for f in AMOUNT_FIELDS if cells.get(f, "").strip("-–— ")]
     if amounts and (cells.get("paid_amount") or cells.get("gross_amount")) \
-            and all(_AMOUNT.match(a) for a in amounts):
+            and all(_AMOUNT.match(a) and not _TWO_AMOUNTS.search(a) for a in amounts):
         return "row" if _DIGIT.search(ref) and len(ref.split()) <= 2 else "unreferenced"
     if not ref and not amounts and any(cells.get(f) for f in TEXT_FIELDS):
         return "text"
@@ -413,6 +449,9 @@ def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> 
     table = _find_table(lines, synonyms)
     if table.segments:
         return table
+    table = _find_table(lines, synonyms, partial=True)
+    if table.segments:
+        return table
     start = _headerless_start(lines)
     if start is None:
         return table
@@ -422,28 +461,35 @@ def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> 
 
 
 def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
-                headerless: tuple[int, list[Column]] | None = None) -> Table:
+                headerless: tuple[int, list[Column]] | None = None,
+                partial: bool = False) -> Table:
     """The table under the header rows of ``lines``; ``headerless``: (index, columns) of
-    a table without a header row, its columns told by their values."""
+    a table without a header row, its columns told by their values; ``partial``: a
+    header row may name only one of the invoice and amount columns (:func:`_partial_header`)."""
     table = Table()
     segments: list[list[dict[str, str]]] = []
+    seconds: list[list[dict[str, str]]] = []  # the right half's rows of a doubled table
     columns: list[Column] | None = None
+    halves: tuple[list[Column], list[Column]] | None = None
     last_row: Line | None = None
     for index, line in enumerate(lines):
         if index in table.used:  # the second line of a stacked header
             continue
         if headerless and index == headerless[0]:
-            columns, last_row = headerless[1], None
+            columns, halves, last_row = headerless[1], None, None
             segments.append([])
+            seconds.append([])
             new_columns = None
         else:
             new_columns = header_columns(line, synonyms)
-            stacked = stacked_header_columns(line, lines[index + 1], synonyms) \
+            stacked = _stacked_header(lines, index, synonyms) \
                 if index + 1 < len(lines) else None
             if stacked and (new_columns is None or _known(stacked) > _known(new_columns)):
                 new_columns = stacked
                 table.used.add(index + 1)
-            if new_columns is None and not segments and headerless is None:
+            elif new_columns is not None:
+                new_columns = _aligned_header(lines, index, new_columns, synonyms)
+            if new_columns is None and partial and not segments:
                 new_columns = _partial_header(lines, index, synonyms)
         if new_columns is not None:
             if not table.labels:
@@ -451,38 +497,90 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 table.ref_labels = {c.field: c.label for c in new_columns
                                     if c.field in ("invoice_ref", "alt_ref")}
             columns, last_row = new_columns, None
+            halves = _side_by_side(columns)
             segments.append([])
+            seconds.append([])
             table.used.add(index)
             continue
         if columns is None:
             continue
-        cells = assign(line, columns)
-        kind = _row_kind(cells, line.text)
-        if kind == "row":
-            segments[-1].append({k or "description": v for k, v in cells.items()})
-            last_row = line
-        elif kind == "total" and segments[-1]:
-            table.total_text = _total_amount(line, cells) or table.total_text
-            columns = last_row = None  # the table ends at its total (a footer is no row)
-        elif kind == "running":
-            last_row = None
-        elif kind == "text" and _just_under(line, last_row, 1.5):
-            _continue_row(segments[-1][-1], cells)
-            last_row = line
-        elif kind == "unreferenced" and _just_under(line, last_row, 3):
-            table.unreferenced.append(" ".join(w.text for w in line.words))
-            last_row = line
-            continue  # not table.used: the line may be a labelled total ("Total paid: ...")
-        else:
-            continue
-        table.used.add(index)
+        used = False
+        for part, part_columns, rows in _parts(line, columns, halves, segments[-1],
+                                               seconds[-1]):
+            cells = assign(part, part_columns)
+            kind = _row_kind(cells, part.text)
+            if kind == "row":
+                rows.append({k or "description": v for k, v in cells.items()})
+                last_row, used = line, True
+            elif kind == "total" and segments[-1]:
+                table.total_text = _total_amount(line, cells) or table.total_text
+                columns = last_row = None  # the table ends at its total (a footer is no row)
+                used = True
+                break
+            elif kind == "running":
+                last_row, used = None, True
+            elif kind == "text" and rows and _just_under(line, last_row, 1.5):
+                _continue_row(rows[-1], cells)
+                last_row, used = line, True
+            elif kind == "unreferenced" and _just_under(line, last_row, 3):
+                # not table.used: the line may be a labelled total ("Total paid: ...")
+                table.unreferenced.append(" ".join(w.text for w in part.words))
+                last_row = line
+        if used:
+            table.used.add(index)
     for n, rows in enumerate(segments):
+        rows += seconds[n]
         if rows and rows in segments[:n]:
             table.dropped_copies += 1
         elif rows:
             table.rows.extend(rows)
             table.segments.append(rows)
     return table
+
+
+def _side_by_side(columns: list[Column]) -> tuple[list[Column], list[Column]] | None:
+    """The two halves of a table printed twice side by side (``Invoice | Paid | Invoice |
+    Paid``, rows running down the left half, then the right), or None."""
+    half = len(columns) // 2
+    if half < 2 or len(columns) % 2 or [normalise_header(c.label) for c in columns[:half]] \
+            != [normalise_header(c.label) for c in columns[half:]]:
+        return None
+    left = columns[:half]
+    return left, [replace(c, field=f.field, other=f.other)
+                  for c, f in zip(columns[half:], left, strict=True)]
+
+
+def _parts(line: Line, columns: list[Column],
+           halves: tuple[list[Column], list[Column]] | None,
+           left: list[dict[str, str]], right: list[dict[str, str]],
+           ) -> list[tuple[Line, list[Column], list[dict[str, str]]]]:
+    """(line, its columns, where its rows go): the whole line, or each half of a line of a
+    doubled table (:func:`_side_by_side`), split halfway between the two halves."""
+    if halves is None:
+        return [(line, columns, left)]
+    middle = (halves[0][-1].x1 + halves[1][0].x0) / 2
+    words = ([w for w in line.words if w.x0 < middle], [w for w in line.words if w.x0 >= middle])
+    return [(_line(line.page, list(part)), half, rows)
+            for part, half, rows in zip(words, halves, (left, right), strict=True) if part]
+
+
+def _stacked_header(lines: list[Line], index: int,
+                    synonyms: Mapping[str, str] | None) -> list[Column] | None:
+    """The columns of a header on ``lines[index]`` and the line under it, its labels cut
+    by the value columns below too when that names more fields; None if none."""
+    upper, lower = lines[index], lines[index + 1]
+    if not _stackable(upper, lower, synonyms) or (
+            len(phrases(upper.words)) == 1 and not is_modifier(upper.text)
+            and header_columns(lower, synonyms)):
+        return None  # one phrase over a header row: a title, unless it is "Ons" (kenmerk)
+    stacked = stacked_header_columns(upper, lower, synonyms)
+    body = _body(lines, index + 2)
+    if not body:
+        return stacked
+    aligned = stacked_header_columns(upper, lower, synonyms, body)
+    if aligned is not None and (stacked is None or _known(aligned) >= _known(stacked)):
+        return aligned
+    return stacked
 
 
 def _just_under(line: Line, row: Line | None, heights: float) -> bool:
@@ -539,8 +637,11 @@ def _is_reference(text: str) -> bool:
 
 
 def _value_row(line: Line, previous: Line) -> bool:
-    """A line of table cells under ``previous``: two phrases or more, one of them money."""
+    """A line of table cells under ``previous``: two phrases or more, one of them money,
+    no totals row and no ``label: value``."""
     return line.page == previous.page and line.top - previous.bottom < 3 * previous.height \
+        and ":" not in line.text and not _TOTAL.match(line.text) \
+        and not _RUNNING.match(line.text) \
         and any(_is_money(" ".join(w.text for w in p)) for p in phrases(line.words)) \
         and len(phrases(line.words)) >= 2
 
@@ -566,13 +667,76 @@ def _partial_header(lines: list[Line], index: int,
     if _DIGIT.search(line.text) or index + 1 >= len(lines) \
             or not could_head_a_column(line.text):
         return None
-    columns = _label_columns(line, synonyms or {})
+    body = _body(lines, index + 1)
+    if not body:
+        return None
+    columns = _label_columns(_aligned_phrases(line, body), synonyms or {})
     named = sum(len(c.label.split()) for c in columns if c.field)
-    if named * 2 < len(line.words) or not {c.field for c in columns} & {
+    if (named * 2 < len(line.words) and len(body) < 2) or not {c.field for c in columns} & {
             "invoice_ref", "paid_amount", "gross_amount"}:
         return None
+    return _by_values(columns, body)
+
+
+def _spans(body: list[Line]) -> list[tuple[float, float]]:
+    """The x-ranges of the value columns of ``body``: its phrases, overlapping ones merged
+    (a phrase overlapping two columns, a long text, merges none)."""
+    spans: list[list[float]] = []  # x0, x1, phrases seen
+    for line in body:
+        for phrase in phrases(line.words):
+            x0, x1 = phrase[0].x0, phrase[-1].x1
+            hits = [s for s in spans if min(x1, s[1]) - max(x0, s[0]) > 0]
+            if not hits:
+                spans.append([x0, x1, 1])
+            elif len(hits) == 1:
+                hit = hits[0]
+                hit[0], hit[1], hit[2] = min(hit[0], x0), max(hit[1], x1), hit[2] + 1
+    least = 2 if len(body) >= 3 else 1  # a column seen once in many rows is no column
+    return sorted((a, b) for a, b, seen in spans if seen >= least)
+
+
+def _aligned_phrases(line: Line, body: list[Line]) -> list[list[Word]]:
+    """The header ``line`` cut into phrases at column gaps and, where labels are set
+    closer than a column gap (``BELEGNR. AUFTRAGSNR.``), where the value columns of
+    ``body`` under it change: each word goes to the value column it overlaps most."""
+    parts = phrases(line.words)
+    spans = _spans(body)
+    if len(spans) <= len(parts):
+        return parts
+    cut: list[list[Word]] = []
+    for phrase in parts:
+        if any(w.text in ("/", "|") for w in phrase):  # a bilingual label stays whole
+            cut.append(phrase)
+            continue
+        last = -1
+        for word in phrase:
+            column = max(range(len(spans)), key=lambda n: min(word.x1, spans[n][1])
+                         - max(word.x0, spans[n][0]))
+            if min(word.x1, spans[column][1]) - max(word.x0, spans[column][0]) <= 0:
+                column = last if last >= 0 else column
+            if cut and column == last:
+                cut[-1].append(word)
+            else:
+                cut.append([word])
+            last = column
+    return cut
+
+
+def _aligned_header(lines: list[Line], index: int, columns: list[Column],
+                    synonyms: Mapping[str, str] | None) -> list[Column]:
+    """``columns`` of the header row ``lines[index]``, its labels re-cut by the value
+    columns under it (:func:`_aligned_phrases`) when that names more fields."""
     body = _body(lines, index + 1)
-    return _by_values(columns, body) if body else None
+    if not body:
+        return columns
+    parts = _aligned_phrases(lines[index], body)
+    if len(parts) <= len(phrases(lines[index].words)):
+        return columns
+    aligned = _label_columns(parts, synonyms or {})
+    taken = {c.field for c in aligned if c.field}
+    if _is_header(taken, 1, 1) and _known(aligned) >= _known(columns):
+        return aligned
+    return columns
 
 
 def _headerless_start(lines: list[Line]) -> tuple[int, list[Column]] | None:

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import pytest
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from bots.remittance.columns import field_for_header
@@ -95,7 +96,7 @@ def test_upper_case_stacked_and_currency_headers(lang):
 @pytest.mark.parametrize("label", [
     "Re.-Nr.", "Rg.-Nr.", "Rechn.-Nr.", "RE-Nr.", "Rechnungs-Nr.", "Ihre Rechnungs-Nr.",
     "Ihr Zeichen", "Fact. n°", "N° fact.", "Fact. No", "Nº fra.", "Fra. nº", "Nº factura",
-    "Fatt. n.", "N. fattura", "FT nr.", "Fact.nr.", "Factuurnr.", "Stuknummer", "Inv#",
+    "Fatt. n.", "N. fattura", "FT nr.", "Fact.nr.", "Factuurnr.", "Inv#",
     "Inv. #"])
 def test_abbreviated_invoice_headers(label):
     assert field_for_header(label) == "invoice_ref"
@@ -153,3 +154,64 @@ def test_two_amount_columns_of_one_name_without_a_total_read_the_first():
     [got] = extract_pdf(_advice([["Rechnung", "Betrag", "Betrag"]], SHORT, [40, 200, 320],
                                 total=None), "t.pdf", templates=())
     assert got.lines[0].paid_amount == Decimal("1300.00")
+
+
+# ------------------------------------------------------------------ layouts of ERP prints
+
+
+def test_labels_set_closer_than_a_column_gap_are_cut_by_the_value_columns_under_them():
+    # "Unsere Beleg Fremdbeleg Nettobetrag Bruttobetrag": one phrase, 3 points apart
+    header = ["Unsere Beleg", "Fremdbeleg", "Nettobetrag", "Bruttobetrag"]
+    xs = [40.0]
+    for label in header[:-1]:
+        xs.append(xs[-1] + stringWidth(label, "Helvetica", 9) + 3)
+    rows = [["15000413", ref, paid, "1.300,00"] for ref, paid in ROWS]
+    assert _lines(_advice([header], rows, xs)) == LINES
+
+
+def test_a_table_printed_twice_side_by_side_reads_down_the_left_half_then_the_right():
+    rows = [["4711", "1.200,00", "4713", "99,00"], ["4712", "345,50", "", ""]]
+    data = _advice([["Factuurnr.", "Betaald bedrag", "Factuurnr.", "Betaald bedrag"]], rows,
+                   [40, 140, 300, 400])
+    assert _lines(data) == LINES
+
+
+def test_a_dash_is_an_empty_amount_cell():
+    rows = [[ref, "-", paid] for ref, paid in ROWS]
+    assert _lines(_advice([["Rechnung", "Skonto", "Zahlbetrag"]], rows, [40, 200, 320])) == LINES
+
+
+def test_a_row_of_payment_labels_in_boxes_is_no_table_header():
+    boxes = [["DATE DU VIREMENT", "CODE FOURNISSEUR", "DEVISE", "MONTANT TOTAL"],
+             ["09.01.2026", "SUP81196", "EUR", TOTAL]]
+    rows = boxes + [["Facture", "", "", "Montant"]] + [[r, "", "", a] for r, a in ROWS]
+    assert _lines(_advice([], rows, [40, 160, 280, 400])) == LINES
+
+
+def test_a_title_over_the_header_is_no_label_but_our_is():
+    title = _advice([["Remittance information", ""], ["Invoice Number", "Paid"]], ROWS, [40, 300])
+    assert _lines(title) == LINES
+    rows = [[f"AP-{n}", ref, paid] for n, (ref, paid) in enumerate(ROWS)]
+    ours = _advice([["Ons", "", ""], ["kenmerk", "Factuurnr.", "Betaald"]], rows, [40, 160, 300])
+    assert _lines(ours) == LINES
+
+
+def test_two_amounts_in_one_cell_are_never_read_as_one():
+    rows = [[ref, f"{paid} 0,00"] for ref, paid in ROWS]
+    [got] = extract_pdf(_advice([["Rechnung", "Betrag"]], rows, [40, 300]), "t.pdf",
+                        templates=())
+    assert all(line.paid_amount < 10000 for line in got.lines)
+
+
+@pytest.mark.parametrize(("payer", "ours"), [("N° pièce", "N° de pièce fournisseur"),
+                                             ("Interne Nr.", "Rechnung Nr."),
+                                             ("Ns. documento", "Vs. documento")])
+def test_the_suppliers_document_number_is_ours_beside_the_payers_own(payer, ours):
+    rows = [[f"VCH0{n}", ref, paid] for n, (ref, paid) in enumerate(ROWS)]
+    assert _lines(_advice([[payer, ours, "Net réglé"]], rows, [40, 160, 320])) == LINES
+
+
+def test_two_amount_labels_in_one_phrase_are_two_columns():
+    header = ["INTERNAL ID", "INVOICE", "PAID AMOUNT CASH DISC."]
+    rows = [[f"PV-0{n}", ref, paid] for n, (ref, paid) in enumerate(ROWS)]
+    assert _lines(_advice([header], rows, [40, 160, 300])) == LINES
