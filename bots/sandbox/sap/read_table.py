@@ -88,29 +88,32 @@ def read_table(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     where = to_sql([row["TEXT"] for row in p["OPTIONS"]], ddic)
     key = [f.name for f in TABLES[table] if f.key]
     conditions = [where.sql] if where.sql else []
-    params: list[Any] = [delimiter] * (len(names) - 1 if delimiter else 0) + where.params
-    if key[0] == "MANDT":  # Open SQL adds the logon client, so a key range is a seek
-        conditions.insert(0, '"MANDT" = ?')
-        params.insert(len(params) - len(where.params), CLIENT)
+    filters: list[Any] = list(where.params)
     signature = (table, tuple(names), delimiter, where.sql, tuple(where.params))
     skip = p["ROWSKIPS"]
     mark = session.page_marks.get(signature)
-    if skip and mark and mark[0] == skip:  # the next page of the same read: seek by key
+    seek = bool(skip and mark and mark[0] == skip)  # the next page of the same read
+    if key[0] == "MANDT":  # Open SQL adds the logon client, so a key range is a seek;
+        # when seeking past the mark, '+' keeps SQLite from preferring MANDT (a rescan)
+        conditions.insert(0, '+"MANDT" = ?' if seek else '"MANDT" = ?')
+        filters.insert(0, CLIENT)
+    if seek and mark:
         conditions.append(f"({', '.join(_quoted(key))}) > ({', '.join('?' * len(key))})")
-        params += list(mark[1])
+        filters += list(mark[1])
         skip = 0
     separator = " || ? || " if delimiter else " || "
     row_sql = separator.join(_text_expr(ddic[name]) for name in names)
-    keys = ", ".join(_quoted(key))
-    page = (f'SELECT rtrim({row_sql}) AS wa, row_number() OVER (ORDER BY {keys}) AS n, {keys} '
-            f'FROM "{table}"{" WHERE " + " AND ".join(conditions) if conditions else ""} '
-            f"ORDER BY {keys} LIMIT ? OFFSET ?")
-    # One result row for the whole page (max(n): the key columns are the last row's), so
-    # that a page costs one step of SQLite, not one GIL hand-over per row.
-    sql = f"SELECT group_concat(wa, char(0)), max(n), count(*), {keys} FROM ({page})"
-    params += [p["ROWCOUNT"] or -1, skip]
-    text, _, count, *last = session.db.execute(sql, params).fetchone()
-    if count and p["ROWCOUNT"] and count == p["ROWCOUNT"]:
+    ordered = (f'FROM "{table}"{" WHERE " + " AND ".join(conditions) if conditions else ""} '
+               f"ORDER BY {', '.join(_quoted(key))}")
+    # The page comes out of SQLite as one text: one step, not one GIL hand-over per row.
+    text, count = session.db.execute(
+        f"SELECT group_concat(wa, char(0)), count(*) FROM "
+        f"(SELECT rtrim({row_sql}) AS wa {ordered} LIMIT ? OFFSET ?)",
+        [delimiter] * (len(names) - 1 if delimiter else 0) + filters +
+        [p["ROWCOUNT"] or -1, skip]).fetchone()
+    if count and p["ROWCOUNT"] and count == p["ROWCOUNT"]:  # a next page may follow
+        last = session.db.execute(f"SELECT {', '.join(_quoted(key))} {ordered} LIMIT 1 OFFSET ?",
+                                  [*filters, skip + count - 1]).fetchone()
         session.page_marks[signature] = (p["ROWSKIPS"] + count, tuple(last))
     else:
         session.page_marks.pop(signature, None)
