@@ -42,7 +42,9 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import queue
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -194,12 +196,16 @@ class _Pool:
         self.workers[self.workers.index(worker)] = self._start()
 
     def close(self) -> None:
-        """Stop the workers (they finish nothing more) and wait for them."""
+        """Stop the workers and wait for them; one still holding tasks (the caller
+        stopped early) is killed, its results are not wanted."""
         for worker in self.workers:
+            if worker.held:
+                worker.process.kill()
+                continue
             try:
                 worker.conn.send(None)
             except OSError:
-                pass
+                worker.process.kill()
         for worker in self.workers:
             worker.process.join(timeout=5)
             if worker.process.is_alive():
@@ -219,6 +225,18 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> ExtractResult:
                                                f"unreadable: {type(exc).__name__}")])
 
 
+def _receive(conn: multiprocessing.connection.Connection, inbox: queue.SimpleQueue[Any]) -> None:
+    """Move the tasks from the pipe to ``inbox``; None when the parent is gone or done."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            task = None
+        inbox.put(task)
+        if task is None:
+            return
+
+
 def _death(process: Any) -> str:
     code = process.exitcode
     if code is not None and code < 0:
@@ -232,16 +250,17 @@ def _death(process: Any) -> str:
 def _serve(conn: multiprocessing.connection.Connection, func: Callable[[Any], Any],
            items: known.KnownItems | None, hints: learned.Learned | None,
            kill_on: str | None) -> None:
-    """A worker: read tasks until told to stop; Ctrl-C is the parent's to handle."""
+    """A worker: read tasks until told to stop; Ctrl-C is the parent's to handle.
+
+    A thread takes the tasks off the pipe as they come, so that the parent's
+    send of the next task never waits on this worker's send of a result (both
+    can be bigger than the pipe holds).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(conn, inbox), daemon=True).start()
     with known.using(items), learned.using(hints):
-        while True:
-            try:
-                task = conn.recv()
-            except EOFError:
-                return
-            if task is None:
-                return
+        while (task := inbox.get()) is not None:
             seq, name, payload = task
             if kill_on and kill_on in name:
                 os.kill(os.getpid(), signal.SIGKILL)

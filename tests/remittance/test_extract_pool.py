@@ -44,6 +44,14 @@ def test_results_come_in_the_order_of_the_tasks() -> None:
     assert [value for _, value in got] == [math.factorial(n) for n in sizes]
 
 
+def test_documents_and_results_bigger_than_a_pipe_pass_both_ways() -> None:
+    """A worker sending a big result while the parent sends it the next big task: no
+    deadlock (each holds two tasks at a time)."""
+    tasks = [(str(n), bytes([97 + n]) * 3_000_000) for n in range(6)]
+    got = list(read_in_order(bytes.upper, iter(tasks), jobs=2))
+    assert [value for _, value in got] == [payload.upper() for _, payload in tasks]
+
+
 def test_two_jobs_write_what_one_writes_in_the_same_order(tmp_path: Path) -> None:
     paths = _advices(tmp_path / "in", 12)
     code1, one, _ = _extract(tmp_path / "in", tmp_path / "one.jsonl", 1)
