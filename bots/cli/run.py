@@ -131,16 +131,20 @@ def print_summary(outcome: RunOutcome) -> None:
 @click.command("run")
 @click.argument("bots", nargs=-1, required=True)
 @click.option("--dry-run", is_flag=True, help="Do all the work, write nothing external.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes reading remittances in intake (default: [intake] jobs, "
+                   "else one per core).")
 @wait_option
 @config_option
-def run_command(bots: tuple[str, ...], dry_run: bool, wait: timedelta | None,
+def run_command(bots: tuple[str, ...], dry_run: bool, jobs: int | None, wait: timedelta | None,
                 config_path: str | None) -> None:
     """Run BOTS now: nightly, or any of the bots by name.
 
     Exit codes: 0 ok, 1 finished with failures, 2 configuration or connection
     error, 75 another run holds the landscape, 130/143 stopped by SIGINT/SIGTERM.
     """
-    outcome = execute(load_or_exit(config_path), bots, dry_run, wait=wait)
+    outcome = execute(load_or_exit(config_path), bots, dry_run, wait=wait,
+                      inputs={"jobs": jobs} if jobs else None)
     raise SystemExit(outcome.exit_code)
 
 

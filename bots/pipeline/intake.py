@@ -22,8 +22,8 @@ default):
    application (:func:`keep_returns`), which finds the posting it undoes;
 4. only then move the message to ``processed`` or ``exceptions``.
 
-The reading of step 2 runs in ``[intake] jobs`` worker processes (default:
-one per core; 1: in this process); the rest stays here, message after
+The reading of step 2 runs in ``[intake] jobs`` worker processes (``arbots
+run --jobs N``; default: one per core; 1: in this process); the rest stays here, message after
 message in mailbox order (:mod:`bots.remittance.pool`): a message whose worker dies
 (a segfault in a PDF library, the OOM killer) is quarantined with that reason
 (``the worker process died: killed by SIGKILL``) and the others go on.
@@ -96,7 +96,7 @@ def _take_mailboxes(ctx: BotContext, section: BotSection) -> None:
     Messages are fetched and recorded here, read by ``[intake] jobs`` worker
     processes (:mod:`bots.remittance.pool`) and settled here in mailbox order.
     """
-    jobs = intake_jobs(ctx.cfg)
+    jobs = ctx.memo.get("jobs") or intake_jobs(ctx.cfg)  # `arbots run --jobs` first
     for box in configured_mailboxes(ctx.cfg):
         try:
             with box:
