@@ -3,6 +3,7 @@
     python -m bench                  # every bench/*.py
     python -m bench sap_open_items   # just one
     python -m bench match_cli        # `arbots match` on 1 M x 100 k files, as whole processes
+    python -m bench extract_volume   # `arbots extract` on 10,000 documents, --jobs 1 vs 2
     python -m bench crash concurrency   # the reliability trials (`make bench crash`; slow)
     python -m bench extract_heldout --corpus layouts2   # one, with its own options
 
