@@ -238,7 +238,7 @@ def runs_command(limit: int, config_path: str | None) -> None:
     with Store(cfg.store_path) as store:
         reaped = reap_dead_runs(cfg, store)
         records = store.runs(limit)
-        cash = run_trend(store, [r.id for r in records])
+        cash = run_trend(store, [r.id for r in records if not r.dry_run])
     for run_id in reaped:
         console.print(f"run {run_id} stopped without finishing (killed or crashed): marked "
                       "aborted, its report written", highlight=False)

@@ -114,6 +114,10 @@ def render_cash_trend(points: Sequence[TrendPoint]) -> Table:
 
 def cash_headline(cash: CashFigures) -> str:
     """One line of a run's cash-application figures, for the end of ``arbots run``."""
+    if cash.dry_run:
+        return (f"cash application (dry run): {cash.lines_auto:,} of {cash.lines:,} lines "
+                f"would be posted unattended ({format_rate(cash.auto_rate)}); nothing posted, "
+                "so nothing judged")
     text = (f"cash application: {cash.lines_auto:,} of {cash.lines:,} lines posted unattended "
             f"({format_rate(cash.auto_rate)}); hit rate invoice level "
             f"{format_rate(cash.invoice.rate)}, header level {format_rate(cash.header.rate)}")

@@ -271,8 +271,9 @@ def _cash_section(cash: CashFigures) -> Safe:
     on_account: dict[str, Decimal] = {}
     for c in cash.on_account_open:
         on_account[c.currency] = on_account.get(c.currency, Decimal(0)) + c.amount
+    posted = "a real run would post unattended" if cash.dry_run else "posted unattended"
     tiles = [_tile(format_rate(cash.auto_rate),
-                   f"lines posted unattended ({cash.lines_auto:,} of {cash.lines:,})"),
+                   f"lines {posted} ({cash.lines_auto:,} of {cash.lines:,})"),
              _tile(format_rate(cash.invoice.rate),
                    f"invoice-level hit rate ({_judged(cash.invoice)})"),
              _tile(format_rate(cash.header.rate), "header-level hit rate, payment to the "

@@ -37,7 +37,7 @@ without a new schema version.
                   "outcome": "applied" | "review" | "quarantined" | "seen_before",
                   "reason": str}],
       "cash": null | {                              cash application's figures
-        "lines": int, "lines_auto": int, "auto_rate": <rate>,
+        "dry_run": bool, "lines": int, "lines_auto": int, "auto_rate": <rate>,
         "invoice_hits": <hits>, "header_hits": <hits>,
         "auto_by_company_code": [{"company_code": str, "currency": str,
                                   "auto": "<decimal>", "total": "<decimal>",
@@ -154,7 +154,8 @@ def _cash(rows: Sequence[OnAccountCash]) -> list[dict[str, str]]:
 def cash_document(cash: CashFigures) -> dict[str, Any]:
     """The ``cash`` part of the report."""
     return {
-        "lines": cash.lines, "lines_auto": cash.lines_auto, "auto_rate": _rate(cash.auto_rate),
+        "dry_run": cash.dry_run, "lines": cash.lines, "lines_auto": cash.lines_auto,
+        "auto_rate": _rate(cash.auto_rate),
         "invoice_hits": _hits(cash.invoice), "header_hits": _hits(cash.header),
         "auto_by_company_code": [_amount_rate("company_code", a) for a in cash.by_company_code],
         "auto_by_customer": [_amount_rate("customer", a) for a in cash.by_customer],

@@ -156,6 +156,7 @@ class CashFigures:
     on_account: tuple[OnAccountCash, ...]
     trend: tuple[TrendPoint, ...]
     on_account_open: tuple[OnAccountCash, ...] = ()
+    dry_run: bool = False  # posted: would have been; nothing of it is judged
 
     @property
     def auto_rate(self) -> float | None:
@@ -331,7 +332,8 @@ def cash_figures(store: Store, run_id: str, last: int = TREND_RUNS) -> CashFigur
         return None
     reset = _reset_remittances(store)
     invoice, header = judge(lines, _finals(store, reset), reset)
-    started = _runs(store).set_index("run_id").loc[run_id, "started"]
+    run = _runs(store).set_index("run_id").loc[run_id]
+    started = run["started"]
     own = TrendPoint(run_id, datetime.fromisoformat(started), *_units(lines), invoice, header)
     earlier = [p for p in run_trend(store, last=last) if p.started < own.started]
     earlier = earlier[max(0, len(earlier) - last + 1):]
@@ -340,4 +342,4 @@ def cash_figures(store: Store, run_id: str, last: int = TREND_RUNS) -> CashFigur
                        by_company_code=_amount_rates(lines, "company_code"),
                        by_customer=_amount_rates(lines, "customer"),
                        on_account=_on_account(lines), trend=(*earlier, own),
-                       on_account_open=on_account_open(store))
+                       on_account_open=on_account_open(store), dry_run=bool(run["dry_run"]))

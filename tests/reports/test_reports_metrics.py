@@ -137,6 +137,9 @@ def test_a_dry_run_posts_nothing_final_and_is_not_in_the_trend(store):
     dry = engine_run(store, line("r1", "D1", "100.00"), dry_run=True)
     later = engine_run(store, line("r1", "D1", "100.00", "review", posted=False))
     assert figures(store, dry).lines_auto == 1  # it would have posted it
+    assert cash_headline(figures(store, dry)) == (
+        "cash application (dry run): 1 of 1 lines would be posted unattended (100.0 %); "
+        "nothing posted, so nothing judged")
     assert figures(store, later).invoice == Rate(0, 0, 1)  # the dry run settled nothing
     assert [p.run_id for p in run_trend(store)] == [later]
 
