@@ -185,3 +185,15 @@ def test_a_closed_posting_period_is_refused_naming_the_period(sandbox_db: Path,
     assert "Posting period 011 2026 is not open in company code 1000" in str(caught.value)
     client.rollback()
     assert sql(sandbox_db, "SELECT count(*) FROM BSID WHERE BELNR = ?", belnr) == [(1,)]
+
+
+def test_a_sandbox_from_before_posting_periods_says_how_to_fix_it(sandbox_db: Path,
+                                                                   client: SapClient) -> None:
+    with sqlite3.connect(sandbox_db) as db:
+        db.execute("DROP TABLE T001B")
+    kunnr, belnr, gjahr, buzei, amount = _invoice(sandbox_db)
+    with pytest.raises(SapBusinessError, match="run `arbots sandbox reset`"):
+        client.post_clearing(_request("pay-old", amount, (
+            ClearItem(kunnr, belnr, gjahr, buzei, amount),)))
+    with pytest.raises(SapBusinessError, match="older arbots"):
+        client.reset_clearing("1000", "1400000001", "2026")

@@ -47,7 +47,7 @@ from decimal import Decimal
 from typing import Any
 
 from bots.sandbox.sap.ddic import TABLES
-from bots.sandbox.sap.periods import check_period
+from bots.sandbox.sap.periods import check_period, require_periods
 from bots.sandbox.sap.refused import Refused, message
 from bots.sandbox.sap.session import Session
 
@@ -76,6 +76,7 @@ def post_clearing(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     its document (the ABAP's lock object on company code + reference). A call
     that posts nothing releases the lock again unless its LUW already held it.
     """
+    require_periods(session)
     header = p["I_HEADER"]
     had_luw = session.in_luw
     session.begin_write()

@@ -11,8 +11,20 @@ company code.
 
 from __future__ import annotations
 
+from bots.sandbox.sap.errors import abap_error
 from bots.sandbox.sap.refused import Refused
 from bots.sandbox.sap.session import Session
+
+
+def require_periods(session: Session) -> None:
+    """An ABAP exception naming the fix when the sandbox file predates posting periods
+    and reversals (no T001B, no BKPF-STGRD): created by an older arbots."""
+    columns = {row[1] for row in session.db.execute('PRAGMA table_info("BKPF")')}
+    tables = {row[0] for row in session.db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'T001B'")}
+    if "T001B" not in tables or "STGRD" not in columns:
+        raise abap_error("SANDBOX_OUTDATED", "the sandbox database was created by an older "
+                         "arbots (no posting periods, table T001B): run `arbots sandbox reset`")
 
 
 def period_open(session: Session, bukrs: str, budat: str) -> bool:

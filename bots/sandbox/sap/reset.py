@@ -29,7 +29,7 @@ from typing import Any
 
 from bots.sandbox.sap.clearing import insert, next_number
 from bots.sandbox.sap.ddic import TABLES
-from bots.sandbox.sap.periods import check_period
+from bots.sandbox.sap.periods import check_period, require_periods
 from bots.sandbox.sap.refused import Refused, message
 from bots.sandbox.sap.session import Session
 
@@ -41,6 +41,7 @@ _MIRROR = {"01": "11", "11": "01", "05": "15", "15": "05", "06": "16", "16": "06
 def reset_clearing(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     """The Z_ARBOTS_RESET_CLEARING handler (takes the write lock first, as the ABAP's
     lock on the document)."""
+    require_periods(session)
     had_luw = session.in_luw
     session.begin_write()
     try:
