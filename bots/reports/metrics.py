@@ -183,10 +183,10 @@ def _reset_remittances(store: Store) -> set[str]:
     return {p.get("remittance", "") for p in payloads if p.get("repost")}
 
 
-def _finals(store: Store, reset: set[str]) -> pd.DataFrame:
-    """What was finally posted, per line: posted rows of real runs, without the
-    unattended postings of ``reset`` remittances."""
-    posted = _frame(store.cash_lines(posted_only=True))
+def _finals(store: Store, run_ids: Sequence[str], reset: set[str]) -> pd.DataFrame:
+    """What was finally posted for the lines of ``run_ids``: posted rows of real runs,
+    without the unattended postings of ``reset`` remittances."""
+    posted = _frame(store.posted_cash_lines(run_ids))
     real = _runs(store).query("dry_run == 0")["run_id"]
     posted = posted[posted["run_id"].isin(real)]
     undone = posted["remittance_id"].isin(reset) & (posted["source"] == "engine")
@@ -313,7 +313,7 @@ def run_trend(store: Store, run_ids: Sequence[str] | None = None,
     lines = _frame(store.cash_lines(list(run_ids)))
     lines = lines[lines["source"] == "engine"]
     reset = _reset_remittances(store)
-    finals = _finals(store, reset)
+    finals = _finals(store, run_ids, reset)
     started = dict(zip(runs["run_id"], runs["started"], strict=True))
     points = []
     for run_id, mine in lines.groupby("run_id", sort=False):
@@ -331,7 +331,7 @@ def cash_figures(store: Store, run_id: str, last: int = TREND_RUNS) -> CashFigur
     if lines.empty:
         return None
     reset = _reset_remittances(store)
-    invoice, header = judge(lines, _finals(store, reset), reset)
+    invoice, header = judge(lines, _finals(store, [run_id], reset), reset)
     run = _runs(store).set_index("run_id").loc[run_id]
     started = run["started"]
     own = TrendPoint(run_id, datetime.fromisoformat(started), *_units(lines), invoice, header)

@@ -25,6 +25,8 @@ from bots.domain import to_minor
 from bots.store.connection import StoreConnection
 
 SOURCES = ("engine", "person")
+_SELECT = ("SELECT run_id, source, remittance_id, line_index, company_code, customer,"
+           " document_no, currency, amount_minor, decision, posted FROM cash_lines")
 
 
 @dataclass(frozen=True)
@@ -78,20 +80,21 @@ class CashLines(StoreConnection):
             raise
         return len(rows)
 
-    def cash_lines(self, run_ids: Sequence[str] | None = None, *, posted_only: bool = False
-                   ) -> list[sqlite3.Row]:
+    def cash_lines(self, run_ids: Sequence[str] | None = None) -> list[sqlite3.Row]:
         """The cash lines of ``run_ids`` (None: of every run), in recorded order, without
-        the proposal row; ``posted_only``: only the lines that were posted."""
-        where, params = [], list(run_ids or ())
+        the proposal row."""
+        sql, params = _SELECT, list(run_ids or ())
         if run_ids is not None:
-            where.append(f"run_id IN ({','.join('?' * len(params))})")
-        if posted_only:
-            where.append("posted = 1")
-        sql = ("SELECT run_id, source, remittance_id, line_index, company_code, customer,"
-               " document_no, currency, amount_minor, decision, posted FROM cash_lines")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+            sql += f" WHERE run_id IN ({','.join('?' * len(params))})"
         return list(self.db.execute(sql + " ORDER BY rowid", params))
+
+    def posted_cash_lines(self, run_ids: Sequence[str]) -> list[sqlite3.Row]:
+        """The posted lines, of any run, of the remittances the lines of ``run_ids`` are
+        about (what was finally posted for them)."""
+        marks = ",".join("?" * len(run_ids))
+        return list(self.db.execute(
+            f"{_SELECT} WHERE posted = 1 AND remittance_id IN (SELECT remittance_id FROM"
+            f" cash_lines WHERE run_id IN ({marks})) ORDER BY rowid", list(run_ids)))
 
     def proposal_rows(self, run_id: str) -> list[dict[str, str]]:
         """The engine's rows of ``run_id`` as ``arbots match`` writes them (PROPOSALS.csv)."""
