@@ -48,17 +48,21 @@ from bots.interchange import InterchangeError, read_open_items
 from bots.remittance import (
     DEFAULT_LIMITS,
     RETURN_REASON,
-    ExtractResult,
     Failure,
     Limits,
     input_files,
 )
-from bots.remittance.jsonl import write_jsonl
 from bots.remittance.known import KnownItems
 from bots.remittance.known import using as using_open_items
 from bots.remittance.learned import Learned
 from bots.remittance.learned import using as using_learned
-from bots.remittance.pool import WorkerLost, default_jobs, read_file, read_in_order
+from bots.remittance.pool import (
+    FileRead,
+    WorkerLost,
+    default_jobs,
+    read_file,
+    read_in_order,
+)
 from bots.store import Store
 
 
@@ -92,18 +96,17 @@ def extract_command(paths: tuple[Path, ...], out_path: Path | None,
             for name, read in read_in_order(partial(read_file, limits=limits), tasks,
                                             min(jobs, len(files))):
                 progress.update(task, description=escape(Path(name).name))
-                result = ExtractResult(failures=[Failure(name, "internal", read.reason)]) \
+                result = FileRead([], [], [Failure(name, "internal", read.reason)]) \
                     if isinstance(read, WorkerLost) else read
-                fresh = []
-                for r in result.remittances:
-                    if r.id in seen:  # same bytes seen before: same advice, written once
-                        progress.console.print(f"[yellow]duplicate[/] {escape(r.source)}: "
-                                               f"same content as {r.id}, written once",
+                for rid, source, line in result.lines:
+                    if rid in seen:  # same bytes seen before: same advice, written once
+                        progress.console.print(f"[yellow]duplicate[/] {escape(source)}: "
+                                               f"same content as {rid}, written once",
                                                highlight=False, soft_wrap=True)
                         continue
-                    seen.add(r.id)
-                    fresh.append(r)
-                written += write_jsonl(fresh, out)
+                    seen.add(rid)
+                    out.write(line + "\n")
+                    written += 1
                 for r in result.returns:
                     progress.console.print(f"[yellow]skipped[/] {escape(r.source)}: "
                                            f"{RETURN_REASON} ({r.total} {r.currency}, "

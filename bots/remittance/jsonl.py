@@ -111,11 +111,16 @@ def from_json(obj: Any) -> Remittance:
         warnings=list(warnings))
 
 
+def to_line(r: Remittance) -> str:
+    """The JSON Lines line of one remittance (without its newline)."""
+    return json.dumps(to_json(r), ensure_ascii=False)
+
+
 def write_jsonl(remittances: Iterable[Remittance], out: IO[str]) -> int:
     """Write one JSON object per line; returns how many were written."""
     n = 0
     for r in remittances:
-        out.write(json.dumps(to_json(r), ensure_ascii=False) + "\n")
+        out.write(to_line(r) + "\n")
         n += 1
     return n
 

@@ -51,15 +51,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bots.domain import Remittance
 from bots.remittance import (
     DEFAULT_LIMITS,
-    ExtractResult,
     Failure,
     Limits,
     extract_file,
     known,
     learned,
 )
+from bots.remittance.jsonl import to_line
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -214,15 +215,27 @@ class _Pool:
             worker.conn.close()
 
 
-def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> ExtractResult:
+@dataclass(frozen=True)
+class FileRead:
+    """What :func:`read_file` hands back: the remittances already as JSON Lines (so
+    that the parent only writes them), the returns and the failures."""
+
+    lines: list[tuple[str, str, str]]  # (remittance id, source, JSON line without "\n")
+    returns: list[Remittance]
+    failures: list[Failure]
+
+
+def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> FileRead:
     """One file through the front door, for a worker: even a bug that escapes the
     front door is one failure of this file (``unreadable: <ExceptionType>``)."""
     try:
-        return extract_file(path, limits=limits)
+        result = extract_file(path, limits=limits)
     except Exception as exc:  # extract_file never raises for bad input; a bug must not either
         log.warning("extracting %s failed", path, exc_info=True)
-        return ExtractResult(failures=[Failure(str(path), "internal",
-                                               f"unreadable: {type(exc).__name__}")])
+        return FileRead([], [], [Failure(str(path), "internal",
+                                         f"unreadable: {type(exc).__name__}")])
+    lines = [(r.id, r.source, to_line(r)) for r in result.remittances]
+    return FileRead(lines, result.returns, result.failures)
 
 
 def _receive(conn: multiprocessing.connection.Connection, inbox: queue.SimpleQueue[Any]) -> None:
