@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -145,7 +145,7 @@ def items_by_document(items: Iterable[OpenItem]) -> ItemsByDocument:
 def plan_postings(batch: Batch, open_items: ItemsByDocument, reason_codes: dict[str, str],
                   bank_account: str, today: date, *, parked: Mapping[str, str] | None = None,
                   park: Callable[[str], bool] = lambda company_code: True,
-                  generations: Mapping[str, int] | None = None,
+                  marked_wrong: Collection[str] = (),
                   ) -> tuple[list[Posting], dict[str, str]]:
     """(payments to post, remittance id -> why it waits for a person).
 
@@ -158,8 +158,8 @@ def plan_postings(batch: Batch, open_items: ItemsByDocument, reason_codes: dict[
     another currency than its invoices or spans company codes, or when its
     certain lines apply more than it pays. ``parked``: remittances already
     posted with cash on account (remittance id -> why), which wait for a
-    person; ``generations``: how often a person had a remittance's posting
-    reset (its next posting gets a new key).
+    person; ``marked_wrong``: remittances whose posting a person had reset as
+    wrong, which post again only when a person approves them (review).
     """
     by_remittance: dict[str, list[Proposal]] = defaultdict(list)
     for p in batch.result.proposals:
@@ -175,6 +175,10 @@ def plan_postings(batch: Batch, open_items: ItemsByDocument, reason_codes: dict[
         proposals = by_remittance.get(rid, [])
         if parked and rid in parked:
             waits[rid] = parked[rid]
+            continue
+        if rid in marked_wrong:
+            waits[rid] = ("a person reset its posting as wrong: it posts again when a "
+                          "person approves it")
             continue
         for p in proposals:
             if p.decision != Decision.AUTO:
@@ -193,7 +197,7 @@ def plan_postings(batch: Batch, open_items: ItemsByDocument, reason_codes: dict[
             waits[rid] = unsure.get(rid) or "no open item matches"
             continue
         request = clearing_request(remittance, sure, open_items, reason_codes, bank_account,
-                                   today, (generations or {}).get(rid, 0))
+                                   today)
         paid = payment_amount(remittance, request.amount)
         cur = remittance.currency
         if paid < request.amount:
@@ -449,7 +453,7 @@ def run(ctx: BotContext) -> BotSection:
         batch, open_items, ctx.cfg.sap.reason_codes, ctx.cfg.sap.bank_account, ctx.today,
         parked={rid: p.review_item for rid, p in parked.items()},
         park=lambda company_code: batch.policy.for_company(company_code).auto_on_account,
-        generations=reset_generations(ctx))
+        marked_wrong=reset_generations(ctx))
     posted = {rid: p.posted for rid, p in parked.items()}  # rid -> invoices posted
     stats = batch.result.stats
     section.counts.update(remittances=len(batch.remittances), lines=stats.units,

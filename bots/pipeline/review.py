@@ -56,6 +56,7 @@ from bots.pipeline.cashapp import (
     memory_path,
     note_for_payment,
     post,
+    reset_generations,
 )
 from bots.pipeline.collections import write_note
 from bots.pipeline.context import BotContext
@@ -160,13 +161,14 @@ def read_decisions(path: Path) -> list[ReviewRow]:
         if raw and not decision:
             raise ReviewFileError(f"{path}: {SHEET} row {number}, Decision: {raw!r} is "
                                   "neither approve, reject nor wrong")
+        wrong = decision == "wrong"  # a row added by hand needs only the remittance
         try:
             proposal = Proposal(
                 remittance_id=cell("remittance_id"),
                 line_index=int(cell("line_index")) if cell("line_index") else None,
                 customer=cell("customer"), document_no=cell("document_no"),
                 fiscal_year=cell("fiscal_year"), line_item=cell("line_item").zfill(3),
-                applied_amount=Decimal(cell("applied_amount")),
+                applied_amount=Decimal(cell("applied_amount") or ("0" if wrong else "")),
                 discount_amount=Decimal(cell("discount_amount") or "0"),
                 deduction_amount=Decimal(cell("deduction_amount") or "0"),
                 decision=Decision.AUTO, confidence=1.0,
@@ -415,7 +417,8 @@ def _post_payment(ctx: BotContext, remittance: Remittance, proposals: list[Propo
         return False
     try:
         request = clearing_request(remittance, proposals, open_items, ctx.cfg.sap.reason_codes,
-                            ctx.cfg.sap.bank_account, ctx.today)
+                                   ctx.cfg.sap.bank_account, ctx.today,
+                                   reset_generations(ctx).get(remittance.id, 0))
     except ValueError as exc:
         section.errors.append(ErrorItem(f"payment {remittance.id}", str(exc),
                                         "Correct the amounts in the worklist row(s)."))

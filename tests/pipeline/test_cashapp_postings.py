@@ -218,13 +218,39 @@ def test_a_posting_marked_wrong_is_reset_and_posted_again(world: Config, parked:
     assert status_of(world, "r-park") == "review"
 
     engine.proposals = [proposal("r-park", sure, 0), proposal("r-park", unsure, 1)]
-    _, again = cash_run(world)  # both lines sure now: posted whole, under a new key
-    assert again.counts["payments_posted"] == 1, again.errors
+    night, again = cash_run(world)  # sure now, but a person said wrong: a person decides
+    assert again.counts["payments_posted"] == 0
+    assert "reset its posting as wrong" in again.waiting[0].why
+    rows = [r for r in night.report.worklist if isinstance(r, CashReviewRow)]
+    assert {r.document_no for r in rows} == {sure.document_no, unsure.document_no}
+    _, approved = review(world, decide(tmp_path, rows, "approve"))
+    assert approved.counts["payments_posted"] == 1, approved.errors  # under a new key
     keys = {k for (k,) in sap(world, "SELECT XBLNR FROM BKPF WHERE TCODE = 'FB05'")}
     assert len(keys) == 2
     assert sap(world, "SELECT count(*) FROM BSID WHERE BELNR IN (?, ?)", sure.document_no,
                unsure.document_no) == [(0,)]
     assert status_of(world, "r-park") == "applied"
+
+
+def test_a_payment_posted_whole_is_marked_wrong_by_a_row_added_by_hand(
+        world: Config, items: list[OpenItem], engine: Engine, tmp_path: Path) -> None:
+    engine.proposals = [proposal("r-whole", items[0], 0)]
+    receive(world, advice("r-whole", items[:1]))
+    _, section = cash_run(world)
+    assert section.counts["payments_posted"] == 1 and status_of(world, "r-whole") == "applied"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = CashReviewRow.SHEET
+    sheet.append([column_title(n) for n in ("remittance_id", "customer", "document_no",
+                                            "fiscal_year", "line_item", "applied_amount")]
+                 + [DECISION])
+    sheet.append(["r-whole", None, None, None, None, None, "wrong"])
+    book.save(tmp_path / "by-hand.xlsx")
+    _, undone = review(world, tmp_path / "by-hand.xlsx")
+    assert undone.counts["postings_reset"] == 1, undone.errors
+    assert sap(world, "SELECT count(*) FROM BSID WHERE BELNR = ?", items[0].document_no) == \
+        [(1,)]
+    assert status_of(world, "r-whole") == "review"
 
 
 def test_a_returned_payment_is_reset_on_approval(world: Config, items: list[OpenItem],

@@ -131,9 +131,13 @@ def test_a_payment_parked_before_waits_for_its_person() -> None:
     assert postings == [] and waits == {"r-1": "on account (document 1400000001)"}
 
 
-def test_a_reset_payment_posts_under_a_new_key() -> None:
+def test_a_payment_marked_wrong_waits_and_posts_under_a_new_key() -> None:
     r = remittance("100.00", RemittanceLine("INV-1800000001", Decimal("100.00")))
     [first], _ = plan(r, [proposal("1800000001", "100.00")])
-    [again], _ = plan(r, [proposal("1800000001", "100.00")], generations={"r-1": 1})
-    assert first.request.reference != again.request.reference
-    assert len(again.request.reference) <= 16
+    postings, waits = plan(r, [proposal("1800000001", "100.00")], marked_wrong={"r-1"})
+    assert postings == [] and "reset its posting as wrong" in waits["r-1"]
+    again = request([proposal("1800000001", "100.00")], r)
+    assert again.reference == first.request.reference
+    anew = clearing_request(r, [proposal("1800000001", "100.00")], items_by_document(ITEMS),
+                            CODES, "113100", TODAY, generation=1)
+    assert anew.reference != first.request.reference and len(anew.reference) <= 16
