@@ -164,7 +164,8 @@ _SUPPLIERS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus"
 _COMPOUND_ENDS = ("nummer", "datum", "betrag", "bedrag", "korting", "summe", "nr")
 
 
-def _words(key: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def _words(key: str) -> frozenset[str]:
     """The header words of ``key``, abbreviations spelled out, compounds split."""
     words: set[str] = set()
     for word in key.split():
@@ -184,7 +185,7 @@ def _words(key: str) -> set[str]:
                 words.add(word)
             continue
         words.add(word)
-    return words
+    return frozenset(words)
 
 
 def _by_words(key: str) -> str | None:

@@ -58,6 +58,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from bots.domain import Remittance, RemittanceLine
 from bots.remittance import known as known_items
@@ -343,8 +344,13 @@ def _line(n: int, row: dict[str, str], decimal: str | None, day_first: bool,
 
 
 def _amount(text: str | None, decimal: str | None) -> Decimal | None:
-    if not text:
-        return None
+    return _cell_amount(text, decimal) if text else None
+
+
+@lru_cache(maxsize=8192)
+def _cell_amount(text: str, decimal: str | None) -> Decimal | None:
+    """An amount cell read with the document's mark, else as printed (read once: the
+    readings the totals check compares ask for the same cells)."""
     text = text.replace("*", "")
     found = try_amount(text, decimal)
     return found if found is not None else try_amount(text)

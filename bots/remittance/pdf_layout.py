@@ -282,11 +282,12 @@ def _stackable(upper: Line, lower: Line, synonyms: Mapping[str, str] | None) -> 
 
 def stacked_header_columns(upper: Line, lower: Line,
                            synonyms: Mapping[str, str] | None = None,
-                           body: list[Line] | None = None) -> list[Column] | None:
+                           spans: list[tuple[float, float]] | None = None,
+                           ) -> list[Column] | None:
     """The columns of a header printed on two lines (``Invoice``/``Number``), or None.
 
-    Each line is cut into phrases at column gaps (and, given the ``body`` under
-    the header, where its value columns change: :func:`_aligned_phrases`); a
+    Each line is cut into phrases at column gaps (and, given the ``spans`` of the
+    value columns under the header, where they change: :func:`_aligned_phrases`); a
     phrase of the lower line joins the upper phrase it overlaps horizontally,
     and the pair is read as one label (``Net`` over ``Paid`` is ``Net Paid``),
     else either half alone.
@@ -295,7 +296,7 @@ def stacked_header_columns(upper: Line, lower: Line,
         return None
     groups: list[tuple[float, float, list[str]]] = []
     for row, line in enumerate((upper, lower)):
-        for phrase in (_aligned_phrases(line, body) if body else phrases(line.words)):
+        for phrase in (_aligned_phrases(line, spans) if spans else phrases(line.words)):
             x0, x1, text = phrase[0].x0, phrase[-1].x1, " ".join(w.text for w in phrase)
             for n, (g0, g1, texts) in enumerate(groups):
                 if len(texts) == row and min(x1, g1) - max(x0, g0) > 0:
@@ -467,6 +468,7 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
     a table without a header row, its columns told by their values; ``partial``: a
     header row may name only one of the invoice and amount columns (:func:`_partial_header`)."""
     table = Table()
+    bodies = _Bodies(lines)
     segments: list[list[dict[str, str]]] = []
     seconds: list[list[dict[str, str]]] = []  # the right half's rows of a doubled table
     columns: list[Column] | None = None
@@ -482,15 +484,15 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
             new_columns = None
         else:
             new_columns = header_columns(line, synonyms)
-            stacked = _stacked_header(lines, index, synonyms) \
+            stacked = _stacked_header(bodies, index, synonyms) \
                 if index + 1 < len(lines) else None
             if stacked and (new_columns is None or _known(stacked) > _known(new_columns)):
                 new_columns = stacked
                 table.used.add(index + 1)
             elif new_columns is not None:
-                new_columns = _aligned_header(lines, index, new_columns, synonyms)
+                new_columns = _aligned_header(bodies, index, new_columns, synonyms)
             if new_columns is None and partial and not segments:
-                new_columns = _partial_header(lines, index, synonyms)
+                new_columns = _partial_header(bodies, index, synonyms)
         if new_columns is not None:
             if not table.labels:
                 table.labels = tuple(c.label for c in new_columns)
@@ -564,20 +566,19 @@ def _parts(line: Line, columns: list[Column],
             for part, half, rows in zip(words, halves, (left, right), strict=True) if part]
 
 
-def _stacked_header(lines: list[Line], index: int,
+def _stacked_header(bodies: _Bodies, index: int,
                     synonyms: Mapping[str, str] | None) -> list[Column] | None:
     """The columns of a header on ``lines[index]`` and the line under it, its labels cut
     by the value columns below too when that names more fields; None if none."""
-    upper, lower = lines[index], lines[index + 1]
+    upper, lower = bodies.lines[index], bodies.lines[index + 1]
     if not _stackable(upper, lower, synonyms) or (
             len(phrases(upper.words)) == 1 and not is_modifier(upper.text)
             and header_columns(lower, synonyms)):
         return None  # one phrase over a header row: a title, unless it is "Ons" (kenmerk)
     stacked = stacked_header_columns(upper, lower, synonyms)
-    body = _body(lines, index + 2)
-    if not body:
+    if not (_may_hold_two(upper) or _may_hold_two(lower)) or not bodies(index + 2):
         return stacked
-    aligned = stacked_header_columns(upper, lower, synonyms, body)
+    aligned = stacked_header_columns(upper, lower, synonyms, bodies.spans(index + 2))
     if aligned is not None and (stacked is None or _known(aligned) >= _known(stacked)):
         return aligned
     return stacked
@@ -624,7 +625,7 @@ _MONEY = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?\d[\d.,' \u00a0]*[.,]\d{2
 # a document number: one token with a digit ("4711", "RE-2026-0042", "INV/88"), not a date
 _REFERENCE = re.compile(r"^(?=[^\s]*\d)[A-Za-z0-9][\w./#-]{2,23}$")
 _DATE_SHAPE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
-_MAX_BODY = 60  # rows read to tell a column by its values
+_MAX_BODY = 12  # rows read to tell a column by its values, or where the columns are
 
 
 def _is_money(text: str) -> bool:
@@ -639,11 +640,34 @@ def _is_reference(text: str) -> bool:
 def _value_row(line: Line, previous: Line) -> bool:
     """A line of table cells under ``previous``: two phrases or more, one of them money,
     no totals row and no ``label: value``."""
-    return line.page == previous.page and line.top - previous.bottom < 3 * previous.height \
-        and ":" not in line.text and not _TOTAL.match(line.text) \
-        and not _RUNNING.match(line.text) \
-        and any(_is_money(" ".join(w.text for w in p)) for p in phrases(line.words)) \
-        and len(phrases(line.words)) >= 2
+    if line.page != previous.page or line.top - previous.bottom >= 3 * previous.height \
+            or "\t" not in line.text and " " not in line.text or ":" in line.text \
+            or not _DIGIT.search(line.text) or _TOTAL.match(line.text) \
+            or _RUNNING.match(line.text):
+        return False
+    parts = phrases(line.words)
+    return len(parts) >= 2 and any(_is_money(" ".join(w.text for w in p)) for p in parts)
+
+
+class _Bodies:
+    """The value rows from each line on (:func:`_body`) and their column spans, each
+    worked out once per document (header tests ask for them line after line)."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self._bodies: dict[int, list[Line]] = {}
+        self._spans: dict[int, list[tuple[float, float]]] = {}
+
+    def __call__(self, index: int) -> list[Line]:
+        if index not in self._bodies:
+            self._bodies[index] = _body(self.lines, index) if index < len(self.lines) else []
+        return self._bodies[index]
+
+    def spans(self, index: int) -> list[tuple[float, float]]:
+        """:func:`_spans` of the value rows from ``lines[index]`` on."""
+        if index not in self._spans:
+            self._spans[index] = _spans(self(index))
+        return self._spans[index]
 
 
 def _body(lines: list[Line], index: int) -> list[Line]:
@@ -658,19 +682,18 @@ def _body(lines: list[Line], index: int) -> list[Line]:
     return body
 
 
-def _partial_header(lines: list[Line], index: int,
+def _partial_header(bodies: _Bodies, index: int,
                     synonyms: Mapping[str, str] | None) -> list[Column] | None:
     """The columns of a header row that names the invoice column or the amount column but
     not both (``Beschreibung | Betrag``, a lone ``Betrag``), the other told by the values
     under it (:func:`_by_values`); None when ``lines[index]`` is no such row."""
-    line = lines[index]
-    if _DIGIT.search(line.text) or index + 1 >= len(lines) \
-            or not could_head_a_column(line.text):
+    line = bodies.lines[index]
+    if _DIGIT.search(line.text) or not could_head_a_column(line.text):
         return None
-    body = _body(lines, index + 1)
+    body = bodies(index + 1)
     if not body:
         return None
-    columns = _label_columns(_aligned_phrases(line, body), synonyms or {})
+    columns = _label_columns(_aligned_phrases(line, bodies.spans(index + 1)), synonyms or {})
     named = sum(len(c.label.split()) for c in columns if c.field)
     if (named * 2 < len(line.words) and len(body) < 2) or not {c.field for c in columns} & {
             "invoice_ref", "paid_amount", "gross_amount"}:
@@ -695,12 +718,18 @@ def _spans(body: list[Line]) -> list[tuple[float, float]]:
     return sorted((a, b) for a, b, seen in spans if seen >= least)
 
 
-def _aligned_phrases(line: Line, body: list[Line]) -> list[list[Word]]:
+def _may_hold_two(line: Line) -> bool:
+    """Whether a header line has a phrase of several words that is not bilingual: two
+    labels the value columns may tell apart (:func:`_aligned_phrases`)."""
+    return any(len(p) > 1 and not any(w.text in ("/", "|") for w in p)
+               for p in phrases(line.words))
+
+
+def _aligned_phrases(line: Line, spans: list[tuple[float, float]]) -> list[list[Word]]:
     """The header ``line`` cut into phrases at column gaps and, where labels are set
-    closer than a column gap (``BELEGNR. AUFTRAGSNR.``), where the value columns of
-    ``body`` under it change: each word goes to the value column it overlaps most."""
+    closer than a column gap (``BELEGNR. AUFTRAGSNR.``), where the value columns under
+    it (``spans``, :func:`_spans`) change: each word goes to the column it overlaps most."""
     parts = phrases(line.words)
-    spans = _spans(body)
     if len(spans) <= len(parts):
         return parts
     cut: list[list[Word]] = []
@@ -722,15 +751,16 @@ def _aligned_phrases(line: Line, body: list[Line]) -> list[list[Word]]:
     return cut
 
 
-def _aligned_header(lines: list[Line], index: int, columns: list[Column],
+def _aligned_header(bodies: _Bodies, index: int, columns: list[Column],
                     synonyms: Mapping[str, str] | None) -> list[Column]:
     """``columns`` of the header row ``lines[index]``, its labels re-cut by the value
     columns under it (:func:`_aligned_phrases`) when that names more fields."""
-    body = _body(lines, index + 1)
-    if not body:
+    line = bodies.lines[index]
+    if not _may_hold_two(line) or not bodies(index + 1) \
+            or len(bodies.spans(index + 1)) <= len(phrases(line.words)):
         return columns
-    parts = _aligned_phrases(lines[index], body)
-    if len(parts) <= len(phrases(lines[index].words)):
+    parts = _aligned_phrases(line, bodies.spans(index + 1))
+    if len(parts) <= len(phrases(line.words)):
         return columns
     aligned = _label_columns(parts, synonyms or {})
     taken = {c.field for c in aligned if c.field}
