@@ -152,8 +152,10 @@ def plan_postings(batch: Batch, open_items: ItemsByDocument, reason_codes: dict[
     A payment posts its certain (``auto``) lines even when others are not
     certain: the uncertain remainder (review lines, unmatched lines, a surplus
     the advice does not explain) goes on the payer's account as unapplied
-    cash, when ``park(company_code)`` allows it, and the posting carries why
-    (``Posting.parked``) so that a person gets a review item pointing at it.
+    cash, and the posting carries why (``Posting.parked``) so that a person
+    gets a review item pointing at it. The engine parks it itself (an ``auto``
+    on-account row of the payer, :mod:`bots.cashapp.engine`); what it leaves
+    unexplained is parked here when ``park(company_code)`` allows it.
     A payment waits whole when nothing of it is certain, when it is in
     another currency than its invoices or spans company codes, or when its
     certain lines apply more than it pays. ``parked``: remittances already
@@ -167,9 +169,6 @@ def plan_postings(batch: Batch, open_items: ItemsByDocument, reason_codes: dict[
     unsure: dict[str, str] = {}
     for u in batch.result.unmatched:
         unsure.setdefault(u.remittance_id, u.reason)
-    for a in batch.result.on_account:
-        unsure.setdefault(a.remittance_id, f"{format_amount(a.amount, a.currency)} "
-                                           f"{a.currency} more than the items open (on account)")
     postings, waits = [], {}
     for rid, remittance in batch.remittances.items():
         proposals = by_remittance.get(rid, [])
@@ -207,8 +206,10 @@ def plan_postings(batch: Batch, open_items: ItemsByDocument, reason_codes: dict[
         why = unsure.get(rid) or (
             f"the advice states {format_amount(paid, cur)} but its lines apply "
             f"{format_amount(request.amount, cur)}" if paid != request.amount else "")
-        if not why:
+        if not why:  # an overpayment's surplus on account (an auto row) is certain too
             postings.append(Posting(remittance, request, tuple(sure)))
+        elif paid == request.amount and request.on_account:  # the engine parked the rest
+            postings.append(Posting(remittance, request, tuple(sure), parked=why))
         elif paid == request.amount or not park(request.company_code):
             waits[rid] = why
         else:

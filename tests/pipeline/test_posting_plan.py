@@ -141,3 +141,23 @@ def test_a_payment_marked_wrong_waits_and_posts_under_a_new_key() -> None:
     anew = clearing_request(r, [proposal("1800000001", "100.00")], items_by_document(ITEMS),
                             CODES, "113100", TODAY, generation=1)
     assert anew.reference != first.request.reference and len(anew.reference) <= 16
+
+
+def test_cash_the_engine_parked_posts_with_a_review_item() -> None:
+    r = remittance("350.00", RemittanceLine("INV-1800000001", Decimal("100.00")),
+                   RemittanceLine("INV-180000002", Decimal("250.00")))
+    parked = proposal("", "250.00", index=None, treatment=Treatment.ON_ACCOUNT,  # type: ignore[arg-type]
+                      reason_code="Z10")
+    [posting], waits = plan(r, [proposal("1800000001", "100.00"), parked,
+                                proposal("1800000002", "250.00", Decision.REVIEW, index=1)])
+    assert waits == {} and posting.parked == "why"
+    assert [(x.amount, x.reason_code) for x in posting.request.on_account] == \
+        [(Decimal("250.00"), "Z10")]  # the engine's row, not a second one
+
+
+def test_an_overpayment_surplus_on_account_is_certain() -> None:
+    r = remittance("130.00", RemittanceLine("INV-1800000001", Decimal("130.00")))
+    surplus = proposal("", "30.00", treatment=Treatment.ON_ACCOUNT, reason_code="Z11")
+    [posting], waits = plan(r, [proposal("1800000001", "100.00"), surplus])
+    assert waits == {} and posting.parked == ""
+    assert posting.request.on_account[0].amount == Decimal("30.00")
