@@ -158,8 +158,11 @@ class _Pool:
                         names[seq], payloads[seq] = task
                     else:
                         break
-                    worker.conn.send((seq, names[seq], payloads[seq]))
                     worker.held.append(seq)
+                    try:
+                        worker.conn.send((seq, names[seq], payloads[seq]))
+                    except OSError:  # it died: _collect finds out and replaces it
+                        break
             if exhausted and head == next_seq:
                 return
             for worker in self._ready():
