@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.bigday import site_toml
+from bench.bigday import PROFILE_RATE, bot_profile, site_toml
 from bots.config import load_config
 from bots.portals.settings import portals_config
 from bots.sandbox.mailbox import BIGDAY_COUNTS, scaled_counts
@@ -80,3 +80,18 @@ def test_portal_latency_comes_from_the_environment(tmp_path: Path,
     with pytest.raises(ValueError, match=f"{LATENCY_ENV}: expected milliseconds"):
         with start_portals(["0000100001"], tmp_path):
             pass
+
+
+def test_profile_samples_are_given_to_the_bot_that_ran(tmp_path: Path) -> None:
+    runner = "<module> (arbots:8);_run_one (bots/runner.py:195)"
+    samples = tmp_path / "profile.txt"
+    samples.write_text("\n".join([
+        f"{runner};run (/x/bots/pipeline/cashapp.py:458);_post (bots/sandbox/sap/clearing.py:266) "
+        f"{3 * PROFILE_RATE}",
+        f"{runner};run (bots/pipeline/portals.py:150);select (selectors.py:468) {PROFILE_RATE}",
+        "_bootstrap (threading.py:1002);run (rich/live.py:35) 400",  # another thread
+    ]), encoding="utf-8")
+    per_bot, hot = bot_profile(samples)
+    assert per_bot == {"cashapp": 3.0, "portals": 1.0}
+    assert hot == [("_post (bots/sandbox/sap/clearing.py:266)", 3.0),
+                   ("select (selectors.py:468)", 1.0)]
