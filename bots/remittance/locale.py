@@ -5,8 +5,10 @@ what depends on the document as a whole:
 
 - :func:`read_date` reads dates with month names in EN/DE/FR/NL/ES/IT
   (``24 avril 2026``, ``24. März 2026``, ``24 de abril de 2026``,
-  ``April 24, 2026``, ``24-Apr-2026``) and numeric ones in the order the
-  document uses::
+  ``April 24, 2026``, ``24-Apr-2026``; with a weekday, an article or an
+  ordinal: ``Freitag, den 24. April 2026``, ``le 1er avril 2026``,
+  ``April 24th, 2026``, ``1º de abril de 2026``) and numeric ones in the order
+  the document uses::
 
       >>> read_date("24 avril 2026")
       datetime.date(2026, 4, 24)
@@ -48,8 +50,22 @@ for _names in _MONTH_NAMES:
 MONTHS.update({"mrz": 3, "mae": 3, "okt": 10, "dez": 12, "mei": 5, "mag": 5, "ago": 8,
                "dic": 12, "ene": 1, "gen": 1, "giu": 6, "lug": 7, "set": 9, "ott": 10})
 
-_WORDY = re.compile(r"(\d{1,2})\.?[\s-]*(?:de\s+)?([a-z]{3,10})\.?[\s,-]*(?:de\s+)?(\d{4}|\d{2})")
-_WORDY_US = re.compile(r"([a-z]{3,10})\.?\s+(\d{1,2}),?\s+(\d{4})")
+MONTHS.update({"mrt": 3})  # Dutch "mrt."
+_WORDY = re.compile(r"(\d{1,2})\.?[\s/-]*(?:(?:de|of)\s+)?([a-z]{3,10})\.?[\s,/-]*"
+                    r"(?:de\s+)?(\d{4}|\d{2})")
+_WORDY_US = re.compile(r"([a-z]{3,10})\.?[\s/-]+(\d{1,2}),?[\s/-]+(\d{4})")
+_WEEKDAYS = (
+    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
+    "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag "
+    "lunes martes miercoles jueves viernes sabado domingo "
+    "lunedi martedi mercoledi giovedi venerdi sabato domenica")
+# "Freitag, den 24.", "le 24", "the 24th", "1er", "1º" (folded: "1o"), "2nd": what a
+# date in words may carry around its day
+_LEAD = re.compile(rf"^(?:(?:{'|'.join(_WEEKDAYS.split())})\.?,?\s+)?"
+                   r"(?:(?:le|the|den|el|il|op|on)\s+)?")
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er|re|eme|o|a)\b")
 _NUMERIC = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})")
 DAY_FIRST_LANGUAGES = frozenset({"de", "fr", "nl", "es", "it"})
 
@@ -62,7 +78,7 @@ def read_date(text: str | None, day_first: bool = False) -> date | None:
     """A printed date, month names in six languages; None when ``text`` is none."""
     if not text or not text.strip():
         return None
-    raw = _fold(text.strip())
+    raw = _ORDINAL.sub(r"\1", _LEAD.sub("", _fold(text.strip())))
     for pattern, order in ((_WORDY, "dmy"), (_WORDY_US, "mdy")):
         m = pattern.fullmatch(raw)
         if m:

@@ -15,7 +15,14 @@ When no label names them:
   advice's first page (the letterhead), unless it is a title like ``Remittance Advice``;
 - the method comes from the kind of payment number (``Check #`` -> check,
   ``EFT Trace`` -> ach, ``Wire Reference`` -> wire);
-- the currency comes from an ISO code or a currency sign next to an amount.
+- the currency comes from an ISO code or a currency sign next to an amount;
+- the payment date is the one date printed alone above the table (a letter's
+  ``Hamburg, 24. April 2026``).
+
+Labels no list names are read from the words they are made of
+(:mod:`bots.remittance.label_grammar`: ``Überweisungsdatum`` = transfer +
+date) when the listed ones leave a field empty; a number field takes no date,
+amount, IBAN or other ``label: value`` (:func:`is_number`).
 
 Labels (:mod:`bots.remittance.labels`) are in EN, DE, FR, NL, ES and IT, bilingual
 ones (``Zahlungsdatum / Payment date``) included; a value must have its field's
@@ -37,6 +44,7 @@ from datetime import date
 from decimal import Decimal
 
 from bots.domain import PaymentMethod
+from bots.remittance.label_grammar import field_of_label
 from bots.remittance.labels import LABELS
 from bots.remittance.locale import read_date
 from bots.remittance.pdf_layout import Line, phrases
@@ -99,6 +107,10 @@ def read_header(lines: Sequence[Line], *, table_top: tuple[int, float] | None = 
     for _, name, value in labelled_values(lines, extra_labels):
         if name not in raw and _fits(name, value, day_first, decimal):
             raw[name] = value
+    unlisted = sorted(unlisted_values(lines), key=lambda found: -found[0])  # stable: in order
+    for _, name, value in unlisted:
+        if name not in raw and _fits(name, value, day_first, decimal):
+            raw[name] = value
     return _interpret(raw, lines, table_top, day_first, decimal)
 
 
@@ -111,8 +123,29 @@ def _fits(name: str, value: str, day_first: bool, decimal: str | None) -> bool:
     if name == "currency":
         return _ISO.search(value.upper()) is not None
     if name in ("payment_ref", "payer_account"):
-        return re.search(r"\d", value) is not None
+        return is_number(value, day_first)
     return True
+
+
+_IBAN = re.compile(r"[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,}(?:\s?[A-Z0-9]{1,4})?")
+_DECIMALS = re.compile(r"\d[.,]\d{2}(?:\s*[A-Z]{3})?$")
+
+
+def is_number(value: str, day_first: bool = False) -> bool:
+    """Whether ``value`` can be a payment or account number: a digit in it, and not a
+    date, an amount with decimals, an IBAN or another ``label: value`` (the value of
+    another label met first).
+
+        >>> is_number("2026-30806"), is_number("24.07.2026"), is_number("10.479,83")
+        (True, False, False)
+    """
+    value = value.strip()
+    if not re.search(r"\d", value) or _IBAN.fullmatch(value.upper()) \
+            or re.search(r":(?:\s|$)", value):
+        return False
+    if _DECIMALS.search(value) and probe_amount(value) is not None:
+        return False
+    return value.isdigit() or read_date(value, day_first) is None  # 20260424: a number
 
 
 def labelled_values(lines: Sequence[Line],
@@ -151,6 +184,41 @@ def labelled_values(lines: Sequence[Line],
                 below = _below(line, lines[index + 1], start, end, stop)  # first that fits)
                 if below:
                     yield index, name, below
+
+
+def unlisted_values(lines: Sequence[Line]) -> Iterator[tuple[int, str, str]]:
+    """(strength, field, value) of every label :func:`field_of_label` understands.
+
+    A label is a column chunk of a line (the text between column gaps): its text
+    up to a colon, or up to the first word with a digit; its value follows in
+    the chunk, else in the next chunk of the line, else just below the label.
+    """
+    for index, line in enumerate(lines):
+        at = 0
+        chunks = []
+        for part in line.text.split("\t"):
+            chunks.append((at, part))
+            at += len(part) + 1
+        for n, (start, chunk) in enumerate(chunks):
+            label, colon, value = chunk.partition(":")
+            if not colon:
+                digit = re.search(r"\S*\d", chunk)
+                label, value = (chunk[:digit.start()], chunk[digit.start():]) if digit \
+                    else (chunk, "")
+            found = field_of_label(label)
+            if found is None:
+                continue
+            strength, name = found[1], found[0]
+            if value.strip():
+                yield strength, name, value.strip()
+                continue
+            if n + 1 < len(chunks):
+                yield strength, name, chunks[n + 1][1].strip()
+            if index + 1 < len(lines):
+                stop = chunks[n + 1][0] if n + 1 < len(chunks) else len(line.text)
+                below = _below(line, lines[index + 1], start, start + len(label), stop)
+                if below:
+                    yield strength, name, below
 
 
 def _below(line: Line, under: Line, start: int, end: int, stop: int) -> str:
@@ -199,6 +267,8 @@ def _interpret(raw: dict[str, str], lines: Sequence[Line], table_top: tuple[int,
     header.payment_ref = ref if ref and re.search(r"\d", ref) else None
     if "payment_date" in raw:
         header.payment_date = _first_date(raw["payment_date"], day_first)
+    else:
+        header.payment_date = _letter_date(lines, table_top, day_first)
     method = raw.get("payment_method")
     header.payment_method = _method(method) if method else _method_from_ref_label(lines)
     if "total" in raw:
@@ -216,6 +286,26 @@ def _first_date(text: str, day_first: bool) -> date | None:
         if found:
             return found
     return None
+
+
+_PLACE = re.compile(r"^[^\d,]{2,40},\s*")  # "Hamburg, " before a letter's date
+
+
+def _letter_date(lines: Sequence[Line], table_top: tuple[int, float] | None,
+                 day_first: bool) -> date | None:
+    """The date printed alone (or after the place, ``Hamburg, 24. April 2026``) above
+    the table on page one, as letters date themselves; None unless there is one."""
+    first_page = min((line.page for line in lines), default=1)
+    found = set()
+    for line in lines:
+        if line.page != first_page or (table_top and (line.page, line.top) >= table_top):
+            continue
+        chunks = line.text.split("\t")
+        for n, chunk in enumerate(chunks):
+            day = read_date(_PLACE.sub("", chunk.strip()), day_first)
+            if day and not (n and chunks[n - 1].rstrip().endswith(":")):  # no label's
+                found.add(day)
+    return found.pop() if len(found) == 1 else None
 
 
 def _method(text: str) -> PaymentMethod:

@@ -1,0 +1,140 @@
+"""What a payment-field label means, from the words it is made of (EN DE FR NL ES IT).
+
+:data:`bots.remittance.labels.LABELS` lists labels seen on advices; every
+payer's system prints its own (``Überweisungsdatum``, ``Remittance total``,
+``Cód. proveedor``, ``Zahllauf-Nr.``). :func:`field_of_label` reads a label as
+a combination of concepts instead of a fixed phrase:
+
+- **what** it is: a date (``date``, ``Datum``, ``fecha``, ``data``, ``...tag``),
+  an identifier (``no``, ``Nr.``, ``n°``, ``number``, ``référence``, ``ID``,
+  ``code``, ``Beleg``, ``account``) or an amount (``amount``, ``Betrag``,
+  ``montant``, ``bedrag``, ``importe``, ``importo``, ``total``, ``Summe``);
+- **of what**: the payment (``payment``, ``Zahlung``, ``Überweisung``,
+  ``virement``, ``règlement``, ``betaling``, ``pago``, ``bonifico``,
+  ``remittance``, ``advice``, ``cheque``...), the supplier's account at the
+  payer (``supplier``, ``vendor``, ``Kreditor``, ``Lieferant``, ``fournisseur``,
+  ``tiers``, ``crediteur``, ``relatie``, ``proveedor``, ``acreedor``,
+  ``fornitore``) or the customer's at us (``customer``, ``Kunde``, ``client``,
+  ``klant``, ``cliente``); or something else (an invoice, an order, a due or
+  print date, a discount, a bank account, a tax id), which rules the label out.
+
+German and Dutch compounds are read by the stems inside a word
+(``Überweisungsdatum`` = transfer + date, ``Crediteurnummer`` = creditor +
+number)::
+
+    >>> field_of_label("Überweisungsdatum")
+    ('payment_date', 2)
+    >>> field_of_label("Zahllauf-Nr.")
+    ('payment_ref', 2)
+    >>> field_of_label("Cód. proveedor")
+    ('payer_account', 2)
+    >>> field_of_label("Remittance total")
+    ('total', 2)
+    >>> field_of_label("Fecha de emisión")
+    ('payment_date', 1)
+    >>> field_of_label("Rechnungsdatum") is None
+    True
+
+The second number is the strength: 2 when the label names the payment (or the
+account) itself, 1 for a bare ``Date:``, ``Total:`` or ``Amount:`` taken only
+when no label names the field better.
+
+Both a supplier number ("our number as your vendor", ``Lieferantennr.``) and a
+customer number ("your number as our customer", ``Kundennr.``) give
+``payer_account``: both identify the payer, and the interchange spec has the
+one field for them (see the report on issue 9 for the difference).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# stems, accent-folded and lower case; a stem matches any part of a word (compounds);
+# marked "~", only the start of a word, and a whole word when shorter than four letters
+_DATE = ("date", "dated", "datum", "fecha", "~data", "datu")
+_DATE_END = ("tag", "dag")  # "Zahltag", "Valutatag", "Betaaldag"
+_ID = ("~no", "~nr", "~n", "~num", "numero", "number", "nummer", "~ref", "reference", "referenz",
+       "referentie", "referencia", "riferimento", "~rif", "~id", "kenmerk", "~code",
+       "codigo", "~cod", "codice", "beleg", "account", "~acct", "konto", "~compte",
+       "~cuenta", "~conto", "~nro", "~nb", "~nbr", "~ident", "opdracht")
+_AMOUNT = ("amount", "~amt", "betrag", "montant", "bedrag", "importe", "importo", "monto",
+           "~sum", "summe", "somme", "total", "totaal", "gesamt", "cantidad", "somma",
+           "ammontare")
+_TOTAL = ("total", "totaal", "totale", "summe", "gesamt", "~sum", "somme")
+_PAYMENT = ("pay", "paid", "remit", "settle", "transfer", "wire", "cheque", "~check",
+            "~eft", "~ach", "trace", "advice", "disburs", "execut", "~value",
+            "zahl", "uberweis", "ausfuhr", "~avis", "valuta", "wertstell", "scheck",
+            "ausgleich", "paie", "paye", "regle", "virement", "vire", "valeur", "remise",
+            "betaal", "betaling", "overboek", "overgemaakt", "overmak", "uitvoer",
+            "advies", "pago", "pagad", "ejecuc", "~valor", "aviso", "remesa", "~orden",
+            "transferid", "pagament", "pagat", "bonific", "esecuz", "disposiz", "distinta",
+            "avviso", "assegno", "~run", "lauf", "operaz", "operac", "transac", "transakt",
+            "batch", "gutschrift", "accredit", "abono", "~credit", "buchung", "boeking",
+            "comptab", "contabil")
+_SUPPLIER = ("supplier", "vendor", "creditor", "lieferant", "kreditor", "fournisseur",
+             "~tiers", "creancier", "leverancier", "crediteur", "relatie", "proveedor",
+             "acreedor", "fornitore", "creditore")
+_CUSTOMER = ("customer", "kunde", "~client", "klant", "cliente")
+# a label naming any of these is about something else than the payment's own fields
+_OTHER = ("invoice", "~inv", "rechnung", "factur", "fattur", "factuur", "~due", "fallig",
+          "echeance", "vencim", "scadenz", "verval", "~order", "bestell", "commande",
+          "pedido", "ordine", "~po", "print", "druck", "impression", "stampa", "afdruk",
+          "~page", "seite", "pagina", "discount", "skonto", "escompte", "korting",
+          "descuento", "sconto", "gross", "brutto", "~brut", "open", "offen", "balance",
+          "saldo", "iban", "~bic", "swift", "~tel", "~fax", "~vat", "~ust", "~tva", "~btw",
+          "~iva", "~kvk", "siret", "steuer", "empfang", "payee", "beneficiar", "begunstig",
+          "destinatar", "~name", "~naam", "nombre", "~nome", "~nom", "address", "adresse",
+          "~email", "~mail", "phone", "contact", "~payer", "zahler", "payeur", "betaler",
+          "pagador", "ordenante", "ordinante", "pagatore", "auftraggeber", "opdrachtgever",
+          "donneur", "deduct", "abzug", "retenue", "aftrek", "retenc", "trattenut",
+          "delivery", "lieferdat", "lieferschein", "lieferung", "livraison", "levering",
+          "entrega", "consegna",
+          "period", "zeitraum", "periode", "periodo", "bank", "banque", "banco", "banca",
+          "currency", "wahrung", "devise", "moneda", "divisa", "munteenheid")
+_WORD = re.compile(r"[a-z]+")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
+def _has(words: list[str], stems: tuple[str, ...]) -> bool:
+    for stem in stems:
+        if stem.startswith("~"):
+            bare = stem[1:]
+            if any(w == bare or (len(bare) > 3 and w.startswith(bare)) for w in words):
+                return True
+        elif any(stem in w for w in words):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def field_of_label(label: str) -> tuple[str, int] | None:
+    """(field, strength) that ``label`` names, or None (see the module docstring).
+
+    Fields: ``payment_date``, ``payment_ref``, ``total``, ``payer_account``.
+    """
+    words = _WORD.findall(_fold(label))
+    if not words or len(words) > 6:
+        return None
+    supplier, customer = _has(words, _SUPPLIER), _has(words, _CUSTOMER)
+    if supplier or customer:
+        other = _has(words, _OTHER) or _has(words, _DATE) or _has(words, _AMOUNT)
+        return None if other else ("payer_account", 2)
+    if _has(words, _OTHER):
+        return None
+    payment = _has(words, _PAYMENT)
+    dated = _has(words, _DATE) or any(w.endswith(_DATE_END) and len(w) > 4 for w in words)
+    if dated:
+        return "payment_date", 2 if payment else 1
+    if _has(words, _AMOUNT):
+        if payment:
+            return "total", 2
+        alone = len(words) == 1 or _has(words, _TOTAL)  # "Amount:", "Betrag:", "Total:"
+        return ("total", 1) if alone else None
+    if payment and _has(words, _ID):
+        return "payment_ref", 2
+    return None
