@@ -572,7 +572,8 @@ def _queue_for_review(ctx: BotContext, batch: Batch, waits: dict[str, str],
                 confidence=p.confidence, rule=p.rule, reason=p.reason,
                 discount_amount=p.discount_amount, deduction_amount=p.deduction_amount,
                 source=r.source, fiscal_year=p.fiscal_year, line_item=p.line_item,
-                line_index=p.line_index))
+                line_index=p.line_index, treatment=p.treatment.value,
+                reason_code=p.reason_code))
         for u in unmatched.get(rid, []):
             ref = r.lines[u.line_index].invoice_ref if u.line_index is not None else ""
             ctx.report.worklist.append(UnmatchedRow(

@@ -45,7 +45,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bots.cashapp import Memory, learn
-from bots.domain import Decision, OpenItem, Proposal, Remittance
+from bots.domain import Decision, OpenItem, Proposal, Remittance, Treatment
 from bots.pipeline.cash_record import record_person_lines
 from bots.pipeline.cashapp import (
     BUSY,
@@ -171,7 +171,8 @@ def read_decisions(path: Path) -> list[ReviewRow]:
                 applied_amount=Decimal(cell("applied_amount") or ("0" if wrong else "")),
                 discount_amount=Decimal(cell("discount_amount") or "0"),
                 deduction_amount=Decimal(cell("deduction_amount") or "0"),
-                decision=Decision.AUTO, confidence=1.0,
+                treatment=Treatment(cell("treatment") or Treatment.CLEAR),
+                reason_code=cell("reason_code"), decision=Decision.AUTO, confidence=1.0,
                 rule=cell("rule") or "review", reason="confirmed by a person in review")
         except (InvalidOperation, ValueError) as exc:
             raise ReviewFileError(f"{path}: {SHEET} row {number}: {exc}") from None

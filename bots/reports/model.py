@@ -238,6 +238,8 @@ class CashReviewRow:
     fiscal_year: str = ""  # with document_no and line_item: the open item (for review apply)
     line_item: str = ""
     line_index: int | None = None  # the remittance line; None: the payment as a whole
+    treatment: str = ""  # clear | residual | partial | write_off | on_account (Treatment)
+    reason_code: str = ""  # SAP reason code (RSTGR) of a residual, write-off, on account
 
     def __post_init__(self) -> None:
         for name in ("applied_amount", "discount_amount", "deduction_amount"):

@@ -37,6 +37,7 @@ from bots.domain import (
     Remittance,
     RemittanceLine,
     RunStatus,
+    Treatment,
     Trigger,
     stable_id,
 )
@@ -122,7 +123,8 @@ def sap(cfg: Config, query: str, *args: Any) -> list[tuple]:
 def decide(folder: Path, rows: list[CashReviewRow], decision: str) -> Path:
     """A worklist whose Cash review sheet holds ``rows``, each decided ``decision``."""
     names = ["remittance_id", "customer", "document_no", "fiscal_year", "line_item",
-             "applied_amount", "discount_amount", "deduction_amount", "rule", "line_index"]
+             "applied_amount", "discount_amount", "deduction_amount", "rule", "line_index",
+             "treatment", "reason_code"]
     book = Workbook()
     sheet = book.active
     sheet.title = CashReviewRow.SHEET
@@ -392,3 +394,26 @@ def test_intake_hands_a_bank_return_on_instead_of_quarantining_it(world: Config)
     [row] = [r for r in outcome.report.worklist if isinstance(r, UnmatchedRow)]
     assert row.amount == Decimal("120.00") and "payment returned" in row.reason
     assert "AC04" in row.reason
+
+
+def test_an_approved_part_payment_leaves_the_invoice_open(world: Config, items: list[OpenItem],
+                                                          engine: Engine,
+                                                          tmp_path: Path) -> None:
+    """The worklist carries the treatment: a part payment a person approves is posted as one,
+    never as a clearing with the rest taken for a discount."""
+    part = Decimal("10.00")
+    engine.proposals = [proposal("r-part", items[0], 0, Decision.REVIEW, applied_amount=part,
+                                 treatment=Treatment.PARTIAL)]
+    r = advice("r-part", items[:1])
+    r.total, r.lines[0].paid_amount = part, part
+    receive(world, r)
+    outcome, _ = cash_run(world)
+    [row] = [x for x in outcome.report.worklist if isinstance(x, CashReviewRow)]
+    assert row.treatment == "partial"
+    _, section = review(world, decide(tmp_path, [row], "approve"))
+    assert section.counts["payments_posted"] == 1, section.errors
+    ((document,),) = sap(world, "SELECT BELNR FROM BKPF WHERE XBLNR LIKE 'pay-%'")
+    assert sap(world, "SELECT count(*) FROM BSID WHERE BELNR = ?", items[0].document_no) == \
+        [(1,)]
+    assert sap(world, "SELECT SHKZG, WRBTR, REBZG FROM BSID WHERE BELNR = ?", document) == \
+        [("H", 1000, items[0].document_no)]
