@@ -107,11 +107,16 @@ def prepare(scale: float, seed: int) -> Files:
 
 
 def spawn(argv: list[str], log: Path) -> Child:
-    """Run ``argv`` to its end, output to ``log``; its own rusage from ``wait4``."""
+    """Run ``argv`` to its end, output to ``log``; its own rusage from ``wait4``.
+
+    ``ARBOTS_HOME`` is the log's folder, where no run store is: the command
+    matches with nothing learned, the same on every machine.
+    """
     load = os.getloadavg()
+    env = {**os.environ, "ARBOTS_HOME": str(log.parent)}
     with log.open("wb") as out:
         started = time.perf_counter()
-        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[
+        pid = os.posix_spawn(argv[0], argv, env, file_actions=[
             (os.POSIX_SPAWN_DUP2, out.fileno(), 1), (os.POSIX_SPAWN_DUP2, out.fileno(), 2)])
         _, status, usage = os.wait4(pid, 0)
         wall = time.perf_counter() - started

@@ -90,6 +90,7 @@ from bots.formula_guard import neutralise, neutralise_row, restore
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     from bots.cashapp.engine import MatchResult, Unmatched
 
@@ -399,21 +400,32 @@ class _OpenItemColumns:
         import pyarrow.compute as pc
 
         cells = pa.array(self.frame["amount"])
-        plain = pc.match_substring_regex(cells, r"^[+-]?[0-9]+(\.[0-9]+)?$")
-        length = pc.utf8_length(cells).to_numpy()
-        dot = pc.find_substring(cells, ".").to_numpy()
-        sign = pc.match_substring_regex(cells, r"^[+-]").to_numpy(zero_copy_only=False)
-        decimals = np.where(dot < 0, 0, length - dot - 1)
         codes, distinct = pd.factorize(currency)  # a bad currency: code -1, in doubt already
-        places = np.array([exponent(c) for c in distinct] + [0])[codes]
-        shift = places - decimals
-        ok = (plain.to_numpy(zero_copy_only=False) & (decimals <= places)
-              & (length - sign - (dot >= 0) + shift <= MAX_DIGITS))
+        ok, shift = _plain_amounts(cells, np.array([exponent(c) for c in distinct] + [0])[codes])
         self.doubt |= ~ok
         digits = pc.replace_substring_regex(pc.filter(cells, pa.array(ok)), r"^\+|\.", "")
         minor = np.zeros(len(ok), dtype=np.int64)
         minor[ok] = pc.cast(digits, pa.int64()).to_numpy() * 10 ** shift[ok]
         return np.array(minor.tolist(), dtype=object)
+
+
+def _plain_amounts(cells: pa.Array, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ok, shift): which cells are plainly amounts :func:`field_amount` takes as written
+    (a decimal with a dot, no more decimals than ``places``, minor units of at most 18
+    digits), and the power of ten from their digits to minor units. Null cells: not ok."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    text = pc.fill_null(cells, "")
+    plain = pc.match_substring_regex(text, r"^[+-]?[0-9]+(\.[0-9]+)?$")
+    length = pc.utf8_length(text).to_numpy()
+    dot = pc.find_substring(text, ".").to_numpy()
+    sign = pc.match_substring_regex(text, r"^[+-]").to_numpy(zero_copy_only=False)
+    decimals = np.where(dot < 0, 0, length - dot - 1)
+    shift = places - decimals
+    ok = (plain.to_numpy(zero_copy_only=False) & (decimals <= places)
+          & (length - sign - (dot >= 0) + shift <= MAX_DIGITS))
+    return ok, shift
 
 
 def read_customers(path: str | Path) -> tuple[list[Customer], list[BadRow]]:
@@ -430,30 +442,215 @@ def read_customers(path: str | Path) -> tuple[list[Customer], list[BadRow]]:
 
 
 def read_remittances(path: str | Path) -> tuple[list[Remittance], list[BadRow]]:
-    """Remittances from JSON Lines (``arbots extract`` output); bad lines skipped."""
+    """Remittances from JSON Lines (``arbots extract`` output); bad lines skipped.
+
+    Read by pyarrow's JSON reader and checked column by column; a line the
+    checks cannot vouch for is read on its own, which names what is wrong. A
+    file pyarrow refuses (a line that is not a JSON object, an amount given
+    as a JSON number, a repeated key ...) is read line by line throughout.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InterchangeError(f"{path}: cannot open: {exc.strerror}") from None
+    return read_remittances_data(data, str(path))
+
+
+def read_remittances_data(data: bytes, name: str) -> tuple[list[Remittance], list[BadRow]]:
+    """:func:`read_remittances` of the bytes of a file called ``name``."""
+    table = _json_table(data)
+    if table is None:
+        return _remittances_by_line(data, name)
+    return _RemittanceColumns(table, data, name).read()
+
+
+def _remittance(text: str, name: str, line: int) -> Remittance | BadRow:
+    """One line's remittance, or why not (the line-by-line check)."""
     from bots.remittance.jsonl import from_json  # it reads values with this module's parsers
 
-    name = str(path)
     try:
-        handle = open(path, "rb")
-    except OSError as exc:
-        raise InterchangeError(f"{name}: cannot open: {exc.strerror}") from None
-    out, problems = [], []
-    with handle:
-        for n, raw in enumerate(handle, start=1):
-            try:
-                text = raw.decode("utf-8-sig" if n == 1 else "utf-8")
-            except UnicodeDecodeError:
-                raise InterchangeError(f"{name}: not UTF-8 text (line {n})") from None
-            if not text.strip():
-                continue
-            try:
-                out.append(from_json(json.loads(text)))
-            except json.JSONDecodeError as exc:
-                problems.append(BadRow(name, n, f"not valid JSON: {exc.msg}"))
-            except FieldError as exc:
-                problems.append(BadRow(name, n, str(exc)))
+        return from_json(json.loads(text))
+    except json.JSONDecodeError as exc:
+        return BadRow(name, line, f"not valid JSON: {exc.msg}")
+    except FieldError as exc:
+        return BadRow(name, line, str(exc))
+
+
+def _lines(data: bytes, name: str) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each line that is not blank."""
+    for n, raw in enumerate(io.BytesIO(data), start=1):
+        try:
+            text = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise InterchangeError(f"{name}: not UTF-8 text (line {n})") from None
+        if text.strip():
+            yield n, text
+
+
+def _remittances_by_line(data: bytes, name: str) -> tuple[list[Remittance], list[BadRow]]:
+    out: list[Remittance] = []
+    problems: list[BadRow] = []
+    for n, text in _lines(data, name):
+        found = _remittance(text, name, n)
+        if isinstance(found, BadRow):
+            problems.append(found)
+        else:
+            out.append(found)
     return out, problems
+
+
+_LINE_FIELDS = ("invoice_ref", "po_number", "invoice_date", "gross_amount", "discount",
+                "deduction", "deduction_reason", "paid_amount")
+_REMITTANCE_FIELDS = ("id", "source", "format", "payer_name", "payer_account", "payment_ref",
+                      "payment_date", "payment_method", "currency", "total")
+
+
+def _json_table(data: bytes) -> pa.Table | None:
+    """The JSON Lines as a table of the spec's fields, or None when read line by line."""
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    line = pa.struct([(f, pa.string()) for f in _LINE_FIELDS])
+    schema = pa.schema([(f, pa.string()) for f in _REMITTANCE_FIELDS]
+                       + [("lines", pa.list_(line)), ("warnings", pa.list_(pa.string()))])
+    try:
+        table = pj.read_json(io.BytesIO(data), read_options=pj.ReadOptions(
+            block_size=max(1 << 20, min(len(data), 64 << 20))), parse_options=pj.ParseOptions(
+            explicit_schema=schema, unexpected_field_behavior="ignore"))
+    except (pa.ArrowException, ValueError):
+        return None
+    lines = sum(1 for raw in data.split(b"\n") if raw.strip())  # one object per line
+    return table if table.num_rows == lines else None
+
+
+class _RemittanceColumns:
+    """Remittances from a table, column by column; the rows in doubt line by line."""
+
+    def __init__(self, table: pa.Table, data: bytes, name: str) -> None:
+        self.table, self.data, self.name = table.combine_chunks(), data, name
+
+    def _cells(self, column: str) -> pa.Array:
+        return self.table.column(column).chunk(0)
+
+    def read(self) -> tuple[list[Remittance], list[BadRow]]:
+        import numpy as np
+        import pyarrow.compute as pc
+
+        from bots.domain import PaymentMethod, RemittanceLine
+
+        rows = self.table.num_rows
+        if rows == 0:
+            return [], []
+        currency, doubt = _distinct(self._cells("currency"), field_currency)
+        method, wrong = _distinct(self._cells("payment_method"),
+                                  lambda v: PaymentMethod(v) if v else None)
+        doubt |= wrong
+        paid_on, wrong = _distinct(self._cells("payment_date"),
+                                   lambda v: field_date(v, "payment_date", required=False))
+        doubt |= wrong
+        ids = self._cells("id").to_pylist()
+        doubt |= np.array([not rid for rid in ids])
+        places = np.array([exponent(c) if c else 0 for c in currency])
+        total, ok = _amounts(self._cells("total"), places, required=False)
+        doubt |= ~ok
+        warnings = self._cells("warnings").to_pylist()
+        doubt |= np.array([bool(w) and None in w for w in warnings])
+
+        lists = self._cells("lines")
+        owner = pc.list_parent_indices(lists).to_numpy()
+        cells = {f: lists.flatten().field(f) for f in _LINE_FIELDS}
+        amounts = {}
+        for f in ("gross_amount", "discount", "deduction", "paid_amount"):
+            amounts[f], ok = _amounts(cells[f], places[owner], required=f == "paid_amount",
+                                      zero=f in ("discount", "deduction"))
+            np.logical_or.at(doubt, owner[~ok], True)
+        invoice_date, wrong = _distinct(
+            cells["invoice_date"], lambda v: field_date(v, "invoice_date", required=False))
+        np.logical_or.at(doubt, owner[wrong], True)
+        made = [RemittanceLine(invoice_ref=ref or "", paid_amount=paid, po_number=po,
+                               invoice_date=day, gross_amount=gross, discount=discount,
+                               deduction=deduction, deduction_reason=why)
+                for ref, paid, po, day, gross, discount, deduction, why in zip(
+                    cells["invoice_ref"].to_pylist(), amounts["paid_amount"],
+                    cells["po_number"].to_pylist(), invoice_date, amounts["gross_amount"],
+                    amounts["discount"], amounts["deduction"],
+                    cells["deduction_reason"].to_pylist(), strict=True)]
+        offsets = [0, *np.cumsum(np.bincount(owner, minlength=rows)).tolist()]
+        source, form, payer_name, payer_account, payment_ref = (
+            self._cells(f).to_pylist() for f in ("source", "format", "payer_name",
+                                                  "payer_account", "payment_ref"))
+        out: list[Remittance] = []
+        problems: list[BadRow] = []
+        line_of = self._line_numbers() if doubt.any() else []
+        for n, rid in enumerate(ids):
+            if doubt[n]:
+                found = self._by_line(line_of[n])
+                if isinstance(found, BadRow):
+                    problems.append(found)
+                else:
+                    out.append(found)
+                continue
+            out.append(Remittance(
+                id=rid, source=source[n] or "", format=form[n] or "", currency=currency[n],
+                lines=made[offsets[n]:offsets[n + 1]], payer_name=payer_name[n],
+                payer_account=payer_account[n], payment_ref=payment_ref[n],
+                payment_date=paid_on[n], payment_method=method[n], total=total[n],
+                warnings=warnings[n] or []))
+        return out, problems
+
+    def _line_numbers(self) -> list[int]:
+        """The line number of each row (rows are the lines that are not blank)."""
+        return [n for n, raw in enumerate(self.data.split(b"\n"), start=1) if raw.strip()]
+
+    def _by_line(self, line: int) -> Remittance | BadRow:
+        raw = self.data.split(b"\n", line)[line - 1]
+        return _remittance(raw.decode("utf-8-sig" if line == 1 else "utf-8"), self.name, line)
+
+
+def _distinct(cells: pa.Array, parse: Callable[[Any], Any]) -> tuple[list[Any], np.ndarray]:
+    """Each cell parsed (a null one as None), every distinct value once; and which failed."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    encoded = cells.dictionary_encode()
+    values, wrong = [], []
+    for raw in [*encoded.dictionary.to_pylist(), None]:  # the last stands for a null cell
+        try:
+            values.append(parse(raw))
+            wrong.append(False)
+        except ValueError:  # FieldError, or not a PaymentMethod
+            values.append(None)
+            wrong.append(True)
+    indices = pc.fill_null(encoded.indices, len(values) - 1).to_numpy()
+    return [values[i] for i in indices.tolist()], np.array(wrong)[indices]
+
+
+def _amounts(cells: pa.Array, places: np.ndarray, required: bool, zero: bool = False
+             ) -> tuple[list[Decimal | None], np.ndarray]:
+    """Amount cells as Decimals (one object per distinct text), and which are sure.
+
+    Sure: plainly an amount (:func:`_plain_amounts`), or null when not
+    ``required``. ``zero``: null and zero amounts are ``Decimal(0)``, as the
+    spec's reader makes a line's discount and deduction.
+    """
+    import pyarrow.compute as pc
+
+    ok, _ = _plain_amounts(cells, places)
+    if not required:
+        ok |= pc.is_null(cells).to_numpy(zero_copy_only=False)
+
+    def parse(text: str | None) -> Decimal | None:
+        try:
+            value = None if text is None else Decimal(text)
+        except InvalidOperation:
+            value = None  # not plain: the row is read on its own
+        return (value or _ZERO) if zero else value
+
+    values, _ = _distinct(cells, parse)
+    return values, ok
+
+
+_ZERO = Decimal(0)
 
 
 # --------------------------------------------------------------------------- writing

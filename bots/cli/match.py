@@ -19,6 +19,7 @@ to stderr.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import click
@@ -90,6 +91,7 @@ def match_cmd(open_items_path: Path, remittances_path: Path, customers_path: Pat
     except (InterchangeError, OSError) as exc:
         fail(str(exc), EXIT_FAILURES)
     _report(problems)
+    gc.freeze()  # the inputs live to the end: the collector need not walk a million items
     memory = Memory(memory_path) if memory_path else learned_memory(cfg)
     result = match(items, remittances, customers, policy, memory=memory,
                    already_applied=applied)

@@ -133,3 +133,50 @@ def test_proposals_follow_the_remittances_then_the_line(tmp_path):
         ("residual", "Z02", "a1"), ("clear", "", ""), ("", "", ""), ("clear", "", ""),
         ("on_account", "Z01", ""), ("", "", "")]
     assert rows[2]["reason"] == "Line 1 (5.00 USD) not matched: no such invoice."
+
+
+LINE = {
+    "invoice_ref": st.sampled_from([None, "", "90012345", "No. 9001"]),
+    "po_number": st.sampled_from([None, "PO-1"]),
+    "invoice_date": st.sampled_from([None, "", "2026-03-01", "2026-02-30", "1.3.2026"]),
+    "gross_amount": st.sampled_from([None, "10.00", "1e3", "10.001"]),
+    "discount": st.sampled_from([None, "0.00", "0", "0.20", "-0", " 1.00"]),
+    "deduction": st.sampled_from([None, "0.00", "1.5", "1,00"]),
+    "deduction_reason": st.sampled_from([None, "DAMAGED"]),
+    "paid_amount": st.sampled_from([None, "9.80", "+3", "1" * 19, "12.345", "0.5", "12"]),
+}
+REMITTANCE = {
+    "id": st.sampled_from(["r-1", "r-2", "", None, " "]),
+    "source": st.sampled_from([None, "inbox/a.pdf"]),
+    "format": st.sampled_from([None, "pdf"]),
+    "payer_name": st.sampled_from([None, "ACME Corp."]),
+    "payment_date": st.sampled_from([None, "", "2026-03-12", "12/03/2026"]),
+    "payment_method": st.sampled_from([None, "", "ach", "ACH", "cash"]),
+    "currency": st.sampled_from(["USD", "JPY", "KWD", "usd", " EUR", "US", None]),
+    "total": st.sampled_from([None, "10.00", "150000", "12.5", "0.001", "abc"]),
+    "lines": st.one_of(st.none(), st.lists(st.fixed_dictionaries({}, optional=LINE),
+                                           max_size=3)),
+    "warnings": st.sampled_from([None, [], ["lines do not add up to total"]]),
+}
+
+
+@given(st.lists(st.fixed_dictionaries({}, optional=REMITTANCE), min_size=1, max_size=8),
+       st.sampled_from([b"\n", b"\r\n", b"\n\n"]))
+def test_remittance_columns_give_what_each_line_gives(rows, newline):
+    import json
+
+    data = newline.join(json.dumps(row).encode() for row in rows) + b"\n"
+    fast = interchange.read_remittances_data(data, "REMIT.jsonl")
+    assert fast == interchange._remittances_by_line(data, "REMIT.jsonl")
+
+
+@pytest.mark.parametrize("text", [
+    b'{"id": "r-1", "currency": "USD", "total": 12.5}\n',        # a JSON number: refused
+    b'{"id": "r-1", "currency": "USD"}{"id": "r-2", "currency": "USD"}\n',  # two on a line
+    b'{"id": "r-1", "id": "r-2", "currency": "USD"}\n',            # a repeated key
+    b'\xef\xbb\xbf{"id": "r-1", "currency": "USD", "total": "1.00"}\n\xc2\xa0\n',
+    b'{"id": "r-1", "currency": "USD", "lines": [1]}\n{not json\n',
+])
+def test_remittance_files_pyarrow_would_read_otherwise(text):
+    fast = interchange.read_remittances_data(text, "REMIT.jsonl")
+    assert fast == interchange._remittances_by_line(text, "REMIT.jsonl")
