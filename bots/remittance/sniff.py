@@ -39,7 +39,7 @@ _PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]
                      re.DOTALL)
 _XML_ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)([^>]*)>")
 _XMLNS = re.compile(rb"""xmlns(:[\w.\-]+)?\s*=\s*["']([^"']+)["']""")
-_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9\-]*:[ \t]")
+_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9_-]*:")  # RFC 5322: name, colon; the value may fold
 _XML_DECL_UTF16 = re.compile(r"""\A(<\?xml[^>]*encoding\s*=\s*["'])utf-16(?:[lb]e)?(["'])""",
                              re.I)
 _MAIL_HEADERS = (b"from:", b"subject:", b"mime-version:", b"received:", b"message-id:",
