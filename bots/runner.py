@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -138,17 +139,21 @@ def _run_all(names: tuple[str, ...], ctx: BotContext) -> tuple[RunStatus, str, i
         if ctx.stop.is_set():
             report.bots.append(BotSection(name, BotStatus.SKIPPED, counts={"stopped": 1}))
             continue
+        started = time.perf_counter()
         try:
-            report.bots.append(_run_one(name, ctx))
+            section = _run_one(name, ctx)
         except (ConfigError, SapLogonError, SapTechnicalError) as exc:
-            report.bots.append(BotSection(name, BotStatus.FAILED, errors=[ErrorItem(
+            section = BotSection(name, BotStatus.FAILED, errors=[ErrorItem(
                 name, str(exc), "See runbooks/sap-connection-errors.md; fix the "
-                "configuration or connection, then rerun: finished work is not repeated.")]))
+                "configuration or connection, then rerun: finished work is not repeated.")])
+            report.bots.append(_timed(section, started))
             return RunStatus.FAILED, str(exc), EXIT_CONFIG
         except KeyboardInterrupt:
-            report.bots.append(BotSection(name, BotStatus.FAILED, errors=[ErrorItem(
-                name, f"{STOPPED_AT_ONCE} while this bot was at work", RERUN_HINT)]))
+            section = BotSection(name, BotStatus.FAILED, errors=[ErrorItem(
+                name, f"{STOPPED_AT_ONCE} while this bot was at work", RERUN_HINT)])
+            report.bots.append(_timed(section, started))
             return RunStatus.INTERRUPTED, STOPPED_AT_ONCE, EXIT_SIGINT
+        report.bots.append(_timed(section, started))
     skipped = [b.name for b in report.bots if b.status == BotStatus.SKIPPED]
     if ctx.stop.is_set():
         return (RunStatus.INTERRUPTED, "stopped on request" + (
@@ -156,6 +161,12 @@ def _run_all(names: tuple[str, ...], ctx: BotContext) -> tuple[RunStatus, str, i
     if any(b.status == BotStatus.FAILED for b in report.bots):
         return RunStatus.FAILED, "", EXIT_FAILURES
     return RunStatus.OK, "", EXIT_OK
+
+
+def _timed(section: BotSection, started: float) -> BotSection:
+    """``section`` with the wall time since ``started`` (perf_counter), to a tenth of a second."""
+    section.seconds = round(time.perf_counter() - started, 1)
+    return section
 
 
 def _finish(ctx: BotContext, takeover: TakeOver, status: RunStatus, message: str,

@@ -115,11 +115,12 @@ def print_summary(outcome: RunOutcome) -> None:
     """The per-bot summary table and the report path."""
     table = Table(title=f"run {outcome.run_id}: {outcome.status.value}"
                         + (" (dry run)" if outcome.report.dry_run else ""))
-    for column in ("bot", "status", "counts", "errors"):
+    for column in ("bot", "status", "time", "counts", "errors"):
         table.add_column(column)
     for bot in outcome.report.bots:
         counts = ", ".join(f"{k} {v}" for k, v in bot.counts.items())
-        table.add_row(bot.name, bot.status.value, counts, str(len(bot.errors)))
+        took = "" if bot.seconds is None else f"{bot.seconds:.1f} s"
+        table.add_row(bot.name, bot.status.value, took, counts, str(len(bot.errors)))
     console.print(table)
     if outcome.report.cash is not None:
         console.print(cash_headline(outcome.report.cash), highlight=False, markup=False)

@@ -224,6 +224,8 @@ def _money_section(report: RunReport) -> Safe:
 
 def _bot_section(bot: BotSection) -> Safe:
     parts: list[object] = [el("h2", bot.name, _badge(bot.status.value, bot.status.value))]
+    if bot.seconds is not None:
+        parts.append(el("p", "Time: ", el("strong", format_duration(round(bot.seconds)))))
     parts.append(_counts(bot.counts) if bot.counts else el("p", "No counts.", class_="empty"))
     if bot.amounts:
         parts.append(el("p", "Amounts: ", el("strong", _money(bot.amounts))))

@@ -19,6 +19,7 @@ without a new schema version.
       "config_source": "config/site.toml",
       "bots": {                                     one entry per bot, exactly these keys:
         "<name>": {"status": "ok" | "failed" | "skipped",
+                   "seconds": 12.3 | null,       the bot's wall time; null: it did not run
                    "counts": {"<what>": <int>, ...},
                    "errors": [{"item": str, "reason": str, "how_to_fix": str,
                                "files": [str, ...]}]}    files relative to the run folder
@@ -96,6 +97,7 @@ def report_document(report: RunReport) -> dict[str, Any]:
         "bots": {
             bot.name: {
                 "status": bot.status.value,
+                "seconds": bot.seconds,
                 "counts": dict(bot.counts),
                 "errors": [{"item": e.item, "reason": e.reason, "how_to_fix": e.how_to_fix,
                             "files": list(e.files)} for e in bot.errors],

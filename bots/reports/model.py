@@ -100,6 +100,7 @@ class BotSection:
 
     ``counts`` are the bot's own tallies (``{"auto": 12, "review": 3}``);
     ``amounts`` is the money it moved (applied, posted, submitted), per currency.
+    ``seconds`` is the bot's wall time (None for a bot that did not run).
     """
 
     name: str
@@ -108,6 +109,7 @@ class BotSection:
     amounts: dict[str, Decimal] = field(default_factory=dict)
     errors: list[ErrorItem] = field(default_factory=list)
     waiting: list[WaitingItem] = field(default_factory=list)
+    seconds: float | None = None
 
     def __post_init__(self) -> None:
         self.status = BotStatus(self.status)

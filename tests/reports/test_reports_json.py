@@ -35,12 +35,12 @@ def test_top_level_keys_and_types(tmp_path: Path) -> None:
     assert doc["config_source"] == "config/site.toml"
 
 
-def test_each_bot_has_exactly_status_counts_errors() -> None:
+def test_each_bot_has_exactly_status_seconds_counts_errors() -> None:
     busy = busy_report()
     bots = report_document(busy)["bots"]
     assert list(bots) == ["remittance", "cashapp", "portals", "collections"]
     for body in bots.values():
-        assert set(body) == {"status", "counts", "errors"}
+        assert set(body) == {"status", "seconds", "counts", "errors"}
         assert body["status"] in {"ok", "failed", "skipped"}
         assert all(isinstance(n, int) for n in body["counts"].values())
     assert bots["portals"]["status"] == "failed"
@@ -49,7 +49,7 @@ def test_each_bot_has_exactly_status_counts_errors() -> None:
     assert set(error) == {"item", "reason", "how_to_fix", "files"}
     assert error["reason"] == f"portal said: {SCRIPT}"  # JSON keeps the text as sent
     assert error["files"][0] == "portals/coupa-90012345/trace.zip"
-    assert bots["collections"] == {"status": "skipped", "counts": {}, "errors": []}
+    assert bots["collections"] == {"status": "skipped", "seconds": None, "counts": {}, "errors": []}
 
 
 def test_money_is_decimal_strings_with_currency_decimals() -> None:
