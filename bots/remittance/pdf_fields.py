@@ -132,14 +132,16 @@ _DECIMALS = re.compile(r"\d[.,]\d{2}(?:\s*[A-Z]{3})?$")
 
 
 def is_number(value: str, day_first: bool = False) -> bool:
-    """Whether ``value`` can be a payment or account number: a digit in it, and not a
-    date, an amount with decimals, an IBAN or another ``label: value`` (the value of
-    another label met first).
+    """Whether ``value`` can be a payment or account number: a digit in it, at most
+    three words and 35 characters, and not a date, an amount with decimals, an IBAN
+    or another ``label: value`` (the value of another label met first).
 
         >>> is_number("2026-30806"), is_number("24.07.2026"), is_number("10.479,83")
         (True, False, False)
     """
     value = value.strip()
+    if len(value) > 35 or len(value.split()) > 3:  # a sentence (35: a SEPA reference)
+        return False
     if not re.search(r"\d", value) or _IBAN.fullmatch(value.upper()) \
             or re.search(r":(?:\s|$)", value):
         return False

@@ -92,6 +92,7 @@ def test_a_number_field_takes_no_date_amount_or_iban() -> None:
     assert not is_number("24.07.2026") and not is_number("10.479,83")
     assert not is_number("DE44 5001 0517 5407 3249 31")
     assert is_number("2026-30806") and is_number("20260424") and is_number("K-04023")
+    assert is_number("ACH 000123987") and not is_number("codes 474, 475 and 395. Number")
     header = read_header(_page([(50, "Account No.: DE44 5001 0517 5407 3249 31")],
                                [(50, "Vendor No.: K-51549")]))
     assert header.payer_account == "K-51549"
