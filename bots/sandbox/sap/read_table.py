@@ -93,11 +93,13 @@ def read_table(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     skip = p["ROWSKIPS"]
     mark = session.page_marks.get(signature)
     seek = bool(skip and mark and mark[0] == skip)  # the next page of the same read
-    if key[0] == "MANDT":  # Open SQL adds the logon client, so a key range is a seek;
-        # when seeking past the mark, '+' keeps SQLite from preferring MANDT (a rescan)
-        conditions.insert(0, '+"MANDT" = ?' if seek else '"MANDT" = ?')
+    if key[0] == "MANDT":  # Open SQL adds the logon client, so a key range is a seek
+        conditions.insert(0, '"MANDT" = ?')
         filters.insert(0, CLIENT)
     if seek and mark:
+        # Past the mark the key alone guides SQLite: the other conditions become one
+        # opaque filter ('+'), else it prefers them, rescans and sorts on every page.
+        conditions = [f"+({' AND '.join(conditions)})"] if conditions else []
         conditions.append(f"({', '.join(_quoted(key))}) > ({', '.join('?' * len(key))})")
         filters += list(mark[1])
         skip = 0
