@@ -296,7 +296,10 @@ def stacked_header_columns(upper: Line, lower: Line,
         return None
     groups: list[tuple[float, float, list[str]]] = []
     for row, line in enumerate((upper, lower)):
-        for phrase in (_aligned_phrases(line, spans) if spans else phrases(line.words)):
+        parts = _aligned_phrases(line, spans) if spans else phrases(line.words)
+        if row:
+            parts = [cut for phrase in parts for cut in _cut_under(phrase, groups, synonyms)]
+        for phrase in parts:
             x0, x1, text = phrase[0].x0, phrase[-1].x1, " ".join(w.text for w in phrase)
             for n, (g0, g1, texts) in enumerate(groups):
                 if len(texts) == row and min(x1, g1) - max(x0, g0) > 0:
@@ -315,6 +318,33 @@ def stacked_header_columns(upper: Line, lower: Line,
         columns.append(Column(name, x0, x1, label))
     columns = _resolve(columns)
     return columns if _is_header(taken, _known(columns), len(columns)) else None
+
+
+def _cut_under(phrase: list[Word], groups: list[tuple[float, float, list[str]]],
+               synonyms: Mapping[str, str] | None) -> list[list[Word]]:
+    """A lower header phrase cut where its words leave the upper label they stand under,
+    when the words under no upper label name a field of their own (``factura
+    Descuento`` under ``Total``: ``Total factura`` and ``Descuento``)."""
+    def under(word: Word) -> int:
+        return next((n for n, (g0, g1, _) in enumerate(groups)
+                     if min(word.x1, g1) - max(word.x0, g0) > 0), -1)
+
+    if len(phrase) < 2:
+        return [phrase]
+    cuts: list[list[Word]] = []
+    last = None
+    for word in phrase:
+        place = under(word)
+        if cuts and place == last:
+            cuts[-1].append(word)
+        else:
+            cuts.append([word])
+        last = place
+    if len(cuts) == 1 or not all(
+            under(cut[0]) >= 0 or _field(" ".join(w.text for w in cut), synonyms or {})
+            for cut in cuts):
+        return [phrase]
+    return cuts
 
 
 def phrases(words: tuple[Word, ...]) -> list[list[Word]]:

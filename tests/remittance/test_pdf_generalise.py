@@ -22,6 +22,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from bots.remittance.columns import field_for_header
 from bots.remittance.pdf import extract_pdf
+from bots.remittance.pdf_layout import lines_of, stacked_header_columns
+from bots.remittance.pdf_words import read_words
 
 REF = {"en": "Invoice", "de": "Rechnung", "fr": "Facture", "nl": "Factuur", "es": "Factura",
        "it": "Fattura"}
@@ -215,3 +217,16 @@ def test_two_amount_labels_in_one_phrase_are_two_columns():
     header = ["INTERNAL ID", "INVOICE", "PAID AMOUNT CASH DISC."]
     rows = [[f"PV-0{n}", ref, paid] for n, (ref, paid) in enumerate(ROWS)]
     assert _lines(_advice([header], rows, [40, 160, 300])) == LINES
+
+
+def test_a_lower_header_phrase_is_cut_where_it_leaves_the_label_above_it():
+    # "Total" over "factura", "Descuento" under nothing: "factura Descuento" set as one phrase
+    data = _advice([["Nº", "Nº", "Total", "Importe"],
+                    ["pedido", "factura", "factura Descuento", "pagado"]], [], [40, 110, 200, 330],
+                   total=None)
+    upper, lower = lines_of(read_words(data))[-2:]
+    columns = stacked_header_columns(upper, lower)
+    assert [(c.label, c.field) for c in columns] == [
+        ("Nº pedido", "po_number"), ("Nº factura", "invoice_ref"),
+        ("Total factura", "gross_amount"), ("Descuento", "discount"),
+        ("Importe pagado", "paid_amount")]
