@@ -48,12 +48,15 @@ from typing import Any
 
 from bots.sandbox.sap.ddic import TABLES
 from bots.sandbox.sap.periods import check_period, require_periods
+from bots.sandbox.sap.read_table import CLIENT
 from bots.sandbox.sap.refused import Refused, message
 from bots.sandbox.sap.session import Session
 
 _ITEM_COLUMNS = [f.name for f in TABLES["BSID"]]
 # An item by company code, customer (the primary key's prefix) and document line.
-_DOC = '"BUKRS" = ? AND "KUNNR" = ? AND "BELNR" = ? AND "GJAHR" = ? AND "BUZEI" = ?'
+# The logon client first, as Open SQL adds it: with it the key is a seek, without it a scan.
+_DOC = ('"MANDT" = ? AND "BUKRS" = ? AND "KUNNR" = ? AND "BELNR" = ? AND "GJAHR" = ? '
+        'AND "BUZEI" = ?')
 INCOMING, TRANSFER = "EINGZAHL", "UMBUCHNG"  # POSTING_INTERFACE_CLEARING's I_AUGLV
 
 
@@ -125,7 +128,7 @@ def _open_item(session: Session, bukrs: str, currency: str, item: dict[str, Any]
                ) -> dict[str, Any]:
     """The open BSID row of ``item`` (KUNNR, BELNR, GJAHR, BUZEI), or Refused."""
     label = f"{item['BELNR']}/{item['GJAHR']}/{item['BUZEI']}"
-    where = (bukrs, item["KUNNR"], item["BELNR"], item["GJAHR"], item["BUZEI"])
+    where = (CLIENT, bukrs, item["KUNNR"], item["BELNR"], item["GJAHR"], item["BUZEI"])
     columns = ", ".join(f'"{c}"' for c in _ITEM_COLUMNS)
     row = session.db.execute(f'SELECT {columns} FROM "BSID" WHERE {_DOC}', where).fetchone()
     if row is None:
@@ -226,8 +229,9 @@ def _check(session: Session, p: dict[str, Any]) -> Plan:
 def next_number(session: Session, bukrs: str, gjahr: str) -> str:
     """The next document number of range 14 (payments, clearings, reversals)."""
     (last,) = session.db.execute(
-        "SELECT max(\"BELNR\") FROM \"BKPF\" WHERE \"BUKRS\" = ? AND \"GJAHR\" = ? "
-        "AND \"BELNR\" GLOB '14[0-9]*'", (bukrs, gjahr)).fetchone()
+        "SELECT max(\"BELNR\") FROM \"BKPF\" WHERE \"MANDT\" = ? AND \"BUKRS\" = ? "
+        "AND \"BELNR\" >= '14' AND \"BELNR\" < '15' AND \"GJAHR\" = ?",
+        (CLIENT, bukrs, gjahr)).fetchone()
     return str(int(last) + 1) if last else "1400000001"
 
 
@@ -249,7 +253,7 @@ def _post(session: Session, p: dict[str, Any], plan: Plan) -> tuple[str, str]:
     bukrs, budat = header["BUKRS"], header["BUDAT"]
     gjahr, today = budat[:4], session.clock().strftime("%Y%m%d")
     belnr = next_number(session, bukrs, gjahr)
-    common = {"MANDT": "100", "BUKRS": bukrs, "BELNR": belnr, "GJAHR": gjahr,
+    common = {"MANDT": CLIENT, "BUKRS": bukrs, "BELNR": belnr, "GJAHR": gjahr,
               "BLART": header["BLART"] or "DZ", "BLDAT": header["BLDAT"], "BUDAT": budat,
               "MONAT": budat[4:6], "CPUDT": today, "WAERS": header["WAERS"]}
     insert(session, "BKPF", {**common, "USNAM": session.user, "TCODE": "FB05",
@@ -263,7 +267,7 @@ def _post(session: Session, p: dict[str, Any], plan: Plan) -> tuple[str, str]:
                                  "XBLNR": header["XBLNR"], "SGTXT": payment["SGTXT"],
                                  "ZFBDT": budat, "HKONT": payment["HKONT"]})
     for item, residual in plan.cleared:
-        key = (bukrs, item["KUNNR"], item["BELNR"], item["GJAHR"], item["BUZEI"])
+        key = (CLIENT, bukrs, item["KUNNR"], item["BELNR"], item["GJAHR"], item["BUZEI"])
         session.db.execute(f'DELETE FROM "BSID" WHERE {_DOC}', key)
         insert(session, "BSAD", {**item, "AUGDT": budat, "AUGBL": belnr})
         if residual:
@@ -271,7 +275,8 @@ def _post(session: Session, p: dict[str, Any], plan: Plan) -> tuple[str, str]:
             terms = {k: item[k] for k in ("ZFBDT", "ZTERM", "ZBD1T", "ZBD2T", "ZBD3T",
                                           "ZBD1P", "ZBD2P", "XBLNR", "ZUONR", "KUNNR")}
             reason: dict[str, Any] = next((r for r in p["T_RESIDUAL"] if
-                           (r["BELNR"], r["GJAHR"], r["BUZEI"]) == key[2:]), {})
+                           (r["BELNR"], r["GJAHR"], r["BUZEI"]) ==
+                           (item["BELNR"], item["GJAHR"], item["BUZEI"])), {})
             insert(session, "BSID", {
                 **common, **terms, "BUZEI": f"{line:03d}", "BSCHL": "06" if residual > 0
                 else "16", "SHKZG": "S" if residual > 0 else "H", "WRBTR": abs(residual),

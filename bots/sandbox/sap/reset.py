@@ -30,6 +30,7 @@ from typing import Any
 from bots.sandbox.sap.clearing import insert, next_number
 from bots.sandbox.sap.ddic import TABLES
 from bots.sandbox.sap.periods import check_period, require_periods
+from bots.sandbox.sap.read_table import CLIENT
 from bots.sandbox.sap.refused import Refused, message
 from bots.sandbox.sap.session import Session
 
@@ -70,8 +71,8 @@ def _reset(session: Session, p: dict[str, Any]) -> tuple[str, bool, list[dict[st
     """(reversal document, nothing was left to do, the items opened again)."""
     db, bukrs, augbl, gjahr = session.db, p["I_BUKRS"], p["I_AUGBL"], p["I_GJAHR"]
     head = db.execute('SELECT "BUDAT", "STBLG", "XBLNR", "BKTXT", "BLART" FROM "BKPF" '
-                      'WHERE "BUKRS" = ? AND "BELNR" = ? AND "GJAHR" = ?',
-                      (bukrs, augbl, gjahr)).fetchone()
+                      'WHERE "MANDT" = ? AND "BUKRS" = ? AND "BELNR" = ? AND "GJAHR" = ?',
+                      (CLIENT, bukrs, augbl, gjahr)).fetchone()
     if head is None:
         raise Refused("050", f"Document {augbl} {gjahr} does not exist in company code "
                              f"{bukrs}", augbl, gjahr, bukrs)
@@ -117,7 +118,7 @@ def _reverse(session: Session, p: dict[str, Any], budat: str,
     xblnr, bktxt, blart = header
     year = budat[:4]
     stblg = next_number(session, bukrs, year)
-    common = {"MANDT": "100", "BUKRS": bukrs, "BELNR": stblg, "GJAHR": year,
+    common = {"MANDT": CLIENT, "BUKRS": bukrs, "BELNR": stblg, "GJAHR": year,
               "BLART": blart, "BLDAT": budat, "BUDAT": budat, "MONAT": budat[4:6],
               "CPUDT": session.clock().strftime("%Y%m%d")}
     items = [dict(zip(_COLUMNS, row, strict=True)) for row in session.db.execute(
@@ -128,8 +129,8 @@ def _reverse(session: Session, p: dict[str, Any], budat: str,
                              "TCODE": "FB08", "XBLNR": xblnr, "BKTXT": bktxt,
                              "STBLG": augbl, "STJAH": gjahr, "STGRD": p["I_STGRD"]})
     session.db.execute('UPDATE "BKPF" SET "STBLG" = ?, "STJAH" = ?, "STGRD" = ? WHERE '
-                       '"BUKRS" = ? AND "BELNR" = ? AND "GJAHR" = ?',
-                       (stblg, year, p["I_STGRD"], bukrs, augbl, gjahr))
+                       '"MANDT" = ? AND "BUKRS" = ? AND "BELNR" = ? AND "GJAHR" = ?',
+                       (stblg, year, p["I_STGRD"], CLIENT, bukrs, augbl, gjahr))
     cleared = {"AUGBL": stblg, "AUGDT": budat}
     for line, item in enumerate(items, start=1):
         _move(session, "BSID", "BSAD", item, cleared)
