@@ -142,13 +142,22 @@ def _abs(amount: Decimal | None) -> Decimal | None:
     return None if amount is None else abs(amount)
 
 
-def decide_day_first(texts: list[str], lang: str | None = None) -> tuple[bool, bool]:
+# currencies of the countries writing the month first (04/25/26)
+MONTH_FIRST_CURRENCIES = frozenset({"USD", "CAD", "PHP"})
+
+
+def decide_day_first(texts: list[str], lang: str | None = None,
+                     currency: str | None = None) -> tuple[bool, bool]:
     """(day first, ambiguous) for a document's numeric date texts.
 
     A day over 12 in first or second place decides; then dots (``23.04.2026``
-    is never US); then the language (EN: month first, unless the currency is
-    not USD/CAD); ambiguous only when dates like ``04/05/26`` are printed and
-    nothing else says which.
+    is never US); then the language (all but EN: day first); then, for EN, the
+    stated currency (GBP, EUR, AUD, INR...: day first; USD, CAD: month first);
+    ambiguous only when dates like ``04/05/26`` are printed and nothing else
+    says which.
+
+        >>> decide_day_first(["04/05/26"], "en", "GBP")
+        (True, False)
     """
     first = second = dots = 0
     for text in texts:
@@ -164,6 +173,8 @@ def decide_day_first(texts: list[str], lang: str | None = None) -> tuple[bool, b
     if dots:
         return True, False
     if lang and lang != "en":
+        return True, False
+    if currency and currency not in MONTH_FIRST_CURRENCIES:
         return True, False
     numeric = any(_NUMERIC.fullmatch(t.strip()) for t in texts)
     return False, numeric and lang is None

@@ -172,7 +172,9 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
     mark, mark_open = decide_mark(amounts, known.amounts if known else (), lang, currency)
     if template and template.decimal:
         mark, mark_open = template.decimal, False
-    day_first, dates_open = decide_day_first(_date_texts(table, lines), lang)
+    if currency is None and lang in (None, "en"):  # an English advice in GBP: 04/05 is May
+        currency = currency_in([line.text for line in lines[:_LANGUAGE_LINES]])
+    day_first, dates_open = decide_day_first(_date_texts(table, lines), lang, currency)
     if template and template.day_first is not None:
         day_first, dates_open = template.day_first, False
     remittance = _reading(source, lines, table, template, mark, day_first)

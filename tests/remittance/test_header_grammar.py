@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from bots.remittance.label_grammar import field_of_label
-from bots.remittance.locale import read_date
+from bots.remittance.locale import decide_day_first, read_date
 from bots.remittance.pdf_fields import is_number, read_header
 from bots.remittance.pdf_layout import lines_of
 from bots.remittance.pdf_words import Word
@@ -122,6 +122,13 @@ def test_a_letter_dated_by_place_and_date_gives_the_payment_date() -> None:
 ])
 def test_dates_in_words_with_weekdays_articles_and_ordinals(text: str, day: date) -> None:
     assert read_date(text, day_first=True) == day
+
+
+def test_an_english_advice_in_pounds_or_euros_writes_the_day_first() -> None:
+    assert decide_day_first(["04/05/26"], "en", "GBP") == (True, False)
+    assert decide_day_first(["04/05/26"], "en", "EUR") == (True, False)
+    assert decide_day_first(["04/05/26"], "en", "USD") == (False, False)
+    assert decide_day_first(["04/05/26", "13/05/26"], "en", "USD") == (True, False)
 
 
 def test_words_that_are_no_date_stay_none() -> None:

@@ -85,10 +85,10 @@ def test_paid_is_gross_less_discount_when_no_paid_column():
 
 def test_an_advice_without_a_table_keeps_its_payment_fields():
     got = _read(_advice([(50, 740, "REMITTANCE ADVICE", "l"),
-                         (50, 720, "Payment Date", "l"), (50, 708, "04/12/2026", "l"),
+                         (50, 720, "Payment Date", "l"), (50, 708, "04/13/2026", "l"),
                          (200, 720, "Amount Paid", "l"), (200, 708, "EUR 1.500,00", "l")]))
     assert got.lines == []
-    assert got.payment_date == date(2026, 4, 12)  # a value stacked under its label
+    assert got.payment_date == date(2026, 4, 13)  # a value stacked under its label
     assert (got.total, got.currency) == (Decimal("1500.00"), "EUR")
     assert "no remittance table found: payment fields only" in got.warnings
 
