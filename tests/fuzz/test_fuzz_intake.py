@@ -132,6 +132,7 @@ def test_a_reader_exception_quarantines_the_message_and_intake_goes_on(world, mo
 
     real_extract = intake.extract
     monkeypatch.setattr(intake, "extract", flaky_extract)
+    monkeypatch.setattr(intake, "intake_jobs", lambda cfg: 1)  # read here, where the patch is
     first, second = (h for h in HOSTILE if h.name in ("good.eml", "good-camt.xml"))
     run_intake(world, [first, second])
     rows = inputs(world)
