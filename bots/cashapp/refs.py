@@ -12,6 +12,10 @@ reference into comparable forms, from strict to loose:
   so ``"9OO12345"`` and ``"90012345"`` share a key. Open items are indexed by
   this key.
 
+:func:`parts` cuts a longer reference text into the pieces that could be a
+reference of their own, for payers who write ``Rechnung Nr. 90012345 vom
+14.03.2026``, ``2026-90012345`` or ``100123/90012345``.
+
 :func:`transpositions` yields the keys one adjacent swap away, for payers who
 type ``90012354`` for ``90012345``. :class:`Closeness` names the levels; a
 fuzzy one (OCR, transposition, one character off) only counts when the amount
@@ -29,6 +33,9 @@ from enum import StrEnum
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]+")
 _PREFIX = re.compile(r"^(?:INVOICE|INV|NUM|NO|NR|REF|RE|RG)+(?=[0-9A-Z]*[0-9])")
+_WORDS = re.compile(r"[0-9A-Z]+")
+_DIGIT_RUNS = re.compile(r"[0-9]+")
+PART_MIN = 5  # shorter pieces (a year, a day, "26") are too easily someone else's number
 _FOLD = str.maketrans("OILSBZ", "011582")
 _FOLDED_PREFIX = re.compile(r"^(?:1NV01CE|1NV|NUM|N0|NR|REF|RE|RG)+(?=[0-9A-Z]*[0-9])")
 
@@ -74,3 +81,22 @@ def transpositions(ref: str) -> Iterator[str]:
         a, b = text[i], text[i + 1]
         if a != b:
             yield (text[:i] + b + a + text[i + 2:]).lstrip("0") or "0"
+
+
+def parts(ref: str) -> list[str]:
+    """The normalised pieces of ``ref`` that could be a reference on their own.
+
+    A word with a digit and the digit runs inside a word (``RECHNUNG90012345`` ->
+    ``90012345``); each of at least :data:`PART_MIN` characters once normalised,
+    none equal to the whole normalised ``ref``, in order of appearance, without
+    repeats.
+    """
+    whole = normalise(ref)
+    found: list[str] = []
+    for word in _WORDS.findall(ref.upper()):
+        for piece in (word, *_DIGIT_RUNS.findall(word)):
+            text = normalise(piece)
+            if len(text) >= PART_MIN and any(ch.isdigit() for ch in text) and \
+                    text != whole and text not in found:
+                found.append(text)
+    return found

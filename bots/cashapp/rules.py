@@ -21,6 +21,11 @@ The rules, in order, with their base confidence:
   once learned, -0.02 more without a payer): counts only with the amount
   agreeing; a similar reference whose amount disagrees is at most a
   low-confidence review;
+* ``ref-in-text`` (0.95): one piece of a longer reference text (``Rechnung
+  Nr. 90012345 vom 14.03.2026``, ``2026-90012345``, see
+  :func:`~bots.cashapp.refs.parts`) equals an invoice or document number
+  after normalising; pieces naming two different items, or an amount that
+  disagrees without a payer that confirms the item, are only a review;
 * ``po-number`` (0.92): the PO number, its one open item (with the amount
   agreeing), or the unique set of its items that fits the amount;
 * ``amount-only`` (0.92) / ``amount-combination`` (0.91): the one open item,
@@ -32,7 +37,8 @@ The rules, in order, with their base confidence:
 full, a discount within terms, an explained deduction or unearned discount left
 as a residual, a difference within tolerance, a partial or over-payment. A
 partial or over-payment (the amount does not confirm the item) is only sure
-when an identified payer confirms the item, the advice does not state another
+when an identified payer confirms the item or the advice states its open amount
+(as the invoice amount, or as cash plus stated deduction), the advice does not state another
 invoice amount, and no other open item of the customer group is one the
 payment settles. A match on the customer alone (no reference, no PO, no unique
 amount) is never made. A stated reference that is not among the open items
@@ -59,7 +65,7 @@ from bots.cashapp.index import ItemIndex
 from bots.cashapp.memory import Learned
 from bots.cashapp.parties import PartyIndex, Payer
 from bots.cashapp.policy import Limits, Policy
-from bots.cashapp.refs import Closeness, exact, normalise, ref_key, transpositions
+from bots.cashapp.refs import Closeness, exact, normalise, parts, ref_key, transpositions
 from bots.domain import OpenItem, Remittance
 
 PENALTY = {"full": 0.0, "discount": 0.01, "writeoff": 0.02, "unearned": 0.02,
@@ -178,13 +184,14 @@ class Context:
     def disagreement(self, unit: Unit, pos: int, f: Fit) -> list[str]:
         """Why a partial or over-payment of item ``pos`` is not sure (empty when it is).
 
-        The amount does not confirm the item, so the payer must; the advice must not
+        The amount does not confirm the item, so the payer must, or the advice must state
+        the item's open amount (:meth:`states_open`); the advice must not
         state another invoice amount; and no other open item of the group may be one
         the payment settles.
         """
         out = []
         cur = self.index.items[pos].currency
-        if not self.confirms(unit, pos):
+        if not self.confirms(unit, pos) and not self.states_open(unit, pos):
             out.append("the amount differs from the open amount and no identified payer "
                        "confirms the invoice")
         if unit.gross and unit.gross != self.index.amount(pos):
@@ -200,6 +207,14 @@ class Context:
                 doc = self.index.items[other].invoice_ref or self.index.items[other].document_no
                 out.append(f"the excess equals open item {doc}, which the payer may also pay")
         return out
+
+    def states_open(self, unit: Unit, pos: int) -> bool:
+        """The advice states item ``pos``'s open amount: as the invoice amount, or as the
+        cash plus the stated discount and deduction (a partial payment saying what stays
+        open)."""
+        value = self.index.amount(pos)
+        return unit.gross == value or (
+            unit.deduction > 0 and unit.paid + unit.discount + unit.deduction == value)
 
     def open_for(self, pos: int, amount: int) -> int | None:
         """Another open item of the customer group of item ``pos`` open for ``amount``."""
@@ -421,6 +436,40 @@ class FuzzyRef(Rule):
         return out
 
 
+class RefInText(Rule):
+    name = "ref-in-text"
+
+    def apply(self, ctx: Context, unit: Unit) -> Finding | None:
+        if not unit.ref:
+            return None
+        items = ctx.index.items
+        hits: dict[int, str] = {}  # item -> the piece that names it
+        for piece in parts(unit.ref):
+            for p in ctx.index.by_key(ref_key(piece)):
+                if piece in (normalise(items[p].invoice_ref), normalise(items[p].document_no)):
+                    hits.setdefault(p, piece)
+        if not hits:
+            return None
+        if len({hits[p] for p in hits}) > 1:
+            listed = ", ".join(sorted(hits.values()))
+            return Finding(Outcome.REJECTED, self.name, reason=(
+                f"reference {unit.ref!r} names several open items ({listed})"))
+
+        def evidence(p: int) -> str:
+            ours = items[p].invoice_ref if hits[p] == normalise(items[p].invoice_ref) else \
+                items[p].document_no
+            return f"reference {unit.ref!r} contains {ours}"
+
+        finding = _resolve(ctx, unit, self.name, list(hits), evidence, 0.95)
+        if finding.outcome is Outcome.AUTO and not all(f.agrees for f in finding.fits) and \
+                not all(ctx.confirms(unit, p) for p in finding.items):
+            finding.outcome = Outcome.REVIEW
+            finding.confidence = min(finding.confidence, MISMATCH_CAP)
+            finding.caveats.append("the reference is read from a longer text and the amount "
+                                   "disagrees")
+        return finding
+
+
 def _stated_ref_caveat(unit: Unit) -> list[str]:
     if not unit.ref:
         return []
@@ -561,4 +610,4 @@ class AmountOnly(Rule):
 
 
 RULES: tuple[Rule, ...] = (ExactRef(), NormalisedRef(), DocumentNoRef(), FuzzyRef(),
-                           PoNumber(), AmountOnly())
+                           RefInText(), PoNumber(), AmountOnly())

@@ -40,6 +40,7 @@ currency items use fixed demo rates.
 
 from __future__ import annotations
 
+import math
 import os
 import random
 from collections.abc import Iterator, Sequence
@@ -67,6 +68,7 @@ _FIRST = ("Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "V
           "Weyland")
 _SECOND = ("Industries", "Foods", "Logistics", "Retail", "Systems", "Supply", "Health",
            "Motors", "Maschinenbau", "Trading", "Labs", "Paper", "Energy", "Textiles")
+_NAME_CYCLE = math.lcm(len(_FIRST), len(_SECOND))  # steps 7 and 5 are prime to both lengths
 _SUFFIX = {"US": ("Inc.", "LLC", "Corp.", "Co."), "DE": ("GmbH", "AG", "KG", "GmbH & Co. KG")}
 _CITIES = {"US": ("Chicago", "Dallas", "Atlanta", "Denver", "Seattle", "Boston", "Phoenix"),
            "DE": ("Berlin", "München", "Köln", "Stuttgart", "Leipzig", "Düsseldorf")}
@@ -95,7 +97,10 @@ def _customers(rng: random.Random, count: int) -> Iterator[tuple[dict, list[dict
         codes = [cc for cc, member in (("1000", i <= first_cc_end),
                                        ("2000", i > second_cc_start)) if member]
         country = "US" if codes[0] == "1000" else "DE"
-        name = (f"{_FIRST[(i * 7) % len(_FIRST)]} {_SECOND[(i * 5) % len(_SECOND)]} "
+        # the word pairs repeat after _NAME_CYCLE customers: a number keeps names apart
+        # (bigger worlds), as a payer name on a bank credit must name one customer
+        again = f" {i // _NAME_CYCLE + 1}" if i > _NAME_CYCLE else ""
+        name = (f"{_FIRST[(i * 7) % len(_FIRST)]} {_SECOND[(i * 5) % len(_SECOND)]}{again} "
                 f"{rng.choice(_SUFFIX[country])}")
         if i % 8 == 1:
             parent = number

@@ -1,0 +1,288 @@
+"""Tune variations: the tune corpus re-printed with payer habits its generator lacks.
+
+The engine was developed on :data:`bench.cashapp_corpus.TUNE`; a held-out set
+made with other habits showed it had learned that generator's ways. This module
+takes a tune corpus (:func:`~bench.cashapp_corpus.generate`, any tune seed) and
+re-prints some of its remittances the way other real payers do, keeping the
+truth right for each change:
+
+==================  ==========================================================
+habit               what the payer does
+==================  ==========================================================
+``ref-label``       a reference with another word, prefix, suffix or separator
+                    (``Rechnung Nr. 90001234``, ``Facture n° ...``, ``INV_...``)
+``ref-text``        the reference inside a sentence (``Payment of invoice ...
+                    dated 14.03.2026, thank you``)
+``ref-glued``       the year or the customer number glued on (``2026-90001234``,
+                    ``90001234/2026``, ``100123-90001234``)
+``ref-zeros``       leading zeros (``0090001234``)
+``lumped``          several invoices (2-4, paid in full) paid with one total and
+                    no lines (an amount-only payment)
+``partial-stated``  a partial payment that says so, in one of six languages
+``reason-lang``     a stated deduction's reason in German, French, Dutch,
+                    Spanish or Italian
+``cent-off``        every line one cent (1 JPY) short: rounding
+``legal-form``      the payer name with another legal form (``GmbH & Co. KG``,
+                    ``S.A.R.L.``, ``B.V.``, ``Limited``, ``S.p.A.``)
+==================  ==========================================================
+
+Each changed unit's :attr:`Expected.kind` is prefixed ``var:<habit>/`` so that
+recall per habit can be read off :attr:`bench.cashapp_quality.Score.by_kind`.
+
+Run ``python -m bench.cashapp_variations`` for recall and precision per habit.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections import defaultdict
+from dataclasses import replace
+from decimal import Decimal
+
+from bench.cashapp_corpus import (
+    _SHORT_WITHIN,
+    Corpus,
+    Expected,
+    ItemKey,
+    Posting,
+    _sets,
+    generate,
+    write_off_tolerance,
+)
+from bots.domain import OpenItem, Remittance, Treatment, from_minor, to_minor
+
+HABITS = ("ref-label", "ref-text", "ref-glued", "ref-zeros", "lumped", "partial-stated",
+          "reason-lang", "cent-off", "legal-form")
+
+_LABELS = ("Rechnung Nr. {r}", "Rg.-Nr. {r}", "Facture n° {r}", "Fact. {r}", "Factura {r}",
+           "Fattura n. {r}", "Factuur {r}", "Invoice: {r}", "INV_{r}", "Inv/{r}", "RE-{r}",
+           "Beleg {r}", "{r}.", "({r})", "Nr.{r}")
+_TEXTS = ("Payment of invoice {r} dated {d}, thank you", "Zahlung Rechnung {r} vom {d}",
+          "Règlement facture {r} du {d}", "Pago factura {r} de {d}",
+          "Betaling factuur {r} d.d. {d}", "Pagamento fattura {r} del {d}",
+          "Inv {r} / our order {o}")
+_GLUED = ("2026-{r}", "{r}/2026", "{r}-26", "{c}-{r}", "{r}/{c}", "{c}/{r}")
+_PARTIAL = ("Teilzahlung", "acompte", "pago parcial", "acconto", "deelbetaling",
+            "partial payment", "Abschlagszahlung", "paiement partiel", "pagamento parziale",
+            "gedeeltelijke betaling", "pago a cuenta")
+_REASONS = {
+    "DAMAGED": ("beschädigt", "Ware beschädigt", "avarie", "marchandise endommagée",
+                "beschadigd", "dañado", "mercancía dañada", "danneggiato", "merce danneggiata"),
+    "PRICING": ("Preisdifferenz", "écart de prix", "prijsverschil", "diferencia de precio",
+                "differenza prezzo"),
+    "SHORT SHIPMENT": ("Fehlmenge", "Minderlieferung", "manquant", "livraison incomplète",
+                       "manco", "tekort", "falta de mercancía", "merce mancante"),
+    "PROMO ALLOWANCE": ("Werbekostenzuschuss", "remise promotionnelle", "promotiekorting",
+                        "descuento promocional", "sconto promozionale"),
+    "FREIGHT": ("Frachtkosten", "frais de port", "vrachtkosten", "portes", "spese di trasporto"),
+}
+_LEGAL = ("GmbH & Co. KG", "S.A.R.L.", "B.V.", "Limited", "S.p.A.", "N.V.", "S.A.", "AG",
+          "Incorporated", "Pty Ltd")
+
+
+def _certain(exp: Expected) -> bool:
+    return exp.certain and not exp.kind.startswith("var:")
+
+
+def _tag(exp: Expected, habit: str) -> Expected:
+    return replace(exp, kind=f"var:{habit}/{exp.kind}")
+
+
+class _Variation:
+    def __init__(self, corpus: Corpus, seed: int) -> None:
+        self.c = corpus
+        self.rng = random.Random(seed * 7919 + 17)
+        self.items = {it.key: it for it in corpus.open_items}
+        self.customers = {c.number: c for c in corpus.customers}
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for c in corpus.customers:
+            if c.parent:
+                self.children[c.parent].append(c.number)
+        paid = {key for exp in corpus.truth.values() for key in exp.postings}
+        self.unpaid: dict[str, list[OpenItem]] = defaultdict(list)
+        for it in corpus.open_items:
+            if it.key not in paid:
+                self.unpaid[it.customer].append(it)
+
+    def units(self, r: Remittance) -> list[Expected]:
+        return [self.c.truth[(r.id, i)] for i in range(len(r.lines))] if r.lines else \
+            [self.c.truth[(r.id, None)]]
+
+    def run(self, share: float) -> Corpus:
+        out = []
+        copied = {r.id.removesuffix("-dup") for r in self.c.remittances if r.id.endswith("-dup")}
+        for r in self.c.remittances:
+            if not r.lines or r.id in copied or r.id.endswith("-dup") or \
+                    self.rng.random() >= share:
+                out.append(r)
+                continue
+            changed = None
+            for habit in self.rng.sample(HABITS, len(HABITS)):  # the first that applies
+                changed = getattr(self, "_" + habit.replace("-", "_"))(r)
+                if changed is not None:
+                    break
+            out.append(changed or r)
+        self.c.remittances = out
+        return self.c
+
+    # -- reference habits: lines that quoted our invoice number exactly
+    def _refs(self, r: Remittance, habit: str, printed) -> Remittance | None:  # noqa: ANN001
+        lines, changed = list(r.lines), False
+        for i, (x, exp) in enumerate(zip(r.lines, self.units(r), strict=True)):
+            if not _certain(exp) or not exp.kind.startswith("exact") or len(exp.postings) != 1:
+                continue
+            item = self.items[next(iter(exp.postings))]
+            if x.invoice_ref != item.invoice_ref:
+                continue
+            lines[i] = replace(x, invoice_ref=printed(item))
+            self.c.truth[(r.id, i)] = _tag(exp, habit)
+            changed = True
+        return replace(r, lines=lines) if changed else None
+
+    def _ref_label(self, r: Remittance) -> Remittance | None:
+        form = self.rng.choice(_LABELS)
+        return self._refs(r, "ref-label",
+                          lambda it: form.format(r=it.invoice_ref.removeprefix("INV-")))
+
+    def _ref_text(self, r: Remittance) -> Remittance | None:
+        form = self.rng.choice(_TEXTS)
+        return self._refs(r, "ref-text", lambda it: form.format(
+            r=it.invoice_ref, d=it.doc_date.strftime("%d.%m.%Y"), o=it.po_number or "n/a"))
+
+    def _ref_glued(self, r: Remittance) -> Remittance | None:
+        form = self.rng.choice(_GLUED)
+        return self._refs(r, "ref-glued", lambda it: form.format(
+            r=it.invoice_ref, c=it.customer.lstrip("0")))
+
+    def _ref_zeros(self, r: Remittance) -> Remittance | None:
+        zeros = "0" * self.rng.randint(1, 3)
+        return self._refs(r, "ref-zeros", lambda it: zeros + it.invoice_ref
+                          if it.invoice_ref.isdigit() else "INV-" + zeros +
+                          it.invoice_ref.removeprefix("INV-"))
+
+    # -- amount habits
+    def _lumped(self, r: Remittance) -> Remittance | None:
+        """Lines paying items in full, 2-4 of them: one total, no lines."""
+        units = self.units(r)
+        if not 2 <= len(units) <= 4 or not all(
+                _certain(e) and e.on_account == 0 and all(
+                    p.treatments == frozenset({Treatment.CLEAR})
+                    and p.cash == self.items[k].amount_minor for k, p in e.postings.items())
+                for e in units):
+            return None
+        if not (r.payer_account or r.payer_name):
+            return None
+        postings: dict[ItemKey, Posting] = {}
+        for e in units:
+            postings.update(e.postings)
+        total = to_minor(sum((x.paid_amount for x in r.lines), Decimal(0)), r.currency)
+        payer = units[0].payer
+        scope = [payer] + self.children.get(payer, [])
+        open_ = [it for c in scope for it in self.unpaid[c] if it.currency == r.currency]
+        sets = _sets(open_, postings, total)
+        review = "two sets of open items fit the amount" if len(sets) > 1 else ""
+        if r.payer_name and not r.payer_account and r.payer_name not in (
+                self.customers[payer].name, self.customers[payer].name.upper().replace(".", "")):
+            return None  # a short or alias name may be shared: keep the truth simple
+        for i in range(len(units)):
+            del self.c.truth[(r.id, i)]
+        self.c.truth[(r.id, None)] = Expected(
+            "var:lumped/amount-only", postings, payer=payer, review=review,
+            alternatives=tuple(sets) if review else ())
+        return replace(r, lines=[], total=from_minor(total, r.currency))
+
+    def _partial_stated(self, r: Remittance) -> Remittance | None:
+        lines, changed = list(r.lines), False
+        for i, (x, exp) in enumerate(zip(r.lines, self.units(r), strict=True)):
+            if not _certain(exp) or not exp.kind.endswith("/partial"):
+                continue
+            (key, posting), = exp.postings.items()
+            rest = self.items[key].amount_minor - posting.cash
+            lines[i] = replace(x, deduction=from_minor(rest, r.currency),
+                               deduction_reason=self.rng.choice(_PARTIAL))
+            self.c.truth[(r.id, i)] = _tag(exp, "partial-stated")
+            changed = True
+        return replace(r, lines=lines) if changed else None
+
+    def _reason_lang(self, r: Remittance) -> Remittance | None:
+        lines, changed = list(r.lines), False
+        for i, (x, exp) in enumerate(zip(r.lines, self.units(r), strict=True)):
+            if not _certain(exp) or x.deduction_reason not in _REASONS:
+                continue
+            lines[i] = replace(x, deduction_reason=self.rng.choice(_REASONS[x.deduction_reason]))
+            self.c.truth[(r.id, i)] = _tag(exp, "reason-lang")
+            changed = True
+        return replace(r, lines=lines) if changed else None
+
+    def _cent_off(self, r: Remittance) -> Remittance | None:
+        """Lines paid in full, each one cent short; the total follows."""
+        units = self.units(r)
+        if not all(_certain(e) and e.kind.split("/")[-1] not in (
+                "deduction", "small", "partial", "overpay", "discount-late", "discount")
+                and len(e.postings) == 1 and e.on_account == 0 for e in units):
+            return None
+        lines = []
+        for i, (x, exp) in enumerate(zip(r.lines, units, strict=True)):
+            (key, posting), = exp.postings.items()
+            item = self.items[key]
+            if item.amount_minor <= 0 or posting.cash != item.amount_minor or x.discount \
+                    or write_off_tolerance(r.currency, item.amount_minor) < 1:
+                lines.append(x)
+                continue
+            cash = posting.cash - 1
+            lines.append(replace(x, paid_amount=from_minor(cash, r.currency)))
+            self.c.truth[(r.id, i)] = replace(
+                _tag(exp, "cent-off"), postings={key: Posting(cash, _SHORT_WITHIN)})
+        if lines == r.lines:
+            return None
+        total = sum((x.paid_amount for x in lines), Decimal(0))
+        return replace(r, lines=lines, total=total)
+
+    def _legal_form(self, r: Remittance) -> Remittance | None:
+        units = self.units(r)
+        if not r.payer_name or r.payer_account:
+            return None
+        c = self.customers[units[0].payer]
+        if r.payer_name not in (c.name, c.name.upper().replace(".", "")):
+            return None
+        stem = c.name.rsplit(" ", 1)[0]
+        for i, exp in enumerate(units):
+            self.c.truth[(r.id, i)] = _tag(exp, "legal-form")
+        return replace(r, payer_name=f"{stem} {self.rng.choice(_LEGAL)}")
+
+
+def varied(seed: int = 7, payments: int = 1500, share: float = 0.6) -> Corpus:
+    """The tune corpus of ``seed`` with ``share`` of its remittances re-printed."""
+    return _Variation(generate(seed, payments=payments), seed).run(share)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.cashapp_quality import score
+    from bots.cashapp import Policy, match
+
+    seeds = [int(a) for a in (argv if argv is not None else sys.argv[1:])] or [7, 11, 13]
+    total = None
+    for seed in seeds:
+        corpus = varied(seed)
+        result = match(corpus.open_items, corpus.remittances, corpus.customers, Policy(),
+                       already_applied=corpus.already_applied)
+        s = score(corpus, result)
+        total = s if total is None else total + s
+    assert total is not None
+    print(f"variations seeds {seeds}: recall {total.recall:.4f} "
+          f"({total.units_auto_right}/{total.units_certain}), precision "
+          f"{total.precision:.4f} ({total.right_auto_rows}/{total.auto_rows}), "
+          f"never {dict(total.never)}")
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for kind, cell in total.by_kind.items():
+        habit = kind.split("/")[0] if kind.startswith("var:") else "tune:" + kind
+        per[habit][0] += cell.rows
+        per[habit][1] += cell.wrong
+    for habit, (rows, missed) in sorted(per.items()):
+        print(f"  {habit:<34} {rows:>6} units  recall {1 - missed / rows:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
