@@ -65,9 +65,13 @@ def sniff(head: bytes, name: str) -> bool:
 def parse(data: bytes) -> Message:
     """The message (an mbox ``From `` line first is skipped); parsed once for read+parts.
 
+    The headers start where the sniffer found them (:func:`bots.remittance.sniff.is_email`):
+    after a UTF-8 byte-order mark and blank lines, which the parser would otherwise take
+    for the end of the headers, reading the whole mail as a body without attachments.
     The compat32 policy keeps header parsing cheap; the few headers we use are
     decoded by :func:`_header` (RFC 2047) and ``get_filename`` (RFC 2231).
     """
+    data = _sniff.strip_bom(data)
     if data.startswith(b"From "):
         data = data.split(b"\n", 1)[1] if b"\n" in data else b""
     try:

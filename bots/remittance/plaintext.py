@@ -20,9 +20,12 @@ Two passes over the text, the first that finds lines wins:
 carries references without amounts (camt ``<Ustrd>``, BAI2 ``REMI``, MT940
 ``:86:``).
 
-Limits: an amount must show its decimals or a currency sign (``1,234.56``,
-``$1234``); a bare integer is never taken for money, since it may well be an
-invoice number. Sentences that merely mention an invoice ("see invoice 123
+Limits: an amount must show its decimals or a currency code after it
+(``1,234.56``, ``1234 EUR``); a bare integer is not taken for money, since it
+may well be an invoice number, except when the advice's currency (stated, or
+named by the total) has no decimals (JPY, KRW): then whole numbers right of
+the invoice reference (``Invoice INV-2026-009837    1937870``,
+``¥1,937,870``) are its amounts. Sentences that merely mention an invoice ("see invoice 123
 attached") are read as lines only when they also carry an amount.
 """
 
@@ -32,7 +35,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from bots.domain import PaymentMethod, Remittance, RemittanceLine
+from bots.domain import PaymentMethod, Remittance, RemittanceLine, exponent
 from bots.remittance import sniff as _sniff
 from bots.remittance.columns import payment_field_for_label
 from bots.remittance.errors import ExtractError
@@ -50,12 +53,17 @@ NAME = "text"
 NO_LINES = "no invoice lines (a reference and an amount) and no remittance table"
 FORMAT = "email"  # the spec names no "text" format: message bodies are "email"
 
-_CCY = r"(?:USD|EUR|GBP|CAD|CHF|JPY|AUD|SEK|INR)"
+_CCY = r"(?:USD|EUR|GBP|CAD|CHF|JPY|KRW|AUD|SEK|INR)"
 _AMOUNT = re.compile(
     r"(?<![\w.,/:-])(\(?-?(?:[$€£¥]\s?|" + _CCY + r"\s?)?"
     r"\d{1,3}(?:[,.'\u00a0 ]\d{3})*(?:[.,]\d{2}|(?<=\d)(?=\s*" + _CCY + r"\b))"
     r"\)?-?)(?!\d)(?![.,/:]\d)"
     r"|(?<![\w.,/:-])(\(?-?(?:[$€£¥]\s?)?\d+[.,]\d{2}\)?-?)(?!\d)(?![.,/:]\d)")
+#: A whole amount, grouped or not (``1937870``, ``¥1,937,870``): money only in a currency
+#: without decimals, and only right of the invoice reference.
+_WHOLE_AMOUNT = re.compile(
+    r"(?<![\w.,/:-])(\(?-?(?:[$€£¥₩]\s?|" + _CCY + r"\s?)?"
+    r"(?:\d{1,3}(?:[,.'\u00a0 ]\d{3})+|\d+)(?:\s?" + _CCY + r")?\)?-?)(?!\d)(?![.,/:-]\d)")
 _REF_AFTER_WORD = re.compile(
     r"\b(?:invoice|inv|bill|document|doc|rechnung|facture|factura|belegnr|re|credit memo|"
     r"credit note|gutschrift|cm)\b\.?\s*"
@@ -129,9 +137,13 @@ def remittances_from_text(text: str, *, source: str, fmt: str,
     if is_prose(text) and (letter := read_letter("\n".join(lines), source=source, fmt=fmt,
                                                  hints=labels, currency=currency)):
         return [letter]  # sentences, not one invoice per line: bots.remittance.letters
-    invoice_lines = [line for text_line in lines if (line := parse_line(text_line))]
+    whole_units = any(c and exponent(c) == 0
+                      for c in (currency, find_currency(labels.get("total", ""))))
+    invoice_lines = [line for text_line in lines
+                     if (line := parse_line(text_line, whole_units=whole_units))]
     if not invoice_lines:
         return []
+    currency = currency or find_currency(labels.get("total", ""))
     warnings = [] if currency else ["currency not stated; assumed USD"]
     when = labels.get("payment_date")
     method = find_payment_method(labels.get("payment_method", ""))
@@ -154,14 +166,22 @@ def labels_in(lines: list[str]) -> dict[str, str]:
     return found
 
 
-def parse_line(text: str) -> RemittanceLine | None:
-    """One "invoice ... amount" line, or None when the line is not one."""
+def parse_line(text: str, whole_units: bool = False) -> RemittanceLine | None:
+    """One "invoice ... amount" line, or None when the line is not one.
+
+    ``whole_units``: the currency has no decimals, so whole numbers right of
+    the reference are amounts too (``Invoice INV-2026-009837    1937870``).
+    """
     found = [(m.start(), m.group(1) or m.group(2)) for m in _AMOUNT.finditer(text)]
+    refs = find_refs(text)
+    if whole_units and not found:
+        after = _after_reference(text, refs)
+        found = [(m.start(), m.group(1)) for m in _WHOLE_AMOUNT.finditer(text, after)] \
+            if after is not None else []
     amounts = [(start, v) for start, a in found if (v := try_amount(a)) is not None]
     if not amounts:
         return None
     values = [v for _, v in amounts]
-    refs = find_refs(text)
     if not refs:
         m = _LEADING_REF.match(text)
         if not m or _DATE_LIKE.match(m[1]) or probe_amount(m[1]) == values[0]:
@@ -178,6 +198,16 @@ def parse_line(text: str) -> RemittanceLine | None:
         gross = roles.get("gross", next((v for v in values if v != paid), None))
     return RemittanceLine(invoice_ref=refs[0], paid_amount=paid, gross_amount=gross,
                           discount=discount)
+
+
+def _after_reference(text: str, refs: list[str]) -> int | None:
+    """Where the amount columns start: after the first reference of ``text``, else None."""
+    m = _LEADING_REF.match(text)
+    if refs:
+        return text.index(refs[0]) + len(refs[0])
+    if m and not _DATE_LIKE.match(m[1]):
+        return m.end(1)
+    return None
 
 
 #: How far before an amount its role word may stand (a window, so that a long line stays linear).

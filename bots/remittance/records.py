@@ -8,11 +8,14 @@ calls :func:`finish` on each, which
 * refuses amounts the interchange cannot carry (:func:`~bots.remittance.values.check_amount`:
   more than 18 digits, more decimals than the currency has, not finite), raising
   :class:`~bots.remittance.values.AmountOutOfRange` for the whole document;
+* writes every amount with its currency's decimals: a zero a reader filled in
+  (``0.00``) is the currency's zero (``0`` yen), and ``1937870.00`` printed by
+  an ERP for yen is ``1937870`` (only a real fraction of a yen is refused);
 * strips bidi controls and zero-width characters from references and names;
 * adds the spec's warnings: lines that do not add up to the stated total, a
   negative total (a payment advice with a negative total is not a payment),
   the notes the reader made (impossible dates), the invisible characters removed;
-* rounds nothing: amounts stay as stated, the JSON writer formats them.
+* rounds nothing: an amount is only re-written when it keeps its value.
 
 Readers may call :func:`remittance_id` themselves (the PDF reader does), the
 front door overwrites it with the same value anyway.
@@ -32,6 +35,7 @@ LINES_DO_NOT_ADD_UP = "lines do not add up to total"
 NEGATIVE_TOTAL = "negative total: a payment advice with a negative total is not a payment"
 _TEXT_FIELDS = ("payer_name", "payer_account", "payment_ref")
 _LINE_TEXT_FIELDS = ("invoice_ref", "po_number", "deduction_reason")
+_AMOUNT_FIELDS = ("paid_amount", "gross_amount", "discount", "deduction")
 
 
 @functools.lru_cache(maxsize=1)  # once per file, not per remittance of a bank statement
@@ -56,6 +60,7 @@ def finish(remittance: Remittance, data: bytes, index: int,
     remittance.id = remittance_id(data, index)
     currency = remittance.currency
     check_amounts(remittance)
+    _at_currency_decimals(remittance)
     warn = remittance.warnings
     warn.extend(n for n in notes if n not in warn)
     _clean_texts(remittance)
@@ -75,10 +80,22 @@ def check_amounts(remittance: Remittance) -> None:
     if remittance.total is not None:
         check_amount(remittance.total, currency, "total")
     for n, line in enumerate(remittance.lines):
-        for name in ("paid_amount", "gross_amount", "discount", "deduction"):
+        for name in _AMOUNT_FIELDS:
             value = getattr(line, name)
             if value is not None:
                 check_amount(value, currency, f"lines[{n}].{name}")
+
+
+def _at_currency_decimals(remittance: Remittance) -> None:
+    """Every amount written with the currency's decimals (exact: they passed check_amounts)."""
+    currency = remittance.currency
+    if remittance.total is not None:
+        remittance.total = quantize(remittance.total, currency)
+    for line in remittance.lines:
+        for name in _AMOUNT_FIELDS:
+            value = getattr(line, name)
+            if value is not None:
+                setattr(line, name, quantize(value, currency))
 
 
 def _clean_texts(remittance: Remittance) -> None:

@@ -60,7 +60,7 @@ from bots.remittance.errors import ExtractError
 MAX_DIGITS = 18
 OUT_OF_RANGE = "amount out of range"
 
-_CURRENCY_NOISE = re.compile(r"[A-Za-z$€£¥₹\s\u00a0']+")
+_CURRENCY_NOISE = re.compile(r"[A-Za-z$€£¥₩₹\s\u00a0']+")
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
 _EXPONENT = re.compile(r"\d\s*[eE]\s*[+-]?\s*\d")
 _NOT_FINITE = re.compile(r"\A[+-]?\s*(s?nan|inf|infinity)\s*\Z", re.I)
@@ -123,14 +123,16 @@ def check_amount(value: Decimal, currency: str, what: str = "amount") -> Decimal
     """``value`` if the interchange can carry it in ``currency``, else AmountOutOfRange.
 
     Finite, at most the currency's decimals (trailing zeros do not count:
-    ``1234.00`` yen is fine) and at most :data:`MAX_DIGITS` digits once written
-    with the currency's decimals. Uses no arithmetic, so no decimal context
-    can overflow while checking.
+    ``1234.00`` and ``0.00`` yen are fine, ``0.50`` yen is not) and at most
+    :data:`MAX_DIGITS` digits once written with the currency's decimals. Uses
+    no arithmetic, so no decimal context can overflow while checking.
     """
     if not value.is_finite():
         raise AmountOutOfRange(value, f"{what} is not a finite number")
     _sign, digits, exp = value.as_tuple()
     assert isinstance(exp, int)
+    if not any(digits):  # a zero fits every currency, however many decimals it shows
+        return value
     significant = list(digits)
     while exp < 0 and len(significant) > 1 and significant[-1] == 0:
         significant.pop()
@@ -317,9 +319,9 @@ def infer_day_first(texts: list[str]) -> bool:
     return False
 
 
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₹": "INR"}
 _CODES = ("USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK",
-          "HUF", "INR", "CNY", "MXN", "BRL", "ZAR", "KWD", "BHD", "SGD", "HKD", "NZD", "RON")
+          "HUF", "INR", "KRW", "CNY", "MXN", "BRL", "ZAR", "KWD", "BHD", "SGD", "HKD", "NZD", "RON")
 _CODE_RE = re.compile(r"\b(" + "|".join(_CODES) + r")\b")
 
 
