@@ -120,7 +120,7 @@ _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
                                "beglichen", "acquitte", "vire", "overgemaakt", "voldaan",
                                "uitbetaald", "transferido", "liquidado", "bonificato",
                                "versato", "saldato", "liquidato", "ausgleich", "pagare",
-                               "pagar", "zahlen"})),
+                               "pagar", "zahlen", "auszahlung"})),
     ("po_number", frozenset({"po", "purchase", "order", "bestellung", "bestellnummer",
                              "commande", "bestelling", "pedido", "ordine"})),
     ("invoice_date", frozenset({"date", "datum", "fecha", "data"})),

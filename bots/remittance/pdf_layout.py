@@ -322,8 +322,8 @@ def stacked_header_columns(upper: Line, lower: Line,
 
 def _cut_under(phrase: list[Word], groups: list[tuple[float, float, list[str]]],
                synonyms: Mapping[str, str] | None) -> list[list[Word]]:
-    """A lower header phrase cut where its words leave the upper label they stand under,
-    when the words under no upper label name a field of their own (``factura
+    """A lower header phrase cut where its words run on to the right of the upper label
+    they start under, when those words name a field of their own (``factura
     Descuento`` under ``Total``: ``Total factura`` and ``Descuento``)."""
     def under(word: Word) -> int:
         return next((n for n, (g0, g1, _) in enumerate(groups)
@@ -340,9 +340,10 @@ def _cut_under(phrase: list[Word], groups: list[tuple[float, float, list[str]]],
         else:
             cuts.append([word])
         last = place
-    if len(cuts) == 1 or not all(
-            under(cut[0]) >= 0 or _field(" ".join(w.text for w in cut), synonyms or {})
-            for cut in cuts):
+    # only words running on to the right of the label above (a left-aligned label); a
+    # right-aligned one ("Paid" over "Amount CAD") has the lower phrase start further left
+    if len(cuts) != 2 or under(cuts[0][0]) < 0 or under(cuts[1][0]) >= 0 \
+            or not _field(" ".join(w.text for w in cuts[1]), synonyms or {}):
         return [phrase]
     return cuts
 

@@ -230,3 +230,14 @@ def test_a_lower_header_phrase_is_cut_where_it_leaves_the_label_above_it():
         ("Nº pedido", "po_number"), ("Nº factura", "invoice_ref"),
         ("Total factura", "gross_amount"), ("Descuento", "discount"),
         ("Importe pagado", "paid_amount")]
+
+
+def test_a_right_aligned_label_over_a_wider_phrase_is_not_cut():
+    # "Paid" printed right-aligned over "Amount CAD": one label, not "Amount" + "Paid CAD"
+    paid_x = 200 + stringWidth("Amount ", "Helvetica", 9)
+    data = _advice([["Invoice", "", "Paid"], ["No.", "Amount CAD", ""]], [], [40, 200, paid_x],
+                   total=None)
+    upper, lower = lines_of(read_words(data))[-2:]
+    columns = stacked_header_columns(upper, lower)
+    assert [(c.label, c.field) for c in columns] == [
+        ("Invoice No.", "invoice_ref"), ("Paid Amount CAD", "paid_amount")]
