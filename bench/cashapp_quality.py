@@ -23,7 +23,8 @@
   review, name exactly its items with the right cash (what a person confirms);
 * the **never-cases** (:class:`~bench.cashapp_corpus.Never`), counted per
   false auto posting: an item already paid (a cleared invoice, or an item
-  auto-applied by two units of the batch), a duplicated advice (including one
+  auto-applied by two units of the batch; a payer who pays one invoice twice
+  may have either payment posted to it, not both), a duplicated advice (including one
   applied in an earlier run, and cash put on account from one), an invented
   line (a number never issued, or an item that is not among the open items).
 
@@ -243,6 +244,9 @@ class _Judge:
         exp = self.truth.get((p.remittance_id, p.line_index))
         if item is None or exp is None:
             return None, "wrong", Never.INVENTED
+        if exp.kind == "paid-twice" and item.key in exp.postings and \
+                to_minor(p.applied_amount, item.currency) == exp.postings[item.key].cash:
+            return item, "right", None  # the invoice's one posting, unless the other is auto too
         if exp.never is not None:
             return item, "wrong", exp.never
         posting = exp.postings.get(item.key)
@@ -259,7 +263,7 @@ def score(corpus: Corpus, result: MatchResult) -> Score:
     judge, s = _Judge(corpus), Score()
     rows: dict[UnitKey, list[tuple[Proposal, str, bool]]] = defaultdict(list)  # verdict, auto?
     applied: dict[str, int] = defaultdict(int)  # remittance -> cash auto-applied to items
-    posted: dict[ItemKey, list[bool]] = defaultdict(list)  # item -> already counted as never?
+    posted: dict[ItemKey, list[tuple[bool, bool]]] = defaultdict(list)  # (never?, right?)
     on_account: dict[str, list[Proposal]] = defaultdict(list)
     for p in result.proposals:
         unit = (p.remittance_id, p.line_index)
@@ -281,15 +285,16 @@ def score(corpus: Corpus, result: MatchResult) -> Score:
         if never is not None:
             s.never[never] += 1
         if item is not None:
-            posted[item.key].append(never is not None)
+            posted[item.key].append((never is not None, verdict == "right"))
             applied[p.remittance_id] += to_minor(p.applied_amount, item.currency)
         if verdict == "right" and p.treatment in (Treatment.RESIDUAL, Treatment.WRITE_OFF):
             exp = judge.truth[unit]
             s.reason_codes[(exp.reason_class or "unexplained", p.reason_code)] += 1
     for counted in posted.values():  # an item auto-applied by two units: paid twice
-        twice = sum(1 for already in counted if not already) - 1
+        twice = sum(1 for never, _ in counted if not never) - 1
         if twice > 0:
             s.never[Never.ALREADY_PAID] += twice
+            s.wrong_auto_rows += max(0, sum(1 for _, right in counted if right) - 1)
     parked = _on_account(judge, s, on_account, applied)
     _units(judge, s, rows, parked)
     return s

@@ -37,6 +37,7 @@ def _corpus() -> Corpus:
     r2 = remit("r2", line("1003", "60.00"))
     r2dup = remit("r2-dup", line("1003", "60.00"))
     r3 = remit("r3", line("999", "300.00"))  # an invoice cleared long ago
+    r4 = remit("r4", line("1001", "100.00"))  # A paid a second time
     truth = {
         ("r1", 0): Expected("exact", {A.key: Posting(10000, CLEAR)}, payer=ACME.number),
         ("r1", 1): Expected("exact/deduction", {B.key: Posting(18000, RESIDUAL)},
@@ -45,8 +46,10 @@ def _corpus() -> Corpus:
                             payer=ACME.number),
         ("r2-dup", 0): Expected("duplicate", payer=ACME.number, never=Never.DUPLICATE),
         ("r3", 0): Expected("cleared", payer=ACME.number, never=Never.ALREADY_PAID),
+        ("r4", 0): Expected("paid-twice", {A.key: Posting(10000, CLEAR)}, payer=ACME.number,
+                            never=Never.ALREADY_PAID),
     }
-    return Corpus([A, B, C, D], CUSTOMERS, [r1, r2, r2dup, r3], truth)
+    return Corpus([A, B, C, D], CUSTOMERS, [r1, r2, r2dup, r3, r4], truth)
 
 
 def _row(rid: str, index: int | None, it, amount: str, treatment=Treatment.CLEAR,
@@ -169,3 +172,12 @@ def test_top_pick_counts_a_right_review_row_that_recall_does_not():
     assert (s.units_top_right, s.units_auto_right, s.units_certain) == (3, 2, 3)
     assert _score(*_perfect(), _row("r1", 0, D, "100.00", decision=Decision.REVIEW)
                   ).units_top_right == 2
+
+
+def test_an_invoice_paid_twice_may_take_either_payment_but_not_both():
+    both = _score(*_perfect(), _row("r4", 0, A, "100.00"))
+    assert both.never[Never.ALREADY_PAID] == 1 and both.wrong_auto_rows == 1
+    rows = _perfect()
+    rows[0] = _row("r1", 0, A, "100.00", decision=Decision.REVIEW)
+    second = _score(*rows, _row("r4", 0, A, "100.00"))
+    assert not second.never and second.precision == 1.0
