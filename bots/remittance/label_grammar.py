@@ -39,10 +39,13 @@ The second number is the strength: 2 when the label names the payment (or the
 account) itself, 1 for a bare ``Date:``, ``Total:`` or ``Amount:`` taken only
 when no label names the field better.
 
-Both a supplier number ("our number as your vendor", ``Lieferantennr.``) and a
-customer number ("your number as our customer", ``Kundennr.``) give
-``payer_account``: both identify the payer, and the interchange spec has the
-one field for them (see the report on issue 9 for the difference).
+Both a supplier number (our number in the payer's books: ``Lieferantennr.``,
+``Kreditorennummer``, ``Vendor ID``) and a customer number (the payer's number
+in ours: ``Kundennr.``, ``Our account number with you``) give ``payer_account``,
+the one field the interchange spec has for the payer's number. Both identify
+the payer, but only the second is our SAP customer number; the first is what
+SAP keeps as the customer's "account at customer" (KNB1-EIKTO), and equal
+digits in the two number ranges mean nothing.
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ _OTHER = ("invoice", "~inv", "rechnung", "factur", "fattur", "factuur", "~due", 
           "entrega", "consegna",
           "period", "zeitraum", "periode", "periodo", "bank", "banque", "banco", "banca",
           "currency", "wahrung", "devise", "moneda", "divisa", "munteenheid")
+_CURRENCIES = frozenset("eur usd gbp chf cad aud nzd jpy sek nok dkk pln czk huf mxn inr".split())
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -117,7 +121,7 @@ def field_of_label(label: str) -> tuple[str, int] | None:
 
     Fields: ``payment_date``, ``payment_ref``, ``total``, ``payer_account``.
     """
-    words = _WORD.findall(_fold(label))
+    words = [w for w in _WORD.findall(_fold(label)) if w not in _CURRENCIES]  # "Betrag EUR"
     if not words or len(words) > 6:
         return None
     supplier, customer = _has(words, _SUPPLIER), _has(words, _CUSTOMER)

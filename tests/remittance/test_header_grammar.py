@@ -56,6 +56,7 @@ def _page(*rows: list[tuple[float, str]]):
     ("Remittance total", "total"), ("Auszahlungsbetrag", "total"),
     ("Montant du paiement", "total"), ("Bedrag betaling", "total"),
     ("Importe pagado", "total"), ("Importo pagato", "total"), ("Betrag", "total"),
+    ("Betrag EUR", "total"), ("Amount paid USD", "total"),
 ])
 def test_a_label_is_read_from_its_words(label: str, field: str) -> None:
     found = field_of_label(label)
