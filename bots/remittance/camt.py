@@ -59,7 +59,7 @@ from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from bots.domain import PaymentMethod, Remittance, RemittanceLine
+from bots.domain import PaymentMethod, Remittance, RemittanceLine, exponent
 from bots.remittance import safexml
 from bots.remittance import sniff as _sniff
 from bots.remittance.banktext import invoice_refs
@@ -279,7 +279,9 @@ def _remittance(t: Transaction, source: str, fmt: str) -> Remittance:
             deduction_reason=s["reason"]))
     text = " ".join(t.unstructured)
     if not lines and not unpaid and text:
-        lines = [line for u in t.unstructured if (line := parse_line(u))]
+        whole_units = exponent(t.currency) == 0  # "INV-4711 1937870" in yen
+        lines = [line for u in t.unstructured
+                 if (line := parse_line(u, whole_units=whole_units))]
         if not lines:
             unpaid = invoice_refs(text)
     if not lines and len(unpaid) == 1:

@@ -127,3 +127,28 @@ def test_a_krw_text_advice_reads_whole_won_amounts() -> None:
     text = "Currency: KRW\nInvoice INV-2026-009837    1937870\nTotal: 1937870\n"
     (r,) = remittances_from_text(text, source="a.txt", fmt="email")
     assert (r.currency, [x.paid_amount for x in r.lines]) == ("KRW", [Decimal(1937870)])
+
+
+def test_a_jpy_camt_credit_reads_whole_yen_in_its_unstructured_text() -> None:
+    from bots.sandbox.mailbox import _amount_only
+
+    (_body, attachment) = _amount_only(PAYER, _items("JPY", "1937870"), DAY).iter_parts()
+    xml = attachment.get_payload(decode=True)
+    assert isinstance(xml, bytes)
+    result = extract(xml.replace(b"PAYMENT FOR OPEN INVOICES", b"INV-2026-009837 1937870"),
+                     "camt054.xml")
+    assert not result.failures
+    (r,) = result.remittances
+    assert (r.currency, [(x.invoice_ref, x.paid_amount) for x in r.lines]) == (
+        "JPY", [("INV-2026-009837", Decimal(1937870))])
+
+
+def test_a_document_printing_yen_with_zero_decimals_is_read_and_a_fraction_refused() -> None:
+    mail = (b"From: Oscorp AP <ap@oscorp.example>\nSubject: Remittance\n\nCurrency: JPY\n"
+            b"Invoice INV-2026-009837    1,937,870.00\nTotal: 1,937,870.00\n")
+    (r,) = extract(mail, "advice.eml").remittances
+    assert [str(x.paid_amount) for x in r.lines] == ["1937870"] and str(r.total) == "1937870"
+    result = extract(mail.replace(b"870.00\nTotal", b"870.50\nTotal"), "advice.eml")
+    assert not result.remittances
+    (failure,) = result.failures
+    assert "advice.eml" in str(failure) and "more than 0 decimals for JPY" in str(failure)
