@@ -13,7 +13,7 @@ TOML floats::
     discount_grace_days = 3          # discount still accepted this many days late
     auto_amount_only = true          # a unique amount match without reference may auto-post
     max_combination_items = 4        # most open items one payment may combine
-    max_search_items = 40            # most open items of a customer searched for sums
+    max_search_items = 60            # most open items of a payer and its group searched for sums
     search_budget = 20000            # subsets enumerated per payment before giving up (review)
     learn_min_confirmations = 2      # confirmations before a learned pattern counts
     # the threshold table (defaults of every company code):
@@ -158,7 +158,7 @@ class Policy:
     discount_grace_days: int = 3
     auto_amount_only: bool = True
     max_combination_items: int = 4
-    max_search_items: int = 40
+    max_search_items: int = 60
     search_budget: int = 20000
     learn_min_confirmations: int = 2
     limits: Limits = field(default_factory=Limits)  # of every company code not listed below

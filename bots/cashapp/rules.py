@@ -19,8 +19,8 @@ The rules, in order, with their base confidence:
   quoted our document number (BELNR) instead of the invoice number;
 * ``fuzzy-ref`` (OCR 0.95, transposition 0.93, one character 0.90, +0.03
   once learned, -0.02 more without a payer): counts only with the amount
-  agreeing; a similar reference whose amount disagrees is at most a
-  low-confidence review;
+  agreeing or the advice stating the item's open amount; a similar reference
+  whose amount disagrees is at most a low-confidence review;
 * ``ref-in-text`` (0.95): one piece of a longer reference text (``Rechnung
   Nr. 90012345 vom 14.03.2026``, ``2026-90012345``, see
   :func:`~bots.cashapp.refs.parts`) equals an invoice or document number
@@ -46,7 +46,8 @@ amount) is never made. A stated reference that is not among the open items
 match then only proposes for review.
 
 Confidence starts from the rule's base (above), loses a little for each
-amount adjustment (discount, write-off, residual, partial, overpayment) and
+amount adjustment (discount, write-off beyond a rounding cent, residual, partial,
+overpayment) and
 for an unidentified payer, and is capped low when something is off.
 """
 
@@ -59,7 +60,7 @@ from enum import StrEnum
 
 from rapidfuzz.distance import Levenshtein
 
-from bots.cashapp.amounts import Fit, combinations, fit, terms_discount
+from bots.cashapp.amounts import ROUNDING_SLACK, Fit, combinations, fit, terms_discount
 from bots.cashapp.explain import money, problem_caveat
 from bots.cashapp.index import ItemIndex
 from bots.cashapp.memory import Learned
@@ -227,8 +228,15 @@ class Context:
         return None
 
 
+def _penalty(f: Fit) -> float:
+    """What an amount adjustment costs; a rounding difference (ROUNDING_SLACK) nothing."""
+    if f.kind == "writeoff" and f.writeoff <= ROUNDING_SLACK:
+        return 0.0
+    return PENALTY[f.kind]
+
+
 def _confidence(base: float, fits: list[Fit], payer: Payer, problem: bool) -> float:
-    value = base - max([PENALTY[f.kind] for f in fits])
+    value = base - max([_penalty(f) for f in fits])
     if not payer.customers:
         value -= UNKNOWN_PAYER
     if problem:
@@ -417,7 +425,9 @@ class FuzzyRef(Rule):
         base = _FUZZY_BASE[level] + (LEARNED_BONUS if learned else 0.0) - (
             0.0 if unit.payer.customers else UNCONFIRMED_FUZZY)
         finding = _resolve(ctx, unit, self.name, hits, evidence, base)
-        if finding.outcome is not Outcome.REJECTED and not all(f.agrees for f in finding.fits):
+        pairs = list(zip(finding.items, finding.fits, strict=True))
+        if finding.outcome is not Outcome.REJECTED and not all(
+                f.agrees or ctx.states_open(unit, p) for p, f in pairs):
             finding.outcome = Outcome.REVIEW
             finding.confidence = min(finding.confidence, MISMATCH_CAP)
             finding.caveats.append("the reference is only similar and the amount disagrees")
@@ -461,8 +471,9 @@ class RefInText(Rule):
             return f"reference {unit.ref!r} contains {ours}"
 
         finding = _resolve(ctx, unit, self.name, list(hits), evidence, 0.95)
-        if finding.outcome is Outcome.AUTO and not all(f.agrees for f in finding.fits) and \
-                not all(ctx.confirms(unit, p) for p in finding.items):
+        if finding.outcome is Outcome.AUTO and not all(
+                f.agrees or ctx.confirms(unit, p) or ctx.states_open(unit, p)
+                for p, f in zip(finding.items, finding.fits, strict=True)):
             finding.outcome = Outcome.REVIEW
             finding.confidence = min(finding.confidence, MISMATCH_CAP)
             finding.caveats.append("the reference is read from a longer text and the amount "
@@ -482,7 +493,10 @@ def _combination(ctx: Context, unit: Unit, rule: str, pool: list[int], what: str
     """The set of ``pool`` items that the unit's amount pays: one, or the alternatives.
 
     A set sums exactly to the payment, or is one item that the payment settles
-    less a discount, an explained deduction or a difference within tolerance.
+    less a discount, an explained deduction or a difference within tolerance. One
+    set that sums exactly is preferred to items the payment would only settle with
+    an unexplained difference written off (a payer pays what it owes more often
+    than a few cents less than something else).
     """
     policy = ctx.policy
     values = [ctx.index.amount(p) for p in pool]
@@ -510,6 +524,11 @@ def _combination(ctx: Context, unit: Unit, rule: str, pool: list[int], what: str
     if not finished:
         return Finding(Outcome.REJECTED, rule, reason=f"{what}: too many open items to be "
                                                       "sure the amount fits only one set")
+    exact_ones = [s for s, fs in solutions.items() if all(f.kind in ("full", "discount")
+                                                          for f in fs)]
+    if len(exact_ones) == 1 and all(f.kind == "writeoff" for s, fs in solutions.items()
+                                    if s != exact_ones[0] for f in fs):
+        solutions = {exact_ones[0]: solutions[exact_ones[0]]}  # exact beats an unexplained gap
     if len(solutions) > 1:
         return _alternatives(ctx, unit, rule, list(solutions.items())[:MAX_ALTERNATIVES])
     (chosen_set, fits), = solutions.items()

@@ -178,10 +178,16 @@ class TestAmountOnly:
         assert not result.proposals
         assert "payer is not identified" in result.unmatched[0].reason
 
-    def test_decoy_a_few_cents_away_means_review(self):
+    def test_the_exact_amount_beats_a_decoy_a_few_cents_away(self):
         items = [item("1800000001", "300.00", "9001"), item("1800000002", "300.04", "9002")]
+        p = only(run(items, remit("r1", total="300.00")))
+        assert (p.document_no, p.decision, p.treatment) == ("1800000001", AUTO, Treatment.CLEAR)
+
+    def test_two_items_a_few_cents_away_means_review(self):
+        items = [item("1800000001", "300.03", "9001"), item("1800000002", "300.04", "9002")]
         result = run(items, remit("r1", total="300.00"))
         assert not any(p.decision is AUTO for p in result.proposals)
+        assert {p.alternative for p in result.proposals} == {"a1", "a2"}
 
     def test_credit_memo_netted_in_a_combination(self):
         items = [item("1800000001", "1000.00", "9001"), item("1800000002", "-200.00", "CM-1"),
