@@ -1,8 +1,8 @@
 """Benchmark of ``arbots match`` as a user runs it: whole processes, files in, file out.
 
     .venv/bin/python -m bench match_cli                 # 1 M open items x 100 k remittances
-    .venv/bin/python bench/match_cli.py --scale 0.1 --repeat 3
-    .venv/bin/python bench/match_cli.py --profile       # + where the memory goes (tracemalloc)
+    .venv/bin/python -m bench.match_cli --scale 0.1 --repeat 3
+    .venv/bin/python -m bench.match_cli --profile     # + where the memory goes (tracemalloc)
 
 The cash-application corpus (:mod:`bench.cashapp_corpus`, the same data as
 ``bench/match.py``: 50,000 customers x 20 items, 100,000 payments) is written
@@ -184,7 +184,7 @@ def profile(files: Files) -> None:
     stage("match", t)
     snapshot = tracemalloc.take_snapshot()
     t = time.perf_counter()
-    write_proposals(files.folder / "PROFILE.csv", result)
+    write_proposals(result, files.folder / "PROFILE.csv", [r.id for r in remittances])
     stage("write proposals", t)
     tracemalloc.stop()
     print("profile (in process, tracemalloc on: slower than the child):")
