@@ -16,6 +16,8 @@ habit               what the payer does
 ``ref-glued``       the year or the customer number glued on (``2026-90001234``,
                     ``90001234/2026``, ``100123-90001234``)
 ``ref-zeros``       leading zeros (``0090001234``)
+``ref-several``     two invoices paid in full on one line that names both
+                    (``90001234 / 90001240``), with their sum
 ``lumped``          several invoices (2-4, paid in full) paid with one total and
                     no lines (an amount-only payment)
 ``partial-stated``  a partial payment that says so, in one of six languages
@@ -52,8 +54,8 @@ from bench.cashapp_corpus import (
 )
 from bots.domain import OpenItem, Remittance, Treatment, from_minor, to_minor
 
-HABITS = ("ref-label", "ref-text", "ref-glued", "ref-zeros", "lumped", "partial-stated",
-          "reason-lang", "cent-off", "legal-form")
+HABITS = ("ref-label", "ref-text", "ref-glued", "ref-zeros", "ref-several", "lumped",
+          "partial-stated", "reason-lang", "cent-off", "legal-form")
 
 _LABELS = ("Rechnung Nr. {r}", "Rg.-Nr. {r}", "Facture n° {r}", "Fact. {r}", "Factura {r}",
            "Fattura n. {r}", "Factuur {r}", "Invoice: {r}", "INV_{r}", "Inv/{r}", "RE-{r}",
@@ -160,6 +162,35 @@ class _Variation:
         return self._refs(r, "ref-zeros", lambda it: zeros + it.invoice_ref
                           if it.invoice_ref.isdigit() else "INV-" + zeros +
                           it.invoice_ref.removeprefix("INV-"))
+
+    def _ref_several(self, r: Remittance) -> Remittance | None:
+        """The first two lines that pay an invoice in full, exactly quoted, as one line."""
+        units = self.units(r)
+        pair = [i for i, (x, e) in enumerate(zip(r.lines, units, strict=True))
+                if _certain(e) and e.kind == "exact" and len(e.postings) == 1 and
+                e.on_account == 0 and x.invoice_ref == self.items[next(iter(e.postings))]
+                .invoice_ref and x.paid_amount > 0][:2]
+        if len(pair) < 2:
+            return None
+        a, b = (r.lines[i] for i in pair)
+        joined = replace(a, invoice_ref=f"{a.invoice_ref}{self.rng.choice((' / ', ', ', ' + '))}"
+                         f"{b.invoice_ref}", paid_amount=a.paid_amount + b.paid_amount,
+                         gross_amount=None, po_number=None)
+        old = {i: self.c.truth.pop((r.id, i)) for i in range(len(units))}
+        lines, n = [], 0
+        for i, x in enumerate(r.lines):
+            if i == pair[1]:
+                continue
+            if i == pair[0]:
+                lines.append(joined)
+                self.c.truth[(r.id, n)] = replace(
+                    old[i], kind="var:ref-several/exact",
+                    postings={**old[pair[0]].postings, **old[pair[1]].postings})
+            else:
+                lines.append(x)
+                self.c.truth[(r.id, n)] = old[i]
+            n += 1
+        return replace(r, lines=lines)
 
     # -- amount habits
     def _lumped(self, r: Remittance) -> Remittance | None:

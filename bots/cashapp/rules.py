@@ -24,8 +24,9 @@ The rules, in order, with their base confidence:
 * ``ref-in-text`` (0.95): one piece of a longer reference text (``Rechnung
   Nr. 90012345 vom 14.03.2026``, ``2026-90012345``, see
   :func:`~bots.cashapp.refs.parts`) equals an invoice or document number
-  after normalising; pieces naming two different items, or an amount that
-  disagrees without a payer that confirms the item, are only a review;
+  after normalising; pieces naming several items count (0.93) when their
+  open amounts add up to the cash; an amount that disagrees without a payer
+  that confirms the item is only a review;
 * ``po-number`` (0.92): the PO number, its one open item (with the amount
   agreeing), or the unique set of its items that fits the amount;
 * ``amount-only`` (0.92) / ``amount-combination`` (0.91): the one open item,
@@ -460,15 +461,13 @@ class RefInText(Rule):
                     hits.setdefault(p, piece)
         if not hits:
             return None
-        if len({hits[p] for p in hits}) > 1:
-            listed = ", ".join(sorted(hits.values()))
-            return Finding(Outcome.REJECTED, self.name, reason=(
-                f"reference {unit.ref!r} names several open items ({listed})"))
-
         def evidence(p: int) -> str:
             ours = items[p].invoice_ref if hits[p] == normalise(items[p].invoice_ref) else \
                 items[p].document_no
             return f"reference {unit.ref!r} contains {ours}"
+
+        if len(set(hits.values())) > 1:
+            return self._several(ctx, unit, hits, evidence)
 
         finding = _resolve(ctx, unit, self.name, list(hits), evidence, 0.95)
         if finding.outcome is Outcome.AUTO and not all(
@@ -479,6 +478,28 @@ class RefInText(Rule):
             finding.caveats.append("the reference is read from a longer text and the amount "
                                    "disagrees")
         return finding
+
+    def _several(self, ctx: Context, unit: Unit, hits: dict[int, str],
+                 evidence: Callable[[int], str]) -> Finding:
+        """A text naming several items: sure only when each piece names one item of the
+        payment's currency and customer group and their open amounts add up to the cash."""
+        items = ctx.index.items
+        chosen = list(hits)
+        listed = ", ".join(sorted(set(hits.values())))
+        customers = {items[p].customer for p in chosen}
+        if len(chosen) != len(set(hits.values())) or any(
+                items[p].currency != unit.currency for p in chosen) or any(
+                not ctx.parties.same_group(a, b) for a in customers for b in customers) or \
+                sum(ctx.index.amount(p) for p in chosen) != unit.paid or unit.discount or \
+                unit.deduction:
+            return Finding(Outcome.REJECTED, self.name, reason=(
+                f"reference {unit.ref!r} names several open items ({listed}) and their open "
+                "amounts do not add up to the payment"))
+        caveats = []
+        if unit.payer.customers and not any(ctx.in_payer_group(unit, p) for p in chosen):
+            caveats.append("the items belong to another customer than the payer")
+        fits = [Fit("full", applied=ctx.index.amount(p)) for p in chosen]
+        return _finding(ctx, unit, self.name, chosen, fits, evidence, 0.93, caveats)
 
 
 def _stated_ref_caveat(unit: Unit) -> list[str]:

@@ -46,6 +46,11 @@ class TestRefInText:
         result = run(self.ITEMS, remit("r1", line("Inv 90012345 + 90012346", "1500.00")))
         assert not any(p.decision is AUTO for p in result.proposals)
 
+    def test_two_invoices_named_in_one_text_with_their_sum_autos(self):
+        result = run(self.ITEMS, remit("r1", line("Inv 90012345 / 90012346", "2200.00")))
+        assert {(p.document_no, p.decision, p.applied_amount) for p in result.proposals} == {
+            ("1800000001", AUTO, Decimal("1500.00")), ("1800000002", AUTO, Decimal("700.00"))}
+
     def test_amount_disagrees_and_no_payer_only_review(self):
         result = run(self.ITEMS, remit("r1", line("Rechnung 90012345", "1200.00"), payer=None))
         assert all(p.decision is REVIEW for p in result.proposals)
