@@ -481,23 +481,25 @@ def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> 
     table = _find_table(lines, synonyms)
     if table.segments:
         return table
-    table = _find_table(lines, synonyms, partial=True)
-    if table.segments:
-        return table
+    bodies = _Bodies(lines)
+    partial = next(((index, columns) for index in range(len(lines))
+                    if (columns := _partial_header(bodies, index, synonyms))), None)
+    if partial is not None:
+        return _find_table(lines, synonyms, (*partial, True))
     start = _headerless_start(lines)
     if start is None:
         return table
-    found = _find_table(lines, synonyms, start)
+    found = _find_table(lines, synonyms, (*start, False))
     found.headerless = True
     return found
 
 
 def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
-                headerless: tuple[int, list[Column]] | None = None,
-                partial: bool = False) -> Table:
-    """The table under the header rows of ``lines``; ``headerless``: (index, columns) of
-    a table without a header row, its columns told by their values; ``partial``: a
-    header row may name only one of the invoice and amount columns (:func:`_partial_header`)."""
+                preset: tuple[int, list[Column], bool] | None = None) -> Table:
+    """The table under the header rows of ``lines``; ``preset``: (index, columns, whether
+    that line is a header row) of a table found otherwise: under a header row naming only
+    one of the invoice and amount columns (:func:`_partial_header`), or without a header
+    row (:func:`_headerless_start`), its columns told by their values."""
     table = Table()
     bodies = _Bodies(lines)
     segments: list[list[dict[str, str]]] = []
@@ -508,11 +510,13 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
     for index, line in enumerate(lines):
         if index in table.used:  # the second line of a stacked header
             continue
-        if headerless and index == headerless[0]:
-            columns, halves, last_row = headerless[1], None, None
+        if preset and index == preset[0] and not preset[2]:  # its first row
+            columns, halves, last_row = preset[1], None, None
             segments.append([])
             seconds.append([])
             new_columns = None
+        elif preset and index == preset[0]:  # its header row
+            new_columns = preset[1]
         else:
             new_columns = header_columns(line, synonyms)
             stacked = _stacked_header(bodies, index, synonyms) \
@@ -522,8 +526,6 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 table.used.add(index + 1)
             elif new_columns is not None:
                 new_columns = _aligned_header(bodies, index, new_columns, synonyms)
-            if new_columns is None and partial and not segments:
-                new_columns = _partial_header(bodies, index, synonyms)
         if new_columns is not None:
             if not table.labels:
                 table.labels = tuple(c.label for c in new_columns)
