@@ -42,6 +42,8 @@ _XMLNS = re.compile(rb"""xmlns(:[\w.\-]+)?\s*=\s*["']([^"']+)["']""")
 _HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9_-]*:")  # RFC 5322: name, colon; the value may fold
 _XML_DECL_UTF16 = re.compile(r"""\A(<\?xml[^>]*encoding\s*=\s*["'])utf-16(?:[lb]e)?(["'])""",
                              re.I)
+#: An amount with thousands commas and decimals (``1,234.56``): its commas separate no columns.
+_GROUPED_AMOUNT = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+\.\d{2}(?![\d,.])")
 _MAIL_HEADERS = (b"from:", b"subject:", b"mime-version:", b"received:", b"message-id:",
                  b"return-path:", b"content-type:", b"to:", b"date:")
 
@@ -160,13 +162,16 @@ def csv_delimiter(text: str) -> str | None:
     """The delimiter (``, ; TAB |``) giving the most rows of one width >= 2, or None.
 
     Metadata rows above a table ("Payer;ACME") may be narrower: the modal
-    width needs only two rows and two fifths of the non-blank rows.
+    width needs only two rows and two fifths of the non-blank rows. The commas
+    of an unquoted amount (``Invoice 4711    1,234.56``) do not count as
+    delimiters, so a plain-text advice is not taken for comma-separated values.
     """
     lines = [line for line in text.splitlines()[:60] if line.strip()]
     best, best_rows = None, 0
     for delimiter in (",", ";", "\t", "|"):
+        rows = [_GROUPED_AMOUNT.sub("0", line) for line in lines] if delimiter == "," else lines
         try:
-            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+            widths = [len(row) for row in csv.reader(rows, delimiter=delimiter)]
         except csv.Error:  # a field beyond csv's size limit: not a sheet we can read
             continue
         wide = [w for w in widths if w >= 2]

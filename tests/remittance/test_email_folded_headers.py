@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from bots.remittance import extract
+from bots.remittance.registry import reader_for
 
 BODY = (b"Content-Type: text/plain; charset=utf-8\n\n"
         b"Hello,\n\nwe have transferred EUR 1.955,00 today for your invoices 4711 "
@@ -31,8 +32,11 @@ def test_a_folded_or_tight_header_is_still_a_mail_with_its_payer(head: bytes) ->
 
 def test_text_that_only_starts_like_a_header_is_no_mail() -> None:
     text = b"Remittance:\nInvoice 4711    1,200.00\nInvoice 4712    755.00\nTotal 1,955.00\n"
-    result = extract(text, "advice.txt")
-    assert all(r.format != "email" for r in result.remittances)
+    reader = reader_for(text, "advice.txt")
+    assert reader is not None and reader.NAME == "text"  # not e-mail (nor CSV: the commas)
+    (r,) = extract(text, "advice.txt").remittances  # format "email": the spec's name for text
+    assert [(x.invoice_ref, x.paid_amount) for x in r.lines] == [
+        ("4711", Decimal("1200.00")), ("4712", Decimal("755.00"))]
 
 
 def _bigday_x12_mail() -> bytes:
