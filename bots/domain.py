@@ -115,7 +115,7 @@ def due_dates(
 # --------------------------------------------------------------------------- master data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Customer:
     """A customer account (SAP KNA1 + KNB1 of one company code)."""
 
@@ -131,7 +131,7 @@ class Customer:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OpenItem:
     """One open customer line item (BSID row / BAPI3007_2 line), external amounts.
 
@@ -185,7 +185,7 @@ class PaymentMethod(StrEnum):
     OTHER = "other"
 
 
-@dataclass
+@dataclass(slots=True)
 class RemittanceLine:
     """One invoice a payer says it pays (interchange spec, ``lines[]``)."""
 
@@ -199,7 +199,7 @@ class RemittanceLine:
     deduction_reason: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Remittance:
     """One payment advice: one payment and the invoices it pays (interchange spec)."""
 
@@ -239,7 +239,7 @@ class Treatment(StrEnum):
     ON_ACCOUNT = "on_account"  # no item: the amount stays on the customer's account
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Proposal:
     """One (remittance line, open item) pair the engine applies (interchange spec)."""
 
