@@ -5,7 +5,10 @@ customer numbers seen in the open items, and the aliases learned from
 confirmed matches (:mod:`bots.cashapp.memory`). :meth:`PartyIndex.identify`
 then answers, for a remittance, with a :class:`Payer`:
 
-1. the account number the advice states (leading zeros restored), if we know it;
+1. the account number the advice states (leading zeros restored), if we know it
+   and the payer name, when it names a known customer, names one of its group
+   (else *ambiguous*: a supplier number in the payer's books may look like a
+   customer number of ours);
    else the bank account it states (an IBAN), when a confirmed payment taught
    whose it is (:func:`account_alias`, learned by :mod:`bots.cashapp.memory`);
 2. the payer name, compared after dropping case, accents, punctuation and legal
@@ -188,6 +191,10 @@ class PartyIndex:
         if remittance.payer_account:
             number = account_key(remittance.payer_account)
             if number in self.numbers:
+                named = self._names.get(name_key(remittance.payer_name or ""), set())
+                if named and not any(self.same_group(number, n) for n in named):
+                    # e.g. our supplier number in the payer's books printed as an account
+                    return Payer(frozenset({number} | named), "ambiguous", label)
                 return Payer(frozenset({number}), "account", label)
             learned = self._accounts.get(account_alias(remittance.payer_account))
             if learned:

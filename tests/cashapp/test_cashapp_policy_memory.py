@@ -71,6 +71,19 @@ class TestParties:
         assert numbered.identify(remit("f", payer="North Foods 3")).how == "unknown"
         assert numbered.identify(remit("g", payer="North Fods 2")).customer == "1"
 
+    def test_an_account_number_the_payer_name_contradicts_is_ambiguous(self):
+        from bots.domain import Customer
+        index = PartyIndex([Customer("0000068734", "Harbor Tools Ltd"),
+                            Customer("0000100042", "Acme Corp."),
+                            Customer("0000100043", "Acme Retail", parent="0000100042")])
+        # Acme prints our supplier number in its books, which is also a customer number of ours
+        clash = index.identify(remit("a", payer="ACME Corp.", account="068734"))
+        assert clash.how == "ambiguous" and clash.customers == {"0000068734", "0000100042"}
+        assert index.identify(remit("b", payer="ACME Corp.", account="100042")).how == "account"
+        group = index.identify(remit("c", payer="Acme Retail", account="100042"))
+        assert (group.how, group.customers) == ("account", {"0000100042"})
+        assert index.identify(remit("d", payer="Unknown Payer", account="068734")).how == "account"
+
     def test_sender_domain(self):
         from bots.domain import Customer
         index = PartyIndex([Customer("0000000001", "Zed Co", email="ar@zed.example")])
