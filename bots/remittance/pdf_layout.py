@@ -397,6 +397,7 @@ class Table:
     # the labels of the columns read as ``invoice_ref`` and ``alt_ref``
     ref_labels: dict[str, str] = field(default_factory=dict)
     headerless: bool = False  # no header row: the columns were told by their values
+    first_header: int = 0  # index of the first header row's line (all lines: none)
 
     def swap_references(self) -> None:
         """Read the other document-number column as the invoice reference."""
@@ -481,9 +482,10 @@ def find_table(lines: list[Line], synonyms: Mapping[str, str] | None = None) -> 
     table = _find_table(lines, synonyms)
     if table.segments:
         return table
-    bodies = _Bodies(lines)
-    partial = next(((index, columns) for index in range(len(lines))
-                    if (columns := _partial_header(bodies, index, synonyms))), None)
+    bodies = _Bodies(lines)  # a partial header row above the first full one (its rows unread)
+    partial = next(((index, columns) for index in range(table.first_header)
+                    if index not in table.used
+                    and (columns := _partial_header(bodies, index, synonyms))), None)
     if partial is not None:
         return _find_table(lines, synonyms, (*partial, True))
     start = _headerless_start(lines)
@@ -527,6 +529,8 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
             elif new_columns is not None:
                 new_columns = _aligned_header(bodies, index, new_columns, synonyms)
         if new_columns is not None:
+            if not segments:
+                table.first_header = index
             if not table.labels:
                 table.labels = tuple(c.label for c in new_columns)
                 table.ref_labels = {c.field: c.label for c in new_columns
@@ -563,6 +567,8 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 last_row = line
         if used:
             table.used.add(index)
+    if not segments:
+        table.first_header = len(lines)
     for n, rows in enumerate(segments):
         rows += seconds[n]
         if rows and rows in segments[:n]:
