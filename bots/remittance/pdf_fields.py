@@ -38,7 +38,7 @@ for a layout these miss.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -107,7 +107,9 @@ def read_header(lines: Sequence[Line], *, table_top: tuple[int, float] | None = 
     for _, name, value in labelled_values(lines, extra_labels):
         if name not in raw and _fits(name, value, day_first, decimal):
             raw[name] = value
-    unlisted = sorted(unlisted_values(lines), key=lambda found: -found[0])  # stable: in order
+    missing = GRAMMAR_FIELDS - raw.keys()
+    unlisted = sorted(unlisted_values(lines, missing) if missing else (),
+                      key=lambda found: -found[0])  # stable: in order
     for _, name, value in unlisted:
         if name not in raw and _fits(name, value, day_first, decimal):
             raw[name] = value
@@ -188,8 +190,14 @@ def labelled_values(lines: Sequence[Line],
                     yield index, name, below
 
 
-def unlisted_values(lines: Sequence[Line]) -> Iterator[tuple[int, str, str]]:
-    """(strength, field, value) of every label :func:`field_of_label` understands.
+#: The fields :func:`field_of_label` can name.
+GRAMMAR_FIELDS = frozenset({"payment_date", "payment_ref", "total", "payer_account"})
+
+
+def unlisted_values(lines: Sequence[Line], fields: Collection[str] = GRAMMAR_FIELDS
+                    ) -> Iterator[tuple[int, str, str]]:
+    """(strength, field, value) of every label :func:`field_of_label` understands,
+    for ``fields`` only (the ones still missing).
 
     A label is a column chunk of a line (the text between column gaps): its text
     up to a colon, or up to the first word with a digit; its value follows in
@@ -208,7 +216,7 @@ def unlisted_values(lines: Sequence[Line]) -> Iterator[tuple[int, str, str]]:
                 label, value = (chunk[:digit.start()], chunk[digit.start():]) if digit \
                     else (chunk, "")
             found = field_of_label(label)
-            if found is None:
+            if found is None or found[0] not in fields:
                 continue
             strength, name = found[1], found[0]
             if value.strip():
