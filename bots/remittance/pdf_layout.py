@@ -81,6 +81,7 @@ _AMOUNT_RUN = re.compile(r"[-(]?\d[\d.,'\u00a0 ]*\d[)-]?")
 _AMOUNT = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]? ?(?:[A-Z]{3} ?)?[$€£¥₹]? ?\**\d[\d.,' ]*[)-]?"
                      r"(?: ?(?:[A-Z]{3}|CR|DR))?$", re.IGNORECASE)
 # two amounts in one cell ("981.16 0.00"): columns read wrong, never one amount
+_PLACEHOLDER = re.compile(r"[-\u2013\u2014]+")  # a dash printed for an empty cell
 _TWO_AMOUNTS = re.compile(r"\d[.,]\d{2}[)-]?\s+[-(]?[$€£]?\d")
 _MAX_PHRASE = 4  # header labels of up to four words ("Amount of Invoice Paid")
 
@@ -187,7 +188,8 @@ def _label_columns(parts: list[list[Word]], synonyms: Mapping[str, str]) -> list
             continue
         name = _field(text, synonyms)
         span = tuple(phrase)
-        cut = _two_labels(span, text, synonyms) if name else None
+        cut = (_two_labels(span, text, synonyms) or _label_pair(span, text, synonyms)) \
+            if name else None
         if cut:
             for part in (span[:cut], span[cut:]):
                 label = " ".join(w.text for w in part)
@@ -231,6 +233,22 @@ def _two_labels(span: tuple[Word, ...], text: str, synonyms: Mapping[str, str]) 
         if first in AMOUNT_FIELDS and second in AMOUNT_FIELDS and first != second \
                 and (first in _TOTALS or second in _TOTALS) \
                 and (min(cut, len(span) - cut) >= 2 or whole not in _TOTALS):
+            return cut
+    return None
+
+
+def _label_pair(span: tuple[Word, ...], text: str, synonyms: Mapping[str, str]) -> int | None:
+    """Where an unlisted phrase is two labels set close together, of different fields or
+    one naming none (``Your Invoice Doc. Date``, ``Supplier Invoice Internal ID``): the
+    word count of the first, or None. Both halves have
+    two words or more and one of them is a listed label, so one label of several words
+    (``Amount of Invoice Paid``, ``Invoice Amount Paid``) stays whole."""
+    if len(span) < 4 or is_listed(text) or normalise_header(text) in synonyms:
+        return None
+    for cut in range(2, len(span) - 1):
+        first, second = (" ".join(w.text for w in part) for part in (span[:cut], span[cut:]))
+        one, other = _field(first, synonyms), _field(second, synonyms)
+        if (one or other) and one != other and (is_listed(first) or is_listed(second)):
             return cut
     return None
 
@@ -432,6 +450,8 @@ def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
     cells: dict[str | None, list[str]] = {}
     for phrase in phrases(line.words):
         column, overlapped = _place(phrase[0].x0, phrase[-1].x1, columns)
+        if not overlapped and all(_PLACEHOLDER.fullmatch(w.text) for w in phrase):
+            continue  # "-" for nothing in a column the header did not name: no cell's minus
         if overlapped > 1 and len(phrase) > 1:
             for word in phrase:
                 cells.setdefault(_place(word.x0, word.x1, columns)[0].field, []).append(

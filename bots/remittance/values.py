@@ -2,7 +2,8 @@
 
 Every remittance format funnels its printed numbers through these functions,
 so ``1,234.56``, ``1.234,56``, ``$1,234.56``, ``(25.00)``, ``25.00-``,
-``−25.00`` (Unicode minus), ``USD 1 234,56`` and ``1'234.56`` all become
+``−25.00`` (Unicode minus), ``USD 1 234,56``, ``1'234.56`` and ``(48.40) CAD``
+(a currency beside the sign) all become
 ``Decimal``::
 
     >>> parse_amount("(1,234.50)")
@@ -61,6 +62,9 @@ MAX_DIGITS = 18
 OUT_OF_RANGE = "amount out of range"
 
 _CURRENCY_NOISE = re.compile(r"[A-Za-z$€£¥₩₹\s\u00a0']+")
+#: A currency stated before or after a signed amount: ``(48.40) CAD``, ``CAD (48.40)``.
+_CURRENCY_AROUND = re.compile(
+    r"\A(?:[A-Z]{3}|[$€£¥₩₹])[\s\u00a0]*|[\s\u00a0]*(?:[A-Z]{3}|[$€£¥₩₹])\Z")
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
 _EXPONENT = re.compile(r"\d\s*[eE]\s*[+-]?\s*\d")
 _NOT_FINITE = re.compile(r"\A[+-]?\s*(s?nan|inf|infinity)\s*\Z", re.I)
@@ -81,6 +85,7 @@ def parse_amount(text: str, decimal: str | None = None) -> Decimal:
     """A printed amount as Decimal; ``decimal`` forces the decimal mark ('.' or ',')."""
     raw = text.strip().translate(_MINUS_SIGNS)
     _refuse_out_of_range(raw, text)
+    raw = _CURRENCY_AROUND.sub("", raw)
     negative = False
     if raw.startswith("(") and raw.endswith(")"):
         negative, raw = True, raw[1:-1]
