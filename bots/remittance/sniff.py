@@ -169,9 +169,9 @@ def csv_delimiter(text: str) -> str | None:
     lines = [line for line in text.splitlines()[:60] if line.strip()]
     best, best_rows = None, 0
     for delimiter in (",", ";", "\t", "|"):
-        rows = [_GROUPED_AMOUNT.sub("0", line) for line in lines] if delimiter == "," else lines
+        cells = [_GROUPED_AMOUNT.sub("0", line) for line in lines] if delimiter == "," else lines
         try:
-            widths = [len(row) for row in csv.reader(rows, delimiter=delimiter)]
+            widths = [len(row) for row in csv.reader(cells, delimiter=delimiter)]
         except csv.Error:  # a field beyond csv's size limit: not a sheet we can read
             continue
         wide = [w for w in widths if w >= 2]
