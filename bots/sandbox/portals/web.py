@@ -16,6 +16,7 @@ field (the last one wins).
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -100,6 +101,16 @@ def parse_body(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str
 Handler = Callable[[Request], Response]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A browser that went away mid-answer (a killed run's Chromium, a closed page) is
+    no server error: no traceback on stderr, as a production web server would log it."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipe, ConnectionReset
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 class PortalServer:
     """Serves one portal on a free loopback port until :meth:`stop`."""
 
@@ -119,7 +130,7 @@ class PortalServer:
             def log_message(self, format: str, *args: object) -> None:  # quiet
                 return
 
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._http = _QuietServer(("127.0.0.1", 0), _Handler)
         self._http.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._http.server_address[1]}"
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True,
