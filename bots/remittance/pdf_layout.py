@@ -342,7 +342,9 @@ def _cut_under(phrase: list[Word], groups: list[tuple[float, float, list[str]]],
                synonyms: Mapping[str, str] | None) -> list[list[Word]]:
     """A lower header phrase cut where its words run on to the right of the upper label
     they start under, when those words name a field of their own (``factura
-    Descuento`` under ``Total``: ``Total factura`` and ``Descuento``)."""
+    Descuento`` under ``Total``: ``Total factura`` and ``Descuento``), or where its
+    words go on under the next upper label (``PAGATO ORIGINALE`` under ``IMPORTO`` and
+    ``IMP.``)."""
     def under(word: Word) -> int:
         return next((n for n, (g0, g1, _) in enumerate(groups)
                      if min(word.x1, g1) - max(word.x0, g0) > 0), -1)
@@ -358,6 +360,8 @@ def _cut_under(phrase: list[Word], groups: list[tuple[float, float, list[str]]],
         else:
             cuts.append([word])
         last = place
+    if len(cuts) == 2 and under(cuts[0][0]) >= 0 and under(cuts[1][0]) >= 0:
+        return cuts  # the halves of two labels above ("IMPORTO / PAGATO", "IMP. / ORIGINALE")
     # only words running on to the right of the label above (a left-aligned label); a
     # right-aligned one ("Paid" over "Amount CAD") has the lower phrase start further left
     if len(cuts) != 2 or under(cuts[0][0]) < 0 or under(cuts[1][0]) >= 0 \
@@ -543,7 +547,7 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
             new_columns = header_columns(line, synonyms)
             stacked = _stacked_header(bodies, index, synonyms) \
                 if index + 1 < len(lines) else None
-            if stacked and (new_columns is None or _known(stacked) > _known(new_columns)):
+            if stacked and (new_columns is None or _strength(stacked) > _strength(new_columns)):
                 new_columns = stacked
                 table.used.add(index + 1)
             elif new_columns is not None:
@@ -652,6 +656,12 @@ def _just_under(line: Line, row: Line | None, heights: float) -> bool:
 def _known(columns: list[Column]) -> int:
     """How many line fields ``columns`` name (a second document number not counted)."""
     return sum(c.field not in (None, "alt_ref") for c in columns)
+
+
+def _strength(columns: list[Column]) -> tuple[int, int]:
+    """How well ``columns`` name a table: the fields named, then fewer amount labels
+    repeated (``Importo | Importo`` over ``bonificato | fattura`` says less than both)."""
+    return _known(columns), -sum(c.field == "alt_amount" for c in columns)
 
 
 def _total_amount(line: Line, cells: dict[str | None, str]) -> str | None:

@@ -20,7 +20,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from bots.remittance.pdf import extract_pdf
-from bots.remittance.pdf_layout import header_columns, lines_of
+from bots.remittance.pdf_layout import find_table, header_columns, lines_of
 from bots.remittance.pdf_words import Word
 from bots.remittance.values import parse_amount, try_amount
 
@@ -121,3 +121,38 @@ def test_a_header_of_close_set_labels_with_unknown_ones_among_them():
     assert [(c.label, c.field) for c in columns if c.field in ("invoice_ref", "invoice_date",
                                                                 "paid_amount")] == [
         ("Your Invoice", "invoice_ref"), ("Doc. Date", "invoice_date"), ("Net", "paid_amount")]
+
+
+def _table_of(rows: list[list[tuple[str, float, float]]]) -> list[dict[str, str]]:
+    """The rows :func:`find_table` reads from lines of word boxes (text, x0, x1), 14 pt apart."""
+    words = [Word(t, x0, x1, 100.0 + 14 * n, 111.0 + 14 * n)
+             for n, row in enumerate(rows) for t, x0, x1 in row]
+    return find_table(lines_of([words])).rows
+
+
+def test_a_lower_header_phrase_under_two_upper_labels_is_cut_between_them():
+    """``PAGATO ORIGINALE`` set close together, under ``IMPORTO`` and ``IMP.``."""
+    rows = _table_of([
+        [("RIF.", 44, 62), ("IMPORTO", 208, 252), ("IMP.", 293, 313)],
+        [("FATTURA", 44, 87), ("DATA", 100, 125), ("SCADENZA", 148, 198), ("PAGATO", 213, 252),
+         ("ORIGINALE", 260, 313)],
+        [("2026-001949", 44, 92), ("03.10.2026", 100, 140), ("17.11.2026", 148, 189),
+         ("47'990.02", 217, 252), ("48'969.41", 277, 313)],
+        [("2026-001958", 44, 92), ("28.08.2026", 100, 140), ("27.09.2026", 148, 189),
+         ("3'210.06", 221, 252), ("3'210.06", 281, 313)],
+    ])
+    assert [(r["invoice_ref"], r["paid_amount"], r["gross_amount"]) for r in rows] == [
+        ("2026-001949", "47'990.02", "48'969.41"), ("2026-001958", "3'210.06", "3'210.06")]
+
+
+def test_a_two_line_header_beats_its_upper_line_of_repeated_labels():
+    """``Importo | Importo`` alone is a header too, but says less than
+    ``Importo bonificato | Importo fattura``: the paid column is the first."""
+    rows = _table_of([
+        [("Fattura", 44, 70), ("Importo", 477, 505), ("Importo", 521, 549)],
+        [("n.", 44, 50), ("bonificato", 452, 486), ("EUR", 488, 505), ("fattura", 525, 549)],
+        [("V26003345", 44, 82), ("473,19", 481, 505), ("537,72", 525, 549)],
+        [("V26003349", 44, 82), ("2.747,65", 473, 505), ("2.747,65", 517, 549)],
+    ])
+    assert [(r["invoice_ref"], r["paid_amount"], r["gross_amount"]) for r in rows] == [
+        ("V26003345", "473,19", "537,72"), ("V26003349", "2.747,65", "2.747,65")]
