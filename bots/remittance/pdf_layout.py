@@ -571,6 +571,9 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
         for part, part_columns, rows in _parts(line, columns, halves, segments[-1],
                                                seconds[-1]):
             cells = assign(part, part_columns)
+            if " " in cells.get("invoice_ref", "") and (
+                    ref := reference_in_text(cells["invoice_ref"])):
+                cells["invoice_ref"] = ref  # "Rechnung 4711" in a text column
             kind = _row_kind(cells, part.text)
             if kind == "row":
                 rows.append({k or "description": v for k, v in cells.items()})
@@ -694,6 +697,13 @@ _MONEY = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?\d[\d.,' \u00a0]*[.,]\d{2
 # a document number: one token with a digit ("4711", "RE-2026-0042", "INV/88"), not a date
 _REFERENCE = re.compile(r"^(?=[^\s]*\d)[A-Za-z0-9][\w./#-]{2,23}$")
 _DATE_SHAPE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+# a document number after an invoice word in a text cell ("Rechnung 4711", "Invoice no. 4711
+# dated ...", "Facture F-2026-001", "Fatt. n. 88/2026")
+_REFERENCE_IN_TEXT = re.compile(
+    r"\b(?:invoice|inv|bill|rechnung(?:s?(?:nr|nummer))?|rechn|rg|facture|fact|factura|fra"
+    r"|fattura|fatt|factuur)\b\.?\s*(?:(?:n[°º]|(?:no|nr|num|nummer|number|numero|número"
+    r"|núm|n)\b)\.?\s*|#\s*)?:?\s*(?P<ref>(?=[\w./-]*\d)[A-Za-z0-9][\w./-]*[A-Za-z0-9])",
+    re.IGNORECASE)
 _MAX_BODY = 12  # rows read to tell a column by its values, or where the columns are
 
 
@@ -704,6 +714,14 @@ def _is_money(text: str) -> bool:
 def _is_reference(text: str) -> bool:
     return bool(_REFERENCE.match(text)) and not _MONEY.match(text) \
         and not _DATE_SHAPE.match(text)
+
+
+def reference_in_text(text: str) -> str | None:
+    """The invoice number a text cell names after an invoice word (``Invoice no. 4711
+    dated 02.03.2026``: ``4711``), or None; a date or an amount there is none."""
+    found = _REFERENCE_IN_TEXT.search(text)
+    ref = found["ref"] if found else None
+    return ref if ref and _is_reference(ref) else None
 
 
 def _value_row(line: Line, previous: Line) -> bool:
@@ -885,8 +903,9 @@ def _by_values(header: list[Column], body: list[Line]) -> list[Column] | None:
         if len(money) > 1:
             names[money[-2]] = "alt_amount"
     if "invoice_ref" not in names:
-        refs = [n for n in free if names[n] is None and all(map(_is_reference, cells[n]))
-                and len(set(cells[n])) == len(body)]
+        refs = [n for n in free if names[n] is None and all(
+            _is_reference(t) or reference_in_text(t) for t in cells[n])
+            and len(set(cells[n])) == len(body)]
         for n, name in zip(refs, ("invoice_ref", "alt_ref"), strict=False):
             names[n] = name
     if not ("invoice_ref" in names and set(names) & {"paid_amount", "gross_amount"}):

@@ -5,8 +5,12 @@
 - a dash printed for "nothing" in a column the header row does not name, just
   right of the paid amount: not the paid amount's trailing minus;
 - two header labels set so close together that they print as one phrase
-  (``Your Invoice Doc. Date``, ``Supplier Invoice Internal ID``): cut into
-  their labels, so the table is found.
+  (``Your Invoice Doc. Date``, ``Supplier Invoice Internal ID``), and the lower
+  line of a two-line header running under two upper labels: cut into their
+  labels, so the table is found; a two-line header beats its upper line alone
+  when that line repeats an amount label;
+- no invoice column, the reference inside a description (``Rechnung 4711``,
+  ``Invoice no. 4711 dated ...``): the number after the invoice word.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from bots.remittance.pdf import extract_pdf
-from bots.remittance.pdf_layout import find_table, header_columns, lines_of
+from bots.remittance.pdf_layout import find_table, header_columns, lines_of, reference_in_text
 from bots.remittance.pdf_words import Word
 from bots.remittance.values import parse_amount, try_amount
 
@@ -156,3 +160,26 @@ def test_a_two_line_header_beats_its_upper_line_of_repeated_labels():
     ])
     assert [(r["invoice_ref"], r["paid_amount"], r["gross_amount"]) for r in rows] == [
         ("V26003345", "473,19", "537,72"), ("V26003349", "2.747,65", "2.747,65")]
+
+
+@pytest.mark.parametrize(("text", "ref"), [
+    ("Rechnung 4711", "4711"), ("Invoice no. 4711 dated 02.03.2026", "4711"),
+    ("Facture F-2026-001", "F-2026-001"), ("Invoice#4711", "4711"),
+    ("Fact. n° 88/2026", "88/2026"), ("Rechnungsnr. 4711", "4711"),
+    ("Factura nº FA-77", "FA-77"), ("Fattura n. 12/2026 del 3 marzo", "12/2026"),
+    ("Factuur 2026-0042", "2026-0042"),
+    ("Rechnung vom 02.03.2026", None), ("Invoice 1,200.00", None), ("Payment 4711", None),
+    ("Inventory 4711", None),
+])
+def test_the_invoice_number_a_text_cell_names(text, ref):
+    assert reference_in_text(text) == ref
+
+
+@pytest.mark.parametrize("head", ["Description", "Beschreibung", "Libellé", "Descrizione"])
+def test_references_inside_a_description_column(head):
+    """No invoice column: the number after the invoice word of each description."""
+    texts = ["Invoice no. 4711 dated 02.03.2026", "Rechnung 4712", "Facture F-2026-001"]
+    header = [(40, head), _right(400, "Amount")]
+    rows = [[(40, text), _right(400, paid)] for text, (_, paid) in zip(texts, PAID, strict=True)]
+    assert _lines(_advice(header, rows)) == [
+        ("4711", Decimal("1200.00")), ("4712", Decimal("345.50")), ("F-2026-001", Decimal("99.00"))]
