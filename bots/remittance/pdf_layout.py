@@ -758,10 +758,14 @@ class _Bodies:
 
 
 def _body(lines: list[Line], index: int) -> list[Line]:
-    """The value rows from ``lines[index]`` on (consecutive, on one page)."""
+    """The value rows from ``lines[index]`` on (consecutive, on one page); a carried-forward
+    row first (``Übertrag von Seite``, a page's first row under its header) is passed over."""
     body: list[Line] = []
     previous = lines[index - 1] if index else lines[index]
     for line in lines[index:index + _MAX_BODY]:
+        if not body and line.page == previous.page and _RUNNING.match(line.text):
+            previous = line
+            continue
         if not _value_row(line, previous):
             break
         body.append(line)

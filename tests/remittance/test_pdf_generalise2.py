@@ -183,3 +183,21 @@ def test_references_inside_a_description_column(head):
     rows = [[(40, text), _right(400, paid)] for text, (_, paid) in zip(texts, PAID, strict=True)]
     assert _lines(_advice(header, rows)) == [
         ("4711", Decimal("1200.00")), ("4712", Decimal("345.50")), ("F-2026-001", Decimal("99.00"))]
+
+
+@pytest.mark.parametrize("carried", [None, "Übertrag von Seite", "Carried forward"])
+def test_a_carried_forward_row_under_the_header_does_not_hide_the_columns(carried):
+    """Close-set labels are cut where the value columns under them are; a page's
+    carried-forward row first under its header is no value row to align by."""
+    header = [("Unsere", 44, 75), ("Belegnummer", 77, 137), ("Fremdbeleg", 145, 196),
+              ("Fälligkeit", 204, 243), ("Betrag", 293, 322), ("brutto", 324, 350),
+              ("Ausgleichsbetrag", 358, 434)]
+    forward = [[(word, 44 + 40 * n, 80 + 40 * n) for n, word in enumerate(carried.split())]
+               + [("250594,22", 391, 434)]] if carried else []
+    rows = [[(voucher, 44, 94), (ref, 145, 185), ("14.", 204, 217), ("Januar", 219, 247),
+             ("2026", 249, 269), (gross, 323, 350), (paid, 406, 434)]
+            for voucher, ref, gross, paid in (("1500058434", "90003657", "110,70", "107,38"),
+                                              ("1500053080", "90003660", "71,88", "69,72"))]
+    got = _table_of([header, *forward, *rows])
+    assert [(r["invoice_ref"], r["paid_amount"]) for r in got] == [
+        ("90003657", "107,38"), ("90003660", "69,72")]
