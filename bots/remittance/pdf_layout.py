@@ -81,6 +81,9 @@ _AMOUNT_RUN = re.compile(r"[-(]?\d[\d.,'\u00a0 ]*\d[)-]?")
 _AMOUNT = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]? ?(?:[A-Z]{3} ?)?[$€£¥₹]? ?\**\d[\d.,' ]*[)-]?"
                      r"(?: ?(?:[A-Z]{3}|CR|DR))?$", re.IGNORECASE)
 # two amounts in one cell ("981.16 0.00"): columns read wrong, never one amount
+# an amount cell saying nothing: empty, a dash, or only the currency code of a currency
+# column set close beside it ("USD" under "DISC. TAKEN CURRENCY")
+_NO_AMOUNT = re.compile(r"[-–— ]*(?:[A-Z]{3})?[-–— ]*")
 _PLACEHOLDER = re.compile(r"[-\u2013\u2014]+")  # a dash printed for an empty cell
 _TWO_AMOUNTS = re.compile(r"\d[.,]\d{2}[)-]?\s+[-(]?[$€£]?\d")
 _MAX_PHRASE = 4  # header labels of up to four words ("Amount of Invoice Paid")
@@ -492,7 +495,7 @@ def _row_kind(cells: dict[str | None, str], text: str) -> str:
     if _TOTAL.match(text):
         return "total"
     ref = cells.get("invoice_ref", "")
-    amounts = [cells[f] for f in AMOUNT_FIELDS if cells.get(f, "").strip("-–— ")]
+    amounts = [cells[f] for f in AMOUNT_FIELDS if not _NO_AMOUNT.fullmatch(cells.get(f, ""))]
     if amounts and (cells.get("paid_amount") or cells.get("gross_amount")) \
             and all(_AMOUNT.match(a) and not _TWO_AMOUNTS.search(a) for a in amounts):
         return "row" if _DIGIT.search(ref) and len(ref.split()) <= 2 else "unreferenced"

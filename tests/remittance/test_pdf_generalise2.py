@@ -201,3 +201,18 @@ def test_a_carried_forward_row_under_the_header_does_not_hide_the_columns(carrie
     got = _table_of([header, *forward, *rows])
     assert [(r["invoice_ref"], r["paid_amount"]) for r in got] == [
         ("90003657", "107,38"), ("90003660", "69,72")]
+
+
+def test_an_amount_cell_holding_only_the_currency_code_is_empty():
+    """``DISC. / TAKEN CURRENCY``: the currency column set close joins the discount
+    column; a row with no discount shows only ``USD`` there, and is still a line."""
+    got = _table_of([
+        [("YOUR", 44, 67), ("INVOICE", 294, 334), ("DISC.", 395, 423)],
+        [("REF.", 44, 67), ("TOTAL", 306, 334), ("TAKEN", 395, 423), ("CURRENCY", 429, 475),
+         ("AMT", 520, 538), ("PAID", 543, 566)],
+        [("F-2026-7828", 44, 107), ("9203.82", 294, 334), ("276.11", 389, 423), ("USD", 429, 446),
+         ("8927.71", 526, 566)],
+        [("F-2026-7831", 44, 107), ("994.84", 300, 334), ("USD", 429, 446), ("994.84", 532, 566)],
+    ])
+    assert [(r["invoice_ref"], r["paid_amount"]) for r in got] == [
+        ("F-2026-7828", "8927.71"), ("F-2026-7831", "994.84")]
