@@ -452,13 +452,17 @@ def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
 
     Words go phrase by phrase (words up to a column gap): a phrase goes to the
     column it overlaps most, or, overlapping none, to the nearest one. A phrase
-    overlapping several columns (columns printed too close) goes word by word.
+    overlapping several columns (columns printed too close) goes word by word. A
+    dash printed for nothing is a cell only where the column holds nothing else.
     """
     cells: dict[str | None, list[str]] = {}
+    dashes: dict[str | None, list[str]] = {}  # "-" phrases: a cell's own only when alone
     for phrase in phrases(line.words):
         column, overlapped = _place(phrase[0].x0, phrase[-1].x1, columns)
-        if not overlapped and all(_PLACEHOLDER.fullmatch(w.text) for w in phrase):
-            continue  # "-" for nothing in a column the header did not name: no cell's minus
+        if all(_PLACEHOLDER.fullmatch(w.text) for w in phrase):
+            if overlapped:  # not in a column the header did not name
+                dashes.setdefault(column.field, []).extend(w.text for w in phrase)
+            continue  # "-" for nothing: never another cell's minus ("2.292,92" then "-")
         if overlapped > 1 and len(phrase) > 1:
             for word in phrase:
                 cells.setdefault(_place(word.x0, word.x1, columns)[0].field, []).append(
@@ -470,6 +474,8 @@ def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
                 cells.setdefault(column.field if own else column.other, []).append(word.text)
         else:
             cells.setdefault(column.field, []).extend(w.text for w in phrase)
+    for name, texts in dashes.items():
+        cells.setdefault(name, texts)
     return {name: " ".join(texts) for name, texts in cells.items()}
 
 

@@ -24,7 +24,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from bots.remittance.pdf import extract_pdf
-from bots.remittance.pdf_layout import find_table, header_columns, lines_of, reference_in_text
+from bots.remittance.pdf_layout import (
+    Column,
+    assign,
+    find_table,
+    header_columns,
+    lines_of,
+    reference_in_text,
+)
 from bots.remittance.pdf_words import Word
 from bots.remittance.values import parse_amount, try_amount
 
@@ -216,3 +223,16 @@ def test_an_amount_cell_holding_only_the_currency_code_is_empty():
     ])
     assert [(r["invoice_ref"], r["paid_amount"]) for r in got] == [
         ("F-2026-7828", "8927.71"), ("F-2026-7831", "994.84")]
+
+
+def test_a_dash_of_a_column_joined_to_the_paid_one_is_not_its_minus():
+    """``BETAALD / BEDRAG RESTANT``: the balance column set close joins the paid column;
+    its ``-`` (nothing outstanding) is not a trailing minus of the paid amount, while a
+    dash alone in a column still stands for its empty cell."""
+    columns = [Column("invoice_ref", 44, 123, "FACTUURNUMMER"),
+               Column("discount", 363, 450, "KORTING"),
+               Column("paid_amount", 461, 549, "BETAALD BEDRAG RESTANT")]
+    [line] = lines_of([[Word(t, x0, x1, 100.0, 111.0) for t, x0, x1 in [
+        ("AR0001050", 44, 89), ("-", 448, 450), ("2.292,92", 468, 501), ("-", 546, 549)]]])
+    assert assign(line, columns) == {"invoice_ref": "AR0001050", "discount": "-",
+                                     "paid_amount": "2.292,92"}
