@@ -71,7 +71,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -295,8 +295,8 @@ def end_to_end(pdf_docs: int, letter_docs: int, held: bool = True, batch: bool =
             started = time.perf_counter()
             if run == "truth to engine":
                 got: list[Remittance | None] = [
-                    Remittance(**{**doc.truth.__dict__, "id": f"r-truth-{n}",
-                                  "lines": list(doc.truth.lines)})
+                    replace(doc.truth, id=f"r-truth-{n}",
+                            lines=list(doc.truth.lines))
                     for n, doc in enumerate(group)]
             else:
                 got = [read(doc, known if run == "open items known" else None)
