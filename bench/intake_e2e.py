@@ -81,7 +81,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bots.cashapp import Policy, match  # noqa: E402
-from bots.domain import Customer, Decision, OpenItem, Remittance  # noqa: E402
+from bots.domain import Customer, Decision, OpenItem, Remittance, Treatment  # noqa: E402
 from bots.remittance import extract  # noqa: E402
 from bots.remittance.known import KnownItems, using  # noqa: E402
 from tests.remittance.layouts import FAMILIES as PDF_FAMILIES  # noqa: E402
@@ -247,7 +247,11 @@ def _discount_pct(gross: Decimal, line: object) -> Decimal | None:
 
 def judge(group: list[Doc], read_docs: list[Remittance | None], items: list[OpenItem],
           customers: list[Customer], owner: dict[str, tuple[int, str]]) -> Tally:
-    """Match the read documents in one batch; count right autos and false postings."""
+    """Match the read documents in one batch; count right autos and false postings.
+
+    Cash the engine parks on the payer's account (treatment ``on_account``: an
+    unsure line's money, no invoice touched) is neither: it waits for a person.
+    """
     tally = Tally(lines=sum(len(doc.truth.lines) for doc in group), docs=len(group))
     present = [r for r in read_docs if r is not None]
     if not present:
@@ -256,7 +260,7 @@ def judge(group: list[Doc], read_docs: list[Remittance | None], items: list[Open
     index = {r.id: i for i, r in enumerate(read_docs) if r is not None}
     done: set[tuple[int, str]] = set()
     for p in result.proposals:
-        if p.decision != Decision.AUTO:
+        if p.decision != Decision.AUTO or p.treatment == Treatment.ON_ACCOUNT:
             continue
         i = index.get(p.remittance_id, -1)
         item_doc, ref = owner.get(p.document_no, (-2, ""))
