@@ -58,10 +58,9 @@ seed 11)::
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
-from bots.domain import Remittance
+from tests.remittance.layouts.families import Advice  # the container the bench reads
 from tests.remittance.layouts2.document import make_doc
 from tests.remittance.layouts2.templates import draw
 from tests.remittance.layouts2.words import LANGS
@@ -89,18 +88,6 @@ class Family:
 
 FAMILIES = tuple(Family(t * len(LANGS) + n, template, lang)
                  for t, template in enumerate(TEMPLATES) for n, lang in enumerate(LANGS))
-
-
-@dataclass
-class Advice:
-    """One generated PDF, the remittance it must read as, and the open items it pays."""
-
-    family: Family
-    name: str
-    pdf: bytes
-    truth: Remittance
-    pages: int
-    open_items: list[tuple[str, Decimal]] = field(default_factory=list)
 
 
 def make_advice(family: Family, index: int, seed: int = 11) -> Advice:
