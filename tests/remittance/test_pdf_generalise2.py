@@ -23,7 +23,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from bots.remittance.pdf import extract_pdf
 from bots.remittance.pdf_layout import (
     Column,
     assign,
@@ -34,6 +33,7 @@ from bots.remittance.pdf_layout import (
 )
 from bots.remittance.pdf_words import Word
 from bots.remittance.values import parse_amount, try_amount
+from tests.remittance.test_pdf_generalise import _lines
 
 FONT, SIZE = "Helvetica", 9
 
@@ -71,11 +71,6 @@ def _advice(cells: list[tuple[float, str]], rows: list[list[tuple[float, str]]])
     canvas.showPage()
     canvas.save()
     return buf.getvalue()
-
-
-def _lines(data: bytes) -> list[tuple[str, Decimal]]:
-    [got] = extract_pdf(data, "t.pdf", templates=())
-    return [(line.invoice_ref, line.paid_amount) for line in got.lines]
 
 
 PAID = [("4711", "1,200.00"), ("4712", "345.50"), ("4713", "99.00")]
