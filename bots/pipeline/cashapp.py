@@ -37,6 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bots.cashapp import MatchResult, Memory, Policy, match, policy_from_config
+from bots.cashapp.reasons import OVERPAYMENT, UNAPPLIED, reason_code
 from bots.config import Config
 from bots.domain import (
     CollectionNote,
@@ -214,7 +215,7 @@ def plan_postings(batch: Batch, open_items: ItemsByDocument, reason_codes: dict[
             waits[rid] = why
         else:
             rest = OnAccount(request.payer, paid - request.amount,
-                             reason_code_of(reason_codes, UNAPPLIED),
+                             reason_code(reason_codes, None, UNAPPLIED),
                              text=f"Unapplied: {why}"[:50],
                              assignment=(remittance.payment_ref or "")[:18])
             postings.append(Posting(remittance, replace(
@@ -235,19 +236,6 @@ def payment_amount(remittance: Remittance, applied: Decimal) -> Decimal:
 
 def _doc(p: Proposal) -> tuple[str, str, str, str]:
     return (p.customer, p.document_no, p.fiscal_year, p.line_item)
-
-
-UNAPPLIED, OVERPAYMENT = "UNAPPLIED", "OVERPAYMENT"  # reason keys cash application sets itself
-
-
-def reason_code_of(reason_codes: Mapping[str, str], reason: str) -> str:
-    """The SAP reason code (RSTGR) of a printed or own reason (``DEFAULT`` when unknown).
-
-    ``bank charges`` finds ``BANK CHARGES`` or ``BANK_CHARGES``.
-    """
-    key = reason.strip().upper()
-    return (reason_codes.get(key) or reason_codes.get(key.replace(" ", "_"))
-            or reason_codes["DEFAULT"])
 
 
 def clearing_request(remittance: Remittance, proposals: list[Proposal],
@@ -271,7 +259,7 @@ def clearing_request(remittance: Remittance, proposals: list[Proposal],
         if p.treatment == Treatment.ON_ACCOUNT or not p.document_no:
             on_account.append(OnAccount(
                 p.customer, p.applied_amount, p.reason_code
-                or reason_code_of(reason_codes, OVERPAYMENT), text="Payment on account",
+                or reason_code(reason_codes, None, OVERPAYMENT), text="Payment on account",
                 assignment=ref))
             continue
         item = open_items[_doc(p)]
@@ -284,7 +272,7 @@ def clearing_request(remittance: Remittance, proposals: list[Proposal],
             continue
         rest = item.amount - p.applied_amount - p.discount_amount - p.deduction_amount
         if p.treatment in (Treatment.WRITE_OFF, Treatment.RESIDUAL) or p.deduction_amount:
-            code = p.reason_code or reason_code_of(reason_codes, _line_reason(remittance, p))
+            code = p.reason_code or reason_code(reason_codes, _line_reason(remittance, p))
         if p.treatment == Treatment.WRITE_OFF:
             clear.append(ClearItem(*key, p.applied_amount, p.discount_amount,
                                    write_off=p.deduction_amount + rest, reason_code=code))

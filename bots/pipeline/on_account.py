@@ -22,15 +22,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from bots.cashapp.reasons import UNAPPLIED, reason_code
 from bots.domain import CollectionNote, OpenItem, Proposal, Remittance, format_amount
 from bots.pipeline.cashapp import (
-    UNAPPLIED,
     ItemsByDocument,
     Posting,
     apply_key,
     clearing_request,
     parked_reason,
-    reason_code_of,
     reset_key,
     write_done,
 )
@@ -107,7 +106,7 @@ def application_request(remittance: Remittance, parked: Parked, credit: OpenItem
                        credit.line_item, -used)
     rest = () if used == parked.amount else (Residual(
         credit.document_no, credit.fiscal_year, credit.line_item, used - parked.amount,
-        reason_code_of(reason_codes, UNAPPLIED), "Still on account"),)
+        reason_code(reason_codes, None, UNAPPLIED), "Still on account"),)
     return replace(paying, reference=apply_key(parked.posting_key), amount=Decimal(0),
                    bank_account="", procedure=TRANSFER, items=(source, *paying.items),
                    residuals=(*paying.residuals, *rest), payer=parked.payer, doc_type="AB")
