@@ -31,9 +31,11 @@ Run statuses (:class:`~bots.domain.RunStatus`): ``running``, ``ok``,
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -128,7 +130,8 @@ def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
         if lease is not None and lease.lost.is_set():
             status, message = RunStatus.ABORTED, "lost the landscape's lease to another run"
             exit_code = EXIT_FAILURES
-        _finish(ctx, takeover, status, message, clock)
+        with _ctrl_c_held():
+            _finish(ctx, takeover, status, message, clock)
         return RunOutcome(run.id, status, report, ctx.run_dir, message, exit_code)
 
 
@@ -167,6 +170,28 @@ def _timed(section: BotSection, started: float) -> BotSection:
     """``section`` with the wall time since ``started`` (perf_counter), to a tenth of a second."""
     section.seconds = round(time.perf_counter() - started, 1)
     return section
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """While the run's end and report are written, a Ctrl-C is answered, not raised.
+
+    Stopping at once means "stop the bots", not "lose the record of what they
+    did": the record and the report take a moment and are always written.
+    Signal handlers belong to the main thread; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def answer(_signum: int, _frame: object) -> None:
+        log.warning("writing the run's record and report; it ends in a moment")
+
+    previous = signal.signal(signal.SIGINT, answer)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _finish(ctx: BotContext, takeover: TakeOver, status: RunStatus, message: str,

@@ -62,7 +62,20 @@ def load_or_exit(config_path: str | None) -> Config:
 def fail(message: str, code: int) -> NoReturn:
     """Print one red line on stderr and exit with ``code``."""
     console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    forget_handled_ctrl_c()
     sys.exit(code)
+
+
+def forget_handled_ctrl_c() -> None:
+    """Keep a handled second Ctrl-C from turning the exit code into "killed by SIGINT".
+
+    CPython (3.11) remembers a ``KeyboardInterrupt`` that left code run by
+    ``exec`` of a string (dataclasses build their methods that way, so a
+    Ctrl-C during a lazy import lands there) and, at exit, kills the process
+    with SIGINT although the run handled it and chose exit 130. Any later
+    ``exec`` of a string resets that flag.
+    """
+    exec("None")  # noqa: S102 - a constant string; see the docstring
 
 
 def exits_on_config_error(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -27,6 +27,7 @@ from bots.cli.common import (
     config_option,
     console,
     fail,
+    forget_handled_ctrl_c,
     load_or_exit,
     wait_option,
 )
@@ -78,6 +79,7 @@ def execute(cfg: Config, bots: tuple[str, ...], dry_run: bool,
                  f"stopped while waiting for the landscape: {exc}", EXIT_BUSY)
         except KeyboardInterrupt:
             fail("stopped before the run started; nothing was written", EXIT_SIGINT)
+    forget_handled_ctrl_c()
     if outcome.status == RunStatus.INTERRUPTED and received == [signal.SIGTERM]:
         outcome = replace(outcome, exit_code=EXIT_SIGTERM)
     print_summary(outcome)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 from pathlib import Path
@@ -102,6 +103,28 @@ def test_keyboard_interrupt_inside_a_bot_ends_the_run_interrupted(world: Config)
         assert store.lease_of_run(outcome.run_id) is None
         assert not store.db.in_transaction
 
+
+
+def test_ctrl_c_while_the_report_is_written_does_not_lose_the_report(
+        world: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bots.cli.run import stop_on_signals
+    from bots.reports import writer
+
+    write = writer.write_run_report
+
+    def interrupted_write(run_dir: Path, report: Any) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # the second Ctrl-C, as the report is written
+        write(run_dir, report)
+
+    monkeypatch.setattr(writer, "write_run_report", interrupted_write)
+    stop = threading.Event()
+    stop.set()  # the first Ctrl-C has been seen: the next one stops at once
+    with stop_on_signals(stop):
+        outcome = run_bots(world, ("collections",), Trigger.ON_DEMAND, stop)
+    assert outcome.status == RunStatus.INTERRUPTED
+    assert report_of(world, outcome.run_id)["status"] == "interrupted"
+    assert (world.runs_dir / outcome.run_id / "report.html").exists()
+    assert no_lease(world)
 
 @pytest.mark.slow
 def test_a_killed_run_is_aborted_by_the_next_one_which_says_what_it_took_over(
@@ -203,3 +226,18 @@ def test_the_run_after_an_interrupted_one_says_whose_work_it_finishes(world: Con
     assert takeover.waiting[0].item == f"run {stopped.run_id} (interrupted)"
     assert takeover.counts["pending_open"] == 0
     assert report_of(world, rerun.run_id)["bots"]["takeover"]["counts"]["runs"] == 1
+
+
+def test_a_handled_ctrl_c_inside_exec_does_not_turn_exit_130_into_a_sigint_death(
+        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "handled.py").write_text(  # run with -m, as ``python -m bots.cli`` is
+        "from bots.cli.common import forget_handled_ctrl_c\n"
+        "try:\n    exec('raise KeyboardInterrupt')\nexcept KeyboardInterrupt:\n    pass\n"
+        "forget_handled_ctrl_c()\nraise SystemExit(130)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "handled"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    assert done.returncode == 130, done.stderr
