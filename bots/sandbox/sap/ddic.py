@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # ABAP internal type letter per DDIC type (what RFC_READ_TABLE reports in FIELDS-TYPE).
-ABAP_TYPE = {"CHAR": "C", "CUKY": "C", "CLNT": "C", "LANG": "C", "NUMC": "N", "DATS": "D",
-             "CURR": "P", "DEC": "P", "INT4": "I", "INT1": "b"}
-TEXTUAL = {"CHAR", "CUKY", "CLNT", "LANG"}
-PACKED = {"CURR", "DEC"}
+ABAP_TYPE = {"CHAR": "C", "CUKY": "C", "CLNT": "C", "LANG": "C", "UNIT": "C", "NUMC": "N",
+             "DATS": "D", "CURR": "P", "DEC": "P", "QUAN": "P", "INT4": "I", "INT1": "b"}
+TEXTUAL = {"CHAR", "CUKY", "CLNT", "LANG", "UNIT"}
+PACKED = {"CURR", "DEC", "QUAN"}
 INTEGER = {"INT4", "INT1"}
 
 
@@ -143,6 +143,34 @@ TABLES: dict[str, tuple[Field, ...]] = {
              C("XBLNR", 16, "Reference"), C("BKTXT", 25, "Header Text"),
              CUKY("WAERS", "Currency"), C("STBLG", 10, "Reversed With"),
              N("STJAH", 4, "Year of Reversal Document"), C("STGRD", 2, "Reversal Reason")),
+    # SD billing (VF01): header, items, the sales order's business data (the
+    # customer's PO number and PO item), pricing conditions (KONV: price PR00 with
+    # KOAID B, output tax MWST with KOAID D and KBETR in per mille), ISO units (T006).
+    "VBRK": (MANDT, C("VBELN", 10, "Billing Document", True), C("FKART", 4, "Billing Type"),
+             CUKY("WAERK", "Document Currency"), C("VKORG", 4, "Sales Organization"),
+             C("KNUMV", 10, "Document Condition"), D("FKDAT", "Billing Date"),
+             C("BUKRS", 4, "Company Code"), C("KUNAG", 10, "Sold-to Party"),
+             C("KUNRG", 10, "Payer"), C("XBLNR", 16, "Reference"),
+             CURR("NETWR", "Net Value"), CURR("MWSBK", "Tax Amount")),
+    "VBRP": (MANDT, C("VBELN", 10, "Billing Document", True), N("POSNR", 6, "Item", True),
+             Field("FKIMG", "QUAN", 13, 3, "Billed Quantity"),
+             Field("VRKME", "UNIT", 3, 0, "Sales Unit"), CURR("NETWR", "Net Value"),
+             CURR("MWSBP", "Tax Amount"), C("MATNR", 18, "Material"),
+             C("ARKTX", 40, "Description"), C("MWSKZ", 2, "Tax Code"),
+             C("AUBEL", 10, "Sales Document"), N("AUPOS", 6, "Sales Document Item")),
+    "VBKD": (MANDT, C("VBELN", 10, "Sales Document", True), N("POSNR", 6, "Item", True),
+             C("BSTKD", 35, "Customer Purchase Order Number"), D("BSTDK", "PO Date"),
+             C("POSEX_E", 6, "Item Number of the Underlying Purchase Order")),
+    "KONV": (MANDT, C("KNUMV", 10, "Document Condition", True),
+             N("KPOSN", 6, "Condition Item", True), N("STUNR", 3, "Step Number", True),
+             N("ZAEHK", 2, "Condition Counter", True), C("KSCHL", 4, "Condition Type"),
+             C("KOAID", 1, "Condition Class"), P("KBETR", 11, 2, "Rate", kind="CURR"),
+             CUKY("WAERS", "Currency"), P("KPEIN", 5, 0, "Pricing Unit"),
+             Field("KMEIN", "UNIT", 3, 0, "Condition Unit"),
+             P("KAWRT", 15, 2, "Condition Base Value", kind="CURR"),
+             CURR("KWERT", "Condition Value"), C("MWSK1", 2, "Tax Code")),
+    "T006": (MANDT, Field("MSEHI", "UNIT", 3, 0, "Unit of Measurement", True),
+             C("ISOCODE", 3, "ISO Code")),
     # Posting periods per company code and account type (OB52; the variant is the
     # company code here): + all account types, D customers. FRYE1/FRPE1 to TOYE1/TOPE1.
     "T001B": (MANDT, C("RRCTY", 1, "Record Type", True), C("BUKRS", 4, "Variant", True),

@@ -31,6 +31,9 @@ number each in ZUONR), shared out in turn among the ``invoiced`` customers
 code; they count in ``items``. The big-day world uses them for the portal
 bot's night.
 
+Every open invoice has the SD billing document it was posted from (VBRK/VBRP,
+VBKD, KONV; :mod:`bots.sandbox.sap.billing`), its lines adding up to the item.
+
 Bulk mode (``bulk=True``, the benchmark's million items) writes BSID rows
 only, in key order, with one ``executemany``.
 
@@ -50,6 +53,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bots.sandbox.sap import store
+from bots.sandbox.sap.billing import billing_rows
 
 COMPANY_CODES = {"1000": ("Arbots Demo Inc.", "New York", "US", "USD"),
                  "2000": ("Arbots Demo GmbH", "Hamburg", "DE", "EUR")}
@@ -285,6 +289,11 @@ def generate(path: Path, *, customers: int = 70, items: int = 3200, seed: int = 
                               [first_account[c] for c in sorted(set(invoiced))], today)
     key = [f.name for f in store.TABLES["BSID"] if f.key]
     rows.sort(key=lambda r: tuple(r.get(k, "") for k in key))  # key fields are all text
+    if not bulk:  # the SD billing documents behind the open invoices (sets BSID-VBELN)
+        invoices = [r for r in rows if r["BLART"] == "RV" and r["SHKZG"] == "S"
+                    and not r.get("UMSKZ")]
+        for table, billing in billing_rows(invoices, seed).items():
+            _insert(db, table, billing)
     _insert(db, "BSID", rows)
     if not bulk:
         cleared = _cleared_originals(rows, today)
