@@ -20,9 +20,10 @@ habit               what the payer does
                     (``90001234 / 90001240``), with their sum
 ``lumped``          several invoices (2-4, paid in full) paid with one total and
                     no lines (an amount-only payment)
-``partial-stated``  a partial payment that says so, in one of six languages
+``partial-stated``  a partial payment that says so, in one of twelve languages
 ``reason-lang``     a stated deduction's reason in German, French, Dutch,
-                    Spanish or Italian
+                    Spanish, Italian, Polish, Swedish, Danish, Norwegian,
+                    Finnish, Portuguese or Czech
 ``cent-off``        every line one cent (1 JPY) short: rounding
 ``legal-form``      the payer name with another legal form (``GmbH & Co. KG``,
                     ``S.A.R.L.``, ``B.V.``, ``Limited``, ``S.p.A.``)
@@ -67,17 +68,26 @@ _TEXTS = ("Payment of invoice {r} dated {d}, thank you", "Zahlung Rechnung {r} v
 _GLUED = ("2026-{r}", "{r}/2026", "{r}-26", "{c}-{r}", "{r}/{c}", "{c}/{r}")
 _PARTIAL = ("Teilzahlung", "acompte", "pago parcial", "acconto", "deelbetaling",
             "partial payment", "Abschlagszahlung", "paiement partiel", "pagamento parziale",
-            "gedeeltelijke betaling", "pago a cuenta")
+            "gedeeltelijke betaling", "pago a cuenta", "płatność częściowa", "delbetalning",
+            "delbetaling", "osamaksu", "pagamento parcial", "částečná platba")
 _REASONS = {
     "DAMAGED": ("beschädigt", "Ware beschädigt", "avarie", "marchandise endommagée",
-                "beschadigd", "dañado", "mercancía dañada", "danneggiato", "merce danneggiata"),
+                "beschadigd", "dañado", "mercancía dañada", "danneggiato", "merce danneggiata",
+                "towar uszkodzony", "skadade varor", "beskadiget", "vaurioitunut", "danificado",
+                "poškozené zboží"),
     "PRICING": ("Preisdifferenz", "écart de prix", "prijsverschil", "diferencia de precio",
-                "differenza prezzo"),
+                "differenza prezzo", "różnica w cenie", "prisavvikelse", "prisforskel",
+                "hintaero", "diferença de preço", "cenový rozdíl"),
     "SHORT SHIPMENT": ("Fehlmenge", "Minderlieferung", "manquant", "livraison incomplète",
-                       "manco", "tekort", "falta de mercancía", "merce mancante"),
+                       "manco", "tekort", "falta de mercancía", "merce mancante",
+                       "brak towaru", "saknas", "manglende levering", "puuttuva",
+                       "falta de mercadoria", "chybějící zboží"),
     "PROMO ALLOWANCE": ("Werbekostenzuschuss", "remise promotionnelle", "promotiekorting",
-                        "descuento promocional", "sconto promozionale"),
-    "FREIGHT": ("Frachtkosten", "frais de port", "vrachtkosten", "portes", "spese di trasporto"),
+                        "descuento promocional", "sconto promozionale", "rabat promocyjny",
+                        "kampanjrabatt", "markedsføringsbidrag", "kampanja-alennus",
+                        "desconto promocional"),
+    "FREIGHT": ("Frachtkosten", "frais de port", "vrachtkosten", "portes", "spese di trasporto",
+                "koszty transportu", "fraktkostnad", "fragt", "rahtikulut", "frete", "doprava"),
 }
 _LEGAL = ("GmbH & Co. KG", "S.A.R.L.", "B.V.", "Limited", "S.p.A.", "N.V.", "S.A.", "AG",
           "Incorporated", "Pty Ltd")
@@ -289,14 +299,16 @@ def varied(seed: int = 7, payments: int = 1500, share: float = 0.6) -> Corpus:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bench.cashapp_heldout import REASON_CODES, reason_codes_right
     from bench.cashapp_quality import score
-    from bots.cashapp import Policy, match
+    from bots.cashapp import match, policy_from_config
 
     seeds = [int(a) for a in (argv if argv is not None else sys.argv[1:])] or [7, 11, 13]
+    policy = policy_from_config({}, "bench", reason_codes=REASON_CODES)
     total = None
     for seed in seeds:
         corpus = varied(seed)
-        result = match(corpus.open_items, corpus.remittances, corpus.customers, Policy(),
+        result = match(corpus.open_items, corpus.remittances, corpus.customers, policy,
                        already_applied=corpus.already_applied)
         s = score(corpus, result)
         total = s if total is None else total + s
@@ -305,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({total.units_auto_right}/{total.units_certain}), precision "
           f"{total.precision:.4f} ({total.right_auto_rows}/{total.auto_rows}), "
           f"never {dict(total.never)}")
+    print("  reason codes of stated deductions right: {} of {}".format(
+        *reason_codes_right(total)))
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for kind, cell in total.by_kind.items():
         habit = kind.split("/")[0] if kind.startswith("var:") else "tune:" + kind

@@ -32,7 +32,9 @@ only as a whole word ("tax", "VAT", "fret"). When several phrases occur, the
 one that starts first wins (then the longer one). ``extra`` adds phrases per
 key (``[cashapp.reason_synonyms]``).
 
-Limits: the phrase list covers EN, DE, FR, NL, ES and IT; a text nothing
+Limits: the phrase list covers EN, DE, FR, NL, ES, IT, PL, SV, DA, NO, FI,
+PT and CS (common words for the usual causes, written from how payers word
+deductions, not from any one corpus); a text nothing
 matches is ``DEDUCTION`` (stated, cause unknown), which maps to ``DEFAULT``
 unless configured.
 """
@@ -52,58 +54,125 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "DAMAGED": (
         "damaged", "damage", "broken", "defective", "dmg", "beschadigt", "beschadigung",
         "schaden", "defekt", "bruch", "endommage", "dommage", "avarie", "casse",
-        "beschadigd", "schade", "kapot", "danado", "averiado", "roto", "danneggiato",
-        "danneggiata", "danno", "rotto"),
+        "beschadigd", "schade", "kapot", "danado", "danada", "danados", "danadas", "averiado",
+        "roto", "danneggiato", "danneggiata", "danno", "rotto",
+        # PL, SV, DA, NO, FI, PT, CS
+        "uszkodzony", "uszkodzona", "uszkodzone", "uszkodzenie", "szkoda", "wadliwy",
+        "wadliwa", "stluczka", "skadad", "skadade", "skadat", "skada", "transportskada", "trasig",
+        "skadet", "skadede", "beskadiget", "beskadigede", "beskadiget vare", "defekt vare",
+        "odelagt", "transportskade", "vahingoittunut", "vaurioitunut", "vaurio", "rikki",
+        "kuljetusvaurio", "viallinen", "danificado", "danificada", "danificados", "avaria",
+        "avariado", "poskozeno", "poskozene", "poskozeny", "poskozeni", "poskozene zbozi",
+        "vadne", "vadny", "rozbite", "danni", "transportschaden",
+        "transportbeschadigung", "transportskador", "transportskaden", "uszkodzenie w transporcie"),
     "PRICING": (
         "pricing", "price", "prices", "price difference", "price diff", "wrong price",
         "preisdifferenz", "preisabweichung", "preis", "falscher preis", "prix",
         "ecart de prix", "difference de prix", "prijsverschil", "prijs",
-        "diferencia de precio", "precio", "differenza di prezzo", "prezzo"),
+        "diferencia de precio", "precio", "differenza di prezzo", "prezzo",
+        # PL, SV, DA, NO, FI, PT, CS
+        "cena", "ceny", "rozbieznosc cen", "roznica w cenie", "roznica cenowa", "bledna cena",
+        "zla cena", "roznica cen", "pris", "prisskillnad", "prisavvikelse", "fel pris",
+        "felaktigt pris", "prisforskel", "prisdifference", "prisforskjell", "prisafvigelse",
+        "forkert pris", "prisavvik", "feil pris", "hinta",
+        "hintaero", "hintavirhe", "hinnoittelu", "vaara hinta", "preco", "diferenca de preco",
+        "preco errado", "cenovy rozdil", "rozdil v cene", "chybna cena", "spatna cena"),
     "SHORTAGE": (
         "shortage", "short shipment", "short shipped", "short delivery", "short ship",
         "missing", "quantity", "qty", "fehlmenge", "mindermenge", "minderlieferung",
         "fehlend", "manquant", "manque", "livraison incomplete", "quantite", "tekort",
-        "ontbrekend", "faltante", "falta", "cantidad", "mancante", "ammanco", "quantita"),
+        "ontbrekend", "faltante", "falta", "manco", "cantidad", "mancante", "ammanco", "quantita",
+        # PL, SV, DA, NO, FI, PT, CS
+        "brak", "braki", "niedobor", "brak towaru", "niekompletna dostawa", "ilosc",
+        "brist", "saknas", "saknad", "saknade", "manko", "kvantitet", "antal", "mangler",
+        "manglende", "manglende levering", "mangel pa varer", "mengde", "puuttuu",
+        "puuttuva", "puuttuvat", "vajaa toimitus", "vajaus", "maara", "maaraero",
+        "leveransbrist", "underleverans", "falta de mercadoria", "em falta", "quantidade",
+        "entrega incompleta", "faltam", "chybejici", "chybi",
+        "neuplna dodavka", "mnozstvi"),
     "FREIGHT": (
         "freight", "shipping", "carriage", "delivery charge", "fracht", "frachtkosten",
         "versandkosten", "transportkosten", "fret", "frais de port", "frais de transport",
         "vracht", "vrachtkosten", "verzendkosten", "flete", "portes", "gastos de envio",
-        "trasporto", "nolo", "spese di trasporto"),
+        "trasporto", "nolo", "spese di trasporto",
+        # PL, SV, DA, NO, FI, PT, CS
+        "transport", "koszty transportu", "koszt transportu", "koszty wysylki", "frakt",
+        "fraktkostnad", "fraktkostnader", "fraktavgift", "fragt", "fragtomkostninger",
+        "fragtgebyr",
+        "rahti", "rahtikulut", "toimituskulut", "kuljetuskulut", "frete", "portes de envio",
+        "custos de transporte", "doprava", "dopravne", "prepravne", "naklady na dopravu"),
     "BANK_CHARGES": (
         "bank charge", "bank charges", "bank fee", "bank fees", "wire fee", "transfer fee",
         "bankgebuhr", "bankgebuhren", "bankspesen", "bankkosten", "uberweisungsgebuhr",
         "frais bancaires", "frais de virement", "frais bancaire", "commission bancaire",
-        "comision bancaria", "gastos bancarios", "commissioni bancarie", "spese bancarie"),
+        "comision bancaria", "gastos bancarios", "commissioni bancarie", "spese bancarie",
+        # PL, SV, DA, NO, FI, PT, CS
+        "oplata bankowa", "oplaty bankowe", "prowizja bankowa", "bankavgift", "bankavgifter",
+        "bankgebyr", "bankgebyrer", "pankkikulut", "pankkimaksu",
+        "taxa bancaria", "taxas bancarias", "despesas bancarias", "encargos bancarios",
+        "bankovni poplatek", "bankovni poplatky"),
     "PROMOTION": (
         "promo", "promotion", "promotional", "allowance", "advertising", "co-op", "coop",
         "werbekostenzuschuss", "wkz", "aktion", "remise promotionnelle", "promocion",
-        "promozione", "promotie"),
+        "promozione", "promotie", "descuento promocional", "sconto promozionale",
+        "promozionale",
+        # PL, SV, DA, NO, FI, PT, CS
+        "promocja", "promocyjny", "promocyjna", "rabat promocyjny", "reklama", "kampanj",
+        "kampanjrabatt", "marknadsforing", "marknadsbidrag", "kampagne", "kampagnerabat",
+        "markedsforing", "markedsforingsbidrag", "reklamebidrag", "kampanja", "kampanjaalennus",
+        "markkinointi", "markkinointituki", "promocao", "promocional", "desconto promocional",
+        "akce", "akcni sleva", "propagace", "marketingovy prispevek"),
     "RETURN": (
         "return", "returned", "returns", "rma", "retoure", "rucksendung", "retour",
-        "devolucion", "reso", "restituzione"),
+        "devolucion", "reso", "restituzione",
+        # PL, SV, DA, NO, FI, PT, CS
+        "zwrot", "zwroty", "zwrot towaru", "retur", "returer", "returnerad", "returneret",
+        "returvare", "returvaror", "returnering",
+        "palautus", "palautettu", "devolucao", "devolvido", "vraceni", "vratka",
+        "vracene zbozi"),
     "QUALITY": (
         "quality", "maengelruge", "mangelruge", "qualitatsmangel", "mangel", "qualite",
-        "kwaliteit", "calidad", "qualita", "non conforme", "nicht konform"),
+        "kwaliteit", "calidad", "qualita", "non conforme", "nicht konform",
+        # PL, SV, DA, NO, FI, PT, CS
+        "reklamacja", "jakosc", "kvalitet", "kvalitetsbrist", "reklamation", "reklamasjon",
+        "laatu", "laatuvirhe", "reklamaatio", "qualidade", "reclamacao", "kvalita",
+        "reklamace"),
     "TAX": (
         "tax", "vat", "sales tax", "withholding", "steuer", "mwst", "ust", "quellensteuer",
         "tva", "taxe", "retenue a la source", "btw", "iva", "impuesto", "retencion",
-        "ritenuta"),
+        "ritenuta",
+        # PL, SV, DA, NO, FI, PT, CS
+        "podatek", "moms", "kallskatt", "skatt", "skat", "mva", "alv", "arvonlisavero",
+        "lahdevero", "imposto", "retencao na fonte", "dph", "srazkova dan"),
     "PARTIAL": (
         "partial payment", "part payment", "partial", "installment", "instalment",
         "teilzahlung", "abschlagszahlung", "ratenzahlung", "paiement partiel", "acompte",
         "deelbetaling", "gedeeltelijke betaling", "pago parcial", "pago a cuenta",
-        "pagamento parziale", "acconto"),
+        "pagamento parziale", "acconto",
+        # PL, SV, DA, NO, FI, PT, CS
+        "czesciowa platnosc", "platnosc czesciowa", "zaliczka", "rata", "delbetalning",
+        "delbetaling", "avbetalning", "afdrag", "avdrag", "osamaksu", "osasuoritus",
+        "pagamento parcial", "prestacao", "castecna platba", "castecna uhrada", "splatka"),
     "DISCOUNT": (
         "cash discount", "early payment discount", "discount", "skonto", "escompte",
-        "korting", "descuento pronto pago", "descuento", "sconto"),
+        "korting", "descuento pronto pago", "descuento", "sconto",
+        # PL, SV, DA, NO, FI, PT, CS
+        "skonto", "kassarabatt", "kontantrabatt", "kontantrabat", "kassaalennus",
+        "kateisalennus", "desconto de pronto pagamento", "desconto financeiro",
+        "pronto pagamento"),
 }
 
+#: letters NFKD does not decompose into an ASCII letter and a mark (Polish, Nordic, German)
+_UNDECOMPOSED = str.maketrans({"ß": "ss", "ẞ": "ss", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O",
+                               "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
+                               "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"})
 _LONG = 6  # phrases at least this long match inside words (German compounds)
 
 
 def fold(text: str) -> str:
-    """Lower case, accents dropped, ``ß`` as ``ss``; punctuation kept."""
-    text = text.replace("ß", "ss").replace("ẞ", "ss")
+    """Lower case, accents dropped, ``ß`` as ``ss``, ``ł`` as ``l``, ``ø`` as ``o``,
+    ``æ`` as ``ae``; punctuation kept."""
+    text = text.translate(_UNDECOMPOSED)
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return plain.lower()
 

@@ -46,6 +46,28 @@ class TestReasonCodes:
     def test_synonyms_in_several_languages(self, printed, key):
         assert classify(printed) == key
 
+    @pytest.mark.parametrize("printed, key", [
+        ("uszkodzony towar", "DAMAGED"), ("błędna cena", "PRICING"), ("brak towaru", "SHORTAGE"),
+        ("koszty transportu", "FREIGHT"), ("opłata bankowa", "BANK_CHARGES"),
+        ("rabat promocyjny", "PROMOTION"), ("płatność częściowa", "PARTIAL"),
+        ("skadad vara", "DAMAGED"), ("felaktigt pris", "PRICING"), ("saknas", "SHORTAGE"),
+        ("fraktkostnad", "FREIGHT"), ("kampanjrabatt", "PROMOTION"), ("kassarabatt", "DISCOUNT"),
+        ("beskadiget", "DAMAGED"), ("ødelagt", "DAMAGED"), ("prisafvigelse", "PRICING"),
+        ("manglende levering", "SHORTAGE"), ("fragt", "FREIGHT"), ("markedsføringsbidrag",
+                                                                   "PROMOTION"),
+        ("prisavvik", "PRICING"), ("delbetaling", "PARTIAL"), ("vaurioitunut", "DAMAGED"),
+        ("hintaero", "PRICING"), ("puuttuva", "SHORTAGE"), ("rahti", "FREIGHT"),
+        ("kampanja-alennus", "PROMOTION"), ("danificado", "DAMAGED"),
+        ("diferença de preço", "PRICING"), ("falta de mercadoria", "SHORTAGE"),
+        ("frete", "FREIGHT"), ("devolução", "RETURN"), ("poškozeno", "DAMAGED"),
+        ("cenový rozdíl", "PRICING"), ("chybějící zboží", "SHORTAGE"), ("doprava", "FREIGHT"),
+        ("bankovní poplatek", "BANK_CHARGES"), ("částečná platba", "PARTIAL"),
+        ("reklamace", "QUALITY"), ("Transportbeschädigung", "DAMAGED"),
+    ])
+    def test_polish_nordic_portuguese_czech(self, printed, key):
+        """Letters NFKD leaves alone (ł, ø, æ) are folded too: "błędna" is "bledna"."""
+        assert classify(printed) == key
+
     def test_short_words_only_match_whole_words(self):
         assert classify("taxi") == "DEDUCTION"  # not TAX
         assert classify("tax") == "TAX"
