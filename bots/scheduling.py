@@ -4,20 +4,41 @@ What it does
 ------------
 Each ``[schedule.<name>]`` job of the configuration (:class:`bots.config.ScheduleJob`)
 runs its bots daily at ``at`` (HH:MM, local time), or every ``every_days`` days at
-that time. The daemon is a loop in the manner of the ``schedule`` library::
+that time. Each becomes one job of a private ``schedule.Scheduler`` (the declared
+`schedule <https://schedule.readthedocs.io>`_ package), and the daemon is
+schedule's own loop::
 
     >>> daemon = Daemon(cfg.schedule, run_job, last_run,
     ...                 lock_path=Path("var/arbots-scheduler.lock"))
     >>> daemon.run()        # until SIGTERM / SIGINT
 
     # which amounts to
+    >>> for job in cfg.schedule:
+    ...     scheduler.every(job.every_days).days.at(job.at).do(run_job, job)
     >>> while not daemon.stop.is_set():
-    ...     daemon.run_pending()
-    ...     clock.sleep(until the next job is due, at most max_nap seconds)
+    ...     scheduler.run_pending()
+    ...     time.sleep(min(scheduler.idle_seconds, max_nap))
 
 ``run_job(job, stop)`` runs the job's bots and returns the run's status;
 ``last_run(name)`` says when the named job last started (the run store keeps it),
 so that the daemon's memory survives restarts.
+
+What is wrapped around ``schedule``
+-----------------------------------
+``schedule`` keeps a job's next run in memory, counts it from the moment the
+process registered the job, and by design "run_pending() does not run missed
+jobs". Two things go around it, both through the job's ``next_run``:
+
+- the store's last run: when the daemon starts, each job's ``next_run`` is set
+  from its last start in the store (:func:`next_due`), not from the process's
+  start, so a restart neither resets a 14-day cadence nor repeats a night;
+- the catch-up rule: a ``next_run`` that the store's last start puts in the
+  past is left there, so schedule's ``run_pending()`` runs the job at once;
+  and after each run its ``next_run`` is set by the same rule from the time
+  the run began.
+
+Time is schedule's: ``datetime.datetime.now()``. Tests freeze and move it with
+time-machine and hand the daemon time-machine's ``shift`` as its ``sleep``.
 
 The rule
 --------
@@ -29,18 +50,11 @@ whatever the hour it started. Consequences:
   the machine was off), the job runs once at once, and then at its next HH:MM.
   One catch-up per job, not one per missed day. A catch-up counts as the run
   of the day it started on: a nightly job caught up at 01:00 does not run
-  again at 02:00 that day.
+  again at 02:00 that day (schedule by itself would run it again at 02:00).
 - Every 14 days at 06:30: the cadence is counted from the last start in the
   store, so restarting the daemon does not reset it.
 - A job that has never run has nothing to catch up: it waits for its first
   HH:MM. A job without ``at`` runs at 00:00.
-
-Why not ``schedule.every().day.at()`` itself: ``schedule`` reads the wall clock
-inside its ``Job`` (``datetime.datetime.now()``), so time cannot be injected;
-it cannot be told when a job last ran, so ``every(14).days`` restarts its count
-with the process; and by design ``run_pending() does not run missed jobs``.
-Those three are what this daemon exists for, so it keeps schedule's shape
-(``run_pending()`` and a short sleep) and computes due times itself.
 
 Stopping and failures
 ---------------------
@@ -62,7 +76,8 @@ simply taken over; its content is information, never the lock itself.
 
 Limits
 ------
-Times are naive local wall-clock times, like ``schedule``'s. On the spring-forward
+Times are naive local wall-clock times, as ``schedule``'s are; the configuration
+has no time zone of its own (set ``TZ`` for the process). On the spring-forward
 night a 02:30 job runs at 03:00; on the fall-back night it runs once. The flock
 is per host: it does not keep two daemons on two machines sharing one network
 store apart (flock over NFS is not reliable); run one daemon per store.
@@ -84,7 +99,8 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import Protocol
+
+import schedule
 
 from bots.config import ScheduleJob
 
@@ -94,28 +110,6 @@ RunJob = Callable[[ScheduleJob, threading.Event], str]
 LastRun = Callable[[str], datetime | None]
 
 MIDNIGHT = time(0, 0)
-
-
-class Clock(Protocol):
-    """Where the daemon reads the time and waits: real time, or a fake in tests."""
-
-    def now(self) -> datetime:
-        """The current local time, naive."""
-        ...
-
-    def sleep(self, seconds: float) -> None:
-        """Wait ``seconds``."""
-        ...
-
-
-class SystemClock:
-    """Real local wall-clock time."""
-
-    def now(self) -> datetime:
-        return datetime.now()
-
-    def sleep(self, seconds: float) -> None:
-        _time.sleep(seconds)
 
 
 # --------------------------------------------------------------------------- due times
@@ -209,17 +203,22 @@ def _read_holder(fd: int) -> str:
 
 
 class Daemon:
-    """Runs ``jobs`` when due until stopped; see the module docstring for the rules."""
+    """Runs ``jobs`` on a ``schedule.Scheduler`` until stopped; see the module docstring."""
 
     def __init__(self, jobs: Iterable[ScheduleJob], run_job: RunJob, last_run: LastRun, *,
-                 lock_path: Path, clock: Clock | None = None, max_nap: float = 1.0) -> None:
-        """``max_nap``: the longest single sleep, so that a wall-clock jump (NTP,
+                 lock_path: Path, sleep: Callable[[float], None] = _time.sleep,
+                 max_nap: float = 1.0) -> None:
+        """``sleep``: how the daemon waits (tests pass time-machine's ``shift``).
+        ``max_nap``: the longest single sleep, so that a wall-clock jump (NTP,
         suspend, daylight saving) or a stop request is noticed within that time."""
         self.jobs = tuple(jobs)
         self.run_job, self.last_run = run_job, last_run
-        self.lock_path, self.clock, self.max_nap = Path(lock_path), clock or SystemClock(), max_nap
+        self.lock_path, self.sleep, self.max_nap = Path(lock_path), sleep, max_nap
         self.stop = threading.Event()
-        self._due: dict[str, datetime] = {}
+        self.scheduler = schedule.Scheduler()
+        self._entries: dict[str, schedule.Job] = {}
+        self._next_by_rule: dict[str, datetime] = {}  # set by the jobs of one pass
+        self._started = 0  # jobs started in one pass
 
     def run(self) -> None:
         """Take the lock, catch up, then run jobs as they fall due until stopped.
@@ -231,51 +230,56 @@ class Daemon:
         """
         # Handlers first: a stop request that arrives once the lock is taken (and the
         # lock file names this process) must find them installed.
-        with self._signals_stop(), SchedulerLock(self.lock_path, self.clock.now()) as me:
+        with self._signals_stop(), SchedulerLock(self.lock_path, datetime.now()) as me:
             log.info("scheduler started (%s), %d job(s)", me, len(self.jobs))
             self.plan()
             while not self.stop.is_set():
                 self.run_pending()
-                if self.stop.is_set() or not self._due:
+                wait = self.scheduler.idle_seconds
+                if self.stop.is_set() or wait is None:
                     break
-                wait = (min(self._due.values()) - self.clock.now()).total_seconds()
                 if wait > 0:
-                    self.clock.sleep(min(wait, self.max_nap))
+                    self.sleep(min(wait, self.max_nap))
             log.info("scheduler stopped")
 
     def plan(self) -> None:
-        """Read each job's last start from the store and work out when it is due."""
-        now = self.clock.now()
-        self._due = {}
+        """Register each job with the scheduler, due by its last start in the store."""
+        now = datetime.now()
+        self.scheduler.clear()
         for job in self.jobs:
+            at = (job.at or MIDNIGHT).strftime("%H:%M")
+            entry = self.scheduler.every(job.every_days).days.at(at).do(self._run_one, job)
             last = self.last_run(job.name)
-            due = next_due(job, last, now)
-            self._due[job.name] = due
-            if due < now:
+            entry.next_run = next_due(job, last, now)
+            self._entries[job.name] = entry
+            if entry.next_run < now:
                 log.warning("%s: missed its run due %s (last started %s); catching up now",
-                            job.name, _fmt(due), _fmt(last))
+                            job.name, _fmt(entry.next_run), _fmt(last))
             else:
-                log.info("%s: next run %s", job.name, _fmt(due))
+                log.info("%s: next run %s", job.name, _fmt(entry.next_run))
 
     def run_pending(self) -> int:
         """Run every job that is due now, earliest first; how many were started.
 
-        Plans first (:meth:`plan`) when nothing is planned yet. No job starts
-        once :attr:`stop` is set.
+        schedule's ``run_pending()``, with each job's next run then set by the
+        rule (from the time its run began). Plans first (:meth:`plan`) when
+        nothing is planned yet. No job starts once :attr:`stop` is set.
         """
-        if not self._due and self.jobs:
+        if not self.scheduler.jobs and self.jobs:
             self.plan()
-        started = 0
-        for job in sorted(self.jobs, key=lambda j: self._due[j.name]):
-            if self.stop.is_set():
-                break
-            if self._due[job.name] <= self.clock.now():
-                self._run_one(job)
-                started += 1
-        return started
+        self._next_by_rule, self._started = {}, 0
+        self.scheduler.run_pending()
+        for name, due in self._next_by_rule.items():
+            self._entries[name].next_run = due
+        return self._started
 
     def _run_one(self, job: ScheduleJob) -> None:
-        began = self.clock.now()
+        """The scheduler's job function: run ``job`` once, or nothing once stopped."""
+        if self.stop.is_set():  # schedule picked it before the stop: it stays due
+            self._next_by_rule[job.name] = self._entries[job.name].next_run or datetime.now()
+            return
+        began = datetime.now()
+        self._started += 1
         log.info("%s: starting %s", job.name, ", ".join(job.bots))
         try:
             status = self.run_job(job, self.stop)
@@ -284,9 +288,9 @@ class Daemon:
         else:
             log.log(logging.INFO if status == "ok" else logging.WARNING,
                     "%s: finished: %s", job.name, status)
-        self._due[job.name] = next_due(job, began, began)
+        self._next_by_rule[job.name] = next_due(job, began, began)
         if not self.stop.is_set():
-            log.info("%s: next run %s", job.name, _fmt(self._due[job.name]))
+            log.info("%s: next run %s", job.name, _fmt(self._next_by_rule[job.name]))
 
     @contextmanager
     def _signals_stop(self) -> Iterator[None]:

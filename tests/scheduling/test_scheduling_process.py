@@ -64,12 +64,12 @@ def child(tmp_path):
 
 
 class TestLock:
-    def test_second_daemon_refuses_naming_the_first(self, tmp_path, child):
+    def test_second_daemon_refuses_naming_the_first(self, tmp_path, child, time_machine):
         first = child("idle")
         lock = tmp_path / "arbots-scheduler.lock"
         wait_for(lambda: lock_names(lock, first.pid), "the first daemon to take the lock")
 
-        world = World(tmp_path, (JOB,))
+        world = World(tmp_path, (JOB,), time_machine)
         with pytest.raises(AlreadyRunning) as refused:
             world.run(datetime(2026, 3, 2), datetime(2026, 3, 3))
         message = str(refused.value)
