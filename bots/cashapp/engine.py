@@ -78,7 +78,7 @@ from bots.cashapp.parties import PartyIndex, Payer, name_key
 from bots.cashapp.policy import Policy
 from bots.cashapp.reasons import OVERPAYMENT, UNAPPLIED, reason_code
 from bots.cashapp.refs import normalise
-from bots.cashapp.rules import CONFLICT_CAP, RULES, Context, Finding, Outcome, Unit
+from bots.cashapp.rules import CONFLICT_CAP, RULES, Context, Finding, Outcome, Unit, corroborate
 from bots.domain import (
     Customer,
     Decision,
@@ -228,6 +228,7 @@ class _Batch:
                 self.findings[n] = found
                 self.ctx.taken.update(found.items)
             pending = still
+        corroborate(self.ctx, self.units, self.findings)
 
     def batch_checks(self) -> None:
         policy, items = self.ctx.policy, self.ctx.index.items

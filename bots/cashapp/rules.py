@@ -46,6 +46,13 @@ amount) is never made. A stated reference that is not among the open items
 (already cleared, or not ours) is never replaced by an amount match, and a PO
 match then only proposes for review.
 
+An advice that names no payer (or a name several customers share) is
+corroborated by its own lines: when its other lines surely pay invoices of one
+customer group by reference, :func:`corroborate` makes the reference findings
+of its remaining lines again with that group in the payer's place (no penalty
+for an unknown payer; it confirms a partial or over-payment of that group's
+item), and says so in the sentence. It never makes an amount-only match.
+
 Confidence starts from the rule's base (above), loses a little for each
 amount adjustment (discount, write-off beyond a rounding cent, residual, partial,
 overpayment) and
@@ -104,6 +111,7 @@ class Unit:
     payer: Payer
     gross: int = 0  # the invoice amount the advice states (0: not stated)
     key: str = field(init=False, default="")  # ref_key(ref), computed once
+    vouched: str = ""  # top parent of the group the advice's other lines surely pay
 
     def __post_init__(self) -> None:
         self.key = ref_key(self.ref) if self.ref else ""
@@ -161,9 +169,23 @@ class Context:
         return any(self.parties.same_group(customer, c) for c in unit.payer.customers)
 
     def confirms(self, unit: Unit, pos: int) -> bool:
-        """The payer, firmly identified, is the item's customer or in its group."""
+        """The payer, firmly identified, is the item's customer or in its group; for an
+        advice naming no payer (or several), the customer group its other lines surely
+        pay (:func:`corroborate`) is."""
         payer = unit.payer
-        return payer.decisive and payer.how != "similar name" and self.in_payer_group(unit, pos)
+        if payer.decisive:
+            return payer.how != "similar name" and self.in_payer_group(unit, pos)
+        return self.vouches(unit, pos)
+
+    def vouches(self, unit: Unit, pos: int) -> bool:
+        """Item ``pos`` is of the customer group the advice's other lines surely pay."""
+        return bool(unit.vouched) and \
+            self.parties.root(self.index.items[pos].customer) == unit.vouched
+
+    def known(self, unit: Unit, chosen: list[int]) -> bool:
+        """Someone corroborates the items: a payer the advice names, or its other lines."""
+        return bool(unit.payer.customers) or bool(chosen) and all(
+            self.vouches(unit, p) for p in chosen)
 
     def agreeing_other(self, unit: Unit, pos: int) -> int | None:
         """Another open item of the customer group of item ``pos`` whose amount the unit
@@ -236,9 +258,9 @@ def _penalty(f: Fit) -> float:
     return PENALTY[f.kind]
 
 
-def _confidence(base: float, fits: list[Fit], payer: Payer, problem: bool) -> float:
+def _confidence(base: float, fits: list[Fit], known: bool, problem: bool) -> float:
     value = base - max([_penalty(f) for f in fits])
-    if not payer.customers:
+    if not known:
         value -= UNKNOWN_PAYER
     if problem:
         value = min(value, PROBLEM_CAP)
@@ -255,7 +277,7 @@ def _finding(ctx: Context, unit: Unit, rule: str, chosen: list[int], fits: list[
         if f.kind in ("partial", "overpay") and not f.problem:
             caveats.extend(ctx.disagreement(unit, p, f))
     problem = any([f.problem for f in fits])
-    value = _confidence(base, fits, unit.payer, problem)
+    value = _confidence(base, fits, ctx.known(unit, chosen), problem)
     if caveats:
         value = min(value, CONFLICT_CAP)
     outcome = Outcome.REVIEW if caveats or problem else Outcome.AUTO
@@ -424,7 +446,7 @@ class FuzzyRef(Rule):
             return text + (f" (as in {learned} confirmed payments before)" if learned else "")
 
         base = _FUZZY_BASE[level] + (LEARNED_BONUS if learned else 0.0) - (
-            0.0 if unit.payer.customers else UNCONFIRMED_FUZZY)
+            0.0 if ctx.known(unit, hits) else UNCONFIRMED_FUZZY)
         finding = _resolve(ctx, unit, self.name, hits, evidence, base)
         pairs = list(zip(finding.items, finding.fits, strict=True))
         if finding.outcome is not Outcome.REJECTED and not all(
@@ -651,3 +673,49 @@ class AmountOnly(Rule):
 
 RULES: tuple[Rule, ...] = (ExactRef(), NormalisedRef(), DocumentNoRef(), FuzzyRef(),
                            RefInText(), PoNumber(), AmountOnly())
+
+#: reference rules whose sure finding, paid in full, tells whose invoices an advice pays
+_VOUCHING = frozenset({"exact-ref", "normalised-ref", "document-no-ref", "ref-in-text"})
+_REFERENCE = {rule.name: rule for rule in RULES if rule.name in _VOUCHING | {"fuzzy-ref"}}
+
+
+def corroborate(ctx: Context, units: list[Unit], findings: list[Finding | None]) -> None:
+    """A second look at the reference findings of advices that name no payer (or several).
+
+    When the other lines of an advice surely pay invoices of one customer group (a
+    reference rule, ``auto`` at the threshold, no caveat, the amount in full or less an
+    earned discount), that group stands in for the payer the advice does not name (or
+    picks one of the payers a shared name fits): a reference finding not yet sure is made
+    again with it (:meth:`Context.confirms`, :meth:`Context.known`), and replaced when it
+    names the same items, all of that group. Its sentence says so. It never makes an
+    amount-only match, and a payer the advice names firmly is never overruled.
+    """
+    threshold = float(ctx.policy.auto_threshold)
+    items, parties = ctx.index.items, ctx.parties
+    groups: dict[str, set[str]] = {}
+    sure: set[int] = set()
+    for n, (unit, found) in enumerate(zip(units, findings, strict=True)):
+        if found is not None and found.rule in _VOUCHING and found.outcome is Outcome.AUTO \
+                and found.confidence >= threshold and not found.caveats \
+                and all(f.kind in ("full", "discount") for f in found.fits):
+            groups.setdefault(unit.remittance.id, set()).update(
+                parties.root(items[p].customer) for p in found.items)
+            sure.add(n)
+    for n, (unit, found) in enumerate(zip(units, findings, strict=True)):
+        group = groups.get(unit.remittance.id, set())
+        if found is None or n in sure or found.rule not in _REFERENCE or len(group) != 1 \
+                or unit.payer.decisive:
+            continue
+        root = next(iter(group))
+        if unit.payer.customers and root not in {parties.root(c) for c in unit.payer.customers}:
+            continue
+        unit.vouched = root
+        again = _REFERENCE[found.rule].apply(ctx, unit)
+        if again is None or again.outcome is Outcome.REJECTED or again.items != found.items \
+                or not all(ctx.vouches(unit, p) for p in again.items):
+            unit.vouched = ""
+            continue
+        name = parties.name(root)
+        again.evidence = [f"{why}, and the advice's other lines pay invoices of {name}"
+                          for why in again.evidence]
+        findings[n] = again

@@ -126,6 +126,59 @@ class TestFuzzyRef:
         assert p.decision is REVIEW
 
 
+class TestCorroboration:
+    """An advice naming no payer: its other lines, surely paying one customer's invoices by
+    reference, stand in for the payer (rules.corroborate)."""
+
+    ITEMS = [item("1800000123", "250.00", "90012345"), item("1800000124", "400.00", "90012360"),
+             item("1800000125", "900.00", "90012371"),
+             item("1800000200", "300.00", "90077001", customer=BOLT.number)]
+
+    def test_a_swapped_reference_with_a_stated_deduction(self):
+        lone = only(run(self.ITEMS, remit("r1", line("90012354", "240.00", deduction="10.00",
+                                                     reason="damaged"), payer=None)))
+        assert (lone.decision, lone.treatment) == (REVIEW, Treatment.RESIDUAL)
+        result = run(self.ITEMS, remit("r1", line("90012354", "240.00", deduction="10.00",
+                                                  reason="damaged"),
+                                       line("90012360", "400.00"), payer=None))
+        p = result.proposals[0]
+        assert (p.decision, p.document_no, p.treatment) == (AUTO, "1800000123",
+                                                          Treatment.RESIDUAL)
+        assert p.confidence > lone.confidence
+        assert "the advice's other lines pay invoices of ACME Corp." in p.reason
+        assert all(q.decision is AUTO for q in result.proposals)
+
+    def test_a_partial_payment_is_confirmed_by_the_other_lines(self):
+        alone = run(self.ITEMS, remit("r1", line("90012371", "300.00"), payer=None))
+        assert alone.proposals[0].decision is REVIEW
+        assert "no identified payer confirms" in alone.proposals[0].reason
+        p = run(self.ITEMS, remit("r1", line("90012371", "300.00"), line("90012360", "400.00"),
+                                  payer=None)).proposals[0]
+        assert (p.decision, p.treatment, p.applied_amount) == (AUTO, Treatment.PARTIAL,
+                                                               Decimal("300.00"))
+
+    def test_lines_of_another_customer_do_not_vouch(self):
+        result = run(self.ITEMS, remit("r1", line("90012371", "300.00"),
+                                       line("90077001", "300.00"), payer=None))
+        assert result.proposals[0].decision is REVIEW
+
+    def test_lines_of_two_customers_vouch_for_nobody(self):
+        items = [*self.ITEMS, item("1800000201", "500.00", "90077002", customer=BOLT.number)]
+        result = run(items, remit("r1", line("90012371", "300.00"), line("90012360", "400.00"),
+                                  line("90077002", "500.00"), payer=None))
+        assert result.proposals[0].decision is REVIEW
+
+    def test_a_named_payer_is_never_overruled(self):
+        result = run(self.ITEMS, remit("r1", line("90012371", "300.00"),
+                                       line("90012360", "400.00"), payer="Bolt Industries Inc."))
+        assert all(p.decision is REVIEW for p in result.proposals if p.document_no)
+
+    def test_no_amount_only_match_from_the_other_lines(self):
+        result = run(self.ITEMS, remit("r1", line("", "900.00"), line("90012360", "400.00"),
+                                       payer=None))
+        assert all(p.line_index == 1 for p in result.proposals if p.document_no)
+
+
 class TestPoNumber:
     def test_po_without_reference(self):
         items = [item("1800000001", "300.00", "9001", po="PO-7781"),
