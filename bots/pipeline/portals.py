@@ -3,17 +3,20 @@
 Which invoices: the open invoices (document type ``RV``, with a purchase order
 number) of the customers mapped to a portal site in ``[portals.customers]``,
 dated within ``submit_within_days`` (default 2: buyers such as Ariba refuse
-back-dated invoices). Each becomes a :class:`PortalInvoice` of one line: the
-gross amount of the SAP document split into net and tax at
-``[portals] tax_rate`` (the line detail of SD billing documents is not read
-yet). The portal runner (:mod:`bots.portals.runner`) submits them in parallel
-browser contexts, each keyed by customer + portal + invoice number in the
-ledger (intent before Submit, done after; a pending intent is searched for in
-the portal first). Right before Submit, SAP is asked whether the invoice is
-still open (:meth:`bots.sap.SapClient.is_open`): one that cash application
-cleared meanwhile is skipped ("skipped: paid before submission", counted and
-listed in the report) unless the site says ``submit_paid = true``. A refusal
-goes to the worklist with the portal's words, its trace and screenshot.
+back-dated invoices). Each becomes a :class:`PortalInvoice` with the lines of
+its SD billing document (:meth:`bots.sap.SapClient.billing_documents`:
+quantity, unit, price, tax code and rate per item, the customer's PO line); an
+invoice posted in FI without one is one line, its gross split into net and tax
+at ``[portals] tax_rate``. Billing lines that do not add up to the open item
+are reported, not submitted. The portal runner (:mod:`bots.portals.runner`)
+submits them in parallel browser contexts, each keyed by customer + portal +
+invoice number in the ledger (intent before Submit, done after; a pending
+intent is searched for in the portal first). Right before Submit, SAP is asked
+whether the invoice is still open (:meth:`bots.sap.SapClient.is_open`): one
+that cash application cleared meanwhile is skipped ("skipped: paid before
+submission", counted and listed in the report) unless the site says
+``submit_paid = true``. A refusal goes to the worklist with the portal's
+words, its trace and screenshot.
 
 **Notes, exactly once, even after a crash.** A confirmation is written to SAP
 as a note on the invoice document (text object BELEG) as soon as the
@@ -53,13 +56,14 @@ from bots.domain import CollectionNote, OpenItem, exponent, quantize
 from bots.pipeline.context import BotContext
 from bots.portals import PortalRunner, open_browser, portals_config
 from bots.portals.connect import reachable_sites
-from bots.portals.invoice import InvoiceLine, PortalInvoice
+from bots.portals.invoice import InvoiceError, InvoiceLine, PortalInvoice
 from bots.portals.recipes import RECIPES
 from bots.portals.recipes.base import Found
 from bots.portals.results import Outcome, SubmissionResult
 from bots.portals.runner import KIND
 from bots.portals.settings import PortalsConfig, PortalSite
 from bots.reports.model import BotSection, BotStatus, ErrorItem, PortalFailureRow, WaitingItem
+from bots.sap.billing import BillingDocument
 
 NOTE_KIND = "portal_note"
 log = logging.getLogger(__name__)
@@ -95,15 +99,41 @@ def to_submit(items: Sequence[OpenItem], pcfg: PortalsConfig, today: date,
     return sorted(chosen, key=lambda pair: (pair[1].name, pair[0].invoice_ref))
 
 
+def invoice_lines(billing: BillingDocument, po_number: str) -> tuple[InvoiceLine, ...]:
+    """The invoice lines of an SD billing document: one per item, on its PO line.
+
+    An item names its PO line by VBKD-POSEX_E; without one (or not a number)
+    its position on the invoice stands in. A line of another PO than
+    ``po_number`` carries that PO.
+    """
+    lines = []
+    for n, ln in enumerate(billing.lines, 1):
+        po_line = int(ln.po_line) if ln.po_line.isdigit() else n
+        lines.append(InvoiceLine(
+            po_line, ln.quantity, ln.unit_price, ln.net, ln.tax_rate, ln.tax,
+            "Standard" if ln.tax_rate else "Zero", ln.description or ln.material,
+            unit=ln.unit, tax_code=ln.tax_code,
+            po_number="" if ln.po_number in ("", po_number) else ln.po_number))
+    return tuple(lines)
+
+
 def portal_invoice(item: OpenItem, site: PortalSite, tax_rate: Decimal,
-                   vat_id: str) -> PortalInvoice:
-    """The invoice to key in for the SAP document ``item``: one line, net plus tax."""
-    net, rate, tax = split_gross(item.amount, tax_rate, item.currency)
-    line = InvoiceLine(1, Decimal(1), net, net, rate, tax,
-                       "Standard" if rate else "Zero", f"Invoice {item.invoice_ref}")
+                   vat_id: str, billing: BillingDocument | None = None) -> PortalInvoice:
+    """The invoice to key in for the SAP document ``item``: the lines of its billing
+    document, or (an FI invoice without one) one line, the gross split at ``tax_rate``.
+
+    Raises :class:`~bots.portals.invoice.InvoiceError` when the billing lines do
+    not add up to the open item.
+    """
+    if billing is not None and billing.lines:
+        lines = invoice_lines(billing, item.po_number)
+    else:
+        net, rate, tax = split_gross(item.amount, tax_rate, item.currency)
+        lines = (InvoiceLine(1, Decimal(1), net, net, rate, tax,
+                             "Standard" if rate else "Zero", f"Invoice {item.invoice_ref}"),)
     return PortalInvoice(invoice_no=item.invoice_ref, invoice_date=item.doc_date,
                          customer=item.customer, portal=site.name, po_number=item.po_number,
-                         currency=item.currency, lines=(line,), total=item.amount,
+                         currency=item.currency, lines=lines, total=item.amount,
                          delivery_note=f"DN-{item.document_no}", supplier_vat_id=vat_id,
                          origin={"company_code": item.company_code,
                                  "document_no": item.document_no,
@@ -118,13 +148,26 @@ def run(ctx: BotContext) -> BotSection:
     pcfg = portals_config(ctx.cfg)
     items = snapshot(ctx).items
     chosen = to_submit(items, pcfg, ctx.today, pcfg.submit_within_days)
-    invoices = [portal_invoice(item, site, pcfg.tax_rate, pcfg.supplier_vat_id)
-                for item, site in chosen]
+    billing = ctx.sap.billing_documents([item for item, _ in chosen]) if chosen else {}
+    invoices, unfit = [], []
+    for item, site in chosen:
+        try:
+            invoices.append(portal_invoice(item, site, pcfg.tax_rate, pcfg.supplier_vat_id,
+                                           billing.get((item.company_code, item.document_no,
+                                                        item.fiscal_year))))
+        except InvoiceError as exc:
+            unfit.append(ErrorItem(f"{site.name}: invoice {item.invoice_ref}",
+                                   f"not submitted: its SD billing lines do not fit: {exc}",
+                                   "Check the billing document (VF03) against the FI "
+                                   "document; correct it, and the next run submits it."))
     section = BotSection("portals", BotStatus.OK, counts={
         "invoices": len(invoices), "submitted": 0, "duplicate": 0, "rejected": 0,
         "failed": 0, "dry_run": 0, "skipped": 0, "busy": 0, "approved_later": 0,
         "rejected_later": 0, "found_after_interruption": 0, "closed_not_found": 0,
         "notes_written": 0, "notes_already_written": 0})
+    section.errors += unfit
+    if unfit:
+        section.status = BotStatus.FAILED
     note_missing(ctx, section)
     todays = {i.submission.idempotency_key for i in invoices}
     left_open = [] if ctx.dry_run else [row for row in ctx.store.writes_of(KIND, "intent")

@@ -31,9 +31,9 @@ def reachable_sites(pcfg: PortalsConfig, invoices: Sequence[PortalInvoice] = ()
     from bots.sandbox.portals import DEMO_CUSTOMERS, point_sites_at, start_portals
     from bots.sandbox.portals.db import PoLine, PurchaseOrder
 
-    orders = [PurchaseOrder(i.po_number, i.customer, i.currency, "Open", tuple(
-        PoLine(ln.po_line, ln.description, ln.quantity, ln.unit_price) for ln in i.lines))
-        for i in invoices]
+    orders = [PurchaseOrder(po, i.customer, i.currency, "Open", tuple(
+        PoLine(ln.po_line, ln.description, ln.quantity, ln.unit_price, ln.unit)
+        for ln in lines)) for i in invoices for po, lines in i.orders().items()]
     customers = sorted({i.customer for i in invoices} | set(pcfg.customers)) \
         or list(DEMO_CUSTOMERS)
     with start_portals(customers, pcfg.sandbox_dir, orders=orders) as world:

@@ -2,8 +2,9 @@
 
 A :class:`PortalInvoice` is what AR would type into the customer's portal:
 header (number, date, PO, currency, the customer's and our references),
-lines that point at PO lines (quantity, unit price, amount, tax rate and
-category), charges (freight, handling) and the total - all ``Decimal``. The
+lines that point at PO lines (quantity, unit, unit price, amount, tax code,
+rate and category; a line may name another PO than the header's), charges
+(freight, handling) and the total - all ``Decimal``. The
 constructor checks the arithmetic with the currency's rounding (amount =
 quantity x unit price, tax = amount x rate / 100, total = lines + taxes +
 charges), so a bot never submits an invoice that does not add up.
@@ -52,6 +53,9 @@ class InvoiceLine:
     tax_amount: Decimal = Decimal(0)
     tax_category: str = "Standard"
     description: str = ""
+    unit: str = ""  # ISO/UN-CEFACT unit code (T006-ISOCODE: PCE, HUR, KGM); "" = each
+    tax_code: str = ""  # the seller's tax code (SAP MWSKZ)
+    po_number: str = ""  # the PO this line flips, when not the invoice's own PO
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,13 @@ class PortalInvoice:
                                 currency=self.currency, amount=self.total,
                                 invoice_date=self.invoice_date)
 
+    def orders(self) -> dict[str, list[InvoiceLine]]:
+        """The lines per purchase order, the invoice's own PO first."""
+        orders: dict[str, list[InvoiceLine]] = {self.po_number: []}
+        for line in self.lines:
+            orders.setdefault(line.po_number or self.po_number, []).append(line)
+        return {po: lines for po, lines in orders.items() if lines}
+
     def charge(self, kind: str) -> Decimal:
         """Sum of the charges of ``kind``."""
         return sum((c.amount for c in self.charges if c.kind == kind), Decimal(0))
@@ -164,7 +175,9 @@ def invoice_from_dict(data: dict[str, Any], base: Path) -> PortalInvoice:
             unit_price=_dec(ln, "unit_price"), amount=_dec(ln, "amount"),
             tax_rate=_dec(ln, "tax_rate", "0"), tax_amount=_dec(ln, "tax_amount", "0"),
             tax_category=str(ln.get("tax_category", "Standard")),
-            description=str(ln.get("description", ""))) for ln in data.get("lines", []))
+            description=str(ln.get("description", "")), unit=str(ln.get("unit", "")),
+            tax_code=str(ln.get("tax_code", "")), po_number=str(ln.get("po_number", "")))
+            for ln in data.get("lines", []))
         charges = tuple(Charge(str(c["kind"]), _dec(c, "amount"))
                         for c in data.get("charges", []))
         pdf = data.get("pdf")

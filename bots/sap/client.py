@@ -9,7 +9,8 @@
 
 Each method delegates to the module of its function module
 (:mod:`~bots.sap.customers`, :mod:`~bots.sap.open_items`,
-:mod:`~bots.sap.notes`, :mod:`~bots.sap.posting`); every remote call goes
+:mod:`~bots.sap.notes`, :mod:`~bots.sap.posting`,
+:mod:`~bots.sap.billing`); every remote call goes
 through the one :class:`~bots.sap.rfc.Rfc` (retries, error mapping, LUW).
 Writes (``save_note``, ``post_clearing``) are part of the current LUW and
 need ``commit()``; ``rollback()`` drops them.
@@ -23,10 +24,11 @@ from datetime import date
 
 from bots.domain import CollectionNote, Customer, OpenItem
 from bots.retry import RetryPolicy
+from bots.sap import billing, open_check, posting
 from bots.sap import customers as customers_module
 from bots.sap import notes as notes_module
-from bots.sap import open_check, posting
 from bots.sap import open_items as open_items_module
+from bots.sap.billing import BillingDocument
 from bots.sap.errors import raise_for_return
 from bots.sap.posting import ClearingRequest, ClearingResult, ResetResult
 from bots.sap.read_table import TableReader
@@ -93,6 +95,12 @@ class SapClient:
         while len(self._extra) < self.parallel_connections - 1:
             self._extra.append(Rfc(self._open_connection(), self.rfc.functions, self.rfc.retry))
         return [self.tables, *(self.tables.over(rfc) for rfc in self._extra)]
+
+    def billing_documents(self, items: Sequence[OpenItem]
+                          ) -> dict[tuple[str, str, str], BillingDocument]:
+        """The SD billing documents behind open invoices, with their lines, keyed by
+        (company code, document, fiscal year); FI-only items are left out."""
+        return billing.billing_documents(self.tables, items, self.currency_decimals())
 
     def is_open(self, company_code: str, document_no: str, fiscal_year: str) -> bool:
         """Whether the document still has an open item now (not cleared since the snapshot)."""

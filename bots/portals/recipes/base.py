@@ -191,6 +191,9 @@ class Recipe(ABC):
         if unsupported:
             raise BusinessRejection(f"{self.family} has no field for {', '.join(unsupported)} "
                                     "charges; key this invoice by hand")
+        if len(invoice.orders()) > 1:
+            raise BusinessRejection(f"{self.family}: the invoice's lines flip several POs "
+                                    f"({', '.join(invoice.orders())}); a form takes one")
         await self.open_invoice_form(page, invoice.po_number)
         if await page.get_by_role("alert").count():
             raise BusinessRejection(await self.alert_text(page))

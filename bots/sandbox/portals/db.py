@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS purchase_orders (number TEXT PRIMARY KEY, customer TE
     currency TEXT NOT NULL, status TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS po_lines (po TEXT NOT NULL, line INTEGER NOT NULL,
     description TEXT NOT NULL, quantity TEXT NOT NULL, unit_price_minor INTEGER NOT NULL,
-    PRIMARY KEY (po, line));
+    unit TEXT NOT NULL DEFAULT '', PRIMARY KEY (po, line));
 CREATE TABLE IF NOT EXISTS invoices (id INTEGER PRIMARY KEY AUTOINCREMENT,
     number TEXT NOT NULL, confirmation TEXT NOT NULL DEFAULT '', po TEXT NOT NULL,
     currency TEXT NOT NULL, invoice_date TEXT NOT NULL, total_minor INTEGER NOT NULL,
@@ -50,6 +50,7 @@ class PoLine:
     description: str
     quantity: Decimal
     unit_price: Decimal
+    unit: str = ""  # ISO/UN-CEFACT code; "" = each
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ class PortalDB:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        if "unit" not in {r[1] for r in self._db.execute("PRAGMA table_info(po_lines)")}:
+            self._db.execute("ALTER TABLE po_lines ADD COLUMN unit TEXT NOT NULL DEFAULT ''")
         self.issued: list[str] = []  # every session and device token handed out, in order
 
     def close(self) -> None:
@@ -180,9 +183,9 @@ class PortalDB:
                                    (po.number, po.customer, po.currency, po.status))
             if cur.rowcount:
                 self._db.executemany(
-                    "INSERT INTO po_lines VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO po_lines VALUES (?, ?, ?, ?, ?, ?)",
                     [(po.number, ln.line, ln.description, str(ln.quantity),
-                      to_minor(ln.unit_price, po.currency)) for ln in po.lines])
+                      to_minor(ln.unit_price, po.currency), ln.unit) for ln in po.lines])
             self._db.execute("COMMIT")
 
     def purchase_orders(self, number: str | None = None) -> list[PurchaseOrder]:
@@ -195,7 +198,7 @@ class PortalDB:
         for r in self._all(f"SELECT * FROM po_lines {line_where} ORDER BY po, line", args):
             lines.setdefault(r["po"], []).append(PoLine(
                 r["line"], r["description"], Decimal(r["quantity"]),
-                from_minor(r["unit_price_minor"], currency[r["po"]])))
+                from_minor(r["unit_price_minor"], currency[r["po"]]), r["unit"]))
         return [PurchaseOrder(o["number"], o["customer"], o["currency"], o["status"],
                               tuple(lines.get(o["number"], ()))) for o in orders]
 

@@ -72,11 +72,11 @@ def _lines(rng: random.Random, gross: int, codes: tuple[tuple[str, int], ...]
         lines.append((quantity, price, *code, rng.choice(MATERIALS)))
     first = codes[1] if count > 1 and rng.random() < 0.35 else codes[0]
     for code in (first, *(c for c in codes if c != first), ZERO_TAX):
-        net = _last_net(left, code[1])
-        if net is not None:
+        last = _last_net(left, code[1])
+        if last is not None:
             quantity = rng.randint(1, 12)
-            quantity = quantity if net % quantity == 0 else 1
-            lines.append((quantity, net // quantity, *code, rng.choice(MATERIALS)))
+            quantity = quantity if last % quantity == 0 else 1
+            lines.append((quantity, last // quantity, *code, rng.choice(MATERIALS)))
             return lines
     raise AssertionError("the zero rate always reaches the gross")
 
