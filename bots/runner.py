@@ -104,10 +104,11 @@ def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
              dry_run: bool = False, progress: Progress | None = None,
              clock: Callable[[], datetime] | None = None,
              inputs: dict[str, Any] | None = None,
-             wait: timedelta | None = None) -> RunOutcome:
+             wait: timedelta | None = None, run_id: str | None = None) -> RunOutcome:
     """Run ``bots`` once; record the run; write its report. Never raises for bot failures.
 
     ``inputs`` are handed to the bots in ``ctx.memo`` (e.g. ``review_file``).
+    ``run_id``: the id to record the run under (the console chooses it to follow the run).
     ``wait``: how long to wait for the landscape's lease (None: refuse at once
     with :class:`~bots.store.LeaseHeld`). A ``KeyboardInterrupt`` ends the run
     ``interrupted`` and is not re-raised: the outcome says so.
@@ -117,7 +118,7 @@ def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
     stop = stop or threading.Event()
     with Store(cfg.store_path, clock=clock) as store, \
             landscape_run(cfg, store, trigger, names, job=job, dry_run=dry_run, wait=wait,
-                          stop=stop) as (run, lease, takeover):
+                          stop=stop, run_id=run_id) as (run, lease, takeover):
         report = RunReport.from_run(run, config_source=cfg.source)
         ctx = BotContext(cfg=cfg, store=store, run=run, report=report,
                          today=clock().date(), dry_run=dry_run, stop=stop,

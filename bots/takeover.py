@@ -91,7 +91,8 @@ class TakeOver:
 @contextmanager
 def landscape_run(cfg: Config, store: Store, trigger: Trigger, bots: tuple[str, ...], *,
                   job: str | None = None, dry_run: bool = False,
-                  wait: timedelta | None = None, stop: threading.Event | None = None
+                  wait: timedelta | None = None, stop: threading.Event | None = None,
+                  run_id: str | None = None
                   ) -> Iterator[tuple[Run, LandscapeLease | None, TakeOver]]:
     """A run recorded in ``store``, holding its landscape's lease unless ``dry_run``.
 
@@ -100,8 +101,9 @@ def landscape_run(cfg: Config, store: Store, trigger: Trigger, bots: tuple[str, 
     :class:`~bots.store.LeaseHeld`), records the run, takes over from dead runs
     (:class:`TakeOver`), and releases the lease on the way out, whatever
     happens. A lost lease sets ``stop``. The caller finishes the run record.
+    ``run_id``: the id chosen by whoever started the run (the web console), else a new one.
     """
-    run_id = store.new_run_id(bots)
+    run_id = run_id or store.new_run_id(bots)
     lease, stale = None, None
     if not dry_run:
         lease = LandscapeLease(store, landscape_id(cfg), run_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from bots.cli.common import console
+from bots.cli.console import console_group
 from bots.cli.extract import extract_command
 from bots.cli.mailbox import mailbox
 from bots.cli.match import match_cmd
@@ -29,7 +30,7 @@ def main() -> None:
 
 for _command in (run_command, demo_command, runs_command, report_command, review_group,
                  schedule_command, extract_command, match_cmd, sap_group, sandbox_group,
-                 portals_group, mailbox):
+                 portals_group, mailbox, console_group):
     main.add_command(_command)
 
 __all__ = ["main", "console"]

@@ -58,7 +58,7 @@ class RichProgress:
 
 def execute(cfg: Config, bots: tuple[str, ...], dry_run: bool,
             inputs: dict[str, object] | None = None,
-            wait: timedelta | None = None) -> RunOutcome:
+            wait: timedelta | None = None, run_id: str | None = None) -> RunOutcome:
     """Run ``bots`` on demand with progress bars and print the summary table.
 
     Another run holding the landscape: wait up to ``wait``, else exit 75
@@ -71,7 +71,8 @@ def execute(cfg: Config, bots: tuple[str, ...], dry_run: bool,
         try:
             with Progress(*columns, console=console, transient=False) as progress:
                 outcome = run_bots(cfg, bots, Trigger.ON_DEMAND, stop, dry_run=dry_run,
-                                   progress=RichProgress(progress), inputs=inputs, wait=wait)
+                                   progress=RichProgress(progress), inputs=inputs, wait=wait,
+                                   run_id=run_id)
         except ConfigError as exc:
             fail(str(exc), EXIT_CONFIG)
         except LeaseHeld as exc:
@@ -137,17 +138,19 @@ def print_summary(outcome: RunOutcome) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes reading remittances in intake (default: [intake] jobs, "
                    "else one per core).")
+@click.option("--run-id", hidden=True, default=None,
+              help="Record the run under this id (the web console follows its runs by it).")
 @wait_option
 @config_option
-def run_command(bots: tuple[str, ...], dry_run: bool, jobs: int | None, wait: timedelta | None,
-                config_path: str | None) -> None:
+def run_command(bots: tuple[str, ...], dry_run: bool, jobs: int | None, run_id: str | None,
+                wait: timedelta | None, config_path: str | None) -> None:
     """Run BOTS now: nightly, or any of the bots by name.
 
     Exit codes: 0 ok, 1 finished with failures, 2 configuration or connection
     error, 75 another run holds the landscape, 130/143 stopped by SIGINT/SIGTERM.
     """
     outcome = execute(load_or_exit(config_path), bots, dry_run, wait=wait,
-                      inputs={"jobs": jobs} if jobs else None)
+                      inputs={"jobs": jobs} if jobs else None, run_id=run_id)
     raise SystemExit(outcome.exit_code)
 
 

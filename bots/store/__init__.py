@@ -25,6 +25,7 @@ own module:
 :mod:`~bots.store.templates`    learned templates (payer + layout) and the layouts read
 :mod:`~bots.store.cash_lines`   what cash application proposed per line, what was posted
 :mod:`~bots.store.audit`        the audit log
+:mod:`~bots.store.console`      the web console's users, tokens, launches, review decisions
 ========================  ====================================================
 """
 
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 from bots.store.cash_lines import CashLine, CashLines
 from bots.store.connection import Clock
+from bots.store.console import ConsoleTables, StaleDecision
 from bots.store.inputs import Inputs
 from bots.store.leases import Child, Lease, LeaseHeld
 from bots.store.ledger import ExternalWrites, WriteLedger, WriteState
@@ -43,7 +45,7 @@ from bots.store.templates import LearnedTemplates
 
 
 class Store(Runs, ExternalWrites, Snapshots, Inputs, Remittances, LearnedTemplates,
-            CashLines):
+            CashLines, ConsoleTables):
     """Opens (and migrates) the run database at ``path``; see the module docstring."""
 
     def __enter__(self) -> Store:
@@ -53,5 +55,5 @@ class Store(Runs, ExternalWrites, Snapshots, Inputs, Remittances, LearnedTemplat
         self.close()
 
 
-__all__ = ["MIGRATIONS", "CashLine", "Child", "Clock", "Lease", "LeaseHeld", "RunRecord", "Store",
-           "WriteLedger", "WriteState"]
+__all__ = ["MIGRATIONS", "CashLine", "Child", "Clock", "Lease", "LeaseHeld", "RunRecord",
+           "StaleDecision", "Store", "WriteLedger", "WriteState"]

@@ -49,6 +49,8 @@ class Remittances(StoreConnection):
 
     def settle_remittance(self, remittance_id: str, status: str, reason: str | None = None
                           ) -> None:
-        """Say what became of a remittance: applied or review (with the reason)."""
-        self.db.execute("UPDATE remittances SET status = ?, reason = ?, updated = ?"
-                        " WHERE id = ?", (status, reason, self._now(), remittance_id))
+        """Say what became of a remittance: applied or review (with the reason); its
+        version goes up, so a decision taken on the earlier state is refused."""
+        self.db.execute("UPDATE remittances SET status = ?, reason = ?, updated = ?,"
+                        " version = version + 1 WHERE id = ?",
+                        (status, reason, self._now(), remittance_id))

@@ -1,0 +1,61 @@
+"""The console's app factory: ``create_app(cfg)`` wires pages, API, static files, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from bots.config import Config
+from bots.console import api, pages
+from bots.console.auth import Sessions
+from bots.console.deps import NeedsSignIn
+
+HERE = Path(__file__).parent
+UPLOAD_LIMIT = 10 * 1024 * 1024  # bytes: a remittance larger than this is refused
+
+
+def secret_path(cfg: Config) -> Path:
+    """Where the session-signing secret is kept: beside the store, readable by its owner."""
+    return cfg.store_path.parent / "console.secret"
+
+
+def create_app(cfg: Config, upload_limit: int = UPLOAD_LIMIT) -> FastAPI:
+    """The console for the store and landscape of ``cfg``."""
+    # the OpenAPI document is served by the API behind sign-in; no docs page (it needs a CDN)
+    app = FastAPI(title="arbots console", version="1", docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    app.state.cfg = cfg
+    app.state.sessions = Sessions(secret_path(cfg))
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.upload_limit = upload_limit
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router, prefix="/api")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.exception_handler(NeedsSignIn)
+    def sign_in_first(request: Request, _exc: NeedsSignIn) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "sign in first: a session or a bearer token "
+                                           "(arbots console token USER)"}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        if request.headers.get("hx-request"):
+            return Response(status_code=204, headers={"HX-Redirect": "/login"})
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    def refused(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=exc.headers)
+        return pages.error_page(request, exc.status_code, str(exc.detail))
+
+    return app

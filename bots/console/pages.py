@@ -1,0 +1,200 @@
+"""The console's HTML pages (Jinja2 templates, HTMX for live parts; no JS build step).
+
+Pages read and act through the same modules as the JSON API
+(:mod:`bots.console.runs`, :mod:`bots.console.launcher`); nothing here
+knows SQL or runs a bot.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from bots.config import Config
+from bots.console import runs
+from bots.console.auth import (
+    COOKIE,
+    ROLES,
+    SESSION_AGE,
+    SignInRefused,
+    add_user,
+    csrf_ok,
+    sign_in,
+)
+from bots.console.deps import (
+    Admin,
+    AdminWrite,
+    ConfigDep,
+    Reader,
+    SignedWrite,
+    Staff,
+    StaffWrite,
+    StoreDep,
+    session_of,
+    sessions,
+)
+from bots.console.launcher import STARTABLE, start_run
+from bots.store import Store
+
+router = APIRouter(include_in_schema=False)
+RUN_STATUSES = ("running", "ok", "failed", "interrupted", "aborted", "starting", "refused")
+
+
+def render(request: Request, template: str, context: dict[str, Any],
+           status_code: int = 200) -> HTMLResponse:
+    """``template`` filled with ``context`` (autoescaped)."""
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status_code)
+    return response
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """A page saying why a request was refused."""
+    return render(request, "error.html", {"status": status_code, "message": message, "who": None},
+                  status_code)
+
+
+def _set_cookie(response: Response, request: Request, cookie: str) -> None:
+    """Put the signed session ``cookie`` on ``response`` (HttpOnly, SameSite=Strict)."""
+    response.set_cookie(COOKIE, cookie, max_age=int(SESSION_AGE.total_seconds()),
+                        httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https", path="/")
+
+
+# --------------------------------------------------------------------------- sign-in
+
+@router.get("/login")
+def login_form(request: Request) -> HTMLResponse:
+    """The sign-in page (a fresh anonymous session carries its CSRF token)."""
+    cookie, csrf = sessions(request).new(None)
+    response = render(request, "login.html", {"who": None, "message": "", "csrf": csrf})
+    _set_cookie(response, request, cookie)
+    return response
+
+
+@router.post("/login")
+def login(request: Request, db: StoreDep, username: Annotated[str, Form()] = "",
+          password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = ""
+          ) -> Response:
+    """Check the form's CSRF token and the password; on success a new signed session."""
+    session = session_of(request)
+    if not csrf_ok(session, csrf_token):
+        raise HTTPException(403, "the sign-in form expired: reload the page and try again")
+    try:
+        user = sign_in(db, username, password)
+    except SignInRefused as exc:
+        status = 429 if "too many" in str(exc) else 401
+        return render(request, "login.html", {"who": None, "message": str(exc),
+                                              "csrf": csrf_token}, status)
+    response = RedirectResponse("/runs", status_code=303)
+    _set_cookie(response, request, sessions(request).new(user.name)[0])
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, who: SignedWrite) -> Response:
+    """End the session."""
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+# --------------------------------------------------------------------------- runs
+
+@router.get("/")
+def home(who: Reader) -> Response:
+    return RedirectResponse("/runs", status_code=303)
+
+
+@router.get("/runs")
+def runs_page(request: Request, who: Reader, db: StoreDep, bot: str = "", status: str = ""
+              ) -> HTMLResponse:
+    """The runs, newest first, filtered by bot and status."""
+    rows = runs.run_list(db, runs.RunFilter(bot, status))
+    return render(request, "runs.html", {"who": who, "rows": rows, "bot": bot,
+                                         "status": status, "bots": STARTABLE,
+                                         "statuses": RUN_STATUSES})
+
+
+@router.get("/runs/new")
+def new_run_form(request: Request, who: Staff
+                 ) -> HTMLResponse:
+    """The form that starts a bot."""
+    return render(request, "run_new.html", {"who": who, "bots": STARTABLE, "message": ""})
+
+
+@router.post("/runs/new")
+def new_run(request: Request, bot: Annotated[str, Form()], who: StaffWrite, cfg: ConfigDep,
+            db: StoreDep, dry_run: Annotated[bool, Form()] = False) -> Response:
+    """Start the bot in its own process; show its page, which follows it."""
+    try:
+        run_id = start_run(cfg, db, bot, dry_run, who.user.name)
+    except ValueError as exc:
+        return render(request, "run_new.html", {"who": who, "bots": STARTABLE,
+                                                "message": str(exc)}, 422)
+    return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+
+def _run_context(db: Store, cfg: Config, run_id: str, page: int, kind: str
+                 ) -> dict[str, Any]:
+    run = runs.run_summary(db, run_id)
+    if run is None:
+        raise HTTPException(404, f"no run {run_id!r}")
+    finished = run["status"] in runs.FINISHED
+    return {"run": run, "finished": finished,
+            "elapsed": runs.elapsed(run["started"], datetime.now(UTC)),
+            "report": runs.report(cfg.runs_dir, run_id) if finished else None,
+            "writes": runs.writes(db, run_id, page, kind), "kind": kind}
+
+
+@router.get("/runs/{run_id}")
+def run_page(request: Request, run_id: str, who: Reader, cfg: ConfigDep, db: StoreDep,
+             page: int = 1, kind: str = "") -> HTMLResponse:
+    """One run: progress while it runs (HTMX polling), its report once it ended."""
+    return render(request, "run.html", {"who": who, **_run_context(db, cfg, run_id, page, kind)})
+
+
+@router.get("/runs/{run_id}/body")
+def run_body(request: Request, run_id: str, who: Reader, cfg: ConfigDep, db: StoreDep,
+             page: int = 1, kind: str = "") -> HTMLResponse:
+    """The run page's body alone: what HTMX polls while the run goes on."""
+    return render(request, "run_body.html",
+                  {"who": who, **_run_context(db, cfg, run_id, page, kind)})
+
+
+@router.get("/runs/{run_id}/report.html")
+def static_report(run_id: str, who: Reader,
+                  cfg: ConfigDep, db: StoreDep) -> Response:
+    """The run's static HTML report (the one the nightly mails out), as written."""
+    if db.run(run_id) is None:
+        raise HTTPException(404, f"no run {run_id!r}")
+    path = cfg.runs_dir / run_id / "report.html"
+    if not path.is_file():
+        raise HTTPException(404, f"run {run_id} has no report.html (yet)")
+    return FileResponse(path, media_type="text/html")
+
+
+# --------------------------------------------------------------------------- users
+
+@router.get("/users")
+def users_page(request: Request, who: Admin,
+               db: StoreDep) -> HTMLResponse:
+    """The console's users (admins only)."""
+    return render(request, "users.html", {"who": who, "users": db.console_users(),
+                                          "roles": ROLES, "message": ""})
+
+
+@router.post("/users")
+def add_user_form(request: Request, name: Annotated[str, Form()], role: Annotated[str, Form()],
+                  password: Annotated[str, Form()], who: AdminWrite, db: StoreDep) -> HTMLResponse:
+    """Add a user or reset one's role and password (admins only)."""
+    try:
+        add_user(db, name, role, password)
+        message, status = f"user {name} saved as {role}", 200
+    except ValueError as exc:
+        message, status = str(exc), 422
+    return render(request, "users.html", {"who": who, "users": db.console_users(),
+                                          "roles": ROLES, "message": message}, status)
