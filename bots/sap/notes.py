@@ -8,13 +8,16 @@ company code (SAP's convention for KNB1 texts), ID :data:`TEXT_ID`. Each
 note is appended to it as a block whose first line carries the note's
 idempotency key::
 
-    * arbots note-3f2a9c0d1e7b 2026-11-24 collections
+    * arbots NOTE-3F2A9C0D1E7B 2026-11-24 collections
     / Reminder sent to ap@acme.example.com for 3 items, 12,400.00 USD
     / past due; next follow-up 2026-12-08.
 
 (``*`` starts a paragraph, ``/`` a new line, ``=`` continues a line longer
 than the 132 characters of ``TDLINE``.) So a rerun asks SAP itself whether
-the note is there (:func:`has_note`) before writing it again. Lines of the
+the note is there (:func:`has_note`) before writing it again. The key is
+written in upper case, as every arbots key written to SAP (XBLNR has no
+lower case), and read back in arbots' own lower-case form, so notes written
+either way are found. Lines of the
 text that are not arbots notes (a clerk's own notes) are kept, and skipped
 when reading notes back.
 """
@@ -34,7 +37,7 @@ TEXT_ID = "0001"
 LANGUAGE = "E"
 LINE_WIDTH = 132
 DOCUMENT_OBJECT = "BELEG"  # SAPscript text object of accounting documents
-_HEADER = re.compile(r"^arbots (note-[0-9a-f]+) (\d{4}-\d{2}-\d{2}) (\S+)$")
+_HEADER = re.compile(r"^arbots (note-[0-9a-f]+) (\d{4}-\d{2}-\d{2}) (\S+)$", re.IGNORECASE)
 
 
 def _text_key(object_name: str, company_code: str, customer: str, document: str = "",
@@ -50,7 +53,7 @@ def _text_key(object_name: str, company_code: str, customer: str, document: str 
 
 def note_lines(note: CollectionNote) -> list[dict[str, str]]:
     """The TLINE rows of a note: the key line, then each line wrapped at 132."""
-    lines = [{"TDFORMAT": "*", "TDLINE": f"arbots {note.idempotency_key} "
+    lines = [{"TDFORMAT": "*", "TDLINE": f"arbots {note.idempotency_key.upper()} "
                                          f"{note.on.isoformat()} {note.kind}"}]
     for text in note.lines:
         chunks = _chunks(text)
@@ -91,7 +94,7 @@ def save_note(rfc: Rfc, object_name: str, note: CollectionNote) -> None:
 
 def read_notes(rfc: Rfc, object_name: str, company_code: str, customer: str,
                document: str = "", fiscal_year: str = "") -> list[tuple[str, CollectionNote]]:
-    """(idempotency key as written, note) for each arbots note of the account or document."""
+    """(idempotency key, lower case, note) for each arbots note of the account or document."""
     result = rfc.call("read_text", **_text_key(object_name, company_code, customer, document,
                                                fiscal_year))
     raise_for_return(rfc.name("read_text"), result["RETURN"])
@@ -102,7 +105,7 @@ def read_notes(rfc: Rfc, object_name: str, company_code: str, customer: str,
         header = _HEADER.match(text) if fmt == "*" else None
         if header:
             current = []
-            notes.append((header[1], header[2], header[3], current))
+            notes.append((header[1].lower(), header[2], header[3], current))
         elif current is not None and fmt == "=" and current:
             current[-1] += text
         elif current is not None and fmt in ("/", "="):

@@ -20,14 +20,19 @@ clearing") has no bank line: it clears an on-account credit against invoices.
 The request's ``reference`` is its idempotency key: it becomes the
 document's ``XBLNR``, the wrapper returns the existing document instead of
 posting twice, and :func:`find_document_by_reference` lets a rerun check
-SAP before it even tries.
+SAP before it even tries. SAP keeps XBLNR in upper case (its domain has no
+lower case; the wrapper converts it under a lock on company code +
+reference), so the key is sent and looked up in upper case: ``pay-3f2a``
+is ``PAY-3F2A`` in SAP.
 
 Amounts are external and signed like :class:`~bots.domain.OpenItem`
 (positive: the customer owed it). Per item, ``applied + discount + write_off
 + its residuals`` must equal the item's open amount, and applied + part
 payments + on account must add up to the payment; the wrapper checks it
-again and refuses otherwise (a closed posting period too). The posting is
-part of the current LUW: call ``commit()`` after it.
+again and refuses otherwise (a closed posting period too). FB05, run by the
+posting interface, commits its own document: ``rollback()`` does not undo a
+posting. Call ``commit()`` after it all the same (the house rule for every
+write).
 
 ``Z_ARBOTS_RESET_CLEARING`` (:func:`reset_clearing`) undoes a clearing as
 FBRA does: the items it cleared are open again, and optionally the payment
@@ -200,7 +205,7 @@ def post_clearing(rfc: Rfc, request: ClearingRequest) -> ClearingResult:
     """
     header = {"BUKRS": request.company_code, "BLART": request.doc_type,
               "BLDAT": to_dats(request.doc_date), "BUDAT": to_dats(request.posting_date),
-              "WAERS": request.currency, "XBLNR": request.reference,
+              "WAERS": request.currency, "XBLNR": request.reference.upper(),
               "BKTXT": request.header_text}
     if request.procedure != INCOMING:
         header["AUGLV"] = request.procedure
@@ -245,11 +250,14 @@ def post_clearing(rfc: Rfc, request: ClearingRequest) -> ClearingResult:
 
 def find_document_by_reference(reader: TableReader, company_code: str,
                                reference: str) -> str | None:
-    """The number of a not-reversed document with ``reference`` in XBLNR or BKTXT."""
-    for name in ("XBLNR", "BKTXT"):
-        where = Where().eq("BUKRS", company_code).eq(name, reference).eq("STBLG", " ")
-        for row in reader.rows("BKPF", ["BELNR", "GJAHR"], where):
-            return row["BELNR"]
+    """The number of a not-reversed document with ``reference`` (upper case) in XBLNR.
+
+    Read by BKPF's XBLNR index (company code + reference), never by a field
+    without an index such as the header text BKTXT, which would scan BKPF.
+    """
+    where = Where().eq("BUKRS", company_code).eq("XBLNR", reference.upper()).eq("STBLG", " ")
+    for row in reader.rows("BKPF", ["BELNR", "GJAHR"], where):
+        return row["BELNR"]
     return None
 
 

@@ -25,16 +25,18 @@ def _request(db: Path, reference: str) -> ClearingRequest:
 
 def test_second_session_waits_for_the_first_and_finds_its_document(
         sandbox_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The second caller asks for the write lock while the first holds it uncommitted.
+    """The second caller asks for the write lock while the first holds it.
 
-    Whatever it read before asking for the lock is stale once the first commits:
-    it must read the reference only after it has the lock, and so find the
-    first document instead of posting a second.
+    The first holds it through a note it has not committed yet, then posts:
+    the posting commits itself (FB05 through the posting interface), which
+    releases the lock. Whatever the second read before it had the lock is
+    stale by then: it must read the reference only after it has the lock,
+    and so find the first document instead of posting a second.
     """
     request = _request(sandbox_db, "pay-race-1")
     first = SapClient(simulator(sandbox_db), retry=NO_WAIT)
     second = SapClient(simulator(sandbox_db), retry=NO_WAIT)
-    posted = first.post_clearing(request)  # holds the write lock, not committed
+    first.save_note(CollectionNote("1000", request.items[0].customer, TODAY, ("Paid.",)))
 
     second_asks_for_lock = threading.Event()
     original = Session.begin_write
@@ -57,13 +59,14 @@ def test_second_session_waits_for_the_first_and_finds_its_document(
     thread = threading.Thread(target=post_second, name="second")
     thread.start()
     assert second_asks_for_lock.wait(10)
+    posted = first.post_clearing(request)
     first.commit()
     thread.join(30)
 
     assert "error" not in outcome, outcome.get("error")
     result = outcome["result"]
     assert result.already_posted and result.document_no == posted.document_no
-    assert sql(sandbox_db, "SELECT count(*) FROM BKPF WHERE XBLNR = 'pay-race-1'") == [(1,)]
+    assert sql(sandbox_db, "SELECT count(*) FROM BKPF WHERE XBLNR = 'PAY-RACE-1'") == [(1,)]
     first.close()
     second.close()
 
@@ -86,7 +89,7 @@ def test_two_threads_posting_one_key_post_once(sandbox_db: Path) -> None:
         t.join(30)
     assert sorted(r.already_posted for r in results) == [False, True]
     assert len({r.document_no for r in results}) == 1
-    assert sql(sandbox_db, "SELECT count(*) FROM BKPF WHERE XBLNR = 'pay-race-2'") == [(1,)]
+    assert sql(sandbox_db, "SELECT count(*) FROM BKPF WHERE XBLNR = 'PAY-RACE-2'") == [(1,)]
 
 
 def test_a_call_that_posts_nothing_releases_the_lock(sandbox_db: Path) -> None:

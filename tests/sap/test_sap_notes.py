@@ -38,7 +38,7 @@ def test_text_lines_respect_sap_widths(sandbox_db: Path, client: SapClient) -> N
     lines = simulator(sandbox_db).call(
         "Z_ARBOTS_READ_TEXT", I_TDOBJECT="KNB1", I_TDNAME="00001000031000",
         I_TDID="0001")["T_LINES"]
-    assert lines[0]["TDFORMAT"] == "*" and lines[0]["TDLINE"].startswith("arbots note-")
+    assert lines[0]["TDFORMAT"] == "*" and lines[0]["TDLINE"].startswith("arbots NOTE-")
     assert all(len(row["TDLINE"]) <= 132 for row in lines)
     assert [row["TDFORMAT"] for row in lines[1:]] == ["/", "=", "="]
     assert client.read_notes("1000", "100003")[0].lines == (text.rstrip(),)

@@ -148,7 +148,7 @@ def test_bad_postings_are_refused_and_write_nothing(sandbox_db: Path, client: Sa
             client.post_clearing(request[kind]())
         assert caught.value.msg_number == number, caught.value.message
     client.rollback()
-    assert sql(sandbox_db, "SELECT count(*) FROM BKPF WHERE XBLNR = 'pay-bad'") == [(0,)]
+    assert sql(sandbox_db, "SELECT count(*) FROM BKPF WHERE XBLNR = 'PAY-BAD'") == [(0,)]
 
 
 def test_a_transfer_posting_applies_cash_on_account_without_a_bank_line(

@@ -1,10 +1,12 @@
 """``Z_ARBOTS_POST_CLEARING`` in the simulator: an incoming payment with clearing (FB05).
 
-What the shipped ABAP wrapper does (``bots/sap/abap/z_arbots_post_clearing.abap``):
+What the shipped ABAP wrapper does
+(``bots/sap/abap/src/zarbots.fugr.z_arbots_post_clearing.abap``):
 
-1. A document of the company code whose reference (``XBLNR``) is the call's
-   idempotency key, and which is not reversed, already exists: return it
-   with ``E_EXISTING = 'X'`` and post nothing.
+1. The reference (``XBLNR``) is converted to upper case, as SAP does with
+   every XBLNR it stores. A document of the company code whose reference is
+   the call's idempotency key, and which is not reversed, already exists:
+   return it with ``E_EXISTING = 'X'`` and post nothing.
 2. Check the posting period (:mod:`bots.sandbox.sap.periods`, OB52) and the
    procedure: ``AUGLV`` ``EINGZAHL`` (incoming payment, the default: a bank
    line of ``I_PAYMENT-WRBTR``) or ``UMBUCHNG`` (transfer posting with
@@ -31,13 +33,16 @@ What the shipped ABAP wrapper does (``bots/sap/abap/z_arbots_post_clearing.abap`
    part payment (``REBZG`` = the invoice, which stays open: SAP's "Part
    payment" tab) and one credit per payment on account (no ``REBZG``).
 
-Amounts in the interface are external; TCURX decides the decimals. Writes
-stay in the session's LUW until ``BAPI_TRANSACTION_COMMIT``. (On a real
-system FB05, run by the posting interface, commits its own document; the
-simulator is stricter, and the caller commits in both cases. The reference
-check of step 1 is what makes reruns safe on both.) Discounts and
-write-offs are checked but not posted to a G/L account here (the sandbox has
-no G/L tables).
+Amounts in the interface are external; TCURX decides the decimals. As on a
+real system, where FB05 run by the posting interface (``CALL TRANSACTION``
+with synchronous update) commits its own document, a posting is committed
+when the call returns: ``BAPI_TRANSACTION_ROLLBACK`` cannot undo it. (The
+simulator's LUW is one database transaction, so writes the caller left
+uncommitted before the call are committed with it; a real system would
+keep a text registered in update task pending. The bots commit after every
+write, so they never depend on the difference.) The reference check of
+step 1 is what makes reruns safe. Discounts and write-offs are checked but
+not posted to a G/L account here (the sandbox has no G/L tables).
 """
 
 from __future__ import annotations
@@ -76,11 +81,13 @@ def post_clearing(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     The write lock is taken *before* the reference check, so that the check
     and the posting are one atomic step: of two sessions posting one
     reference at once, the second waits for the first's commit and then finds
-    its document (the ABAP's lock object on company code + reference). A call
-    that posts nothing releases the lock again unless its LUW already held it.
+    its document (the ABAP's lock object EZARBOTS_REF on company code +
+    reference). A call that posts nothing releases the lock again unless its
+    LUW already held it; a posting commits, which releases it.
     """
     require_periods(session)
     header = p["I_HEADER"]
+    header["XBLNR"] = header["XBLNR"].upper()
     had_luw = session.in_luw
     session.begin_write()
     existing = session.db.execute(
@@ -100,6 +107,7 @@ def post_clearing(session: Session, p: dict[str, Any]) -> dict[str, Any]:
             session.rollback()
         return _result("", "0000", "", refused.as_return())
     belnr, gjahr = _post(session, p, plan)
+    session.commit()  # FB05 through the posting interface commits its own document
     return _result(belnr, gjahr, "", message(
         "S", "001", f"Document {belnr} was posted in company code {header['BUKRS']}",
         belnr, header["BUKRS"], gjahr))

@@ -1,6 +1,7 @@
 """``Z_ARBOTS_RESET_CLEARING`` in the simulator: reset a clearing (FBRA), optionally reverse.
 
-What the shipped ABAP wrapper does (``bots/sap/abap/z_arbots_reset_clearing.abap``,
+What the shipped ABAP wrapper does
+(``bots/sap/abap/src/zarbots.fugr.z_arbots_reset_clearing.abap``,
 over ``CALL TRANSACTION 'FBRA'`` and ``CALL_FI_DOCUMENT_REVERSE``/FB08):
 
 1. The document ``I_AUGBL``/``I_GJAHR`` must exist in the company code (else
@@ -20,7 +21,10 @@ over ``CALL TRANSACTION 'FBRA'`` and ``CALL_FI_DOCUMENT_REVERSE``/FB08):
    item of the document and clears it; both headers point at each other in
    ``STBLG``/``STJAH``, with the reversal reason ``STGRD``.
 
-Like every write, it stays in the session's LUW until the commit.
+As FBRA and FB08 run by the posting interface commit their own work, a
+reset (and reversal) is committed when the call returns, like a posting
+(:mod:`bots.sandbox.sap.clearing`); ``BAPI_TRANSACTION_ROLLBACK`` cannot
+undo it.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ def reset_clearing(session: Session, p: dict[str, Any]) -> dict[str, Any]:
                       + (f" and reversed by {stblg}" if stblg else ""), p["I_AUGBL"],
                       p["I_GJAHR"], stblg)
     else:
+        session.commit()  # the posting interface commits the reset and the reversal
         msg = message("S", "051", f"Clearing {doc} reset, {len(reopened)} item(s) open again"
                       + (f"; reversed by {stblg}" if stblg else ""), p["I_AUGBL"],
                       p["I_GJAHR"], str(len(reopened)), stblg)

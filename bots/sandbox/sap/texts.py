@@ -6,6 +6,13 @@ A long text is identified as in SAPscript by object, name, ID and language
 after the existing ones (the wrapper reads, appends and saves); blank
 replaces the text. Reading a text that does not exist returns no lines (the
 wrapper turns READ_TEXT's ``NOT_FOUND`` into an empty table).
+
+As the wrappers (``bots/sap/abap/src``), both refuse a call without object,
+name or ID (026), a text object arbots does not use (027: only ``KNB1``,
+customer + company code, and ``BELEG``, company code + document + fiscal
+year) and a name not in its object's layout (028). The wrappers' authority
+checks (F_KNA1_BUK, F_BKPF_BUK) are not simulated: the sandbox user may do
+everything.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from bots.sandbox.sap.interfaces import complete
+from bots.sandbox.sap.refused import Refused
 from bots.sandbox.sap.session import Session
 from bots.sandbox.sap.store import TEXT_TABLE
 
@@ -23,17 +31,30 @@ def _key(p: dict[str, Any]) -> tuple[str, str, str, str]:
     return p["I_TDOBJECT"], p["I_TDNAME"], p["I_TDID"], p["I_TDSPRAS"] or "E"
 
 
-def _error(message: str) -> dict[str, Any]:
-    return complete("BAPIRET2", {"TYPE": "E", "ID": "ZARBOTS", "NUMBER": "020",
-                                 "MESSAGE": message})
+NAME_LENGTH = {"KNB1": 14, "BELEG": 18}  # the text objects arbots uses, their name's length
+
+
+def _refusal(key: tuple[str, str, str, str]) -> Refused | None:
+    """Why the wrappers refuse the text ``key``, or None."""
+    tdobject, tdname, tdid, _ = key
+    if not (tdobject and tdname and tdid):
+        return Refused("026", "Text object, name and ID are required")
+    if tdobject not in NAME_LENGTH:
+        return Refused("027", f"Text object {tdobject} is not one arbots uses (KNB1, BELEG)",
+                       tdobject)
+    if len(tdname) != NAME_LENGTH[tdobject] or (tdobject == "BELEG"
+                                                and not tdname[14:].isdigit()):
+        return Refused("028", f"Text name {tdname} does not have the layout of text object "
+                              f"{tdobject}", tdname, tdobject)
+    return None
 
 
 def save_text(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     """The Z_ARBOTS_SAVE_TEXT handler."""
     key = _key(p)
-    if not all(key[:3]):
-        return {"T_LINES": p["T_LINES"], "RETURN": [_error("text object, name and ID are "
-                                                           "required")]}
+    refused = _refusal(key)
+    if refused:
+        return {"T_LINES": p["T_LINES"], "RETURN": [refused.as_return()]}
     session.begin_write()
     db = session.db
     if p["I_APPEND"] == "X":
@@ -52,6 +73,9 @@ def save_text(session: Session, p: dict[str, Any]) -> dict[str, Any]:
 
 def read_text(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     """The Z_ARBOTS_READ_TEXT handler."""
+    refused = _refusal(_key(p))
+    if refused:
+        return {"T_LINES": [], "RETURN": [refused.as_return()]}
     rows = session.db.execute(f'SELECT "TDFORMAT", "TDLINE" FROM "{TEXT_TABLE}" '
                               f'WHERE {_KEY} ORDER BY "SEQ"', _key(p))
     return {"T_LINES": [{"TDFORMAT": f, "TDLINE": line} for f, line in rows], "RETURN": []}

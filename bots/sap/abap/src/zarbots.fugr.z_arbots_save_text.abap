@@ -5,8 +5,13 @@ FUNCTION z_arbots_save_text.
 *"
 *" SAVE_TEXT is not remote-enabled; this wrapper is. arbots writes account
 *" notes to the customer's text (object KNB1, name = customer number with
-*" leading zeros + company code, ID 0001). Each note starts with a line
-*"   arbots note-<idempotency key> <date> <kind>
+*" leading zeros + company code, ID 0001) and document notes to the
+*" accounting document's text (object BELEG, name = company code +
+*" document number + fiscal year). No other text object is accepted (027),
+*" a name must have its object's layout (028), and the caller needs change
+*" authorisation for the company code: F_KNA1_BUK (KNB1) or F_BKPF_BUK
+*" (BELEG), ACTVT 02 (else 022). Each note starts with a line
+*"   arbots NOTE-<idempotency key, upper case> <date> <kind>
 *" so that a rerun finds it with Z_ARBOTS_READ_TEXT before writing again.
 *"
 *" LUW: the text goes through the text memory and is written to the
@@ -25,32 +30,17 @@ FUNCTION z_arbots_save_text.
 *"      RETURN STRUCTURE  BAPIRET2
 *"----------------------------------------------------------------------
   DATA: ls_header TYPE thead,
-        lt_all    TYPE STANDARD TABLE OF tline,
-        ls_return TYPE bapiret2,
-        lv_bukrs  TYPE bukrs.
+        lt_all    TYPE STANDARD TABLE OF tline.
 
   CLEAR return[].
 
   IF i_tdobject IS INITIAL OR i_tdname IS INITIAL OR i_tdid IS INITIAL.
-    ls_return-type = 'E'. ls_return-id = 'ZARBOTS'. ls_return-number = '020'.
-    ls_return-message = 'Text object, name and ID are required'.
-    APPEND ls_return TO return.
+    PERFORM add_message TABLES return USING 'E' '026' space space space.
     RETURN.
   ENDIF.
-
-* Customer texts: the caller needs change authorisation for the company code.
-  IF i_tdobject = 'KNB1'.
-    lv_bukrs = i_tdname+10(4).
-    AUTHORITY-CHECK OBJECT 'F_KNA1_BUK'
-      ID 'BUKRS' FIELD lv_bukrs
-      ID 'ACTVT' FIELD '02'.
-    IF sy-subrc <> 0.
-      ls_return-type = 'E'. ls_return-id = 'ZARBOTS'. ls_return-number = '022'.
-      ls_return-message = |No authorisation to change customer texts in { lv_bukrs }|.
-      ls_return-message_v1 = lv_bukrs.
-      APPEND ls_return TO return.
-      RETURN.
-    ENDIF.
+  PERFORM check_text_authority TABLES return USING i_tdobject i_tdname '02'.
+  IF return[] IS NOT INITIAL.
+    RETURN.
   ENDIF.
 
   IF i_append = 'X'.
@@ -66,9 +56,7 @@ FUNCTION z_arbots_save_text.
         not_found = 1
         OTHERS    = 2.
     IF sy-subrc > 1.
-      ls_return-type = 'E'. ls_return-id = sy-msgid. ls_return-number = sy-msgno.
-      ls_return-message_v1 = sy-msgv1. ls_return-message_v2 = sy-msgv2.
-      APPEND ls_return TO return.
+      PERFORM add_sy_message TABLES return.
       RETURN.
     ENDIF.
   ENDIF.
@@ -92,9 +80,7 @@ FUNCTION z_arbots_save_text.
       object          = 4
       OTHERS          = 5.
   IF sy-subrc <> 0.
-    ls_return-type = 'E'. ls_return-id = sy-msgid. ls_return-number = sy-msgno.
-    ls_return-message_v1 = sy-msgv1. ls_return-message_v2 = sy-msgv2.
-    APPEND ls_return TO return.
+    PERFORM add_sy_message TABLES return.
     RETURN.
   ENDIF.
 
@@ -107,7 +93,5 @@ FUNCTION z_arbots_save_text.
       language        = i_tdspras
       savemode_direct = space.
 
-  ls_return-type = 'S'. ls_return-id = 'ZARBOTS'. ls_return-number = '021'.
-  ls_return-message = |Text { i_tdname } saved|.
-  APPEND ls_return TO return.
+  PERFORM add_message TABLES return USING 'S' '021' i_tdname space space.
 ENDFUNCTION.

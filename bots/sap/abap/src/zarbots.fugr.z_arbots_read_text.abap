@@ -3,7 +3,11 @@ FUNCTION z_arbots_read_text.
 *" arbots: read a long text, remote-enabled (READ_TEXT is not).
 *" Function group ZARBOTS, processing type "Remote-Enabled Module".
 *"
-*" A text that does not exist is not an error: T_LINES comes back empty.
+*" The same text objects and checks as Z_ARBOTS_SAVE_TEXT: KNB1 or BELEG
+*" only (027), the name in its object's layout (028), and display
+*" authorisation for the company code: F_KNA1_BUK (KNB1) or F_BKPF_BUK
+*" (BELEG), ACTVT 03 (else 023). A text that does not exist is not an
+*" error: T_LINES comes back empty.
 *"
 *"*"Local Interface:
 *"  IMPORTING
@@ -15,23 +19,15 @@ FUNCTION z_arbots_read_text.
 *"      T_LINES STRUCTURE  TLINE
 *"      RETURN STRUCTURE  BAPIRET2
 *"----------------------------------------------------------------------
-  DATA: ls_return TYPE bapiret2,
-        lv_bukrs  TYPE bukrs.
-
   CLEAR: t_lines[], return[].
 
-  IF i_tdobject = 'KNB1'.
-    lv_bukrs = i_tdname+10(4).
-    AUTHORITY-CHECK OBJECT 'F_KNA1_BUK'
-      ID 'BUKRS' FIELD lv_bukrs
-      ID 'ACTVT' FIELD '03'.
-    IF sy-subrc <> 0.
-      ls_return-type = 'E'. ls_return-id = 'ZARBOTS'. ls_return-number = '023'.
-      ls_return-message = |No authorisation to display customer texts in { lv_bukrs }|.
-      ls_return-message_v1 = lv_bukrs.
-      APPEND ls_return TO return.
-      RETURN.
-    ENDIF.
+  IF i_tdobject IS INITIAL OR i_tdname IS INITIAL OR i_tdid IS INITIAL.
+    PERFORM add_message TABLES return USING 'E' '026' space space space.
+    RETURN.
+  ENDIF.
+  PERFORM check_text_authority TABLES return USING i_tdobject i_tdname '03'.
+  IF return[] IS NOT INITIAL.
+    RETURN.
   ENDIF.
 
   CALL FUNCTION 'READ_TEXT'
@@ -45,11 +41,7 @@ FUNCTION z_arbots_read_text.
     EXCEPTIONS
       not_found = 1
       OTHERS    = 2.
-  CASE sy-subrc.
-    WHEN 0 OR 1.                       " found, or no text yet
-    WHEN OTHERS.
-      ls_return-type = 'E'. ls_return-id = sy-msgid. ls_return-number = sy-msgno.
-      ls_return-message_v1 = sy-msgv1. ls_return-message_v2 = sy-msgv2.
-      APPEND ls_return TO return.
-  ENDCASE.
+  IF sy-subrc > 1.                     " 1: no text yet, which is no error
+    PERFORM add_sy_message TABLES return.
+  ENDIF.
 ENDFUNCTION.

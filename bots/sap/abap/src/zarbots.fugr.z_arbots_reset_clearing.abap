@@ -19,9 +19,9 @@ FUNCTION z_arbots_reset_clearing.
 *"    transaction FB08, reason I_STGRD, date I_BUDAT).
 *"
 *" Errors come back in RETURN (type E), never as exceptions. As with
-*" Z_ARBOTS_POST_CLEARING, the posting interface commits its own work; the
-*" caller calls BAPI_TRANSACTION_COMMIT in any case (the arbots sandbox keeps
-*" the reset in the LUW until then, which is stricter).
+*" Z_ARBOTS_POST_CLEARING, the posting interface commits its own work
+*" (BAPI_TRANSACTION_ROLLBACK cannot undo it); the caller calls
+*" BAPI_TRANSACTION_COMMIT in any case. Messages: class ZARBOTS.
 *"
 *" Dictionary objects (SE11):
 *"   ZARBOTS_RST_ITEM: KUNNR KUNNR, BELNR BELNR_D, GJAHR GJAHR, BUZEI BUZEI
@@ -81,6 +81,7 @@ FUNCTION z_arbots_reset_clearing.
 * --- 2. what it cleared ------------------------------------------------
   SELECT kunnr, belnr, gjahr, buzei FROM bsad
     WHERE bukrs = @i_bukrs AND augbl = @i_augbl AND augdt = @lv_budat
+    ORDER BY kunnr, gjahr, belnr, buzei
     INTO CORRESPONDING FIELDS OF TABLE @t_reopened.
   IF t_reopened[] IS INITIAL AND i_reverse IS INITIAL.
     e_existing = 'X'.
@@ -226,26 +227,3 @@ FUNCTION z_arbots_reset_clearing.
     PERFORM add_message TABLES return USING 'S' '051' i_augbl i_gjahr e_stblg.
   ENDIF.
 ENDFUNCTION.
-
-*----------------------------------------------------------------------*
-* Helpers: add_message, add_sy_message, add_field and add_date are the *
-* FORMs of z_arbots_post_clearing.abap (include LZARBOTSF01); put      *
-* add_interface_message there too. Message class ZARBOTS (SE91): 041   *
-* Posting period &1 &2 is not open in company code &3; 024 No          *
-* authorisation to post in &1; 050 Document &1 &2 does not exist in    *
-* company code &3; 051 Clearing &1 &2 reset (reversed by &3); 052      *
-* Clearing &1 &2 is already reset (reversed by &3); 053 Item &1/&2 is  *
-* cleared by document &3: reset that clearing first.                   *
-*----------------------------------------------------------------------*
-FORM add_interface_message TABLES pt_return STRUCTURE bapiret2
-                           USING pv_msgid TYPE sy-msgid pv_msgno TYPE sy-msgno
-                                 pv_v1 TYPE sy-msgv1 pv_v2 TYPE sy-msgv2
-                                 pv_v3 TYPE sy-msgv3 pv_v4 TYPE sy-msgv4.
-  DATA ls_return TYPE bapiret2.
-  ls_return-type = 'E'. ls_return-id = pv_msgid. ls_return-number = pv_msgno.
-  ls_return-message_v1 = pv_v1. ls_return-message_v2 = pv_v2.
-  ls_return-message_v3 = pv_v3. ls_return-message_v4 = pv_v4.
-  MESSAGE ID pv_msgid TYPE 'S' NUMBER pv_msgno WITH pv_v1 pv_v2 pv_v3 pv_v4
-    INTO ls_return-message.
-  APPEND ls_return TO pt_return.
-ENDFORM.
