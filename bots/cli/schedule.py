@@ -1,9 +1,11 @@
 """``arbots schedule``: the scheduler daemon over the configured ``[schedule.*]`` jobs.
 
-Runs in the foreground until SIGTERM or SIGINT (systemd, Ctrl-C), logging one
-line per event on stderr; see :mod:`bots.scheduling` for the rules and
-``runbooks/scheduling.md`` for the service units. ``--plan`` only prints when
-each job is next due and exits.
+Bare, ``arbots schedule`` runs in the foreground until SIGTERM or SIGINT
+(systemd, Ctrl-C), logging one line per event on stderr; see
+:mod:`bots.scheduling` for the rules and ``runbooks/scheduling.md`` for the
+service units. ``arbots schedule list`` prints each job with its last run (from
+the run store) and its next run, and exits; ``--plan`` on the bare command is
+the same (kept for scripts).
 
 Exit codes: 0 stopped on request, 2 configuration error, an unreadable store,
 or another scheduler already holding ``<store dir>/arbots-scheduler.lock``;
@@ -20,6 +22,8 @@ import logging
 import sqlite3
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -77,10 +81,10 @@ def describe(job: ScheduleJob) -> str:
 
 
 def print_plan(cfg: Config, jobs: tuple[ScheduleJob, ...]) -> None:
-    """One row per job: its rule, its last start, when it is next due."""
+    """One row per job: its rule, its last run, its next run (the daemon's rule)."""
     now = datetime.now()
     table = Table(title=f"schedule ({cfg.source})")
-    for column in ("job", "bots", "rule", "last started", "next due"):
+    for column in ("job", "bots", "rule", "last run", "next run"):
         table.add_column(column)
     for job in jobs:
         last = last_started(cfg, job.name)
@@ -93,32 +97,65 @@ def print_plan(cfg: Config, jobs: tuple[ScheduleJob, ...]) -> None:
     console.print(table)
 
 
-@click.command("schedule")
-@click.option("--plan", is_flag=True, help="Print when each job is next due, and exit.")
+@click.group("schedule", invoke_without_command=True)
+@click.option("--plan", is_flag=True, help="Same as `arbots schedule list`.")
 @config_option
-def schedule_command(plan: bool, config_path: str | None) -> None:
-    """Run the configured [schedule] jobs unattended, until SIGTERM or SIGINT."""
+@click.pass_context
+def schedule_command(ctx: click.Context, plan: bool, config_path: str | None) -> None:
+    """Run the configured [schedule] jobs unattended, until SIGTERM or SIGINT.
+
+    `arbots schedule list` prints each job's last and next run instead.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     cfg = load_or_exit(config_path)
     jobs = checked_jobs(cfg)
-    try:
+    with store_errors_exit(cfg):
         if plan:
             print_plan(cfg, jobs)
-            return
-        logging.basicConfig(stream=sys.stderr, level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        else:
+            run_daemon(cfg, jobs)
 
-        def run_job(job: ScheduleJob, stop: threading.Event) -> str:
-            try:
-                outcome = run_bots(cfg, job.bots, Trigger.SCHEDULE, stop, job=job.name,
-                                   wait=DEFAULT_WAIT)
-            except LeaseHeld as exc:
-                log.warning("%s: not run: %s", job.name, exc)
-                return "refused"
-            log.info("%s: run %s %s%s, report %s", job.name, outcome.run_id,
-                     outcome.status.value, f" ({outcome.message})" if outcome.message else "",
-                     outcome.report_dir / "report.html")
-            return outcome.status.value
 
+@schedule_command.command("list")
+@config_option
+@click.pass_context
+def list_command(ctx: click.Context, config_path: str | None) -> None:
+    """Print each job with its last run (from the run store) and its next run."""
+    parent = ctx.parent.params["config_path"] if ctx.parent else None
+    cfg = load_or_exit(config_path or parent)
+    jobs = checked_jobs(cfg)
+    with store_errors_exit(cfg):
+        print_plan(cfg, jobs)
+
+
+@contextmanager
+def store_errors_exit(cfg: Config) -> Iterator[None]:
+    """An unreadable run store or lock file: exit 2 naming the store."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        fail(f"{cfg.store_path}: cannot use the run store or its lock: {exc}", EXIT_CONFIG)
+
+
+def run_daemon(cfg: Config, jobs: tuple[ScheduleJob, ...]) -> None:
+    """The daemon in the foreground, logging on stderr, until stopped."""
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def run_job(job: ScheduleJob, stop: threading.Event) -> str:
+        try:
+            outcome = run_bots(cfg, job.bots, Trigger.SCHEDULE, stop, job=job.name,
+                               wait=DEFAULT_WAIT)
+        except LeaseHeld as exc:
+            log.warning("%s: not run: %s", job.name, exc)
+            return "refused"
+        log.info("%s: run %s %s%s, report %s", job.name, outcome.run_id,
+                 outcome.status.value, f" ({outcome.message})" if outcome.message else "",
+                 outcome.report_dir / "report.html")
+        return outcome.status.value
+
+    try:
         Daemon(jobs, run_job, lambda name: last_started(cfg, name),
                lock_path=lock_path(cfg)).run()
     except AlreadyRunning as exc:
@@ -126,5 +163,3 @@ def schedule_command(plan: bool, config_path: str | None) -> None:
     except KeyboardInterrupt:
         fail("scheduler stopped at once (a second Ctrl-C); the job in hand was recorded "
              "interrupted", EXIT_SIGINT)
-    except (sqlite3.Error, OSError) as exc:
-        fail(f"{cfg.store_path}: cannot use the run store or its lock: {exc}", EXIT_CONFIG)
