@@ -44,10 +44,10 @@ def sap_table(cfg: Config, sql: str, *args: Any) -> list[tuple]:
 
 
 def postings_in_sap(cfg: Config) -> dict[str, int]:
-    """Payment documents per arbots key (XBLNR 'pay-...') in SAP."""
+    """Payment documents per arbots key (XBLNR 'PAY-...': SAP keeps it upper case) in SAP."""
     rows = sap_table(cfg, "SELECT XBLNR, count(*) FROM BKPF WHERE XBLNR LIKE 'pay-%' "
                           "GROUP BY XBLNR")
-    return dict(rows)
+    return {key.lower(): count for key, count in rows}
 
 
 def open_documents(cfg: Config) -> set[tuple[str, str]]:
