@@ -9,8 +9,8 @@ Start from :func:`connect` (configuration -> logged-on client) and
 :class:`SapClient` (one method per remote operation). Errors:
 :class:`SapTechnicalError` (retried), :class:`SapBusinessError` (reported),
 :class:`SapLogonError` (never retried). The installation of our wrapper
-function modules is in ``runbooks/sap-wrappers-install.md``, their ABAP in
-``bots/sap/abap``.
+function modules is in ``runbooks/abap-install.md``, their ABAP in
+``bots/sap/abap`` (an abapGit repository).
 """
 
 from bots.sap.client import SapClient

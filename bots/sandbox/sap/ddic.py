@@ -214,7 +214,7 @@ STRUCTURES: dict[str, tuple[Field, ...]] = {
         C("DUNN_AREA", 2), C("DOC_STATUS", 1), C("NXT_DOCTYP", 1), C("VAT_REG_NO", 20),
         C("REASON_CDE", 3), C("PMTMTHSUPL", 2), C("REF_KEY_1", 12), C("REF_KEY_2", 12),
         CUKY("T_CURRENCY"), P("AMOUNT", _AMOUNT, 4), P("NET_AMOUNT", _AMOUNT, 4)),
-    # Interface of Z_ARBOTS_POST_CLEARING (bots/sap/abap/z_arbots_post_clearing.abap).
+    # Interface of Z_ARBOTS_POST_CLEARING (bots/sap/abap/src/zarbots_clr_*.tabl.xml).
     "ZARBOTS_CLR_HEADER": (C("BUKRS", 4), C("BLART", 2), D("BLDAT"), D("BUDAT"),
                            CUKY("WAERS"), C("XBLNR", 16), C("BKTXT", 25),
                            C("AUGLV", 8, "EINGZAHL incoming payment, UMBUCHNG transfer")),
@@ -229,7 +229,7 @@ STRUCTURES: dict[str, tuple[Field, ...]] = {
                             P("WRBTR", _AMOUNT, 4), C("RSTGR", 3), C("SGTXT", 50)),
     "ZARBOTS_CLR_ONACCT": (C("KUNNR", 10), P("WRBTR", _AMOUNT, 4), C("RSTGR", 3),
                            C("ZUONR", 18), C("SGTXT", 50)),
-    # Interface of Z_ARBOTS_RESET_CLEARING (bots/sap/abap/z_arbots_reset_clearing.abap).
+    # Interface of Z_ARBOTS_RESET_CLEARING (bots/sap/abap/src/zarbots_rst_item.tabl.xml).
     "ZARBOTS_RST_ITEM": (C("KUNNR", 10), C("BELNR", 10), N("GJAHR", 4), N("BUZEI", 3)),
 }
 
