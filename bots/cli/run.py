@@ -183,21 +183,35 @@ def review_group() -> None:
 
 
 @review_group.command("apply")
-@click.argument("worklist", type=click.Path(exists=True, dir_okay=False))
+@click.argument("worklist", type=click.Path(exists=True, dir_okay=False), required=False)
+@click.option("--queued", is_flag=True,
+              help="Apply the decisions taken in the web console instead of a worklist.")
+@click.option("--as", "user", default=None, metavar="USER",
+              help="Who decided, for the audit (default: the OS user).")
 @click.option("--dry-run", is_flag=True, help="Check and show what would be posted.")
+@click.option("--run-id", hidden=True, default=None,
+              help="Record the run under this id (the web console follows its runs by it).")
 @wait_option
 @config_option
-def review_apply_command(worklist: str, dry_run: bool, wait: timedelta | None,
+def review_apply_command(worklist: str | None, queued: bool, user: str | None, dry_run: bool,
+                         run_id: str | None, wait: timedelta | None,
                          config_path: str | None) -> None:
     """Post the payments approved in WORKLIST (sheet "Cash review") and learn from them."""
     from bots.pipeline.review import ReviewFileError, read_decisions
 
     cfg = load_or_exit(config_path)
-    try:
-        read_decisions(Path(worklist))
-    except ReviewFileError as exc:
-        fail(str(exc), EXIT_CONFIG)
-    outcome = execute(cfg, ("review",), dry_run, inputs={"review_file": worklist}, wait=wait)
+    if (worklist is None) == (not queued):
+        fail("give either a WORKLIST or --queued", EXIT_CONFIG)
+    inputs: dict[str, object] = {"user": user} if user else {}
+    if worklist is not None:
+        try:
+            read_decisions(Path(worklist))
+        except ReviewFileError as exc:
+            fail(str(exc), EXIT_CONFIG)
+        inputs["review_file"] = worklist
+    else:
+        inputs["queued"] = True
+    outcome = execute(cfg, ("review",), dry_run, inputs=inputs, wait=wait, run_id=run_id)
     raise SystemExit(outcome.exit_code)
 
 

@@ -11,9 +11,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
-from bots.console import runs
-from bots.console.deps import ConfigDep, Reader, StaffWrite, StoreDep
+from bots.console import review, runs
+from bots.console.deps import ConfigDep, Reader, ReviewerWrite, StaffWrite, StoreDep
 from bots.console.launcher import start_run
+from bots.store import StaleDecision
 
 router = APIRouter(tags=["console"])
 
@@ -68,5 +69,55 @@ def post_run(body: RunRequest, who: StaffWrite,
                                  "yet; leave it out to run every configured company code")
     try:
         return {"run_id": start_run(cfg, db, body.bot, body.dry_run, who.user.name)}
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+class Decision(BaseModel):
+    """A decision on one waiting payment, taken on the ``version`` the person saw."""
+
+    version: int
+
+
+class Reassignment(Decision):
+    """Post the whole payment to this open item instead of the proposed ones."""
+
+    customer: str
+    document_no: str
+    fiscal_year: str
+    line_item: str = "001"
+
+
+@router.get("/review")
+def review_queue(who: Reader, cfg: ConfigDep, db: StoreDep) -> list[dict[str, Any]]:
+    """The payments waiting for review: ``{id, version, payer, payment_ref, amount,
+    currency, proposals: [{document_no, applied_amount, confidence, reason, ...}],
+    decision, held_by}``."""
+    return review.queue(cfg, db)
+
+
+@router.get("/open-items")
+def open_items(q: str, who: Reader, db: StoreDep) -> list[dict[str, str]]:
+    """Open items of the latest snapshot matching ``q`` (reference, document, PO,
+    customer or amount), for a reassignment."""
+    return review.search(db, q)
+
+
+@router.post("/review/{remittance_id}/{action}", status_code=202)
+def decide(remittance_id: str, action: str, body: Reassignment | Decision,
+           who: ReviewerWrite, cfg: ConfigDep, db: StoreDep) -> dict[str, Any]:
+    """``approve``, ``reject`` or ``reassign`` (with the open item) one waiting payment:
+    ``{decision_id, status: "queued", run_id}``; 409 (nothing changed) when the payment
+    changed since ``version``."""
+    if action not in ("approve", "reject", "reassign"):
+        raise HTTPException(404, f"no action {action!r}: approve, reject or reassign")
+    if action == "reassign" and not isinstance(body, Reassignment):
+        raise HTTPException(422, "reassign needs customer, document_no and fiscal_year")
+    target = body.model_dump(exclude={"version"}) if isinstance(body, Reassignment) else None
+    try:
+        return review.decide(cfg, db, remittance_id, body.version, action, who.user.name,
+                             target)
+    except StaleDecision as exc:
+        raise HTTPException(409, str(exc)) from None
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None

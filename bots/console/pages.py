@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from bots.config import Config
-from bots.console import runs
+from bots.console import review, runs
 from bots.console.auth import (
     COOKIE,
     ROLES,
@@ -28,7 +28,10 @@ from bots.console.deps import (
     Admin,
     AdminWrite,
     ConfigDep,
+    Identity,
     Reader,
+    Reviewer,
+    ReviewerWrite,
     SignedWrite,
     Staff,
     StaffWrite,
@@ -37,7 +40,7 @@ from bots.console.deps import (
     sessions,
 )
 from bots.console.launcher import STARTABLE, start_run
-from bots.store import Store
+from bots.store import StaleDecision, Store
 
 router = APIRouter(include_in_schema=False)
 RUN_STATUSES = ("running", "ok", "failed", "interrupted", "aborted", "starting", "refused")
@@ -175,6 +178,62 @@ def static_report(run_id: str, who: Reader,
     if not path.is_file():
         raise HTTPException(404, f"run {run_id} has no report.html (yet)")
     return FileResponse(path, media_type="text/html")
+
+
+# --------------------------------------------------------------------------- review
+
+@router.get("/review")
+def review_page(request: Request, who: Reviewer, cfg: ConfigDep, db: StoreDep
+                ) -> HTMLResponse:
+    """The payments waiting for review, each with its proposals and decision forms."""
+    return render(request, "review.html", {"who": who, "items": review.queue(cfg, db)})
+
+
+@router.get("/review/{remittance_id}")
+def review_item(request: Request, remittance_id: str, who: Reviewer, cfg: ConfigDep,
+                db: StoreDep) -> HTMLResponse:
+    """One waiting payment (what HTMX polls while its decision is queued)."""
+    return _item(request, who, cfg, db, remittance_id, "")
+
+
+def _item(request: Request, who: Identity, cfg: Config, db: Store, remittance_id: str,
+          message: str, status_code: int = 200) -> HTMLResponse:
+    found = review.item(cfg, db, remittance_id)
+    return render(request, "review_item.html",
+                  {"who": who, "item": found, "item_id": remittance_id, "message": message},
+                  status_code)
+
+
+@router.get("/review/{remittance_id}/search")
+def review_search(request: Request, remittance_id: str, who: Reviewer, db: StoreDep,
+                  q: str = "") -> HTMLResponse:
+    """Open items matching ``q``, each with a button that reassigns the payment to it."""
+    version = db.remittance(remittance_id)
+    return render(request, "review_search.html",
+                  {"who": who, "hits": review.search(db, q), "item_id": remittance_id,
+                   "version": version["version"] if version else 0, "q": q})
+
+
+@router.post("/review/{remittance_id}/{action}")
+def review_decide(request: Request, remittance_id: str, action: str,
+                  version: Annotated[int, Form()], who: ReviewerWrite, cfg: ConfigDep,
+                  db: StoreDep, customer: Annotated[str, Form()] = "",
+                  document_no: Annotated[str, Form()] = "",
+                  fiscal_year: Annotated[str, Form()] = "",
+                  line_item: Annotated[str, Form()] = "") -> HTMLResponse:
+    """Approve, reject or reassign; answers the payment's part of the page (409 and
+    nothing changed when the form was stale)."""
+    if action not in ("approve", "reject", "reassign"):
+        raise HTTPException(404, f"no action {action!r}")
+    target = {"customer": customer, "document_no": document_no, "fiscal_year": fiscal_year,
+              "line_item": line_item} if action == "reassign" else None
+    try:
+        review.decide(cfg, db, remittance_id, version, action, who.user.name, target)
+    except StaleDecision as exc:
+        return _item(request, who, cfg, db, remittance_id, str(exc), 409)
+    except ValueError as exc:
+        return _item(request, who, cfg, db, remittance_id, str(exc), 422)
+    return _item(request, who, cfg, db, remittance_id, "")
 
 
 # --------------------------------------------------------------------------- users

@@ -37,10 +37,13 @@ from __future__ import annotations
 
 import getpass
 import json
+import sqlite3
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -163,21 +166,28 @@ def read_decisions(path: Path) -> list[ReviewRow]:
                                   "neither approve, reject nor wrong")
         wrong = decision == "wrong"  # a row added by hand needs only the remittance
         try:
-            proposal = Proposal(
-                remittance_id=cell("remittance_id"),
-                line_index=int(cell("line_index")) if cell("line_index") else None,
-                customer=cell("customer"), document_no=cell("document_no"),
-                fiscal_year=cell("fiscal_year"), line_item=cell("line_item").zfill(3),
-                applied_amount=Decimal(cell("applied_amount") or ("0" if wrong else "")),
-                discount_amount=Decimal(cell("discount_amount") or "0"),
-                deduction_amount=Decimal(cell("deduction_amount") or "0"),
-                treatment=Treatment(cell("treatment") or Treatment.CLEAR),
-                reason_code=cell("reason_code"), decision=Decision.AUTO, confidence=1.0,
-                rule=cell("rule") or "review", reason="confirmed by a person in review")
+            proposal = confirmed_proposal(cell, wrong)
         except (InvalidOperation, ValueError) as exc:
             raise ReviewFileError(f"{path}: {SHEET} row {number}: {exc}") from None
         out.append(ReviewRow(number, proposal.remittance_id, proposal, decision))
     return out
+
+
+def confirmed_proposal(cell: Callable[[str], str], wrong: bool = False) -> Proposal:
+    """The proposal a person confirmed, from its columns (``cell(name)``: the value of
+    column ``name`` of the proposals file, ``""`` if none). ``wrong``: a row marking a
+    posting wrong, which needs only the remittance."""
+    return Proposal(
+        remittance_id=cell("remittance_id"),
+        line_index=int(cell("line_index")) if cell("line_index") else None,
+        customer=cell("customer"), document_no=cell("document_no"),
+        fiscal_year=cell("fiscal_year"), line_item=cell("line_item").zfill(3),
+        applied_amount=Decimal(cell("applied_amount") or ("0" if wrong else "")),
+        discount_amount=Decimal(cell("discount_amount") or "0"),
+        deduction_amount=Decimal(cell("deduction_amount") or "0"),
+        treatment=Treatment(cell("treatment") or Treatment.CLEAR),
+        reason_code=cell("reason_code"), decision=Decision.AUTO, confidence=1.0,
+        rule=cell("rule") or "review", reason="confirmed by a person in review")
 
 
 def read_corrections(path: Path) -> list[Correction]:
@@ -229,14 +239,13 @@ def learn_correction(store: Store, remittance_id: str, extracted: str, corrected
                                  f"reference is column {label!r} (template {template_id})")
 
 
-def _learn_corrections(ctx: BotContext, path: Path, section: BotSection) -> None:
+def _learn_corrections(ctx: BotContext, path: Path, section: BotSection, user: str) -> None:
     """Learn from every corrected reference of the worklist (not in a dry run)."""
     if ctx.dry_run:
         return
     for correction in read_corrections(path):
         learning = learn_correction(ctx.store, correction.remittance_id,
-                                    correction.invoice_ref, correction.corrected,
-                                    _who())
+                                    correction.invoice_ref, correction.corrected, user)
         if learning.template_id is not None:
             section.counts["templates_learned"] += 1
         else:
@@ -253,67 +262,145 @@ def _who() -> str:
 
 
 def run(ctx: BotContext) -> BotSection:
-    """The bot: apply the decisions of ``ctx.memo["review_file"]``."""
-    path = Path(ctx.memo["review_file"])
+    """The bot: apply the decisions of the worklist ``ctx.memo["review_file"]``, or with
+    ``ctx.memo["queued"]`` those taken in the web console and queued in the store.
+
+    ``ctx.memo["user"]``: who decided (``arbots review apply --as``; default: the OS
+    user); queued decisions carry their own person.
+    """
     section = BotSection("review", BotStatus.OK, counts={
         "rows": 0, "payments_approved": 0, "payments_rejected": 0, "payments_posted": 0,
         "already_posted": 0, "undecided": 0, "aliases_learned": 0, "patterns_learned": 0,
         "notes_written": 0, "notes_already_written": 0, "templates_learned": 0})
-    rows = read_decisions(path)
-    _learn_corrections(ctx, path, section)
-    section.counts["rows"] = len(rows)
+    user = str(ctx.memo.get("user") or _who())
+    if ctx.memo.get("queued"):
+        _apply_queued(ctx, section)
+    else:
+        path = Path(ctx.memo["review_file"])
+        rows = read_decisions(path)
+        _learn_corrections(ctx, path, section, user)
+        apply_decisions(ctx, rows, user, section, where=f"{path.name}: ")
+    if section.errors:
+        section.status = BotStatus.FAILED
+    return section
+
+
+def apply_decisions(ctx: BotContext, rows: list[ReviewRow], user: str, section: BotSection,
+                    where: str = "") -> dict[str, str]:
+    """Carry out ``user``'s decisions ``rows`` (the one path of the worklist and the web
+    console): post approved payments, leave rejected ones, learn from what was posted.
+
+    Each decided payment is audited with ``user``. Counts and errors go into
+    ``section``; the answer says per payment ``"done"`` or why not (the error's reason).
+    ``where``: what the rows come from, put before an error's item (``worklist.xlsx: ``).
+    """
+    section.counts["rows"] += len(rows)
     by_payment: dict[str, list[ReviewRow]] = defaultdict(list)
     for row in rows:
         by_payment[row.remittance_id].append(row)
     confirmed: list[Proposal] = []
     remittances: list[Remittance] = []
+    outcomes: dict[str, str] = {}
     for rid, payment_rows in by_payment.items():
+        errors = len(section.errors)
         decisions = {r.decision for r in payment_rows}
-        if "wrong" in decisions:
-            _undo(ctx, rid, section)
-            continue
-        if "reject" in decisions:
-            section.counts["payments_rejected"] += 1
-            continue
-        if decisions == {""}:
-            section.counts["undecided"] += 1
-            continue
-        if "" in decisions:
-            section.errors.append(ErrorItem(
-                f"{path.name}: payment {rid}", "only some of its rows are approved",
-                "Approve every row of the payment, or reject one; rows "
-                f"{', '.join(str(r.row) for r in payment_rows)}."))
-            continue
-        section.counts["payments_approved"] += 1
-        remittance = _remittance(ctx, rid)
-        if remittance is None:
-            section.errors.append(ErrorItem(
-                f"payment {rid}", "not waiting for review in this store (applied already, "
-                "or the file is from another installation)", "Check `arbots runs`."))
-            continue
-        proposals = [r.proposal for r in payment_rows]
-        if remittance.kind == "return":
-            _reset_returned(ctx, remittance, section)
-            continue
-        parked = parked_posting(ctx, rid)
-        if parked is not None:
-            if _apply_parked(ctx, remittance, parked, proposals, section):
-                record_person_lines(ctx, remittance, proposals)
-                confirmed.extend(proposals)
-                remittances.append(remittance)
-            continue
-        if _post_payment(ctx, remittance, proposals, section):
-            record_person_lines(ctx, remittance, proposals)
-            confirmed.extend(proposals)
-            remittances.append(remittance)
+        posted = _decide_payment(ctx, rid, payment_rows, decisions, section, where)
+        if posted:
+            confirmed.extend(posted[1])
+            remittances.append(posted[0])
+        outcomes[rid] = section.errors[-1].reason if len(section.errors) > errors else "done"
+        if decisions != {""} and not ctx.dry_run:
+            ctx.store.audit(ctx.run.id, "review_decision", rid, "/".join(sorted(decisions)),
+                            {"by": user, "outcome": outcomes[rid]})
     if confirmed and not ctx.dry_run:
         customers = ctx.sap.customers(ctx.cfg.sap.company_codes)
         lesson = learn(confirmed, remittances, customers, Memory(memory_path(ctx.cfg)))
-        section.counts["aliases_learned"] = lesson.aliases
-        section.counts["patterns_learned"] = lesson.patterns
-    if section.errors:
-        section.status = BotStatus.FAILED
-    return section
+        section.counts["aliases_learned"] += lesson.aliases
+        section.counts["patterns_learned"] += lesson.patterns
+    return outcomes
+
+
+def _decide_payment(ctx: BotContext, rid: str, payment_rows: list[ReviewRow],
+                    decisions: set[str], section: BotSection, where: str
+                    ) -> tuple[Remittance, list[Proposal]] | None:
+    """Carry out the decision on one payment; what it confirmed, if it posted."""
+    if "wrong" in decisions:
+        _undo(ctx, rid, section)
+        return None
+    if "reject" in decisions:
+        section.counts["payments_rejected"] += 1
+        return None
+    if decisions == {""}:
+        section.counts["undecided"] += 1
+        return None
+    if "" in decisions:
+        section.errors.append(ErrorItem(
+            f"{where}payment {rid}", "only some of its rows are approved",
+            "Approve every row of the payment, or reject one; rows "
+            f"{', '.join(str(r.row) for r in payment_rows)}."))
+        return None
+    section.counts["payments_approved"] += 1
+    remittance = _remittance(ctx, rid)
+    if remittance is None:
+        section.errors.append(ErrorItem(
+            f"payment {rid}", "not waiting for review in this store (applied already, "
+            "or the file is from another installation)", "Check `arbots runs`."))
+        return None
+    proposals = [r.proposal for r in payment_rows]
+    if remittance.kind == "return":
+        _reset_returned(ctx, remittance, section)
+        return None
+    parked = parked_posting(ctx, rid)
+    posted = _apply_parked(ctx, remittance, parked, proposals, section) if parked is not None \
+        else _post_payment(ctx, remittance, proposals, section)
+    if not posted:
+        return None
+    record_person_lines(ctx, remittance, proposals)
+    return remittance, proposals
+
+
+def _apply_queued(ctx: BotContext, section: BotSection) -> None:
+    """Apply the decisions queued in the store by the web console, each as its person's,
+    and say in the store what became of each (not in a dry run)."""
+    for queued in ctx.store.queued_decisions():
+        rid, why = queued["remittance_id"], ""
+        try:
+            rows = _queued_rows(ctx, queued)
+        except (InvalidOperation, ValueError) as exc:
+            rows, why = [], str(exc)
+        if rows:
+            why = apply_decisions(ctx, rows, queued["person"], section)[rid]
+        else:
+            section.errors.append(ErrorItem(f"payment {rid}", why or "no proposal to apply",
+                                            "Decide again in the console."))
+        if not ctx.dry_run:
+            ctx.store.settle_decision(queued["id"], "done" if why == "done" else "failed",
+                                      "" if why == "done" else why)
+
+
+def _queued_rows(ctx: BotContext, queued: sqlite3.Row) -> list[ReviewRow]:
+    """The rows of one decision queued in the store: the engine's latest proposals of the
+    payment (approve, reject), or the one open item a person chose instead (reassign)."""
+    rid, decision = queued["remittance_id"], queued["decision"]
+    if decision == "reassign":
+        target = json.loads(queued["target"])
+        remittance = _remittance(ctx, rid)
+        if remittance is None:
+            raise ValueError("not waiting for review any more")
+        paid = remittance.total if remittance.total is not None else \
+            sum((line.paid_amount for line in remittance.lines), Decimal(0))
+        row = {**{k: str(target.get(k, "")) for k in
+                  ("customer", "document_no", "fiscal_year", "line_item")},
+               "remittance_id": rid, "applied_amount": str(paid), "rule": "reassigned"}
+        return [ReviewRow(0, rid, confirmed_proposal(_cells(row)), "approve")]
+    rows = [r for r in ctx.store.latest_proposals(rid) if r.get("document_no")]
+    return [ReviewRow(n, rid, confirmed_proposal(_cells(r)), decision)
+            for n, r in enumerate(rows, start=1)]
+
+
+def _cells(row: Mapping[str, Any]) -> Callable[[str], str]:
+    """``cell(name)`` of a proposals row held as a dict."""
+    return lambda name: str(row.get(name) or "")
 
 
 def _remittance(ctx: BotContext, remittance_id: str) -> Remittance | None:

@@ -138,6 +138,22 @@ class ConsoleTables(AuditLog):
             raise
         return int(cur.lastrowid or 0)
 
+    def latest_proposals(self, remittance_id: str) -> list[dict[str, str]]:
+        """The engine's rows (PROPOSALS.csv columns) for ``remittance_id`` from the last run
+        that proposed for it, in the engine's order."""
+        return [json.loads(r["row"]) for r in self.db.execute(
+            "SELECT row FROM cash_lines WHERE remittance_id = ? AND source = 'engine' AND"
+            " run_id = (SELECT run_id FROM cash_lines WHERE remittance_id = ? AND"
+            " source = 'engine' ORDER BY rowid DESC LIMIT 1) ORDER BY seq",
+            (remittance_id, remittance_id))]
+
+    def latest_snapshot_run(self) -> str | None:
+        """The newest run that kept an open-item snapshot, or None."""
+        row = self.db.execute(
+            "SELECT id FROM runs r WHERE EXISTS (SELECT 1 FROM snapshot_items s WHERE"
+            " s.run_id = r.id) ORDER BY started DESC, rowid DESC LIMIT 1").fetchone()
+        return str(row["id"]) if row else None
+
     def queued_decisions(self) -> list[sqlite3.Row]:
         """Decisions not yet carried out, oldest first."""
         return list(self.db.execute(

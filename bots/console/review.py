@@ -1,0 +1,122 @@
+"""The review queue of the console: waiting payments, decisions on them, open-item search.
+
+A decision is recorded at once in the store (:meth:`bots.store.Store.decide`,
+refused as stale when the payment changed since the version the person saw),
+audited with the person's name, and carried out by ``arbots review apply
+--queued`` started as its own process: the same :func:`bots.pipeline.review.
+apply_decisions` as a worklist. That process waits for the landscape's lease,
+so while another run holds it the decision shows as *queued*.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from bots.config import Config
+from bots.console.launcher import start_review
+from bots.landscape import landscape_id
+from bots.store import Store
+from bots.store.leases import is_live
+
+SEARCH_LIMIT = 20
+
+
+def queue(cfg: Config, store: Store) -> list[dict[str, Any]]:
+    """The payments waiting for review, oldest first: ``{id, version, payer, payment_ref,
+    payment_date, amount, currency, proposals, decision, held_by}``.
+
+    ``proposals``: the engine's latest rows (item, amount, confidence, the sentence
+    that explains it); ``decision``: the last decision taken on this version, if any
+    (``queued``, ``done`` or ``failed``); ``held_by``: the run holding the landscape
+    while a decision is queued.
+    """
+    lease = store.lease(landscape_id(cfg))
+    holder = lease.run_id if lease is not None and is_live(lease, store.clock()) else ""
+    out = []
+    for row in store.remittances("review"):
+        body = json.loads(row["body"])
+        decisions = [d for d in store.decisions_of(row["id"])
+                     if d["version"] + 1 == row["version"] or d["status"] == "queued"]
+        last = decisions[-1] if decisions else None
+        out.append({
+            "id": row["id"], "version": row["version"], "reason": row["reason"] or "",
+            "payer": body.get("payer_name") or "", "payment_ref": body.get("payment_ref") or "",
+            "payment_date": body.get("payment_date") or "", "amount": _amount(body),
+            "currency": body.get("currency") or "",
+            "proposals": [_proposal(p) for p in store.latest_proposals(row["id"])],
+            "decision": None if last is None else {
+                "id": last["id"], "decision": last["decision"], "person": last["person"],
+                "status": last["status"], "message": last["message"] or "",
+                "target": json.loads(last["target"])},
+            "held_by": holder if last is not None and last["status"] == "queued" else ""})
+    return out
+
+
+def item(cfg: Config, store: Store, remittance_id: str) -> dict[str, Any] | None:
+    """One waiting payment as in :func:`queue`, or None."""
+    return next((i for i in queue(cfg, store) if i["id"] == remittance_id), None)
+
+
+def decide(cfg: Config, store: Store, remittance_id: str, version: int, decision: str,
+           person: str, target: dict[str, str] | None = None) -> dict[str, Any]:
+    """Record ``person``'s decision and start carrying it out: ``{decision_id, status,
+    run_id}``. Raises :class:`bots.store.StaleDecision` (nothing changed) when the payment
+    is not at ``version``; ValueError for a reassignment to an unknown open item."""
+    if decision == "reassign":
+        target = _open_item(store, target or {})
+    decision_id = store.decide(remittance_id, version, decision, person, target)
+    run_id = start_review(cfg, store, person)
+    return {"decision_id": decision_id, "status": "queued", "run_id": run_id}
+
+
+def search(store: Store, text: str) -> list[dict[str, str]]:
+    """Open items of the latest snapshot whose reference, document, PO, customer or amount
+    contains ``text`` (at most :data:`SEARCH_LIMIT`)."""
+    text = text.strip().lower()
+    run_id = store.latest_snapshot_run()
+    if not text or run_id is None:
+        return []
+    found = []
+    for i in store.snapshot(run_id):
+        fields = (i.invoice_ref, i.document_no, i.po_number, i.customer, str(i.amount))
+        if any(text in f.lower() for f in fields):
+            found.append({"company_code": i.company_code, "customer": i.customer,
+                          "document_no": i.document_no, "fiscal_year": i.fiscal_year,
+                          "line_item": i.line_item, "invoice_ref": i.invoice_ref,
+                          "amount": str(i.amount), "currency": i.currency,
+                          "due_date": i.due_date.isoformat()})
+            if len(found) == SEARCH_LIMIT:
+                break
+    return found
+
+
+def _open_item(store: Store, target: dict[str, str]) -> dict[str, str]:
+    """The open item ``target`` names (customer, document_no, fiscal_year, line_item), as
+    found in the latest snapshot; ValueError if it is not there."""
+    want = {k: str(target.get(k, "")) for k in ("customer", "document_no", "fiscal_year")}
+    want["line_item"] = str(target.get("line_item", "") or "001").zfill(3)
+    for hit in search(store, want["document_no"]):
+        if all(hit[k] == v for k, v in want.items()):
+            return hit
+    raise ValueError(f"open item {want['customer']}/{want['document_no']}/"
+                     f"{want['fiscal_year']}/{want['line_item']} is not in the latest "
+                     "snapshot of open items")
+
+
+def _proposal(row: dict[str, str]) -> dict[str, str]:
+    keys = ("customer", "document_no", "fiscal_year", "line_item", "applied_amount",
+            "confidence", "rule", "reason", "decision", "treatment")
+    return {k: str(row.get(k) or "") for k in keys}
+
+
+def _amount(body: dict[str, Any]) -> str:
+    """The payment's amount as written (the total, else the sum of its lines)."""
+    try:
+        if body.get("total") not in (None, ""):
+            return str(Decimal(str(body["total"])))
+        return str(sum((Decimal(str(line.get("paid_amount") or 0))
+                        for line in body.get("lines") or []), Decimal(0)))
+    except (InvalidOperation, TypeError, AttributeError):
+        return ""

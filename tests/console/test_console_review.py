@@ -1,0 +1,131 @@
+"""The review queue: decisions go through the one apply_decisions path, audited, versioned."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from markupsafe import escape
+
+from bots.console import create_app
+from bots.domain import Trigger
+from bots.landscape import landscape_id
+from bots.runner import run_bots
+from bots.store import Store
+from tests.console.conftest import signed_in, still_open, wait_for_launch
+
+
+def client_of(cfg, name: str) -> tuple[TestClient, dict[str, str]]:
+    client = TestClient(create_app(cfg))
+    return client, {"X-CSRF-Token": signed_in(client, name)}
+
+
+def test_the_queue_shows_the_payment_with_its_explanation(waiting) -> None:
+    cfg, item, rid = waiting
+    client, _ = client_of(cfg, "alice")
+    (entry,) = client.get("/api/review").json()
+    assert entry["id"] == rid and entry["decision"] is None
+    (proposal,) = entry["proposals"]
+    assert proposal["document_no"] == item.document_no and proposal["reason"]
+    page = client.get("/review").text
+    assert str(escape(proposal["reason"])) in page
+    assert "Approve" in page and "Reject" in page
+
+
+def test_approve_posts_in_sap_once_audited_with_the_person(waiting) -> None:
+    cfg, item, rid = waiting
+    client, csrf = client_of(cfg, "alice")
+    version = client.get("/api/review").json()[0]["version"]
+    answer = client.post(f"/api/review/{rid}/approve", json={"version": version}, headers=csrf)
+    assert answer.status_code == 202 and answer.json()["status"] == "queued"
+    assert wait_for_launch(cfg, answer.json()["run_id"]) == 0
+    assert not still_open(cfg, item)
+    assert client.get("/api/review").json() == []
+    with Store(cfg.store_path) as store:
+        (decision,) = store.decisions_of(rid)
+        assert (decision["status"], decision["person"]) == ("done", "alice")
+        audited = [(r["kind"], r["event"], r["detail"]) for r in store.audit_log()
+                   if r["key"] == rid]
+    assert [a[:2] for a in audited] == [("review_decision", "approve")] * 2
+    assert all('"by": "alice"' in a[2] for a in audited)
+
+
+def test_a_stale_decision_is_refused_with_409_and_changes_nothing(waiting) -> None:
+    cfg, item, rid = waiting
+    alice, alice_csrf = client_of(cfg, "alice")
+    sam, sam_csrf = client_of(cfg, "sam")
+    version = alice.get("/api/review").json()[0]["version"]
+    stale = alice.post(f"/api/review/{rid}/approve", json={"version": version - 1},
+                       headers=alice_csrf)
+    assert stale.status_code == 409 and "nothing was changed" in stale.json()["detail"]
+    with Store(cfg.store_path) as store:
+        assert store.decisions_of(rid) == []
+        assert store.remittance(rid)["version"] == version
+    first = sam.post(f"/api/review/{rid}/reject", json={"version": version}, headers=sam_csrf)
+    assert first.status_code == 202
+    late = alice.post(f"/review/{rid}/approve", data={"version": version,
+                                                      "csrf_token": alice_csrf["X-CSRF-Token"]})
+    assert late.status_code == 409 and "changed since version" in late.text
+    assert wait_for_launch(cfg, first.json()["run_id"]) == 0
+    with Store(cfg.store_path) as store:
+        assert [(d["decision"], d["person"], d["status"]) for d in store.decisions_of(rid)] \
+            == [("reject", "sam", "done")]
+    assert still_open(cfg, item)
+    (entry,) = alice.get("/api/review").json()
+    assert entry["decision"]["decision"] == "reject" and entry["decision"]["person"] == "sam"
+
+
+def test_reassign_posts_the_payment_to_the_chosen_item(waiting) -> None:
+    cfg, item, rid = waiting
+    client, csrf = client_of(cfg, "alice")
+    hits = client.get("/api/open-items", params={"q": item.invoice_ref}).json()
+    target = next(h for h in hits if h["document_no"] == item.document_no)
+    version = client.get("/api/review").json()[0]["version"]
+    answer = client.post(f"/api/review/{rid}/reassign", headers=csrf, json={
+        "version": version, **{k: target[k] for k in ("customer", "document_no",
+                                                      "fiscal_year", "line_item")}})
+    assert answer.status_code == 202, answer.text
+    assert wait_for_launch(cfg, answer.json()["run_id"]) == 0
+    assert not still_open(cfg, item)
+    unknown = client.post(f"/api/review/{rid}/reassign", headers=csrf, json={
+        "version": version + 1, "customer": "0", "document_no": "nope", "fiscal_year": "2026"})
+    assert unknown.status_code in (409, 422)
+
+
+def test_a_decision_waits_queued_while_another_run_holds_the_landscape(waiting) -> None:
+    cfg, item, rid = waiting
+    client, csrf = client_of(cfg, "alice")
+    with Store(cfg.store_path) as store:
+        store.acquire_lease(landscape_id(cfg), "20261207-000000-other", timedelta(minutes=5))
+    version = client.get("/api/review").json()[0]["version"]
+    answer = client.post(f"/api/review/{rid}/approve", json={"version": version}, headers=csrf)
+    (entry,) = client.get("/api/review").json()
+    assert entry["decision"]["status"] == "queued"
+    assert entry["held_by"] == "20261207-000000-other"
+    assert "holds the landscape" in client.get("/review").text
+    assert still_open(cfg, item)
+    with Store(cfg.store_path) as store:
+        store.release_lease(landscape_id(cfg), "20261207-000000-other")
+    assert wait_for_launch(cfg, answer.json()["run_id"]) == 0
+    assert not still_open(cfg, item)
+
+
+def test_the_worklist_goes_through_the_same_path_audited_as_the_given_user(waiting) -> None:
+    from openpyxl import load_workbook
+
+    cfg, item, rid = waiting
+    with Store(cfg.store_path) as store:
+        last = store.runs(1)[0].id
+    book = load_workbook(cfg.runs_dir / last / "worklist.xlsx")
+    sheet = book["Cash review"]
+    column = [c.value for c in sheet[1]].index("Decision") + 1
+    sheet.cell(row=2, column=column, value="approve")
+    decided = cfg.home / "decided.xlsx"
+    book.save(decided)
+    applied = run_bots(cfg, ("review",), Trigger.ON_DEMAND,
+                       inputs={"review_file": decided, "user": "bob"})
+    assert applied.report.bots[0].counts["payments_posted"] == 1
+    assert not still_open(cfg, item)
+    with Store(cfg.store_path) as store:
+        (line,) = [r for r in store.audit_log() if r["kind"] == "review_decision"]
+    assert line["key"] == rid and '"by": "bob"' in line["detail"]
