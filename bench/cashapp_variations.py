@@ -27,6 +27,9 @@ habit               what the payer does
 ``cent-off``        every line one cent (1 JPY) short: rounding
 ``legal-form``      the payer name with another legal form (``GmbH & Co. KG``,
                     ``S.A.R.L.``, ``B.V.``, ``Limited``, ``S.p.A.``)
+``label-noisy``     a reference misread (OCR) or mistyped (two digits swapped)
+                    printed with a word around it (``Rechnung Nr. 9OO12345``,
+                    ``Facture n° 90012354``)
 ==================  ==========================================================
 
 Each changed unit's :attr:`Expected.kind` is prefixed ``var:<habit>/`` so that
@@ -56,7 +59,7 @@ from bench.cashapp_corpus import (
 from bots.domain import OpenItem, Remittance, Treatment, from_minor, to_minor
 
 HABITS = ("ref-label", "ref-text", "ref-glued", "ref-zeros", "ref-several", "lumped",
-          "partial-stated", "reason-lang", "cent-off", "legal-form")
+          "partial-stated", "reason-lang", "cent-off", "legal-form", "label-noisy")
 
 _LABELS = ("Rechnung Nr. {r}", "Rg.-Nr. {r}", "Facture n° {r}", "Fact. {r}", "Factura {r}",
            "Fattura n. {r}", "Factuur {r}", "Invoice: {r}", "INV_{r}", "Inv/{r}", "RE-{r}",
@@ -156,6 +159,19 @@ class _Variation:
         form = self.rng.choice(_LABELS)
         return self._refs(r, "ref-label",
                           lambda it: form.format(r=it.invoice_ref.removeprefix("INV-")))
+
+    def _label_noisy(self, r: Remittance) -> Remittance | None:
+        """Lines with an OCR-misread or transposed reference, printed with a label."""
+        form = self.rng.choice(_LABELS)
+        lines, changed = list(r.lines), False
+        for i, (x, exp) in enumerate(zip(r.lines, self.units(r), strict=True)):
+            if not _certain(exp) or exp.kind.split("/")[0] not in ("ocr", "transposition") \
+                    or not x.invoice_ref:
+                continue
+            lines[i] = replace(x, invoice_ref=form.format(r=x.invoice_ref))
+            self.c.truth[(r.id, i)] = _tag(exp, "label-noisy")
+            changed = True
+        return replace(r, lines=lines) if changed else None
 
     def _ref_text(self, r: Remittance) -> Remittance | None:
         form = self.rng.choice(_TEXTS)

@@ -14,11 +14,18 @@ something for a unit decides it. A rule answers with a :class:`Finding` whose
 The rules, in order, with their base confidence:
 
 * ``exact-ref`` (base 0.99): the invoice reference is identical (trim, case);
+  when the item it names is only a review because the amounts disagree, and
+  exactly one item one swap of two neighbouring characters away is paid to
+  the cent or has its open amount stated, that item is the match
+  (``fuzzy-ref``, a payer's typo that hit another invoice; the same for the
+  two rules below and for ``ref-in-text``);
 * ``normalised-ref`` (0.97): equal after :func:`~bots.cashapp.refs.normalise`;
 * ``document-no-ref`` (0.94, 0.97 once learned for the customer): the payer
   quoted our document number (BELNR) instead of the invoice number;
 * ``fuzzy-ref`` (OCR 0.95, transposition 0.93, one character 0.90, +0.03
-  once learned, -0.02 more without a payer): counts only with the amount
+  once learned, -0.02 more when neither a payer nor the amounts corroborate it:
+  the amount paid to the cent, or the item's open amount stated on the advice):
+  counts only with the amount
   agreeing or the advice stating the item's open amount; a similar reference
   whose amount disagrees is at most a low-confidence review;
 * ``ref-in-text`` (0.95): one piece of a longer reference text (``Rechnung
@@ -26,7 +33,10 @@ The rules, in order, with their base confidence:
   :func:`~bots.cashapp.refs.parts`) equals an invoice or document number
   after normalising; pieces naming several items count (0.93) when their
   open amounts add up to the cash; an amount that disagrees without a payer
-  that confirms the item is only a review;
+  that confirms the item is only a review; a piece that is one of our
+  references misread or with two characters swapped (``Rechnung Nr.
+  9OO12345``, ``Factura 09012345``) counts as ``fuzzy-ref`` for the one such
+  item whose amounts agree;
 * ``po-number`` (0.92): the PO number, its one open item (with the amount
   agreeing), or the unique set of its items that fits the amount;
 * ``amount-only`` (0.92) / ``amount-combination`` (0.91): the one open item,
@@ -61,6 +71,7 @@ for an unidentified payer, and is capped low when something is off.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,7 +85,15 @@ from bots.cashapp.index import ItemIndex
 from bots.cashapp.memory import Learned
 from bots.cashapp.parties import PartyIndex, Payer
 from bots.cashapp.policy import Limits, Policy
-from bots.cashapp.refs import Closeness, exact, normalise, parts, ref_key, transpositions
+from bots.cashapp.refs import (
+    PART_MIN,
+    Closeness,
+    exact,
+    normalise,
+    parts,
+    ref_key,
+    transpositions,
+)
 from bots.domain import OpenItem, Remittance
 
 PENALTY = {"full": 0.0, "discount": 0.01, "writeoff": 0.02, "unearned": 0.02,
@@ -87,6 +106,7 @@ UNCONFIRMED_FUZZY = 0.02  # more of it for a reference that is only similar
 LEARNED_BONUS = 0.03  # a pattern confirmed for the customer before
 ONE_CHAR_SCAN = 200  # most items of a payer compared character by character
 ONE_CHAR_MIN = 6  # shorter references are too easily one character from another
+_WORD = re.compile(r"[0-9A-Z]+")
 MAX_ALTERNATIVES = 3  # sets of open items listed when several explain one payment
 
 
@@ -329,6 +349,48 @@ def _resolve(ctx: Context, unit: Unit, rule: str, candidates: list[int],
     return _finding(ctx, unit, rule, [pos], [fits[pos]], evidence, base, caveats)
 
 
+def _or_swapped(ctx: Context, unit: Unit, finding: Finding, printed: str = "") -> Finding:
+    """``finding``, or the item the reference names with two neighbouring characters swapped.
+
+    A payer who types ``90001243`` for ``90001234`` may hit another open item. When the
+    item the reference names is only a review because the amounts disagree (the payment
+    neither settles it nor states its open amount), and exactly one item one swap away
+    (of the payment's currency and, when the advice names a payer, of its group) is paid
+    to the cent or has its open amount stated on the advice, that item is the match
+    (``fuzzy-ref``, transposition), and the sentence names both. Not for references
+    shorter than :data:`ONE_CHAR_MIN` (too easily a swap of another). ``printed``: the piece
+    of a longer reference text that names the item (default: the whole reference).
+    """
+    if finding.outcome is not Outcome.REVIEW or len(finding.items) != 1 or \
+            len(ref_key(printed or unit.ref)) < ONE_CHAR_MIN:
+        return finding
+    named, items = finding.items[0], ctx.index.items
+    if finding.fits[0].agrees or ctx.states_open(unit, named):
+        return finding
+    fits = {}
+    for key in set(transpositions(printed or unit.ref)) - {ctx.index.ref_keys[named]}:
+        for p in ctx.index.by_key(key):
+            if p == named or items[p].currency != unit.currency or (
+                    unit.payer.customers and not ctx.in_payer_group(unit, p)):
+                continue
+            f = ctx.fit(unit, p)
+            if f.agrees and not f.problem and (f.kind == "full" or ctx.states_open(unit, p)):
+                fits[p] = f
+    if len(fits) != 1:
+        return finding
+    (pos, f), = fits.items()
+    other = items[named]
+    cur = other.currency
+
+    def evidence(p: int) -> str:
+        return (f"reference {unit.ref!r} names {other.invoice_ref or other.document_no}, whose "
+                f"{money(ctx.index.amount(named), cur)} open the payment does not fit, and has "
+                f"two characters swapped from {items[p].invoice_ref or items[p].document_no}")
+
+    return _finding(ctx, unit, FuzzyRef.name, [pos], [f], evidence,
+                    _FUZZY_BASE[Closeness.TRANSPOSITION], [])
+
+
 def _learned(ctx: Context, unit: Unit, rule: str, candidates: list[int]) -> int:
     """Confirmations of ``rule`` for the customer of the candidates (0 when mixed)."""
     customers = {ctx.index.items[p].customer for p in candidates}
@@ -358,8 +420,8 @@ class ExactRef(Rule):
                 if items[p].invoice_ref == unit.ref or exact(items[p].invoice_ref) == want]
         if not hits:
             return None
-        return _resolve(ctx, unit, self.name, hits, lambda p: "reference matches exactly",
-                        0.99)
+        return _or_swapped(ctx, unit, _resolve(ctx, unit, self.name, hits,
+                                               lambda p: "reference matches exactly", 0.99))
 
 
 class _NormalisedFieldRef(Rule):
@@ -379,9 +441,9 @@ class _NormalisedFieldRef(Rule):
         if not hits:
             return None
         learned = _learned(ctx, unit, self.name, hits)
-        return _resolve(ctx, unit, self.name, hits,
-                        lambda p: self.evidence(unit, items[p], learned),
-                        self.base + (self.bonus if learned else 0.0))
+        return _or_swapped(ctx, unit, _resolve(ctx, unit, self.name, hits,
+                                               lambda p: self.evidence(unit, items[p], learned),
+                                               self.base + (self.bonus if learned else 0.0)))
 
     def evidence(self, unit: Unit, item: OpenItem, learned: int) -> str:
         """The clause of the reason sentence saying what matched."""
@@ -445,9 +507,11 @@ class FuzzyRef(Rule):
             text = f"reference {unit.ref!r} " + phrase.format(ours=ours(p))
             return text + (f" (as in {learned} confirmed payments before)" if learned else "")
 
-        base = _FUZZY_BASE[level] + (LEARNED_BONUS if learned else 0.0) - (
-            0.0 if ctx.known(unit, hits) else UNCONFIRMED_FUZZY)
+        base = _FUZZY_BASE[level] + (LEARNED_BONUS if learned else 0.0)
         finding = _resolve(ctx, unit, self.name, hits, evidence, base)
+        if finding.outcome is not Outcome.REJECTED and not self._corroborated(ctx, unit,
+                                                                             finding):
+            finding = _resolve(ctx, unit, self.name, hits, evidence, base - UNCONFIRMED_FUZZY)
         pairs = list(zip(finding.items, finding.fits, strict=True))
         if finding.outcome is not Outcome.REJECTED and not all(
                 f.agrees or ctx.states_open(unit, p) for p, f in pairs):
@@ -455,6 +519,15 @@ class FuzzyRef(Rule):
             finding.confidence = min(finding.confidence, MISMATCH_CAP)
             finding.caveats.append("the reference is only similar and the amount disagrees")
         return finding
+
+    @staticmethod
+    def _corroborated(ctx: Context, unit: Unit, finding: Finding) -> bool:
+        """Something besides the similar reference points at the items: the payer (or the
+        advice's other lines), or the amounts: each item paid to the cent with nothing
+        deducted, or its open amount stated on the advice."""
+        return ctx.known(unit, finding.items) or all(
+            f.kind == "full" or ctx.states_open(unit, p)
+            for p, f in zip(finding.items, finding.fits, strict=True))
 
     @staticmethod
     def _one_char_off(ctx: Context, unit: Unit) -> list[int]:
@@ -482,7 +555,8 @@ class RefInText(Rule):
                 if piece in (normalise(items[p].invoice_ref), normalise(items[p].document_no)):
                     hits.setdefault(p, piece)
         if not hits:
-            return None
+            return self._similar(ctx, unit, set())
+
         def evidence(p: int) -> str:
             ours = items[p].invoice_ref if hits[p] == normalise(items[p].invoice_ref) else \
                 items[p].document_no
@@ -492,6 +566,8 @@ class RefInText(Rule):
             return self._several(ctx, unit, hits, evidence)
 
         finding = _resolve(ctx, unit, self.name, list(hits), evidence, 0.95)
+        if finding.outcome is Outcome.REJECTED:  # another customer's, another currency
+            return self._similar(ctx, unit, set(hits)) or finding
         if finding.outcome is Outcome.AUTO and not all(
                 f.agrees or ctx.confirms(unit, p) or ctx.states_open(unit, p)
                 for p, f in zip(finding.items, finding.fits, strict=True)):
@@ -499,7 +575,46 @@ class RefInText(Rule):
             finding.confidence = min(finding.confidence, MISMATCH_CAP)
             finding.caveats.append("the reference is read from a longer text and the amount "
                                    "disagrees")
-        return finding
+        return _or_swapped(ctx, unit, finding, hits[finding.items[0]]) if finding.items \
+            else finding
+
+    def _similar(self, ctx: Context, unit: Unit, named: set[int]) -> Finding | None:
+        """A piece of the text that is one of our references misread (OCR) or with two
+        neighbouring characters swapped (a leading zero too: ``Factura 09001234``): the
+        one such item, not among ``named`` (items a piece names exactly, not usable),
+        whose amounts agree (``fuzzy-ref``, confidence as :class:`FuzzyRef` gives it)."""
+        items = ctx.index.items
+        near: dict[int, tuple[str, Closeness]] = {}
+        words = [w for w in _WORD.findall(unit.ref.upper())
+                 if len(w) >= PART_MIN and any(ch.isdigit() for ch in w)]
+        for piece in dict.fromkeys([*parts(unit.ref), *words]):
+            key = ref_key(piece)
+            for p in ctx.index.by_key(key):
+                near.setdefault(p, (piece, Closeness.OCR))
+            for other in set(transpositions(piece)) - {key}:
+                for p in ctx.index.by_key(other):
+                    near.setdefault(p, (piece, Closeness.TRANSPOSITION))
+        fits = {}
+        for p in near:
+            if p in named or items[p].currency != unit.currency or (
+                    unit.payer.customers and not ctx.in_payer_group(unit, p)):
+                continue
+            f = ctx.fit(unit, p)
+            if f.agrees and not f.problem:
+                fits[p] = f
+        if len(fits) != 1:
+            return None
+        (pos, f), = fits.items()
+        piece, level = near[pos]
+        ours = items[pos].invoice_ref if ref_key(piece) == ctx.index.ref_keys[pos] or \
+            level is Closeness.TRANSPOSITION and ctx.index.ref_keys[pos] in transpositions(
+                piece) else items[pos].document_no
+        how = "read as" if level is Closeness.OCR else "has two characters swapped from"
+        corroborated = ctx.known(unit, [pos]) or f.kind == "full" or ctx.states_open(unit, pos)
+        base = _FUZZY_BASE[level] - (0.0 if corroborated else UNCONFIRMED_FUZZY)
+        return _finding(ctx, unit, FuzzyRef.name, [pos], [f],
+                        lambda p: f"reference {unit.ref!r} contains {piece}, which {how} {ours}",
+                        base, [])
 
     def _several(self, ctx: Context, unit: Unit, hits: dict[int, str],
                  evidence: Callable[[int], str]) -> Finding:

@@ -9,7 +9,7 @@ from cashapp_build import ACME, BOLT, PARENT, SUB_A, SUB_B, item, line, only, re
 
 from bots.cashapp import Policy
 from bots.cashapp.policy import Limits
-from bots.domain import Decision, Treatment
+from bots.domain import Decision, RemittanceLine, Treatment
 
 AUTO, REVIEW = Decision.AUTO, Decision.REVIEW
 
@@ -124,6 +124,57 @@ class TestFuzzyRef:
         assert not run(items, remit("r1", line("90012845", "250.00"), payer=None)).proposals
         p = only(run(items, remit("r1", line("90012845", "240.00"))))
         assert p.decision is REVIEW
+
+
+class TestSwappedIntoAnotherItem:
+    """A transposed reference that is another open item's number (rules._or_swapped)."""
+
+    ITEMS = [item("1800000123", "250.00", "90012345"), item("1800000124", "777.00", "90012354")]
+
+    def test_the_item_one_swap_away_that_the_amount_pays_wins(self):
+        p = only(run(self.ITEMS, remit("r1", line("90012354", "250.00"), payer=None)))
+        assert (p.document_no, p.rule, p.decision) == ("1800000123", "fuzzy-ref", AUTO)
+        assert ("reference '90012354' names 90012354, whose 777.00 USD open the payment does "
+                "not fit, and has two characters swapped from 90012345") in p.reason
+
+    def test_its_payer_claims_the_named_item_without_a_conflict(self):
+        result = run(self.ITEMS, remit("r1", line("90012354", "250.00"), payer=None),
+                     remit("r2", line("90012354", "777.00")))
+        assert {(p.remittance_id, p.document_no, p.decision) for p in result.proposals} == {
+            ("r1", "1800000123", AUTO), ("r2", "1800000124", AUTO)}
+
+    def test_a_partial_payment_of_the_named_item_stays_with_it(self):
+        p = only(run(self.ITEMS, remit("r1", line("90012354", "300.00"), payer=None)))
+        assert (p.document_no, p.decision) == ("1800000124", REVIEW)
+
+    def test_the_named_items_stated_open_amount_keeps_it(self):
+        r = remit("r1", RemittanceLine("90012354", Decimal("250.00"),
+                                       gross_amount=Decimal("777.00")), payer=None)
+        p = only(run(self.ITEMS, r))
+        assert p.document_no == "1800000124"
+
+    def test_two_items_one_swap_away_that_fit_are_not_guessed(self):
+        items = [*self.ITEMS, item("1800000125", "250.00", "90021354")]
+        p = only(run(items, remit("r1", line("90012354", "250.00"), payer=None)))
+        assert (p.document_no, p.decision) == ("1800000124", REVIEW)
+
+    def test_not_an_item_of_another_customer_than_the_payer(self):
+        items = [item("1800000123", "250.00", "90012345", customer=BOLT.number),
+                 item("1800000124", "777.00", "90012354")]
+        p = only(run(items, remit("r1", line("90012354", "250.00"))))
+        assert (p.document_no, p.treatment) == ("1800000124", Treatment.PARTIAL)  # ACME's
+
+
+class TestFuzzyAmountCorroborates:
+    def test_a_swapped_reference_paid_to_the_cent_autos_without_a_payer(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        p = only(run(items, remit("r1", line("90012354", "250.00"), payer=None)))
+        assert (p.rule, p.decision, p.confidence) == ("fuzzy-ref", AUTO, 0.91)
+
+    def test_with_an_unstated_difference_it_needs_more(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        p = only(run(items, remit("r1", line("90012354", "249.50"), payer=None)))
+        assert p.decision is REVIEW and p.confidence < 0.90
 
 
 class TestCorroboration:

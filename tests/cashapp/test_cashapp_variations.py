@@ -55,6 +55,28 @@ class TestRefInText:
         result = run(self.ITEMS, remit("r1", line("Rechnung 90012345", "1200.00"), payer=None))
         assert all(p.decision is REVIEW for p in result.proposals)
 
+    @pytest.mark.parametrize(("printed", "said"), [
+        ("Rechnung Nr. 9OO12345", "contains 9OO12345, which read as 90012345"),
+        ("Facture n° 90012354", "contains 90012354, which has two characters swapped from "
+                                "90012345"),
+        ("Factura 09012345", "contains 09012345, which has two characters swapped from "
+                             "90012345"),
+    ])
+    def test_misread_or_mistyped_reference_in_text(self, printed, said):
+        p = only(run(self.ITEMS, remit("r1", line(printed, "1500.00"), payer=None)))
+        assert (p.document_no, p.decision, p.rule) == ("1800000001", AUTO, "fuzzy-ref")
+        assert said in p.reason
+
+    def test_misread_reference_in_text_with_the_amount_of_none(self):
+        result = run(self.ITEMS, remit("r1", line("Rechnung Nr. 9OO12345", "1400.00"),
+                                       payer=None))
+        assert not result.proposals
+
+    def test_a_swapped_piece_naming_another_customers_item(self):
+        items = [*self.ITEMS, item("1800000009", "300.00", "90012354", customer=BOLT.number)]
+        p = only(run(items, remit("r1", line("Facture 90012354", "1500.00"))))
+        assert (p.document_no, p.decision) == ("1800000001", AUTO)
+
     def test_an_item_of_another_customer_is_not_taken(self):
         items = [item("1800000001", "1500.00", "90012345", customer=BOLT.number)]
         result = run(items, remit("r1", line("Rechnung 90012345", "1500.00")))
