@@ -27,6 +27,9 @@ from __future__ import annotations
 import ctypes
 import io
 import re
+from collections.abc import Callable
+from functools import cache
+from types import ModuleType
 from typing import NamedTuple
 
 from bots.remittance.errors import ExtractError
@@ -76,68 +79,129 @@ def _no_text(pages: list[list[Word]], has_images: bool) -> None:
 
 
 # --------------------------------------------------------------------------- pdfium
+#
+# PDFium's C API through pypdfium2's raw ctypes bindings, not its helper objects (a
+# finalizer and weak references for every page and text page); and the call made twice
+# per word as a bare C function pointer, which passes its ctypes arguments unchecked
+# (three times faster a call than the checked binding).
+
+_PDFIUM_ERRORS = {1: "unknown error", 2: "file not found", 3: "not a PDF, or damaged",
+                  4: "password needed", 5: "unsupported security handler",
+                  6: "page not found"}
+_FPDF_ERR_PASSWORD = 4
+_FORM_DEPTH = 3  # form XObjects looked into for an image, levels deep
 
 
 def _pdfium_words(data: bytes, max_pages: int) -> list[list[Word]]:
-    import pypdfium2 as pdfium
+    import pypdfium2  # noqa: F401  (initialises PDFium)
+    import pypdfium2.raw as raw
 
+    doc = raw.FPDF_LoadMemDocument64(data, len(data), None)
     try:
-        doc = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise ExtractError("encrypted", "the PDF is password-protected") from None
-        raise ExtractError("corrupt", f"PDFium cannot open it ({exc})") from None
-    try:
-        _check_page_count(len(doc), max_pages)
+        count = raw.FPDF_GetPageCount(doc) if doc else 0
+        if count < 1:
+            error = raw.FPDF_GetLastError()
+            if error == _FPDF_ERR_PASSWORD:
+                raise ExtractError("encrypted", "the PDF is password-protected")
+            raise ExtractError("corrupt", "PDFium cannot open it "
+                                          f"({_PDFIUM_ERRORS.get(error, 'no pages')})")
+        _check_page_count(count, max_pages)
         pages, has_images = [], False
-        for index in range(len(doc)):
-            page = doc[index]
+        for index in range(count):
+            page = raw.FPDF_LoadPage(doc, index)
+            if not page:
+                raise ExtractError("corrupt", f"PDFium cannot read page {index + 1}")
             try:
-                words = _page_words(page)
+                words = _page_words(raw, page)
                 if not words and not has_images:
-                    has_images = any(True for _ in page.get_objects(
-                        filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+                    has_images = _image_in(raw, page)
             finally:
-                page.close()
+                raw.FPDF_ClosePage(page)
             pages.append(words)
         _no_text(pages, has_images)
         return pages
-    except pdfium.PdfiumError as exc:
-        raise ExtractError("corrupt", f"PDFium cannot read a page ({exc})") from None
     finally:
-        doc.close()
+        if doc:
+            raw.FPDF_CloseDocument(doc)
 
 
-def _page_words(page: object) -> list[Word]:
-    import pypdfium2.raw as raw
-
-    height = page.get_height()  # type: ignore[attr-defined]
-    textpage = page.get_textpage()  # type: ignore[attr-defined]
+def _page_words(raw: ModuleType, page: object) -> list[Word]:
+    """The words of one page: runs of non-space characters of PDFium's text, each
+    boxed by its first and last characters' loose boxes (two C calls a word)."""
+    height = raw.FPDF_GetPageHeightF(page)
+    textpage = raw.FPDFText_LoadPage(page)
+    if not textpage:
+        raise ExtractError("corrupt", "PDFium cannot read the text of a page")
     try:
-        count = textpage.count_chars()
-        if count <= 0:
-            return []
-        text = textpage.get_text_range(0, count)
+        count = raw.FPDFText_CountChars(textpage)
+        if count < 0:
+            raise ExtractError("corrupt", "PDFium cannot count the characters of a page")
+        text = _page_text(raw, textpage, count)
         if len(text) != count:  # characters outside UCS-2: one char at a time
-            text = "".join(chr(raw.FPDFText_GetUnicode(textpage.raw, i) or 32)
+            text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i) or 32)
                            for i in range(count))
-        box = raw.FS_RECTF()
-        ref = ctypes.byref(box)
-        loose_box = raw.FPDFText_GetLooseCharBox
-        handle = textpage.raw
-        make = Word._make
+        first, last = raw.FS_RECTF(), raw.FS_RECTF()
+        first_ref, last_ref = ctypes.byref(first), ctypes.byref(last)
+        loose_box = _loose_char_box()
         words = []
         for match in _WORD.finditer(text):
-            start = match.start()
-            last = match.end() - 1
-            loose_box(handle, start, ref)
-            x0, top, bottom = box.left, height - box.top, height - box.bottom
-            if last != start:
-                loose_box(handle, last, ref)
-            words.append(make((match.group(), x0, box.right, top, bottom)))
+            start, end = match.span()
+            loose_box(textpage, start, first_ref)
+            if end - start > 1:
+                loose_box(textpage, end - 1, last_ref)
+                x1 = last.right
+            else:
+                x1 = first.right
+            words.append(Word(match.group(), first.left, x1, height - first.top,
+                              height - first.bottom))
         return words
     finally:
-        textpage.close()
+        raw.FPDFText_ClosePage(textpage)
+
+
+def _page_text(raw: ModuleType, textpage: object, count: int) -> str:
+    """The text of characters ``0..count-1`` as pypdfium2's ``get_text_range`` reads
+    it: characters with no place in the text left off at both ends (crbug.com/pdfium/2079:
+    PDFium would read past the range), UTF-16 decoded, undecodable units dropped."""
+    text_index = raw.FPDFText_GetTextIndexFromCharIndex
+    first, last = 0, count - 1
+    while first <= last and text_index(textpage, first) == -1:
+        first += 1
+    while first <= last and text_index(textpage, last) == -1:
+        last -= 1
+    if first > last:
+        return ""
+    size = text_index(textpage, last) + 2 - text_index(textpage, first)
+    buffer = (ctypes.c_ushort * size)()
+    written = raw.FPDFText_GetText(textpage, first, last - first + 1, buffer)
+    return ctypes.string_at(buffer, 2 * max(written - 1, 0)).decode("utf-16-le", "ignore")
+
+
+@cache
+def _loose_char_box() -> Callable[..., int]:
+    """``FPDFText_GetLooseCharBox`` as a C function pointer without argument types."""
+    import pypdfium2.raw as raw
+
+    return ctypes.cast(raw.FPDFText_GetLooseCharBox, ctypes.CFUNCTYPE(ctypes.c_int))
+
+
+def _image_in(raw: ModuleType, parent: object, level: int = 0) -> bool:
+    """Whether a page (``level`` 0) or a form XObject in it shows an image."""
+    count_objects, get_object = (raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject) \
+        if level else (raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject)
+    count = count_objects(parent)
+    if count < 0:
+        raise ExtractError("corrupt", "PDFium cannot list the objects of a page")
+    for index in range(count):
+        found = get_object(parent, index)
+        if not found:
+            raise ExtractError("corrupt", "PDFium cannot read an object of a page")
+        kind = raw.FPDFPageObj_GetType(found)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE or (
+                kind == raw.FPDF_PAGEOBJ_FORM and level < _FORM_DEPTH - 1
+                and _image_in(raw, found, level + 1)):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- pdfplumber
