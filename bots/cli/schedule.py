@@ -117,7 +117,7 @@ def schedule_command(ctx: click.Context, plan: bool, config_path: str | None) ->
             run_daemon(cfg, jobs)
 
 
-@schedule_command.command("list")
+@schedule_command.command("list", short_help="Each job's last run and next run.")
 @config_option
 @click.pass_context
 def list_command(ctx: click.Context, config_path: str | None) -> None:
