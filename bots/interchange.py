@@ -252,6 +252,13 @@ def _open_item(row: dict[str, str]) -> OpenItem:
 def read_open_items(path: str | Path) -> tuple[OpenItemTable, list[BadRow]]:
     """Open items from ``OPEN.csv``; bad rows skipped and reported."""
     try:
+        return _open_items_from(path)
+    finally:
+        _release_arrow_memory()
+
+
+def _open_items_from(path: str | Path) -> tuple[OpenItemTable, list[BadRow]]:
+    try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InterchangeError(f"{path}: cannot open: {exc.strerror}") from None
@@ -260,6 +267,18 @@ def read_open_items(path: str | Path) -> tuple[OpenItemTable, list[BadRow]]:
     if frame is None:
         return _open_items_by_row(path)
     return _OpenItemColumns(frame, str(path)).read()
+
+
+def _release_arrow_memory() -> None:
+    """Hand what pyarrow freed back to the system (after a read, its frames gone).
+
+    Its default pool (mimalloc) keeps freed memory for later arrays: at a
+    million open items some 250 MB of frames and text buffers would stay in
+    the process, unused, once the columns are Python lists.
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _open_items_by_row(path: str | Path) -> tuple[OpenItemTable, list[BadRow]]:
@@ -458,6 +477,13 @@ def read_remittances(path: str | Path) -> tuple[list[Remittance], list[BadRow]]:
 
 def read_remittances_data(data: bytes, name: str) -> tuple[list[Remittance], list[BadRow]]:
     """:func:`read_remittances` of the bytes of a file called ``name``."""
+    try:
+        return _remittances_from(data, name)
+    finally:
+        _release_arrow_memory()
+
+
+def _remittances_from(data: bytes, name: str) -> tuple[list[Remittance], list[BadRow]]:
     table = _json_table(data)
     if table is None:
         return _remittances_by_line(data, name)
@@ -792,6 +818,15 @@ def write_proposals(result: MatchResult, path: Path, order: Iterable[str] = ()) 
         writer.writerow(PROPOSAL_COLUMNS)
         n = 0
         for cells in _rows(result, order):
-            writer.writerow(map(neutralise, cells))
+            for i in _FREE_TEXT:
+                cells[i] = neutralise(cells[i])
+            writer.writerow(cells)
             n += 1
     return n
+
+
+#: The proposal cells the formula guard checks: all but the numbers and enum values
+#: formatted here (``-12.50``, ``auto``), which it would leave as they are anyway.
+_FREE_TEXT = tuple(i for i, column in enumerate(PROPOSAL_COLUMNS) if column not in (
+    "line_index", "applied_amount", "discount_amount", "deduction_amount", "decision",
+    "confidence", "treatment"))

@@ -44,6 +44,18 @@ def _positions(slot: Slot | None) -> list[int]:
     return [slot] if isinstance(slot, int) else slot
 
 
+def _groups(values: Sequence[str]) -> dict[str, list[int]]:
+    """The positions of each value, ascending, keyed in order of first appearance."""
+    import numpy as np
+    import pandas as pd
+
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    order = np.argsort(codes, kind="stable").tolist()
+    ends = np.cumsum(np.bincount(codes, minlength=len(distinct))).tolist()
+    return {value: order[start:end]
+            for value, start, end in zip(distinct.tolist(), [0, *ends][:-1], ends, strict=True)}
+
+
 def _key(ref: str) -> str:
     return (ref.lstrip("0") if ref.isdigit() else ref_key(ref)) if ref else ""
 
@@ -80,16 +92,11 @@ class ItemIndex:
                     lists[k].append(i if i < n else i - n)
             by_key.update({k: sorted(v) for k, v in lists.items()})
         by_po: dict[str, Slot] = {}
-        by_customer: dict[str, list[int]] = {}
-        for pos, (po, customer) in enumerate(zip(po_numbers, customers, strict=True)):
+        for pos, po in enumerate(po_numbers):
             if po:
                 _add(by_po, normalise(po), pos)
-            found = by_customer.get(customer)
-            if found is None:
-                by_customer[customer] = [pos]
-            else:
-                found.append(pos)
-        self._by_key, self._by_po, self._by_customer = by_key, by_po, by_customer
+        self._by_key, self._by_po = by_key, by_po
+        self._by_customer = _groups(customers)
 
     @property
     def customers(self) -> set[str]:
