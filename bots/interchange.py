@@ -818,9 +818,10 @@ def write_proposals(result: MatchResult, path: Path, order: Iterable[str] = ()) 
         writer.writerow(PROPOSAL_COLUMNS)
         n = 0
         for cells in _rows(result, order):
+            row: list[object] = list(cells)
             for i in _FREE_TEXT:
-                cells[i] = neutralise(cells[i])
-            writer.writerow(cells)
+                row[i] = neutralise(cells[i])
+            writer.writerow(row)
             n += 1
     return n
 
