@@ -31,28 +31,52 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "doc number", "your reference", "your ref", "reference", "ref", "ref no",
         "supplier invoice", "vendor invoice", "vendor invoice no", "bill no", "bill number",
         "rechnung", "rechnungsnummer", "factura", "facture", "belegnummer",
+        # English ERP prints: Dynamics' "External Document No." is the vendor's invoice
+        # number; "Their Ref" is the supplier's (ours); "Invoice/Credit No." lists both
+        "their ref", "their reference", "external document no", "external document number",
+        "external doc no", "ext doc no", "ext document no", "invoice credit no",
+        "invoice credit note no", "inv cn no", "inv cr no", "inv credit no",
+        # the payer's own voucher (rank 0, kept as the other document number)
+        "payment voucher", "payment voucher no", "payment voucher number",
     ),
     "po_number": ("po", "po no", "po number", "purchase order", "purchase order no",
-                  "order no", "order number", "customer po", "bestellnummer"),
+                  "order no", "order number", "customer po", "bestellnummer", "p o", "p o no",
+                  "p o number"),
     "invoice_date": ("invoice date", "inv date", "doc date", "document date", "date",
                      "rechnungsdatum", "belegdatum"),
     "gross_amount": ("gross", "gross amount", "invoice amount", "inv amount", "amount due",
                      "original amount", "invoice total", "gross amt", "inv amt", "amount",
-                     "betrag", "document amount", "bruttobetrag", "brutto"),
+                     "betrag", "document amount", "bruttobetrag", "brutto",
+                     # what was open before this payment, as AP systems print it
+                     "balance due", "invoice balance", "open balance", "amount outstanding",
+                     "outstanding amount", "outstanding", "remaining amount", "open amount",
+                     "amount invoiced", "invoiced amount", "invoiced", "amount before discount",
+                     "amt before disc", "amount before disc", "gross before discount"),
     "discount": ("discount", "disc", "discount taken", "cash discount", "disc amt",
-                 "discount amount", "skonto"),
+                 "discount amount", "skonto", "early pay discount",
+                 "early payment discount", "terms discount", "prompt payment discount",
+                 "settlement discount"),
     "deduction": ("deduction", "deductions", "adjustment", "adjustments", "adj",
                   "short pay", "chargeback", "deduction amount", "adj amount", "other deductions",
-                  "fee", "fees", "transaction fee", "processing fee"),
+                  "fee", "fees", "transaction fee", "processing fee", "short paid", "short payment",
+                  "write off", "writeoff", "write off amount", "withholding tax", "wht",
+                  "tax withheld", "withholding", "retention", "retainage"),
     "deduction_reason": ("reason", "deduction reason", "reason code", "adj reason",
                          "adjustment reason", "remarks", "comment", "comments", "memo"),
     "paid_amount": ("paid", "net paid", "amount paid", "payment", "payment amount", "net",
                     "net amount", "paid amount", "amt paid", "net pay", "remitted",
-                    "amount remitted", "zahlbetrag", "net payment"),
+                    "amount remitted", "zahlbetrag", "net payment", "net payable",
+                    "paid this check", "paid this cheque", "amount this payment", "this payment",
+                    "payment this period", "amount of payment", "pmt amount", "pmt amt",
+                    "remittance amount", "remittance amt", "amount applied",
+                    "applied amount", "applied", "payment applied", "amount paid this check",
+                    "net of discount", "amount net of discount", "settlement amount"),
 }
 
 _LOOKUP = {text: field for field, texts in SYNONYMS.items() for text in texts}
+_AMOUNTS = frozenset({"gross_amount", "paid_amount", "discount", "deduction"})
 _PUNCT = re.compile(r"[^a-z0-9]+")
+_POSSESSIVE = re.compile(r"(?<=[a-z])'s\b")
 _CURRENCIES = frozenset({"usd", "eur", "gbp", "cad", "jpy", "chf", "sek", "nok", "dkk", "pln",
                          "czk", "huf", "aud"})
 _CURRENCY_TAIL = re.compile(rf"\s+(?:{'|'.join(sorted(_CURRENCIES))}|amount)$")
@@ -62,6 +86,7 @@ _CURRENCY_TAIL = re.compile(rf"\s+(?:{'|'.join(sorted(_CURRENCIES))}|amount)$")
 def normalise_header(text: str) -> str:
     """Lower case, accents off, punctuation to spaces (``"Inv. No."`` -> ``"inv no"``)."""
     folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    folded = _POSSESSIVE.sub("", folded)  # "Supplier's Ref" -> "supplier ref"
     return " ".join(_PUNCT.sub(" ", folded).split())
 
 
@@ -76,9 +101,10 @@ def field_for_header(text: str) -> str | None:
     key = normalise_header(text)
     if key in _LOOKUP:
         return _LOOKUP[key]
-    # "Invoice Amount (USD)", "Net Paid USD": drop a trailing currency word
+    # "Invoice Amount (USD)", "Net Paid USD": drop a trailing currency word; a trailing
+    # "amount" only off an amount label ("Net Paid Amount", never "Doc. Amount")
     trimmed = _CURRENCY_TAIL.sub("", key)
-    if trimmed in _LOOKUP:
+    if trimmed in _LOOKUP and (not key.endswith("amount") or _LOOKUP[trimmed] in _AMOUNTS):
         return _LOOKUP[trimmed]
     if key in _CURRENCIES:  # an amount column headed by its currency alone: "EUR"
         return "gross_amount"
@@ -99,13 +125,20 @@ _ABBREVIATIONS = {"inv": "invoice", "amt": "amount", "disc": "discount", "ded": 
                   # "Nº fra.", "Fatt. n.", "FT nr.", and of amounts: "Betr.", "Mont.", "Imp."
                   "rg": "rechnung", "rechn": "rechnung", "fact": "facture", "fatt": "fattura",
                   "fra": "factura", "fac": "factura", "ft": "invoice", "nro": "number",
-                  "betr": "betrag", "mont": "montant", "imp": "importe", "bel": "beleg"}
+                  "betr": "betrag", "mont": "montant", "imp": "importe", "bel": "beleg",
+                  # English ERP abbreviations: "Pmt Amt", "Trans. Ref", "Trx No", "Txn Date"
+                  "pmt": "payment", "pymt": "payment", "trans": "transaction",
+                  "trx": "transaction", "txn": "transaction", "jnl": "journal",
+                  "vch": "voucher", "vou": "voucher", "ext": "external", "cn": "credit"}
 _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
     ("deduction_reason", frozenset({"reason", "remark", "comment", "grund", "bemerkung",
                                     "motif", "reden", "omschrijving", "motivo", "causale"})),
+    # a date word names a date whatever amount word is beside it ("Net Due Date")
+    ("invoice_date", frozenset({"date", "datum", "fecha", "data"})),
     ("discount", frozenset({"discount", "skonto", "escompte", "remise", "korting", "descuento",
                             "sconto", "abbuono"})),
-    ("deduction", frozenset({"deduction", "adjustment", "chargeback", "abzug", "kurzung",
+    ("deduction", frozenset({"deduction", "adjustment", "chargeback", "short", "writeoff",
+                             "abzug", "kurzung",
                              "retenue", "inhouding", "aftrek", "deduccion", "retencion",
                              "trattenuta", "detrazione", "abzuge", "einbehalt", "withholding",
                              "withheld", "offset", "verrekening", "compensatie", "ritenuta",
@@ -120,21 +153,23 @@ _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
                                "beglichen", "acquitte", "vire", "overgemaakt", "voldaan",
                                "uitbetaald", "transferido", "liquidado", "bonificato",
                                "versato", "saldato", "liquidato", "ausgleich", "pagare",
-                               "pagar", "zahlen", "auszahlung"})),
+                               "pagar", "zahlen", "auszahlung", "payable", "applied"})),
     ("po_number", frozenset({"po", "purchase", "order", "bestellung", "bestellnummer",
                              "commande", "bestelling", "pedido", "ordine"})),
-    ("invoice_date", frozenset({"date", "datum", "fecha", "data"})),
     ("gross_amount", frozenset({"amount", "gross", "due", "original", "betrag", "montant",
                                 "importe", "brutto", "bedrag", "bruto", "importo", "lordo",
                                 "brut", "valor", "valore", "initial", "initiale", "total", "totale",
                                 "totaal", "gesamt",
-                                "originale", "oorspronkelijk", "ursprunglich", "nominal"})),
+                                "originale", "oorspronkelijk", "ursprunglich", "nominal", "value",
+                                "invoiced", "outstanding"})),
     ("invoice_ref", frozenset({"invoice", "document", "bill", "rechnung", "facture", "factura",
                                "beleg", "reference", "referenz", "referentie", "referencia",
                                "riferimento", "factuur", "fattura", "kenmerk", "voucher",
                                "piece", "boekstuk", "asiento", "protocollo", "registrazione",
                                "buchung", "ecriture", "documento", "fournisseur", "proveedor",
-                               "fornitore", "documentnr", "zeichen", "fremdbeleg"})),
+                               "fornitore", "documentnr", "zeichen", "fremdbeleg",
+                               # the payer's own entries in an English ledger print
+                               "transaction", "journal", "entry", "posting", "clearing"})),
 )
 _HEADER_WORDS = frozenset().union(*(words for _, words in _WORD_RULES)) | {
     "number", "your", "supplier", "vendor", "taken", "applied", "short", "pay", "of", "usd",
@@ -144,7 +179,8 @@ _HEADER_WORDS = frozenset().union(*(words for _, words in _WORD_RULES)) | {
     "other", "sonstige", "autres", "overige", "otras", "altre", "bei", "uns", "chez", "nous",
     "vos", "sus", "obtenu", "obtenido", "ottenuto", "gewahrt", "genomen", "aplicado",
     "applicato", "applique", "toegepast", "internal", "interne", "intern", "lieferant",
-    "leverancier"}
+    "leverancier", "their", "external", "credit", "note", "this", "ap",
+    "payee", "creditor", "before"}
 # Which document number a column holds: the payer's own (voucher, "Beleg-Nr.", "Pièce")
 # or the reference to our invoice ("Your reference", "Ihre Referenz", "Invoice No").
 _OURS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus", "vs", "vostro",
@@ -153,14 +189,18 @@ _OURS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus", "vs
                    "supplier", "vendor", "fournisseur", "proveedor", "fornitore", "kenmerk"})
 _PAYERS_OWN = frozenset({"our", "unser", "unsere", "ons", "onze", "notre", "nos", "nuestro",
                          "ns", "nostro", "voucher", "buchung", "piece", "ecriture", "boekstuk",
-                         "asiento", "protocollo", "registrazione"})
+                         "asiento", "protocollo", "registrazione", "transaction", "journal",
+                         "entry", "posting", "clearing", "ap"})
 # whose document it is, said outright: the payer's ("Our", "Unsere", "Interne") or ours
 # as the payer's supplier ("Your", "fournisseur", "Fremdbeleg")
 _PAYER_POSSESSIVE = frozenset({"our", "unser", "unsere", "ons", "onze", "notre", "nos",
                                "nuestro", "ns", "nostro", "internal", "interne", "intern"})
 _SUPPLIERS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus", "vs",
-                        "vostro", "supplier", "vendor", "fournisseur", "proveedor", "fornitore",
+                        "vostro", "their", "external", "payee", "creditor", "supplier",
+                        "vendor", "fournisseur", "proveedor", "fornitore",
                         "lieferant", "leverancier", "fremdbeleg"})
+_REFERENCE_WORDS = frozenset({"reference", "referenz", "referentie", "referencia",
+                              "riferimento", "kenmerk", "zeichen"})
 _COMPOUND_ENDS = ("nummer", "datum", "betrag", "bedrag", "korting", "summe", "nr")
 
 
@@ -234,19 +274,25 @@ def could_head_a_column(text: str) -> bool:
 def reference_rank(text: str) -> int:
     """How surely an invoice-reference header names OUR invoice number.
 
-    2: ours (``Your reference``, ``Ihre Referenz``, ``Invoice No``, ``N° facture``);
-    1: any document (``Document No.``, ``Belegnummer``, ``Reference``);
-    0: the payer's own (``Voucher``, ``Our ref.``, ``Pièce``, ``Buchungsnr.``).
+    3: ours (``Your reference``, ``Ihre Referenz``, ``Invoice No``, ``N° facture``);
+    2: a reference (``Reference``, ``Referenz``, ``Document Ref.``): beside a document
+    number it is the reference the payer keeps of our invoice (SAP prints ``Doc. No.``
+    for its own document and ``Reference`` for ours);
+    1: any document (``Document No.``, ``Belegnummer``, ``Doc #``);
+    0: the payer's own (``Voucher``, ``Our ref.``, ``Pièce``, ``Buchungsnr.``,
+    ``Transaction No.``, ``Journal No.``).
     Of two invoice columns in one table the higher rank is the invoice reference.
     """
     words = _words(normalise_header(text))
     if words & _PAYER_POSSESSIVE:
         return 0
     if words & _SUPPLIERS:  # "N° de pièce fournisseur": the supplier's document, ours
-        return 2
+        return 3
     if words & _PAYERS_OWN:
         return 0
-    return 2 if words & _OURS else 1
+    if words & _OURS:
+        return 3
+    return 2 if words & _REFERENCE_WORDS else 1
 
 
 def map_header_row(cells: list[str]) -> dict[int, str]:

@@ -67,11 +67,15 @@ from bots.remittance.values import probe_amount
 AMOUNT_FIELDS = ("paid_amount", "gross_amount", "discount", "deduction")
 _TOTALS = ("paid_amount", "gross_amount")  # the amount columns a line's amount comes from
 TEXT_FIELDS = ("deduction_reason", "po_number", None)  # None: an unknown column
-_TOTAL = re.compile(r"(?:grand\s*)?(?:totale?s?|totaal|summe|gesamt(?:summe|betrag)?|somme"
+_TOTAL = re.compile(r"(?:grand\s*|(?:payment|check|cheque|net|vendor|supplier|remittance|advice"
+                    r"|eft|ach|wire)\s*)?(?:totale?s?|totaal|summe|gesamt(?:summe|betrag)?|somme"
                     r"|suma\s*total)\b", re.IGNORECASE)
 # rows that sum part of the table: never lines, never the advice's total
 _RUNNING = re.compile(r"(?:page\s*|sub-?\s*|sous-?\s*)totale?s?\b|subtotaal|zwischensumme"
                       r"|seitensumme|(?:carried|brought|balance)\s*forward|[üu]bertrag"
+                      r"|(?:balance\s*|total\s*|amount\s*)?(?:carried|brought)\s*(?:forward|fwd|over)"
+                      r"|(?:balance\s*)?[bc]\s*/\s*f(?:wd)?\b|continued\b"
+                      r"|totale?s?\s*(?:(?:of|for)\s*)?(?:this\s*)?page\b"
                       r"|[àa]\s*reporter|report\b|transport\b|suma\s*(?:y\s*sigue|anterior)"
                       r"|a\s*riportare|riporto\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
@@ -670,10 +674,12 @@ def _known(columns: list[Column]) -> int:
     return sum(c.field not in (None, "alt_ref") for c in columns)
 
 
-def _strength(columns: list[Column]) -> tuple[int, int]:
+def _strength(columns: list[Column]) -> tuple[int, int, int]:
     """How well ``columns`` name a table: the fields named, then fewer amount labels
-    repeated (``Importo | Importo`` over ``bonificato | fattura`` says less than both)."""
-    return _known(columns), -sum(c.field == "alt_amount" for c in columns)
+    repeated (``Importo | Importo`` over ``bonificato | fattura`` says less than both),
+    then fewer labels naming nothing (``Vendor`` over ``Inv No`` is one label)."""
+    return _known(columns), -sum(c.field == "alt_amount" for c in columns), \
+        -sum(c.field is None for c in columns)
 
 
 def _total_amount(line: Line, cells: dict[str | None, str]) -> str | None:

@@ -33,7 +33,7 @@ The layouts (:data:`LAYOUTS`), each what a real AP system prints:
   second line, adjustments with reasons, credit memos as ``(25.00)``.
 
 :func:`odd_layout_sample` draws one more layout whose column headers no rule
-knows (``Ext. Ref``/``Settled``): the per-payer template test uses it.
+knows (``Ident``/``Cleared``): the per-payer template test uses it.
 
 :func:`line_f1` scores what a reader gave against the truth: a line counts
 as right when both its ``invoice_ref`` and its ``paid_amount`` are right.
@@ -524,7 +524,7 @@ def _odd(c: Canvas, d: _Doc, rng: random.Random) -> None:
     c.drawString(40, h - 50, "NORTHWIND TRADERS - SETTLEMENT STATEMENT")
     _labels(c, 40, h - 80, [("Voucher:", t.payment_ref or ""),
                             ("Run Date:", _day(t.payment_date))])
-    table = _Table(c, [("Ext. Ref", 45, "l"), ("Booked", 200, "r"), ("Settled", 320, "r")])
+    table = _Table(c, [("Ident", 45, "l"), ("Booked", 200, "r"), ("Cleared", 320, "r")])
     y = table.header(h - 130)
     for line in t.lines:
         y = table.row(y, [line.invoice_ref, _us(line.gross_amount), _us(line.paid_amount)])

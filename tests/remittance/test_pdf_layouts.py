@@ -62,15 +62,15 @@ def test_open_items_give_the_same_lines() -> None:
 
 
 def _two_numbers_pdf(ours_first: bool) -> bytes:
-    """A table whose two number columns are both just "Doc No." / "Ref.": only the
-    open items can say which is ours."""
+    """A table whose two number columns are both just "Doc No." / "Document": only
+    the open items can say which is ours."""
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=(595, 842))
     c.setFont("Helvetica-Bold", 12)
     c.drawString(50, 790, "Remittance advice")
     c.setFont("Helvetica", 9)
     c.drawString(50, 770, "Payment ref.: PAY-4711")
-    heads = ["Ref.", "Doc No."] if ours_first else ["Doc No.", "Ref."]
+    heads = ["Document", "Doc No."] if ours_first else ["Doc No.", "Document"]
     for x, head in zip((50, 160, 300), heads + ["Paid"], strict=True):
         c.drawString(x, 730, head)
     y = 715

@@ -21,9 +21,9 @@ payer_name = "Northwind Traders"
 currency = "usd"
 
 [columns]
-"Ext. Ref" = "invoice_ref"
+"Ident" = "invoice_ref"
 "Booked" = "gross_amount"
-"Settled" = "paid_amount"
+"Cleared" = "paid_amount"
 
 [labels]
 payment_ref = ["Voucher"]
