@@ -27,6 +27,8 @@ habit               what the payer does
 ``cent-off``        every line one cent (1 JPY) short: rounding
 ``legal-form``      the payer name with another legal form (``GmbH & Co. KG``,
                     ``S.A.R.L.``, ``B.V.``, ``Limited``, ``S.p.A.``)
+``name-typo``       the payer name with two neighbouring letters swapped
+                    (``Nroth Foods Inc.``, ``SILEVR FOODS LLC``)
 ``label-noisy``     a reference misread (OCR) or mistyped (two digits swapped)
                     printed with a word around it (``Rechnung Nr. 9OO12345``,
                     ``Facture n° 90012354``)
@@ -53,13 +55,15 @@ from bench.cashapp_corpus import (
     ItemKey,
     Posting,
     _sets,
+    _typo,
     generate,
     write_off_tolerance,
 )
 from bots.domain import OpenItem, Remittance, Treatment, from_minor, to_minor
 
 HABITS = ("ref-label", "ref-text", "ref-glued", "ref-zeros", "ref-several", "lumped",
-          "partial-stated", "reason-lang", "cent-off", "legal-form", "label-noisy")
+          "partial-stated", "reason-lang", "cent-off", "legal-form", "label-noisy",
+          "name-typo")
 
 _LABELS = ("Rechnung Nr. {r}", "Rg.-Nr. {r}", "Facture n° {r}", "Fact. {r}", "Factura {r}",
            "Fattura n. {r}", "Factuur {r}", "Invoice: {r}", "INV_{r}", "Inv/{r}", "RE-{r}",
@@ -128,9 +132,11 @@ class _Variation:
         out = []
         copied = {r.id.removesuffix("-dup") for r in self.c.remittances if r.id.endswith("-dup")}
         for r in self.c.remittances:
-            if not r.lines or r.id in copied or r.id.endswith("-dup") or \
-                    self.rng.random() >= share:
+            if r.id in copied or r.id.endswith("-dup") or self.rng.random() >= share:
                 out.append(r)
+                continue
+            if not r.lines:  # an amount-only payment: only its payer name can change
+                out.append(self._name_typo(r) or r)
                 continue
             changed = None
             for habit in self.rng.sample(HABITS, len(HABITS)):  # the first that applies
@@ -295,6 +301,17 @@ class _Variation:
             return None
         total = sum((x.paid_amount for x in lines), Decimal(0))
         return replace(r, lines=lines, total=total)
+
+    def _name_typo(self, r: Remittance) -> Remittance | None:
+        units = self.units(r)
+        if not r.payer_name or r.payer_account:
+            return None
+        c = self.customers[units[0].payer]
+        if r.payer_name not in (c.name, c.name.upper().replace(".", "")):
+            return None
+        for i, exp in enumerate(units):
+            self.c.truth[(r.id, i if r.lines else None)] = _tag(exp, "name-typo")
+        return replace(r, payer_name=_typo(self.rng, r.payer_name))
 
     def _legal_form(self, r: Remittance) -> Remittance | None:
         units = self.units(r)

@@ -14,7 +14,9 @@ then answers, for a remittance, with a :class:`Payer`:
 2. the payer name, compared after dropping case, accents, punctuation and legal
    forms (``Inc``, ``Corp.``, ``GmbH`` ...), against legal names, configured
    aliases and learned aliases;
-3. the same name, fuzzily (rapidfuzz ``token_sort_ratio`` >= 92), among names
+3. the same name with two neighbouring letters swapped back (``Nroth Foods``,
+   a typing slip), when exactly one known name is so: it decides like the name;
+   else the same name, fuzzily (rapidfuzz ``token_sort_ratio`` >= 92), among names
    sharing its first letters and with the same numbers in it; a payer found
    this way corroborates a reference but does not make an amount-only match
    auto on its own;
@@ -28,7 +30,8 @@ subsidiaries, and :meth:`PartyIndex.same_group` accepts any pair under one
 top parent.
 
 Limits: the fuzzy step compares within blocks of names with the same first two
-characters, so a payer name whose first word is misspelled is not found by it.
+characters, so a payer name whose first two letters are misspelled is not found
+by it (unless the slip is two neighbouring letters swapped: step 3's first part).
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ FUZZY_CUTOFF = 92
 
 # How the payer was found, strongest first; only these decide alone.
 DECISIVE = frozenset({"account", "learned account", "name", "alias", "learned alias",
-                      "similar name", "domain"})
+                      "misspelled name", "similar name", "domain"})
 ACCOUNT_ALIAS = "ACCOUNT:"  # prefix of a learned bank account among the learned aliases
 
 
@@ -134,6 +137,16 @@ class PartyIndex:
         self._cache: dict[tuple[str | None, str | None, tuple[str, ...]], Payer] = {}
         self._roots: dict[str, str] = {}
 
+    def _swapped(self, key: str) -> frozenset[str]:
+        """The customers of the one known name that ``key`` is with two neighbouring
+        letters swapped back (``NROTH FOODS`` -> ``NORTH FOODS``); none when no known
+        name or several are."""
+        found = {key[:i] + key[i + 1] + key[i] + key[i + 2:]
+                 for i in range(len(key) - 1)
+                 if key[i] != key[i + 1] and key[i].isalpha() and key[i + 1].isalpha()}
+        known = [k for k in found if k in self._names]
+        return frozenset(self._names[known[0]]) if len(known) == 1 else frozenset()
+
     def _add_name(self, name: str, number: str, how: str) -> None:
         key = name_key(name)
         if key:
@@ -204,6 +217,10 @@ class PartyIndex:
             key = name_key(remittance.payer_name)
             numbers = self._names.get(key)
             if not numbers and key:
+                swapped = self._swapped(key)
+                if swapped:
+                    return Payer(swapped, "misspelled name" if len(swapped) == 1 else
+                                 "ambiguous", label)
                 best = process.extractOne(key, self._blocks.get(key[:2], []),
                                           scorer=fuzz.token_sort_ratio,
                                           score_cutoff=FUZZY_CUTOFF)

@@ -62,14 +62,27 @@ class TestParties:
         assert index.identify(remit("b", payer="ACME Corporation")).how == "name"
         assert index.identify(remit("c", payer="Bolt Industries Incorporated")).customers == {
             BOLT.number}
-        similar = index.identify(remit("d", payer="Bolt Industires"))
+        similar = index.identify(remit("d", payer="Bolt Industrie"))
         assert (similar.how, similar.customer) == ("similar name", BOLT.number)
+        slip = index.identify(remit("d2", payer="Bolt Industires"))
+        assert (slip.how, slip.customer) == ("misspelled name", BOLT.number)
         assert index.identify(remit("e", payer="Nobody Ltd")).how == "unknown"
         from bots.domain import Customer
         numbered = PartyIndex([Customer("1", "North Foods 2 Inc."),
                                Customer("2", "South Steel Ltd")])
         assert numbered.identify(remit("f", payer="North Foods 3")).how == "unknown"
         assert numbered.identify(remit("g", payer="North Fods 2")).customer == "1"
+
+    def test_misspelled_name_two_neighbouring_letters_swapped(self):
+        from bots.domain import Customer
+        index = PartyIndex([Customer("1", "North Foods Inc."), Customer("2", "Silver Steel LLC"),
+                            Customer("3", "Star Tools Ltd"), Customer("4", "Sart Tools Ltd"),
+                            Customer("5", "Metro Foods 12 Co.")])
+        assert index.identify(remit("a", payer="Nroth Foods Inc.")).customer == "1"
+        assert index.identify(remit("b", payer="SILEVR STEEL LLC")).how == "misspelled name"
+        # "Satr Tools" is one swap from Star Tools and from Sart Tools: nobody decides
+        assert index.identify(remit("c", payer="Satr Tools")).customer is None
+        assert index.identify(remit("d", payer="Metro Foods 21")).customer is None  # digits
 
     def test_an_account_number_the_payer_name_contradicts_is_ambiguous(self):
         from bots.domain import Customer

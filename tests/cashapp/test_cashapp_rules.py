@@ -407,8 +407,13 @@ class TestCustomers:
 
     def test_similar_name_alone_does_not_auto_an_amount_match(self):
         items = [item("1800000001", "500.00", "", customer=BOLT.number)]
-        p = only(run(items, remit("r1", total="500.00", payer="Bolt Industires")))
+        p = only(run(items, remit("r1", total="500.00", payer="Bolt Industrie")))
         assert p.decision is REVIEW and "similar name" in p.reason
+
+    def test_a_name_with_two_letters_swapped_decides_like_the_name(self):
+        items = [item("1800000001", "500.00", "", customer=BOLT.number)]
+        p = only(run(items, remit("r1", total="500.00", payer="Bolt Industires")))
+        assert (p.decision, p.rule) == (AUTO, "amount-only")
 
     def test_account_number_without_leading_zeros(self):
         items = [item("1800000001", "500.00", "", customer=BOLT.number)]
