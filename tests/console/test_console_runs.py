@@ -1,0 +1,123 @@
+"""Runs: started as their own process, followed by run id; the list, the detail, escaping."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from bots.console import create_app
+from bots.domain import RunStatus, Trigger
+from bots.landscape import landscape_id
+from bots.store import Store
+from tests.console.conftest import signed_in, wait_for_launch
+
+XSS = "<script>alert(1)</script>"
+
+
+def client_of(cfg, name: str) -> tuple[TestClient, dict[str, str]]:
+    client = TestClient(create_app(cfg))
+    return client, {"X-CSRF-Token": signed_in(client, name)}
+
+
+def test_a_dry_run_started_from_the_api_runs_in_its_own_process(console_world) -> None:
+    client, csrf = client_of(console_world, "alice")
+    answer = client.post("/api/runs", json={"bot": "openitems", "dry_run": True}, headers=csrf)
+    assert answer.status_code == 202
+    run_id = answer.json()["run_id"]
+    assert wait_for_launch(console_world, run_id) == 0
+    run = client.get(f"/api/runs/{run_id}").json()
+    assert (run["status"], run["trigger"], run["person"], run["dry_run"]) == \
+        ("ok", "console", "alice", True)
+    assert run["counts"]["openitems.open_items"] > 0
+    assert run["report"]["run_id"] == run_id and run["writes"]["total"] == 0
+    with Store(console_world.store_path) as store:
+        assert store.run(run_id).pid != os.getpid()
+    listed = client.get("/api/runs", params={"bot": "openitems", "status": "ok"}).json()
+    assert [r["run_id"] for r in listed] == [run_id]
+    assert client.get("/api/runs", params={"bot": "collections"}).json() == []
+    page = client.get(f"/runs/{run_id}").text
+    assert "hx-trigger" not in page and "openitems" in page
+    assert run_id in client.get("/runs?status=ok").text
+
+
+def test_the_form_starts_a_run_and_shows_its_page(console_world) -> None:
+    client, csrf = client_of(console_world, "alice")
+    answer = client.post("/runs/new", data={"bot": "openitems", "dry_run": "true",
+                                            "csrf_token": csrf["X-CSRF-Token"]},
+                         follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/runs/")
+    run_id = answer.headers["location"].rsplit("/", 1)[1]
+    assert wait_for_launch(console_world, run_id) == 0
+    done = client.get(answer.headers["location"]).text
+    assert "hx-trigger" not in done and "status-ok" in done
+
+
+def test_a_run_page_polls_while_the_run_goes_on_and_stops_after(console_world) -> None:
+    client, _ = client_of(console_world, "sam")
+    with Store(console_world.store_path) as store:
+        run = store.start_run(Trigger.ON_DEMAND, ("collections",))
+        going = client.get(f"/runs/{run.id}").text
+        store.finish_run(run.id, RunStatus.OK, counts={})
+    assert f'hx-get="/runs/{run.id}/body" hx-trigger="every 1s"' in going
+    assert "Running for" in going
+    assert "hx-trigger" not in client.get(f"/runs/{run.id}/body").text
+
+
+def test_a_run_refused_by_a_held_landscape_says_why(console_world) -> None:
+    client, csrf = client_of(console_world, "alice")
+    with Store(console_world.store_path) as store:
+        store.acquire_lease(landscape_id(console_world), "20261207-000000-night",
+                            timedelta(minutes=5))
+    answer = client.post("/api/runs", json={"bot": "openitems"}, headers=csrf)
+    run_id = answer.json()["run_id"]
+    assert wait_for_launch(console_world, run_id) == 75
+    run = client.get(f"/api/runs/{run_id}").json()
+    assert run["status"] == "refused" and "20261207-000000-night" in run["message"]
+
+
+def test_unknown_bots_and_company_codes_are_refused(console_world) -> None:
+    client, csrf = client_of(console_world, "alice")
+    unknown = client.post("/api/runs", json={"bot": "payroll"}, headers=csrf)
+    assert unknown.status_code == 422 and "unknown bot 'payroll'" in unknown.json()["detail"]
+    review = client.post("/api/runs", json={"bot": "review"}, headers=csrf)
+    assert review.status_code == 422
+    coded = client.post("/api/runs", json={"bot": "openitems", "company_code": "1000"},
+                        headers=csrf)
+    assert coded.status_code == 422
+    assert client.get("/api/runs").json() == []
+
+
+def test_external_writes_are_paged_with_their_amounts(console_world) -> None:
+    with Store(console_world.store_path) as store:
+        run = store.start_run(Trigger.ON_DEMAND, ("cashapp",))
+        ledger = store.ledger(run.id)
+        for n in range(60):
+            ledger.begin("posting", f"key-{n:02d}", target=f"1000/{n}",
+                         payload={"amount": str(Decimal("100.25") + n), "currency": "EUR"})
+            ledger.done(f"key-{n:02d}")
+        ledger.begin("collection_note", "note-1", target="1000/1", payload={"lines": []})
+        store.finish_run(run.id, RunStatus.OK, counts={})
+    client, _ = client_of(console_world, "sam")
+    second = client.get(f"/api/runs/{run.id}", params={"page": 2}).json()["writes"]
+    assert (second["page"], second["pages"], second["total"]) == (2, 2, 61)
+    assert len(second["rows"]) == 11
+    postings = client.get(f"/api/runs/{run.id}", params={"kind": "posting"}).json()["writes"]
+    assert postings["total"] == 60 and postings["rows"][0]["amount"] == "100.25"
+    page = client.get(f"/runs/{run.id}?kind=posting").text
+    assert "100.25" in page and "EUR" in page and "next</a>" in page
+
+
+def test_stored_text_is_escaped_in_every_page(console_world) -> None:
+    with Store(console_world.store_path) as store:
+        run = store.start_run(Trigger.ON_DEMAND, ("cashapp",))
+        store.finish_run(run.id, RunStatus.FAILED, counts={}, message=XSS)
+    admin, csrf = client_of(console_world, "ada")
+    admin.post("/users", data={"name": XSS, "role": "ar_staff", "password": "long enough pw",
+                               "csrf_token": csrf["X-CSRF-Token"]})
+    for page in (f"/runs/{run.id}", "/users"):
+        text = admin.get(page).text
+        assert XSS not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text, page
+    assert admin.get(f"/api/runs/{run.id}").json()["message"] == XSS  # JSON stays data
