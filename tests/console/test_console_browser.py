@@ -1,0 +1,72 @@
+"""The console in a real browser (Debian's Chromium): sign in, start a dry run and see it
+finish, approve a proposal and see it posted in the sandbox SAP."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+
+from bots.config import Config
+from bots.console import create_app
+from bots.portals.browser import CHROMIUM_ARGS, SYSTEM_CHROMIUM
+from tests.conftest import require_program
+from tests.console.conftest import PASSWORD, still_open
+
+PATIENCE_MS = 120_000  # a run on a loaded machine
+
+
+@pytest.fixture
+def console_url(waiting: tuple[Config, object, str]) -> Iterator[str]:
+    """The console of the ``waiting`` world served by uvicorn on a free loopback port."""
+    cfg = waiting[0]
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(cfg), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+@pytest.mark.slow
+def test_sign_in_run_and_approve_in_chromium(waiting, console_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    cfg, item, rid = waiting
+    executable = require_program(str(SYSTEM_CHROMIUM), "runs the console's browser test")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
+        try:
+            page = browser.new_page()
+            page.goto(f"{console_url}/runs")
+            expect(page).to_have_url(f"{console_url}/login")
+            page.get_by_label("User name").fill("alice")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page).to_have_url(f"{console_url}/runs")
+
+            page.get_by_role("link", name="Start a run").click()
+            page.get_by_label("Bot").select_option("openitems")
+            expect(page.get_by_label("Dry run", exact=False)).to_be_checked()
+            page.get_by_role("button", name="Start").click()
+            expect(page.locator("#run-status")).to_have_text("ok (dry run)",
+                                                            timeout=PATIENCE_MS)
+            expect(page.get_by_role("cell", name="openitems", exact=True)).to_be_visible()
+
+            page.get_by_role("link", name="Review").click()
+            payment = page.locator(f"#item-{rid}")
+            expect(payment).to_contain_text(item.document_no)
+            payment.get_by_role("button", name="Approve").click()
+            expect(page.locator(f"#item-{rid}")).to_contain_text(
+                "no longer waits for review", timeout=PATIENCE_MS)
+        finally:
+            browser.close()
+    assert not still_open(cfg, item)
