@@ -42,6 +42,11 @@ UNPRIVILEGED = "nobody"  # who runs the server when the tests run as root
 DATABASE = "arbots"
 ROLE = "arbots"
 READY_WITHIN = 60.0  # seconds for the server to accept connections
+PORT_ATTEMPTS = 3
+
+
+class PortTaken(RuntimeError):
+    """postgres could not bind the port chosen for it."""
 
 
 def postgres_bin() -> Path | None:
@@ -85,16 +90,13 @@ class PostgresServer:
             self._run(self.bin_dir / "initdb", "--pgdata", str(self.data), "--username", ROLE,
                       "--auth", "trust", "--encoding", "UTF8", "--locale", "C.UTF-8",
                       "--no-sync")
-            self.port = free_port()
-            log = (self.dir / "server.log").open("w")
-            self._process = subprocess.Popen(
-                [str(self.bin_dir / "postgres"), "-D", str(self.data), "-h", "127.0.0.1",
-                 "-p", str(self.port), "-k", str(self.dir), "-c", "fsync=off",
-                 "-c", "full_page_writes=off", "-c", "synchronous_commit=off"],
-                stdout=log, stderr=subprocess.STDOUT, text=True, user=self.user,
-                start_new_session=True)
-            log.close()
-            self._wait_until_ready()
+            for attempt in range(PORT_ATTEMPTS):
+                try:
+                    self._start(free_port())
+                    break
+                except PortTaken:  # another process took the free port first
+                    if attempt == PORT_ATTEMPTS - 1:
+                        raise
             self._run(self.bin_dir / "createdb", "--host", "127.0.0.1", "--port",
                       str(self.port), "--username", ROLE, DATABASE)
         except BaseException:
@@ -112,6 +114,18 @@ class PostgresServer:
                 self._process.kill()
                 self._process.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _start(self, port: int) -> None:
+        """Start postgres on ``port`` and wait until it accepts connections."""
+        self.port = port
+        with (self.dir / "server.log").open("w") as log:
+            self._process = subprocess.Popen(
+                [str(self.bin_dir / "postgres"), "-D", str(self.data), "-h", "127.0.0.1",
+                 "-p", str(port), "-k", str(self.dir), "-c", "fsync=off",
+                 "-c", "full_page_writes=off", "-c", "synchronous_commit=off"],
+                stdout=log, stderr=subprocess.STDOUT, text=True, user=self.user,
+                start_new_session=True)
+        self._wait_until_ready()
 
     def psql(self, sql: str) -> str:
         """Run ``sql`` with psql against :attr:`dsn`; its tuples-only, unaligned output."""
@@ -137,8 +151,10 @@ class PostgresServer:
         deadline = time.monotonic() + READY_WITHIN
         while True:
             if self._process.poll() is not None:
-                raise RuntimeError(f"postgres exited with {self._process.returncode}: "
-                                   f"{(self.dir / 'server.log').read_text().strip()}")
+                log = (self.dir / "server.log").read_text().strip()
+                if "could not bind" in log:
+                    raise PortTaken(log)
+                raise RuntimeError(f"postgres exited with {self._process.returncode}: {log}")
             ready = subprocess.run(
                 [str(self.bin_dir / "pg_isready"), "--host", "127.0.0.1",
                  "--port", str(self.port), "--username", ROLE, "--timeout", "1"],

@@ -46,3 +46,19 @@ def test_leaving_stops_the_server_and_removes_its_directory():
     assert not folder.exists()
     with socket.socket() as probe, pytest.raises(ConnectionRefusedError):
         probe.connect(("127.0.0.1", port))
+
+
+def test_a_port_taken_before_postgres_binds_it_is_replaced(monkeypatch):
+    bin_dir = pg.postgres_bin()
+    if bin_dir is None:
+        pytest.skip("no PostgreSQL binaries (the pg_server fixture says how to install them)")
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        offered, really_free = iter([taken]), pg.free_port
+        monkeypatch.setattr(pg, "free_port", lambda: next(offered, 0) or really_free())
+        with pg.PostgresServer(bin_dir) as server:
+            assert server.port != taken
+            assert server.psql("select 3") == "3"
+
