@@ -14,7 +14,8 @@ schedule's own loop::
 
     # which amounts to
     >>> for job in cfg.schedule:
-    ...     scheduler.every(job.every_days).days.at(job.at).do(run_job, job)
+    ...     scheduler.every(job.every_days).days.at(f"{job.at:%H:%M}").do(run_job, job)
+    ...     # then its next_run is set from the store (below)
     >>> while not daemon.stop.is_set():
     ...     scheduler.run_pending()
     ...     time.sleep(min(scheduler.idle_seconds, max_nap))
