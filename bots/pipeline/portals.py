@@ -18,6 +18,13 @@ submission", counted and listed in the report) unless the site says
 ``submit_paid = true``. A refusal goes to the worklist with the portal's
 words, its trace and screenshot.
 
+**cXML buyers.** Invoices of a site with ``family = "cxml"`` go as cXML
+InvoiceDetailRequest over HTTP(S) (:mod:`bots.portals.cxml_sender`: same
+ledger kind and key, deterministic payloadID, the buyer's ``Status@code`` is
+the outcome); a night with only cXML buyers opens no browser. An intent left
+open at a cXML buyer for an invoice no longer to send cannot be looked up
+there; it is closed as failed with the reason (:func:`settle_left_open_cxml`).
+
 **Notes, exactly once, even after a crash.** A confirmation is written to SAP
 as a note on the invoice document (text object BELEG) as soon as the
 submission is done in the ledger, not after the batch. The note's key follows
@@ -56,10 +63,12 @@ from bots.domain import CollectionNote, OpenItem, exponent, quantize
 from bots.pipeline.context import BotContext
 from bots.portals import PortalRunner, open_browser, portals_config
 from bots.portals.connect import reachable_sites
+from bots.portals.cxml_sender import CxmlSender
 from bots.portals.invoice import InvoiceError, InvoiceLine, PortalInvoice
 from bots.portals.recipes import RECIPES
 from bots.portals.recipes.base import Found
 from bots.portals.results import Outcome, SubmissionResult
+from bots.portals.retry import portal_policy
 from bots.portals.runner import KIND
 from bots.portals.settings import PortalsConfig, PortalSite
 from bots.reports.model import BotSection, BotStatus, ErrorItem, PortalFailureRow, WaitingItem
@@ -73,6 +82,15 @@ HOW_TO_FIX = {
                       "in mind, then `arbots portals submit --invoice NO`.",
     Outcome.FAILED: "Technical failure after retries: open the trace (playwright show-trace) "
                     "and see runbooks/portal-page-changed.md.",
+}
+
+HOW_TO_FIX_CXML = {
+    Outcome.REJECTED: "The buyer network refused the cXML invoice (Status code and words "
+                      "in the error); correct the invoice or the site's identities, then "
+                      "the next run sends it again.",
+    Outcome.FAILED: "Technical failure after retries (the buyer's endpoint did not answer "
+                    "with a cXML Status); the intent stays open and the next run sends the "
+                    "same document (same payloadID). The document is in the trace column.",
 }
 
 
@@ -184,8 +202,19 @@ def run(ctx: BotContext) -> BotSection:
     async def still_due(invoice: PortalInvoice) -> str | None:
         return not_due_reason(ctx, pcfg.sites[invoice.portal], invoice)
 
+    def cxml(name: str) -> bool:
+        site = pcfg.sites.get(name)
+        return site is not None and site.is_cxml
+
+    by_browser = [i for i in invoices if not cxml(i.portal)]
+    settle_left_open_cxml(ctx, pcfg, section, [r for r in left_open if cxml(_site_of(r))],
+                          items)
+    left_open = [row for row in left_open if not cxml(_site_of(row))]
     with reachable_sites(pcfg, invoices) as (sites, _world):
-        runner = PortalRunner.from_config(pcfg, sites, ledger=ctx.ledger,
+        results = send_cxml(ctx, pcfg, section, sites,
+                            [i for i in invoices if cxml(i.portal)])
+        runner = PortalRunner.from_config(pcfg, [s for s in sites if not s.is_cxml],
+                                          ledger=ctx.ledger,
                                           artifacts_dir=ctx.run_dir / "portals")
 
         async def work() -> tuple[dict[tuple[str, str], Found | None], list[SubmissionResult]]:
@@ -193,11 +222,14 @@ def run(ctx: BotContext) -> BotSection:
                 await settle_left_open(ctx, pcfg, section, runner, browser, left_open, items)
                 decided = await runner.decisions(browser, list(asks)) if asks else {}
                 results = await runner.submit(
-                    browser, invoices, dry_run=ctx.dry_run, on_result=note_it,
-                    before_submit=still_due, stop=ctx.stop) if invoices else []
+                    browser, by_browser, dry_run=ctx.dry_run, on_result=note_it,
+                    before_submit=still_due, stop=ctx.stop) if by_browser else []
                 return decided, results
 
-        decided, results = asyncio.run(work())
+        decided: dict[tuple[str, str], Found | None] = {}
+        if by_browser or asks or left_open:  # no browser for a cXML-only night
+            decided, by_browser_results = asyncio.run(work())
+            results += by_browser_results
     for ask, found in decided.items():
         record_decision(ctx, section, asks[ask], found, by_number.get(ask[1]))
     for result in results:
@@ -208,7 +240,8 @@ def run(ctx: BotContext) -> BotSection:
                 f"{result.message}; nothing to do unless the buyer wants paid invoices "
                 "too (submit_paid = true on the site)"))
         elif not result.ok:
-            _report_failure(ctx, section, by_number[result.invoice_no], result)
+            _report_failure(ctx, section, by_number[result.invoice_no], result,
+                            cxml(result.portal))
     if len(results) < len(invoices):
         section.waiting.append(WaitingItem(
             f"{len(invoices) - len(results)} invoices", "the next run",
@@ -216,6 +249,49 @@ def run(ctx: BotContext) -> BotSection:
     if section.errors:
         section.status = BotStatus.FAILED
     return section
+
+
+def _site_of(row: sqlite3.Row) -> str:
+    """The site name of a ledger row of kind ``portal_submission`` (target site:customer)."""
+    return str(row["target"]).split(":", 1)[0]
+
+
+def send_cxml(ctx: BotContext, pcfg: PortalsConfig, section: BotSection,
+              sites: Sequence[PortalSite], invoices: Sequence[PortalInvoice]
+              ) -> list[SubmissionResult]:
+    """Send the invoices of cXML sites (:mod:`bots.portals.cxml_sender`), each noted in
+    SAP as soon as the buyer accepted it."""
+    if not invoices:
+        return []
+
+    def note_it(result: SubmissionResult) -> None:
+        if result.outcome == Outcome.SUBMITTED and not ctx.dry_run:
+            note_submission(ctx, section, ctx.store.write(result.idempotency_key))
+
+    sender = CxmlSender([s for s in sites if s.is_cxml], ledger=ctx.ledger,
+                        artifacts_dir=ctx.run_dir / "portals",
+                        retry=portal_policy(pcfg.attempts, pcfg.backoff_ms))
+    return sender.submit(invoices, dry_run=ctx.dry_run, on_result=note_it,
+                         before_submit=lambda invoice: not_due_reason(
+                             ctx, pcfg.sites[invoice.portal], invoice), stop=ctx.stop)
+
+
+def settle_left_open_cxml(ctx: BotContext, pcfg: PortalsConfig, section: BotSection,
+                          rows: Sequence[sqlite3.Row], items: Sequence[OpenItem]) -> None:
+    """Close intents an interrupted run left at cXML sites for invoices no longer to send.
+
+    A buyer network cannot be asked whether it got a document; the intent is
+    closed as failed with the reason, and should the invoice be due again, its
+    resend carries the same payloadID and invoiceID, which the buyer refuses
+    as a duplicate (counted as done).
+    """
+    for row in rows:
+        payload = json.loads(row["payload"])
+        if ctx.ledger.begin(KIND, row["key"], row["target"], payload) != "pending":
+            continue
+        ctx.ledger.failed(row["key"], "left open at a cXML buyer (which cannot be asked) and "
+                                      f"no longer to send: {_why_not_due(ctx, pcfg, row, items)}")
+        section.counts["closed_not_found"] += 1
 
 
 def submission_note(row: sqlite3.Row) -> CollectionNote | None:
@@ -335,7 +411,8 @@ def undecided(ctx: BotContext, pcfg: PortalsConfig) -> dict[tuple[str, str], sql
     for row in ctx.store.writes_of(KIND, "done"):
         site = pcfg.sites.get(row["target"].split(":", 1)[0])
         result = json.loads(row["result"] or "{}")
-        if site and RECIPES[site.family].decides_later and result.get("status") == "Submitted":
+        if site and not site.is_cxml and RECIPES[site.family].decides_later and \
+                result.get("status") == "Submitted":
             asks[(site.name, json.loads(row["payload"])["invoice_no"])] = row
     return asks
 
@@ -375,9 +452,9 @@ def note_on_invoice(ctx: BotContext, section: BotSection, item: OpenItem, kind: 
 
 
 def _report_failure(ctx: BotContext, section: BotSection, item: OpenItem,
-                    result: SubmissionResult) -> None:
+                    result: SubmissionResult, cxml: bool = False) -> None:
     files = tuple(_relative(ctx.run_dir, p) for p in (*result.traces, *result.screenshots))
-    how = HOW_TO_FIX[result.outcome]
+    how = (HOW_TO_FIX_CXML if cxml else HOW_TO_FIX)[result.outcome]
     section.errors.append(ErrorItem(f"{result.portal}: invoice {result.invoice_no}",
                                     result.message, how, files))
     ctx.report.worklist.append(PortalFailureRow(

@@ -13,6 +13,9 @@ Big customers accept an invoice only once it is keyed into their AP portal
   TOTP (:mod:`.totp`), saved sessions, parallel contexts with a per-portal
   rate limit (:mod:`.ratelimit`), a trace and a screenshot per attempt,
   retries on the shared policy (:mod:`.retry`);
+* :mod:`.cxml` / :mod:`.cxml_sender` - buyers that take cXML
+  InvoiceDetailRequest over HTTPS (``family = "cxml"``): no browser, the
+  same ledger, the buyer's Status@code as the outcome;
 * :mod:`.traces` - trace zips scrubbed of cookies and credentials;
 * :mod:`.settings` - the ``[portals]`` configuration section;
 * :mod:`.browser` - the headless Chromium to drive, and its process ids.

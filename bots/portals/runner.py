@@ -188,7 +188,7 @@ class PortalRunner:
                  artifacts_dir: Path, state_dir: Path, max_contexts: int = 4,
                  retry: RetryPolicy | None = None, totp: TotpCodes = SHARED_CODES,
                  keep_artifacts: bool = False) -> None:
-        self.sites = {site.name: site for site in sites}
+        self.sites = {site.name: site for site in sites if not site.is_cxml}  # no browser
         for site in self.sites.values():
             if site.base_url is None:
                 raise ValueError(f"portal site {site.name}: no base_url (start the reference "

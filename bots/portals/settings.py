@@ -24,12 +24,22 @@
     timeout_ms = 15000                   # Playwright's default wait for this site
     submit_paid = false                  # nightly: submit invoices paid meanwhile too
 
+    [portals.sites.ariba-globex]         # a buyer taking cXML InvoiceDetailRequest
+    family = "cxml"
+    base_url = "https://service.ariba.com/service/transaction/cxml.asp"
+    from_identity = "AN01000000001"      # our network ID (Sender too, unless sender_identity)
+    to_identity = "AN01000000002"        # the buyer's
+    shared_secret = { keyring = "arbots-portals/ariba-globex" }
+    # from_domain / to_domain = "NetworkID", deployment = "production" | "test",
+    # tax_category = "vat" (cXML TaxDetail category; "sales" for US sales tax)
+
     [portals.customers]                  # which site takes which customer's invoices
     "0000100042" = "coupa-acme"
 
 With no sites at all in sandbox mode, the three reference portals are
 configured (``coupa-sandbox``, ``ariba-sandbox``, ``taulia-sandbox``). A site
-without ``base_url`` is allowed only in sandbox mode. Errors name the file
+without ``base_url`` is allowed only in sandbox mode (a ``cxml`` one then posts
+to the reference portals' cXML endpoint with the sandbox's identities). Errors name the file
 and the key (``site.toml: portals.sites.acme.family: expected one of ...``).
 """
 
@@ -40,8 +50,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from bots.config import Config, ConfigError, Secret, _Section
+from bots.portals.cxml import Identities
 from bots.portals.recipes import RECIPES
 
+CXML = "cxml"
 SANDBOX_SITES = {f"{family}-sandbox": family for family in ("coupa", "ariba", "taulia")}
 
 
@@ -59,12 +71,25 @@ class PortalSite:
     contexts: int = 1
     timeout_ms: int = 15000
     submit_paid: bool = False  # the buyer wants invoices even when already paid
+    # family "cxml": base_url is the buyer's cXML endpoint; password and TOTP unused
+    shared_secret: Secret | None = None
+    cxml: Identities | None = None
+    tax_category: str = "vat"  # cXML TaxDetail@category: vat | sales | gst ...
+
+    @property
+    def is_cxml(self) -> bool:
+        """Whether invoices go to this site as cXML (no browser)."""
+        return self.family == CXML
 
     def at(self, base_url: str, user: str, password: Secret,
            totp_secret: Secret | None) -> PortalSite:
         """This site pointed at ``base_url`` with those credentials (sandbox wiring)."""
         return replace(self, base_url=base_url, user=user, password=password,
                        totp_secret=totp_secret)
+
+    def at_cxml(self, url: str, who: Identities, shared_secret: Secret) -> PortalSite:
+        """This cXML site pointed at ``url`` with those identities (sandbox wiring)."""
+        return replace(self, base_url=url, cxml=who, shared_secret=shared_secret)
 
 
 @dataclass(frozen=True)
@@ -86,6 +111,25 @@ class PortalsConfig:
         return self.sites.get(name) if name else None
 
 
+def _cxml_site(s: _Section, name: str, base_url: str | None) -> PortalSite:
+    """A ``family = "cxml"`` site: endpoint, identities and the shared secret."""
+    real = base_url is not None
+    from_identity = s.text("from_identity", ... if real else "")
+    who = Identities(
+        from_identity=from_identity, to_identity=s.text("to_identity", ... if real else ""),
+        sender_identity=s.text("sender_identity", from_identity),
+        from_domain=s.text("from_domain", "NetworkID"),
+        to_domain=s.text("to_domain", "NetworkID"),
+        deployment=s.text("deployment", "production", choices=("production", "test")))
+    site = PortalSite(
+        name=name, family=CXML, base_url=base_url.rstrip("/") if base_url else None,
+        user="", password=None, shared_secret=s.secret("shared_secret", ... if real else None),
+        cxml=who if real else None, timeout_ms=s.integer("timeout_ms", 15000, minimum=100),
+        submit_paid=s.flag("submit_paid", False), tax_category=s.text("tax_category", "vat"))
+    s.check_unknown()
+    return site
+
+
 def _site(s: _Section, name: str, sandbox: bool) -> PortalSite:
     base_url = s.text("base_url", None)
     if base_url is None and not sandbox:
@@ -93,9 +137,12 @@ def _site(s: _Section, name: str, sandbox: bool) -> PortalSite:
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise ConfigError(f"{s.source}: {s.prefix}.base_url: expected an http(s) URL, "
                           f"got {base_url!r}")
+    family = s.text("family", choices=(*RECIPES, CXML))
+    if family == CXML:
+        return _cxml_site(s, name, base_url)
     site = PortalSite(
         name=name,
-        family=s.text("family", choices=tuple(RECIPES)),
+        family=family,
         base_url=base_url.rstrip("/") if base_url else None,
         user=s.text("user", "" if base_url is None else ...),
         password=s.secret("password", None if base_url is None else ...),

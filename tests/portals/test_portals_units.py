@@ -243,7 +243,7 @@ contexts = 3
 @pytest.mark.parametrize(("portals", "message"), [
     ('[portals.sites.x]\nfamily = "basware"\nbase_url = "https://x"\nuser = "u"\n'
      'password = { env = "P" }\n',
-     "portals.sites.x.family: expected one of coupa, ariba, taulia, got 'basware'"),
+     "portals.sites.x.family: expected one of coupa, ariba, taulia, cxml, got 'basware'"),
     ('[portals.sites.x]\nfamily = "coupa"\nuser = "u"\npassword = { env = "P" }\n',
      "portals.sites.x.base_url: is required outside sandbox mode"),
     ('[portals.sites.x]\nfamily = "coupa"\nbase_url = "https://x"\nuser = "u"\n'

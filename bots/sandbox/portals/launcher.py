@@ -10,7 +10,9 @@
 State lives in ``folder/<family>.sqlite`` and survives restarts (seeding is
 repeatable: existing POs are kept). Every portal knows one supplier account,
 :data:`SANDBOX_USER` with :data:`SANDBOX_PASSWORD`; Taulia also wants codes
-from :data:`SANDBOX_TOTP_SECRET`. These are sandbox values, printed here on
+from :data:`SANDBOX_TOTP_SECRET`. The Ariba-like portal also takes cXML
+InvoiceDetailRequests at ``/cxml`` (:mod:`.cxml`) from :data:`SANDBOX_CXML`'s
+identities with :data:`SANDBOX_SHARED_SECRET`. These are sandbox values, printed here on
 purpose; real portals' secrets only ever come from ``bots.config.Secret``.
 
 Per customer, POs ``<P>-<customer>-01`` .. ``-NN`` are open (two lines each:
@@ -34,10 +36,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bots.config import Secret
+from bots.portals.cxml import Identities
 from bots.portals.settings import PortalSite
 from bots.sandbox.portals.ariba import AribaPortal
 from bots.sandbox.portals.base import PortalApp
 from bots.sandbox.portals.coupa import CoupaPortal
+from bots.sandbox.portals.cxml import PATH as CXML_PATH
+from bots.sandbox.portals.cxml import CxmlEndpoint
 from bots.sandbox.portals.db import InvoiceRecord, PoLine, PortalDB, PurchaseOrder
 from bots.sandbox.portals.faults import Faults
 from bots.sandbox.portals.taulia import TauliaPortal
@@ -46,6 +51,9 @@ from bots.sandbox.portals.web import PortalServer
 SANDBOX_USER = "supplier@arbots-demo.example"
 SANDBOX_PASSWORD = "sandbox-only-password"
 SANDBOX_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+SANDBOX_SHARED_SECRET = "sandbox-only-shared-secret"  # cXML Sender SharedSecret
+SANDBOX_CXML = Identities(from_identity="AN01000000001", to_identity="AN02000000002",
+                          sender_identity="AN01000000001", deployment="test")
 DEMO_CUSTOMERS = ("0000100001", "0000100002", "0000100003")  # the SAP sandbox's first ones
 LATENCY_ENV = "ARBOTS_SANDBOX_PORTAL_LATENCY_MS"
 FAMILIES: dict[str, tuple[type[PortalApp], str]] = {
@@ -98,8 +106,11 @@ class ReferencePortals:
 
 
 def point_sites_at(sites: Sequence[PortalSite], world: ReferencePortals) -> list[PortalSite]:
-    """The sites without ``base_url`` pointed at the reference portal of their family."""
-    return [site if site.base_url else site.at(
+    """The sites without ``base_url`` pointed at the reference portal of their family
+    (a ``cxml`` site: the Ariba-like portal's cXML endpoint)."""
+    return [site if site.base_url else site.at_cxml(
+        world.ariba.url + CXML_PATH, SANDBOX_CXML, Secret.literal(SANDBOX_SHARED_SECRET))
+        if site.is_cxml else site.at(
         world[site.family].url, SANDBOX_USER, Secret.literal(SANDBOX_PASSWORD),
         Secret.literal(SANDBOX_TOTP_SECRET) if site.family == "taulia" else None)
         for site in sites]
@@ -153,6 +164,10 @@ def start_portals(customers: Sequence[str], folder: Path, *, per_customer: int =
                 db.add_purchase_order(order)
             app = app_class(db, Faults(), session_ttl=session_ttl, decision_delay=decision_delay)
             app.faults.delay_seconds = latency
+            if family == "ariba":  # the buyer network also takes cXML invoices
+                endpoint = CxmlEndpoint(db, SANDBOX_CXML, SANDBOX_SHARED_SECRET,
+                                        clock=app.clock, faults=app.faults)
+                app.route("POST", CXML_PATH, endpoint.handle, public=True)
             server = PortalServer(app.dispatch, app.faults, app.expire_sessions)
             stack.callback(server.stop)
             running[family] = RunningPortal(family, app, server)

@@ -49,6 +49,8 @@ class Request:
     form: dict[str, str] = field(default_factory=dict)
     files: dict[str, Upload] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""  # the raw body (a cXML document)
+    content_type: str = ""
 
     def value(self, name: str) -> str:
         """A form field, stripped ('' when absent)."""
@@ -57,11 +59,12 @@ class Request:
 
 @dataclass
 class Response:
-    """Status, HTML body and headers (cookies included)."""
+    """Status, body (HTML unless ``content_type`` says otherwise) and headers."""
 
     body: str = ""
     status: int = 200
     headers: list[tuple[str, str]] = field(default_factory=list)
+    content_type: str = "text/html; charset=utf-8"
 
     @classmethod
     def redirect(cls, location: str) -> Response:
@@ -156,11 +159,13 @@ class PortalServer:
             self._expire_sessions()
         if faults.fail:
             return _write(raw, server_error())
+        xml = raw.headers.get("Content-Type", "").startswith(("text/xml", "application/xml"))
         form, files = parse_body(raw.headers.get("Content-Type", ""), body) \
-            if raw.command == "POST" else ({}, {})
+            if raw.command == "POST" and not xml else ({}, {})
         cookies = {k: m.value for k, m in SimpleCookie(raw.headers.get("Cookie", "")).items()}
+        content_type = raw.headers.get("Content-Type", "")
         request = Request(raw.command, parts.path, dict(parse_qsl(parts.query)), form, files,
-                          cookies)
+                          cookies, body, content_type)
         _write(raw, dispatch(request))
 
 
@@ -173,7 +178,7 @@ def server_error() -> Response:
 def _write(raw: BaseHTTPRequestHandler, response: Response) -> None:
     data = response.body.encode("utf-8")
     raw.send_response(response.status)
-    raw.send_header("Content-Type", "text/html; charset=utf-8")
+    raw.send_header("Content-Type", response.content_type)
     raw.send_header("Content-Length", str(len(data)))
     raw.send_header("Cache-Control", "no-store")
     for name, value in response.headers:
