@@ -10,7 +10,9 @@ from bots.config import Config, load_config
 from bots.domain import RunStatus, Trigger, to_minor
 from bots.pipeline.portals import to_submit
 from bots.portals import portals_config
+from bots.reports.model import BotStatus, PortalFailureRow
 from bots.runner import run_bots
+from bots.sandbox.portals.db import PortalDB, PurchaseOrder
 from bots.sandbox.portals.launcher import SANDBOX_SHARED_SECRET
 from bots.sap import connect
 from tests.pipeline.conftest import CONFIG
@@ -69,3 +71,26 @@ def test_nightly_sends_billing_lines_as_cxml_once_and_notes_them(world: Config) 
     counts = bot_section(again, "portals").counts
     assert counts["duplicate"] == len(expected) and counts["submitted"] == 0
     assert counts["notes_written"] == 0
+
+
+def test_a_buyers_4xx_status_fails_the_invoice_with_its_words_in_the_worklist(
+        world: Config) -> None:
+    cfg = cxml_world(world)
+    pcfg = portals_config(cfg)
+    with connect(cfg.sap) as sap:
+        items = list(sap.iter_open_items(cfg.sap.company_codes, TODAY))
+    refused, _ = to_submit(items, pcfg, TODAY, 1)[0]
+    buyer = PortalDB(pcfg.sandbox_dir / "ariba.sqlite")  # the buyer closed that PO already
+    buyer.add_purchase_order(PurchaseOrder(refused.po_number, refused.customer,
+                                           refused.currency, "Closed", ()))
+    buyer.close()
+    outcome = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND)
+    section = bot_section(outcome, "portals")
+    assert section.status == BotStatus.FAILED and section.counts["rejected"] == 1
+    (row,) = [r for r in outcome.report.worklist if isinstance(r, PortalFailureRow)]
+    assert (row.portal, row.invoice_no, row.po_number) == (
+        "buyer-cxml", refused.invoice_ref, refused.po_number)
+    assert row.error == ("refused by the buyer: 400 Bad Request: Purchase order "
+                         f"{refused.po_number} is closed")
+    assert row.trace.endswith(f"{refused.invoice_ref}.xml")
+    assert section.counts["submitted"] == len(to_submit(items, pcfg, TODAY, 1)) - 1
