@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, UploadFile
 from pydantic import BaseModel
 
-from bots.console import review, runs
-from bots.console.deps import ConfigDep, Reader, ReviewerWrite, StaffWrite, StoreDep
+from bots.console import review, runs, whatpays
+from bots.console.deps import (
+    ConfigDep,
+    Reader,
+    ReviewerWrite,
+    SignedWrite,
+    StaffWrite,
+    StoreDep,
+)
 from bots.console.launcher import start_run
 from bots.store import StaleDecision
 
@@ -121,3 +128,17 @@ def decide(remittance_id: str, action: str, body: Reassignment | Decision,
         raise HTTPException(409, str(exc)) from None
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
+
+
+@router.post("/extract")
+def extract(request: Request, file: UploadFile, who: SignedWrite, cfg: ConfigDep,
+            db: StoreDep) -> dict[str, Any]:
+    """What does this pay? Upload a remittance (PDF, e-mail, bank file, ...) as ``file``:
+    ``{file, remittances: [{payer, lines, ...}], failures: [{source, code, reason}],
+    proposals: [...], snapshot_run}`` against the latest open-item snapshot; nothing
+    is posted. 413 past the upload limit."""
+    try:
+        data = whatpays.read_limited(whatpays.chunks(file.file), request.app.state.upload_limit)
+    except whatpays.UploadTooLarge as exc:
+        raise HTTPException(413, str(exc)) from None
+    return whatpays.what_does_this_pay(cfg, db, data, file.filename or "upload")

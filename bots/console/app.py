@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -14,9 +15,10 @@ from bots.config import Config
 from bots.console import api, pages
 from bots.console.auth import Sessions
 from bots.console.deps import NeedsSignIn
+from bots.console.whatpays import declared_too_large, too_large
+from bots.remittance import Limits
 
 HERE = Path(__file__).parent
-UPLOAD_LIMIT = 10 * 1024 * 1024  # bytes: a remittance larger than this is refused
 
 
 def secret_path(cfg: Config) -> Path:
@@ -24,15 +26,20 @@ def secret_path(cfg: Config) -> Path:
     return cfg.store_path.parent / "console.secret"
 
 
-def create_app(cfg: Config, upload_limit: int = UPLOAD_LIMIT) -> FastAPI:
-    """The console for the store and landscape of ``cfg``."""
+def create_app(cfg: Config, upload_limit: int | None = None) -> FastAPI:
+    """The console for the store and landscape of ``cfg``.
+
+    ``upload_limit``: the largest upload in bytes (default: ``[remittance.limits]
+    max_file_bytes``, the limit of ``arbots extract``).
+    """
     # the OpenAPI document is served by the API behind sign-in; no docs page (it needs a CDN)
     app = FastAPI(title="arbots console", version="1", docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.cfg = cfg
     app.state.sessions = Sessions(secret_path(cfg))
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
-    app.state.upload_limit = upload_limit
+    app.state.upload_limit = upload_limit or Limits.from_config(cfg.raw, cfg.source
+                                                                ).max_file_bytes
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(api.router, prefix="/api")
@@ -40,6 +47,18 @@ def create_app(cfg: Config, upload_limit: int = UPLOAD_LIMIT) -> FastAPI:
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
+
+    @app.middleware("http")
+    async def refuse_oversized(request: Request, call_next: Any) -> Response:
+        """An upload declared larger than the limit is refused before it is read."""
+        limit = app.state.upload_limit
+        if request.method == "POST" and request.url.path in ("/extract", "/api/extract") \
+                and declared_too_large(request.headers.get("content-length"), limit):
+            if request.url.path.startswith("/api/"):
+                return JSONResponse({"detail": too_large(limit)}, status_code=413)
+            return pages.error_page(request, 413, too_large(limit))
+        response: Response = await call_next(request)
+        return response
 
     @app.exception_handler(NeedsSignIn)
     def sign_in_first(request: Request, _exc: NeedsSignIn) -> Response:

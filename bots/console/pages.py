@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from bots.config import Config
-from bots.console import review, runs
+from bots.console import review, runs, whatpays
 from bots.console.auth import (
     COOKIE,
     ROLES,
@@ -234,6 +234,29 @@ def review_decide(request: Request, remittance_id: str, action: str,
     except ValueError as exc:
         return _item(request, who, cfg, db, remittance_id, str(exc), 422)
     return _item(request, who, cfg, db, remittance_id, "")
+
+
+# --------------------------------------------------------------------------- what does this pay
+
+@router.get("/extract")
+def extract_form(request: Request, who: Reader) -> HTMLResponse:
+    """The upload form of "What does this pay?"."""
+    return render(request, "extract.html", {"who": who, "answer": None, "message": "",
+                                            "limit": request.app.state.upload_limit})
+
+
+@router.post("/extract")
+def extract_upload(request: Request, file: UploadFile, who: SignedWrite, cfg: ConfigDep,
+                   db: StoreDep) -> HTMLResponse:
+    """Read the uploaded advice and show its lines and proposed matches (nothing posted)."""
+    limit = request.app.state.upload_limit
+    context = {"who": who, "answer": None, "message": "", "limit": limit}
+    try:
+        data = whatpays.read_limited(whatpays.chunks(file.file), limit)
+    except whatpays.UploadTooLarge as exc:
+        return render(request, "extract.html", {**context, "message": str(exc)}, 413)
+    answer = whatpays.what_does_this_pay(cfg, db, data, file.filename or "upload")
+    return render(request, "extract.html", {**context, "answer": answer})
 
 
 # --------------------------------------------------------------------------- users

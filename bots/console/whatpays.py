@@ -1,0 +1,128 @@
+""""What does this pay?": an uploaded advice read and matched, nothing posted, nothing kept.
+
+The file is read by ``arbots extract`` in its own process (a reader that hangs
+or crashes on a hostile PDF takes nothing of the web server with it, and an
+upload that is not a remittance gets the very reasons ``arbots extract``
+gives); the remittances it finds are then matched by the cash-application
+engine against the open items of the latest snapshot in the store, with the
+configured policy and what was learned. Nothing is written to SAP or the store.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from bots.cashapp import Memory, match, policy_from_config
+from bots.config import Config
+from bots.console.launcher import ARBOTS
+from bots.interchange import proposal_rows
+from bots.pipeline.cashapp import memory_path
+from bots.remittance.jsonl import from_json
+from bots.store import Store
+
+EXTRACT_PATIENCE = 120  # seconds one upload may take to read
+FORM_ROOM = 64 * 1024  # bytes of a form around the uploaded file
+_FAILED = re.compile(r"^failed (?P<source>.*?): (?P<reason>.*) \((?P<code>[\w-]+)\)$")
+
+
+class UploadTooLarge(ValueError):
+    """The upload is larger than the limit; the message names it."""
+
+
+def declared_too_large(content_length: str | None, limit: int) -> bool:
+    """Whether a request's declared size already exceeds ``limit`` (plus room for the
+    form around the file): refused before its body is read."""
+    return bool(content_length and content_length.isdigit()
+                and int(content_length) > limit + FORM_ROOM)
+
+
+def chunks(file: BinaryIO) -> Iterator[bytes]:
+    """The bytes of ``file`` in pieces."""
+    return iter(lambda: file.read(1 << 16), b"")
+
+
+def too_large(limit: int) -> str:
+    """What an oversized upload is told."""
+    return (f"the upload is larger than the limit of {limit:,} bytes "
+            "([remittance.limits] max_file_bytes)")
+
+
+def read_limited(chunks: Any, limit: int) -> bytes:
+    """The bytes of an upload read from ``chunks`` (an iterator of bytes), refused with
+    :class:`UploadTooLarge` past ``limit`` bytes (without reading the rest)."""
+    data = bytearray()
+    for chunk in chunks:
+        data += chunk
+        if len(data) > limit:
+            raise UploadTooLarge(too_large(limit))
+    return bytes(data)
+
+
+def safe_name(name: str) -> str:
+    """The upload's file name reduced to its last part and harmless characters (its
+    extension helps tell the format)."""
+    base = re.sub(r"[^\w.\- ]", "_", Path(name.replace("\\", "/")).name).strip(" .")
+    return base[:120] or "upload"
+
+
+def what_does_this_pay(cfg: Config, store: Store, data: bytes, name: str) -> dict[str, Any]:
+    """Read ``data`` (the file ``name``) and propose what it pays: ``{file, remittances,
+    failures, proposals, snapshot_run, open_items}``; nothing is posted."""
+    name = safe_name(name)
+    remittances, failures = _extract(cfg, data, name)
+    snapshot_run = store.latest_snapshot_run()
+    items = list(store.snapshot(snapshot_run)) if snapshot_run else []
+    proposals: list[dict[str, str]] = []
+    if remittances and items:
+        policy = policy_from_config(cfg.raw.get("cashapp"), cfg.source, cfg.sap.reason_codes)
+        learned = memory_path(cfg)
+        result = match(items, remittances, (), policy,
+                       memory=Memory(learned) if learned.exists() else None)
+        proposals = list(proposal_rows(result, (r.id for r in remittances)))
+    return {"file": name, "snapshot_run": snapshot_run, "open_items": len(items),
+            "remittances": [_remittance(r) for r in remittances], "failures": failures,
+            "proposals": proposals}
+
+
+def _extract(cfg: Config, data: bytes, name: str) -> tuple[list[Any], list[dict[str, str]]]:
+    """The remittances ``arbots extract`` reads from ``data``, and its failures."""
+    config = ["--config", cfg.source] if Path(cfg.source).is_file() else []
+    with tempfile.TemporaryDirectory(prefix="arbots-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            done = subprocess.run([*ARBOTS, "extract", str(path), "--jobs", "1", *config],
+                                  cwd=cfg.home, capture_output=True, text=True,
+                                  stdin=subprocess.DEVNULL, timeout=EXTRACT_PATIENCE)
+        except subprocess.TimeoutExpired:
+            return [], [{"source": name, "code": "timeout",
+                         "reason": f"reading took longer than {EXTRACT_PATIENCE} s"}]
+    remittances = [from_json(json.loads(line)) for line in done.stdout.splitlines()
+                   if line.strip()]
+    failures = []
+    for line in done.stderr.splitlines():
+        found = _FAILED.match(line.strip())
+        if found:
+            source = found["source"].replace(str(path), name)
+            failures.append({"source": source, "code": found["code"],
+                             "reason": found["reason"]})
+    if done.returncode not in (0, 1) and not failures:
+        failures.append({"source": name, "code": "internal",
+                         "reason": (done.stderr.strip().splitlines() or ["extract failed"])[-1]})
+    return remittances, failures
+
+
+def _remittance(r: Any) -> dict[str, Any]:
+    return {"id": r.id, "format": r.format, "payer": r.payer_name or "",
+            "payment_ref": r.payment_ref or "", "currency": r.currency,
+            "payment_date": r.payment_date.isoformat() if r.payment_date else "",
+            "total": "" if r.total is None else str(r.total),
+            "lines": [{"invoice_ref": line.invoice_ref, "paid_amount": str(line.paid_amount),
+                       "discount": str(line.discount), "deduction": str(line.deduction)}
+                      for line in r.lines]}
