@@ -69,11 +69,14 @@ class ConsoleTables(AuditLog):
                         (user, self._now(), int(ok)))
 
     def failed_sign_ins(self, user: str, since: datetime) -> int:
-        """Failed sign-ins of ``user`` since ``since`` and after the last good one."""
+        """Failed sign-ins of ``user`` since ``since``, after the last good one and after
+        the user was last set (a password reset ends the streak)."""
         row = self.db.execute(
             "SELECT count(*) FROM console_sign_ins WHERE user = ? AND ok = 0 AND at >= ?"
             " AND at > coalesce((SELECT max(at) FROM console_sign_ins WHERE user = ?"
-            " AND ok = 1), '')", (user, since.isoformat(timespec="seconds"), user)).fetchone()
+            " AND ok = 1), '') AND at > coalesce((SELECT max(at) FROM audit WHERE"
+            " kind = 'console_user' AND key = ?), '')",
+            (user, since.isoformat(timespec="seconds"), user, user)).fetchone()
         return int(row[0])
 
     # ------------------------------------------------------------------ launches

@@ -121,3 +121,9 @@ def client_for(console_world: Config) -> Callable[[str], tuple[TestClient, str]]
         return client, signed_in(client, name)
 
     return make
+
+
+@pytest.fixture
+def world(tmp_path: Path, small_sandbox: Path) -> Config:  # noqa: F811
+    """A fresh sandbox world without console users."""
+    return make_world(tmp_path, small_sandbox)

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from bots.config import Config
 from bots.console import create_app
-from bots.console.auth import COOKIE, MAX_FAILURES, issue_token, token_hash
+from bots.console.auth import COOKIE, MAX_FAILURES, add_user, issue_token, token_hash
 from bots.store import Store
 from tests.console.conftest import PASSWORD, csrf_of
 
@@ -67,6 +67,11 @@ def test_sign_in_is_throttled_after_repeated_failures(console_world: Config) -> 
                                          "csrf_token": token})
     assert answer.status_code == 429 and "too many failed sign-ins" in answer.text
     assert client.get("/api/me").status_code == 401
+    with Store(console_world.store_path) as store:  # an admin resets the password
+        add_user(store, "sam", "supervisor", "another passphrase")
+    again = client.post("/login", data={"username": "sam", "password": "another passphrase",
+                                        "csrf_token": token}, follow_redirects=False)
+    assert again.status_code == 303
 
 
 def test_a_token_is_kept_as_a_hash_and_answers_the_api(console_world: Config) -> None:
