@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import textwrap
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from functools import cache
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 from sap_sandbox import TODAY, simulator, sql
 
-from bots.sandbox.sap.ddic import STRUCTURES
+from bots.sandbox.sap.ddic import STRUCTURES, key_of
 from bots.sandbox.sap.interfaces import EXPORT, IMPORT, INTERFACES, STRUCTURE, TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,9 +112,10 @@ def test_the_simulator_has_the_abap_interfaces() -> None:
                 pass
             else:
                 assert sim.optional == optional, where
-                initial = {"DATS": "00000000"}.get(_dtel(typ)[0], "")
+                initial = {"DATS": "00000000", "INT4": "0"}.get(_dtel(typ)[0], "")
                 wanted = (default or "").removeprefix("'").removesuffix("'")
-                assert (sim.default or initial) == ("" if wanted == "SPACE" else
+                sim_default = "" if sim.default is None else str(sim.default)
+                assert (sim_default or initial) == ("" if wanted == "SPACE" else
                                                     wanted or initial), where
             if sim.structure:
                 assert sim.structure == typ, where
@@ -233,3 +235,44 @@ def test_customer_and_document_texts_are_accepted(sandbox_db: Path) -> None:
         assert saved["RETURN"][0]["NUMBER"] == "021"
         assert sim.call("Z_ARBOTS_READ_TEXT", I_TDOBJECT=tdobject, I_TDNAME=tdname,
                         I_TDID="0001")["T_LINES"] == [{"TDFORMAT": "*", "TDLINE": "x"}]
+
+
+@pytest.mark.parametrize("table", ["BKPF", "BSID", "BSAD", "KNB1"])
+def test_the_simulator_keys_tables_as_sap_does(table: str) -> None:
+    """Key-range paging pages on the primary key: the simulator's must be SAP's."""
+    path = ABAP / "stubs" / f"{table.lower()}.tabl.xml"
+    stub = [f.findtext("FIELDNAME") for f in _values(path).iter("DD03P")
+            if f.findtext("KEYFLAG") == "X"]
+    assert key_of(table) == stub
+
+
+def _after(key: list[str], values: list[str]) -> str:
+    """``key > values`` in key order, as an OPTIONS condition."""
+    condition = f"{key[-1]} > '{values[-1]}'"
+    for name, value in zip(reversed(key[:-1]), reversed(values[:-1]), strict=True):
+        condition = f"{name} > '{value}' OR ( {name} = '{value}' AND ( {condition} ) )"
+    return f"( {condition} )"
+
+
+def test_key_range_paging_over_the_ordered_reader_reads_every_row_once(
+        sandbox_db: Path) -> None:
+    """Z_ARBOTS_READ_TABLE returns rows in key order, so ``key > last`` pages need no skip."""
+    assert "the rows come in primary-key order" in _header("Z_ARBOTS_READ_TABLE")
+    sim = simulator(sandbox_db)
+    key = key_of("BSID")[1:]  # the client is implicit, as in Open SQL
+    fields = [{"FIELDNAME": name} for name in key]
+    read, last = [], None
+    while True:
+        where = "BUKRS = '1000'" + (f" AND {_after(key, last)}" if last else "")
+        lines = [{"TEXT": line} for line in textwrap.wrap(where, 72, break_long_words=False)]
+        page = sim.call("Z_ARBOTS_READ_TABLE", QUERY_TABLE="BSID", ROWCOUNT=7,
+                        OPTIONS=lines, FIELDS=fields)
+        layout = [(int(f["OFFSET"]), int(f["LENGTH"])) for f in page["FIELDS"]]
+        rows = [[row["WA"][o:o + n].strip() for o, n in layout] for row in page["DATA"]]
+        read += rows
+        if len(rows) < 7:
+            break
+        last = rows[-1]
+    columns = ", ".join(key)
+    assert [tuple(r) for r in read] == sql(
+        sandbox_db, f"SELECT {columns} FROM BSID WHERE BUKRS = '1000' ORDER BY {columns}")

@@ -79,20 +79,23 @@ _TEXT_KEY = (
     _imp("I_TDSPRAS", "LANG", 1, optional=True, default="E", text="Language"),
 )
 
+_READ_TABLE = (  # RFC_READ_TABLE, and Z_ARBOTS_READ_TABLE (the same, in primary-key order)
+    _imp("QUERY_TABLE", "CHAR", 30, text="Table read"),
+    _imp("DELIMITER", "CHAR", 1, optional=True, default="", text="Field separator"),
+    _imp("NO_DATA", "CHAR", 1, optional=True, default="", text="X: layout only"),
+    _imp("ROWSKIPS", "INT4", 10, optional=True, default=0),
+    _imp("ROWCOUNT", "INT4", 10, optional=True, default=0),
+    _tab("OPTIONS", "RFC_DB_OPT", "WHERE clause, 72-character lines"),
+    _tab("FIELDS", "RFC_DB_FLD", "Fields read, and their layout"),
+    _tab("DATA", "TAB512", "Rows"),
+)
+
 INTERFACES: dict[str, tuple[Param, ...]] = {
     "RFC_PING": (),
     "STFC_CONNECTION": (_imp("REQUTEXT", "CHAR", 255), _exp("ECHOTEXT", "CHAR", 255),
                         _exp("RESPTEXT", "CHAR", 255)),
-    "RFC_READ_TABLE": (
-        _imp("QUERY_TABLE", "CHAR", 30, text="Table read"),
-        _imp("DELIMITER", "CHAR", 1, optional=True, default="", text="Field separator"),
-        _imp("NO_DATA", "CHAR", 1, optional=True, default="", text="X: layout only"),
-        _imp("ROWSKIPS", "INT4", 10, optional=True, default=0),
-        _imp("ROWCOUNT", "INT4", 10, optional=True, default=0),
-        _tab("OPTIONS", "RFC_DB_OPT", "WHERE clause, 72-character lines"),
-        _tab("FIELDS", "RFC_DB_FLD", "Fields read, and their layout"),
-        _tab("DATA", "TAB512", "Rows"),
-    ),
+    "RFC_READ_TABLE": _READ_TABLE,
+    "Z_ARBOTS_READ_TABLE": _READ_TABLE,
     "BAPI_AR_ACC_GETOPENITEMS": (
         _imp("COMPANYCODE", "CHAR", 4), _imp("CUSTOMER", "CHAR", 10),
         _imp("KEYDATE", "DATS", 8), _imp("NOTEDITEMS", "CHAR", 1, optional=True, default=""),

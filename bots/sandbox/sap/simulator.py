@@ -11,7 +11,8 @@ pyrfc's exception classes (:mod:`bots.sandbox.sap.errors`).
 Function modules: ``RFC_PING``, ``STFC_CONNECTION``, ``RFC_READ_TABLE``,
 ``BAPI_AR_ACC_GETOPENITEMS``, ``BAPI_TRANSACTION_COMMIT`` /
 ``BAPI_TRANSACTION_ROLLBACK``, and our wrappers ``Z_ARBOTS_SAVE_TEXT``,
-``Z_ARBOTS_READ_TEXT``, ``Z_ARBOTS_POST_CLEARING``, ``Z_ARBOTS_RESET_CLEARING``.
+``Z_ARBOTS_READ_TEXT``, ``Z_ARBOTS_POST_CLEARING``, ``Z_ARBOTS_RESET_CLEARING``,
+``Z_ARBOTS_READ_TABLE``.
 Anything else:
 ``FU_NOT_FOUND``.
 
@@ -90,6 +91,7 @@ HANDLERS: dict[str, Handler] = {
     "RFC_PING": _ping,
     "STFC_CONNECTION": _connection,
     "RFC_READ_TABLE": read_table,
+    "Z_ARBOTS_READ_TABLE": read_table,  # rows in primary-key order, as read_table's always are
     "BAPI_AR_ACC_GETOPENITEMS": get_open_items,
     "BAPI_TRANSACTION_COMMIT": _commit,
     "BAPI_TRANSACTION_ROLLBACK": _rollback,

@@ -1,0 +1,5 @@
+CLASS cx_sy_dynamic_osql_error DEFINITION PUBLIC INHERITING FROM cx_sy_open_sql_error ABSTRACT CREATE PUBLIC.
+ENDCLASS.
+
+CLASS cx_sy_dynamic_osql_error IMPLEMENTATION.
+ENDCLASS.
