@@ -10,6 +10,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)  # scripts/abaplint.sh (ABAP check)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
