@@ -37,8 +37,9 @@ The rules, in order, with their base confidence:
   references misread or with two characters swapped (``Rechnung Nr.
   9OO12345``, ``Factura 09012345``) counts as ``fuzzy-ref`` for the one such
   item whose amounts agree;
-* ``po-number`` (0.92): the PO number, its one open item (with the amount
-  agreeing), or the unique set of its items that fits the amount;
+* ``po-number`` (0.93 for its one open item, 0.92 for a set): the PO number,
+  its one open item (a partial or over-payment of it sure as for a reference,
+  see below), or the unique set of its items that fits the amount;
 * ``amount-only`` (0.92) / ``amount-combination`` (0.91): the one open item,
   or the unique set of open items, of an identified payer that fits the
   amount, for lines and payments that state no invoice reference. Several
@@ -65,8 +66,9 @@ item), and says so in the sentence. It never makes an amount-only match.
 
 Confidence starts from the rule's base (above), loses a little for each
 amount adjustment (discount, write-off beyond a rounding cent, residual, partial,
-overpayment) and
-for an unidentified payer, and is capped low when something is off.
+overpayment) and when nothing besides the reference corroborates the item (no
+payer named, no other line of the advice vouching, its open amount not stated
+on the advice: :meth:`Context.known`), and is capped low when something is off.
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ UNCONFIRMED_FUZZY = 0.02  # more of it for a reference that is only similar
 LEARNED_BONUS = 0.03  # a pattern confirmed for the customer before
 ONE_CHAR_SCAN = 200  # most items of a payer compared character by character
 ONE_CHAR_MIN = 6  # shorter references are too easily one character from another
+PO_ONE_ITEM = 0.93  # base of a PO with one open item: as good as a fuzzy reference
 _WORD = re.compile(r"[0-9A-Z]+")
 MAX_ALTERNATIVES = 3  # sets of open items listed when several explain one payment
 
@@ -203,9 +206,11 @@ class Context:
             self.parties.root(self.index.items[pos].customer) == unit.vouched
 
     def known(self, unit: Unit, chosen: list[int]) -> bool:
-        """Someone corroborates the items: a payer the advice names, or its other lines."""
+        """Something besides the reference corroborates the items: a payer the advice
+        names, its other lines (:meth:`vouches`), or the open amount of each it states
+        (:meth:`states_open`)."""
         return bool(unit.payer.customers) or bool(chosen) and all(
-            self.vouches(unit, p) for p in chosen)
+            self.vouches(unit, p) or self.states_open(unit, p) for p in chosen)
 
     def agreeing_other(self, unit: Unit, pos: int) -> int | None:
         """Another open item of the customer group of item ``pos`` whose amount the unit
@@ -753,10 +758,10 @@ class PoNumber(Rule):
         if len(pool) == 1:  # the PO names one open item: as good as a reference
             f = ctx.fit(unit, pool[0])
             caveats = _stated_ref_caveat(unit)
-            if not f.agrees:
+            if not f.agrees and f.kind not in ("partial", "overpay"):  # those: disagreement()
                 caveats.append("the PO has one open item, but the amount disagrees")
             return _finding(ctx, unit, self.name, pool, [f], lambda p: f"PO {unit.po} matches",
-                            0.92, caveats)
+                            PO_ONE_ITEM, caveats)
         if len(pool) > ctx.policy.max_search_items:
             return Finding(Outcome.REJECTED, self.name, reason=(
                 f"PO {unit.po} has {len(pool)} open items, too many to search by amount"))

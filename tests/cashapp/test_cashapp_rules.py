@@ -166,6 +166,17 @@ class TestSwappedIntoAnotherItem:
 
 
 class TestFuzzyAmountCorroborates:
+    def test_the_stated_invoice_amount_corroborates_without_a_payer(self):
+        items = [item("1800000123", "250.00", "90012345")]
+        bare = only(run(items, remit("r1", line("90012354", "249.50"), payer=None)))
+        stated = RemittanceLine("90012354", Decimal("249.50"), gross_amount=Decimal("250.00"))
+        p = only(run(items, remit("r1", stated, payer=None)))
+        assert (bare.decision, p.decision, p.treatment) == (REVIEW, AUTO, Treatment.WRITE_OFF)
+        with_deduction = RemittanceLine("90012354", Decimal("240.00"), deduction=Decimal("10.00"),
+                                        deduction_reason="damaged")  # 240 + 10 is the open
+        p = only(run(items, remit("r1", with_deduction, payer=None)))
+        assert (p.decision, p.treatment) == (AUTO, Treatment.RESIDUAL)
+
     def test_a_swapped_reference_paid_to_the_cent_autos_without_a_payer(self):
         items = [item("1800000123", "250.00", "90012345")]
         p = only(run(items, remit("r1", line("90012354", "250.00"), payer=None)))
@@ -185,16 +196,14 @@ class TestCorroboration:
              item("1800000125", "900.00", "90012371"),
              item("1800000200", "300.00", "90077001", customer=BOLT.number)]
 
-    def test_a_swapped_reference_with_a_stated_deduction(self):
-        lone = only(run(self.ITEMS, remit("r1", line("90012354", "240.00", deduction="10.00",
-                                                     reason="damaged"), payer=None)))
-        assert (lone.decision, lone.treatment) == (REVIEW, Treatment.RESIDUAL)
-        result = run(self.ITEMS, remit("r1", line("90012354", "240.00", deduction="10.00",
-                                                  reason="damaged"),
+    def test_a_swapped_reference_with_a_difference_written_off(self):
+        lone = only(run(self.ITEMS, remit("r1", line("90012354", "249.50"), payer=None)))
+        assert (lone.decision, lone.treatment) == (REVIEW, Treatment.WRITE_OFF)
+        result = run(self.ITEMS, remit("r1", line("90012354", "249.50"),
                                        line("90012360", "400.00"), payer=None))
         p = result.proposals[0]
         assert (p.decision, p.document_no, p.treatment) == (AUTO, "1800000123",
-                                                          Treatment.RESIDUAL)
+                                                          Treatment.WRITE_OFF)
         assert p.confidence > lone.confidence
         assert "the advice's other lines pay invoices of ACME Corp." in p.reason
         assert all(q.decision is AUTO for q in result.proposals)
@@ -243,6 +252,19 @@ class TestPoNumber:
                  item("1800000003", "999.00", "9003", po="PO-7781")]
         result = run(items, remit("r1", line("", "750.00", po="PO-7781")))
         assert sorted(p.document_no for p in result.proposals) == ["1800000001", "1800000002"]
+
+    def test_a_partial_payment_of_the_pos_one_item_is_sure_as_for_a_reference(self):
+        items = [item("1800000001", "1000.00", "9001", po="PO-7781")]
+        p = only(run(items, remit("r1", line("", "400.00", po="PO-7781"))))
+        assert (p.rule, p.decision, p.treatment) == ("po-number", AUTO, Treatment.PARTIAL)
+        p = only(run(items, remit("r1", line("", "400.00", po="PO-7781"), payer=None)))
+        assert p.decision is REVIEW and "no identified payer confirms" in p.reason
+
+    def test_another_open_item_the_amount_fits_keeps_it_for_review(self):
+        items = [item("1800000001", "1000.00", "9001", po="PO-7781"),
+                 item("1800000002", "400.00", "9002")]
+        p = only(run(items, remit("r1", line("", "400.00", po="PO-7781"))))
+        assert p.decision is REVIEW and "fits open item 9002" in p.reason
 
 
 class TestAmountOnly:
