@@ -33,7 +33,7 @@ from functools import lru_cache
 from bots.domain import OpenItem, due_dates, quantize
 from bots.sap.errors import SapBusinessError, raise_for_return
 from bots.sap.parallel import Partition, read_partitions
-from bots.sap.read_table import TableReader, Where
+from bots.sap.read_table import Columns, TableReader, Where
 from bots.sap.rfc import Rfc
 from bots.sap.values import alpha, external_amount, parse_dats, to_dats
 
@@ -68,13 +68,13 @@ def iter_open_items(reader: TableReader, company_codes: Sequence[str], key_date:
     for table in ("BSID", "BSAD"):
         if ranges:
             parts = [Partition(name, _item_where(table, dats, where)) for name, where in ranges]
-            rows = read_partitions(parallel, table, ITEM_FIELDS, parts, key=ITEM_KEY)
+            pages = read_partitions(parallel, table, ITEM_FIELDS, parts, key=ITEM_KEY)
         else:
-            rows = reader.rows(table, ITEM_FIELDS,
-                               _item_where(table, dats, Where().isin("BUKRS", company_codes)),
-                               key=ITEM_KEY)
-        for row in rows:
-            yield _from_table(row, decimals)
+            pages = reader.column_pages(
+                table, ITEM_FIELDS, _item_where(table, dats, Where().isin("BUKRS", company_codes)),
+                key=ITEM_KEY)
+        for page in pages:
+            yield from _from_table(page, decimals)
 
 
 def _item_where(table: str, dats: str, where: Where) -> Where:
@@ -115,26 +115,32 @@ def customer_ranges(reader: TableReader, company_codes: Sequence[str],
     return ranges
 
 
-def _from_table(row: dict[str, str], decimals: dict[str, int]) -> OpenItem:
-    currency = row["WAERS"]
-    amount = external_amount(_number(row["WRBTR"]), currency, decimals.get(currency, 2))
-    credit = row["SHKZG"] == "H"
-    doc_date = parse_dats(row["BLDAT"])
-    if doc_date is None:
-        raise SapBusinessError(f"{row['BUKRS']} {row['BELNR']}/{row['GJAHR']}: item without "
-                               "a document date (BLDAT)")
-    baseline, due, discount, pct = _terms(row["ZFBDT"] if parse_dats(row["ZFBDT"]) else
-                                          row["BLDAT"], row["ZBD1T"],
-                                          row["ZBD2T"], row["ZBD3T"], row["ZBD1P"],
-                                          credit and not row["REBZG"])
-    return OpenItem(
-        company_code=row["BUKRS"], customer=row["KUNNR"], document_no=row["BELNR"],
-        fiscal_year=row["GJAHR"], line_item=row["BUZEI"], currency=currency,
-        amount=-amount if credit else amount, doc_date=doc_date, due_date=due,
-        invoice_ref=row["XBLNR"], po_number=row["ZUONR"], posting_date=parse_dats(row["BUDAT"]),
-        baseline_date=baseline, discount_pct=pct if discount else None, discount_date=discount,
-        doc_type=row["BLART"], dunning_level=int(row["MANST"] or 0), assignment=row["ZUONR"],
-        text=row["SGTXT"])
+def _from_table(page: Columns, decimals: dict[str, int]) -> Iterator[OpenItem]:
+    """The items of one page of BSID/BSAD rows (by column, :data:`ITEM_KEY` +
+    :data:`ITEM_FIELDS`); a page of a million-row read costs little per row."""
+    for (bukrs, belnr, gjahr, buzei, kunnr, budat, bldat, waers, xblnr, blart, shkzg, wrbtr,
+         sgtxt, zuonr, zfbdt, zbd1t, zbd2t, zbd3t, zbd1p, manst, rebzg) in zip(
+            *(page[name] for name in _COLUMNS), strict=True):
+        amount = external_amount(_number(wrbtr), waers, decimals.get(waers, 2))
+        credit = shkzg == "H"
+        doc_date = _dats(bldat)
+        if doc_date is None:
+            raise SapBusinessError(f"{bukrs} {belnr}/{gjahr}: item without a document date "
+                                   "(BLDAT)")
+        baseline, due, discount, pct = _terms(zfbdt if _dats(zfbdt) else bldat, zbd1t, zbd2t,
+                                              zbd3t, zbd1p, credit and not rebzg)
+        yield OpenItem(
+            company_code=bukrs, customer=kunnr, document_no=belnr, fiscal_year=gjahr,
+            line_item=buzei, currency=waers, amount=-amount if credit else amount,
+            doc_date=doc_date, due_date=due, invoice_ref=xblnr, po_number=zuonr,
+            posting_date=_dats(budat), baseline_date=baseline,
+            discount_pct=pct if discount else None, discount_date=discount, doc_type=blart,
+            dunning_level=int(manst or 0), assignment=zuonr, text=sgtxt)
+
+
+_COLUMNS = (*ITEM_KEY, *ITEM_FIELDS)  # the order _from_table unpacks a row in
+#: A ledger has few distinct dates: each DATS text is parsed once.
+_dats = lru_cache(maxsize=65536)(parse_dats)
 
 
 @lru_cache(maxsize=65536)

@@ -1,8 +1,8 @@
 """One table read over several RFC connections at once, merged back in key order.
 
     parts = [Partition("BUKRS 1000, KUNNR < 0000100200", where_1), ...]   # key ranges, in order
-    for row in read_partitions(readers, "BSID", fields, parts, key=ITEM_KEY):
-        ...
+    for page in read_partitions(readers, "BSID", fields, parts, key=ITEM_KEY):
+        ...   # page: {field: texts}, TableReader.column_pages
 
 A real SAP system answers each ``RFC_READ_TABLE`` page after a round trip
 (tens to hundreds of milliseconds); one connection spends most of a big read
@@ -12,7 +12,8 @@ reads them over ``len(readers)`` connections in threads, each thread taking
 the next partition not yet taken. Each partition is paged exactly as a
 single read is (``ROWSKIPS``/``ROWCOUNT``, rows in primary-key order within
 the read); the caller gets the partitions one after the other in the order
-given, so when they are key ranges in key order the rows come out in the
+given, page by page (by column, as :meth:`TableReader.column_pages` gives
+them), so when they are key ranges in key order the rows come out in the
 same order as one read over one connection would give them.
 
 Memory is bounded: a thread reads at most ``ahead`` pages of a partition
@@ -27,8 +28,10 @@ that keeps the rows only after the iterator ended (the snapshot) keeps
 nothing.
 
 Threads suit this work: the waiting happens in the connection library (or
-the simulator's sleep) without the GIL. The parsing of the rows does hold
-it, so that share of the time does not shrink with more connections.
+the simulator's sleep and SQLite) without the GIL. Cutting the row text into
+fields and the caller's typing of them hold it, so that share of the time
+does not shrink with more connections: keep it small per row (columns, not
+a dict per row).
 """
 
 from __future__ import annotations
@@ -41,9 +44,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bots.sap.errors import SapError, SapTechnicalError
-from bots.sap.read_table import TableReader, Where
-
-Row = dict[str, str]
+from bots.sap.read_table import Columns, TableReader, Where
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,8 @@ class _Flow:
 
 def read_partitions(readers: Sequence[TableReader], table: str, fields: Sequence[str],
                     partitions: Sequence[Partition], key: Sequence[str] = (),
-                    ahead: int = 2) -> Iterator[Row]:
-    """The rows of every partition, partition after partition, read over ``readers``.
+                    ahead: int = 2) -> Iterator[Columns]:
+    """The pages of every partition, partition after partition, read over ``readers``.
 
     Each reader (one connection each) is used by one thread; with one reader
     this is a plain sequential read. Raises the first partition's error as
@@ -99,7 +100,7 @@ def read_partitions(readers: Sequence[TableReader], table: str, fields: Sequence
     if not readers:
         raise ValueError("read_partitions needs at least one reader")
     flow = _Flow(len(partitions), ahead)
-    inbox: queue.Queue[tuple[int, list[Row] | None | Exception]] = queue.Queue()
+    inbox: queue.Queue[tuple[int, Columns | None | Exception]] = queue.Queue()
     next_index = iter(range(len(partitions)))
     claim = threading.Lock()
 
@@ -111,7 +112,8 @@ def read_partitions(readers: Sequence[TableReader], table: str, fields: Sequence
                 return
             part = partitions[index]
             try:
-                for page in _paced(reader.pages(table, fields, part.where, key), flow, index):
+                for page in _paced(reader.column_pages(table, fields, part.where, key), flow,
+                                   index):
                     inbox.put((index, page))
                 inbox.put((index, None))
             except _Stopped:
@@ -133,7 +135,7 @@ def read_partitions(readers: Sequence[TableReader], table: str, fields: Sequence
             thread.join()
 
 
-def _paced(pages: Iterator[list[Row]], flow: _Flow, index: int) -> Iterator[list[Row]]:
+def _paced(pages: Iterator[Columns], flow: _Flow, index: int) -> Iterator[Columns]:
     """``pages``, each fetched only once the partition has credit for it."""
     while True:
         flow.before_page(index)
@@ -144,10 +146,10 @@ def _paced(pages: Iterator[list[Row]], flow: _Flow, index: int) -> Iterator[list
         yield page
 
 
-def _in_order(inbox: queue.Queue[tuple[int, list[Row] | None | Exception]], flow: _Flow,
-              table: str, partitions: Sequence[Partition]) -> Iterator[Row]:
+def _in_order(inbox: queue.Queue[tuple[int, Columns | None | Exception]], flow: _Flow,
+              table: str, partitions: Sequence[Partition]) -> Iterator[Columns]:
     """Hand out the pages partition by partition, the later ones buffered meanwhile."""
-    waiting: dict[int, deque[list[Row] | None]] = {}
+    waiting: dict[int, deque[Columns | None]] = {}
     for head in range(len(partitions)):
         while True:
             pending = waiting.get(head)
@@ -163,7 +165,7 @@ def _in_order(inbox: queue.Queue[tuple[int, list[Row] | None | Exception]], flow
                 del waiting[head]
                 break
             flow.taken(head)
-            yield from page
+            yield page
 
 
 def _named(exc: Exception, table: str, part: Partition, index: int,

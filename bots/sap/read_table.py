@@ -17,8 +17,9 @@ characters, the fields at the offsets and lengths it reports in ``FIELDS``.
   each, never splitting a literal) from conditions whose values are quoted
   here, so a value can never change the meaning of the clause.
 
-Rows come out as ``dict[field, str]`` with the text stripped; the caller
-converts types (:mod:`bots.sap.values`).
+Rows come out as ``dict[field, str]`` with the text stripped, or a page at
+a time by column (:meth:`TableReader.column_pages`, for a million rows); the
+caller converts types (:mod:`bots.sap.values`).
 
 Limits: a single field longer than 512 characters cannot be read this way;
 the row order across pages is SAP's (primary key on all common databases).
@@ -34,6 +35,9 @@ from bots.sap.rfc import Rfc
 
 ROW_LIMIT = 512
 OPTION_WIDTH = 72
+
+#: One page by column: {field: its stripped texts, in row order}.
+Columns = dict[str, list[str]]
 
 
 def quote(value: str) -> str:
@@ -132,30 +136,40 @@ class TableReader:
     def pages(self, table: str, fields: Sequence[str], where: Where | None = None,
               key: Sequence[str] = ()) -> Iterator[list[dict[str, str]]]:
         """The rows of :meth:`rows`, one list per ``RFC_READ_TABLE`` page."""
+        for columns in self.column_pages(table, fields, where, key):
+            yield _rows(columns)
+
+    def column_pages(self, table: str, fields: Sequence[str], where: Where | None = None,
+                     key: Sequence[str] = ()) -> Iterator[Columns]:
+        """The pages of :meth:`pages` by column: {field: the stripped texts, in row order}.
+
+        A million rows cost one dict per row less this way (``key`` fields first,
+        then ``fields``, each once).
+        """
         fields = list(dict.fromkeys([*key, *fields]))
         groups = self._groups(table, fields, key)
         options = where.lines() if where else []
         skip = 0
         while True:
             pages = [self._page(table, group, options, skip) for group in groups]
-            rows = pages[0]
+            columns = pages[0]
             if len(pages) > 1:
-                rows = _stitch(table, key, pages)
-            yield rows
-            if len(pages[0]) < self.page_size:
+                columns = _columns(_stitch(table, key, [_rows(page) for page in pages]), fields)
+            yield columns
+            if height(pages[0]) < self.page_size:
                 return
             skip += self.page_size
 
     def _page(self, table: str, fields: list[str], options: list[dict[str, str]],
-              skip: int) -> list[dict[str, str]]:
+              skip: int) -> Columns:
         result = self.rfc.call(
             "read_table", QUERY_TABLE=table, DELIMITER="", ROWSKIPS=skip,
             ROWCOUNT=self.page_size, OPTIONS=options,
             FIELDS=[{"FIELDNAME": f} for f in fields])
         layout = [(f["FIELDNAME"], int(f["OFFSET"]), int(f["OFFSET"]) + int(f["LENGTH"]))
                   for f in result["FIELDS"]]
-        return [{name: wa[start:end].strip() for name, start, end in layout}
-                for wa in (row["WA"] for row in result["DATA"])]
+        text = [row["WA"] for row in result["DATA"]]
+        return {name: [wa[start:end].strip() for wa in text] for name, start, end in layout}
 
     def layout(self, table: str, fields: Sequence[str]) -> list[FieldLayout]:
         """The layout SAP reports for ``fields`` (one NO_DATA call; halves when too wide)."""
@@ -196,6 +210,20 @@ class TableReader:
             used += width[name]
         groups.append(current)
         return groups
+
+
+def height(columns: Columns) -> int:
+    """The number of rows of a page given by column."""
+    return len(next(iter(columns.values()), []))
+
+
+def _rows(columns: Columns) -> list[dict[str, str]]:
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _columns(rows: list[dict[str, str]], fields: Sequence[str]) -> Columns:
+    return {name: [row[name] for row in rows] for name in fields}
 
 
 def _stitch(table: str, key: Sequence[str],
