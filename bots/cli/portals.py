@@ -48,9 +48,11 @@ from bots.portals import (
     SubmissionResult,
     load_invoices,
     open_browser,
+    portal_policy,
     portals_config,
 )
 from bots.portals.connect import reachable_sites
+from bots.portals.cxml_sender import CxmlSender
 from bots.store import LeaseHeld, Store
 from bots.takeover import landscape_run
 
@@ -106,8 +108,9 @@ def submit_cmd(site_name: str, invoice_no: str | None, invoices_file: Path | Non
         elif world is not None:
             from bots.sandbox.portals.demo import demo_invoices
 
-            invoices = demo_invoices(world[pcfg.sites[site_name].family], site_name,
-                                     date.today())
+            family = pcfg.sites[site_name].family  # a cXML buyer: the Ariba-like portal
+            invoices = demo_invoices(world["ariba" if family == "cxml" else family],
+                                     site_name, date.today())
         else:
             fail("give --invoices FILE (no demo invoices outside the sandbox)", EXIT_CONFIG)
         chosen = [i for i in invoices if i.portal == site_name
@@ -145,8 +148,15 @@ def _submit(cfg: Config, pcfg: PortalsConfig, sites: list[PortalSite],
             async with open_browser(on_process=recorder) as browser:
                 return await runner.submit(browser, invoices, dry_run=dry_run)
 
+        def send_cxml() -> list[SubmissionResult]:  # a cXML buyer needs no browser
+            return CxmlSender(sites, ledger=store.ledger(run.id),
+                              artifacts_dir=cfg.runs_dir / run.id / "portals",
+                              retry=portal_policy(pcfg.attempts, pcfg.backoff_ms)
+                              ).submit(invoices, dry_run=dry_run)
+
         try:
-            results = asyncio.run(submit()) if invoices else []
+            cxml = bool(sites) and all(site.is_cxml for site in sites)
+            results = (send_cxml() if cxml else asyncio.run(submit())) if invoices else []
         except KeyboardInterrupt:
             store.finish_run(run.id, RunStatus.INTERRUPTED, {}, "stopped by Ctrl-C")
             raise

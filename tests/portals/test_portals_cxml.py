@@ -350,3 +350,28 @@ def test_the_document_is_valid_against_the_invoice_detail_dtd() -> None:
     document = etree.fromstring(to_bytes(invoice_request(
         make_invoice("CX-DTD-1", "PO-A"), SANDBOX_CXML, "s3cret", now=NOW)))
     assert dtd.validate(document), dtd.error_log.filter_from_errors()
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def test_cli_submits_demo_invoices_to_a_cxml_buyer_without_a_browser(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from bots.cli import main
+
+    monkeypatch.setenv("ARBOTS_HOME", str(tmp_path))
+    config = tmp_path / "site.toml"
+    config.write_text('[store]\npath = "var/arbots.sqlite"\nruns_dir = "var/runs"\n'
+                      '[sap]\nmode = "sandbox"\nsandbox_db = "var/sandbox/sap.sqlite"\n'
+                      '[portals.sites.buyer-cxml]\nfamily = "cxml"\n'
+                      f'[portals.customers]\n"{CUSTOMER}" = "buyer-cxml"\n')
+    result = CliRunner().invoke(main, ["portals", "submit", "--portal", "buyer-cxml",
+                                       "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.stdout.splitlines() if not ln.startswith(" ")]
+    assert len(lines) == 3  # the three open demo POs of the customer
+    assert all(": submitted " in ln and "200 OK" in ln for ln in lines), lines
+    assert all(ln.startswith("DEMO-AR-100042-0") for ln in lines)
+

@@ -19,9 +19,11 @@ wording as class attributes and override the hooks (:meth:`after_password`,
 :meth:`new_invoice_page`, :meth:`silently_ignored`, :meth:`buyer_rules`).
 
 The portal checks what real portals check: PO open, invoice number unique (a
-rejected invoice frees its number), no future invoice date, quantities within
-what remains on the PO, an attachment. Buyer rules (Ariba) are decided
-``decision_delay`` seconds after submission, as "minutes later" in real life.
+rejected invoice frees its number), no future invoice date, only lines the PO
+has, quantities within what remains on the PO, an attachment; it computes each
+line's amount and tax itself (quantity x the PO's price, the posted rate).
+Buyer rules (Ariba) are decided ``decision_delay`` seconds after submission,
+as "minutes later" in real life.
 """
 
 from __future__ import annotations
@@ -231,7 +233,8 @@ class PortalApp:
         line = order.lines[index]
         n = line.line
         qty = values.get(f"line-{n}-qty", str(line.quantity))
-        return (f"<div><p>Line {n}: {ui.esc(line.description)}, {line.quantity} x "
+        unit = f" {ui.esc(line.unit)}" if line.unit else ""
+        return (f"<div><p>Line {n}: {ui.esc(line.description)}, {line.quantity}{unit} x "
                 f"{quantize(line.unit_price, order.currency)} {order.currency}</p>"
                 + ui.text_input(self.qty_label.format(n=n), f"line-{n}-qty", qty)
                 + ui.text_input(self.tax_label.format(n=n), f"line-{n}-tax",
@@ -285,6 +288,11 @@ class PortalApp:
     def lines(self, req: Request, order: PurchaseOrder) -> list[NewLine]:
         """The invoiced lines (quantity above zero), checked against what remains on the PO."""
         done = self.db.invoiced_quantities(order.number)
+        known = {str(po_line.line) for po_line in order.lines}
+        for name in req.form:  # a line the form never offered: no such PO line
+            posted = re.fullmatch(r"line-(\d+)-qty", name)
+            if posted and posted.group(1) not in known:
+                raise InvoiceRefused(f"Line {posted.group(1)}: the PO has no such line.")
         lines = []
         for po_line in order.lines:
             n = po_line.line
