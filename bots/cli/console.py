@@ -14,16 +14,25 @@ from bots.store import Store
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (keep loopback behind a TLS reverse proxy).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+@click.option("--approve-limit", "approve_limits", multiple=True, metavar="[CUR=]AMOUNT",
+              help="Largest payment AR staff may post alone (e.g. 10000.00, JPY=1500000; "
+                   "repeatable); above it a supervisor decides. Default: no limit.")
 @config_option
 @click.pass_context
-def console_group(ctx: click.Context, host: str, port: int, config_path: str | None) -> None:
+def console_group(ctx: click.Context, host: str, port: int, approve_limits: tuple[str, ...],
+                  config_path: str | None) -> None:
     """Serve the web console (runs, review, "what does this pay?") from the store."""
     if ctx.invoked_subcommand is not None:
         return
     import uvicorn
 
     from bots.console import create_app
+    from bots.console.review import parse_limits
 
+    try:
+        limits = parse_limits(approve_limits)
+    except ValueError as exc:
+        fail(str(exc), EXIT_CONFIG)
     cfg = load_or_exit(config_path)
     with Store(cfg.store_path) as store:
         if not store.console_users():
@@ -31,7 +40,8 @@ def console_group(ctx: click.Context, host: str, port: int, config_path: str | N
                           "--role admin --password-stdin`", highlight=False)
     console.print(f"arbots console on http://{host}:{port}/ (store {cfg.store_path})",
                   highlight=False)
-    uvicorn.run(create_app(cfg), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(cfg, approve_limits=limits), host=host, port=port,
+                log_level="warning")
 
 
 @console_group.command("add-user")

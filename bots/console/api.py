@@ -111,21 +111,23 @@ def open_items(q: str, who: Reader, db: StoreDep) -> list[dict[str, str]]:
 
 
 @router.post("/review/{remittance_id}/{action}", status_code=202)
-def decide(remittance_id: str, action: str, body: Reassignment | Decision,
+def decide(request: Request, remittance_id: str, action: str, body: Reassignment | Decision,
            who: ReviewerWrite, cfg: ConfigDep, db: StoreDep) -> dict[str, Any]:
     """``approve``, ``reject`` or ``reassign`` (with the open item) one waiting payment:
     ``{decision_id, status: "queued", run_id}``; 409 (nothing changed) when the payment
-    changed since ``version``."""
+    changed since ``version``; 403 for AR staff above the approval limit."""
     if action not in ("approve", "reject", "reassign"):
         raise HTTPException(404, f"no action {action!r}: approve, reject or reassign")
     if action == "reassign" and not isinstance(body, Reassignment):
         raise HTTPException(422, "reassign needs customer, document_no and fiscal_year")
     target = body.model_dump(exclude={"version"}) if isinstance(body, Reassignment) else None
     try:
-        return review.decide(cfg, db, remittance_id, body.version, action, who.user.name,
-                             target)
+        return review.decide(cfg, db, remittance_id, body.version, action, who.user, target,
+                             request.app.state.approve_limits)
     except StaleDecision as exc:
         raise HTTPException(409, str(exc)) from None
+    except review.NeedsSupervisor as exc:
+        raise HTTPException(403, str(exc)) from None
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,14 @@ def secret_path(cfg: Config) -> Path:
     return cfg.store_path.parent / "console.secret"
 
 
-def create_app(cfg: Config, upload_limit: int | None = None) -> FastAPI:
+def create_app(cfg: Config, upload_limit: int | None = None,
+               approve_limits: dict[str, Decimal] | None = None) -> FastAPI:
     """The console for the store and landscape of ``cfg``.
 
     ``upload_limit``: the largest upload in bytes (default: ``[remittance.limits]
-    max_file_bytes``, the limit of ``arbots extract``).
+    max_file_bytes``, the limit of ``arbots extract``). ``approve_limits``: currency
+    (or ``*``: any) -> the largest payment AR staff may post alone; above it a
+    supervisor decides (default: no limit).
     """
     # the OpenAPI document is served by the API behind sign-in; no docs page (it needs a CDN)
     app = FastAPI(title="arbots console", version="1", docs_url=None, redoc_url=None,
@@ -38,6 +42,7 @@ def create_app(cfg: Config, upload_limit: int | None = None) -> FastAPI:
     app.state.cfg = cfg
     app.state.sessions = Sessions(secret_path(cfg))
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.approve_limits = dict(approve_limits or {})
     app.state.upload_limit = upload_limit or Limits.from_config(cfg.raw, cfg.source
                                                                 ).max_file_bytes
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -228,9 +228,12 @@ def review_decide(request: Request, remittance_id: str, action: str,
     target = {"customer": customer, "document_no": document_no, "fiscal_year": fiscal_year,
               "line_item": line_item} if action == "reassign" else None
     try:
-        review.decide(cfg, db, remittance_id, version, action, who.user.name, target)
+        review.decide(cfg, db, remittance_id, version, action, who.user, target,
+                      request.app.state.approve_limits)
     except StaleDecision as exc:
         return _item(request, who, cfg, db, remittance_id, str(exc), 409)
+    except review.NeedsSupervisor as exc:
+        return _item(request, who, cfg, db, remittance_id, str(exc), 403)
     except ValueError as exc:
         return _item(request, who, cfg, db, remittance_id, str(exc), 422)
     return _item(request, who, cfg, db, remittance_id, "")

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bots.config import Config
+from bots.console.auth import User
 from bots.console.launcher import start_review
 from bots.landscape import landscape_id
 from bots.store import Store
@@ -59,15 +60,52 @@ def item(cfg: Config, store: Store, remittance_id: str) -> dict[str, Any] | None
     return next((i for i in queue(cfg, store) if i["id"] == remittance_id), None)
 
 
+class NeedsSupervisor(PermissionError):
+    """The payment is above the amount AR staff may approve alone."""
+
+
+def parse_limits(values: tuple[str, ...]) -> dict[str, Decimal]:
+    """Approval limits from ``AMOUNT`` (any currency) and ``CUR=AMOUNT`` strings
+    (``arbots console --approve-limit``); ValueError naming a bad one."""
+    limits = {}
+    for value in values:
+        currency, _, amount = value.rpartition("=")
+        try:
+            limit = Decimal(amount.strip())
+        except InvalidOperation:
+            raise ValueError(f"--approve-limit {value!r}: expected AMOUNT or CUR=AMOUNT, "
+                             "e.g. 10000.00 or JPY=1500000") from None
+        if not limit.is_finite() or limit < 0:
+            raise ValueError(f"--approve-limit {value!r}: expected an amount of 0 or more")
+        limits[currency.strip().upper() or "*"] = limit
+    return limits
+
+
+def check_limit(found: dict[str, Any] | None, limits: dict[str, Decimal], role: str) -> None:
+    """Refuse (:class:`NeedsSupervisor`) AR staff posting a payment above the limit of its
+    currency (``limits``: currency or ``*`` -> amount; none: no limit)."""
+    if found is None or role != "ar_staff" or not found["amount"]:
+        return
+    limit = limits.get(found["currency"], limits.get("*"))
+    if limit is not None and Decimal(found["amount"]) > limit:
+        raise NeedsSupervisor(f"{found['amount']} {found['currency']} is above "
+                              f"{limit} {found['currency']}, the most AR staff may post "
+                              "alone: a supervisor decides this payment")
+
+
 def decide(cfg: Config, store: Store, remittance_id: str, version: int, decision: str,
-           person: str, target: dict[str, str] | None = None) -> dict[str, Any]:
-    """Record ``person``'s decision and start carrying it out: ``{decision_id, status,
+           user: User, target: dict[str, str] | None = None,
+           limits: dict[str, Decimal] | None = None) -> dict[str, Any]:
+    """Record ``user``'s decision and start carrying it out: ``{decision_id, status,
     run_id}``. Raises :class:`bots.store.StaleDecision` (nothing changed) when the payment
-    is not at ``version``; ValueError for a reassignment to an unknown open item."""
+    is not at ``version``; ValueError for a reassignment to an unknown open item;
+    :class:`NeedsSupervisor` for AR staff posting above the approval ``limits``."""
+    if decision in ("approve", "reassign"):
+        check_limit(item(cfg, store, remittance_id), limits or {}, user.role)
     if decision == "reassign":
         target = _open_item(store, target or {})
-    decision_id = store.decide(remittance_id, version, decision, person, target)
-    run_id = start_review(cfg, store, person)
+    decision_id = store.decide(remittance_id, version, decision, user.name, target)
+    run_id = start_review(cfg, store, user.name)
     return {"decision_id": decision_id, "status": "queued", "run_id": run_id}
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from bots.console import create_app
+from bots.console.review import parse_limits
 from bots.domain import Trigger
 from bots.landscape import landscape_id
 from bots.runner import run_bots
@@ -129,3 +132,32 @@ def test_the_worklist_goes_through_the_same_path_audited_as_the_given_user(waiti
     with Store(cfg.store_path) as store:
         (line,) = [r for r in store.audit_log() if r["kind"] == "review_decision"]
     assert line["key"] == rid and '"by": "bob"' in line["detail"]
+
+
+def test_above_the_approval_limit_ar_staff_are_refused_a_supervisor_decides(waiting) -> None:
+    cfg, item, rid = waiting
+    app = create_app(cfg, approve_limits=parse_limits(("1.00",)))
+    alice, sam = TestClient(app), TestClient(app)
+    alice_csrf = {"X-CSRF-Token": signed_in(alice, "alice")}
+    sam_csrf = {"X-CSRF-Token": signed_in(sam, "sam")}
+    version = alice.get("/api/review").json()[0]["version"]
+    refused = alice.post(f"/api/review/{rid}/approve", json={"version": version},
+                         headers=alice_csrf)
+    assert refused.status_code == 403 and "a supervisor decides" in refused.json()["detail"]
+    page = alice.post(f"/review/{rid}/approve", data={
+        "version": version, "csrf_token": alice_csrf["X-CSRF-Token"]})
+    assert page.status_code == 403 and "a supervisor decides" in page.text
+    with Store(cfg.store_path) as store:
+        assert store.decisions_of(rid) == []
+    answer = sam.post(f"/api/review/{rid}/approve", json={"version": version},
+                      headers=sam_csrf)
+    assert answer.status_code == 202
+    assert wait_for_launch(cfg, answer.json()["run_id"]) == 0
+    assert not still_open(cfg, item)
+
+
+def test_approval_limits_are_read_per_currency() -> None:
+    assert parse_limits(("10000.00", "JPY=1500000")) == {
+        "*": Decimal("10000.00"), "JPY": Decimal("1500000")}
+    with pytest.raises(ValueError, match="expected AMOUNT or CUR=AMOUNT"):
+        parse_limits(("ten",))
