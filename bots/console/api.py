@@ -6,12 +6,13 @@ Same data and actions as the pages: :mod:`bots.console.runs` to read,
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, UploadFile
 from pydantic import BaseModel
 
-from bots.console import review, runs, whatpays
+from bots.console import dashboard, review, runs, whatpays
 from bots.console.deps import (
     ConfigDep,
     Reader,
@@ -44,6 +45,13 @@ def openapi(request: Request, who: Reader) -> dict[str, Any]:
 def me(who: Reader) -> dict[str, str]:
     """Who the token or session belongs to."""
     return {"name": who.user.name, "role": who.user.role}
+
+
+@router.get("/dashboard")
+def get_dashboard(who: Reader, db: StoreDep) -> dict[str, Any]:
+    """Today's runs by status, the cash-application trend of the last runs (``auto_pct``,
+    ``invoice_hit_pct``, ``header_hit_pct``), cash on account, why payments wait."""
+    return dashboard.dashboard(db, datetime.now(UTC))
 
 
 @router.get("/runs")

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from bots.config import Config
-from bots.console import review, runs, whatpays
+from bots.console import dashboard, review, runs, whatpays
 from bots.console.auth import (
     COOKIE,
     ROLES,
@@ -237,6 +237,15 @@ def review_decide(request: Request, remittance_id: str, action: str,
     except ValueError as exc:
         return _item(request, who, cfg, db, remittance_id, str(exc), 422)
     return _item(request, who, cfg, db, remittance_id, "")
+
+
+# --------------------------------------------------------------------------- dashboard
+
+@router.get("/dashboard")
+def dashboard_page(request: Request, who: Reader, db: StoreDep) -> HTMLResponse:
+    """Today's runs and the cash-application trend of the last runs."""
+    return render(request, "dashboard.html",
+                  {"who": who, "data": dashboard.dashboard(db, datetime.now(UTC))})
 
 
 # --------------------------------------------------------------------------- what does this pay
