@@ -63,6 +63,13 @@ class TestReasonCodes:
         ("cenový rozdíl", "PRICING"), ("chybějící zboží", "SHORTAGE"), ("doprava", "FREIGHT"),
         ("bankovní poplatek", "BANK_CHARGES"), ("částečná platba", "PARTIAL"),
         ("reklamace", "QUALITY"), ("Transportbeschädigung", "DAMAGED"),
+        # stems carry the endings; the longer phrase at one place wins
+        ("Uszkodzenie towaru", "DAMAGED"), ("vahingoittuneet tuotteet", "DAMAGED"),
+        ("Brakujący towar", "SHORTAGE"), ("Koszty wysyłki", "FREIGHT"),
+        ("gazetka promocyjna", "PROMOTION"), ("reklama", "PROMOTION"),
+        ("reklamacji", "QUALITY"), ("Reklamation", "QUALITY"), ("Transport damage", "DAMAGED"),
+        ("koszty transportu", "FREIGHT"), ("dostawa częściowa", "SHORTAGE"),
+        ("Sonderrabatt", "DEDUCTION"),  # not a broken ("sönder") good
     ])
     def test_polish_nordic_portuguese_czech(self, printed, key):
         """Letters NFKD leaves alone (ł, ø, æ) are folded too: "błędna" is "bledna"."""
