@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from bots.domain import RunStatus
 from bots.store import RunRecord, Store
 
@@ -57,12 +59,15 @@ def summary(record: RunRecord | None, launch: sqlite3.Row | None) -> dict[str, A
     """One run: id, status, trigger, person, bots, dry run, times, duration, counts, message."""
     if record is None:
         assert launch is not None
-        ended = launch["exit_code"] is not None
+        gone = launch["exit_code"] is None and not psutil.pid_exists(launch["pid"] or 0)
+        ended = launch["exit_code"] is not None or gone
+        message = "its process ended without recording the run (the console was restarted " \
+            "meanwhile: see its log in the runs folder, console/)" if gone else \
+            launch["message"] or "the run did not start"
         return {"run_id": launch["run_id"], "status": "refused" if ended else "starting",
                 "trigger": "console", "person": launch["person"], "bots": [launch["bot"]],
                 "dry_run": bool(launch["dry_run"]), "started": launch["started"], "ended": None,
-                "duration_seconds": None, "counts": {},
-                "message": (launch["message"] or "the run did not start") if ended else ""}
+                "duration_seconds": None, "counts": {}, "message": message if ended else ""}
     duration = (record.ended - record.started).total_seconds() if record.ended else None
     return {"run_id": record.id, "status": record.status,
             "trigger": "console" if launch is not None else record.trigger,
@@ -105,16 +110,23 @@ def writes(store: Store, run_id: str, page: int = 1, kind: str = "") -> dict[str
 
 
 def _write(row: sqlite3.Row) -> dict[str, Any]:
-    """One external write for display; the amount (a string) only where the payload has one."""
-    try:
-        payload = json.loads(row["payload"])
-    except ValueError:
-        payload = {}
-    payload = payload if isinstance(payload, dict) else {}
+    """One external write for display: the amount (a string) where the payload has one,
+    the SAP document number where the result has one."""
+    payload, result = _object(row["payload"]), _object(row["result"])
     return {"key": row["key"], "kind": row["kind"], "target": row["target"],
             "status": row["status"], "amount": str(payload.get("amount") or ""),
-            "currency": str(payload.get("currency") or ""), "error": row["error"] or "",
+            "currency": str(payload.get("currency") or ""),
+            "document": str(result.get("document") or ""), "error": row["error"] or "",
             "updated": row["updated"]}
+
+
+def _object(text: str | None) -> dict[str, Any]:
+    """The JSON object in ``text`` ({} for none or anything else)."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def elapsed(started: str, now: datetime) -> int:

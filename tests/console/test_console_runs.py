@@ -97,7 +97,7 @@ def test_external_writes_are_paged_with_their_amounts(console_world) -> None:
         for n in range(60):
             ledger.begin("posting", f"key-{n:02d}", target=f"1000/{n}",
                          payload={"amount": str(Decimal("100.25") + n), "currency": "EUR"})
-            ledger.done(f"key-{n:02d}")
+            ledger.done(f"key-{n:02d}", {"document": f"14{n:08d}", "fiscal_year": "2026"})
         ledger.begin("collection_note", "note-1", target="1000/1", payload={"lines": []})
         store.finish_run(run.id, RunStatus.OK, counts={})
     client, _ = client_of(console_world, "sam")
@@ -106,6 +106,7 @@ def test_external_writes_are_paged_with_their_amounts(console_world) -> None:
     assert len(second["rows"]) == 11
     postings = client.get(f"/api/runs/{run.id}", params={"kind": "posting"}).json()["writes"]
     assert postings["total"] == 60 and postings["rows"][0]["amount"] == "100.25"
+    assert postings["rows"][1]["document"] == "1400000001"
     page = client.get(f"/runs/{run.id}?kind=posting").text
     assert "100.25" in page and "EUR" in page and "next</a>" in page
 
@@ -121,3 +122,16 @@ def test_stored_text_is_escaped_in_every_page(console_world) -> None:
         text = admin.get(page).text
         assert XSS not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text, page
     assert admin.get(f"/api/runs/{run.id}").json()["message"] == XSS  # JSON stays data
+
+
+def test_a_launch_whose_process_vanished_unrecorded_is_refused(console_world) -> None:
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with Store(console_world.store_path) as store:
+        store.record_launch("20261207-010203-abcdef", "openitems", True, "alice", gone.pid)
+    client, _ = client_of(console_world, "sam")
+    run = client.get("/api/runs/20261207-010203-abcdef").json()
+    assert run["status"] == "refused" and "without recording the run" in run["message"]
