@@ -43,7 +43,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                   "order no", "order number", "customer po", "bestellnummer", "p o", "p o no",
                   "p o number"),
     "invoice_date": ("invoice date", "inv date", "doc date", "document date", "date",
-                     "rechnungsdatum", "belegdatum"),
+                     "rechnungsdatum", "belegdatum",
+                     # due dates, listed (as words they would swallow neighbouring labels)
+                     "due date", "net due date", "date due", "discount date",
+                     "echeance", "date d echeance", "vencimiento", "fecha vencimiento",
+                     "fecha de vencimiento", "scadenza", "data scadenza", "vervaldatum",
+                     "faelligkeit", "falligkeit", "fallig am", "nettofallig"),
     "gross_amount": ("gross", "gross amount", "invoice amount", "inv amount", "amount due",
                      "original amount", "invoice total", "gross amt", "inv amt", "amount",
                      "betrag", "document amount", "bruttobetrag", "brutto",
@@ -133,11 +138,10 @@ _ABBREVIATIONS = {"inv": "invoice", "amt": "amount", "disc": "discount", "ded": 
 _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
     ("deduction_reason", frozenset({"reason", "remark", "comment", "grund", "bemerkung",
                                     "motif", "reden", "omschrijving", "motivo", "causale"})),
-    # a date word names a date whatever amount word is beside it ("Net Due Date")
-    ("invoice_date", frozenset({"date", "datum", "fecha", "data"})),
     ("discount", frozenset({"discount", "skonto", "escompte", "remise", "korting", "descuento",
                             "sconto", "abbuono"})),
     ("deduction", frozenset({"deduction", "adjustment", "chargeback", "short", "writeoff",
+                             "retention", "retainage",
                              "abzug", "kurzung",
                              "retenue", "inhouding", "aftrek", "deduccion", "retencion",
                              "trattenuta", "detrazione", "abzuge", "einbehalt", "withholding",
@@ -156,6 +160,7 @@ _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
                                "pagar", "zahlen", "auszahlung", "payable", "applied"})),
     ("po_number", frozenset({"po", "purchase", "order", "bestellung", "bestellnummer",
                              "commande", "bestelling", "pedido", "ordine"})),
+    ("invoice_date", frozenset({"date", "datum", "fecha", "data"})),
     ("gross_amount", frozenset({"amount", "gross", "due", "original", "betrag", "montant",
                                 "importe", "brutto", "bedrag", "bruto", "importo", "lordo",
                                 "brut", "valor", "valore", "initial", "initiale", "total", "totale",
@@ -180,7 +185,9 @@ _HEADER_WORDS = frozenset().union(*(words for _, words in _WORD_RULES)) | {
     "vos", "sus", "obtenu", "obtenido", "ottenuto", "gewahrt", "genomen", "aplicado",
     "applicato", "applique", "toegepast", "internal", "interne", "intern", "lieferant",
     "leverancier", "their", "external", "credit", "note", "this", "ap",
-    "payee", "creditor", "before"}
+    "payee", "creditor", "before",
+    # "Montant TTC", "Retenue de garantie", "Bon de commande" (a tax column names nothing)
+    "ttc", "garantie", "guarantee", "garanzia", "garantia", "bon"}
 # Which document number a column holds: the payer's own (voucher, "Beleg-Nr.", "Pièce")
 # or the reference to our invoice ("Your reference", "Ihre Referenz", "Invoice No").
 _OURS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus", "vs", "vostro",
@@ -354,3 +361,4 @@ _PAYMENT_LOOKUP = {text: field for field, texts in PAYMENT_SYNONYMS.items() for 
 def payment_field_for_label(text: str) -> str | None:
     """The payment-level field a label names (``"Check No:"`` -> ``"payment_ref"``), or None."""
     return _PAYMENT_LOOKUP.get(normalise_header(text))
+

@@ -655,6 +655,12 @@ def _stacked_header(bodies: _Bodies, index: int,
             and header_columns(lower, synonyms)):
         return None  # one phrase over a header row: a title, unless it is "Ons" (kenmerk)
     stacked = stacked_header_columns(upper, lower, synonyms)
+    if _may_hold_two(upper):  # upper labels set close, the lower ones apart ("Disc. Payment"
+        # over "Taken" and "Amount"): the lower line's phrases cut the upper line
+        cut = stacked_header_columns(upper, lower, synonyms,
+                                     [(p[0].x0, p[-1].x1) for p in phrases(lower.words)])
+        if cut is not None and (stacked is None or _strength(cut) > _strength(stacked)):
+            stacked = cut
     if not (_may_hold_two(upper) or _may_hold_two(lower)) or not bodies(index + 2):
         return stacked
     aligned = stacked_header_columns(upper, lower, synonyms, bodies.spans(index + 2))
@@ -831,12 +837,18 @@ def _may_hold_two(line: Line) -> bool:
                for p in phrases(line.words))
 
 
+def _straddles(parts: list[list[Word]], spans: list[tuple[float, float]]) -> bool:
+    """Whether a phrase of several words stands over two or more value columns."""
+    return any(len(p) > 1 and sum(min(p[-1].x1, b) - max(p[0].x0, a) > 0 for a, b in spans) > 1
+               for p in parts)
+
+
 def _aligned_phrases(line: Line, spans: list[tuple[float, float]]) -> list[list[Word]]:
     """The header ``line`` cut into phrases at column gaps and, where labels are set
     closer than a column gap (``BELEGNR. AUFTRAGSNR.``), where the value columns under
     it (``spans``, :func:`_spans`) change: each word goes to the column it overlaps most."""
     parts = phrases(line.words)
-    if len(spans) <= len(parts):
+    if not _straddles(parts, spans):
         return parts
     cut: list[list[Word]] = []
     for phrase in parts:
@@ -863,7 +875,7 @@ def _aligned_header(bodies: _Bodies, index: int, columns: list[Column],
     columns under it (:func:`_aligned_phrases`) when that names more fields."""
     line = bodies.lines[index]
     if not _may_hold_two(line) or not bodies(index + 1) \
-            or len(bodies.spans(index + 1)) <= len(phrases(line.words)):
+            or not _straddles(phrases(line.words), bodies.spans(index + 1)):
         return columns
     parts = _aligned_phrases(line, bodies.spans(index + 1))
     if len(parts) <= len(phrases(line.words)):

@@ -220,3 +220,72 @@ def test_a_stacked_header_completing_its_upper_labels_wins():
     [got] = extract_pdf(buf.getvalue(), "stacked.pdf", templates=())
     assert [(x.invoice_ref, x.paid_amount) for x in got.lines] == [
         ("INV-61351", Decimal("98.00")), ("INV-61352", Decimal("50.00"))]
+
+
+@pytest.mark.parametrize(("label", "field"), [
+    ("Due Date", "invoice_date"), ("Net Due Date", "invoice_date"), ("Échéance", "invoice_date"),
+    ("Vencimiento", "invoice_date"), ("Data scadenza", "invoice_date"),
+    ("Fällig am", "invoice_date"), ("Montant TTC", "gross_amount"),
+    ("Retenue de garantie", "deduction"), ("Bon de commande", "po_number"),
+    ("VAT Amount", None), ("Tax", None),
+    # a due-date word is no header word: a run of labels holding it is not one date label
+    ("Fecha factura Vencimiento Fra. nº", None),
+])
+def test_due_dates_and_tax_words(label, field):
+    assert field_for_header(label) == field
+
+
+def _one_line_advice(header: list[tuple[float, str]], row: list[tuple[float, str]]) -> bytes:
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(40, 800, "Payment Advice")
+    canvas.drawString(40, 788, "Payment No.: 395273")
+    canvas.drawString(40, 776, "Total paid: 14.72")
+    for y, cells in ((750, header), (738, row)):
+        for x, text in cells:
+            canvas.drawRightString(x, y, text) if text[0].isdigit() and "." in text \
+                else canvas.drawString(x, y, text)
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def test_two_labels_set_close_over_two_value_columns_are_cut_by_them():
+    """``Invoice Amt Payment`` printed as one phrase over two amount columns, one row
+    whose reference and voucher print as one run: the value columns under the phrase
+    cut it, though there are no more value runs than header phrases."""
+    header = [(40, "Invoice No."), (100, "Voucher"), (170, "Invoice Amt Payment")]
+    row = [(40, "2026-007203"), (97, "VCH010975"), (214, "14.72"), (262, "14.72")]
+    [got] = extract_pdf(_one_line_advice(header, row), "close.pdf", templates=())
+    assert [(x.invoice_ref, x.paid_amount) for x in got.lines] == [
+        ("2026-007203", Decimal("14.72"))]
+
+
+def test_a_lower_header_line_cuts_upper_labels_set_close():
+    """``Disc. Payment`` over ``Taken`` and ``Amount``: the lower line's phrases cut the
+    upper one, so the discount and the paid amount are two columns."""
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    canvas.setFont("Helvetica", 9)
+    canvas.drawString(40, 800, "Payment Advice")
+    canvas.drawString(40, 788, "EFT reference: ZL00067169")
+    for x, upper, lower in ((40, "Your", "Invoice"), (110, "Invoice", "Total")):
+        canvas.drawString(x, 760, upper)
+        canvas.drawString(x, 750, lower)
+    canvas.drawRightString(212, 760, "Disc.")
+    canvas.drawString(215, 760, "Payment")
+    canvas.drawRightString(212, 750, "Taken")
+    canvas.drawRightString(260, 750, "Amount")
+    for y, (ref, gross, disc, paid) in ((738, ("V26001275", "44471.17", "889.42", "43581.75")),
+                                        (727, ("V26001283", "6652.03", "199.56", "6452.47"))):
+        canvas.drawString(40, y, ref)
+        canvas.drawRightString(160, y, gross)
+        canvas.drawRightString(212, y, disc)
+        canvas.drawRightString(260, y, paid)
+    canvas.showPage()
+    canvas.save()
+    [got] = extract_pdf(buf.getvalue(), "stacked-close.pdf", templates=())
+    assert [(x.invoice_ref, x.paid_amount, x.discount) for x in got.lines] == [
+        ("V26001275", Decimal("43581.75"), Decimal("889.42")),
+        ("V26001283", Decimal("6452.47"), Decimal("199.56"))]
