@@ -611,15 +611,15 @@ class RefInText(Rule):
             return None
         (pos, f), = fits.items()
         piece, level = near[pos]
-        ours = items[pos].invoice_ref if ref_key(piece) == ctx.index.ref_keys[pos] or \
-            level is Closeness.TRANSPOSITION and ctx.index.ref_keys[pos] in transpositions(
-                piece) else items[pos].document_no
-        how = "read as" if level is Closeness.OCR else "has two characters swapped from"
+        reached = {ref_key(piece)} if level is Closeness.OCR else set(transpositions(piece))
+        ours = items[pos].invoice_ref if ctx.index.ref_keys[pos] in reached else \
+            items[pos].document_no
+        said = f"{piece}, read as {ours} (OCR confusion)" if level is Closeness.OCR else \
+            f"{piece}, which has two characters swapped from {ours}"
         corroborated = ctx.known(unit, [pos]) or f.kind == "full" or ctx.states_open(unit, pos)
         base = _FUZZY_BASE[level] - (0.0 if corroborated else UNCONFIRMED_FUZZY)
         return _finding(ctx, unit, FuzzyRef.name, [pos], [f],
-                        lambda p: f"reference {unit.ref!r} contains {piece}, which {how} {ours}",
-                        base, [])
+                        lambda p: f"reference {unit.ref!r} contains {said}", base, [])
 
     def _several(self, ctx: Context, unit: Unit, hits: dict[int, str],
                  evidence: Callable[[int], str]) -> Finding:
