@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -249,6 +249,24 @@ class ScheduleJob:
 
 
 @dataclass(frozen=True)
+class EngineConfig:
+    """What runs the bots: ``local`` (this process, :mod:`bots.runner`) or ``temporal``.
+
+    ``ARBOTS_TEMPORAL=host:port`` in the environment selects ``temporal`` at
+    that address whatever the file says (see :mod:`bots.engine`).
+    """
+
+    kind: str = "local"
+    address: str = "127.0.0.1:7233"
+    namespace: str = "default"
+    task_queue_prefix: str = "arbots"
+    heartbeat_seconds: int = 30  # a bot activity not heard of for this long is retried
+
+
+ENGINE_ENV = "ARBOTS_TEMPORAL"
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; rooms read their own section."""
 
@@ -261,6 +279,7 @@ class Config:
     schedule: tuple[ScheduleJob, ...]
     # Sections owned by other rooms, validated by them where they are built.
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    engine: EngineConfig = field(default_factory=EngineConfig)
 
     @property
     def is_sandbox(self) -> bool:
@@ -382,6 +401,24 @@ def _schedule(s: _Section) -> tuple[ScheduleJob, ...]:
     return tuple(jobs)
 
 
+def _engine(s: _Section) -> EngineConfig:
+    default = EngineConfig()
+    cfg = EngineConfig(
+        kind=s.text("kind", default.kind, choices=("local", "temporal")),
+        address=s.text("address", default.address),
+        namespace=s.text("namespace", default.namespace),
+        task_queue_prefix=s.text("task_queue_prefix", default.task_queue_prefix),
+        heartbeat_seconds=s.integer("heartbeat_seconds", default.heartbeat_seconds, minimum=1))
+    s.check_unknown()
+    address = os.environ.get(ENGINE_ENV)
+    if address is not None:
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigError(f"environment {ENGINE_ENV}: expected host:port, got {address!r}")
+        cfg = replace(cfg, kind="temporal", address=address)
+    return cfg
+
+
 ROOM_SECTIONS = ("cashapp", "mailboxes", "portals", "remittance", "intake")
 
 
@@ -411,6 +448,7 @@ def load_config(path: str | Path | None = None, *, home: Path | None = None) -> 
         collections=_collections(top.table("collections"), home),
         schedule=_schedule(top.table("schedule")),
         raw={k: data.get(k, {}) for k in ROOM_SECTIONS},
+        engine=_engine(top.table("engine")),
     )
     store.check_unknown()
     top.seen.update(ROOM_SECTIONS)

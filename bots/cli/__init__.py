@@ -20,6 +20,7 @@ from bots.cli.run import demo_command, report_command, review_group, run_command
 from bots.cli.sandbox import sandbox_group
 from bots.cli.sap import sap_group
 from bots.cli.schedule import schedule_command
+from bots.cli.worker import worker_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,7 +31,7 @@ def main() -> None:
 
 for _command in (run_command, demo_command, runs_command, report_command, review_group,
                  schedule_command, extract_command, match_cmd, sap_group, sandbox_group,
-                 portals_group, mailbox, console_group):
+                 portals_group, mailbox, console_group, worker_command):
     main.add_command(_command)
 
 __all__ = ["main", "console"]

@@ -69,10 +69,13 @@ def execute(cfg: Config, bots: tuple[str, ...], dry_run: bool,
     stop = threading.Event()
     with stop_on_signals(stop) as received:
         try:
-            with Progress(*columns, console=console, transient=False) as progress:
-                outcome = run_bots(cfg, bots, Trigger.ON_DEMAND, stop, dry_run=dry_run,
-                                   progress=RichProgress(progress), inputs=inputs, wait=wait,
-                                   run_id=run_id)
+            if cfg.engine.kind == "temporal" and "review" not in bots:  # review: this host
+                outcome = execute_on_temporal(cfg, bots, dry_run, inputs, run_id, stop)
+            else:
+                with Progress(*columns, console=console, transient=False) as progress:
+                    outcome = run_bots(cfg, bots, Trigger.ON_DEMAND, stop, dry_run=dry_run,
+                                       progress=RichProgress(progress), inputs=inputs,
+                                       wait=wait, run_id=run_id)
         except ConfigError as exc:
             fail(str(exc), EXIT_CONFIG)
         except LeaseHeld as exc:
@@ -85,6 +88,25 @@ def execute(cfg: Config, bots: tuple[str, ...], dry_run: bool,
         outcome = replace(outcome, exit_code=EXIT_SIGTERM)
     print_summary(outcome)
     return outcome
+
+
+def execute_on_temporal(cfg: Config, bots: tuple[str, ...], dry_run: bool,
+                        inputs: dict[str, object] | None, run_id: str | None,
+                        stop: threading.Event) -> RunOutcome:
+    """The run as a Temporal workflow (``[engine] kind = "temporal"``), a line per bot done."""
+    from bots.engine.client import RunRefused, request_for, run_on_temporal
+
+    jobs = inputs.get("jobs") if inputs else None
+    request = request_for(cfg, bots, dry_run=dry_run, run_id=run_id,
+                          jobs=jobs if isinstance(jobs, int) else None)
+    console.print(f"running {', '.join(request.bots)} on Temporal at {cfg.engine.address}",
+                  highlight=False)
+    try:
+        return run_on_temporal(cfg, request, stop, lambda bot: console.print(
+            f"  {bot.bot:<12} {bot.status:<8} "
+            + ("" if bot.seconds is None else f"{bot.seconds:.1f} s"), highlight=False))
+    except RunRefused as exc:
+        fail(str(exc), EXIT_BUSY)
 
 
 @contextmanager

@@ -1,0 +1,241 @@
+"""The activities of :class:`~bots.engine.workflows.RunWorkflow`: the existing bots, one call each.
+
+- :func:`begin_run` takes the landscape's lease for the run id, records the
+  run (once: a retry finds it recorded), takes over from dead runs and saves
+  the first checkpoint;
+- :func:`run_bot` runs one bot of :data:`bots.runner.BOTS` exactly as the
+  local runner does, from the checkpoint the activity before it left, and
+  saves the next. It takes the lease again for its run (renewing it, naming
+  this worker as the holder; a browser left by a dead worker of this host is
+  ended) and renews it with every Temporal heartbeat. It calls the bot once:
+  Temporal retries it, and the write ledger keeps a retried bot from
+  repeating a write (its intents come back ``pending`` and are looked up);
+- :func:`finish_run` records the end, writes the report as the local runner
+  does, and releases the lease.
+
+Errors leave as ``ApplicationError`` (:mod:`bots.engine.errors`). Activities
+are ``async`` so that the heartbeat runs beside the bot, which works in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from temporalio import activity
+
+from bots.config import Config, load_config
+from bots.domain import Run, RunStatus, Trigger
+from bots.engine import checkpoint
+from bots.engine.checkpoint import RunState
+from bots.engine.errors import EXIT_OF_TYPE, LeaseLost, application_error
+from bots.engine.plan import BotDone, BotStep, RunEnd, RunRequest, RunResult
+from bots.exit_codes import EXIT_CONFIG, EXIT_FAILURES, EXIT_SIGINT
+from bots.landscape import LandscapeLease, end_browsers, landscape_id
+from bots.pipeline.context import BotContext
+from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport
+from bots.runner import EXIT_CODES, _finish, _run_one, _timed
+from bots.store import LeaseHeld, Store
+from bots.store.leases import holder_is_dead, this_holder
+from bots.takeover import TakeOver, take_over
+
+T = TypeVar("T")
+FATAL_HINT = ("See runbooks/sap-connection-errors.md; fix the configuration or connection, "
+              "then rerun: finished work is not repeated.")
+
+
+def _config(request: RunRequest) -> Config:
+    return load_config(request.config_path, home=Path(request.home))
+
+
+async def _call(work: Callable[[threading.Event], T], heartbeat_every: float,
+                renew: Callable[[threading.Event], None] | None = None) -> T:
+    """Run ``work`` in a thread; heartbeat (and ``renew``) every ``heartbeat_every`` seconds.
+
+    ``work`` gets a stop event: set when the activity is cancelled or the
+    lease is lost, it ends the bot after its current step. Errors leave as
+    ``ApplicationError``.
+    """
+    stop = threading.Event()
+    task = asyncio.ensure_future(asyncio.to_thread(work, stop))
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=heartbeat_every)
+            if done:
+                return task.result()
+            activity.heartbeat()
+            if renew is not None:
+                await asyncio.to_thread(renew, stop)
+    except asyncio.CancelledError:
+        stop.set()
+        with contextlib.suppress(BaseException):
+            await asyncio.shield(task)
+        raise
+    except Exception as exc:
+        raise application_error(exc) from exc
+
+
+# --------------------------------------------------------------------------- begin
+
+
+@activity.defn(name="begin_run")
+async def begin_run(request: RunRequest) -> None:
+    """Take the lease for ``request.run_id``, record the run, save the first checkpoint."""
+    await _call(lambda _stop: _begin(request), 1.0)
+
+
+def _begin(request: RunRequest) -> None:
+    cfg = _config(request)
+    run_id = str(request.run_id)
+    with Store(cfg.store_path) as store:
+        if store.run(run_id) is not None:  # a retry: the run is recorded, its checkpoint saved
+            return
+        landscape, stale = None, None
+        if not request.dry_run:
+            lease = LandscapeLease(store, landscape_id(cfg), run_id, heartbeat=False)
+            stale = lease.acquire(None)
+            landscape = lease.landscape
+        run = store.start_run(Trigger(request.trigger), request.bots, dry_run=request.dry_run,
+                              run_id=run_id, landscape=landscape)
+        takeover = take_over(cfg, store, run_id, landscape, stale) if landscape \
+            else TakeOver()
+        memo = {"jobs": request.jobs} if request.jobs else {}
+        checkpoint.save(cfg.runs_dir / run_id, RunState(
+            RunReport.from_run(run, config_source=cfg.source), memo, takeover))
+
+
+# --------------------------------------------------------------------------- one bot
+
+
+@activity.defn(name="run_bot")
+async def run_bot(step: BotStep) -> BotDone:
+    """Run ``step.bot`` once on the run's checkpoint; save the next; its status and counts."""
+    cfg = _config(step.request)
+    every = max(step.request.heartbeat_seconds / 3, 0.5)
+    renew = None if step.request.dry_run else (lambda stop: _renew(cfg, step.run_id, stop))
+    return await _call(lambda stop: _run_bot(cfg, step, stop), every, renew)
+
+
+def _renew(cfg: Config, run_id: str, stop: threading.Event) -> None:
+    """One renewal of the run's lease; ``stop`` set when another run took it."""
+    with Store(cfg.store_path) as store:
+        LandscapeLease(store, landscape_id(cfg), run_id, heartbeat=False,
+                       on_lost=stop.set).renew()
+
+
+def _run_bot(cfg: Config, step: BotStep, stop: threading.Event) -> BotDone:
+    run_dir = cfg.runs_dir / step.run_id
+    state = checkpoint.load(run_dir)
+    with Store(cfg.store_path) as store:
+        record = store.run(step.run_id)
+        if record is None or record.status != RunStatus.RUNNING:
+            raise LeaseLost(f"run {step.run_id} is no longer running "
+                            f"({record.status if record else 'not recorded'})")
+        lease = None if step.request.dry_run else _hold(cfg, store, step.run_id, stop)
+        run = Run(id=record.id, trigger=Trigger(record.trigger), started=state.report.started,
+                  bots=record.bots, dry_run=record.dry_run)
+        ctx = BotContext(cfg=cfg, store=store, run=run, report=state.report,
+                         today=state.report.started.date(), dry_run=record.dry_run, stop=stop,
+                         memo=state.memo, lease=lease)
+        started = time.perf_counter()
+        try:
+            section = _timed(_run_one(step.bot, ctx), started)
+        finally:
+            ctx.close()
+        if lease is not None and lease.lost.is_set():
+            raise LeaseLost(f"run {step.run_id} lost the landscape's lease to another run")
+        state.report.bots.append(section)
+        checkpoint.save(run_dir, state)
+    return BotDone(step.bot, section.status.value, section.seconds, dict(section.counts))
+
+
+def _hold(cfg: Config, store: Store, run_id: str, stop: threading.Event) -> LandscapeLease:
+    """The run's lease, taken again by this worker; a dead worker's browsers on this host ended."""
+    before = store.lease_of_run(run_id)
+    lease = LandscapeLease(store, landscape_id(cfg), run_id, heartbeat=False, on_lost=stop.set)
+    try:
+        lease.acquire(None)
+    except LeaseHeld as exc:
+        raise LeaseLost(f"run {run_id} lost the landscape's lease: {exc}") from None
+    if before is not None and before.holder != this_holder() and holder_is_dead(before):
+        end_browsers(before.children)
+    return lease
+
+
+# --------------------------------------------------------------------------- finish
+
+
+@activity.defn(name="finish_run")
+async def finish_run(end: RunEnd) -> RunResult:
+    """Record the end of the run, write its report, release the lease; the run's result."""
+    return await _call(lambda _stop: _finish_run(end), 1.0)
+
+
+def _finish_run(end: RunEnd) -> RunResult:
+    cfg = _config(end.request)
+    run_dir = cfg.runs_dir / end.run_id
+    state = checkpoint.load(run_dir)
+    report = state.report
+    with Store(cfg.store_path) as store:
+        record = store.run(end.run_id)
+        if record is not None and record.status != RunStatus.RUNNING:  # a retry, or aborted
+            status = RunStatus(record.status)
+            return _result(end.run_id, status, record.message, EXIT_CODES[status], report)
+        status, message, exit_code = _outcome(end, report)
+        lease = None
+        if not end.request.dry_run:
+            lease = LandscapeLease(store, landscape_id(cfg), end.run_id, heartbeat=False)
+            try:
+                lease.acquire(None)
+            except LeaseHeld:
+                lease = None
+                status, message = RunStatus.ABORTED, "lost the landscape's lease to another run"
+                exit_code = EXIT_FAILURES
+        run = Run(id=report.run_id, trigger=report.trigger, started=report.started,
+                  bots=tuple(end.request.bots), dry_run=report.dry_run)
+        ctx = BotContext(cfg=cfg, store=store, run=run, report=report,
+                         today=report.started.date(), dry_run=report.dry_run,
+                         memo=state.memo, lease=lease)
+        try:
+            _finish(ctx, state.takeover, status, message, lambda: datetime.now(UTC))
+        finally:
+            if lease is not None:
+                lease.release()
+        checkpoint.save(run_dir, state)
+    return _result(end.run_id, status, message, exit_code, report)
+
+
+def _outcome(end: RunEnd, report: RunReport) -> tuple[RunStatus, str, int]:
+    """The run's status, message and exit code, with the sections of bots that did not finish."""
+    if end.fatal_bot is not None:
+        report.bots.append(BotSection(end.fatal_bot, BotStatus.FAILED, errors=[ErrorItem(
+            end.fatal_bot, end.fatal_message, FATAL_HINT)]))
+        return (RunStatus.FAILED, end.fatal_message,
+                EXIT_OF_TYPE.get(end.fatal_type, EXIT_CONFIG))
+    ran = {b.name for b in report.bots}
+    skipped = [name for name in end.request.bots if name not in ran]
+    for name in skipped:
+        report.bots.append(BotSection(name, BotStatus.SKIPPED, counts={"stopped": 1}))
+    if end.stopped:
+        return (RunStatus.INTERRUPTED, "stopped on request" + (
+            f" before: {', '.join(skipped)}" if skipped else " in the last bot"), EXIT_SIGINT)
+    if any(b.status == BotStatus.FAILED for b in report.bots):
+        return RunStatus.FAILED, "", EXIT_FAILURES
+    return RunStatus.OK, "", EXIT_CODES[RunStatus.OK]
+
+
+def _result(run_id: str, status: RunStatus, message: str, exit_code: int,
+            report: RunReport) -> RunResult:
+    return RunResult(run_id, status.value, exit_code, message, [
+        BotDone(b.name, b.status.value, b.seconds, dict(b.counts)) for b in report.bots
+        if b.name != "takeover"])
+
+
+ACTIVITIES: dict[str, list[Callable[..., Any]]] = {  # worker kind -> its activities
+    "flow": [begin_run, finish_run], "bot": [run_bot]}

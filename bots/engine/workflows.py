@@ -1,0 +1,103 @@
+"""The run as a Temporal workflow: begin, each bot in order on its queue, finish.
+
+Sandbox-safe: this module imports only temporalio and :mod:`bots.engine.plan`
+(plain data), never the SAP, browser, PDF or pandas code, and calls the
+activities by name. The workflow's decisions depend only on its input and
+the activities' results, so a recorded history replays
+(tests/engine/test_replay.py).
+
+- ``begin_run`` (queue ``<prefix>-flow``) takes the landscape's lease and records the run;
+- ``run_bot`` per bot, on the bot's queue (:data:`~bots.engine.plan.BOT_QUEUE`),
+  heartbeating; retried by Temporal on another worker when its worker dies;
+- ``finish_run`` (``<prefix>-flow``) records the end, writes the report, releases the lease.
+
+A bot whose error ends the run (configuration, logon, SAP unreachable after
+the retries) skips the bots after it, as on the local engine. The ``stop``
+signal skips the bots not yet started; the query ``progress`` tells the bots done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from bots.engine.plan import (
+        BOT_QUEUE,
+        PROGRESS_QUERY,
+        STOP_SIGNAL,
+        WORKFLOW,
+        BotDone,
+        BotStep,
+        RunEnd,
+        RunProgress,
+        RunRequest,
+        RunResult,
+        task_queue,
+    )
+
+MAX_ATTEMPTS = 5
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
+                    maximum_interval=timedelta(minutes=1), maximum_attempts=MAX_ATTEMPTS)
+BOOKKEEPING_TIMEOUT = timedelta(minutes=10)  # begin_run, finish_run
+BOT_TIMEOUT = timedelta(hours=6)  # one bot, start to close; its heartbeat says it is alive
+
+
+@workflow.defn(name=WORKFLOW)
+class RunWorkflow:
+    """One run of one or more bots (the nightly: openitems, intake, cashapp, portals,
+    collections)."""
+
+    def __init__(self) -> None:
+        self._progress = RunProgress(run_id="")
+        self._stop = False
+
+    @workflow.run
+    async def run(self, request: RunRequest) -> RunResult:
+        """Begin, run each bot, finish; the run as recorded."""
+        run_id = request.run_id or (
+            f"{workflow.now():%Y%m%d-%H%M%S}-{workflow.uuid4().hex[:6]}")
+        self._progress.run_id = run_id
+        flow = task_queue(request.task_queue_prefix, "flow")
+        request = replace(request, run_id=run_id)
+        await workflow.execute_activity("begin_run", request,
+                                        task_queue=flow, retry_policy=RETRY,
+                                        start_to_close_timeout=BOOKKEEPING_TIMEOUT)
+        end = RunEnd(request, run_id)
+        for bot in request.bots:
+            if self._stop:
+                break
+            self._progress.current = bot
+            try:
+                done = await workflow.execute_activity(
+                    "run_bot", BotStep(request, run_id, bot), result_type=BotDone,
+                    task_queue=task_queue(request.task_queue_prefix, BOT_QUEUE[bot]),
+                    start_to_close_timeout=BOT_TIMEOUT, retry_policy=RETRY,
+                    heartbeat_timeout=timedelta(seconds=request.heartbeat_seconds))
+            except ActivityError as err:
+                cause = err.cause
+                end.fatal_bot = bot
+                end.fatal_type = (cause.type or "") if isinstance(cause, ApplicationError) else ""
+                end.fatal_message = cause.message if isinstance(cause, ApplicationError) \
+                    else str(cause or err)
+                break
+            self._progress.done.append(done)
+        self._progress.current = None
+        end.stopped = self._stop
+        return await workflow.execute_activity("finish_run", end, result_type=RunResult,
+                                               task_queue=flow, retry_policy=RETRY,
+                                               start_to_close_timeout=BOOKKEEPING_TIMEOUT)
+
+    @workflow.signal(name=STOP_SIGNAL)
+    def stop(self) -> None:
+        """Skip the bots not yet started (the one at work finishes); the run ends interrupted."""
+        self._stop = True
+
+    @workflow.query(name=PROGRESS_QUERY)
+    def progress(self) -> RunProgress:
+        """The run id, the bots done so far and the one at work."""
+        return self._progress
