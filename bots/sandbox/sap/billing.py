@@ -87,7 +87,7 @@ def billing_rows(invoices: Iterable[dict], seed: int) -> dict[str, list[dict]]:
     Sets each invoice row's ``VBELN`` to its billing document.
     """
     tables: dict[str, list[dict]] = {name: [] for name in ("VBRK", "VBRP", "VBKD", "KONV")}
-    for row in invoices:
+    for row in sorted(invoices, key=lambda r: r["BELNR"]):  # so every table is in key order
         digits = row["BELNR"][2:]
         vbeln, order, knumv = f"90{digits}", f"10{digits}", f"00{digits}"
         row["VBELN"] = vbeln

@@ -212,10 +212,10 @@ def _insert(db, table: str, rows: list[dict]) -> None:  # noqa: ANN001 - sqlite3
     columns = sorted({k for row in rows for k in row})
     names = ", ".join(f'"{c}"' for c in columns)
     fields = {f.name: f for f in store.TABLES[table]}
-    defaults = {c: store.initial_stored(fields[c]) for c in columns}
+    defaults = [store.initial_stored(fields[c]) for c in columns]
     marks = ", ".join("?" for _ in columns)
     db.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
-                   [tuple(row.get(c, defaults[c]) for c in columns) for row in rows])
+                   [tuple(map(row.get, columns, defaults)) for row in rows])
 
 
 def _cleared_originals(rows: list[dict], today: date) -> list[dict]:
