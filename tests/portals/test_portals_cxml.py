@@ -178,6 +178,20 @@ def test_an_invoice_is_accepted_stored_with_its_lines_and_recorded_done(
     assert row["status"] == "done" and payload_id(invoice) in row["result"]
 
 
+def test_an_invoice_over_two_pos_goes_as_two_orders_and_counts_on_each(
+        world: ReferencePortals, store: Store, tmp_path: Path) -> None:
+    order(world, "PO-CX-TWO-A")
+    order(world, "PO-CX-TWO-B")
+    invoice = make_invoice("CX-TWO-1", "PO-CX-TWO-A", line(1, "3", "12.50", "19", "PCE"),
+                           line(2, "1", "95.00", "7", "HUR", po_number="PO-CX-TWO-B"))
+    [result] = send(store, cxml_site(world), invoice, tmp_path=tmp_path)
+    assert result.outcome == Outcome.SUBMITTED, result.message
+    db = world.ariba.app.db
+    assert db.invoiced_quantities("PO-CX-TWO-A") == {1: Decimal(3)}
+    assert db.invoiced_quantities("PO-CX-TWO-B") == {2: Decimal(1)}
+    assert sum(i.total for i in world.ariba.invoices("CX-TWO-1")) == invoice.total
+
+
 def test_the_ledger_is_checked_before_sending(world: ReferencePortals, store: Store,
                                               tmp_path: Path) -> None:
     order(world, "PO-CX-LED")
