@@ -9,10 +9,16 @@ characters, the fields at the offsets and lengths it reports in ``FIELDS``.
   (``NO_DATA='X'``; halving the list when even that is too wide), then packs
   the fields into groups that fit, each group repeating the key fields, and
   stitches the rows of the groups back together by key.
-* **Paging.** ``ROWCOUNT``/``ROWSKIPS`` in pages of ``page_size`` rows. SAP
-  returns the rows in primary-key order in practice; the stitching checks
-  that every group returned the same keys and fails loudly if the data moved
-  between calls.
+* **Paging.** ``ROWCOUNT``/``ROWSKIPS`` in pages of ``page_size`` rows.
+  ``RFC_READ_TABLE`` has no ``ORDER BY``: the rows come in primary-key order
+  on most databases, but nothing guarantees it (on HANA two calls may order
+  differently, and ``ROWSKIPS`` then skips rows or repeats them). With our
+  ordered reader ``Z_ARBOTS_READ_TABLE`` (``bots/sap/abap``) configured as
+  ``[sap.functions] read_table``, a table of :data:`PRIMARY_KEYS` is paged by
+  key range instead: each page asks for the rows after the last key read
+  (:meth:`Where.after`), so no row is skipped or read twice. The stitching
+  checks that every group returned the same keys and fails loudly if the
+  data moved between calls.
 * **WHERE text.** :class:`Where` builds the ``OPTIONS`` lines (72 characters
   each, never splitting a literal) from conditions whose values are quoted
   here, so a value can never change the meaning of the clause.
@@ -38,6 +44,19 @@ OPTION_WIDTH = 72
 
 #: One page by column: {field: its stripped texts, in row order}.
 Columns = dict[str, list[str]]
+
+#: Readers that return rows in primary-key order (RFC_READ_TABLE does not promise it).
+ORDERED_READERS = frozenset({"Z_ARBOTS_READ_TABLE"})
+#: Primary keys (without the client) of the tables read in bulk: key-range paging.
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "BSID": ("BUKRS", "KUNNR", "UMSKS", "UMSKZ", "AUGDT", "AUGBL", "ZUONR", "GJAHR", "BELNR",
+             "BUZEI"),
+    "BSAD": ("BUKRS", "KUNNR", "UMSKS", "UMSKZ", "AUGDT", "AUGBL", "ZUONR", "GJAHR", "BELNR",
+             "BUZEI"),
+    "BKPF": ("BUKRS", "BELNR", "GJAHR"),
+    "KNA1": ("KUNNR",),
+    "KNB1": ("KUNNR", "BUKRS"),
+}
 
 
 def quote(value: str) -> str:
@@ -79,6 +98,20 @@ class Where:
         for i, item in enumerate(items):
             tokens.extend([item] if i == 0 else [",", item])
         return self._add(*tokens, ")")
+
+    def after(self, key: Sequence[str], values: Sequence[str]) -> Where:
+        """Rows whose ``key`` comes after ``values`` in key order (key-range paging).
+
+        >>> Where().after(["BUKRS", "KUNNR"], ["1000", "0000100001"]).tokens[:5]
+        ['(', 'BUKRS', '>', "'1000'", 'OR']
+        """
+        if not key or len(key) != len(values):
+            raise ValueError(f"key {list(key)} and values {list(values)} do not match")
+        tokens = [key[-1], ">", quote(values[-1])]
+        for name, value in zip(reversed(key[:-1]), reversed(values[:-1]), strict=True):
+            tokens = [name, ">", quote(value), "OR", "(", name, "=", quote(value), "AND", "(",
+                      *tokens, ")", ")"]
+        return self._add("(", *tokens, ")")
 
     def lines(self) -> list[dict[str, str]]:
         """The OPTIONS table: lines of at most 72 characters, split between tokens."""
@@ -146,11 +179,16 @@ class TableReader:
         A million rows cost one dict per row less this way (``key`` fields first,
         then ``fields``, each once).
         """
-        fields = list(dict.fromkeys([*key, *fields]))
+        order = self.order_key(table)
+        key = tuple(key) or order
+        fields = list(dict.fromkeys([*key, *order, *fields]))
         groups = self._groups(table, fields, key)
-        options = where.lines() if where else []
-        skip = 0
+        skip, last = 0, None
         while True:
+            page_where = Where(list(where.tokens) if where else [])
+            if last:
+                page_where.after(order, last)
+            options = page_where.lines()
             pages = [self._page(table, group, options, skip) for group in groups]
             columns = pages[0]
             if len(pages) > 1:
@@ -158,7 +196,20 @@ class TableReader:
             yield columns
             if height(pages[0]) < self.page_size:
                 return
-            skip += self.page_size
+            if order:
+                last = [columns[name][-1] for name in order]
+            else:
+                skip += self.page_size
+
+    def order_key(self, table: str) -> tuple[str, ...]:
+        """The primary key ``table`` is paged on by key range; () to page by ``ROWSKIPS``.
+
+        Key ranges need a reader that returns the rows in key order
+        (:data:`ORDERED_READERS`) and a table whose key is known (:data:`PRIMARY_KEYS`).
+        """
+        if self.rfc.name("read_table") not in ORDERED_READERS:
+            return ()
+        return PRIMARY_KEYS.get(table, ())
 
     def _page(self, table: str, fields: list[str], options: list[dict[str, str]],
               skip: int) -> Columns:
