@@ -43,13 +43,17 @@ class StoreConnection:
     ``clock`` gives the time written into every row (inject a fake one in tests).
     The connection is in autocommit mode: a method that needs a transaction
     opens it itself (``BEGIN IMMEDIATE`` when it reads before it writes).
+    ``shared``: the connection may be used by other threads than the one that
+    opened it, one at a time (the web console's request handlers and their
+    clean-up run in a thread pool).
     """
 
-    def __init__(self, path: Path, clock: Clock = utcnow) -> None:
+    def __init__(self, path: Path, clock: Clock = utcnow, *, shared: bool = False) -> None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path, self.clock = path, clock
-        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30,
+                                  check_same_thread=not shared)
         self.db.row_factory = sqlite3.Row
         _write_ahead_log(self.db)
         self.db.execute("PRAGMA foreign_keys=ON")

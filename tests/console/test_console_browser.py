@@ -1,5 +1,5 @@
 """The console in a real browser (Debian's Chromium): sign in, start a dry run and see it
-finish, approve a proposal and see it posted in the sandbox SAP."""
+finish, approve a proposal and see it posted in the sandbox SAP, upload an advice."""
 
 from __future__ import annotations
 
@@ -12,11 +12,26 @@ import uvicorn
 
 from bots.config import Config
 from bots.console import create_app
+from bots.domain import OpenItem
 from bots.portals.browser import CHROMIUM_ARGS, SYSTEM_CHROMIUM
+from bots.sap import connect
 from tests.conftest import require_program
-from tests.console.conftest import PASSWORD, still_open
+from tests.console.conftest import PASSWORD, TODAY, still_open
 
 PATIENCE_MS = 120_000  # a run on a loaded machine
+
+
+def another_open_item(cfg: Config, paid: OpenItem) -> OpenItem:
+    """An open item with a reference, other than ``paid``."""
+    with connect(cfg.sap) as sap:
+        return next(i for i in sap.iter_open_items(cfg.sap.company_codes, TODAY)
+                    if i.amount > 0 and i.invoice_ref and i.document_no != paid.document_no)
+
+
+def advice_csv(item: OpenItem) -> str:
+    """A one-line CSV remittance paying ``item``."""
+    return ("Invoice,Amount,Currency\n"
+            f"{item.invoice_ref},{item.amount},{item.currency}\n")
 
 
 @pytest.fixture
@@ -41,6 +56,7 @@ def test_sign_in_run_and_approve_in_chromium(waiting, console_url: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     cfg, item, rid = waiting
+    other = another_open_item(cfg, item)
     executable = require_program(str(SYSTEM_CHROMIUM), "runs the console's browser test")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
@@ -67,6 +83,14 @@ def test_sign_in_run_and_approve_in_chromium(waiting, console_url: str) -> None:
             payment.get_by_role("button", name="Approve").click()
             expect(page.locator(f"#item-{rid}")).to_contain_text(
                 "no longer waits for review", timeout=PATIENCE_MS)
+
+            page.get_by_role("link", name="What does this pay?").click()
+            page.get_by_label("File", exact=False).set_input_files(files=[{
+                "name": "advice.csv", "mimeType": "text/csv",
+                "buffer": advice_csv(other).encode()}])
+            page.get_by_role("button", name="Read it").click()
+            expect(page.get_by_role("cell", name=other.invoice_ref, exact=True)).to_be_visible()
+            expect(page.get_by_role("cell", name=other.document_no, exact=True)).to_be_visible()
         finally:
             browser.close()
     assert not still_open(cfg, item)
