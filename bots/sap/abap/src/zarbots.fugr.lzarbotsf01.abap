@@ -3,7 +3,8 @@
 * class ZARBOTS, texts in zarbots.msag.xml), FTPOST fields for the     *
 * posting interface, amount checks and the authority check of texts.   *
 * PERFORM takes data objects only: callers pass variables, never       *
-* expressions (COND #( ), abs( ), ...).                                *
+* expressions (COND #( ), abs( ), ...); a typed formal parameter gets  *
+* an actual of its type (the counter is generic: literal or COUNT_PI). *
 *----------------------------------------------------------------------*
 
 FORM add_message TABLES pt_return STRUCTURE bapiret2
@@ -45,7 +46,7 @@ FORM add_interface_message TABLES pt_return STRUCTURE bapiret2
 ENDFORM.
 
 FORM add_field TABLES pt_ftpost STRUCTURE ftpost
-               USING pv_stype TYPE c pv_count TYPE count_pi pv_fnam TYPE c pv_fval TYPE any.
+               USING pv_stype TYPE c pv_count TYPE simple pv_fnam TYPE c pv_fval TYPE any.
   DATA ls_ftpost TYPE ftpost.
   ls_ftpost-stype = pv_stype.
   ls_ftpost-count = pv_count.
@@ -56,14 +57,14 @@ ENDFORM.
 
 * Dates and amounts go into FTPOST in the user's external format.
 FORM add_date TABLES pt_ftpost STRUCTURE ftpost
-              USING pv_stype TYPE c pv_count TYPE count_pi pv_fnam TYPE c pv_date TYPE d.
+              USING pv_stype TYPE c pv_count TYPE simple pv_fnam TYPE c pv_date TYPE d.
   DATA lv_text TYPE ftpost-fval.
   WRITE pv_date TO lv_text.
   PERFORM add_field TABLES pt_ftpost USING pv_stype pv_count pv_fnam lv_text.
 ENDFORM.
 
 FORM add_amount TABLES pt_ftpost STRUCTURE ftpost
-                USING pv_stype TYPE c pv_count TYPE count_pi pv_fnam TYPE c
+                USING pv_stype TYPE c pv_count TYPE simple pv_fnam TYPE c
                       pv_amount TYPE bapiwrbtr pv_waers TYPE waers.
   DATA: lv_internal TYPE wrbtr,
         lv_text     TYPE ftpost-fval.
@@ -111,7 +112,7 @@ FORM check_text_authority TABLES pt_return STRUCTURE bapiret2
                           USING pv_tdobject TYPE tdobject pv_tdname TYPE tdobname
                                 pv_actvt TYPE c.
   DATA: lv_bukrs  TYPE bukrs,
-        lv_number TYPE symsgno.
+        lv_number TYPE c LENGTH 3.
   CASE pv_tdobject.
     WHEN gc_text_customer.
       IF strlen( pv_tdname ) <> 14.

@@ -49,6 +49,7 @@ FUNCTION z_arbots_read_table.
         lv_width  TYPE i,
         lv_max    TYPE i,
         lv_first  TYPE i,
+        lv_before TYPE i,
         ls_data   TYPE tab512.
   FIELD-SYMBOLS: <lt_rows>  TYPE STANDARD TABLE,
                  <ls_row>   TYPE any,
@@ -139,8 +140,8 @@ FUNCTION z_arbots_read_table.
       lv_offset = <ls_field>-offset.
       lv_width = <ls_field>-length.
       IF lv_offset > 0 AND delimiter IS NOT INITIAL.
-        lv_first = lv_offset - 1.
-        ls_data-wa+lv_first(1) = delimiter.
+        lv_before = lv_offset - 1.
+        ls_data-wa+lv_before(1) = delimiter.
       ENDIF.
       ls_data-wa+lv_offset(lv_width) = <lv_value>.
     ENDLOOP.
