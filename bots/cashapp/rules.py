@@ -23,9 +23,8 @@ The rules, in order, with their base confidence:
 * ``document-no-ref`` (0.94, 0.97 once learned for the customer): the payer
   quoted our document number (BELNR) instead of the invoice number;
 * ``fuzzy-ref`` (OCR 0.95, transposition 0.93, one character 0.90, +0.03
-  once learned, -0.02 more when neither a payer nor the amounts corroborate it:
-  the amount paid to the cent, or the item's open amount stated on the advice):
-  counts only with the amount
+  once learned, -0.02 more when nothing corroborates the item, see
+  :meth:`Context.known`): counts only with the amount
   agreeing or the advice stating the item's open amount; a similar reference
   whose amount disagrees is at most a low-confidence review;
 * ``ref-in-text`` (0.95): one piece of a longer reference text (``Rechnung
@@ -514,8 +513,7 @@ class FuzzyRef(Rule):
 
         base = _FUZZY_BASE[level] + (LEARNED_BONUS if learned else 0.0)
         finding = _resolve(ctx, unit, self.name, hits, evidence, base)
-        if finding.outcome is not Outcome.REJECTED and not self._corroborated(ctx, unit,
-                                                                             finding):
+        if finding.outcome is not Outcome.REJECTED and not ctx.known(unit, finding.items):
             finding = _resolve(ctx, unit, self.name, hits, evidence, base - UNCONFIRMED_FUZZY)
         pairs = list(zip(finding.items, finding.fits, strict=True))
         if finding.outcome is not Outcome.REJECTED and not all(
@@ -524,15 +522,6 @@ class FuzzyRef(Rule):
             finding.confidence = min(finding.confidence, MISMATCH_CAP)
             finding.caveats.append("the reference is only similar and the amount disagrees")
         return finding
-
-    @staticmethod
-    def _corroborated(ctx: Context, unit: Unit, finding: Finding) -> bool:
-        """Something besides the similar reference points at the items: the payer (or the
-        advice's other lines), or the amounts: each item paid to the cent with nothing
-        deducted, or its open amount stated on the advice."""
-        return ctx.known(unit, finding.items) or all(
-            f.kind == "full" or ctx.states_open(unit, p)
-            for p, f in zip(finding.items, finding.fits, strict=True))
 
     @staticmethod
     def _one_char_off(ctx: Context, unit: Unit) -> list[int]:
@@ -616,8 +605,7 @@ class RefInText(Rule):
             items[pos].document_no
         said = f"{piece}, read as {ours} (OCR confusion)" if level is Closeness.OCR else \
             f"{piece}, which has two characters swapped from {ours}"
-        corroborated = ctx.known(unit, [pos]) or f.kind == "full" or ctx.states_open(unit, pos)
-        base = _FUZZY_BASE[level] - (0.0 if corroborated else UNCONFIRMED_FUZZY)
+        base = _FUZZY_BASE[level] - (0.0 if ctx.known(unit, [pos]) else UNCONFIRMED_FUZZY)
         return _finding(ctx, unit, FuzzyRef.name, [pos], [f],
                         lambda p: f"reference {unit.ref!r} contains {said}", base, [])
 

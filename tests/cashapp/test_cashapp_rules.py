@@ -177,10 +177,13 @@ class TestFuzzyAmountCorroborates:
         p = only(run(items, remit("r1", with_deduction, payer=None)))
         assert (p.decision, p.treatment) == (AUTO, Treatment.RESIDUAL)
 
-    def test_a_swapped_reference_paid_to_the_cent_autos_without_a_payer(self):
+    def test_a_swapped_reference_without_a_payer_needs_the_stated_invoice_amount(self):
         items = [item("1800000123", "250.00", "90012345")]
         p = only(run(items, remit("r1", line("90012354", "250.00"), payer=None)))
-        assert (p.rule, p.decision, p.confidence) == ("fuzzy-ref", AUTO, 0.91)
+        assert (p.rule, p.decision, p.confidence) == ("fuzzy-ref", REVIEW, 0.89)
+        stated = RemittanceLine("90012354", Decimal("250.00"), gross_amount=Decimal("250.00"))
+        p = only(run(items, remit("r1", stated, payer=None)))
+        assert (p.rule, p.decision, p.confidence) == ("fuzzy-ref", AUTO, 0.93)
 
     def test_with_an_unstated_difference_it_needs_more(self):
         items = [item("1800000123", "250.00", "90012345")]

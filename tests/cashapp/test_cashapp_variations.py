@@ -63,7 +63,7 @@ class TestRefInText:
                              "90012345"),
     ])
     def test_misread_or_mistyped_reference_in_text(self, printed, said):
-        p = only(run(self.ITEMS, remit("r1", line(printed, "1500.00"), payer=None)))
+        p = only(run(self.ITEMS, remit("r1", line(printed, "1500.00"))))
         assert (p.document_no, p.decision, p.rule) == ("1800000001", AUTO, "fuzzy-ref")
         assert said in p.reason
 
