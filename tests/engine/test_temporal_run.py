@@ -1,0 +1,147 @@
+"""The nightly through Temporal on a real dev server, with workers in subprocesses.
+
+Each test has its own sandbox world and task queues. The worlds are the crash
+bench's reduced world (10 customers, 8 mails, 4 portal invoices), so the
+counts of the sandbox itself (:func:`bench.crash.count_damage`) say whether
+anything was done twice or lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from bench.crash import KillPoint, RunWatch, TrialWorld, count_damage, end_trial_processes
+from tests.engine.conftest import temporal_world
+
+pytestmark = pytest.mark.slow
+RUN_TIMEOUT = 300  # seconds for a nightly of the small world
+
+
+def _worker(world: TrialWorld, name: str, *queues: str) -> subprocess.Popen[bytes]:
+    args = ("worker", "--queues", ",".join(queues)) if queues else ("worker",)
+    return world.start(*args, log=name)
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def _runs(world: TrialWorld) -> list[sqlite3.Row]:
+    """The runs recorded in the world's store (none while the store is being created)."""
+    db = world.store()
+    if db is None:
+        return []
+    with closing(db):
+        try:
+            return db.execute("SELECT * FROM runs ORDER BY started").fetchall()
+        except sqlite3.OperationalError:  # no schema yet
+            return []
+
+
+def _counts(world: TrialWorld) -> dict[str, dict[str, int]]:
+    (run,) = _runs(world)
+    return json.loads(run["counts"])
+
+
+def _wait_for(what: str, condition, timeout: float = RUN_TIMEOUT) -> None:
+    """Poll ``condition`` until it holds (the processes under test give no other signal)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def cleanup():
+    """Workers and worlds of the test; their processes (browsers too) ended at the end."""
+    started: list[tuple[TrialWorld, list[subprocess.Popen[bytes]]]] = []
+    yield started
+    for world, processes in started:
+        for process in processes:
+            _stop(process)
+        end_trial_processes(world.token)
+
+
+def test_the_nightly_through_temporal_counts_as_the_local_engine(
+        tmp_path: Path, temporal_address: str, cleanup) -> None:
+    local = TrialWorld(tmp_path / "local")
+    local.reset()
+    began = time.perf_counter()
+    assert local.run("run", "nightly") == 0
+    local_seconds = time.perf_counter() - began
+
+    world, mails = temporal_world(tmp_path / "temporal", temporal_address)
+    worker = _worker(world, "worker")
+    cleanup.append((world, [worker]))
+    began = time.perf_counter()
+    run = world.start("run", "nightly")
+    _wait_for("the run's record", lambda: bool(_runs(world)))
+    second = world.start("run", "nightly", log="second")
+    assert second.wait(timeout=120) == 75  # the workflow id of tonight's nightly is taken
+    assert run.wait(timeout=RUN_TIMEOUT) == 0
+    temporal_seconds = time.perf_counter() - began
+
+    assert _counts(world) == _counts(local)
+    (record,) = _runs(world)
+    assert record["status"] == "ok"
+    report = json.loads((world.var / "runs" / record["id"] / "report.json").read_text())
+    assert list(report["bots"]) == ["openitems", "intake", "cashapp", "portals", "collections"]
+    assert "already running on this landscape tonight" in (world.folder / "second.log"
+                                                           ).read_text()
+    damage = count_damage(world, mails)
+    assert {k: v for k, v in damage.items() if v} == {}, damage
+    print(f"\nnightly of the small world: local {local_seconds:.1f} s, "
+          f"temporal {temporal_seconds:.1f} s (command to exit, one worker process)")
+
+
+def test_a_worker_killed_mid_run_leaves_its_bot_to_another_without_duplicates(
+        tmp_path: Path, temporal_address: str, cleanup) -> None:
+    world, mails = temporal_world(tmp_path / "world", temporal_address)
+    first = _worker(world, "first")
+    processes = [first]
+    cleanup.append((world, processes))
+    run = world.start("run", "nightly")
+    _wait_for("the first worker's run", lambda: any(
+        r["pid"] == first.pid for r in _runs(world)))
+    watch = RunWatch(world, first.pid, mails)
+    try:
+        _wait_for("two portal submissions' ledger events",
+                  lambda: watch.reached(KillPoint("portals", events=2)))
+    finally:
+        watch.close()
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait()
+    processes.append(_worker(world, "second"))
+
+    assert run.wait(timeout=RUN_TIMEOUT) == 0
+    (record,) = _runs(world)
+    assert record["status"] == "ok"
+    damage = count_damage(world, mails)
+    assert {k: v for k, v in damage.items() if v} == {}, damage
+    counts = json.loads(record["counts"])
+    assert counts["portals"]["submitted"] + counts["portals"].get(
+        "found_after_interruption", 0) + counts["portals"]["skipped"] == 4
+    db = world.store()
+    assert db is not None
+    with closing(db):
+        retried = db.execute("SELECT count(*) FROM audit WHERE run_id = ? AND event = "
+                             "'intent:pending'", (record["id"],)).fetchone()[0]
+        done_twice = db.execute("SELECT count(*) FROM (SELECT key FROM audit WHERE event = "
+                                "'done' GROUP BY key HAVING count(*) > 1)").fetchone()[0]
+    assert done_twice == 0
+    print(f"\nkilled in portals; the second worker took over, {retried} write(s) looked up")
