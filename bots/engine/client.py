@@ -77,7 +77,22 @@ def run_on_temporal(cfg: Config, request: RunRequest, stop: threading.Event | No
 
     ``stop`` set: the workflow is signalled to skip the bots not yet started.
     """
-    return asyncio.run(_run(cfg, request, stop or threading.Event(), on_bot or (lambda _: None)))
+    try:
+        return asyncio.run(_run(cfg, request, stop or threading.Event(),
+                                on_bot or (lambda _: None)))
+    except (RunRefused, ConfigError) as exc:
+        raise _detached(exc) from None
+
+
+def _detached(exc: Exception) -> Exception:
+    """``exc`` without its traceback and context, which hold the client's frames.
+
+    A Temporal client still referenced when the interpreter exits crashes it
+    (its core's threads release the GIL during finalisation): the caller exits
+    right after this error.
+    """
+    exc.__traceback__ = exc.__context__ = exc.__cause__ = None
+    return exc
 
 
 async def _run(cfg: Config, request: RunRequest, stop: threading.Event,
