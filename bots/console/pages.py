@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from bots.config import Config
-from bots.console import dashboard, review, runs, whatpays
+from bots.console import dashboard, export, review, runs, whatpays
 from bots.console.auth import (
     COOKIE,
     ROLES,
@@ -122,6 +122,13 @@ def runs_page(request: Request, who: Reader, db: StoreDep, bot: str = "", status
                                          "statuses": RUN_STATUSES})
 
 
+@router.get("/runs.csv")
+def runs_csv(who: Reader, db: StoreDep, bot: str = "", status: str = "") -> Response:
+    """The runs list (same filter) as a CSV file."""
+    rows = runs.run_list(db, runs.RunFilter(bot, status), 1000)
+    return export.csv_response("runs.csv", export.RUN_COLUMNS, export.run_rows(rows))
+
+
 @router.get("/runs/new")
 def new_run_form(request: Request, who: Staff
                  ) -> HTMLResponse:
@@ -187,6 +194,13 @@ def review_page(request: Request, who: Reviewer, cfg: ConfigDep, db: StoreDep
                 ) -> HTMLResponse:
     """The payments waiting for review, each with its proposals and decision forms."""
     return render(request, "review.html", {"who": who, "items": review.queue(cfg, db)})
+
+
+@router.get("/review.csv")
+def review_csv(who: Reviewer, cfg: ConfigDep, db: StoreDep) -> Response:
+    """The review queue as a CSV file, one row per proposal."""
+    return export.csv_response("review.csv", export.REVIEW_COLUMNS,
+                               export.review_rows(review.queue(cfg, db)))
 
 
 @router.get("/review/{remittance_id}")

@@ -161,3 +161,14 @@ def test_approval_limits_are_read_per_currency() -> None:
         "*": Decimal("10000.00"), "JPY": Decimal("1500000")}
     with pytest.raises(ValueError, match="expected AMOUNT or CUR=AMOUNT"):
         parse_limits(("ten",))
+
+
+def test_the_review_queue_exports_to_csv(waiting) -> None:
+    import csv
+    import io
+
+    cfg, item, rid = waiting
+    client, _ = client_of(cfg, "sam")
+    (row,) = csv.DictReader(io.StringIO(client.get("/review.csv").text))
+    assert (row["id"], row["document_no"], row["status"]) == (rid, item.document_no, "")
+    assert row["reason"]

@@ -135,3 +135,19 @@ def test_a_launch_whose_process_vanished_unrecorded_is_refused(console_world) ->
     client, _ = client_of(console_world, "sam")
     run = client.get("/api/runs/20261207-010203-abcdef").json()
     assert run["status"] == "refused" and "without recording the run" in run["message"]
+
+
+def test_the_runs_list_exports_to_csv_with_formulas_neutralised(console_world) -> None:
+    import csv
+    import io
+
+    with Store(console_world.store_path) as store:
+        run = store.start_run(Trigger.ON_DEMAND, ("cashapp",))
+        store.finish_run(run.id, RunStatus.FAILED, counts={}, message='=HYPERLINK("x")')
+    client, _ = client_of(console_world, "sam")
+    answer = client.get("/runs.csv", params={"status": "failed"})
+    assert answer.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert [(r["run_id"], r["bots"], r["message"]) for r in rows] == \
+        [(run.id, "cashapp", "'=HYPERLINK(\"x\")")]
+    assert client.get("/runs.csv", params={"status": "ok"}).text.count("\n") == 1
