@@ -165,32 +165,36 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
     table = find_table(lines, template.synonyms if template else None)
     if known and known.refs:
         _choose_reference_column(table, known)
-    lang = guess_language(line.text for line in lines[:_LANGUAGE_LINES])
+    head = [line.text for line in lines[:_LANGUAGE_LINES]]
+    lang = guess_language(head)
     amounts = _amount_texts(table)
-    currency = currency_in([line.text for line in lines[:_LANGUAGE_LINES]]) \
-        if either_way(amounts) else None
-    mark, mark_open = decide_mark(amounts, known.amounts if known else (), lang, currency)
+    either = either_way(amounts)
+    # the currency printed: it decides the decimal mark when the amounts read either way,
+    # and the day order of an English advice (in GBP, 04/05 is May)
+    currency = currency_in(head) if either or lang in (None, "en") else None
+    mark, mark_open = decide_mark(amounts, known.amounts if known else (), lang,
+                                  currency if either else None)
     if template and template.decimal:
         mark, mark_open = template.decimal, False
-    if currency is None and lang in (None, "en"):  # an English advice in GBP: 04/05 is May
-        currency = currency_in([line.text for line in lines[:_LANGUAGE_LINES]])
-    day_first, dates_open = decide_day_first(_date_texts(table, lines), lang, currency)
+    day_first, dates_open = decide_day_first(_date_texts(table, head), lang, currency)
     if template and template.day_first is not None:
         day_first, dates_open = template.day_first, False
-    remittance = _reading(source, lines, table, template, mark, day_first)
+    headers: dict[tuple[frozenset[int], str | None], Header] = {}
+    remittance = _reading(source, lines, table, template, mark, day_first, headers)
     if remittance is None:
         return None
     if _learned_reference_column(table, remittance.payer_name):
-        remittance = _reading(source, lines, table, template, mark, day_first) or remittance
+        remittance = _reading(source, lines, table, template, mark, day_first,
+                              headers) or remittance
     if table.rows and learned.is_recording():
         _record_layout(table, remittance.payer_name)
     if not _adds_up(remittance):  # consistency decides: the other reading that adds up
-        other = _other_reading(source, lines, table, template, mark, day_first)
+        other = _other_reading(source, lines, table, template, mark, day_first, headers)
         if other is not None:
             remittance, mark_open = other, False
     if table.headerless and (remittance.total is None or not _adds_up(remittance)):
         # rows under no header row are lines only when they add up to the stated total
-        remittance = _reading(source, lines, Table(), template, mark, day_first)
+        remittance = _reading(source, lines, Table(), template, mark, day_first, headers)
         if remittance is None:
             return None
         remittance.warnings.append("rows without a header row do not add up to a stated "
@@ -205,21 +209,29 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
 
 
 def _reading(source: str, lines: list[Line], table: Table, template: Template | None,
-             mark: str | None, day_first: bool) -> Remittance | None:
-    """The advice read with one decimal mark and day order."""
-    outside = [line for i, line in enumerate(lines) if i not in table.used]
-    first = min(table.used) if table.used else None
-    header = read_header(outside, day_first=day_first, decimal=mark,
-                         table_top=(lines[first].page, lines[first].top)
-                         if first is not None else None,
-                         extra_labels=template.labels if template else None)
+             mark: str | None, day_first: bool,
+             headers: dict[tuple[frozenset[int], str | None], Header]) -> Remittance | None:
+    """The advice read with one decimal mark and day order. ``headers``: the header
+    fields read so far for this advice, by the lines of its table and the decimal mark
+    (the readings the totals check compares mostly share them)."""
+    key = (frozenset(table.used), mark)
+    header = headers.get(key)
+    if header is None:
+        outside = [line for i, line in enumerate(lines) if i not in table.used]
+        first = min(table.used) if table.used else None
+        header = headers[key] = read_header(
+            outside, day_first=day_first, decimal=mark,
+            table_top=(lines[first].page, lines[first].top) if first is not None else None,
+            extra_labels=template.labels if template else None)
     if not table.rows and not _is_advice(header, lines):
         return None
     return _remittance(source, header, table, lines, mark, day_first, template)
 
 
 def _other_reading(source: str, lines: list[Line], table: Table, template: Template | None,
-                   mark: str | None, day_first: bool) -> Remittance | None:
+                   mark: str | None, day_first: bool,
+                   headers: dict[tuple[frozenset[int], str | None], Header],
+                   ) -> Remittance | None:
     """A reading whose lines add up to the total when the first one's do not: the second
     of two amount columns as the paid amount, the other decimal mark, or the table
     without the rows under one of its header rows (a row of labels taken for a header).
@@ -233,7 +245,8 @@ def _other_reading(source: str, lines: list[Line], table: Table, template: Templ
     if len(table.segments) > 1:
         readings += [(table.without_segment(n), mark) for n in range(len(table.segments))]
     for candidate, candidate_mark in readings:
-        found = _reading(source, lines, candidate, template, candidate_mark, day_first)
+        found = _reading(source, lines, candidate, template, candidate_mark, day_first,
+                         headers)
         if found is not None and found.total is not None and found.lines and _adds_up(found):
             return found
     return None
@@ -280,10 +293,10 @@ def _amount_texts(table: Table) -> list[str]:
     return [t for t in texts + [table.total_text or ""] if t]
 
 
-def _date_texts(table: Table, lines: list[Line]) -> list[str]:
+def _date_texts(table: Table, head: list[str]) -> list[str]:
+    """The invoice dates of the rows, and the numeric dates on the ``head`` lines."""
     texts = [row.get("invoice_date", "") for row in table.rows]
-    return texts + [m.group() for line in lines[:_LANGUAGE_LINES]
-                    for m in _NUMERIC_DATE.finditer(line.text)]
+    return texts + _NUMERIC_DATE.findall("\n".join(head))
 
 
 def _remittance(source: str, header: Header, table: Table, lines: list[Line],

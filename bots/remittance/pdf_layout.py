@@ -121,9 +121,10 @@ def lines_of(pages: list[list[Word]]) -> list[Line]:
     for number, words in enumerate(pages, 1):
         current: list[Word] = []
         mid = 0.0
-        for word in sorted(words, key=lambda w: w.top + w.bottom):
-            word_mid = (word.top + word.bottom) / 2
-            if current and abs(word_mid - mid) <= 0.35 * (word.bottom - word.top):
+        for word in sorted(words, key=_top_plus_bottom):
+            top, bottom = word[3], word[4]
+            word_mid = (top + bottom) / 2
+            if current and abs(word_mid - mid) <= 0.35 * (bottom - top):
                 current.append(word)
                 continue
             if current:
@@ -134,17 +135,27 @@ def lines_of(pages: list[list[Word]]) -> list[Line]:
     return lines
 
 
+def _top_plus_bottom(word: Word) -> float:
+    return word[3] + word[4]
+
+
 def _line(page: int, words: list[Word]) -> Line:
+    """One line of ``words``; tuple unpacking rather than attributes (it runs per word)."""
     words.sort(key=_X0)
-    previous = words[0]
-    parts = [previous.text]
-    top, bottom = previous.top, previous.bottom
-    for word in words[1:]:  # a tab at a column gap (:func:`_column_gap`, inlined)
-        gap = 0.8 * max(word.bottom - word.top, previous.bottom - previous.top, 1.0)
-        parts.append("\t" if word.x0 - previous.x1 > gap else " ")
-        parts.append(word.text)
-        top, bottom = min(top, word.top), max(bottom, word.bottom)
-        previous = word
+    text, _, last_x1, top, bottom = words[0]
+    parts = [text]
+    last_height = bottom - top
+    for text, x0, x1, word_top, word_bottom in words[1:]:
+        # a tab at a column gap (:func:`_column_gap`, inlined)
+        height = word_bottom - word_top
+        gap = 0.8 * max(height, last_height, 1.0)
+        parts.append("\t" if x0 - last_x1 > gap else " ")
+        parts.append(text)
+        if word_top < top:
+            top = word_top
+        if word_bottom > bottom:
+            bottom = word_bottom
+        last_x1, last_height = x1, height
     return Line(page, top, bottom, tuple(words), "".join(parts))
 
 
@@ -379,15 +390,21 @@ def _cut_under(phrase: list[Word], groups: list[tuple[float, float, list[str]]],
 
 def phrases(words: tuple[Word, ...]) -> list[list[Word]]:
     """``words`` (of one line, left to right) cut at column gaps (:func:`_column_gap`)."""
-    found: list[list[Word]] = []
-    last: Word | None = None
-    for word in words:
-        if last is not None and word.x0 - last.x1 <= 0.8 * max(
-                word.bottom - word.top, last.bottom - last.top, 1.0):
-            found[-1].append(word)
+    if not words:
+        return []
+    current = [words[0]]
+    found = [current]
+    _, _, last_x1, top, bottom = words[0]
+    last_height = bottom - top
+    for word in words[1:]:
+        _, x0, x1, top, bottom = word
+        height = bottom - top
+        if x0 - last_x1 <= 0.8 * max(height, last_height, 1.0):
+            current.append(word)
         else:
-            found.append([word])
-        last = word
+            current = [word]
+            found.append(current)
+        last_x1, last_height = x1, height
     return found
 
 
@@ -463,9 +480,10 @@ def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
     dashes: dict[str | None, list[str]] = {}  # "-" phrases: a cell's own only when alone
     for phrase in phrases(line.words):
         column, overlapped = _place(phrase[0].x0, phrase[-1].x1, columns)
-        if all(_PLACEHOLDER.fullmatch(w.text) for w in phrase):
+        texts = [w.text for w in phrase]
+        if all(map(_PLACEHOLDER.fullmatch, texts)):
             if overlapped:  # not in a column the header did not name
-                dashes.setdefault(column.field, []).extend(w.text for w in phrase)
+                dashes.setdefault(column.field, []).extend(texts)
             continue  # "-" for nothing: never another cell's minus ("2.292,92" then "-")
         if overlapped > 1 and len(phrase) > 1:
             for word in phrase:
@@ -477,7 +495,7 @@ def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
                 own = bool(_AMOUNT.match(word.text)) == amount
                 cells.setdefault(column.field if own else column.other, []).append(word.text)
         else:
-            cells.setdefault(column.field, []).extend(w.text for w in phrase)
+            cells.setdefault(column.field, []).extend(texts)
     for name, texts in dashes.items():
         cells.setdefault(name, texts)
     return {name: " ".join(texts) for name, texts in cells.items()}
@@ -505,7 +523,7 @@ def _row_kind(cells: dict[str | None, str], text: str) -> str:
     if _TOTAL.match(text):
         return "total"
     ref = cells.get("invoice_ref", "")
-    amounts = [cells[f] for f in AMOUNT_FIELDS if not _NO_AMOUNT.fullmatch(cells.get(f, ""))]
+    amounts = [cells[f] for f in AMOUNT_FIELDS if f in cells and not _NO_AMOUNT.fullmatch(cells[f])]
     if amounts and (cells.get("paid_amount") or cells.get("gross_amount")) \
             and all(_AMOUNT.match(a) and not _TWO_AMOUNTS.search(a) for a in amounts):
         return "row" if _DIGIT.search(ref) and len(ref.split()) <= 2 else "unreferenced"
@@ -820,7 +838,8 @@ def _spans(body: list[Line]) -> list[tuple[float, float]]:
     for line in body:
         for phrase in phrases(line.words):
             x0, x1 = phrase[0].x0, phrase[-1].x1
-            hits = [s for s in spans if min(x1, s[1]) - max(x0, s[0]) > 0]
+            hits = [s for s in spans  # overlapping: min(x1, s[1]) - max(x0, s[0]) > 0
+                    if (x1 if x1 < s[1] else s[1]) - (x0 if x0 > s[0] else s[0]) > 0]
             if not hits:
                 spans.append([x0, x1, 1])
             elif len(hits) == 1:
