@@ -64,3 +64,19 @@ def test_closing_without_commit_rolls_back(sandbox_db: Path) -> None:
     sap.save_note(_note())
     sap.close()
     assert sql(sandbox_db, "SELECT count(*) FROM ZARBOTS_TEXT")[0][0] == 0
+
+
+def test_a_posting_does_not_commit_a_note_saved_before_it(sandbox_db: Path) -> None:
+    """The note waits in the text memory until BAPI_TRANSACTION_COMMIT, as in SAP."""
+    sap = _client(sandbox_db)
+    kunnr, belnr, gjahr, buzei, wrbtr = _first_invoice(sandbox_db)
+    amount = Decimal(wrbtr).scaleb(-2)
+    sap.save_note(_note(kunnr))
+    posted = sap.post_clearing(ClearingRequest(
+        "1000", "USD", "pay-luw-note", TODAY, TODAY, amount, "113100",
+        (ClearItem(kunnr, belnr, gjahr, buzei, amount),)))
+    assert sap.has_note("1000", kunnr, _note(kunnr).idempotency_key)
+    sap.rollback()
+    assert not sap.has_note("1000", kunnr, _note(kunnr).idempotency_key)
+    assert sql(sandbox_db, "SELECT count(*) FROM ZARBOTS_TEXT") == [(0,)]
+    assert sap.find_document_by_reference("1000", "pay-luw-note") == posted.document_no

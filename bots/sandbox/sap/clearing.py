@@ -36,12 +36,10 @@ What the shipped ABAP wrapper does
 Amounts in the interface are external; TCURX decides the decimals. As on a
 real system, where FB05 run by the posting interface (``CALL TRANSACTION``
 with synchronous update) commits its own document, a posting is committed
-when the call returns: ``BAPI_TRANSACTION_ROLLBACK`` cannot undo it. (The
-simulator's LUW is one database transaction, so writes the caller left
-uncommitted before the call are committed with it; a real system would
-keep a text registered in update task pending. The bots commit after every
-write, so they never depend on the difference.) The reference check of
-step 1 is what makes reruns safe. Discounts and write-offs are checked but
+when the call returns: ``BAPI_TRANSACTION_ROLLBACK`` cannot undo it. A
+note saved before in the same LUW stays in the text memory until the
+caller's commit, as in SAP (:mod:`bots.sandbox.sap.texts`). The reference
+check of step 1 is what makes reruns safe. Discounts and write-offs are checked but
 not posted to a G/L account here (the sandbox has no G/L tables).
 """
 

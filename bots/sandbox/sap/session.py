@@ -3,7 +3,11 @@
 Writes happen inside a SQLite transaction opened by :meth:`Session.begin_write`
 and ended by ``BAPI_TRANSACTION_COMMIT``/``ROLLBACK`` (or by closing the
 connection, which rolls back as SAP does). Other sessions see nothing of it
-until the commit; the session itself reads its own pending writes.
+until the commit; the session itself reads its own pending writes. As in
+SAP, long texts wait in the session's *text memory* until
+``BAPI_TRANSACTION_COMMIT`` (COMMIT_TEXT in update task), so a posting that
+commits its own document (FB05 through the posting interface) does not
+commit them.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ class Session:
         self._decimals: dict[str, int] | None = None
         # RFC_READ_TABLE: read signature -> (ROWSKIPS of the next page, last key returned)
         self.page_marks: dict[tuple, tuple[int, tuple]] = {}
+        # SAVE_TEXT's text memory: (object, name, ID, language) -> the whole text's lines
+        self.text_memory: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
 
     @property
     def in_luw(self) -> bool:
@@ -57,5 +63,6 @@ class Session:
         return self._decimals.get(currency, 2)
 
     def close(self) -> None:
+        self.text_memory.clear()
         self.rollback()
         self.db.close()

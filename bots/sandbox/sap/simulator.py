@@ -59,7 +59,7 @@ from bots.sandbox.sap.open_items import get_open_items
 from bots.sandbox.sap.read_table import read_table
 from bots.sandbox.sap.reset import reset_clearing
 from bots.sandbox.sap.session import Session
-from bots.sandbox.sap.texts import read_text, save_text
+from bots.sandbox.sap.texts import commit_text, read_text, save_text
 
 Handler = Callable[[Session, dict[str, Any]], dict[str, Any]]
 LATENCY_ENV = "ARBOTS_SANDBOX_RFC_LATENCY_MS"
@@ -78,11 +78,13 @@ def _connection(session: Session, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _commit(session: Session, p: dict[str, Any]) -> dict[str, Any]:
+    commit_text(session)
     session.commit()
     return {"RETURN": complete("BAPIRET2", {})}
 
 
 def _rollback(session: Session, p: dict[str, Any]) -> dict[str, Any]:
+    session.text_memory.clear()
     session.rollback()
     return {"RETURN": complete("BAPIRET2", {})}
 

@@ -4,8 +4,12 @@ A long text is identified as in SAPscript by object, name, ID and language
 (``KNB1`` / customer + company code / ``0001`` / ``E``) and is a list of
 ``TLINE`` rows (``TDFORMAT``, ``TDLINE``). ``I_APPEND = 'X'`` adds the lines
 after the existing ones (the wrapper reads, appends and saves); blank
-replaces the text. Reading a text that does not exist returns no lines (the
-wrapper turns READ_TEXT's ``NOT_FOUND`` into an empty table).
+replaces the text. As SAVE_TEXT with ``SAVEMODE_DIRECT`` blank, a saved text
+waits in the session's text memory (read back by the same session) and is
+written by :func:`commit_text` at ``BAPI_TRANSACTION_COMMIT``; a rollback
+drops it, and a posting's own commit leaves it waiting. Reading a text that
+does not exist returns no lines (the wrapper turns READ_TEXT's ``NOT_FOUND``
+into an empty table).
 
 As the wrappers (``bots/sap/abap/src``), both refuse a call without object,
 name or ID (026), a text object arbots does not use (027: only ``KNB1``,
@@ -49,23 +53,23 @@ def _refusal(key: tuple[str, str, str, str]) -> Refused | None:
     return None
 
 
+def _text(session: Session, key: tuple[str, str, str, str]) -> list[tuple[str, str]]:
+    """The lines of text ``key``: as saved in this LUW (text memory), else as stored."""
+    if key in session.text_memory:
+        return session.text_memory[key]
+    return list(session.db.execute(f'SELECT "TDFORMAT", "TDLINE" FROM "{TEXT_TABLE}" '
+                                   f'WHERE {_KEY} ORDER BY "SEQ"', key))
+
+
 def save_text(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     """The Z_ARBOTS_SAVE_TEXT handler."""
     key = _key(p)
     refused = _refusal(key)
     if refused:
         return {"T_LINES": p["T_LINES"], "RETURN": [refused.as_return()]}
-    session.begin_write()
-    db = session.db
-    if p["I_APPEND"] == "X":
-        (last,) = db.execute(f'SELECT coalesce(max("SEQ"), 0) FROM "{TEXT_TABLE}" '
-                             f"WHERE {_KEY}", key).fetchone()
-    else:
-        db.execute(f'DELETE FROM "{TEXT_TABLE}" WHERE {_KEY}', key)
-        last = 0
-    db.executemany(f'INSERT INTO "{TEXT_TABLE}" VALUES (?, ?, ?, ?, ?, ?, ?)',
-                   [(*key, last + i, line["TDFORMAT"], line["TDLINE"])
-                    for i, line in enumerate(p["T_LINES"], start=1)])
+    kept = _text(session, key) if p["I_APPEND"] == "X" else []
+    session.text_memory[key] = kept + [(line["TDFORMAT"], line["TDLINE"])
+                                       for line in p["T_LINES"]]
     done = complete("BAPIRET2", {"TYPE": "S", "ID": "ZARBOTS", "NUMBER": "021",
                                  "MESSAGE": f"Text {key[1]} saved"})
     return {"T_LINES": p["T_LINES"], "RETURN": [done]}
@@ -73,9 +77,22 @@ def save_text(session: Session, p: dict[str, Any]) -> dict[str, Any]:
 
 def read_text(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     """The Z_ARBOTS_READ_TEXT handler."""
-    refused = _refusal(_key(p))
+    key = _key(p)
+    refused = _refusal(key)
     if refused:
         return {"T_LINES": [], "RETURN": [refused.as_return()]}
-    rows = session.db.execute(f'SELECT "TDFORMAT", "TDLINE" FROM "{TEXT_TABLE}" '
-                              f'WHERE {_KEY} ORDER BY "SEQ"', _key(p))
-    return {"T_LINES": [{"TDFORMAT": f, "TDLINE": line} for f, line in rows], "RETURN": []}
+    return {"T_LINES": [{"TDFORMAT": f, "TDLINE": line} for f, line in _text(session, key)],
+            "RETURN": []}
+
+
+def commit_text(session: Session) -> None:
+    """COMMIT_TEXT at COMMIT WORK: the texts of the text memory onto the database."""
+    if not session.text_memory:
+        return
+    session.begin_write()
+    for key, lines in session.text_memory.items():
+        session.db.execute(f'DELETE FROM "{TEXT_TABLE}" WHERE {_KEY}', key)
+        session.db.executemany(f'INSERT INTO "{TEXT_TABLE}" VALUES (?, ?, ?, ?, ?, ?, ?)',
+                               [(*key, seq, fmt, line)
+                                for seq, (fmt, line) in enumerate(lines, start=1)])
+    session.text_memory.clear()
