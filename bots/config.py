@@ -25,6 +25,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +239,7 @@ class CollectionsConfig:
     smtp_ca_file: Path | None  # CA bundle to verify the server with (default: the system's)
     sender: str
     aging_buckets: tuple[int, ...]  # upper bounds in days past due, e.g. 0, 30, 60, 90
+    promise_tolerance_pct: Decimal = Decimal(1)  # a promise paid short by this much is kept
 
 
 @dataclass(frozen=True)
@@ -375,7 +377,11 @@ def _collections(s: _Section, home: Path) -> CollectionsConfig:
         smtp_ca_file=smtp.path("ca_file", home, "") if "ca_file" in smtp.data else None,
         sender=s.text("sender", "ar@example.com"),
         aging_buckets=tuple(buckets),
+        promise_tolerance_pct=s.decimal("promise_tolerance_pct", "1"),
     )
+    if not 0 <= cfg.promise_tolerance_pct < 100:
+        raise s._fail("promise_tolerance_pct", "expected a percentage from 0 to below 100, "
+                                               f"got {cfg.promise_tolerance_pct}")
     smtp.check_unknown()
     s.check_unknown()
     return cfg

@@ -44,7 +44,7 @@ from typing import Any
 from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
 from bots.exit_codes import EXIT_CONFIG, EXIT_FAILURES, EXIT_OK, EXIT_SIGINT
-from bots.pipeline import cashapp, collections, intake, openitems, portals, review
+from bots.pipeline import cashapp, collections, intake, openitems, portals, promises, review
 from bots.pipeline.context import BotContext, NoProgress, Progress
 from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport
 from bots.sap.errors import SapLogonError, SapTechnicalError
@@ -62,6 +62,7 @@ BOTS: dict[str, Bot] = {
     "portals": portals.run,
     "collections": collections.run,
     "review": review.run,  # on demand only: `arbots review apply FILE`
+    "promise": promises.run,  # on demand only: `arbots collections promise CUSTOMER`
 }
 NIGHTLY: tuple[str, ...] = ("openitems", "intake", "cashapp", "portals", "collections")
 

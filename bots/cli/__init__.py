@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from bots.cli.collections import collections_group
 from bots.cli.common import console
 from bots.cli.console import console_group
 from bots.cli.extract import extract_command
@@ -31,7 +32,7 @@ def main() -> None:
 
 for _command in (run_command, demo_command, runs_command, report_command, review_group,
                  schedule_command, extract_command, match_cmd, sap_group, sandbox_group,
-                 portals_group, mailbox, console_group, worker_command):
+                 portals_group, mailbox, console_group, worker_command, collections_group):
     main.add_command(_command)
 
 __all__ = ["main", "console"]

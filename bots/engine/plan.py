@@ -18,6 +18,7 @@ BOT_QUEUE = {  # bot -> the kind of worker that can run it
     "cashapp": "sap",
     "collections": "sap",
     "review": "sap",
+    "promise": "sap",
     "portals": "browser",
     "intake": "mail",
 }

@@ -18,6 +18,10 @@ workflow engine can run them one by one:
 Reminder levels follow the oldest item past due: 1 (friendly, up to 30 days),
 2 (firm, 31-60), 3 (final notice, over 60), never below the dunning level SAP
 already reached for the account.
+
+Promises to pay (:mod:`bots.pipeline.promises`) are judged before planning:
+an account whose promise is broken comes first in the list, whatever the
+cadence, and its collection priority (arbots' own) orders it among the others.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import json
 import smtplib
 import textwrap
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,6 +38,7 @@ from typing import Any
 
 from bots.config import CollectionsConfig
 from bots.domain import CollectionNote, Customer, OpenItem, format_amount, from_minor
+from bots.pipeline import promises
 from bots.pipeline.aging import bucket_label
 from bots.pipeline.cashapp import CLEARED
 from bots.pipeline.context import BotContext
@@ -60,6 +65,8 @@ class FollowUp:
     level: int
     last_contact: date | None
     next_contact: date
+    priority: int = 0  # arbots' collection priority: broken promises of the account
+    promise_broken: bool = False  # a broken promise not yet followed up
 
     @property
     def target(self) -> str:
@@ -87,11 +94,16 @@ def plan_followups(
     today: date,
     policy: CollectionsConfig,
     last_contact: Callable[[str], date | None],
+    priorities: Mapping[str, int] | None = None,
+    escalate: Set[str] = frozenset(),
 ) -> list[FollowUp]:
-    """The accounts to follow up today, most overdue first.
+    """The accounts to follow up today: broken promises first, then by collection
+    priority, then most overdue first.
 
     ``customers`` is keyed by (company code, customer number); ``last_contact``
-    gives the day of the last collection note for an account target.
+    gives the day of the last collection note for an account target;
+    ``priorities`` the collection priority per account target; accounts in
+    ``escalate`` (a promise broken) are followed up whatever the cadence.
     Accounts are per currency: an account with USD and EUR items is followed up
     on its largest overdue currency.
     """
@@ -109,7 +121,8 @@ def plan_followups(
             continue  # nothing past due, or credits cover it
         target = account_target(company_code, number)
         last = last_contact(target)
-        if last is not None and (today - last).days < policy.cadence_days:
+        if target not in escalate and last is not None and \
+                (today - last).days < policy.cadence_days:
             continue
         oldest = max(overdue, key=lambda i: (i.days_past_due(today), i.amount_minor))
         days = oldest.days_past_due(today)
@@ -122,11 +135,13 @@ def plan_followups(
             days_past_due=days,
             bucket=bucket_label(days, policy.aging_buckets),
             level=reminder_level(days, max(i.dunning_level for i in account_items)),
-            last_contact=last, next_contact=today + timedelta(days=policy.cadence_days))
+            last_contact=last, next_contact=today + timedelta(days=policy.cadence_days),
+            priority=(priorities or {}).get(target, 0), promise_broken=target in escalate)
         current = best.get((company_code, number))
         if current is None or followup.overdue_minor > current.overdue_minor:
             best[(company_code, number)] = followup
-    return sorted(best.values(), key=lambda f: (-f.days_past_due, -f.overdue_minor,
+    return sorted(best.values(), key=lambda f: (not f.promise_broken, -f.priority,
+                                                -f.days_past_due, -f.overdue_minor,
                                                 f.target))
 
 
@@ -145,6 +160,9 @@ def note_for(followup: FollowUp, today: date, reminder_sent_to: str | None) -> C
                                   "the customer."),
         f"Next follow-up {f.next_contact.isoformat()}.",
     ]
+    if f.promise_broken:
+        lines.insert(0, f"Promise to pay broken: collection priority {f.priority}, "
+                        "account first on today's list.")
     wrapped = [part for line in lines for part in textwrap.wrap(line, NOTE_LINE_WIDTH)]
     return CollectionNote(company_code=f.company_code, customer=f.customer.number, on=today,
                           lines=tuple(wrapped))
@@ -164,10 +182,13 @@ def run(ctx: BotContext) -> BotSection:
         "reminders_sent": 0, "reminders_rendered": 0, "accounts_without_contact": 0})
     finish_open_reminders(ctx, section)  # before planning: a finished note is a contact
     finish_open_notes(ctx, section, "collection_note")
+    finish_open_notes(ctx, section, "promise_note")
     cleared = ctx.memo.get(CLEARED, set())  # paid since the snapshot: not chased
-    followups = plan_followups([i for i in snap.items if i.key not in cleared],
-                               snap.customers, ctx.today, policy,
-                               lambda target: _last_contact(ctx, target))
+    items = [i for i in snap.items if i.key not in cleared]
+    promises.judge_promises(ctx, items, section)
+    followups = plan_followups(items, snap.customers, ctx.today, policy,
+                               lambda target: _last_contact(ctx, target),
+                               ctx.store.collection_priorities(), ctx.store.escalations_due())
     section.counts["accounts_past_due"] = len(followups)
     for followup in ctx.progress.track(followups, "Collection notes", len(followups)):
         if ctx.stop.is_set():
@@ -175,7 +196,10 @@ def run(ctx: BotContext) -> BotSection:
                 f"{len(followups)} accounts", "the next run", "the run was asked to stop"))
             break
         sent_to = remind(ctx, followup, section)
+        errors = len(section.errors)
         write_note(ctx, note_for(followup, ctx.today, sent_to), section)
+        if followup.promise_broken and not ctx.dry_run and len(section.errors) == errors:
+            ctx.store.mark_escalated(followup.company_code, followup.customer.number)
         ctx.report.worklist.append(_worklist_row(followup, sent_to))
     if section.errors:
         section.status = BotStatus.FAILED

@@ -26,6 +26,7 @@ own module:
 :mod:`~bots.store.cash_lines`   what cash application proposed per line, what was posted
 :mod:`~bots.store.audit`        the audit log
 :mod:`~bots.store.console`      the web console's users, tokens, launches, review decisions
+:mod:`~bots.store.promises`     promises to pay and what came of them (``Promise``)
 ========================  ====================================================
 """
 
@@ -37,6 +38,7 @@ from bots.store.console import ConsoleTables, StaleDecision
 from bots.store.inputs import Inputs
 from bots.store.leases import Child, Lease, LeaseHeld
 from bots.store.ledger import ExternalWrites, WriteLedger, WriteState
+from bots.store.promises import Promise, Promises
 from bots.store.remittances import Remittances
 from bots.store.runs import RunRecord, Runs
 from bots.store.schema import MIGRATIONS
@@ -45,7 +47,7 @@ from bots.store.templates import LearnedTemplates
 
 
 class Store(Runs, ExternalWrites, Snapshots, Inputs, Remittances, LearnedTemplates,
-            CashLines, ConsoleTables):
+            CashLines, ConsoleTables, Promises):
     """Opens (and migrates) the run database at ``path``; see the module docstring."""
 
     def __enter__(self) -> Store:
@@ -55,5 +57,5 @@ class Store(Runs, ExternalWrites, Snapshots, Inputs, Remittances, LearnedTemplat
         self.close()
 
 
-__all__ = ["MIGRATIONS", "CashLine", "Child", "Clock", "Lease", "LeaseHeld", "RunRecord",
-           "StaleDecision", "Store", "WriteLedger", "WriteState"]
+__all__ = ["MIGRATIONS", "CashLine", "Child", "Clock", "Lease", "LeaseHeld", "Promise",
+           "RunRecord", "StaleDecision", "Store", "WriteLedger", "WriteState"]

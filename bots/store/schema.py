@@ -190,6 +190,27 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX review_decisions_status ON review_decisions(status);
     ALTER TABLE remittances ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
     """,
+    # 7: promises to pay (bots/store/promises.py), judged by the collections bot
+    """
+    CREATE TABLE promises (
+        id INTEGER PRIMARY KEY,
+        company_code TEXT NOT NULL,
+        customer TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+        promised_date TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('worklist', 'console', 'cli')),
+        baseline TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'kept', 'broken')),
+        paid_minor INTEGER,
+        settled_at TEXT,
+        escalated INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (company_code, customer, currency, amount_minor, promised_date)
+    );
+    CREATE INDEX promises_status ON promises(status, promised_date);
+    """,
 )
 
 
