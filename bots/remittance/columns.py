@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache, lru_cache
 
 # canonical field -> header texts, already normalised (lower case, single spaces, no punctuation)
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -362,3 +363,67 @@ def payment_field_for_label(text: str) -> str | None:
     """The payment-level field a label names (``"Check No:"`` -> ``"payment_ref"``), or None."""
     return _PAYMENT_LOOKUP.get(normalise_header(text))
 
+
+
+# Header labels set closer than a column gap print as one run of words ("YOUR REF OUR
+# DOC NO PO NUMBER GROSS AMOUNT CASH DISCOUNT NET PAID"). Scored by words: a listed label
+# of k words 4k - 1 (longer listed labels beat their listed halves), a label read by its
+# words (three words at most) 2k - 1, a word naming nothing -2, a field named twice -6
+# (a second invoice column is the payer's voucher), a label ending in a possessive or a
+# preposition ("YOUR REF OUR") -3.
+_TRAILING = frozenset({"our", "your", "their", "of", "in", "de", "du", "la", "van", "der",
+                       "di", "del", "unsere", "ihre", "notre", "votre", "uw", "ons", "su",
+                       "nuestro", "vs", "ns"})
+
+
+def _label_score(words: tuple[str, ...], extra: Mapping[str, str]) -> tuple[str | None, int]:
+    text = " ".join(words)
+    key = normalise_header(text)
+    field = extra.get(key) or field_for_header(text)
+    if field is None:
+        return None, -2 * len(words)
+    if key in _LOOKUP or key in extra:
+        score = 4 * len(words) - 1
+    elif len(words) <= 3:
+        score = 2 * len(words) - 1
+    else:
+        return None, -100  # four words or more, unlisted: never one label here
+    return field, score - (3 if key.split()[-1:] and key.split()[-1] in _TRAILING else 0)
+
+
+def split_labels(words: tuple[str, ...], extra: Mapping[str, str] | None = None
+                 ) -> list[tuple[int, str | None]] | None:
+    """How a run of five or more header ``words`` splits into three or more labels
+    naming fields: (word count, field) per label, left to right; None when the best
+    split names fewer than three fields (one or two labels are read elsewhere:
+    ``Amount of Invoice Paid`` is one label, ``Disc. Payment`` two)."""
+    extra = extra or {}
+    n = len(words)
+    if n < 5 or any(w in ("/", "|") for w in words):
+        return None
+    scores = {(i, j): _label_score(words[i:j], extra)
+              for i in range(n) for j in range(i + 1, min(n, i + 4) + 1)}
+
+    @cache
+    def best(i: int, taken: frozenset[str]) -> tuple[int, tuple[int, ...]]:
+        if i == n:
+            return 0, ()
+        options = []
+        for j in range(i + 1, min(n, i + 4) + 1):
+            field, score = scores[i, j]
+            seen = taken
+            if field is not None:
+                again = field in taken and (field != "invoice_ref" or "alt_ref" in taken)
+                score -= 6 if again else 0
+                seen = taken | {"alt_ref" if field == "invoice_ref" and field in taken
+                                else field}
+            rest, cuts = best(j, seen)
+            options.append((score + rest, (j, *cuts)))
+        return max(options, key=lambda o: (o[0], -len(o[1])))
+
+    cuts = best(0, frozenset())[1]
+    spans = list(zip((0, *cuts), cuts, strict=False))
+    fields = [scores[s][0] for s in spans]
+    if len({f for f in fields if f}) < 3:
+        return None
+    return [(j - i, f) for (i, j), f in zip(spans, fields, strict=True)]

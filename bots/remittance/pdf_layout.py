@@ -59,6 +59,7 @@ from bots.remittance.columns import (
     is_modifier,
     normalise_header,
     reference_rank,
+    split_labels,
 )
 from bots.remittance.labels import is_payment_label
 from bots.remittance.pdf_words import Word
@@ -197,44 +198,64 @@ def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> lis
 
 
 def _label_columns(parts: list[list[Word]], synonyms: Mapping[str, str]) -> list[Column]:
-    """Every phrase of a header line as a column: a label's field, else unknown (None)."""
+    """Every phrase of a header line as a column: a label's field, else unknown (None);
+    a run of labels set close (five words or more) split as
+    :func:`~bots.remittance.columns.split_labels` says when that names more fields."""
     columns: list[Column] = []
     for phrase in parts:
-        text = " ".join(w.text for w in phrase)
-        if is_payment_label(text):  # a label of the payment, e.g. in a box
-            columns.append(Column(None, phrase[0].x0, phrase[-1].x1, text))
-            continue
-        name = _field(text, synonyms)
-        span = tuple(phrase)
-        cut = (_two_labels(span, text, synonyms) or _label_pair(span, text, synonyms)) \
-            if name else None
-        if cut:
-            for part in (span[:cut], span[cut:]):
-                label = " ".join(w.text for w in part)
-                columns.append(Column(_field(label, synonyms), part[0].x0, part[-1].x1, label))
-            continue
-        if name:
-            columns.append(Column(name, phrase[0].x0, phrase[-1].x1, text,
-                                  _other_kind(name, text, phrase, synonyms)))
-            continue
-        i = 0
-        while i < len(span):
-            hit = _longest_label(span, i, synonyms)
-            if hit:
-                length, name = hit
-                part = span[i:i + length]
+        found = _phrase_columns(phrase, synonyms)
+        split = split_labels(tuple(w.text for w in phrase), synonyms) \
+            if len(phrase) >= 5 and not is_payment_label(" ".join(w.text for w in phrase)) \
+            else None
+        if split and len({f for _, f in split if f}) > len({c.field for c in found if c.field}):
+            i = 0
+            for length, name in split:
+                part = phrase[i:i + length]
                 columns.append(Column(name, part[0].x0, part[-1].x1,
                                       " ".join(w.text for w in part)))
                 i += length
-                continue
-            # an unknown label: its words up to the next known label
-            j = i + 1
-            while j < len(span) and not _longest_label(span, j, synonyms):
-                j += 1
-            columns.append(Column(None, span[i].x0, span[j - 1].x1,
-                                  " ".join(w.text for w in span[i:j])))
-            i = j
+            continue
+        columns += found
     return _resolve(columns)
+
+
+def _phrase_columns(phrase: list[Word], synonyms: Mapping[str, str]) -> list[Column]:
+    """The columns one header phrase names: one label, two set close, or its longest
+    labels left to right."""
+    text = " ".join(w.text for w in phrase)
+    if is_payment_label(text):  # a label of the payment, e.g. in a box
+        return [Column(None, phrase[0].x0, phrase[-1].x1, text)]
+    name = _field(text, synonyms)
+    span = tuple(phrase)
+    cut = (_two_labels(span, text, synonyms) or _label_pair(span, text, synonyms)) \
+        if name else None
+    if cut:
+        halves = (span[:cut], span[cut:])
+        return [Column(_field(label, synonyms), part[0].x0, part[-1].x1, label)
+                for part, label in zip(halves, (" ".join(w.text for w in h) for h in halves),
+                                       strict=True)]
+    if name:
+        return [Column(name, phrase[0].x0, phrase[-1].x1, text,
+                       _other_kind(name, text, phrase, synonyms))]
+    columns: list[Column] = []
+    i = 0
+    while i < len(span):
+        hit = _longest_label(span, i, synonyms)
+        if hit:
+            length, name = hit
+            part = span[i:i + length]
+            columns.append(Column(name, part[0].x0, part[-1].x1,
+                                  " ".join(w.text for w in part)))
+            i += length
+            continue
+        # an unknown label: its words up to the next known label
+        j = i + 1
+        while j < len(span) and not _longest_label(span, j, synonyms):
+            j += 1
+        columns.append(Column(None, span[i].x0, span[j - 1].x1,
+                              " ".join(w.text for w in span[i:j])))
+        i = j
+    return columns
 
 
 def _two_labels(span: tuple[Word, ...], text: str, synonyms: Mapping[str, str]) -> int | None:

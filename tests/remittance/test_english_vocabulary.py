@@ -36,7 +36,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from bots.remittance.columns import field_for_header, reference_rank
+from bots.remittance.columns import field_for_header, reference_rank, split_labels
 from bots.remittance.pdf import extract_pdf
 from bots.remittance.pdf_layout import _RUNNING, _TOTAL
 
@@ -289,3 +289,37 @@ def test_a_lower_header_line_cuts_upper_labels_set_close():
     assert [(x.invoice_ref, x.paid_amount, x.discount) for x in got.lines] == [
         ("V26001275", Decimal("43581.75"), Decimal("889.42")),
         ("V26001283", Decimal("6452.47"), Decimal("199.56"))]
+
+
+def _labels(run: str) -> list[tuple[str, str | None]] | None:
+    words = tuple(run.split())
+    split = split_labels(words)
+    if split is None:
+        return None
+    out, i = [], 0
+    for length, field in split:
+        out.append((" ".join(words[i:i + length]), field))
+        i += length
+    return out
+
+
+def test_a_run_of_english_labels_set_close_splits_into_its_labels():
+    assert _labels("YOUR REF OUR DOC NO PO NUMBER GROSS AMOUNT CASH DISCOUNT DEDUCTION "
+                   "NET PAID USD") == [
+        ("YOUR REF", "invoice_ref"), ("OUR DOC NO", "invoice_ref"), ("PO NUMBER", "po_number"),
+        ("GROSS AMOUNT", "gross_amount"), ("CASH DISCOUNT", "discount"),
+        ("DEDUCTION", "deduction"), ("NET PAID USD", "paid_amount")]
+    assert _labels("Invoice Number Invoice Date Amount Paid") == [
+        ("Invoice Number", "invoice_ref"), ("Invoice Date", "invoice_date"),
+        ("Amount Paid", "paid_amount")]
+    assert _labels("OUR DOCUMENT YOUR INVOICE INVOICE DATE GROSS AMOUNT DISCOUNT NET AMOUNT") \
+        == [("OUR DOCUMENT", "invoice_ref"), ("YOUR INVOICE", "invoice_ref"),
+            ("INVOICE DATE", "invoice_date"), ("GROSS AMOUNT", "gross_amount"),
+            ("DISCOUNT", "discount"), ("NET AMOUNT", "paid_amount")]
+
+
+@pytest.mark.parametrize("run", ["Amount of Invoice Paid", "Invoice Amount Paid",
+                                 "Ihre Referenz / Your Reference", "Net Paid USD"])
+def test_one_label_or_a_short_run_is_not_split(run):
+    assert _labels(run) is None
+
