@@ -23,6 +23,7 @@ from bots.store import Store
 # "review" is started from the review page (start_review), not by name
 STARTABLE = ("nightly", *(name for name in BOTS if name != "review"))
 ARBOTS = (sys.executable, "-m", "bots.cli")
+REVIEW_PATIENCE = 12 * 3600  # seconds a review process waits for the nightly run to end
 
 
 def start_run(cfg: Config, store: Store, bot: str, dry_run: bool, person: str) -> str:
@@ -40,7 +41,8 @@ def start_review(cfg: Config, store: Store, person: str) -> str:
     waits for the landscape's lease); the run's id."""
     run_id = store.new_run_id(("review",))
     launch(cfg, store, run_id, ["review", "apply", "--queued", "--as", person, "--wait",
-                                "--run-id", run_id], "review", False, person)
+                                "--wait-timeout", str(REVIEW_PATIENCE), "--run-id", run_id],
+           "review", False, person)
     return run_id
 
 

@@ -109,6 +109,7 @@ def logout(request: Request, who: SignedWrite) -> Response:
 
 @router.get("/")
 def home(who: Reader) -> Response:
+    """The runs are the start page."""
     return RedirectResponse("/runs", status_code=303)
 
 

@@ -14,6 +14,8 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import psutil
+
 from bots.config import Config
 from bots.console.auth import User
 from bots.console.launcher import start_review
@@ -31,10 +33,12 @@ def queue(cfg: Config, store: Store) -> list[dict[str, Any]]:
     ``proposals``: the engine's latest rows (item, amount, confidence, the sentence
     that explains it); ``decision``: the last decision taken on this version, if any
     (``queued``, ``done`` or ``failed``); ``held_by``: the run holding the landscape
-    while a decision is queued.
+    while a decision is queued; ``stalled``: a decision is queued but no review process
+    is left to carry it out (it waited too long for the landscape, or was killed).
     """
     lease = store.lease(landscape_id(cfg))
     holder = lease.run_id if lease is not None and is_live(lease, store.clock()) else ""
+    carrier = _review_process_alive(store)
     out = []
     for row in store.remittances("review"):
         body = json.loads(row["body"])
@@ -51,8 +55,16 @@ def queue(cfg: Config, store: Store) -> list[dict[str, Any]]:
                 "id": last["id"], "decision": last["decision"], "person": last["person"],
                 "status": last["status"], "message": last["message"] or "",
                 "target": json.loads(last["target"])},
-            "held_by": holder if last is not None and last["status"] == "queued" else ""})
+            "held_by": holder if last is not None and last["status"] == "queued" else "",
+            "stalled": last is not None and last["status"] == "queued" and not carrier})
     return out
+
+
+def _review_process_alive(store: Store) -> bool:
+    """Whether a review process the console started is still going (it carries out the
+    queued decisions once it holds the landscape)."""
+    return any(launch["bot"] == "review" and launch["exit_code"] is None
+               and psutil.pid_exists(launch["pid"] or 0) for launch in store.launches(50))
 
 
 def item(cfg: Config, store: Store, remittance_id: str) -> dict[str, Any] | None:

@@ -172,3 +172,13 @@ def test_the_review_queue_exports_to_csv(waiting) -> None:
     (row,) = csv.DictReader(io.StringIO(client.get("/review.csv").text))
     assert (row["id"], row["document_no"], row["status"]) == (rid, item.document_no, "")
     assert row["reason"]
+
+
+def test_a_queued_decision_without_a_process_to_carry_it_out_says_so(waiting) -> None:
+    cfg, _, rid = waiting
+    client, _ = client_of(cfg, "alice")
+    with Store(cfg.store_path) as store:
+        store.decide(rid, store.remittance(rid)["version"], "approve", "alice")
+    (entry,) = client.get("/api/review").json()
+    assert entry["decision"]["status"] == "queued" and entry["stalled"] is True
+    assert "arbots review apply --queued" in client.get("/review").text
