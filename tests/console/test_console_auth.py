@@ -121,3 +121,24 @@ def test_sign_out_ends_the_session(client_for) -> None:
     client, csrf = client_for("alice")
     client.post("/logout", data={"csrf_token": csrf})
     assert client.get("/api/me").status_code == 401
+
+
+def test_every_route_but_healthz_and_login_needs_a_session_or_token(console_world) -> None:
+    from fastapi.routing import APIRoute
+
+    from bots.console import api, pages
+
+    client = TestClient(create_app(console_world))
+    routes = [("", r) for r in pages.router.routes] + [("/api", r) for r in api.router.routes]
+    checked = 0
+    for prefix, route in routes:
+        assert isinstance(route, APIRoute)
+        if route.path == "/login":
+            continue
+        path = prefix + route.path.replace("{run_id}", "r").replace("{remittance_id}", "x") \
+            .replace("{action}", "approve")
+        for method in route.methods:
+            answer = client.request(method, path, follow_redirects=False)
+            assert answer.status_code in (303, 401), (method, path, answer.status_code)
+            checked += 1
+    assert checked >= 20
