@@ -24,6 +24,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -51,7 +52,9 @@ FATAL_HINT = ("See runbooks/sap-connection-errors.md; fix the configuration or c
 
 
 def _config(request: RunRequest) -> Config:
-    return load_config(request.config_path, home=Path(request.home))
+    """The run's configuration, with SAP called once per attempt: Temporal owns the retries."""
+    cfg = load_config(request.config_path, home=Path(request.home))
+    return replace(cfg, sap=replace(cfg.sap, retries=0))
 
 
 async def _call(work: Callable[[threading.Event], T], heartbeat_every: float,

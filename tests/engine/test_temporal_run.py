@@ -145,3 +145,19 @@ def test_a_worker_killed_mid_run_leaves_its_bot_to_another_without_duplicates(
                                 "'done' GROUP BY key HAVING count(*) > 1)").fetchone()[0]
     assert done_twice == 0
     print(f"\nkilled in portals; the second worker took over, {retried} write(s) looked up")
+
+
+def test_a_refused_logon_fails_the_run_at_once_with_its_reason(
+        tmp_path: Path, temporal_address: str, cleanup, monkeypatch) -> None:
+    world, _ = temporal_world(tmp_path / "world", temporal_address)
+    monkeypatch.setenv("ARBOTS_SAP_CONNECTION", "tests.engine.sap_refusing:connect")
+    cleanup.append((world, [_worker(world, "worker")]))
+    assert world.run("run", "nightly") == 2
+    (record,) = _runs(world)
+    assert record["status"] == "failed"
+    assert "Name or password is incorrect" in record["message"]
+    report = json.loads((world.var / "runs" / record["id"] / "report.json").read_text())
+    assert report["bots"]["openitems"]["status"] == "failed"
+    assert len(report["bots"]) == 1  # the bots after it did not run, as on the local engine
+    attempts = (world.folder / "worker.log").read_text().count("Completing activity as failed")
+    assert attempts == 1  # non-retryable: a retry with a wrong password would lock the user
