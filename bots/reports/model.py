@@ -234,6 +234,9 @@ class CashReviewRow:
     confidence: float  # a score in [0, 1], never money (as bots.domain.Proposal)
     rule: str
     reason: str
+    # why the payment as a whole waits; for a payment posted in part (its certain lines
+    # cleared, the rest on account), where its cash is and why the rest was not applied
+    waiting_reason: str = ""
     discount_amount: Decimal = Decimal("0")
     deduction_amount: Decimal = Decimal("0")
     source: str = ""

@@ -5,13 +5,19 @@ bytes. Sheets, in order: "Summary" (the run, the bots, the sheet counts with
 links, amounts by status, aging), then one sheet per worklist kind of
 :data:`bots.reports.model.WORKLIST_KINDS` ("Collections", "Cash review",
 "Unmatched", "Portal failures"), present even when empty so that the layout
-never changes under the people using it.
+never changes under the people using it, and last a "Legend" sheet saying what
+each Decision value does.
 
 Each worklist sheet: a bold, frozen header row, an autofilter, column widths
 from the content (capped), one column per field of the row dataclass, and an
 empty "Decision" column (shaded) where each row needs a person's decision; the
 "Cash review" and "Unmatched" sheets also an empty "Corrected invoice ref" column
-(shaded), where a person writes the reference the advice really meant.
+(shaded), where a person writes the reference the advice really meant. The
+Decision column has a dropdown (Excel data validation) of the values
+:data:`DECISIONS` lists, the ones ``arbots review apply`` accepts, and its
+header a comment saying what each does. A Cash review row also says why its
+payment waits (``waiting_reason``): for a payment posted in part, where its
+cash is and why the rest was not applied.
 
 Cells keep their types: amounts are numbers (the Decimal is written as is)
 with the number format of their row's currency (``#,##0`` for JPY,
@@ -37,8 +43,10 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -46,7 +54,7 @@ from bots.domain import exponent
 from bots.formula_guard import neutralise
 from bots.reports.formatting import format_duration, format_time
 from bots.reports.markup import relative_href
-from bots.reports.model import WORKLIST_KINDS, RunReport, WorklistRow
+from bots.reports.model import WORKLIST_KINDS, CashReviewRow, RunReport, WorklistRow
 
 MAX_CELL_TEXT = 32_767
 MAX_WIDTH, MIN_WIDTH = 60, 8
@@ -55,7 +63,30 @@ CORRECTED = "Corrected invoice ref"
 LINK_FIELDS = ("trace", "screenshot")
 TITLES = {"po_number": "PO number", "invoice_no": "Invoice number",
           "document_no": "Document number", "remittance_id": "Remittance",
-          "invoice_ref": "Invoice reference", "payment_ref": "Payment reference"}
+          "invoice_ref": "Invoice reference", "payment_ref": "Payment reference",
+          "waiting_reason": "Why the payment waits"}
+LEGEND_SHEET = "Legend"
+# What a Decision does, per sheet: the values are the canonical ones `arbots review apply`
+# accepts (bots.pipeline.review; it reads the Cash review sheet only).
+DECISIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    CashReviewRow.SHEET: (
+        ("approve", "arbots review apply posts the payment (approve every row of it). A row "
+                    "of a payment already posted in part (cash on account): the cash on "
+                    "account is applied to it. A 'payment returned' row: the clearing is "
+                    "reset and reversed, the invoices open again."),
+        ("reject", "The payment stays in review; nothing is posted."),
+        ("wrong", "On a row of a payment arbots posted: its posting is reset and reversed; "
+                  "the payment waits for review again."),
+        ("(empty)", "Nothing happens to the payment."),
+    ),
+}
+OTHER_DECISIONS = (
+    ("approve", "You agree with what the bot did or proposes (for the team; no bot reads "
+                "this sheet's Decision column)."),
+    ("reject", "You do not; say why in a note or to the clerk."),
+)
+CORRECTED_HELP = ("The invoice reference the advice really meant: arbots review apply learns "
+                  "the payer's layout from it (sheets Cash review and Unmatched).")
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E4E8ED")
 DECISION_FILL = PatternFill("solid", fgColor="FFF4CC")
@@ -135,6 +166,45 @@ def _header(sheet: _Sheet, titles: Iterable[str]) -> None:
         cell.fill = HEADER_FILL
 
 
+def decision_values(sheet: str) -> tuple[str, ...]:
+    """The values of the Decision dropdown of worklist sheet ``sheet``."""
+    return tuple(value for value, _ in DECISIONS.get(sheet, OTHER_DECISIONS)
+                 if not value.startswith("("))
+
+
+def _decision_list(ws: Worksheet, col: int, sheet: str) -> None:
+    """A dropdown of the allowed decisions on column ``col`` below the header, and a
+    comment on its header pointing to the legend."""
+    letter = get_column_letter(col)
+    values = decision_values(sheet)
+    check = DataValidation(type="list", formula1='"' + ",".join(values) + '"',
+                           allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                           errorTitle="Decision", promptTitle="Decision",
+                           error=f"Pick one of: {', '.join(values)} (or leave it empty).",
+                           prompt=f"{', '.join(values)}: see sheet {LEGEND_SHEET}")
+    check.add(f"{letter}2:{letter}1048576")  # rows added by hand too
+    ws.add_data_validation(check)
+    lines = [f"{v}: {what}" for v, what in DECISIONS.get(sheet, OTHER_DECISIONS)]
+    ws.cell(row=1, column=col).comment = Comment(
+        "\n".join([*lines, f"More in sheet {LEGEND_SHEET}."]), "arbots", width=420, height=240)
+
+
+def _legend_sheet(wb: Workbook) -> None:
+    """What each Decision value does, per sheet, and what the Corrected column is for."""
+    sheet = _Sheet(wb.create_sheet(LEGEND_SHEET))
+    _header(sheet, ["Sheet", "Column", "Value", "What it does"])
+    for kind in WORKLIST_KINDS:
+        if kind.NEEDS_DECISION:
+            for value, what in DECISIONS.get(kind.SHEET, OTHER_DECISIONS):
+                sheet.append([kind.SHEET, DECISION, value, what])
+        if kind.CORRECTABLE:
+            sheet.append([kind.SHEET, CORRECTED, "(a reference)", CORRECTED_HELP])
+    for cells in sheet.ws.iter_rows(min_row=2, min_col=4, max_col=4):
+        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.finish()
+    sheet.ws.column_dimensions["D"].width = 90
+
+
 def _worklist_sheet(wb: Workbook, kind: type[WorklistRow], rows: list[WorklistRow]) -> None:
     sheet = _Sheet(wb.create_sheet(kind.SHEET))
     names = [f.name for f in fields(kind)]
@@ -153,6 +223,8 @@ def _worklist_sheet(wb: Workbook, kind: type[WorklistRow], rows: list[WorklistRo
             for cells in sheet.ws.iter_rows(min_row=2, min_col=col, max_col=col):
                 cells[0].fill = DECISION_FILL
             sheet.widths[col] = 24
+    if kind.NEEDS_DECISION:
+        _decision_list(sheet.ws, titles.index(DECISION) + 1, kind.SHEET)
     sheet.finish()
 
 
@@ -198,6 +270,7 @@ def worklist_bytes(report: RunReport) -> bytes:
     _summary_sheet(wb, report, {name: len(rows) for name, rows in sheets.items()})
     for kind in WORKLIST_KINDS:
         _worklist_sheet(wb, kind, sheets[kind.SHEET])
+    _legend_sheet(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -175,6 +175,7 @@ def test_sure_lines_post_and_the_rest_goes_on_account(world: Config, parked: tup
     assert row.document_no == unsure.document_no  # only the unsure line is offered
     [waiting] = section.waiting
     assert f"on account (document {document})" in waiting.why
+    assert row.waiting_reason == waiting.why  # the worklist says it too, not only the HTML
     assert status_of(world, "r-park") == "review"
 
     _, again = cash_run(world)  # a rerun: nothing posted twice, the review item stays

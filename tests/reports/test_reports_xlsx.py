@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from reports_samples import FORMULA, SCRIPT, busy_report, empty_report
 
 from bots.reports import RunReport, UnmatchedRow, worklist_bytes, write_run_report
 from bots.reports.worklist import amount_format, safe_text
 
-SHEETS = ["Summary", "Collections", "Cash review", "Unmatched", "Portal failures"]
+WORKLIST_SHEETS = ["Collections", "Cash review", "Unmatched", "Portal failures"]
+SHEETS = ["Summary", *WORKLIST_SHEETS, "Legend"]
 
 
 def _open(report: RunReport) -> openpyxl.Workbook:
@@ -32,7 +35,7 @@ def test_sheets_header_frozen_bold_filtered(tmp_path) -> None:
     busy = busy_report()
     wb = openpyxl.load_workbook(write_run_report(tmp_path, busy).xlsx)
     assert wb.sheetnames == SHEETS
-    for name in SHEETS[1:]:
+    for name in WORKLIST_SHEETS:
         ws = wb[name]
         assert ws.freeze_panes == "A2"
         assert all(cell.font.bold for cell in ws[1])
@@ -135,5 +138,67 @@ def test_empty_run_has_every_sheet_with_its_header() -> None:
     empty = empty_report()
     wb = _open(empty)
     assert wb.sheetnames == SHEETS
-    for name in SHEETS[1:]:
+    for name in WORKLIST_SHEETS:
         assert wb[name].max_row == 1 and wb[name].freeze_panes == "A2"
+
+
+def _validations(ws: Worksheet) -> dict[str, list[str]]:
+    """Column letter -> the values of the list validation that covers it from row 2."""
+    out = {}
+    for check in ws.data_validations.dataValidation:
+        assert check.type == "list"
+        (cells,) = str(check.sqref).split()
+        first, last = cells.split(":")
+        assert first[1:] == "2" and last[:1] == first[:1] and int(last[1:]) > 100_000
+        out[first[0]] = check.formula1.strip('"').split(",")
+    return out
+
+
+def test_decision_column_has_a_dropdown_of_what_review_apply_accepts(tmp_path) -> None:
+    from bots.pipeline.review import read_decisions
+
+    wb = _open(busy_report())
+    for name in WORKLIST_SHEETS:
+        ws = wb[name]
+        decision = next(c for c in ws[1] if c.value == "Decision")
+        checks = _validations(ws)
+        assert list(checks) == [decision.column_letter]
+        values = checks[decision.column_letter]
+        assert values == (["approve", "reject", "wrong"] if name == "Cash review"
+                          else ["approve", "reject"])
+        assert "Legend" in decision.comment.text and "approve:" in decision.comment.text
+        check = ws.data_validations.dataValidation[0]
+        assert check.showErrorMessage and check.allow_blank
+    # each dropdown value is one review apply reads as itself
+    ws = wb["Cash review"]
+    titles = [c.value for c in ws[1]]
+    template = [c.value for c in ws[2]]
+    for value in _validations(ws)[get_column_letter(titles.index("Decision") + 1)]:
+        ws.append([*template[:titles.index("Decision")], value])
+    path = tmp_path / "decided.xlsx"
+    wb.save(path)
+    assert [r.decision for r in read_decisions(path)] == ["", "approve", "reject", "wrong"]
+
+
+def test_legend_says_what_each_decision_does() -> None:
+    ws = _open(busy_report())["Legend"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    review = {value: what for sheet, column, value, what in rows
+              if sheet == "Cash review" and column == "Decision"}
+    assert set(review) == {"approve", "reject", "wrong", "(empty)"}
+    assert "posts the payment" in review["approve"] and "nothing is posted" in review["reject"]
+    assert {sheet for sheet, column, *_ in rows if column == "Decision"} == \
+        set(WORKLIST_SHEETS)
+    assert {sheet for sheet, column, *_ in rows if column == "Corrected invoice ref"} == \
+        {"Cash review", "Unmatched"}
+
+
+def test_why_a_partly_posted_payment_waits_is_on_its_review_rows() -> None:
+    busy = busy_report()
+    why = "500.00 USD on account (document 1400000555), not applied: =short pay"
+    busy.worklist.append(replace(busy.worklist[2], remittance_id="r-part",
+                                 waiting_reason=why))
+    rows = _rows(_open(busy)["Cash review"])
+    assert rows[0]["Why the payment waits"].value is None
+    assert rows[1]["Why the payment waits"].value == why
+    assert rows[1]["Remittance"].value == "r-part"
