@@ -65,12 +65,14 @@ def list_runs(who: Reader, db: StoreDep, bot: str = "", status: str = "", limit:
 @router.get("/runs/{run_id}")
 def get_run(run_id: str, who: Reader, cfg: ConfigDep, db: StoreDep, page: int = 1,
             kind: str = "") -> dict[str, Any]:
-    """One run: its summary, its ``report.json`` (null until it ended) and one page of
-    its external writes (``page``, ``kind`` filter)."""
+    """One run: its summary, its ``report.json`` (null until it ended), the files it kept
+    (``/runs/{id}/files/{path}`` downloads one) and one page of its external writes
+    (``page``, ``kind`` filter)."""
     run = runs.run_summary(db, run_id)
     if run is None:
         raise HTTPException(404, f"no run {run_id!r}")
     return {**run, "report": runs.report(cfg.runs_dir, run_id),
+            "files": runs.files(cfg.runs_dir, run_id),
             "writes": runs.writes(db, run_id, page, kind)}
 
 

@@ -158,6 +158,7 @@ def _run_context(db: Store, cfg: Config, run_id: str, page: int, kind: str
     return {"run": run, "finished": finished,
             "elapsed": runs.elapsed(run["started"], datetime.now(UTC)),
             "report": runs.report(cfg.runs_dir, run_id) if finished else None,
+            "files": runs.files(cfg.runs_dir, run_id) if finished else [],
             "writes": runs.writes(db, run_id, page, kind), "kind": kind}
 
 
@@ -186,6 +187,17 @@ def static_report(run_id: str, who: Reader,
     if not path.is_file():
         raise HTTPException(404, f"run {run_id} has no report.html (yet)")
     return FileResponse(path, media_type="text/html")
+
+
+@router.get("/runs/{run_id}/files/{relative:path}")
+def run_file(run_id: str, relative: str, who: Reader, cfg: ConfigDep, db: StoreDep
+             ) -> Response:
+    """One file the run kept (trace, screenshot, sent PDF, worklist), as a download."""
+    path = runs.run_file(cfg.runs_dir, run_id, relative) if db.run(run_id) else None
+    if path is None:
+        raise HTTPException(404, f"run {run_id} has no file {relative!r}")
+    return FileResponse(path, filename=path.name, content_disposition_type="attachment",
+                        headers={"X-Content-Type-Options": "nosniff"})
 
 
 # --------------------------------------------------------------------------- review

@@ -22,6 +22,7 @@ from bots.domain import RunStatus
 from bots.store import RunRecord, Store
 
 WRITES_PAGE = 50
+FILES_LIMIT = 500
 FINISHED = {s.value for s in RunStatus} - {RunStatus.RUNNING.value} | {"refused"}
 
 
@@ -96,6 +97,25 @@ def report(runs_dir: Path, run_id: str) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def files(runs_dir: Path, run_id: str, limit: int = FILES_LIMIT) -> list[dict[str, Any]]:
+    """What the run kept in its folder (report, worklist, portal traces, screenshots, sent
+    PDFs): ``{path, bytes}`` relative to the folder, in name order, at most ``limit``."""
+    folder = runs_dir / run_id
+    if not folder.is_dir():
+        return []
+    found = sorted(p for p in folder.rglob("*") if p.is_file())[:limit]
+    return [{"path": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size}
+            for p in found]
+
+
+def run_file(runs_dir: Path, run_id: str, relative: str) -> Path | None:
+    """The file ``relative`` of the run's folder, or None when there is none or the path
+    leads out of the folder."""
+    folder = (runs_dir / run_id).resolve()
+    path = (folder / relative).resolve()
+    return path if path.is_relative_to(folder) and path.is_file() else None
 
 
 def writes(store: Store, run_id: str, page: int = 1, kind: str = "") -> dict[str, Any]:

@@ -151,3 +151,26 @@ def test_the_runs_list_exports_to_csv_with_formulas_neutralised(console_world) -
     assert [(r["run_id"], r["bots"], r["message"]) for r in rows] == \
         [(run.id, "cashapp", "'=HYPERLINK(\"x\")")]
     assert client.get("/runs.csv", params={"status": "ok"}).text.count("\n") == 1
+
+
+def test_the_files_a_run_kept_are_listed_and_downloaded_never_outside_it(console_world
+                                                                        ) -> None:
+    from bots.console.runs import run_file
+
+    with Store(console_world.store_path) as store:
+        run = store.start_run(Trigger.ON_DEMAND, ("portals",))
+        store.finish_run(run.id, RunStatus.OK, counts={})
+    folder = console_world.runs_dir / run.id
+    (folder / "portals").mkdir(parents=True)
+    (folder / "portals" / "INV-1 screenshot.png").write_bytes(b"\x89PNG fake")
+    (console_world.runs_dir / "secret.txt").write_text("not of this run")
+    client, _ = client_of(console_world, "sam")
+    listed = client.get(f"/api/runs/{run.id}").json()["files"]
+    assert listed == [{"path": "portals/INV-1 screenshot.png", "bytes": 9}]
+    assert "portals/INV-1%20screenshot.png" in client.get(f"/runs/{run.id}").text
+    got = client.get(f"/runs/{run.id}/files/portals/INV-1%20screenshot.png")
+    assert got.status_code == 200 and got.content == b"\x89PNG fake"
+    assert got.headers["content-disposition"].startswith("attachment")
+    assert run_file(console_world.runs_dir, run.id, "../secret.txt") is None
+    assert run_file(console_world.runs_dir, run.id, "portals") is None
+    assert client.get(f"/runs/{run.id}/files/%2E%2E/secret.txt").status_code == 404
