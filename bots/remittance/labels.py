@@ -37,7 +37,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         rf"{_N}\s*de\s*paiement", r"num[ée]ro\s*de\s*paiement", r"referentie\s*betaling",
         r"betalingsnummer", r"zahlungsbeleg", r"beleg\s*der\s*zahlung",
         r"riferimento\s*bonifico", rf"{_N}\s*distinta",
-        r"referencia\s*(?:de\s*la\s*)?transferencia"),
+        r"referencia\s*(?:de\s*la\s*)?transferencia",
+        # English AP prints: "EFT No.", "Payment Run No.", "Bank Ref."
+        rf"eft\s*(?:{_NO}|ref(?:erence)?\b\.?)", rf"payment\s*run(?:\s*{_NO})?",
+        r"bank\s*ref(?:erence)?\b\.?"),
     "payment_date": (
         r"payment\s*date", r"check\s*date", r"cheque\s*date", r"pay\s*date", r"value\s*date",
         r"date\s*paid", r"settlement\s*date", r"date\s*of\s*payment", r"zahlungsdatum",
@@ -48,7 +51,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"date\s*d[ue]\s*(?:virement|r[èe]glement|paiement)",
         r"datum\s*der\s*(?:zahlung|[üu]berweisung)",
         r"fecha\s*de\s*(?:la\s*)?transferencia", r"data\s*(?:del\s*)?bonifico",
-        r"datum\s*(?:van\s*(?:de\s*)?)?overboeking"),
+        r"datum\s*(?:van\s*(?:de\s*)?)?overboeking",
+        r"remittance\s*date", r"transfer\s*date", r"run\s*date", r"issue\s*date",
+        r"date\s*of\s*issue", r"execution\s*date", r"processing\s*date", r"paid\s*on"),
     "payment_method": (r"payment\s*method", r"pay(?:ment)?\s*type", r"pay\s*method",
                        r"method(?:\s*of\s*payment)?", r"zahlungsart"),
     "total": (
@@ -80,8 +85,11 @@ LABELS: dict[str, tuple[str, ...]] = {
                       r"code\s*fournisseur", r"c[óo]digo\s*(?:de\s*)?proveedor",
                       r"leverancierscode", r"(?:ihre\s*)?kreditorennr\b\.?",
                       r"kreditorennummer", r"crediteurnummer",
-                      r"(?:votre\s*)?num[ée]ro\s*(?:de\s*)?fournisseur"),
-    "currency": (r"currency", r"währung", r"w[äa]hrung", r"devise", r"monnaie", r"valuta",
+                      r"(?:votre\s*)?num[ée]ro\s*(?:de\s*)?fournisseur",
+                      rf"(?:your\s*)?(?:supplier|vendor|payee)\s*(?:{_NO}|id\b|code|account)",
+                      rf"(?:our\s*)?account\s*{_NO}\s*with\s*us"),
+    "currency": (r"(?:payment\s*)?currency(?:\s*code)?", r"währung", r"w[äa]hrung", r"devise",
+                 r"monnaie", r"valuta",
                  r"moneda", r"divisa", r"whrg\b\.?", r"munteenheid"),
 }
 

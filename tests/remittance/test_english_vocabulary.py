@@ -37,6 +37,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from bots.remittance.columns import field_for_header, reference_rank, split_labels
+from bots.remittance.labels import is_payment_label
 from bots.remittance.pdf import extract_pdf
 from bots.remittance.pdf_layout import _RUNNING, _TOTAL
 
@@ -323,3 +324,38 @@ def test_a_run_of_english_labels_set_close_splits_into_its_labels():
 def test_one_label_or_a_short_run_is_not_split(run):
     assert _labels(run) is None
 
+
+
+@pytest.mark.parametrize("label", [
+    "EFT No.", "EFT Reference", "Payment Run No.", "Bank Reference", "Remittance Date",
+    "Transfer Date", "Run Date", "Your Vendor No.", "Your Supplier No.", "Vendor ID",
+    "Supplier Code", "Payee ID", "Account Number with us", "Payment Currency",
+    "Currency Code"])
+def test_english_payment_labels(label):
+    assert is_payment_label(label)
+
+
+def test_a_row_of_english_payment_labels_over_values_is_no_table():
+    """``EFT NO. | YOUR VENDOR NO. | AMOUNT PAID | REMITTANCE DATE`` over their values: a
+    box of payment fields, not a table whose line is the vendor number."""
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    canvas.setFont("Helvetica", 8)
+    canvas.drawString(40, 800, "REMITTANCE ADVICE")
+    for x, label, value in ((40, "EFT NO.", "EFT093697"), (130, "YOUR VENDOR NO.", "V16403"),
+                            (230, "AMOUNT PAID", "1,476.00"),
+                            (330, "REMITTANCE DATE", "10/21/2026")):
+        canvas.drawString(x, 780, label)
+        canvas.drawString(x, 769, value)
+    for x, label in ((40, "Invoice No."), (130, "Gross Amount"), (230, "Net Paid")):
+        canvas.drawString(x, 740, label)
+    for y, cells in ((728, ("INV-10234", "1,200.00", "1,176.00")),
+                     (717, ("INV-10240", "300.00", "300.00"))):
+        for x, text in zip((40, 130, 230), cells, strict=True):
+            canvas.drawString(x, y, text)
+    canvas.showPage()
+    canvas.save()
+    [got] = extract_pdf(buf.getvalue(), "labels-en.pdf", templates=())
+    assert [(x.invoice_ref, x.paid_amount) for x in got.lines] == [
+        ("INV-10234", Decimal("1176.00")), ("INV-10240", Decimal("300.00"))]
+    assert (got.payment_ref, got.payer_account) == ("EFT093697", "V16403")
