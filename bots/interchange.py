@@ -65,6 +65,7 @@ import io
 import json
 import re
 import sys
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -371,7 +372,8 @@ class _OpenItemColumns:
                 values[pos] = item.amount_minor if column == "amount_minor" \
                     else getattr(item, column)
         table = OpenItemTable(**{column: values[keep].tolist()
-                                 for column, values in columns.items()})
+                                 for column, values in columns.items() if column != "amount_minor"},
+                              amount_minor=array("q", columns["amount_minor"][keep].tobytes()))
         return table, problems
 
     def _row(self, pos: int) -> dict[str, str]:
@@ -425,7 +427,7 @@ class _OpenItemColumns:
         digits = pc.replace_substring_regex(pc.filter(cells, pa.array(ok)), r"^\+|\.", "")
         minor = np.zeros(len(ok), dtype=np.int64)
         minor[ok] = pc.cast(digits, pa.int64()).to_numpy() * 10 ** shift[ok]
-        return np.array(minor.tolist(), dtype=object)
+        return minor
 
 
 def _plain_amounts(cells: pa.Array, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

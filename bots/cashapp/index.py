@@ -44,13 +44,13 @@ def _positions(slot: Slot | None) -> list[int]:
     return [slot] if isinstance(slot, int) else slot
 
 
-def _groups(values: Sequence[str]) -> dict[str, list[int]]:
-    """The positions of each value, ascending, keyed in order of first appearance."""
+def _groups(values: Sequence[str], positions: list[int]) -> dict[str, list[int]]:
+    """The ``positions`` of each value, ascending, keyed in order of first appearance."""
     import numpy as np
     import pandas as pd
 
     codes, distinct = pd.factorize(np.asarray(values, dtype=object))
-    order = np.argsort(codes, kind="stable").tolist()
+    order = list(map(positions.__getitem__, np.argsort(codes, kind="stable").tolist()))
     ends = np.cumsum(np.bincount(codes, minlength=len(distinct))).tolist()
     return {value: order[start:end]
             for value, start, end in zip(distinct.tolist(), [0, *ends][:-1], ends, strict=True)}
@@ -70,33 +70,36 @@ class ItemIndex:
         if isinstance(items, OpenItemTable):  # its columns as they are, no item made
             refs, docs, po_numbers, customers = (items.invoice_ref, items.document_no,
                                                  items.po_number, items.customer)
-            self._amount_minor: list[int] | None = items.amount_minor
+            self._amount_minor: Sequence[int] | None = items.amount_minor
         else:
             refs, docs, po_numbers, customers = (
                 [getattr(it, name) for it in items]
                 for name in ("invoice_ref", "document_no", "po_number", "customer"))
             self._amount_minor = None
-        # Keys are built in bulk; dict(zip()) keeps the last position of a repeated
-        # key, so repeated keys (rare) are then collected into lists.
+        # Every structure below holds the same int objects (one per position, not
+        # one per use: 30 MB a million). Keys are built in bulk; dict(zip()) keeps the
+        # last position of a repeated key, so repeated keys (rare) are then collected.
+        positions = list(range(n))
         self.ref_keys = [_key(ref) for ref in refs]
         self.doc_keys = [_key(doc) for doc in docs]
         keys = self.ref_keys + [d if d != r else "" for r, d in zip(self.ref_keys,
                                                                     self.doc_keys, strict=True)]
-        by_key: dict[str, Slot] = dict(zip(keys, itertools.chain(range(n), range(n)), strict=True))
+        by_key: dict[str, Slot] = dict(zip(keys, itertools.chain(positions, positions),
+                                           strict=True))
         by_key.pop("", None)
         if len(by_key) < len(keys) - keys.count(""):
             repeated = {k for k, c in Counter(keys).items() if c > 1 and k}
             lists: dict[str, list[int]] = {k: [] for k in repeated}
             for i, k in enumerate(keys):
                 if k in repeated:
-                    lists[k].append(i if i < n else i - n)
+                    lists[k].append(positions[i if i < n else i - n])
             by_key.update({k: sorted(v) for k, v in lists.items()})
         by_po: dict[str, Slot] = {}
-        for pos, po in enumerate(po_numbers):
+        for pos, po in zip(positions, po_numbers, strict=True):
             if po:
                 _add(by_po, normalise(po), pos)
         self._by_key, self._by_po = by_key, by_po
-        self._by_customer = _groups(customers)
+        self._by_customer = _groups(customers, positions)
 
     @property
     def customers(self) -> set[str]:

@@ -4,7 +4,8 @@ A list of :class:`~bots.domain.OpenItem` costs one object per item, a
 ``Decimal`` per amount and a string per repeated key. :class:`OpenItemTable`
 keeps one list per field instead: the keys that repeat (company code,
 customer, year, line item, currency) as shared strings, dates as shared
-``date`` objects, the open amount in integer minor units. It is a
+``date`` objects, the open amount in integer minor units (an ``array`` of
+64-bit ints: 8 bytes an item, not a Python int's 36). It is a
 ``Sequence[OpenItem]``: ``table[pos]`` makes the item the first time it is
 asked for and keeps it, so the engine pays only for the items its rules look
 at. :class:`~bots.cashapp.index.ItemIndex` reads the key columns directly::
@@ -25,6 +26,7 @@ amount made from the table has its currency's decimals (``1.5`` read as
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,7 +46,7 @@ class OpenItemTable(Sequence[OpenItem]):
     fiscal_year: list[str]
     line_item: list[str]
     currency: list[str]
-    amount_minor: list[int]
+    amount_minor: array[int]
     doc_date: list[date]
     due_date: list[date]
     invoice_ref: list[str]
@@ -60,7 +62,9 @@ class OpenItemTable(Sequence[OpenItem]):
     def from_items(cls, items: Iterable[OpenItem]) -> OpenItemTable:
         """The table of ``items``; ``table[pos]`` gives back the same objects."""
         items = list(items)
-        table = cls(**{name: [getattr(it, name) for it in items] for name in _COLUMNS})
+        table = cls(**{name: [getattr(it, name) for it in items] for name in _COLUMNS
+                       if name != "amount_minor"},
+                    amount_minor=array("q", [it.amount_minor for it in items]))
         table._made = list(items)
         return table
 
