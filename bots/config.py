@@ -196,8 +196,36 @@ class _Section:
 
 
 @dataclass(frozen=True)
+class S4Config:
+    """``[sap.s4]``: the S/4HANA OData APIs (``sap.mode = "s4"``).
+
+    No ``base_url``: the sandbox S/4 simulator, started on loopback over
+    ``sap.sandbox_db`` with its own sandbox logons. ``auth`` is ``basic``
+    (``user`` + ``password``) or ``oauth`` (client credentials: ``client_id`` +
+    ``client_secret`` at ``token_url``); ``services`` overrides it per service
+    (``API_BUSINESS_PARTNER = "basic"``), as each communication arrangement says.
+    """
+
+    base_url: str | None
+    auth: str
+    user: str
+    password: Secret | None
+    client_id: str
+    client_secret: Secret | None
+    token_url: str
+    services: dict[str, str]
+    timeout_seconds: int
+    sap_client: str  # the sap-client query parameter ('' to leave it out)
+
+    def auth_of(self, service: str) -> str:
+        """``basic`` or ``oauth``: how to log on to ``service``."""
+        return self.services.get(service, self.auth)
+
+
+@dataclass(frozen=True)
 class SapConfig:
-    """How to reach SAP: ``mode = "sandbox"`` (the simulator) or ``"rfc"`` (pyrfc)."""
+    """How to reach SAP: ``mode = "sandbox"`` (the simulator), ``"rfc"`` (pyrfc) or
+    ``"s4"`` (S/4HANA OData APIs, ``[sap.s4]``)."""
 
     mode: str
     sandbox_db: Path
@@ -211,6 +239,7 @@ class SapConfig:
     bank_account: str  # G/L account incoming payments are posted to (HKONT)
     reason_codes: dict[str, str]  # deduction reason as printed (upper case) -> RSTGR
     parallel_connections: int = 1  # RFC connections of one bulk read (open items)
+    s4: S4Config | None = None  # mode "s4" only
 
     DEFAULT_FUNCTIONS = {
         "open_items": "BAPI_AR_ACC_GETOPENITEMS",
@@ -289,7 +318,7 @@ class Config:
 
 
 def _sap(s: _Section, home: Path) -> SapConfig:
-    mode = s.text("mode", "sandbox", choices=("sandbox", "rfc"))
+    mode = s.text("mode", "sandbox", choices=("sandbox", "rfc", "s4"))
     conn = s.table("connection")
     connection: dict[str, str] = {}
     for key in ("ashost", "sysnr", "client", "user", "lang", "mshost", "msserv", "sysid",
@@ -340,8 +369,41 @@ def _sap(s: _Section, home: Path) -> SapConfig:
         note_text_object=s.text("note_text_object", "KNB1"),
         bank_account=bank_account,
         reason_codes=reason_codes,
+        s4=_s4(s.table("s4")) if mode == "s4" or "s4" in s.data else None,
     )
     s.check_unknown()
+    return cfg
+
+
+def _s4(s: _Section) -> S4Config:
+    """``[sap.s4]``; the logon each service needs must be configured (with a base_url)."""
+    kinds = ("basic", "oauth")
+    base_url = s.text("base_url", None)
+    if base_url is not None and not base_url.startswith(("https://", "http://")):
+        raise s._fail("base_url", f"expected an http(s) URL, got {base_url!r}")
+    services_table = s.table("services")
+    services = {name: services_table.text(name, choices=kinds) for name in services_table.data}
+    cfg = S4Config(
+        base_url=base_url.rstrip("/") if base_url else None,
+        auth=s.text("auth", "basic", choices=kinds),
+        user=s.text("user", ""),
+        password=s.secret("password", None),
+        client_id=s.text("client_id", ""),
+        client_secret=s.secret("client_secret", None),
+        token_url=s.text("token_url", f"{base_url.rstrip('/')}/oauth/token" if base_url else ""),
+        services=services,
+        timeout_seconds=s.integer("timeout_seconds", 60, minimum=1),
+        sap_client=s.text("sap_client", ""),
+    )
+    s.check_unknown()
+    if base_url is not None:
+        used = {cfg.auth, *services.values()}
+        if "basic" in used and not (cfg.user and cfg.password):
+            raise s._fail("user", "basic logon needs user and password "
+                                  "(password = { env = \"VAR\" })")
+        if "oauth" in used and not (cfg.client_id and cfg.client_secret and cfg.token_url):
+            raise s._fail("client_id", "oauth logon needs client_id and client_secret "
+                                       "(client_secret = { env = \"VAR\" })")
     return cfg
 
 

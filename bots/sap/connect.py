@@ -8,6 +8,9 @@
 * ``"rfc"``: ``pyrfc.Connection`` from SAP's PyRFC or the SDK-free
   erpl-pyrfc (both optional: ``pip install 'arbots[rfc]'``), with the
   ``[sap.connection]`` parameters and ``passwd`` from its secret reference.
+* ``"s4"``: S/4HANA's OData APIs (:mod:`bots.sap.s4`, ``[sap.s4]``): an
+  :class:`~bots.sap.s4.S4Client` with the read methods only (posting and
+  notes raise ConfigError in this mode).
 
 The environment variable ``ARBOTS_SAP_CONNECTION=package.module:callable``
 replaces both: the callable gets the connection parameters (passwd
@@ -38,6 +41,11 @@ FACTORY_ENV = "ARBOTS_SAP_CONNECTION"
 def connect(sap_cfg: SapConfig, *, retry: RetryPolicy | None = None) -> SapClient:
     """A client logged on to the configured SAP system (or the sandbox)."""
     retry = retry or SAP_RETRY.limited(attempts=sap_cfg.retries + 1)
+    if sap_cfg.mode == "s4":
+        from bots.sap.s4 import connect_s4
+
+        # duck-typed: SapClient's read methods; its other methods raise ConfigError
+        return connect_s4(sap_cfg, retry=retry)  # type: ignore[return-value]
     factory = _factory(sap_cfg)
     params = dict(sap_cfg.connection)
     if sap_cfg.passwd is not None:

@@ -1,0 +1,207 @@
+"""``S4Client``: the read side of :class:`~bots.sap.client.SapClient` on S/4HANA's OData APIs.
+
+The bots use it as they use the RFC client (``ctx.sap``); it gives the same
+records:
+
+* open items from ``API_OPLACCTGDOCITEMCUBE_SRV/A_OperationalAcctgDocItemCube``:
+  customer items (``FinancialAccountType`` D) without special G/L indicator,
+  posted by the key date and not cleared by it. Amounts arrive external and
+  signed, as Edm.Decimal text, and become ``Decimal`` rounded to the
+  currency's decimals; net due and discount dates are SAP's own
+  (``NetDueDate``, ``CashDiscount1DueDate``);
+* customers from ``API_BUSINESS_PARTNER``: ``A_CustomerCompany`` (terms,
+  clerk, e-mail per company code), ``A_Customer`` (name, group key as the
+  paying parent, as :mod:`bots.sap.customers` reads KNA1-KONZS) and
+  ``A_BusinessPartnerAddress`` (country, city; the business partner number
+  is taken to be the customer number, the usual CVI set-up).
+
+Not available in s4 mode yet (a :class:`~bots.config.ConfigError` naming
+the operation): posting and resetting clearings, collection notes, SD
+billing documents and the search by reference that posting needs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, NoReturn
+
+from bots.config import ConfigError
+from bots.domain import Customer, OpenItem, quantize
+from bots.sap.errors import SapBusinessError
+from bots.sap.s4.odata import ODataClient, date_literal, parse_date, quote
+from bots.sap.values import alpha
+
+CUBE = ("API_OPLACCTGDOCITEMCUBE_SRV", "A_OperationalAcctgDocItemCube")
+BP = "API_BUSINESS_PARTNER"
+CHUNK = 40  # customer numbers per $filter of master data reads (URL length)
+ITEM_PROPERTIES = (
+    "CompanyCode", "FiscalYear", "AccountingDocument", "AccountingDocumentItem", "Customer",
+    "TransactionCurrency", "AmountInTransactionCurrency", "PostingDate", "DocumentDate",
+    "NetDueDate", "DueCalculationBaseDate", "CashDiscount1Percent", "CashDiscount1DueDate",
+    "DocumentReferenceID", "AssignmentReference", "AccountingDocumentType", "DunningLevel",
+    "DocumentItemText")
+
+
+class S4Client:
+    """Reads customers and open items over the S/4HANA OData APIs."""
+
+    def __init__(self, odata: ODataClient, *, on_close: Any = None) -> None:
+        """``on_close``: called after the HTTP client closes (stops a sandbox simulator)."""
+        self.odata = odata
+        self._on_close = on_close
+
+    # ---------------------------------------------------------------- health
+
+    def ping(self) -> float:
+        """Round-trip time of the open-item service's service document, in seconds."""
+        started = time.perf_counter()
+        self.odata.get(CUBE[0], self.odata.service_url(CUBE[0]), {"$format": "json"},
+                       what=f"{CUBE[0]}: service document")
+        return time.perf_counter() - started
+
+    def system_info(self) -> str:
+        """What this client talks to."""
+        return f"S/4HANA OData APIs at {self.odata.base_url}"
+
+    # ---------------------------------------------------------------- reading
+
+    def customers(self, company_codes: Sequence[str]) -> list[Customer]:
+        """Customers of the company codes (A_CustomerCompany + A_Customer + address)."""
+        accounts = list(self.odata.entities(
+            BP, "A_CustomerCompany", filter=_any_of("CompanyCode", company_codes),
+            select=("Customer", "CompanyCode", "PaymentTerms", "AccountingClerk",
+                    "AccountingClerkInternetAddress")))
+        numbers = sorted({a["Customer"] for a in accounts})
+        general: dict[str, dict[str, Any]] = {}
+        places: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(numbers), CHUNK):
+            chunk = numbers[start:start + CHUNK]
+            for row in self.odata.entities(
+                    BP, "A_Customer", filter=_any_of("Customer", chunk),
+                    select=("Customer", "CustomerName", "CustomerCorporateGroup")):
+                general[row["Customer"]] = row
+            for row in self.odata.entities(
+                    BP, "A_BusinessPartnerAddress", filter=_any_of("BusinessPartner", chunk),
+                    select=("BusinessPartner", "AddressID", "Country", "CityName")):
+                places.setdefault(row["BusinessPartner"], row)  # the first address
+        result = []
+        for account in accounts:
+            number = account["Customer"]
+            master, place = general.get(number, {}), places.get(number, {})
+            group = master.get("CustomerCorporateGroup", "")
+            result.append(Customer(
+                number=number, name=master.get("CustomerName", ""),
+                company_code=account["CompanyCode"], country=place.get("Country", ""),
+                city=place.get("CityName", ""), parent=group if group != number else "",
+                payment_terms=account["PaymentTerms"], clerk=account["AccountingClerk"],
+                email=account["AccountingClerkInternetAddress"]))
+        return sorted(result, key=lambda c: (c.company_code, c.number))
+
+    def iter_open_items(self, company_codes: Sequence[str],
+                        key_date: date) -> Iterator[OpenItem]:
+        """All open items of the company codes at ``key_date``, page by page."""
+        for code in company_codes:
+            yield from self._open_items(f"CompanyCode eq {quote(code)}", key_date)
+
+    def open_items_of(self, company_code: str, customer: str,
+                      key_date: date) -> list[OpenItem]:
+        """One customer's open items at ``key_date``."""
+        return list(self._open_items(f"CompanyCode eq {quote(company_code)} and Customer eq "
+                                     f"{quote(alpha(customer))}", key_date))
+
+    def is_open(self, company_code: str, document_no: str, fiscal_year: str) -> bool:
+        """Whether the document still has an open customer item now."""
+        condition = (f"CompanyCode eq {quote(company_code)} and AccountingDocument eq "
+                     f"{quote(document_no)} and FiscalYear eq {quote(fiscal_year)} and "
+                     "FinancialAccountType eq 'D' and SpecialGLCode eq '' and IsCleared eq false")
+        return any(True for _ in self.odata.entities(*CUBE, filter=condition,
+                                                     select=("AccountingDocument",), top=1))
+
+    def _open_items(self, condition: str, key_date: date) -> Iterator[OpenItem]:
+        day = date_literal(key_date)
+        query = (f"{condition} and FinancialAccountType eq 'D' and SpecialGLCode eq '' and "
+                 f"PostingDate le {day} and (IsCleared eq false or ClearingDate gt {day})")
+        for entity in self.odata.entities(*CUBE, filter=query, select=ITEM_PROPERTIES):
+            yield open_item(entity)
+
+    # ---------------------------------------------------------------- not in s4 mode yet
+
+    def find_document_by_reference(self, company_code: str, reference: str) -> NoReturn:
+        _unavailable("finding a posted document by reference (cash posting)")
+
+    def post_clearing(self, request: object) -> NoReturn:
+        _unavailable("posting a clearing (cash application)")
+
+    def reset_clearing(self, *args: object, **kwargs: object) -> NoReturn:
+        _unavailable("resetting a clearing")
+
+    def save_note(self, note: object) -> NoReturn:
+        _unavailable("collection notes")
+
+    def read_notes(self, *args: object, **kwargs: object) -> NoReturn:
+        _unavailable("collection notes")
+
+    def has_note(self, *args: object, **kwargs: object) -> NoReturn:
+        _unavailable("collection notes")
+
+    def billing_documents(self, items: object) -> NoReturn:
+        _unavailable("SD billing documents (portal invoice lines)")
+
+    def commit(self) -> NoReturn:
+        _unavailable("writes (commit)")
+
+    def rollback(self) -> NoReturn:
+        _unavailable("writes (rollback)")
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        """Close the HTTP client (and stop the sandbox simulator, if this started one)."""
+        self.odata.close()
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+
+    def __enter__(self) -> S4Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_item(entity: dict[str, Any]) -> OpenItem:
+    """An entity of A_OperationalAcctgDocItemCube as an :class:`OpenItem`."""
+    what = (f"{entity['CompanyCode']} {entity['AccountingDocument']}/"
+            f"{entity['FiscalYear']}")
+    doc_date, due = parse_date(entity["DocumentDate"]), parse_date(entity["NetDueDate"])
+    if doc_date is None or due is None:
+        raise SapBusinessError(f"{what}: item without a document date or net due date")
+    currency = entity["TransactionCurrency"]
+    discount_date = parse_date(entity["CashDiscount1DueDate"])
+    return OpenItem(
+        company_code=entity["CompanyCode"], customer=entity["Customer"],
+        document_no=entity["AccountingDocument"], fiscal_year=entity["FiscalYear"],
+        line_item=entity["AccountingDocumentItem"], currency=currency,
+        amount=quantize(Decimal(entity["AmountInTransactionCurrency"]), currency),
+        doc_date=doc_date, due_date=due, invoice_ref=entity["DocumentReferenceID"],
+        po_number=entity["AssignmentReference"],
+        posting_date=parse_date(entity["PostingDate"]),
+        baseline_date=parse_date(entity["DueCalculationBaseDate"]),
+        discount_pct=Decimal(entity["CashDiscount1Percent"]) if discount_date else None,
+        discount_date=discount_date, doc_type=entity["AccountingDocumentType"],
+        dunning_level=int(entity["DunningLevel"] or 0),
+        assignment=entity["AssignmentReference"], text=entity["DocumentItemText"])
+
+
+def _any_of(name: str, values: Sequence[str]) -> str:
+    """``(name eq 'a' or name eq 'b')``."""
+    return "(" + " or ".join(f"{name} eq {quote(v)}" for v in values) + ")"
+
+
+def _unavailable(what: str) -> NoReturn:
+    raise ConfigError(f'sap.mode = "s4": {what} is not available in s4 mode yet (the '
+                      'S/4 adapter reads open items and customers only); use mode = '
+                      '"rfc" or "sandbox" for this bot')

@@ -1,0 +1,213 @@
+"""An OData V2 client for S/4HANA's released APIs: logon per service, CSRF, paging, errors.
+
+::
+
+    odata = ODataClient(cfg.sap.s4, retry=policy)
+    for entity in odata.entities("API_BUSINESS_PARTNER", "A_Customer",
+                                 filter="Customer eq '0000100001'", select=["CustomerName"]):
+        ...
+
+* **Logon** per service (:meth:`bots.config.S4Config.auth_of`): HTTP Basic,
+  or an OAuth 2.0 client-credentials token fetched once from ``token_url``
+  and reused until it expires; a 401 on a token drops it and fetches a new
+  one once.
+* **Paging**: the server decides the page size; :meth:`entities` follows
+  ``__next`` (with its ``$skiptoken``) until there is none. ``__next`` must
+  stay on the configured host: credentials are never sent elsewhere.
+* **CSRF**: :meth:`csrf_token` fetches a token (``x-csrf-token: fetch``) for
+  the service's session cookie; modifying requests (batch, posting) need it.
+* **Errors** as the RFC port's (:mod:`bots.sap.errors`): timeouts, transport
+  failures and 5xx are :class:`SapTechnicalError`, retried by the one
+  :class:`~bots.retry.RetryPolicy`; 401 is :class:`SapLogonError` (never
+  retried); other 4xx are :class:`SapBusinessError` carrying the service's
+  own message and code (``error.message.value``, ``error.code``).
+
+Secrets (password, client secret, tokens) go into headers only, never into
+messages or logs.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from bots.config import S4Config
+from bots.retry import RetryPolicy
+from bots.sap.errors import SapBusinessError, SapError, SapLogonError, SapTechnicalError
+
+ODATA_ROOT = "/sap/opu/odata/sap/"
+TOKEN_MARGIN_SECONDS = 30  # a token this close to its expiry is fetched anew
+
+
+class ODataClient:
+    """GET requests to the OData services under one ``base_url``."""
+
+    def __init__(self, cfg: S4Config, *, retry: RetryPolicy,
+                 base_url: str | None = None) -> None:
+        """``base_url`` replaces ``cfg.base_url`` (the sandbox simulator's address)."""
+        url = base_url or cfg.base_url
+        if not url:
+            raise ValueError("ODataClient needs a base_url")
+        self.cfg, self.retry, self.base_url = cfg, retry, url.rstrip("/")
+        self._http = httpx.Client(timeout=cfg.timeout_seconds, follow_redirects=False)
+        self._token: tuple[str, float] | None = None  # (access token, expiry monotonic)
+
+    def close(self) -> None:
+        self._http.close()
+
+    # ------------------------------------------------------------------ reading
+
+    def entities(self, service: str, entity_set: str, *, filter: str = "",
+                 select: Sequence[str] = (), top: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every entity of ``entity_set`` matching ``filter``, page after page."""
+        params = {"$format": "json"}
+        if filter:
+            params["$filter"] = filter
+        if select:
+            params["$select"] = ",".join(select)
+        if top is not None:
+            params["$top"] = str(top)
+        if self.cfg.sap_client:
+            params["sap-client"] = self.cfg.sap_client
+        url: str | None = self.service_url(service) + entity_set
+        query: dict[str, str] | None = params
+        while url is not None:
+            data = self.get(service, url, query, what=f"{service}/{entity_set}").json()
+            body = data.get("d", {})
+            yield from body.get("results", [])
+            url, query = self._next(body.get("__next"), f"{service}/{entity_set}"), None
+
+    def csrf_token(self, service: str) -> str:
+        """A CSRF token for ``service`` (bound to the session cookie this client keeps)."""
+        params = {"$format": "json"}
+        response = self.get(service, self.service_url(service), params,
+                            what=f"{service}: CSRF token", headers={"x-csrf-token": "fetch"})
+        token = response.headers.get("x-csrf-token", "")
+        if not token or token.lower() == "required":
+            raise SapBusinessError(f"{service}: no CSRF token in the answer to "
+                                   "x-csrf-token: fetch")
+        return token
+
+    def service_url(self, service: str) -> str:
+        return f"{self.base_url}{ODATA_ROOT}{service}/"
+
+    def _next(self, link: str | None, what: str) -> str | None:
+        if not link:
+            return None
+        url = urljoin(self.base_url + "/", link)
+        if urlsplit(url).netloc != urlsplit(self.base_url).netloc:
+            raise SapBusinessError(f"{what}: __next points to another host "
+                                   f"({urlsplit(url).netloc}); not followed")
+        return url
+
+    # ------------------------------------------------------------------ HTTP
+
+    def get(self, service: str, url: str, params: dict[str, str] | None, *, what: str,
+            headers: dict[str, str] | None = None) -> httpx.Response:
+        """One GET with the service's logon, technical failures retried."""
+        return self.retry.run(lambda: self._get_once(service, url, params, what, headers or {}),
+                              retry_on=SapTechnicalError, what=what)
+
+    def _get_once(self, service: str, url: str, params: dict[str, str] | None, what: str,
+                  headers: dict[str, str]) -> httpx.Response:
+        oauth = self.cfg.auth_of(service) == "oauth"
+        response = self._send(url, params, what, {**headers, **self._logon(service)})
+        if response.status_code == 401 and oauth:  # the token expired early: one new one
+            self._token = None
+            response = self._send(url, params, what, {**headers, **self._logon(service)})
+        raise_for_status(response, what)
+        return response
+
+    def _send(self, url: str, params: dict[str, str] | None, what: str,
+              headers: dict[str, str]) -> httpx.Response:
+        try:
+            return self._http.get(url, params=params,
+                                  headers={"Accept": "application/json", **headers})
+        except httpx.TimeoutException as exc:
+            raise SapTechnicalError(f"{what}: timed out ({type(exc).__name__})") from exc
+        except httpx.TransportError as exc:
+            raise SapTechnicalError(f"{what}: {type(exc).__name__}: {exc}") from exc
+
+    def _logon(self, service: str) -> dict[str, str]:
+        if self.cfg.auth_of(service) == "basic":
+            assert self.cfg.password is not None, "checked by the configuration"
+            pair = f"{self.cfg.user}:{self.cfg.password.reveal()}".encode()
+            return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+        return {"Authorization": f"Bearer {self._access_token()}"}
+
+    def _access_token(self) -> str:
+        if self._token is not None and self._token[1] > time.monotonic():
+            return self._token[0]
+        assert self.cfg.client_secret is not None, "checked by the configuration"
+        what = "OAuth token"
+        try:
+            response = self._http.post(
+                self.cfg.token_url, data={"grant_type": "client_credentials"},
+                auth=(self.cfg.client_id, self.cfg.client_secret.reveal()))
+        except httpx.TimeoutException as exc:
+            raise SapTechnicalError(f"{what}: timed out ({type(exc).__name__})") from exc
+        except httpx.TransportError as exc:
+            raise SapTechnicalError(f"{what}: {type(exc).__name__}: {exc}") from exc
+        raise_for_status(response, what)
+        data = response.json()
+        lifetime = int(data.get("expires_in", 0)) - TOKEN_MARGIN_SECONDS
+        self._token = (str(data["access_token"]), time.monotonic() + max(lifetime, 0))
+        return self._token[0]
+
+
+def raise_for_status(response: httpx.Response, what: str) -> None:
+    """The :mod:`bots.sap.errors` error for a failed answer, with the service's message."""
+    status = response.status_code
+    if status < 400:
+        return
+    code, message = service_message(response)
+    text = f"{what}: HTTP {status}: {message}" + (f" ({code})" if code else "")
+    error: SapError
+    if status == 401:
+        error = SapLogonError(text, key=str(status))
+    elif status >= 500 or status == 429:
+        error = SapTechnicalError(text, key=code or str(status))
+    else:
+        error = SapBusinessError(text, key=code or str(status), msg_type="E")
+    raise error
+
+
+def service_message(response: httpx.Response) -> tuple[str, str]:
+    """(code, message) of an OData JSON error body or an OAuth error (``error``,
+    ``error_description``), else the body's first line."""
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("error"), dict):
+        error, message = data["error"], data["error"].get("message", {})
+        return str(error.get("code", "")), str(
+            message.get("value", "") if isinstance(message, dict) else message)
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        return data["error"], str(data.get("error_description", ""))
+    lines = response.text.strip().splitlines()
+    return "", (lines[0][:200] if lines else response.reason_phrase)
+
+
+def parse_date(value: str | None) -> date | None:
+    """An Edm.DateTime in V2 JSON (``"/Date(1733529600000)/"``) as a date; null: None."""
+    if not value:
+        return None
+    millis = value[len("/Date("):-len(")/")].split("+")[0]
+    return datetime.fromtimestamp(int(millis) / 1000, UTC).date()
+
+
+def date_literal(value: date) -> str:
+    """A date as a ``$filter`` literal: ``datetime'2026-12-07T00:00:00'``."""
+    return f"datetime'{value.isoformat()}T00:00:00'"
+
+
+def quote(value: str) -> str:
+    """A ``$filter`` string literal: ``'O''Brien'``."""
+    return "'" + value.replace("'", "''") + "'"

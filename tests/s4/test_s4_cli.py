@@ -1,0 +1,42 @@
+"""`arbots run openitems` with sap.mode = "s4", against the S/4 simulator on loopback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from s4_world import TODAY, write_config
+
+from bots.cli import main
+from bots.sandbox.s4 import S4Server
+from bots.sandbox.sap import SapSimulator
+from bots.sap import SapClient
+
+pytestmark = pytest.mark.usefixtures("secrets_env")
+
+
+def _openitems_section(runs: Path) -> dict:
+    (report,) = runs.glob("*/report.json")
+    return dict(json.loads(report.read_text(encoding="utf-8"))["bots"]["openitems"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("simulator", ["started by the test", "started by the adapter"])
+def test_run_openitems_in_s4_mode(tmp_path: Path, world: Path, s4: S4Server,
+                                  simulator: str) -> None:
+    base_url = s4.url if simulator == "started by the test" else None
+    config = write_config(tmp_path, world, base_url=base_url, auth="oauth",
+                          services={"API_BUSINESS_PARTNER": "basic"})
+    result = CliRunner().invoke(main, ["run", "openitems", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    with SapClient(SapSimulator(world)) as rfc:
+        items = list(rfc.iter_open_items(["1000", "2000"], TODAY))
+        customers = rfc.customers(["1000", "2000"])
+    section = _openitems_section(tmp_path / "runs")
+    counts = section["counts"]
+    assert section["status"] == "ok"
+    assert counts["open_items"] == len(items) and counts["customers"] == len(customers)
+    if base_url is not None:
+        assert s4.stats.tokens_granted == 1 and s4.stats.reads["A_CustomerCompany"] == 1
