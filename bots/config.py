@@ -269,6 +269,8 @@ class CollectionsConfig:
     sender: str
     aging_buckets: tuple[int, ...]  # upper bounds in days past due, e.g. 0, 30, 60, 90
     promise_tolerance_pct: Decimal = Decimal(1)  # a promise paid short by this much is kept
+    reminders_by: str = "arbots"  # "sap": SAP's dunning run (F150) sends them, arbots none
+    reminder_templates: Path | None = None  # None: the shipped config/reminders/
 
 
 @dataclass(frozen=True)
@@ -440,6 +442,9 @@ def _collections(s: _Section, home: Path) -> CollectionsConfig:
         sender=s.text("sender", "ar@example.com"),
         aging_buckets=tuple(buckets),
         promise_tolerance_pct=s.decimal("promise_tolerance_pct", "1"),
+        reminders_by=s.text("reminders_by", "arbots", choices=("arbots", "sap")),
+        reminder_templates=(s.path("reminder_templates", home, "")
+                            if "reminder_templates" in s.data else None),
     )
     if not 0 <= cfg.promise_tolerance_pct < 100:
         raise s._fail("promise_tolerance_pct", "expected a percentage from 0 to below 100, "

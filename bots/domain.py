@@ -129,6 +129,9 @@ class Customer:
     clerk: str = ""  # accounting clerk (KNB1-BUSAB)
     email: str = ""  # AR contact at the customer (KNB1-INTAD)
     aliases: tuple[str, ...] = ()
+    language: str = ""  # correspondence language, SAP's one-letter key (KNA1-SPRAS)
+    dunning_block: str = ""  # account dunning block (KNB5-MANSP): no reminders at all
+    dunning_level: int = 0  # the account's dunning level in SAP (KNB5-MAHNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +160,7 @@ class OpenItem:
     doc_type: str = ""  # BLART: RV invoice, DG credit memo, DZ payment ...
     dunning_level: int = 0
     assignment: str = ""  # ZUONR
+    dunning_block: str = ""  # MANSP: this item is not dunned while set
     text: str = ""  # SGTXT
 
     @property

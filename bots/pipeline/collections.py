@@ -17,7 +17,13 @@ workflow engine can run them one by one:
 
 Reminder levels follow the oldest item past due: 1 (friendly, up to 30 days),
 2 (firm, 31-60), 3 (final notice, over 60), never below the dunning level SAP
-already reached for the account.
+already reached for the items (BSID-MANST) or the account (KNB5-MAHNS).
+
+SAP's dunning settings are respected, so that a customer is never dunned twice:
+with ``[collections] reminders_by = "sap"`` SAP's dunning run (F150) sends
+the reminders and arbots sends none (it still writes its note); an account
+with a dunning block (KNB5-MANSP) gets no reminder, and items with one
+(BSID-MANSP) are left out of it (none at all when every overdue item has one).
 
 Promises to pay (:mod:`bots.pipeline.promises`) are judged before planning:
 an account whose promise is broken comes first in the list, whatever the
@@ -67,6 +73,7 @@ class FollowUp:
     next_contact: date
     priority: int = 0  # arbots' collection priority: broken promises of the account
     promise_broken: bool = False  # a broken promise not yet followed up
+    remind_items: tuple[OpenItem, ...] = ()  # the overdue items without a dunning block
 
     @property
     def target(self) -> str:
@@ -134,7 +141,10 @@ def plan_followups(
             overdue_items=tuple(sorted(overdue, key=lambda i: i.due_date)), oldest=oldest,
             days_past_due=days,
             bucket=bucket_label(days, policy.aging_buckets),
-            level=reminder_level(days, max(i.dunning_level for i in account_items)),
+            level=reminder_level(days, max(customer.dunning_level,
+                                           *(i.dunning_level for i in account_items))),
+            remind_items=tuple(i for i in sorted(overdue, key=lambda i: i.due_date)
+                               if not i.dunning_block),
             last_contact=last, next_contact=today + timedelta(days=policy.cadence_days),
             priority=(priorities or {}).get(target, 0), promise_broken=target in escalate)
         current = best.get((company_code, number))
@@ -145,8 +155,22 @@ def plan_followups(
                                                 f.target))
 
 
-def note_for(followup: FollowUp, today: date, reminder_sent_to: str | None) -> CollectionNote:
-    """The collection note documenting today's touch of an account."""
+def reminder_withheld(followup: FollowUp, policy: CollectionsConfig) -> str:
+    """Why arbots sends no reminder to this account today ("" when it does)."""
+    f = followup
+    if policy.reminders_by == "sap":
+        return "Reminders by SAP's dunning run (F150): arbots sent none."
+    if f.customer.dunning_block:
+        return f"No reminder: dunning block {f.customer.dunning_block} on the account (KNB5)."
+    if not f.remind_items:
+        return "No reminder: every overdue item has a dunning block (MANSP)."
+    return ""
+
+
+def note_for(followup: FollowUp, today: date, reminder_sent_to: str | None,
+             withheld: str = "") -> CollectionNote:
+    """The collection note documenting today's touch of an account (``withheld``: why
+    no reminder went out, from :func:`reminder_withheld`)."""
     f = followup
     amount = format_amount(f.overdue, f.currency)
     oldest_ref = f.oldest.invoice_ref or f.oldest.document_no
@@ -155,9 +179,9 @@ def note_for(followup: FollowUp, today: date, reminder_sent_to: str | None) -> C
         f"{amount} {f.currency} overdue.",
         f"Oldest: invoice {oldest_ref} due {f.oldest.due_date.isoformat()}, "
         f"{f.days_past_due} days past due ({f.bucket}).",
-        (f"Reminder level {f.level} e-mailed to {reminder_sent_to}."
-         if reminder_sent_to else f"Reminder level {f.level}: no AR contact on file, call "
-                                  "the customer."),
+        withheld or (f"Reminder level {f.level} e-mailed to {reminder_sent_to}."
+                     if reminder_sent_to else f"Reminder level {f.level}: no AR contact on "
+                                              "file, call the customer."),
         f"Next follow-up {f.next_contact.isoformat()}.",
     ]
     if f.promise_broken:
@@ -179,7 +203,8 @@ def run(ctx: BotContext) -> BotSection:
     policy = ctx.cfg.collections
     section = BotSection("collections", BotStatus.OK, counts={
         "accounts_past_due": 0, "notes_written": 0, "notes_already_written": 0,
-        "reminders_sent": 0, "reminders_rendered": 0, "accounts_without_contact": 0})
+        "reminders_sent": 0, "reminders_rendered": 0, "accounts_without_contact": 0,
+        "reminders_left_to_sap": 0, "reminders_blocked": 0})
     finish_open_reminders(ctx, section)  # before planning: a finished note is a contact
     finish_open_notes(ctx, section, "collection_note")
     finish_open_notes(ctx, section, "promise_note")
@@ -195,12 +220,16 @@ def run(ctx: BotContext) -> BotSection:
             section.waiting.append(WaitingItem(
                 f"{len(followups)} accounts", "the next run", "the run was asked to stop"))
             break
-        sent_to = remind(ctx, followup, section)
+        withheld = reminder_withheld(followup, policy)
+        if withheld:
+            section.counts["reminders_left_to_sap" if policy.reminders_by == "sap"
+                           else "reminders_blocked"] += 1
+        sent_to = None if withheld else remind(ctx, followup, section)
         errors = len(section.errors)
-        write_note(ctx, note_for(followup, ctx.today, sent_to), section)
+        write_note(ctx, note_for(followup, ctx.today, sent_to, withheld), section)
         if followup.promise_broken and not ctx.dry_run and len(section.errors) == errors:
             ctx.store.mark_escalated(followup.company_code, followup.customer.number)
-        ctx.report.worklist.append(_worklist_row(followup, sent_to))
+        ctx.report.worklist.append(_worklist_row(followup, sent_to, withheld))
     if section.errors:
         section.status = BotStatus.FAILED
     return section
@@ -327,7 +356,16 @@ def remind(ctx: BotContext, followup: FollowUp, section: BotSection) -> str | No
                              {"to": address, "level": followup.level})
     if state in ("done", "busy"):  # busy: another live run is sending it now
         return address
-    message = reminders.render_reminder(followup, policy.sender, key)
+    try:
+        message = reminders.render_reminder(followup, policy.sender, key,
+                                            policy.reminder_templates or reminders.TEMPLATES_DIR)
+    except reminders.ReminderTemplateError as exc:
+        ctx.ledger.failed(key, str(exc))
+        section.errors.append(ErrorItem(
+            followup.target, f"reminder not rendered: {exc}",
+            "Fix the template in [collections] reminder_templates (config/reminders/); "
+            "the next run sends the reminder."))
+        return None
     path = reminders.write_outbox(policy.outbox, key, message)
     section.counts["reminders_rendered"] += 1
     if policy.smtp_host:
@@ -349,11 +387,11 @@ def remind(ctx: BotContext, followup: FollowUp, section: BotSection) -> str | No
     return address
 
 
-def _worklist_row(f: FollowUp, sent_to: str | None) -> CollectionRow:
+def _worklist_row(f: FollowUp, sent_to: str | None, withheld: str) -> CollectionRow:
     return CollectionRow(
         customer=f.customer.number, customer_name=f.customer.name, currency=f.currency,
         overdue=f.overdue, oldest_due=f.oldest.due_date, days_past_due=f.days_past_due,
         bucket=f.bucket, dunning_level=f.level, clerk=f.customer.clerk,
         contact=f.customer.email, last_note=f.last_contact,
-        next_step=(f"reminder level {f.level} sent to {sent_to}" if sent_to
-                   else "call: no e-mail on file"))
+        next_step=withheld or (f"reminder level {f.level} sent to {sent_to}" if sent_to
+                               else "call: no e-mail on file"))

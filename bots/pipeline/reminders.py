@@ -1,7 +1,10 @@
 """Reminder e-mails by level: rendered as ``.eml`` into the outbox, sent by SMTP if set.
 
 Three levels (friendly, firm, final notice) chosen by
-:func:`bots.pipeline.collections.reminder_level`. The outbox file is named
+:func:`bots.pipeline.collections.reminder_level`; the texts are Jinja2
+templates per level and language in ``config/reminders/`` (or ``[collections]
+reminder_templates``), the customer's language (KNA1-SPRAS) falling back to
+English. The outbox file is named
 after the idempotency key, written atomically (temporary file + rename), so
 rendering twice is harmless; SMTP delivery goes through the ledger like every
 external write. An intent left pending by a crash with SMTP configured is
@@ -24,28 +27,24 @@ import ssl
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
+
 from bots.config import CollectionsConfig
-from bots.domain import format_amount, stable_id
+from bots.domain import format_amount, from_minor, stable_id
 
 if TYPE_CHECKING:
     from bots.pipeline.collections import FollowUp
 
-SUBJECTS = {
-    1: "Friendly reminder: open invoices on account {account}",
-    2: "Second reminder: invoices past due on account {account}",
-    3: "Final notice: overdue balance on account {account}",
-}
-OPENINGS = {
-    1: "Our records show the invoices below as past due. If you have already paid, "
-       "thank you, and please send us the remittance advice.",
-    2: "We have not yet received payment for the invoices below, which are now well past "
-       "due. Please arrange payment or let us know of any dispute.",
-    3: "Despite earlier reminders the balance below remains unpaid. Please pay within 7 "
-       "days or contact us today; otherwise we may hold further deliveries on credit.",
-}
+#: The shipped reminder texts: ``level<N>.<language>.txt.j2`` (Jinja2, plain text).
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "config" / "reminders"
+#: SAP's one-letter language keys (KNA1-SPRAS) as the templates name languages.
+SAP_LANGUAGES = {"E": "en", "D": "de", "F": "fr", "S": "es", "I": "it", "N": "nl", "P": "pt",
+                 "L": "pl", "C": "cs", "V": "sv", "K": "da", "U": "fi", "O": "no", "J": "ja"}
+FALLBACK_LANGUAGE = "en"
 MAX_ITEMS_LISTED = 25
 
 
@@ -55,32 +54,69 @@ def reminder_key(followup: FollowUp) -> str:
                      followup.next_contact.isoformat())
 
 
-def render_reminder(followup: FollowUp, sender: str, key: str) -> EmailMessage:
-    """The reminder e-mail for one account (plain text, the overdue items listed)."""
+class ReminderTemplateError(Exception):
+    """A reminder template is missing or broken (the message names the file and why)."""
+
+
+def template_for(folder: Path, level: int, sap_language: str) -> Path:
+    """The template of ``level`` in the customer's language, else in English."""
+    language = SAP_LANGUAGES.get(sap_language.upper(), sap_language.lower())
+    for candidate in (language, FALLBACK_LANGUAGE):
+        path = folder / f"level{level}.{candidate}.txt.j2"
+        if path.is_file():
+            return path
+    raise ReminderTemplateError(f"{folder / f'level{level}.{FALLBACK_LANGUAGE}.txt.j2'}: no "
+                                f"reminder template for level {level}")
+
+
+@lru_cache(maxsize=8)
+def _environment(folder: Path) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=False,  # noqa: S701 - plain text mail
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def reminder_text(followup: FollowUp, folder: Path = TEMPLATES_DIR) -> tuple[str, str]:
+    """(subject, body) of the reminder, from the template for its level and language.
+
+    The template's first line is ``Subject: ...``, then a blank line, then the
+    body; it sees ``customer``, ``account``, ``level``, ``items`` (``ref``,
+    ``due``, ``amount``, ``currency``; at most
+    :data:`MAX_ITEMS_LISTED`), ``more``, ``total`` and ``currency``.
+    """
     f = followup
-    account = f.customer.number.lstrip("0") or f.customer.number
+    path = template_for(folder, f.level, f.customer.language)
+    listed = f.remind_items[:MAX_ITEMS_LISTED]
+    try:
+        text = _environment(folder).get_template(path.name).render(
+            customer=f.customer, account=f.customer.number.lstrip("0") or f.customer.number,
+            level=f.level, currency=f.currency,
+            total=format_amount(from_minor(sum(i.amount_minor for i in f.remind_items),
+                                           f.currency), f.currency),
+            items=[{"ref": i.invoice_ref or i.document_no, "due": i.due_date.isoformat(),
+                    "amount": format_amount(i.amount, i.currency), "currency": i.currency}
+                   for i in listed],
+            more=len(f.remind_items) - len(listed))
+    except jinja2.TemplateError as exc:
+        raise ReminderTemplateError(f"{path}: {exc}") from None
+    head, _, body = text.partition("\n\n")
+    if not head.startswith("Subject:") or "\n" in head:
+        raise ReminderTemplateError(f"{path}: the first line must be 'Subject: ...' followed "
+                                    "by a blank line")
+    return head.removeprefix("Subject:").strip(), body
+
+
+def render_reminder(followup: FollowUp, sender: str, key: str,
+                    templates: Path = TEMPLATES_DIR) -> EmailMessage:
+    """The reminder e-mail for one account (plain text, the items to remind listed)."""
+    subject, body = reminder_text(followup, templates)
     msg = EmailMessage()
     msg["From"] = sender
-    msg["To"] = f.customer.email
-    msg["Subject"] = SUBJECTS[f.level].format(account=account)
+    msg["To"] = followup.customer.email
+    msg["Subject"] = subject
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(idstring=key)
     msg["X-Arbots-Key"] = key
-    rows = [f"  {(i.invoice_ref or i.document_no):<18} due {i.due_date.isoformat()}  "
-            f"{format_amount(i.amount, i.currency):>14} {i.currency}"
-            for i in f.overdue_items[:MAX_ITEMS_LISTED]]
-    if len(f.overdue_items) > MAX_ITEMS_LISTED:
-        rows.append(f"  ... and {len(f.overdue_items) - MAX_ITEMS_LISTED} more")
-    body = [
-        f"Dear {f.customer.name} accounts payable team,", "",
-        OPENINGS[f.level], "",
-        "  Invoice            Due date                 Amount",
-        *rows, "",
-        f"Total past due: {format_amount(f.overdue, f.currency)} {f.currency}", "",
-        "Please quote the invoice numbers with your payment.",
-        "Accounts Receivable",
-    ]
-    msg.set_content("\n".join(body))
+    msg.set_content(body)
     return msg
 
 

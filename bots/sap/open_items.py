@@ -43,7 +43,7 @@ ITEM_KEY = ("BUKRS", "BELNR", "GJAHR", "BUZEI")
 PARTITIONS_PER_CONNECTION = 4
 ITEM_FIELDS = ("KUNNR", "BUDAT", "BLDAT", "WAERS", "XBLNR", "BLART", "SHKZG", "WRBTR",
                "SGTXT", "ZUONR", "ZFBDT", "ZBD1T", "ZBD2T", "ZBD3T", "ZBD1P", "MANST",
-               "REBZG")
+               "REBZG", "MANSP")
 
 
 def currency_decimals(reader: TableReader) -> dict[str, int]:
@@ -119,7 +119,7 @@ def _from_table(page: Columns, decimals: dict[str, int]) -> Iterator[OpenItem]:
     """The items of one page of BSID/BSAD rows (by column, :data:`ITEM_KEY` +
     :data:`ITEM_FIELDS`); a page of a million-row read costs little per row."""
     for (bukrs, belnr, gjahr, buzei, kunnr, budat, bldat, waers, xblnr, blart, shkzg, wrbtr,
-         sgtxt, zuonr, zfbdt, zbd1t, zbd2t, zbd3t, zbd1p, manst, rebzg) in zip(
+         sgtxt, zuonr, zfbdt, zbd1t, zbd2t, zbd3t, zbd1p, manst, rebzg, mansp) in zip(
             *(page[name] for name in _COLUMNS), strict=True):
         amount = external_amount(_number(wrbtr), waers, decimals.get(waers, 2))
         credit = shkzg == "H"
@@ -135,7 +135,7 @@ def _from_table(page: Columns, decimals: dict[str, int]) -> Iterator[OpenItem]:
             doc_date=doc_date, due_date=due, invoice_ref=xblnr, po_number=zuonr,
             posting_date=_dats(budat), baseline_date=baseline,
             discount_pct=pct if discount else None, discount_date=discount, doc_type=blart,
-            dunning_level=int(manst or 0), assignment=zuonr, text=sgtxt)
+            dunning_level=int(manst or 0), assignment=zuonr, text=sgtxt, dunning_block=mansp)
 
 
 _COLUMNS = (*ITEM_KEY, *ITEM_FIELDS)  # the order _from_table unpacks a row in
@@ -196,4 +196,4 @@ def _from_bapi(line: dict) -> OpenItem:
         posting_date=parse_dats(line["PSTNG_DATE"]), baseline_date=baseline,
         discount_pct=pct if discount else None, discount_date=discount,
         doc_type=line["DOC_TYPE"], dunning_level=int(line["DUNN_LEVEL"] or 0),
-        assignment=line["ALLOC_NMBR"], text=line["ITEM_TEXT"])
+        assignment=line["ALLOC_NMBR"], text=line["ITEM_TEXT"], dunning_block=line["DUNN_BLOCK"])

@@ -56,6 +56,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "BKPF": ("BUKRS", "BELNR", "GJAHR"),
     "KNA1": ("KUNNR",),
     "KNB1": ("KUNNR", "BUKRS"),
+    "KNB5": ("KUNNR", "BUKRS", "MABER"),
 }
 
 

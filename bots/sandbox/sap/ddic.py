@@ -133,6 +133,12 @@ TABLES: dict[str, tuple[Field, ...]] = {
              C("BUSAB", 2, "Accounting Clerk"), C("INTAD", 130, "Internet Address"),
              C("ZUAWA", 3, "Sort Key"), C("MAHNA", 4, "Dunning Procedure"),
              C("ZAHLS", 1, "Payment Block")),
+    # Customer master dunning data (per company code and dunning area; MABER blank
+    # without dunning areas): procedure, account dunning block, level, last dunned.
+    "KNB5": (MANDT, C("KUNNR", 10, "Customer", True), C("BUKRS", 4, "Company Code", True),
+             C("MABER", 2, "Dunning Area", True), C("MAHNA", 4, "Dunning Procedure"),
+             C("MANSP", 1, "Dunning Block"), D("MADAT", "Last Dunned On"),
+             N("MAHNS", 1, "Dunning Level")),
     "BSID": _ITEM_FIELDS,
     "BSAD": _ITEM_FIELDS,
     "BKPF": (MANDT, C("BUKRS", 4, "Company Code", True), C("BELNR", 10, "Document", True),

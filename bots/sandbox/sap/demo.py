@@ -21,8 +21,10 @@ file with:
   ``REBZG``), payments on account (``DZ``), residual items left by short
   payments (reason code ``RSTGR``, linked to their cleared invoice in BSAD),
   a few items in JPY (stored shifted: 150,000 yen is WRBTR 1500.00), dunning
-  levels (``MANST``) by age, and a few special G/L items (down payments,
-  noted items) that are *not* open items for cash application.
+  levels (``MANST``) by age, a dunning block (``MANSP``) on a few dunned items,
+  the account's dunning data in KNB5 (procedure, level, last dunning day, a
+  dunning block on some customers), and a few special G/L items (down
+  payments, noted items) that are *not* open items for cash application.
 
 New invoices for the AP portals (``new_invoices=300, invoiced=("0000100001", ...)``):
 that many more invoices dated ``today`` (``RV``, one unique purchase order
@@ -77,6 +79,8 @@ _SUFFIX = {"US": ("Inc.", "LLC", "Corp.", "Co."), "DE": ("GmbH", "AG", "KG", "Gm
 _CITIES = {"US": ("Chicago", "Dallas", "Atlanta", "Denver", "Seattle", "Boston", "Phoenix"),
            "DE": ("Berlin", "München", "Köln", "Stuttgart", "Leipzig", "Düsseldorf")}
 _REASONS = ("051", "052", "053", "060")  # short pay: pricing, damaged, shortage, freight
+ITEM_BLOCK_EVERY = 19  # every 19th dunned item has a dunning block (BSID-MANSP R)
+ACCOUNT_BLOCK_EVERY = 9  # every 9th customer has an account dunning block (KNB5-MANSP A)
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,8 @@ def _item_rows(rng: random.Random, count: int, accounts: list[tuple[str, str, st
         if past_due > 15 and row["SHKZG"] == "S" and not row.get("UMSKZ"):
             level = 1 if past_due <= 30 else 2 if past_due <= 60 else 3
             row.update(MANST=str(level), MADAT=_dats(today - timedelta(days=past_due % 14)))
+            if n % ITEM_BLOCK_EVERY == 0:  # held from dunning (an item in clarification)
+                row.update(MANSP="R")
         yield row
 
 
@@ -204,6 +210,21 @@ def _new_invoices(rng: random.Random, count: int, first: int,
                "BSCHL": "01", "BLART": "RV", "BELNR": f"18{n:08d}",
                "XBLNR": f"INV-{today.year}-{n:06d}", "ZUONR": f"PO-P{n:07d}", "SGTXT": "",
                "GSBER": "0001", "WRBTR": minor, "DMBTR": minor}
+
+
+def _dunning_data(knb1: list[dict], items: list[dict]) -> list[dict]:
+    """KNB5 per account: procedure 0001, the highest item level and last dunning day,
+    and a dunning block (``A``) on every :data:`ACCOUNT_BLOCK_EVERY`-th customer."""
+    dunned: dict[tuple[str, str], tuple[str, str]] = {}
+    for row in items:
+        account = (row["BUKRS"], row["KUNNR"])
+        level, day = row.get("MANST", "0"), row.get("MADAT", "00000000")
+        dunned[account] = max(dunned.get(account, ("0", "00000000")), (level, day))
+    return [{"MANDT": "100", "KUNNR": a["KUNNR"], "BUKRS": a["BUKRS"], "MAHNA": "0001",
+             "MANSP": "A" if int(a["KUNNR"]) % ACCOUNT_BLOCK_EVERY == 0 else "",
+             "MAHNS": dunned.get((a["BUKRS"], a["KUNNR"]), ("0", ""))[0],
+             "MADAT": dunned.get((a["BUKRS"], a["KUNNR"]), ("0", "00000000"))[1]}
+            for a in knb1]
 
 
 def _insert(db, table: str, rows: list[dict]) -> None:  # noqa: ANN001 - sqlite3 connection
@@ -295,6 +316,7 @@ def generate(path: Path, *, customers: int = 70, items: int = 3200, seed: int = 
         for table, billing in billing_rows(invoices, seed).items():
             _insert(db, table, billing)
     _insert(db, "BSID", rows)
+    _insert(db, "KNB5", _dunning_data(knb1, rows))
     if not bulk:
         cleared = _cleared_originals(rows, today)
         _insert(db, "BSAD", cleared)
