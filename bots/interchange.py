@@ -604,9 +604,10 @@ class _RemittanceColumns:
                     amounts["discount"], amounts["deduction"],
                     cells["deduction_reason"].to_pylist(), strict=True)]
         offsets = [0, *np.cumsum(np.bincount(owner, minlength=rows)).tolist()]
-        source, form, payer_name, payer_account, payment_ref = (
-            self._cells(f).to_pylist() for f in ("source", "format", "payer_name",
-                                                  "payer_account", "payment_ref"))
+        source, form, payer_name, payer_account = (  # few distinct: one string each
+            _distinct(self._cells(f), lambda v: v)[0] for f in ("source", "format",
+                                                                 "payer_name", "payer_account"))
+        payment_ref = self._cells("payment_ref").to_pylist()
         out: list[Remittance] = []
         problems: list[BadRow] = []
         line_of = self._line_numbers() if doubt.any() else []
