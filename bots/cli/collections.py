@@ -54,11 +54,16 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
               help="Currency of the promise (default: the account's open items' currency).")
 @click.option("--as", "user", default=None, metavar="USER",
               help="Who took the promise, for the note and the audit (default: the OS user).")
+@click.option("--run-id", hidden=True, default=None,
+              help="Record the run under this id (the web console follows its runs by it).")
+@click.option("--source", hidden=True, type=click.Choice(["cli", "console"]), default="cli",
+              help="Where the promise was taken (the web console says console).")
 @wait_option
 @config_option
 def promise_command(customer: str, amount: Decimal, promised_date: date,
                     company_code: str | None, currency: str | None, user: str | None,
-                    wait: timedelta | None, config_path: str | None) -> None:
+                    run_id: str | None, source: str, wait: timedelta | None,
+                    config_path: str | None) -> None:
     """Record that CUSTOMER promised to pay --amount by --date, with a note in SAP.
 
     Recording the same promise again changes nothing. Each collections run then
@@ -75,10 +80,10 @@ def promise_command(customer: str, amount: Decimal, promised_date: date,
         customer=customer, amount=amount, promised_date=promised_date,
         company_code=company_code or cfg.sap.company_codes[0],
         currency=currency.upper() if currency else None,
-        recorded_by=user or getpass.getuser(), source="cli")
+        recorded_by=user or getpass.getuser(), source=source)
     try:
         outcome = run_bots(cfg, (REQUEST,), Trigger.ON_DEMAND,
-                           inputs={REQUEST: request.as_input()}, wait=wait)
+                           inputs={REQUEST: request.as_input()}, wait=wait, run_id=run_id)
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
     except LeaseHeld as exc:

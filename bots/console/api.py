@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, UploadFile
 from pydantic import BaseModel
 
-from bots.console import dashboard, review, runs, whatpays
+from bots.console import collections, dashboard, review, runs, whatpays
 from bots.console.deps import (
     ConfigDep,
     Reader,
@@ -154,3 +154,33 @@ def extract(request: Request, file: UploadFile, who: SignedWrite, cfg: ConfigDep
     except whatpays.UploadTooLarge as exc:
         raise HTTPException(413, str(exc)) from None
     return whatpays.what_does_this_pay(cfg, db, data, file.filename or "upload")
+
+
+class PromiseToPay(BaseModel):
+    """A customer's promise to pay ``amount`` by ``promised_date`` (YYYY-MM-DD)."""
+
+    customer: str
+    company_code: str
+    amount: str
+    promised_date: str
+    currency: str = ""
+
+
+@router.get("/collections")
+def accounts_due(who: Reader, db: StoreDep) -> list[dict[str, Any]]:
+    """Accounts with items past due in the latest snapshot, oldest due first, with their
+    open promises."""
+    return collections.accounts_due(db, datetime.now(UTC).date())
+
+
+@router.post("/collections/promise", status_code=202)
+def promise(body: PromiseToPay, who: StaffWrite, cfg: ConfigDep, db: StoreDep
+            ) -> dict[str, str]:
+    """Record a promise to pay (``arbots collections promise`` in its own process, a note
+    in SAP written once): ``{run_id}``."""
+    try:
+        return {"run_id": collections.start_promise(
+            cfg, db, who.user.name, body.customer, body.company_code, body.amount,
+            body.promised_date, body.currency)}
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None

@@ -20,8 +20,10 @@ from bots.config import Config
 from bots.runner import BOTS
 from bots.store import Store
 
-# "review" is started from the review page (start_review), not by name
-STARTABLE = ("nightly", *(name for name in BOTS if name != "review"))
+# bots that need a request are started from their own page (review: start_review,
+# promise: bots.console.collections), not by name
+ON_REQUEST = ("review", "promise")
+STARTABLE = ("nightly", *(name for name in BOTS if name not in ON_REQUEST))
 ARBOTS = (sys.executable, "-m", "bots.cli")
 REVIEW_PATIENCE = 12 * 3600  # seconds a review process waits for the nightly run to end
 

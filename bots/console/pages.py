@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from bots.config import Config
-from bots.console import dashboard, export, review, runs, whatpays
+from bots.console import collections, dashboard, export, review, runs, whatpays
 from bots.console.auth import (
     COOKIE,
     ROLES,
@@ -264,6 +264,32 @@ def review_decide(request: Request, remittance_id: str, action: str,
     except ValueError as exc:
         return _item(request, who, cfg, db, remittance_id, str(exc), 422)
     return _item(request, who, cfg, db, remittance_id, "")
+
+
+# --------------------------------------------------------------------------- collections
+
+@router.get("/collections")
+def collections_page(request: Request, who: Reader, db: StoreDep) -> HTMLResponse:
+    """Accounts past due, their open promises, and a form to record a promise to pay."""
+    return render(request, "collections.html",
+                  {"who": who, "accounts": collections.accounts_due(db, datetime.now(UTC).date()),
+                   "message": ""})
+
+
+@router.post("/collections/promise")
+def promise(request: Request, customer: Annotated[str, Form()],
+            company_code: Annotated[str, Form()], amount: Annotated[str, Form()],
+            promised_date: Annotated[str, Form()], who: StaffWrite, cfg: ConfigDep,
+            db: StoreDep, currency: Annotated[str, Form()] = "") -> Response:
+    """Record a promise to pay in its own process; show that run's page."""
+    try:
+        run_id = collections.start_promise(cfg, db, who.user.name, customer, company_code,
+                                           amount, promised_date, currency)
+    except ValueError as exc:
+        return render(request, "collections.html", {
+            "who": who, "accounts": collections.accounts_due(db, datetime.now(UTC).date()),
+            "message": str(exc)}, 422)
+    return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 
 # --------------------------------------------------------------------------- dashboard
