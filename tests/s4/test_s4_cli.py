@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,18 @@ def test_run_openitems_in_s4_mode(tmp_path: Path, world: Path, s4: S4Server,
     assert counts["open_items"] == len(items) and counts["customers"] == len(customers)
     if base_url is not None:
         assert s4.stats.tokens_granted == 1 and s4.stats.reads["A_CustomerCompany"] == 1
+
+
+@pytest.mark.slow
+def test_the_demo_s4_configuration_runs_openitems(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARBOTS_HOME", str(tmp_path))  # the demo world is generated there
+    config = Path(__file__).resolve().parents[2] / "config" / "demo-s4.toml"
+    result = CliRunner().invoke(main, ["run", "openitems", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    with SapClient(SapSimulator(tmp_path / "var" / "sandbox" / "sap.sqlite")) as rfc:
+        customers = rfc.customers(["1000", "2000"])
+        items = list(rfc.iter_open_items(["1000", "2000"], date.today()))
+    section = _openitems_section(tmp_path / "var" / "runs")
+    assert section["status"] == "ok" and section["counts"]["customers"] == len(customers)
+    assert section["counts"]["open_items"] == len(items) > 1000
