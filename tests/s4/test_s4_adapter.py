@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import fields
 from datetime import timedelta
@@ -12,8 +13,8 @@ import pytest
 from s4_world import NO_WAIT, PAGE, TODAY, s4_config, write_config
 
 from bots.config import ConfigError, load_config
-from bots.sandbox.s4 import S4Server
-from bots.sandbox.sap import SapSimulator
+from bots.sandbox.s4 import S4Server, start_s4
+from bots.sandbox.sap import SapSimulator, generate
 from bots.sap import SapBusinessError, SapClient, SapLogonError, SapTechnicalError, connect
 from bots.sap.s4 import S4Client, connect_s4
 
@@ -171,3 +172,21 @@ def test_configuration_is_checked(tmp_path: Path, world: Path) -> None:
     assert cfg.sap.s4 is not None and cfg.sap.s4.token_url == "https://s4.example.com/oauth/token"
     assert cfg.sap.s4.auth_of("API_BUSINESS_PARTNER") == "basic"
     assert cfg.sap.s4.auth_of("API_OPLACCTGDOCITEMCUBE_SRV") == "oauth"
+
+
+def test_a_clearing_committed_to_the_sandbox_shows_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "own.sqlite"
+    generate(db, customers=5, items=40, seed=3, today=TODAY)
+    with start_s4(db) as s4:
+        with _adapter(tmp_path, db, s4, auth="basic") as adapter:
+            item = next(adapter.iter_open_items(["1000"], TODAY))
+            assert adapter.is_open("1000", item.document_no, item.fiscal_year)
+            with sqlite3.connect(db) as sandbox:  # what a clearing does to the item
+                key = ("1000", item.document_no, item.fiscal_year, item.line_item)
+                where = "BUKRS = ? AND BELNR = ? AND GJAHR = ? AND BUZEI = ?"
+                sandbox.execute(f"INSERT INTO BSAD SELECT * FROM BSID WHERE {where}", key)
+                sandbox.execute(f"UPDATE BSAD SET AUGBL = '1400099999', AUGDT = ? WHERE "
+                                f"{where}", (TODAY.strftime("%Y%m%d"), *key))
+                sandbox.execute(f"DELETE FROM BSID WHERE {where}", key)
+            assert not adapter.is_open("1000", item.document_no, item.fiscal_year)
+            assert item.key not in {i.key for i in adapter.iter_open_items(["1000"], TODAY)}

@@ -132,6 +132,9 @@ class S4Server:
         self._tokens: dict[str, float] = {}  # bearer token -> expiry (monotonic)
         self._csrf: dict[str, str] = {}  # session id -> CSRF token
         self._lock = threading.Lock()
+        self._db = open_db(sandbox_db)
+        self._db_lock = threading.Lock()  # one reader of the shared connection at a time
+        self._cache: dict[tuple[str, str], tuple[int, list[dict[str, Any]]]] = {}
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -157,6 +160,7 @@ class S4Server:
         self._http.shutdown()
         self._http.server_close()
         self._thread.join(timeout=5)
+        self._db.close()
 
     def expire_tokens(self) -> None:
         """Every OAuth token issued so far stops working (as after its lifetime)."""
@@ -240,14 +244,11 @@ class S4Server:
                                    f"Resource not found for segment '{resource}'")
         with self._lock:
             self.stats.reads[resource] = self.stats.reads.get(resource, 0) + 1
-        db = open_db(self.sandbox_db)
         try:
-            rows = entity_set.read(db)
+            rows = self._rows(entity_set)
         except sqlite3.Error as exc:
             raise odata.ODataError(500, "/IWBEP/CM_MGW_RT/000", f"Database error: {exc}") \
                 from None
-        finally:
-            db.close()
         page = odata.apply(rows, entity_set.properties, query, self.page_size)
         base = f"{self.url}{ODATA_ROOT}{service}/{resource}"
         result: dict[str, Any] = {"results": [self._entity(base, entity_set, row)
@@ -259,6 +260,24 @@ class S4Server:
             following["$skiptoken"] = str(page.next_skiptoken)
             result["__next"] = f"{base}?{urlencode(following, quote_via=quote)}"
         return {"d": result}
+
+    def _rows(self, entity_set: EntitySet) -> list[dict[str, Any]]:
+        """The entity set's rows, computed again only after a commit to the sandbox file.
+
+        SQLite's ``data_version`` changes on this connection whenever another
+        connection (the RFC simulator posting a clearing) commits: a read sees
+        every committed write, and the pages of a paged read are cut from one
+        computation unless a write comes in between (then, as on a gateway whose
+        skiptoken is an offset, later pages may shift).
+        """
+        with self._db_lock:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            key = (entity_set.service, entity_set.name)
+            cached = self._cache.get(key)
+            if cached is None or cached[0] != version:
+                cached = (version, entity_set.read(self._db))
+                self._cache[key] = cached
+            return cached[1]
 
     def _entity(self, base: str, entity_set: EntitySet, row: dict[str, Any]
                 ) -> dict[str, Any]:
