@@ -45,3 +45,16 @@ def external_amount(internal: Decimal, currency: str, currency_decimals: int) ->
     JPY has 0, so the stored 15.00 is 1500 yen.
     """
     return quantize(internal.scaleb(2 - currency_decimals), currency)
+
+
+#: SAP's one-letter language keys (SPRAS, table T002) and their ISO 639-1 codes, which
+#: the OData APIs show (conversion exit ISOLA): ``"E"`` is ``"EN"``.
+ISO_LANGUAGES = {"E": "EN", "D": "DE", "F": "FR", "S": "ES", "I": "IT", "N": "NL", "P": "PT",
+                 "L": "PL", "C": "CS", "V": "SV", "K": "DA", "U": "FI", "O": "NO", "J": "JA",
+                 "1": "ZH", "3": "KO", "R": "RU", "T": "TR", "H": "HU"}
+_SAP_LANGUAGES = {iso: key for key, iso in ISO_LANGUAGES.items()}
+
+
+def sap_language(iso: str) -> str:
+    """The SAP key of an ISO 639-1 language code (``"DE"`` -> ``"D"``); unknown: unchanged."""
+    return _SAP_LANGUAGES.get(iso.upper(), iso)

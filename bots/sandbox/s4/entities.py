@@ -14,9 +14,10 @@ answers from:
   credit side); ``NetDueDate`` and ``CashDiscount1DueDate`` are computed by
   SAP's rules (:func:`bots.domain.due_dates`). Noted items (BSTAT ``S``) are
   statistical and not in the cube.
-* ``A_Customer`` (KNA1), ``A_CustomerCompany`` (KNB1), ``A_BusinessPartner``
-  and ``A_BusinessPartnerAddress`` (KNA1: the business partner number is the
-  customer number, as with the usual CVI set-up) of ``API_BUSINESS_PARTNER``.
+* ``A_Customer`` (KNA1), ``A_CustomerCompany`` (KNB1), ``A_CustomerDunning``
+  (KNB5), ``A_BusinessPartner`` and ``A_BusinessPartnerAddress`` (KNA1, the
+  language as its ISO code; the business partner number is the customer
+  number, as with the usual CVI set-up) of ``API_BUSINESS_PARTNER``.
 
 Only the properties arbots reads, and the keys, are served: a subset of the
 published entity types (see :mod:`bots.sandbox.s4`).
@@ -32,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from bots.domain import due_dates, quantize
+from bots.sap.values import ISO_LANGUAGES
 
 Row = dict[str, Any]
 CUBE_SERVICE = "API_OPLACCTGDOCITEMCUBE_SRV"
@@ -60,8 +62,8 @@ def _dats(text: str) -> date | None:
 
 _CUBE_COLUMNS = ("BUKRS", "GJAHR", "BELNR", "BUZEI", "KUNNR", "UMSKZ", "SHKZG", "BUDAT",
                  "BLDAT", "BLART", "XBLNR", "ZUONR", "SGTXT", "WAERS", "WRBTR", "ZFBDT",
-                 "ZTERM", "ZBD1T", "ZBD2T", "ZBD3T", "ZBD1P", "REBZG", "MANST", "AUGBL",
-                 "AUGDT")
+                 "ZTERM", "ZBD1T", "ZBD2T", "ZBD3T", "ZBD1P", "REBZG", "MANST", "MANSP",
+                 "AUGBL", "AUGDT")
 
 
 def _cube_rows(db: sqlite3.Connection) -> list[Row]:
@@ -99,6 +101,7 @@ def _cube_row(r: Row, decimals: dict[str, int]) -> Row:
         "NetPaymentDays": Decimal(r["ZBD3T"]), "CashDiscount1Percent": pct,
         "NetDueDate": due, "CashDiscount1DueDate": discount,
         "InvoiceReference": r["REBZG"], "DunningLevel": str(r["MANST"] or "0"),
+        "DunningBlockingReason": r["MANSP"],
         "ClearingAccountingDocument": r["AUGBL"], "ClearingDate": _dats(r["AUGDT"]),
         "IsCleared": bool(r["AUGBL"]),
     }
@@ -110,7 +113,7 @@ _CUBE_TYPES: dict[str, type] = {
         "FinancialAccountType", "Customer", "SpecialGLCode", "DebitCreditCode",
         "AccountingDocumentType", "DocumentReferenceID", "AssignmentReference",
         "DocumentItemText", "TransactionCurrency", "PaymentTerms", "InvoiceReference",
-        "DunningLevel", "ClearingAccountingDocument")}
+        "DunningLevel", "DunningBlockingReason", "ClearingAccountingDocument")}
 _CUBE_TYPES.update({name: date for name in (
     "PostingDate", "DocumentDate", "DueCalculationBaseDate", "NetDueDate",
     "CashDiscount1DueDate", "ClearingDate")})
@@ -146,9 +149,19 @@ def _partners(db: sqlite3.Connection) -> list[Row]:
 
 
 def _addresses(db: sqlite3.Connection) -> list[Row]:
-    return [{"BusinessPartner": kunnr, "AddressID": "1", "Country": land1, "CityName": ort01}
-            for kunnr, land1, ort01 in db.execute(
-                'SELECT KUNNR, LAND1, ORT01 FROM "KNA1" ORDER BY KUNNR')]
+    return [{"BusinessPartner": kunnr, "AddressID": "1", "Country": land1, "CityName": ort01,
+             "Language": ISO_LANGUAGES.get(spras, spras)}
+            for kunnr, land1, ort01, spras in db.execute(
+                'SELECT KUNNR, LAND1, ORT01, SPRAS FROM "KNA1" ORDER BY KUNNR')]
+
+
+def _dunning(db: sqlite3.Connection) -> list[Row]:
+    return [{"Customer": kunnr, "CompanyCode": bukrs, "DunningArea": maber,
+             "DunningProcedure": mahna, "DunningBlock": mansp, "DunningLevel": str(mahns),
+             "LastDunnedOn": _dats(madat)}
+            for kunnr, bukrs, maber, mahna, mansp, mahns, madat in db.execute(
+                'SELECT KUNNR, BUKRS, MABER, MAHNA, MANSP, MAHNS, MADAT FROM "KNB5" '
+                "ORDER BY KUNNR, BUKRS, MABER")]
 
 
 def _strings(*names: str) -> dict[str, type]:
@@ -170,5 +183,9 @@ ENTITY_SETS: dict[tuple[str, str], EntitySet] = {(e.service, e.name): e for e in
               _strings("BusinessPartner", "Customer", "BusinessPartnerCategory",
                        "OrganizationBPName1", "BusinessPartnerFullName"), _partners),
     EntitySet(BP_SERVICE, "A_BusinessPartnerAddress", ("BusinessPartner", "AddressID"),
-              _strings("BusinessPartner", "AddressID", "Country", "CityName"), _addresses),
+              _strings("BusinessPartner", "AddressID", "Country", "CityName", "Language"),
+              _addresses),
+    EntitySet(BP_SERVICE, "A_CustomerDunning", ("Customer", "CompanyCode", "DunningArea"),
+              {**_strings("Customer", "CompanyCode", "DunningArea", "DunningProcedure",
+                          "DunningBlock", "DunningLevel"), "LastDunnedOn": date}, _dunning),
 )}

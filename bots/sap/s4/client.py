@@ -11,9 +11,11 @@ records:
   (``NetDueDate``, ``CashDiscount1DueDate``);
 * customers from ``API_BUSINESS_PARTNER``: ``A_CustomerCompany`` (terms,
   clerk, e-mail per company code), ``A_Customer`` (name, group key as the
-  paying parent, as :mod:`bots.sap.customers` reads KNA1-KONZS) and
-  ``A_BusinessPartnerAddress`` (country, city; the business partner number
-  is taken to be the customer number, the usual CVI set-up).
+  paying parent, as :mod:`bots.sap.customers` reads KNA1-KONZS),
+  ``A_BusinessPartnerAddress`` (country, city, language: its ISO code turned
+  back into SAP's one-letter key; the business partner number is taken to be
+  the customer number, the usual CVI set-up) and ``A_CustomerDunning`` (the
+  account's dunning block and level over its dunning areas, as from KNB5).
 
 Not available in s4 mode yet (a :class:`~bots.config.ConfigError` naming
 the operation): posting and resetting clearings, collection notes, SD
@@ -32,7 +34,7 @@ from bots.config import ConfigError
 from bots.domain import Customer, OpenItem, quantize
 from bots.sap.errors import SapBusinessError
 from bots.sap.s4.odata import ODataClient, date_literal, parse_date, quote
-from bots.sap.values import alpha
+from bots.sap.values import alpha, sap_language
 
 CUBE = ("API_OPLACCTGDOCITEMCUBE_SRV", "A_OperationalAcctgDocItemCube")
 BP = "API_BUSINESS_PARTNER"
@@ -42,7 +44,7 @@ ITEM_PROPERTIES = (
     "TransactionCurrency", "AmountInTransactionCurrency", "PostingDate", "DocumentDate",
     "NetDueDate", "DueCalculationBaseDate", "CashDiscount1Percent", "CashDiscount1DueDate",
     "DocumentReferenceID", "AssignmentReference", "AccountingDocumentType", "DunningLevel",
-    "DocumentItemText")
+    "DunningBlockingReason", "DocumentItemText")
 
 
 class S4Client:
@@ -85,8 +87,10 @@ class S4Client:
                 general[row["Customer"]] = row
             for row in self.odata.entities(
                     BP, "A_BusinessPartnerAddress", filter=_any_of("BusinessPartner", chunk),
-                    select=("BusinessPartner", "AddressID", "Country", "CityName")):
+                    select=("BusinessPartner", "AddressID", "Country", "CityName",
+                            "Language")):
                 places.setdefault(row["BusinessPartner"], row)  # the first address
+        dunning = self._dunning(company_codes)
         result = []
         for account in accounts:
             number = account["Customer"]
@@ -97,8 +101,24 @@ class S4Client:
                 company_code=account["CompanyCode"], country=place.get("Country", ""),
                 city=place.get("CityName", ""), parent=group if group != number else "",
                 payment_terms=account["PaymentTerms"], clerk=account["AccountingClerk"],
-                email=account["AccountingClerkInternetAddress"]))
+                email=account["AccountingClerkInternetAddress"],
+                language=sap_language(place.get("Language", "")),
+                **dunning.get((account["CompanyCode"], number), {})))
         return sorted(result, key=lambda c: (c.company_code, c.number))
+
+    def _dunning(self, company_codes: Sequence[str]) -> dict[tuple[str, str], dict[str, Any]]:
+        """Per (company code, customer): the first dunning block and the highest level
+        over the account's dunning areas (A_CustomerDunning)."""
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in self.odata.entities(
+                BP, "A_CustomerDunning", filter=_any_of("CompanyCode", company_codes),
+                select=("Customer", "CompanyCode", "DunningArea", "DunningBlock",
+                        "DunningLevel")):
+            data = found.setdefault((row["CompanyCode"], row["Customer"]),
+                                    {"dunning_block": "", "dunning_level": 0})
+            data["dunning_block"] = data["dunning_block"] or row["DunningBlock"]
+            data["dunning_level"] = max(data["dunning_level"], int(row["DunningLevel"] or 0))
+        return found
 
     def iter_open_items(self, company_codes: Sequence[str],
                         key_date: date) -> Iterator[OpenItem]:
@@ -193,7 +213,8 @@ def open_item(entity: dict[str, Any]) -> OpenItem:
         discount_pct=Decimal(entity["CashDiscount1Percent"]) if discount_date else None,
         discount_date=discount_date, doc_type=entity["AccountingDocumentType"],
         dunning_level=int(entity["DunningLevel"] or 0),
-        assignment=entity["AssignmentReference"], text=entity["DocumentItemText"])
+        assignment=entity["AssignmentReference"], text=entity["DocumentItemText"],
+        dunning_block=entity["DunningBlockingReason"])
 
 
 def _any_of(name: str, values: Sequence[str]) -> str:
