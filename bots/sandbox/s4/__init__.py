@@ -12,7 +12,7 @@ It answers from the same SQLite file as the RFC simulator
 both roads can be compared on one world. Services and entity sets:
 
 * ``API_OPLACCTGDOCITEMCUBE_SRV/A_OperationalAcctgDocItemCube``;
-* ``API_BUSINESS_PARTNER/A_Customer``, ``A_CustomerCompany``,
+* ``API_BUSINESS_PARTNER/A_Customer``, ``A_CustomerCompany``, ``A_CustomerDunning``,
   ``A_BusinessPartner``, ``A_BusinessPartnerAddress``.
 
 **Provenance.** Written from SAP's API documentation on the SAP Business
