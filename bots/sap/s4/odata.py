@@ -32,6 +32,7 @@ import base64
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -195,8 +196,11 @@ def service_message(response: httpx.Response) -> tuple[str, str]:
     return "", (lines[0][:200] if lines else response.reason_phrase)
 
 
+@lru_cache(maxsize=65536)
 def parse_date(value: str | None) -> date | None:
-    """An Edm.DateTime in V2 JSON (``"/Date(1733529600000)/"``) as a date; null: None."""
+    """An Edm.DateTime in V2 JSON (``"/Date(1733529600000)/"``) as a date; null: None.
+
+    Cached: a ledger has few distinct dates."""
     if not value:
         return None
     millis = value[len("/Date("):-len(")/")].split("+")[0]
