@@ -299,6 +299,24 @@ class EngineConfig:
 ENGINE_ENV = "ARBOTS_TEMPORAL"
 
 
+#: Default FSCM attribute ids of a dispute case (check them against your attribute profile).
+DISPUTE_ATTRIBUTES = {"amount": "DISPUTED_AMOUNT", "currency": "DISPUTED_CURRENCY",
+                      "reason": "REASON_CODE", "customer": "FIN_KUNNR"}
+
+
+@dataclass(frozen=True)
+class DisputesConfig:
+    """``[disputes]``: FSCM dispute cases for the residuals cash application posts.
+
+    Off (the default, no FSCM): the residual item with its reason code is the path.
+    """
+
+    enabled: bool = False
+    case_type: str = "F_DM"
+    min_amount: Decimal = Decimal(0)  # a residual from this amount opens a case
+    attributes: dict[str, str] = field(default_factory=lambda: dict(DISPUTE_ATTRIBUTES))
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole configuration; rooms read their own section."""
@@ -313,6 +331,7 @@ class Config:
     # Sections owned by other rooms, validated by them where they are built.
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     engine: EngineConfig = field(default_factory=EngineConfig)
+    disputes: DisputesConfig = field(default_factory=DisputesConfig)
 
     @property
     def is_sandbox(self) -> bool:
@@ -454,6 +473,20 @@ def _collections(s: _Section, home: Path) -> CollectionsConfig:
     return cfg
 
 
+def _disputes(s: _Section) -> DisputesConfig:
+    attributes = s.table("attributes")
+    cfg = DisputesConfig(
+        enabled=s.flag("enabled", False), case_type=s.text("case_type", "F_DM"),
+        min_amount=s.decimal("min_amount", "0"),
+        attributes={name: attributes.text(name, default)
+                    for name, default in DISPUTE_ATTRIBUTES.items()})
+    if not 1 <= len(cfg.case_type) <= 4:
+        raise s._fail("case_type", f"an FSCM case type has 1-4 characters, got {cfg.case_type!r}")
+    attributes.check_unknown()
+    s.check_unknown()
+    return cfg
+
+
 def _schedule(s: _Section) -> tuple[ScheduleJob, ...]:
     jobs = []
     for name in s.data:
@@ -522,6 +555,7 @@ def load_config(path: str | Path | None = None, *, home: Path | None = None) -> 
         schedule=_schedule(top.table("schedule")),
         raw={k: data.get(k, {}) for k in ROOM_SECTIONS},
         engine=_engine(top.table("engine")),
+        disputes=_disputes(top.table("disputes")),
     )
     store.check_unknown()
     top.seen.update(ROOM_SECTIONS)

@@ -51,6 +51,7 @@ from bots.domain import (
     quantize,
     stable_id,
 )
+from bots.pipeline import disputes
 from bots.pipeline.cash_record import record_engine_lines
 from bots.pipeline.context import BotContext
 from bots.remittance.jsonl import from_json
@@ -434,6 +435,7 @@ def run(ctx: BotContext) -> BotSection:
         "notes_already_written": 0})
     recover_pending(ctx, section)
     finish_open_notes(ctx, section, "cashapp_note")
+    disputes.retry_queued(ctx, section)
     snap = snapshot(ctx)
     batch = propose(ctx, snap.items, snap.customers.values())
     open_items = items_by_document(snap.items)
@@ -482,6 +484,7 @@ def run(ctx: BotContext) -> BotSection:
                 ctx.store.settle_input(batch.input_of[posting.remittance.id], "applied")
             write_note(ctx, note_for_payment(posting, document, ctx.today), section,
                        kind="cashapp_note")
+            disputes.open_cases(ctx, posting, document, section)
     section.counts["payments_waiting"] = len(waits)
     _queue_for_review(ctx, batch, waits, section, money, posted)
     record_engine_lines(ctx, batch, open_items, postings)

@@ -24,11 +24,12 @@ from datetime import date
 
 from bots.domain import CollectionNote, Customer, OpenItem
 from bots.retry import RetryPolicy
-from bots.sap import billing, open_check, posting
+from bots.sap import billing, disputes, open_check, posting
 from bots.sap import customers as customers_module
 from bots.sap import notes as notes_module
 from bots.sap import open_items as open_items_module
 from bots.sap.billing import BillingDocument
+from bots.sap.disputes import DisputeCase
 from bots.sap.errors import raise_for_return
 from bots.sap.posting import ClearingRequest, ClearingResult, ResetResult
 from bots.sap.read_table import TableReader
@@ -144,6 +145,18 @@ class SapClient:
         """Reset a clearing (FBRA): its items open again; ``reverse``: reverse it too."""
         return posting.reset_clearing(self.rfc, company_code, document_no, fiscal_year,
                                       reverse=reverse, posting_date=posting_date)
+
+    # ---------------------------------------------------------------- disputes (FSCM)
+
+    def create_dispute(self, case: DisputeCase) -> str:
+        """BAPI_DISPUTE_CREATE (commit afterwards): the case's GUID."""
+        return disputes.create_dispute(self.rfc, case)
+
+    def residual_line(self, company_code: str, customer: str, document_no: str,
+                      fiscal_year: str, invoice: str) -> str | None:
+        """The line of a payment document left open as the residual of ``invoice``."""
+        return disputes.residual_line(self.tables, company_code, customer, document_no,
+                                      fiscal_year, invoice)
 
     # ---------------------------------------------------------------- LUW
 

@@ -235,6 +235,10 @@ STRUCTURES: dict[str, tuple[Field, ...]] = {
                             P("WRBTR", _AMOUNT, 4), C("RSTGR", 3), C("SGTXT", 50)),
     "ZARBOTS_CLR_ONACCT": (C("KUNNR", 10), P("WRBTR", _AMOUNT, 4), C("RSTGR", 3),
                            C("ZUONR", 18), C("SGTXT", 50)),
+    # FSCM Dispute Management (BAPI_DISPUTE_CREATE); BAPI_DISPUTE_OBJECT's layout inferred.
+    "BAPI_DISPUTE_ATTRIBUTE": (C("ATTR_ID", 30), C("ATTR_VALUE", 132), C("XDELTA", 1)),
+    "BAPI_DISPUTE_OBJECT": (C("OBJ_TYPE", 10), C("OBJ_KEY", 70), C("CLASSIFICATION", 30)),
+    "BAPI_DISPUTE_NOTE": (C("TDFORMAT", 2), C("TDLINE", 132)),
     # Interface of Z_ARBOTS_RESET_CLEARING (bots/sap/abap/src/zarbots_rst_item.tabl.xml).
     "ZARBOTS_RST_ITEM": (C("KUNNR", 10), C("BELNR", 10), N("GJAHR", 4), N("BUZEI", 3)),
 }

@@ -118,6 +118,16 @@ INTERFACES: dict[str, tuple[Param, ...]] = {
         _tab("T_PARTIAL", "ZARBOTS_CLR_PARTIAL", "Part payments: the item stays open"),
         _tab("T_ONACCOUNT", "ZARBOTS_CLR_ONACCT", "Payments on account (no invoice)"),
         _tab("RETURN", "BAPIRET2")),
+    "BAPI_DISPUTE_CREATE": (
+        _imp("CASE_TYPE", "CHAR", 4, text="Case type"),
+        _imp("CASE_GUID_CREATE", "CHAR", 32, optional=True, default="",
+             text="GUID of the case to create (initial: SAP draws one)"),
+        _imp("TESTRUN", "CHAR", 1, optional=True, default="", text="X: simulate"),
+        _imp("UPDATE_TASK", "CHAR", 1, optional=True, default="X",
+             text="X: create in the update task (at COMMIT WORK)"),
+        _exp("CASE_GUID", "CHAR", 32), _exp("RETURN", STRUCTURE, structure="BAPIRET2"),
+        _tab("ATTRIBUTES", "BAPI_DISPUTE_ATTRIBUTE"), _tab("OBJECTS", "BAPI_DISPUTE_OBJECT"),
+        _tab("NOTES", "BAPI_DISPUTE_NOTE")),
     "Z_ARBOTS_RESET_CLEARING": (
         _imp("I_BUKRS", "CHAR", 4, text="Company code"),
         _imp("I_AUGBL", "CHAR", 10, text="Clearing document"),

@@ -10,7 +10,7 @@ pyrfc's exception classes (:mod:`bots.sandbox.sap.errors`).
 
 Function modules: ``RFC_PING``, ``STFC_CONNECTION``, ``RFC_READ_TABLE``,
 ``BAPI_AR_ACC_GETOPENITEMS``, ``BAPI_TRANSACTION_COMMIT`` /
-``BAPI_TRANSACTION_ROLLBACK``, and our wrappers ``Z_ARBOTS_SAVE_TEXT``,
+``BAPI_TRANSACTION_ROLLBACK``, ``BAPI_DISPUTE_CREATE`` (FSCM), and our wrappers ``Z_ARBOTS_SAVE_TEXT``,
 ``Z_ARBOTS_READ_TEXT``, ``Z_ARBOTS_POST_CLEARING``, ``Z_ARBOTS_RESET_CLEARING``,
 ``Z_ARBOTS_READ_TABLE``.
 Anything else:
@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.sandbox.sap.clearing import post_clearing
+from bots.sandbox.sap.disputes import dispute_create
 from bots.sandbox.sap.errors import abap_error, communication_error, logon_error
 from bots.sandbox.sap.interfaces import (
     EXPORT,
@@ -101,6 +102,7 @@ HANDLERS: dict[str, Handler] = {
     "Z_ARBOTS_READ_TEXT": read_text,
     "Z_ARBOTS_POST_CLEARING": post_clearing,
     "Z_ARBOTS_RESET_CLEARING": reset_clearing,
+    "BAPI_DISPUTE_CREATE": dispute_create,
 }
 
 

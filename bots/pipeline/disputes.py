@@ -1,0 +1,115 @@
+"""Dispute cases (FSCM) for the residuals cash application posts.
+
+With ``[disputes] enabled``, every residual a posted payment left open (a
+short pay or deduction that was not written off) from ``[disputes]
+min_amount`` on opens a dispute case with ``BAPI_DISPUTE_CREATE``: the case
+type and attribute ids from ``[disputes]``; attributes amount, currency,
+reason code and customer; the residual item as object (BSEG); the advice's
+deduction texts as note. The BAPI writes in the update task, so it is
+committed after.
+
+One case per residual, never a second residual: the case is a ledger write
+of its own (kind ``dispute_case``) keyed to the residual (company code,
+payment reference, invoice), *after* the payment's posting is done. A BAPI
+error leaves the residual posted and the case queued (ledger ``failed``);
+each cash-application run tries queued and interrupted cases again from
+the ledger alone. The case GUID is derived from the key and handed to SAP
+(``CASE_GUID_CREATE``), so a case created just before a crash is found as
+"already exists", not created twice.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from bots.domain import format_amount, stable_id
+from bots.pipeline.context import BotContext
+from bots.reports.model import BotSection, WaitingItem
+from bots.sap.disputes import DisputeCase, DisputeCaseExists, case_guid, item_key
+from bots.sap.errors import SapBusinessError
+
+if TYPE_CHECKING:
+    from bots.pipeline.cashapp import Posting
+
+KIND = "dispute_case"
+COUNTS = ("disputes_created", "disputes_queued", "disputes_already_open")
+
+
+def open_cases(ctx: BotContext, posting: Posting, document: str, section: BotSection) -> None:
+    """After ``posting`` is posted as ``document``: a case per residual from min_amount on."""
+    cfg = ctx.cfg.disputes
+    if not cfg.enabled or ctx.dry_run:
+        return
+    req = posting.request
+    done = ctx.store.write(req.reference)
+    result = json.loads(done["result"]) if done is not None and done["result"] else {}
+    fiscal_year = str(result.get("fiscal_year") or req.posting_date.year)
+    reasons = sorted({line.deduction_reason for line in posting.remittance.lines
+                      if line.deduction_reason})
+    for res in req.residuals:
+        if res.amount < cfg.min_amount:
+            continue
+        key = stable_id("dispute", req.company_code, req.reference, res.document_no,
+                        res.fiscal_year, res.line_item)
+        create_case(ctx, key, {
+            "company_code": req.company_code, "customer": req.payer, "document": document,
+            "fiscal_year": fiscal_year, "invoice": res.document_no,
+            "amount": format_amount(res.amount, req.currency), "currency": req.currency,
+            "reason_code": res.reason_code,
+            "note": [f"arbots: residual {format_amount(res.amount, req.currency)} "
+                     f"{req.currency} of invoice {res.document_no} left open by payment "
+                     f"{posting.remittance.payment_ref or posting.remittance.id} (document "
+                     f"{document}), reason {res.reason_code} ({res.text}).",
+                     *(f"Advice: {reason}" for reason in reasons)]}, section)
+
+
+def retry_queued(ctx: BotContext, section: BotSection) -> None:
+    """Cases a BAPI error queued, or a stopped run left open: created now, once."""
+    if not ctx.cfg.disputes.enabled or ctx.dry_run:
+        return
+    for status in ("failed", "intent"):
+        for row in ctx.store.writes_of(KIND, status):
+            create_case(ctx, row["key"], json.loads(row["payload"]), section)
+
+
+def create_case(ctx: BotContext, key: str, case: dict[str, Any], section: BotSection) -> None:
+    """Open the case described by ``case`` (a ledger payload) exactly once."""
+    for name in COUNTS:
+        section.counts.setdefault(name, 0)
+    target = f"{case['company_code']}/{case['customer']}"
+    if ctx.ledger.begin(KIND, key, target, case) in ("done", "busy"):
+        return
+    try:
+        guid = ctx.sap.create_dispute(_dispute(ctx, key, case))
+        ctx.sap.commit()
+    except DisputeCaseExists:
+        ctx.sap.rollback()
+        ctx.ledger.done(key, {"case_guid": case_guid(key), "found_in_sap": True})
+        section.counts["disputes_already_open"] += 1
+        return
+    except SapBusinessError as exc:
+        ctx.sap.rollback()
+        ctx.ledger.failed(key, str(exc))
+        section.counts["disputes_queued"] += 1
+        section.waiting.append(WaitingItem(
+            f"dispute case for invoice {case['invoice']} ({target})", "AR clerk",
+            f"SAP refused the dispute case, the residual stays posted; the next run tries "
+            f"again: {exc}"))
+        return
+    ctx.ledger.done(key, {"case_guid": guid})
+    section.counts["disputes_created"] += 1
+
+
+def _dispute(ctx: BotContext, key: str, case: dict[str, Any]) -> DisputeCase:
+    cfg = ctx.cfg.disputes
+    line = ctx.sap.residual_line(case["company_code"], case["customer"], case["document"],
+                                 case["fiscal_year"], case["invoice"])
+    objects = [("BSEG", item_key(case["company_code"], case["document"], case["fiscal_year"],
+                                 line))] if line else []
+    ids = cfg.attributes
+    return DisputeCase(
+        case_type=cfg.case_type, guid=case_guid(key),
+        attributes={ids["amount"]: case["amount"], ids["currency"]: case["currency"],
+                    ids["reason"]: case["reason_code"], ids["customer"]: case["customer"]},
+        objects=objects, notes=case["note"])
