@@ -59,7 +59,7 @@ from bots.remittance.pdf_layout import _RUNNING, _TOTAL
     ("Withholding Tax", "deduction"), ("Retention", "deduction"),
     ("Net Due Date", "invoice_date"), ("Posting Date", "invoice_date"),
     ("Trans Date", "invoice_date"), ("P.O. No.", "po_number"),
-    ("Balance", None), ("Description", None), ("Currency", None),
+    ("Description", None), ("Currency", None),
 ])
 def test_english_ap_column_labels(label, field):
     assert field_for_header(label) == field
@@ -359,3 +359,37 @@ def test_a_row_of_english_payment_labels_over_values_is_no_table():
     assert [(x.invoice_ref, x.paid_amount) for x in got.lines] == [
         ("INV-10234", Decimal("1176.00")), ("INV-10240", Decimal("300.00"))]
     assert (got.payment_ref, got.payer_account) == ("EFT093697", "V16403")
+
+
+@pytest.mark.parametrize(("label", "field"), [
+    ("Balance", "balance"), ("Remaining Balance", "balance"), ("Restant", "balance"),
+    ("Saldo", "balance"), ("Solde", "balance"), ("Kredietbeperking", "discount"),
+    ("Bestelnummer", "po_number"), ("Balance Due", "gross_amount")])
+def test_what_stays_open_is_a_column_of_its_own(label, field):
+    assert field_for_header(label) == field
+
+
+def test_a_balance_column_under_a_stacked_paid_label_is_no_paid_amount():
+    """``BETAALD`` over ``BEDRAG RESTANT`` (paid amount, then what stays open), set
+    close: the balance beside the paid amount is neither the paid amount nor a second
+    amount in its cell."""
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    canvas.setFont("Helvetica", 8)
+    canvas.drawString(40, 800, "Betalingsadvies")
+    canvas.drawString(40, 788, "Referentie betaling: EFT093697")
+    canvas.drawString(40, 776, "Bedrag betaling: 2.683,94")
+    canvas.drawString(230, 752, "BETAALD")
+    for x, label in ((40, "FACTUURNUMMER"), (120, "FACTUURBEDRAG"), (230, "BEDRAG"),
+                     (269, "RESTANT")):
+        canvas.drawString(x, 742, label)
+    for y, cells in ((730, ("AR0001050", "2.363,84", "2.292,92", "-")),
+                     (719, ("AR0001051", "482,74", "391,02", "91,72"))):
+        canvas.drawString(40, y, cells[0])
+        for x1, text in zip((175, 257, 302), cells[1:], strict=True):
+            canvas.drawRightString(x1, y, text)
+    canvas.showPage()
+    canvas.save()
+    [got] = extract_pdf(buf.getvalue(), "restant.pdf", templates=())
+    assert [(x.invoice_ref, x.paid_amount) for x in got.lines] == [
+        ("AR0001050", Decimal("2292.92")), ("AR0001051", Decimal("391.02"))]
