@@ -15,14 +15,19 @@ report``: a run recorded ``running`` whose process is known dead is marked
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import socket
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import psutil
 
@@ -209,14 +214,48 @@ def stored_report(store: Store, record: RunRecord, config_source: str) -> RunRep
     return report
 
 
+def _money_of(payload: dict[str, Any]) -> tuple[str, Decimal | None]:
+    """(currency, amount) a write's ledger payload names: a posting's ``amount``, a
+    portal submission's invoice ``total``; ("", None) when it names none."""
+    raw, currency = payload.get("amount", payload.get("total")), payload.get("currency")
+    if raw is None or not currency:
+        return "", None
+    try:
+        return str(currency), Decimal(str(raw))
+    except InvalidOperation:
+        return "", None
+
+
+def _sent_documents(row: sqlite3.Row, payload: dict[str, Any]) -> tuple[str, ...]:
+    """Where a portal submission's sent document is, relative to its run folder, as
+    the portal bots name it (``portals/<site>/<invoice>.pdf``, ``.xml`` for cXML); the
+    report writer links those that exist."""
+    if row["kind"] != "portal_submission" or not payload.get("invoice_no"):
+        return ()
+    site = str(row["target"]).split(":", 1)[0]
+    stem = f"portals/{_file_safe(site)}/{_file_safe(str(payload['invoice_no']))}"
+    return (f"{stem}.pdf", f"{stem}.xml")
+
+
+def _file_safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)  # as bots.portals names its artifacts
+
+
 def write_records(store: Store, run_id: str) -> list[WriteRecord]:
-    """The external writes of ``run_id`` as the report lists them."""
+    """The external writes of ``run_id`` as the report lists them, with the amount and
+    currency their payload names and the documents a portal submission sent."""
     records = []
     for row in store.writes(run_id):
         system, action = WRITE_LABELS.get(row["kind"], ("external", row["kind"]))
+        try:
+            payload = json.loads(row["payload"] or "{}")
+        except ValueError:
+            payload = {}
+        payload = payload if isinstance(payload, dict) else {}
+        currency, amount = _money_of(payload)
         records.append(WriteRecord(
             system=system, action=action, target=row["target"],
             idempotency_key=row["key"],
-            state=WriteState(row["status"]),
-            detail=row["error"] or ""))
+            state=WriteState(row["status"]), currency=currency, amount=amount,
+            detail=row["error"] or "", files=_sent_documents(row, payload)))
     return records

@@ -9,6 +9,9 @@ largest``), so a float never touches the money; the only numbers in the SVG
 are pixel positions. A negative amount (credits outweighing debits in a
 bucket) is drawn as long as its absolute value, in grey, with its sign in
 the label. Labels are escaped like every other text on the page.
+
+:func:`rate_trend_chart` draws rates (fractions, never money) over the last
+runs as lines, for the report's trend section.
 """
 
 from __future__ import annotations
@@ -94,3 +97,52 @@ def money_charts(title: str, rows: Iterable[tuple[str, str, Decimal, int]],
                 for i, (label, amount, count) in enumerate(group)]
         charts.append(bar_chart(title, currency, bars))
     return charts
+
+
+TREND_WIDTH, TREND_PLOT_HEIGHT, TREND_LEFT, TREND_TOP = 520, 140, 44, 30
+TREND_COLORS = ("#3e5c76", "#4e8a5b", "#d8b443")
+
+
+def _trend_y(rate: float) -> int:
+    return TREND_TOP + round((1 - min(max(rate, 0.0), 1.0)) * TREND_PLOT_HEIGHT)
+
+
+def rate_trend_chart(title: str, labels: list[str],
+                     series: list[tuple[str, list[float | None]]]) -> Safe:
+    """An SVG line chart of rates (0..1) over runs, oldest left: one line per ``series``
+    (name, one rate or None per label), a dot on each known rate, its value on hover.
+
+    A None (nothing to judge in that run) breaks the line there.
+    """
+    step = (TREND_WIDTH - TREND_LEFT - 20) // max(len(labels) - 1, 1)
+    xs = [TREND_LEFT + 10 + i * step for i in range(len(labels))]
+    bottom = TREND_TOP + TREND_PLOT_HEIGHT
+    parts: list[object] = [el("title", title)]
+    for level in (0.0, 0.5, 1.0):
+        y = _trend_y(level)
+        parts += [void("line", x1=TREND_LEFT, x2=TREND_WIDTH - 6, y1=y, y2=y,
+                       stroke="#d9dee4"),
+                  el("text", f"{round(level * 100)} %", x=TREND_LEFT - 6, y=y + 4,
+                     text_anchor="end", class_="chart-label")]
+    for x, label in zip(xs, labels, strict=True):
+        parts.append(el("text", _short(label, 10), x=x, y=bottom + 16, text_anchor="middle",
+                        class_="chart-label"))
+    for number, (name, rates) in enumerate(series):
+        colour = TREND_COLORS[number % len(TREND_COLORS)]
+        run: list[str] = []
+        for x, rate in [*zip(xs, rates, strict=True), (0, None)]:  # None last: draw the rest
+            if rate is None:
+                if len(run) > 1:
+                    parts.append(void("polyline", points=" ".join(run), fill="none",
+                                      stroke=colour, stroke_width=2))
+                run = []
+                continue
+            run.append(f"{x},{_trend_y(rate)}")
+            parts.append(el("circle", el("title", f"{name}: {100 * rate:.1f} %"), cx=x,
+                            cy=_trend_y(rate), r=3, fill=colour))
+        legend_x = TREND_LEFT + number * 160
+        parts += [void("rect", x=legend_x, y=6, width=12, height=12, fill=colour),
+                  el("text", name, x=legend_x + 16, y=16, class_="chart-label")]
+    height = bottom + 24
+    return el("svg", parts, role="img", viewBox=f"0 0 {TREND_WIDTH} {height}",
+              width=TREND_WIDTH, height=height, class_="chart", aria_label=title)

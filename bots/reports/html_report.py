@@ -15,7 +15,13 @@ writes.
 All text goes through :mod:`bots.reports.markup`, which escapes it: payer
 names, reasons and portal messages are shown, never interpreted. Tables stop
 after :data:`MAX_ROWS` rows with a note saying where the rest is
-(``worklist.xlsx`` / ``report.json`` hold everything).
+(``worklist.xlsx`` / ``report.json`` / the CSV exports hold everything); a table
+of more than :data:`COLLAPSE_ROWS` rows is folded (``<details>``, its row count in
+the summary), so a long list of writes does not push the rest down the page.
+Each list links its CSV export (:mod:`bots.reports.csv_export`, written beside
+the page); the external writes show their amounts and link the documents they
+sent (invoice PDFs in the run folder); cash application's trend across the
+last runs is a line chart above its table.
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
 
 from bots.domain import RunStatus
-from bots.reports.charts import STATUS_COLORS, money_charts
+from bots.reports import csv_export
+from bots.reports.charts import STATUS_COLORS, money_charts, rate_trend_chart
 from bots.reports.formatting import display_amount, format_duration, format_rate, format_time
 from bots.reports.markup import Safe, el, join, relative_href, void
 from bots.reports.model import (
@@ -42,6 +49,7 @@ if TYPE_CHECKING:
     from bots.reports.metrics import AmountRate, CashFigures, OnAccountCash, Rate
 
 MAX_ROWS = 500
+COLLAPSE_ROWS = 20
 T = TypeVar("T")
 
 STATUS_TEXT = {
@@ -97,6 +105,8 @@ td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: t
           font-size: 12px; }
 tr.bad td:first-child { border-left: 3px solid var(--bad); }
 .note { color: var(--muted); font-style: italic; margin: 6px 0 0; }
+summary { cursor: pointer; color: var(--info); margin: 4px 0; }
+a.csv { font-size: 12px; font-weight: normal; margin-left: 8px; }
 .empty { color: var(--muted); }
 .fix { color: var(--ok); }
 .state-failed, .state-quarantined { color: var(--bad); font-weight: 600; }
@@ -135,7 +145,15 @@ def _table(headers: Sequence[str], items: Sequence[T], cells: Callable[[T], list
     if len(items) > MAX_ROWS:
         note = el("p", f"Showing the first {MAX_ROWS:,} of {len(items):,} rows; "
                        f"{rest_in} has them all.", class_="note")
-    return join([el("table", head, body), note])
+    table = join([el("table", head, body), note])
+    if len(items) > COLLAPSE_ROWS:
+        return el("details", el("summary", f"{len(items):,} rows"), table)
+    return table
+
+
+def _csv_link(name: str) -> Safe:
+    """A link to the CSV export ``name`` beside the page."""
+    return el("a", "CSV", href=name, class_="csv", title=f"{name}: the whole list")
 
 
 def _file_links(files: Sequence[str]) -> Safe:
@@ -230,16 +248,17 @@ def _bot_section(bot: BotSection) -> Safe:
     if bot.amounts:
         parts.append(el("p", "Amounts: ", el("strong", _money(bot.amounts))))
     if bot.errors:
-        parts.append(el("h3", f"Errors ({len(bot.errors):,})"))
+        parts.append(el("h3", f"Errors ({len(bot.errors):,})", _csv_link(csv_export.ERRORS)))
         parts.append(_table(["What", "Reason", "How to fix", "Evidence"], bot.errors,
                             lambda e: [e.item, e.reason, el("span", e.how_to_fix, class_="fix"),
                                        _file_links(e.files)],
-                            rest_in="report.json", row_class="bad"))
+                            rest_in=csv_export.ERRORS, row_class="bad"))
     if bot.waiting:
-        parts.append(el("h3", f"Waiting for a person ({len(bot.waiting):,})"))
+        parts.append(el("h3", f"Waiting for a person ({len(bot.waiting):,})",
+                        _csv_link(csv_export.WAITING)))
         parts.append(_table(["What", "For whom", "Why"], bot.waiting,
                             lambda w: [w.item, w.for_whom, w.why],
-                            rest_in="report.json"))
+                            rest_in=csv_export.WAITING))
     if not (bot.errors or bot.waiting):
         parts.append(el("p", "No errors, nothing waits.", class_="empty"))
     return el("section", parts, id=f"bot-{bot.name}")
@@ -300,37 +319,54 @@ def _cash_section(cash: CashFigures) -> Safe:
               _on_account_table(cash.on_account, "None in this run."),
               el("h3", "Unapplied cash on account now (all runs)"),
               _on_account_table(cash.on_account_open, "None."),
-              el("h3", "Trend (newest first)"), trend)
+              el("h3", "Trend across the last runs", _csv_link(csv_export.TREND)),
+              _trend_chart(cash), el("p", "Newest first:", class_="meta"), trend)
+
+
+def _trend_chart(cash: CashFigures) -> Safe | None:
+    """The rates of the trend's runs as lines, oldest left; None with fewer than two runs."""
+    if len(cash.trend) < 2:
+        return None
+    return rate_trend_chart(
+        "Cash application across the last runs",
+        [p.started.strftime("%m-%d") for p in cash.trend],
+        [("Auto rate", [p.auto_rate for p in cash.trend]),
+         ("Invoice hits", [p.invoice.rate for p in cash.trend]),
+         ("Header hits", [p.header.rate for p in cash.trend])])
 
 
 def _worklist_section(sheets: dict[str, list[WorklistRow]]) -> Safe:
     return el("section", el("h2", "Worklist"),
               el("p", "AR staff work these rows in ",
                  el("a", "worklist.xlsx", href="worklist.xlsx"), "."),
-              _table(["Sheet", "Rows"], list(sheets.items()),
-                     lambda sheet: [sheet[0], f"{len(sheet[1]):,}"], numeric=frozenset({1}),
-                     rest_in="worklist.xlsx"))
+              _table(["Sheet", "Rows", "Export"], list(sheets.items()),
+                     lambda sheet: [sheet[0], f"{len(sheet[1]):,}",
+                                    _csv_link(csv_export.worklist_file(sheet[0]))],
+                     numeric=frozenset({1}), rest_in="worklist.xlsx"))
 
 
 def _inputs_section(report: RunReport) -> Safe:
     body = _table(["Input", "Format", "Ended in", "Reason", "SHA-256"], report.inputs,
                   lambda i: [i.source, i.format, _state(i.outcome.value), i.reason,
                              el("span", i.sha256[:12], class_="code", title=i.sha256)],
-                  empty="No inputs.", rest_in="report.json")
-    return el("section", el("h2", f"Inputs ({len(report.inputs):,})"), body)
+                  empty="No inputs.", rest_in=csv_export.INPUTS)
+    return el("section", el("h2", f"Inputs ({len(report.inputs):,})",
+                            _csv_link(csv_export.INPUTS)), body)
 
 
 def _writes_section(report: RunReport) -> Safe:
     writes = report.external_writes
     body = _table(["System", "Action", "Target", "Amount", "State", "Idempotency key",
-                   "Detail"], writes,
+                   "Detail", "Sent"], writes,
                   lambda w: [w.system, w.action, w.target,
                              "" if w.amount is None
                              else f"{w.currency} {display_amount(w.amount, w.currency)}",
                              _state(w.state.value),
-                             el("span", w.idempotency_key, class_="code"), w.detail],
-                  numeric=frozenset({3}), empty="No external writes.", rest_in="report.json")
-    return el("section", el("h2", f"External writes ({len(writes):,})"), body)
+                             el("span", w.idempotency_key, class_="code"), w.detail,
+                             _file_links(w.files)],
+                  numeric=frozenset({3}), empty="No external writes.", rest_in=csv_export.WRITES)
+    return el("section", el("h2", f"External writes ({len(writes):,})",
+                            _csv_link(csv_export.WRITES)), body)
 
 
 def render_html(report: RunReport) -> str:

@@ -33,7 +33,8 @@ without a new schema version.
       "external_writes": [{"system": str, "action": str, "target": str,
                            "idempotency_key": str,
                            "state": "intent" | "done" | "failed" | "dry_run",
-                           "currency": str, "amount": "<decimal>" | null, "detail": str}],
+                           "currency": str, "amount": "<decimal>" | null, "detail": str,
+                           "files": [str, ...]}],    documents sent, relative paths
       "inputs": [{"source": str, "sha256": str, "format": str,
                   "outcome": "applied" | "review" | "quarantined" | "seen_before",
                   "reason": str}],
@@ -125,7 +126,7 @@ def report_document(report: RunReport) -> dict[str, Any]:
              "idempotency_key": w.idempotency_key, "state": w.state.value,
              "currency": w.currency,
              "amount": format_amount(w.amount, w.currency) if w.amount is not None else None,
-             "detail": w.detail}
+             "detail": w.detail, "files": list(w.files)}
             for w in report.external_writes
         ],
         "inputs": [{"source": i.source, "sha256": i.sha256, "format": i.format,

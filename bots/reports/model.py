@@ -164,6 +164,7 @@ class WriteRecord:
     currency: str = ""
     amount: Decimal | None = None
     detail: str = ""  # confirmation number, or the error
+    files: tuple[str, ...] = ()  # what it sent (invoice PDF ...), relative to the run folder
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", WriteState(self.state))

@@ -99,6 +99,13 @@ def test_nightly_submits_new_invoices_once_and_notes_them(portal_world: Config) 
         (note,) = sap.read_notes(item.company_code, item.customer, item.document_no,
                                  item.fiscal_year)
         assert note.lines[0].startswith(f"Submitted to portal {site.name}: confirmation ")
+    report = json.loads((outcome.report_dir / "report.json").read_text(encoding="utf-8"))
+    submissions = [w for w in report["external_writes"] if w["action"] == "submit invoice"]
+    assert all(w["amount"] and w["currency"] for w in submissions)
+    sent = [f for w in submissions for f in w["files"]]  # the report links the PDFs it sent
+    assert len(sent) == len(expected) and all(f.endswith(".pdf") for f in sent)
+    page = (outcome.report_dir / "report.html").read_text(encoding="utf-8")
+    assert all(f'href="{f}"' in page and (outcome.report_dir / f).is_file() for f in sent)
 
     again = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND)
     counts = bot_section(again, "portals").counts

@@ -71,8 +71,9 @@ def test_write_replaces_files_and_leaves_no_temporary_files(tmp_path: Path) -> N
     busy.bots[0].counts["files"] = 99
     second = write_run_report(run_dir, busy)
     assert first == second
-    assert sorted(p.name for p in run_dir.iterdir()) == ["report.html", "report.json",
-                                                         "worklist.xlsx"]
+    assert sorted(p.name for p in run_dir.iterdir()) == sorted([
+        "report.html", "report.json", "worklist.xlsx", *(p.name for p in second.csv)])
+    assert len(second.csv) == 9  # no temporary file left beside them
     assert '"files": 99' in second.json.read_text(encoding="utf-8")
 
 
