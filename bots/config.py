@@ -201,9 +201,12 @@ class S4Config:
 
     No ``base_url``: the sandbox S/4 simulator, started on loopback over
     ``sap.sandbox_db`` with its own sandbox logons. ``auth`` is ``basic``
-    (``user`` + ``password``) or ``oauth`` (client credentials: ``client_id`` +
-    ``client_secret`` at ``token_url``); ``services`` overrides it per service
-    (``API_BUSINESS_PARTNER = "basic"``), as each communication arrangement says.
+    (``user`` + ``password``), ``oauth`` (client credentials: ``client_id`` +
+    ``client_secret`` at ``token_url``) or ``x509`` (a client certificate over
+    https: ``client_cert`` + ``client_key`` PEM files); ``services`` overrides it
+    per service (``API_BUSINESS_PARTNER = "basic"``), as each communication
+    arrangement says. ``ca_file``: the CA bundle that signs the server's
+    certificate, when it is not one the system trusts.
     """
 
     base_url: str | None
@@ -216,6 +219,9 @@ class S4Config:
     services: dict[str, str]
     timeout_seconds: int
     sap_client: str  # the sap-client query parameter ('' to leave it out)
+    client_cert: Path | None = None
+    client_key: Path | None = None
+    ca_file: Path | None = None
 
     def auth_of(self, service: str) -> str:
         """``basic`` or ``oauth``: how to log on to ``service``."""
@@ -390,15 +396,15 @@ def _sap(s: _Section, home: Path) -> SapConfig:
         note_text_object=s.text("note_text_object", "KNB1"),
         bank_account=bank_account,
         reason_codes=reason_codes,
-        s4=_s4(s.table("s4")) if mode == "s4" or "s4" in s.data else None,
+        s4=_s4(s.table("s4"), home) if mode == "s4" or "s4" in s.data else None,
     )
     s.check_unknown()
     return cfg
 
 
-def _s4(s: _Section) -> S4Config:
+def _s4(s: _Section, home: Path) -> S4Config:
     """``[sap.s4]``; the logon each service needs must be configured (with a base_url)."""
-    kinds = ("basic", "oauth")
+    kinds = ("basic", "oauth", "x509")
     base_url = s.text("base_url", None)
     if base_url is not None and not base_url.startswith(("https://", "http://")):
         raise s._fail("base_url", f"expected an http(s) URL, got {base_url!r}")
@@ -415,6 +421,9 @@ def _s4(s: _Section) -> S4Config:
         services=services,
         timeout_seconds=s.integer("timeout_seconds", 60, minimum=1),
         sap_client=s.text("sap_client", ""),
+        client_cert=s.path("client_cert", home, "") if "client_cert" in s.data else None,
+        client_key=s.path("client_key", home, "") if "client_key" in s.data else None,
+        ca_file=s.path("ca_file", home, "") if "ca_file" in s.data else None,
     )
     s.check_unknown()
     if base_url is not None:
@@ -425,6 +434,11 @@ def _s4(s: _Section) -> S4Config:
         if "oauth" in used and not (cfg.client_id and cfg.client_secret and cfg.token_url):
             raise s._fail("client_id", "oauth logon needs client_id and client_secret "
                                        "(client_secret = { env = \"VAR\" })")
+        if "x509" in used and not (cfg.client_cert and cfg.client_key):
+            raise s._fail("client_cert", "x509 logon needs client_cert and client_key "
+                                         "(PEM files)")
+        if "x509" in used and not base_url.startswith("https://"):
+            raise s._fail("base_url", "x509 logon needs an https:// base_url")
     return cfg
 
 

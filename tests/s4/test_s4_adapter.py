@@ -154,8 +154,8 @@ def test_configuration_is_checked(tmp_path: Path, world: Path) -> None:
     file.write_text(text.replace('{ env = "TEST_S4_CLIENT_SECRET" }', '"plain"'))
     with pytest.raises(ConfigError, match="secrets are never values"):
         load_config(file, home=tmp_path)
-    file.write_text(text.replace('auth = "oauth"', 'auth = "x509"'))
-    with pytest.raises(ConfigError, match="sap.s4.auth: expected one of basic, oauth"):
+    file.write_text(text.replace('auth = "oauth"', 'auth = "saml"'))
+    with pytest.raises(ConfigError, match="sap.s4.auth: expected one of basic, oauth, x509"):
         load_config(file, home=tmp_path)
     cfg = load_config(write_config(tmp_path, world, base_url="https://s4.example.com/",
                                    services={"API_BUSINESS_PARTNER": "basic"}), home=tmp_path)

@@ -33,6 +33,7 @@ sandbox tables), ``server`` (HTTP, logon, CSRF, faults).
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,19 +50,22 @@ SANDBOX_CREDENTIALS = Credentials(SANDBOX_USER, SANDBOX_PASSWORD, SANDBOX_CLIENT
 
 
 def start_server(sandbox_db: Path, *, page_size: int = 1000,
-                 auth: dict[str, set[str]] | None = None) -> S4Server:
-    """Serve ``sandbox_db`` (demo data generated if missing) until ``stop()``."""
+                 auth: dict[str, set[str]] | None = None,
+                 tls: ssl.SSLContext | None = None) -> S4Server:
+    """Serve ``sandbox_db`` (demo data generated if missing) until ``stop()``;
+    https with ``tls`` (a server context), else http."""
     sandbox_db = Path(sandbox_db)
     if not sandbox_db.exists():
         open_sandbox(sandbox_db).close()
-    return S4Server(sandbox_db, SANDBOX_CREDENTIALS, page_size=page_size, auth=auth)
+    return S4Server(sandbox_db, SANDBOX_CREDENTIALS, page_size=page_size, auth=auth, tls=tls)
 
 
 @contextmanager
 def start_s4(sandbox_db: Path, *, page_size: int = 1000,
-             auth: dict[str, set[str]] | None = None) -> Iterator[S4Server]:
+             auth: dict[str, set[str]] | None = None,
+             tls: ssl.SSLContext | None = None) -> Iterator[S4Server]:
     """:func:`start_server` for a ``with`` block: stopped when it ends."""
-    server = start_server(sandbox_db, page_size=page_size, auth=auth)
+    server = start_server(sandbox_db, page_size=page_size, auth=auth, tls=tls)
     try:
         yield server
     finally:

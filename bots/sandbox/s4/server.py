@@ -7,8 +7,9 @@ collection read, query options by :mod:`.odata`) and ``/oauth/token`` (OAuth
 ``client_id``/``client_secret`` form fields).
 
 * **Logon**: every OData request needs ``Authorization: Basic`` (the
-  communication user) or ``Bearer`` (a token from ``/oauth/token``), as the
-  service's communication arrangement allows (:attr:`S4Server.auth`,
+  communication user), ``Bearer`` (a token from ``/oauth/token``) or, served
+  over TLS (``tls``), a client certificate the server's CA trusts (x509), as
+  the service's communication arrangement allows (:attr:`S4Server.auth`,
   per service); else 401 with ``WWW-Authenticate``.
 * **CSRF**: ``x-csrf-token: fetch`` on a GET answers a token in the
   ``x-csrf-token`` header, bound to the session cookie set with it. A
@@ -28,6 +29,7 @@ import base64
 import json
 import secrets
 import sqlite3
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -123,9 +125,12 @@ class S4Server:
     """Serves the entity sets of :mod:`.entities` from ``sandbox_db`` on a free loopback port."""
 
     def __init__(self, sandbox_db: Path, credentials: Credentials, *, page_size: int = 1000,
-                 auth: dict[str, set[str]] | None = None) -> None:
+                 auth: dict[str, set[str]] | None = None,
+                 tls: ssl.SSLContext | None = None) -> None:
         """``auth``: per service, the logons its arrangement accepts (``basic``,
-        ``oauth``); services not named accept both."""
+        ``oauth``, ``x509``); services not named accept all. ``tls``: serve https with
+        this server context (its verify mode and CAs decide which client
+        certificates count)."""
         self.sandbox_db, self.credentials, self.page_size = sandbox_db, credentials, page_size
         self.auth = auth or {}
         self.faults, self.stats = Faults(), Stats()
@@ -150,7 +155,10 @@ class S4Server:
 
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._http.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._http.server_address[1]}"
+        if tls is not None:
+            self._http.socket = tls.wrap_socket(self._http.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self._http.server_address[1]}"
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True,
                                         name=f"s4-{self._http.server_address[1]}")
         self._thread.start()
@@ -293,7 +301,10 @@ class S4Server:
 
     def _logged_on(self, raw: BaseHTTPRequestHandler, service: str) -> bool:
         header = raw.headers.get("Authorization", "")
-        allowed = self.auth.get(service, {"basic", "oauth"})
+        allowed = self.auth.get(service, {"basic", "oauth", "x509"})
+        connection = raw.connection
+        if not header and "x509" in allowed and isinstance(connection, ssl.SSLSocket):
+            return bool(connection.getpeercert())  # verified against the CAs by the handshake
         if header.startswith("Basic ") and "basic" in allowed:
             return _basic(header) == (self.credentials.user, self.credentials.password)
         if header.startswith("Bearer ") and "oauth" in allowed:

@@ -8,9 +8,11 @@
         ...
 
 * **Logon** per service (:meth:`bots.config.S4Config.auth_of`): HTTP Basic,
-  or an OAuth 2.0 client-credentials token fetched once from ``token_url``
-  and reused until it expires; a 401 on a token drops it and fetches a new
-  one once.
+  an OAuth 2.0 client-credentials token fetched once from ``token_url``
+  and reused until it expires (a 401 on a token drops it and fetches a new
+  one once), or the client certificate (x509: ``client_cert`` and
+  ``client_key``, presented in the TLS handshake of every https connection,
+  the server checked against ``ca_file`` or the system's CAs).
 * **Paging**: the server decides the page size; :meth:`entities` follows
   ``__next`` (with its ``$skiptoken``) until there is none. ``__next`` must
   stay on the configured host: credentials are never sent elsewhere.
@@ -29,6 +31,7 @@ messages or logs.
 from __future__ import annotations
 
 import base64
+import ssl
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
@@ -38,7 +41,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bots.config import S4Config
+from bots.config import ConfigError, S4Config
 from bots.retry import RetryPolicy
 from bots.sap.errors import SapBusinessError, SapError, SapLogonError, SapTechnicalError
 
@@ -56,7 +59,8 @@ class ODataClient:
         if not url:
             raise ValueError("ODataClient needs a base_url")
         self.cfg, self.retry, self.base_url = cfg, retry, url.rstrip("/")
-        self._http = httpx.Client(timeout=cfg.timeout_seconds, follow_redirects=False)
+        self._http = httpx.Client(timeout=cfg.timeout_seconds, follow_redirects=False,
+                                  verify=tls_context(cfg))
         self._token: tuple[str, float] | None = None  # (access token, expiry monotonic)
 
     def close(self) -> None:
@@ -136,6 +140,8 @@ class ODataClient:
             raise SapTechnicalError(f"{what}: {type(exc).__name__}: {exc}") from exc
 
     def _logon(self, service: str) -> dict[str, str]:
+        if self.cfg.auth_of(service) == "x509":
+            return {}  # the certificate went with the TLS handshake
         if self.cfg.auth_of(service) == "basic":
             assert self.cfg.password is not None, "checked by the configuration"
             pair = f"{self.cfg.user}:{self.cfg.password.reveal()}".encode()
@@ -160,6 +166,19 @@ class ODataClient:
         lifetime = int(data.get("expires_in", 0)) - TOKEN_MARGIN_SECONDS
         self._token = (str(data["access_token"]), time.monotonic() + max(lifetime, 0))
         return self._token[0]
+
+
+def tls_context(cfg: S4Config) -> ssl.SSLContext:
+    """The TLS settings: trust ``ca_file`` (else the system's CAs); present the client
+    certificate when one is configured."""
+    context = ssl.create_default_context(cafile=str(cfg.ca_file) if cfg.ca_file else None)
+    if cfg.client_cert is not None and cfg.client_key is not None:
+        try:
+            context.load_cert_chain(cfg.client_cert, cfg.client_key)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"sap.s4.client_cert: cannot load {cfg.client_cert} with "
+                              f"{cfg.client_key}: {exc}") from None
+    return context
 
 
 def raise_for_status(response: httpx.Response, what: str) -> None:
