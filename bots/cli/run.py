@@ -107,6 +107,9 @@ def execute_on_temporal(cfg: Config, bots: tuple[str, ...], dry_run: bool,
             + ("" if bot.seconds is None else f"{bot.seconds:.1f} s"), highlight=False))
     except RunRefused as exc:
         fail(str(exc), EXIT_BUSY)
+    except KeyboardInterrupt:  # a second Ctrl-C: stop following; the workers go on
+        fail("stopped following the run; the workflow skips the bots not yet started and "
+             "finishes on its workers (see `arbots runs`)", EXIT_SIGINT)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ Temporal unreachable: :class:`~bots.config.ConfigError` naming the address
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -82,15 +83,22 @@ def run_on_temporal(cfg: Config, request: RunRequest, stop: threading.Event | No
                                 on_bot or (lambda _: None)))
     except (RunRefused, ConfigError) as exc:
         raise _detached(exc) from None
+    finally:
+        collect_client()
+
+
+def collect_client() -> None:
+    """Free the Temporal client now, not while the interpreter exits.
+
+    A client left to the garbage collection at interpreter exit sometimes
+    aborts the process (``PyGILState_Release`` from the Temporal core's
+    threads: 1 exit in 24 to 48 under load, none after collecting first).
+    """
+    gc.collect()
 
 
 def _detached(exc: Exception) -> Exception:
-    """``exc`` without its traceback and context, which hold the client's frames.
-
-    A Temporal client still referenced when the interpreter exits crashes it
-    (its core's threads release the GIL during finalisation): the caller exits
-    right after this error.
-    """
+    """``exc`` without its traceback and context, whose frames hold the client."""
     exc.__traceback__ = exc.__context__ = exc.__cause__ = None
     return exc
 

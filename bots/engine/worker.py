@@ -19,7 +19,7 @@ from temporalio.worker import Worker
 
 from bots.config import Config
 from bots.engine.activities import ACTIVITIES
-from bots.engine.client import connect
+from bots.engine.client import collect_client, connect
 from bots.engine.plan import QUEUES, task_queue
 from bots.engine.workflows import RunWorkflow
 
@@ -39,7 +39,10 @@ def workers(client: Client, prefix: str, queues: Sequence[str]) -> list[Worker]:
 
 def serve(cfg: Config, queues: Sequence[str] = QUEUES) -> None:
     """Connect and run the workers of ``queues`` until SIGINT or SIGTERM."""
-    asyncio.run(_serve(cfg, queues))
+    try:
+        asyncio.run(_serve(cfg, queues))
+    finally:
+        collect_client()
 
 
 async def _serve(cfg: Config, queues: Sequence[str]) -> None:

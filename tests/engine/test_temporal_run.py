@@ -66,6 +66,18 @@ def _wait_for(what: str, condition, timeout: float = RUN_TIMEOUT) -> None:
         time.sleep(0.1)
 
 
+def _stage(world: TrialWorld, mails: list[str]) -> str:
+    """The bot the world's (only) run is at, as the crash bench tells it."""
+    runs = _runs(world)
+    if not runs:
+        return "(starting)"
+    watch = RunWatch(world, runs[0]["pid"], mails)
+    try:
+        return watch.stage()
+    finally:
+        watch.close()
+
+
 @pytest.fixture
 def cleanup():
     """Workers and worlds of the test; their processes (browsers too) ended at the end."""
@@ -105,6 +117,8 @@ def test_the_nightly_through_temporal_counts_as_the_local_engine(
                                                            ).read_text()
     damage = count_damage(world, mails)
     assert {k: v for k, v in damage.items() if v} == {}, damage
+    assert world.run("run", "nightly", log="rerun") == 0  # a finished run may run again
+    assert [r["status"] for r in _runs(world)] == ["ok", "ok"]
     print(f"\nnightly of the small world: local {local_seconds:.1f} s, "
           f"temporal {temporal_seconds:.1f} s (command to exit, one worker process)")
 
@@ -161,3 +175,20 @@ def test_a_refused_logon_fails_the_run_at_once_with_its_reason(
     assert len(report["bots"]) == 1  # the bots after it did not run, as on the local engine
     attempts = (world.folder / "worker.log").read_text().count("Completing activity as failed")
     assert attempts == 1  # non-retryable: a retry with a wrong password would lock the user
+
+
+def test_ctrl_c_skips_the_bots_not_yet_started(tmp_path: Path, temporal_address: str,
+                                               cleanup) -> None:
+    world, mails = temporal_world(tmp_path / "world", temporal_address)
+    cleanup.append((world, [_worker(world, "worker")]))
+    run = world.start("run", "nightly")
+    _wait_for("the first bot's snapshot", lambda: _stage(world, mails) not in (
+        "(starting)", "openitems"))
+    run.send_signal(signal.SIGINT)
+    assert run.wait(timeout=RUN_TIMEOUT) == 130
+    (record,) = _runs(world)
+    assert record["status"] == "interrupted"
+    assert record["message"].startswith("stopped on request before: ")
+    report = json.loads((world.var / "runs" / record["id"] / "report.json").read_text())
+    assert report["bots"]["collections"] == {**report["bots"]["collections"],
+                                             "status": "skipped", "counts": {"stopped": 1}}
