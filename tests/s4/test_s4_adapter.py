@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,38 @@ def test_a_clearing_committed_to_the_sandbox_shows_at_once(tmp_path: Path) -> No
                 sandbox.execute(f"DELETE FROM BSID WHERE {where}", key)
             assert not adapter.is_open("1000", item.document_no, item.fiscal_year)
             assert item.key not in {i.key for i in adapter.iter_open_items(["1000"], TODAY)}
+
+
+class _LogonPage(BaseHTTPRequestHandler):
+    """What a proxy in front of S/4 may answer: a login page, or a redirect to one."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        redirect = "redirect" in self.path
+        self.send_response(302 if redirect else 200)
+        self.send_header("Content-Type", "text/html")
+        if redirect:
+            self.send_header("Location", "https://idp.example.com/login")
+        self.send_header("Content-Length", "20")
+        self.end_headers()
+        self.wfile.write(b"<html>Logon</html>\n\n")
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def test_an_answer_that_is_not_odata_is_a_business_error(tmp_path: Path, world: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _LogonPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        cfg = s4_config(tmp_path, world, base_url=url, auth="basic")
+        with connect_s4(cfg.sap, retry=NO_WAIT) as adapter:
+            with pytest.raises(SapBusinessError, match="HTTP 200 answer is not OData JSON"):
+                adapter.customers(CODES)
+            with pytest.raises(SapBusinessError, match="HTTP 302 answer is not OData JSON"):
+                list(adapter.odata.entities("redirect", "A_Customer"))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

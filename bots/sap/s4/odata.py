@@ -83,10 +83,10 @@ class ODataClient:
         url: str | None = self.service_url(service) + entity_set
         query: dict[str, str] | None = params
         while url is not None:
-            data = self.get(service, url, query, what=f"{service}/{entity_set}").json()
-            body = data.get("d", {})
+            what = f"{service}/{entity_set}"
+            body = odata_body(self.get(service, url, query, what=what), what)
             yield from body.get("results", [])
-            url, query = self._next(body.get("__next"), f"{service}/{entity_set}"), None
+            url, query = self._next(body.get("__next"), what), None
 
     def csrf_token(self, service: str) -> str:
         """A CSRF token for ``service`` (bound to the session cookie this client keeps)."""
@@ -166,6 +166,20 @@ class ODataClient:
         lifetime = int(data.get("expires_in", 0)) - TOKEN_MARGIN_SECONDS
         self._token = (str(data["access_token"]), time.monotonic() + max(lifetime, 0))
         return self._token[0]
+
+
+def odata_body(response: httpx.Response, what: str) -> dict[str, Any]:
+    """The ``d`` object of a V2 JSON answer; a business error for anything else (a
+    logon page from a proxy, a redirect to an identity provider)."""
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("d"), dict):
+        kind = response.headers.get("Content-Type", "no content type")
+        raise SapBusinessError(f"{what}: HTTP {response.status_code} answer is not OData "
+                               f"JSON ({kind})")
+    return data["d"]
 
 
 def tls_context(cfg: S4Config) -> ssl.SSLContext:
