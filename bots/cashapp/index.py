@@ -9,7 +9,9 @@ than a one-element list at a million items). The keys of each item are kept
 (``ref_keys``, ``doc_keys``) for the one-character comparison of the fuzzy rule.
 
 Amounts are converted to integer minor units on first use and kept, so a run
-only pays for the items the rules look at. An :class:`~bots.cashapp.table.OpenItemTable`
+only pays for the items the rules look at. The rules filter a customer group's
+items by ``currency``, ``customer`` and ``has_terms`` read from columns, so
+scanning a group makes no item object. An :class:`~bots.cashapp.table.OpenItemTable`
 (a million items from a file) gives its key columns and minor units as they
 are: no item object is made for the index.
 """
@@ -70,11 +72,13 @@ class ItemIndex:
         if isinstance(items, OpenItemTable):  # its columns as they are, no item made
             refs, docs, po_numbers, customers = (items.invoice_ref, items.document_no,
                                                  items.po_number, items.customer)
+            self._currency, self._discount_pct = items.currency, items.discount_pct
             self._amount_minor: Sequence[int] | None = items.amount_minor
         else:
-            refs, docs, po_numbers, customers = (
+            refs, docs, po_numbers, customers, self._currency, self._discount_pct = (
                 [getattr(it, name) for it in items]
-                for name in ("invoice_ref", "document_no", "po_number", "customer"))
+                for name in ("invoice_ref", "document_no", "po_number", "customer", "currency",
+                             "discount_pct"))
             self._amount_minor = None
         # Every structure below holds the same int objects (one per position, not
         # one per use: 30 MB a million). Keys are built in bulk; dict(zip()) keeps the
@@ -100,6 +104,7 @@ class ItemIndex:
                 _add(by_po, normalise(po), pos)
         self._by_key, self._by_po = by_key, by_po
         self._by_customer = _groups(customers, positions)
+        self._customer = customers
 
     @property
     def customers(self) -> set[str]:
@@ -114,6 +119,18 @@ class ItemIndex:
         if value is None:
             value = self._minor[pos] = self.items[pos].amount_minor
         return value
+
+    def currency(self, pos: int) -> str:
+        """The currency of item ``pos``, read from its column (no item is made)."""
+        return self._currency[pos]
+
+    def customer(self, pos: int) -> str:
+        """The customer number of item ``pos``, read from its column."""
+        return self._customer[pos]
+
+    def has_terms(self, pos: int) -> bool:
+        """Item ``pos`` has a cash-discount percentage (payment terms), read from its column."""
+        return bool(self._discount_pct[pos])
 
     def by_key(self, key: str) -> list[int]:
         """Items whose invoice reference or document number has ``key``."""

@@ -185,7 +185,7 @@ class Context:
         return self.policy.for_company(self.index.items[pos].company_code)
 
     def in_payer_group(self, unit: Unit, pos: int) -> bool:
-        customer = self.index.items[pos].customer
+        customer = self.index.customer(pos)
         if customer in unit.payer.customers:
             return True
         return any(self.parties.same_group(customer, c) for c in unit.payer.customers)
@@ -202,7 +202,7 @@ class Context:
     def vouches(self, unit: Unit, pos: int) -> bool:
         """Item ``pos`` is of the customer group the advice's other lines surely pay."""
         return bool(unit.vouched) and \
-            self.parties.root(self.index.items[pos].customer) == unit.vouched
+            self.parties.root(self.index.customer(pos)) == unit.vouched
 
     def known(self, unit: Unit, chosen: list[int]) -> bool:
         """Something besides the reference corroborates the items: a payer the advice
@@ -214,16 +214,16 @@ class Context:
     def agreeing_other(self, unit: Unit, pos: int) -> int | None:
         """Another open item of the customer group of item ``pos`` whose amount the unit
         settles (in full, less a discount, an explained deduction or a tolerated difference)."""
-        item, items = self.index.items[pos], self.index.items
+        index, item = self.index, self.index.items[pos]
         # an agreeing fit is short by at most the stated amounts, the write-off limit and,
         # for items with terms, their discount: the others need no fit
         reach = unit.paid + unit.discount + unit.deduction + \
             self.policy.for_company(item.company_code).write_off_cap(item.currency)
         for customer in sorted(self.parties.scope(self.parties.root(item.customer))):
-            for p in self.index.of_customer(customer):
-                value = self.index.amount(p)
-                if p == pos or items[p].currency != item.currency or value < unit.paid or (
-                        value > reach and not items[p].discount_pct):
+            for p in index.of_customer(customer):
+                value = index.amount(p)
+                if p == pos or index.currency(p) != item.currency or value < unit.paid or (
+                        value > reach and not index.has_terms(p)):
                     continue
                 if self.fit(unit, p).agrees:
                     return p
@@ -266,11 +266,11 @@ class Context:
 
     def open_for(self, pos: int, amount: int) -> int | None:
         """Another open item of the customer group of item ``pos`` open for ``amount``."""
-        item = self.index.items[pos]
-        for customer in sorted(self.parties.scope(self.parties.root(item.customer))):
-            for p in self.index.of_customer(customer):
-                if p != pos and self.index.amount(p) == amount and \
-                        self.index.items[p].currency == item.currency:
+        index = self.index
+        currency = index.currency(pos)
+        for customer in sorted(self.parties.scope(self.parties.root(index.customer(pos)))):
+            for p in index.of_customer(customer):
+                if p != pos and index.amount(p) == amount and index.currency(p) == currency:
                     return p
         return None
 
@@ -314,7 +314,7 @@ def _resolve(ctx: Context, unit: Unit, rule: str, candidates: list[int],
              evidence: Callable[[int], str], base: float) -> Finding:
     """One finding from the items a reference rule selected (see the module docstring)."""
     items = ctx.index.items
-    same = [p for p in candidates if items[p].currency == unit.currency]
+    same = [p for p in candidates if ctx.index.currency(p) == unit.currency]
     if not same:
         other = items[candidates[0]]
         return Finding(Outcome.REJECTED, rule, reason=(
@@ -374,7 +374,7 @@ def _or_swapped(ctx: Context, unit: Unit, finding: Finding, printed: str = "") -
     fits = {}
     for key in set(transpositions(printed or unit.ref)) - {ctx.index.ref_keys[named]}:
         for p in ctx.index.by_key(key):
-            if p == named or items[p].currency != unit.currency or (
+            if p == named or ctx.index.currency(p) != unit.currency or (
                     unit.payer.customers and not ctx.in_payer_group(unit, p)):
                 continue
             f = ctx.fit(unit, p)
@@ -590,7 +590,7 @@ class RefInText(Rule):
                     near.setdefault(p, (piece, Closeness.TRANSPOSITION))
         fits = {}
         for p in near:
-            if p in named or items[p].currency != unit.currency or (
+            if p in named or ctx.index.currency(p) != unit.currency or (
                     unit.payer.customers and not ctx.in_payer_group(unit, p)):
                 continue
             f = ctx.fit(unit, p)
@@ -737,9 +737,8 @@ class PoNumber(Rule):
         po = normalise(unit.po)
         if not po:
             return None
-        items = ctx.index.items
         pool = [p for p in ctx.index.by_po(po)
-                if items[p].currency == unit.currency and p not in ctx.taken
+                if ctx.index.currency(p) == unit.currency and p not in ctx.taken
                 and (not unit.payer.customers or ctx.in_payer_group(unit, p))]
         if not pool:
             return None
@@ -765,10 +764,9 @@ class AmountOnly(Rule):
         payer = unit.payer
         if not payer.decisive or unit.ref:
             return None  # a stated reference that is not open: already cleared, or not ours
-        items = ctx.index.items
         pool = [p for c in ctx.parties.scope(payer.customer or "")
                 for p in ctx.index.of_customer(c)
-                if items[p].currency == unit.currency and p not in ctx.taken]
+                if ctx.index.currency(p) == unit.currency and p not in ctx.taken]
         if not pool:
             return None
         who = ctx.parties.name(payer.customer or "")
