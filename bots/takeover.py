@@ -221,9 +221,10 @@ def _money_of(payload: dict[str, Any]) -> tuple[str, Decimal | None]:
     if raw is None or not currency:
         return "", None
     try:
-        return str(currency), Decimal(str(raw))
+        amount = Decimal(str(raw))
     except InvalidOperation:
         return "", None
+    return (str(currency), amount) if amount.is_finite() else ("", None)
 
 
 def _sent_documents(row: sqlite3.Row, payload: dict[str, Any]) -> tuple[str, ...]:

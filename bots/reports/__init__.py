@@ -1,16 +1,18 @@
 """The run report: what a supervisor reads, what AR staff work.
 
-For each run, :func:`write_run_report` writes three files into the run's
+For each run, :func:`write_run_report` writes these files into the run's
 folder from one :class:`RunReport` (the runner fills it; see
 :mod:`bots.reports.model`):
 
 - ``report.html``: self-contained page (inline CSS and SVG charts, no
-  JavaScript, no external URL), headline, money, one section per bot,
-  worklist summary, inputs, external writes (:mod:`bots.reports.html_report`);
+  JavaScript, no external URL), headline, money, cash application's figures
+  and trend, one section per bot, worklist summary, inputs, external writes
+  with amounts and the documents they sent (:mod:`bots.reports.html_report`);
 - ``report.json``: the same for machines, schema ``arbots.run-report/1``
   documented in :mod:`bots.reports.json_report`;
-- ``worklist.xlsx``: Summary plus one sheet per worklist kind
-  (:mod:`bots.reports.worklist`).
+- ``worklist.xlsx``: Summary, one sheet per worklist kind (the Decision column
+  a dropdown), and a Legend (:mod:`bots.reports.worklist`);
+- one CSV per list, linked from the page (:mod:`bots.reports.csv_export`).
 
 :func:`render_history` gives the ``arbots runs`` table
 (:mod:`bots.reports.history`). Everything here is a pure function of the

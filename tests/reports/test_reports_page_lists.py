@@ -112,10 +112,12 @@ def test_external_writes_carry_amounts_and_link_the_sent_pdf(tmp_path: Path) -> 
         ledger.begin("portal_submission", "sub-2", "ariba:0000100043",
                      {"invoice_no": "INV-8", "currency": "EUR", "total": "9.90"})
         ledger.begin("collection_note", "note-1", "1000/0000100042", {"text": "called"})
+        ledger.begin("posting", "pay-nan", "1000/0000100042",
+                     {"amount": "NaN", "currency": "USD"})  # no amount rather than a crash
         records = write_records(store, run.id)
     assert [(w.currency, w.amount) for w in records] == [
         ("USD", Decimal("10290.00")), ("JPY", Decimal("150000")), ("EUR", Decimal("9.90")),
-        ("", None)]
+        ("", None), ("", None)]
     assert records[1].files == ("portals/coupa_main/INV_7.pdf", "portals/coupa_main/INV_7.xml")
 
     run_dir = tmp_path / "run"
@@ -128,9 +130,9 @@ def test_external_writes_carry_amounts_and_link_the_sent_pdf(tmp_path: Path) -> 
     header = [th.content() for th in section.all("th")]
     rows = [[td for td in tr.all("td")] for tr in section.all("tbody")[0].all("tr")]
     amounts = [row[header.index("Amount")].content() for row in rows]
-    assert amounts == ["USD 10,290.00", "JPY 150,000", "EUR 9.90", ""]
+    assert amounts == ["USD 10,290.00", "JPY 150,000", "EUR 9.90", "", ""]
     sent = [[a.attrs["href"] for a in row[header.index("Sent")].all("a")] for row in rows]
-    assert sent == [[], ["portals/coupa_main/INV_7.pdf"], [], []]  # only what is there
+    assert sent == [[], ["portals/coupa_main/INV_7.pdf"], [], [], []]  # only what is there
 
 
 def test_every_list_has_a_csv_beside_the_page_guarded_against_formulas(tmp_path: Path) -> None:
