@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import socket
 import sqlite3
 import threading
@@ -34,6 +33,7 @@ import psutil
 from bots.config import Config
 from bots.domain import Run, RunStatus, Trigger
 from bots.landscape import LandscapeLease, end_browsers, landscape_id
+from bots.portals.artifacts import sent_document
 from bots.reports.model import (
     BotSection,
     BotStatus,
@@ -234,12 +234,8 @@ def _sent_documents(row: sqlite3.Row, payload: dict[str, Any]) -> tuple[str, ...
     if row["kind"] != "portal_submission" or not payload.get("invoice_no"):
         return ()
     site = str(row["target"]).split(":", 1)[0]
-    stem = f"portals/{_file_safe(site)}/{_file_safe(str(payload['invoice_no']))}"
-    return (f"{stem}.pdf", f"{stem}.xml")
-
-
-def _file_safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", text)  # as bots.portals names its artifacts
+    return tuple(f"portals/{sent_document(site, str(payload['invoice_no']), suffix)}"
+                 for suffix in (".pdf", ".xml"))
 
 
 def write_records(store: Store, run_id: str) -> list[WriteRecord]:

@@ -41,7 +41,6 @@ the User's Guide and the reference endpoint checks it
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from copy import deepcopy
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from bots.domain import format_amount, quantize, stable_id
+from bots.portals.artifacts import file_safe
 from bots.portals.invoice import InvoiceLine, PortalInvoice
 
 VERSION = "1.2.014"
@@ -98,8 +98,7 @@ class CxmlError(ValueError):
 def payload_id(invoice: PortalInvoice, domain: str = "arbots.invalid") -> str:
     """The deterministic payloadID of ``invoice``: the same submission, the same ID."""
     key = invoice.submission.idempotency_key
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", invoice.invoice_no)
-    return f"{stable_id('cxml', key, length=20)}.{safe}@{domain}"
+    return f"{stable_id('cxml', key, length=20)}.{file_safe(invoice.invoice_no)}@{domain}"
 
 
 def _money(parent: ET.Element, tag: str, amount: Decimal, currency: str) -> ET.Element:

@@ -38,7 +38,6 @@ received.
 
 from __future__ import annotations
 
-import re
 import ssl
 import threading
 import urllib.error
@@ -48,6 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bots.config import ConfigError
+from bots.portals.artifacts import sent_document
 from bots.portals.cxml import (
     CxmlError,
     Status,
@@ -69,10 +69,6 @@ KIND = "portal_submission"  # the browser runner's kind: one ledger for both roa
 DUPLICATE_CODE = 409
 OnResult = Callable[[SubmissionResult], None]
 BeforeSubmit = Callable[[PortalInvoice], str | None]
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
 
 
 class CxmlSender:
@@ -147,7 +143,7 @@ class CxmlSender:
             return _result(invoice, Outcome.FAILED, f"shared secret: {exc}")
         document = invoice_request(invoice, site.cxml, secret, now=self.clock(),
                                    tax_category=site.tax_category)
-        path = self.artifacts_dir / _safe(site.name) / f"{_safe(invoice.invoice_no)}.xml"
+        path = self.artifacts_dir / sent_document(site.name, invoice.invoice_no, ".xml")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(redacted(document))
         if dry_run:

@@ -69,7 +69,6 @@ import asyncio
 import functools
 import json
 import os
-import re
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -79,6 +78,7 @@ from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
 from bots.domain import stable_id
+from bots.portals.artifacts import file_safe, sent_document
 from bots.portals.errors import (
     BusinessRejection,
     LoginFailed,
@@ -175,10 +175,6 @@ class _Batch:
     @property
     def stopping(self) -> bool:
         return self.stop is not None and self.stop.is_set()
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
 
 
 class PortalRunner:
@@ -298,7 +294,8 @@ class PortalRunner:
     # ------------------------------------------------------------------ contexts and sign-in
 
     def _account(self, site: PortalSite) -> _Account:
-        state = self.state_dir / f"{_safe(site.name)}-{stable_id('s', site.name, site.user)}.json"
+        session = f"{file_safe(site.name)}-{stable_id('s', site.name, site.user)}.json"
+        state = self.state_dir / session
         return _Account(site, RECIPES[site.family](site.base_url or ""), state,
                         RateLimiter(site.rate_per_minute))
 
@@ -412,8 +409,9 @@ class PortalRunner:
             if state not in ("new", "pending"):
                 return _result(invoice, Outcome.BUSY, f"another live run holds the intent "
                                                       f"({state}); not touched")
-        folder = self.artifacts_dir / _safe(account.site.name)
-        pdf = invoice.pdf or render_pdf(invoice, folder / f"{_safe(invoice.invoice_no)}.pdf")
+        folder = self.artifacts_dir / file_safe(account.site.name)
+        sent = sent_document(account.site.name, invoice.invoice_no, ".pdf")
+        pdf = invoice.pdf or render_pdf(invoice, self.artifacts_dir / sent)
         maybe_ours = state == "pending"
         expired = False
         attempts = 0
@@ -436,7 +434,7 @@ class PortalRunner:
                 expired = isinstance(error, SessionExpired)
                 raise error from None
             finally:
-                stem = folder / f"{_safe(invoice.invoice_no)}-attempt{attempts}"
+                stem = folder / f"{file_safe(invoice.invoice_no)}-attempt{attempts}"
                 keep = error is not None or self.keep_artifacts
                 await worker.end_chunk(stem if keep else None)
                 if keep:
