@@ -39,9 +39,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "invoice credit note no", "inv cn no", "inv cr no", "inv credit no",
         # the payer's own voucher (rank 0, kept as the other document number)
         "payment voucher", "payment voucher no", "payment voucher number",
+        # French prints: "Vos réf.", "Votre référence", "N° facture"
+        "vos ref", "votre ref", "votre reference", "vos references", "n facture",
+        "no facture", "numero de facture",
     ),
     "po_number": ("po", "po no", "po number", "purchase order", "purchase order no",
                   "order no", "order number", "customer po", "bestellnummer", "bestelnummer",
+                  "bon de commande", "commande", "n commande",
                   "p o", "p o no",
                   "p o number"),
     "invoice_date": ("invoice date", "inv date", "doc date", "document date", "date",
@@ -51,7 +55,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                      "echeance", "date d echeance", "vencimiento", "fecha vencimiento",
                      "fecha de vencimiento", "scadenza", "data scadenza", "vervaldatum",
                      "faelligkeit", "falligkeit", "fallig am", "nettofallig"),
-    "gross_amount": ("gross", "gross amount", "invoice amount", "inv amount", "amount due",
+    "gross_amount": ("gross", "gross amount", "invoice amount", "montant ttc", "inv amount",
+                     "amount due",
                      "original amount", "invoice total", "gross amt", "inv amt", "amount",
                      "betrag", "document amount", "bruttobetrag", "brutto",
                      # what was open before this payment, as AP systems print it

@@ -393,3 +393,11 @@ def test_a_balance_column_under_a_stacked_paid_label_is_no_paid_amount():
     [got] = extract_pdf(buf.getvalue(), "restant.pdf", templates=())
     assert [(x.invoice_ref, x.paid_amount) for x in got.lines] == [
         ("AR0001050", Decimal("2292.92")), ("AR0001051", Decimal("391.02"))]
+
+
+def test_french_labels_set_close_are_cut_into_their_labels():
+    """``Bon de commande Vos réf.`` as one phrase: two listed labels, the PO number and
+    our invoice reference."""
+    assert field_for_header("Bon de commande") == "po_number"
+    assert field_for_header("Vos réf.") == "invoice_ref"
+    assert field_for_header("Montant TTC") == "gross_amount"
