@@ -21,12 +21,16 @@ from decimal import Decimal
 
 from bots.cashapp.amounts import Fit
 from bots.cashapp.policy import Limits
-from bots.domain import OpenItem, from_minor
+from bots.domain import OpenItem, exponent
 
 
 def money(minor: int, currency: str) -> str:
-    """``1029000, "USD"`` -> ``"10,290.00 USD"``."""
-    return f"{from_minor(minor, currency):,} {currency}"
+    """``1029000, "USD"`` -> ``"10,290.00 USD"`` (formatted from the integer, no Decimal)."""
+    exp = exponent(currency)
+    whole, fraction = divmod(abs(minor), 10 ** exp)
+    sign = "-" if minor < 0 else ""
+    return f"{sign}{whole:,}.{fraction:0{exp}d} {currency}" if exp else \
+        f"{sign}{whole:,} {currency}"
 
 
 def percent(value: Decimal | None) -> str:
@@ -113,6 +117,8 @@ def amount_clause(fit: Fit, item: OpenItem, open_minor: int,
 
 def problem_caveat(fit: Fit, currency: str, limits: Limits) -> str:
     """Why a person must look at ``fit``, when its amount clause does not already say so."""
+    if not fit.problem:
+        return ""
     residual = money(fit.deduction, currency)
     if fit.problem == "partial":
         return "the policy reviews partial payments"
