@@ -9,6 +9,9 @@ a new history only with a versioned workflow change (``workflow.patched``).
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 from temporalio.client import WorkflowHistory
@@ -18,6 +21,7 @@ from bots.engine.workflows import RunWorkflow
 from tests.engine.changed_workflow import WorkflowWithoutBegin
 
 HISTORY = Path(__file__).parent / "histories" / "nightly.json"
+JSON_PLAIN = base64.b64encode(b"json/plain").decode()
 
 
 def test_the_recorded_nightly_replays() -> None:
@@ -33,3 +37,47 @@ def test_a_changed_workflow_is_caught() -> None:
     result = asyncio.run(Replayer(workflows=[WorkflowWithoutBegin]).replay_workflow(
         history, raise_on_replay_failure=False))
     assert result.replay_failure is not None
+
+
+def test_the_history_holds_ids_and_counts_only() -> None:
+    """Every payload of the recorded history is made of the plan's dataclasses' fields,
+    and a bot's counts are numbers: no names, amounts or secrets reach Temporal."""
+    from dataclasses import fields
+
+    from bots.engine.plan import BotDone, BotStep, RunEnd, RunProgress, RunRequest, RunResult
+
+    allowed = {f.name for kind in (BotDone, BotStep, RunEnd, RunProgress, RunRequest, RunResult)
+               for f in fields(kind)}
+    payloads = list(_payloads(json.loads(HISTORY.read_text(encoding="utf-8"))))
+    assert len(payloads) >= 12  # the request; begin; 5 bots, each a step and a result; ...
+    keys: set[str] = set()
+    counts: list[object] = []
+    _walk(payloads, keys, counts)
+    assert keys <= allowed, keys - allowed
+    assert counts and all(isinstance(n, int) for n in counts)
+
+
+def _payloads(node: object) -> Iterator[object]:
+    """The JSON documents of a history's payloads (base64 ``data`` with encoding json/plain)."""
+    if isinstance(node, dict):
+        if node.get("metadata", {}).get("encoding") == JSON_PLAIN and "data" in node:
+            yield json.loads(base64.b64decode(node["data"]))
+        for value in node.values():
+            yield from _payloads(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _payloads(value)
+
+
+def _walk(value: object, keys: set[str], counts: list[object]) -> None:
+    """Collect the keys of every document, and the values of every ``counts`` table."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            keys.add(key)
+            if key == "counts" and isinstance(item, dict):
+                counts.extend(item.values())
+            else:
+                _walk(item, keys, counts)
+    elif isinstance(value, list):
+        for item in value:
+            _walk(item, keys, counts)
