@@ -53,6 +53,23 @@ re-measured the same way in the same session)::
     speed, public sample PDFs: ours 247 pages/s, pdfplumber 8.9, pdfium
     text 401: 27.9x (before 17.9x), 0.62x
 
+SPEED WORK (2026-12-07, item 11; output unchanged, per-document digests of
+words and readings identical on both corpora, the generated corpus and the
+public samples). PDFium's C API without pypdfium2's helper objects, the
+char-box call as a bare C function pointer, leaner lines/phrases/cells, the
+header fields read once per reading. Bench, load average 15-30 on 2 cores::
+
+    layouts held-out   9.0x -> 9.6x pdfplumber, 0.49x the floor
+    layouts2 held-out  9.5x -> 10.6x, 0.50x the floor
+    public samples     17-19x before and after (1 round, noisy)
+
+Instruction counts (callgrind, one round of ``extract_pdf`` on the 96
+held-out PDFs, load-independent; the floor's in brackets): layouts 2.47G ->
+2.28G (1.17G), layouts2 2.73G -> 2.51G (1.22G). Of ours, 20 % is PDFium
+building the glyph maps of the standard Type 1 fonts (the floor pays it as
+well) and 15 % regex searches, most of them the header-label alternations
+of :mod:`bots.remittance.pdf_fields`.
+
 The README section "Extraction figures" has the per-family table.
 """
 
