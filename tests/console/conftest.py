@@ -6,7 +6,6 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,12 @@ from fastapi.testclient import TestClient
 from bots.config import Config, load_config
 from bots.console import create_app
 from bots.console.auth import add_user
-from bots.domain import OpenItem, Trigger, format_amount
+from bots.domain import OpenItem, Trigger
 from bots.runner import run_bots
-from bots.sandbox.world import demo_mailbox_path
 from bots.sap import connect
 from bots.store import Store
 from tests.pipeline.conftest import make_world, small_sandbox  # noqa: F401  (fixture)
+from tests.pipeline.typing_slip import plant_typing_slip
 
 # nothing below certainty posts unattended: a mistyped reference always waits for review
 STRICT = '\n[cashapp]\nauto_threshold = "0.99"\n'
@@ -48,32 +47,12 @@ def console_world(tmp_path: Path, small_sandbox: Path) -> Config:  # noqa: F811
 def waiting(console_world: Config) -> tuple[Config, OpenItem, str]:
     """One payment waiting for review (its advice has a typing slip in the reference):
     the world, the item it pays and the remittance id."""
-    with connect(console_world.sap) as sap:
-        items = list(sap.iter_open_items(console_world.sap.company_codes, TODAY))
-    refs = {i.invoice_ref for i in items}
-    item = next(i for i in items if i.amount > 0 and i.currency == "USD" and i.invoice_ref
-                and i.invoice_ref[-1] != i.invoice_ref[-2]
-                and transposed(i.invoice_ref) not in refs)
-    msg = EmailMessage()
-    msg["From"] = "Accounts Payable <ap@payer.example.net>"
-    msg["To"] = "remittances@arbots-demo.example"
-    msg["Subject"] = "Remittance advice"
-    msg.set_content(f"Payment date: {TODAY.isoformat()}\nCurrency: USD\n\n"
-                    f"Invoice {transposed(item.invoice_ref)}    "
-                    f"{format_amount(item.amount, item.currency)}\n")
-    box = demo_mailbox_path(console_world)
-    box.mkdir(parents=True)
-    (box / "slip.eml").write_bytes(bytes(msg))
+    item = plant_typing_slip(console_world, TODAY)
     night = run_bots(console_world, ("openitems", "intake", "cashapp"), Trigger.ON_DEMAND)
     assert {b.name: b.counts for b in night.report.bots}["cashapp"]["payments_waiting"] == 1
     with Store(console_world.store_path) as store:
         (rid,) = [r["id"] for r in store.remittances("review")]
     return console_world, item, rid
-
-
-def transposed(ref: str) -> str:
-    """The reference with its last two digits swapped (a typing slip)."""
-    return ref[:-2] + ref[-1] + ref[-2]
 
 
 def still_open(cfg: Config, item: OpenItem) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -11,41 +10,20 @@ from openpyxl import load_workbook
 
 from bots.cashapp import Memory
 from bots.config import Config
-from bots.domain import OpenItem, RunStatus, Trigger, format_amount
+from bots.domain import OpenItem, RunStatus, Trigger
 from bots.pipeline.cashapp import memory_path
 from bots.pipeline.review import ReviewFileError, read_decisions
 from bots.runner import run_bots
-from bots.sandbox.world import demo_mailbox_path
 from bots.sap import connect
+from tests.pipeline.typing_slip import plant_typing_slip
 
 TODAY = datetime.now(UTC).date()
-
-
-def transposed(ref: str) -> str:
-    """The reference with its last two digits swapped (a typing slip)."""
-    return ref[:-2] + ref[-1] + ref[-2]
 
 
 @pytest.fixture
 def doubtful(world: Config) -> tuple[Config, OpenItem]:
     """A mailbox with one advice whose reference has a typing slip: it waits for review."""
-    with connect(world.sap) as sap:
-        items = list(sap.iter_open_items(world.sap.company_codes, TODAY))
-    refs = {i.invoice_ref for i in items}
-    item = next(i for i in items if i.amount > 0 and i.currency == "USD" and i.invoice_ref
-                and i.invoice_ref[-1] != i.invoice_ref[-2]
-                and transposed(i.invoice_ref) not in refs)
-    msg = EmailMessage()
-    msg["From"] = "Accounts Payable <ap@payer.example.net>"
-    msg["To"] = "remittances@arbots-demo.example"
-    msg["Subject"] = "Remittance advice"
-    msg.set_content(f"Payment date: {TODAY.isoformat()}\nCurrency: USD\n\n"
-                    f"Invoice {transposed(item.invoice_ref)}    "
-                    f"{format_amount(item.amount, item.currency)}\n")
-    box = demo_mailbox_path(world)
-    box.mkdir(parents=True)
-    (box / "slip.eml").write_bytes(bytes(msg))
-    return world, item
+    return world, plant_typing_slip(world, TODAY)
 
 
 def decide(worklist: Path, decision: str) -> Path:
