@@ -175,6 +175,21 @@ TABLES: dict[str, tuple[Field, ...]] = {
              Field("KMEIN", "UNIT", 3, 0, "Condition Unit"),
              P("KAWRT", 15, 2, "Condition Base Value", kind="CURR"),
              CURR("KWERT", "Condition Value"), C("MWSK1", 2, "Tax Code")),
+    # SD credit management (ECC): sales order header, its overall credit status
+    # (VBUK-CMGST: B blocked, A checked OK, D released) and the credit master per
+    # customer and credit control area (limit, receivables, special liabilities,
+    # sales value); see bots.sandbox.sap.credit.
+    "VBAK": (MANDT, C("VBELN", 10, "Sales Document", True), D("ERDAT", "Created On"),
+             C("AUART", 4, "Sales Document Type"), C("VKORG", 4, "Sales Organization"),
+             C("KUNNR", 10, "Sold-to Party"), CURR("NETWR", "Net Value"),
+             CUKY("WAERK", "Document Currency"), C("KKBER", 4, "Credit Control Area"),
+             C("KNKLI", 10, "Credit Account"), D("CMFRE", "Credit Release Date")),
+    "VBUK": (MANDT, C("VBELN", 10, "Sales Document", True),
+             C("CMGST", 1, "Overall Credit Status"), C("GBSTK", 1, "Overall Status")),
+    "KNKK": (MANDT, C("KUNNR", 10, "Customer", True), C("KKBER", 4, "Credit Control Area", True),
+             CURR("KLIMK", "Credit Limit"), CURR("SKFOR", "Total Receivables"),
+             CURR("SSOBL", "Special Liabilities"), CURR("SAUFT", "Sales Value"),
+             C("CTLPC", 3, "Risk Category"), C("CRBLB", 1, "Blocked by Credit Management")),
     "T006": (MANDT, Field("MSEHI", "UNIT", 3, 0, "Unit of Measurement", True),
              C("ISOCODE", 3, "ISO Code")),
     # Posting periods per company code and account type (OB52; the variant is the

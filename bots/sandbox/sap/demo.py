@@ -33,6 +33,10 @@ number each in ZUONR), shared out in turn among the ``invoiced`` customers
 code; they count in ``items``. The big-day world uses them for the portal
 bot's night.
 
+Credit management (company code 1000): a credit master (KNKK) per customer,
+credit-blocked sales orders (VBAK/VBUK) for every 4th, some over their
+limit (:mod:`bots.sandbox.sap.credit`).
+
 Every open invoice has the SD billing document it was posted from (VBRK/VBRP,
 VBKD, KONV; :mod:`bots.sandbox.sap.billing`), its lines adding up to the item.
 
@@ -56,6 +60,7 @@ from pathlib import Path
 
 from bots.sandbox.sap import store
 from bots.sandbox.sap.billing import billing_rows
+from bots.sandbox.sap.credit import credit_rows
 
 COMPANY_CODES = {"1000": ("Arbots Demo Inc.", "New York", "US", "USD"),
                  "2000": ("Arbots Demo GmbH", "Hamburg", "DE", "EUR")}
@@ -321,6 +326,9 @@ def generate(path: Path, *, customers: int = 70, items: int = 3200, seed: int = 
         cleared = _cleared_originals(rows, today)
         _insert(db, "BSAD", cleared)
         _insert(db, "BKPF", _headers(rows) + _headers(cleared))
+        in_1000 = [row["KUNNR"] for row in knb1 if row["BUKRS"] == "1000"]
+        for table, credit in credit_rows(in_1000, rows, today).items():
+            _insert(db, table, credit)
     db.executemany('INSERT INTO "SANDBOX_INFO" VALUES (?, ?)',
                    [("seed", str(seed)), ("today", today.isoformat()),
                     ("customers", str(customers)), ("items", str(items))])

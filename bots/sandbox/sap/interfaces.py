@@ -128,6 +128,13 @@ INTERFACES: dict[str, tuple[Param, ...]] = {
         _exp("CASE_GUID", "CHAR", 32), _exp("RETURN", STRUCTURE, structure="BAPIRET2"),
         _tab("ATTRIBUTES", "BAPI_DISPUTE_ATTRIBUTE"), _tab("OBJECTS", "BAPI_DISPUTE_OBJECT"),
         _tab("NOTES", "BAPI_DISPUTE_NOTE")),
+    "Z_ARBOTS_CREDIT_RELEASE": (
+        _imp("I_VBELN", "CHAR", 10, text="Sales order blocked for credit"),
+        _imp("I_TESTRUN", "CHAR", 1, optional=True, default="",
+             text="X: re-check only, release nothing"),
+        _exp("E_CMGST", "CHAR", 1), _exp("E_EXISTING", "CHAR", 1),
+        _tab("T_LINES", "TLINE", "Note on the order (header text VBBK 0001)"),
+        _tab("RETURN", "BAPIRET2")),
     "Z_ARBOTS_RESET_CLEARING": (
         _imp("I_BUKRS", "CHAR", 4, text="Company code"),
         _imp("I_AUGBL", "CHAR", 10, text="Clearing document"),
