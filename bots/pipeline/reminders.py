@@ -35,15 +35,13 @@ import jinja2
 
 from bots.config import CollectionsConfig
 from bots.domain import format_amount, from_minor, stable_id
+from bots.sap.values import ISO_LANGUAGES
 
 if TYPE_CHECKING:
     from bots.pipeline.collections import FollowUp
 
 #: The shipped reminder texts: ``level<N>.<language>.txt.j2`` (Jinja2, plain text).
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "config" / "reminders"
-#: SAP's one-letter language keys (KNA1-SPRAS) as the templates name languages.
-SAP_LANGUAGES = {"E": "en", "D": "de", "F": "fr", "S": "es", "I": "it", "N": "nl", "P": "pt",
-                 "L": "pl", "C": "cs", "V": "sv", "K": "da", "U": "fi", "O": "no", "J": "ja"}
 FALLBACK_LANGUAGE = "en"
 MAX_ITEMS_LISTED = 25
 
@@ -60,7 +58,7 @@ class ReminderTemplateError(Exception):
 
 def template_for(folder: Path, level: int, sap_language: str) -> Path:
     """The template of ``level`` in the customer's language, else in English."""
-    language = SAP_LANGUAGES.get(sap_language.upper(), sap_language.lower())
+    language = ISO_LANGUAGES.get(sap_language.upper(), sap_language).lower()
     for candidate in (language, FALLBACK_LANGUAGE):
         path = folder / f"level{level}.{candidate}.txt.j2"
         if path.is_file():
