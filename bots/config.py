@@ -539,7 +539,7 @@ def _engine(s: _Section) -> EngineConfig:
     return cfg
 
 
-ROOM_SECTIONS = ("cashapp", "mailboxes", "portals", "remittance", "intake")
+ROOM_SECTIONS = ("cashapp", "mailboxes", "portals", "remittance", "intake", "einvoice")
 
 
 def load_config(path: str | Path | None = None, *, home: Path | None = None) -> Config:

@@ -25,6 +25,10 @@ the outcome); a night with only cXML buyers opens no browser. An intent left
 open at a cXML buyer for an invoice no longer to send cannot be looked up
 there; it is closed as failed with the reason (:func:`settle_left_open_cxml`).
 
+**E-invoices by e-mail.** Customers in ``[einvoice.customers]`` get their new
+invoices as Factur-X PDFs by e-mail (:mod:`bots.pipeline.einvoice`, ledger kind
+``einvoice_mail``), besides or instead of a portal; no browser for that.
+
 **Notes, exactly once, even after a crash.** A confirmation is written to SAP
 as a note on the invoice document (text object BELEG) as soon as the
 submission is done in the ledger, not after the batch. The note's key follows
@@ -61,6 +65,7 @@ from playwright.async_api import Browser
 
 from bots.domain import CollectionNote, OpenItem, exponent, quantize
 from bots.pipeline.context import BotContext
+from bots.pipeline.einvoice import send_einvoices
 from bots.portals import PortalRunner, open_browser, portals_config
 from bots.portals.connect import reachable_sites
 from bots.portals.cxml_sender import CxmlSender
@@ -143,6 +148,13 @@ def portal_invoice(item: OpenItem, site: PortalSite, tax_rate: Decimal,
     Raises :class:`~bots.portals.invoice.InvoiceError` when the billing lines do
     not add up to the open item.
     """
+    return invoice_for(item, site.name, tax_rate, vat_id, billing)
+
+
+def invoice_for(item: OpenItem, road: str, tax_rate: Decimal, vat_id: str,
+                billing: BillingDocument | None = None) -> PortalInvoice:
+    """:func:`portal_invoice` for a delivery road named ``road`` (a portal site, or
+    ``email`` for :mod:`bots.pipeline.einvoice`)."""
     if billing is not None and billing.lines:
         lines = invoice_lines(billing, item.po_number)
     else:
@@ -150,7 +162,7 @@ def portal_invoice(item: OpenItem, site: PortalSite, tax_rate: Decimal,
         lines = (InvoiceLine(1, Decimal(1), net, net, rate, tax,
                              "Standard" if rate else "Zero", f"Invoice {item.invoice_ref}"),)
     return PortalInvoice(invoice_no=item.invoice_ref, invoice_date=item.doc_date,
-                         customer=item.customer, portal=site.name, po_number=item.po_number,
+                         customer=item.customer, portal=road, po_number=item.po_number,
                          currency=item.currency, lines=lines, total=item.amount,
                          delivery_note=f"DN-{item.document_no}", supplier_vat_id=vat_id,
                          origin={"company_code": item.company_code,
@@ -187,6 +199,7 @@ def run(ctx: BotContext) -> BotSection:
     if unfit:
         section.status = BotStatus.FAILED
     note_missing(ctx, section)
+    send_einvoices(ctx, section, items)  # the e-mail road: Factur-X ([einvoice])
     todays = {i.submission.idempotency_key for i in invoices}
     left_open = [] if ctx.dry_run else [row for row in ctx.store.writes_of(KIND, "intent")
                                         if row["key"] not in todays]
