@@ -652,7 +652,9 @@ def _combination(ctx: Context, unit: Unit, rule: str, pool: list[int], what: str
     policy = ctx.policy
     values = [ctx.index.amount(p) for p in pool]
     variants, owners, nets = list(values), list(range(len(pool))), {}
-    for i, p in enumerate(pool):  # an item may count net of the discount it earns
+    for i, p in enumerate(pool):  # an item with terms may count net of the discount it earns
+        if not ctx.index.has_terms(p):
+            continue  # no terms: its net is its full amount, already a variant
         net = ctx.fit(unit, p, cash=values[i] - terms_discount(ctx.index.items[p], values[i]))
         if net.kind == "discount" and not net.problem:
             variants.append(net.applied)
