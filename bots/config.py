@@ -324,6 +324,23 @@ class DisputesConfig:
 
 
 @dataclass(frozen=True)
+class CreditConfig:
+    """``[credit]``: credit-blocked sales orders of customers who paid (ECC, VBUK/KNKK).
+
+    Off by default (it reads VBUK by credit status, which has no index in ECC).
+    On, it lists the orders to release for approval; ``auto_release`` releases
+    them through SAP's re-check (Z_ARBOTS_CREDIT_RELEASE). An order above
+    ``release_max`` (credit control area currency) is never proposed.
+    """
+
+    enabled: bool = False
+    auto_release: bool = False
+    release_max: Decimal = Decimal(50000)
+    credit_area: str = "1000"  # KKBER
+    currency: str = "USD"  # the credit control area's currency (T014-WAERS)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; rooms read their own section."""
 
@@ -338,6 +355,7 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     engine: EngineConfig = field(default_factory=EngineConfig)
     disputes: DisputesConfig = field(default_factory=DisputesConfig)
+    credit: CreditConfig = field(default_factory=CreditConfig)
 
     @property
     def is_sandbox(self) -> bool:
@@ -501,6 +519,20 @@ def _disputes(s: _Section) -> DisputesConfig:
     return cfg
 
 
+def _credit(s: _Section) -> CreditConfig:
+    cfg = CreditConfig(
+        enabled=s.flag("enabled", False), auto_release=s.flag("auto_release", False),
+        release_max=s.decimal("release_max", "50000"),
+        credit_area=s.text("credit_area", "1000"), currency=s.text("currency", "USD"))
+    if cfg.release_max < 0:
+        raise s._fail("release_max", f"expected an amount of 0 or more, got {cfg.release_max}")
+    if not 1 <= len(cfg.credit_area) <= 4:
+        raise s._fail("credit_area", f"a credit control area has 1-4 characters, got "
+                                     f"{cfg.credit_area!r}")
+    s.check_unknown()
+    return cfg
+
+
 def _schedule(s: _Section) -> tuple[ScheduleJob, ...]:
     jobs = []
     for name in s.data:
@@ -570,6 +602,7 @@ def load_config(path: str | Path | None = None, *, home: Path | None = None) -> 
         raw={k: data.get(k, {}) for k in ROOM_SECTIONS},
         engine=_engine(top.table("engine")),
         disputes=_disputes(top.table("disputes")),
+        credit=_credit(top.table("credit")),
     )
     store.check_unknown()
     top.seen.update(ROOM_SECTIONS)

@@ -51,7 +51,7 @@ from bots.domain import (
     quantize,
     stable_id,
 )
-from bots.pipeline import disputes
+from bots.pipeline import credit, disputes
 from bots.pipeline.cash_record import record_engine_lines
 from bots.pipeline.context import BotContext
 from bots.remittance.jsonl import from_json
@@ -486,6 +486,7 @@ def run(ctx: BotContext) -> BotSection:
                        kind="cashapp_note")
             disputes.open_cases(ctx, posting, document, section)
     section.counts["payments_waiting"] = len(waits)
+    credit.review_holds(ctx, snap.items, ctx.memo.get(CLEARED, set()), section)
     _queue_for_review(ctx, batch, waits, section, money, posted)
     record_engine_lines(ctx, batch, open_items, postings)
     queue_returns(ctx, batch.returns, batch.input_of, section)

@@ -24,11 +24,12 @@ from datetime import date
 
 from bots.domain import CollectionNote, Customer, OpenItem
 from bots.retry import RetryPolicy
-from bots.sap import billing, disputes, open_check, posting
+from bots.sap import billing, credit, disputes, open_check, posting
 from bots.sap import customers as customers_module
 from bots.sap import notes as notes_module
 from bots.sap import open_items as open_items_module
 from bots.sap.billing import BillingDocument
+from bots.sap.credit import BlockedOrder, CreditMaster
 from bots.sap.disputes import DisputeCase
 from bots.sap.errors import raise_for_return
 from bots.sap.posting import ClearingRequest, ClearingResult, ResetResult
@@ -157,6 +158,21 @@ class SapClient:
         """The line of a payment document left open as the residual of ``invoice``."""
         return disputes.residual_line(self.tables, company_code, customer, document_no,
                                       fiscal_year, invoice)
+
+    # ---------------------------------------------------------------- credit holds (SD)
+
+    def blocked_orders(self) -> list[BlockedOrder]:
+        """Sales orders blocked for credit (VBUK-CMGST B) with their VBAK header."""
+        return credit.blocked_orders(self.tables)
+
+    def credit_masters(self, accounts: Sequence[str], credit_area: str,
+                       currency: str) -> dict[str, CreditMaster]:
+        """KNKK (limit, exposure) of ``accounts`` in ``credit_area``."""
+        return credit.credit_masters(self.tables, accounts, credit_area, currency)
+
+    def release_credit_block(self, order: str, note: Sequence[str]) -> bool:
+        """Release ``order`` after SAP's re-check (commit afterwards); True: already was."""
+        return credit.release_order(self.rfc, order, note)
 
     # ---------------------------------------------------------------- LUW
 
