@@ -18,8 +18,9 @@ def attachment_name(invoice: PortalInvoice) -> str:
 
 
 def einvoice_message(invoice: PortalInvoice, pdf: bytes, seller: Party, sender: str,
-                     address: str, key: str) -> EmailMessage:
-    """The e-mail to ``address`` with the Factur-X PDF of ``invoice`` attached."""
+                     address: str, key: str, ubl: bytes | None = None) -> EmailMessage:
+    """The e-mail to ``address`` with the Factur-X PDF of ``invoice`` attached (and its
+    UBL 2.1 XML as ``invoice-<number>.xml`` when ``ubl`` is given)."""
     total = f"{format_amount(invoice.total, invoice.currency)} {invoice.currency}"
     msg = EmailMessage()
     msg["From"] = sender
@@ -32,7 +33,11 @@ def einvoice_message(invoice: PortalInvoice, pdf: bytes, seller: Party, sender: 
         f"Please find attached invoice {invoice.invoice_no} of "
         f"{invoice.invoice_date.isoformat()} for your order {invoice.po_number}, total "
         f"{total}.\n\nThe PDF is a Factur-X invoice (EN 16931): its structured data is "
-        "embedded as factur-x.xml for your AP system.\n")
+        "embedded as factur-x.xml for your AP system."
+        f"{' The same invoice is attached as UBL 2.1 XML.' if ubl else ''}\n")
     msg.add_attachment(pdf, maintype="application", subtype="pdf",
                        filename=attachment_name(invoice))
+    if ubl is not None:
+        msg.add_attachment(ubl, maintype="application", subtype="xml",
+                           filename=attachment_name(invoice).removesuffix(".pdf") + ".xml")
     return msg

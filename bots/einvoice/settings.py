@@ -9,11 +9,13 @@
     send_within_days = 2                 # invoices dated up to this many days ago
     [einvoice.customers]                 # customer number -> where and how
     "0000100004" = { address = "ap@client.example", name = "Client SARL", country = "FR" }
+    "0000100009" = { address = "invoices@buyer.example", ubl = true }  # + UBL 2.1 XML
 
 The e-mail goes through ``[collections.smtp]`` from ``[collections] sender``
 and is kept as ``.eml`` in ``[collections] outbox`` (without SMTP the outbox
 is the delivery, as for reminders). ``format`` (default ``facturx``) is the only
-one so far: UBL is not built yet, and is refused here rather than sent as Factur-X.
+one so far; ``ubl = true`` adds the UBL 2.1 XML of the same invoice as a second
+attachment (:mod:`bots.einvoice.ubl`).
 A customer may be in ``[portals.customers]`` too: it then gets both.
 """
 
@@ -36,6 +38,7 @@ class EinvoiceRoute:
     address: str
     format: str
     buyer: Party
+    ubl: bool = False  # a UBL 2.1 XML attached beside the Factur-X PDF
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,10 @@ def einvoice_config(cfg: Config) -> EinvoiceConfig:
         fmt = entry.text("format", "facturx")
         if fmt not in FORMATS:
             raise entry._fail("format", f"{fmt!r} is not supported; expected one of "
-                                        f"{', '.join(FORMATS)} (UBL is not built yet)")
+                                        f"{', '.join(FORMATS)} (for UBL write ubl = true: the UBL "
+                                        "XML is attached beside the Factur-X PDF)")
         customers[customer] = EinvoiceRoute(address, fmt, Party(
-            entry.text("name", customer), entry.text("country", "")))
+            entry.text("name", customer), entry.text("country", "")), entry.flag("ubl", False))
         entry.check_unknown()
     if customers and not cfg.collections.sender:
         raise ConfigError(f"{cfg.source}: collections.sender: e-invoices need a sender")

@@ -5,7 +5,9 @@ A delivery road beside the browser portals and cXML (called from
 purchase order, dated within ``send_within_days``) of the customers mapped in
 ``[einvoice.customers]`` are built from their SD billing lines as for the
 portals (:func:`bots.pipeline.portals.invoice_for`), made into a Factur-X PDF
-(:mod:`bots.einvoice.document`) and mailed to the customer's AP address.
+(:mod:`bots.einvoice.document`) and mailed to the customer's AP address, with
+the UBL 2.1 XML beside it for a customer with ``ubl = true``
+(:mod:`bots.einvoice.ubl`).
 
 Each e-mail is one write in the ledger (kind ``einvoice_mail``, key from
 company code, customer and invoice number): intent before, done after; a
@@ -30,6 +32,7 @@ from bots.domain import CollectionNote, OpenItem, stable_id
 from bots.einvoice.document import facturx_pdf
 from bots.einvoice.mail import einvoice_message
 from bots.einvoice.settings import EinvoiceConfig, EinvoiceRoute, einvoice_config
+from bots.einvoice.ubl import ubl_xml
 from bots.pipeline.context import BotContext
 from bots.portals.invoice import InvoiceError, PortalInvoice
 from bots.reports.model import BotSection, BotStatus, ErrorItem, WaitingItem
@@ -113,13 +116,15 @@ def send_one(ctx: BotContext, section: BotSection, ecfg: EinvoiceConfig, item: O
         return
     try:
         pdf = facturx_pdf(invoice, ecfg.seller, route.buyer)
+        ubl = ubl_xml(invoice, ecfg.seller, route.buyer) if route.ubl else None
     except Exception as exc:  # factur-x raises plain Exception for an XSD error  # noqa: BLE001
-        ctx.ledger.failed(key, f"Factur-X not built: {exc}")
-        _error(section, item, f"Factur-X not built: {exc}",
+        ctx.ledger.failed(key, f"e-invoice not built: {exc}")
+        _error(section, item, f"e-invoice not built: {exc}",
                "The invoice's data does not fit EN 16931; correct it in SAP (or report "
                "the XSD error as a bug); the next run sends it.")
         return
-    message = einvoice_message(invoice, pdf, ecfg.seller, policy.sender, route.address, key)
+    message = einvoice_message(invoice, pdf, ecfg.seller, policy.sender, route.address, key,
+                               ubl)
     path = reminders.write_outbox(policy.outbox, key, message)
     if policy.smtp_host:
         try:

@@ -2,7 +2,8 @@
 server on loopback (aiosmtpd, STARTTLS with a trustme CA).
 
 Shows: each new invoice of the e-invoicing customer is mailed once with a
-Factur-X PDF whose embedded XML is XSD-valid and names that invoice; the
+Factur-X PDF whose embedded XML is XSD-valid and names that invoice (and,
+``ubl = true``, its XSD-valid UBL 2.1 XML beside it); the
 invoice gets a note in SAP; a rerun sends nothing again; an intent a crash
 left open is not sent again but waits for a person.
 """
@@ -41,19 +42,25 @@ def with_einvoice(world: Config, port: int, ca: trustme.CA) -> Config:
         f'[collections.smtp]\nhost = "127.0.0.1"\nport = {port}\nca_file = "ca.pem"\n')
     text += (f'\n[einvoice]\nseller_name = "Arbots Demo GmbH"\nseller_vat_id = "DE811907980"\n'
              f'[einvoice.customers]\n"{CUSTOMER}" = {{ address = "ap@client.example", '
-             f'name = "Client SARL", country = "FR" }}\n')
+             f'name = "Client SARL", country = "FR", ubl = true }}\n')
     (world.home / "site.toml").write_text(text, encoding="utf-8")
     return load_config(world.home / "site.toml", home=world.home)
 
 
+def attachment(message: Message, content_type: str) -> tuple[str, bytes]:
+    """(file name, content) of the one attachment of ``content_type``."""
+    (part,) = [p for p in message.walk() if p.get_content_type() == content_type]
+    content = part.get_payload(decode=True)
+    assert isinstance(content, bytes)
+    return str(part.get_filename()), content
+
+
 def facturx_of(message: Message) -> tuple[str, bytes]:
     """(attachment name, embedded XML) of an e-invoice mail."""
-    (part,) = [p for p in message.walk() if p.get_content_type() == "application/pdf"]
-    pdf = part.get_payload(decode=True)
-    assert isinstance(pdf, bytes)
+    filename, pdf = attachment(message, "application/pdf")
     name, xml = facturx.get_facturx_xml_from_pdf(pdf, check_xsd=True)
     assert name == "factur-x.xml"
-    return str(part.get_filename()), xml
+    return filename, xml
 
 
 def test_invoices_go_once_as_facturx_by_smtp_and_are_noted(
@@ -80,6 +87,11 @@ def test_invoices_go_once_as_facturx_by_smtp_and_are_noted(
             basis = Decimal(root.findtext(".//ram:TaxBasisTotalAmount", namespaces=NS))
             tax = Decimal(root.findtext(".//ram:TaxTotalAmount", namespaces=NS))
             assert total == basis + tax > 0
+            ubl_name, ubl = attachment(message, "application/xml")  # ubl = true
+            assert ubl_name == f"invoice-{number}.xml"
+            assert facturx.xml_check_xsd(ubl, flavor="ubl-2.1-invoice") is True
+            assert etree.fromstring(ubl).xpath(
+                "string(//*[local-name()='PayableAmount'])") == str(total)
             rates |= set(root.xpath("//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"
                                     "/ram:RateApplicablePercent/text()", namespaces=NS))
         assert {"19", "7"} <= rates  # multi-rate invoices among them
@@ -118,7 +130,7 @@ def test_an_intent_left_by_a_crash_is_not_mailed_again(
         assert len(waiting) == 1 and "may have been sent" in waiting[0].why
 
 
-def test_config_refuses_ubl_and_a_bad_address(tmp_path: Path) -> None:
+def test_config_refuses_an_unknown_format_and_a_bad_address(tmp_path: Path) -> None:
     for entry, why in (('{ address = "ap@client.example", format = "ubl" }', "not supported"),
                        ('{ address = "nobody" }', "not an e-mail address")):
         file = tmp_path / "site.toml"

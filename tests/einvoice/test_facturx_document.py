@@ -11,6 +11,7 @@ from lxml import etree
 
 from bots.einvoice.cii import NS, Party, cii_xml
 from bots.einvoice.document import facturx_pdf
+from bots.einvoice.ubl import ubl_xml
 from bots.portals.invoice import Charge, InvoiceLine, PortalInvoice
 
 SELLER = Party("Arbots Demo GmbH", "DE", "DE811907980")
@@ -87,3 +88,24 @@ def test_the_pdf_carries_the_xml_as_factur_x() -> None:
     assert xml == cii_xml(invoice, SELLER, BUYER)
     assert facturx.get_flavor(etree.fromstring(xml)) == "factur-x"
     assert facturx.get_level(etree.fromstring(xml)) == "en16931"
+
+
+UBL = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+       "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}
+
+
+def test_the_ubl_is_xsd_valid_and_carries_the_same_invoice() -> None:
+    xml = ubl_xml(two_rate_invoice(), SELLER, BUYER)
+    assert facturx.xml_check_xsd(xml, flavor="ubl-2.1-invoice") is True
+    root = etree.fromstring(xml)
+
+    def find(path: str) -> list[str]:
+        return [str(v) for v in root.xpath(path, namespaces=UBL)]
+
+    assert find("cbc:ID/text()") == ["90000123"]
+    assert find("cbc:CustomizationID/text()") == ["urn:cen.eu:en16931:2017"]
+    assert find("cac:OrderReference/cbc:ID/text()") == ["4500000123"]
+    assert find("cac:InvoiceLine/cbc:LineExtensionAmount/text()") == ["59.97", "100.00", "0.10"]
+    assert find("cac:TaxTotal/cac:TaxSubtotal/cbc:TaxAmount/text()") == ["11.41", "7.00", "0.00"]
+    assert find("cac:TaxTotal/cbc:TaxAmount/text()") == ["18.41"]
+    assert find("cac:LegalMonetaryTotal/cbc:PayableAmount/text()") == ["183.48"]
