@@ -33,10 +33,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
 
 from bots.domain import OpenItem, format_amount, from_minor, stable_id, to_minor
 from bots.pipeline.context import BotContext
-from bots.reports.model import BotSection, ErrorItem, WaitingItem
+from bots.reports.model import BotSection, CreditReleaseRow, ErrorItem, WaitingItem
 from bots.sap.credit import BlockedOrder, CreditMaster
 from bots.sap.errors import SapBusinessError, SapError
 
@@ -135,12 +138,76 @@ def review_holds(ctx: BotContext, items: Iterable[OpenItem], cleared: Set[ItemKe
         section.counts["credit_holds_proposed"] += 1
         if cfg.auto_release and not ctx.dry_run:
             release(ctx, found.order, section)
-        else:
-            section.waiting.append(WaitingItem(
-                f"release credit block of sales order {found.order.order} (customer "
-                f"{found.order.customer}, {_money(found.order.value_minor, found.order.currency)})",
-                "credit manager", f"{found.reason}; approve the release in VKM1 "
-                "([credit] auto_release is off)"))
+            continue
+        order, master = found.order, masters[found.order.credit_account]
+        section.waiting.append(WaitingItem(
+            f"release credit block of sales order {order.order} (customer {order.customer}, "
+            f"{_money(order.value_minor, order.currency)})", "credit manager",
+            f"{found.reason}; approve it in the worklist, sheet {CreditReleaseRow.SHEET} "
+            "([credit] auto_release is off)"))
+        paid_minor = paid[order.credit_account]
+        ctx.report.worklist.append(CreditReleaseRow(
+            order.order, order.customer, order.credit_account, order.credit_area,
+            order.currency, from_minor(order.value_minor, order.currency),
+            from_minor(paid_minor, order.currency),
+            from_minor(master.exposure_minor - paid_minor + order.value_minor, order.currency),
+            from_minor(master.limit_minor, order.currency), found.reason))
+
+
+def apply_release_decisions(ctx: BotContext, path: Path, section: BotSection) -> None:
+    """``arbots review apply``: release the orders approved in sheet Credit releases.
+
+    The order is read again from SAP (still blocked? its value), so an edited
+    cell changes nothing; above ``release_max`` it is refused; the release
+    itself is :func:`release` (SAP's re-check, once). A workbook without the
+    sheet (an older run) has nothing to apply.
+    """
+    approved = _approved_orders(path)
+    if not approved:
+        return
+    for name in (*COUNTS, "credit_releases_not_blocked"):
+        section.counts.setdefault(name, 0)
+    blocked = {o.order: o for o in ctx.sap.blocked_orders()}
+    limit = to_minor(ctx.cfg.credit.release_max, ctx.cfg.credit.currency)
+    for number in approved:
+        order = blocked.get(number)
+        if order is None:  # released already (by arbots or in VKM1) or not an order
+            section.counts["credit_releases_not_blocked"] += 1
+            continue
+        if order.value_minor > limit:
+            section.errors.append(ErrorItem(
+                f"{path.name}: sales order {number}", "order value "
+                f"{_money(order.value_minor, order.currency)} is above [credit] release_max",
+                "release it in VKM1 if it should be, or raise release_max"))
+            continue
+        release(ctx, order, section)
+
+
+def _approved_orders(path: Path) -> list[str]:
+    """The order numbers whose Decision is approve in sheet Credit releases of ``path``."""
+    from bots.pipeline.review import ReviewFileError  # review imports cash application
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        if CreditReleaseRow.SHEET not in book.sheetnames:
+            return []
+        rows = book[CreditReleaseRow.SHEET].iter_rows(values_only=True)
+        header = [str(c or "") for c in next(rows, ())]
+        if "Order" not in header or "Decision" not in header:
+            raise ReviewFileError(f"{path}: sheet {CreditReleaseRow.SHEET!r} lacks the "
+                                  "column Order or Decision")
+        order_col, decision_col = header.index("Order"), header.index("Decision")
+        approved = []
+        for number, row in enumerate(rows, start=2):
+            decision = str(row[decision_col] or "").strip().lower()
+            if decision not in ("", "approve", "reject"):
+                raise ReviewFileError(f"{path}: {CreditReleaseRow.SHEET} row {number}, "
+                                      f"Decision: {decision!r} is not approve or reject")
+            if decision == "approve":
+                approved.append(str(row[order_col]).strip())
+        return approved
+    finally:
+        book.close()
 
 
 def release(ctx: BotContext, order: BlockedOrder, section: BotSection) -> None:

@@ -25,6 +25,9 @@ Three kinds of rows take another path than a posting of the payment:
 - ``wrong`` (also: reset, undo) on a row of a payment arbots posted: the same
   reset; the payment waits for review again and posts under a new key.
 
+Sheet *Credit releases*: an order approved there has its credit block
+released through SAP's re-check (:func:`bots.pipeline.credit.apply_release_decisions`).
+
 A reference written in the *Corrected invoice ref* column (sheets *Cash
 review* and *Unmatched*) teaches the payer's layout: :func:`learn_correction`
 finds the column of the advice that printed it and keeps it as a learned
@@ -49,6 +52,7 @@ from openpyxl import load_workbook
 
 from bots.cashapp import Memory, learn
 from bots.domain import Decision, OpenItem, Proposal, Remittance, Treatment
+from bots.pipeline import credit
 from bots.pipeline.cash_record import record_person_lines
 from bots.pipeline.cashapp import (
     BUSY,
@@ -60,9 +64,11 @@ from bots.pipeline.cashapp import (
     note_for_payment,
     post,
     reset_generations,
+    run_policy,
 )
 from bots.pipeline.collections import write_note
 from bots.pipeline.context import BotContext
+from bots.pipeline.disputes import open_cases
 from bots.pipeline.on_account import (
     Parked,
     application_request,
@@ -280,6 +286,7 @@ def run(ctx: BotContext) -> BotSection:
         rows = read_decisions(path)
         _learn_corrections(ctx, path, section, user)
         apply_decisions(ctx, rows, user, section, where=f"{path.name}: ")
+        credit.apply_release_decisions(ctx, path, section)
     if section.errors:
         section.status = BotStatus.FAILED
     return section
@@ -524,4 +531,5 @@ def _post_payment(ctx: BotContext, remittance: Remittance, proposals: list[Propo
     _settle_applied(ctx, remittance.id)
     write_note(ctx, note_for_payment(posting, document, ctx.today), section,
                kind="cashapp_note")
+    open_cases(ctx, posting, document, section, run_policy(ctx.cfg))
     return True

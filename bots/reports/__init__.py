@@ -29,6 +29,7 @@ from bots.reports.model import (
     BotStatus,
     CashReviewRow,
     CollectionRow,
+    CreditReleaseRow,
     ErrorItem,
     InputOutcome,
     InputRecord,
@@ -46,7 +47,8 @@ from bots.reports.writer import ReportPaths, write_run_report
 
 __all__ = [
     "WORKLIST_KINDS", "AgingBucket", "BotSection", "BotStatus", "CashReviewRow",
-    "CollectionRow", "ErrorItem", "InputOutcome", "InputRecord", "PortalFailureRow",
+    "CollectionRow", "CreditReleaseRow", "ErrorItem", "InputOutcome", "InputRecord",
+    "PortalFailureRow",
     "ReportPaths", "RunReport", "RunSummaryRow", "StatusAmount", "UnmatchedRow",
     "WaitingItem", "WorklistRow", "WriteRecord", "WriteState", "render_history",
     "render_html", "render_json", "report_document", "worklist_bytes", "write_run_report",

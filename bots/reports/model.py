@@ -14,10 +14,10 @@ cannot slip into a report. Text fields hold whatever the world sent (payer
 names, deduction reasons, portal error messages): the writers escape it, the
 model does not.
 
-Worklist rows come in four kinds, one XLSX sheet each (:data:`WORKLIST_KINDS`,
+Worklist rows come in five kinds, one XLSX sheet each (:data:`WORKLIST_KINDS`,
 in sheet order): :class:`CollectionRow`, :class:`CashReviewRow`,
-:class:`UnmatchedRow`, :class:`PortalFailureRow`. Each kind names its sheet
-(``SHEET``) and whether a person must decide on each row (``NEEDS_DECISION``:
+:class:`UnmatchedRow`, :class:`PortalFailureRow`, :class:`CreditReleaseRow`. Each
+kind names its sheet (``SHEET``) and whether a person must decide on each row (``NEEDS_DECISION``:
 the sheet then gets an empty "Decision" column), and whether a person may correct
 the invoice reference read (``CORRECTABLE``: an empty "Corrected invoice ref"
 column, learned from by ``arbots review apply``).
@@ -299,9 +299,33 @@ class PortalFailureRow:
         _require_money(f"portal failure row {self.invoice_no}", self.amount)
 
 
-WorklistRow = CollectionRow | CashReviewRow | UnmatchedRow | PortalFailureRow
+@dataclass(frozen=True)
+class CreditReleaseRow:
+    """A sales order blocked for credit whose customer paid: release it? (bots.pipeline.credit)"""
+
+    SHEET: ClassVar[str] = "Credit releases"
+    NEEDS_DECISION: ClassVar[bool] = True
+    CORRECTABLE: ClassVar[bool] = False
+
+    order: str
+    customer: str
+    credit_account: str
+    credit_area: str
+    currency: str
+    order_value: Decimal
+    paid_tonight: Decimal
+    exposure_after: Decimal  # exposure - tonight's payments + the order's value
+    credit_limit: Decimal
+    reason: str
+
+    def __post_init__(self) -> None:
+        for name in ("order_value", "paid_tonight", "exposure_after", "credit_limit"):
+            _require_money(f"credit release row {self.order}: {name}", getattr(self, name))
+
+
+WorklistRow = CollectionRow | CashReviewRow | UnmatchedRow | PortalFailureRow | CreditReleaseRow
 WORKLIST_KINDS: tuple[type[WorklistRow], ...] = (
-    CollectionRow, CashReviewRow, UnmatchedRow, PortalFailureRow)
+    CollectionRow, CashReviewRow, UnmatchedRow, PortalFailureRow, CreditReleaseRow)
 
 
 # --------------------------------------------------------------------------- the report

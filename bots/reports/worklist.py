@@ -4,7 +4,7 @@
 bytes. Sheets, in order: "Summary" (the run, the bots, the sheet counts with
 links, amounts by status, aging), then one sheet per worklist kind of
 :data:`bots.reports.model.WORKLIST_KINDS` ("Collections", "Cash review",
-"Unmatched", "Portal failures"), present even when empty so that the layout
+"Unmatched", "Portal failures", "Credit releases"), present even when empty so that the layout
 never changes under the people using it, and last a "Legend" sheet saying what
 each Decision value does.
 
@@ -54,7 +54,13 @@ from bots.domain import exponent
 from bots.formula_guard import neutralise
 from bots.reports.formatting import format_duration, format_time
 from bots.reports.markup import relative_href
-from bots.reports.model import WORKLIST_KINDS, CashReviewRow, RunReport, WorklistRow
+from bots.reports.model import (
+    WORKLIST_KINDS,
+    CashReviewRow,
+    CreditReleaseRow,
+    RunReport,
+    WorklistRow,
+)
 
 MAX_CELL_TEXT = 32_767
 MAX_WIDTH, MIN_WIDTH = 60, 8
@@ -67,7 +73,7 @@ TITLES = {"po_number": "PO number", "invoice_no": "Invoice number",
           "waiting_reason": "Why the payment waits"}
 LEGEND_SHEET = "Legend"
 # What a Decision does, per sheet: the values are the canonical ones `arbots review apply`
-# accepts (bots.pipeline.review; it reads the Cash review sheet only).
+# accepts (bots.pipeline.review: the Cash review sheet; bots.pipeline.credit: Credit releases).
 DECISIONS: dict[str, tuple[tuple[str, str], ...]] = {
     CashReviewRow.SHEET: (
         ("approve", "arbots review apply posts the payment (approve every row of it). A row "
@@ -78,6 +84,13 @@ DECISIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("wrong", "On a row of a payment arbots posted: its posting is reset and reversed; "
                   "the payment waits for review again."),
         ("(empty)", "Nothing happens to the payment."),
+    ),
+    CreditReleaseRow.SHEET: (
+        ("approve", "arbots review apply releases the order's credit block through SAP's own "
+                    "credit re-check (Z_ARBOTS_CREDIT_RELEASE), once, with a note on the "
+                    "order; SAP's refusal is reported with SAP's message."),
+        ("reject", "The order stays blocked; nothing is written to SAP."),
+        ("(empty)", "Nothing happens to the order."),
     ),
 }
 OTHER_DECISIONS = (

@@ -76,7 +76,7 @@ def test_waiting_worklist_inputs() -> None:
     assert doc["waiting"]["cashapp"][1] == {"item": "r-2 line 3", "for_whom": "credit manager",
                                             "why": "short pay of 210.00 USD, reason DAMAGED"}
     assert doc["worklist"] == {"Collections": 2, "Cash review": 1, "Unmatched": 1,
-                               "Portal failures": 1}
+                               "Portal failures": 1, "Credit releases": 0}
     assert [i["outcome"] for i in doc["inputs"]] == ["applied", "quarantined"]
     assert doc["external_writes"][1]["state"] == "failed"
 
@@ -87,7 +87,7 @@ def test_empty_run(tmp_path: Path) -> None:
     assert doc["bots"] == {} and doc["aging"] == [] and doc["inputs"] == []
     assert doc["dry_run"] is True and doc["status"] == "ok"
     assert doc["worklist"] == {"Collections": 0, "Cash review": 0, "Unmatched": 0,
-                               "Portal failures": 0}
+                               "Portal failures": 0, "Credit releases": 0}
 
 
 def test_history_row_read_back_from_report_json(tmp_path: Path) -> None:

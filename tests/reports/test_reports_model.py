@@ -51,7 +51,7 @@ def test_bot_names_are_unique_and_enums_are_coerced() -> None:
     assert report.status is RunStatus.OK and report.trigger is Trigger.API
     assert report.duration_seconds is None
     assert list(report.worklist_by_kind()) == ["Collections", "Cash review", "Unmatched",
-                                               "Portal failures"]
+                                               "Portal failures", "Credit releases"]
 
 
 def test_formatting() -> None:
@@ -73,7 +73,7 @@ def test_write_replaces_files_and_leaves_no_temporary_files(tmp_path: Path) -> N
     assert first == second
     assert sorted(p.name for p in run_dir.iterdir()) == sorted([
         "report.html", "report.json", "worklist.xlsx", *(p.name for p in second.csv)])
-    assert len(second.csv) == 9  # no temporary file left beside them
+    assert len(second.csv) == 10  # no temporary file left beside them
     assert '"files": 99' in second.json.read_text(encoding="utf-8")
 
 

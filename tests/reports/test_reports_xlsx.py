@@ -17,7 +17,8 @@ from reports_samples import FORMULA, SCRIPT, busy_report, empty_report
 from bots.reports import RunReport, UnmatchedRow, worklist_bytes, write_run_report
 from bots.reports.worklist import amount_format, safe_text
 
-WORKLIST_SHEETS = ["Collections", "Cash review", "Unmatched", "Portal failures"]
+WORKLIST_SHEETS = ["Collections", "Cash review", "Unmatched", "Portal failures",
+                   "Credit releases"]
 SHEETS = ["Summary", *WORKLIST_SHEETS, "Legend"]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -64,7 +65,7 @@ def _ctx(client: SapClient, store: Store, **credit: Any) -> SimpleNamespace:
     return SimpleNamespace(cfg=SimpleNamespace(credit=replace(CreditConfig(enabled=True),
                                                               **credit)),
                            sap=client, today=TODAY, dry_run=False, run=run,
-                           ledger=store.ledger(run.id))
+                           ledger=store.ledger(run.id), report=SimpleNamespace(worklist=[]))
 
 
 def _night(client: SapClient, db: Path, *, cleared_in_sap: bool) -> tuple[set, list, set]:
@@ -88,8 +89,10 @@ def _section() -> BotSection:
 def test_by_default_an_approval_list_and_nothing_written(client: SapClient, store: Store,
                                                          sandbox_db: Path) -> None:
     orders, items, cleared = _night(client, sandbox_db, cleared_in_sap=True)
-    section = _section()
-    review_holds(_ctx(client, store), items, cleared, section)  # type: ignore[arg-type]
+    section, ctx = _section(), _ctx(client, store)
+    review_holds(ctx, items, cleared, section)  # type: ignore[arg-type]
+    assert sorted(row.order for row in ctx.report.worklist) == sorted(orders)
+    assert all(row.exposure_after <= row.credit_limit for row in ctx.report.worklist)
     assert section.counts["credit_holds_seen"] == len(_orders(sandbox_db))
     assert section.counts["credit_holds_proposed"] == len(orders)
     assert section.counts["credit_holds_released"] == 0
@@ -163,3 +166,66 @@ def test_the_credit_section_of_the_configuration(tmp_path: Path) -> None:
     path.write_text('[credit]\nauto_relase = true\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="auto_relase"):
         load_config(path, home=tmp_path)
+
+
+def _worklist(tmp_path: Path, rows: list, decisions: dict[str, str]) -> Path:
+    """The run's worklist.xlsx with ``decisions`` (order -> Decision) written in."""
+    import io
+    from datetime import UTC, datetime
+
+    import openpyxl
+
+    from bots.domain import RunStatus
+    from bots.reports import RunReport, worklist_bytes
+
+    report = RunReport("r", RunStatus.OK, Trigger.API, False, datetime(2026, 11, 24, tzinfo=UTC),
+                       None, "x", worklist=rows)
+    book = openpyxl.load_workbook(io.BytesIO(worklist_bytes(report)))
+    sheet = book["Credit releases"]
+    header = [c.value for c in sheet[1]]
+    for cells in sheet.iter_rows(min_row=2):
+        order = cells[header.index("Order")].value
+        cells[header.index("Decision")].value = decisions.get(order)
+    path = tmp_path / "worklist.xlsx"
+    book.save(path)
+    return path
+
+
+def test_review_apply_releases_the_approved_orders_once(client: SapClient, store: Store,
+                                                        sandbox_db: Path,
+                                                        tmp_path: Path) -> None:
+    from bots.pipeline.credit import apply_release_decisions
+
+    orders, items, cleared = _night(client, sandbox_db, cleared_in_sap=True)
+    listed = _ctx(client, store)
+    review_holds(listed, items, cleared, _section())  # type: ignore[arg-type]
+    first, *rest = sorted(orders)
+    path = _worklist(tmp_path, listed.report.worklist,
+                     {first: "approve", **{o: "reject" for o in rest}})
+    section = _section()
+    apply_release_decisions(_ctx(client, store), path, section)  # type: ignore[arg-type]
+    assert section.counts["credit_holds_released"] == 1 and not section.errors
+    assert sql(sandbox_db, "SELECT VBELN FROM VBUK WHERE CMGST = 'D'") == [(first,)]
+    again = _section()  # the same file applied twice: the order is no longer blocked
+    apply_release_decisions(_ctx(client, store), path, again)  # type: ignore[arg-type]
+    assert (again.counts["credit_holds_released"],
+            again.counts["credit_releases_not_blocked"]) == (0, 1)
+    assert sql(sandbox_db, "SELECT count(*) FROM ZARBOTS_TEXT WHERE TDOBJECT = 'VBBK'") == \
+        [(1,)]
+
+
+def test_review_apply_keeps_release_max_and_reads_the_value_from_sap(
+        client: SapClient, store: Store, sandbox_db: Path, tmp_path: Path) -> None:
+    from bots.pipeline.credit import apply_release_decisions
+
+    orders, items, cleared = _night(client, sandbox_db, cleared_in_sap=True)
+    listed = _ctx(client, store)
+    review_holds(listed, items, cleared, _section())  # type: ignore[arg-type]
+    path = _worklist(tmp_path, listed.report.worklist, dict.fromkeys(orders, "approve"))
+    section = _section()
+    apply_release_decisions(_ctx(client, store, release_max=Decimal("1.00")), path,
+                            section)  # type: ignore[arg-type]
+    assert section.counts["credit_holds_released"] == 0
+    assert len(section.errors) == len(orders)
+    assert "above [credit] release_max" in section.errors[0].reason
+    assert sql(sandbox_db, "SELECT DISTINCT CMGST FROM VBUK") == [("B",)]
