@@ -11,8 +11,10 @@ are read with their customers' credit masters (``KNKK``). An order is
 * and the order's value is at most ``[credit] release_max``.
 
 By default (``auto_release = false``) the proposals are an approval list: a
-waiting item per order in the run report, for the credit team, nothing
-written to SAP. With ``auto_release = true`` each proposal is released
+waiting item per order in the run report (for the credit manager) and a row
+in the worklist's sheet *Credit releases*, nothing written to SAP; ``arbots
+review apply`` releases the rows approved there (:func:`apply_release_decisions`).
+With ``auto_release = true`` each proposal is released
 through ``Z_ARBOTS_CREDIT_RELEASE``, which re-runs SAP's own credit check
 first: one ledger write per order (kind ``credit_release``, key from the
 order number; intent before, done after), a note on the order; a refusal
@@ -22,9 +24,12 @@ and SAP answers "already released" for an order released before a crash.
 
 Tonight's payments are the open items cash application cleared
 (``ctx.memo[CLEARED]``, their amounts from the open-item snapshot); cash on
-account is not counted. Counts: ``credit_holds_seen``,
-``credit_holds_proposed``, ``credit_holds_released``,
-``credit_holds_refused``.
+account is not counted. KNKK-SKFOR is read as SAP holds it when the step
+runs; on a system that has already booked tonight's payments into it the
+rule counts them twice (optimistic), which SAP's re-check then corrects.
+Counts: ``credit_holds_seen``, ``credit_holds_proposed``,
+``credit_holds_released``, ``credit_holds_refused`` (review apply also
+``credit_releases_not_blocked``).
 """
 
 from __future__ import annotations
