@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # stems, accent-folded and lower case; a stem matches any part of a word (compounds);
 # marked "~", only the start of a word, and a whole word when shorter than four letters
@@ -104,15 +104,24 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
 
 
-def _has(words: list[str], stems: tuple[str, ...]) -> bool:
+def _has(text: str, stems: tuple[str, ...]) -> bool:
+    """Whether a word of ``text`` (the label's words joined by spaces) has one of ``stems``."""
+    return _stem_pattern(stems).search(text) is not None
+
+
+@cache
+def _stem_pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for ``stems`` in words joined by spaces (stems are letters, so a
+    match never spans two words): a stem anywhere in a word; "~" only at its start,
+    and the whole word when shorter than four letters."""
+    parts = []
     for stem in stems:
-        if stem.startswith("~"):
-            bare = stem[1:]
-            if any(w == bare or (len(bare) > 3 and w.startswith(bare)) for w in words):
-                return True
-        elif any(stem in w for w in words):
-            return True
-    return False
+        bare = stem.removeprefix("~")
+        if bare == stem:
+            parts.append(re.escape(stem))
+        else:
+            parts.append(rf"(?<![a-z]){re.escape(bare)}" + ("" if len(bare) > 3 else "(?![a-z])"))
+    return re.compile("|".join(parts))
 
 
 @lru_cache(maxsize=4096)
@@ -124,21 +133,22 @@ def field_of_label(label: str) -> tuple[str, int] | None:
     words = [w for w in _WORD.findall(_fold(label)) if w not in _CURRENCIES]  # "Betrag EUR"
     if not words or len(words) > 6:
         return None
-    supplier, customer = _has(words, _SUPPLIER), _has(words, _CUSTOMER)
+    text = " ".join(words)
+    supplier, customer = _has(text, _SUPPLIER), _has(text, _CUSTOMER)
     if supplier or customer:
-        other = _has(words, _OTHER) or _has(words, _DATE) or _has(words, _AMOUNT)
+        other = _has(text, _OTHER) or _has(text, _DATE) or _has(text, _AMOUNT)
         return None if other else ("payer_account", 2)
-    if _has(words, _OTHER):
+    if _has(text, _OTHER):
         return None
-    payment = _has(words, _PAYMENT)
-    dated = _has(words, _DATE) or any(w.endswith(_DATE_END) and len(w) > 4 for w in words)
+    payment = _has(text, _PAYMENT)
+    dated = _has(text, _DATE) or any(w.endswith(_DATE_END) and len(w) > 4 for w in words)
     if dated:
         return "payment_date", 2 if payment else 1
-    if _has(words, _AMOUNT):
+    if _has(text, _AMOUNT):
         if payment:
             return "total", 2
-        alone = len(words) == 1 or _has(words, _TOTAL)  # "Amount:", "Betrag:", "Total:"
+        alone = len(words) == 1 or _has(text, _TOTAL)  # "Amount:", "Betrag:", "Total:"
         return ("total", 1) if alone else None
-    if payment and _has(words, _ID):
+    if payment and _has(text, _ID):
         return "payment_ref", 2
     return None

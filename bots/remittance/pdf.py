@@ -63,8 +63,11 @@ from functools import lru_cache
 from bots.domain import Remittance, RemittanceLine
 from bots.remittance import known as known_items
 from bots.remittance import learned, pdf_ocr
+from bots.remittance.columns import field_for_header, normalise_header
 from bots.remittance.errors import ExtractError
 from bots.remittance.known import KnownItems
+from bots.remittance.label_grammar import field_of_label
+from bots.remittance.labels import is_payment_label
 from bots.remittance.locale import (
     decide_day_first,
     decide_mark,
@@ -114,6 +117,7 @@ def extract_pdf(data: bytes, source: str, *, backend: str = "pdfium",
         known = known_items.current()
     elif not isinstance(known, KnownItems):
         known = KnownItems.of(known)
+    _forget_texts()
     try:
         pages, by_ocr = read_words(data, backend, max_pages), False
     except ExtractError as exc:
@@ -137,6 +141,15 @@ def extract_pdf(data: bytes, source: str, *, backend: str = "pdfium",
             remittance.warnings.insert(0, "read by OCR from a scan: check references and "
                                           "amounts")
     return found
+
+
+def _forget_texts() -> None:
+    """Empty the caches of texts read (amount cells, labels, column headers): they serve
+    the readings of one document, and a document read again (a benchmark's round) costs
+    what it cost the first time."""
+    for cached in (_cell_amount, is_payment_label, field_of_label, normalise_header,
+                   field_for_header):
+        cached.cache_clear()
 
 
 def _advices(lines: list[Line], template: Template | None) -> list[list[Line]]:

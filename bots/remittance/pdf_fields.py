@@ -42,6 +42,8 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from re import _parser  # type: ignore[attr-defined]  # the screens read the label patterns
+from typing import Any
 
 from bots.domain import PaymentMethod
 from bots.remittance.label_grammar import field_of_label
@@ -63,6 +65,65 @@ _TITLES = re.compile(r"remittance|advice|payment|statement|avis|page\b|continued
                      re.IGNORECASE)
 _STOP = re.compile(r"^[\s:#.\-/]+")  # "/": the other half of a bilingual label follows
 _REF_LABEL = re.compile("|".join(LABELS["payment_ref"]), re.I)
+
+
+# --------------------------------------------------------------------------- screens
+# Most lines hold no label, and one search of a large alternation costs ~10 us a line.
+# A screen is a regex every match of a label pattern must also match: the texts of
+# at most four characters its matches can begin with, as a trie of literals
+# (``pay(?:m...)|che...``), which the regex engine rules out a line with quickly.
+# Only lines the screen passes are searched; the readings are the same by construction.
+_SPACE, _NOT_WORD_AFTER, _NOT_WORD_BEFORE = "\x00", "\x01", "\x02"
+_FRAGMENTS = {_SPACE: r"\s", _NOT_WORD_AFTER: r"(?!\w)", _NOT_WORD_BEFORE: r"(?<!\w)"}
+
+
+def _heads(items: list[tuple[Any, Any]], size: int = 4) -> set[str]:
+    """Texts of which every match of the parsed pattern ``items`` begins with one (at
+    most ``size`` characters; the placeholders above stand for ``\\s`` and word edges)."""
+    if size == 0 or not items:
+        return {""}
+    (op, arg), rest = items[0], list(items[1:])
+    name = str(op)
+    if name == "ASSERT_NOT" and str(arg[1]) == "[(IN, [(CATEGORY, CATEGORY_WORD)])]":
+        edge = _NOT_WORD_BEFORE if arg[0] < 0 else _NOT_WORD_AFTER
+        return {edge + tail for tail in _heads(rest, size)}
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):  # zero width: leave it out (a looser screen)
+        return _heads(rest, size)
+    if name == "SUBPATTERN":
+        return _heads(list(arg[-1]) + rest, size)
+    if name == "BRANCH":
+        return set().union(*(_heads(list(b) + rest, size) for b in arg[1]))
+    if name in ("MAX_REPEAT", "MIN_REPEAT"):
+        low, _, body = arg
+        once = _heads(list(body), size)  # what one repetition begins with
+        return once | _heads(rest, size) if low == 0 else once
+    if name == "LITERAL":
+        firsts = {chr(arg)}
+    elif name == "IN" and str(arg) == "[(CATEGORY, CATEGORY_SPACE)]":
+        firsts = {_SPACE}
+    elif name == "IN" and all(str(o) == "LITERAL" for o, _ in arg):
+        firsts = {chr(v) for _, v in arg}
+    else:  # anything else: the match may go on with anything
+        return {""}
+    return {first + tail for first in firsts for tail in _heads(rest, size - 1)}
+
+
+def _trie(texts: Collection[str]) -> str:
+    """A regex matching where any of ``texts`` begins, common beginnings shared."""
+    if "" in texts:
+        return ""
+    parts = []
+    for first in sorted({t[0] for t in texts}):
+        inner = _trie({t[1:] for t in texts if t[0] == first})
+        fragment = _FRAGMENTS.get(first, re.escape(first))
+        parts.append(fragment + (f"(?:{inner})" if inner else ""))
+    return "|".join(parts)
+
+
+def _screen(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """The screen of ``pattern`` (its matches begin with one of its heads)."""
+    heads = {h.lstrip(_NOT_WORD_BEFORE) for h in _heads(list(_parser.parse(pattern)))}
+    return re.compile(_trie(heads), flags)  # leading word edge left out: a faster search
 
 
 @dataclass
@@ -92,6 +153,8 @@ _DEFAULT = _compile({})
 # line rules them out (faster than a case-insensitive search)
 _ANY_LABEL = re.compile("|".join(p.pattern for _, p in _DEFAULT))
 _ANY_LABEL_I = re.compile(_ANY_LABEL.pattern, re.I)
+_ANY_LABEL_SCREEN = _screen(_ANY_LABEL.pattern)  # of the lower-cased line
+_REF_LABEL_SCREEN = _screen(_REF_LABEL.pattern, re.I)
 
 
 def read_header(lines: Sequence[Line], *, table_top: tuple[int, float] | None = None,
@@ -168,8 +231,10 @@ def labelled_values(lines: Sequence[Line],
         "|".join(p.pattern for _, p in patterns), re.I)
     for index, line in enumerate(lines):
         text = line.text
-        if screen is not None and screen.search(text.lower()) is None:
-            continue
+        if screen is not None:
+            lowered = text.lower()
+            if _ANY_LABEL_SCREEN.search(lowered) is None or screen.search(lowered) is None:
+                continue
         # where labels start (one search), then every field's label there (the longest wins)
         found = sorted((m.start(), -hit.end(), name) for m in starts.finditer(text)
                        for name, pattern in patterns if (hit := pattern.match(text, m.start())))
@@ -328,7 +393,7 @@ def _method(text: str) -> PaymentMethod:
 def _method_from_ref_label(lines: Sequence[Line]) -> PaymentMethod | None:
     """The method a payment number's label implies (``Check #``: check), if any."""
     for line in lines:
-        match = _REF_LABEL.search(line.text)
+        match = _REF_LABEL_SCREEN.search(line.text) and _REF_LABEL.search(line.text)
         if match:
             method = _method(match.group())
             return None if method is PaymentMethod.OTHER else method
