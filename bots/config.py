@@ -315,11 +315,12 @@ class DisputesConfig:
     """``[disputes]``: FSCM dispute cases for the residuals cash application posts.
 
     Off (the default, no FSCM): the residual item with its reason code is the path.
+    Which residuals open a case is the cash-application threshold table's
+    ``dispute_min`` of the company code (:mod:`bots.cashapp.policy`).
     """
 
     enabled: bool = False
     case_type: str = "F_DM"
-    min_amount: Decimal = Decimal(0)  # a residual from this amount opens a case
     attributes: dict[str, str] = field(default_factory=lambda: dict(DISPUTE_ATTRIBUTES))
 
 
@@ -509,7 +510,6 @@ def _disputes(s: _Section) -> DisputesConfig:
     attributes = s.table("attributes")
     cfg = DisputesConfig(
         enabled=s.flag("enabled", False), case_type=s.text("case_type", "F_DM"),
-        min_amount=s.decimal("min_amount", "0"),
         attributes={name: attributes.text(name, default)
                     for name, default in DISPUTE_ATTRIBUTES.items()})
     if not 1 <= len(cfg.case_type) <= 4:

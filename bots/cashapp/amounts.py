@@ -32,8 +32,9 @@ deduction + writeoff``; ``partial`` leaves ``open_rest`` open. ``agrees`` says
 the amounts reconcile (what a fuzzy reference needs); ``problem`` names what
 stops an unattended posting: a discount that cannot be checked, a sign
 mismatch, a deduction that does not explain the whole difference, a residual
-above ``auto_residual_max`` or from ``dispute_min`` on, or a treatment the
-policy does not post unattended.
+above ``auto_residual_max`` or from ``dispute_min`` on (unless the table's
+``dispute_cases`` is on: then such a residual posts and a dispute case takes
+it), or a treatment the policy does not post unattended.
 
 :func:`combinations` finds the sets of open items that sum to a payment,
 exactly, in integer minor units: a meet-in-the-middle search over subsets of
@@ -179,9 +180,10 @@ def _checked(f: Fit, limits: Limits, currency: str) -> Fit:
     """``f`` with the threshold table's objection to its residual, if any."""
     if f.problem or not f.deduction or f.kind == "partial":
         return f
-    if f.deduction >= limits.dispute_floor(currency):
+    disputed = f.deduction >= limits.dispute_floor(currency)
+    if disputed and not limits.dispute_cases:
         problem = "dispute"
-    elif f.deduction > limits.residual_cap(currency):
+    elif f.deduction > limits.residual_cap(currency) and not disputed:
         problem = "residual-limit"
     elif not limits.auto_deductions:
         problem = "deduction"

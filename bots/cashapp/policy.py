@@ -20,7 +20,8 @@ TOML floats::
     write_off_max = "5.00"           # largest unexplained difference written off ...
     write_off_max_pct = "0.5"        # ... and at most this percent of the item
     auto_residual_max = "10000.00"   # largest residual item (deduction) posted unattended
-    dispute_min = "25000.00"         # a residual from this amount is a dispute: review
+    dispute_min = "25000.00"         # a residual from this amount is a dispute: review, or
+                                     # posted with a dispute case when [disputes] enabled
     short_within_tolerance = "write_off"  # or "residual": a short pay within write_off_max
     short_pay = "partial"            # or "residual": an unexplained short pay above it
     auto_deductions = true           # a deduction (stated, or a late discount) may auto-post
@@ -94,6 +95,7 @@ class Limits:
     auto_deductions: bool = True
     auto_partial: bool = True
     auto_on_account: bool = True
+    dispute_cases: bool = False  # not a key: set from [disputes] enabled (with_dispute_cases)
     source: str = "policy"  # where the table came from, for error messages
 
     def __post_init__(self) -> None:
@@ -137,7 +139,7 @@ class Limits:
         return self._minor("dispute_min", currency)
 
 
-_LIMIT_KEYS = frozenset(f.name for f in fields(Limits) if f.init) - {"source"}
+_LIMIT_KEYS = frozenset(f.name for f in fields(Limits) if f.init) - {"source", "dispute_cases"}
 
 
 def _check_money(fail: Any, name: str, table: dict[str, Decimal]) -> None:
@@ -187,6 +189,13 @@ class Policy:
     def for_company(self, company_code: str) -> Limits:
         """The threshold table of ``company_code`` (the default one when not listed)."""
         return self.company_codes.get(company_code, self.limits)
+
+    def with_dispute_cases(self) -> Policy:
+        """This policy where a residual from ``dispute_min`` on posts and opens a
+        dispute case (``[disputes] enabled``) instead of waiting for review."""
+        return replace(self, limits=replace(self.limits, dispute_cases=True),
+                       company_codes={code: replace(limits, dispute_cases=True)
+                                      for code, limits in self.company_codes.items()})
 
     def max_auto_minor(self, currency: str) -> int:
         """Largest auto-posted amount in minor units of ``currency``."""

@@ -78,6 +78,8 @@ def match_cmd(open_items_path: Path, remittances_path: Path, customers_path: Pat
     cfg = load_or_exit(config_path)  # the embedded demo's without --config, as the nightly run
     policy = policy_from_options(list(policy_options), cfg.raw.get("cashapp"),
                                  source=config_path or "--policy")
+    if cfg.disputes.enabled:  # as the nightly run: a residual from dispute_min gets a case
+        policy = policy.with_dispute_cases()
     problems: list[BadRow] = []
     try:
         items, bad = read_open_items(open_items_path)

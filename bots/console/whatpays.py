@@ -81,6 +81,8 @@ def what_does_this_pay(cfg: Config, store: Store, data: bytes, name: str) -> dic
     proposals: list[dict[str, str]] = []
     if remittances and items:
         policy = policy_from_config(cfg.raw.get("cashapp"), cfg.source, cfg.sap.reason_codes)
+        if cfg.disputes.enabled:  # as the nightly run: a residual from dispute_min gets a case
+            policy = policy.with_dispute_cases()
         learned = memory_path(cfg)
         result = match(items, remittances, (), policy,
                        memory=Memory(learned) if learned.exists() else None)

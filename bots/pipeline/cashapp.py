@@ -108,13 +108,19 @@ def propose(ctx: BotContext, items: list[OpenItem], customers: Iterable[Customer
     returns = {rid: from_json(b) for rid, b in bodies.items() if b.get("kind") == "return"}
     remittances = {rid: from_json(b) for rid, b in bodies.items() if rid not in returns}
     remittances.update({r.id: r for r in ctx.memo.get("dry_run_remittances", {}).values()})
-    policy = policy_from_config(ctx.cfg.raw.get("cashapp"), ctx.cfg.source,
-                                ctx.cfg.sap.reason_codes)
+    policy = run_policy(ctx.cfg)
     memory = Memory(memory_path(ctx.cfg))
     applied = [r["id"] for r in ctx.store.remittances("applied")]
     result = match(items, remittances.values(), customers, policy, memory, applied)
     return Batch(remittances, {r["id"]: r["input_hash"] for r in rows}, result, returns,
                  policy)
+
+
+def run_policy(cfg: Config) -> Policy:
+    """The cash-application policy of ``cfg``; with ``[disputes] enabled`` a residual
+    from ``dispute_min`` on posts and opens a dispute case instead of waiting."""
+    policy = policy_from_config(cfg.raw.get("cashapp"), cfg.source, cfg.sap.reason_codes)
+    return policy.with_dispute_cases() if cfg.disputes.enabled else policy
 
 
 def memory_path(cfg: Config) -> Path:
@@ -484,7 +490,7 @@ def run(ctx: BotContext) -> BotSection:
                 ctx.store.settle_input(batch.input_of[posting.remittance.id], "applied")
             write_note(ctx, note_for_payment(posting, document, ctx.today), section,
                        kind="cashapp_note")
-            disputes.open_cases(ctx, posting, document, section)
+            disputes.open_cases(ctx, posting, document, section, batch.policy)
     section.counts["payments_waiting"] = len(waits)
     credit.review_holds(ctx, snap.items, ctx.memo.get(CLEARED, set()), section)
     _queue_for_review(ctx, batch, waits, section, money, posted)

@@ -1,12 +1,19 @@
 """Dispute cases (FSCM) for the residuals cash application posts.
 
 With ``[disputes] enabled``, every residual a posted payment left open (a
-short pay or deduction that was not written off) from ``[disputes]
-min_amount`` on opens a dispute case with ``BAPI_DISPUTE_CREATE``: the case
+short pay or deduction that was not written off) from ``dispute_min`` of its
+company code on (the cash-application threshold table,
+:mod:`bots.cashapp.policy`) opens a dispute case with ``BAPI_DISPUTE_CREATE``: the case
 type and attribute ids from ``[disputes]``; attributes amount, currency,
 reason code and customer; the residual item as object (BSEG); the advice's
 deduction texts as note. The BAPI writes in the update task, so it is
 committed after.
+
+Such a residual does not wait for review: the engine runs with
+:meth:`~bots.cashapp.policy.Policy.with_dispute_cases`, so a deduction it is
+otherwise sure about posts, and the case is the one queue for it (a line in
+the cash-application section names the case, no worklist row). A residual a
+person approves in review opens its case after that posting the same way.
 
 One case per residual, never a second residual: the case is a ledger write
 of its own (kind ``dispute_case``) keyed to the residual (company code,
@@ -23,7 +30,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from bots.domain import format_amount, stable_id
+from bots.cashapp.policy import Policy
+from bots.domain import format_amount, stable_id, to_minor
 from bots.pipeline.context import BotContext
 from bots.reports.model import BotSection, WaitingItem
 from bots.sap.disputes import DisputeCase, DisputeCaseExists, case_guid, item_key
@@ -36,19 +44,22 @@ KIND = "dispute_case"
 COUNTS = ("disputes_created", "disputes_queued", "disputes_already_open")
 
 
-def open_cases(ctx: BotContext, posting: Posting, document: str, section: BotSection) -> None:
-    """After ``posting`` is posted as ``document``: a case per residual from min_amount on."""
+def open_cases(ctx: BotContext, posting: Posting, document: str, section: BotSection,
+               policy: Policy) -> None:
+    """After ``posting`` is posted as ``document``: a case per residual from the
+    company code's ``dispute_min`` on (``policy``: the run's threshold tables)."""
     cfg = ctx.cfg.disputes
     if not cfg.enabled or ctx.dry_run:
         return
     req = posting.request
+    floor = policy.for_company(req.company_code).dispute_floor(req.currency)
     done = ctx.store.write(req.reference)
     result = json.loads(done["result"]) if done is not None and done["result"] else {}
     fiscal_year = str(result.get("fiscal_year") or req.posting_date.year)
     reasons = sorted({line.deduction_reason for line in posting.remittance.lines
                       if line.deduction_reason})
     for res in req.residuals:
-        if res.amount < cfg.min_amount:
+        if to_minor(res.amount, req.currency) < floor:
             continue
         key = stable_id("dispute", req.company_code, req.reference, res.document_no,
                         res.fiscal_year, res.line_item)
@@ -99,6 +110,11 @@ def create_case(ctx: BotContext, key: str, case: dict[str, Any], section: BotSec
         return
     ctx.ledger.done(key, {"case_guid": guid})
     section.counts["disputes_created"] += 1
+    section.waiting.append(WaitingItem(
+        f"dispute case {guid} opened for {case['invoice']} ({case['amount']} "
+        f"{case['currency']})", "AR team (FSCM dispute case)",
+        f"the residual stays posted (document {case['document']}, {target}); the case is "
+        f"worked in FSCM, not in the cash review"))
 
 
 def _dispute(ctx: BotContext, key: str, case: dict[str, Any]) -> DisputeCase:

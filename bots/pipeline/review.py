@@ -467,6 +467,7 @@ def _apply_parked(ctx: BotContext, remittance: Remittance, parked: Parked,
         _settle_applied(ctx, remittance.id)
         write_note(ctx, note_for_application(posting, parked, document, ctx.today), section,
                    kind="cashapp_note")
+        open_cases(ctx, posting, document, section, run_policy(ctx.cfg))
     return True
 
 

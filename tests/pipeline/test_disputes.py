@@ -1,5 +1,7 @@
-"""FSCM dispute cases: BAPI_DISPUTE_CREATE in the simulator, and a case per posted residual,
-created once, queued on a BAPI error with the residual left posted, created on retry.
+"""FSCM dispute cases: BAPI_DISPUTE_CREATE in the simulator, and a case per posted residual
+from the company code's ``dispute_min`` on, created once, queued on a BAPI error with the
+residual left posted, created on retry; such a residual posts instead of waiting for review,
+and one a person approves in review opens its case after the posting.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from bots.config import Config
 from bots.domain import RunStatus, Trigger
@@ -43,8 +46,19 @@ def residuals(cfg: Config) -> list[tuple]:
                          "WHERE k.XBLNR LIKE 'pay-%' AND s.REBZG <> ''")
 
 
-def with_disputes(world: Config, **changes: Any) -> Config:
-    return replace(world, disputes=replace(world.disputes, enabled=True, **changes))
+def with_thresholds(world: Config, **dispute_min: str) -> Config:
+    """``world`` with ``dispute_min`` of the threshold table: ``default`` and per company code
+    (``c1000="500"``)."""
+    table: dict[str, Any] = {"dispute_min": dispute_min.pop("default", "0")}
+    table["company_codes"] = {code[1:]: {"dispute_min": v} for code, v in dispute_min.items()}
+    return replace(world, raw={**world.raw, "cashapp": {**world.raw.get("cashapp", {}), **table}})
+
+
+def with_disputes(world: Config, enabled: bool = True, **changes: Any) -> Config:
+    """Disputes on; unless ``world`` says otherwise, every residual reaches ``dispute_min``."""
+    if "dispute_min" not in world.raw.get("cashapp", {}):
+        world = with_thresholds(world)
+    return replace(world, disputes=replace(world.disputes, enabled=enabled, **changes))
 
 
 @pytest.fixture
@@ -129,3 +143,69 @@ def test_a_case_created_before_a_crash_is_found_not_created_again(seeded: Config
     counts = rerun.report.bots[0].counts
     assert counts["disputes_already_open"] == stuck >= 1 and counts["disputes_created"] == 0
     assert len(cases(cfg)) == stuck
+
+
+def cash(outcome: Any) -> Any:
+    return {b.name: b for b in outcome.report.bots}["cashapp"]
+
+
+def test_a_residual_from_dispute_min_posts_with_a_case_instead_of_review(seeded: Config) -> None:
+    # The demo's residuals: 1093.17 USD in company code 1000, 823.77 and 410.48 EUR in 2000.
+    cfg = with_disputes(with_thresholds(seeded, default="25000", c1000="500", c2000="1000"))
+    outcome = run_bots(cfg, ("intake", "cashapp"), Trigger.ON_DEMAND)
+    section = cash(outcome)
+    posted = residuals(cfg)
+    assert len(posted) == section.counts["residuals"] == 3  # all posted, none waits
+    assert section.counts["payments_waiting"] == 0
+    assert not [r for r in outcome.report.worklist
+                if getattr(r, "customer", "") == "0000100012"]
+    [(guid, _)] = cases(cfg)  # only 1000's residual reaches its dispute_min
+    [(obj,)] = sap_rows(cfg, "SELECT OBJ_KEY FROM UDM_CASE_OBJ")
+    assert obj == item_key(*[r for r in posted if r[0] == "1000"][0])
+    lines = [w for w in section.waiting if w.item.startswith("dispute case")]
+    assert [w.item for w in lines] == [
+        f"dispute case {guid} opened for 1800000012 (1093.17 USD)"]
+    assert not any("dispute threshold" in w.why for w in section.waiting)
+
+    again = run_bots(cfg, ("intake", "cashapp"), Trigger.ON_DEMAND)
+    assert cash(again).counts.get("disputes_created", 0) == 0 and len(cases(cfg)) == 1
+    assert residuals(cfg) == posted
+
+
+def test_with_disputes_off_a_residual_from_dispute_min_waits_for_review(seeded: Config) -> None:
+    cfg = with_disputes(with_thresholds(seeded, default="25000", c1000="500", c2000="1000"),
+                        enabled=False)
+    outcome = run_bots(cfg, ("intake", "cashapp"), Trigger.ON_DEMAND)
+    section = cash(outcome)
+    assert section.counts["residuals"] == len(residuals(cfg)) == 2  # 2000's, below its minimum
+    assert section.counts["payments_waiting"] == 1 and cases(cfg) == []
+    assert any("reaches the dispute threshold of 500.00" in w.why for w in section.waiting)
+    assert {r.document_no for r in outcome.report.worklist
+            if getattr(r, "customer", "") == "0000100012"} >= {"1800000012"}
+
+
+def test_a_residual_approved_in_review_opens_its_case_once(seeded: Config) -> None:
+    thresholds = with_thresholds(seeded, default="25000", c1000="500", c2000="1000")
+    night = run_bots(with_disputes(thresholds, enabled=False), ("intake", "cashapp"),
+                     Trigger.ON_DEMAND)
+    book = load_workbook(night.report_dir / "worklist.xlsx")
+    sheet = book["Cash review"]
+    column = [c.value for c in sheet[1]].index("Decision") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=column, value="approve")
+    decided = night.report_dir / "decided.xlsx"
+    book.save(decided)
+
+    cfg = with_disputes(thresholds)
+    applied = run_bots(cfg, ("review",), Trigger.ON_DEMAND, inputs={"review_file": decided})
+    review = applied.report.bots[0]
+    assert review.counts["payments_posted"] == 1 and review.counts["disputes_created"] == 1
+    [(guid, _)] = cases(cfg)
+    assert any(w.item == f"dispute case {guid} opened for 1800000012 (1093.17 USD)"
+               for w in review.waiting)
+    [(obj,)] = sap_rows(cfg, "SELECT OBJ_KEY FROM UDM_CASE_OBJ")
+    assert sap_rows(cfg, "SELECT REBZG, DMBTR FROM BSID WHERE BUKRS || BELNR || GJAHR || "
+                         f"BUZEI = '{obj}'") == [("1800000012", 109317)]
+    again = run_bots(cfg, ("review",), Trigger.ON_DEMAND, inputs={"review_file": decided})
+    assert again.report.bots[0].counts.get("disputes_created", 0) == 0
+    assert len(cases(cfg)) == 1
