@@ -54,6 +54,8 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from bots.remittance.regex_trie import alternation
+
 # stems, accent-folded and lower case; a stem matches any part of a word (compounds);
 # marked "~", only the start of a word, and a whole word when shorter than four letters
 _DATE = ("date", "dated", "datum", "fecha", "~data", "datu")
@@ -114,13 +116,12 @@ def _stem_pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
     """One search for ``stems`` in words joined by spaces (stems are letters, so a
     match never spans two words): a stem anywhere in a word; "~" only at its start,
     and the whole word when shorter than four letters."""
-    parts = []
-    for stem in stems:
-        bare = stem.removeprefix("~")
-        if bare == stem:
-            parts.append(re.escape(stem))
-        else:
-            parts.append(rf"(?<![a-z]){re.escape(bare)}" + ("" if len(bare) > 3 else "(?![a-z])"))
+    anywhere = {s for s in stems if not s.startswith("~")}
+    starts = {s[1:] for s in stems if s.startswith("~") and len(s) > 4}
+    whole = {s[1:] for s in stems if s.startswith("~") and len(s) <= 4}
+    parts = [alternation(anywhere)] if anywhere else []
+    parts += [rf"(?<![a-z])(?:{alternation(starts)})"] if starts else []
+    parts += [rf"(?<![a-z])(?:{alternation(whole)})(?![a-z])"] if whole else []
     return re.compile("|".join(parts))
 
 
