@@ -70,6 +70,20 @@ building the glyph maps of the standard Type 1 fonts (the floor pays it as
 well) and 15 % regex searches, most of them the header-label alternations
 of :mod:`bots.remittance.pdf_fields`.
 
+HONEST CACHES (2026-12-07, later): every cache of the reader now lives for
+one document only (the amount-cell and label caches had carried over between
+documents, and the bench repeats the same PDFs each round, which flattered
+the figures above by 23-38 %). Screens before the big label alternations and
+label-word stems as trie regexes won back part of it; readings identical on
+1,949 fingerprinted readings. ``--docs 1``, load in brackets::
+
+    layouts held-out   8.5x pdfplumber (5.5)
+    layouts2 held-out  9.1x (4.2)
+    public samples     20-24x
+
+    callgrind per round: layouts 2.64G, layouts2 2.96G instructions
+    (3.01G / 3.63G with per-document caches before the screens)
+
 The README section "Extraction figures" has the per-family table.
 """
 
