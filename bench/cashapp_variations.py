@@ -59,7 +59,7 @@ from bench.cashapp_corpus import (
     generate,
     write_off_tolerance,
 )
-from bots.domain import OpenItem, Remittance, Treatment, from_minor, to_minor
+from bots.domain import Customer, OpenItem, Remittance, Treatment, from_minor, to_minor
 
 HABITS = ("ref-label", "ref-text", "ref-glued", "ref-zeros", "ref-several", "lumped",
           "partial-stated", "reason-lang", "cent-off", "legal-form", "label-noisy",
@@ -302,12 +302,17 @@ class _Variation:
         total = sum((x.paid_amount for x in lines), Decimal(0))
         return replace(r, lines=lines, total=total)
 
-    def _name_typo(self, r: Remittance) -> Remittance | None:
-        units = self.units(r)
+    def _named_payer(self, r: Remittance, units: list[Expected]) -> Customer | None:
+        """The customer an advice names by its printed name alone (no account), or None."""
         if not r.payer_name or r.payer_account:
             return None
         c = self.customers[units[0].payer]
-        if r.payer_name not in (c.name, c.name.upper().replace(".", "")):
+        return c if r.payer_name in (c.name, c.name.upper().replace(".", "")) else None
+
+    def _name_typo(self, r: Remittance) -> Remittance | None:
+        units = self.units(r)
+        c = self._named_payer(r, units)
+        if c is None:
             return None
         for i, exp in enumerate(units):
             self.c.truth[(r.id, i if r.lines else None)] = _tag(exp, "name-typo")
@@ -315,10 +320,8 @@ class _Variation:
 
     def _legal_form(self, r: Remittance) -> Remittance | None:
         units = self.units(r)
-        if not r.payer_name or r.payer_account:
-            return None
-        c = self.customers[units[0].payer]
-        if r.payer_name not in (c.name, c.name.upper().replace(".", "")):
+        c = self._named_payer(r, units)
+        if c is None:
             return None
         stem = c.name.rsplit(" ", 1)[0]
         for i, exp in enumerate(units):
