@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bots.config import Config, load_config
+from bots.sandbox.mailbox import seed_demo_mailbox
 from bots.sandbox.sap import reset_sandbox
+from bots.sandbox.world import demo_mailbox_path
+from bots.sap import connect
 
 CONFIG = """
 [store]
@@ -52,3 +57,11 @@ def make_world(folder: Path, template: Path) -> Config:
 def world(tmp_path: Path, small_sandbox: Path) -> Config:
     """The configuration of a fresh sandbox world below ``tmp_path``."""
     return make_world(tmp_path, small_sandbox)
+
+
+def seed_mailbox(cfg: Config, today: date) -> list[Any]:
+    """Seed the world's demo mailbox from the sandbox's open items; returns what was seeded."""
+    with connect(cfg.sap) as sap:
+        customers = {(c.company_code, c.number): c for c in sap.customers(cfg.sap.company_codes)}
+        items = list(sap.iter_open_items(cfg.sap.company_codes, today))
+    return seed_demo_mailbox(demo_mailbox_path(cfg), items, customers, today)

@@ -20,10 +20,10 @@ from bots.pipeline import cashapp, intake
 from bots.pipeline.context import BotContext
 from bots.reports.model import RunReport
 from bots.runner import run_bots
-from bots.sandbox.mailbox import seed_demo_mailbox
 from bots.sandbox.world import demo_mailbox_path
 from bots.sap import connect
 from bots.store import Store
+from tests.pipeline.conftest import seed_mailbox
 
 TODAY = datetime.now(UTC).date()
 
@@ -31,10 +31,7 @@ TODAY = datetime.now(UTC).date()
 @pytest.fixture
 def seeded(world: Config) -> tuple[Config, list]:
     """The world with its demo mailbox seeded from the sandbox's open items."""
-    with connect(world.sap) as sap:
-        customers = {(c.company_code, c.number): c for c in sap.customers(world.sap.company_codes)}
-        items = list(sap.iter_open_items(world.sap.company_codes, TODAY))
-    return world, seed_demo_mailbox(demo_mailbox_path(world), items, customers, TODAY)
+    return world, seed_mailbox(world, TODAY)
 
 
 def sap_table(cfg: Config, sql: str, *args: Any) -> list[tuple]:

@@ -14,10 +14,8 @@ from bots.config import Config
 from bots.domain import RunStatus, Trigger
 from bots.reports.model import CreditReleaseRow
 from bots.runner import run_bots
-from bots.sandbox.mailbox import seed_demo_mailbox
-from bots.sandbox.world import demo_mailbox_path
-from bots.sap import connect
 from bots.store import Store
+from tests.pipeline.conftest import seed_mailbox
 
 TODAY = datetime.now(UTC).date()
 
@@ -33,10 +31,7 @@ def with_credit(world: Config, **changes: Any) -> Config:
 
 @pytest.fixture
 def seeded(world: Config) -> Config:
-    with connect(world.sap) as sap:
-        customers = {(c.company_code, c.number): c for c in sap.customers(world.sap.company_codes)}
-        items = list(sap.iter_open_items(world.sap.company_codes, TODAY))
-    seed_demo_mailbox(demo_mailbox_path(world), items, customers, TODAY)
+    seed_mailbox(world, TODAY)
     return world
 
 

@@ -17,13 +17,12 @@ from openpyxl import load_workbook
 from bots.config import Config
 from bots.domain import RunStatus, Trigger
 from bots.runner import run_bots
-from bots.sandbox.mailbox import seed_demo_mailbox
 from bots.sandbox.sap.simulator import SapSimulator
-from bots.sandbox.world import demo_mailbox_path
 from bots.sap import connect
 from bots.sap.disputes import DisputeCase, DisputeCaseExists, case_guid, item_key
 from bots.sap.errors import SapBusinessError
 from bots.store import Store
+from tests.pipeline.conftest import seed_mailbox
 
 TODAY = datetime.now(UTC).date()
 
@@ -63,10 +62,7 @@ def with_disputes(world: Config, enabled: bool = True, **changes: Any) -> Config
 
 @pytest.fixture
 def seeded(world: Config) -> Config:
-    with connect(world.sap) as sap:
-        customers = {(c.company_code, c.number): c for c in sap.customers(world.sap.company_codes)}
-        items = list(sap.iter_open_items(world.sap.company_codes, TODAY))
-    seed_demo_mailbox(demo_mailbox_path(world), items, customers, TODAY)
+    seed_mailbox(world, TODAY)
     return world
 
 
