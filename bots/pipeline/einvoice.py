@@ -34,6 +34,7 @@ from bots.einvoice.mail import einvoice_message
 from bots.einvoice.settings import EinvoiceConfig, EinvoiceRoute, einvoice_config
 from bots.einvoice.ubl import ubl_xml
 from bots.pipeline.context import BotContext
+from bots.pipeline.invoice_notes import invoice_note, write_owed_notes
 from bots.portals.invoice import InvoiceError, PortalInvoice
 from bots.reports.model import BotSection, BotStatus, ErrorItem, WaitingItem
 
@@ -147,23 +148,13 @@ def mail_note(row: sqlite3.Row) -> CollectionNote:
     origin = payload["origin"]
     text = (f"Sent as Factur-X invoice by e-mail to {result.get('to', payload['to'])} "
             f"({result.get('message_id', row['key'])}).")
-    return CollectionNote(origin["company_code"], payload["customer"],
-                          date.fromisoformat(row["created"][:10]), (text,),
-                          kind=f"einvoice:{row['key']}", document=origin["document_no"],
-                          fiscal_year=origin["fiscal_year"])
+    return invoice_note(row, origin, payload["customer"], text, f"einvoice:{row['key']}")
 
 
 def note_missing(ctx: BotContext, section: BotSection) -> None:
     """Note every sent e-invoice on its SAP invoice that has no done note yet."""
-    from bots.pipeline.collections import write_note
-
-    if ctx.dry_run:
-        return
-    noted = {row["key"] for row in ctx.store.writes_of(NOTE_KIND, "done")}
-    for row in ctx.store.writes_of(KIND, "done"):
-        note = mail_note(row)
-        if note.idempotency_key not in noted:
-            write_note(ctx, note, section, kind=NOTE_KIND)
+    if not ctx.dry_run:
+        write_owed_notes(ctx, section, KIND, NOTE_KIND, mail_note)
 
 
 def _error(section: BotSection, item: OpenItem, reason: str, how: str) -> None:

@@ -66,6 +66,7 @@ from playwright.async_api import Browser
 from bots.domain import CollectionNote, OpenItem, exponent, quantize
 from bots.pipeline.context import BotContext
 from bots.pipeline.einvoice import send_einvoices
+from bots.pipeline.invoice_notes import invoice_note, write_owed_notes
 from bots.portals import PortalRunner, open_browser, portals_config
 from bots.portals.connect import reachable_sites
 from bots.portals.cxml_sender import CxmlSender
@@ -322,10 +323,7 @@ def submission_note(row: sqlite3.Row) -> CollectionNote | None:
     site, status = row["target"].split(":", 1)[0], result.get("status")
     text = (f"Submitted to portal {site}: confirmation {result['confirmation']}"
             f"{' (' + status + ')' if status else ''}.")
-    return CollectionNote(origin["company_code"], payload["customer"],
-                          date.fromisoformat(row["created"][:10]), (text,),
-                          kind=f"portal:{site}:{row['key']}", document=origin["document_no"],
-                          fiscal_year=origin["fiscal_year"])
+    return invoice_note(row, origin, payload["customer"], text, f"portal:{site}:{row['key']}")
 
 
 def note_submission(ctx: BotContext, section: BotSection, row: sqlite3.Row | None) -> None:
@@ -338,15 +336,8 @@ def note_submission(ctx: BotContext, section: BotSection, row: sqlite3.Row | Non
 
 
 def note_missing(ctx: BotContext, section: BotSection) -> None:
-    """Write the notes an interrupted run owed: every done submission without a done note.
-
-    The done notes are read in one query, not looked up once per submission.
-    """
-    noted = {row["key"] for row in ctx.store.writes_of(NOTE_KIND, "done")}
-    for row in ctx.store.writes_of(KIND, "done"):
-        note = submission_note(row)
-        if note is not None and note.idempotency_key not in noted:
-            note_submission(ctx, section, row)
+    """Write the notes an interrupted run owed: every done submission without a done note."""
+    write_owed_notes(ctx, section, KIND, NOTE_KIND, submission_note)
 
 
 def not_due_reason(ctx: BotContext, site: PortalSite, invoice: PortalInvoice) -> str | None:
