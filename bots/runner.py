@@ -133,7 +133,7 @@ def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
             status, message = RunStatus.ABORTED, "lost the landscape's lease to another run"
             exit_code = EXIT_FAILURES
         with _ctrl_c_held():
-            _finish(ctx, takeover, status, message, clock)
+            finish(ctx, takeover, status, message, clock)
         return RunOutcome(run.id, status, report, ctx.run_dir, message, exit_code)
 
 
@@ -146,19 +146,19 @@ def _run_all(names: tuple[str, ...], ctx: BotContext) -> tuple[RunStatus, str, i
             continue
         started = time.perf_counter()
         try:
-            section = _run_one(name, ctx)
+            section = run_one(name, ctx)
         except (ConfigError, SapLogonError, SapTechnicalError) as exc:
             section = BotSection(name, BotStatus.FAILED, errors=[ErrorItem(
                 name, str(exc), "See runbooks/sap-connection-errors.md; fix the "
                 "configuration or connection, then rerun: finished work is not repeated.")])
-            report.bots.append(_timed(section, started))
+            report.bots.append(timed(section, started))
             return RunStatus.FAILED, str(exc), EXIT_CONFIG
         except KeyboardInterrupt:
             section = BotSection(name, BotStatus.FAILED, errors=[ErrorItem(
                 name, f"{STOPPED_AT_ONCE} while this bot was at work", RERUN_HINT)])
-            report.bots.append(_timed(section, started))
+            report.bots.append(timed(section, started))
             return RunStatus.INTERRUPTED, STOPPED_AT_ONCE, EXIT_SIGINT
-        report.bots.append(_timed(section, started))
+        report.bots.append(timed(section, started))
     skipped = [b.name for b in report.bots if b.status == BotStatus.SKIPPED]
     if ctx.stop.is_set():
         return (RunStatus.INTERRUPTED, "stopped on request" + (
@@ -168,7 +168,7 @@ def _run_all(names: tuple[str, ...], ctx: BotContext) -> tuple[RunStatus, str, i
     return RunStatus.OK, "", EXIT_OK
 
 
-def _timed(section: BotSection, started: float) -> BotSection:
+def timed(section: BotSection, started: float) -> BotSection:
     """``section`` with the wall time since ``started`` (perf_counter), to a tenth of a second."""
     section.seconds = round(time.perf_counter() - started, 1)
     return section
@@ -196,8 +196,8 @@ def _ctrl_c_held() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _finish(ctx: BotContext, takeover: TakeOver, status: RunStatus, message: str,
-            clock: Callable[[], datetime]) -> None:
+def finish(ctx: BotContext, takeover: TakeOver, status: RunStatus, message: str,
+           clock: Callable[[], datetime]) -> None:
     """Record the end of the run and write its report, each step best effort.
 
     After a second Ctrl-C anything may be half done; one step failing (or
@@ -228,7 +228,9 @@ def _finish(ctx: BotContext, takeover: TakeOver, status: RunStatus, message: str
     attempt("write the report", write_run_report, ctx.run_dir, report)
 
 
-def _run_one(name: str, ctx: BotContext) -> BotSection:
+def run_one(name: str, ctx: BotContext) -> BotSection:
+    """Run the bot ``name`` once; a configuration or connection error is raised, any
+    other error becomes its failed section (the run record is never lost)."""
     try:
         return BOTS[name](ctx)
     except (ConfigError, SapLogonError, SapTechnicalError):

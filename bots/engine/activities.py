@@ -41,7 +41,7 @@ from bots.exit_codes import EXIT_CONFIG, EXIT_FAILURES, EXIT_SIGINT
 from bots.landscape import LandscapeLease, end_browsers, landscape_id
 from bots.pipeline.context import BotContext
 from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport
-from bots.runner import EXIT_CODES, _finish, _run_one, _timed
+from bots.runner import EXIT_CODES, finish, run_one, timed
 from bots.store import LeaseHeld, Store
 from bots.store.leases import holder_is_dead, this_holder
 from bots.takeover import TakeOver, take_over
@@ -148,7 +148,7 @@ def _run_bot(cfg: Config, step: BotStep, stop: threading.Event) -> BotDone:
                          memo=state.memo, lease=lease)
         started = time.perf_counter()
         try:
-            section = _timed(_run_one(step.bot, ctx), started)
+            section = timed(run_one(step.bot, ctx), started)
         finally:
             ctx.close()
         if lease is not None and lease.lost.is_set():
@@ -206,7 +206,7 @@ def _finish_run(end: RunEnd) -> RunResult:
                          today=report.started.date(), dry_run=report.dry_run,
                          memo=state.memo, lease=lease)
         try:
-            _finish(ctx, state.takeover, status, message, lambda: datetime.now(UTC))
+            finish(ctx, state.takeover, status, message, lambda: datetime.now(UTC))
         finally:
             if lease is not None:
                 lease.release()
