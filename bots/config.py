@@ -288,11 +288,41 @@ class ScheduleJob:
 
 
 @dataclass(frozen=True)
+class EngineTls:
+    """``[engine.tls]``: TLS to the Temporal server; paths to PEM files, never their contents.
+
+    ``server_ca``: the CA that signed the server (default: the system's);
+    ``client_cert`` and ``client_key`` together: mutual TLS; ``server_name``:
+    the name the server's certificate must carry when it is not the address's host.
+    """
+
+    server_ca: Path | None = None
+    client_cert: Path | None = None
+    client_key: Path | None = None
+    server_name: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueLimits:
+    """``[engine.queues.<queue>]``: how much work one task queue takes on.
+
+    ``max_concurrent``: activities at once on each worker of the queue;
+    ``max_per_minute``: activities started per minute on the whole queue, all
+    workers together (kept by the Temporal server), e.g. to spare SAP's dialog
+    work processes or a portal's patience. None: no limit.
+    """
+
+    max_concurrent: int | None = None
+    max_per_minute: int | None = None
+
+
+@dataclass(frozen=True)
 class EngineConfig:
     """What runs the bots: ``local`` (this process, :mod:`bots.runner`) or ``temporal``.
 
     ``ARBOTS_TEMPORAL=host:port`` in the environment selects ``temporal`` at
-    that address whatever the file says (see :mod:`bots.engine`).
+    that address whatever the file says (see :mod:`bots.engine`). ``tls``,
+    ``queues`` and the schedule settings matter on Temporal only.
     """
 
     kind: str = "local"
@@ -300,6 +330,10 @@ class EngineConfig:
     namespace: str = "default"
     task_queue_prefix: str = "arbots"
     heartbeat_seconds: int = 30  # a bot activity not heard of for this long is retried
+    tls: EngineTls | None = None  # None: plain TCP (a server on loopback or a private network)
+    queues: dict[str, QueueLimits] = field(default_factory=dict)  # queue -> its limits
+    catchup_minutes: int = 60  # a scheduled run missed by less than this still starts
+    time_zone: str = "UTC"  # IANA name: the zone of the [schedule] times on Temporal
 
 
 ENGINE_ENV = "ARBOTS_TEMPORAL"
@@ -553,14 +587,21 @@ def _schedule(s: _Section) -> tuple[ScheduleJob, ...]:
     return tuple(jobs)
 
 
-def _engine(s: _Section) -> EngineConfig:
+ENGINE_QUEUES = ("sap", "browser", "mail", "flow")  # bots.engine.plan.QUEUES
+
+
+def _engine(s: _Section, home: Path) -> EngineConfig:
     default = EngineConfig()
     cfg = EngineConfig(
         kind=s.text("kind", default.kind, choices=("local", "temporal")),
         address=s.text("address", default.address),
         namespace=s.text("namespace", default.namespace),
         task_queue_prefix=s.text("task_queue_prefix", default.task_queue_prefix),
-        heartbeat_seconds=s.integer("heartbeat_seconds", default.heartbeat_seconds, minimum=1))
+        heartbeat_seconds=s.integer("heartbeat_seconds", default.heartbeat_seconds, minimum=1),
+        tls=_engine_tls(s.table("tls"), home) if "tls" in s.data else None,
+        queues=_engine_queues(s.table("queues")),
+        catchup_minutes=s.integer("catchup_minutes", default.catchup_minutes, minimum=1),
+        time_zone=_time_zone(s, "time_zone", default.time_zone))
     s.check_unknown()
     address = os.environ.get(ENGINE_ENV)
     if address is not None:
@@ -571,7 +612,47 @@ def _engine(s: _Section) -> EngineConfig:
     return cfg
 
 
-ROOM_SECTIONS = ("cashapp", "mailboxes", "portals", "remittance", "intake", "einvoice")
+def _engine_tls(s: _Section, home: Path) -> EngineTls:
+    files = {}
+    for key in ("server_ca", "client_cert", "client_key"):
+        path = s.path(key, home, "") if key in s.data else None
+        if path is not None and not path.is_file():
+            raise s._fail(key, f"no such file: {path}")
+        files[key] = path
+    if (files["client_cert"] is None) != (files["client_key"] is None):
+        raise s._fail("client_cert" if files["client_cert"] is None else "client_key",
+                      "client_cert and client_key go together (mutual TLS)")
+    tls = EngineTls(**files, server_name=s.text("server_name", None))
+    s.check_unknown()
+    return tls
+
+
+def _engine_queues(s: _Section) -> dict[str, QueueLimits]:
+    limits = {}
+    for queue in s.data:
+        if queue not in ENGINE_QUEUES:
+            raise s._fail(queue, f"unknown task queue; expected one of {', '.join(ENGINE_QUEUES)}")
+        q = s.table(queue)
+        limits[queue] = QueueLimits(max_concurrent=q.integer("max_concurrent", None, minimum=1),
+                                    max_per_minute=q.integer("max_per_minute", None, minimum=1))
+        q.check_unknown()
+    return limits
+
+
+def _time_zone(s: _Section, key: str, default: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = s.text(key, default)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise s._fail(key, f"unknown time zone {name!r} (an IANA name, e.g. Europe/Berlin)"
+                      ) from None
+    return name
+
+
+ROOM_SECTIONS = ("cashapp", "mailboxes", "portals", "remittance", "intake", "einvoice",
+                 "console")
 
 
 def load_config(path: str | Path | None = None, *, home: Path | None = None) -> Config:
@@ -600,7 +681,7 @@ def load_config(path: str | Path | None = None, *, home: Path | None = None) -> 
         collections=_collections(top.table("collections"), home),
         schedule=_schedule(top.table("schedule")),
         raw={k: data.get(k, {}) for k in ROOM_SECTIONS},
-        engine=_engine(top.table("engine")),
+        engine=_engine(top.table("engine"), home),
         disputes=_disputes(top.table("disputes")),
         credit=_credit(top.table("credit")),
     )

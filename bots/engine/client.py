@@ -20,8 +20,9 @@ from pathlib import Path
 
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import TLSConfig
 
-from bots.config import Config, ConfigError, EngineConfig
+from bots.config import Config, ConfigError, EngineConfig, EngineTls
 from bots.domain import RunStatus, Trigger
 from bots.engine import checkpoint
 from bots.engine.errors import EXIT_OF_TYPE
@@ -50,15 +51,39 @@ class RunRefused(RuntimeError):
 
 
 async def connect(engine: EngineConfig) -> Client:
-    """A client of the configured Temporal server; ConfigError naming it when unreachable."""
+    """A client of the configured Temporal server; ConfigError naming it when unreachable.
+
+    With ``[engine.tls]`` the connection is TLS (mutual with a client
+    certificate); the PEM files are read here and never logged.
+    """
+    tls = tls_config(engine.tls) if engine.tls is not None else False
     try:
         return await asyncio.wait_for(
-            Client.connect(engine.address, namespace=engine.namespace), CONNECT_TIMEOUT)
+            Client.connect(engine.address, namespace=engine.namespace, tls=tls),
+            CONNECT_TIMEOUT)
     except Exception as exc:  # noqa: BLE001 - any failure to connect is named the same way
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ConfigError(f"Temporal is unreachable at {engine.address} (namespace "
+        over = "over TLS" if engine.tls is not None else "without TLS ([engine.tls] not set)"
+        raise ConfigError(f"Temporal is unreachable at {engine.address} {over} (namespace "
                           f"{engine.namespace}; [engine] address or ARBOTS_TEMPORAL): "
                           f"{reason}") from None
+
+
+def tls_config(tls: EngineTls) -> TLSConfig:
+    """``[engine.tls]`` as temporalio's ``TLSConfig``; an unreadable file is a ConfigError."""
+    def read(path: Path | None, key: str) -> bytes | None:
+        if path is None:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise ConfigError(f"[engine.tls] {key}: cannot read {path}: {exc.strerror}"
+                              ) from None
+
+    return TLSConfig(server_root_ca_cert=read(tls.server_ca, "server_ca"),
+                     client_cert=read(tls.client_cert, "client_cert"),
+                     client_private_key=read(tls.client_key, "client_key"),
+                     domain=tls.server_name)
 
 
 def request_for(cfg: Config, bots: tuple[str, ...], *, dry_run: bool = False,
