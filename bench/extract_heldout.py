@@ -10,6 +10,9 @@ that package's docstring, decided before any figure was measured). ``--docs``
 documents per family. ``--corpus layouts2`` reads the second, independent
 corpus instead (``tests/remittance/layouts2``: 36 families written blind to
 the reader's vocabulary, its own fixed split into 24 tune and 12 held-out).
+``--corpus layouts3``: a third blind corpus (``tests/remittance/layouts3``:
+printer, statement, portal, bank credit, multi-page and cheque templates, its
+held-out words and layouts apart in ``heldout_*.py``).
 
 Accuracy: line-level F1 per family (a line is right when ``invoice_ref`` and
 ``paid_amount`` both are), for the tune and the held-out part, the overall
@@ -252,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--open-items", action="store_true",
                         help="give the reader the open items of each advice")
     parser.add_argument("--no-speed", action="store_true")
-    parser.add_argument("--corpus", choices=("layouts", "layouts2"), default="layouts",
+    parser.add_argument("--corpus", choices=("layouts", "layouts2", "layouts3"), default="layouts",
                         help="the generated corpus: tests/remittance/<corpus>")
     parser.add_argument("--speed-docs", type=int, default=8,
                         help="documents per held-out family in the speed run")
