@@ -14,8 +14,9 @@ from starlette.exceptions import HTTPException
 
 from bots.config import Config
 from bots.console import api, pages
-from bots.console.auth import Sessions
+from bots.console.auth import Sessions, signing_secret
 from bots.console.deps import NeedsSignIn
+from bots.console.oidc import Provider, settings
 from bots.console.whatpays import declared_too_large, too_large
 from bots.remittance import Limits
 
@@ -34,13 +35,16 @@ def create_app(cfg: Config, upload_limit: int | None = None,
     ``upload_limit``: the largest upload in bytes (default: ``[remittance.limits]
     max_file_bytes``, the limit of ``arbots extract``). ``approve_limits``: currency
     (or ``*``: any) -> the largest payment AR staff may post alone; above it a
-    supervisor decides (default: no limit).
+    supervisor decides (default: no limit). With ``[console.oidc]`` configured, people
+    may also sign in at that OpenID provider (:mod:`bots.console.oidc`).
     """
     # the OpenAPI document is served by the API behind sign-in; no docs page (it needs a CDN)
     app = FastAPI(title="arbots console", version="1", docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.cfg = cfg
     app.state.sessions = Sessions(secret_path(cfg))
+    oidc = settings(cfg)
+    app.state.oidc = Provider(oidc, signing_secret(secret_path(cfg))) if oidc else None
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.approve_limits = dict(approve_limits or {})
     app.state.upload_limit = upload_limit or Limits.from_config(cfg.raw, cfg.source

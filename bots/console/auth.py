@@ -117,7 +117,8 @@ class Sessions:
     """Signing and reading the session cookie; the secret is kept in ``secret_file``."""
 
     def __init__(self, secret_file: Path) -> None:
-        self.serializer = URLSafeTimedSerializer(_secret(secret_file), salt="arbots-console")
+        self.serializer = URLSafeTimedSerializer(signing_secret(secret_file),
+                                                 salt="arbots-console")
 
     def new(self, user: str | None) -> tuple[str, str]:
         """A signed session for ``user`` (None: not signed in yet) and its CSRF token."""
@@ -141,7 +142,7 @@ def csrf_ok(session: dict[str, Any] | None, sent: str | None) -> bool:
     return bool(session and sent and hmac.compare_digest(session["c"], sent))
 
 
-def _secret(path: Path) -> str:
+def signing_secret(path: Path) -> str:
     """The signing secret in ``path``, made (readable by the owner only) on first use."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

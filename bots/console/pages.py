@@ -40,6 +40,8 @@ from bots.console.deps import (
     sessions,
 )
 from bots.console.launcher import STARTABLE, start_run
+from bots.console.oidc import COOKIE as OIDC_COOKIE
+from bots.console.oidc import FLOW_AGE, OidcRefused, Provider, remember
 from bots.store import StaleDecision, Store
 
 router = APIRouter(include_in_schema=False)
@@ -69,12 +71,64 @@ def _set_cookie(response: Response, request: Request, cookie: str) -> None:
 
 # --------------------------------------------------------------------------- sign-in
 
+def _login_page(request: Request, message: str, csrf: str, status_code: int = 200
+                ) -> HTMLResponse:
+    provider = request.app.state.oidc
+    return render(request, "login.html", {
+        "who": None, "message": message, "csrf": csrf,
+        "oidc_label": provider.oidc.label if provider else ""}, status_code)
+
+
 @router.get("/login")
 def login_form(request: Request) -> HTMLResponse:
     """The sign-in page (a fresh anonymous session carries its CSRF token)."""
     cookie, csrf = sessions(request).new(None)
-    response = render(request, "login.html", {"who": None, "message": "", "csrf": csrf})
+    response = _login_page(request, "", csrf)
     _set_cookie(response, request, cookie)
+    return response
+
+
+def _provider(request: Request) -> Provider:
+    provider: Provider | None = request.app.state.oidc
+    if provider is None:
+        raise HTTPException(404, "sign-in at an OpenID provider is not configured "
+                                 "([console.oidc])")
+    return provider
+
+
+@router.get("/login/oidc")
+def oidc_start(request: Request) -> Response:
+    """Send the browser to the OpenID provider; the flow's state, nonce and PKCE verifier
+    wait in a short-lived signed cookie (SameSite=Lax: the provider's redirect back is a
+    cross-site navigation)."""
+    provider = _provider(request)
+    try:
+        url, cookie = provider.start()
+    except OidcRefused as exc:
+        raise HTTPException(502, str(exc)) from None
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(OIDC_COOKIE, cookie, max_age=FLOW_AGE, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", path="/login/oidc")
+    return response
+
+
+@router.get("/login/oidc/callback")
+def oidc_callback(request: Request, db: StoreDep) -> Response:
+    """The provider's answer: check it (:meth:`Provider.finish`), keep the person with
+    their role, start a session. The page then moves on to /runs by itself, so that the
+    SameSite=Strict session cookie is sent from a same-site navigation."""
+    provider = _provider(request)
+    try:
+        user = provider.finish(provider.flow(request.cookies.get(OIDC_COOKIE)),
+                               dict(request.query_params))
+        remember(db, user)
+    except OidcRefused as exc:
+        response: Response = _login_page(request, f"sign-in refused: {exc}",
+                                         sessions(request).new(None)[1], 403)
+    else:
+        response = render(request, "signed_in.html", {"who": None, "name": user.name})
+        _set_cookie(response, request, sessions(request).new(user.name)[0])
+    response.delete_cookie(OIDC_COOKIE, path="/login/oidc")
     return response
 
 
@@ -90,8 +144,7 @@ def login(request: Request, db: StoreDep, username: Annotated[str, Form()] = "",
         user = sign_in(db, username, password)
     except SignInRefused as exc:
         status = 429 if "too many" in str(exc) else 401
-        return render(request, "login.html", {"who": None, "message": str(exc),
-                                              "csrf": csrf_token}, status)
+        return _login_page(request, str(exc), csrf_token, status)
     response = RedirectResponse("/runs", status_code=303)
     _set_cookie(response, request, sessions(request).new(user.name)[0])
     return response
