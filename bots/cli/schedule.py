@@ -5,7 +5,9 @@ Bare, ``arbots schedule`` runs in the foreground until SIGTERM or SIGINT
 :mod:`bots.scheduling` for the rules and ``runbooks/scheduling.md`` for the
 service units. ``arbots schedule list`` prints each job with its last run (from
 the run store) and its next run, and exits; ``--plan`` on the bare command is
-the same (kept for scripts).
+the same (kept for scripts). ``arbots schedule sync`` is for the Temporal
+engine: it creates or updates one Temporal Schedule per job
+(:mod:`bots.engine.schedules`) and exits; the server then starts the runs.
 
 Exit codes: 0 stopped on request, 2 configuration error, an unreadable store,
 or another scheduler already holding ``<store dir>/arbots-scheduler.lock``;
@@ -127,6 +129,37 @@ def list_command(ctx: click.Context, config_path: str | None) -> None:
     jobs = checked_jobs(cfg)
     with store_errors_exit(cfg):
         print_plan(cfg, jobs)
+
+
+@schedule_command.command("sync", short_help="Create or update the Temporal Schedules.")
+@config_option
+@click.pass_context
+def sync_command(ctx: click.Context, config_path: str | None) -> None:
+    """Create or update one Temporal Schedule per [schedule.<name>] job (Temporal engine).
+
+    Overlap SKIP, [engine] catchup_minutes as the catch-up window, and pause
+    on failure for jobs with a bot that writes; see runbooks/temporal.md.
+    """
+    from bots.engine.schedules import sync
+
+    parent = ctx.parent.params["config_path"] if ctx.parent else None
+    cfg = load_or_exit(config_path or parent)
+    if cfg.engine.kind != "temporal":
+        fail(f"{cfg.source}: engine.kind: schedule sync needs kind = \"temporal\" (or "
+             "ARBOTS_TEMPORAL=host:port); with the local engine run the daemon, "
+             "`arbots schedule`", EXIT_CONFIG)
+    jobs = checked_jobs(cfg)
+    try:
+        synced = sync(cfg, jobs)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    by_name = {job.name: job for job in jobs}
+    for done in synced:
+        job = by_name[done.job]
+        click.echo(f"{done.schedule_id}: {done.outcome} ({', '.join(job.bots)}; "
+                   f"{describe(job)} {cfg.engine.time_zone}; overlap skip, catch-up "
+                   f"{cfg.engine.catchup_minutes} min"
+                   + ("; pauses on failure)" if done.pauses_on_failure else ")"))
 
 
 @contextmanager

@@ -104,8 +104,8 @@ def _begin(request: RunRequest) -> None:
             lease = LandscapeLease(store, landscape_id(cfg), run_id, heartbeat=False)
             stale = lease.acquire(None)
             landscape = lease.landscape
-        run = store.start_run(Trigger(request.trigger), request.bots, dry_run=request.dry_run,
-                              run_id=run_id, landscape=landscape)
+        run = store.start_run(Trigger(request.trigger), request.bots, job=request.job,
+                              dry_run=request.dry_run, run_id=run_id, landscape=landscape)
         takeover = take_over(cfg, store, run_id, landscape, stale) if landscape \
             else TakeOver()
         memo = {"jobs": request.jobs} if request.jobs else {}

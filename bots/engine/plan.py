@@ -22,7 +22,9 @@ BOT_QUEUE = {  # bot -> the kind of worker that can run it
     "portals": "browser",
     "intake": "mail",
 }
+POSTING_BOTS = frozenset({"cashapp", "portals", "collections", "review", "promise"})  # write
 WORKFLOW = "RunWorkflow"
+RUN_FAILED = "RunFailed"  # the ApplicationError type of a scheduled run that failed
 STOP_SIGNAL = "stop"
 PROGRESS_QUERY = "progress"
 
@@ -56,6 +58,8 @@ class RunRequest:
     jobs: int | None = None  # intake's reader processes (arbots run --jobs)
     task_queue_prefix: str = "arbots"
     heartbeat_seconds: int = 30  # a bot activity not heard of for this long is retried
+    job: str | None = None  # the [schedule.<name>] job that started it (Temporal Schedules)
+    fail_on_failure: bool = False  # a failed run fails the workflow (pauses its schedule)
 
 
 @dataclass

@@ -12,7 +12,10 @@ the activities' results, so a recorded history replays
 - ``finish_run`` (``<prefix>-flow``) records the end, writes the report, releases the lease.
 
 A bot whose error ends the run (configuration, logon, SAP unreachable after
-the retries) skips the bots after it, as on the local engine. The ``stop``
+the retries) skips the bots after it, as on the local engine. The run's
+status is the workflow's result; only a run started with ``fail_on_failure``
+(by a Temporal Schedule of posting bots, :mod:`bots.engine.schedules`) fails
+the workflow when the run failed, so that the schedule pauses. The ``stop``
 signal skips the bots not yet started; the query ``progress`` tells the bots done.
 """
 
@@ -29,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from bots.engine.plan import (
         BOT_QUEUE,
         PROGRESS_QUERY,
+        RUN_FAILED,
         STOP_SIGNAL,
         WORKFLOW,
         BotDone,
@@ -88,9 +92,14 @@ class RunWorkflow:
             self._progress.done.append(done)
         self._progress.current = None
         end.stopped = self._stop
-        return await workflow.execute_activity("finish_run", end, result_type=RunResult,
-                                               task_queue=flow, retry_policy=RETRY,
-                                               start_to_close_timeout=BOOKKEEPING_TIMEOUT)
+        result = await workflow.execute_activity("finish_run", end, result_type=RunResult,
+                                                 task_queue=flow, retry_policy=RETRY,
+                                                 start_to_close_timeout=BOOKKEEPING_TIMEOUT)
+        if request.fail_on_failure and result.status in ("failed", "aborted"):
+            raise ApplicationError(f"run {run_id} ended {result.status}"
+                                   + (f": {result.message}" if result.message else ""),
+                                   type=RUN_FAILED, non_retryable=True)
+        return result
 
     @workflow.signal(name=STOP_SIGNAL)
     def stop(self) -> None:

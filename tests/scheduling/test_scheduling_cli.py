@@ -124,7 +124,14 @@ def test_list_checks_the_configuration_like_the_daemon(site):
     assert "site.toml: schedule.nightly.bots: unknown bot 'cashap'" in unwrapped(result.output)
 
 
-def test_help_names_list_and_no_sync():
+def test_help_names_list_and_sync():
     result = invoke("--help")
     assert result.exit_code == 0
-    assert "list" in result.output and "sync" not in result.output
+    assert "list" in result.output and "sync" in result.output
+
+
+def test_sync_on_the_local_engine_is_refused_naming_the_setting(site, monkeypatch):
+    monkeypatch.delenv("ARBOTS_TEMPORAL", raising=False)
+    result = invoke("sync", "--config", site('[schedule.nightly]\nat = "02:00"\n'))
+    assert result.exit_code == 2
+    assert 'engine.kind: schedule sync needs kind = "temporal"' in unwrapped(result.output)
