@@ -28,6 +28,7 @@ from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 DEMO_CONFIG = Path(__file__).resolve().parent.parent / "config" / "demo.toml"
 
@@ -391,6 +392,33 @@ class Config:
     engine: EngineConfig = field(default_factory=EngineConfig)
     disputes: DisputesConfig = field(default_factory=DisputesConfig)
     credit: CreditConfig = field(default_factory=CreditConfig)
+    # [store] url: a PostgreSQL store shared by several hosts ("": the SQLite file
+    # store_path); its password is a secret reference, never part of the URL.
+    store_url: str = ""
+    store_password: Secret | None = None
+
+    @property
+    def store_name(self) -> str:
+        """The run store for messages: the SQLite file or the URL (which has no password)."""
+        return self.store_url or str(self.store_path)
+
+    def store_target(self) -> Path | str:
+        """Where the run store is, for :class:`bots.store.Store`: the SQLite file, or the
+        PostgreSQL URL with the password (from the environment or the keyring) put in.
+        Never print it: :attr:`store_name` is the printable form."""
+        if not self.store_url:
+            return self.store_path
+        if self.store_password is None:
+            return self.store_url
+        parts = urlsplit(self.store_url)
+        netloc = (f"{quote(parts.username or '', safe='')}:"
+                  f"{quote(self.store_password.reveal(), safe='')}@"
+                  f"{parts.netloc.rpartition('@')[2]}")
+        return parts._replace(netloc=netloc).geturl()
+
+    def has_store(self) -> bool:
+        """True when the run store exists (a PostgreSQL store is taken to)."""
+        return bool(self.store_url) or self.store_path.exists()
 
     @property
     def is_sandbox(self) -> bool:
@@ -655,6 +683,23 @@ ROOM_SECTIONS = ("cashapp", "mailboxes", "portals", "remittance", "intake", "ein
                  "console")
 
 
+def _store_url(store: _Section) -> str:
+    """``[store] url``: "" (the SQLite file ``path``), or a PostgreSQL URL without password."""
+    url = store.text("url", "")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgresql+psycopg") or not parts.hostname \
+            or not parts.path.strip("/"):
+        raise store._fail("url", "expected postgresql://user@host:port/database (SQLite: "
+                                 "leave url out and set path)")
+    if parts.password is not None:
+        raise store._fail("url", "secrets are never values in a config file; take the "
+                                 "password out of the URL and write store.password = "
+                                 "{ env = \"VAR\" } or { keyring = \"service/user\" }")
+    return url
+
+
 def load_config(path: str | Path | None = None, *, home: Path | None = None) -> Config:
     """Read and validate ``path`` (the embedded demo configuration when None)."""
     file = Path(path) if path is not None else DEMO_CONFIG
@@ -684,7 +729,12 @@ def load_config(path: str | Path | None = None, *, home: Path | None = None) -> 
         engine=_engine(top.table("engine"), home),
         disputes=_disputes(top.table("disputes")),
         credit=_credit(top.table("credit")),
+        store_url=_store_url(store),
+        store_password=store.secret("password", None),
     )
+    if cfg.store_password is not None and not cfg.store_url:
+        raise ConfigError(f"{source}: store.password: only a store.url (PostgreSQL) takes "
+                          "a password")
     store.check_unknown()
     top.seen.update(ROOM_SECTIONS)
     top.prefix = ""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -43,7 +42,7 @@ from bots.reports.model import (
     WriteRecord,
     WriteState,
 )
-from bots.store import Lease, RunRecord, Store
+from bots.store import Lease, Row, RunRecord, Store
 from bots.store.leases import holder_is_dead, is_live
 
 log = logging.getLogger(__name__)
@@ -227,7 +226,7 @@ def _money_of(payload: dict[str, Any]) -> tuple[str, Decimal | None]:
     return (str(currency), amount) if amount.is_finite() else ("", None)
 
 
-def _sent_documents(row: sqlite3.Row, payload: dict[str, Any]) -> tuple[str, ...]:
+def _sent_documents(row: Row, payload: dict[str, Any]) -> tuple[str, ...]:
     """Where a portal submission's sent document is, relative to its run folder, as
     the portal bots name it (``portals/<site>/<invoice>.pdf``, ``.xml`` for cXML); the
     report writer links those that exist."""

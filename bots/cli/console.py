@@ -34,11 +34,11 @@ def console_group(ctx: click.Context, host: str, port: int, approve_limits: tupl
     except ValueError as exc:
         fail(str(exc), EXIT_CONFIG)
     cfg = load_or_exit(config_path)
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
         if not store.console_users():
             console.print("no console users yet: add one with `arbots console add-user NAME "
                           "--role admin --password-stdin`", highlight=False)
-    console.print(f"arbots console on http://{host}:{port}/ (store {cfg.store_path})",
+    console.print(f"arbots console on http://{host}:{port}/ (store {cfg.store_name})",
                   highlight=False)
     uvicorn.run(create_app(cfg, approve_limits=limits), host=host, port=port,
                 log_level="warning")
@@ -60,7 +60,7 @@ def add_user_command(name: str, role: str, password_stdin: bool,
              "argument: it would be in the shell history)", EXIT_CONFIG)
     password = sys.stdin.readline().rstrip("\r\n")
     cfg = load_or_exit(config_path)
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
         try:
             add_user(store, name, role, password)
         except ValueError as exc:
@@ -76,7 +76,7 @@ def token_command(user: str, config_path: str | None) -> None:
     from bots.console.auth import issue_token
 
     cfg = load_or_exit(config_path)
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
         try:
             token = issue_token(store, user)
         except ValueError as exc:

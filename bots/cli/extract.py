@@ -151,10 +151,10 @@ def _learned(config_path: str | None) -> Learned | None:
     """The templates learned from corrections in the configured store, if there is one."""
     if config_path is None:
         return None
-    store_path = load_or_exit(config_path).store_path
-    if not store_path.exists():
+    cfg = load_or_exit(config_path)
+    if not cfg.has_store():
         return None
-    with Store(store_path) as store:
+    with Store(cfg.store_target()) as store:
         return Learned(store.learned_hints())
 
 

@@ -137,7 +137,7 @@ def _submit(cfg: Config, pcfg: PortalsConfig, sites: list[PortalSite],
             invoices: list[PortalInvoice], dry_run: bool,
             wait: timedelta | None) -> list[SubmissionResult]:
     """One recorded run of the portal bot over ``invoices``, holding the landscape's lease."""
-    with Store(cfg.store_path) as store, landscape_run(
+    with Store(cfg.store_target()) as store, landscape_run(
             cfg, store, Trigger.ON_DEMAND, ("portals",), dry_run=dry_run,
             wait=wait) as (run, lease, _takeover):
         runner = PortalRunner.from_config(pcfg, sites, ledger=store.ledger(run.id),

@@ -21,7 +21,6 @@ its next time.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
@@ -45,7 +44,7 @@ from bots.config import Config, ConfigError, ScheduleJob
 from bots.domain import Trigger
 from bots.runner import expand, run_bots
 from bots.scheduling import AlreadyRunning, Daemon, local_naive, next_due
-from bots.store import LeaseHeld, Store
+from bots.store import DATABASE_ERRORS, LeaseHeld, Store
 
 LOCK_NAME = "arbots-scheduler.lock"
 
@@ -72,7 +71,7 @@ def checked_jobs(cfg: Config) -> tuple[ScheduleJob, ...]:
 
 def last_started(cfg: Config, job: str) -> datetime | None:
     """When ``job`` last started, from the run store."""
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
         return store.last_run_started(job)
 
 
@@ -167,8 +166,8 @@ def store_errors_exit(cfg: Config) -> Iterator[None]:
     """An unreadable run store or lock file: exit 2 naming the store."""
     try:
         yield
-    except (sqlite3.Error, OSError) as exc:
-        fail(f"{cfg.store_path}: cannot use the run store or its lock: {exc}", EXIT_CONFIG)
+    except (*DATABASE_ERRORS, OSError) as exc:
+        fail(f"{cfg.store_name}: cannot use the run store or its lock: {exc}", EXIT_CONFIG)
 
 
 def run_daemon(cfg: Config, jobs: tuple[ScheduleJob, ...]) -> None:

@@ -25,7 +25,7 @@ def learned_memory(cfg: Config) -> Memory | None:
 
 def applied_remittances(cfg: Config) -> set[str]:
     """The ids of the remittances the store says were applied (none without a store)."""
-    if not cfg.store_path.exists():
+    if not cfg.has_store():
         return set()
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
         return {row["id"] for row in store.remittances("applied")}

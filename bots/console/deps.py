@@ -46,7 +46,7 @@ def config(request: Request) -> Config:
 def store(request: Request) -> Iterator[Store]:
     """The store, opened for this request and closed after it (FastAPI may run the
     opening, the handler and the closing in different threads of its pool)."""
-    with Store(config(request).store_path, shared=True) as opened:
+    with Store(config(request).store_target(), shared=True) as opened:
         yield opened
 
 

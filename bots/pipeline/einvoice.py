@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import smtplib
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
@@ -37,6 +36,7 @@ from bots.pipeline.context import BotContext
 from bots.pipeline.invoice_notes import invoice_note, write_owed_notes
 from bots.portals.invoice import InvoiceError, PortalInvoice
 from bots.reports.model import BotSection, BotStatus, ErrorItem, WaitingItem
+from bots.store import Row
 
 KIND = "einvoice_mail"
 NOTE_KIND = "einvoice_note"
@@ -142,7 +142,7 @@ def send_one(ctx: BotContext, section: BotSection, ecfg: EinvoiceConfig, item: O
     section.counts["einvoices_sent"] += 1
 
 
-def mail_note(row: sqlite3.Row) -> CollectionNote:
+def mail_note(row: Row) -> CollectionNote:
     """The SAP note of a done e-invoice mail; its key follows from the ledger row alone."""
     payload, result = json.loads(row["payload"]), json.loads(row["result"] or "{}")
     origin = payload["origin"]

@@ -7,7 +7,6 @@ next run writes it, once.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -15,9 +14,10 @@ from typing import Any
 from bots.domain import CollectionNote
 from bots.pipeline.context import BotContext
 from bots.reports.model import BotSection
+from bots.store import Row
 
 
-def invoice_note(row: sqlite3.Row, origin: dict[str, Any], customer: str, text: str,
+def invoice_note(row: Row, origin: dict[str, Any], customer: str, text: str,
                  kind: str) -> CollectionNote:
     """The note ``text`` on the SAP invoice ``origin`` names, dated as the delivery ``row``."""
     return CollectionNote(origin["company_code"], customer,
@@ -26,7 +26,7 @@ def invoice_note(row: sqlite3.Row, origin: dict[str, Any], customer: str, text: 
 
 
 def write_owed_notes(ctx: BotContext, section: BotSection, delivery_kind: str, note_kind: str,
-                     note_of: Callable[[sqlite3.Row], CollectionNote | None]) -> None:
+                     note_of: Callable[[Row], CollectionNote | None]) -> None:
     """Write the note of every done ``delivery_kind`` write that has no done note yet.
 
     The done notes are read in one query, not looked up once per delivery.

@@ -55,7 +55,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -79,6 +78,7 @@ from bots.portals.runner import KIND
 from bots.portals.settings import PortalsConfig, PortalSite
 from bots.reports.model import BotSection, BotStatus, ErrorItem, PortalFailureRow, WaitingItem
 from bots.sap.billing import BillingDocument
+from bots.store import Row
 
 NOTE_KIND = "portal_note"
 log = logging.getLogger(__name__)
@@ -265,7 +265,7 @@ def run(ctx: BotContext) -> BotSection:
     return section
 
 
-def _site_of(row: sqlite3.Row) -> str:
+def _site_of(row: Row) -> str:
     """The site name of a ledger row of kind ``portal_submission`` (target site:customer)."""
     return str(row["target"]).split(":", 1)[0]
 
@@ -291,7 +291,7 @@ def send_cxml(ctx: BotContext, pcfg: PortalsConfig, section: BotSection,
 
 
 def settle_left_open_cxml(ctx: BotContext, pcfg: PortalsConfig, section: BotSection,
-                          rows: Sequence[sqlite3.Row], items: Sequence[OpenItem]) -> None:
+                          rows: Sequence[Row], items: Sequence[OpenItem]) -> None:
     """Close intents an interrupted run left at cXML sites for invoices no longer to send.
 
     A buyer network cannot be asked whether it got a document; the intent is
@@ -308,7 +308,7 @@ def settle_left_open_cxml(ctx: BotContext, pcfg: PortalsConfig, section: BotSect
         section.counts["closed_not_found"] += 1
 
 
-def submission_note(row: sqlite3.Row) -> CollectionNote | None:
+def submission_note(row: Row) -> CollectionNote | None:
     """The SAP note of a ``done`` portal submission, or None when it gets none.
 
     Its idempotency key follows from the submission alone (its key, site, SAP
@@ -326,7 +326,7 @@ def submission_note(row: sqlite3.Row) -> CollectionNote | None:
     return invoice_note(row, origin, payload["customer"], text, f"portal:{site}:{row['key']}")
 
 
-def note_submission(ctx: BotContext, section: BotSection, row: sqlite3.Row | None) -> None:
+def note_submission(ctx: BotContext, section: BotSection, row: Row | None) -> None:
     """Note a done submission on its SAP invoice (exactly once: ledger kind ``portal_note``)."""
     from bots.pipeline.collections import write_note
 
@@ -353,7 +353,7 @@ def not_due_reason(ctx: BotContext, site: PortalSite, invoice: PortalInvoice) ->
 
 
 async def settle_left_open(ctx: BotContext, pcfg: PortalsConfig, section: BotSection,
-                           runner: PortalRunner, browser: Browser, rows: Sequence[sqlite3.Row],
+                           runner: PortalRunner, browser: Browser, rows: Sequence[Row],
                            items: Sequence[OpenItem]) -> None:
     """Settle intents an interrupted run left for invoices no longer among today's work.
 
@@ -362,7 +362,7 @@ async def settle_left_open(ctx: BotContext, pcfg: PortalsConfig, section: BotSec
     holds is left alone; one the portal could not be asked about this time
     stays open for the next run.
     """
-    claimed: dict[tuple[str, str], sqlite3.Row] = {}
+    claimed: dict[tuple[str, str], Row] = {}
     for row in rows:
         payload = json.loads(row["payload"])
         if ctx.ledger.begin(KIND, row["key"], row["target"], payload) != "pending":
@@ -391,7 +391,7 @@ async def settle_left_open(ctx: BotContext, pcfg: PortalsConfig, section: BotSec
             section.counts["closed_not_found"] += 1
 
 
-def _why_not_due(ctx: BotContext, pcfg: PortalsConfig, row: sqlite3.Row,
+def _why_not_due(ctx: BotContext, pcfg: PortalsConfig, row: Row,
                  items: Sequence[OpenItem]) -> str:
     payload = json.loads(row["payload"])
     origin = payload.get("origin")
@@ -409,7 +409,7 @@ def _why_not_due(ctx: BotContext, pcfg: PortalsConfig, row: sqlite3.Row,
             "ago")
 
 
-def undecided(ctx: BotContext, pcfg: PortalsConfig) -> dict[tuple[str, str], sqlite3.Row]:
+def undecided(ctx: BotContext, pcfg: PortalsConfig) -> dict[tuple[str, str], Row]:
     """Earlier submissions a portal that decides later still showed as only "Submitted"."""
     asks = {}
     for row in ctx.store.writes_of(KIND, "done"):
@@ -421,7 +421,7 @@ def undecided(ctx: BotContext, pcfg: PortalsConfig) -> dict[tuple[str, str], sql
     return asks
 
 
-def record_decision(ctx: BotContext, section: BotSection, row: sqlite3.Row,
+def record_decision(ctx: BotContext, section: BotSection, row: Row,
                     found: Found | None, item: OpenItem | None) -> None:
     """What the buyer decided after the bot left: noted, and a rejection reported."""
     if found is None or found.status == "Submitted" or ctx.dry_run:

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -94,7 +93,7 @@ from bots.reports.model import (
     WaitingItem,
 )
 from bots.reports.worklist import CORRECTED, DECISION, column_title
-from bots.store import Store
+from bots.store import Row, Store
 
 APPROVE = {"approve", "approved", "yes", "y", "ok", "post", "x"}
 REJECT = {"reject", "rejected", "no", "n"}
@@ -385,7 +384,7 @@ def _apply_queued(ctx: BotContext, section: BotSection) -> None:
                                       "" if why == "done" else why)
 
 
-def _queued_rows(ctx: BotContext, queued: sqlite3.Row) -> list[ReviewRow]:
+def _queued_rows(ctx: BotContext, queued: Row) -> list[ReviewRow]:
     """The rows of one decision queued in the store: the engine's latest proposals of the
     payment (approve, reject), or the one open item a person chose instead (reassign)."""
     rid, decision = queued["remittance_id"], queued["decision"]

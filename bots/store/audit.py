@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from bots.store.connection import StoreConnection
+from bots.store.database import Row
 
 
 class AuditLog(StoreConnection):
@@ -19,7 +19,7 @@ class AuditLog(StoreConnection):
             "INSERT INTO audit (at, run_id, kind, key, event, detail) VALUES (?,?,?,?,?,?)",
             (self._now(), run_id, kind, key, event, json.dumps(detail or {}, default=str)))
 
-    def audit_log(self, run_id: str | None = None) -> list[sqlite3.Row]:
+    def audit_log(self, run_id: str | None = None) -> list[Row]:
         """The audit lines, of one run or all, oldest first."""
         if run_id is None:
             return list(self.db.execute("SELECT * FROM audit ORDER BY id"))

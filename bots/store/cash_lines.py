@@ -16,13 +16,13 @@ posted (hit rates, auto rates); the rows themselves are plain facts.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bots.domain import to_minor
 from bots.store.connection import StoreConnection
+from bots.store.database import Row
 
 SOURCES = ("engine", "person")
 _SELECT = ("SELECT run_id, source, remittance_id, line_index, company_code, customer,"
@@ -65,22 +65,17 @@ class CashLines(StoreConnection):
                  n, x.company_code, x.customer, x.document_no, x.currency,
                  to_minor(x.amount, x.currency), x.decision, int(x.posted),
                  json.dumps(x.row, ensure_ascii=False)) for n, x in enumerate(lines)]
-        self.db.execute("BEGIN")
-        try:
+        with self.db.transaction(lock=False):
             self.db.executemany(
                 "DELETE FROM cash_lines WHERE run_id = ? AND source = ? AND remittance_id = ?",
                 sorted({(run_id, source, r[2]) for r in rows}))
             self.db.executemany(
                 "INSERT INTO cash_lines (run_id, source, remittance_id, line_index, seq,"
                 " company_code, customer, document_no, currency, amount_minor, decision,"
-                " posted, row) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+                " posted, \"row\") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         return len(rows)
 
-    def cash_lines(self, run_ids: Sequence[str] | None = None) -> list[sqlite3.Row]:
+    def cash_lines(self, run_ids: Sequence[str] | None = None) -> list[Row]:
         """The cash lines of ``run_ids`` (None: of every run), in recorded order, without
         the proposal row."""
         sql, params = _SELECT, list(run_ids or ())
@@ -88,7 +83,7 @@ class CashLines(StoreConnection):
             sql += f" WHERE run_id IN ({','.join('?' * len(params))})"
         return list(self.db.execute(sql + " ORDER BY rowid", params))
 
-    def posted_cash_lines(self, run_ids: Sequence[str]) -> list[sqlite3.Row]:
+    def posted_cash_lines(self, run_ids: Sequence[str]) -> list[Row]:
         """The posted lines, of any run, of the remittances the lines of ``run_ids`` are
         about (what was finally posted for them)."""
         marks = ",".join("?" * len(run_ids))
@@ -99,5 +94,5 @@ class CashLines(StoreConnection):
     def proposal_rows(self, run_id: str) -> list[dict[str, str]]:
         """The engine's rows of ``run_id`` as ``arbots match`` writes them (PROPOSALS.csv)."""
         return [json.loads(r["row"]) for r in self.db.execute(
-            "SELECT row FROM cash_lines WHERE run_id = ? AND source = 'engine' ORDER BY rowid",
+            "SELECT \"row\" FROM cash_lines WHERE run_id = ? AND source = 'engine' ORDER BY rowid",
             (run_id,))]

@@ -11,11 +11,11 @@ decided, a run posted it), and changes nothing then.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 from typing import Any
 
 from bots.store.audit import AuditLog
+from bots.store.database import Row
 
 ROLES = ("ar_staff", "supervisor", "admin")
 DECISIONS = ("approve", "reject", "reassign")
@@ -40,40 +40,41 @@ class ConsoleTables(AuditLog):
             " password_hash = excluded.password_hash", (name, role, password_hash, self._now()))
         self.audit(None, "console_user", name, "set", {"role": role})
 
-    def console_user(self, name: str) -> sqlite3.Row | None:
+    def console_user(self, name: str) -> Row | None:
         """The user ``name`` (name, role, password_hash), or None."""
-        row: sqlite3.Row | None = self.db.execute(
+        row: Row | None = self.db.execute(
             "SELECT * FROM console_users WHERE name = ?", (name,)).fetchone()
         return row
 
-    def console_users(self) -> list[sqlite3.Row]:
+    def console_users(self) -> list[Row]:
         """Every user, by name (without the password hash)."""
         return list(self.db.execute("SELECT name, role, created FROM console_users ORDER BY name"))
 
     def add_token(self, user: str, token_hash: str) -> None:
         """Keep the hash of a new API token of ``user``."""
-        self.db.execute("INSERT INTO console_tokens (token_hash, user, created) VALUES (?,?,?)",
-                        (token_hash, user, self._now()))
+        self.db.execute("INSERT INTO console_tokens (token_hash, \"user\", created)"
+                        " VALUES (?,?,?)", (token_hash, user, self._now()))
         self.audit(None, "console_token", user, "issued")
 
-    def token_user(self, token_hash: str) -> sqlite3.Row | None:
+    def token_user(self, token_hash: str) -> Row | None:
         """The user whose token hashes to ``token_hash``, or None."""
-        row: sqlite3.Row | None = self.db.execute(
-            "SELECT u.* FROM console_tokens t JOIN console_users u ON u.name = t.user"
+        row: Row | None = self.db.execute(
+            "SELECT u.* FROM console_tokens t JOIN console_users u ON u.name = t.\"user\""
             " WHERE t.token_hash = ?", (token_hash,)).fetchone()
         return row
 
     def record_sign_in(self, user: str, ok: bool) -> None:
         """Keep one sign-in attempt (for throttling and the audit)."""
-        self.db.execute("INSERT INTO console_sign_ins (user, at, ok) VALUES (?,?,?)",
+        self.db.execute("INSERT INTO console_sign_ins (\"user\", at, ok) VALUES (?,?,?)",
                         (user, self._now(), int(ok)))
 
     def failed_sign_ins(self, user: str, since: datetime) -> int:
         """Failed sign-ins of ``user`` since ``since``, after the last good one and after
         the user was last set (a password reset ends the streak)."""
         row = self.db.execute(
-            "SELECT count(*) FROM console_sign_ins WHERE user = ? AND ok = 0 AND at >= ?"
-            " AND at > coalesce((SELECT max(at) FROM console_sign_ins WHERE user = ?"
+            "SELECT count(*) FROM console_sign_ins WHERE \"user\" = ? AND ok = 0"
+            " AND at >= ? AND at > coalesce((SELECT max(at) FROM console_sign_ins"
+            " WHERE \"user\" = ?"
             " AND ok = 1), '') AND at > coalesce((SELECT max(at) FROM audit WHERE"
             " kind = 'console_user' AND key = ?), '')",
             (user, since.isoformat(timespec="seconds"), user, user)).fetchone()
@@ -95,13 +96,13 @@ class ConsoleTables(AuditLog):
         self.db.execute("UPDATE console_launches SET exit_code = ?, message = ? WHERE run_id = ?",
                         (exit_code, message, run_id))
 
-    def launch(self, run_id: str) -> sqlite3.Row | None:
+    def launch(self, run_id: str) -> Row | None:
         """The launch of ``run_id``, or None (a run started elsewhere)."""
-        row: sqlite3.Row | None = self.db.execute(
+        row: Row | None = self.db.execute(
             "SELECT * FROM console_launches WHERE run_id = ?", (run_id,)).fetchone()
         return row
 
-    def launches(self, limit: int = 200) -> list[sqlite3.Row]:
+    def launches(self, limit: int = 200) -> list[Row]:
         """The newest launches first."""
         return list(self.db.execute(
             "SELECT * FROM console_launches ORDER BY started DESC, rowid DESC LIMIT ?", (limit,)))
@@ -118,8 +119,7 @@ class ConsoleTables(AuditLog):
         """
         if decision not in DECISIONS:
             raise ValueError(f"decision {decision!r}: expected one of {', '.join(DECISIONS)}")
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.db.transaction():
             moved = self.db.execute(
                 "UPDATE remittances SET version = version + 1 WHERE id = ? AND version = ?"
                 " AND status = 'review' AND NOT EXISTS (SELECT 1 FROM review_decisions"
@@ -128,24 +128,20 @@ class ConsoleTables(AuditLog):
             if not moved:
                 raise StaleDecision(f"payment {remittance_id} changed since version {version} "
                                     "(decided by someone else, or posted): nothing was changed")
-            cur = self.db.execute(
+            decision_id = self.db.execute(
                 "INSERT INTO review_decisions (remittance_id, version, decision, target, person,"
-                " at, status) VALUES (?,?,?,?,?,?,'queued')",
+                " at, status) VALUES (?,?,?,?,?,?,'queued') RETURNING id",
                 (remittance_id, version, decision, json.dumps(target or {}), person,
-                 self._now()))
+                 self._now())).fetchall()[0][0]
             self.audit(None, "review_decision", remittance_id, decision,
                        {"by": person, "version": version, "target": target or {}})
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        return int(cur.lastrowid or 0)
+        return int(decision_id)
 
     def latest_proposals(self, remittance_id: str) -> list[dict[str, str]]:
         """The engine's rows (PROPOSALS.csv columns) for ``remittance_id`` from the last run
         that proposed for it, in the engine's order."""
         return [json.loads(r["row"]) for r in self.db.execute(
-            "SELECT row FROM cash_lines WHERE remittance_id = ? AND source = 'engine' AND"
+            "SELECT \"row\" FROM cash_lines WHERE remittance_id = ? AND source = 'engine' AND"
             " run_id = (SELECT run_id FROM cash_lines WHERE remittance_id = ? AND"
             " source = 'engine' ORDER BY rowid DESC LIMIT 1) ORDER BY seq",
             (remittance_id, remittance_id))]
@@ -157,12 +153,12 @@ class ConsoleTables(AuditLog):
             " s.run_id = r.id) ORDER BY started DESC, rowid DESC LIMIT 1").fetchone()
         return str(row["id"]) if row else None
 
-    def queued_decisions(self) -> list[sqlite3.Row]:
+    def queued_decisions(self) -> list[Row]:
         """Decisions not yet carried out, oldest first."""
         return list(self.db.execute(
             "SELECT * FROM review_decisions WHERE status = 'queued' ORDER BY id"))
 
-    def decisions_of(self, remittance_id: str) -> list[sqlite3.Row]:
+    def decisions_of(self, remittance_id: str) -> list[Row]:
         """Every decision taken on ``remittance_id``, oldest first."""
         return list(self.db.execute(
             "SELECT * FROM review_decisions WHERE remittance_id = ? ORDER BY id",

@@ -11,8 +11,9 @@ class Inputs(StoreConnection):
     def record_input(self, digest: str, source: str, size: int, run_id: str) -> bool:
         """Record an input by content hash before it is parsed; False if seen before."""
         cur = self.db.execute(
-            "INSERT OR IGNORE INTO inputs (hash, source, size, first_run, status, updated)"
-            " VALUES (?, ?, ?, ?, 'received', ?)", (digest, source, size, run_id, self._now()))
+            "INSERT INTO inputs (hash, source, size, first_run, status, updated)"
+            " VALUES (?, ?, ?, ?, 'received', ?) ON CONFLICT DO NOTHING",
+            (digest, source, size, run_id, self._now()))
         return cur.rowcount == 1
 
     def settle_input(self, digest: str, status: str, reason: str | None = None) -> None:

@@ -11,7 +11,10 @@ diagnosis and clean-up)::
     ...                                     # every ttl/4: renew_lease(...)
     store.release_lease("ls-3f9a", run_id)
 
-:meth:`Leases.acquire_lease` is atomic (``BEGIN IMMEDIATE``). A lease held by
+:meth:`Leases.acquire_lease` is atomic (one transaction under the store's
+write lock, the row read ``FOR UPDATE`` on PostgreSQL: see
+:mod:`bots.store.dialect`), so it works across hosts sharing a PostgreSQL
+store; on SQLite, across the processes of one host. A lease held by
 a live run is refused with :class:`LeaseHeld`, which names the holder. A
 *stale* lease (expired, or held by a process of this host that no longer
 exists) is taken over and returned, so that the caller can abort the run that
@@ -24,13 +27,13 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import psutil
 
 from bots.store.audit import AuditLog
+from bots.store.database import Row
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,11 @@ class Leases(AuditLog):
 
     def lease(self, landscape: str) -> Lease | None:
         """The lease row of ``landscape`` (live or stale), or None when free."""
-        row = self.db.execute("SELECT * FROM leases WHERE landscape = ?",
+        return self._lease_row(landscape)
+
+    def _lease_row(self, landscape: str, for_update: bool = False) -> Lease | None:
+        row = self.db.execute("SELECT * FROM leases WHERE landscape = ?"
+                              + (self.db.dialect.for_update if for_update else ""),
                               (landscape,)).fetchone()
         return _lease(row) if row else None
 
@@ -133,17 +140,19 @@ class Leases(AuditLog):
         Taking it again for the same run renews it.
         """
         now = self.clock()
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            current = self.lease(landscape)
+        with self.db.transaction():
+            current = self._lease_row(landscape, for_update=True)
             stale = None
             if current is not None and current.run_id != run_id:
                 if is_live(current, now):
                     raise LeaseHeld(current)
                 stale = current
             self.db.execute(
-                "INSERT OR REPLACE INTO leases (landscape, run_id, holder, acquired, heartbeat,"
-                " expires, children) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO leases (landscape, run_id, holder, acquired, heartbeat, expires,"
+                " children) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (landscape) DO UPDATE SET"
+                " run_id = excluded.run_id, holder = excluded.holder,"
+                " acquired = excluded.acquired, heartbeat = excluded.heartbeat,"
+                " expires = excluded.expires, children = excluded.children",
                 (landscape, run_id, holder or this_holder(), _iso(now), _iso(now),
                  _iso(now + ttl), _children_json(current.children)
                  if current is not None and current.run_id == run_id else "[]"))
@@ -152,10 +161,6 @@ class Leases(AuditLog):
                 detail["taken_over_from"] = stale.run_id
             self.audit(run_id, "lease", landscape,
                        "taken_over" if stale is not None else "acquired", detail)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return stale
 
     def renew_lease(self, landscape: str, run_id: str, ttl: timedelta) -> bool:
@@ -176,17 +181,12 @@ class Leases(AuditLog):
 
     def record_child(self, landscape: str, run_id: str, child: Child) -> bool:
         """Note a process ``run_id`` started (a browser) on its lease; False if not held."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            current = self.lease(landscape)
+        with self.db.transaction():
+            current = self._lease_row(landscape, for_update=True)
             held = current is not None and current.run_id == run_id
             if held and current is not None and child not in current.children:
                 self.db.execute("UPDATE leases SET children = ? WHERE landscape = ?",
                                 (_children_json((*current.children, child)), landscape))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return held
 
 
@@ -198,7 +198,7 @@ def _children_json(children: tuple[Child, ...]) -> str:
     return json.dumps([{"pid": c.pid, "created": c.created} for c in children])
 
 
-def _lease(row: sqlite3.Row) -> Lease:
+def _lease(row: Row) -> Lease:
     return Lease(
         landscape=row["landscape"], run_id=row["run_id"], holder=row["holder"],
         acquired=datetime.fromisoformat(row["acquired"]),

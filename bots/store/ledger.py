@@ -25,10 +25,10 @@ Every transition is appended to the audit log.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 from typing import Any, Literal
 
+from bots.store.database import Row
 from bots.store.leases import Leases
 
 WriteState = Literal["new", "pending", "busy", "done"]
@@ -43,14 +43,18 @@ class WriteLedger:
     def begin(self, kind: str, key: str, target: str, payload: dict[str, Any]) -> WriteState:
         """Record the intent to write; say whether to write, check first, or skip."""
         db, now = self.store.db, self.store._now()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            row = db.execute("SELECT status, run_id FROM external_writes WHERE key = ?",
-                             (key,)).fetchone()
+        with db.transaction():
+            row = db.execute("SELECT status, run_id FROM external_writes WHERE key = ?"
+                             + db.dialect.for_update, (key,)).fetchone()
             if row is None or row["status"] == "failed":
                 db.execute(
-                    "INSERT OR REPLACE INTO external_writes (key, kind, target, status, run_id,"
-                    " payload, created, updated) VALUES (?, ?, ?, 'intent', ?, ?, ?, ?)",
+                    "INSERT INTO external_writes (key, kind, target, status, run_id, payload,"
+                    " created, updated) VALUES (?, ?, ?, 'intent', ?, ?, ?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET kind = excluded.kind,"
+                    " target = excluded.target, status = excluded.status,"
+                    " run_id = excluded.run_id, payload = excluded.payload, result = NULL,"
+                    " error = NULL, attempts = 1, created = excluded.created,"
+                    " updated = excluded.updated",
                     (key, kind, target, self.run_id, json.dumps(payload, default=str), now,
                      now))
                 state: WriteState = "new"
@@ -66,10 +70,6 @@ class WriteLedger:
                 self.store.audit(self.run_id, kind, key, f"intent:{state}",
                                  {"target": target} if state != "busy"
                                  else {"target": target, "held_by": row["run_id"]})
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return state
 
     def done(self, key: str, result: dict[str, Any] | None = None) -> None:
@@ -83,10 +83,9 @@ class WriteLedger:
     def _settle(self, key: str, status: str, result: dict[str, Any] | None = None,
                 error: str | None = None) -> None:
         db = self.store.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            row = db.execute("SELECT kind FROM external_writes WHERE key = ?",
-                             (key,)).fetchone()
+        with db.transaction():
+            row = db.execute("SELECT kind FROM external_writes WHERE key = ?"
+                             + db.dialect.for_update, (key,)).fetchone()
             if row is None:
                 raise KeyError(f"no intent recorded for {key}: begin() comes first")
             db.execute("UPDATE external_writes SET status = ?, result = ?, error = ?,"
@@ -95,10 +94,6 @@ class WriteLedger:
                         self.store._now(), key))
             self.store.audit(self.run_id, row["kind"], key, status,
                              {"result": result} if error is None else {"error": error})
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
 
 class ExternalWrites(Leases):
@@ -115,33 +110,32 @@ class ExternalWrites(Leases):
             "AND status = 'done'", (kind, target)).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
-    def writes(self, run_id: str | None = None) -> list[sqlite3.Row]:
+    def writes(self, run_id: str | None = None) -> list[Row]:
         """External writes, of one run or all, oldest first."""
         if run_id is None:
             return list(self.db.execute("SELECT * FROM external_writes ORDER BY created"))
         return list(self.db.execute(
             "SELECT * FROM external_writes WHERE run_id = ? ORDER BY created", (run_id,)))
 
-    def write(self, key: str) -> sqlite3.Row | None:
+    def write(self, key: str) -> Row | None:
         """The external write recorded under ``key``, or None."""
-        row: sqlite3.Row | None = self.db.execute(
+        row: Row | None = self.db.execute(
             "SELECT * FROM external_writes WHERE key = ?", (key,)).fetchone()
         return row
 
-    def writes_of(self, kind: str, status: str) -> list[sqlite3.Row]:
+    def writes_of(self, kind: str, status: str) -> list[Row]:
         """Writes of ``kind`` in ``status``, oldest first (``intent``: left by a crash)."""
         return list(self.db.execute(
             "SELECT * FROM external_writes WHERE kind = ? AND status = ? ORDER BY created",
             (kind, status)))
 
-    def adopt_pending_writes(self, run_id: str) -> list[sqlite3.Row]:
+    def adopt_pending_writes(self, run_id: str) -> list[Row]:
         """Make every open intent of a run that is not live ``run_id``'s to finish.
 
         Returns the adopted writes as they were (``run_id`` naming the run that
         left them). Intents of live runs (holding a lease) are left alone.
         """
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.db.transaction():
             live = self.live_run_ids()
             rows = [r for r in self.db.execute(
                         "SELECT * FROM external_writes WHERE status = 'intent' AND run_id <> ?"
@@ -151,8 +145,4 @@ class ExternalWrites(Leases):
                 self.db.execute("UPDATE external_writes SET run_id = ?, updated = ?"
                                 " WHERE key = ?", (run_id, self._now(), r["key"]))
                 self.audit(run_id, r["kind"], r["key"], "adopted", {"from_run": r["run_id"]})
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return rows

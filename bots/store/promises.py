@@ -17,12 +17,12 @@ since been followed up at the top of a collections list.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from bots.store.connection import StoreConnection
+from bots.store.database import Row
 
 SOURCES = ("worklist", "console", "cli")
 STATUSES = ("open", "kept", "broken")
@@ -65,8 +65,7 @@ class Promises(StoreConnection):
         if amount_minor <= 0:
             raise ValueError(f"a promise to pay needs a positive amount, got {amount_minor}")
         key = (company_code, customer, currency, amount_minor, promised_date.isoformat())
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.db.transaction():
             cursor = self.db.execute(
                 "INSERT INTO promises (company_code, customer, currency, amount_minor,"
                 " promised_date, recorded_by, recorded_at, source, baseline)"
@@ -76,10 +75,6 @@ class Promises(StoreConnection):
             row = self.db.execute(
                 "SELECT * FROM promises WHERE company_code = ? AND customer = ? AND"
                 " currency = ? AND amount_minor = ? AND promised_date = ?", key).fetchone()
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return _promise(row), created
 
     def promises(self, status: str | None = None, company_code: str | None = None,
@@ -120,7 +115,7 @@ class Promises(StoreConnection):
             " AND escalated = 0")}
 
 
-def _promise(row: sqlite3.Row) -> Promise:
+def _promise(row: Row) -> Promise:
     return Promise(
         id=row["id"], company_code=row["company_code"], customer=row["customer"],
         currency=row["currency"], amount_minor=row["amount_minor"],

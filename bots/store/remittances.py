@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bots.store.connection import StoreConnection
+from bots.store.database import Row
 
 
 class Remittances(StoreConnection):
@@ -23,17 +22,17 @@ class Remittances(StoreConnection):
         status, reason = ("duplicate", f"same advice as {existing['id']}") if existing \
             else ("new", None)
         self.db.execute(
-            "INSERT OR IGNORE INTO remittances (id, input_hash, run_id, fingerprint, status,"
-            " reason, body, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO remittances (id, input_hash, run_id, fingerprint, status, reason,"
+            " body, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (remittance_id, input_hash, run_id, fingerprint, status, reason, body,
              self._now()))
         row = self.db.execute("SELECT status FROM remittances WHERE id = ?",
                               (remittance_id,)).fetchone()
         return str(row["status"])
 
-    def remittance(self, remittance_id: str) -> sqlite3.Row | None:
+    def remittance(self, remittance_id: str) -> Row | None:
         """The stored remittance ``remittance_id`` (with its status), or None."""
-        row: sqlite3.Row | None = self.db.execute(
+        row: Row | None = self.db.execute(
             "SELECT * FROM remittances WHERE id = ?", (remittance_id,)).fetchone()
         return row
 
@@ -42,7 +41,7 @@ class Remittances(StoreConnection):
         row = self.remittance(remittance_id)
         return row["input_hash"] if row else None
 
-    def remittances(self, status: str = "new") -> list[sqlite3.Row]:
+    def remittances(self, status: str = "new") -> list[Row]:
         """Remittances in ``status`` (``new``: not yet applied), oldest first."""
         return list(self.db.execute(
             "SELECT * FROM remittances WHERE status = ? ORDER BY rowid", (status,)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +12,7 @@ from typing import Any
 
 from bots.domain import Run, RunStatus, Trigger, stable_id
 from bots.store.connection import StoreConnection
+from bots.store.database import Row
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class Runs(StoreConnection):
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
 
-def _run_record(row: sqlite3.Row) -> RunRecord:
+def _run_record(row: Row) -> RunRecord:
     return RunRecord(
         id=row["id"], trigger=row["trigger"], job=row["job"], bots=tuple(json.loads(row["bots"])),
         dry_run=bool(row["dry_run"]), status=row["status"],

@@ -14,19 +14,22 @@ class Snapshots(StoreConnection):
 
     def save_snapshot(self, run_id: str, items: Iterable[OpenItem]) -> int:
         """Store the open items a run pulled; returns how many."""
-        rows = ((run_id, i.company_code, i.customer, i.document_no, i.fiscal_year, i.line_item,
+        rows = [(run_id, i.company_code, i.customer, i.document_no, i.fiscal_year, i.line_item,
                  i.currency, to_minor(i.amount, i.currency), i.doc_date.isoformat(),
                  i.due_date.isoformat(), i.invoice_ref, i.po_number, i.dunning_level)
-                for i in items)
-        self.db.execute("BEGIN")
-        try:
-            cur = self.db.executemany(
-                "INSERT OR REPLACE INTO snapshot_items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        return cur.rowcount
+                for i in items]
+        with self.db.transaction(lock=False):
+            self.db.executemany(
+                "INSERT INTO snapshot_items (run_id, company_code, customer, document_no,"
+                " fiscal_year, line_item, currency, amount_minor, doc_date, due_date,"
+                " invoice_ref, po_number, dunning_level) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (run_id, company_code, customer, document_no, fiscal_year,"
+                " line_item) DO UPDATE SET currency = excluded.currency,"
+                " amount_minor = excluded.amount_minor, doc_date = excluded.doc_date,"
+                " due_date = excluded.due_date, invoice_ref = excluded.invoice_ref,"
+                " po_number = excluded.po_number, dunning_level = excluded.dunning_level",
+                rows)
+        return len(rows)
 
     def snapshot(self, run_id: str) -> Iterator[OpenItem]:
         """The open items stored for ``run_id``."""

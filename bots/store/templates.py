@@ -9,10 +9,10 @@ in the audit log), and each can be forgotten again.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from bots.remittance.learned import Hint, Layout
 from bots.store.audit import AuditLog
+from bots.store.database import Row
 
 
 class LearnedTemplates(AuditLog):
@@ -20,8 +20,9 @@ class LearnedTemplates(AuditLog):
 
     def keep_layout(self, remittance_id: str, layout: Layout) -> None:
         """Keep the layout a remittance was read from, to learn from a correction later."""
-        self.db.execute("INSERT OR REPLACE INTO remittance_layouts (remittance_id, layout)"
-                        " VALUES (?, ?)", (remittance_id, json.dumps(layout.to_json())))
+        self.db.execute("INSERT INTO remittance_layouts (remittance_id, layout) VALUES (?, ?)"
+                        " ON CONFLICT (remittance_id) DO UPDATE SET layout = excluded.layout",
+                        (remittance_id, json.dumps(layout.to_json())))
 
     def layout_of(self, remittance_id: str) -> Layout | None:
         """The layout remittance ``remittance_id`` was read from, or None (not a table)."""
@@ -49,7 +50,7 @@ class LearnedTemplates(AuditLog):
                     "by": learned_by, "remittance": remittance_id})
         return template_id
 
-    def learned_templates(self, payer: str | None = None) -> list[sqlite3.Row]:
+    def learned_templates(self, payer: str | None = None) -> list[Row]:
         """The learned templates, of one payer key or all, oldest first."""
         if payer is None:
             return list(self.db.execute("SELECT * FROM learned_templates ORDER BY id"))

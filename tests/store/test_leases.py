@@ -1,6 +1,7 @@
 """One writer per landscape: the lease rows, the ledger's busy state, LandscapeLease.
 
-Time is a fake clock: expiry is tested by moving it, never by waiting.
+Time is a fake clock: expiry is tested by moving it, never by waiting. The
+store tests run on SQLite and on PostgreSQL (``store_target``: tests/store/conftest.py).
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: FakeClock) -> Iterator[Store]:
-    with Store(tmp_path / "arbots.sqlite", clock=clock) as s:
+def store(store_target: Path | str, clock: FakeClock) -> Iterator[Store]:
+    with Store(store_target, clock=clock) as s:
         yield s
 
 
@@ -250,8 +251,8 @@ def test_a_lost_lease_is_noticed_at_the_next_heartbeat(store: Store, clock: Fake
     assert store.lease(LANDSCAPE).run_id == "run-b", "a lost lease is not released"
 
 
-def test_the_heartbeat_thread_renews_with_its_own_connection(tmp_path: Path) -> None:
-    with Store(tmp_path / "arbots.sqlite") as store:
+def test_the_heartbeat_thread_renews_with_its_own_connection(store_target: Path | str) -> None:
+    with Store(store_target) as store:
         lease = LandscapeLease(store, LANDSCAPE, "run-a", ttl=timedelta(seconds=1))
         lease.acquire()
         first = store.lease(LANDSCAPE).heartbeat
@@ -263,8 +264,8 @@ def test_the_heartbeat_thread_renews_with_its_own_connection(tmp_path: Path) -> 
         assert store.lease(LANDSCAPE) is None
 
 
-def test_register_child_records_the_pid_with_its_start_time(tmp_path: Path) -> None:
-    with Store(tmp_path / "arbots.sqlite") as store:
+def test_register_child_records_the_pid_with_its_start_time(store_target: Path | str) -> None:
+    with Store(store_target) as store:
         lease = LandscapeLease(store, LANDSCAPE, "run-a", heartbeat=False)
         lease.register_child(os.getpid())  # not held yet: nothing recorded
         lease.acquire()

@@ -1,4 +1,5 @@
-"""The run database on real SQLite files: migrations, runs, snapshots, ledger, inputs."""
+"""The run database on real SQLite files and PostgreSQL databases: migrations, runs,
+snapshots, ledger, inputs (``store_target``: tests/store/conftest.py)."""
 
 from __future__ import annotations
 
@@ -14,15 +15,15 @@ from bots.store import MIGRATIONS, Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with Store(tmp_path / "arbots.sqlite") as s:
+def store(store_target: Path | str) -> Store:
+    with Store(store_target) as s:
         yield s
 
 
 def test_new_file_is_migrated_to_the_latest_version(store: Store) -> None:
     assert store.version == len(MIGRATIONS)
-    tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"runs", "snapshot_items", "external_writes", "audit", "inputs"} <= tables
+    for table in ("runs", "snapshot_items", "external_writes", "audit", "inputs", "promises"):
+        assert store.db.execute(store.db.dialect.has_table(), (table,)).fetchone(), table
 
 
 def test_a_file_newer_than_the_code_is_refused(tmp_path: Path) -> None:
@@ -75,8 +76,8 @@ def test_ledger_new_then_done_then_never_again(store: Store) -> None:
     assert store.last_write("collection_note", "1000/0000100042") is not None
 
 
-def test_an_intent_left_by_a_crash_is_pending_on_the_next_run(tmp_path: Path) -> None:
-    path = tmp_path / "crash.sqlite"
+def test_an_intent_left_by_a_crash_is_pending_on_the_next_run(store_target: Path | str) -> None:
+    path = store_target
     crashed = Store(path)
     run = crashed.start_run(Trigger.SCHEDULE, ("nightly",))
     assert crashed.ledger(run.id).begin("posting", "pay-7", "1000", {}) == "new"
@@ -114,9 +115,9 @@ def test_inputs_are_recorded_once_and_end_in_exactly_one_place(store: Store) -> 
     assert store.input_status("abc") == ("quarantined", "encrypted PDF")
 
 
-def test_clock_is_injected(tmp_path: Path) -> None:
+def test_clock_is_injected(store_target: Path | str) -> None:
     fixed = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
-    with Store(tmp_path / "c.sqlite", clock=lambda: fixed) as s:
+    with Store(store_target, clock=lambda: fixed) as s:
         run = s.start_run(Trigger.SCHEDULE, ("nightly",), job="nightly")
         assert run.id.startswith("20261124-020000-")
         assert s.last_run_started("nightly") == fixed
@@ -138,10 +139,10 @@ def test_a_re_sent_advice_is_kept_as_duplicate(store: Store) -> None:
     assert store.remittance_input("r-2") == "h2"
 
 
-def test_processes_opening_a_new_file_at_once_migrate_it_once(tmp_path: Path) -> None:
+def test_processes_opening_a_new_file_at_once_migrate_it_once(store_target: Path | str) -> None:
     import threading
 
-    path, start, errors = tmp_path / "new.sqlite", threading.Barrier(4), []
+    path, start, errors = store_target, threading.Barrier(4), []
 
     def open_store() -> None:
         start.wait()
