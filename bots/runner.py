@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,9 @@ BOTS: dict[str, Bot] = {
     "promise": promises.run,  # on demand only: `arbots collections promise CUSTOMER`
 }
 NIGHTLY: tuple[str, ...] = ("openitems", "intake", "cashapp", "portals", "collections")
+# bots whose work is per company code; intake and cash application take in every payment,
+# whatever company code it pays, so they never run for one company code alone
+PER_COMPANY_CODE: tuple[str, ...] = ("openitems", "portals", "collections")
 
 EXIT_CODES = {RunStatus.OK: EXIT_OK, RunStatus.FAILED: EXIT_FAILURES,
               RunStatus.INTERRUPTED: EXIT_SIGINT, RunStatus.ABORTED: EXIT_FAILURES}
@@ -100,6 +103,23 @@ def expand(bots: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(names)
 
 
+def for_company_code(cfg: Config, code: str, bots: tuple[str, ...]) -> Config:
+    """``cfg`` narrowed to company code ``code`` for a run of ``bots`` (``arbots run
+    --company-code``): the run's snapshot, and so its portal submissions and collection
+    notes, cover that company code only. ConfigError when ``code`` is not configured or a
+    bot is not one of :data:`PER_COMPANY_CODE` (a payment read for one company code
+    would miss the other company codes' invoices and wait for review)."""
+    if code not in cfg.sap.company_codes:
+        raise ConfigError(f"company code {code!r}: not one of sap.company_codes "
+                          f"({', '.join(cfg.sap.company_codes)})")
+    whole = [b for b in expand(bots) if b not in PER_COMPANY_CODE]
+    if whole:
+        raise ConfigError(f"company code {code}: {', '.join(whole)} always run for every "
+                          f"company code; one company code runs only "
+                          f"{', '.join(PER_COMPANY_CODE)}")
+    return replace(cfg, sap=replace(cfg.sap, company_codes=(code,)))
+
+
 def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
              stop: threading.Event | None = None, job: str | None = None, *,
              dry_run: bool = False, progress: Progress | None = None,
@@ -120,7 +140,8 @@ def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
     with Store(cfg.store_path, clock=clock) as store, \
             landscape_run(cfg, store, trigger, names, job=job, dry_run=dry_run, wait=wait,
                           stop=stop, run_id=run_id) as (run, lease, takeover):
-        report = RunReport.from_run(run, config_source=cfg.source)
+        report = RunReport.from_run(run, config_source=cfg.source,
+                                    company_codes=cfg.sap.company_codes)
         ctx = BotContext(cfg=cfg, store=store, run=run, report=report,
                          today=clock().date(), dry_run=dry_run, stop=stop,
                          progress=progress or NoProgress(), memo=dict(inputs or {}),

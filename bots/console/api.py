@@ -71,7 +71,8 @@ def get_run(run_id: str, who: Reader, cfg: ConfigDep, db: StoreDep, page: int = 
     run = runs.run_summary(db, run_id)
     if run is None:
         raise HTTPException(404, f"no run {run_id!r}")
-    return {**run, "report": runs.report(cfg.runs_dir, run_id),
+    report = runs.report(cfg.runs_dir, run_id)
+    return {**run, "company_codes": runs.company_codes(report), "report": report,
             "files": runs.files(cfg.runs_dir, run_id),
             "writes": runs.writes(db, run_id, page, kind)}
 
@@ -79,13 +80,12 @@ def get_run(run_id: str, who: Reader, cfg: ConfigDep, db: StoreDep, page: int = 
 @router.post("/runs", status_code=202)
 def post_run(body: RunRequest, who: StaffWrite,
              cfg: ConfigDep, db: StoreDep) -> dict[str, str]:
-    """Start ``bot`` (``dry_run``) as its own ``arbots run`` process: ``{run_id}``; follow
-    it with ``GET /api/runs/{run_id}``."""
-    if body.company_code is not None:
-        raise HTTPException(422, "company_code: runs of one company code are not supported "
-                                 "yet; leave it out to run every configured company code")
+    """Start ``bot`` (``dry_run``; ``company_code``: that one only, for openitems, portals
+    and collections) as its own ``arbots run`` process: ``{run_id}``; follow it with
+    ``GET /api/runs/{run_id}`` (its report names the run's ``company_codes``)."""
     try:
-        return {"run_id": start_run(cfg, db, body.bot, body.dry_run, who.user.name)}
+        return {"run_id": start_run(cfg, db, body.bot, body.dry_run, who.user.name,
+                                    body.company_code or None)}
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
 

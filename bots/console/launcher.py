@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 from bots.config import Config
-from bots.runner import BOTS
+from bots.runner import BOTS, for_company_code
 from bots.store import Store
 
 # bots that need a request are started from their own page (review: start_review,
@@ -28,12 +28,19 @@ ARBOTS = (sys.executable, "-m", "bots.cli")
 REVIEW_PATIENCE = 12 * 3600  # seconds a review process waits for the nightly run to end
 
 
-def start_run(cfg: Config, store: Store, bot: str, dry_run: bool, person: str) -> str:
-    """Start ``arbots run BOT`` for ``person`` in the background; the run's id."""
+def start_run(cfg: Config, store: Store, bot: str, dry_run: bool, person: str,
+              company_code: str | None = None) -> str:
+    """Start ``arbots run BOT`` for ``person`` in the background; the run's id.
+
+    ``company_code``: run for that company code only (``--company-code``); ValueError
+    when it is not configured or the bot always runs for every company code."""
     if bot not in STARTABLE:
         raise ValueError(f"unknown bot {bot!r}; known: {', '.join(STARTABLE)}")
+    if company_code:
+        for_company_code(cfg, company_code, (bot,))  # refused here rather than in the process
     run_id = store.new_run_id((bot,))
-    args = ["run", bot, "--run-id", run_id, *(["--dry-run"] if dry_run else [])]
+    args = ["run", bot, "--run-id", run_id, *(["--dry-run"] if dry_run else []),
+            *(["--company-code", company_code] if company_code else [])]
     launch(cfg, store, run_id, args, bot, dry_run, person)
     return run_id
 

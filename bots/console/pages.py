@@ -42,6 +42,7 @@ from bots.console.deps import (
 from bots.console.launcher import STARTABLE, start_run
 from bots.console.oidc import COOKIE as OIDC_COOKIE
 from bots.console.oidc import FLOW_AGE, OidcRefused, Provider, remember
+from bots.runner import PER_COMPANY_CODE
 from bots.store import StaleDecision, Store
 
 router = APIRouter(include_in_schema=False)
@@ -184,21 +185,26 @@ def runs_csv(who: Reader, db: StoreDep, bot: str = "", status: str = "") -> Resp
 
 
 @router.get("/runs/new")
-def new_run_form(request: Request, who: Staff
-                 ) -> HTMLResponse:
+def new_run_form(request: Request, who: Staff, cfg: ConfigDep) -> HTMLResponse:
     """The form that starts a bot."""
-    return render(request, "run_new.html", {"who": who, "bots": STARTABLE, "message": ""})
+    return render(request, "run_new.html", _new_run_context(who, cfg, ""))
+
+
+def _new_run_context(who: Identity, cfg: Config, message: str) -> dict[str, Any]:
+    return {"who": who, "bots": STARTABLE, "message": message,
+            "company_codes": cfg.sap.company_codes, "per_company_code": PER_COMPANY_CODE}
 
 
 @router.post("/runs/new")
 def new_run(request: Request, bot: Annotated[str, Form()], who: StaffWrite, cfg: ConfigDep,
-            db: StoreDep, dry_run: Annotated[bool, Form()] = False) -> Response:
-    """Start the bot in its own process; show its page, which follows it."""
+            db: StoreDep, dry_run: Annotated[bool, Form()] = False,
+            company_code: Annotated[str, Form()] = "") -> Response:
+    """Start the bot in its own process (for one company code, or all); show its page,
+    which follows it."""
     try:
-        run_id = start_run(cfg, db, bot, dry_run, who.user.name)
+        run_id = start_run(cfg, db, bot, dry_run, who.user.name, company_code or None)
     except ValueError as exc:
-        return render(request, "run_new.html", {"who": who, "bots": STARTABLE,
-                                                "message": str(exc)}, 422)
+        return render(request, "run_new.html", _new_run_context(who, cfg, str(exc)), 422)
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 
@@ -208,11 +214,13 @@ def _run_context(db: Store, cfg: Config, run_id: str, page: int, kind: str
     if run is None:
         raise HTTPException(404, f"no run {run_id!r}")
     finished = run["status"] in runs.FINISHED
+    report = runs.report(cfg.runs_dir, run_id)
     return {"run": run, "finished": finished,
             "elapsed": runs.elapsed(run["started"], datetime.now(UTC)),
-            "report": runs.report(cfg.runs_dir, run_id) if finished else None,
+            "report": report if finished else None,
             "files": runs.files(cfg.runs_dir, run_id) if finished else [],
-            "writes": runs.writes(db, run_id, page, kind), "kind": kind}
+            "writes": runs.writes(db, run_id, page, kind), "kind": kind,
+            "company_codes": runs.company_codes(report)}
 
 
 @router.get("/runs/{run_id}")

@@ -99,6 +99,13 @@ def report(runs_dir: Path, run_id: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def company_codes(report: dict[str, Any] | None) -> list[str]:
+    """The company codes a run worked on, as its ``report`` names them ([]: no report yet,
+    or one written before reports named them)."""
+    codes = (report or {}).get("company_codes")
+    return [str(c) for c in codes] if isinstance(codes, list) else []
+
+
 def files(runs_dir: Path, run_id: str, limit: int = FILES_LIMIT) -> list[dict[str, Any]]:
     """What the run kept in its folder (report, worklist, portal traces, screenshots, sent
     PDFs): ``{path, bytes}`` relative to the folder, in name order, at most ``limit``."""

@@ -17,6 +17,7 @@ without a new schema version.
       "ended": "2026-04-12T02:04:10+00:00" | null,  null while running
       "duration_seconds": 250 | null,
       "config_source": "config/site.toml",
+      "company_codes": ["1000", "2000"],            the run's company codes ([]: not recorded)
       "bots": {                                     one entry per bot, exactly these keys:
         "<name>": {"status": "ok" | "failed" | "skipped",
                    "seconds": 12.3 | null,       the bot's wall time; null: it did not run
@@ -95,6 +96,7 @@ def report_document(report: RunReport) -> dict[str, Any]:
         "ended": _iso(report.ended),
         "duration_seconds": report.duration_seconds,
         "config_source": report.config_source,
+        "company_codes": list(report.company_codes),
         "bots": {
             bot.name: {
                 "status": bot.status.value,

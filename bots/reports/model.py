@@ -28,6 +28,7 @@ so that the report links to them and still opens when the folder is moved.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -347,6 +348,7 @@ class RunReport:
     ended: datetime | None
     config_source: str
     bots: list[BotSection] = field(default_factory=list)
+    company_codes: list[str] = field(default_factory=list)  # the run's (empty: not recorded)
     aging: list[AgingBucket] = field(default_factory=list)
     amounts_by_status: list[StatusAmount] = field(default_factory=list)
     worklist: list[WorklistRow] = field(default_factory=list)
@@ -362,11 +364,13 @@ class RunReport:
             raise ValueError(f"run {self.run_id}: a bot appears twice in {names}")
 
     @classmethod
-    def from_run(cls, run: Run, *, config_source: str) -> RunReport:
-        """An empty report for ``run`` (the store's record), to be filled."""
+    def from_run(cls, run: Run, *, config_source: str,
+                 company_codes: Sequence[str] = ()) -> RunReport:
+        """An empty report for ``run`` (the store's record), to be filled;
+        ``company_codes``: the ones the run worked on."""
         return cls(run_id=run.id, status=run.status, trigger=run.trigger,
                    dry_run=run.dry_run, started=run.started, ended=run.ended,
-                   config_source=config_source)
+                   config_source=config_source, company_codes=list(company_codes))
 
     @property
     def duration_seconds(self) -> int | None:

@@ -39,3 +39,16 @@ def test_add_user_refuses_a_password_argument_and_short_passwords(world) -> None
     assert short.exit_code == 1 and "at least 8 characters" in short.output
     unknown = runner.invoke(main, ["console", "token", "nobody", *config])
     assert unknown.exit_code == 1 and "no console user 'nobody'" in unknown.output
+
+
+def test_arbots_run_refuses_a_company_code_it_cannot_keep_to(world) -> None:
+    runner = CliRunner()
+    env = {"ARBOTS_HOME": str(world.home)}
+    config = ["--config", world.source]
+    whole = runner.invoke(main, ["run", "cashapp", "--company-code", "1000", *config], env=env)
+    assert whole.exit_code == 2 and "always run for every company code" in whole.output
+    unknown = runner.invoke(main, ["run", "openitems", "--company-code", "42", *config],
+                            env=env)
+    assert unknown.exit_code == 2 and "company code '42'" in unknown.output
+    with Store(world.store_path) as store:
+        assert store.runs(5) == []

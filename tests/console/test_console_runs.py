@@ -84,10 +84,38 @@ def test_unknown_bots_and_company_codes_are_refused(console_world) -> None:
     assert unknown.status_code == 422 and "unknown bot 'payroll'" in unknown.json()["detail"]
     review = client.post("/api/runs", json={"bot": "review"}, headers=csrf)
     assert review.status_code == 422
-    coded = client.post("/api/runs", json={"bot": "openitems", "company_code": "1000"},
+    unknown_code = client.post("/api/runs", json={"bot": "openitems", "company_code": "9999"},
+                               headers=csrf)
+    assert unknown_code.status_code == 422 and "9999" in unknown_code.json()["detail"]
+    whole = client.post("/api/runs", json={"bot": "nightly", "company_code": "1000"},
                         headers=csrf)
-    assert coded.status_code == 422
+    assert whole.status_code == 422
+    assert "intake, cashapp always run for every company code" in whole.json()["detail"]
     assert client.get("/api/runs").json() == []
+
+
+def test_a_run_of_one_company_code_covers_that_company_code_only(console_world) -> None:
+    client, csrf = client_of(console_world, "alice")
+    answer = client.post("/api/runs", json={"bot": "openitems", "dry_run": True,
+                                            "company_code": "2000"}, headers=csrf)
+    assert answer.status_code == 202, answer.text
+    run_id = answer.json()["run_id"]
+    assert wait_for_launch(console_world, run_id) == 0
+    run = client.get(f"/api/runs/{run_id}").json()
+    assert run["status"] == "ok" and run["company_codes"] == ["2000"]
+    with Store(console_world.store_path) as store:
+        assert {i.company_code for i in store.snapshot(run_id)} == {"2000"}
+    assert '<dd id="run-company-codes">2000</dd>' in client.get(f"/runs/{run_id}").text
+    form = client.get("/runs/new").text
+    assert '<option value="1000">1000</option>' in form and 'name="company_code"' in form
+    started = client.post("/runs/new", data={"bot": "collections", "company_code": "1000",
+                                             "dry_run": "true",
+                                             "csrf_token": csrf["X-CSRF-Token"]},
+                          follow_redirects=False)
+    assert started.status_code == 303
+    other = started.headers["location"].rsplit("/", 1)[1]
+    assert wait_for_launch(console_world, other) == 0
+    assert client.get(f"/api/runs/{other}").json()["company_codes"] == ["1000"]
 
 
 def test_external_writes_are_paged_with_their_amounts(console_world) -> None:
