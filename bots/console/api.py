@@ -48,10 +48,12 @@ def me(who: Reader) -> dict[str, str]:
 
 
 @router.get("/dashboard")
-def get_dashboard(who: Reader, db: StoreDep) -> dict[str, Any]:
+def get_dashboard(who: Reader, cfg: ConfigDep, db: StoreDep) -> dict[str, Any]:
     """Today's runs by status, the cash-application trend of the last runs (``auto_pct``,
-    ``invoice_hit_pct``, ``header_hit_pct``), cash on account, why payments wait."""
-    return dashboard.dashboard(db, datetime.now(UTC))
+    ``invoice_hit_pct``, ``header_hit_pct``), cash on account, why payments wait, and per
+    open-item snapshot and currency ``receivables``: ``{run_id, key_date, currency, open,
+    aging: {bucket: amount}, current_pct, billed, dso_days}``."""
+    return dashboard.dashboard(db, datetime.now(UTC), cfg.collections.aging_buckets)
 
 
 @router.get("/runs")

@@ -1,25 +1,31 @@
 """The supervisors' dashboard: today's runs and the cash-application trend of the last 30.
 
-The figures are the ones of the run report (:mod:`bots.reports.metrics`,
+The cash figures are the ones of the run report (:mod:`bots.reports.metrics`,
 computed with pandas from the store's cash lines): per run, the share of lines
 posted unattended and the hit rates at invoice and header level; then the
-cash still on account and why payments wait for review.
+cash still on account and why payments wait for review. The receivables
+figures (DSO, share of A/R current, aging per snapshot) come from the open-item
+snapshots (:mod:`bots.console.receivables`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from bots.console.receivables import receivables, snapshot_frame
 from bots.reports.metrics import on_account_open, run_trend
 from bots.store import Store
 
 LAST_RUNS = 30  # runs in the trend
 
 
-def dashboard(store: Store, today: datetime) -> dict[str, Any]:
-    """``{today: {runs, by_status}, trend: [...], on_account: [...], waiting_reasons}``."""
+def dashboard(store: Store, today: datetime, aging_bounds: Sequence[int]) -> dict[str, Any]:
+    """``{today: {runs, by_status}, trend: [...], on_account: [...], waiting_reasons,
+    receivables: [...]}`` (``receivables``: per snapshot and currency, oldest first, see
+    :func:`bots.console.receivables.receivables`; ``aging_bounds``: the buckets)."""
     runs_today = [r for r in store.runs(200) if r.started.date() == today.date()]
     trend = [{"run_id": p.run_id, "started": p.started.isoformat(timespec="minutes"),
               "lines": p.lines, "auto_pct": _pct(p.auto_rate),
@@ -32,7 +38,8 @@ def dashboard(store: Store, today: datetime) -> dict[str, Any]:
             "trend": trend,
             "on_account": [{"customer": c.customer, "currency": c.currency,
                             "amount": str(c.amount)} for c in on_account_open(store)],
-            "waiting_reasons": dict(waiting.most_common())}
+            "waiting_reasons": dict(waiting.most_common()),
+            "receivables": receivables(snapshot_frame(store), aging_bounds)}
 
 
 def _pct(rate: float | None) -> float | None:

@@ -356,10 +356,12 @@ def promise(request: Request, customer: Annotated[str, Form()],
 # --------------------------------------------------------------------------- dashboard
 
 @router.get("/dashboard")
-def dashboard_page(request: Request, who: Reader, db: StoreDep) -> HTMLResponse:
-    """Today's runs and the cash-application trend of the last runs."""
-    return render(request, "dashboard.html",
-                  {"who": who, "data": dashboard.dashboard(db, datetime.now(UTC))})
+def dashboard_page(request: Request, who: Reader, cfg: ConfigDep, db: StoreDep
+                   ) -> HTMLResponse:
+    """Today's runs, the cash-application trend, DSO, share current and aging per
+    snapshot."""
+    data = dashboard.dashboard(db, datetime.now(UTC), cfg.collections.aging_buckets)
+    return render(request, "dashboard.html", {"who": who, "data": data})
 
 
 # --------------------------------------------------------------------------- what does this pay

@@ -29,5 +29,6 @@ def test_the_dashboard_of_an_empty_store(console_world) -> None:
     signed_in(client, "alice")
     assert client.get("/api/dashboard").json() == {
         "today": {"runs": 0, "by_status": {}}, "trend": [], "on_account": [],
-        "waiting_reasons": {}}
-    assert "No run has applied cash yet." in client.get("/dashboard").text
+        "waiting_reasons": {}, "receivables": []}
+    page = client.get("/dashboard").text
+    assert "No run has applied cash yet." in page and "No run has pulled open items" in page
