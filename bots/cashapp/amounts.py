@@ -49,10 +49,10 @@ on a sum would let too many sets fit).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from math import comb
+from typing import NamedTuple
 
 from bots.cashapp.policy import Limits, Policy
 from bots.cashapp.reasons import classify
@@ -64,9 +64,19 @@ SHORT_PAY = "SHORT_PAY"
 WRITE_OFF = "WRITE_OFF"
 
 
-@dataclass(frozen=True, slots=True)
-class Fit:
-    """How one payment line relates to one open item, in minor units."""
+class Terms(NamedTuple):
+    """What :func:`fit` reads of an open item besides its open amount (an
+    :class:`~bots.domain.OpenItem` has the same fields, and serves as well)."""
+
+    company_code: str
+    currency: str
+    discount_pct: Decimal | None
+    discount_date: date | None
+
+
+class Fit(NamedTuple):
+    """How one payment line relates to one open item, in minor units (a tuple: a
+    matching run makes hundreds of thousands)."""
 
     kind: str  # full|discount|unearned|deduction|writeoff|overpay|partial|mismatch
     applied: int  # cash applied to the item
@@ -87,7 +97,7 @@ class Fit:
         return self.kind in ("full", "discount", "unearned", "deduction", "writeoff")
 
 
-def terms_discount(item: OpenItem, amount_minor: int) -> int:
+def terms_discount(item: Terms | OpenItem, amount_minor: int) -> int:
     """The early-payment discount the item's terms grant, in minor units (0 if none)."""
     if not item.discount_pct or amount_minor <= 0:
         return 0
@@ -95,7 +105,7 @@ def terms_discount(item: OpenItem, amount_minor: int) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _discount(item: OpenItem, open_minor: int, discount: int, paid_on: date | None,
+def _discount(item: Terms | OpenItem, open_minor: int, discount: int, paid_on: date | None,
               policy: Policy) -> tuple[int, int, str, int]:
     """(discount granted, unearned part, problem, days late) of a discount taken."""
     allowed = terms_discount(item, open_minor)
@@ -110,7 +120,7 @@ def _discount(item: OpenItem, open_minor: int, discount: int, paid_on: date | No
     return granted, discount - granted, "", max(late, 0)
 
 
-def fit(item: OpenItem, open_minor: int, paid: int, discount: int, deduction: int,
+def fit(item: Terms | OpenItem, open_minor: int, paid: int, discount: int, deduction: int,
         reason: str | None, paid_on: date | None, policy: Policy) -> Fit:
     """How a line paying ``paid`` (+ stated discount, deduction) settles ``item``."""
     if paid == open_minor and not discount and not deduction:
@@ -189,8 +199,7 @@ def _checked(f: Fit, limits: Limits, currency: str) -> Fit:
         problem = "deduction"
     else:
         return f
-    return Fit(f.kind, f.applied, f.discount, f.deduction, f.writeoff, f.on_account,
-               f.open_rest, problem, f.late_days, f.treatment, f.reason_key, f.unearned)
+    return f._replace(problem=problem)
 
 
 def combinations(values: list[int], target: int, max_items: int, budget: int, limit: int = 2,

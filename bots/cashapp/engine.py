@@ -231,7 +231,7 @@ class _Batch:
         corroborate(self.ctx, self.units, self.findings)
 
     def batch_checks(self) -> None:
-        policy, items = self.ctx.policy, self.ctx.index.items
+        policy, index = self.ctx.policy, self.ctx.index
         claims: dict[int, list[int]] = defaultdict(list)
         for n, found in enumerate(self.findings):
             for p in dict.fromkeys(found.items if found else ()):  # alternatives repeat items
@@ -240,7 +240,7 @@ class _Batch:
             if len(claimers) > 1:
                 for n in claimers:
                     others = [self._where(m) for m in claimers if m != n]
-                    self._caveat(n, f"open item {items[p].document_no} is also claimed by "
+                    self._caveat(n, f"open item {index.document_no(p)} is also claimed by "
                                     + ", ".join(others[:3]))
         line_sums: dict[str, Decimal] = {}
         for n, unit in enumerate(self.units):
@@ -329,10 +329,9 @@ class _Batch:
     def _park(self, members: list[int], sure: list[int], unsure: list[int]) -> Parked | str:
         """The on-account row for the unsure lines of a payment, or why there can be none."""
         ctx, unit = self.ctx, self.units[sure[0]]
-        first = ctx.index.items[self.findings[sure[0]].items[0]]  # type: ignore[union-attr]
-        limits = ctx.policy.for_company(first.company_code)
+        limits = ctx.limits(self.findings[sure[0]].items[0])  # type: ignore[union-attr]
         payer = unit.payer
-        customers = {ctx.index.items[p].customer for n in sure
+        customers = {ctx.index.customer(p) for n in sure
                      for p in self.findings[n].items}  # type: ignore[union-attr]
         customer = payer.customer if payer.customer and payer.how != "similar name" else \
             next(iter(customers)) if len(customers) == 1 else ""
@@ -373,22 +372,23 @@ class _Batch:
         out = []
         payer = unit.payer.customer
         groups = found.groups or [""] * len(found.items)
+        table = index.table
         for p, f, why, group in zip(found.items, found.fits, found.evidence, groups,
                                     strict=True):
-            item = index.items[p]
-            cur = item.currency
-            if payer and payer != item.customer and parties.same_group(payer, item.customer):
+            terms, customer = index.terms(p), table.customer[p]
+            cur = terms.currency
+            if payer and payer != customer and parties.same_group(payer, customer):
                 why += f", paid by {parties.name(payer)} for its subsidiary"
-            reason = sentence(item, parties.name(item.customer), f, index.amount(p), why,
-                              found.caveats, unit.deduction_reason)
+            reason = sentence(terms, index.label(p), parties.name(customer), f, index.amount(p),
+                              why, found.caveats, unit.deduction_reason)
             printed = unit.deduction_reason if f.deduction > f.unearned else None
             code = reason_code(policy.reason_codes, printed, f.reason_key,
                                policy.reason_synonyms) \
                 if f.treatment in (Treatment.RESIDUAL, Treatment.WRITE_OFF) else ""
             out.append(Proposal(
                 remittance_id=unit.remittance.id, line_index=unit.line_index,
-                customer=item.customer, document_no=item.document_no,
-                fiscal_year=item.fiscal_year, line_item=item.line_item,
+                customer=customer, document_no=table.document_no[p],
+                fiscal_year=table.fiscal_year[p], line_item=table.line_item[p],
                 applied_amount=from_minor(f.applied, cur), decision=decision,
                 confidence=found.confidence, rule=found.rule, reason=reason,
                 discount_amount=from_minor(f.discount, cur) if f.discount else zero(cur),
@@ -400,20 +400,19 @@ class _Batch:
 
     def _surplus(self, unit: Unit, found: Finding, pos: int, f: Fit, auto: bool) -> Proposal:
         """The on-account row of an overpayment's excess."""
-        ctx = self.ctx
-        item = ctx.index.items[pos]
+        ctx, index = self.ctx, self.ctx.index
         payer = unit.payer
         customer = payer.customer if payer.customer and payer.how != "similar name" else \
-            item.customer
-        cur = item.currency
+            index.customer(pos)
+        cur = index.currency(pos)
         caveats = []
         if not auto:
             caveats.append("the invoice match needs a person first")
-        elif not ctx.policy.for_company(item.company_code).auto_on_account:
+        elif not ctx.limits(pos).auto_on_account:
             caveats.append("the policy reviews cash put on account")
         line = "the payment" if unit.line_index is None else f"line {unit.line_index}"
-        why = (f"{line} paid more than the {money(ctx.index.amount(pos), cur)} open on "
-               f"{item.invoice_ref or item.document_no}, so the excess stays on account")
+        why = (f"{line} paid more than the {money(index.amount(pos), cur)} open on "
+               f"{index.label(pos)}, so the excess stays on account")
         amount = money(f.on_account, cur)
         return Proposal(
             remittance_id=unit.remittance.id, line_index=unit.line_index, customer=customer,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bots.cashapp.amounts import Fit
+from bots.cashapp.amounts import Fit, Terms
 from bots.cashapp.policy import Limits
 from bots.domain import OpenItem, exponent
 
@@ -40,10 +40,9 @@ def percent(value: Decimal | None) -> str:
     return f"{value.normalize():f}%"
 
 
-def document(item: OpenItem) -> str:
-    """``Invoice 90012345`` or ``Credit memo 5100000042``."""
-    kind = "Credit memo" if item.amount < 0 else "Invoice"
-    return f"{kind} {item.invoice_ref or item.document_no}"
+def document(label: str, open_minor: int) -> str:
+    """``Invoice 90012345`` or ``Credit memo 5100000042`` (a negative open amount)."""
+    return f"{'Credit memo' if open_minor < 0 else 'Invoice'} {label}"
 
 
 DISCOUNT_PROBLEMS = frozenset({"no-date"})
@@ -52,7 +51,7 @@ _OUTCOME = {"full": "paid in full", "discount": "paid in full", "writeoff": "pai
             "partial": "partly paid", "mismatch": "not settled"}
 
 
-def _discount_clause(fit: Fit, item: OpenItem, cur: str) -> str:
+def _discount_clause(fit: Fit, item: Terms | OpenItem, cur: str) -> str:
     d = money(fit.discount, cur)
     pct = percent(item.discount_pct)
     if fit.problem == "no-date":
@@ -60,7 +59,7 @@ def _discount_clause(fit: Fit, item: OpenItem, cur: str) -> str:
     return f"after the {pct} discount within terms"
 
 
-def _unearned_clause(fit: Fit, item: OpenItem, cur: str) -> str:
+def _unearned_clause(fit: Fit, item: Terms | OpenItem, cur: str) -> str:
     d = money(fit.unearned, cur)
     if not item.discount_pct:
         return (f"a discount of {d} was taken although the invoice has no discount terms "
@@ -81,7 +80,7 @@ def _deduction_clause(fit: Fit, cur: str, deduction_reason: str | None) -> str:
             "and left open as a residual item")
 
 
-def amount_clause(fit: Fit, item: OpenItem, open_minor: int,
+def amount_clause(fit: Fit, item: Terms | OpenItem, open_minor: int,
                   deduction_reason: str | None = None) -> str:
     """What the amounts say, e.g. ``amount 10,290.00 USD agrees after the 2% discount ...``."""
     cur = item.currency
@@ -138,13 +137,15 @@ def problem_caveat(fit: Fit, currency: str, limits: Limits) -> str:
     return ""
 
 
-def sentence(item: OpenItem, customer_name: str, fit: Fit, open_minor: int, evidence: str,
-             reasons_for_review: list[str], deduction_reason: str | None = None) -> str:
-    """The reason of one proposal (see the module docstring)."""
-    outcome = "netted" if item.amount < 0 and fit.kind == "full" else \
+def sentence(item: Terms | OpenItem, label: str, customer_name: str, fit: Fit, open_minor: int,
+             evidence: str, reasons_for_review: list[str],
+             deduction_reason: str | None = None) -> str:
+    """The reason of one proposal (see the module docstring): the item's terms, its
+    ``label`` (invoice reference, else document number) and open amount."""
+    outcome = "netted" if open_minor < 0 and fit.kind == "full" else \
         "paid less a discount" if fit.problem in DISCOUNT_PROBLEMS else _OUTCOME[fit.kind]
     clause = amount_clause(fit, item, open_minor, deduction_reason)
-    text = f"{document(item)} of {customer_name} {outcome}: {evidence}, {clause}"
+    text = f"{document(label, open_minor)} of {customer_name} {outcome}: {evidence}, {clause}"
     if reasons_for_review:
         text += "; review: " + "; ".join(reasons_for_review)
     return text + "."

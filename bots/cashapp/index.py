@@ -8,12 +8,11 @@ for several: most keys are unique, and a bare ``int`` costs far less memory
 than a one-element list at a million items). The keys of each item are kept
 (``ref_keys``, ``doc_keys``) for the one-character comparison of the fuzzy rule.
 
-Amounts are converted to integer minor units on first use and kept, so a run
-only pays for the items the rules look at. The rules filter a customer group's
-items by ``currency``, ``customer`` and ``has_terms`` read from columns, so
-scanning a group makes no item object. An :class:`~bots.cashapp.table.OpenItemTable`
-(a million items from a file) gives its key columns and minor units as they
-are: no item object is made for the index.
+The rules read what they need of an item from the columns of an
+:class:`~bots.cashapp.table.OpenItemTable` (a list of items is turned into
+one first, its items kept): open amount in minor units, currency, customer,
+company code, references and terms (:meth:`ItemIndex.terms`), so matching a
+million items from a file makes no item object at all.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 
+from bots.cashapp.amounts import Terms, terms_discount
 from bots.cashapp.refs import normalise, ref_key
 from bots.cashapp.table import OpenItemTable
 from bots.domain import OpenItem
@@ -62,24 +62,39 @@ def _key(ref: str) -> str:
     return (ref.lstrip("0") if ref.isdigit() else ref_key(ref)) if ref else ""
 
 
+class ItemGroup:
+    """The open items of several customers (a customer group) as arrays, in a given order:
+    positions, open amounts, currencies, whether each has terms and the discount its terms
+    grant on its open amount (:func:`~bots.cashapp.amounts.terms_discount`, 0 without).
+
+    A group of a parent with hundreds of subsidiaries holds thousands of items; the rules
+    that look for another item of the group that a payment fits filter these arrays
+    first and check only the few items left.
+    """
+
+    def __init__(self, index: ItemIndex, positions: list[int]) -> None:
+        import numpy as np
+
+        table = index.table
+        self.positions = np.array(positions, dtype=np.int64)
+        self.amounts = np.array([table.amount_minor[p] for p in positions], dtype=np.int64)
+        self.currencies = np.array([table.currency[p] for p in positions], dtype=object)
+        self.has_terms = np.array([bool(table.discount_pct[p]) for p in positions], dtype=bool)
+        self.discounts = np.array([terms_discount(index.terms(p), table.amount_minor[p])
+                                   if table.discount_pct[p] else 0 for p in positions],
+                                  dtype=np.int64)
+
+
 class ItemIndex:
     """Open items by reference key, PO number and customer; amounts in minor units."""
 
     def __init__(self, items: Sequence[OpenItem]) -> None:
-        self.items = items
-        self._minor: dict[int, int] = {}
-        n = len(items)
-        if isinstance(items, OpenItemTable):  # its columns as they are, no item made
-            refs, docs, po_numbers, customers = (items.invoice_ref, items.document_no,
-                                                 items.po_number, items.customer)
-            self._currency, self._discount_pct = items.currency, items.discount_pct
-            self._amount_minor: Sequence[int] | None = items.amount_minor
-        else:
-            refs, docs, po_numbers, customers, self._currency, self._discount_pct = (
-                [getattr(it, name) for it in items]
-                for name in ("invoice_ref", "document_no", "po_number", "customer", "currency",
-                             "discount_pct"))
-            self._amount_minor = None
+        table = items if isinstance(items, OpenItemTable) else OpenItemTable.from_items(items)
+        self.items: Sequence[OpenItem] = table  # table[pos] is the item (made on demand)
+        self.table = table
+        n = len(table)
+        refs, docs, po_numbers, customers = (table.invoice_ref, table.document_no,
+                                             table.po_number, table.customer)
         # Every structure below holds the same int objects (one per position, not
         # one per use: 30 MB a million). Keys are built in bulk; dict(zip()) keeps the
         # last position of a repeated key, so repeated keys (rare) are then collected.
@@ -104,7 +119,6 @@ class ItemIndex:
                 _add(by_po, normalise(po), pos)
         self._by_key, self._by_po = by_key, by_po
         self._by_customer = _groups(customers, positions)
-        self._customer = customers
 
     @property
     def customers(self) -> set[str]:
@@ -113,24 +127,46 @@ class ItemIndex:
 
     def amount(self, pos: int) -> int:
         """The open amount of item ``pos`` in minor units."""
-        if self._amount_minor is not None:
-            return self._amount_minor[pos]
-        value = self._minor.get(pos)
-        if value is None:
-            value = self._minor[pos] = self.items[pos].amount_minor
-        return value
+        return self.table.amount_minor[pos]
 
     def currency(self, pos: int) -> str:
         """The currency of item ``pos``, read from its column (no item is made)."""
-        return self._currency[pos]
+        return self.table.currency[pos]
 
     def customer(self, pos: int) -> str:
         """The customer number of item ``pos``, read from its column."""
-        return self._customer[pos]
+        return self.table.customer[pos]
+
+    def company_code(self, pos: int) -> str:
+        """The company code of item ``pos``, read from its column."""
+        return self.table.company_code[pos]
+
+    def document_no(self, pos: int) -> str:
+        """Our document number (BELNR) of item ``pos``."""
+        return self.table.document_no[pos]
+
+    def invoice_ref(self, pos: int) -> str:
+        """The invoice reference (XBLNR) of item ``pos``, '' when none."""
+        return self.table.invoice_ref[pos]
+
+    def label(self, pos: int) -> str:
+        """How a person names item ``pos``: its invoice reference, else its document number."""
+        return self.table.invoice_ref[pos] or self.table.document_no[pos]
+
+    def document(self, pos: int) -> tuple[str, str, str, str]:
+        """(company code, customer, document, year) of item ``pos``: its accounting document."""
+        t = self.table
+        return t.company_code[pos], t.customer[pos], t.document_no[pos], t.fiscal_year[pos]
 
     def has_terms(self, pos: int) -> bool:
         """Item ``pos`` has a cash-discount percentage (payment terms), read from its column."""
-        return bool(self._discount_pct[pos])
+        return bool(self.table.discount_pct[pos])
+
+    def terms(self, pos: int) -> Terms:
+        """What the amount checks read of item ``pos`` (:class:`~bots.cashapp.amounts.Terms`)."""
+        t = self.table
+        return Terms(t.company_code[pos], t.currency[pos], t.discount_pct[pos],
+                     t.discount_date[pos])
 
     def by_key(self, key: str) -> list[int]:
         """Items whose invoice reference or document number has ``key``."""

@@ -82,7 +82,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bots.cashapp.amounts import ROUNDING_SLACK, Fit, combinations, fit, terms_discount
 from bots.cashapp.explain import money, problem_caveat
-from bots.cashapp.index import ItemIndex
+from bots.cashapp.index import ItemGroup, ItemIndex
 from bots.cashapp.memory import Learned
 from bots.cashapp.parties import PartyIndex, Payer
 from bots.cashapp.policy import Limits, Policy
@@ -95,7 +95,7 @@ from bots.cashapp.refs import (
     ref_key,
     transpositions,
 )
-from bots.domain import OpenItem, Remittance
+from bots.domain import Remittance
 
 PENALTY = {"full": 0.0, "discount": 0.01, "writeoff": 0.02, "unearned": 0.02,
            "deduction": 0.02, "overpay": 0.03, "partial": 0.03, "mismatch": 0.5}
@@ -171,18 +171,28 @@ class Context:
     policy: Policy
     learned: Learned
     taken: set[int] = field(default_factory=set)  # items claimed by an earlier finding
+    _groups: dict[str, ItemGroup] = field(default_factory=dict, init=False, repr=False)
+    _short_pay_residual: bool = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # a company code that leaves an unexplained short pay as a residual: any amount agrees
+        self._short_pay_residual = any(limits.short_pay == "residual" for limits in (
+            self.policy.limits, *self.policy.company_codes.values()))
 
     def fit(self, unit: Unit, pos: int, cash: int | None = None) -> Fit:
         """How the unit's amounts (or ``cash`` alone) settle item ``pos``."""
-        if cash is not None:
-            return fit(self.index.items[pos], self.index.amount(pos), cash, 0, 0, None,
-                       unit.paid_on, self.policy)
-        return fit(self.index.items[pos], self.index.amount(pos), unit.paid, unit.discount,
-                   unit.deduction, unit.deduction_reason, unit.paid_on, self.policy)
+        value = self.index.amount(pos)
+        paid, discount, deduction, reason = (unit.paid, unit.discount, unit.deduction,
+                                             unit.deduction_reason) if cash is None else \
+            (cash, 0, 0, None)
+        if paid == value and not discount and not deduction:
+            return Fit("full", applied=paid)  # as fit() says, without reading the terms
+        return fit(self.index.terms(pos), value, paid, discount, deduction, reason,
+                   unit.paid_on, self.policy)
 
     def limits(self, pos: int) -> Limits:
         """The threshold table of the company code of item ``pos``."""
-        return self.policy.for_company(self.index.items[pos].company_code)
+        return self.policy.for_company(self.index.company_code(pos))
 
     def in_payer_group(self, unit: Unit, pos: int) -> bool:
         customer = self.index.customer(pos)
@@ -211,22 +221,41 @@ class Context:
         return bool(unit.payer.customers) or bool(chosen) and all(
             self.vouches(unit, p) or self.states_open(unit, p) for p in chosen)
 
+    def group(self, pos: int) -> ItemGroup:
+        """The open items of the customer group of item ``pos`` (its top parent and every
+        subsidiary), customer by customer in number order; made once per group."""
+        root = self.parties.root(self.index.customer(pos))
+        found = self._groups.get(root)
+        if found is None:
+            index = self.index
+            found = self._groups[root] = ItemGroup(index, [
+                p for customer in sorted(self.parties.scope(root))
+                for p in index.of_customer(customer)])
+        return found
+
     def agreeing_other(self, unit: Unit, pos: int) -> int | None:
         """Another open item of the customer group of item ``pos`` whose amount the unit
-        settles (in full, less a discount, an explained deduction or a tolerated difference)."""
-        index, item = self.index, self.index.items[pos]
+        settles (in full, less a discount, an explained deduction or a tolerated difference):
+        the first in the group's order."""
+        import numpy as np
+
+        group, currency = self.group(pos), self.index.currency(pos)
+        amounts = group.amounts
         # an agreeing fit is short by at most the stated amounts, the write-off limit and,
         # for items with terms, their discount: the others need no fit
         reach = unit.paid + unit.discount + unit.deduction + \
-            self.policy.for_company(item.company_code).write_off_cap(item.currency)
-        for customer in sorted(self.parties.scope(self.parties.root(item.customer))):
-            for p in index.of_customer(customer):
-                value = index.amount(p)
-                if p == pos or index.currency(p) != item.currency or value < unit.paid or (
-                        value > reach and not index.has_terms(p)):
-                    continue
-                if self.fit(unit, p).agrees:
-                    return p
+            self.limits(pos).write_off_cap(currency)
+        beyond = amounts > reach
+        if self._short_pay_residual:
+            wanted = ~beyond | group.has_terms
+        else:  # beyond the reach only an unstated terms discount, to the cent, can agree
+            wanted = ~beyond | (group.has_terms & (
+                np.abs(amounts - unit.paid - group.discounts) <= ROUNDING_SLACK))
+        wanted &= (amounts >= unit.paid) & (group.currencies == currency) & \
+            (group.positions != pos)
+        for p in group.positions[wanted].tolist():
+            if self.fit(unit, p).agrees:
+                return p
         return None
 
     def disagreement(self, unit: Unit, pos: int, f: Fit) -> list[str]:
@@ -238,7 +267,7 @@ class Context:
         the payment settles.
         """
         out = []
-        cur = self.index.items[pos].currency
+        cur = self.index.currency(pos)
         if not self.confirms(unit, pos) and not self.states_open(unit, pos):
             out.append("the amount differs from the open amount and no identified payer "
                        "confirms the invoice")
@@ -247,12 +276,12 @@ class Context:
                        f"the {money(self.index.amount(pos), cur)} open")
         other = self.agreeing_other(unit, pos)
         if other is not None:
-            doc = self.index.items[other].invoice_ref or self.index.items[other].document_no
+            doc = self.index.label(other)
             out.append(f"the amount fits open item {doc}, which the payer may have meant")
         elif f.on_account:
             other = self.open_for(pos, f.on_account)
             if other is not None:
-                doc = self.index.items[other].invoice_ref or self.index.items[other].document_no
+                doc = self.index.label(other)
                 out.append(f"the excess equals open item {doc}, which the payer may also pay")
         return out
 
@@ -266,13 +295,11 @@ class Context:
 
     def open_for(self, pos: int, amount: int) -> int | None:
         """Another open item of the customer group of item ``pos`` open for ``amount``."""
-        index = self.index
-        currency = index.currency(pos)
-        for customer in sorted(self.parties.scope(self.parties.root(index.customer(pos)))):
-            for p in index.of_customer(customer):
-                if p != pos and index.amount(p) == amount and index.currency(p) == currency:
-                    return p
-        return None
+        group = self.group(pos)
+        hit = (group.amounts == amount) & (group.currencies == self.index.currency(pos)) & \
+            (group.positions != pos)
+        first = int(hit.argmax())
+        return int(group.positions[first]) if hit[first] else None
 
 
 def _penalty(f: Fit) -> float:
@@ -295,7 +322,7 @@ def _finding(ctx: Context, unit: Unit, rule: str, chosen: list[int], fits: list[
              evidence: Callable[[int], str], base: float, caveats: list[str]) -> Finding:
     caveats = list(caveats)
     for p, f in zip(chosen, fits, strict=True):
-        text = problem_caveat(f, ctx.index.items[p].currency, ctx.limits(p))
+        text = problem_caveat(f, ctx.index.currency(p), ctx.limits(p)) if f.problem else ""
         if text:
             caveats.append(text)
         if f.kind in ("partial", "overpay") and not f.problem:
@@ -313,23 +340,23 @@ def _finding(ctx: Context, unit: Unit, rule: str, chosen: list[int], fits: list[
 def _resolve(ctx: Context, unit: Unit, rule: str, candidates: list[int],
              evidence: Callable[[int], str], base: float) -> Finding:
     """One finding from the items a reference rule selected (see the module docstring)."""
-    items = ctx.index.items
-    same = [p for p in candidates if ctx.index.currency(p) == unit.currency]
+    index = ctx.index
+    same = [p for p in candidates if index.currency(p) == unit.currency]
     if not same:
-        other = items[candidates[0]]
+        other = candidates[0]
         return Finding(Outcome.REJECTED, rule, reason=(
-            f"reference {unit.ref!r} matches {other.invoice_ref or other.document_no}, but "
-            f"that item is in {other.currency} and the payment in {unit.currency}"))
+            f"reference {unit.ref!r} matches {index.label(other)}, but "
+            f"that item is in {index.currency(other)} and the payment in {unit.currency}"))
     caveats: list[str] = []
     if unit.payer.customers:
         mine = [p for p in same if ctx.in_payer_group(unit, p)]
         if mine:
             same = mine
         elif unit.payer.decisive and unit.payer.how != "similar name":
-            other = items[same[0]]
+            other = same[0]
             return Finding(Outcome.REJECTED, rule, reason=(
-                f"reference {unit.ref!r} is {other.invoice_ref or other.document_no} of "
-                f"{ctx.parties.name(other.customer)}, not of the payer "
+                f"reference {unit.ref!r} is {index.label(other)} of "
+                f"{ctx.parties.name(index.customer(other))}, not of the payer "
                 f"{ctx.parties.name(unit.payer.customer or '')}"))
         elif unit.payer.decisive:
             caveats.append(f"the payer looks like {ctx.parties.name(unit.payer.customer or '')}"
@@ -337,15 +364,15 @@ def _resolve(ctx: Context, unit: Unit, rule: str, candidates: list[int],
     fits = {p: ctx.fit(unit, p) for p in same}
     if len(same) > 1:
         agreeing = [p for p in same if fits[p].agrees]
-        documents = {items[p].key[:4] for p in same}
+        documents = {index.document(p) for p in same}
         if len(agreeing) == 1:
             same = agreeing
-        elif len(documents) == 1 and sum(ctx.index.amount(p) for p in same) == unit.paid:
+        elif len(documents) == 1 and sum(index.amount(p) for p in same) == unit.paid:
             return _finding(ctx, unit, rule, same,
-                            [Fit("full", applied=ctx.index.amount(p)) for p in same],
+                            [Fit("full", applied=index.amount(p)) for p in same],
                             evidence, base - 0.02, caveats)
         else:
-            listed = ", ".join(sorted({items[p].document_no for p in same})[:5])
+            listed = ", ".join(sorted({index.document_no(p) for p in same})[:5])
             return Finding(Outcome.REJECTED, rule, reason=(
                 f"reference {unit.ref!r} matches {len(same)} open items ({listed}) and the "
                 "amount does not single one out"))
@@ -368,13 +395,13 @@ def _or_swapped(ctx: Context, unit: Unit, finding: Finding, printed: str = "") -
     if finding.outcome is not Outcome.REVIEW or len(finding.items) != 1 or \
             len(ref_key(printed or unit.ref)) < ONE_CHAR_MIN:
         return finding
-    named, items = finding.items[0], ctx.index.items
+    named, index = finding.items[0], ctx.index
     if finding.fits[0].agrees or ctx.states_open(unit, named):
         return finding
     fits = {}
-    for key in set(transpositions(printed or unit.ref)) - {ctx.index.ref_keys[named]}:
-        for p in ctx.index.by_key(key):
-            if p == named or ctx.index.currency(p) != unit.currency or (
+    for key in set(transpositions(printed or unit.ref)) - {index.ref_keys[named]}:
+        for p in index.by_key(key):
+            if p == named or index.currency(p) != unit.currency or (
                     unit.payer.customers and not ctx.in_payer_group(unit, p)):
                 continue
             f = ctx.fit(unit, p)
@@ -383,13 +410,12 @@ def _or_swapped(ctx: Context, unit: Unit, finding: Finding, printed: str = "") -
     if len(fits) != 1:
         return finding
     (pos, f), = fits.items()
-    other = items[named]
-    cur = other.currency
+    cur = index.currency(named)
 
     def evidence(p: int) -> str:
-        return (f"reference {unit.ref!r} names {other.invoice_ref or other.document_no}, whose "
-                f"{money(ctx.index.amount(named), cur)} open the payment does not fit, and has "
-                f"two characters swapped from {items[p].invoice_ref or items[p].document_no}")
+        return (f"reference {unit.ref!r} names {index.label(named)}, whose "
+                f"{money(index.amount(named), cur)} open the payment does not fit, and has "
+                f"two characters swapped from {index.label(p)}")
 
     return _finding(ctx, unit, FuzzyRef.name, [pos], [f], evidence,
                     _FUZZY_BASE[Closeness.TRANSPOSITION], [])
@@ -397,7 +423,7 @@ def _or_swapped(ctx: Context, unit: Unit, finding: Finding, printed: str = "") -
 
 def _learned(ctx: Context, unit: Unit, rule: str, candidates: list[int]) -> int:
     """Confirmations of ``rule`` for the customer of the candidates (0 when mixed)."""
-    customers = {ctx.index.items[p].customer for p in candidates}
+    customers = {ctx.index.customer(p) for p in candidates}
     if len(customers) != 1:
         return 0
     n = ctx.learned.confirmations(customers.pop(), rule)
@@ -419,9 +445,9 @@ class ExactRef(Rule):
     def apply(self, ctx: Context, unit: Unit) -> Finding | None:
         if not unit.ref:
             return None
-        want, items = exact(unit.ref), ctx.index.items
+        want, refs = exact(unit.ref), ctx.index.table.invoice_ref
         hits = [p for p in ctx.index.by_key(unit.key)
-                if items[p].invoice_ref == unit.ref or exact(items[p].invoice_ref) == want]
+                if refs[p] == unit.ref or exact(refs[p]) == want]
         if not hits:
             return None
         return _or_swapped(ctx, unit, _resolve(ctx, unit, self.name, hits,
@@ -439,17 +465,17 @@ class _NormalisedFieldRef(Rule):
         want = normalise(unit.ref)
         if not want:
             return None
-        items = ctx.index.items
-        hits = [p for p in ctx.index.by_key(unit.key)
-                if normalise(getattr(items[p], self.field)) == want]
+        index = ctx.index
+        values = getattr(index.table, self.field)
+        hits = [p for p in index.by_key(unit.key) if normalise(values[p]) == want]
         if not hits:
             return None
         learned = _learned(ctx, unit, self.name, hits)
         return _or_swapped(ctx, unit, _resolve(ctx, unit, self.name, hits,
-                                               lambda p: self.evidence(unit, items[p], learned),
+                                               lambda p: self.evidence(unit, index, p, learned),
                                                self.base + (self.bonus if learned else 0.0)))
 
-    def evidence(self, unit: Unit, item: OpenItem, learned: int) -> str:
+    def evidence(self, unit: Unit, index: ItemIndex, pos: int, learned: int) -> str:
         """The clause of the reason sentence saying what matched."""
         raise NotImplementedError
 
@@ -457,16 +483,16 @@ class _NormalisedFieldRef(Rule):
 class NormalisedRef(_NormalisedFieldRef):
     name, field, base, bonus = "normalised-ref", "invoice_ref", 0.97, 0.02
 
-    def evidence(self, unit: Unit, item: OpenItem, learned: int) -> str:
-        text = f"reference {unit.ref!r} matches {item.invoice_ref} after normalising"
+    def evidence(self, unit: Unit, index: ItemIndex, pos: int, learned: int) -> str:
+        text = f"reference {unit.ref!r} matches {index.invoice_ref(pos)} after normalising"
         return text + (f" (as in {learned} confirmed payments before)" if learned else "")
 
 
 class DocumentNoRef(_NormalisedFieldRef):
     name, field, base, bonus = "document-no-ref", "document_no", 0.94, LEARNED_BONUS
 
-    def evidence(self, unit: Unit, item: OpenItem, learned: int) -> str:
-        text = (f"the payer quoted our document number {item.document_no} instead of "
+    def evidence(self, unit: Unit, index: ItemIndex, pos: int, learned: int) -> str:
+        text = (f"the payer quoted our document number {index.document_no(pos)} instead of "
                 f"the invoice number")
         return text + (f", as in {learned} confirmed payments before" if learned else "")
 
@@ -481,12 +507,12 @@ class FuzzyRef(Rule):
         key = unit.key
         if len(key) < 4:
             return None
-        index, items = ctx.index, ctx.index.items
+        index = ctx.index
         want = normalise(unit.ref)
         # OCR: the same key, but not the same normalised reference (earlier rules' case)
         level, keys = Closeness.OCR, {key}
         hits = [p for p in index.by_key(key) if want not in (
-            normalise(items[p].invoice_ref), normalise(items[p].document_no))]
+            normalise(index.invoice_ref(p)), normalise(index.document_no(p)))]
         if not hits:
             level, keys = Closeness.TRANSPOSITION, set(transpositions(unit.ref)) - {key}
             hits = sorted({p for k in keys for p in index.by_key(k)})
@@ -500,7 +526,7 @@ class FuzzyRef(Rule):
             own = index.ref_keys[p]
             on_ref = own in keys if keys else \
                 Levenshtein.distance(key, own, score_cutoff=1) <= 1
-            return items[p].invoice_ref if on_ref else items[p].document_no
+            return index.invoice_ref(p) if on_ref else index.document_no(p)
 
         learned = _learned(ctx, unit, self.name, hits)
         phrase = {Closeness.OCR: "read as {ours} (OCR confusion)",
@@ -542,18 +568,18 @@ class RefInText(Rule):
     def apply(self, ctx: Context, unit: Unit) -> Finding | None:
         if not unit.ref:
             return None
-        items = ctx.index.items
+        index = ctx.index
         hits: dict[int, str] = {}  # item -> the piece that names it
         for piece in parts(unit.ref):
-            for p in ctx.index.by_key(ref_key(piece)):
-                if piece in (normalise(items[p].invoice_ref), normalise(items[p].document_no)):
+            for p in index.by_key(ref_key(piece)):
+                if piece in (normalise(index.invoice_ref(p)), normalise(index.document_no(p))):
                     hits.setdefault(p, piece)
         if not hits:
             return self._similar(ctx, unit, set())
 
         def evidence(p: int) -> str:
-            ours = items[p].invoice_ref if hits[p] == normalise(items[p].invoice_ref) else \
-                items[p].document_no
+            ours = index.invoice_ref(p) if hits[p] == normalise(index.invoice_ref(p)) else \
+                index.document_no(p)
             return f"reference {unit.ref!r} contains {ours}"
 
         if len(set(hits.values())) > 1:
@@ -577,7 +603,7 @@ class RefInText(Rule):
         neighbouring characters swapped (a leading zero too: ``Factura 09001234``): the
         one such item, not among ``named`` (items a piece names exactly, not usable),
         whose amounts agree (``fuzzy-ref``, confidence as :class:`FuzzyRef` gives it)."""
-        items = ctx.index.items
+        index = ctx.index
         near: dict[int, tuple[str, Closeness]] = {}
         words = [w for w in _WORD.findall(unit.ref.upper())
                  if len(w) >= PART_MIN and any(ch.isdigit() for ch in w)]
@@ -601,8 +627,8 @@ class RefInText(Rule):
         (pos, f), = fits.items()
         piece, level = near[pos]
         reached = {ref_key(piece)} if level is Closeness.OCR else set(transpositions(piece))
-        ours = items[pos].invoice_ref if ctx.index.ref_keys[pos] in reached else \
-            items[pos].document_no
+        ours = index.invoice_ref(pos) if index.ref_keys[pos] in reached else \
+            index.document_no(pos)
         said = f"{piece}, read as {ours} (OCR confusion)" if level is Closeness.OCR else \
             f"{piece}, which has two characters swapped from {ours}"
         base = _FUZZY_BASE[level] - (0.0 if ctx.known(unit, [pos]) else UNCONFIRMED_FUZZY)
@@ -613,12 +639,12 @@ class RefInText(Rule):
                  evidence: Callable[[int], str]) -> Finding:
         """A text naming several items: sure only when each piece names one item of the
         payment's currency and customer group and their open amounts add up to the cash."""
-        items = ctx.index.items
+        index = ctx.index
         chosen = list(hits)
         listed = ", ".join(sorted(set(hits.values())))
-        customers = {items[p].customer for p in chosen}
+        customers = {index.customer(p) for p in chosen}
         if len(chosen) != len(set(hits.values())) or any(
-                items[p].currency != unit.currency for p in chosen) or any(
+                index.currency(p) != unit.currency for p in chosen) or any(
                 not ctx.parties.same_group(a, b) for a in customers for b in customers) or \
                 sum(ctx.index.amount(p) for p in chosen) != unit.paid or unit.discount or \
                 unit.deduction:
@@ -655,7 +681,7 @@ def _combination(ctx: Context, unit: Unit, rule: str, pool: list[int], what: str
     for i, p in enumerate(pool):  # an item with terms may count net of the discount it earns
         if not ctx.index.has_terms(p):
             continue  # no terms: its net is its full amount, already a variant
-        net = ctx.fit(unit, p, cash=values[i] - terms_discount(ctx.index.items[p], values[i]))
+        net = ctx.fit(unit, p, cash=values[i] - terms_discount(ctx.index.terms(p), values[i]))
         if net.kind == "discount" and not net.problem:
             variants.append(net.applied)
             owners.append(i)
@@ -799,7 +825,7 @@ def corroborate(ctx: Context, units: list[Unit], findings: list[Finding | None])
     amount-only match, and a payer the advice names firmly is never overruled.
     """
     threshold = float(ctx.policy.auto_threshold)
-    items, parties = ctx.index.items, ctx.parties
+    index, parties = ctx.index, ctx.parties
     groups: dict[str, set[str]] = {}
     sure: set[int] = set()
     for n, (unit, found) in enumerate(zip(units, findings, strict=True)):
@@ -807,7 +833,7 @@ def corroborate(ctx: Context, units: list[Unit], findings: list[Finding | None])
                 and found.confidence >= threshold and not found.caveats \
                 and all(f.kind in ("full", "discount") for f in found.fits):
             groups.setdefault(unit.remittance.id, set()).update(
-                parties.root(items[p].customer) for p in found.items)
+                parties.root(index.customer(p)) for p in found.items)
             sure.add(n)
     for n, (unit, found) in enumerate(zip(units, findings, strict=True)):
         group = groups.get(unit.remittance.id, set())
