@@ -93,9 +93,13 @@ def post_run(body: RunRequest, who: StaffWrite,
 
 
 class Decision(BaseModel):
-    """A decision on one waiting payment, taken on the ``version`` the person saw."""
+    """A decision on one waiting payment, taken on the ``version`` the person saw.
+
+    ``post`` (approve only): the ``key`` of each proposal to post; the rest of the
+    payment goes on the payer's account (left out: the whole payment as proposed)."""
 
     version: int
+    post: list[str] | None = None
 
 
 class Reassignment(Decision):
@@ -110,7 +114,7 @@ class Reassignment(Decision):
 @router.get("/review")
 def review_queue(who: Reader, cfg: ConfigDep, db: StoreDep) -> list[dict[str, Any]]:
     """The payments waiting for review: ``{id, version, payer, payment_ref, amount,
-    currency, proposals: [{document_no, applied_amount, confidence, reason, ...}],
+    currency, proposals: [{key, document_no, applied_amount, confidence, reason, ...}],
     decision, held_by}``."""
     return review.queue(cfg, db)
 
@@ -125,17 +129,21 @@ def open_items(q: str, who: Reader, db: StoreDep) -> list[dict[str, str]]:
 @router.post("/review/{remittance_id}/{action}", status_code=202)
 def decide(request: Request, remittance_id: str, action: str, body: Reassignment | Decision,
            who: ReviewerWrite, cfg: ConfigDep, db: StoreDep) -> dict[str, Any]:
-    """``approve``, ``reject`` or ``reassign`` (with the open item) one waiting payment:
-    ``{decision_id, status: "queued", run_id}``; 409 (nothing changed) when the payment
-    changed since ``version``; 403 for AR staff above the approval limit."""
+    """``approve`` (all proposals, or those named in ``post``: the rest goes on account),
+    ``reject`` or ``reassign`` (with the open item) one waiting payment: ``{decision_id,
+    status: "queued", run_id}``; 409 (nothing changed) when the payment changed since
+    ``version``; 403 for AR staff above the approval limit."""
     if action not in ("approve", "reject", "reassign"):
         raise HTTPException(404, f"no action {action!r}: approve, reject or reassign")
     if action == "reassign" and not isinstance(body, Reassignment):
         raise HTTPException(422, "reassign needs customer, document_no and fiscal_year")
-    target = body.model_dump(exclude={"version"}) if isinstance(body, Reassignment) else None
+    target = body.model_dump(exclude={"version", "post"}) \
+        if isinstance(body, Reassignment) else None
+    if body.post is not None and action != "approve":
+        raise HTTPException(422, "post: only an approval names the proposals to post")
     try:
         return review.decide(cfg, db, remittance_id, body.version, action, who.user, target,
-                             request.app.state.approve_limits)
+                             request.app.state.approve_limits, body.post)
     except StaleDecision as exc:
         raise HTTPException(409, str(exc)) from None
     except review.NeedsSupervisor as exc:

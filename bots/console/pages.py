@@ -308,16 +308,20 @@ def review_decide(request: Request, remittance_id: str, action: str,
                   db: StoreDep, customer: Annotated[str, Form()] = "",
                   document_no: Annotated[str, Form()] = "",
                   fiscal_year: Annotated[str, Form()] = "",
-                  line_item: Annotated[str, Form()] = "") -> HTMLResponse:
-    """Approve, reject or reassign; answers the payment's part of the page (409 and
-    nothing changed when the form was stale)."""
+                  line_item: Annotated[str, Form()] = "",
+                  lines: Annotated[bool, Form()] = False,
+                  post: Annotated[list[str] | None, Form()] = None) -> HTMLResponse:
+    """Approve (the ticked lines when the form has them: the rest goes on account),
+    reject or reassign; answers the payment's part of the page (409 and nothing changed
+    when the form was stale)."""
     if action not in ("approve", "reject", "reassign"):
         raise HTTPException(404, f"no action {action!r}")
     target = {"customer": customer, "document_no": document_no, "fiscal_year": fiscal_year,
               "line_item": line_item} if action == "reassign" else None
     try:
         review.decide(cfg, db, remittance_id, version, action, who.user, target,
-                      request.app.state.approve_limits)
+                      request.app.state.approve_limits,
+                      (post or []) if lines and action == "approve" else None)
     except StaleDecision as exc:
         return _item(request, who, cfg, db, remittance_id, str(exc), 409)
     except review.NeedsSupervisor as exc:

@@ -6,6 +6,10 @@ audited with the person's name, and carried out by ``arbots review apply
 --queued`` started as its own process: the same :func:`bots.pipeline.review.
 apply_decisions` as a worklist. That process waits for the landscape's lease,
 so while another run holds it the decision shows as *queued*.
+
+An approval may name the proposals to post (``post``: their keys, see
+:func:`bots.pipeline.review.proposal_key`): the others' money goes on the
+payer's account, as :func:`bots.pipeline.review.rest_on_account` puts it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from bots.config import Config
 from bots.console.auth import User
 from bots.console.launcher import start_review
 from bots.landscape import landscape_id
+from bots.pipeline.review import proposal_key
 from bots.store import Store
 from bots.store.leases import is_live
 
@@ -107,18 +112,39 @@ def check_limit(found: dict[str, Any] | None, limits: dict[str, Decimal], role: 
 
 def decide(cfg: Config, store: Store, remittance_id: str, version: int, decision: str,
            user: User, target: dict[str, str] | None = None,
-           limits: dict[str, Decimal] | None = None) -> dict[str, Any]:
+           limits: dict[str, Decimal] | None = None,
+           post: list[str] | None = None) -> dict[str, Any]:
     """Record ``user``'s decision and start carrying it out: ``{decision_id, status,
-    run_id}``. Raises :class:`bots.store.StaleDecision` (nothing changed) when the payment
-    is not at ``version``; ValueError for a reassignment to an unknown open item;
-    :class:`NeedsSupervisor` for AR staff posting above the approval ``limits``."""
+    run_id}``. ``post``: with approve, the keys of the proposals to post (the rest of the
+    payment goes on account; None or all of them: the whole payment as proposed).
+
+    Raises :class:`bots.store.StaleDecision` (nothing changed) when the payment is not at
+    ``version``; ValueError for a reassignment to an unknown open item or a ``post`` naming
+    no or unknown proposals; :class:`NeedsSupervisor` for AR staff posting above the
+    approval ``limits``."""
+    found = item(cfg, store, remittance_id)
+    chosen: dict[str, Any] | None = None
     if decision in ("approve", "reassign"):
-        check_limit(item(cfg, store, remittance_id), limits or {}, user.role)
+        check_limit(found, limits or {}, user.role)
     if decision == "reassign":
-        target = _open_item(store, target or {})
-    decision_id = store.decide(remittance_id, version, decision, user.name, target)
+        chosen = _open_item(store, target or {})
+    if decision == "approve" and post is not None and found is not None:
+        chosen = _partial(found, post)
+    decision_id = store.decide(remittance_id, version, decision, user.name, chosen)
     run_id = start_review(cfg, store, user.name)
     return {"decision_id": decision_id, "status": "queued", "run_id": run_id}
+
+
+def _partial(found: dict[str, Any], post: list[str]) -> dict[str, Any] | None:
+    """The target of an approval of the proposals ``post`` of payment ``found``: None for
+    all of them, else ``{"post": [keys]}``; ValueError for none or an unknown one."""
+    keys = [p["key"] for p in found["proposals"] if p["document_no"]]
+    unknown = sorted(set(post) - set(keys))
+    if unknown:
+        raise ValueError(f"{unknown[0]} is not a proposal of this payment")
+    if not post:
+        raise ValueError("tick at least one line to post, or reject the payment")
+    return None if set(post) == set(keys) else {"post": sorted(set(post))}
 
 
 def search(store: Store, text: str) -> list[dict[str, str]]:
@@ -158,7 +184,7 @@ def _open_item(store: Store, target: dict[str, str]) -> dict[str, str]:
 def _proposal(row: dict[str, str]) -> dict[str, str]:
     keys = ("customer", "document_no", "fiscal_year", "line_item", "applied_amount",
             "confidence", "rule", "reason", "decision", "treatment")
-    return {k: str(row.get(k) or "") for k in keys}
+    return {"key": proposal_key(row), **{k: str(row.get(k) or "") for k in keys}}
 
 
 def _amount(body: dict[str, Any]) -> str:

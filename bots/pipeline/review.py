@@ -9,10 +9,15 @@ AR staff open a run's ``worklist.xlsx``, sheet *Cash review*, and write in the
   with a note on the account, and teaches the learner (payer aliases,
   reference patterns) so the next run needs the person less;
 - any row rejected: the payment stays in review, nothing is posted;
+- some rows approved and the others marked ``account`` (also: on account): the
+  approved rows post, and the rest of the payment goes on the payer's account
+  as unapplied cash, as cash application does with a payment's uncertain part
+  (:func:`rest_on_account`; a person applies it later);
 - rows without a decision: nothing happens to that payment.
 
-A payment approved only in part is refused with a clear message: clearing
-part of a payment would leave the rest of the money unexplained.
+A payment with some rows approved and others left empty is refused with a
+clear message: clearing part of a payment would leave the rest of the money
+unexplained.
 
 Three kinds of rows take another path than a posting of the payment:
 
@@ -50,7 +55,9 @@ from typing import Any
 from openpyxl import load_workbook
 
 from bots.cashapp import Memory, learn
-from bots.domain import Decision, OpenItem, Proposal, Remittance, Treatment
+from bots.cashapp.engine import ON_ACCOUNT_RULE
+from bots.cashapp.reasons import UNAPPLIED, reason_code
+from bots.domain import Decision, OpenItem, Proposal, Remittance, Treatment, format_amount
 from bots.pipeline import credit
 from bots.pipeline.cash_record import record_person_lines
 from bots.pipeline.cashapp import (
@@ -61,6 +68,7 @@ from bots.pipeline.cashapp import (
     items_by_document,
     memory_path,
     note_for_payment,
+    payment_amount,
     post,
     reset_generations,
     run_policy,
@@ -98,6 +106,7 @@ from bots.store import Row, Store
 APPROVE = {"approve", "approved", "yes", "y", "ok", "post", "x"}
 REJECT = {"reject", "rejected", "no", "n"}
 WRONG = {"wrong", "reset", "undo"}  # a posting a person marks wrong: reset and reverse it
+ACCOUNT = {"account", "on account", "on_account"}  # this row's money goes on account
 SHEET = CashReviewRow.SHEET
 
 
@@ -108,7 +117,7 @@ class ReviewRow:
     row: int
     remittance_id: str
     proposal: Proposal
-    decision: str  # approve | reject | ""
+    decision: str  # approve | reject | wrong | account | ""
 
 
 @dataclass(frozen=True)
@@ -165,10 +174,10 @@ def read_decisions(path: Path) -> list[ReviewRow]:
 
         raw = cell("decision").lower()
         decision = "approve" if raw in APPROVE else "reject" if raw in REJECT else \
-            "wrong" if raw in WRONG else ""
+            "wrong" if raw in WRONG else "account" if raw in ACCOUNT else ""
         if raw and not decision:
             raise ReviewFileError(f"{path}: {SHEET} row {number}, Decision: {raw!r} is "
-                                  "neither approve, reject nor wrong")
+                                  "neither approve, reject, account nor wrong")
         wrong = decision == "wrong"  # a row added by hand needs only the remittance
         try:
             proposal = confirmed_proposal(cell, wrong)
@@ -339,10 +348,11 @@ def _decide_payment(ctx: BotContext, rid: str, payment_rows: list[ReviewRow],
     if decisions == {""}:
         section.counts["undecided"] += 1
         return None
-    if "" in decisions:
+    if "" in decisions or decisions == {"account"}:
         section.errors.append(ErrorItem(
             f"{where}payment {rid}", "only some of its rows are approved",
-            "Approve every row of the payment, or reject one; rows "
+            "Approve every row of the payment, or approve some and mark the others "
+            f"'account' (their money goes on account), or reject one; rows "
             f"{', '.join(str(r.row) for r in payment_rows)}."))
         return None
     section.counts["payments_approved"] += 1
@@ -352,17 +362,52 @@ def _decide_payment(ctx: BotContext, rid: str, payment_rows: list[ReviewRow],
             f"payment {rid}", "not waiting for review in this store (applied already, "
             "or the file is from another installation)", "Check `arbots runs`."))
         return None
-    proposals = [r.proposal for r in payment_rows]
+    proposals = [r.proposal for r in payment_rows if r.decision == "approve"]
+    parked = parked_posting(ctx, rid)
+    rest: list[Proposal] = []
+    if "account" in decisions:
+        try:
+            if remittance.kind == "return" or parked is not None:
+                raise ValueError("only a payment not posted yet is approved in part")
+            rest.append(rest_on_account(remittance, proposals, ctx.cfg.sap.reason_codes))
+        except ValueError as exc:
+            section.errors.append(ErrorItem(f"{where}payment {rid}", str(exc),
+                                            "Approve every row, or reject the payment."))
+            return None
     if remittance.kind == "return":
         _reset_returned(ctx, remittance, section)
         return None
-    parked = parked_posting(ctx, rid)
     posted = _apply_parked(ctx, remittance, parked, proposals, section) if parked is not None \
-        else _post_payment(ctx, remittance, proposals, section)
+        else _post_payment(ctx, remittance, proposals + rest, section)
     if not posted:
         return None
     record_person_lines(ctx, remittance, proposals)
     return remittance, proposals
+
+
+def rest_on_account(remittance: Remittance, approved: list[Proposal],
+                    reason_codes: dict[str, str]) -> Proposal:
+    """The rest of a payment approved in part: what it brings beyond the ``approved``
+    rows, on the payer's account as unapplied cash (the row the cash-application engine
+    parks a payment's uncertain part with). ValueError when nothing is left, or the
+    approved rows are of several customers."""
+    applied = sum((p.applied_amount for p in approved), Decimal(0))
+    paid = payment_amount(remittance, applied)
+    customers = {p.customer for p in approved}
+    cur = remittance.currency
+    if paid <= applied:
+        raise ValueError(f"the approved rows apply {format_amount(applied, cur)} {cur} of a "
+                         f"payment of {format_amount(paid, cur)}: nothing is left to put on "
+                         "account")
+    if len(customers) != 1:
+        raise ValueError("the approved rows are of several customers: the rest has no "
+                         "one account to go on")
+    return Proposal(
+        remittance_id=remittance.id, line_index=None, customer=customers.pop(),
+        document_no="", fiscal_year="", line_item="", applied_amount=paid - applied,
+        decision=Decision.AUTO, confidence=1.0, rule=ON_ACCOUNT_RULE,
+        reason="the rest of a payment approved in part, put on account by a person",
+        treatment=Treatment.ON_ACCOUNT, reason_code=reason_code(reason_codes, None, UNAPPLIED))
 
 
 def _apply_queued(ctx: BotContext, section: BotSection) -> None:
@@ -384,9 +429,16 @@ def _apply_queued(ctx: BotContext, section: BotSection) -> None:
                                       "" if why == "done" else why)
 
 
+def proposal_key(row: Mapping[str, Any]) -> str:
+    """How a console decision names one proposal of a payment: customer/document/year/line."""
+    return "/".join(str(row.get(k) or "") for k in ("customer", "document_no", "fiscal_year",
+                                                    "line_item"))
+
+
 def _queued_rows(ctx: BotContext, queued: Row) -> list[ReviewRow]:
     """The rows of one decision queued in the store: the engine's latest proposals of the
-    payment (approve, reject), or the one open item a person chose instead (reassign)."""
+    payment (approve, reject; an approval naming the proposals to ``post`` marks the
+    others ``account``), or the one open item a person chose instead (reassign)."""
     rid, decision = queued["remittance_id"], queued["decision"]
     if decision == "reassign":
         target = json.loads(queued["target"])
@@ -400,7 +452,10 @@ def _queued_rows(ctx: BotContext, queued: Row) -> list[ReviewRow]:
                "remittance_id": rid, "applied_amount": str(paid), "rule": "reassigned"}
         return [ReviewRow(0, rid, confirmed_proposal(_cells(row)), "approve")]
     rows = [r for r in ctx.store.latest_proposals(rid) if r.get("document_no")]
-    return [ReviewRow(n, rid, confirmed_proposal(_cells(r)), decision)
+    post = json.loads(queued["target"] or "{}").get("post") if decision == "approve" else None
+    return [ReviewRow(n, rid, confirmed_proposal(_cells(r)),
+                      "account" if post is not None and proposal_key(r) not in post
+                      else decision)
             for n, r in enumerate(rows, start=1)]
 
 
@@ -502,8 +557,8 @@ def _undo(ctx: BotContext, remittance_id: str, section: BotSection) -> None:
 def _post_payment(ctx: BotContext, remittance: Remittance, proposals: list[Proposal],
                   section: BotSection) -> bool:
     open_items = _open_items(ctx, {p.customer for p in proposals})
-    gone = [p.document_no for p in proposals if (p.customer, p.document_no, p.fiscal_year,
-                                                 p.line_item) not in open_items]
+    gone = [p.document_no for p in proposals if p.document_no and (
+        p.customer, p.document_no, p.fiscal_year, p.line_item) not in open_items]
     if gone:
         section.errors.append(ErrorItem(
             f"payment {remittance.payment_ref or remittance.id}",

@@ -81,6 +81,9 @@ DECISIONS: dict[str, tuple[tuple[str, str], ...]] = {
                     "account is applied to it. A 'payment returned' row: the clearing is "
                     "reset and reversed, the invoices open again."),
         ("reject", "The payment stays in review; nothing is posted."),
+        ("account", "With 'approve' on the payment's other rows: those rows post, and the "
+                    "rest of the payment goes on the payer's account (unapplied cash, "
+                    "applied later by a person)."),
         ("wrong", "On a row of a payment arbots posted: its posting is reset and reversed; "
                   "the payment waits for review again."),
         ("(empty)", "Nothing happens to the payment."),

@@ -182,3 +182,98 @@ def test_a_queued_decision_without_a_process_to_carry_it_out_says_so(waiting) ->
     (entry,) = client.get("/api/review").json()
     assert entry["decision"]["status"] == "queued" and entry["stalled"] is True
     assert "arbots review apply --queued" in client.get("/review").text
+
+
+@pytest.fixture
+def two_lines(console_world):
+    """One payment waiting for review whose advice pays two items of one customer,
+    both references with a typing slip: the world, the two items, the remittance id."""
+    from email.message import EmailMessage
+
+    from bots.domain import format_amount
+    from bots.sandbox.world import demo_mailbox_path
+    from bots.sap import connect
+    from tests.console.conftest import TODAY
+    from tests.pipeline.typing_slip import transposed
+
+    with connect(console_world.sap) as sap:
+        items = list(sap.iter_open_items(console_world.sap.company_codes, TODAY))
+    refs = {i.invoice_ref for i in items}
+    usable = [i for i in items if i.amount > 0 and i.invoice_ref
+              and i.invoice_ref[-1] != i.invoice_ref[-2] and transposed(i.invoice_ref) not in refs]
+    first, second = next((a, b) for a in usable for b in usable if a.document_no < b.document_no
+                         and (a.customer, a.currency) == (b.customer, b.currency))
+    msg = EmailMessage()
+    msg["From"] = "Accounts Payable <ap@payer.example.net>"
+    msg["To"] = "remittances@arbots-demo.example"
+    msg["Subject"] = "Remittance advice"
+    total = first.amount + second.amount
+    cur = first.currency
+    msg.set_content(f"Payment date: {TODAY.isoformat()}\nCurrency: {cur}\n"
+                    f"Total: {format_amount(total, cur)}\n\n" + "".join(
+                        f"Invoice {transposed(i.invoice_ref)}    "
+                        f"{format_amount(i.amount, i.currency)}\n" for i in (first, second)))
+    box = demo_mailbox_path(console_world)
+    box.mkdir(parents=True)
+    (box / "two.eml").write_bytes(bytes(msg))
+    run_bots(console_world, ("openitems", "intake", "cashapp"), Trigger.ON_DEMAND)
+    with Store(console_world.store_path) as store:
+        (rid,) = [r["id"] for r in store.remittances("review")]
+    return console_world, first, second, rid
+
+
+def on_account_of(cfg, customer: str) -> list[Decimal]:
+    """The amounts of the customer's open credits (cash on account among them)."""
+    from bots.sap import connect
+    from tests.console.conftest import TODAY
+
+    with connect(cfg.sap) as sap:
+        return [i.amount for i in sap.iter_open_items(cfg.sap.company_codes, TODAY)
+                if i.customer == customer and i.amount < 0]
+
+
+def test_a_partial_approval_posts_the_ticked_line_and_puts_the_rest_on_account(two_lines
+                                                                                ) -> None:
+    cfg, first, second, rid = two_lines
+    client, csrf = client_of(cfg, "alice")
+    (entry,) = client.get("/api/review").json()
+    keys = {p["document_no"]: p["key"] for p in entry["proposals"]}
+    assert set(keys) == {first.document_no, second.document_no}
+    page = client.get(f"/review/{rid}").text
+    assert page.count('name="post"') == 2 and "its money goes on account" in page
+    before = on_account_of(cfg, first.customer)
+    answer = client.post(f"/review/{rid}/approve", data={
+        "version": entry["version"], "lines": "true", "post": [keys[first.document_no]],
+        "csrf_token": csrf["X-CSRF-Token"]})
+    assert answer.status_code == 200 and "(the rest on account)" in answer.text
+    with Store(cfg.store_path) as store:
+        (queued,) = store.decisions_of(rid)
+        carrier = store.launches(1)[0]["run_id"]
+    assert wait_for_launch(cfg, carrier) == 0
+    assert not still_open(cfg, first) and still_open(cfg, second)
+    assert sorted(on_account_of(cfg, first.customer)) == sorted([*before, -second.amount])
+    assert client.get("/api/review").json() == []
+    with Store(cfg.store_path) as store:
+        (decision,) = store.decisions_of(rid)
+    assert (decision["decision"], decision["person"], decision["status"]) == \
+        ("approve", "alice", "done"), decision["message"]
+    assert '"post": ["' + keys[first.document_no] + '"]' in decision["target"]
+    assert queued["id"] == decision["id"]
+
+
+def test_a_partial_approval_names_known_lines_and_at_least_one(two_lines) -> None:
+    cfg, first, _, rid = two_lines
+    client, csrf = client_of(cfg, "alice")
+    version = client.get("/api/review").json()[0]["version"]
+    for post, why in (([], "tick at least one line"), (["x/y/z/001"], "is not a proposal")):
+        answer = client.post(f"/api/review/{rid}/approve", json={"version": version,
+                                                                 "post": post}, headers=csrf)
+        assert answer.status_code == 422 and why in answer.json()["detail"]
+    rejected = client.post(f"/api/review/{rid}/reject", json={"version": version,
+                                                              "post": []}, headers=csrf)
+    assert rejected.status_code == 422
+    forged = client.post(f"/review/{rid}/approve", data={"version": version, "lines": "true"})
+    assert forged.status_code == 403  # no CSRF token: nothing recorded
+    with Store(cfg.store_path) as store:
+        assert store.decisions_of(rid) == []
+    assert still_open(cfg, first)

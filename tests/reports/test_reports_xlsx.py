@@ -165,7 +165,7 @@ def test_decision_column_has_a_dropdown_of_what_review_apply_accepts(tmp_path) -
         checks = _validations(ws)
         assert list(checks) == [decision.column_letter]
         values = checks[decision.column_letter]
-        assert values == (["approve", "reject", "wrong"] if name == "Cash review"
+        assert values == (["approve", "reject", "account", "wrong"] if name == "Cash review"
                           else ["approve", "reject"])
         assert "Legend" in decision.comment.text and "approve:" in decision.comment.text
         check = ws.data_validations.dataValidation[0]
@@ -178,7 +178,8 @@ def test_decision_column_has_a_dropdown_of_what_review_apply_accepts(tmp_path) -
         ws.append([*template[:titles.index("Decision")], value])
     path = tmp_path / "decided.xlsx"
     wb.save(path)
-    assert [r.decision for r in read_decisions(path)] == ["", "approve", "reject", "wrong"]
+    assert [r.decision for r in read_decisions(path)] == \
+        ["", "approve", "reject", "account", "wrong"]
 
 
 def test_legend_says_what_each_decision_does() -> None:
@@ -186,7 +187,7 @@ def test_legend_says_what_each_decision_does() -> None:
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     review = {value: what for sheet, column, value, what in rows
               if sheet == "Cash review" and column == "Decision"}
-    assert set(review) == {"approve", "reject", "wrong", "(empty)"}
+    assert set(review) == {"approve", "reject", "account", "wrong", "(empty)"}
     assert "posts the payment" in review["approve"] and "nothing is posted" in review["reject"]
     assert {sheet for sheet, column, *_ in rows if column == "Decision"} == \
         set(WORKLIST_SHEETS)
