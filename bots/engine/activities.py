@@ -7,7 +7,9 @@
   local runner does, from the checkpoint the activity before it left, and
   saves the next. It takes the lease again for its run (renewing it, naming
   this worker as the holder; a browser left by a dead worker of this host is
-  ended) and renews it with every Temporal heartbeat. It calls the bot once:
+  ended) and renews it with every Temporal heartbeat. The openitems bot's
+  pages are kept and its position heartbeat, so that a retry resumes at the
+  page reached (:mod:`bots.engine.resume`). It calls the bot once:
   Temporal retries it, and the write ledger keeps a retried bot from
   repeating a write (its intents come back ``pending`` and are looked up);
 - :func:`finish_run` records the end, writes the report as the local runner
@@ -37,6 +39,7 @@ from bots.engine import checkpoint
 from bots.engine.checkpoint import RunState
 from bots.engine.errors import EXIT_OF_TYPE, LeaseLost, application_error
 from bots.engine.plan import BotDone, BotStep, RunEnd, RunRequest, RunResult
+from bots.engine.resume import Position, journal_reads
 from bots.exit_codes import EXIT_CONFIG, EXIT_FAILURES, EXIT_SIGINT
 from bots.landscape import LandscapeLease, end_browsers, landscape_id
 from bots.pipeline.context import BotContext
@@ -47,6 +50,7 @@ from bots.store.leases import holder_is_dead, this_holder
 from bots.takeover import TakeOver, take_over
 
 T = TypeVar("T")
+JOURNALED_BOTS = ("openitems",)  # bots whose long read resumes where a failed attempt stopped
 FATAL_HINT = ("See runbooks/sap-connection-errors.md; fix the configuration or connection, "
               "then rerun: finished work is not repeated.")
 
@@ -58,21 +62,28 @@ def _config(request: RunRequest) -> Config:
 
 
 async def _call(work: Callable[[threading.Event], T], heartbeat_every: float,
-                renew: Callable[[threading.Event], None] | None = None) -> T:
+                renew: Callable[[threading.Event], None] | None = None,
+                position: Position | None = None) -> T:
     """Run ``work`` in a thread; heartbeat (and ``renew``) every ``heartbeat_every`` seconds.
 
     ``work`` gets a stop event: set when the activity is cancelled or the
-    lease is lost, it ends the bot after its current step. Errors leave as
+    lease is lost, it ends the bot after its current step. ``position``: the
+    long read's position, sent as the heartbeat's details (also once more when
+    the work fails, so that the retry resumes there). Errors leave as
     ``ApplicationError``.
     """
     stop = threading.Event()
     task = asyncio.ensure_future(asyncio.to_thread(work, stop))
+
+    def heartbeat() -> None:
+        activity.heartbeat(*([position.details()] if position is not None else []))
+
     try:
         while True:
             done, _ = await asyncio.wait({task}, timeout=heartbeat_every)
             if done:
                 return task.result()
-            activity.heartbeat()
+            heartbeat()
             if renew is not None:
                 await asyncio.to_thread(renew, stop)
     except asyncio.CancelledError:
@@ -81,6 +92,8 @@ async def _call(work: Callable[[threading.Event], T], heartbeat_every: float,
             await asyncio.shield(task)
         raise
     except Exception as exc:
+        if position is not None:
+            heartbeat()
         raise application_error(exc) from exc
 
 
@@ -96,7 +109,7 @@ async def begin_run(request: RunRequest) -> None:
 def _begin(request: RunRequest) -> None:
     cfg = _config(request)
     run_id = str(request.run_id)
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
         if store.run(run_id) is not None:  # a retry: the run is recorded, its checkpoint saved
             return
         landscape, stale = None, None
@@ -122,20 +135,24 @@ async def run_bot(step: BotStep) -> BotDone:
     cfg = _config(step.request)
     every = max(step.request.heartbeat_seconds / 3, 0.5)
     renew = None if step.request.dry_run else (lambda stop: _renew(cfg, step.run_id, stop))
-    return await _call(lambda stop: _run_bot(cfg, step, stop), every, renew)
+    position = Position.from_details(activity.info().heartbeat_details) \
+        if step.bot in JOURNALED_BOTS else None
+    return await _call(lambda stop: _run_bot(cfg, step, stop, position), every, renew,
+                       position)
 
 
 def _renew(cfg: Config, run_id: str, stop: threading.Event) -> None:
     """One renewal of the run's lease; ``stop`` set when another run took it."""
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
         LandscapeLease(store, landscape_id(cfg), run_id, heartbeat=False,
                        on_lost=stop.set).renew()
 
 
-def _run_bot(cfg: Config, step: BotStep, stop: threading.Event) -> BotDone:
+def _run_bot(cfg: Config, step: BotStep, stop: threading.Event,
+             position: Position | None = None) -> BotDone:
     run_dir = cfg.runs_dir / step.run_id
-    state = checkpoint.load(run_dir)
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
+        state = checkpoint.load(run_dir, store)
         record = store.run(step.run_id)
         if record is None or record.status != RunStatus.RUNNING:
             raise LeaseLost(f"run {step.run_id} is no longer running "
@@ -148,9 +165,14 @@ def _run_bot(cfg: Config, step: BotStep, stop: threading.Event) -> BotDone:
                          memo=state.memo, lease=lease)
         started = time.perf_counter()
         try:
+            checkpoint.restore(ctx)
+            journal = None if position is None else journal_reads(
+                ctx.sap, run_dir / "reads" / f"{step.bot}.jsonl", position)
             section = timed(run_one(step.bot, ctx), started)
         finally:
             ctx.close()
+        if journal is not None:  # the read is over: its pages are in the snapshot
+            journal.remove()
         if lease is not None and lease.lost.is_set():
             raise LeaseLost(f"run {step.run_id} lost the landscape's lease to another run")
         state.report.bots.append(section)
@@ -183,9 +205,9 @@ async def finish_run(end: RunEnd) -> RunResult:
 def _finish_run(end: RunEnd) -> RunResult:
     cfg = _config(end.request)
     run_dir = cfg.runs_dir / end.run_id
-    state = checkpoint.load(run_dir)
-    report = state.report
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
+        state = checkpoint.load(run_dir, store)
+        report = state.report
         record = store.run(end.run_id)
         if record is not None and record.status != RunStatus.RUNNING:  # a retry, or aborted
             status = RunStatus(record.status)

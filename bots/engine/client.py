@@ -143,7 +143,7 @@ async def _run(cfg: Config, request: RunRequest, stop: threading.Event,
                          "Temporal UI") from None
     result = await _follow(handle, stop, on_bot)
     run_dir = cfg.runs_dir / result.run_id
-    report = checkpoint.load(run_dir).report
+    report = checkpoint.report_of(run_dir)
     return RunOutcome(result.run_id, RunStatus(result.status), report, run_dir,
                       result.message, result.exit_code)
 

