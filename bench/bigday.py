@@ -18,11 +18,15 @@ Generating is not timed with the night.
 Then ``arbots run nightly`` runs in each as a child process, every reference
 portal page waiting ``--latency-ms`` (``ARBOTS_SANDBOX_PORTAL_LATENCY_MS``),
 the baseline first. Figures per run: the child's wall seconds, CPU seconds
-and peak RSS (``ru_maxrss`` from ``wait4``: the largest process of the tree,
-the Python one), the peak RSS of the whole process tree with Chromium
-(sampled every half second), and the load average (1 min) at start, end and
-on average; per bot its seconds (from the run's ``report.json``, when the
-report carries them), the number of things it handled (open items, messages,
+and peak RSS: its own (``VmHWM``, sampled every half second) and
+``ru_maxrss`` from ``wait4``, which is the largest of the child and of every
+process it reaped (the Playwright driver; a process forked from the child
+starts with the child's pages and counts them), so it can name another
+process's peak; the largest processes of the tree by their own peak; the
+peak RSS of the whole process tree with Chromium (sampled every half
+second), and the load average (1 min) at start, end and on average; per
+bot its seconds (from the run's ``report.json``, when the report carries
+them), the number of things it handled (open items, messages,
 remittance lines, portal invoices, past-due accounts) and the time per
 thing, with the ratio of the big day to the baseline per thing. With
 ``--profile`` ``py-spy record`` (installed separately, not a dependency) is
@@ -76,11 +80,19 @@ class Night:
     exit_code: int
     wall: float
     cpu: float
-    peak_child_mib: float
+    peak_child_mib: float  # wait4's ru_maxrss: the largest process the child reaped, or itself
     peak_tree_mib: float
     loads: list[float]
+    peaks: dict[int, tuple[float, str]] = field(default_factory=dict)  # pid -> (VmHWM MiB, what)
     report: dict = field(default_factory=dict)
     profile: Path | None = None
+    pid: int = 0
+
+    @property
+    def own_peak_mib(self) -> float:
+        """The child's own peak RSS (VmHWM, sampled: its last half second not seen)."""
+        return self.peaks.get(self.pid, (0.0, ""))[0]
+
 
     def bot(self, name: str) -> dict:
         return self.report.get("bots", {}).get(name, {})
@@ -120,16 +132,6 @@ def generate(home: Path, size: WorldSize, contexts: int) -> Path:
     return site
 
 
-def _tree_rss(process: psutil.Process) -> int:
-    total = 0
-    for p in (process, *process.children(recursive=True)):
-        try:
-            total += p.memory_info().rss
-        except psutil.Error:  # ended meanwhile
-            continue
-    return total
-
-
 def nightly(label: str, home: Path, site: Path, latency_ms: int, profile: bool) -> Night:
     """Run ``arbots run nightly`` in ``home`` as a child process and measure it."""
     arbots = Path(sys.executable).with_name("arbots")
@@ -151,11 +153,13 @@ def nightly(label: str, home: Path, site: Path, latency_ms: int, profile: bool) 
             stdout=subprocess.DEVNULL, stderr=out)
 
         tree = psutil.Process(child.pid)  # not reaped before wait4 below
+        peaks: dict[int, tuple[float, str]] = {}
 
         def watch() -> None:
             ticks = 0
             while not done.wait(0.5):
                 peak_tree[0] = max(peak_tree[0], _tree_rss(tree))
+                _process_peaks(tree, peaks)
                 ticks += 1
                 if ticks % 20 == 0:  # every 10 s
                     loads.append(os.getloadavg()[0])
@@ -173,7 +177,8 @@ def nightly(label: str, home: Path, site: Path, latency_ms: int, profile: bool) 
     runs = sorted((home / "var" / "runs").glob("*/report.json"))
     report = json.loads(runs[-1].read_text(encoding="utf-8")) if runs else {}
     return Night(label, child.returncode, wall, usage.ru_utime + usage.ru_stime,
-                 usage.ru_maxrss / 1024, peak_tree[0] / 2**20, loads, report, samples)
+                 usage.ru_maxrss / 1024, peak_tree[0] / 2**20, loads, peaks, report, samples,
+                 child.pid)
 
 
 def _tree_rss(process: psutil.Process) -> int:
@@ -189,6 +194,38 @@ def _tree_rss(process: psutil.Process) -> int:
         except psutil.Error:  # ended meanwhile
             continue
     return total
+
+
+def _process_peaks(process: psutil.Process, peaks: dict[int, tuple[float, str]]) -> None:
+    """Each process's peak RSS so far (VmHWM) in ``peaks``: pid -> (MiB, what it is)."""
+    try:
+        family = [process, *process.children(recursive=True)]
+    except psutil.Error:
+        return
+    for p in family:
+        try:
+            with open(f"/proc/{p.pid}/status", encoding="ascii") as status:
+                hwm = next((int(line.split()[1]) for line in status
+                            if line.startswith("VmHWM:")), 0)
+            if hwm / 1024 > peaks.get(p.pid, (0.0, ""))[0]:
+                peaks[p.pid] = (hwm / 1024, peaks.get(p.pid, (0.0, ""))[1] or _what(p, process))
+        except (psutil.Error, OSError):
+            continue
+
+
+def _what(p: psutil.Process, child: psutil.Process) -> str:
+    """A short name for a process of the nightly's tree."""
+    if p.pid == child.pid:
+        return "arbots (the nightly itself)"
+    line = " ".join(p.cmdline())
+    kind = re.search(r"--type=([\w-]+)", line)
+    if "chromium" in line or "chrome" in line:
+        return f"chromium {kind.group(1) if kind else 'browser'}"
+    if "playwright" in line:
+        return "playwright driver (node)"
+    if "forkserver" in line or "multiprocessing" in line:
+        return "reader pool (fork server or worker)"
+    return p.name()
 
 
 @lru_cache(maxsize=4)
@@ -225,13 +262,21 @@ def print_figures(base: Night, big: Night, latency_ms: int, contexts: int) -> No
     print(f"\nnightly as a child process (arbots run nightly), portal pages {latency_ms} ms, "
           f"{contexts} browser contexts per portal site ({contexts * len(SITES)} in all); "
           f"{os.cpu_count()} cores")
-    print("(peak RSS: the child's ru_maxrss; tree: the largest sum of RSS over the child "
-          "and its descendants, Chromium's shared pages counted in each of its processes)")
-    print(f"{'run':<9} {'exit':>4} {'wall s':>8} {'CPU s':>8} {'peak RSS MiB':>12} "
+    print("(own MiB: the nightly process's own peak RSS, VmHWM sampled every 0.5 s; largest "
+          "MiB: wait4's ru_maxrss, the largest of the nightly and every process it reaped "
+          "(the Playwright driver, and a forked copy counts its parent's pages); tree: the "
+          "largest sum of RSS over the nightly and its descendants, Chromium's shared pages "
+          "counted in each of its processes)")
+    print(f"{'run':<9} {'exit':>4} {'wall s':>8} {'CPU s':>8} {'own MiB':>8} {'largest MiB':>11} "
           f"{'tree MiB':>9}  load 1 min")
     for night in (base, big):
         print(f"{night.label:<9} {night.exit_code:>4} {night.wall:>8.1f} {night.cpu:>8.1f} "
-              f"{night.peak_child_mib:>12.0f} {night.peak_tree_mib:>9.0f}  {_load(night)}")
+              f"{night.own_peak_mib:>8.0f} {night.peak_child_mib:>11.0f} "
+              f"{night.peak_tree_mib:>9.0f}  {_load(night)}")
+    for night in (base, big):
+        top = sorted(night.peaks.values(), reverse=True)[:4]
+        print(f"  {night.label} largest processes (VmHWM MiB): "
+              + "; ".join(f"{mib:.0f} {what}" for mib, what in top))
     print(f"\n{'bot':<12} {'unit':<18} {'base n':>7} {'base s':>7} {'ms/unit':>8} "
           f"{'big n':>8} {'big s':>7} {'ms/unit':>8} {'ratio':>6}")
     sources: set[str] = set()

@@ -23,9 +23,11 @@ characters, the fields at the offsets and lengths it reports in ``FIELDS``.
   each, never splitting a literal) from conditions whose values are quoted
   here, so a value can never change the meaning of the clause.
 
-Rows come out as ``dict[field, str]`` with the text stripped, or a page at
-a time by column (:meth:`TableReader.column_pages`, for a million rows); the
-caller converts types (:mod:`bots.sap.values`).
+Rows come out as ``dict[field, str]`` with the text stripped, a page at a
+time by column (:meth:`TableReader.column_pages`), or a page at a time as
+SAP sent it (:meth:`TableReader.text_pages`, :class:`TextPage`: for a
+million rows, each row cut once by its reader); the caller converts types
+(:mod:`bots.sap.values`).
 
 Limits: a single field longer than 512 characters cannot be read this way;
 the row order across pages is SAP's (primary key on all common databases).
@@ -33,8 +35,9 @@ the row order across pages is SAP's (primary key on all common databases).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from bots.sap.errors import SapBusinessError, SapTechnicalError
 from bots.sap.rfc import Rfc
@@ -142,6 +145,36 @@ class FieldLayout:
     type: str  # ABAP type letter: C N D P I ...
 
 
+@dataclass(frozen=True)
+class TextPage:
+    """One ``RFC_READ_TABLE`` page as it came: each row's text and each field's place in it.
+
+    >>> page = TextPage({"BUKRS": slice(0, 4), "WAERS": slice(4, 9)}, ["1000USD", "2000JPY"])
+    >>> page.columns(), page.cutter(["WAERS", "BUKRS"])(page.texts[1])
+    ({'BUKRS': ['1000', '2000'], 'WAERS': ['USD', 'JPY']}, ('JPY', '2000'))
+    """
+
+    slices: dict[str, slice]  # field -> its characters in a row's text
+    texts: list[str]  # the rows' WA texts, right-stripped as pyrfc strips CHAR
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def value(self, row: int, name: str) -> str:
+        """The stripped text of field ``name`` in row ``row``."""
+        return self.texts[row][self.slices[name]].strip()
+
+    def columns(self) -> Columns:
+        """The page by column: {field: its stripped texts}."""
+        return {name: [wa[cut].strip() for wa in self.texts] for name, cut in self.slices.items()}
+
+    def cutter(self, names: Sequence[str]) -> Callable[[str], tuple[str, ...]]:
+        """A function giving a row's texts of ``names`` (two or more), not stripped."""
+        if len(names) < 2:
+            raise ValueError("cutter needs two or more fields")
+        return itemgetter(*(self.slices[name] for name in names))
+
+
 class TableReader:
     """Bulk reads of one or more tables over ``RFC_READ_TABLE``."""
 
@@ -183,7 +216,33 @@ class TableReader:
         order = self.order_key(table)
         key = tuple(key) or order
         fields = list(dict.fromkeys([*key, *order, *fields]))
-        groups = self._groups(table, fields, key)
+        for pages in self._paged(table, self._groups(table, fields, key), where, order):
+            if len(pages) == 1:
+                yield pages[0].columns()
+            else:
+                yield _columns(_stitch(table, key, [_rows(page.columns()) for page in pages]),
+                               fields)
+
+    def text_pages(self, table: str, fields: Sequence[str], where: Where | None = None,
+                   key: Sequence[str] = ()) -> Iterator[TextPage]:
+        """The pages of :meth:`column_pages` as SAP sent them, not cut into fields.
+
+        For reads whose fields fit in one row (ValueError otherwise): a caller
+        that needs every field of every row cuts each row once
+        (:meth:`TextPage.cutter`) instead of building a list per field.
+        """
+        order = self.order_key(table)
+        key = tuple(key) or order
+        groups = self._groups(table, list(dict.fromkeys([*key, *order, *fields])), key)
+        if len(groups) > 1:
+            raise ValueError(f"{table}: the fields are wider than {self.row_limit} characters; "
+                             "read them with column_pages")
+        for pages in self._paged(table, groups, where, order):
+            yield pages[0]
+
+    def _paged(self, table: str, groups: list[list[str]], where: Where | None,
+               order: Sequence[str]) -> Iterator[list[TextPage]]:
+        """One page of each field group at a time, by key range (``order``) or ROWSKIPS."""
         skip, last = 0, None
         while True:
             page_where = Where(list(where.tokens) if where else [])
@@ -191,14 +250,12 @@ class TableReader:
                 page_where.after(order, last)
             options = page_where.lines()
             pages = [self._page(table, group, options, skip) for group in groups]
-            columns = pages[0]
-            if len(pages) > 1:
-                columns = _columns(_stitch(table, key, [_rows(page) for page in pages]), fields)
-            yield columns
-            if height(pages[0]) < self.page_size:
+            yield pages
+            if len(pages[0]) < self.page_size:
                 return
-            if order:
-                last = [columns[name][-1] for name in order]
+            if order:  # every group has the same rows in the same order: any has the last
+                last = [next(page for page in pages if name in page.slices).value(-1, name)
+                        for name in order]
             else:
                 skip += self.page_size
 
@@ -213,15 +270,14 @@ class TableReader:
         return PRIMARY_KEYS.get(table, ())
 
     def _page(self, table: str, fields: list[str], options: list[dict[str, str]],
-              skip: int) -> Columns:
+              skip: int) -> TextPage:
         result = self.rfc.call(
             "read_table", QUERY_TABLE=table, DELIMITER="", ROWSKIPS=skip,
             ROWCOUNT=self.page_size, OPTIONS=options,
             FIELDS=[{"FIELDNAME": f} for f in fields])
-        layout = [(f["FIELDNAME"], int(f["OFFSET"]), int(f["OFFSET"]) + int(f["LENGTH"]))
-                  for f in result["FIELDS"]]
-        text = [row["WA"] for row in result["DATA"]]
-        return {name: [wa[start:end].strip() for wa in text] for name, start, end in layout}
+        slices = {f["FIELDNAME"]: slice(int(f["OFFSET"]), int(f["OFFSET"]) + int(f["LENGTH"]))
+                  for f in result["FIELDS"]}
+        return TextPage(slices, [row["WA"] for row in result["DATA"]])
 
     def layout(self, table: str, fields: Sequence[str]) -> list[FieldLayout]:
         """The layout SAP reports for ``fields`` (one NO_DATA call; halves when too wide)."""
@@ -262,11 +318,6 @@ class TableReader:
             used += width[name]
         groups.append(current)
         return groups
-
-
-def height(columns: Columns) -> int:
-    """The number of rows of a page given by column."""
-    return len(next(iter(columns.values()), []))
 
 
 def _rows(columns: Columns) -> list[dict[str, str]]:

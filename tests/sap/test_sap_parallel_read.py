@@ -3,7 +3,8 @@
 The parallel pull splits BSID/BSAD into company-code and customer ranges
 (cut at equal counts of KNB1 customers) and reads them over one connection
 each at a time; the items must come out exactly as one connection gives
-them. A range that fails fails the whole pull, named.
+them. A range that fails fails the whole pull, named. The pages read ahead
+of the caller stay within the read's buffer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from sap_sandbox import NO_WAIT, TODAY, simulator
 
 from bots.sandbox.sap.errors import abap_error
 from bots.sap import SapBusinessError, SapClient
-from bots.sap.open_items import customer_ranges
+from bots.sap.open_items import ITEM_FIELDS, ITEM_KEY, customer_ranges
+from bots.sap.parallel import HEAD_AHEAD, Partition, _Flow, read_partitions
+from bots.sap.read_table import TableReader
+from bots.sap.rfc import Rfc
 
 CODES = ["2000", "1000"]  # not in key order: the pull sorts them as SAP's key does
 
@@ -87,3 +91,46 @@ def test_a_failing_range_fails_the_pull_and_names_it(sandbox_db: Path,
         list(sap.iter_open_items(CODES, TODAY))
     assert str(failed.value).startswith(f"BSID partition 6 of 12 ({name}): ")
     assert failed.value.key == "NOT_AUTHORIZED"
+
+
+class Counting:
+    """A connection counting its RFC_READ_TABLE calls into a shared list."""
+
+    def __init__(self, inner: Any, calls: list[str]) -> None:
+        self.inner, self.calls = inner, calls
+
+    def call(self, name: str, /, **params: Any) -> dict[str, Any]:
+        if name == "RFC_READ_TABLE" and not params.get("NO_DATA"):
+            self.calls.append(params["QUERY_TABLE"])
+        return self.inner.call(name, **params)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_pages_read_ahead_of_the_caller_stay_within_the_buffer(sandbox_db: Path,
+                                                               client: SapClient) -> None:
+    calls: list[str] = []
+    readers = [TableReader(Rfc(Counting(simulator(sandbox_db), calls)), page_size=5)
+               for _ in range(3)]
+    parts = [Partition(name, where) for name, where in customer_ranges(client.tables, CODES, 8)]
+    taken = 0
+    for page in read_partitions(readers, "BSID", ITEM_FIELDS, parts, key=ITEM_KEY, buffered=4):
+        taken += 1
+        assert len(calls) - taken <= 4 + HEAD_AHEAD  # the buffer, and the head's two
+        assert len(page) <= 5
+    assert taken >= 40 and len(calls) >= taken  # every page, plus each partition's last call
+
+
+def test_the_partition_being_taken_may_always_read_ahead() -> None:
+    flow = _Flow(partitions=3, buffered=2)
+    flow.before_page(1)
+    flow.before_page(2)  # later partitions filled the buffer
+    assert not flow._may_read(1) and not flow._may_read(2)
+    flow.before_page(0)
+    flow.before_page(0)  # the head: two pages whatever the buffer holds
+    assert not flow._may_read(0)
+    flow.taken(0)
+    flow.taken(0)
+    flow.at(1)  # partition 0 done: 1 is the head now, with one page of its two
+    assert flow._may_read(1) and not flow._may_read(2)
