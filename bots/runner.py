@@ -137,7 +137,7 @@ def run_bots(cfg: Config, bots: tuple[str, ...], trigger: Trigger,
     names = expand(bots)
     clock = clock or (lambda: datetime.now(UTC))
     stop = stop or threading.Event()
-    with Store(cfg.store_path, clock=clock) as store, \
+    with Store(cfg.store_target(), clock=clock) as store, \
             landscape_run(cfg, store, trigger, names, job=job, dry_run=dry_run, wait=wait,
                           stop=stop, run_id=run_id) as (run, lease, takeover):
         report = RunReport.from_run(run, config_source=cfg.source,

@@ -67,7 +67,7 @@ def launch(cfg: Config, store: Store, run_id: str, args: list[str], bot: str, dr
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=stderr, start_new_session=True)
     store.record_launch(run_id, bot, dry_run, person, process.pid)
-    threading.Thread(target=_watch, args=(process, cfg.store_path, run_id, log),
+    threading.Thread(target=_watch, args=(process, cfg.store_target(), run_id, log),
                      name=f"watch-{run_id}", daemon=True).start()
 
 
@@ -76,10 +76,11 @@ def log_path(cfg: Config, run_id: str) -> Path:
     return cfg.runs_dir / "console" / f"{run_id}.log"
 
 
-def _watch(process: subprocess.Popen[bytes], store_path: Path, run_id: str, log: Path) -> None:
+def _watch(process: subprocess.Popen[bytes], target: Path | str, run_id: str,
+           log: Path) -> None:
     """Wait for ``process`` to end; keep its exit code and last stderr line."""
     code = process.wait()
-    with Store(store_path) as store:
+    with Store(target) as store:
         store.finish_launch(run_id, code, last_line(log))
 
 
