@@ -265,7 +265,7 @@ def review_templates_command(payer: str | None, forget_id: int | None,
     from bots.remittance.learned import payer_key
 
     cfg = load_or_exit(config_path)
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
         if forget_id is not None:
             if not store.forget_template(forget_id, getpass.getuser()):
                 fail(f"no learned template {forget_id} (see `arbots review templates`)",
@@ -274,7 +274,7 @@ def review_templates_command(payer: str | None, forget_id: int | None,
                           "its header words again", highlight=False)
             return
         rows = store.learned_templates(payer_key(payer) if payer else None)
-    table = Table(title=f"learned templates in {cfg.store_path}")
+    table = Table(title=f"learned templates in {cfg.store_name}")
     for column in ("id", "payer", "format", "invoice column", "layout", "learned by",
                    "learned at", "from remittance"):
         table.add_column(column)
@@ -293,14 +293,14 @@ def runs_command(limit: int, config_path: str | None) -> None:
     from bots.reports.metrics import run_trend  # pandas: loaded only when needed
 
     cfg = load_or_exit(config_path)
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
         reaped = reap_dead_runs(cfg, store)
         records = store.runs(limit)
         cash = run_trend(store, [r.id for r in records if not r.dry_run])
     for run_id in reaped:
         console.print(f"run {run_id} stopped without finishing (killed or crashed): marked "
                       "aborted, its report written", highlight=False)
-    table = Table(title=f"runs in {cfg.store_path}")
+    table = Table(title=f"runs in {cfg.store_name}")
     for column in ("run", "trigger", "bots", "started", "duration", "status", "note"):
         table.add_column(column)
     for r in records:
@@ -327,12 +327,12 @@ def report_command(run_id: str, open_browser: bool, as_json: bool,
     printing the report of an aborted run.
     """
     cfg = load_or_exit(config_path)
-    with Store(cfg.store_path) as store:
+    with Store(cfg.store_target()) as store:
         reap_dead_runs(cfg, store)
         records = store.runs(1) if run_id == "latest" else [r for r in [store.run(run_id)] if r]
     if not records:
-        fail(f"no run {run_id!r} in {cfg.store_path}" if run_id != "latest"
-             else f"no runs yet in {cfg.store_path}", EXIT_FAILURES)
+        fail(f"no run {run_id!r} in {cfg.store_name}" if run_id != "latest"
+             else f"no runs yet in {cfg.store_name}", EXIT_FAILURES)
     record = records[0]
     folder = cfg.runs_dir / record.id
     if record.status == RunStatus.RUNNING:

@@ -10,7 +10,6 @@ process's last line as the message.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import psutil
 
 from bots.domain import RunStatus
-from bots.store import RunRecord, Store
+from bots.store import Row, RunRecord, Store
 
 WRITES_PAGE = 50
 FILES_LIMIT = 500
@@ -56,7 +55,7 @@ def run_summary(store: Store, run_id: str) -> dict[str, Any] | None:
     return summary(record, launch)
 
 
-def summary(record: RunRecord | None, launch: sqlite3.Row | None) -> dict[str, Any]:
+def summary(record: RunRecord | None, launch: Row | None) -> dict[str, Any]:
     """One run: id, status, trigger, person, bots, dry run, times, duration, counts, message."""
     if record is None:
         assert launch is not None
@@ -136,7 +135,7 @@ def writes(store: Store, run_id: str, page: int = 1, kind: str = "") -> dict[str
             "rows": [_write(w) for w in chosen]}
 
 
-def _write(row: sqlite3.Row) -> dict[str, Any]:
+def _write(row: Row) -> dict[str, Any]:
     """One external write for display: the amount (a string) where the payload has one,
     the SAP document number where the result has one."""
     payload, result = _object(row["payload"]), _object(row["result"])

@@ -53,7 +53,7 @@ def store_url(target: Target) -> URL:
     if url.drivername not in DRIVERS:
         raise StoreTargetError(
             f"store URL {redact(url)}: the store runs on SQLite (a file path) or PostgreSQL "
-            "(postgresql://user@host:port/database), not on {url.drivername}")
+            f"(postgresql://user@host:port/database), not on {url.drivername}")
     return url.set(drivername=DRIVERS[url.drivername])
 
 
@@ -69,8 +69,10 @@ def _engine(url: URL, shared: bool) -> Engine:
     """One engine per URL (no pool: a store connection is opened and closed with its Store)."""
     if url.get_backend_name() == "sqlite":
         args: dict[str, Any] = {"timeout": 30, "check_same_thread": not shared}
-    else:
-        args = {"connect_timeout": 10, "application_name": "arbots"}
+    else:  # defaults; the URL's own query parameters go to libpq as they are
+        args = {key: value for key, value in (("connect_timeout", 10),
+                                               ("application_name", "arbots"))
+                if key not in url.query}
     return create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT",
                          connect_args=args)
 
@@ -103,20 +105,19 @@ class Cursor:
     def __init__(self, result: CursorResult[Any]) -> None:
         self._result = result
         self.rowcount: int = result.rowcount
-        self._row = _row_class(tuple(result.keys())) if result.returns_rows else Row
 
     def fetchone(self) -> Any:  # Row | None, typed as loosely as sqlite3's
         """The next row, or None."""
         if not self._result.returns_rows:
             return None
         values = self._result.fetchone()
-        return None if values is None else self._row(values)
+        return None if values is None else _row_class(tuple(self._result.keys()))(values)
 
     def fetchall(self) -> list[Row]:
         """The remaining rows."""
         if not self._result.returns_rows:
             return []
-        return list(map(self._row, self._result.fetchall()))
+        return list(map(_row_class(tuple(self._result.keys())), self._result.fetchall()))
 
     def __iter__(self) -> Iterator[Row]:
         return iter(self.fetchall())
