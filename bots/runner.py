@@ -44,7 +44,16 @@ from typing import Any
 from bots.config import Config, ConfigError
 from bots.domain import RunStatus, Trigger
 from bots.exit_codes import EXIT_CONFIG, EXIT_FAILURES, EXIT_OK, EXIT_SIGINT
-from bots.pipeline import cashapp, collections, intake, openitems, portals, promises, review
+from bots.pipeline import (
+    account_actions,
+    cashapp,
+    collections,
+    intake,
+    openitems,
+    portals,
+    promises,
+    review,
+)
 from bots.pipeline.context import BotContext, NoProgress, Progress
 from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport
 from bots.sap.errors import SapLogonError, SapTechnicalError
@@ -63,6 +72,8 @@ BOTS: dict[str, Bot] = {
     "collections": collections.run,
     "review": review.run,  # on demand only: `arbots review apply FILE`
     "promise": promises.run,  # on demand only: `arbots collections promise CUSTOMER`
+    "contact": account_actions.run_contact,  # on demand only: `arbots collections contacted`
+    "dispute": account_actions.run_dispute,  # on demand only: `arbots collections dispute`
 }
 NIGHTLY: tuple[str, ...] = ("openitems", "intake", "cashapp", "portals", "collections")
 # bots whose work is per company code; intake and cash application take in every payment,

@@ -179,7 +179,7 @@ class PromiseToPay(BaseModel):
 @router.get("/collections")
 def accounts_due(who: Reader, db: StoreDep) -> list[dict[str, Any]]:
     """Accounts with items past due in the latest snapshot, oldest due first, with their
-    open promises."""
+    open promises, last contact and dispute cases."""
     return collections.accounts_due(db, datetime.now(UTC).date())
 
 
@@ -192,5 +192,48 @@ def promise(body: PromiseToPay, who: StaffWrite, cfg: ConfigDep, db: StoreDep
         return {"run_id": collections.start_promise(
             cfg, db, who.user.name, body.customer, body.company_code, body.amount,
             body.promised_date, body.currency)}
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+class Contact(BaseModel):
+    """The customer of ``company_code`` was contacted; ``note``: what was said."""
+
+    customer: str
+    company_code: str
+    note: str = ""
+
+
+class Dispute(BaseModel):
+    """The customer disputes ``invoice`` (document number or reference) for ``reason``;
+    ``amount``: the disputed part (left out: all that is open)."""
+
+    customer: str
+    company_code: str
+    invoice: str
+    reason: str
+    amount: str = ""
+
+
+@router.post("/collections/contact", status_code=202)
+def contact(body: Contact, who: StaffWrite, cfg: ConfigDep, db: StoreDep) -> dict[str, str]:
+    """Mark an account contacted (``arbots collections contacted`` in its own process, a
+    collection note in SAP written once per person, account and day; the collections
+    cadence counts from it): ``{run_id}``."""
+    try:
+        return {"run_id": collections.start_contact(cfg, db, who.user.name, body.customer,
+                                                    body.company_code, body.note)}
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+@router.post("/collections/dispute", status_code=202)
+def dispute(body: Dispute, who: StaffWrite, cfg: ConfigDep, db: StoreDep) -> dict[str, str]:
+    """Record a dispute (``arbots collections dispute`` in its own process: an FSCM dispute
+    case on the open invoice, opened once; needs [disputes] enabled): ``{run_id}``."""
+    try:
+        return {"run_id": collections.start_dispute(
+            cfg, db, who.user.name, body.customer, body.company_code, body.invoice,
+            body.reason, body.amount)}
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None

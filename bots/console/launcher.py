@@ -21,8 +21,8 @@ from bots.runner import BOTS, for_company_code
 from bots.store import Store
 
 # bots that need a request are started from their own page (review: start_review,
-# promise: bots.console.collections), not by name
-ON_REQUEST = ("review", "promise")
+# promise, contact, dispute: bots.console.collections), not by name
+ON_REQUEST = ("review", "promise", "contact", "dispute")
 STARTABLE = ("nightly", *(name for name in BOTS if name not in ON_REQUEST))
 ARBOTS = (sys.executable, "-m", "bots.cli")
 REVIEW_PATIENCE = 12 * 3600  # seconds a review process waits for the nightly run to end

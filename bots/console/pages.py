@@ -351,9 +351,43 @@ def promise(request: Request, customer: Annotated[str, Form()],
         run_id = collections.start_promise(cfg, db, who.user.name, customer, company_code,
                                            amount, promised_date, currency)
     except ValueError as exc:
-        return render(request, "collections.html", {
-            "who": who, "accounts": collections.accounts_due(db, datetime.now(UTC).date()),
-            "message": str(exc)}, 422)
+        return _collections_refused(request, who, db, exc)
+    return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+
+def _collections_refused(request: Request, who: Identity, db: Store, exc: ValueError
+                         ) -> HTMLResponse:
+    return render(request, "collections.html", {
+        "who": who, "accounts": collections.accounts_due(db, datetime.now(UTC).date()),
+        "message": str(exc)}, 422)
+
+
+@router.post("/collections/contact")
+def contact(request: Request, customer: Annotated[str, Form()],
+            company_code: Annotated[str, Form()], who: StaffWrite, cfg: ConfigDep,
+            db: StoreDep, note: Annotated[str, Form()] = "") -> Response:
+    """Mark the account contacted (a collection note in SAP, in its own process); show that
+    run's page."""
+    try:
+        run_id = collections.start_contact(cfg, db, who.user.name, customer, company_code,
+                                           note)
+    except ValueError as exc:
+        return _collections_refused(request, who, db, exc)
+    return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+
+@router.post("/collections/dispute")
+def dispute(request: Request, customer: Annotated[str, Form()],
+            company_code: Annotated[str, Form()], invoice: Annotated[str, Form()],
+            reason: Annotated[str, Form()], who: StaffWrite, cfg: ConfigDep, db: StoreDep,
+            amount: Annotated[str, Form()] = "") -> Response:
+    """Record the customer's dispute of an invoice (an FSCM case, in its own process); show
+    that run's page."""
+    try:
+        run_id = collections.start_dispute(cfg, db, who.user.name, customer, company_code,
+                                           invoice, reason, amount)
+    except ValueError as exc:
+        return _collections_refused(request, who, db, exc)
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 

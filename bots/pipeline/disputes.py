@@ -118,9 +118,13 @@ def create_case(ctx: BotContext, key: str, case: dict[str, Any], section: BotSec
 
 
 def _dispute(ctx: BotContext, key: str, case: dict[str, Any]) -> DisputeCase:
+    """The case of a ledger payload: its object is the residual item of the posting, or
+    the invoice item itself when the payload names its ``line`` (a dispute a person
+    recorded, :mod:`bots.pipeline.account_actions`)."""
     cfg = ctx.cfg.disputes
-    line = ctx.sap.residual_line(case["company_code"], case["customer"], case["document"],
-                                 case["fiscal_year"], case["invoice"])
+    line = case.get("line") or ctx.sap.residual_line(
+        case["company_code"], case["customer"], case["document"], case["fiscal_year"],
+        case["invoice"])
     objects = [("BSEG", item_key(case["company_code"], case["document"], case["fiscal_year"],
                                  line))] if line else []
     ids = cfg.attributes
