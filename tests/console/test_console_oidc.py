@@ -176,3 +176,16 @@ def test_a_role_the_console_does_not_know_is_a_configuration_error(console_world
                                                                  'root = ["IT-Admins"]'))
     with pytest.raises(ConfigError, match=r"console\.oidc\.roles\.root: unknown key"):
         settings(load_config(console_world.source, home=console_world.home))
+
+
+def test_a_provider_error_is_shown_escaped_and_signs_no_one_in(idp) -> None:
+    _, cfg = idp
+    client = TestClient(create_app(cfg))
+    answer = at_provider(client)
+    xss = "<script>alert(1)</script>"
+    page = client.get("/login/oidc/callback", params={"state": answer["state"],
+                                                      "error": "access_denied",
+                                                      "error_description": xss})
+    assert page.status_code == 403 and "access_denied" in page.text
+    assert xss not in page.text and "&lt;script&gt;" in page.text
+    assert client.get("/api/me").status_code == 401

@@ -202,3 +202,20 @@ def test_the_files_a_run_kept_are_listed_and_downloaded_never_outside_it(console
     assert run_file(console_world.runs_dir, run.id, "../secret.txt") is None
     assert run_file(console_world.runs_dir, run.id, "portals") is None
     assert client.get(f"/runs/{run.id}/files/%2E%2E/secret.txt").status_code == 404
+
+
+def test_the_company_code_of_the_start_form_is_checked_escaped_and_needs_csrf(
+        console_world) -> None:
+    client, csrf = client_of(console_world, "alice")
+    xss = "<script>alert(1)</script>"
+    answer = client.post("/runs/new", data={"bot": "openitems", "company_code": xss,
+                                            "csrf_token": csrf["X-CSRF-Token"]})
+    assert answer.status_code == 422 and xss not in answer.text
+    assert "&lt;script&gt;" in answer.text
+    no_csrf = client.post("/runs/new", data={"bot": "openitems", "company_code": "1000"})
+    assert no_csrf.status_code == 403
+    supervisor, sam = client_of(console_world, "sam")
+    assert supervisor.post("/runs/new", data={"bot": "openitems", "company_code": "1000",
+                                              "csrf_token": sam["X-CSRF-Token"]}
+                           ).status_code == 403
+    assert client.get("/api/runs").json() == []
