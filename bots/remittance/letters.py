@@ -207,7 +207,8 @@ _NUMBER = (r"\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?(?!\d)"
            r"|\d+[.,]\d{2}(?!\d)|\d+(?![\d.,]\d)")
 _AMOUNT = re.compile(r"(?<![\w.,/-])(?P<lead>[-−](?=[^\d\s]))?(?P<pre>" + _CCY + r"\s?)?"
                      r"(?P<sign>[-−])?(?P<num>" + _NUMBER + r")(?P<post>\s?" + _CCY
-                     + r"(?![A-Za-z]))?(?P<neg>-(?!\w))?", re.I)
+                     # a currency just before the next amount is that amount's
+                     + r"(?![A-Za-z])(?!\s?[-−(]?\d))?(?P<neg>-(?!\w))?", re.I)
 _PERCENT = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d{1,2})?)\s?(?:%|percent|prozent|"
                       r"pour ?cent|procent|por ?ciento|per ?cento)")
 _MONTH = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reverse=True))
@@ -215,6 +216,12 @@ _DATE = re.compile(r"(?<!\w)(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}
                    r"\d{1,2}\.?[\s-]*(?:de\s+)?(?:" + _MONTH + r")\.?[\s,-]*(?:de\s+)?\d{4}|"
                    r"(?:" + _MONTH + r")\.?\s+\d{1,2},?\s+\d{4})(?!\w)", re.I)
 _REF = re.compile(r"(?<![\w/-])(?:[A-Za-z]{1,6}[-/ ]?)?\d[\w]*(?:[-/.]\w+)*")
+#: In a listing, "FV.001234" is one reference; "Nr.4711" is the number word and 4711.
+_LISTED_REF = re.compile(r"(?<![\w/-])(?:[A-Za-z]{1,6}[-/ .]?)?\d[\w]*(?:[-/.]\w+)*")
+_NUMBER_WORD = re.compile(r"(?:nr|no|n|num|nro|nb|nbr)\.", re.I)
+#: An amount in parentheses, or followed by CR: a credit (the character before and the
+#: three after the amount, joined by "|").
+_CREDIT_MARKS = re.compile(r"\(\|\).*|.?\|\s?CR(?:\W.*)?", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜÉÈ¿¡\"'])")
 _ABBREVIATION = re.compile(r"\b(?:nr|no|inv|n|ca|bzw|abzgl|ref|cod|fact|ft|vs|ns|sig|"
                            r"sr|sra|dr|mr|mrs|ms|hr|fr|st|z\.b)\.$", re.I)
@@ -262,11 +269,20 @@ class _Reading:
 
 
 def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | None = None,
-                currency: str | None = None) -> Remittance | None:
+                currency: str | None = None, mark: str | None = None,
+                listing: bool = False) -> Remittance | None:
     """The remittance a prose letter or message body states, or None when it names no
     invoice with an amount. ``hints``: payment fields already known ("Label: value"
     lines, the e-mail's sender as ``payer_name``, the day it was sent as ``sent_on`` for
-    "today we transferred"); ``currency``: the one already found."""
+    "today we transferred"); ``currency``: the one already found; ``mark``: the decimal
+    mark when the caller knows it.
+
+    ``listing``: the text is a payment's remittance information (a bank advice's
+    "Verwendungszweck", an MT103's ``:70:``), which names nothing but what is paid:
+    every reference in it is an invoice's unless a word says otherwise, a word printed
+    before each reference (``RE 4711``, ``FACT 4711``, ``INV NO 4711``, ``Nr.4711``) is
+    no part of it, and an amount in parentheses or marked ``CR`` is a credit.
+    """
     hints = hints or {}
     if len(text) > MAX_CHARS:
         return None
@@ -276,15 +292,17 @@ def read_letter(text: str, *, source: str, fmt: str, hints: dict[str, str] | Non
         return None
     amount_texts = [m[0] for s in sentences for m in _AMOUNT.finditer(s) if _is_money(m)]
     known = known_items.current()
-    mark, _ambiguous = decide_mark(amount_texts, known.amounts if known else (),
-                                   guess_language([body]))
+    if mark is None:
+        mark, _ambiguous = decide_mark(amount_texts, known.amounts if known else (),
+                                       guess_language([body]))
     day_first, _unsure = decide_day_first([m[0] for m in _DATE.finditer(body)],
                                           guess_language([body]))
     reading = _Reading()
     in_list = False
     for sentence in sentences:
         starts_list = _read_sentence(sentence, reading, mark, day_first, known,
-                                     in_list and bool(_BULLET.match(sentence)))
+                                     listing or (in_list and bool(_BULLET.match(sentence))),
+                                     listing)
         in_list = starts_list or (in_list and bool(_BULLET.match(sentence)))
     if reading.payment_date is None and hints.get("sent_on"):
         reading.payment_date = _relative_day(body, hints["sent_on"])
@@ -421,8 +439,10 @@ def _is_money(m: re.Match[str]) -> bool:
 
 
 def _read_sentence(sentence: str, reading: _Reading, mark: str | None, day_first: bool,
-                   known: known_items.KnownItems | None, list_item: bool) -> bool:
-    """Read one sentence into ``reading``; True when it opens a list of invoices."""
+                   known: known_items.KnownItems | None, list_item: bool,
+                   listing: bool = False) -> bool:
+    """Read one sentence into ``reading``; True when it opens a list of invoices
+    (``listing``: see :func:`read_letter`)."""
     folded = sentence.translate(_FOLD).lower()
     taken = [False] * len(sentence)
     events: list[tuple[int, int, str, object]] = []
@@ -446,7 +466,8 @@ def _read_sentence(sentence: str, reading: _Reading, mark: str | None, day_first
         value = probe_amount(m["num"], mark)
         if value is None or not claim(m.start(), m.end()):
             continue
-        if m["lead"] or m["sign"] or m["neg"]:
+        if m["lead"] or m["sign"] or m["neg"] or (listing and _CREDIT_MARKS.fullmatch(
+                sentence[max(0, m.start() - 1):m.start()] + "|" + sentence[m.end():m.end() + 3])):
             value = -value
         events.append((m.start(), m.end(), "amt", value))
     for m in _KEYWORD.finditer(folded):
@@ -455,13 +476,15 @@ def _read_sentence(sentence: str, reading: _Reading, mark: str | None, day_first
             continue
         if claim(m.start(), m.end()):
             events.append((m.start(), m.end(), "kw", kind))
-    for m in _REF.finditer(sentence):
+    for m in (_LISTED_REF if listing else _REF).finditer(sentence):
         token = m[0].rstrip(".-/")
         start = m.start()
         if " " in token:  # "RE 4711": the word is a prefix only when it is upper case
             word, _, rest = token.partition(" ")
-            if not word.isupper():
+            if not word.isupper() or listing:  # in a listing, a word before each reference
                 token, start = rest, m.start() + len(word) + 1
+        elif listing and (number := _NUMBER_WORD.match(token)):  # "Nr.4711", not "FV.0012"
+            token, start = token[number.end():], m.start() + number.end()
         if len(token) < 3 or not any(c.isdigit() for c in token) \
                 or not claim(start, start + len(token)):
             continue

@@ -1,0 +1,251 @@
+"""Bank credit advices: the invoices named in the payment's free-text remittance information.
+
+A bank's credit advice (or the print of a SWIFT MT103) has no table: the
+payer's own words travel with the payment in one field, printed under a label
+or after the ``:70:`` tag::
+
+    Verwendungszweck:
+    RE 4711 1.200,00 / RE 4712 800,00 / RE
+    4713 45,90
+
+:func:`find_free_text` finds that block and reads it with the letter reader
+(:func:`bots.remittance.letters.read_letter` in its ``listing`` mode: every
+reference there is an invoice's, the word printed before each is no part of
+it), and gives the invoices as a :class:`~bots.remittance.pdf_layout.Table`,
+so the PDF reader goes on as with any table. It is asked only when no table
+and no key-value records were found.
+
+The block: the lines after a remittance-information label (EN
+``Remittance information``, ``Payment details``; DE ``Verwendungszweck``; FR
+``Motif du paiement``, ``Communication``; NL ``Omschrijving``, ``Mededeling``;
+ES ``Concepto``; IT ``Causale``; SWIFT ``:70:``), on the same line and below,
+until a wider gap, a page end or the next SWIFT tag; its invoices are kept
+when the page speaks of a payment (a payment number or date label) or they
+add up to the total printed. Without such a label, the lines naming amounts
+(no table rows, no ``label: value`` fields) are read as one block, and kept
+only when the page speaks of a payment and their invoices add up to its total.
+
+Wrapped lines: banks cut the field into lines of a fixed width (35 characters
+in SWIFT), through a reference if need be. A line as long as the longest of
+the block may have been cut mid-word; it is read both glued to the next line
+and joined by a space, and the reading whose invoices add up to the total
+printed on the page (else the one naming more invoices with amounts) wins.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from itertools import product
+from statistics import median
+
+from bots.domain import RemittanceLine
+from bots.remittance import known as known_items
+from bots.remittance.known import KnownItems
+from bots.remittance.letters import read_letter
+from bots.remittance.locale import decide_mark, guess_language
+from bots.remittance.pdf_fields import labelled_values, unlisted_values
+from bots.remittance.pdf_layout import Line, Table
+from bots.remittance.pdf_records import speaks_of_payment
+from bots.remittance.values import probe_amount
+
+_INFO = (r"remittance\s+(?:info(?:rmation)?|details?|text|advice\s+details)",
+         r"(?:payment|transfer|transaction)\s+(?:details?|info(?:rmation)?|narrative|text)",
+         r"details\s+of\s+(?:the\s+)?payment", r"information\s+for\s+(?:the\s+)?beneficiary",
+         r"unstructured\s+remittance(?:\s+info(?:rmation)?)?", r"narrative",
+         r"purpose(?:\s+of\s+(?:the\s+)?payment)?", r"reference\s+text", r"payment\s+for",
+         r"verwendungszweck", r"zahlungs(?:details|grund|informationen?|zweck)",
+         r"buchungstext", r"mitteilung(?:\s+an\s+den\s+empfanger)?", r"referenztext",
+         r"angaben\s+zur\s+zahlung", r"avisinformationen?", r"zweck",
+         r"motif(?:\s+d[ue]\s+(?:paiement|virement|reglement))?",
+         r"informations?\s+(?:de\s+|du\s+)?(?:paiement|virement|reglement)",
+         r"details?\s+d[ue]\s+(?:paiement|virement|reglement)", r"libelle(?:\s+du\s+virement)?",
+         r"communication", r"objet(?:\s+du\s+(?:paiement|virement))?",
+         r"informations?\s+complementaires?",
+         r"omschrijving(?:\s+(?:betaling|overboeking))?", r"mededeling(?:en)?",
+         r"betalingsgegevens", r"betalingsomschrijving", r"betreft", r"kenmerk\s+en\s+omschrijving",
+         r"concepto(?:\s+(?:del?\s+)?(?:pago|transferencia))?",
+         r"informaci[oó]n\s+(?:del?\s+)?(?:pago|transferencia)",
+         r"detalles?\s+del?\s+(?:pago|transferencia)", r"observaciones",
+         r"motivo(?:\s+del\s+pago)?",
+         r"causale(?:\s+(?:del\s+)?(?:pagamento|bonifico|versamento))?",
+         r"informazioni\s+(?:di|sul|del)\s+(?:pagamento|bonifico)",
+         r"dettagli?\s+(?:del\s+)?(?:pagamento|bonifico)", r"descrizione(?:\s+operazione)?",
+         r"riferimenti(?:\s+(?:del\s+)?(?:pagamento|bonifico))?")
+#: a label, then a colon, a column gap or the line's end ("Remittance Advice" is a title)
+_INFO_LABEL = re.compile(r"^\s*(?:(?:" + "|".join(_INFO) + r") *(?:\( *:?70:? *\))? *(?::|\t|$)"
+                         r"|:70:)", re.I)
+_SWIFT_TAG = re.compile(r"^\s*:\d{2}[A-Z]?:")
+_SWIFT_CODE = re.compile(r"(?<![A-Za-z])/([A-Z]{3,4})/(?=\w)")  # "/INV/4711", "/RFB/..."
+_SWIFT_AMOUNT = re.compile(r":3[23][AB]:\s*(?:\d{6})?[A-Z]{3}\s*(\d[\d.,]*)")
+_MONEY = re.compile(r"\d[.,]\d{2}(?!\d)")
+_ROW = re.compile(r"\d[.,]\d{2}(?:-|\s?CR)?\s+[-(]?\d")  # amounts side by side: a table's row
+_MONEY_TEXT = re.compile(r"\d[\d.,' ]*[.,]\d{2}(?!\d)")
+_SHAPE = re.compile(r"[^\W_]")
+_MAX_GLUED = 4  # lines read both ways at most (2**4 readings of a short text)
+
+
+def find_free_text(lines: Sequence[Line], known: KnownItems | None) -> Table | None:
+    """The invoices of the remittance information on ``lines`` as a table, or None."""
+    totals = _stated_totals(lines)
+    blocks = list(_labelled_blocks(lines))
+    labelled = bool(blocks)
+    if not blocks:
+        blocks = [_amount_lines(lines)]
+    for indices, texts in blocks:
+        if not texts:
+            continue
+        found = _best_reading(texts, totals, known)
+        if found is None:
+            continue
+        items, mark = found
+        adds_up = sum((item.paid_amount for item in items), Decimal(0)) in totals[mark]
+        payment = speaks_of_payment(lines)
+        if not (adds_up and payment if not labelled else adds_up or payment):
+            continue
+        rows = [_row(item, mark) for item in items]
+        return Table(rows=rows, used=set(indices), segments=[rows],
+                     labels=("remittance information",), first_header=min(indices))
+    return None
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _labelled_blocks(lines: Sequence[Line]) -> Iterator[tuple[list[int], list[str]]]:
+    """(line indices, texts) of each block under a remittance-information label."""
+    pitch = _pitch(lines)
+    for index, line in enumerate(lines):
+        label = _INFO_LABEL.match(_fold(line.text))
+        text = line.text.replace("\t", " ")
+        if label is None:
+            continue
+        swift = bool(_SWIFT_TAG.match(text))
+        rest = _fold_offset(text, label.end()).strip()
+        indices, texts = [index], [rest] if rest else []
+        n = index
+        while n + 1 < len(lines):
+            below = lines[n + 1]
+            if below.page != line.page or below.top - lines[n].top > 2 * pitch \
+                    or _SWIFT_TAG.match(below.text) or (not swift and _INFO_LABEL.match(
+                        _fold(below.text))):
+                break
+            n += 1
+            indices.append(n)
+            texts.append(below.text.replace("\t", " ").strip())
+        yield indices, texts
+
+
+def _fold_offset(text: str, folded_end: int) -> str:
+    """``text`` after the first ``folded_end`` characters of its folded form."""
+    at = 0
+    for n, char in enumerate(text):
+        if at >= folded_end:
+            return text[n:]
+        at += len(_fold(char))
+    return ""
+
+
+def _amount_lines(lines: Sequence[Line]) -> tuple[list[int], list[str]]:
+    """The lines printing money that are no ``label: value`` field and no table row (two
+    amounts side by side): one block."""
+    fields = {index for index, _, _ in labelled_values(lines)}
+    fields |= {index for index, line in enumerate(lines) if re.search(r":\s", line.text)}
+    indices = [n for n, line in enumerate(lines) if n not in fields and _MONEY.search(line.text)
+               and not _ROW.search(line.text)]
+    return indices, [lines[n].text.replace("\t", " ") for n in indices]
+
+
+def _pitch(lines: Sequence[Line]) -> float:
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)
+               if a.page == b.page and b.top > a.top]
+    return median(pitches) if pitches else 12.0
+
+
+def _stated_totals(lines: Sequence[Line]) -> dict[str, set[Decimal]]:
+    """The amounts printed under a total label (or in an MT103's ``:32A:``), read with
+    each decimal mark."""
+    texts = [value for _, name, value in labelled_values(lines) if name == "total"]
+    texts += [value for _, name, value in unlisted_values(lines, {"total"})]
+    texts += [m[1] for line in lines if (m := _SWIFT_AMOUNT.search(line.text))]
+    found: dict[str, set[Decimal]] = {".": set(), ",": set()}
+    for text in texts:
+        for mark, amounts in found.items():
+            amount = probe_amount(text.replace("*", ""), mark)
+            if amount is not None:
+                amounts.add(amount)
+    return found
+
+
+def _joinings(texts: list[str]) -> Iterator[str]:
+    """The block's text with its lines joined each possible way (see the docstring)."""
+    width = max(len(t) for t in texts)
+    cut = [n for n, t in enumerate(texts[:-1])
+           if len(t) >= width - 1 and width >= 20 and t[-1:].isalnum()
+           and texts[n + 1][:1].isalnum()][:_MAX_GLUED]
+    for glue in product((False, True), repeat=len(cut)):
+        glued = {n for n, g in zip(cut, glue, strict=True) if g}
+        out = texts[0]
+        for n, text in enumerate(texts[1:]):
+            out += ("" if n in glued else " ") + text  # one field: no sentence ends here
+        yield _SWIFT_CODE.sub(r" \1 ", out)
+
+
+def _best_reading(texts: list[str], totals: dict[str, set[Decimal]], known: KnownItems | None
+                  ) -> tuple[list[RemittanceLine], str] | None:
+    """The invoices of the best reading of the block, and its decimal mark: the one
+    adding up to a stated total, else naming the most invoices; of equals, the first
+    joining and the mark the amounts' shapes and language say. Between readings naming
+    as many invoices, more open items among them, then references alike in shape.
+    """
+    money = [m[0] for text in texts for m in _MONEY_TEXT.finditer(text)]
+    decided, _ = decide_mark(money, known.amounts if known else (), guess_language(texts))
+    marks = (",", ".") if decided == "," else (".", ",")
+    best: tuple[tuple[bool, int, int, int], list[RemittanceLine], str] | None = None
+    with known_items.using(known):
+        for text in _joinings(texts):
+            for mark in marks:
+                letter = read_letter(text, source="", fmt="pdf", mark=mark, listing=True)
+                if letter is None or not letter.lines:
+                    continue
+                paid = sum((item.paid_amount for item in letter.lines), Decimal(0))
+                refs = [item.invoice_ref for item in letter.lines]
+                score = (paid in totals[mark], len(refs),
+                         sum(known.has_ref(ref) for ref in refs) if known else 0,
+                         _alike(refs))
+                if best is None or score > best[0]:
+                    best = (score, letter.lines, mark)
+    return (best[1], best[2]) if best else None
+
+
+def _alike(refs: list[str]) -> int:
+    """How many of ``refs`` have the most usual shape (``91006550``: eight digits), so
+    that a reference cut by a line end and glued back reads like its neighbours."""
+    shapes = Counter(_SHAPE.sub(lambda m: "9" if m[0].isdigit() else "A", ref) for ref in refs)
+    return max(shapes.values(), default=0)
+
+
+def _text(amount: Decimal, mark: str) -> str:
+    return f"{amount:f}".replace(".", mark)
+
+
+def _row(item: RemittanceLine, mark: str) -> dict[str, str]:
+    """One invoice as a table row, its amounts printed with the block's mark."""
+    row = {"invoice_ref": item.invoice_ref, "paid_amount": _text(item.paid_amount, mark)}
+    if item.gross_amount is not None:
+        row["gross_amount"] = _text(item.gross_amount, mark)
+    if item.discount:
+        row["discount"] = _text(item.discount, mark)
+    if item.deduction:
+        row["deduction"] = _text(item.deduction, mark)
+    if item.deduction_reason:
+        row["deduction_reason"] = item.deduction_reason
+    if item.invoice_date:
+        row["invoice_date"] = item.invoice_date.isoformat()
+    if item.po_number:
+        row["po_number"] = item.po_number
+    return row

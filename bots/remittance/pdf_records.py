@@ -1,0 +1,410 @@
+"""Advices without a grid: one block of ``label: value`` pairs per invoice.
+
+Supplier portals (Coupa, Ariba, Tungsten, Basware) and some ERP prints give
+each invoice paid its own block instead of a table row::
+
+    Your Invoice: S006393-26        Net Amount: 7,580.59
+    Gross Amount: 7,580.59          Deduction: -
+
+    Your Invoice: S006411-26        Net Amount: 150.13
+    ...
+
+:func:`find_records` reads such a page as a
+:class:`~bots.remittance.pdf_layout.Table` (a block is a row, a label a
+column), so the PDF reader treats it as it treats a grid: the decimal mark
+decided from the cells, the totals check, open items choosing between two
+document numbers. It is asked only when no table was found.
+
+1. **Pairs.** On every line, ``Label: value`` (several per line, at column
+   gaps or one after another), ``Label:`` with its value in the next column,
+   and a row of labels with their values on the line under them (stacked
+   records). A label's field is its column-header meaning
+   (:func:`bots.remittance.columns.field_for_header`, the table reader's
+   vocabulary in EN/DE/FR/NL/ES/IT).
+2. **Records.** The label naming our invoice (of two document numbers, the
+   higher :func:`~bots.remittance.columns.reference_rank`: ``Your Invoice``
+   over ``Voucher``) anchors the records. When it repeats, the labels that
+   repeat as often are the record's, and a record starts at each return of
+   its first label; a single record is the paragraph (lines without a wider
+   gap) around its reference.
+3. **Roles.** Each record label is a column: its field from the label; an
+   amount label naming nothing known is the paid amount when it is the only
+   one, or the one whose values add up to an amount printed elsewhere on the
+   page (the total: consistency decides).
+
+A document must speak of a payment (a payment number or date label, as
+:mod:`bots.remittance.pdf_fields` reads them) or repeat its records, so that
+an invoice's ``Invoice number: ... Amount: ...`` is never taken for an advice.
+
+Limits: a record must print its reference with a label; labels without a
+colon are read only when their words name a line field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from statistics import median
+
+from bots.remittance.columns import field_for_header, normalise_header, reference_rank
+from bots.remittance.label_grammar import field_of_label
+from bots.remittance.labels import is_payment_label
+from bots.remittance.pdf_fields import labelled_values
+from bots.remittance.pdf_layout import AMOUNT_FIELDS, Line, Table, phrases
+from bots.remittance.pdf_words import Word
+from bots.remittance.values import probe_amount
+
+#: The fields a record's label can name (a table column's).
+LINE_FIELDS = frozenset({"invoice_ref", "invoice_date", "po_number", "deduction_reason",
+                         *AMOUNT_FIELDS})
+_PLACEHOLDER = re.compile(r"[-\u2013\u2014/.*]*")  # a value printed for nothing: "-", "--"
+_COLON = re.compile(r":(?:\s+|$)")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+_AMOUNT_SHAPE = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?\d[\d.,' ]*[)-]?"
+                           r"(?: ?(?:[A-Z]{3}|CR|DR))?$", re.I)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One ``label: value`` on the page; ``line``: index of the value's line."""
+
+    line: int
+    x: float
+    label: str
+    value: str
+    field: str | None
+    label_line: int  # the label's own line (the line above when stacked)
+
+    @property
+    def key(self) -> str:
+        return normalise_header(self.label)
+
+
+def find_records(lines: Sequence[Line]) -> Table | None:
+    """The key-value records on ``lines`` as a table (see the module docstring), or
+    None when there are none."""
+    pairs = [p for p in pairs_of(lines) if p.field in LINE_FIELDS or p.field is None]
+    records = _records(pairs, lines)
+    if not records:
+        return None
+    if len(records) == 1 and not speaks_of_payment(lines):
+        return None
+    keys = list(dict.fromkeys(p.key for record in records for p in record))
+    roles = _roles(keys, records, lines)
+    if "invoice_ref" not in roles.values() or not roles.keys() & _amount_keys(roles):
+        return None
+    rows = [_row(record, roles) for record in records]
+    rows = [row for row in rows if _DIGIT.search(row.get("invoice_ref", ""))]
+    if not rows:
+        return None
+    used = {n for record in records for p in record for n in (p.line, p.label_line)}
+    labels = {role: next(p.label for r in records for p in r if p.key == key)
+              for key, role in roles.items() if role in ("invoice_ref", "alt_ref")}
+    return Table(rows=rows, used=used, segments=[rows],
+                 labels=tuple(next(p.label for r in records for p in r if p.key == key)
+                              for key in keys),
+                 ref_labels=labels, first_header=min(used))
+
+
+def _amount_keys(roles: dict[str, str]) -> set[str]:
+    return {key for key, role in roles.items() if role in ("paid_amount", "gross_amount")}
+
+
+# --------------------------------------------------------------------------- pairs
+
+
+def pairs_of(lines: Sequence[Line]) -> Iterator[Pair]:
+    """Every ``label: value`` pair on ``lines``, in reading order."""
+    for index, line in enumerate(lines):
+        chunks = phrases(line.words)
+        if _is_label_row(chunks):
+            yield from _stacked(lines, index, chunks)
+            continue
+        skip = False
+        for n, chunk in enumerate(chunks):
+            if skip:
+                skip = False
+                continue
+            text = " ".join(w.text for w in chunk)
+            found = list(_inline(text))
+            if found and not found[-1][1] and n + 1 < len(chunks):
+                follow = " ".join(w.text for w in chunks[n + 1])
+                if not _COLON.search(follow):  # "Paid By:<gap>Pinecrest": the next column
+                    found[-1] = (found[-1][0], follow)
+                    skip = True
+            for label, value in found:
+                if value:
+                    yield Pair(index, chunk[0].x0, label, value, _field(label), index)
+
+
+def _inline(text: str) -> Iterator[tuple[str, str]]:
+    """(label, value) of each ``Label: value`` in one column chunk; a chunk without a
+    colon is a label when its words before the first digit name a line field."""
+    parts = _COLON.split(text)
+    if len(parts) == 1:
+        digit = _DIGIT.search(text)
+        if digit and digit.start():
+            head = text[:digit.start()]
+            cut = head.rfind(" ") + 1 if not head.endswith(" ") else len(head)
+            label, value = text[:cut].strip(), text[cut:].strip()
+            if len(label) > 3 and (" " not in value or _AMOUNT_SHAPE.match(value)) \
+                    and field_for_header(label) in LINE_FIELDS:  # not "FT R26-01 EUR 6,45 ..."
+                yield label, value
+        return
+    label = parts[0].strip()
+    for n, part in enumerate(parts[1:], 1):
+        if n == len(parts) - 1:
+            value, following = part.strip(), ""
+        else:
+            value, following = _split_value(part)
+        if label and _LETTER.search(label) and len(label.split()) <= 6:
+            yield label, value
+        label = following
+
+
+def _split_value(text: str) -> tuple[str, str]:
+    """A value and the label after it ("7,580.59 Gross Amount"): the label is the
+    trailing run of words with letters and no digit."""
+    words = text.split()
+    cut = len(words)
+    while cut and _LETTER.search(words[cut - 1]) and not _DIGIT.search(words[cut - 1]):
+        cut -= 1
+    if cut == 0:  # words only: a value of words, no label after it
+        return text.strip(), ""
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
+def _is_label_row(chunks: list[list[Word]]) -> bool:
+    """A row of two or more labels naming line fields, no digit, no colon pairs."""
+    if len(chunks) < 2:
+        return False
+    texts = [" ".join(w.text for w in chunk).rstrip(":") for chunk in chunks]
+    if any(_DIGIT.search(t) or ":" in t for t in texts):
+        return False
+    fields = [field_for_header(t) for t in texts]
+    return sum(f in LINE_FIELDS for f in fields) >= 2 and "invoice_ref" in fields
+
+
+def _stacked(lines: Sequence[Line], index: int, chunks: list[list[Word]]) -> Iterator[Pair]:
+    """The values on the line under a row of labels, each under its label."""
+    if index + 1 >= len(lines):
+        return
+    line, under = lines[index], lines[index + 1]
+    if under.page != line.page or under.top - line.bottom > 1.5 * max(line.height, 1.0):
+        return
+    below = phrases(under.words)
+    for n, chunk in enumerate(chunks):
+        left = chunk[0].x0
+        right = chunks[n + 1][0].x0 if n + 1 < len(chunks) else float("inf")
+        start = chunks[n - 1][-1].x1 if n else float("-inf")
+        values = [p for p in below
+                  if (left - 2 <= p[0].x0 < right) or (p[0].x0 < chunk[-1].x1 and p[-1].x1 > left
+                                                       and p[-1].x1 > start)]
+        value = " ".join(w.text for p in values[:1] for w in p)
+        label = " ".join(w.text for w in chunk).rstrip(":")
+        if value:
+            yield Pair(index + 1, left, label, value, _field(label), index)
+
+
+def _field(label: str) -> str | None:
+    found = field_for_header(label)
+    return found if found in LINE_FIELDS else None
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _records(pairs: list[Pair], lines: Sequence[Line]) -> list[list[Pair]]:
+    """The pairs of each record: the paragraph around each reference, split at the
+    return of its first label when it holds several."""
+    refs = Counter(p.key for p in pairs if p.field == "invoice_ref" and _DIGIT.search(p.value))
+    if not refs:
+        return []
+    label_of = {p.key: p.label for p in pairs}
+    anchor = max(refs, key=lambda k: (refs[k], reference_rank(label_of[k])))
+    paragraphs = _paragraphs(lines)
+    records: list[list[Pair]] = []
+    done: set[int] = set()
+    for pair in pairs:
+        if pair.key != anchor or paragraphs[pair.line] in done:
+            continue
+        number = paragraphs[pair.line]
+        done.add(number)
+        inside = [p for p in pairs if paragraphs[p.line] == number
+                  and paragraphs[p.label_line] == number]
+        if sum(p.key == anchor for p in inside) == 1 and any(
+                is_payment_label(p.label) for p in inside):
+            continue  # the advice's own fields ("Referenz", "Zahlungsdatum"), no invoice
+        first = inside[0].key
+        if sum(p.key == anchor for p in inside) > 1 and \
+                sum(p.key == first for p in inside) != sum(p.key == anchor for p in inside):
+            first = anchor  # the first label does not repeat: records start at the reference
+        parts: list[list[Pair]] = []
+        for p in inside:
+            if p.key == first or not parts:
+                parts.append([])
+            parts[-1].append(p)
+        records += [_first_of_each(part) for part in parts
+                    if any(p.key == anchor for p in part)]
+    return records
+
+
+def _first_of_each(record: list[Pair]) -> list[Pair]:
+    seen: set[str] = set()
+    kept = []
+    for pair in record:
+        if pair.key not in seen:
+            seen.add(pair.key)
+            kept.append(pair)
+    return kept
+
+
+def _paragraphs(lines: Sequence[Line]) -> list[int]:
+    """A paragraph number per line: a new one at a new page or a gap wider than 1.4
+    times the usual distance between lines."""
+    pitches = [b.top - a.top for a, b in zip(lines, lines[1:], strict=False)
+               if a.page == b.page and b.top > a.top]
+    step = 1.4 * median(pitches) if pitches else 0.0
+    numbers, number = [], 0
+    for n, line in enumerate(lines):
+        if n and (line.page != lines[n - 1].page or line.top - lines[n - 1].top > step):
+            number += 1
+        numbers.append(number)
+    return numbers
+
+
+def speaks_of_payment(lines: Sequence[Line]) -> bool:
+    """A payment number or date label on the page (not an invoice's own fields)."""
+    for _, name, _ in labelled_values(lines):
+        if name in ("payment_ref", "payment_date"):
+            return True
+    for line in lines:
+        for chunk in line.text.split("\t"):
+            found = field_of_label(chunk.partition(":")[0])
+            if found and found[1] == 2 and found[0] in ("payment_ref", "payment_date"):
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def _roles(keys: list[str], records: list[list[Pair]], lines: Sequence[Line]) -> dict[str, str]:
+    """Record label -> row field (``alt_ref``: the other document number)."""
+    fields = {p.key: p.field for r in records for p in r}
+    labels = {p.key: p.label for r in records for p in r}
+    roles: dict[str, str] = {}
+    refs = sorted((k for k in keys if fields[k] == "invoice_ref"),
+                  key=lambda k: -reference_rank(labels[k]))
+    if refs:
+        roles[refs[0]] = "invoice_ref"
+        if len(refs) > 1:
+            roles[refs[1]] = "alt_ref"
+    for key in keys:
+        field = fields[key]
+        if field in _OTHER_FIELDS and field not in roles.values():
+            roles[key] = field
+    _amount_roles(keys, records, lines, roles, fields)
+    return roles
+
+
+_OTHER_FIELDS = ("invoice_date", "po_number", "deduction_reason", "discount", "deduction")
+
+
+def _amount_roles(keys: list[str], records: list[list[Pair]], lines: Sequence[Line],
+                  roles: dict[str, str], fields: dict[str, str | None]) -> None:
+    """The paid and gross amount labels: of the labels whose values are amounts, the
+    pair that reads consistently (gross - discount - deduction = paid in every record)
+    and whose paid amounts add up to an amount printed outside the records (the total),
+    the labels' own words deciding the rest."""
+    columns = {k: _values(k, records) for k in keys}
+    candidates = [k for k in keys if k not in roles and _is_amount_column(columns[k])]
+    if not candidates:
+        return
+    used = {n for r in records for p in r for n in (p.line, p.label_line)}
+    printed = _page_amounts([line for n, line in enumerate(lines) if n not in used])
+    taken_off = [columns[k] for k in keys if roles.get(k) in ("discount", "deduction")]
+    best: tuple[tuple[bool, ...], str, str | None] | None = None
+    for paid in candidates:
+        for gross in [None, *(k for k in candidates if k != paid)]:
+            for mark in (".", ","):
+                score = (_consistent(columns[paid], columns[gross] if gross else None,
+                                     taken_off, mark),
+                         _sum(columns[paid], mark) in printed,
+                         fields[paid] == "paid_amount",
+                         gross is not None,
+                         gross is None or fields[gross] == "gross_amount",
+                         fields[paid] is not None)
+                if best is None or score > best[0]:
+                    best = (score, paid, gross)
+    assert best is not None
+    _, paid, gross = best
+    roles[paid] = "paid_amount"
+    if gross is not None:
+        roles[gross] = "gross_amount"
+
+
+def _is_amount_column(values: list[str]) -> bool:
+    """All values amounts or placeholders, one at least an amount."""
+    return all(_PLACEHOLDER.fullmatch(v) or _AMOUNT_SHAPE.match(v) for v in values) \
+        and any(_DIGIT.search(v) for v in values)
+
+
+def _amount(text: str, mark: str) -> Decimal | None:
+    return Decimal(0) if _PLACEHOLDER.fullmatch(text) else probe_amount(text, mark)
+
+
+def _sum(values: list[str], mark: str) -> Decimal | None:
+    amounts = [_amount(v, mark) for v in values]
+    return None if None in amounts else sum((a for a in amounts if a is not None), Decimal(0))
+
+
+def _consistent(paid: list[str], gross: list[str] | None, taken_off: list[list[str]],
+                mark: str) -> bool:
+    """Whether every record's gross less its discount and deduction is its paid amount
+    (and every paid amount reads)."""
+    for n, text in enumerate(paid):
+        amount = _amount(text, mark)
+        if amount is None:
+            return False
+        if gross is None:
+            continue
+        whole = _amount(gross[n], mark)
+        less = [_amount(column[n], mark) for column in taken_off]
+        if whole is None or None in less:
+            return False
+        if whole - sum((abs(x) for x in less if x is not None), Decimal(0)) != amount:
+            return False
+    return True
+
+
+def _values(key: str, records: list[list[Pair]]) -> list[str]:
+    return [next((p.value for p in r if p.key == key), "") for r in records]
+
+
+def _page_amounts(lines: Sequence[Line]) -> set[Decimal]:
+    """Every amount printed on ``lines`` (read with either decimal mark)."""
+    found: set[Decimal] = set()
+    for line in lines:
+        for chunk in re.split(r"[\t:]", line.text):
+            for mark in (".", ","):
+                value = probe_amount(chunk.strip(), mark)
+                if value is not None:
+                    found.add(value)
+    return found
+
+
+def _row(record: list[Pair], roles: dict[str, str]) -> dict[str, str]:
+    """One record as a table row (cell texts by field)."""
+    row: dict[str, str] = {}
+    for pair in record:
+        role = roles.get(pair.key)
+        if role and role not in row:
+            value = pair.value.strip()
+            row[role] = "" if _PLACEHOLDER.fullmatch(value) else value
+    row.setdefault("invoice_ref", "")
+    return row
