@@ -10,7 +10,8 @@ engine: it creates or updates one Temporal Schedule per job
 (:mod:`bots.engine.schedules`) and exits; the server then starts the runs.
 
 Exit codes: 0 stopped on request, 2 configuration error, an unreadable store,
-or another scheduler already holding ``<store dir>/arbots-scheduler.lock``;
+the Temporal engine configured (the server starts the jobs: ``sync``), or
+another scheduler already holding ``<store dir>/arbots-scheduler.lock``;
 130 stopped at once by a second Ctrl-C.
 
 A due job whose landscape is held by another run (a manual ``arbots run``)
@@ -111,6 +112,10 @@ def schedule_command(ctx: click.Context, plan: bool, config_path: str | None) ->
         return
     cfg = load_or_exit(config_path)
     jobs = checked_jobs(cfg)
+    if not plan and cfg.engine.kind == "temporal":
+        fail(f"{cfg.source}: engine.kind is \"temporal\": the Temporal server starts the "
+             "jobs; run `arbots schedule sync` once (the daemon is for the local engine, "
+             "and both would start every job twice)", EXIT_CONFIG)
     with store_errors_exit(cfg):
         if plan:
             print_plan(cfg, jobs)

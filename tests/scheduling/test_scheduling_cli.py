@@ -130,6 +130,14 @@ def test_help_names_list_and_sync():
     assert "list" in result.output and "sync" in result.output
 
 
+def test_the_daemon_on_the_temporal_engine_is_refused_naming_sync(site, monkeypatch):
+    monkeypatch.setenv("ARBOTS_TEMPORAL", "127.0.0.1:7233")
+    result = invoke("--config", site('[schedule.nightly]\nat = "02:00"\n'))
+    assert result.exit_code == 2
+    assert "the Temporal server starts the jobs; run `arbots schedule sync` once" in \
+        unwrapped(result.output)
+
+
 def test_sync_on_the_local_engine_is_refused_naming_the_setting(site, monkeypatch):
     monkeypatch.delenv("ARBOTS_TEMPORAL", raising=False)
     result = invoke("sync", "--config", site('[schedule.nightly]\nat = "02:00"\n'))
