@@ -86,7 +86,7 @@ from bots.domain import (
     quantize,
     to_minor,
 )
-from bots.formula_guard import neutralise, neutralise_row, restore
+from bots.formula_guard import TRIGGERS, neutralise, neutralise_row, restore
 
 if TYPE_CHECKING:
     import numpy as np
@@ -795,9 +795,10 @@ def _rows(result: MatchResult, order: Iterable[str]) -> Iterator[list[str]]:
     if position:
         last = len(position)
 
-        def key(row: Proposal | Unmatched) -> tuple[int, int]:
+        def key(row: Proposal | Unmatched) -> int:  # (position, line) as one int: no tuple
             line = row.line_index
-            return position.get(row.remittance_id, last), sys.maxsize if line is None else line
+            return position.get(row.remittance_id, last) << 32 | (
+                _NO_LINE if line is None else line)
 
         rows = sorted(rows, key=key)  # stable: the engine's order within a line
     return (_proposal_cells(row) if isinstance(row, Proposal) else _unmatched_cells(row)
@@ -821,10 +822,11 @@ def write_proposals(result: MatchResult, path: Path, order: Iterable[str] = ()) 
         writer.writerow(PROPOSAL_COLUMNS)
         n = 0
         for cells in _rows(result, order):
-            row: list[object] = list(cells)
             for i in _FREE_TEXT:
-                row[i] = neutralise(cells[i])
-            writer.writerow(row)
+                cell = cells[i]
+                if cell and cell[0] in _GUARDED_START:
+                    cells[i] = str(neutralise(cell))
+            writer.writerow(cells)
             n += 1
     return n
 
@@ -834,3 +836,8 @@ def write_proposals(result: MatchResult, path: Path, order: Iterable[str] = ()) 
 _FREE_TEXT = tuple(i for i, column in enumerate(PROPOSAL_COLUMNS) if column not in (
     "line_index", "applied_amount", "discount_amount", "deduction_amount", "decision",
     "confidence", "treatment"))
+#: The first characters of the only text :func:`neutralise` changes (a trigger, a space
+#: before one, the guard's own ``'``): other cells skip the call.
+_GUARDED_START = frozenset(("'", " ", *TRIGGERS))
+#: Sorts a row without a line index (an on-account row of the payment) after the lines.
+_NO_LINE = 2**32 - 1

@@ -20,12 +20,14 @@ to stderr.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich.table import Table
 
-from bots.cashapp import Memory, match, policy_from_options
+from bots.cashapp import Memory, Policy, match, policy_from_options
 from bots.cli.common import (
     EXIT_FAILURES,
     EXIT_OK,
@@ -36,6 +38,7 @@ from bots.cli.common import (
     load_or_exit,
 )
 from bots.cli.store_defaults import applied_remittances, learned_memory
+from bots.config import Config
 from bots.interchange import (
     BadRow,
     InterchangeError,
@@ -80,6 +83,31 @@ def match_cmd(open_items_path: Path, remittances_path: Path, customers_path: Pat
                                  source=config_path or "--policy")
     if cfg.disputes.enabled:  # as the nightly run: a residual from dispute_min gets a case
         policy = policy.with_dispute_cases()
+    with _long_lived_objects():
+        _match_files(open_items_path, remittances_path, customers_path, out_path, policy,
+                     applied_path, memory_path, cfg)
+
+
+@contextmanager
+def _long_lived_objects() -> Iterator[None]:
+    """The garbage collector tuned for a command whose objects live to its end.
+
+    What is read, matched and written lives to the end of the command: each stage
+    freezes what it made (``gc.freeze()``: later collections do not walk it), and the
+    young generation is collected less often. The collector stays on. Measured on
+    1 M x 100 k: 2.3 s of collections, against 4.5 s when only the matching was tuned so.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _match_files(open_items_path: Path, remittances_path: Path, customers_path: Path | None,
+                 out_path: Path, policy: Policy, applied_path: Path | None,
+                 memory_path: Path | None, cfg: Config) -> None:
     problems: list[BadRow] = []
     try:
         items, bad = read_open_items(open_items_path)
@@ -94,17 +122,10 @@ def match_cmd(open_items_path: Path, remittances_path: Path, customers_path: Pat
         fail(str(exc), EXIT_FAILURES)
     _report(problems)
     memory = Memory(memory_path) if memory_path else learned_memory(cfg)
-    # The inputs live to the end: the collector need not walk them (freeze). The engine
-    # makes a million short-lived objects: collect the young ones less often (the
-    # collector stays on). Measured on 1 M x 100 k: 20 % less CPU than the defaults.
     gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, *thresholds[1:])
-    try:
-        result = match(items, remittances, customers, policy, memory=memory,
-                       already_applied=applied)
-    finally:
-        gc.set_threshold(*thresholds)
+    result = match(items, remittances, customers, policy, memory=memory,
+                   already_applied=applied)
+    gc.freeze()
     rows = write_proposals(result, out_path, (r.id for r in remittances))
     s = result.stats
     table = Table(title=f"arbots match -> {out_path}", show_header=False)
