@@ -146,7 +146,9 @@ _ABBREVIATIONS = {"inv": "invoice", "amt": "amount", "disc": "discount", "ded": 
                   # English ERP abbreviations: "Pmt Amt", "Trans. Ref", "Trx No", "Txn Date"
                   "pmt": "payment", "pymt": "payment", "trans": "transaction",
                   "trx": "transaction", "txn": "transaction", "jnl": "journal",
-                  "vch": "voucher", "vou": "voucher", "ext": "external", "cn": "credit"}
+                  "vch": "voucher", "vou": "voucher", "ext": "external", "cn": "credit",
+                  # "Invoice/CM No." (credit memo), "Remit Amt"
+                  "cm": "credit", "remit": "remitted"}
 _WORD_RULES: tuple[tuple[str, frozenset[str]], ...] = (
     ("deduction_reason", frozenset({"reason", "remark", "comment", "grund", "bemerkung",
                                     "motif", "reden", "omschrijving", "motivo", "causale"})),

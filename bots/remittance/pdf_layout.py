@@ -604,6 +604,9 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 table.used.add(index + 1)
             elif new_columns is not None:
                 new_columns = _aligned_header(bodies, index, new_columns, synonyms)
+            if new_columns is not None:
+                new_columns = _checked_by_values(new_columns, bodies(
+                    index + 2 if index + 1 in table.used else index + 1))
         if new_columns is not None:
             if not segments:
                 table.first_header = index
@@ -719,6 +722,12 @@ def _known(columns: list[Column]) -> int:
     return sum(c.field not in (None, "alt_ref") for c in columns)
 
 
+def _distinct(columns: list[Column]) -> int:
+    """How many line fields ``columns`` name, a second document number or amount not
+    counted (a currency split off ``Payment Amount GBP`` names no field of its own)."""
+    return sum(c.field not in (None, "alt_ref", "alt_amount") for c in columns)
+
+
 def _strength(columns: list[Column]) -> tuple[int, int, int]:
     """How well ``columns`` name a table: the fields named, then fewer amount labels
     repeated (``Importo | Importo`` over ``bonificato | fattura`` says less than both),
@@ -764,6 +773,11 @@ _REFERENCE_IN_TEXT = re.compile(
     r"|fattura|fatt|factuur)\b\.?\s*(?:(?:n[°º]|(?:no|nr|num|nummer|number|numero|número"
     r"|núm|n)\b)\.?\s*|#\s*)?:?\s*(?P<ref>(?=[\w./-]*\d)[A-Za-z0-9][\w./-]*[A-Za-z0-9])",
     re.IGNORECASE)
+# a printed date: numeric, ISO, with a month name ("05-SEP-2026", "Sep 5, 2026", "5 mars 2026")
+_DATEISH = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[ .-]+(?:de )?[^\W\d_]{3,}\.?"
+                      r"(?: de)?[ ,.-]+\d{2,4}|[^\W\d_]{3,}\.? \d{1,2},? \d{4})$")
+_AMOUNT_NAMES = (*AMOUNT_FIELDS, "alt_amount")
+_EDGE = 1.0  # points: a label's edge on a value column's edge (both set flush)
 _MAX_BODY = 12  # rows read to tell a column by its values, or where the columns are
 
 
@@ -867,7 +881,49 @@ def _spans(body: list[Line]) -> list[tuple[float, float]]:
                 hit = hits[0]
                 hit[0], hit[1], hit[2] = min(hit[0], x0), max(hit[1], x1), hit[2] + 1
     least = 2 if len(body) >= 3 else 1  # a column seen once in many rows is no column
-    return sorted((a, b) for a, b, seen in spans if seen >= least)
+    found = _Spans(sorted((a, b) for a, b, seen in spans if seen >= least))
+    found.lefts, found.rights = _flush_edges(body)
+    return found
+
+
+class _Spans(list[tuple[float, float]]):
+    """The value columns' x-ranges (:func:`_spans`), with where their cells are set flush
+    (``lefts``, ``rights``: :func:`_flush_edges`)."""
+
+    lefts: list[float] = []
+    rights: list[float] = []
+
+
+def _flush_edges(body: list[Line]) -> tuple[list[float], list[float]]:
+    """Where the cells of ``body`` are set flush row after row: the left edges of text
+    (document numbers, dates) and the right edges of money. A cell is a run of words less
+    than a wide space apart, so columns set so close that their values make one phrase
+    (``VCH063752 90003385``) still show; an x inside a word of some row is no edge."""
+    if len(body) < 2:
+        return [], []
+    lefts: dict[int, int] = {}
+    rights: dict[int, int] = {}
+    for line in body:
+        cells: list[list[Word]] = []
+        for w in line.words:
+            if cells and w.x0 - cells[-1][-1].x1 <= 0.6 * (w.bottom - w.top):
+                cells[-1].append(w)
+            else:
+                cells.append([w])
+        for cell in cells:
+            text = " ".join(w.text for w in cell)
+            if _is_money(text) and not _DATEISH.match(text):  # "19.02.26" is a date
+                rights[round(cell[-1].x1 * 2)] = rights.get(round(cell[-1].x1 * 2), 0) + 1
+            else:
+                lefts[round(cell[0].x0 * 2)] = lefts.get(round(cell[0].x0 * 2), 0) + 1
+    often = max(2, (len(body) + 1) // 2)
+    words = [w for line in body for w in line.words]
+
+    def flush(edges: dict[int, int]) -> list[float]:
+        return [x / 2 for x, n in edges.items() if n >= often
+                and not any(w.x0 < x / 2 - _EDGE and w.x1 > x / 2 + _EDGE for w in words)]
+
+    return flush(lefts), flush(rights)
 
 
 def _may_hold_two(line: Line) -> bool:
@@ -885,46 +941,120 @@ def _straddles(parts: list[list[Word]], spans: list[tuple[float, float]]) -> boo
 
 def _aligned_phrases(line: Line, spans: list[tuple[float, float]]) -> list[list[Word]]:
     """The header ``line`` cut into phrases at column gaps and, where labels are set
-    closer than a column gap (``BELEGNR. AUFTRAGSNR.``), where the value columns under
-    it (``spans``, :func:`_spans`) change: each word goes to the column it overlaps most."""
+    closer than a column gap (``BELEGNR. AUFTRAGSNR.``), by the value columns under it
+    (``spans``, :func:`_spans`; :func:`_cut_phrase`)."""
     parts = phrases(line.words)
-    if not _straddles(parts, spans):
+    if not _straddles(parts, spans) and all(len(_cut_at_edges(p, spans)) == 1 for p in parts):
         return parts
+    return [piece for phrase in parts for piece in _cut_phrase(phrase, spans)]
+
+
+def _cut_phrase(phrase: list[Word], spans: list[tuple[float, float]],
+                edges: bool = True) -> list[list[Word]]:
+    """One header phrase cut by the value columns under it: at their edges
+    (:func:`_cut_at_edges`; not if ``edges`` is False), else where the column a word
+    overlaps most changes. A bilingual label (``Datum / Date``) stays whole."""
+    if any(w.text in ("/", "|") for w in phrase):
+        return [phrase]
+    pieces = _cut_at_edges(phrase, spans) if edges else [phrase]
+    if len(pieces) > 1:  # each piece cut further where it stands over two columns
+        return [part for piece in pieces for part in (
+            _cut_phrase(piece, spans, False) if _straddles([piece], spans) else [piece])]
     cut: list[list[Word]] = []
-    for phrase in parts:
-        if any(w.text in ("/", "|") for w in phrase):  # a bilingual label stays whole
-            cut.append(phrase)
-            continue
-        last = -1
-        for word in phrase:
-            column = max(range(len(spans)), key=lambda n: min(word.x1, spans[n][1])
-                         - max(word.x0, spans[n][0]))
-            if min(word.x1, spans[column][1]) - max(word.x0, spans[column][0]) <= 0:
-                column = last if last >= 0 else column
-            if cut and column == last:
-                cut[-1].append(word)
-            else:
-                cut.append([word])
-            last = column
+    last = -1
+    for word in phrase:
+        column = max(range(len(spans)), key=lambda n: min(word.x1, spans[n][1])
+                     - max(word.x0, spans[n][0]))
+        if min(word.x1, spans[column][1]) - max(word.x0, spans[column][0]) <= 0:
+            column = last if last >= 0 else column
+        if cut and column == last:
+            cut[-1].append(word)
+        else:
+            cut.append([word])
+        last = column
     return cut
+
+
+def _cut_at_edges(phrase: list[Word], spans: list[tuple[float, float]]) -> list[list[Word]]:
+    """``phrase`` cut where a label ends on the right edge of a value column (amounts and
+    their labels set flush right: ``GROSS PAID AMOUNT`` over two columns is ``GROSS`` and
+    ``PAID AMOUNT``) or starts on the left edge of one (flush left); one piece if none."""
+    rights: list[float] = getattr(spans, "rights", [])
+    lefts: list[float] = getattr(spans, "lefts", [])
+    pieces = [[phrase[0]]]
+    for before, word in zip(phrase, phrase[1:], strict=False):
+        if any(abs(before.x1 - x) <= _EDGE for x in rights) \
+                or any(abs(word.x0 - x) <= _EDGE for x in lefts):
+            pieces.append([word])
+        else:
+            pieces[-1].append(word)
+    kept = pieces[:1]
+    for piece in pieces[1:]:  # a piece over no value column was no label of its own
+        if any(min(piece[-1].x1, b) - max(piece[0].x0, a) > 0 for a, b in spans):
+            kept.append(piece)
+        else:
+            kept[-1] += piece
+    return kept
 
 
 def _aligned_header(bodies: _Bodies, index: int, columns: list[Column],
                     synonyms: Mapping[str, str] | None) -> list[Column]:
     """``columns`` of the header row ``lines[index]``, its labels re-cut by the value
-    columns under it (:func:`_aligned_phrases`) when that names more fields."""
+    columns under it when that names as many fields: first at the columns' edges
+    (:func:`_cut_at_edges`, a phrase cut only when its pieces name more fields), else
+    where the columns a label's words overlap change (:func:`_cut_phrase`)."""
     line = bodies.lines[index]
-    if not _may_hold_two(line) or not bodies(index + 1) \
-            or not _straddles(phrases(line.words), bodies.spans(index + 1)):
+    if not _may_hold_two(line) or not bodies(index + 1):
         return columns
-    parts = _aligned_phrases(line, bodies.spans(index + 1))
-    if len(parts) <= len(phrases(line.words)):
-        return columns
-    aligned = _label_columns(parts, synonyms or {})
-    taken = {c.field for c in aligned if c.field}
-    if _is_header(taken, 1, 1) and _known(aligned) >= _known(columns):
-        return aligned
+    spans = bodies.spans(index + 1)
+    parts = phrases(line.words)
+    by_edges = [piece for phrase in parts for piece in max(
+        (_cut_at_edges(phrase, spans), [phrase]),
+        key=lambda o: sum(c.field not in (None, "alt_amount")  # a second amount names none
+                          for c in _label_columns(o, synonyms or {})))]
+    by_overlap = [piece for phrase in parts for piece in _cut_phrase(phrase, spans, False)] \
+        if _straddles(parts, spans) else parts
+    for cut in (by_edges, by_overlap):
+        if len(cut) <= len(parts):
+            continue
+        aligned = _label_columns(cut, synonyms or {})
+        taken = {c.field for c in aligned if c.field}
+        if _is_header(taken, 1, 1) and _distinct(aligned) >= _distinct(columns):
+            return aligned
     return columns
+
+
+def _checked_by_values(columns: list[Column], body: list[Line]) -> list[Column]:
+    """``columns`` with a field their values contradict taken back, by the rows under the
+    header (``body``): an amount column whose cells are all dates is the date column
+    (``Payment Due`` over ``11/08/2026``), a document-number column whose cells are all
+    money is an amount column (``Invoice`` over ``Total`` read as ``Invoice``). The
+    second column of the kind (``alt_amount``, ``alt_ref``) takes the field over."""
+    if len(body) < 2:
+        return columns
+    cells = [assign(line, columns) for line in body]
+    out = list(columns)
+    for n, column in enumerate(columns):
+        name = column.field
+        texts = [row[name] for row in cells if row.get(name)]
+        if name is None or len(texts) < 2:
+            continue
+        if name in _AMOUNT_NAMES and all(map(_DATEISH.match, texts)):
+            new = None if any(c.field == "invoice_date" for c in out) else "invoice_date"
+            heir = "alt_amount" if name in _TOTALS else None
+        elif name in ("invoice_ref", "alt_ref") and all(map(_is_money, texts)):
+            new = None if any(c.field == "gross_amount" for c in out) else "gross_amount"
+            heir = "alt_ref" if name == "invoice_ref" else None
+        else:
+            continue
+        out[n] = replace(column, field=new, other=None)
+        k = next((k for k, c in enumerate(out) if heir and c.field == heir), None)
+        if k is None:  # a label that named the field too but came second (a stacked header)
+            k = next((k for k, c in enumerate(out) if c.field is None and c is not out[n]
+                      and field_for_header(c.label) == name), None)
+        if k is not None:
+            out[k] = replace(out[k], field=name)
+    return out
 
 
 def _headerless_start(lines: list[Line]) -> tuple[int, list[Column]] | None:
