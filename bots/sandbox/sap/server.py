@@ -4,7 +4,7 @@
         conn = server.connect(user="ARBOTS")      # a pyrfc-like connection
         conn.call("RFC_PING")
         conn.close()
-    server.cpu_seconds                            # what the system spent answering
+    server.cpu_seconds, server.calls              # what the system spent answering
 
 :class:`~bots.sandbox.sap.simulator.SapSimulator` answers in the caller's
 process: its SQLite work runs on the caller's cores and its Python parts
@@ -56,6 +56,7 @@ class SimulatorServer:
         self.address = str(Path(self._folder.name) / "rfc.sock")
         self._authkey = secrets.token_bytes(16)
         self.cpu_seconds = 0.0  # of the work processes of closed connections
+        self.calls = 0  # function modules called over all connections
         self._process = subprocess.Popen(
             [sys.executable, "-m", __name__, self.address, str(path), str(latency_ms)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -105,6 +106,7 @@ class RemoteSimulator:
 
     def call(self, func_name: str, /, **params: Any) -> dict[str, Any]:
         """Run ``func_name`` in the connection's work process; its result or its exception."""
+        self._server.calls += 1
         return self._ask("call", func_name, params)  # type: ignore[no-any-return]
 
     def close(self) -> None:
