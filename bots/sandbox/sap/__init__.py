@@ -14,7 +14,8 @@ Modules: ``simulator`` (the connection and dispatch), ``interfaces``
 (function-module metadata and parameter checks), ``ddic`` (tables and
 structures), ``where`` (OPTIONS parsing), ``read_table``, ``open_items``,
 ``texts``, ``clearing`` (one per function module family), ``store`` (the
-SQLite schema), ``demo`` (the data generator), ``errors`` (pyrfc's classes).
+SQLite schema), ``demo`` (the data generator), ``errors`` (pyrfc's classes),
+``server`` (the simulator in processes of its own, as a benchmark's SAP).
 """
 
 from __future__ import annotations
