@@ -90,7 +90,6 @@ _MAX_GLUED = 4  # lines read both ways at most (2**4 readings of a short text)
 
 def find_free_text(lines: Sequence[Line], known: KnownItems | None) -> Table | None:
     """The invoices of the remittance information on ``lines`` as a table, or None."""
-    totals = _stated_totals(lines)
     blocks = list(_labelled_blocks(lines))
     labelled = bool(blocks)
     if not blocks:
@@ -98,6 +97,7 @@ def find_free_text(lines: Sequence[Line], known: KnownItems | None) -> Table | N
     for indices, texts in blocks:
         if not texts:
             continue
+        totals = _stated_totals(lines, set(indices))
         found = _best_reading(texts, totals, known)
         if found is None:
             continue
@@ -166,10 +166,12 @@ def _pitch(lines: Sequence[Line]) -> float:
     return median(pitches) if pitches else 12.0
 
 
-def _stated_totals(lines: Sequence[Line]) -> dict[str, set[Decimal]]:
-    """The amounts printed under a total label (or in an MT103's ``:32A:``), read with
-    each decimal mark."""
+def _stated_totals(lines: Sequence[Line], block: set[int]) -> dict[str, set[Decimal]]:
+    """The amounts printed under a total label (or in an MT103's ``:32A:``), and any
+    amount printed outside the ``block`` lines, read with each decimal mark."""
     texts = [value for _, name, value in labelled_values(lines) if name == "total"]
+    texts += [part for n, line in enumerate(lines) if n not in block
+              for part in re.split(r"[\t:]", line.text) if _MONEY.search(part)]
     texts += [value for _, name, value in unlisted_values(lines, {"total"})]
     texts += [m[1] for line in lines if (m := _SWIFT_AMOUNT.search(line.text))]
     found: dict[str, set[Decimal]] = {".": set(), ",": set()}

@@ -23,7 +23,8 @@ document numbers. It is asked only when no table was found.
    vocabulary in EN/DE/FR/NL/ES/IT).
 2. **Records.** The label naming our invoice (of two document numbers, the
    higher :func:`~bots.remittance.columns.reference_rank`: ``Your Invoice``
-   over ``Voucher``) anchors the records. When it repeats, the labels that
+   over ``Voucher``; else the one repeated label no vocabulary names whose
+   values all look like references) anchors the records. When it repeats, the labels that
    repeat as often are the record's, and a record starts at each return of
    its first label; a single record is the paragraph (lines without a wider
    gap) around its reference.
@@ -33,8 +34,9 @@ document numbers. It is asked only when no table was found.
    page (the total: consistency decides).
 
 A document must speak of a payment (a payment number or date label, as
-:mod:`bots.remittance.pdf_fields` reads them) or repeat its records, so that
-an invoice's ``Invoice number: ... Amount: ...`` is never taken for an advice.
+:mod:`bots.remittance.pdf_fields` reads them, or a payment word in its
+title) or repeat its records, so that an invoice's ``Invoice number: ...
+Amount: ...`` is never taken for an advice.
 
 Limits: a record must print its reference with a label; labels without a
 colon are read only when their words name a line field.
@@ -43,6 +45,7 @@ colon are read only when their words name a line field.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -52,6 +55,7 @@ from statistics import median
 from bots.remittance.columns import field_for_header, normalise_header, reference_rank
 from bots.remittance.label_grammar import field_of_label
 from bots.remittance.labels import is_payment_label
+from bots.remittance.locale import read_date
 from bots.remittance.pdf_fields import labelled_values
 from bots.remittance.pdf_layout import AMOUNT_FIELDS, Line, Table, phrases
 from bots.remittance.pdf_words import Word
@@ -63,6 +67,8 @@ LINE_FIELDS = frozenset({"invoice_ref", "invoice_date", "po_number", "deduction_
 _PLACEHOLDER = re.compile(r"[-\u2013\u2014/.*]*")  # a value printed for nothing: "-", "--"
 _COLON = re.compile(r":(?:\s+|$)")
 _DIGIT = re.compile(r"\d")
+_CENTS = re.compile(r"\d[.,]\d{2}$")  # an amount, not a reference
+_REFERENCE = re.compile(r"[A-Za-z]{0,6}[-/.]?\d[\w/.-]*")
 _LETTER = re.compile(r"[^\W\d_]")
 _AMOUNT_SHAPE = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?\d[\d.,' ]*[)-]?"
                            r"(?: ?(?:[A-Z]{3}|CR|DR))?$", re.I)
@@ -88,13 +94,13 @@ def find_records(lines: Sequence[Line]) -> Table | None:
     """The key-value records on ``lines`` as a table (see the module docstring), or
     None when there are none."""
     pairs = [p for p in pairs_of(lines) if p.field in LINE_FIELDS or p.field is None]
-    records = _records(pairs, lines)
+    anchor, records = _records(pairs, lines)
     if not records:
         return None
     if len(records) == 1 and not speaks_of_payment(lines):
         return None
     keys = list(dict.fromkeys(p.key for record in records for p in record))
-    roles = _roles(keys, records, lines)
+    roles = _roles(anchor, keys, records, lines)
     if "invoice_ref" not in roles.values() or not roles.keys() & _amount_keys(roles):
         return None
     rows = [_row(record, roles) for record in records]
@@ -108,6 +114,10 @@ def find_records(lines: Sequence[Line]) -> Table | None:
                  labels=tuple(next(p.label for r in records for p in r if p.key == key)
                               for key in keys),
                  ref_labels=labels, first_header=min(used))
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
 
 
 def _amount_keys(roles: dict[str, str]) -> set[str]:
@@ -218,15 +228,30 @@ def _field(label: str) -> str | None:
 # --------------------------------------------------------------------------- records
 
 
-def _records(pairs: list[Pair], lines: Sequence[Line]) -> list[list[Pair]]:
-    """The pairs of each record: the paragraph around each reference, split at the
-    return of its first label when it holds several."""
+def _records(pairs: list[Pair], lines: Sequence[Line]) -> tuple[str, list[list[Pair]]]:
+    """The label anchoring the records and the pairs of each record: the paragraph
+    around each reference, split at the return of its first label when it holds
+    several. Labels naming an invoice are tried first (the most repeated, then the
+    surest of naming OUR invoice), then the one repeated label no vocabulary names
+    whose values all look like references."""
     refs = Counter(p.key for p in pairs if p.field == "invoice_ref" and _DIGIT.search(p.value))
-    if not refs:
-        return []
     label_of = {p.key: p.label for p in pairs}
-    anchor = max(refs, key=lambda k: (refs[k], reference_rank(label_of[k])))
+    anchors = sorted(refs, key=lambda k: (-refs[k], -reference_rank(label_of[k])))
+    unnamed = Counter(p.key for p in pairs if p.field is None)
+    alike = [k for k, n in unnamed.items() if n > 1 and all(
+        _REFERENCE.fullmatch(p.value) and not _CENTS.search(p.value)
+        and read_date(p.value) is None for p in pairs if p.key == k)]
+    anchors += alike if len(alike) == 1 else []  # of two, which is ours nothing says
     paragraphs = _paragraphs(lines)
+    for anchor in anchors:
+        records = _anchored(anchor, pairs, paragraphs)
+        if records:
+            return anchor, records
+    return "", []
+
+
+def _anchored(anchor: str, pairs: list[Pair], paragraphs: list[int]) -> list[list[Pair]]:
+    """The records around each ``anchor`` label (see :func:`_records`)."""
     records: list[list[Pair]] = []
     done: set[int] = set()
     for pair in pairs:
@@ -277,8 +302,20 @@ def _paragraphs(lines: Sequence[Line]) -> list[int]:
     return numbers
 
 
+#: Words of a payment advice's title (accents folded): never an invoice's.
+_PAYMENT_TITLE = re.compile(
+    r"(?<![a-z])(?:remittance|payment|paiement|reglement|virement|avis d|zahlung|uberweisung"
+    r"|gutschrift|betaling|betaal|overboeking|bijschrijving|creditadvies|pago|transferencia"
+    r"|abono|pagamento|bonifico|accredito|credit advice|avis de credit|remesa|avviso)")
+
+
 def speaks_of_payment(lines: Sequence[Line]) -> bool:
-    """A payment number or date label on the page (not an invoice's own fields)."""
+    """A payment number or date label on the page (not an invoice's own fields), or a
+    payment word in a short chunk of its first three lines (the title)."""
+    for line in lines[:3]:
+        for chunk in line.text.split("\t"):
+            if len(chunk.split()) <= 6 and _PAYMENT_TITLE.search(_fold(chunk)):
+                return True
     for _, name, _ in labelled_values(lines):
         if name in ("payment_ref", "payment_date"):
             return True
@@ -293,17 +330,17 @@ def speaks_of_payment(lines: Sequence[Line]) -> bool:
 # --------------------------------------------------------------------------- roles
 
 
-def _roles(keys: list[str], records: list[list[Pair]], lines: Sequence[Line]) -> dict[str, str]:
-    """Record label -> row field (``alt_ref``: the other document number)."""
+def _roles(anchor: str, keys: list[str], records: list[list[Pair]], lines: Sequence[Line]
+           ) -> dict[str, str]:
+    """Record label -> row field: ``anchor`` the invoice reference, the surest other
+    document number ``alt_ref`` (open items may swap them)."""
     fields = {p.key: p.field for r in records for p in r}
     labels = {p.key: p.label for r in records for p in r}
-    roles: dict[str, str] = {}
-    refs = sorted((k for k in keys if fields[k] == "invoice_ref"),
+    roles = {anchor: "invoice_ref"}
+    refs = sorted((k for k in keys if fields[k] == "invoice_ref" and k != anchor),
                   key=lambda k: -reference_rank(labels[k]))
     if refs:
-        roles[refs[0]] = "invoice_ref"
-        if len(refs) > 1:
-            roles[refs[1]] = "alt_ref"
+        roles[refs[0]] = "alt_ref"
     for key in keys:
         field = fields[key]
         if field in _OTHER_FIELDS and field not in roles.values():

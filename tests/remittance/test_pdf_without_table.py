@@ -129,6 +129,17 @@ def test_stacked_records_a_row_of_labels_over_a_row_of_values():
     assert got == [("FC20260101", Decimal("1000.00")), ("FC20260117", Decimal("2130.00"))]
 
 
+def test_records_whose_reference_label_no_vocabulary_names():
+    """"Ticket" names nothing known, but it repeats in every record with a reference
+    beside it, and it is the only such label: the records' anchor."""
+    lines = [(40, 40, "PAYMENT ADVICE"), (40, 70, "Payment Date: 04/01/2026"),
+             (40, 83, "Payment Amount: 1,300.00")]
+    lines += _block(110, [["Ticket: SR-100234", "Settled: 1,000.00"]])
+    lines += _block(133, [["Ticket: SR-100299", "Settled: 300.00"]])
+    got, _ = _read(_pdf(lines))
+    assert got == [("SR-100234", Decimal("1000.00")), ("SR-100299", Decimal("300.00"))]
+
+
 def test_an_invoice_with_labelled_fields_is_still_not_an_advice():
     lines = _block(60, [["Invoice Number: INV-26-01001"], ["Invoice Date: 03/02/2026"],
                         ["Amount Due: 1,250.00"], ["Due Date: 04/02/2026"]])
