@@ -139,7 +139,11 @@ class Database:
         self.engine = _engine(url, shared)
         self.connection = self.engine.connect()
         self._raw = self.connection.connection.driver_connection
-        self.dialect.prepare(self._raw)
+        try:
+            self.dialect.prepare(self._raw)
+        except BaseException:
+            self.connection.close()
+            raise
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         """Run one statement with ``?`` placeholders; its cursor."""
