@@ -357,6 +357,13 @@ class DisputesConfig:
     enabled: bool = False
     case_type: str = "F_DM"
     attributes: dict[str, str] = field(default_factory=lambda: dict(DISPUTE_ATTRIBUTES))
+    # FI-FSCM process integration on: SAP closes a case when its item is cleared and
+    # arbots only reads the status. Off: arbots closes the case of a cleared residual.
+    process_integration: bool = True
+    # Statuses (STAT_ORDERNO) of the case type's status profile that end a case, and
+    # the one arbots sets when it closes a case.
+    final_statuses: tuple[str, ...] = ("30", "40", "50")
+    close_status: str = "30"
 
 
 @dataclass(frozen=True)
@@ -573,9 +580,15 @@ def _disputes(s: _Section) -> DisputesConfig:
     cfg = DisputesConfig(
         enabled=s.flag("enabled", False), case_type=s.text("case_type", "F_DM"),
         attributes={name: attributes.text(name, default)
-                    for name, default in DISPUTE_ATTRIBUTES.items()})
+                    for name, default in DISPUTE_ATTRIBUTES.items()},
+        process_integration=s.flag("process_integration", True),
+        final_statuses=tuple(s.strings("final_statuses", ["30", "40", "50"])),
+        close_status=s.text("close_status", "30"))
     if not 1 <= len(cfg.case_type) <= 4:
         raise s._fail("case_type", f"an FSCM case type has 1-4 characters, got {cfg.case_type!r}")
+    if cfg.close_status not in cfg.final_statuses:
+        raise s._fail("close_status", f"{cfg.close_status!r} is not one of final_statuses "
+                      f"{list(cfg.final_statuses)}")
     attributes.check_unknown()
     s.check_unknown()
     return cfg

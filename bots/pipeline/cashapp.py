@@ -442,6 +442,7 @@ def run(ctx: BotContext) -> BotSection:
     recover_pending(ctx, section)
     finish_open_notes(ctx, section, "cashapp_note")
     disputes.retry_queued(ctx, section)
+    disputes.follow_up(ctx, section)
     snap = snapshot(ctx)
     batch = propose(ctx, snap.items, snap.customers.values())
     open_items = items_by_document(snap.items)

@@ -23,6 +23,15 @@ each cash-application run tries queued and interrupted cases again from
 the ledger alone. The case GUID is derived from the key and handed to SAP
 (``CASE_GUID_CREATE``), so a case created just before a crash is found as
 "already exists", not created twice.
+
+Each run also follows the cases it opened until they end (:func:`follow_up`):
+their status is read back from SAP. With FI-FSCM process integration on
+(``[disputes] process_integration``, the default), SAP closes a case itself
+when its item is cleared; arbots only records that (``disputes_closed_in_sap``)
+and never fights it. With integration off, arbots closes the case of a
+residual that was cleared, with ``BAPI_DISPUTE_ATTRIBUTES_CHANGE`` setting
+``close_status`` (a ledger write of kind ``dispute_close``, checked against
+the status before it is repeated; ``disputes_closed``).
 """
 
 from __future__ import annotations
@@ -41,7 +50,9 @@ if TYPE_CHECKING:
     from bots.pipeline.cashapp import Posting
 
 KIND = "dispute_case"
-COUNTS = ("disputes_created", "disputes_queued", "disputes_already_open")
+CLOSE_KIND = "dispute_close"
+COUNTS = ("disputes_created", "disputes_queued", "disputes_already_open", "disputes_closed",
+          "disputes_closed_in_sap")
 
 
 def open_cases(ctx: BotContext, posting: Posting, document: str, section: BotSection,
@@ -84,11 +95,75 @@ def retry_queued(ctx: BotContext, section: BotSection) -> None:
             create_case(ctx, row["key"], json.loads(row["payload"]), section)
 
 
-def create_case(ctx: BotContext, key: str, case: dict[str, Any], section: BotSection) -> None:
-    """Open the case described by ``case`` (a ledger payload) exactly once."""
+def follow_up(ctx: BotContext, section: BotSection) -> None:
+    """Read back the status of every case arbots opened and has not seen end; record
+    the ones SAP ended, and without process integration close those whose residual
+    was cleared."""
+    cfg = ctx.cfg.disputes
+    if not cfg.enabled or ctx.dry_run:
+        return
+    ended = {row["key"] for row in ctx.store.writes_of(CLOSE_KIND, "done")}
+    cases = []
+    for row in ctx.store.writes_of(KIND, "done"):
+        guid = json.loads(row["result"] or "{}").get("case_guid")
+        if guid and _close_key(guid) not in ended:
+            cases.append((guid, json.loads(row["payload"])))
+    if not cases:
+        return
+    _count(section)
+    statuses = ctx.sap.dispute_statuses([guid for guid, _ in cases])
+    for guid, case in cases:
+        status = statuses.get(guid)
+        if status in cfg.final_statuses:
+            key = _close_key(guid)
+            if ctx.ledger.begin(CLOSE_KIND, key, _target(case), {"case_guid": guid}) != "busy":
+                ctx.ledger.done(key, {"status": status, "found_in_sap": True})
+                section.counts["disputes_closed_in_sap"] += 1
+        elif status is not None and not cfg.process_integration and ctx.sap.residual_line(
+                case["company_code"], case["customer"], case["document"],
+                case["fiscal_year"], case["invoice"]) is None:
+            _close(ctx, guid, case, section)
+
+
+def _close(ctx: BotContext, guid: str, case: dict[str, Any], section: BotSection) -> None:
+    """Close the case of a residual that was cleared, once."""
+    key, status = _close_key(guid), ctx.cfg.disputes.close_status
+    if ctx.ledger.begin(CLOSE_KIND, key, _target(case), {"case_guid": guid}) in ("done", "busy"):
+        return
+    try:
+        ctx.sap.set_dispute_status(guid, status, [
+            f"arbots: the residual of invoice {case['invoice']} (document {case['document']}) "
+            "was cleared in SAP; case closed."])
+        ctx.sap.commit()
+    except SapBusinessError as exc:
+        ctx.sap.rollback()
+        ctx.ledger.failed(key, str(exc))
+        section.waiting.append(WaitingItem(
+            f"dispute case {guid} ({_target(case)})", "AR team (FSCM dispute case)",
+            f"its residual was cleared but SAP refused to close it; the next run tries "
+            f"again: {exc}"))
+        return
+    ctx.ledger.done(key, {"status": status, "closed_by": "arbots"})
+    section.counts["disputes_closed"] += 1
+
+
+def _close_key(guid: str) -> str:
+    return stable_id("dispute-close", guid)
+
+
+def _target(case: dict[str, Any]) -> str:
+    return f"{case['company_code']}/{case['customer']}"
+
+
+def _count(section: BotSection) -> None:
     for name in COUNTS:
         section.counts.setdefault(name, 0)
-    target = f"{case['company_code']}/{case['customer']}"
+
+
+def create_case(ctx: BotContext, key: str, case: dict[str, Any], section: BotSection) -> None:
+    """Open the case described by ``case`` (a ledger payload) exactly once."""
+    _count(section)
+    target = _target(case)
     if ctx.ledger.begin(KIND, key, target, case) in ("done", "busy"):
         return
     try:

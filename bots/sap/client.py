@@ -153,6 +153,14 @@ class SapClient:
         """BAPI_DISPUTE_CREATE (commit afterwards): the case's GUID."""
         return disputes.create_dispute(self.rfc, case)
 
+    def dispute_statuses(self, guids: Sequence[str]) -> dict[str, str]:
+        """The status (STAT_ORDERNO) of each of these cases that SAP has."""
+        return disputes.case_statuses(self.tables, guids)
+
+    def set_dispute_status(self, guid: str, status: str, notes: Sequence[str]) -> None:
+        """BAPI_DISPUTE_ATTRIBUTES_CHANGE of the case's status (commit afterwards)."""
+        disputes.set_case_status(self.rfc, guid, status, notes)
+
     def residual_line(self, company_code: str, customer: str, document_no: str,
                       fiscal_year: str, invoice: str) -> str | None:
         """The line of a payment document left open as the residual of ``invoice``."""

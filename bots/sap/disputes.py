@@ -1,4 +1,5 @@
-"""FSCM dispute cases: ``BAPI_DISPUTE_CREATE`` with arbots' own case GUID.
+"""FSCM dispute cases: ``BAPI_DISPUTE_CREATE`` with arbots' own case GUID, their status
+read back from ``SCMG_T_CASE_ATTR``, and ``BAPI_DISPUTE_ATTRIBUTES_CHANGE`` to close one.
 
 arbots passes ``CASE_GUID_CREATE`` (a GUID derived from its idempotency key),
 so asking twice for the same case is refused by SAP as "already exists"
@@ -17,6 +18,9 @@ from bots.sap.read_table import TableReader, Where
 from bots.sap.rfc import Rfc
 
 FUNCTION = "BAPI_DISPUTE_CREATE"
+CHANGE = "BAPI_DISPUTE_ATTRIBUTES_CHANGE"
+STATUS_ATTRIBUTE = "STAT_ORDERNO"  # the case status as an attribute of ATTRIBUTES_CHANGE
+GUIDS_PER_READ = 50  # an IN list per RFC_READ_TABLE call stays well inside OPTIONS
 ALREADY_EXISTS = ("UDM_DISPUTE", "002")  # message class and number: the GUID is taken
 NOTE_WIDTH = 132
 
@@ -72,3 +76,25 @@ def residual_line(reader: TableReader, company_code: str, customer: str, documen
         if row["REBZG"] == invoice:
             return row["BUZEI"]
     return None
+
+
+def case_statuses(reader: TableReader, guids: Sequence[str]) -> dict[str, str]:
+    """``STAT_ORDERNO`` of each case of ``guids`` that SAP has (SCMG_T_CASE_ATTR, read by
+    its key in lists of :data:`GUIDS_PER_READ`)."""
+    statuses: dict[str, str] = {}
+    for start in range(0, len(guids), GUIDS_PER_READ):
+        chunk = guids[start:start + GUIDS_PER_READ]
+        for row in reader.rows("SCMG_T_CASE_ATTR", ["CASE_GUID", "STAT_ORDERNO"],
+                               Where().isin("CASE_GUID", chunk)):
+            statuses[row["CASE_GUID"]] = row["STAT_ORDERNO"]
+    return statuses
+
+
+def set_case_status(rfc: Rfc, guid: str, status: str, notes: Sequence[str]) -> None:
+    """Give case ``guid`` the status ``status`` with ``notes`` added (commit afterwards).
+    Raises SapBusinessError with SAP's message."""
+    result = rfc.call(
+        CHANGE, write=True, CASE_GUID=guid,
+        ATTRIBUTES=[{"ATTR_ID": STATUS_ATTRIBUTE, "ATTR_VALUE": status}],
+        NOTES=[{"TDFORMAT": "*", "TDLINE": line[:NOTE_WIDTH]} for line in notes])
+    raise_for_return(CHANGE, [result["RETURN"]])

@@ -1,7 +1,9 @@
 """FSCM dispute cases: BAPI_DISPUTE_CREATE in the simulator, and a case per posted residual
 from the company code's ``dispute_min`` on, created once, queued on a BAPI error with the
 residual left posted, created on retry; such a residual posts instead of waiting for review,
-and one a person approves in review opens its case after the posting.
+and one a person approves in review opens its case after the posting. Each case is followed
+to its end: closed by SAP (process integration) and recorded, or closed by arbots once its
+residual is cleared (integration off), a refused close waiting for the next run.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,10 +20,12 @@ from openpyxl import load_workbook
 from bots.config import Config
 from bots.domain import RunStatus, Trigger
 from bots.runner import run_bots
+from bots.sandbox.sap.disputes import INTEGRATION_KEY
 from bots.sandbox.sap.simulator import SapSimulator
-from bots.sap import connect
+from bots.sap import ClearItem, connect
 from bots.sap.disputes import DisputeCase, DisputeCaseExists, case_guid, item_key
 from bots.sap.errors import SapBusinessError
+from bots.sap.posting import ClearingRequest
 from bots.store import Store
 from tests.pipeline.conftest import seed_mailbox
 
@@ -33,10 +38,11 @@ def sap_rows(cfg: Config, sql: str) -> list[tuple]:
 
 
 def cases(cfg: Config) -> list[tuple]:
-    try:
-        return sap_rows(cfg, "SELECT CASE_GUID, CASE_TYPE FROM UDM_CASE")
-    except sqlite3.OperationalError:  # no case ever created: the table is made on first use
-        return []
+    return sap_rows(cfg, "SELECT CASE_GUID, CASE_TYPE FROM SCMG_T_CASE_ATTR")
+
+
+def statuses(cfg: Config) -> list[tuple]:
+    return sap_rows(cfg, "SELECT STAT_ORDERNO, CLOSED_BY FROM SCMG_T_CASE_ATTR")
 
 
 def residuals(cfg: Config) -> list[tuple]:
@@ -205,3 +211,99 @@ def test_a_residual_approved_in_review_opens_its_case_once(seeded: Config) -> No
     again = run_bots(cfg, ("review",), Trigger.ON_DEMAND, inputs={"review_file": decided})
     assert again.report.bots[0].counts.get("disputes_created", 0) == 0
     assert len(cases(cfg)) == 1
+
+
+# ---------------------------------------------------------------- following a case to its end
+
+ONE_CASE = {"default": "25000", "c1000": "500", "c2000": "1000"}  # only 1000's residual
+
+
+def clear_residuals(cfg: Config) -> int:
+    """A later payment clears every residual arbots posted (FB05 through our wrapper)."""
+    rows = sap_rows(cfg, "SELECT s.BUKRS, s.KUNNR, s.BELNR, s.GJAHR, s.BUZEI, s.WAERS, "
+                         "s.WRBTR FROM BSID s JOIN BKPF k ON k.BUKRS = s.BUKRS AND "
+                         "k.BELNR = s.BELNR AND k.GJAHR = s.GJAHR WHERE k.XBLNR LIKE 'PAY-%' "
+                         "AND s.REBZG <> '' AND s.BUKRS = '1000'")
+    with connect(cfg.sap) as sap:
+        for bukrs, kunnr, belnr, gjahr, buzei, waers, wrbtr in rows:
+            amount = Decimal(wrbtr).scaleb(-2)
+            sap.post_clearing(ClearingRequest(bukrs, waers, f"later-{belnr}", TODAY, TODAY,
+                                              amount, "113100",
+                                              (ClearItem(kunnr, belnr, gjahr, buzei, amount),)))
+            sap.commit()
+    return len(rows)
+
+
+def without_process_integration(cfg: Config, **changes: Any) -> Config:
+    with sqlite3.connect(cfg.sap.sandbox_db) as db:
+        db.execute("INSERT OR REPLACE INTO SANDBOX_INFO VALUES (?, '')", (INTEGRATION_KEY,))
+    return replace(cfg, disputes=replace(cfg.disputes, process_integration=False, **changes))
+
+
+def closes(outcome: Any) -> tuple[int, int]:
+    counts = cash(outcome).counts
+    return counts.get("disputes_closed", 0), counts.get("disputes_closed_in_sap", 0)
+
+
+def test_with_process_integration_sap_closes_the_case_and_arbots_only_records_it(
+        seeded: Config) -> None:
+    cfg = with_disputes(with_thresholds(seeded, **ONE_CASE))
+    run_bots(cfg, ("intake", "cashapp"), Trigger.ON_DEMAND)
+    assert statuses(cfg) == [("10", "")]
+    assert closes(run_bots(cfg, ("cashapp",), Trigger.ON_DEMAND)) == (0, 0)  # still open
+    assert clear_residuals(cfg) == 1
+    assert statuses(cfg) == [("30", "ARBOTS")]  # SAP closed it when the item was cleared
+    assert closes(run_bots(cfg, ("cashapp",), Trigger.ON_DEMAND)) == (0, 1)
+    assert closes(run_bots(cfg, ("cashapp",), Trigger.ON_DEMAND)) == (0, 0)  # recorded once
+    with Store(cfg.store_path) as store:
+        [row] = store.writes_of("dispute_close", "done")
+        assert '"found_in_sap": true' in row["result"]
+
+
+def test_without_process_integration_arbots_closes_a_case_whose_residual_was_cleared(
+        seeded: Config) -> None:
+    cfg = without_process_integration(with_disputes(with_thresholds(seeded, **ONE_CASE)))
+    run_bots(cfg, ("intake", "cashapp"), Trigger.ON_DEMAND)
+    [(guid, _)] = cases(cfg)
+    assert clear_residuals(cfg) == 1
+    assert statuses(cfg) == [("10", "")]  # nobody told the case
+    assert closes(run_bots(cfg, ("cashapp",), Trigger.ON_DEMAND)) == (1, 0)
+    assert statuses(cfg) == [("30", "ARBOTS")]
+    notes = [line for (line,) in sap_rows(cfg, "SELECT TDLINE FROM UDM_CASE_NOTE "
+                                               f"WHERE CASE_GUID = '{guid}' ORDER BY SEQ")]
+    assert "was cleared in SAP; case closed" in notes[-1]
+    assert closes(run_bots(cfg, ("cashapp",), Trigger.ON_DEMAND)) == (0, 0)  # closed once
+
+
+def test_a_close_sap_refuses_waits_and_the_next_run_closes_it(seeded: Config) -> None:
+    base = with_disputes(with_thresholds(seeded, **ONE_CASE))
+    cfg = without_process_integration(base, final_statuses=("30", "99"), close_status="99")
+    run_bots(cfg, ("intake", "cashapp"), Trigger.ON_DEMAND)
+    clear_residuals(cfg)
+    refused = run_bots(cfg, ("cashapp",), Trigger.ON_DEMAND)
+    assert closes(refused) == (0, 0) and statuses(cfg) == [("10", "")]
+    [wait] = [w for w in cash(refused).waiting if "refused to close" in w.why]
+    assert "Status 99 is not in the status profile" in wait.why
+    fixed = replace(cfg, disputes=replace(cfg.disputes, close_status="30"))
+    assert closes(run_bots(fixed, ("cashapp",), Trigger.ON_DEMAND)) == (1, 0)
+    assert statuses(cfg) == [("30", "ARBOTS")]
+
+
+def test_the_simulated_attributes_change_refuses_an_unknown_case_or_status(
+        world: Config) -> None:
+    [open_item] = sap_rows(world, "SELECT BUKRS, BELNR, GJAHR, BUZEI FROM BSID LIMIT 1")
+    guid = case_guid("k-change")
+    with connect(world.sap) as sap:
+        sap.create_dispute(DisputeCase("F_DM", guid, {"DISPUTED_AMOUNT": "1.00"},
+                                       [("BSEG", item_key(*open_item))]))
+        sap.commit()
+        with pytest.raises(SapBusinessError, match="does not exist"):
+            sap.set_dispute_status(case_guid("nobody"), "30", [])
+        with pytest.raises(SapBusinessError, match="not in the status profile"):
+            sap.set_dispute_status(guid, "77", [])
+        sap.rollback()
+        assert sap.dispute_statuses([guid, case_guid("nobody")]) == {guid: "10"}
+        sap.set_dispute_status(guid, "20", ["being worked"])
+        assert statuses(world) == [("10", "")]  # others see it only after the commit
+        sap.commit()
+        assert sap.dispute_statuses([guid]) == {guid: "20"}

@@ -50,6 +50,7 @@ from decimal import Decimal
 from typing import Any
 
 from bots.sandbox.sap.ddic import TABLES
+from bots.sandbox.sap.disputes import item_cleared
 from bots.sandbox.sap.periods import check_period, require_periods
 from bots.sandbox.sap.read_table import CLIENT
 from bots.sandbox.sap.refused import Refused, message
@@ -276,6 +277,7 @@ def _post(session: Session, p: dict[str, Any], plan: Plan) -> tuple[str, str]:
         key = (CLIENT, bukrs, item["KUNNR"], item["BELNR"], item["GJAHR"], item["BUZEI"])
         session.db.execute(f'DELETE FROM "BSID" WHERE {_DOC}', key)
         insert(session, "BSAD", {**item, "AUGDT": budat, "AUGBL": belnr})
+        item_cleared(session, bukrs, item["BELNR"], item["GJAHR"], item["BUZEI"])
         if residual:
             line += 1
             terms = {k: item[k] for k in ("ZFBDT", "ZTERM", "ZBD1T", "ZBD2T", "ZBD3T",

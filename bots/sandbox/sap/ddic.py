@@ -190,6 +190,13 @@ TABLES: dict[str, tuple[Field, ...]] = {
              CURR("KLIMK", "Credit Limit"), CURR("SKFOR", "Total Receivables"),
              CURR("SSOBL", "Special Liabilities"), CURR("SAUFT", "Sales Value"),
              C("CTLPC", 3, "Risk Category"), C("CRBLB", 1, "Blocked by Credit Management")),
+    # FSCM case header, the fields arbots reads (a subset). CASE_GUID is RAW 16 in SAP;
+    # RFC_READ_TABLE shows it as its 32 hex characters, as here. STAT_ORDERNO is the
+    # status of the case type's status profile (see bots.sandbox.sap.disputes).
+    "SCMG_T_CASE_ATTR": (MANDT, C("CASE_GUID", 32, "Case GUID", True),
+                         C("EXT_KEY", 12, "Case ID"), C("CASE_TYPE", 4, "Case Type"),
+                         C("STAT_ORDERNO", 2, "Status"), C("CREATED_BY", 12, "Created By"),
+                         C("CLOSED_BY", 12, "Closed By")),
     "T006": (MANDT, Field("MSEHI", "UNIT", 3, 0, "Unit of Measurement", True),
              C("ISOCODE", 3, "ISO Code")),
     # Posting periods per company code and account type (OB52; the variant is the

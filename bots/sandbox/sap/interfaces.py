@@ -128,6 +128,11 @@ INTERFACES: dict[str, tuple[Param, ...]] = {
         _exp("CASE_GUID", "CHAR", 32), _exp("RETURN", STRUCTURE, structure="BAPIRET2"),
         _tab("ATTRIBUTES", "BAPI_DISPUTE_ATTRIBUTE"), _tab("OBJECTS", "BAPI_DISPUTE_OBJECT"),
         _tab("NOTES", "BAPI_DISPUTE_NOTE")),
+    "BAPI_DISPUTE_ATTRIBUTES_CHANGE": (
+        _imp("CASE_GUID", "CHAR", 32, text="GUID of the dispute case"),
+        _imp("TESTRUN", "CHAR", 1, optional=True, default="", text="X: simulate"),
+        _exp("RETURN", STRUCTURE, structure="BAPIRET2"),
+        _tab("ATTRIBUTES", "BAPI_DISPUTE_ATTRIBUTE"), _tab("NOTES", "BAPI_DISPUTE_NOTE")),
     "Z_ARBOTS_CREDIT_RELEASE": (
         _imp("I_VBELN", "CHAR", 10, text="Sales order blocked for credit"),
         _imp("I_TESTRUN", "CHAR", 1, optional=True, default="",

@@ -10,7 +10,8 @@ pyrfc's exception classes (:mod:`bots.sandbox.sap.errors`).
 
 Function modules: ``RFC_PING``, ``STFC_CONNECTION``, ``RFC_READ_TABLE``,
 ``BAPI_AR_ACC_GETOPENITEMS``, ``BAPI_TRANSACTION_COMMIT`` /
-``BAPI_TRANSACTION_ROLLBACK``, ``BAPI_DISPUTE_CREATE`` (FSCM), and our wrappers
+``BAPI_TRANSACTION_ROLLBACK``, ``BAPI_DISPUTE_CREATE`` and
+``BAPI_DISPUTE_ATTRIBUTES_CHANGE`` (FSCM), and our wrappers
 ``Z_ARBOTS_SAVE_TEXT``, ``Z_ARBOTS_READ_TEXT``, ``Z_ARBOTS_POST_CLEARING``,
 ``Z_ARBOTS_RESET_CLEARING``, ``Z_ARBOTS_READ_TABLE``, ``Z_ARBOTS_CREDIT_RELEASE``.
 Anything else:
@@ -46,7 +47,7 @@ from typing import Any
 
 from bots.sandbox.sap.clearing import post_clearing
 from bots.sandbox.sap.credit import credit_release
-from bots.sandbox.sap.disputes import dispute_create
+from bots.sandbox.sap.disputes import dispute_attributes_change, dispute_create
 from bots.sandbox.sap.errors import abap_error, communication_error, logon_error
 from bots.sandbox.sap.interfaces import (
     EXPORT,
@@ -104,6 +105,7 @@ HANDLERS: dict[str, Handler] = {
     "Z_ARBOTS_POST_CLEARING": post_clearing,
     "Z_ARBOTS_RESET_CLEARING": reset_clearing,
     "BAPI_DISPUTE_CREATE": dispute_create,
+    "BAPI_DISPUTE_ATTRIBUTES_CHANGE": dispute_attributes_change,
     "Z_ARBOTS_CREDIT_RELEASE": credit_release,
 }
 
