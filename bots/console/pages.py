@@ -215,8 +215,9 @@ def _run_context(db: Store, cfg: Config, run_id: str, page: int, kind: str
         raise HTTPException(404, f"no run {run_id!r}")
     finished = run["status"] in runs.FINISHED
     report = runs.report(cfg.runs_dir, run_id)
-    return {"run": run, "finished": finished,
-            "elapsed": runs.elapsed(run["started"], datetime.now(UTC)),
+    now = datetime.now(UTC)
+    return {"run": run, "finished": finished, "follow": runs.followed(run, report, now),
+            "elapsed": runs.elapsed(run["started"], now),
             "report": report if finished else None,
             "files": runs.files(cfg.runs_dir, run_id) if finished else [],
             "writes": runs.writes(db, run_id, page, kind), "kind": kind,

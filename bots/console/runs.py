@@ -21,6 +21,7 @@ from bots.domain import RunStatus
 from bots.store import Row, RunRecord, Store
 
 WRITES_PAGE = 50
+REPORT_PATIENCE = 60  # seconds a run page waits for the report of a run that ended
 FILES_LIMIT = 500
 FINISHED = {s.value for s in RunStatus} - {RunStatus.RUNNING.value} | {"refused"}
 
@@ -153,6 +154,16 @@ def _object(text: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def followed(run: dict[str, Any], report: dict[str, Any] | None, now: datetime) -> bool:
+    """Whether the run page keeps polling: while the run goes on, and for up to
+    :data:`REPORT_PATIENCE` seconds after it ended until its report is written (the store
+    says ``ok`` a moment before ``report.json`` exists)."""
+    if run["status"] not in FINISHED:
+        return True
+    return report is None and run["ended"] is not None \
+        and elapsed(run["ended"], now) < REPORT_PATIENCE
 
 
 def elapsed(started: str, now: datetime) -> int:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bots.config import Config, load_config
@@ -106,3 +111,25 @@ def client_for(console_world: Config) -> Callable[[str], tuple[TestClient, str]]
 def world(tmp_path: Path, small_sandbox: Path) -> Config:  # noqa: F811
     """A fresh sandbox world without console users."""
     return make_world(tmp_path, small_sandbox)
+
+
+def loopback_socket() -> socket.socket:
+    """A listening socket on a free loopback port (connections queue until served)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    return sock
+
+
+@contextmanager
+def served(app: FastAPI, sock: socket.socket) -> Iterator[str]:
+    """``app`` served by uvicorn on ``sock`` in a thread; its base URL; stopped after."""
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

@@ -15,8 +15,6 @@ publish) and ``lifetime`` (negative: an ID token that already expired).
 from __future__ import annotations
 
 import secrets
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,13 +22,14 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import uvicorn
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from fastapi import Depends, FastAPI, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+
+from tests.console.conftest import loopback_socket, served
 
 CLIENT_ID = "arbots-console"
 CLIENT_SECRET = "s3cret-of-the-test-client"
@@ -114,16 +113,7 @@ def provider_app(idp: LocalProvider) -> FastAPI:
 def serving(redirect_uri: str) -> Iterator[LocalProvider]:
     """A :class:`LocalProvider` served by uvicorn on a free loopback port (listening
     before this returns), stopped afterwards."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
+    sock = loopback_socket()
     idp = LocalProvider(f"http://127.0.0.1:{sock.getsockname()[1]}", redirect_uri)
-    server = uvicorn.Server(uvicorn.Config(provider_app(idp), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
+    with served(provider_app(idp), sock):
         yield idp
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()

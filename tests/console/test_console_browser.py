@@ -3,12 +3,10 @@ finish, approve a proposal and see it posted in the sandbox SAP, upload an advic
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-import uvicorn
 
 from bots.config import Config
 from bots.console import create_app
@@ -16,7 +14,7 @@ from bots.domain import OpenItem
 from bots.portals.browser import CHROMIUM_ARGS, SYSTEM_CHROMIUM
 from bots.sap import connect
 from tests.conftest import require_program
-from tests.console.conftest import PASSWORD, TODAY, still_open
+from tests.console.conftest import PASSWORD, TODAY, loopback_socket, served, still_open
 
 PATIENCE_MS = 120_000  # a run on a loaded machine
 
@@ -37,18 +35,8 @@ def advice_csv(item: OpenItem) -> str:
 @pytest.fixture
 def console_url(waiting: tuple[Config, object, str]) -> Iterator[str]:
     """The console of the ``waiting`` world served by uvicorn on a free loopback port."""
-    cfg = waiting[0]
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(cfg), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
+    with served(create_app(waiting[0]), loopback_socket()) as url:
+        yield url
 
 
 @pytest.mark.slow
@@ -94,3 +82,36 @@ def test_sign_in_run_and_approve_in_chromium(waiting, console_url: str) -> None:
         finally:
             browser.close()
     assert not still_open(cfg, item)
+
+
+@pytest.mark.slow
+def test_sign_in_at_an_openid_provider_in_chromium(console_world: Config,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from bots.config import load_config
+    from tests.console.oidc_provider import CLIENT_SECRET, USER, serving
+    from tests.console.test_console_oidc import oidc_section
+
+    monkeypatch.setenv("ARBOTS_TEST_OIDC_SECRET", CLIENT_SECRET)
+    sock = loopback_socket()
+    console = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    with serving(f"{console}/login/oidc/callback") as provider:
+        provider.groups = ["AR-Supervisors"]
+        with Path(console_world.source).open("a", encoding="utf-8") as config:
+            config.write(oidc_section(provider.issuer).replace(
+                "http://testserver", console))
+        cfg = load_config(console_world.source, home=console_world.home)
+        executable = require_program(str(SYSTEM_CHROMIUM), "runs the console's browser test")
+        with served(create_app(cfg), sock), sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
+            try:
+                page = browser.new_page()
+                page.goto(f"{console}/runs")
+                expect(page).to_have_url(f"{console}/login")
+                page.get_by_role("link", name="Sign in with Test IdP").click()
+                expect(page).to_have_url(f"{console}/runs")
+                expect(page.locator("form.who")).to_contain_text(f"{USER} (supervisor)")
+                assert provider.token_requests  # the code went back through the token endpoint
+            finally:
+                browser.close()

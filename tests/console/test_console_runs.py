@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from decimal import Decimal
@@ -63,7 +64,26 @@ def test_a_run_page_polls_while_the_run_goes_on_and_stops_after(console_world) -
         store.finish_run(run.id, RunStatus.OK, counts={})
     assert f'hx-get="/runs/{run.id}/body" hx-trigger="every 1s"' in going
     assert "Running for" in going
+    ended = client.get(f"/runs/{run.id}/body").text  # ok in the store, no report yet
+    assert "hx-trigger" in ended and "status-ok" in ended
+    report = console_world.runs_dir / run.id / "report.json"
+    report.parent.mkdir(parents=True)
+    report.write_text(json.dumps({"run_id": run.id, "bots": {}}), encoding="utf-8")
     assert "hx-trigger" not in client.get(f"/runs/{run.id}/body").text
+
+
+def test_a_run_page_stops_waiting_for_a_report_that_never_comes() -> None:
+    from datetime import UTC, datetime
+
+    from bots.console.runs import REPORT_PATIENCE, followed
+
+    run = {"status": "aborted", "ended": "2026-12-07T10:00:00+00:00"}
+    at = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    assert followed(run, None, at + timedelta(seconds=REPORT_PATIENCE - 1))
+    assert not followed(run, None, at + timedelta(seconds=REPORT_PATIENCE))
+    assert not followed(run, {"run_id": "r"}, at)
+    assert not followed({"status": "refused", "ended": None}, None, at)
+    assert followed({"status": "running", "ended": None}, {}, at)
 
 
 def test_a_run_refused_by_a_held_landscape_says_why(console_world) -> None:
