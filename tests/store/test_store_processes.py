@@ -23,7 +23,7 @@ TTL = timedelta(minutes=5)
 
 
 def _take_leases(target: Path | str, name: str, start: Any, results: Any) -> None:
-    """A contender: try every landscape's lease once; report the ones it got."""
+    """A contender: try every landscape's lease once; report each as won or held."""
     with Store(target) as store:
         start.wait(60)
         for landscape in LANDSCAPES:
@@ -31,7 +31,7 @@ def _take_leases(target: Path | str, name: str, start: Any, results: Any) -> Non
                 store.acquire_lease(landscape, f"run-{name}", TTL, holder=f"host-{name}:1")
                 results.put((landscape, name))
             except LeaseHeld:
-                pass
+                results.put((landscape, "held"))
 
 
 def _begin_writes(target: Path | str, name: str, start: Any, results: Any) -> None:
@@ -48,7 +48,8 @@ def _begin_writes(target: Path | str, name: str, start: Any, results: Any) -> No
             results.put((key, state))
 
 
-def _race(target: Path | str, contender: Any) -> list[tuple[str, str]]:
+def _race(target: Path | str, contender: Any, reports: int) -> list[tuple[str, str]]:
+    """Run the contenders at once; the ``reports`` (landscape or key, outcome) they sent."""
     Store(target).close()  # migrated before the race
     spawn = multiprocessing.get_context("spawn")
     start, results = spawn.Barrier(CONTENDERS), spawn.Queue()
@@ -56,17 +57,17 @@ def _race(target: Path | str, contender: Any) -> list[tuple[str, str]]:
                  for n in range(CONTENDERS)]
     for process in processes:
         process.start()
+    # read before joining: a process that put on a queue ends only once it is read
+    found = [results.get(timeout=120) for _ in range(reports)]
     for process in processes:
         process.join(120)
     assert [p.exitcode for p in processes] == [0] * CONTENDERS
-    found = []
-    while not results.empty():
-        found.append(results.get(timeout=10))
     return found
 
 
 def test_processes_racing_for_leases_get_each_exactly_once(store_target: Path | str) -> None:
-    won = _race(store_target, _take_leases)
+    reports = _race(store_target, _take_leases, CONTENDERS * len(LANDSCAPES))
+    won = [(landscape, name) for landscape, name in reports if name != "held"]
     assert sorted(landscape for landscape, _ in won) == LANDSCAPES  # one winner each
     with Store(store_target) as store:
         for landscape, name in won:
@@ -77,7 +78,7 @@ def test_processes_racing_for_leases_get_each_exactly_once(store_target: Path | 
 
 def test_processes_beginning_the_same_writes_write_each_exactly_once(
         store_target: Path | str) -> None:
-    states = _race(store_target, _begin_writes)
+    states = _race(store_target, _begin_writes, CONTENDERS * len(KEYS))
     for key in KEYS:
         seen = Counter(state for k, state in states if k == key)
         assert seen["new"] == 1, (key, seen)
