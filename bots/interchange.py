@@ -391,7 +391,7 @@ class _OpenItemColumns:
         codes, distinct = pd.factorize(self.frame[column])
         values = np.empty(len(distinct), dtype=object)
         wrong = []
-        for k, raw in enumerate(distinct.tolist()):
+        for k, raw in enumerate(distinct.to_numpy(dtype=object).tolist()):  # in bulk
             try:
                 values[k] = parse(restore(raw.strip()))
             except FieldError:

@@ -271,6 +271,7 @@ class _Batch:
             found.confidence = min(found.confidence, CONFLICT_CAP)
 
     def results(self) -> MatchResult:
+        """The rows of the batch; the findings are used up (freed as their rows are made)."""
         threshold = float(self.ctx.policy.auto_threshold)
         auto = [False] * len(self.units)
         for n, found in enumerate(self.findings):
@@ -308,6 +309,7 @@ class _Batch:
                 self.stats.review += not auto[n]
                 self.stats.by_rule[found.rule] += 1
                 proposals.extend(self._proposals(unit, found, auto[n]))
+                self.findings[n] = None  # its rows are made: let it go while the rows grow
             if park is not None and n == park.last:
                 proposals.append(park.row)
         self.stats.on_account = sum(p.treatment is Treatment.ON_ACCOUNT for p in proposals)

@@ -554,7 +554,7 @@ class FuzzyRef(Rule):
         """Items of the payer whose reference key is one edit from the unit's."""
         out = []
         index = ctx.index
-        for customer in ctx.parties.scope(unit.payer.customer or ""):
+        for customer in sorted(ctx.parties.scope(unit.payer.customer or "")):
             for p in index.of_customer(customer)[:ONE_CHAR_SCAN]:
                 if Levenshtein.distance(unit.key, index.ref_keys[p], score_cutoff=1) <= 1 or \
                         Levenshtein.distance(unit.key, index.doc_keys[p], score_cutoff=1) <= 1:
@@ -792,7 +792,7 @@ class AmountOnly(Rule):
         payer = unit.payer
         if not payer.decisive or unit.ref:
             return None  # a stated reference that is not open: already cleared, or not ours
-        pool = [p for c in ctx.parties.scope(payer.customer or "")
+        pool = [p for c in sorted(ctx.parties.scope(payer.customer or ""))
                 for p in ctx.index.of_customer(c)
                 if ctx.index.currency(p) == unit.currency and p not in ctx.taken]
         if not pool:
