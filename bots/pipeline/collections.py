@@ -394,4 +394,4 @@ def _worklist_row(f: FollowUp, sent_to: str | None, withheld: str) -> Collection
         bucket=f.bucket, dunning_level=f.level, clerk=f.customer.clerk,
         contact=f.customer.email, last_note=f.last_contact,
         next_step=withheld or (f"reminder level {f.level} sent to {sent_to}" if sent_to
-                               else "call: no e-mail on file"))
+                               else "call: no e-mail on file"), company_code=f.company_code)

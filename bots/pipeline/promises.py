@@ -7,6 +7,10 @@ store with the account's open items in its currency at that moment (the
 through the write ledger (kind ``promise_note``; the same promise recorded
 again writes no second note).
 
+A promise can also be written on the worklist's Collections sheet (columns
+"Promised amount" and "Promised date"); ``arbots review apply`` records each
+such row the same way (:func:`worklist_promises`, then :func:`record`).
+
 Judging (:func:`judge_promises`, at the start of every collections run): what
 was paid against a promise is what the baseline items lost since (cleared or
 partly paid, judged from the open items the run sees, less what this run's
@@ -23,9 +27,12 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from openpyxl import load_workbook
 
 from bots.domain import CollectionNote, OpenItem, format_amount, from_minor, to_minor
 from bots.pipeline.context import BotContext
@@ -39,6 +46,8 @@ if TYPE_CHECKING:
     from bots.runner import RunOutcome
 
 REQUEST = "promise"  # the memo key the promise bot reads its request from
+COUNTS = ("promises_recorded", "promises_already_recorded", "notes_written",
+          "notes_already_written")
 PAYMENT_DOC_TYPE = "DZ"  # a payment (on account when it stays open)
 
 
@@ -83,18 +92,27 @@ def record_promise(cfg: Config, request: PromiseRequest) -> RunOutcome:
 
 def run(ctx: BotContext) -> BotSection:
     """The on-demand bot: record the promise handed in ``ctx.memo`` and note it in SAP."""
-    from bots.pipeline.collections import finish_open_notes, write_note
+    from bots.pipeline.collections import finish_open_notes
 
-    section = BotSection(REQUEST, BotStatus.OK, counts={
-        "promises_recorded": 0, "promises_already_recorded": 0, "notes_written": 0,
-        "notes_already_written": 0})
+    section = BotSection(REQUEST, BotStatus.OK, counts=dict.fromkeys(COUNTS, 0))
     finish_open_notes(ctx, section, "promise_note")
     if REQUEST not in ctx.memo:
         section.errors.append(ErrorItem("promise", "no promise was handed to this run",
                                         "Record one with `arbots collections promise`."))
+    else:
+        record(ctx, PromiseRequest.from_input(ctx.memo[REQUEST]), section)
+    if section.errors:
         section.status = BotStatus.FAILED
-        return section
-    request = PromiseRequest.from_input(ctx.memo[REQUEST])
+    return section
+
+
+def record(ctx: BotContext, request: PromiseRequest, section: BotSection) -> None:
+    """Record ``request`` against the account's open items and note it in SAP, once;
+    a problem becomes an error of ``section``, which counts :data:`COUNTS`."""
+    from bots.pipeline.collections import write_note
+
+    for name in COUNTS:
+        section.counts.setdefault(name, 0)
     customer, code = alpha(request.customer), request.company_code
     target = f"{code}/{customer}"
     try:
@@ -102,26 +120,82 @@ def run(ctx: BotContext) -> BotSection:
     except SapBusinessError as exc:
         section.errors.append(ErrorItem(target, f"SAP does not know the account: {exc}",
                                         "Check the customer number and --company-code."))
-        section.status = BotStatus.FAILED
-        return section
+        return
     currency = request.currency or _account_currency(items)
     if currency is None:
         section.errors.append(ErrorItem(
             target, "the account has open items in several currencies, or none",
             "Say which currency the promise is in (--currency)."))
-        section.status = BotStatus.FAILED
-        return section
+        return
     if ctx.dry_run:
         section.counts["promises_recorded"] += 1  # would record
-        return section
+        return
     promise, created = ctx.store.record_promise(
         code, customer, currency, to_minor(request.amount, currency), request.promised_date,
         request.recorded_by, request.source, baseline(items, currency))
     section.counts["promises_recorded" if created else "promises_already_recorded"] += 1
     write_note(ctx, promise_note(promise), section, kind="promise_note")
-    if section.errors:
-        section.status = BotStatus.FAILED
-    return section
+
+
+def worklist_promises(path: Path, user: str, section: BotSection) -> list[PromiseRequest]:
+    """The promises written on the Collections sheet of worklist ``path`` (rows with a
+    promised amount or date). A row that cannot be read is an error of ``section``
+    naming the file, row and column; the other rows go on."""
+    from bots.reports.model import CollectionRow
+    from bots.reports.worklist import PROMISED_AMOUNT, PROMISED_DATE, column_title
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    if CollectionRow.SHEET not in book.sheetnames:
+        return []
+    rows = book[CollectionRow.SHEET].iter_rows(values_only=True)
+    header = [str(h or "").strip() for h in next(rows, ())]
+    names = {"customer": column_title("customer"), "code": column_title("company_code"),
+             "currency": column_title("currency"), "amount": PROMISED_AMOUNT,
+             "date": PROMISED_DATE}
+    if not set(names.values()) <= set(header):
+        return []  # a worklist of a release without the promise columns
+    col = {key: header.index(title) for key, title in names.items()}
+    requests = []
+    for number, values in enumerate(rows, start=2):
+        amount, when = values[col["amount"]], values[col["date"]]
+        if amount in (None, "") and when in (None, ""):
+            continue
+        where = f"{path.name}: sheet {CollectionRow.SHEET!r}, row {number}"
+        try:
+            promised = _cell_amount(amount, PROMISED_AMOUNT)
+            promised_date = _cell_date(when, PROMISED_DATE)
+        except ValueError as exc:
+            section.errors.append(ErrorItem(where, str(exc), "Write the amount as a number "
+                                            "and the date as a date (YYYY-MM-DD), then apply "
+                                            "the worklist again."))
+            continue
+        requests.append(PromiseRequest(
+            str(values[col["customer"]] or ""), promised, promised_date,
+            str(values[col["code"]] or ""), str(values[col["currency"]] or "") or None,
+            recorded_by=user, source="worklist"))
+    return requests
+
+
+def _cell_amount(value: object, column: str) -> Decimal:
+    """A spreadsheet amount as a Decimal (a number cell through its shortest text)."""
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except ArithmeticError:
+        raise ValueError(f"column {column!r}: {value!r} is not an amount") from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValueError(f"column {column!r}: {value!r} is not an amount above zero")
+    return amount
+
+
+def _cell_date(value: object, column: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"column {column!r}: {value!r} is not a date") from None
 
 
 def _account_currency(items: Iterable[OpenItem]) -> str | None:

@@ -58,7 +58,7 @@ from bots.cashapp import Memory, learn
 from bots.cashapp.engine import ON_ACCOUNT_RULE
 from bots.cashapp.reasons import UNAPPLIED, reason_code
 from bots.domain import Decision, OpenItem, Proposal, Remittance, Treatment, format_amount
-from bots.pipeline import credit
+from bots.pipeline import credit, promises
 from bots.pipeline.cash_record import record_person_lines
 from bots.pipeline.cashapp import (
     BUSY,
@@ -295,6 +295,8 @@ def run(ctx: BotContext) -> BotSection:
         _learn_corrections(ctx, path, section, user)
         apply_decisions(ctx, rows, user, section, where=f"{path.name}: ")
         credit.apply_release_decisions(ctx, path, section)
+        for request in promises.worklist_promises(path, user, section):
+            promises.record(ctx, request, section)
     if section.errors:
         section.status = BotStatus.FAILED
     return section

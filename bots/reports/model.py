@@ -212,6 +212,7 @@ class CollectionRow:
     contact: str = ""
     last_note: date | None = None
     next_step: str = ""  # what the bot did or proposes: "reminder sent", "call"
+    company_code: str = ""
 
     def __post_init__(self) -> None:
         _require_money(f"collections row {self.customer}", self.overdue)

@@ -12,7 +12,9 @@ Each worklist sheet: a bold, frozen header row, an autofilter, column widths
 from the content (capped), one column per field of the row dataclass, and an
 empty "Decision" column (shaded) where each row needs a person's decision; the
 "Cash review" and "Unmatched" sheets also an empty "Corrected invoice ref" column
-(shaded), where a person writes the reference the advice really meant. The
+(shaded), where a person writes the reference the advice really meant; the
+"Collections" sheet "Promised amount" and "Promised date" (shaded), where a
+person writes a promise to pay that ``arbots review apply`` records. The
 Decision column has a dropdown (Excel data validation) of the values
 :data:`DECISIONS` lists, the ones ``arbots review apply`` accepts, and its
 header a comment saying what each does. A Cash review row also says why its
@@ -57,6 +59,7 @@ from bots.reports.markup import relative_href
 from bots.reports.model import (
     WORKLIST_KINDS,
     CashReviewRow,
+    CollectionRow,
     CreditReleaseRow,
     RunReport,
     WorklistRow,
@@ -66,6 +69,8 @@ MAX_CELL_TEXT = 32_767
 MAX_WIDTH, MIN_WIDTH = 60, 8
 DECISION = "Decision"
 CORRECTED = "Corrected invoice ref"
+# The columns of the Collections sheet where a person writes a customer's promise to pay.
+PROMISED_AMOUNT, PROMISED_DATE = "Promised amount", "Promised date"
 LINK_FIELDS = ("trace", "screenshot")
 TITLES = {"po_number": "PO number", "invoice_no": "Invoice number",
           "document_no": "Document number", "remittance_id": "Remittance",
@@ -103,6 +108,9 @@ OTHER_DECISIONS = (
 )
 CORRECTED_HELP = ("The invoice reference the advice really meant: arbots review apply learns "
                   "the payer's layout from it (sheets Cash review and Unmatched).")
+PROMISE_HELP = ("A promise to pay the customer made (amount in the row's currency, and the "
+                "date): arbots review apply records it with a note on the account in SAP; "
+                "collections judges it kept or broken.")
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E4E8ED")
 DECISION_FILL = PatternFill("solid", fgColor="FFF4CC")
@@ -215,6 +223,9 @@ def _legend_sheet(wb: Workbook) -> None:
                 sheet.append([kind.SHEET, DECISION, value, what])
         if kind.CORRECTABLE:
             sheet.append([kind.SHEET, CORRECTED, "(a reference)", CORRECTED_HELP])
+        if kind is CollectionRow:
+            sheet.append([kind.SHEET, f"{PROMISED_AMOUNT}, {PROMISED_DATE}",
+                          "(an amount, a date)", PROMISE_HELP])
     for cells in sheet.ws.iter_rows(min_row=2, min_col=4, max_col=4):
         cells[0].alignment = Alignment(wrap_text=True, vertical="top")
     sheet.finish()
@@ -225,7 +236,8 @@ def _worklist_sheet(wb: Workbook, kind: type[WorklistRow], rows: list[WorklistRo
     sheet = _Sheet(wb.create_sheet(kind.SHEET))
     names = [f.name for f in fields(kind)]
     titles = [column_title(n) for n in names] + ([DECISION] if kind.NEEDS_DECISION else []) \
-        + ([CORRECTED] if kind.CORRECTABLE else [])
+        + ([CORRECTED] if kind.CORRECTABLE else []) \
+        + ([PROMISED_AMOUNT, PROMISED_DATE] if kind is CollectionRow else [])
     _header(sheet, titles)
     for row in rows:
         sheet.append([getattr(row, n) for n in names], currency=getattr(row, "currency", ""))
@@ -233,7 +245,7 @@ def _worklist_sheet(wb: Workbook, kind: type[WorklistRow], rows: list[WorklistRo
             if name in names and (href := relative_href(getattr(row, name))):
                 cell = sheet.ws.cell(row=sheet.row, column=names.index(name) + 1)
                 cell.hyperlink, cell.font = href, LINK_FONT
-    for title in (DECISION, CORRECTED):  # the columns a person fills in
+    for title in (DECISION, CORRECTED, PROMISED_AMOUNT, PROMISED_DATE):  # a person fills in
         if title in titles:
             col = titles.index(title) + 1
             for cells in sheet.ws.iter_rows(min_row=2, min_col=col, max_col=col):

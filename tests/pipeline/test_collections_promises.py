@@ -1,5 +1,6 @@
-"""Promises to pay: recorded once with one note in SAP, judged kept or broken each run,
-a broken one first on the next collections list with a raised collection priority.
+"""Promises to pay: recorded once with one note in SAP (from the CLI, the console or the
+worklist's Collections sheet), judged kept or broken each run, a broken one first on the
+next collections list with a raised collection priority.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from bots.cli import main
 from bots.config import Config
-from bots.domain import OpenItem, RunStatus, Trigger
+from bots.domain import OpenItem, RunStatus, Trigger, to_minor
 from bots.pipeline import collections
 from bots.pipeline.cashapp import CLEARED
 from bots.pipeline.context import BotContext
@@ -24,7 +26,9 @@ from bots.pipeline.promises import (
     record_promise,
     verdict,
 )
-from bots.reports.model import RunReport
+from bots.reports.model import CollectionRow, RunReport
+from bots.reports.worklist import PROMISED_AMOUNT, PROMISED_DATE, column_title
+from bots.runner import run_bots
 from bots.sap import connect
 from bots.store import Promise, Store
 
@@ -173,3 +177,48 @@ def test_cli_records_a_promise_and_refuses_bad_input(world: Config, tmp_path: Pa
     with Store(world.store_path) as store:
         [p] = store.promises()
     assert (p.recorded_by, p.source, p.promised_date) == ("kim", "cli", date(2026, 12, 20))
+
+
+# --------------------------------------------------------------------------- from the worklist
+
+
+def write_promises(worklist: Path, rows: dict[str, tuple[object, object]]) -> Path:
+    """``worklist`` with a promise written on the Collections rows of these customers."""
+    book = load_workbook(worklist)
+    sheet = book[CollectionRow.SHEET]
+    header = [cell.value for cell in sheet[1]]
+    customer, amount, when = (header.index(t) + 1 for t in (
+        column_title("customer"), PROMISED_AMOUNT, PROMISED_DATE))
+    for row in range(2, sheet.max_row + 1):
+        if (written := rows.get(sheet.cell(row, customer).value)) is not None:
+            sheet.cell(row, amount).value, sheet.cell(row, when).value = written
+    decided = worklist.with_name("decided.xlsx")
+    book.save(decided)
+    return decided
+
+
+def test_a_promise_written_on_the_worklist_is_recorded_once_by_review_apply(
+        world: Config) -> None:
+    night = run_bots(world, ("openitems", "collections"), Trigger.ON_DEMAND)
+    chased = [r for r in night.report.worklist if isinstance(r, CollectionRow)]
+    first, second = chased[0], chased[1]
+    assert first.company_code in world.sap.company_codes
+    today = datetime.now(UTC).date()
+    decided = write_promises(night.report_dir / "worklist.xlsx", {
+        first.customer: (150.5, datetime.combine(today + timedelta(days=10), datetime.min.time())),
+        second.customer: ("a lot", "soon")})
+    applied = run_bots(world, ("review",), Trigger.ON_DEMAND, inputs={"review_file": decided})
+    section = applied.report.bots[0]
+    assert section.counts["promises_recorded"] == 1 and section.counts["notes_written"] == 1
+    [error] = section.errors  # the unreadable row is named, the good one still recorded
+    assert "decided.xlsx: sheet 'Collections', row" in error.item
+    assert "'Promised amount': 'a lot' is not an amount" in error.reason
+    with Store(world.store_path) as store:
+        [p] = store.promises()
+    assert (p.company_code, p.customer, p.currency, p.source) == (
+        first.company_code, first.customer, first.currency, "worklist")
+    assert p.amount_minor == to_minor(Decimal("150.50"), first.currency)
+    assert p.promised_date == today + timedelta(days=10)
+    again = run_bots(world, ("review",), Trigger.ON_DEMAND, inputs={"review_file": decided})
+    assert again.report.bots[0].counts["promises_already_recorded"] == 1
+    assert len(promise_notes(world, first.company_code, first.customer)) == 1

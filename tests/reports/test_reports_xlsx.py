@@ -42,11 +42,15 @@ def test_sheets_header_frozen_bold_filtered(tmp_path) -> None:
         assert all(cell.font.bold for cell in ws[1])
         assert ws.auto_filter.ref.startswith("A1:")
         titles = [c.value for c in ws[1]]
-        correctable = name in ("Cash review", "Unmatched")
-        assert titles[-2:] == ["Decision", "Corrected invoice ref"] if correctable \
-            else titles[-1] == "Decision"
+        ends = {"Cash review": ["Decision", "Corrected invoice ref"],
+                "Unmatched": ["Decision", "Corrected invoice ref"],
+                "Collections": ["Decision", "Promised amount", "Promised date"]}
+        end = ends.get(name, ["Decision"])
+        assert titles[-len(end):] == end
         assert all(ws.column_dimensions[c.column_letter].width >= 8 for c in ws[1])
-    assert wb["Collections"].auto_filter.ref == "A1:M3"
+    assert wb["Collections"].auto_filter.ref == "A1:P3"  # 13 fields, Decision, 2 promise
+    promised = _rows(wb["Collections"])[0]["Promised amount"]
+    assert promised.value is None and promised.fill.fgColor.rgb.endswith("FFF4CC")
     assert [c.value for c in wb["Unmatched"][1]] == [
         "Remittance", "Source", "Payer name", "Payment reference", "Payment date", "Currency",
         "Amount", "Reason", "Invoice reference", "Decision", "Corrected invoice ref"]
