@@ -85,7 +85,7 @@ from bots.remittance.pdf_layout import (
     last_amount_text,
     lines_of,
 )
-from bots.remittance.pdf_records import find_records
+from bots.remittance.pdf_records import find_records, repeats_its_header
 from bots.remittance.pdf_templates import Template, default_templates, template_for
 from bots.remittance.pdf_words import MAX_PAGES, read_words
 from bots.remittance.records import remittance_id
@@ -178,8 +178,10 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
                  known: KnownItems | None) -> Remittance | None:
     """The advice printed on ``lines``; None when they hold no table and no payment header."""
     table = find_table(lines, template.synonyms if template else None)
-    if not table.rows:  # no grid: a key-value block per invoice, or a bank's free text
-        table = find_records(lines) or find_free_text(lines, known) or table
+    if not table.rows or repeats_its_header(table):  # no grid, or a header row per invoice
+        table = find_records(lines, beside=table) or table
+    if not table.rows:  # a bank's free text
+        table = find_free_text(lines, known) or table
     if known and known.refs:
         _choose_reference_column(table, known)
     head = [line.text for line in lines[:_LANGUAGE_LINES]]

@@ -90,9 +90,17 @@ class Pair:
         return normalise_header(self.label)
 
 
-def find_records(lines: Sequence[Line]) -> Table | None:
+def repeats_its_header(table: Table) -> bool:
+    """Whether the table reader took more lines than two per row (a row of labels over
+    each invoice's values, stacked records): then :func:`find_records` is asked too.
+    A cheap test: a grid takes a header, its rows and a total."""
+    return len(table.used) > 2 * len(table.rows) + 2
+
+
+def find_records(lines: Sequence[Line], beside: Table | None = None) -> Table | None:
     """The key-value records on ``lines`` as a table (see the module docstring), or
-    None when there are none."""
+    None when there are none, or no more of them than ``beside`` (the table the table
+    reader found) has rows."""
     pairs = [p for p in pairs_of(lines) if p.field in LINE_FIELDS or p.field is None]
     anchor, records = _records(pairs, lines)
     if not records:
@@ -105,7 +113,7 @@ def find_records(lines: Sequence[Line]) -> Table | None:
         return None
     rows = [_row(record, roles) for record in records]
     rows = [row for row in rows if _DIGIT.search(row.get("invoice_ref", ""))]
-    if not rows:
+    if len(rows) <= (len(beside.rows) if beside else 0):
         return None
     used = {n for record in records for p in record for n in (p.line, p.label_line)}
     labels = {role: next(p.label for r in records for p in r if p.key == key)

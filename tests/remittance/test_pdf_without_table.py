@@ -129,6 +129,37 @@ def test_stacked_records_a_row_of_labels_over_a_row_of_values():
     assert got == [("FC20260101", Decimal("1000.00")), ("FC20260117", Decimal("2130.00"))]
 
 
+def test_a_row_of_labels_over_each_invoice_s_values():
+    """Stacked records whose label row repeats over every invoice, in small capitals:
+    each record is read, not only the rows a grid reading keeps (the table reader
+    takes the label rows for header rows and keeps one row of four)."""
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    _, height = A4
+    for n, text in enumerate(["PAYMENT NO.: PAY/504023", "DATE PAID: 06/01/26",
+                              "PAYMENT AMOUNT: 28,338.52"]):
+        canvas.setFont("Helvetica", 9)
+        canvas.drawString(40, height - 60 - 13 * n, text)
+    labels = ("INVOICE NO.", "DOC DATE", "GROSS", "DISCOUNT", "DEDUCTION", "AMOUNT PAID")
+    records = (("91002853", "05/03/26", "4,555.10", "91.10", ".00", "4,464.00"),
+               ("91002856", "05/02/26", "82.18", "1.64", ".00", "80.54"),
+               ("91002878", "05/01/26", "110.32", "2.21", ".00", "108.11"),
+               ("91002885", "04/10/26", "24,672.79", "493.46", "493.46", "23,685.87"))
+    y = height - 140
+    for record in records:
+        for k, (label, value) in enumerate(zip(labels, record, strict=True)):
+            canvas.setFont("Helvetica", 6.5)
+            canvas.drawString(40 + 86 * k, y, label)
+            canvas.setFont("Helvetica", 8.5)
+            canvas.drawString(40 + 86 * k, y - 10, value)
+        y -= 28
+    canvas.showPage()
+    canvas.save()
+    got, _ = _read(buf.getvalue())
+    assert got == [("91002853", Decimal("4464.00")), ("91002856", Decimal("80.54")),
+                   ("91002878", Decimal("108.11")), ("91002885", Decimal("23685.87"))]
+
+
 def test_records_whose_reference_label_no_vocabulary_names():
     """"Ticket" names nothing known, but it repeats in every record with a reference
     beside it, and it is the only such label: the records' anchor."""
