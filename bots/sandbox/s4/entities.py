@@ -18,6 +18,9 @@ answers from:
   (KNB5), ``A_BusinessPartner`` and ``A_BusinessPartnerAddress`` (KNA1, the
   language as its ISO code; the business partner number is the customer
   number, as with the usual CVI set-up) of ``API_BUSINESS_PARTNER``.
+* ``A_SalesDocWithCreditBlock`` (``API_SLS_DOC_WITH_CREDIT_BLOCK``) and
+  ``A_CreditMgmtAccount`` (``API_CRDTMBUSINESSPARTNER``): credit holds, see
+  :mod:`bots.sandbox.s4.credit`.
 
 Only the properties arbots reads, and the keys, are served: a subset of the
 published entity types (see :mod:`bots.sandbox.s4`).
@@ -30,9 +33,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from bots.domain import due_dates, quantize
+from bots.sandbox.s4 import credit
 from bots.sap.values import ISO_LANGUAGES
 
 Row = dict[str, Any]
@@ -188,4 +193,18 @@ ENTITY_SETS: dict[tuple[str, str], EntitySet] = {(e.service, e.name): e for e in
     EntitySet(BP_SERVICE, "A_CustomerDunning", ("Customer", "CompanyCode", "DunningArea"),
               {**_strings("Customer", "CompanyCode", "DunningArea", "DunningProcedure",
                           "DunningBlock", "DunningLevel"), "LastDunnedOn": date}, _dunning),
+    EntitySet(credit.SALES_SERVICE, "A_SalesDocWithCreditBlock", ("SalesDocument",),
+              credit.DOCUMENT_TYPES, credit.blocked_documents),
+    EntitySet(credit.CREDIT_SERVICE, "A_CreditMgmtAccount", ("BusinessPartner", "CreditSegment"),
+              credit.ACCOUNT_TYPES, credit.credit_accounts),
 )}
+
+FunctionImport = Callable[[Path, Callable[[], date], dict[str, str]], Row]
+"""A function import: (sandbox file, clock, the URL parameters) -> the entity it answers
+(or an :class:`~bots.sandbox.s4.odata.ODataError`); it commits its own writes."""
+
+FUNCTION_IMPORTS: dict[tuple[str, str], tuple[FunctionImport, EntitySet]] = {
+    (credit.SALES_SERVICE, credit.RELEASE): (
+        credit.release_credit_block,
+        ENTITY_SETS[(credit.SALES_SERVICE, "A_SalesDocWithCreditBlock")]),
+}

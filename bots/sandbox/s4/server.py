@@ -14,8 +14,10 @@ collection read, query options by :mod:`.odata`) and ``/oauth/token`` (OAuth
 * **CSRF**: ``x-csrf-token: fetch`` on a GET answers a token in the
   ``x-csrf-token`` header, bound to the session cookie set with it. A
   modifying request (POST, PUT, PATCH, MERGE, DELETE) without that token and
-  cookie gets 403 and ``x-csrf-token: Required``; with them, 405: the read
-  services here take no writes (the cube is read-only on S/4 as well).
+  cookie gets 403 and ``x-csrf-token: Required``; with them, a ``POST`` to a
+  function import (:data:`.entities.FUNCTION_IMPORTS`, e.g. ``ReleaseCreditBlock``)
+  runs it with the URL parameters and answers its entity; anything else is
+  405: the entity sets here take no writes (the cube is read-only on S/4 as well).
 * **JSON only**: ``$format=json`` or ``Accept: application/json``; Atom XML
   is not simulated (406). Neither is ``$metadata``, ``$batch``, ``$expand``
   or key access (``A_Customer('...')``): 501 with an OData error.
@@ -32,7 +34,9 @@ import sqlite3
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,7 +44,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from bots.sandbox.s4 import odata
-from bots.sandbox.s4.entities import ENTITY_SETS, EntitySet
+from bots.sandbox.s4.entities import ENTITY_SETS, FUNCTION_IMPORTS, EntitySet
 from bots.sandbox.sap.store import open_db
 
 ODATA_ROOT = "/sap/opu/odata/sap/"
@@ -126,12 +130,14 @@ class S4Server:
 
     def __init__(self, sandbox_db: Path, credentials: Credentials, *, page_size: int = 1000,
                  auth: dict[str, set[str]] | None = None,
-                 tls: ssl.SSLContext | None = None) -> None:
+                 tls: ssl.SSLContext | None = None,
+                 clock: Callable[[], date] = date.today) -> None:
         """``auth``: per service, the logons its arrangement accepts (``basic``,
         ``oauth``, ``x509``); services not named accept all. ``tls``: serve https with
         this server context (its verify mode and CAs decide which client
-        certificates count)."""
+        certificates count). ``clock``: today for the function imports (due dates)."""
         self.sandbox_db, self.credentials, self.page_size = sandbox_db, credentials, page_size
+        self.clock = clock
         self.auth = auth or {}
         self.faults, self.stats = Faults(), Stats()
         self._tokens: dict[str, float] = {}  # bearer token -> expiry (monotonic)
@@ -227,7 +233,7 @@ class S4Server:
             return Answer.error(odata.ODataError(failure, "/IWFND/CM_BEC/026",
                                                  "Service temporarily unavailable"))
         if raw.command in MODIFYING:
-            return self._modify(raw, resource, sets)
+            return self._modify(raw, service, resource, sets, query)
         headers = self._csrf_fetch(raw)
         try:
             if not _wants_json(raw, query):
@@ -322,8 +328,8 @@ class S4Server:
         return [("x-csrf-token", token),
                 ("Set-Cookie", f"{SESSION_COOKIE}={session}; path=/; HttpOnly")]
 
-    def _modify(self, raw: BaseHTTPRequestHandler, resource: str,
-                sets: dict[str, EntitySet]) -> Answer:
+    def _modify(self, raw: BaseHTTPRequestHandler, service: str, resource: str,
+                sets: dict[str, EntitySet], query: dict[str, str]) -> Answer:
         session = _cookie(raw)
         with self._lock:
             expected = self._csrf.get(session or "")
@@ -332,10 +338,29 @@ class S4Server:
             return Answer(403, b"CSRF token validation failed", "text/plain",
                           [("x-csrf-token", "Required")])
         name = resource.split("(")[0]
+        function = FUNCTION_IMPORTS.get((service, name))
+        if function is not None and raw.command == "POST":
+            return self._function(service, name, query)
         return Answer.error(odata.ODataError(
             405, "/IWBEP/CM_MGW_RT/007",
             f"Method '{raw.command}' not allowed for '{name}': the entity set is read-only"
             if name in sets else f"Resource not found for segment '{name}'"))
+
+
+    def _function(self, service: str, name: str, query: dict[str, str]) -> Answer:
+        """Run the function import ``name`` and answer its entity (or its OData error)."""
+        run, entity_set = FUNCTION_IMPORTS[(service, name)]
+        with self._lock:
+            self.stats.reads[name] = self.stats.reads.get(name, 0) + 1
+        try:
+            row = run(self.sandbox_db, self.clock, query)
+        except odata.ODataError as exc:
+            return Answer.error(exc)
+        except sqlite3.Error as exc:
+            return Answer.error(odata.ODataError(500, "/IWBEP/CM_MGW_RT/000",
+                                                 f"Database error: {exc}"))
+        base = f"{self.url}{ODATA_ROOT}{service}/{entity_set.name}"
+        return Answer.json({"d": self._entity(base, entity_set, row)})
 
 
 def _basic(header: str) -> tuple[str, str] | None:

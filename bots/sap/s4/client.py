@@ -15,7 +15,11 @@ records:
   ``A_BusinessPartnerAddress`` (country, city, language: its ISO code turned
   back into SAP's one-letter key; the business partner number is taken to be
   the customer number, the usual CVI set-up) and ``A_CustomerDunning`` (the
-  account's dunning block and level over its dunning areas, as from KNB5).
+  account's dunning block and level over its dunning areas, as from KNB5);
+* credit holds (:mod:`bots.sap.s4.credit`): blocked sales documents, credit
+  accounts, and the release of a credit block, whose function import commits
+  on its own (so :meth:`S4Client.commit` and :meth:`~S4Client.rollback` have
+  nothing to do).
 
 Not available in s4 mode yet (a :class:`~bots.config.ConfigError` naming
 the operation): posting and resetting clearings, collection notes, SD
@@ -32,7 +36,9 @@ from typing import Any, NoReturn
 
 from bots.config import ConfigError
 from bots.domain import Customer, OpenItem, quantize
+from bots.sap.credit import BlockedOrder, CreditMaster
 from bots.sap.errors import SapBusinessError
+from bots.sap.s4 import credit
 from bots.sap.s4.odata import ODataClient, date_literal, parse_date, quote
 from bots.sap.values import alpha, sap_language
 
@@ -147,6 +153,28 @@ class S4Client:
         for entity in self.odata.entities(*CUBE, filter=query, select=ITEM_PROPERTIES):
             yield open_item(entity)
 
+    # ---------------------------------------------------------------- credit holds
+
+    def blocked_orders(self) -> list[BlockedOrder]:
+        """Sales documents blocked for credit (API_SLS_DOC_WITH_CREDIT_BLOCK)."""
+        return credit.blocked_orders(self.odata)
+
+    def credit_masters(self, accounts: Sequence[str], credit_area: str,
+                       currency: str) -> dict[str, CreditMaster]:
+        """Limit and exposure of ``accounts`` in credit segment ``credit_area``."""
+        return credit.credit_masters(self.odata, accounts, credit_area, currency)
+
+    def release_credit_block(self, order: str, note: Sequence[str]) -> bool:
+        """Release ``order`` after SAP's re-check (committed by the service); True: it was
+        no longer blocked. The API takes no text, so ``note`` is not written."""
+        return credit.release_order(self.odata, order)
+
+    def commit(self) -> None:
+        """Nothing to do: each OData function import commits its own work."""
+
+    def rollback(self) -> None:
+        """Nothing to do: a refused function import wrote nothing."""
+
     # ---------------------------------------------------------------- not in s4 mode yet
 
     def find_document_by_reference(self, company_code: str, reference: str) -> NoReturn:
@@ -169,12 +197,6 @@ class S4Client:
 
     def billing_documents(self, items: object) -> NoReturn:
         _unavailable("SD billing documents (portal invoice lines)")
-
-    def commit(self) -> NoReturn:
-        _unavailable("writes (commit)")
-
-    def rollback(self) -> NoReturn:
-        _unavailable("writes (rollback)")
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -224,5 +246,6 @@ def _any_of(name: str, values: Sequence[str]) -> str:
 
 def _unavailable(what: str) -> NoReturn:
     raise ConfigError(f'sap.mode = "s4": {what} is not available in s4 mode yet (the '
-                      'S/4 adapter reads open items and customers only); use mode = '
+                      'S/4 adapter reads open items and customers and releases credit '
+                      'holds only); use mode = '
                       '"rfc" or "sandbox" for this bot')

@@ -18,6 +18,10 @@
   stay on the configured host: credentials are never sent elsewhere.
 * **CSRF**: :meth:`csrf_token` fetches a token (``x-csrf-token: fetch``) for
   the service's session cookie; modifying requests (batch, posting) need it.
+* **Function imports**: :meth:`call_function` POSTs one with its URL
+  parameters and a CSRF token (fetched once per service and kept; a 403
+  ``x-csrf-token: Required`` fetches a new one once). It is never retried:
+  a write whose answer was lost must be checked before it is sent again.
 * **Errors** as the RFC port's (:mod:`bots.sap.errors`): timeouts, transport
   failures and 5xx are :class:`SapTechnicalError`, retried by the one
   :class:`~bots.retry.RetryPolicy`; 401 is :class:`SapLogonError` (never
@@ -62,6 +66,7 @@ class ODataClient:
         self._http = httpx.Client(timeout=cfg.timeout_seconds, follow_redirects=False,
                                   verify=tls_context(cfg))
         self._token: tuple[str, float] | None = None  # (access token, expiry monotonic)
+        self._csrf: dict[str, str] = {}  # service -> CSRF token of this client's session
 
     def close(self) -> None:
         self._http.close()
@@ -99,6 +104,28 @@ class ODataClient:
                                    "x-csrf-token: fetch")
         return token
 
+    def call_function(self, service: str, name: str, params: dict[str, str], *,
+                      what: str) -> dict[str, Any]:
+        """POST the function import ``name`` of ``service`` with ``params`` (OData
+        literals, e.g. ``{"SalesDocument": "'4711'"}``); the ``d`` object it answers."""
+        query = {**params, "$format": "json"}
+        if self.cfg.sap_client:
+            query["sap-client"] = self.cfg.sap_client
+        url = self.service_url(service) + name
+        for attempt in (1, 2):
+            token = self._csrf.get(service)
+            if token is None:
+                token = self._csrf[service] = self.csrf_token(service)
+            response = self._request_once("POST", service, url, query, what,
+                                          {"x-csrf-token": token}, check=False)
+            stale = (response.status_code == 403 and
+                     response.headers.get("x-csrf-token", "").lower() == "required")
+            if not stale or attempt == 2:
+                break
+            self._csrf.pop(service, None)  # the session ended: a new token, once
+        raise_for_status(response, what)
+        return odata_body(response, what)
+
     def service_url(self, service: str) -> str:
         return f"{self.base_url}{ODATA_ROOT}{service}/"
 
@@ -116,24 +143,28 @@ class ODataClient:
     def get(self, service: str, url: str, params: dict[str, str] | None, *, what: str,
             headers: dict[str, str] | None = None) -> httpx.Response:
         """One GET with the service's logon, technical failures retried."""
-        return self.retry.run(lambda: self._get_once(service, url, params, what, headers or {}),
-                              retry_on=SapTechnicalError, what=what)
+        return self.retry.run(
+            lambda: self._request_once("GET", service, url, params, what, headers or {}),
+            retry_on=SapTechnicalError, what=what)
 
-    def _get_once(self, service: str, url: str, params: dict[str, str] | None, what: str,
-                  headers: dict[str, str]) -> httpx.Response:
+    def _request_once(self, method: str, service: str, url: str,
+                      params: dict[str, str] | None, what: str, headers: dict[str, str], *,
+                      check: bool = True) -> httpx.Response:
         oauth = self.cfg.auth_of(service) == "oauth"
-        response = self._send(url, params, what, {**headers, **self._logon(service)})
+        response = self._send(method, url, params, what, {**headers, **self._logon(service)})
         if response.status_code == 401 and oauth:  # the token expired early: one new one
             self._token = None
-            response = self._send(url, params, what, {**headers, **self._logon(service)})
-        raise_for_status(response, what)
+            response = self._send(method, url, params, what,
+                                  {**headers, **self._logon(service)})
+        if check:
+            raise_for_status(response, what)
         return response
 
-    def _send(self, url: str, params: dict[str, str] | None, what: str,
+    def _send(self, method: str, url: str, params: dict[str, str] | None, what: str,
               headers: dict[str, str]) -> httpx.Response:
         try:
-            return self._http.get(url, params=params,
-                                  headers={"Accept": "application/json", **headers})
+            return self._http.request(method, url, params=params,
+                                      headers={"Accept": "application/json", **headers})
         except httpx.TimeoutException as exc:
             raise SapTechnicalError(f"{what}: timed out ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:

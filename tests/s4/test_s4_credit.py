@@ -1,0 +1,215 @@
+"""Credit holds in s4 mode over real HTTP on loopback: API_SLS_DOC_WITH_CREDIT_BLOCK and
+API_CRDTMBUSINESSPARTNER of the S/4 simulator, read and released by the s4 adapter and the
+credit bot, against the same sandbox world as the ECC road."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+from s4_world import NO_WAIT, TODAY, s4_config
+
+from bots.config import CreditConfig
+from bots.domain import Trigger
+from bots.pipeline.credit import review_holds
+from bots.reports.model import BotSection, BotStatus
+from bots.sandbox.s4 import SANDBOX_PASSWORD, SANDBOX_USER, S4Server, start_s4
+from bots.sandbox.sap import SapSimulator
+from bots.sandbox.sap.credit import net_due
+from bots.sap import SapBusinessError, SapClient
+from bots.sap.s4 import S4Client, connect_s4
+from bots.store import Store
+
+pytestmark = pytest.mark.usefixtures("secrets_env")
+SERVICE = "/sap/opu/odata/sap/API_SLS_DOC_WITH_CREDIT_BLOCK/"
+
+
+def sql(path: Path, query: str, *params: Any) -> list[tuple]:
+    with sqlite3.connect(path) as db:
+        return db.execute(query, params).fetchall()
+
+
+def orders_of(db: Path) -> dict[str, tuple[str, int, int, int]]:
+    """Blocked order -> (customer, value, limit, receivables) as seeded."""
+    return {v: (k, n, lim, owed) for v, k, n, lim, owed in sql(
+        db, "SELECT o.VBELN, o.KUNNR, o.NETWR, m.KLIMK, m.SKFOR FROM VBAK o JOIN KNKK m "
+            "ON m.KUNNR = o.KUNNR JOIN VBUK u ON u.VBELN = o.VBELN WHERE u.CMGST = 'B' "
+            "ORDER BY o.VBELN")}
+
+
+def pay_overdue(db: Path, customer: str) -> None:
+    """Tonight's payment cleared every overdue item of ``customer`` (straight in the file)."""
+    keys = ("ZFBDT", "ZBD1T", "ZBD2T", "ZBD3T")
+    rows = sql(db, "SELECT BELNR, ZFBDT, ZBD1T, ZBD2T, ZBD3T FROM BSID WHERE KUNNR = ? "
+                   "AND BUKRS = '1000'", customer)
+    overdue = [r[0] for r in rows if net_due(dict(zip(keys, r[1:], strict=True))) < TODAY]
+    with sqlite3.connect(db) as con:
+        con.executemany("DELETE FROM BSID WHERE KUNNR = ? AND BELNR = ?",
+                        [(customer, belnr) for belnr in overdue])
+
+
+@pytest.fixture
+def own_world(tmp_path: Path, world: Path) -> Path:
+    """A copy of the world this test may write to."""
+    path = tmp_path / "own.sqlite"
+    shutil.copyfile(world, path)
+    return path
+
+
+@pytest.fixture
+def own_s4(own_world: Path) -> Iterator[S4Server]:
+    with start_s4(own_world, clock=lambda: TODAY) as server:
+        yield server
+
+
+def _adapter(tmp_path: Path, db: Path, server: S4Server) -> S4Client:
+    return connect_s4(s4_config(tmp_path, db, base_url=server.url).sap, retry=NO_WAIT)
+
+
+def _ctx(client: S4Client, store: Store) -> SimpleNamespace:
+    run = store.start_run(Trigger.ON_DEMAND, ["cashapp"])
+    credit = replace(CreditConfig(enabled=True), auto_release=True)
+    return SimpleNamespace(cfg=SimpleNamespace(credit=credit), sap=client, today=TODAY,
+                           dry_run=False, run=run, ledger=store.ledger(run.id),
+                           report=SimpleNamespace(worklist=[]))
+
+
+def _night(client: S4Client, db: Path, *, paid_in_sap: bool) -> tuple[set, list, set]:
+    """A customer within its limit pays its overdue items tonight: (its orders, the open
+    items, the keys cleared tonight)."""
+    seeded = orders_of(db)
+    customer = next(o[0] for o in seeded.values() if o[3] + o[1] <= o[2])
+    orders = {v for v, o in seeded.items() if o[0] == customer}
+    items = list(client.iter_open_items(["1000"], TODAY))
+    cleared = {i.key for i in items if i.customer == customer and i.amount > 0
+               and i.due_date < TODAY}
+    assert cleared
+    if paid_in_sap:
+        pay_overdue(db, customer)
+    return orders, items, cleared
+
+
+def test_the_same_blocked_orders_and_credit_masters_as_the_ecc_road(
+        tmp_path: Path, world: Path, s4: S4Server) -> None:
+    with SapClient(SapSimulator(world, clock=lambda: TODAY), retry=NO_WAIT) as rfc, \
+            _adapter(tmp_path, world, s4) as adapter:
+        orders = adapter.blocked_orders()
+        assert orders == rfc.blocked_orders() and len(orders) >= 3
+        accounts = [o.credit_account for o in orders]
+        masters = adapter.credit_masters(accounts, "1000", "USD")
+        assert masters == rfc.credit_masters(accounts, "1000", "USD")
+        assert set(masters) == set(accounts)
+        assert adapter.credit_masters(accounts, "9999", "USD") == {}
+
+
+def test_a_foreign_credit_segment_currency_is_an_error(tmp_path: Path, world: Path,
+                                                       s4: S4Server) -> None:
+    with _adapter(tmp_path, world, s4) as adapter:
+        account = adapter.blocked_orders()[0].credit_account
+        with pytest.raises(SapBusinessError, match="credit segment currency USD, expected EUR"):
+            adapter.credit_masters([account], "1000", "EUR")
+
+
+def test_the_credit_bot_releases_once_through_the_ledger(tmp_path: Path, own_world: Path,
+                                                         own_s4: S4Server) -> None:
+    with _adapter(tmp_path, own_world, own_s4) as adapter, \
+            Store(tmp_path / "arbots.sqlite") as store:
+        orders, items, cleared = _night(adapter, own_world, paid_in_sap=True)
+        seen = len(orders_of(own_world))
+        section = BotSection("cashapp", BotStatus.OK)
+        review_holds(_ctx(adapter, store), items, cleared, section)  # type: ignore[arg-type]
+        assert section.counts["credit_holds_seen"] == seen > len(orders)
+        assert section.counts["credit_holds_released"] == len(orders)
+        released = {v for (v,) in sql(own_world, "SELECT VBELN FROM VBUK WHERE CMGST = 'D'")}
+        assert released == orders
+        assert own_s4.stats.reads["ReleaseCreditBlock"] == len(orders)
+        assert {(w["kind"], w["status"]) for w in store.writes()} == {("credit_release", "done")}
+        assert len(store.writes()) == len(orders)
+        again = BotSection("cashapp", BotStatus.OK)  # the ledger says done: SAP is not asked
+        review_holds(_ctx(adapter, store), items, cleared, again)  # type: ignore[arg-type]
+        assert again.counts["credit_holds_released"] == 0
+        assert own_s4.stats.reads["ReleaseCreditBlock"] == len(orders)
+        assert len(store.writes()) == len(orders)
+
+
+def test_an_order_released_before_a_crash_is_not_released_twice(
+        tmp_path: Path, own_world: Path, own_s4: S4Server) -> None:
+    with _adapter(tmp_path, own_world, own_s4) as adapter:
+        orders, _, _ = _night(adapter, own_world, paid_in_sap=True)
+        order = min(orders)
+        assert adapter.release_credit_block(order, ["note"]) is False
+        # the ledger lost the answer: the next attempt finds it released, posts nothing
+        assert adapter.release_credit_block(order, ["note"]) is True
+        assert own_s4.stats.reads["ReleaseCreditBlock"] == 1
+        assert order not in {o.order for o in adapter.blocked_orders()}
+    assert sql(own_world, "SELECT CMGST FROM VBUK WHERE VBELN = ?", order) == [("D",)]
+
+
+def test_a_refused_release_is_a_business_error_with_the_service_message(
+        tmp_path: Path, own_world: Path, own_s4: S4Server) -> None:
+    """arbots thinks the items are paid, SAP still has them open: its re-check says no."""
+    with _adapter(tmp_path, own_world, own_s4) as adapter, \
+            Store(tmp_path / "arbots.sqlite") as store:
+        orders, items, cleared = _night(adapter, own_world, paid_in_sap=False)
+        with pytest.raises(SapBusinessError, match=r"HTTP 400: .*overdue item") as refused:
+            adapter.release_credit_block(min(orders), [])
+        assert refused.value.key == "ZARBOTS/064"
+        section = BotSection("cashapp", BotStatus.OK)
+        review_holds(_ctx(adapter, store), items, cleared, section)  # type: ignore[arg-type]
+        assert (section.counts["credit_holds_released"],
+                section.counts["credit_holds_refused"]) == (0, len(orders))
+        for waiting in section.waiting:
+            assert "SAP refused the release" in waiting.why and "overdue item" in waiting.why
+        assert all(w["status"] == "failed" for w in store.writes())
+    assert sql(own_world, "SELECT DISTINCT CMGST FROM VBUK") == [("B",)]
+
+
+def test_the_release_function_import_is_strict(own_world: Path, own_s4: S4Server) -> None:
+    blocked = orders_of(own_world)
+    over = next(v for v, o in blocked.items() if o[3] + o[1] > o[2])
+    auth = (SANDBOX_USER, SANDBOX_PASSWORD)
+    with httpx.Client(base_url=own_s4.url, auth=auth) as http:
+        url = SERVICE + "ReleaseCreditBlock"
+        params = {"SalesDocument": f"'{over}'", "$format": "json"}
+        no_token = http.post(url, params=params)
+        assert no_token.status_code == 403 and no_token.headers["x-csrf-token"] == "Required"
+        token = http.get(SERVICE, params={"$format": "json"},
+                         headers={"x-csrf-token": "fetch"}).headers["x-csrf-token"]
+
+        def release(number: str) -> httpx.Response:
+            return http.post(url, params={"SalesDocument": f"'{number}'", "$format": "json"},
+                             headers={"x-csrf-token": token})
+
+        over_limit = release(over)
+        assert over_limit.status_code == 400
+        assert "credit limit exceeded" in over_limit.json()["error"]["message"]["value"]
+        unknown = release("9999999999")
+        assert unknown.status_code == 404
+        assert unknown.json()["error"]["message"]["value"] == \
+            "Sales order 9999999999 does not exist"
+        missing = http.post(url, params={"$format": "json"}, headers={"x-csrf-token": token})
+        assert missing.status_code == 400 and "SalesDocument" in missing.text
+        customer = blocked[over][0]  # now let it pass the re-check
+        with sqlite3.connect(own_world) as con:
+            con.execute("UPDATE KNKK SET KLIMK = 10000000000 WHERE KUNNR = ?", (customer,))
+        pay_overdue(own_world, customer)
+        first = release(over)
+        assert first.status_code == 200
+        assert first.json()["d"]["TotalCreditCheckStatus"] == "D"
+        second = release(over)
+        assert second.status_code == 400
+        assert "not blocked" in second.json()["error"]["message"]["value"]
+        listed = http.get(SERVICE + "A_SalesDocWithCreditBlock",
+                          params={"$format": "json", "$filter": "SalesDocument eq "
+                                                                f"'{over}'"})
+        assert listed.json()["d"]["results"] == []
+        bad = http.get(SERVICE + "A_SalesDocWithCreditBlock",
+                       params={"$format": "json", "$filter": "CreditBlock eq 'B'"})
+        assert bad.status_code == 400
