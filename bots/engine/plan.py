@@ -19,10 +19,13 @@ BOT_QUEUE = {  # bot -> the kind of worker that can run it
     "collections": "sap",
     "review": "sap",
     "promise": "sap",
+    "contact": "sap",
+    "dispute": "sap",
     "portals": "browser",
     "intake": "mail",
 }
-POSTING_BOTS = frozenset({"cashapp", "portals", "collections", "review", "promise"})  # write
+POSTING_BOTS = frozenset({"cashapp", "portals", "collections", "review", "promise",  # write
+                          "contact", "dispute"})
 WORKFLOW = "RunWorkflow"
 RUN_FAILED = "RunFailed"  # the ApplicationError type of a scheduled run that failed
 STOP_SIGNAL = "stop"

@@ -56,7 +56,7 @@ from temporalio.client import (
 from temporalio.converter import PayloadConverter
 from temporalio.service import RPCError, RPCStatusCode
 
-from bots.config import Config, ScheduleJob
+from bots.config import Config, ConfigError, ScheduleJob
 from bots.domain import Trigger
 from bots.engine.client import collect_client, connect, request_for
 from bots.engine.plan import POSTING_BOTS, WORKFLOW, task_queue
@@ -120,7 +120,7 @@ def schedule_of(cfg: Config, job: ScheduleJob) -> Schedule:
 def sync(cfg: Config, jobs: tuple[ScheduleJob, ...]) -> list[Synced]:
     """Create or update one Temporal Schedule per job; what was done with each.
 
-    Temporal unreachable: :class:`~bots.config.ConfigError` naming the address.
+    Temporal unreachable or refusing: :class:`~bots.config.ConfigError` naming the address.
     """
     try:
         return asyncio.run(_sync(cfg, jobs))
@@ -130,7 +130,15 @@ def sync(cfg: Config, jobs: tuple[ScheduleJob, ...]) -> list[Synced]:
 
 async def _sync(cfg: Config, jobs: tuple[ScheduleJob, ...]) -> list[Synced]:
     client = await connect(cfg.engine)
-    return [await _sync_one(client, cfg, job) for job in jobs]
+    done = []
+    for job in jobs:
+        try:
+            done.append(await _sync_one(client, cfg, job))
+        except RPCError as err:  # e.g. no permission on the namespace: named, exit 2
+            raise ConfigError(f"Temporal at {cfg.engine.address} (namespace "
+                              f"{cfg.engine.namespace}) refused schedule "
+                              f"{schedule_id(cfg, job)}: {err.message}") from None
+    return done
 
 
 async def _sync_one(client: Client, cfg: Config, job: ScheduleJob) -> Synced:

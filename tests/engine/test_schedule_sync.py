@@ -189,3 +189,22 @@ def test_a_failed_scheduled_night_pauses_its_schedule(tmp_path: Path, temporal_a
         (run,) = db.execute("SELECT trigger, job, status, message FROM runs").fetchall()
     assert (run["trigger"], run["job"], run["status"]) == ("schedule", "nightly", "failed")
     assert "Name or password is incorrect" in run["message"]
+
+
+def test_a_namespace_the_server_does_not_have_is_named_with_exit_2(
+        tmp_path: Path, temporal_address: str) -> None:
+    (tmp_path / "site.toml").write_text(
+        SITE.format(address=temporal_address, prefix="sy4", at="02:00").replace(
+            'catchup_minutes = 90\n', 'catchup_minutes = 90\nnamespace = "nowhere"\n'),
+        encoding="utf-8")
+    env = {**os.environ, "ARBOTS_HOME": str(tmp_path)}
+    for name in ("ARBOTS_CONFIG", "ARBOTS_TEMPORAL"):
+        env.pop(name, None)
+    done = subprocess.run([sys.executable, "-m", "bots.cli", "schedule", "sync", "--config",
+                           "site.toml"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    message = " ".join(done.stderr.split())
+    assert done.returncode == 2, done.stderr
+    assert f"Temporal at {temporal_address} (namespace nowhere) refused schedule sy4-nightly" \
+        in message
+    assert "Traceback" not in done.stderr
