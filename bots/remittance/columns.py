@@ -75,6 +75,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                   "tax withheld", "withholding", "retention", "retainage"),
     "deduction_reason": ("reason", "deduction reason", "reason code", "adj reason",
                          "adjustment reason", "remarks", "comment", "comments", "memo"),
+    # a ledger's two sides (statement of account, vendor ledger): the side most rows use
+    # holds the lines' amounts, the other side the credit notes (pdf_layout decides)
+    "debit": ("debit", "debits", "debit amount", "debit amt", "dr", "soll", "debe", "dare",
+              "debet"),
+    "credit": ("credit", "credits", "credit amount", "credit amt", "cr", "haben", "haber",
+               "avere"),
     # what stays open after this payment: a column of its own, never a line's amount
     "balance": ("balance", "remaining balance", "balance remaining", "remaining", "restant",
                 "resterend", "openstaand saldo", "saldo", "solde", "solde restant",
@@ -269,7 +275,8 @@ def _keys(field: str) -> frozenset[str]:
 
 
 _REF_KEYS = _keys("invoice_ref")
-_AMOUNT_KEYS = _keys("paid_amount") | _keys("gross_amount") | _CURRENCIES
+_AMOUNT_KEYS = _keys("paid_amount") | _keys("gross_amount") | _keys("debit") | _keys("credit") \
+    | _CURRENCIES
 
 
 def could_be_header(text: str) -> bool:

@@ -24,8 +24,10 @@ How it reads a PDF, one module per step:
    (``known=``, or :func:`bots.remittance.known.using`) and its language;
    which of two document-number columns is ours when the open items say so;
    consistency as the judge: when the lines do not add up to the stated total,
-   the other decimal mark, or the table without the rows under one of its
-   header rows (a row of labels taken for a header), is tried, and the reading
+   the second of two amount columns as the paid one, a ledger's other side
+   (Debit / Credit) as the invoices' side, the other decimal mark, or the table
+   without the rows under one of its header rows (a row of labels taken for a
+   header), is tried, and the reading
    that adds up wins (else the front door warns); the lines as
    :class:`~bots.domain.RemittanceLine`,
    and the PDF's own warnings: a line whose gross - discount - deduction is not
@@ -259,6 +261,9 @@ def _other_reading(source: str, lines: list[Line], table: Table, template: Templ
     alt = table.alt_amount_paid()
     if alt is not None:  # two amount columns of one name: the second may be the paid one
         readings.append((alt, mark))
+    other_side = table.other_side()
+    if other_side is not None:  # a ledger whose invoices stand on the side fewer rows use
+        readings.append((other_side, mark))
     if not (template and template.decimal):
         readings.append((table, "," if mark != "," else "."))
     if len(table.segments) > 1:
@@ -321,8 +326,9 @@ def _date_texts(table: Table, head: list[str]) -> list[str]:
 def _remittance(source: str, header: Header, table: Table, lines: list[Line],
                 decimal: str | None, day_first: bool, template: Template | None) -> Remittance:
     warnings: list[str] = []
-    items = [item for n, row in enumerate(table.rows, 1)
-             if (item := _line(n, row, decimal, day_first, warnings)) is not None]
+    items = _without_clearing_row([(row, item) for n, row in enumerate(table.rows, 1)
+                                   if (item := _line(n, row, decimal, day_first, warnings))
+                                   is not None])
     row_total = try_amount((table.total_text or "").replace("*", ""), decimal)
     total = header.total if header.total is not None else row_total
     if header.total is not None and row_total is not None and row_total != header.total:
@@ -354,6 +360,22 @@ def _remittance(source: str, header: Header, table: Table, lines: list[Line],
         total=total, warnings=warnings)
 
 
+def _without_clearing_row(read: list[tuple[dict[str, str], RemittanceLine]],
+                          ) -> list[RemittanceLine]:
+    """The lines of the rows ``read``, less the payment on a ledger's other side: when
+    all of them come to nothing, the largest row on that side clears the others (a
+    statement of account printing the payment among the invoices it pays)."""
+    items = [item for _, item in read]
+    if len(items) < 2 or sum((item.paid_amount for item in items), Decimal(0)) != 0:
+        return items
+    sides = [n for n, (row, _) in enumerate(read) if row.get("contra")
+             and not row.get("paid_amount")]
+    if not sides:
+        return items
+    payment = max(sides, key=lambda n: abs(items[n].paid_amount))
+    return items[:payment] + items[payment + 1:]
+
+
 def _line(n: int, row: dict[str, str], decimal: str | None, day_first: bool,
           warnings: list[str]) -> RemittanceLine | None:
     """One table row as a RemittanceLine, or None (with a warning) when unreadable."""
@@ -362,6 +384,9 @@ def _line(n: int, row: dict[str, str], decimal: str | None, day_first: bool,
     gross, paid = amounts["gross_amount"], amounts["paid_amount"]
     discount = abs(amounts["discount"] or Decimal("0.00"))
     deduction = abs(amounts["deduction"] or Decimal("0.00"))
+    contra = _amount(row.get("contra"), decimal)  # a ledger's other side: a credit note
+    if paid is None and gross is None and contra is not None:
+        paid = -contra
     if paid is None and gross is None:
         warnings.append(f"line {n} ({ref}): no readable paid or gross amount; left out")
         return None

@@ -38,6 +38,15 @@ column positions.
 A header stacked on two lines (``Invoice``/``Number``, ``Net``/``Paid``) is
 read as one when that names more columns than its first line alone.
 
+The value rows under a header check it (:func:`_checked_by_values`): a column
+labelled as an amount whose cells are dates (``Payment Due``) is the date
+column, a document-number column over money is none. Labels set so close that
+they run together (``GROSS PAID AMOUNT``, on a line printer even within a word:
+``VOUCHER NOINVOICE NUMBERINV``) are cut where the cells below are set flush:
+money flush right, text flush left (:func:`_flush_edges`). A ledger's ``Debit``
+and ``Credit`` columns: the side most invoice rows use holds the paid amounts,
+the other side (``contra``) credit notes; the totals check may turn them round.
+
 Limits: at most two header lines; columns are taken from the header row, so
 a table whose header is missing on every page is not found here (a per-payer
 template can name the columns).
@@ -90,6 +99,7 @@ _AMOUNT = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]? ?(?:[A-Z]{3} ?)?[$€£¥₹]? ?\*
 # column set close beside it ("USD" under "DISC. TAKEN CURRENCY")
 _NO_AMOUNT = re.compile(r"[-–— ]*(?:[A-Z]{3})?[-–— ]*")
 _PLACEHOLDER = re.compile(r"[-\u2013\u2014]+")  # a dash printed for an empty cell
+_RULER = re.compile(r"[-=_\u2013\u2014\s]{8,}")  # a line printer's rule under a header
 _TWO_AMOUNTS = re.compile(r"\d[.,]\d{2}[)-]?\s+[-(]?[$€£]?\d")
 _MAX_PHRASE = 4  # header labels of up to four words ("Amount of Invoice Paid")
 
@@ -325,15 +335,17 @@ def _resolve(columns: list[Column]) -> list[Column]:
 
 
 def _is_header(fields: set[str], known: int, parts: int) -> bool:
-    """An invoice column, an amount column, and mostly known labels."""
-    return "invoice_ref" in fields and bool(fields & {"paid_amount", "gross_amount"}) \
-        and known * 2 >= parts
+    """An invoice column, an amount column (or a ledger's two sides), and mostly known
+    labels."""
+    return "invoice_ref" in fields and (bool(fields & {"paid_amount", "gross_amount"})
+                                        or _SIDES <= fields) and known * 2 >= parts
 
 
 def _stackable(upper: Line, lower: Line, synonyms: Mapping[str, str] | None) -> bool:
     """Whether ``upper`` and ``lower`` may be one header printed on two lines."""
     return upper.page == lower.page and lower.top - upper.bottom <= 0.8 * upper.height \
         and not _DIGIT.search(upper.text) and not _DIGIT.search(lower.text) \
+        and not _RULER.fullmatch(lower.text) \
         and (bool(synonyms) or could_be_header(f"{upper.text} {lower.text}"))
 
 
@@ -483,6 +495,16 @@ class Table:
             for seg in self.segments]
         return replace(self, rows=[row for seg in segments for row in seg], segments=segments)
 
+    def other_side(self) -> Table | None:
+        """A ledger's table read with its other side (``contra``) as the paid amounts, the
+        paid side as credit notes; None when it has no other side."""
+        if not any(row.get("contra") for row in self.rows):
+            return None
+        segments = [[{**row, "paid_amount": row.get("contra", ""),
+                      "contra": row.get("paid_amount", "")} for row in seg]
+                    for seg in self.segments]
+        return replace(self, rows=[row for seg in segments for row in seg], segments=segments)
+
     def without_segment(self, n: int) -> Table:
         """This table with the rows of segment ``n`` left out (a false header row's)."""
         kept = [seg for i, seg in enumerate(self.segments) if i != n]
@@ -544,8 +566,9 @@ def _row_kind(cells: dict[str | None, str], text: str) -> str:
     if _TOTAL.match(text):
         return "total"
     ref = cells.get("invoice_ref", "")
-    amounts = [cells[f] for f in AMOUNT_FIELDS if f in cells and not _NO_AMOUNT.fullmatch(cells[f])]
-    if amounts and (cells.get("paid_amount") or cells.get("gross_amount")) \
+    amounts = [cells[f] for f in (*AMOUNT_FIELDS, "contra")
+               if f in cells and not _NO_AMOUNT.fullmatch(cells[f])]
+    if amounts and (cells.get("paid_amount") or cells.get("gross_amount") or cells.get("contra")) \
             and all(_AMOUNT.match(a) and not _TWO_AMOUNTS.search(a) for a in amounts):
         return "row" if _DIGIT.search(ref) and len(ref.split()) <= 2 else "unreferenced"
     if not ref and not amounts and any(cells.get(f) for f in TEXT_FIELDS):
@@ -777,6 +800,7 @@ _REFERENCE_IN_TEXT = re.compile(
 _DATEISH = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[ .-]+(?:de )?[^\W\d_]{3,}\.?"
                       r"(?: de)?[ ,.-]+\d{2,4}|[^\W\d_]{3,}\.? \d{1,2},? \d{4})$")
 _AMOUNT_NAMES = (*AMOUNT_FIELDS, "alt_amount")
+_SIDES = frozenset({"debit", "credit"})  # a ledger's two amount columns
 _EDGE = 1.0  # points: a label's edge on a value column's edge (both set flush)
 _MAX_BODY = 12  # rows read to tell a column by its values, or where the columns are
 
@@ -837,7 +861,8 @@ def _body(lines: list[Line], index: int) -> list[Line]:
     body: list[Line] = []
     previous = lines[index - 1] if index else lines[index]
     for line in lines[index:index + _MAX_BODY]:
-        if not body and line.page == previous.page and _RUNNING.match(line.text):
+        if not body and line.page == previous.page and (
+                _RUNNING.match(line.text) or _RULER.fullmatch(line.text)):
             previous = line
             continue
         if not _value_row(line, previous):
@@ -981,6 +1006,8 @@ def _cut_at_edges(phrase: list[Word], spans: list[tuple[float, float]]) -> list[
     ``PAID AMOUNT``) or starts on the left edge of one (flush left); one piece if none."""
     rights: list[float] = getattr(spans, "rights", [])
     lefts: list[float] = getattr(spans, "lefts", [])
+    if lefts:
+        phrase = [part for word in phrase for part in _split_word(word, lefts)]
     pieces = [[phrase[0]]]
     for before, word in zip(phrase, phrase[1:], strict=False):
         if any(abs(before.x1 - x) <= _EDGE for x in rights) \
@@ -995,6 +1022,23 @@ def _cut_at_edges(phrase: list[Word], spans: list[tuple[float, float]]) -> list[
         else:
             kept[-1] += piece
     return kept
+
+
+def _split_word(word: Word, lefts: list[float]) -> list[Word]:
+    """A header word printed across the left edge of a text column (labels run together
+    on a line printer: ``NOINVOICE`` over the end of ``VOUCHER NO`` and the start of
+    ``INVOICE``) cut there, its characters taken as equally wide; the word itself when no
+    edge falls inside. A label wider than its amount column set flush right reaches over
+    the column's right edge, so right edges cut no word."""
+    width = (word.x1 - word.x0) / len(word.text)
+    cuts = sorted({k for x in lefts if word.x0 + 1.5 * width < x < word.x1 - 1.5 * width
+                   and abs((k := round((x - word.x0) / width)) * width + word.x0 - x)
+                   <= width / 3})
+    if not cuts or not word.text.isalpha():
+        return [word]
+    bounds = [0, *cuts, len(word.text)]
+    return [word._replace(text=word.text[a:b], x0=word.x0 + a * width,
+                          x1=word.x0 + b * width) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _aligned_header(bodies: _Bodies, index: int, columns: list[Column],
@@ -1034,6 +1078,12 @@ def _checked_by_values(columns: list[Column], body: list[Line]) -> list[Column]:
         return columns
     cells = [assign(line, columns) for line in body]
     out = list(columns)
+    if _SIDES <= {c.field for c in columns}:  # a ledger: the side most invoices use is paid
+        used = {side: sum(bool(row.get(side)) and bool(_DIGIT.search(row.get("invoice_ref", "")))
+                          for row in cells) for side in _SIDES}
+        ours = max(sorted(_SIDES), key=used.__getitem__)
+        out = [replace(c, field="paid_amount" if c.field == ours else "contra", other=None)
+               if c.field in _SIDES else c for c in out]
     for n, column in enumerate(columns):
         name = column.field
         texts = [row[name] for row in cells if row.get(name)]

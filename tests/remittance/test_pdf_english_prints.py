@@ -10,16 +10,29 @@
 - two text columns so close that even their values run together
   (``VCH063752 90003385`` under ``AP Doc No. Supplier Ref``): cut where labels
   and values start on one left edge;
-- ``Invoice/CM No.`` (credit memo) and ``Remit Amount`` are header words.
+- ``Invoice/CM No.`` (credit memo) and ``Remit Amount`` are header words;
+- line-printer prints (Courier, one string a line): labels that fill their
+  columns and run into each other (``VOUCHER NOINVOICE NUMBERINV DATE``) cut at
+  the value columns' edges inside a word, a dashed or ``=`` rule under the header;
+- a statement of account (``DEBIT``, ``CREDIT``, ``BALANCE``, the payment row
+  among the invoices): the side most invoices use holds the lines' amounts, the
+  other side credit notes, and when the count says nothing the side whose lines
+  add up to the payment wins.
 """
 
 from __future__ import annotations
 
+import io
+from decimal import Decimal
+
 import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
 from bench.extract_heldout import read
 from bots.remittance.columns import field_for_header
 from tests.remittance.layouts_dev import FAMILIES, advices
+from tests.remittance.layouts_dev.lineprint import _cells
 from tests.remittance.pdf_corpus import line_f1
 from tests.remittance.test_pdf_generalise import _lines
 from tests.remittance.test_pdf_generalise2 import LINES, PAID, _advice, _after, _right
@@ -76,3 +89,72 @@ def test_english_erp_families_of_the_development_corpus(name):
     got = [(read(a, False), a.truth) for a in advices(family, 6, seed=5)]
     assert line_f1(got) >= 0.95
 
+
+
+def _printout(lines: list[str]) -> bytes:
+    """A line-printer page: each line one Courier string."""
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    canvas.setFont("Courier", 8)
+    for n, text in enumerate(lines):
+        canvas.drawString(36, 780 - 11 * n, text)
+    canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+HEAD = ["GLOBEX CORPORATION                REMITTANCE ADVICE",
+        "PAYMENT NO.: 651143   PAYMENT DATE: 07/26/26   CURRENCY: USD", ""]
+
+
+@pytest.mark.parametrize("rule", ["-", "="])
+def test_labels_run_together_on_a_line_printer_are_cut_at_the_columns(rule):
+    """``VOUCHER NOINVOICE NUMBERINV DATE``: fixed-width labels filling their columns."""
+    widths, right = [10, 14, 11, 14, 13], [False, False, False, True, True]
+    rows = [_cells(widths, [f"000{n}3855", ref, "06/02/26", "9,999.00", paid], right)
+            for n, (ref, paid) in enumerate(PAID)]
+    header = _cells(widths, ["VOUCHER NO", "INVOICE NUMBER", "INV DATE", "GROSS AMOUNT",
+                             "NET AMOUNT"], right)
+    assert "NOINVOICE NUMBERINV" in header
+    total = _cells([sum(widths[:-1]), widths[-1]], ["TOTAL PAYMENT", "1,644.50"], [False, True])
+    data = _printout([*HEAD, header, rule * sum(widths), *rows, rule * sum(widths), total])
+    assert _lines(data) == LINES
+
+
+@pytest.mark.parametrize("payment", ["PAYMENT", "CHK651143"])
+@pytest.mark.parametrize("invoices_as", ["debit", "credit"])
+def test_a_statement_reads_invoices_on_their_side_and_credit_notes_on_the_other(
+        invoices_as, payment):
+    """DATE TYPE DOC NO REFERENCE DEBIT CREDIT BALANCE, the payment row clearing them: two
+    invoices and two credit notes use each side as often, so the side is the one whose
+    lines add up to the payment; a payment row with a number (``CHK651143``) is no line,
+    as the rows come to nothing with it."""
+    widths, right = [11, 6, 10, 12, 13, 13, 14], [False] * 4 + [True] * 3
+    items = [("4711", "1,200.00", "INV"), ("4712", "345.50", "INV"), ("4713", "99.00", "CRN"),
+             ("4714", "10.00", "CRN")]
+    sides = {"INV": 4 if invoices_as == "debit" else 5}
+    sides["CRN"] = sides["PMT"] = 9 - sides["INV"]
+    rows = []
+    for ref, amount, kind in [*items, (payment, "1,436.50", "PMT")]:
+        cells = ["07/01/26", kind, "00041733", ref, "", "", "0.00"]
+        cells[sides[kind]] = amount
+        rows.append(_cells(widths, cells, right))
+    header = _cells(widths, ["DATE", "TYPE", "DOC NO", "REFERENCE", "DEBIT", "CREDIT",
+                             "BALANCE"], right)
+    total = _cells([sum(widths[:-1]), widths[-1]], ["AMOUNT OF THIS PAYMENT", "1,436.50"],
+                   [False, True])
+    data = _printout([*HEAD, header, "-" * sum(widths), *rows, "-" * sum(widths), total])
+    assert _lines(data) == [("4711", Decimal("1200.00")), ("4712", Decimal("345.50")),
+                            ("4713", Decimal("-99.00")), ("4714", Decimal("-10.00"))]
+
+
+@pytest.mark.parametrize(("label", "field"), [("Debit", "debit"), ("CREDIT", "credit"),
+                                              ("Soll", "debit"), ("Haben", "credit")])
+def test_ledger_sides(label, field):
+    assert field_for_header(label) == field
+
+
+def test_line_printer_prints_of_the_development_corpus():
+    family = next(f for f in FAMILIES if f.name == "dev-lineprint-en")
+    got = [(read(a, False), a.truth) for a in advices(family, 8, seed=5)]
+    assert line_f1(got) >= 0.95

@@ -92,7 +92,7 @@ def make_advice(family: object, index: int, rng: random.Random) -> Advice:
         cols = [
             ("VOUCHER NO", 10, False),
             ("INVOICE NUMBER", 14, False),
-            ("INV DATE", 9, False),
+            ("INV DATE", 11, False),
             ("GROSS AMOUNT", 14, True),
             ("DISCOUNT", 10, True),
             ("NET AMOUNT", 13, True),
@@ -133,7 +133,7 @@ def make_advice(family: object, index: int, rng: random.Random) -> Advice:
     else:
         supplier_side = rng.random() < 0.5  # invoices as debits (our view) or credits (theirs)
         cols = [
-            ("DATE", 9, False),
+            ("DATE", 11, False),
             ("TYPE", 6, False),
             ("DOC NO", 9, False),
             ("REFERENCE", 12, False),
