@@ -4,22 +4,29 @@ credit bot, against the same sandbox world as the ECC road."""
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
-from s4_world import NO_WAIT, TODAY, s4_config
+from click.testing import CliRunner
+from s4_world import NO_WAIT, TODAY, s4_config, write_config
 
+from bots.cli import main
 from bots.config import CreditConfig
-from bots.domain import Trigger
-from bots.pipeline.credit import review_holds
-from bots.reports.model import BotSection, BotStatus
+from bots.domain import RunStatus, Trigger
+from bots.pipeline.credit import apply_release_decisions, review_holds
+from bots.reports import RunReport, worklist_bytes
+from bots.reports.model import BotSection, BotStatus, CreditReleaseRow
 from bots.sandbox.s4 import SANDBOX_PASSWORD, SANDBOX_USER, S4Server, start_s4
 from bots.sandbox.sap import SapSimulator
 from bots.sandbox.sap.credit import net_due
@@ -73,9 +80,9 @@ def _adapter(tmp_path: Path, db: Path, server: S4Server) -> S4Client:
     return connect_s4(s4_config(tmp_path, db, base_url=server.url).sap, retry=NO_WAIT)
 
 
-def _ctx(client: S4Client, store: Store) -> SimpleNamespace:
+def _ctx(client: S4Client, store: Store, *, auto_release: bool = True) -> SimpleNamespace:
     run = store.start_run(Trigger.ON_DEMAND, ["cashapp"])
-    credit = replace(CreditConfig(enabled=True), auto_release=True)
+    credit = replace(CreditConfig(enabled=True), auto_release=auto_release)
     return SimpleNamespace(cfg=SimpleNamespace(credit=credit), sap=client, today=TODAY,
                            dry_run=False, run=run, ledger=store.ledger(run.id),
                            report=SimpleNamespace(worklist=[]))
@@ -139,6 +146,44 @@ def test_the_credit_bot_releases_once_through_the_ledger(tmp_path: Path, own_wor
         assert len(store.writes()) == len(orders)
 
 
+def _worklist(tmp_path: Path, rows: list, decisions: dict[str, str]) -> Path:
+    """The run's worklist.xlsx with ``decisions`` (order -> Decision) written in."""
+    report = RunReport("r", RunStatus.OK, Trigger.API, False,
+                       datetime(2026, 11, 24, tzinfo=UTC), None, "x", worklist=rows)
+    book = openpyxl.load_workbook(io.BytesIO(worklist_bytes(report)))
+    sheet = book[CreditReleaseRow.SHEET]
+    header = [c.value for c in sheet[1]]
+    for cells in sheet.iter_rows(min_row=2):
+        cells[header.index("Decision")].value = decisions.get(cells[header.index("Order")].value)
+    path = tmp_path / "worklist.xlsx"
+    book.save(path)
+    return path
+
+
+def test_the_approval_list_then_review_apply_releases_the_approved_order(
+        tmp_path: Path, own_world: Path, own_s4: S4Server) -> None:
+    with _adapter(tmp_path, own_world, own_s4) as adapter, \
+            Store(tmp_path / "arbots.sqlite") as store:
+        orders, items, cleared = _night(adapter, own_world, paid_in_sap=True)
+        listed = _ctx(adapter, store, auto_release=False)
+        review_holds(listed, items, cleared,  # type: ignore[arg-type]
+                     BotSection("cashapp", BotStatus.OK))
+        assert sorted(r.order for r in listed.report.worklist) == sorted(orders)
+        assert "ReleaseCreditBlock" not in own_s4.stats.reads and store.writes() == []
+        first, *rest = sorted(orders)
+        path = _worklist(tmp_path, listed.report.worklist,
+                         {first: "approve", **dict.fromkeys(rest, "reject")})
+        section = BotSection("review", BotStatus.OK)
+        apply_release_decisions(_ctx(adapter, store), path, section)  # type: ignore[arg-type]
+        assert section.counts["credit_holds_released"] == 1 and not section.errors
+        again = BotSection("review", BotStatus.OK)  # the same file twice: no longer blocked
+        apply_release_decisions(_ctx(adapter, store), path, again)  # type: ignore[arg-type]
+        assert (again.counts["credit_holds_released"],
+                again.counts["credit_releases_not_blocked"]) == (0, 1)
+        assert own_s4.stats.reads["ReleaseCreditBlock"] == 1
+    assert sql(own_world, "SELECT VBELN FROM VBUK WHERE CMGST = 'D'") == [(first,)]
+
+
 def test_an_order_released_before_a_crash_is_not_released_twice(
         tmp_path: Path, own_world: Path, own_s4: S4Server) -> None:
     with _adapter(tmp_path, own_world, own_s4) as adapter:
@@ -150,6 +195,19 @@ def test_an_order_released_before_a_crash_is_not_released_twice(
         assert own_s4.stats.reads["ReleaseCreditBlock"] == 1
         assert order not in {o.order for o in adapter.blocked_orders()}
     assert sql(own_world, "SELECT CMGST FROM VBUK WHERE VBELN = ?", order) == [("D",)]
+
+
+def test_a_csrf_token_of_an_ended_session_is_fetched_anew_once(
+        tmp_path: Path, own_world: Path, own_s4: S4Server) -> None:
+    with _adapter(tmp_path, own_world, own_s4) as adapter:
+        orders, _, _ = _night(adapter, own_world, paid_in_sap=True)
+        assert adapter.release_credit_block(min(orders), []) is False
+        own_s4.expire_sessions()
+        other = next(v for v, o in orders_of(own_world).items() if v not in orders)
+        with pytest.raises(SapBusinessError) as refused:  # reached SAP's re-check
+            adapter.release_credit_block(other, [])
+        assert refused.value.key.startswith("ZARBOTS/06")
+        assert own_s4.stats.reads["ReleaseCreditBlock"] == 2
 
 
 def test_a_refused_release_is_a_business_error_with_the_service_message(
@@ -213,3 +271,21 @@ def test_the_release_function_import_is_strict(own_world: Path, own_s4: S4Server
         bad = http.get(SERVICE + "A_SalesDocWithCreditBlock",
                        params={"$format": "json", "$filter": "CreditBlock eq 'B'"})
         assert bad.status_code == 400
+
+
+@pytest.mark.slow
+def test_run_cashapp_in_s4_mode_reads_the_credit_holds(tmp_path: Path, own_world: Path,
+                                                       own_s4: S4Server) -> None:
+    """The credit step of the nightly cash application, wired to the s4 adapter (no
+    remittances tonight: nothing is posted, so nothing is proposed)."""
+    config = write_config(tmp_path, own_world, base_url=own_s4.url)
+    with config.open("a", encoding="utf-8") as file:
+        file.write("[credit]\nenabled = true\n")
+    result = CliRunner().invoke(main, ["run", "cashapp", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    (report,) = (tmp_path / "runs").glob("*/report.json")
+    section = json.loads(report.read_text(encoding="utf-8"))["bots"]["cashapp"]
+    assert section["status"] == "ok" and not section["errors"]
+    assert section["counts"]["credit_holds_seen"] == len(orders_of(own_world)) >= 3
+    assert own_s4.stats.reads["A_SalesDocWithCreditBlock"] == 1
+    assert own_s4.stats.reads["A_CreditMgmtAccount"] == 1

@@ -181,6 +181,11 @@ class S4Server:
         with self._lock:
             self._tokens.clear()
 
+    def expire_sessions(self) -> None:
+        """Every CSRF token issued so far stops working (as when the session times out)."""
+        with self._lock:
+            self._csrf.clear()
+
     # ------------------------------------------------------------------ dispatch
 
     def _serve(self, raw: BaseHTTPRequestHandler) -> None:
