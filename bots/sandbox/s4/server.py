@@ -100,7 +100,8 @@ class Faults:
 
 @dataclass
 class Stats:
-    """What the simulator was asked, for tests: token grants, OData reads per entity set."""
+    """What the simulator was asked, for tests: token grants, OData reads per entity set
+    and calls per function import (``reads["ReleaseCreditBlock"]``)."""
 
     tokens_granted: int = 0
     reads: dict[str, int] = field(default_factory=dict)
