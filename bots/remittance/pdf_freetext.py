@@ -18,7 +18,7 @@ and no key-value records were found.
 The block: the lines after a remittance-information label (EN
 ``Remittance information``, ``Payment details``; DE ``Verwendungszweck``; FR
 ``Motif du paiement``, ``Communication``; NL ``Omschrijving``, ``Mededeling``;
-ES ``Concepto``; IT ``Causale``; SWIFT ``:70:``), on the same line and below,
+ES ``Concepto``; IT ``Causale``; SWIFT ``:70:``, ``70:``), on the same line and below,
 until a wider gap, a page end or the next SWIFT tag; its invoices are kept
 when the page speaks of a payment (a payment number or date label) or they
 add up to the total printed. Without such a label, the lines naming amounts
@@ -77,8 +77,8 @@ _INFO = (r"remittance\s+(?:info(?:rmation)?|details?|text|advice\s+details)",
          r"riferimenti(?:\s+(?:del\s+)?(?:pagamento|bonifico))?")
 #: a label, then a colon, a column gap or the line's end ("Remittance Advice" is a title)
 _INFO_LABEL = re.compile(r"^\s*(?:(?:" + "|".join(_INFO) + r") *(?:\( *:?70:? *\))? *(?::|\t|$)"
-                         r"|:70:)", re.I)
-_SWIFT_TAG = re.compile(r"^\s*:\d{2}[A-Z]?:")
+                         r"|:?F?70:)", re.I)  # ":70:", "70:", "F70:"
+_SWIFT_TAG = re.compile(r"^\s*:?F?\d{2}[A-Z]?:")
 _SWIFT_CODE = re.compile(r"(?<![A-Za-z])/([A-Z]{3,4})/(?=\w)")  # "/INV/4711", "/RFB/..."
 _SWIFT_AMOUNT = re.compile(r":3[23][AB]:\s*(?:\d{6})?[A-Z]{3}\s*(\d[\d.,]*)")
 _MONEY = re.compile(r"\d[.,]\d{2}(?!\d)")
@@ -154,7 +154,9 @@ def _amount_lines(lines: Sequence[Line]) -> tuple[list[int], list[str]]:
     """The lines printing money that are no ``label: value`` field and no table row (two
     amounts side by side): one block."""
     fields = {index for index, _, _ in labelled_values(lines)}
-    fields |= {index for index, line in enumerate(lines) if re.search(r":\s", line.text)}
+    fields |= {index for index, line in enumerate(lines)  # "Label: value", not "70: RE 4711 9,90"
+               if ":" in line.text and sum(bool(re.search(r"\d", word)) for word in
+                                           line.text.rpartition(":")[2].split()) < 2}
     indices = [n for n, line in enumerate(lines) if n not in fields and _MONEY.search(line.text)
                and not _ROW.search(line.text)]
     return indices, [lines[n].text.replace("\t", " ") for n in indices]
