@@ -368,11 +368,13 @@ class DisputesConfig:
 
 @dataclass(frozen=True)
 class CreditConfig:
-    """``[credit]``: credit-blocked sales orders of customers who paid (ECC, VBUK/KNKK).
+    """``[credit]``: credit-blocked sales orders of customers who paid (ECC: VBUK/KNKK;
+    S/4: API_SLS_DOC_WITH_CREDIT_BLOCK and API_CRDTMBUSINESSPARTNER).
 
     Off by default (it reads VBUK by credit status, which has no index in ECC).
     On, it lists the orders to release for approval; ``auto_release`` releases
-    them through SAP's re-check (Z_ARBOTS_CREDIT_RELEASE). An order above
+    them through SAP's re-check (Z_ARBOTS_CREDIT_RELEASE; on S/4 the API's
+    release, which re-checks). An order above
     ``release_max`` (credit control area currency) is never proposed.
     """
 

@@ -119,20 +119,16 @@ def review_holds(ctx: BotContext, items: Iterable[OpenItem], cleared: Set[ItemKe
         return
     for name in COUNTS:
         section.counts.setdefault(name, 0)
-    if not hasattr(ctx.sap, "blocked_orders"):
-        section.waiting.append(WaitingItem("credit holds", "credit manager",
-                                           "[credit] is on, but this SAP connection has no "
-                                           "ECC credit reads (S/4 Credit Management is not "
-                                           "supported yet)"))
-        return
     try:
         orders = [o for o in ctx.sap.blocked_orders() if o.credit_area == cfg.credit_area]
         masters = ctx.sap.credit_masters([o.credit_account for o in orders], cfg.credit_area,
                                          cfg.currency)
     except SapError as exc:
-        section.errors.append(ErrorItem("credit holds", f"reading VBUK/VBAK/KNKK failed: {exc}",
-                                        "check the RFC user's S_TABU_NAM for VBUK, VBAK and "
-                                        "KNKK; the next run reads them again"))
+        section.errors.append(ErrorItem(
+            "credit holds", f"reading the credit-blocked orders and credit masters failed: {exc}",
+            "ECC: check the RFC user's S_TABU_NAM for VBUK, VBAK and KNKK; S/4: the "
+            "communication user's access to API_SLS_DOC_WITH_CREDIT_BLOCK and "
+            "API_CRDTMBUSINESSPARTNER. The next run reads them again"))
         return
     section.counts["credit_holds_seen"] = len(orders)
     paid, past_due = tonight(items, cleared, cfg.currency, ctx.today)
