@@ -16,7 +16,8 @@ decided from the cells, the totals check, open items choosing between two
 document numbers. It is asked only when no table was found.
 
 1. **Pairs.** On every line, ``Label: value`` (several per line, at column
-   gaps or one after another), ``Label:`` with its value in the next column,
+   gaps or one after another), ``Label:`` (or a label naming a line field,
+   without colon) with its value in the next column,
    and a row of labels with their values on the line under them (stacked
    records). A label's field is its column-header meaning
    (:func:`bots.remittance.columns.field_for_header`, the table reader's
@@ -149,6 +150,8 @@ def pairs_of(lines: Sequence[Line]) -> Iterator[Pair]:
                 continue
             text = " ".join(w.text for w in chunk)
             found = list(_inline(text))
+            if not found and not _DIGIT.search(text) and _field(text):  # "Invoice<gap>4711"
+                found = [(text, "")]
             if found and not found[-1][1] and n + 1 < len(chunks):
                 follow = " ".join(w.text for w in chunks[n + 1])
                 if not _COLON.search(follow):  # "Paid By:<gap>Pinecrest": the next column

@@ -160,6 +160,17 @@ def test_a_row_of_labels_over_each_invoice_s_values():
                    ("91002878", Decimal("108.11")), ("91002885", Decimal("23685.87"))]
 
 
+def test_labels_without_colon_their_values_in_the_next_column():
+    lines = [(40, 40, "AVVISO DI PAGAMENTO"), (40, 70, "Data pagamento: 12/03/2026"),
+             (40, 83, "Importo totale: 1.350,00 EUR")]
+    for n, (ref, paid) in enumerate((("FT26-0101", "1.000,00"), ("FT26-0117", "350,00"))):
+        top = 120 + 34 * n
+        lines += [(40, top, "Rif. fattura"), (150, top, ref),
+                  (40, top + 12, "Importo pagato"), (150, top + 12, paid)]
+    got, _ = _read(_pdf(lines))
+    assert got == [("FT26-0101", Decimal("1000.00")), ("FT26-0117", Decimal("350.00"))]
+
+
 def test_records_whose_reference_label_no_vocabulary_names():
     """"Ticket" names nothing known, but it repeats in every record with a reference
     beside it, and it is the only such label: the records' anchor."""
