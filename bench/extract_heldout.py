@@ -77,7 +77,8 @@ headers, a Courier line-printer template; all tune) and the tune families::
               0.785, fr 0.896; multipage 0.87-0.96; statement 0.92-0.97);
               HELD-OUT 0.712, worst statement-es 0.017, statement-de 0.254,
               multipage-de 0.563, portal-it 0.610, portal-fr 0.681,
-              credit-en 0.730, printer-nl 0.790, printer-en 0.799
+              credit-en 0.730, printer-nl 0.790, printer-en 0.799; with
+              --open-items tune 0.916, held-out 0.727
               (the layouts3 figures include other work committed the same
               afternoon: key-value records, bank free text)
 
