@@ -18,17 +18,17 @@ document numbers. It is asked only when no table was found.
 1. **Pairs.** On every line, ``Label: value`` (several per line, at column
    gaps or one after another), ``Label:`` (or a label naming a line field,
    without colon) with its value in the next column,
-   and a row of labels with their values on the line under them (stacked
-   records). A label's field is its column-header meaning
+   a row of labels with their values on the line under them (stacked
+   records), and a header of two label rows over records of two rows each.
+   A label's field is its column-header meaning
    (:func:`bots.remittance.columns.field_for_header`, the table reader's
    vocabulary in EN/DE/FR/NL/ES/IT).
 2. **Records.** The label naming our invoice (of two document numbers, the
    higher :func:`~bots.remittance.columns.reference_rank`: ``Your Invoice``
    over ``Voucher``; else the one repeated label no vocabulary names whose
-   values all look like references) anchors the records. When it repeats, the labels that
-   repeat as often are the record's, and a record starts at each return of
-   its first label; a single record is the paragraph (lines without a wider
-   gap) around its reference.
+   values all look like references) anchors the records. A record is the
+   paragraph (lines without a wider gap) around its reference, split at each
+   return of its first label when it holds several references.
 3. **Roles.** Each record label is a column: its field from the label; an
    amount label naming nothing known is the paid amount when it is the only
    one, or the one whose values add up to an amount printed elsewhere on the
@@ -138,10 +138,15 @@ def _amount_keys(roles: dict[str, str]) -> set[str]:
 
 def pairs_of(lines: Sequence[Line]) -> Iterator[Pair]:
     """Every ``label: value`` pair on ``lines``, in reading order."""
+    taken: set[int] = set()  # value lines read under a two-row header
     for index, line in enumerate(lines):
+        if index in taken:
+            continue
         chunks = phrases(line.words)
         if _is_label_row(chunks):
-            yield from _stacked(lines, index, chunks)
+            two_rows = list(_two_row_records(lines, index, chunks))
+            taken |= {pair.line for pair in two_rows}
+            yield from two_rows or _stacked(lines, index, chunks)
             continue
         skip = False
         for n, chunk in enumerate(chunks):
@@ -210,6 +215,27 @@ def _is_label_row(chunks: list[list[Word]]) -> bool:
     return sum(f in LINE_FIELDS for f in fields) >= 2 and "invoice_ref" in fields
 
 
+def _two_row_records(lines: Sequence[Line], index: int, chunks: list[list[Word]]
+                     ) -> Iterator[Pair]:
+    """Records of two rows under a header of two rows (``Invoice / Date`` over ``Gross
+    / Paid``): each record's first row read under the first header row, its second
+    under the second. Nothing when the line under ``chunks`` is no second label row."""
+    if index + 3 >= len(lines):
+        return
+    second = phrases(lines[index + 1].words)
+    texts = [" ".join(w.text for w in chunk) for chunk in second]
+    if any(_DIGIT.search(t) or ":" in t for t in texts) \
+            or not any(_field(t) in AMOUNT_FIELDS for t in texts):
+        return
+    row = index + 2
+    while row + 1 < len(lines) and lines[row].page == lines[row + 1].page == lines[index].page \
+            and _DIGIT.search(lines[row].text) and _DIGIT.search(lines[row + 1].text):
+        for labels, n in ((chunks, row), (second, row + 1)):
+            for x, label, value in _under(labels, lines[n]):
+                yield Pair(n, x, label, value, _field(label), n)
+        row += 2
+
+
 def _stacked(lines: Sequence[Line], index: int, chunks: list[list[Word]]) -> Iterator[Pair]:
     """The values on the line under a row of labels, each under its label."""
     if index + 1 >= len(lines):
@@ -217,6 +243,13 @@ def _stacked(lines: Sequence[Line], index: int, chunks: list[list[Word]]) -> Ite
     line, under = lines[index], lines[index + 1]
     if under.page != line.page or under.top - line.bottom > 1.5 * max(line.height, 1.0):
         return
+    for x, label, value in _under(chunks, under):
+        yield Pair(index + 1, x, label, value, _field(label), index)
+
+
+def _under(chunks: list[list[Word]], under: Line) -> Iterator[tuple[float, str, str]]:
+    """(x, label, value) of each label of ``chunks`` with the phrase of ``under`` set
+    under it (starting under it, or overlapping it)."""
     below = phrases(under.words)
     for n, chunk in enumerate(chunks):
         left = chunk[0].x0
@@ -228,7 +261,7 @@ def _stacked(lines: Sequence[Line], index: int, chunks: list[list[Word]]) -> Ite
         value = " ".join(w.text for p in values[:1] for w in p)
         label = " ".join(w.text for w in chunk).rstrip(":")
         if value:
-            yield Pair(index + 1, left, label, value, _field(label), index)
+            yield left, label, value
 
 
 def _field(label: str) -> str | None:

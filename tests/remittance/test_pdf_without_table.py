@@ -171,6 +171,20 @@ def test_labels_without_colon_their_values_in_the_next_column():
     assert got == [("FT26-0101", Decimal("1000.00")), ("FT26-0117", Decimal("350.00"))]
 
 
+def test_records_of_two_rows_under_a_header_of_two_rows():
+    lines = [(40, 40, "ZAHLUNGSAVIS"), (40, 70, "Zahlungsnummer: 2000337955"),
+             (40, 83, "Zahlbetrag: 1.180,40 EUR")]
+    lines += [(40, 110, "Rechnungsnummer"), (200, 110, "Belegdatum"),
+              (60, 121, "Bruttobetrag"), (200, 121, "Skonto"), (340, 121, "Zahlbetrag")]
+    for n, (ref, gross, disc, paid) in enumerate((("2026-0815", "1.000,00", "20,00", "980,00"),
+                                                  ("2026-0816", "200,40", "", "200,40"))):
+        top = 140 + 24 * n
+        lines += [(40, top, ref), (200, top, "01.03.2026"),
+                  (60, top + 11, gross), (200, top + 11, disc), (340, top + 11, paid)]
+    got, _ = _read(_pdf(lines))
+    assert got == [("2026-0815", Decimal("980.00")), ("2026-0816", Decimal("200.40"))]
+
+
 def test_records_whose_reference_label_no_vocabulary_names():
     """"Ticket" names nothing known, but it repeats in every record with a reference
     beside it, and it is the only such label: the records' anchor."""
