@@ -232,7 +232,7 @@ _COMPOUND_ENDS = ("nummer", "datum", "betrag", "bedrag", "korting", "summe", "nr
 
 
 @lru_cache(maxsize=16384)
-def _words(key: str) -> frozenset[str]:
+def header_words(key: str) -> frozenset[str]:
     """The header words of ``key``, abbreviations spelled out, compounds split."""
     words: set[str] = set()
     for word in key.split():
@@ -256,7 +256,7 @@ def _words(key: str) -> frozenset[str]:
 
 
 def _by_words(key: str) -> str | None:
-    words = _words(key)
+    words = header_words(key)
     if not words or len(words) > 8 or not words <= _HEADER_WORDS | {"code"}:
         return None
     if "code" in words:  # "Deduction Code" names the reason; a lone "Code" names nothing
@@ -270,7 +270,7 @@ def _by_words(key: str) -> str | None:
 @lru_cache(maxsize=8192)
 def _keys(field: str) -> frozenset[str]:
     """Every header word that can name ``field``, listed or by rule."""
-    listed = set().union(*(_words(text) for text in SYNONYMS.get(field, ())))
+    listed = set().union(*(header_words(text) for text in SYNONYMS.get(field, ())))
     return frozenset(listed | next((keys for f, keys in _WORD_RULES if f == field), set()))
 
 
@@ -279,24 +279,37 @@ _AMOUNT_KEYS = _keys("paid_amount") | _keys("gross_amount") | _keys("debit") | _
     | _CURRENCIES
 
 
-def could_be_header(text: str) -> bool:
-    """False when ``text`` has no word that can name an invoice column, or none that can
-    name an amount column: then it is no header row (a quick test before the full one)."""
-    words = _words(normalise_header(text))
+def could_be_header(*texts: str) -> bool:
+    """False when ``texts`` (a line, or the lines of a header printed on two) have no word
+    that can name an invoice column, or none that can name an amount column: then they
+    are no header row (a quick test before the full one)."""
+    words = frozenset().union(*(header_words(normalise_header(text)) for text in texts))
     return bool(words & _REF_KEYS) and bool(words & _AMOUNT_KEYS)
+
+
+_LABEL_WORDS = frozenset(word for texts in SYNONYMS.values() for text in texts
+                         for word in text.split()) | _CURRENCIES | {"amount"}
+_RULE_WORDS = _HEADER_WORDS | {"code"}
+
+
+def may_name_a_field(word: str) -> bool:
+    """False when the printed ``word`` can be part of no header label that names a field
+    (:func:`field_for_header`): a word of no listed label and no header word."""
+    return all(part in _LABEL_WORDS or header_words(part) <= _RULE_WORDS
+               for part in normalise_header(word).split())
 
 
 def is_modifier(text: str) -> bool:
     """True when ``text`` is header words naming no field (``Ons``, ``Unsere``, ``Your``):
     the first half of a label printed on two lines."""
-    words = _words(normalise_header(text))
+    words = header_words(normalise_header(text))
     return bool(words) and words <= _HEADER_WORDS and field_for_header(text) is None
 
 
 def could_head_a_column(text: str) -> bool:
     """True when ``text`` has a word that can name an invoice or an amount column: a
     header row that names only one of them (the other told by its values)."""
-    return bool(_words(normalise_header(text)) & (_REF_KEYS | _AMOUNT_KEYS))
+    return bool(header_words(normalise_header(text)) & (_REF_KEYS | _AMOUNT_KEYS))
 
 
 def reference_rank(text: str) -> int:
@@ -311,7 +324,7 @@ def reference_rank(text: str) -> int:
     ``Transaction No.``, ``Journal No.``).
     Of two invoice columns in one table the higher rank is the invoice reference.
     """
-    words = _words(normalise_header(text))
+    words = header_words(normalise_header(text))
     if words & _PAYER_POSSESSIVE:
         return 0
     if words & _SUPPLIERS:  # "N° de pièce fournisseur": the supplier's document, ours

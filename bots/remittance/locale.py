@@ -67,6 +67,8 @@ _LEAD = re.compile(rf"^(?:(?:{'|'.join(_WEEKDAYS.split())})\.?,?\s+)?"
                    r"(?:(?:le|the|den|el|il|op|on)\s+)?")
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er|re|eme|o|a)\b")
 _NUMERIC = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})")
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_DIGITS_AND_MARKS = re.compile(r"[0-9./-]+")
 DAY_FIRST_LANGUAGES = frozenset({"de", "fr", "nl", "es", "it"})
 
 
@@ -78,6 +80,11 @@ def read_date(text: str | None, day_first: bool = False) -> date | None:
     """A printed date, month names in six languages; None when ``text`` is none."""
     if not text or not text.strip():
         return None
+    if text.isascii():  # no digit, no date; digits and marks only: a numeric date or none
+        if _ASCII_DIGIT.search(text) is None:
+            return None
+        if _DIGITS_AND_MARKS.fullmatch(text.strip()):
+            return try_date(text, day_first)
     raw = _ORDINAL.sub(r"\1", _LEAD.sub("", _fold(text.strip())))
     for pattern, order in ((_WORDY, "dmy"), (_WORDY_US, "mdy")):
         m = pattern.fullmatch(raw)

@@ -65,7 +65,7 @@ from functools import lru_cache
 from bots.domain import Remittance, RemittanceLine
 from bots.remittance import known as known_items
 from bots.remittance import learned, pdf_ocr
-from bots.remittance.columns import field_for_header, normalise_header
+from bots.remittance.columns import field_for_header, header_words, normalise_header
 from bots.remittance.errors import ExtractError
 from bots.remittance.known import KnownItems
 from bots.remittance.label_grammar import field_of_label
@@ -148,11 +148,11 @@ def extract_pdf(data: bytes, source: str, *, backend: str = "pdfium",
 
 
 def _forget_texts() -> None:
-    """Empty the caches of texts read (amount cells, labels, column headers): they serve
-    the readings of one document, and a document read again (a benchmark's round) costs
-    what it cost the first time."""
+    """Empty the caches of texts read (amount cells, labels, column headers and their
+    words): they serve the readings of one document, and a document read again (a
+    benchmark's round) costs what it cost the first time."""
     for cached in (_cell_amount, is_payment_label, field_of_label, normalise_header,
-                   field_for_header):
+                   field_for_header, header_words):
         cached.cache_clear()
 
 

@@ -65,20 +65,26 @@ _ISO = re.compile(r"\b(USD|EUR|GBP|CAD|CHF|JPY|AUD|SEK|NOK|DKK|PLN|MXN|INR)\b")
 _TITLES = re.compile(r"remittance|advice|payment|statement|avis|page\b|continued|invoice",
                      re.IGNORECASE)
 _STOP = re.compile(r"^[\s:#.\-/]+")  # "/": the other half of a bilingual label follows
+_DIGIT = re.compile(r"\d")
+_WORD_WITH_DIGIT = re.compile(r"\S*\d")
+_COLON_THEN_SPACE = re.compile(r":(?:\s|$)")  # "Label: value" in a value
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 _REF_LABEL = re.compile("|".join(LABELS["payment_ref"]), re.I)
 
 
 # --------------------------------------------------------------------------- screens
 # Most lines hold no label, and one search of a large alternation costs ~10 us a line.
 # A screen is a regex every match of a label pattern must also match: the texts of
-# at most four characters its matches can begin with, as a trie of literals
-# (``pay(?:m...)|che...``), which the regex engine rules out a line with quickly.
+# at most eight characters its matches can begin with, as a trie of literals
+# (``pay(?:m...)|che...``), which the regex engine rules out a line with quickly; a
+# word edge before a head is kept (a short head such as ``n `` of ``N° ...`` would
+# otherwise pass the end of every word ending in "n").
 # Only lines the screen passes are searched; the readings are the same by construction.
 _SPACE, _NOT_WORD_AFTER, _NOT_WORD_BEFORE = "\x00", "\x01", "\x02"
 _FRAGMENTS = {_SPACE: r"\s", _NOT_WORD_AFTER: r"(?!\w)", _NOT_WORD_BEFORE: r"(?<!\w)"}
 
 
-def _heads(items: list[tuple[Any, Any]], size: int = 4) -> set[str]:
+def _heads(items: list[tuple[Any, Any]], size: int = 8) -> set[str]:
     """Texts of which every match of the parsed pattern ``items`` begins with one (at
     most ``size`` characters; the placeholders above stand for ``\\s`` and word edges)."""
     if size == 0 or not items:
@@ -111,8 +117,7 @@ def _heads(items: list[tuple[Any, Any]], size: int = 4) -> set[str]:
 
 def _screen(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """The screen of ``pattern`` (its matches begin with one of its heads)."""
-    heads = {h.lstrip(_NOT_WORD_BEFORE) for h in _heads(list(_parser.parse(pattern)))}
-    return re.compile(alternation(heads, _FRAGMENTS), flags)  # no leading word edge: faster
+    return re.compile(alternation(_heads(list(_parser.parse(pattern))), _FRAGMENTS), flags)
 
 
 @dataclass
@@ -144,6 +149,7 @@ _ANY_LABEL = re.compile("|".join(p.pattern for _, p in _DEFAULT))
 _ANY_LABEL_I = re.compile(_ANY_LABEL.pattern, re.I)
 _ANY_LABEL_SCREEN = _screen(_ANY_LABEL.pattern)  # of the lower-cased line
 _REF_LABEL_SCREEN = _screen(_REF_LABEL.pattern, re.I)
+_FIELD_SCREENS = {name: _screen(pattern.pattern, re.I) for name, pattern in _DEFAULT}
 
 
 def read_header(lines: Sequence[Line], *, table_top: tuple[int, float] | None = None,
@@ -196,8 +202,8 @@ def is_number(value: str, day_first: bool = False) -> bool:
     value = value.strip()
     if len(value) > 35 or len(value.split()) > 3:  # a sentence (35: a SEPA reference)
         return False
-    if not re.search(r"\d", value) or _IBAN.fullmatch(value.upper()) \
-            or re.search(r":(?:\s|$)", value):
+    if not _DIGIT.search(value) or _IBAN.fullmatch(value.upper()) \
+            or _COLON_THEN_SPACE.search(value):
         return False
     if _DECIMALS.search(value) and probe_amount(value) is not None:
         return False
@@ -213,6 +219,7 @@ def labelled_values(lines: Sequence[Line],
     """
     patterns = _compile(extra_labels) if extra_labels else _DEFAULT
     screen = _ANY_LABEL if patterns is _DEFAULT else None
+    field_screen = _FIELD_SCREENS.get(only) if only and patterns is _DEFAULT else None
     if only:
         patterns = [(name, pattern) for name, pattern in patterns if name == only]
         screen = None
@@ -224,6 +231,8 @@ def labelled_values(lines: Sequence[Line],
             lowered = text.lower()
             if _ANY_LABEL_SCREEN.search(lowered) is None or screen.search(lowered) is None:
                 continue
+        elif field_screen is not None and field_screen.search(text) is None:
+            continue
         # where labels start (one search), then every field's label there (the longest wins)
         found = sorted((m.start(), -hit.end(), name) for m in starts.finditer(text)
                        for name, pattern in patterns if (hit := pattern.match(text, m.start())))
@@ -266,7 +275,7 @@ def unlisted_values(lines: Sequence[Line], fields: Collection[str] = GRAMMAR_FIE
         for n, (start, chunk) in enumerate(chunks):
             label, colon, value = chunk.partition(":")
             if not colon:
-                digit = re.search(r"\S*\d", chunk)
+                digit = _WORD_WITH_DIGIT.search(chunk)
                 label, value = (chunk[:digit.start()], chunk[digit.start():]) if digit \
                     else (chunk, "")
             found = field_of_label(label)
@@ -328,7 +337,7 @@ def _interpret(raw: dict[str, str], lines: Sequence[Line], table_top: tuple[int,
     header.payer_name = raw.get("payer_name") or _letterhead(lines, table_top)
     header.payer_account = raw.get("payer_account")
     ref = raw.get("payment_ref")
-    header.payment_ref = ref if ref and re.search(r"\d", ref) else None
+    header.payment_ref = ref if ref and _DIGIT.search(ref) else None
     if "payment_date" in raw:
         header.payment_date = _first_date(raw["payment_date"], day_first)
     else:
@@ -412,7 +421,7 @@ def _letterhead(lines: Sequence[Line], table_top: tuple[int, float] | None) -> s
         table_top is None or (line.page, line.top) < table_top)]
     for line in sorted(candidates, key=lambda ln: -ln.height)[:3]:
         text = line.text.split("\t")[0].strip()
-        if not _TITLES.search(text) and re.search(r"[A-Za-z]{2}", text) \
-                and not re.search(r"\d", text):
+        if not _TITLES.search(text) and _TWO_LETTERS.search(text) \
+                and not _DIGIT.search(text):
             return text
     return None

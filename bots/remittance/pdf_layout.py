@@ -66,6 +66,7 @@ from bots.remittance.columns import (
     field_for_header,
     is_listed,
     is_modifier,
+    may_name_a_field,
     normalise_header,
     reference_rank,
     split_labels,
@@ -199,6 +200,8 @@ def header_columns(line: Line, synonyms: Mapping[str, str] | None = None) -> lis
     if len(words) < 2 or _DIGIT.search(line.text) or (
             not synonyms and not could_be_header(line.text)):
         return None
+    if not synonyms and 2 * sum(may_name_a_field(w.text) for w in words) < len(words):
+        return None  # mostly words no label is made of (a sentence): too few labels
     columns = _label_columns(phrases(words), synonyms or {})
     known = sum(len(c.label.split()) for c in columns if c.field)
     taken = {c.field for c in columns if c.field}
@@ -248,9 +251,16 @@ def _phrase_columns(phrase: list[Word], synonyms: Mapping[str, str]) -> list[Col
         return [Column(name, phrase[0].x0, phrase[-1].x1, text,
                        _other_kind(name, text, phrase, synonyms))]
     columns: list[Column] = []
+    hits: dict[int, tuple[int, str] | None] = {}  # the longest label at each word, once
+
+    def label_at(n: int) -> tuple[int, str] | None:
+        if n not in hits:
+            hits[n] = _longest_label(span, n, synonyms)
+        return hits[n]
+
     i = 0
     while i < len(span):
-        hit = _longest_label(span, i, synonyms)
+        hit = label_at(i)
         if hit:
             length, name = hit
             part = span[i:i + length]
@@ -260,7 +270,7 @@ def _phrase_columns(phrase: list[Word], synonyms: Mapping[str, str]) -> list[Col
             continue
         # an unknown label: its words up to the next known label
         j = i + 1
-        while j < len(span) and not _longest_label(span, j, synonyms):
+        while j < len(span) and not label_at(j):
             j += 1
         columns.append(Column(None, span[i].x0, span[j - 1].x1,
                               " ".join(w.text for w in span[i:j])))
@@ -346,7 +356,7 @@ def _stackable(upper: Line, lower: Line, synonyms: Mapping[str, str] | None) -> 
     return upper.page == lower.page and lower.top - upper.bottom <= 0.8 * upper.height \
         and not _DIGIT.search(upper.text) and not _DIGIT.search(lower.text) \
         and not _RULER.fullmatch(lower.text) \
-        and (bool(synonyms) or could_be_header(f"{upper.text} {lower.text}"))
+        and (bool(synonyms) or could_be_header(upper.text, lower.text))
 
 
 def stacked_header_columns(upper: Line, lower: Line,
@@ -447,12 +457,15 @@ def _field(text: str, synonyms: Mapping[str, str]) -> str | None:
 
 def _longest_label(words: tuple[Word, ...], i: int,
                    synonyms: Mapping[str, str]) -> tuple[int, str] | None:
-    """(word count, field) of the longest header label starting at ``words[i]``."""
-    for length in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
-        span = words[i:i + length]
-        if any(b.x0 - a.x1 > _column_gap(a, b) for a, b in zip(span, span[1:], strict=False)):
-            continue
-        name = _field(" ".join(w.text for w in span), synonyms)
+    """(word count, field) of the longest header label starting at ``words[i]`` (and
+    running to no column gap)."""
+    longest = 1
+    while longest < min(_MAX_PHRASE, len(words) - i) and \
+            words[i + longest].x0 - words[i + longest - 1].x1 \
+            <= _column_gap(words[i + longest - 1], words[i + longest]):
+        longest += 1
+    for length in range(longest, 0, -1):
+        name = _field(" ".join(w.text for w in words[i:i + length]), synonyms)
         if name:
             return length, name
     return None
@@ -602,7 +615,7 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
     one of the invoice and amount columns (:func:`_partial_header`), or without a header
     row (:func:`_headerless_start`), its columns told by their values."""
     table = Table()
-    bodies = _Bodies(lines)
+    bodies = _Bodies(lines, synonyms)
     segments: list[list[dict[str, str]]] = []
     seconds: list[list[dict[str, str]]] = []  # the right half's rows of a doubled table
     columns: list[Column] | None = None
@@ -619,7 +632,7 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
         elif preset and index == preset[0]:  # its header row
             new_columns = preset[1]
         else:
-            new_columns = header_columns(line, synonyms)
+            new_columns = bodies.header(index)
             stacked = _stacked_header(bodies, index, synonyms) \
                 if index + 1 < len(lines) else None
             if stacked and (new_columns is None or _strength(stacked) > _strength(new_columns)):
@@ -717,7 +730,7 @@ def _stacked_header(bodies: _Bodies, index: int,
     upper, lower = bodies.lines[index], bodies.lines[index + 1]
     if not _stackable(upper, lower, synonyms) or (
             len(phrases(upper.words)) == 1 and not is_modifier(upper.text)
-            and header_columns(lower, synonyms)):
+            and bodies.header(index + 1)):
         return None  # one phrase over a header row: a title, unless it is "Ons" (kenmerk)
     stacked = stacked_header_columns(upper, lower, synonyms)
     if _may_hold_two(upper):  # upper labels set close, the lower ones apart ("Disc. Payment"
@@ -835,13 +848,16 @@ def _value_row(line: Line, previous: Line) -> bool:
 
 
 class _Bodies:
-    """The value rows from each line on (:func:`_body`) and their column spans, each
-    worked out once per document (header tests ask for them line after line)."""
+    """The value rows from each line on (:func:`_body`), their column spans and the
+    header columns of each line, each worked out once per document (header tests ask
+    for them line after line)."""
 
-    def __init__(self, lines: list[Line]) -> None:
+    def __init__(self, lines: list[Line], synonyms: Mapping[str, str] | None = None) -> None:
         self.lines = lines
+        self.synonyms = synonyms
         self._bodies: dict[int, list[Line]] = {}
         self._spans: dict[int, list[tuple[float, float]]] = {}
+        self._headers: dict[int, list[Column] | None] = {}
 
     def __call__(self, index: int) -> list[Line]:
         if index not in self._bodies:
@@ -853,6 +869,12 @@ class _Bodies:
         if index not in self._spans:
             self._spans[index] = _spans(self(index))
         return self._spans[index]
+
+    def header(self, index: int) -> list[Column] | None:
+        """:func:`header_columns` of ``lines[index]`` (the same list each time)."""
+        if index not in self._headers:
+            self._headers[index] = header_columns(self.lines[index], self.synonyms)
+        return self._headers[index]
 
 
 def _body(lines: list[Line], index: int) -> list[Line]:

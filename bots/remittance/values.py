@@ -70,6 +70,17 @@ _EXPONENT = re.compile(r"\d\s*[eE]\s*[+-]?\s*\d")
 _NOT_FINITE = re.compile(r"\A[+-]?\s*(s?nan|inf|infinity)\s*\Z", re.I)
 _NOT_MARK_OR_DIGIT = re.compile(r"[^\d.,]")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+# an amount as most cells print it, its decimal mark beyond doubt: "-1,234.56", "1234,56"
+_PLAIN_DOT = re.compile(r"(-?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.([0-9]{2})")
+_PLAIN_COMMA = re.compile(r"(-?)([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+),([0-9]{2})")
+_PLAIN_AMOUNTS = {None: (_PLAIN_DOT, _PLAIN_COMMA), ".": (_PLAIN_DOT,), ",": (_PLAIN_COMMA,)}
+_NO_GROUPING = str.maketrans("", "", ".,")
+_MARKS_AND_DIGITS = re.compile(r"[\d.,]+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*\.?[ ,-]*(\d{2}|\d{4})")
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]{3})[A-Za-z]*\.? (\d{1,2}),? (\d{4})")
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
@@ -83,6 +94,11 @@ class AmountOutOfRange(ExtractError):
 
 def parse_amount(text: str, decimal: str | None = None) -> Decimal:
     """A printed amount as Decimal; ``decimal`` forces the decimal mark ('.' or ',')."""
+    for shape in _PLAIN_AMOUNTS.get(decimal, ()):  # the common shapes, read as below
+        plain = shape.fullmatch(text)
+        if plain:
+            value = _in_range(Decimal(f"{plain[2].translate(_NO_GROUPING)}.{plain[3]}"), text)
+            return -value if plain[1] else value
     raw = text.strip().translate(_MINUS_SIGNS)
     _refuse_out_of_range(raw, text)
     raw = _CURRENCY_AROUND.sub("", raw)
@@ -99,7 +115,7 @@ def parse_amount(text: str, decimal: str | None = None) -> Decimal:
         negative, raw = True, raw[1:]
     elif raw.startswith("+"):
         raw = raw[1:]
-    if not raw or not re.fullmatch(r"[\d.,]+", raw) or not any(c.isdigit() for c in raw):
+    if not raw or not _MARKS_AND_DIGITS.fullmatch(raw) or not any(c.isdigit() for c in raw):
         raise ValueError(f"not an amount: {text!r}")
     raw = _ascii_digits(raw, text)
     mark = decimal or _decimal_mark(raw)
@@ -230,20 +246,19 @@ def probe_amount(text: str | None, decimal: str | None = None) -> Decimal | None
 def parse_date(text: str, day_first: bool = False) -> date:
     """A printed date (ISO, US m/d/y, EU d.m.y, ``12 Apr 2026``, ``20260412``)."""
     raw = text.strip()
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw) or re.fullmatch(
-        r"(\d{4})(\d{2})(\d{2})", raw)
+    m = _ISO_DATE.fullmatch(raw) or _COMPACT_DATE.fullmatch(raw)
     if m:
         return _date(int(m[1]), int(m[2]), int(m[3]), text)
-    m = re.fullmatch(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})", raw)
+    m = _NUMERIC_DATE.fullmatch(raw)
     if m:
         a, sep, b, y = int(m[1]), m[2], int(m[3]), _year(m[4])
         if sep == "." or day_first or a > 12:
             return _date(y, b, a, text)
         return _date(y, a, b, text)
-    m = re.fullmatch(r"(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*\.?[ ,-]*(\d{2}|\d{4})", raw)
+    m = _DAY_MONTH_YEAR.fullmatch(raw)
     if m and m[2].lower() in _MONTHS:
         return _date(_year(m[3]), _MONTHS[m[2].lower()], int(m[1]), text)
-    m = re.fullmatch(r"([A-Za-z]{3})[A-Za-z]*\.? (\d{1,2}),? (\d{4})", raw)
+    m = _MONTH_DAY_YEAR.fullmatch(raw)
     if m and m[1].lower() in _MONTHS:
         return _date(int(m[3]), _MONTHS[m[1].lower()], int(m[2]), text)
     raise ValueError(f"not a date: {text!r}")
