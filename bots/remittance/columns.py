@@ -108,7 +108,9 @@ _CURRENCY_TAIL = re.compile(rf"\s+(?:{'|'.join(sorted(_CURRENCIES))}|amount)$")
 @lru_cache(maxsize=8192)
 def normalise_header(text: str) -> str:
     """Lower case, accents off, punctuation to spaces (``"Inv. No."`` -> ``"inv no"``)."""
-    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    folded = text.lower()
+    if not folded.isascii():  # ASCII has nothing to decompose or drop
+        folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
     folded = _POSSESSIVE.sub("", folded)  # "Supplier's Ref" -> "supplier ref"
     return " ".join(_PUNCT.sub(" ", folded).split())
 

@@ -144,6 +144,7 @@ def _page_words(raw: ModuleType, page: object) -> list[Word]:
         first_ref, last_ref = ctypes.byref(first), ctypes.byref(last)
         loose_box = _loose_char_box()
         words = []
+        new = tuple.__new__  # a Word without its keyword-parsing constructor (one per word)
         for match in _WORD.finditer(text):
             start, end = match.span()
             loose_box(textpage, start, first_ref)
@@ -152,8 +153,8 @@ def _page_words(raw: ModuleType, page: object) -> list[Word]:
                 x1 = last.right
             else:
                 x1 = first.right
-            words.append(Word(match.group(), first.left, x1, height - first.top,
-                              height - first.bottom))
+            words.append(new(Word, (match.group(), first.left, x1, height - first.top,
+                                    height - first.bottom)))
         return words
     finally:
         raw.FPDFText_ClosePage(textpage)
