@@ -20,7 +20,7 @@ from pathlib import Path
 
 from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
-from temporalio.service import TLSConfig
+from temporalio.service import RPCError, TLSConfig
 
 from bots.config import Config, ConfigError, EngineConfig, EngineTls
 from bots.domain import RunStatus, Trigger
@@ -141,7 +141,12 @@ async def _run(cfg: Config, request: RunRequest, stop: threading.Event,
         raise RunRefused(f"{', '.join(request.bots)} is already running on this landscape "
                          f"tonight (Temporal workflow {wid}); wait for it or see the "
                          "Temporal UI") from None
-    result = await _follow(handle, stop, on_bot)
+    try:
+        result = await _follow(handle, stop, on_bot)
+    except RPCError as err:  # the server went away while we followed the run
+        raise ConfigError(f"Temporal at {cfg.engine.address} stopped answering while this "
+                          f"command followed workflow {wid}: {err.message}; the run goes on "
+                          "when the server is back (see `arbots runs`)") from None
     run_dir = cfg.runs_dir / result.run_id
     report = checkpoint.report_of(run_dir)
     return RunOutcome(result.run_id, RunStatus(result.status), report, run_dir,
