@@ -18,6 +18,7 @@ arbots refuses a newer file.
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 from bots.store.database import Database
@@ -31,6 +32,9 @@ MIGRATIONS: tuple[str, ...] = tuple(sorted(
 
 class SchemaTooNew(RuntimeError):
     """The store was migrated by a newer arbots than this one."""
+
+
+_ALEMBIC = threading.Lock()
 
 
 def revision(db: Database) -> str | None:
@@ -75,9 +79,10 @@ def _upgrade(db: Database, stamp: str | None) -> None:
     config = Config()
     config.set_main_option("script_location", str(VERSIONS.parent))
     config.attributes["connection"] = db.connection
-    if stamp is not None:
-        command.stamp(config, stamp)
-    command.upgrade(config, "head")
+    with _ALEMBIC:  # alembic's migration context is module-global: one upgrade at a time
+        if stamp is not None:
+            command.stamp(config, stamp)
+        command.upgrade(config, "head")
 
 
 def _legacy_version(db: Database) -> int:

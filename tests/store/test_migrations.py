@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,15 @@ def test_sqlite_and_postgresql_get_the_same_tables_and_columns(tmp_path: Path,
         engine.dispose()
     assert columns["sqlite"] == columns["postgresql"]
     assert "promises" in columns["sqlite"]
+
+
+def test_new_stores_opened_at_once_in_threads_all_reach_the_latest_revision(
+        tmp_path: Path) -> None:
+    # alembic's migration context is module-global: a Temporal worker opening several new
+    # stores in threads once failed with "No context has been configured yet".
+    def open_one(n: int) -> int:
+        with Store(tmp_path / f"store-{n}.sqlite") as store:
+            return len(store.db.execute("SELECT version_num FROM alembic_version").fetchall())
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(open_one, range(12))) == [1] * 12
