@@ -7,7 +7,7 @@ import getpass
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.markup import escape
@@ -21,7 +21,10 @@ from bots.cli.common import (
     load_or_exit,
     wait_option,
 )
-from bots.config import ConfigError
+from bots.config import Config, ConfigError
+
+if TYPE_CHECKING:
+    from bots.runner import RunOutcome
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,65 +51,6 @@ def _day(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
         raise click.BadParameter(f"not a date: {value!r} (write 2026-12-20)") from None
 
 
-@collections_group.command("promise")
-@click.argument("customer")
-@click.option("--amount", required=True, callback=_amount, help="Amount promised, e.g. 1234.56.")
-@click.option("--date", "promised_date", required=True, callback=_day,
-              help="Day the customer promised to pay by (YYYY-MM-DD).")
-@click.option("--company-code", default=None,
-              help="Company code of the account (default: the first configured).")
-@click.option("--currency", default=None,
-              help="Currency of the promise (default: the account's open items' currency).")
-@click.option("--as", "user", default=None, metavar="USER",
-              help="Who took the promise, for the note and the audit (default: the OS user).")
-@click.option("--run-id", hidden=True, default=None,
-              help="Record the run under this id (the web console follows its runs by it).")
-@click.option("--source", hidden=True, type=click.Choice(["cli", "console"]), default="cli",
-              help="Where the promise was taken (the web console says console).")
-@wait_option
-@config_option
-def promise_command(customer: str, amount: Decimal, promised_date: date,
-                    company_code: str | None, currency: str | None, user: str | None,
-                    run_id: str | None, source: str, wait: timedelta | None,
-                    config_path: str | None) -> None:
-    """Record that CUSTOMER promised to pay --amount by --date, with a note in SAP.
-
-    Recording the same promise again changes nothing. Each collections run then
-    judges it: kept once paid (within [collections] promise_tolerance_pct),
-    broken when the date has passed, which puts the account first on the next list.
-    """
-    from bots.domain import Trigger
-    from bots.pipeline.promises import REQUEST, PromiseRequest
-    from bots.runner import run_bots
-    from bots.store import LeaseHeld
-
-    cfg = load_or_exit(config_path)
-    request = PromiseRequest(
-        customer=customer, amount=amount, promised_date=promised_date,
-        company_code=company_code or cfg.sap.company_codes[0],
-        currency=currency.upper() if currency else None,
-        recorded_by=user or getpass.getuser(), source=source)
-    try:
-        outcome = run_bots(cfg, (REQUEST,), Trigger.ON_DEMAND,
-                           inputs={REQUEST: request.as_input()}, wait=wait, run_id=run_id)
-    except ConfigError as exc:
-        fail(str(exc), EXIT_CONFIG)
-    except LeaseHeld as exc:
-        fail(str(exc), EXIT_BUSY)
-    section = outcome.report.bots[0]
-    for error in section.errors:
-        console.print(f"[bold red]error:[/] {escape(error.item)}: {escape(error.reason)} "
-                      f"{escape(error.how_to_fix)}", highlight=False, soft_wrap=True)
-    if not section.errors:
-        recorded = "recorded" if section.counts["promises_recorded"] else "already recorded"
-        console.print(f"promise of {request.customer} ({request.company_code}) to pay {amount} "
-                      f"by {promised_date.isoformat()}: {recorded}; notes written "
-                      f"{section.counts['notes_written']}, already there "
-                      f"{section.counts['notes_already_written']} (run {outcome.run_id})",
-                      highlight=False)
-    raise SystemExit(outcome.exit_code)
-
-
 _ACTION_OPTIONS = (
     click.option("--company-code", default=None,
                  help="Company code of the account (default: the first configured)."),
@@ -129,30 +73,77 @@ def _action_options(command: F) -> F:
     return command
 
 
+def _run_on_demand(cfg: Config, bot: str, request: dict[str, str], wait: timedelta | None,
+                   run_id: str | None) -> RunOutcome:
+    """Run the on-demand bot ``bot`` with ``request`` and print its errors; exit 2 (config)
+    or 75 (the landscape is busy) when it cannot start."""
+    from bots.domain import Trigger
+    from bots.runner import run_bots
+    from bots.store import LeaseHeld
+
+    try:
+        outcome = run_bots(cfg, (bot,), Trigger.ON_DEMAND, inputs={bot: request}, wait=wait,
+                           run_id=run_id)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    except LeaseHeld as exc:
+        fail(str(exc), EXIT_BUSY)
+    for error in outcome.report.bots[0].errors:
+        console.print(f"[bold red]error:[/] {escape(error.item)}: {escape(error.reason)} "
+                      f"{escape(error.how_to_fix)}", highlight=False, soft_wrap=True)
+    return outcome
+
+
+@collections_group.command("promise")
+@click.argument("customer")
+@click.option("--amount", required=True, callback=_amount, help="Amount promised, e.g. 1234.56.")
+@click.option("--date", "promised_date", required=True, callback=_day,
+              help="Day the customer promised to pay by (YYYY-MM-DD).")
+@click.option("--currency", default=None,
+              help="Currency of the promise (default: the account's open items' currency).")
+@_action_options
+def promise_command(customer: str, amount: Decimal, promised_date: date,
+                    currency: str | None, company_code: str | None, user: str | None,
+                    run_id: str | None, source: str, wait: timedelta | None,
+                    config_path: str | None) -> None:
+    """Record that CUSTOMER promised to pay --amount by --date, with a note in SAP.
+
+    Recording the same promise again changes nothing. Each collections run then
+    judges it: kept once paid (within [collections] promise_tolerance_pct),
+    broken when the date has passed, which puts the account first on the next list.
+    """
+    from bots.pipeline.promises import REQUEST, PromiseRequest
+
+    cfg = load_or_exit(config_path)
+    request = PromiseRequest(
+        customer=customer, amount=amount, promised_date=promised_date,
+        company_code=company_code or cfg.sap.company_codes[0],
+        currency=currency.upper() if currency else None,
+        recorded_by=user or getpass.getuser(), source=source)
+    outcome = _run_on_demand(cfg, REQUEST, request.as_input(), wait, run_id)
+    section = outcome.report.bots[0]
+    if not section.errors:
+        recorded = "recorded" if section.counts["promises_recorded"] else "already recorded"
+        console.print(f"promise of {request.customer} ({request.company_code}) to pay {amount} "
+                      f"by {promised_date.isoformat()}: {recorded}; notes written "
+                      f"{section.counts['notes_written']}, already there "
+                      f"{section.counts['notes_already_written']} (run {outcome.run_id})",
+                      highlight=False)
+    raise SystemExit(outcome.exit_code)
+
+
 def _record(bot: str, config_path: str | None, wait: timedelta | None, run_id: str | None,
             **request: str | None) -> None:
     """Run the on-demand bot ``bot`` of :mod:`bots.pipeline.account_actions` with
     ``request``; print its errors or what it wrote; exit with the run's exit code."""
-    from bots.domain import Trigger
     from bots.pipeline.account_actions import AccountAction
-    from bots.runner import run_bots
-    from bots.store import LeaseHeld
 
     cfg = load_or_exit(config_path)
     fields = {k: v or "" for k, v in request.items()}
     action = AccountAction(**{**fields, "company_code": fields["company_code"]
                               or cfg.sap.company_codes[0]})
-    try:
-        outcome = run_bots(cfg, (bot,), Trigger.ON_DEMAND, inputs={bot: action.as_input()},
-                           wait=wait, run_id=run_id)
-    except ConfigError as exc:
-        fail(str(exc), EXIT_CONFIG)
-    except LeaseHeld as exc:
-        fail(str(exc), EXIT_BUSY)
+    outcome = _run_on_demand(cfg, bot, action.as_input(), wait, run_id)
     section = outcome.report.bots[0]
-    for error in section.errors:
-        console.print(f"[bold red]error:[/] {escape(error.item)}: {escape(error.reason)} "
-                      f"{escape(error.how_to_fix)}", highlight=False, soft_wrap=True)
     for waiting in section.waiting:
         console.print(f"{waiting.item}: {waiting.why}", highlight=False, markup=False)
     counts = ", ".join(f"{k} {v}" for k, v in section.counts.items())
