@@ -62,14 +62,7 @@ def test_truth_adds_up(family, index, seed) -> None:
 @settings(max_examples=30)
 @given(family=families, index=indexes, seed=seeds)
 def test_every_document_is_readable_and_prints_its_truth(family, index, seed) -> None:
-    advice = make_advice(family, index, seed)
-    with pdfplumber.open(io.BytesIO(advice.pdf)) as pdf:
-        assert len(pdf.pages) == advice.pages
-        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
-    for line in advice.truth.lines:
-        assert line.invoice_ref in text
-    assert advice.truth.payment_ref in text
-    assert advice.truth.currency in text
+    assert make_advice(family, index, seed).unprinted_truth() == []
 
 
 def test_long_advices_run_over_pages_and_repeat_their_header() -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pdfplumber
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -62,6 +63,17 @@ class Advice:
     truth: Remittance
     pages: int
     open_items: list[tuple[str, Decimal]] = field(default_factory=list)
+
+    def unprinted_truth(self) -> list[str]:
+        """What of the truth the PDF does not show: a wrong page count, invoice references,
+        the payment reference or the currency missing from its text (empty: all there)."""
+        with pdfplumber.open(io.BytesIO(self.pdf)) as pdf:
+            pages = len(pdf.pages)
+            text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+        wanted = [line.invoice_ref for line in self.truth.lines]
+        wanted += [self.truth.payment_ref or "", self.truth.currency]
+        return ([f"{pages} pages, not {self.pages}"] if pages != self.pages else []) + \
+            [w for w in wanted if w not in text]
 
 
 @dataclass
