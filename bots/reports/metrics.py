@@ -323,6 +323,14 @@ def run_trend(store: Store, run_ids: Sequence[str] | None = None,
     return tuple(sorted(points, key=lambda p: p.started))
 
 
+def amount_rates_by_run(store: Store, run_ids: Sequence[str]) -> tuple[AmountRate, ...]:
+    """The amount-weighted auto rate of each of ``run_ids``: cash posted unattended against
+    all cash the engine saw, per run (``AmountRate.group``) and currency."""
+    lines = _frame(store.cash_lines(list(run_ids)))
+    lines = lines[lines["source"] == "engine"]
+    return () if lines.empty else _amount_rates(lines, "run_id")
+
+
 def cash_figures(store: Store, run_id: str, last: int = TREND_RUNS) -> CashFigures | None:
     """The figures of run ``run_id`` with the trend of the runs up to it; None if the run
     recorded no cash lines."""
