@@ -115,7 +115,8 @@ def landscape_run(cfg: Config, store: Store, trigger: Trigger, bots: tuple[str, 
         stale = lease.acquire(wait, stop)
     try:
         run = store.start_run(trigger, bots, job=job, dry_run=dry_run, run_id=run_id,
-                              landscape=lease.landscape if lease else None)
+                              landscape=lease.landscape if lease else None,
+                              company_codes=cfg.sap.company_codes)
         takeover = take_over(cfg, store, run.id, lease.landscape, stale) if lease \
             else TakeOver()
         yield run, lease, takeover

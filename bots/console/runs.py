@@ -57,7 +57,8 @@ def run_summary(store: Store, run_id: str) -> dict[str, Any] | None:
 
 
 def summary(record: RunRecord | None, launch: Row | None) -> dict[str, Any]:
-    """One run: id, status, trigger, person, bots, dry run, times, duration, counts, message."""
+    """One run: id, status, trigger, person, bots, dry run, times, duration, counts, message,
+    company codes."""
     if record is None:
         assert launch is not None
         gone = launch["exit_code"] is None and not psutil.pid_exists(launch["pid"] or 0)
@@ -68,7 +69,8 @@ def summary(record: RunRecord | None, launch: Row | None) -> dict[str, Any]:
         return {"run_id": launch["run_id"], "status": "refused" if ended else "starting",
                 "trigger": "console", "person": launch["person"], "bots": [launch["bot"]],
                 "dry_run": bool(launch["dry_run"]), "started": launch["started"], "ended": None,
-                "duration_seconds": None, "counts": {}, "message": message if ended else ""}
+                "duration_seconds": None, "counts": {}, "message": message if ended else "",
+                "company_codes": []}
     duration = (record.ended - record.started).total_seconds() if record.ended else None
     return {"run_id": record.id, "status": record.status,
             "trigger": "console" if launch is not None else record.trigger,
@@ -77,7 +79,8 @@ def summary(record: RunRecord | None, launch: Row | None) -> dict[str, Any]:
             "started": record.started.isoformat(timespec="seconds"),
             "ended": record.ended.isoformat(timespec="seconds") if record.ended else None,
             "duration_seconds": None if duration is None else round(duration),
-            "counts": totals(record.counts), "message": record.message}
+            "counts": totals(record.counts), "message": record.message,
+            "company_codes": list(record.company_codes)}
 
 
 def totals(counts: dict[str, Any]) -> dict[str, int]:

@@ -118,7 +118,8 @@ def _begin(request: RunRequest) -> None:
             stale = lease.acquire(None)
             landscape = lease.landscape
         run = store.start_run(Trigger(request.trigger), request.bots, job=request.job,
-                              dry_run=request.dry_run, run_id=run_id, landscape=landscape)
+                              dry_run=request.dry_run, run_id=run_id, landscape=landscape,
+                              company_codes=cfg.sap.company_codes)
         takeover = take_over(cfg, store, run_id, landscape, stale) if landscape \
             else TakeOver()
         memo = {"jobs": request.jobs} if request.jobs else {}

@@ -35,9 +35,10 @@ class ConsoleTables(AuditLog):
         if role not in ROLES:
             raise ValueError(f"role {role!r}: expected one of {', '.join(ROLES)}")
         self.db.execute(
-            "INSERT INTO console_users (name, role, password_hash, created) VALUES (?,?,?,?)"
-            " ON CONFLICT(name) DO UPDATE SET role = excluded.role,"
-            " password_hash = excluded.password_hash", (name, role, password_hash, self._now()))
+            "INSERT INTO console_users (name, role, password_hash, created, password_set)"
+            " VALUES (?,?,?,?,?) ON CONFLICT(name) DO UPDATE SET role = excluded.role,"
+            " password_hash = excluded.password_hash, password_set = excluded.password_set",
+            (name, role, password_hash, self._now(), self._instant()))
         self.audit(None, "console_user", name, "set", {"role": role})
 
     def console_user(self, name: str) -> Row | None:
@@ -66,19 +67,23 @@ class ConsoleTables(AuditLog):
     def record_sign_in(self, user: str, ok: bool) -> None:
         """Keep one sign-in attempt (for throttling and the audit)."""
         self.db.execute("INSERT INTO console_sign_ins (\"user\", at, ok) VALUES (?,?,?)",
-                        (user, self._now(), int(ok)))
+                        (user, self._instant(), int(ok)))
 
     def failed_sign_ins(self, user: str, since: datetime) -> int:
         """Failed sign-ins of ``user`` since ``since``, after the last good one and after
-        the user was last set (a password reset ends the streak)."""
+        the user's password was last set (a password reset ends the streak)."""
         row = self.db.execute(
             "SELECT count(*) FROM console_sign_ins WHERE \"user\" = ? AND ok = 0"
             " AND at >= ? AND at > coalesce((SELECT max(at) FROM console_sign_ins"
-            " WHERE \"user\" = ?"
-            " AND ok = 1), '') AND at > coalesce((SELECT max(at) FROM audit WHERE"
-            " kind = 'console_user' AND key = ?), '')",
-            (user, since.isoformat(timespec="seconds"), user, user)).fetchone()
+            " WHERE \"user\" = ? AND ok = 1), '') AND at > coalesce((SELECT password_set"
+            " FROM console_users WHERE name = ?), '')",
+            (user, self._instant(since), user, user)).fetchone()
         return int(row[0])
+
+    def _instant(self, when: datetime | None = None) -> str:
+        """``when`` (default: now) to the microsecond: sign-ins and password resets in the
+        same second must still come in order."""
+        return (when or self.clock()).isoformat(timespec="microseconds")
 
     # ------------------------------------------------------------------ launches
 

@@ -37,6 +37,7 @@ class RunRecord:
     pid: int | None = None
     landscape: str | None = None
     message: str = ""
+    company_codes: tuple[str, ...] = ()  # the company codes the run covered (older: empty)
 
 
 class Runs(StoreConnection):
@@ -50,21 +51,22 @@ class Runs(StoreConnection):
 
     def start_run(self, trigger: Trigger, bots: Iterable[str], *, job: str | None = None,
                   dry_run: bool = False, run_id: str | None = None,
-                  landscape: str | None = None) -> Run:
+                  landscape: str | None = None, company_codes: Iterable[str] = ()) -> Run:
         """Record a new run as running and return it.
 
         ``run_id``: an id from :meth:`new_run_id` (taken before the lease, which
-        is owned by the run id); ``landscape``: the landscape whose lease it holds.
+        is owned by the run id); ``landscape``: the landscape whose lease it holds;
+        ``company_codes``: those the run covers.
         """
         started = self.clock()
         bots = tuple(bots)
         run_id = run_id or self.new_run_id(bots)
         self.db.execute(
             "INSERT INTO runs (id, trigger, job, bots, dry_run, status, started, host, pid,"
-            " landscape) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " landscape, company_codes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, trigger.value, job, json.dumps(bots), int(dry_run),
              RunStatus.RUNNING.value, started.isoformat(timespec="seconds"),
-             socket.gethostname(), os.getpid(), landscape))
+             socket.gethostname(), os.getpid(), landscape, json.dumps(list(company_codes))))
         return Run(id=run_id, trigger=trigger, started=started, bots=bots, dry_run=dry_run)
 
     def finish_run(self, run_id: str, status: RunStatus, counts: dict[str, Any],
@@ -112,4 +114,5 @@ def _run_record(row: Row) -> RunRecord:
         started=datetime.fromisoformat(row["started"]),
         ended=datetime.fromisoformat(row["ended"]) if row["ended"] else None,
         counts=json.loads(row["counts"]), host=row["host"], pid=row["pid"],
-        landscape=row["landscape"], message=row["message"] or "")
+        landscape=row["landscape"], message=row["message"] or "",
+        company_codes=tuple(json.loads(row["company_codes"] or "[]")))

@@ -126,6 +126,9 @@ def test_a_run_of_one_company_code_covers_that_company_code_only(console_world) 
     with Store(console_world.store_path) as store:
         assert {i.company_code for i in store.snapshot(run_id)} == {"2000"}
     assert '<dd id="run-company-codes">2000</dd>' in client.get(f"/runs/{run_id}").text
+    listed = {r["run_id"]: r for r in client.get("/api/runs").json()}
+    assert listed[run_id]["company_codes"] == ["2000"]
+    assert '<td class="company-codes">2000</td>' in client.get("/runs").text
     form = client.get("/runs/new").text
     assert '<option value="1000">1000</option>' in form and 'name="company_code"' in form
     started = client.post("/runs/new", data={"bot": "collections", "company_code": "1000",
