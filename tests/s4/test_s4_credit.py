@@ -29,10 +29,10 @@ from bots.reports import RunReport, worklist_bytes
 from bots.reports.model import BotSection, BotStatus, CreditReleaseRow
 from bots.sandbox.s4 import SANDBOX_PASSWORD, SANDBOX_USER, S4Server, start_s4
 from bots.sandbox.sap import SapSimulator
-from bots.sandbox.sap.credit import net_due
 from bots.sap import SapBusinessError, SapClient
 from bots.sap.s4 import S4Client, connect_s4
 from bots.store import Store
+from tests.sap.sap_sandbox import pay_overdue
 
 pytestmark = pytest.mark.usefixtures("secrets_env")
 SERVICE = "/sap/opu/odata/sap/API_SLS_DOC_WITH_CREDIT_BLOCK/"
@@ -49,17 +49,6 @@ def orders_of(db: Path) -> dict[str, tuple[str, int, int, int]]:
         db, "SELECT o.VBELN, o.KUNNR, o.NETWR, m.KLIMK, m.SKFOR FROM VBAK o JOIN KNKK m "
             "ON m.KUNNR = o.KUNNR JOIN VBUK u ON u.VBELN = o.VBELN WHERE u.CMGST = 'B' "
             "ORDER BY o.VBELN")}
-
-
-def pay_overdue(db: Path, customer: str) -> None:
-    """Tonight's payment cleared every overdue item of ``customer`` (straight in the file)."""
-    keys = ("ZFBDT", "ZBD1T", "ZBD2T", "ZBD3T")
-    rows = sql(db, "SELECT BELNR, ZFBDT, ZBD1T, ZBD2T, ZBD3T FROM BSID WHERE KUNNR = ? "
-                   "AND BUKRS = '1000'", customer)
-    overdue = [r[0] for r in rows if net_due(dict(zip(keys, r[1:], strict=True))) < TODAY]
-    with sqlite3.connect(db) as con:
-        con.executemany("DELETE FROM BSID WHERE KUNNR = ? AND BELNR = ?",
-                        [(customer, belnr) for belnr in overdue])
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 from bots.retry import RetryPolicy
 from bots.sandbox.sap import SapSimulator, generate
+from bots.sandbox.sap.credit import net_due
 from bots.sandbox.sap.errors import communication_error
 from bots.sap import SapClient
 
@@ -29,6 +30,18 @@ def sql(path: Path, query: str, *params: Any) -> list[tuple]:
     """Rows of ``query`` read straight from the sandbox file (committed data only)."""
     with sqlite3.connect(path) as db:
         return db.execute(query, params).fetchall()
+
+
+def pay_overdue(db: Path, customer: str, today: date = TODAY) -> None:
+    """Tonight's payment cleared every overdue item of ``customer`` in company code 1000
+    (straight in the sandbox file)."""
+    keys = ("ZFBDT", "ZBD1T", "ZBD2T", "ZBD3T")
+    rows = sql(db, "SELECT BELNR, ZFBDT, ZBD1T, ZBD2T, ZBD3T FROM BSID WHERE KUNNR = ? "
+                   "AND BUKRS = '1000'", customer)
+    overdue = [r[0] for r in rows if net_due(dict(zip(keys, r[1:], strict=True))) < today]
+    with sqlite3.connect(db) as con:
+        con.executemany("DELETE FROM BSID WHERE KUNNR = ? AND BELNR = ?",
+                        [(customer, belnr) for belnr in overdue])
 
 
 def simulator(path: Path, **kwargs: Any) -> SapSimulator:

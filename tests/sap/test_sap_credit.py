@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
-from sap_sandbox import TODAY, simulator, sql
+from sap_sandbox import TODAY, pay_overdue, simulator, sql
 
-from bots.sandbox.sap.credit import net_due
 from bots.sap import SapClient
 from bots.sap.credit import blocked_orders, credit_masters, release_order
 from bots.sap.errors import SapBusinessError
-
-
-def _pay_overdue(db: Path, customer: str) -> None:
-    """Tonight's payment cleared every overdue item of ``customer`` (straight in the file)."""
-    keys = ("ZFBDT", "ZBD1T", "ZBD2T", "ZBD3T")
-    rows = sql(db, "SELECT BELNR, ZFBDT, ZBD1T, ZBD2T, ZBD3T FROM BSID WHERE KUNNR = ? "
-                   "AND BUKRS = '1000'", customer)
-    overdue = [r[0] for r in rows if net_due(dict(zip(keys, r[1:], strict=True))) < TODAY]
-    with sqlite3.connect(db) as con:
-        con.executemany("DELETE FROM BSID WHERE KUNNR = ? AND BELNR = ?",
-                        [(customer, belnr) for belnr in overdue])
 
 
 def _orders(db: Path) -> dict[str, tuple[str, int, int, int]]:
@@ -66,7 +53,7 @@ def test_over_the_limit_is_refused_even_when_nothing_is_overdue(client: SapClien
                                                                 sandbox_db: Path) -> None:
     order, (customer, value, limit, owed) = next(
         (v, o) for v, o in _orders(sandbox_db).items() if o[3] + o[1] > o[2])
-    _pay_overdue(sandbox_db, customer)
+    pay_overdue(sandbox_db, customer)
     with pytest.raises(SapBusinessError, match="credit limit exceeded") as refused:
         release_order(client.rfc, order, [])
     assert refused.value.msg_number == "063"
@@ -76,7 +63,7 @@ def test_released_once_with_a_note_and_never_twice(client: SapClient,
                                                    sandbox_db: Path) -> None:
     order, (customer, value, *_) = next(
         (v, o) for v, o in _orders(sandbox_db).items() if o[3] + o[1] <= o[2])
-    _pay_overdue(sandbox_db, customer)
+    pay_overdue(sandbox_db, customer)
     assert release_order(client.rfc, order, ["x"], testrun=True) is False
     assert sql(sandbox_db, "SELECT CMGST FROM VBUK WHERE VBELN = ?", order) == [("B",)]
     assert release_order(client.rfc, order, ["arbots: released after payment"]) is False

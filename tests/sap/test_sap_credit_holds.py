@@ -12,8 +12,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sap_sandbox import TODAY, sql
-from test_sap_credit import _orders, _pay_overdue
+from sap_sandbox import TODAY, pay_overdue, sql
+from test_sap_credit import _orders
 
 from bots.config import CreditConfig
 from bots.domain import OpenItem, Trigger
@@ -78,7 +78,7 @@ def _night(client: SapClient, db: Path, *, cleared_in_sap: bool) -> tuple[set, l
                and i.due_date < TODAY}
     assert cleared
     if cleared_in_sap:
-        _pay_overdue(db, customer)
+        pay_overdue(db, customer)
     return orders, items, cleared
 
 

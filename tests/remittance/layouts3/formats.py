@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from tests.remittance.layouts.vocab import MONTHS
+
 
 @dataclass(frozen=True)
 class Money:
@@ -46,19 +48,6 @@ def money_for(lang: str, rng: random.Random, printer: bool = False) -> Money:
     return Money(group, point, sign)
 
 
-MONTHS = {
-    "en": "January February March April May June July August September October November "
-          "December",
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
-          "décembre",
-    "nl": "januari februari maart april mei juni juli augustus september oktober november "
-          "december",
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre "
-          "diciembre",
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre "
-          "novembre dicembre",
-}
 
 #: Date patterns per language. {D} day, {DD} 2-digit day, {MM}, {YY}, {YYYY},
 #: {Mon} month name, {MON} 3-letter month upper case (the mainframe habit).
