@@ -24,10 +24,13 @@ from dataclasses import dataclass
 
 from tests.remittance.layouts.families import Advice
 from tests.remittance.layouts2 import document, templates
-from tests.remittance.layouts_dev import lineprint
+from tests.remittance.layouts_dev import bankcredit, lineprint, portals
 from tests.remittance.layouts_dev import words as W
 
-TEMPLATES = ("avis", "erp", "stub", "portal", "ledger", "bank", "lineprint")
+TEMPLATES = ("avis", "erp", "stub", "portal", "ledger", "bank", "lineprint", "portalkv",
+             "bankcredit")
+#: templates drawn by a module of this package (``make_advice(family, index, rng)``)
+_OWN = {"lineprint": lineprint, "portalkv": portals, "bankcredit": bankcredit}
 LANGS = W.LANGS
 
 
@@ -66,8 +69,8 @@ def _our_words() -> Iterator[None]:
 def make_advice(family: Family, index: int, seed: int = 11) -> Advice:
     """The ``index``-th document of ``family`` for ``seed`` (deterministic)."""
     rng = random.Random(f"layouts_dev:{seed}:{family.name}:{index}")
-    if family.template == "lineprint":
-        return lineprint.make_advice(family, index, rng)
+    if family.template in _OWN:
+        return _OWN[family.template].make_advice(family, index, rng)
     with _our_words():
         doc = document.make_doc(family.template, family.lang, rng)
         pdf, pages = templates.draw(doc)
