@@ -32,10 +32,14 @@ Money is written from ``Decimal`` with the currency's decimals, never through
 a float. Answers are parsed with :mod:`defusedxml` (no entities, no external
 references).
 
-Limits: credit memos (``purpose="lineLevelCreditMemo"``), discounts and
-``StatusUpdateRequest`` answers are not handled; the DTD is not vendored
-(no copy with a licence that allows it was found), so the structure follows
-the User's Guide and the reference endpoint checks it
+The buyer's later decisions (``StatusUpdateRequest``) are read by
+:mod:`bots.portals.cxml_status`, on the same envelope (:func:`envelope`).
+
+Limits: credit memos (``purpose="lineLevelCreditMemo"``) and discounts are
+not handled; the DTD is not vendored (its licence, published at
+cxml.org/license.html, lets the unmodified DTDs be copied only with the
+licence text attached, which could not be fetched from here), so the
+structure follows the User's Guide and the reference endpoint checks it
 (:mod:`bots.sandbox.portals.cxml`).
 """
 
@@ -145,11 +149,12 @@ def _item(order: ET.Element, number: int, line: InvoiceLine, currency: str,
          f"{_plain(line.tax_rate)} % {line.tax_code}".strip())
 
 
-def invoice_request(invoice: PortalInvoice, who: Identities, shared_secret: str, *,
-                    now: datetime, tax_category: str = "vat") -> ET.Element:
-    """The cXML InvoiceDetailRequest of ``invoice`` (see the module docstring)."""
-    cur = invoice.currency
-    root = ET.Element("cXML", {"payloadID": payload_id(invoice),
+def envelope(payload: str, who: Identities, shared_secret: str, now: datetime,
+             request_tag: str) -> tuple[ET.Element, ET.Element]:
+    """A supplier's cXML request: the root (``payload`` as payloadID, ``now`` as
+    timestamp), its Header with From/To/Sender and the SharedSecret, and the empty
+    ``Request/<request_tag>`` element, returned to be filled."""
+    root = ET.Element("cXML", {"payloadID": payload,
                                "timestamp": now.astimezone(UTC).isoformat(timespec="seconds"),
                                "version": VERSION, "xml:lang": "en-US"})
     header = ET.SubElement(root, "Header")
@@ -160,7 +165,16 @@ def invoice_request(invoice: PortalInvoice, who: Identities, shared_secret: str,
     ET.SubElement(credential, "SharedSecret").text = shared_secret
     ET.SubElement(sender, "UserAgent").text = USER_AGENT
     request = ET.SubElement(ET.SubElement(root, "Request", deploymentMode=who.deployment),
-                            "InvoiceDetailRequest")
+                            request_tag)
+    return root, request
+
+
+def invoice_request(invoice: PortalInvoice, who: Identities, shared_secret: str, *,
+                    now: datetime, tax_category: str = "vat") -> ET.Element:
+    """The cXML InvoiceDetailRequest of ``invoice`` (see the module docstring)."""
+    cur = invoice.currency
+    root, request = envelope(payload_id(invoice), who, shared_secret, now,
+                             "InvoiceDetailRequest")
     invoice_day = datetime.combine(invoice.invoice_date, time(), UTC)
     head = ET.SubElement(request, "InvoiceDetailRequestHeader", {
         "invoiceID": invoice.invoice_no, "purpose": "standardInvoice", "operation": "new",
@@ -223,17 +237,28 @@ def redacted(root: ET.Element) -> bytes:
     return to_bytes(copy)
 
 
-def read_status(body: bytes) -> Status:
-    """The Status of a cXML response body (raises CxmlError when there is none)."""
+def parse_answer(body: bytes) -> ET.Element:
+    """The root of a cXML answer with a ``Response/Status`` (raises CxmlError otherwise)."""
     try:
         root = SafeET.fromstring(body, forbid_dtd=False)
     except (ET.ParseError, DefusedXmlException) as exc:
         raise CxmlError(f"the answer is not cXML: {exc}") from None
-    status = root.find("Response/Status")
-    if root.tag != "cXML" or status is None:
+    if root.tag != "cXML" or root.find("Response/Status") is None:
         raise CxmlError("the answer is not a cXML Response with a Status")
+    return root
+
+
+def status_of(element: ET.Element) -> Status:
+    """A ``Status`` element read: code, text and the words inside it."""
     try:
-        code = int(status.get("code", ""))
+        code = int(element.get("code", ""))
     except ValueError:
-        raise CxmlError(f"Status@code is not a number: {status.get('code')!r}") from None
-    return Status(code, status.get("text", ""), " ".join((status.text or "").split()))
+        raise CxmlError(f"Status@code is not a number: {element.get('code')!r}") from None
+    return Status(code, element.get("text", ""), " ".join((element.text or "").split()))
+
+
+def read_status(body: bytes) -> Status:
+    """The Status of a cXML response body (raises CxmlError when there is none)."""
+    status = parse_answer(body).find("Response/Status")
+    assert status is not None  # parse_answer checked it
+    return status_of(status)

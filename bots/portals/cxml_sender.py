@@ -31,9 +31,11 @@ For each invoice (sites of ``family = "cxml"``, :mod:`bots.portals.settings`):
 ``on_result`` is called as soon as an invoice's outcome is in the ledger;
 ``stop`` ends the batch after the invoice in hand.
 
-Limits: one invoice at a time per run (HTTP is fast; no rate limit); the
-buyer's later ``StatusUpdateRequest`` (a rejection after acceptance) is not
-received.
+The buyer's later decisions (a rejection after acceptance, or the invoice
+reconciled or paid) are asked for with :meth:`CxmlSender.status_updates`
+(a GetPendingRequest, :mod:`bots.portals.cxml_status`).
+
+Limits: one invoice at a time per run (HTTP is fast; no rate limit).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from bots.config import ConfigError
@@ -52,11 +55,13 @@ from bots.portals.cxml import (
     CxmlError,
     Status,
     invoice_request,
+    parse_answer,
     payload_id,
     read_status,
     redacted,
     to_bytes,
 )
+from bots.portals.cxml_status import MAX_MESSAGES, StatusUpdate, pending_request, read_pending
 from bots.portals.errors import TechnicalError
 from bots.portals.invoice import PortalInvoice
 from bots.portals.results import Outcome, SubmissionResult
@@ -151,21 +156,50 @@ class CxmlSender:
                            documents=(path,))
         attempts = 0
 
-        def post() -> Status:
+        def post() -> tuple[Status, bytes]:
             nonlocal attempts
             attempts += 1
-            return self._post(site, to_bytes(document))
+            return self._exchange(site, to_bytes(document))
 
         try:
-            status = self.retry.run(post, retry_on=TechnicalError,
-                                    what=f"cXML {site.name}: invoice {invoice.invoice_no}")
+            status, answer = self.retry.run(
+                post, retry_on=TechnicalError,
+                what=f"cXML {site.name}: invoice {invoice.invoice_no}")
         except TechnicalError as error:
             return _result(invoice, Outcome.FAILED, f"technical failure after {attempts} "
                            f"attempt(s): {error}", attempts, documents=(path,))
-        return self._settle(ledger, invoice, key, state, status, attempts, path)
+        answered_at = parse_answer(answer).get("timestamp", "") if answer else ""
+        return self._settle(ledger, invoice, key, state, status, attempts, path, answered_at)
 
-    def _post(self, site: PortalSite, body: bytes) -> Status:
-        """POST the document; the answer's Status (5xx and network failures raise)."""
+    def status_updates(self, site: PortalSite, since: datetime | None
+                       ) -> list[StatusUpdate]:
+        """The StatusUpdateRequests the buyer of ``site`` holds for us, asked for with a
+        GetPendingRequest (:mod:`bots.portals.cxml_status`; ``since`` becomes its
+        lastReceivedTimestamp). Technical failures are retried by the portal policy
+        and raise TechnicalError after the last attempt; a refusal raises CxmlError
+        with the buyer's words."""
+        assert site.cxml is not None and site.shared_secret is not None  # checked in __init__
+        secret = site.shared_secret.reveal()
+        updates: dict[tuple[str, str], StatusUpdate] = {}
+        while True:  # page on: the last message's timestamp starts the next answer
+            body = to_bytes(pending_request(site.cxml, secret, now=self.clock(), since=since))
+            status, answer = self.retry.run(partial(self._exchange, site, body),
+                                            retry_on=TechnicalError,
+                                            what=f"cXML {site.name}: pending status updates")
+            if not status.ok:
+                raise CxmlError(f"cXML {site.name}: the buyer refused GetPendingRequest: "
+                                f"{status.words}")
+            page = read_pending(answer)[1]
+            new = [u for u in page if (u.invoice_id, u.timestamp) not in updates]
+            updates.update(((u.invoice_id, u.timestamp), u) for u in new)
+            if len(page) < MAX_MESSAGES or not new or not new[-1].timestamp:
+                return list(updates.values())
+            since = datetime.fromisoformat(new[-1].timestamp)
+
+    def _exchange(self, site: PortalSite, body: bytes) -> tuple[Status, bytes]:
+        """POST ``body``; the answer's Status and the answer. 5xx, network failures and
+        a 2xx answer that is not cXML raise TechnicalError; a 4xx answer that is not
+        cXML is a Status of that HTTP code (and no body)."""
         request = urllib.request.Request(
             site.base_url or "", data=body, method="POST",
             headers={"Content-Type": "text/xml; charset=UTF-8", "Accept": "text/xml"})
@@ -182,16 +216,17 @@ class CxmlSender:
         except CxmlError as exc:
             if http >= 500 or http < 400:  # a broken server, or a 200 with no cXML
                 raise TechnicalError(f"cXML {site.name}: HTTP {http}: {exc}") from None
-            return Status(http, "HTTP error", str(exc))
+            return Status(http, "HTTP error", str(exc)), b""
         if status.code >= 500:
             raise TechnicalError(f"cXML {site.name}: {status.words}")
-        return status
+        return status, answer
 
     def _settle(self, ledger: WriteLedger | None, invoice: PortalInvoice, key: str,
-                state: str, status: Status, attempts: int, path: Path) -> SubmissionResult:
+                state: str, status: Status, attempts: int, path: Path,
+                answered_at: str) -> SubmissionResult:
         confirmation = payload_id(invoice)
         done = {"confirmation": confirmation, "status": status.words,
-                "cxml_status": status.code}
+                "cxml_status": status.code, "answered_at": answered_at}
         if status.ok:
             outcome, message = Outcome.SUBMITTED, f"submitted: {status.words}"
         elif status.code == DUPLICATE_CODE or "duplicate" in status.words.lower():

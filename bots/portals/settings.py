@@ -32,6 +32,8 @@
     shared_secret = { keyring = "arbots-portals/ariba-globex" }
     # from_domain / to_domain = "NetworkID", deployment = "production" | "test",
     # tax_category = "vat" (cXML TaxDetail category; "sales" for US sales tax)
+    # status_updates = "pull": each run asks the buyer for its later decisions
+    #   (GetPendingRequest for StatusUpdateRequests); "none" (default; the sandbox pulls)
 
     [portals.customers]                  # which site takes which customer's invoices
     "0000100042" = "coupa-acme"
@@ -75,6 +77,7 @@ class PortalSite:
     shared_secret: Secret | None = None
     cxml: Identities | None = None
     tax_category: str = "vat"  # cXML TaxDetail@category: vat | sales | gst ...
+    status_updates: str = "none"  # cXML: "pull" asks the buyer for its later decisions
 
     @property
     def is_cxml(self) -> bool:
@@ -125,7 +128,9 @@ def _cxml_site(s: _Section, name: str, base_url: str | None) -> PortalSite:
         name=name, family=CXML, base_url=base_url.rstrip("/") if base_url else None,
         user="", password=None, shared_secret=s.secret("shared_secret", ... if real else None),
         cxml=who if real else None, timeout_ms=s.integer("timeout_ms", 15000, minimum=100),
-        submit_paid=s.flag("submit_paid", False), tax_category=s.text("tax_category", "vat"))
+        submit_paid=s.flag("submit_paid", False), tax_category=s.text("tax_category", "vat"),
+        status_updates=s.text("status_updates", "none" if real else "pull",
+                              choices=("pull", "none")))
     s.check_unknown()
     return site
 

@@ -8,11 +8,12 @@ HTTP and the ledger is the real one.
 
 from __future__ import annotations
 
+import json
 import os
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,8 +23,16 @@ import pytest
 from bots.config import ConfigError, Secret, load_config
 from bots.domain import Trigger, quantize
 from bots.portals import Outcome, PortalInvoice, PortalSite, portals_config
-from bots.portals.cxml import invoice_request, payload_id, read_status, redacted, to_bytes
+from bots.portals.cxml import (
+    CxmlError,
+    invoice_request,
+    payload_id,
+    read_status,
+    redacted,
+    to_bytes,
+)
 from bots.portals.cxml_sender import CxmlSender
+from bots.portals.cxml_status import read_pending
 from bots.portals.invoice import InvoiceLine
 from bots.retry import RetryPolicy
 from bots.sandbox.portals import ReferencePortals, start_portals
@@ -349,6 +358,76 @@ def test_a_cxml_site_is_configured_with_identities_and_a_secret_reference(
         portals_config(load_config(path))
 
 
+# --------------------------------------------------------------------------- later decisions
+
+
+def sender_for(site: PortalSite, store: Store, tmp_path: Path) -> CxmlSender:
+    return CxmlSender([site], ledger=None, artifacts_dir=tmp_path, retry=QUICK)
+
+
+def test_the_buyer_decides_later_and_says_so_in_status_update_requests(
+        world: ReferencePortals, store: Store, tmp_path: Path) -> None:
+    order(world, "PO-CX-SU")
+    today = datetime.now(UTC).date()
+    fresh = make_invoice("CX-SU-OK", "PO-CX-SU", line(1, "1", "12.50", "19", "PCE"),
+                         invoice_date=today)
+    late = make_invoice("CX-SU-LATE", "PO-CX-SU", line(1, "1", "12.50", "19", "PCE"),
+                        invoice_date=today - timedelta(days=5))
+    site = cxml_site(world)
+    results = send(store, site, fresh, late, tmp_path=tmp_path)
+    assert [r.outcome for r in results] == [Outcome.SUBMITTED] * 2  # accepted at once
+    answered = {json.loads(row["result"])["answered_at"] for row in store.writes()}
+    assert len(answered) == 2 and all(answered)  # the buyer's own clock, kept
+
+    updates = {u.invoice_id: u for u in sender_for(site, store, tmp_path).status_updates(
+        site, since=min(datetime.fromisoformat(a) for a in answered))}
+    assert updates["CX-SU-OK"].state == "reconciled" and updates["CX-SU-OK"].approved
+    assert updates["CX-SU-LATE"].rejected
+    assert "more than 2 days in the past" in updates["CX-SU-LATE"].words
+    last = max(datetime.fromisoformat(u.timestamp) for u in updates.values())
+    later = sender_for(site, store, tmp_path).status_updates(
+        site, since=last + timedelta(milliseconds=1))
+    assert not {"CX-SU-OK", "CX-SU-LATE"} & {u.invoice_id for u in later}
+
+
+def test_a_pending_request_with_a_wrong_secret_is_refused_with_the_buyers_words(
+        world: ReferencePortals, store: Store, tmp_path: Path) -> None:
+    site = cxml_site(world, shared_secret=Secret.literal("guessed"))
+    with pytest.raises(CxmlError, match="401 Unauthorized: Authentication failed"):
+        sender_for(site, store, tmp_path).status_updates(site, since=None)
+
+
+def test_a_pending_request_is_retried_on_a_server_error(world: ReferencePortals,
+                                                        store: Store, tmp_path: Path) -> None:
+    site = cxml_site(world)
+    world.ariba.faults.fail_request(1, "/cxml")
+    assert isinstance(sender_for(site, store, tmp_path).status_updates(site, since=None), list)
+
+
+def test_status_updates_are_read_from_a_buyers_get_pending_response() -> None:
+    message = ('<cXML payloadID="m{n}@buyer" timestamp="2026-12-07T10:00:0{n}+01:00">'
+               '<Header/><Request><StatusUpdateRequest>'
+               '<DocumentReference payloadID="doc{n}@arbots.invalid"/>{body}'
+               '</StatusUpdateRequest></Request></cXML>')
+    body = ('<?xml version="1.0"?><cXML payloadID="r@buyer" timestamp="2026-12-07T10:00:09">'
+            '<Response><Status code="200" text="OK"/><GetPendingResponse>'
+            + message.format(n=1, body='<Status code="200" text="OK"/><InvoiceStatus '
+                             'type="Paid"><InvoiceIDInfo invoiceID="INV-1"/></InvoiceStatus>')
+            + message.format(n=2, body='<Status code="406" text="Not Acceptable">tax code '
+                             'missing</Status><InvoiceStatus type=""><InvoiceIDInfo '
+                             'invoiceID="INV-2"/><Comments xml:lang="en">Line 2: tax</Comments>'
+                             '</InvoiceStatus>')
+            + message.format(n=3, body='<Status code="200" text="OK"/>')  # names no invoice
+            + '</GetPendingResponse></Response></cXML>')
+    status, updates = read_pending(body.encode())
+    assert status.ok
+    assert [(u.invoice_id, u.state, u.document_payload_id) for u in updates] == [
+        ("INV-1", "paid", "doc1@arbots.invalid"), ("INV-2", "rejected", "doc2@arbots.invalid")]
+    assert updates[0].approved and updates[1].rejected
+    assert updates[1].words == "406 Not Acceptable: tax code missing; Line 2: tax"
+    assert updates[1].timestamp == "2026-12-07T10:00:02+01:00"
+
+
 # --------------------------------------------------------------------------- the DTD
 
 DTD_ENV = "ARBOTS_CXML_DTD"
@@ -356,8 +435,8 @@ DTD_ENV = "ARBOTS_CXML_DTD"
 
 @pytest.mark.skipif(not os.environ.get(DTD_ENV), reason=(
     f"set {DTD_ENV} to a local cXML InvoiceDetail.dtd (1.2.014 or later): the DTD is not "
-    "vendored, no public copy with a licence allowing it was found (the cXML licence at "
-    "cxml.org/home/license.asp could not be checked from here)"))
+    "vendored: its licence (cxml.org/license.html) allows copies of the unmodified DTDs "
+    "only with the licence text attached, and neither could be fetched from here"))
 def test_the_document_is_valid_against_the_invoice_detail_dtd() -> None:
     etree = pytest.importorskip("lxml.etree")
     dtd = etree.DTD(os.environ[DTD_ENV])

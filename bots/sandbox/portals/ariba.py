@@ -27,6 +27,14 @@ TAX_CATEGORIES = ("", "Standard", "Reduced", "Zero", "Exempt")
 BACKDATING_DAYS = 2
 
 
+def backdated(invoice_date: date, today: date) -> str:
+    """The buyer's back-dating rule (browser and cXML alike): its words, or ""."""
+    if invoice_date < today - timedelta(days=BACKDATING_DAYS):
+        return (f"Invoice date {invoice_date.isoformat()} is more than {BACKDATING_DAYS} "
+                "days in the past (buyer back-dating limit).")
+    return ""
+
+
 class AribaPortal(PortalApp):
     family = "ariba"
     title = "SAP Business Network (reference)"
@@ -63,7 +71,4 @@ class AribaPortal(PortalApp):
                 return f"Line {n}: a tax category is required by the buyer (line-level tax)."
         if not req.value("vat_id"):
             return "Supplier VAT ID is required by the buyer."
-        if invoice_date < today - timedelta(days=BACKDATING_DAYS):
-            return (f"Invoice date {invoice_date.isoformat()} is more than {BACKDATING_DAYS} "
-                    "days in the past (buyer back-dating limit).")
-        return ""
+        return backdated(invoice_date, today)

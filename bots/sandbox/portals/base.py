@@ -166,7 +166,7 @@ class PortalApp:
 
     def invoices_page(self, req: Request, user: str) -> Response:
         q = req.query.get("q", "").strip()
-        found = self._settled(self.db.invoices(number=q) if q else self.db.invoices()[:50])
+        found = self.settled(self.db.invoices(number=q) if q else self.db.invoices()[:50])
         rows = [[ui.link(inv.number, f"/invoices/{inv.id}"), ui.esc(inv.confirmation),
                  ui.esc(inv.po), ui.esc(f"{inv.total} {inv.currency}"), ui.esc(inv.status)]
                 for inv in found]
@@ -176,7 +176,7 @@ class PortalApp:
         return self.page("Invoices", body)
 
     def invoice_page(self, req: Request, user: str, invoice_id: str) -> Response:
-        found = self._settled(self.db.invoices(invoice_id=int(invoice_id)))
+        found = self.settled(self.db.invoices(invoice_id=int(invoice_id)))
         if not found:
             return Response(ui.layout(self.title, "Not found", ""), status=404)
         inv = found[0]
@@ -187,7 +187,7 @@ class PortalApp:
             message += f" Reason: {inv.reason}"
         return self.page(f"Invoice {inv.number}", ui.status(message))
 
-    def _settled(self, invoices: list[InvoiceRecord]) -> list[InvoiceRecord]:
+    def settled(self, invoices: list[InvoiceRecord]) -> list[InvoiceRecord]:
         """Apply buyer decisions that are due, and return the invoices as they now stand."""
         now, out = self.clock(), []
         for inv in invoices:

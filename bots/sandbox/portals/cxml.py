@@ -18,6 +18,14 @@ authenticates itself). The answer is always HTTP 200 with a cXML
 * ``409 Conflict`` - an invoice with that invoiceID is already held (not
   rejected): duplicates are refused, whatever the payloadID.
 
+On the Ariba-like portal the buyer's rules decide an accepted invoice
+``decision_delay`` seconds later, as on its pages (the back-dating rule:
+rejected; otherwise reconciled). The supplier asks for those decisions with a
+``GetPendingRequest`` (``MessageType StatusUpdateRequest``) on the same
+path; the answer's ``GetPendingResponse`` carries one ``StatusUpdateRequest``
+per invoice decided at or after ``lastReceivedTimestamp`` (``InvoiceStatus``
+``rejected`` with the reason as ``Comments``, or ``reconciled``).
+
 Parsing goes through :mod:`defusedxml`. The checks follow the cXML User's
 Guide for InvoiceDetailRequest; the DTD itself is not vendored (see
 :mod:`bots.portals.cxml`).
@@ -38,7 +46,9 @@ from defusedxml import DefusedXmlException
 
 from bots.domain import quantize
 from bots.portals.cxml import DOCTYPE, Identities
-from bots.sandbox.portals.db import NewLine, PortalDB, PurchaseOrder
+from bots.sandbox.portals.ariba import backdated
+from bots.sandbox.portals.base import PortalApp
+from bots.sandbox.portals.db import InvoiceRecord, NewLine, PortalDB, PurchaseOrder
 from bots.sandbox.portals.faults import Faults
 from bots.sandbox.portals.web import Request, Response, server_error
 
@@ -102,34 +112,93 @@ class CxmlEndpoint:
     """Checks and stores InvoiceDetailRequests for one reference portal's database."""
 
     def __init__(self, db: PortalDB, who: Identities, shared_secret: str, *,
-                 clock: Callable[[], float], faults: Faults | None = None) -> None:
+                 clock: Callable[[], float], faults: Faults | None = None,
+                 buyer: PortalApp | None = None) -> None:
         self.db, self.who, self.shared_secret, self.clock = db, who, shared_secret, clock
         self.faults = faults or Faults()
+        self.buyer = buyer  # the portal whose buyer rules decide later (None: no rules)
 
     def handle(self, req: Request, user: str | None = None) -> Response:
         """The route handler: always HTTP 200, the outcome in Status@code (a lost answer
         after the invoice was stored, when the faults say so: HTTP 500)."""
+        payload, now = "", self.clock()  # one moment: the answer's time is the record's
         try:
-            code, message = 200, self.accept(req.body)
+            root = self.read(req.body)
+            if root.find("Request/GetPendingRequest") is not None:
+                code, message, payload = 200, "", self.pending(root)
+            else:
+                code, message = 200, self.accept(root, now)
         except Refused as refusal:
             code, message = refusal.code, str(refusal)
-        if code == 200 and self.faults.take_lost_submit():
+        if code == 200 and not payload and self.faults.take_lost_submit():
             return server_error()
-        return Response(self.answer(code, message), content_type="text/xml; charset=UTF-8")
+        return Response(self.answer(code, message, payload, now),
+                        content_type="text/xml; charset=UTF-8")
 
-    def answer(self, code: int, message: str) -> str:
-        stamp = datetime.fromtimestamp(self.clock(), UTC).isoformat(timespec="seconds")
+    def answer(self, code: int, message: str, payload: str = "",
+               now: float | None = None) -> str:
         return ('<?xml version="1.0" encoding="UTF-8"?>\n'
                 f"{DOCTYPE.replace('InvoiceDetail.dtd', 'cXML.dtd')}\n"
-                f'<cXML payloadID="{int(self.clock() * 1000)}.reply@sandbox.invalid" '
-                f'timestamp="{stamp}"><Response><Status code="{code}" '
+                f"<cXML {self._stamp('reply', now)}><Response><Status code=\"{code}\" "
                 f"text={quoteattr(TEXTS.get(code, 'Error'))}>{escape(message)}</Status>"
-                "</Response></cXML>\n")
+                f"{payload}</Response></cXML>\n")
+
+    def _stamp(self, what: str, at: float | None = None) -> str:
+        """payloadID and timestamp (to the millisecond) of a document the buyer writes."""
+        at = self.clock() if at is None else at
+        stamp = datetime.fromtimestamp(at, UTC).isoformat(timespec="milliseconds")
+        return f'payloadID="{int(at * 1000)}.{what}@sandbox.invalid" timestamp="{stamp}"'
+
+    # ------------------------------------------------------------------ later decisions
+
+    def pending(self, root: ET.Element) -> str:
+        """A GetPendingRequest for StatusUpdateRequests: the GetPendingResponse with one
+        message per cXML invoice the buyer decided at or after ``lastReceivedTimestamp``
+        (oldest first, at most ``maxMessages``), or "" when none is waiting."""
+        request = root.find("Request/GetPendingRequest")
+        assert request is not None
+        types = {(t.text or "").strip() for t in request.findall("MessageType")}
+        if not types:
+            raise Refused(400, "GetPendingRequest needs at least one MessageType")
+        if "StatusUpdateRequest" not in types or self.buyer is None:
+            return ""
+        since = request.get("lastReceivedTimestamp")
+        try:
+            after = datetime.fromisoformat(since).timestamp() if since else 0.0
+            most = int(request.get("maxMessages", "100"))
+        except ValueError:
+            raise Refused(400, "GetPendingRequest@lastReceivedTimestamp or @maxMessages "
+                               "is not valid") from None
+        decided = [inv for inv in self.buyer.settled(self.db.invoices())
+                   if inv.confirmation.startswith(CONFIRMATION_PREFIX)
+                   and inv.status != "Submitted" and inv.decide_at >= after]
+        decided.sort(key=lambda inv: (inv.decide_at, inv.id))
+        messages = [self._status_update(inv) for inv in decided[:max(most, 1)]]
+        return f"<GetPendingResponse>{''.join(messages)}</GetPendingResponse>" \
+            if messages else ""
+
+    def _status_update(self, inv: InvoiceRecord) -> str:
+        """The buyer's StatusUpdateRequest about one decided invoice."""
+        state = "rejected" if inv.status == "Rejected" else "reconciled"
+        comments = f"<Comments xml:lang=\"en\">{escape(inv.reason)}</Comments>" \
+            if inv.reason else ""
+        return (f"<cXML {self._stamp(f'status.{inv.id}', inv.decide_at)} version=\"1.2.014\">"
+                f"<Header><From><Credential domain={quoteattr(self.who.to_domain)}>"
+                f"<Identity>{escape(self.who.to_identity)}</Identity></Credential></From>"
+                f"<To><Credential domain={quoteattr(self.who.from_domain)}>"
+                f"<Identity>{escape(self.who.from_identity)}</Identity></Credential></To>"
+                f"<Sender><Credential domain={quoteattr(self.who.to_domain)}><Identity>"
+                f"{escape(self.who.to_identity)}</Identity></Credential>"
+                "<UserAgent>reference buyer network</UserAgent></Sender></Header>"
+                "<Request><StatusUpdateRequest><Status code=\"200\" text=\"OK\"/>"
+                f"<InvoiceStatus type=\"{state}\"><InvoiceIDInfo "
+                f"invoiceID={quoteattr(inv.number)}/>{comments}</InvoiceStatus>"
+                "</StatusUpdateRequest></Request></cXML>")
 
     # ------------------------------------------------------------------ the checks
 
-    def accept(self, body: bytes) -> str:
-        """Check the document and store the invoice; the Status message (or Refused)."""
+    def read(self, body: bytes) -> ET.Element:
+        """The authenticated cXML request (or Refused)."""
         try:
             root = SafeET.fromstring(body, forbid_dtd=False)
         except (ET.ParseError, DefusedXmlException) as exc:
@@ -137,6 +206,11 @@ class CxmlEndpoint:
         if root.tag != "cXML" or not root.get("payloadID") or not root.get("timestamp"):
             raise Refused(400, "cXML root with payloadID and timestamp expected")
         self.authenticate(root)
+        return root
+
+    def accept(self, root: ET.Element, now: float) -> str:
+        """Check the invoice document and store the invoice; the Status message (or
+        Refused). The buyer's rules decide it later (a StatusUpdateRequest)."""
         request = root.find("Request/InvoiceDetailRequest")
         if request is None:
             raise Refused(400, "Request/InvoiceDetailRequest is missing")
@@ -164,6 +238,10 @@ class CxmlEndpoint:
         if not lines:
             raise Refused(400, "the invoice has no InvoiceDetailItem")
         total = self.check_summary(summary, lines, currency)
+        decide_at, reason = 0.0, ""
+        if self.buyer is not None:  # decided later, as on the portal
+            decide_at = now + self.buyer.decision_delay
+            reason = backdated(invoice_date, date.fromtimestamp(now))
         first = None
         for po in pos:
             mine = [NewLine(ln.line, ln.quantity, ln.amount, ln.tax) for ln in lines
@@ -172,7 +250,8 @@ class CxmlEndpoint:
                 number=number, po=po.number, currency=currency,
                 invoice_date=invoice_date.isoformat(), lines=mine,
                 total=total if first is None else Decimal(0), status="Submitted",
-                attachment="cXML", prefix=CONFIRMATION_PREFIX)
+                attachment="cXML", prefix=CONFIRMATION_PREFIX, decide_at=decide_at,
+                pending_reason=reason)
             first = first or record
         assert first is not None
         return f"Invoice {number} received as {first.confirmation}"

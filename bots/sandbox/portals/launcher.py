@@ -166,7 +166,7 @@ def start_portals(customers: Sequence[str], folder: Path, *, per_customer: int =
             app.faults.delay_seconds = latency
             if family == "ariba":  # the buyer network also takes cXML invoices
                 endpoint = CxmlEndpoint(db, SANDBOX_CXML, SANDBOX_SHARED_SECRET,
-                                        clock=app.clock, faults=app.faults)
+                                        clock=app.clock, faults=app.faults, buyer=app)
                 app.route("POST", CXML_PATH, endpoint.handle, public=True)
             server = PortalServer(app.dispatch, app.faults, app.expire_sessions)
             stack.callback(server.stop)
