@@ -80,7 +80,7 @@ class BillingDocument:
 DocKey = tuple[str, str, str]  # company code, FI document, fiscal year
 
 
-def _plain(number: Decimal) -> Decimal:
+def plain_number(number: Decimal) -> Decimal:
     """``5.000`` -> ``5``, ``2.500`` -> ``2.5`` (never ``1E+1``)."""
     return number.quantize(Decimal(1)) if number == number.to_integral_value() \
         else number.normalize()
@@ -160,7 +160,7 @@ def billing_documents(reader: TableReader, items: Sequence[OpenItem],
                 business.get((r["AUBEL"], "000000"), {})
             price = conditions.get((header["KNUMV"], r["POSNR"], "B"))
             tax = conditions.get((header["KNUMV"], r["POSNR"], "D"))
-            quantity = _plain(Decimal(r["FKIMG"]))
+            quantity = plain_number(Decimal(r["FKIMG"]))
             net = money(r["NETWR"])
             unit_price = (money(price["KBETR"]) / Decimal(price["KPEIN"] or "1")
                           if price else (net / quantity).quantize(Decimal("0.000001")))
@@ -169,7 +169,7 @@ def billing_documents(reader: TableReader, items: Sequence[OpenItem],
                 quantity=quantity,
                 unit=iso.get(r["VRKME"]) or r["VRKME"], unit_price=unit_price, net=net,
                 tax_code=r["MWSKZ"] or (tax["MWSK1"] if tax else ""),
-                tax_rate=_plain(Decimal(tax["KBETR"]) / 10) if tax else Decimal(0),
+                tax_rate=plain_number(Decimal(tax["KBETR"]) / 10) if tax else Decimal(0),
                 tax=money(r["MWSBP"]),
                 po_number=order.get("BSTKD", ""), po_line=order.get("POSEX_E", "")))
         result[key] = BillingDocument(
