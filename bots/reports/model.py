@@ -59,6 +59,7 @@ class WriteState(StrEnum):
     """Where an external write stands (intent is recorded before the call)."""
 
     INTENT = "intent"  # recorded, call not confirmed: check the target before retrying
+    SUBMITTED = "submitted"  # taken by an asynchronous service (S/4 lockbox), not confirmed
     DONE = "done"
     FAILED = "failed"
     DRY_RUN = "dry_run"  # would have been written

@@ -17,6 +17,9 @@ This is the house's "nothing done twice" rule. An intent is committed
   system before writing; the write is now this run's;
 - ``"busy"``: the intent belongs to another run that is live (it holds its
   landscape's lease): it may be writing right now; skip it for now, never retry it;
+- ``"submitted"``: the write was handed to an asynchronous service (the S/4
+  lockbox) whose result comes later (:meth:`WriteLedger.submitted`): look its
+  result up, never send it again; the write is now this run's;
 - ``"done"``: never write again.
 
 Every transition is appended to the audit log.
@@ -31,7 +34,7 @@ from typing import Any, Literal
 from bots.store.database import Row
 from bots.store.leases import Leases
 
-WriteState = Literal["new", "pending", "busy", "done"]
+WriteState = Literal["new", "pending", "submitted", "busy", "done"]
 
 
 class WriteLedger:
@@ -62,6 +65,10 @@ class WriteLedger:
                 state = "done"
             elif row["run_id"] != self.run_id and self.store.holds_live_lease(row["run_id"]):
                 state = "busy"
+            elif row["status"] == "submitted":
+                db.execute("UPDATE external_writes SET run_id = ?, updated = ? WHERE key = ?",
+                           (self.run_id, now, key))
+                state = "submitted"
             else:
                 db.execute("UPDATE external_writes SET attempts = attempts + 1, run_id = ?,"
                            " updated = ? WHERE key = ?", (self.run_id, now, key))
@@ -75,6 +82,14 @@ class WriteLedger:
     def done(self, key: str, result: dict[str, Any] | None = None) -> None:
         """The external write happened (or was found already there)."""
         self._settle(key, "done", result=result)
+
+    def submitted(self, key: str, result: dict[str, Any] | None = None) -> None:
+        """The write was accepted by an asynchronous service; its result comes later.
+
+        A ``begin`` of the key answers ``"submitted"`` from now on, until
+        :meth:`done` (the result was found) or :meth:`failed` (the service
+        reported that it refused it)."""
+        self._settle(key, "submitted", result=result)
 
     def failed(self, key: str, error: str) -> None:
         """The external system refused the write; a later run may begin it again."""

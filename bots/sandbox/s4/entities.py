@@ -18,6 +18,13 @@ answers from:
   (KNB5), ``A_BusinessPartner`` and ``A_BusinessPartnerAddress`` (KNA1, the
   language as its ISO code; the business partner number is the customer
   number, as with the usual CVI set-up) of ``API_BUSINESS_PARTNER``.
+* ``LockboxBatchItem`` (``API_LOCKBOXPOST_IN``): the checks of the lockbox
+  batches received (:mod:`bots.sandbox.s4.lockbox`, which also takes the
+  batches in);
+* ``A_BillingDocument``, ``A_BillingDocumentItem`` and
+  ``A_BillingDocumentItemPrcgElmnt`` (``API_BILLING_DOCUMENT_SRV``) and
+  ``A_SalesOrderItem`` (``API_SALES_ORDER_SRV``): SD billing, see
+  :mod:`bots.sandbox.s4.billing`;
 * ``A_SalesDocWithCreditBlock`` (``API_SLS_DOC_WITH_CREDIT_BLOCK``) and
   ``A_CreditMgmtAccount`` (``API_CRDTMBUSINESSPARTNER``): credit holds, see
   :mod:`bots.sandbox.s4.credit`.
@@ -37,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.domain import due_dates, quantize
-from bots.sandbox.s4 import credit
+from bots.sandbox.s4 import billing, credit, lockbox
 from bots.sap.values import ISO_LANGUAGES
 
 Row = dict[str, Any]
@@ -197,6 +204,18 @@ ENTITY_SETS: dict[tuple[str, str], EntitySet] = {(e.service, e.name): e for e in
               credit.DOCUMENT_TYPES, credit.blocked_documents),
     EntitySet(credit.CREDIT_SERVICE, "A_CreditMgmtAccount", ("BusinessPartner", "CreditSegment"),
               credit.ACCOUNT_TYPES, credit.credit_accounts),
+    EntitySet(lockbox.SERVICE, "LockboxBatchItem", ("LockboxBatchInternalKey", "LockboxBatchItem"),
+              lockbox.ITEM_TYPES, lockbox.item_rows),
+    EntitySet(billing.BILLING_SERVICE, "A_BillingDocument", ("BillingDocument",),
+              billing.DOCUMENT_TYPES, billing.billing_documents),
+    EntitySet(billing.BILLING_SERVICE, "A_BillingDocumentItem",
+              ("BillingDocument", "BillingDocumentItem"), billing.ITEM_TYPES,
+              billing.billing_items),
+    EntitySet(billing.BILLING_SERVICE, "A_BillingDocumentItemPrcgElmnt",
+              ("BillingDocument", "BillingDocumentItem", "PricingProcedureStep",
+               "PricingProcedureCounter"), billing.PRICING_TYPES, billing.pricing_elements),
+    EntitySet(billing.SALES_ORDER_SERVICE, "A_SalesOrderItem", ("SalesOrder", "SalesOrderItem"),
+              billing.SALES_ITEM_TYPES, billing.sales_order_items),
 )}
 
 FunctionImport = Callable[[Path, Callable[[], date], dict[str, str]], Row]

@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-from bots.sandbox.s4 import odata
-from bots.sandbox.s4.entities import ENTITY_SETS, FUNCTION_IMPORTS, EntitySet
+from bots.sandbox.s4 import lockbox, odata
+from bots.sandbox.s4.entities import CUBE_SERVICE, ENTITY_SETS, FUNCTION_IMPORTS, EntitySet
 from bots.sandbox.sap.store import open_db
 
 ODATA_ROOT = "/sap/opu/odata/sap/"
@@ -145,6 +145,8 @@ class S4Server:
         self._csrf: dict[str, str] = {}  # session id -> CSRF token
         self._lock = threading.Lock()
         self._db = open_db(sandbox_db)
+        lockbox.ensure_tables(self._db)
+        self.lockbox = lockbox.Lockbox(sandbox_db, clock)  # batches in, posted later
         self._db_lock = threading.Lock()  # one reader of the shared connection at a time
         self._cache: dict[tuple[str, str], tuple[int, list[dict[str, Any]]]] = {}
         server = self
@@ -197,7 +199,7 @@ class S4Server:
         if parts.path == TOKEN_PATH:
             answer = self._token(raw, body)
         elif parts.path.startswith(ODATA_ROOT):
-            answer = self._odata(raw, parts.path[len(ODATA_ROOT):], query)
+            answer = self._odata(raw, parts.path[len(ODATA_ROOT):], query, body)
         else:
             answer = Answer(404, b"Not found", "text/plain")
         _write(raw, answer)
@@ -221,7 +223,7 @@ class S4Server:
                             "expires_in": TOKEN_SECONDS, "scope": "API_BUSINESS_PARTNER"})
 
     def _odata(self, raw: BaseHTTPRequestHandler, rest: str,
-               query: dict[str, str]) -> Answer:
+               query: dict[str, str], body: bytes = b"") -> Answer:
         service, _, resource = rest.partition("/")
         sets = {name: e for (svc, name), e in ENTITY_SETS.items() if svc == service}
         if not sets:
@@ -239,7 +241,9 @@ class S4Server:
             return Answer.error(odata.ODataError(failure, "/IWFND/CM_BEC/026",
                                                  "Service temporarily unavailable"))
         if raw.command in MODIFYING:
-            return self._modify(raw, service, resource, sets, query)
+            return self._modify(raw, service, resource, sets, query, body)
+        if service == CUBE_SERVICE:
+            self.lockbox.process_due()  # the lockbox program has run since the last read
         headers = self._csrf_fetch(raw)
         try:
             if not _wants_json(raw, query):
@@ -335,7 +339,7 @@ class S4Server:
                 ("Set-Cookie", f"{SESSION_COOKIE}={session}; path=/; HttpOnly")]
 
     def _modify(self, raw: BaseHTTPRequestHandler, service: str, resource: str,
-                sets: dict[str, EntitySet], query: dict[str, str]) -> Answer:
+                sets: dict[str, EntitySet], query: dict[str, str], body: bytes) -> Answer:
         session = _cookie(raw)
         with self._lock:
             expected = self._csrf.get(session or "")
@@ -344,6 +348,8 @@ class S4Server:
             return Answer(403, b"CSRF token validation failed", "text/plain",
                           [("x-csrf-token", "Required")])
         name = resource.split("(")[0]
+        if (service, resource) == (lockbox.SERVICE, "LockboxBatch") and raw.command == "POST":
+            return self._create_batch(body)
         function = FUNCTION_IMPORTS.get((service, name))
         if function is not None and raw.command == "POST":
             return self._function(service, name, query)
@@ -352,6 +358,23 @@ class S4Server:
             f"Method '{raw.command}' not allowed for '{name}': the entity set is read-only"
             if name in sets else f"Resource not found for segment '{name}'"))
 
+
+    def _create_batch(self, body: bytes) -> Answer:
+        """A lockbox batch (deep insert): 201 and the batch, queued for posting."""
+        with self._lock:
+            self.stats.reads["LockboxBatch"] = self.stats.reads.get("LockboxBatch", 0) + 1
+        try:
+            batch = self.lockbox.create(body)
+        except odata.ODataError as exc:
+            return Answer.error(exc)
+        except sqlite3.Error as exc:
+            return Answer.error(odata.ODataError(500, "/IWBEP/CM_MGW_RT/000",
+                                                 f"Database error: {exc}"))
+        uri = (f"{self.url}{ODATA_ROOT}{lockbox.SERVICE}/LockboxBatch"
+               f"('{batch['LockboxBatchInternalKey']}')")
+        return Answer.json({"d": {"__metadata": {"id": uri, "uri": uri,
+                                                 "type": f"{lockbox.SERVICE}.LockboxBatchType"},
+                                  **batch}}, 201, [("Location", uri)])
 
     def _function(self, service: str, name: str, query: dict[str, str]) -> Answer:
         """Run the function import ``name`` and answer its entity (or its OData error)."""

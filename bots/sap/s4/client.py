@@ -21,9 +21,14 @@ records:
   on its own (so :meth:`S4Client.commit` and :meth:`~S4Client.rollback` have
   nothing to do).
 
+* cash posting (:mod:`bots.sap.s4.posting`): asynchronous, as lockbox is:
+  :meth:`S4Client.submit_clearing` sends a lockbox batch,
+  :meth:`~S4Client.find_document_by_reference` finds the payment once SAP
+  has posted it, :meth:`~S4Client.find_submission` the batch before that.
+
 Not available in s4 mode yet (a :class:`~bots.config.ConfigError` naming
-the operation): posting and resetting clearings, collection notes, SD
-billing documents and the search by reference that posting needs.
+the operation): synchronous clearings (applying cash on account, transfer
+postings), resetting clearings, collection notes and SD billing documents.
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ from bots.config import ConfigError
 from bots.domain import Customer, OpenItem, quantize
 from bots.sap.credit import BlockedOrder, CreditMaster
 from bots.sap.errors import SapBusinessError
-from bots.sap.s4 import credit
+from bots.sap.posting import ClearingRequest
+from bots.sap.s4 import credit, posting
 from bots.sap.s4.odata import ODataClient, date_literal, parse_date, quote
 from bots.sap.values import alpha, sap_language
 
@@ -55,6 +61,8 @@ ITEM_PROPERTIES = (
 
 class S4Client:
     """Reads customers and open items over the S/4HANA OData APIs."""
+
+    takes_notes = False  # no collection notes in s4 mode yet: the cash bot writes none
 
     def __init__(self, odata: ODataClient, *, on_close: Any = None) -> None:
         """``on_close``: called after the HTTP client closes (stops a sandbox simulator)."""
@@ -175,13 +183,25 @@ class S4Client:
     def rollback(self) -> None:
         """Nothing to do: a refused function import wrote nothing."""
 
+    # ---------------------------------------------------------------- cash posting (lockbox)
+
+    def submit_clearing(self, request: ClearingRequest) -> str:
+        """Send ``request`` as a lockbox batch; its key. SAP posts it later."""
+        return posting.submit(self.odata, request)
+
+    def find_document_by_reference(self, company_code: str, reference: str) -> str | None:
+        """The payment document posted under ``reference`` (its check number), or None."""
+        return posting.find_posted(self.odata, company_code, reference)
+
+    def find_submission(self, company_code: str, reference: str) -> str | None:
+        """The lockbox batch SAP received for ``reference``, posted or not, or None."""
+        return posting.find_submitted(self.odata, reference)
+
     # ---------------------------------------------------------------- not in s4 mode yet
 
-    def find_document_by_reference(self, company_code: str, reference: str) -> NoReturn:
-        _unavailable("finding a posted document by reference (cash posting)")
-
     def post_clearing(self, request: object) -> NoReturn:
-        _unavailable("posting a clearing (cash application)")
+        _unavailable("posting a clearing synchronously (applying cash on account, "
+                     "transfer postings)")
 
     def reset_clearing(self, *args: object, **kwargs: object) -> NoReturn:
         _unavailable("resetting a clearing")
@@ -246,6 +266,6 @@ def _any_of(name: str, values: Sequence[str]) -> str:
 
 def _unavailable(what: str) -> NoReturn:
     raise ConfigError(f'sap.mode = "s4": {what} is not available in s4 mode yet (the '
-                      'S/4 adapter reads open items and customers and releases credit '
-                      'holds only); use mode = '
+                      'S/4 adapter reads open items and customers, releases credit '
+                      'holds and posts payments by lockbox only); use mode = '
                       '"rfc" or "sandbox" for this bot')

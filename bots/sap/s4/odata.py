@@ -18,10 +18,11 @@
   stay on the configured host: credentials are never sent elsewhere.
 * **CSRF**: :meth:`csrf_token` fetches a token (``x-csrf-token: fetch``) for
   the service's session cookie; modifying requests (batch, posting) need it.
-* **Function imports**: :meth:`call_function` POSTs one with its URL
-  parameters and a CSRF token (fetched once per service and kept; a 403
-  ``x-csrf-token: Required`` fetches a new one once). It is never retried:
-  a write whose answer was lost must be checked before it is sent again.
+* **Writes**: :meth:`create` POSTs an entity (a deep insert) and
+  :meth:`call_function` a function import with its URL parameters, each with
+  a CSRF token (fetched once per service and kept; a 403 ``x-csrf-token:
+  Required`` fetches a new one once). A write is never retried: one whose
+  answer was lost must be checked before it is sent again.
 * **Errors** as the RFC port's (:mod:`bots.sap.errors`): timeouts, transport
   failures and 5xx are :class:`SapTechnicalError`, retried by the one
   :class:`~bots.retry.RetryPolicy`; 401 is :class:`SapLogonError` (never
@@ -35,6 +36,7 @@ messages or logs.
 from __future__ import annotations
 
 import base64
+import json
 import ssl
 import time
 from collections.abc import Iterator, Sequence
@@ -108,16 +110,34 @@ class ODataClient:
                       what: str) -> dict[str, Any]:
         """POST the function import ``name`` of ``service`` with ``params`` (OData
         literals, e.g. ``{"SalesDocument": "'4711'"}``); the ``d`` object it answers."""
+        return self._post(service, self.service_url(service) + name, params, what)
+
+    def create(self, service: str, entity_set: str, entity: dict[str, Any], *,
+               what: str) -> dict[str, Any]:
+        """POST ``entity`` (a deep insert: navigation properties as ``{"results": [...]}``)
+        to ``entity_set`` of ``service``; the ``d`` object of the created entity.
+
+        Never retried, like every write: an answer lost on the way does not
+        say whether the entity was created, so the caller looks before it
+        sends again."""
+        return self._post(service, self.service_url(service) + entity_set, {}, what,
+                          content=json.dumps(entity).encode("utf-8"))
+
+    def _post(self, service: str, url: str, params: dict[str, str], what: str, *,
+              content: bytes | None = None) -> dict[str, Any]:
+        """One POST with a CSRF token (fetched once per service and kept; a 403
+        ``x-csrf-token: Required`` fetches a new one once)."""
         query = {**params, "$format": "json"}
         if self.cfg.sap_client:
             query["sap-client"] = self.cfg.sap_client
-        url = self.service_url(service) + name
+        headers = {"Content-Type": "application/json"} if content is not None else {}
         for attempt in (1, 2):
             token = self._csrf.get(service)
             if token is None:
                 token = self._csrf[service] = self.csrf_token(service)
             response = self._request_once("POST", service, url, query, what,
-                                          {"x-csrf-token": token}, check=False)
+                                          {**headers, "x-csrf-token": token}, check=False,
+                                          content=content)
             stale = (response.status_code == 403 and
                      response.headers.get("x-csrf-token", "").lower() == "required")
             if not stale or attempt == 2:
@@ -149,21 +169,22 @@ class ODataClient:
 
     def _request_once(self, method: str, service: str, url: str,
                       params: dict[str, str] | None, what: str, headers: dict[str, str], *,
-                      check: bool = True) -> httpx.Response:
+                      check: bool = True, content: bytes | None = None) -> httpx.Response:
         oauth = self.cfg.auth_of(service) == "oauth"
-        response = self._send(method, url, params, what, {**headers, **self._logon(service)})
+        response = self._send(method, url, params, what, {**headers, **self._logon(service)},
+                              content)
         if response.status_code == 401 and oauth:  # the token expired early: one new one
             self._token = None
             response = self._send(method, url, params, what,
-                                  {**headers, **self._logon(service)})
+                                  {**headers, **self._logon(service)}, content)
         if check:
             raise_for_status(response, what)
         return response
 
     def _send(self, method: str, url: str, params: dict[str, str] | None, what: str,
-              headers: dict[str, str]) -> httpx.Response:
+              headers: dict[str, str], content: bytes | None = None) -> httpx.Response:
         try:
-            return self._http.request(method, url, params=params,
+            return self._http.request(method, url, params=params, content=content,
                                       headers={"Accept": "application/json", **headers})
         except httpx.TimeoutException as exc:
             raise SapTechnicalError(f"{what}: timed out ({type(exc).__name__})") from exc
