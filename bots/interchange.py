@@ -75,6 +75,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bots.cashapp.explain import money
+from bots.cashapp.rows import ProposalRows, Row
 from bots.cashapp.table import OpenItemTable
 from bots.domain import (
     Customer,
@@ -791,18 +792,25 @@ def _rows(result: MatchResult, order: Iterable[str]) -> Iterator[list[str]]:
     position: dict[str, int] = {}
     for rid in order:
         position.setdefault(rid, len(position))
-    rows: Iterable[Proposal | Unmatched] = chain(result.proposals, result.unmatched)
+    proposals = result.proposals  # the engine's rows as they are, not made into objects
+    rows: Iterable[Row | Proposal | Unmatched] = chain(
+        proposals.rows if isinstance(proposals, ProposalRows) else proposals, result.unmatched)
     if position:
         last = len(position)
 
-        def key(row: Proposal | Unmatched) -> int:  # (position, line) as one int: no tuple
+        def key(row: Row | Proposal | Unmatched) -> int:  # (position, line) as one int
             line = row.line_index
             return position.get(row.remittance_id, last) << 32 | (
                 _NO_LINE if line is None else line)
 
         rows = sorted(rows, key=key)  # stable: the engine's order within a line
-    return (_proposal_cells(row) if isinstance(row, Proposal) else _unmatched_cells(row)
-            for row in rows)
+    return map(_cells, rows)
+
+
+def _cells(row: Row | Proposal | Unmatched) -> list[str]:
+    if isinstance(row, Row):
+        return ProposalRows.cells(row)
+    return _proposal_cells(row) if isinstance(row, Proposal) else _unmatched_cells(row)
 
 
 def proposal_rows(result: MatchResult, order: Iterable[str] = ()) -> Iterator[dict[str, str]]:
@@ -822,22 +830,15 @@ def write_proposals(result: MatchResult, path: Path, order: Iterable[str] = ()) 
         writer.writerow(PROPOSAL_COLUMNS)
         n = 0
         for cells in _rows(result, order):
-            for i in _FREE_TEXT:
-                cell = cells[i]
-                if cell and cell[0] in _GUARDED_START:
-                    cells[i] = str(neutralise(cell))
-            writer.writerow(cells)
+            writer.writerow([str(neutralise(cell)) if cell[:1] in _GUARDED_START else cell
+                             for cell in cells])
             n += 1
     return n
 
 
-#: The proposal cells the formula guard checks: all but the numbers and enum values
-#: formatted here (``-12.50``, ``auto``), which it would leave as they are anyway.
-_FREE_TEXT = tuple(i for i, column in enumerate(PROPOSAL_COLUMNS) if column not in (
-    "line_index", "applied_amount", "discount_amount", "deduction_amount", "decision",
-    "confidence", "treatment"))
 #: The first characters of the only text :func:`neutralise` changes (a trigger, a space
-#: before one, the guard's own ``'``): other cells skip the call.
+#: before one, the guard's own ``'``): other cells skip the call. Numbers (``-12.50``)
+#: start with one too; the guard leaves them as they are.
 _GUARDED_START = frozenset(("'", " ", *TRIGGERS))
 #: Sorts a row without a line index (an on-account row of the payment) after the lines.
 _NO_LINE = 2**32 - 1

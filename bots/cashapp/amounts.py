@@ -49,6 +49,7 @@ on a sum would let too many sets fit).
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from math import comb
@@ -56,12 +57,29 @@ from typing import NamedTuple
 
 from bots.cashapp.policy import Limits, Policy
 from bots.cashapp.reasons import classify
-from bots.domain import OpenItem, Treatment
+from bots.domain import OpenItem, Treatment, exponent, to_minor
 
 ROUNDING_SLACK = 1  # minor units a payer's own rounding of a discount may differ
 UNEARNED_DISCOUNT = "UNEARNED_DISCOUNT"
 SHORT_PAY = "SHORT_PAY"
 WRITE_OFF = "WRITE_OFF"
+
+
+places = functools.cache(exponent)  # a currency's decimals, looked up once per currency
+
+
+def minor(amount: Decimal, currency: str) -> int:
+    """:func:`~bots.domain.to_minor` of a Decimal, at the cost of one shift when the amount
+    has no more decimals than its currency (an amount read from a file always has)."""
+    shifted = amount.scaleb(places(currency))
+    whole = int(shifted)
+    return whole if whole == shifted else to_minor(amount, currency)
+
+
+def major(value: int, currency: str) -> Decimal:
+    """:func:`~bots.domain.from_minor`: minor units as a Decimal with the currency's
+    decimals (``1234, "USD"`` -> ``12.34``), without its second rounding step."""
+    return Decimal(value).scaleb(-places(currency))
 
 
 class Terms(NamedTuple):

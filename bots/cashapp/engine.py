@@ -4,7 +4,7 @@
 
     result = match(open_items, remittances, customers, policy, memory=None,
                    already_applied=set_of_remittance_ids)
-    result.proposals   # list[Proposal]: item rows (auto or review) and on-account rows
+    result.proposals   # Sequence[Proposal]: item rows (auto or review) and on-account rows
     result.unmatched   # list[Unmatched]: lines/payments nothing was proposed for
     result.on_account  # list[OnAccount]: the on-account rows again, for older callers
     result.stats       # counts per outcome
@@ -64,13 +64,12 @@ from ``open_items`` (the ERP snapshot), or their remittances named in
 
 from __future__ import annotations
 
-import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from bots.cashapp.amounts import Fit
+from bots.cashapp.amounts import Fit, major, minor
 from bots.cashapp.explain import money, on_account_sentence, sentence
 from bots.cashapp.index import ItemIndex
 from bots.cashapp.memory import Learned, Memory
@@ -78,6 +77,7 @@ from bots.cashapp.parties import PartyIndex, Payer, name_key
 from bots.cashapp.policy import Policy
 from bots.cashapp.reasons import OVERPAYMENT, UNAPPLIED, reason_code
 from bots.cashapp.refs import normalise
+from bots.cashapp.rows import ProposalRows, Row
 from bots.cashapp.rules import CONFLICT_CAP, RULES, Context, Finding, Outcome, Unit, corroborate
 from bots.domain import (
     Customer,
@@ -86,8 +86,6 @@ from bots.domain import (
     Proposal,
     Remittance,
     Treatment,
-    from_minor,
-    to_minor,
 )
 
 
@@ -131,9 +129,13 @@ class MatchStats:
 
 @dataclass
 class MatchResult:
-    """What :func:`match` found; ``on_account`` repeats the on-account proposal rows."""
+    """What :func:`match` found; ``on_account`` repeats the on-account proposal rows.
 
-    proposals: list[Proposal]
+    :func:`match` gives the proposals as :class:`~bots.cashapp.rows.ProposalRows` (made
+    into objects as they are read); a caller may pass any sequence of proposals.
+    """
+
+    proposals: Sequence[Proposal]
     unmatched: list[Unmatched]
     on_account: list[OnAccount]
     stats: MatchStats
@@ -143,7 +145,7 @@ class MatchResult:
 class Parked:
     """The on-account row of a payment's unsure lines, and where it goes."""
 
-    row: Proposal
+    row: Row
     last: int  # the payment's last unit: the row follows it
     pointer: str  # what the unsure lines' rows say about it
 
@@ -167,26 +169,20 @@ def advice_key(r: Remittance, customer: str = "") -> tuple[object, ...]:
     return ("lines", who, r.payment_date, r.currency, amount, lines)
 
 
-@functools.cache
-def zero(currency: str) -> Decimal:
-    """0 with the currency's decimals (``0.00``, ``0`` for JPY)."""
-    return from_minor(0, currency)
-
-
 def _minor(amount: Decimal, currency: str) -> int:
-    return to_minor(amount, currency) if amount else 0
+    return minor(amount, currency) if amount else 0
 
 
 def _units(r: Remittance, payer: Payer) -> list[Unit]:
     cur = r.currency
     if r.lines:
-        return [Unit(r, i, x.invoice_ref or "", x.po_number or "", to_minor(x.paid_amount, cur),
+        return [Unit(r, i, x.invoice_ref or "", x.po_number or "", minor(x.paid_amount, cur),
                      _minor(x.discount, cur), _minor(x.deduction, cur), x.deduction_reason,
                      payer, _minor(x.gross_amount or Decimal(0), cur))
                 for i, x in enumerate(r.lines)]
     if r.total is None:
         return []
-    return [Unit(r, None, "", "", to_minor(r.total, cur), 0, 0, None, payer)]
+    return [Unit(r, None, "", "", minor(r.total, cur), 0, 0, None, payer)]
 
 
 def _unit_amount(r: Remittance, line_index: int | None) -> Decimal:
@@ -256,7 +252,7 @@ class _Batch:
                 self._caveat(n, f"the advice was read with a warning ({warning})")
             if unit.paid > policy.max_auto_minor(unit.currency):
                 self._caveat(n, f"the amount is above the auto limit of "
-                                f"{from_minor(policy.max_auto_minor(unit.currency), unit.currency)}"
+                                f"{major(policy.max_auto_minor(unit.currency), unit.currency)}"
                                 f" {unit.currency}")
 
     def _where(self, n: int) -> str:
@@ -295,7 +291,7 @@ class _Batch:
                     self._caveat(n, parking)
             else:
                 parked[rid] = parking
-        proposals: list[Proposal] = []
+        proposals: list[Row] = []
         unmatched: list[Unmatched] = []
         for n, unit in enumerate(self.units):
             found = self.findings[n]
@@ -316,10 +312,10 @@ class _Batch:
         self.unmatched += unmatched
         self.stats.unmatched = len(self.unmatched)
         self.stats.units = self.stats.auto + self.stats.review + self.stats.unmatched
-        on_account = [OnAccount(p.remittance_id, p.line_index, p.customer, p.applied_amount,
-                                self._currency[p.remittance_id])
+        on_account = [OnAccount(p.remittance_id, p.line_index, p.customer,
+                                major(p.applied, p.currency), self._currency[p.remittance_id])
                       for p in proposals if p.treatment is Treatment.ON_ACCOUNT]
-        return MatchResult(proposals, self.unmatched, on_account, self.stats)
+        return MatchResult(ProposalRows(proposals), self.unmatched, on_account, self.stats)
 
     def _by_remittance(self) -> dict[str, list[int]]:
         out: dict[str, list[int]] = defaultdict(list)
@@ -357,9 +353,9 @@ class _Batch:
         why = (f"line {lines} of payment {unit.remittance.payment_ref or unit.remittance.id} "
                "needs a person before its cash is applied to an invoice")
         confidence = min(self.findings[n].confidence for n in sure)  # type: ignore[union-attr]
-        row = Proposal(
+        row = Row(
             remittance_id=unit.remittance.id, line_index=None, customer=customer,
-            document_no="", fiscal_year="", line_item="", applied_amount=from_minor(rest, cur),
+            document_no="", fiscal_year="", line_item="", currency=cur, applied=rest,
             decision=Decision.REVIEW if caveats else Decision.AUTO, confidence=confidence,
             rule=ON_ACCOUNT_RULE, reason=on_account_sentence(amount, name, why, caveats),
             treatment=Treatment.ON_ACCOUNT,
@@ -367,7 +363,7 @@ class _Batch:
         pointer = f"its cash is put on account of {name} until a person applies it"
         return Parked(row, max(members), pointer)
 
-    def _proposals(self, unit: Unit, found: Finding, auto: bool) -> list[Proposal]:
+    def _proposals(self, unit: Unit, found: Finding, auto: bool) -> list[Row]:
         ctx = self.ctx
         index, parties, policy = ctx.index, ctx.parties, ctx.policy
         decision = Decision.AUTO if auto else Decision.REVIEW
@@ -387,20 +383,16 @@ class _Batch:
             code = reason_code(policy.reason_codes, printed, f.reason_key,
                                policy.reason_synonyms) \
                 if f.treatment in (Treatment.RESIDUAL, Treatment.WRITE_OFF) else ""
-            out.append(Proposal(
-                remittance_id=unit.remittance.id, line_index=unit.line_index,
-                customer=customer, document_no=table.document_no[p],
-                fiscal_year=table.fiscal_year[p], line_item=table.line_item[p],
-                applied_amount=from_minor(f.applied, cur), decision=decision,
-                confidence=found.confidence, rule=found.rule, reason=reason,
-                discount_amount=from_minor(f.discount, cur) if f.discount else zero(cur),
-                deduction_amount=from_minor(f.deduction, cur) if f.deduction else zero(cur),
-                treatment=f.treatment, reason_code=code, alternative=group))
+            out.append(Row(
+                unit.remittance.id, unit.line_index, customer, table.document_no[p],
+                table.fiscal_year[p], table.line_item[p], cur, f.applied, decision,
+                found.confidence, found.rule, reason, f.treatment, f.discount, f.deduction,
+                code, group))
             if f.on_account:
                 out.append(self._surplus(unit, found, p, f, auto))
         return out
 
-    def _surplus(self, unit: Unit, found: Finding, pos: int, f: Fit, auto: bool) -> Proposal:
+    def _surplus(self, unit: Unit, found: Finding, pos: int, f: Fit, auto: bool) -> Row:
         """The on-account row of an overpayment's excess."""
         ctx, index = self.ctx, self.ctx.index
         payer = unit.payer
@@ -416,10 +408,9 @@ class _Batch:
         why = (f"{line} paid more than the {money(index.amount(pos), cur)} open on "
                f"{index.label(pos)}, so the excess stays on account")
         amount = money(f.on_account, cur)
-        return Proposal(
+        return Row(
             remittance_id=unit.remittance.id, line_index=unit.line_index, customer=customer,
-            document_no="", fiscal_year="", line_item="",
-            applied_amount=from_minor(f.on_account, cur),
+            document_no="", fiscal_year="", line_item="", currency=cur, applied=f.on_account,
             decision=Decision.REVIEW if caveats else Decision.AUTO,
             confidence=found.confidence, rule=ON_ACCOUNT_RULE,
             reason=on_account_sentence(amount, ctx.parties.name(customer), why, caveats),
