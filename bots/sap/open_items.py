@@ -25,13 +25,18 @@ of ``shared/reference/sap-structures.md``; confirm them on a real system.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise, repeat
+from operator import itemgetter
+from typing import Any
 
 from bots.domain import OpenItem, due_dates, exponent, quantize
-from bots.sap.errors import SapBusinessError, raise_for_return
+from bots.sap.errors import SapBusinessError, SapTechnicalError, raise_for_return
 from bots.sap.parallel import Partition, read_partitions
 from bots.sap.read_table import TableReader, TextPage, Where
 from bots.sap.rfc import Rfc
@@ -63,6 +68,7 @@ def iter_open_items(reader: TableReader, company_codes: Sequence[str], key_date:
     the items come in the same order either way: primary-key order.
     """
     dats = to_dats(key_date)
+    parsers = _Parsers(decimals)
     ranges = (customer_ranges(reader, company_codes, PARTITIONS_PER_CONNECTION * len(parallel))
               if len(parallel) > 1 else [])
     for table in ("BSID", "BSAD"):
@@ -74,7 +80,7 @@ def iter_open_items(reader: TableReader, company_codes: Sequence[str], key_date:
                 table, ITEM_FIELDS, _item_where(table, dats, Where().isin("BUKRS", company_codes)),
                 key=ITEM_KEY)
         for page in pages:
-            yield from _from_table(page, decimals)
+            yield from _from_table(page, parsers)
 
 
 def _item_where(table: str, dats: str, where: Where) -> Where:
@@ -115,44 +121,127 @@ def customer_ranges(reader: TableReader, company_codes: Sequence[str],
     return ranges
 
 
-def _from_table(page: TextPage, decimals: dict[str, int]) -> Iterator[OpenItem]:
+class _Memo(dict):  # type: ignore[type-arg]
+    """``memo[key]``: ``compute(key)``, computed once per distinct key.
+
+    A lookup that hits is a dict lookup in C, so ``map(memo.__getitem__, column)``
+    converts a column of repeated texts (dates, terms, levels) at C speed.
+    """
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.compute(key)
+        return value
+
+
+class _Parsers:
+    """The conversions of one read, each distinct text converted once."""
+
+    def __init__(self, decimals: dict[str, int]) -> None:
+        self.decimals = decimals
+        self.dates = _Memo(parse_dats)
+        self.levels = _Memo(lambda text: int(text.strip() or 0))
+        self.terms: dict[tuple[int, ...], _Memo] = {}  # by where the terms are in a row
+        self.as_stored = _Memo(lambda currency: decimals.get(currency, 2) == 2 == exponent(
+            currency))  # currency -> its amounts need no TCURX shift
+
+
+#: The fields of the terms, one after the other in a row: one text per row for all five.
+_TERMS = ("ZFBDT", "ZBD1T", "ZBD2T", "ZBD3T", "ZBD1P")
+
+
+def _from_table(page: TextPage, parsers: _Parsers) -> list[OpenItem]:
     """The items of one page of BSID/BSAD rows (:data:`ITEM_KEY` + :data:`ITEM_FIELDS`).
 
     A million-row read spends most of its own time here, holding the GIL, so
-    each row is cut once (:meth:`TextPage.cutter`), only the texts kept are
-    stripped, dates and terms are parsed once per distinct value, and an
-    amount already in its currency's decimals is not shifted.
+    the page is converted column by column (:meth:`TextPage.column`: a list of
+    one field's texts), mostly in C loops (``map``): texts stripped; dates,
+    terms and dunning levels looked up by their text (each distinct text
+    converted once); the items built by :func:`_items`.
     """
-    cut = page.cutter(_COLUMNS)
-    as_stored: dict[str, bool] = {}  # currency -> its amounts need no TCURX shift
-    for wa in page.texts:
-        (bukrs, belnr, gjahr, buzei, kunnr, budat, bldat, waers, xblnr, blart, shkzg, wrbtr,
-         sgtxt, zuonr, zfbdt, zbd1t, zbd2t, zbd3t, zbd1p, manst, rebzg, mansp) = cut(wa)
-        waers = waers.strip()
-        plain = as_stored.get(waers)
-        if plain is None:
-            plain = as_stored[waers] = decimals.get(waers, 2) == 2 == exponent(waers)
-        amount = _number(wrbtr) if plain else external_amount(_number(wrbtr), waers,
-                                                               decimals.get(waers, 2))
-        credit = shkzg == "H"
-        doc_date = _dats(bldat)
-        if doc_date is None:
-            raise SapBusinessError(f"{bukrs.strip()} {belnr.strip()}/{gjahr.strip()}: item "
-                                   "without a document date (BLDAT)")
-        baseline, due, discount, pct = _terms(zfbdt if _dats(zfbdt) else bldat, zbd1t, zbd2t,
-                                              zbd3t, zbd1p, credit and not rebzg.strip())
-        zuonr = zuonr.strip()
-        # by position, in OpenItem's field order: keywords cost a microsecond a row more
-        yield OpenItem(bukrs.strip(), kunnr.strip(), belnr.strip(), gjahr.strip(),
-                       buzei.strip(), waers, -amount if credit else amount, doc_date, due,
-                       xblnr.strip(), zuonr, _dats(budat), baseline,
-                       pct if discount else None, discount, blart.strip(),
-                       int(manst.strip() or 0), zuonr, mansp.strip(), sgtxt.strip())
+    if not page.texts:
+        return []
+    column, strip = page.column, str.strip
+
+    def texts(name: str) -> list[str]:
+        return list(map(strip, column(name)))
+
+    currency, credit = texts("WAERS"), [flag == "H" for flag in column("SHKZG")]
+    bldat = column("BLDAT")
+    doc_dates = list(map(parsers.dates.__getitem__, bldat))
+    if None in doc_dates:
+        row = doc_dates.index(None)
+        raise SapBusinessError(f"{page.value(row, 'BUKRS')} {page.value(row, 'BELNR')}/"
+                               f"{page.value(row, 'GJAHR')}: item without a document date "
+                               "(BLDAT)")
+    ends, terms = _terms_at(page)
+    memo = parsers.terms.get(ends) or parsers.terms.setdefault(ends, _Memo(
+        lambda key: _terms_of(ends, *key)))
+    unlinked = [c and not ref for c, ref in zip(credit, texts("REBZG"), strict=True)]
+    baseline, due, discount, pct = zip(*map(memo.__getitem__, zip(
+        map(itemgetter(terms), page.texts), bldat, unlinked, strict=True)), strict=True)
+    assignment = texts("ZUONR")
+    return _items(texts("BUKRS"), texts("KUNNR"), texts("BELNR"), texts("GJAHR"),
+                  texts("BUZEI"), currency, _amounts(column("WRBTR"), currency, credit, parsers),
+                  doc_dates, due, texts("XBLNR"), assignment,
+                  list(map(parsers.dates.__getitem__, column("BUDAT"))), baseline, pct, discount,
+                  texts("BLART"), list(map(parsers.levels.__getitem__, column("MANST"))),
+                  assignment, texts("MANSP"), texts("SGTXT"))
 
 
-_COLUMNS = (*ITEM_KEY, *ITEM_FIELDS)  # the order _from_table unpacks a row in
-#: A ledger has few distinct dates: each DATS text is parsed once.
-_dats = lru_cache(maxsize=65536)(parse_dats)
+def _terms_at(page: TextPage) -> tuple[tuple[int, ...], slice]:
+    """Where the terms fields (:data:`_TERMS`) end in their text, and where their text is
+    in a row (they are adjacent, as requested)."""
+    cuts = [page.slices[name] for name in _TERMS]
+    if any(a.stop != b.start for a, b in pairwise(cuts)):
+        raise SapTechnicalError(f"RFC_READ_TABLE: the fields {', '.join(_TERMS)} are not "
+                                "adjacent in the row")
+    start = cuts[0].start
+    return tuple(c.stop - start for c in cuts), slice(start, cuts[-1].stop)
+
+
+def _terms_of(ends: tuple[int, ...], text: str, bldat: str,
+              unlinked: bool) -> tuple[date, date, date | None, Decimal | None]:
+    """(baseline, due date, discount date, discount %) from the terms' text (its fields
+    ending at ``ends``), the document date (when there is no baseline date) and whether the item
+    is a credit memo not linked to an invoice; no discount date: no discount %."""
+    zfbdt, days1, days2, days3, pct1 = (text[a:b] for a, b in pairwise((0, *ends)))
+    baseline, due, discount, pct = _terms(zfbdt if parse_dats(zfbdt) else bldat, days1, days2,
+                                          days3, pct1, unlinked)
+    return baseline, due, discount, pct if discount else None
+
+
+#: One setter per field of OpenItem, in field order (its slots).
+_SLOTS = tuple(getattr(OpenItem, f.name).__set__ for f in fields(OpenItem))
+
+
+def _items(*columns: Sequence[Any]) -> list[OpenItem]:
+    """OpenItems from one column per field, in :class:`OpenItem`'s field order.
+
+    ``OpenItem`` is a frozen dataclass with slots and no ``__post_init__``: its
+    ``__init__`` sets each slot with ``object.__setattr__``, which costs more
+    than a third of a million-row read. Here the items are made empty and each
+    slot of all of them is set in one C loop (the slot's own setter), giving
+    the same items (``tests/sap/test_sap_open_items.py`` compares them).
+    """
+    items = list(map(object.__new__, repeat(OpenItem, len(columns[0]))))
+    for setter, values in zip(_SLOTS, columns, strict=True):
+        deque(map(setter, items, values), maxlen=0)
+    return items
+
+
+def _amounts(numbers: list[str], currency: list[str], credit: list[bool],
+             parsers: _Parsers) -> list[Decimal]:
+    """Signed external amounts from the WRBTR texts (internal, 2 decimals)."""
+    amounts = [_number(n) if n[-1:] in "- " else Decimal(n) for n in numbers]  # '12.50-'...
+    if not all(map(parsers.as_stored.__getitem__, set(currency))):
+        decimals = parsers.decimals
+        amounts = [a if parsers.as_stored[c] else external_amount(a, c, decimals.get(c, 2))
+                   for a, c in zip(amounts, currency, strict=True)]
+    return [-a if c else a for a, c in zip(amounts, credit, strict=True)]
 
 
 @lru_cache(maxsize=65536)

@@ -36,7 +36,7 @@ Threads suit this work: the waiting happens in the connection library (or
 the simulator's sleep and SQLite) without the GIL. Cutting the row text into
 fields and the caller's typing of them hold it, so that share of the time
 does not shrink with more connections: keep it small per row (the pages stay
-uncut until the caller takes them, and it cuts each row once).
+uncut until the caller takes them, which converts them column by column).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ characters, the fields at the offsets and lengths it reports in ``FIELDS``.
 Rows come out as ``dict[field, str]`` with the text stripped, a page at a
 time by column (:meth:`TableReader.column_pages`), or a page at a time as
 SAP sent it (:meth:`TableReader.text_pages`, :class:`TextPage`: for a
-million rows, each row cut once by its reader); the caller converts types
+million rows, cut by its reader column by column); the caller converts types
 (:mod:`bots.sap.values`).
 
 Limits: a single field longer than 512 characters cannot be read this way;
@@ -35,7 +35,7 @@ the row order across pages is SAP's (primary key on all common databases).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -150,8 +150,8 @@ class TextPage:
     """One ``RFC_READ_TABLE`` page as it came: each row's text and each field's place in it.
 
     >>> page = TextPage({"BUKRS": slice(0, 4), "WAERS": slice(4, 9)}, ["1000USD", "2000JPY"])
-    >>> page.columns(), page.cutter(["WAERS", "BUKRS"])(page.texts[1])
-    ({'BUKRS': ['1000', '2000'], 'WAERS': ['USD', 'JPY']}, ('JPY', '2000'))
+    >>> page.columns(), page.column("WAERS"), page.value(1, "BUKRS")
+    ({'BUKRS': ['1000', '2000'], 'WAERS': ['USD', 'JPY']}, ['USD', 'JPY'], '2000')
     """
 
     slices: dict[str, slice]  # field -> its characters in a row's text
@@ -168,11 +168,9 @@ class TextPage:
         """The page by column: {field: its stripped texts}."""
         return {name: [wa[cut].strip() for wa in self.texts] for name, cut in self.slices.items()}
 
-    def cutter(self, names: Sequence[str]) -> Callable[[str], tuple[str, ...]]:
-        """A function giving a row's texts of ``names`` (two or more), not stripped."""
-        if len(names) < 2:
-            raise ValueError("cutter needs two or more fields")
-        return itemgetter(*(self.slices[name] for name in names))
+    def column(self, name: str) -> list[str]:
+        """The texts of field ``name``, row by row, not stripped (cut in a C loop)."""
+        return list(map(itemgetter(self.slices[name]), self.texts))
 
 
 class TableReader:
@@ -228,8 +226,8 @@ class TableReader:
         """The pages of :meth:`column_pages` as SAP sent them, not cut into fields.
 
         For reads whose fields fit in one row (ValueError otherwise): a caller
-        that needs every field of every row cuts each row once
-        (:meth:`TextPage.cutter`) instead of building a list per field.
+        that converts every field cuts only the fields it needs, unstripped
+        (:meth:`TextPage.column`), and converts each column in one go.
         """
         order = self.order_key(table)
         key = tuple(key) or order

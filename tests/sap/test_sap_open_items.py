@@ -108,3 +108,32 @@ def test_customers_carry_parent_terms_clerk_and_email(client: SapClient) -> None
     assert first.email.endswith((".example.com", ".example.net")) and first.clerk
     both = client.customers(["1000", "2000"])
     assert len(both) == 12 + 10
+
+
+def test_items_set_slot_by_slot_equal_items_made_by_openitem() -> None:
+    """The bulk read builds OpenItems without calling __init__ per item: only right
+    while OpenItem is a slotted dataclass whose __init__ does nothing but set fields."""
+    from dataclasses import fields
+
+    from bots.domain import OpenItem
+    from bots.sap.open_items import _items
+
+    assert "__slots__" in vars(OpenItem) and not hasattr(OpenItem, "__post_init__"), \
+        "OpenItem changed: make bots.sap.open_items._items call OpenItem(...) again"
+    rows = [("1000", "0000100001", "1800000001", "2026", "001", "USD", Decimal("12.50"),
+             date(2026, 1, 1), date(2026, 1, 31), "INV-1", "PO-1", date(2026, 1, 2),
+             date(2026, 1, 1), Decimal("2"), date(2026, 1, 11), "RV", 2, "PO-1", "R", "text"),
+            ("2000", "0000100002", "1600000002", "2025", "002", "JPY", Decimal("-1500"),
+             date(2025, 5, 1), date(2025, 5, 1), "", "", None, None, None, None, "DG", 0, "",
+             "", "")]
+    assert len(rows[0]) == len(fields(OpenItem))
+    built = _items(*zip(*rows, strict=True))
+    assert built == [OpenItem(*row) for row in rows]
+    assert [hash(item) for item in built] == [hash(OpenItem(*row)) for row in rows]
+
+
+def test_an_item_without_a_document_date_is_named(sandbox_db: Path, client: SapClient) -> None:
+    _insert(sandbox_db, "BSID", BELNR="1899999009", BLDAT="00000000", WRBTR=100)
+    with pytest.raises(SapBusinessError, match="1000 1899999009/2026: item without a document "
+                       "date"):
+        list(client.iter_open_items(["1000"], TODAY))

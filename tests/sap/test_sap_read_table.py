@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,25 @@ def test_where_builder_splits_lines_between_tokens() -> None:
     assert text.startswith("NAME1 = 'O''Brien & Sons' AND KUNNR IN ( '0000100000' ,")
     assert all(f"'{v}'" in [t.strip() for line in lines for t in line["TEXT"].split(" ")]
                for v in values)
+
+
+def test_row_text_signs_pads_and_cuts_by_characters(sandbox_db: Path) -> None:
+    """Packed numbers right-aligned with a trailing minus, texts cut at their length in
+    characters (not bytes), each field at its offset, the delimiter between fields."""
+    long_text = "Zahlung für Müller " * 4  # 76 characters, SGTXT holds 50
+    with sqlite3.connect(sandbox_db) as db:
+        db.execute("INSERT INTO BSID (MANDT, BUKRS, KUNNR, GJAHR, BELNR, BUZEI, BUDAT, BLDAT, "
+                   "WAERS, SHKZG, WRBTR, ZBD1T, ZBD1P, SGTXT) VALUES ('100', '1000', "
+                   "'0000100001', '2026', '1899990077', '001', '20261001', '20261001', 'EUR', "
+                   "'H', -1250, -3, 2500, ?)", [long_text])
+    fields = [{"FIELDNAME": f} for f in ("WRBTR", "ZBD1T", "ZBD1P", "SGTXT", "WAERS")]
+    options = [{"TEXT": "BELNR = '1899990077'"}]
+    sim = simulator(sandbox_db)
+    (row,) = sim.call("RFC_READ_TABLE", QUERY_TABLE="BSID", FIELDS=fields,
+                      OPTIONS=options)["DATA"]
+    assert row["WA"] == "12.50-".rjust(15) + "3-".rjust(5) + "2.500".rjust(7) + \
+        long_text[:50] + "EUR"
+    (row,) = sim.call("RFC_READ_TABLE", QUERY_TABLE="BSID", FIELDS=fields, DELIMITER="|",
+                      OPTIONS=options)["DATA"]
+    assert row["WA"].split("|") == ["12.50-".rjust(15), "3-".rjust(5), "2.500".rjust(7),
+                                    long_text[:50], "EUR"]

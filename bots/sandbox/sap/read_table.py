@@ -20,13 +20,16 @@ Paging shortcut: SAP (and a plain ``OFFSET``) reads and throws away the
 skipped rows on every page, which makes a million-row read quadratic. When a
 call asks for the page right after the one the same session just read with
 the same table, fields and WHERE text, the simulator continues after the
-last key it returned instead (keyset paging). The rows are the same as with
-``OFFSET`` as long as nothing was inserted before that key in between; a
-real SAP system gives no better guarantee.
+last key it returned instead (keyset paging), and stops at the last key the
+read selects (found once, with the first full page), so the last page of a
+key range does not scan the rest of the table. The rows are the same as
+with ``OFFSET`` as long as nothing was inserted before that key in between;
+a real SAP system gives no better guarantee.
 
-The row text is built by SQLite itself (``printf``) and a page comes out of
-SQLite as one text, so reading a million rows costs little Python time and
-several connections read at once without handing the GIL over row by row.
+The row text is built by SQLite itself (one ``printf`` per row, its format
+made of every field's) and a page comes out of SQLite as one text, so
+reading a million rows costs little Python time and several connections
+read at once without handing the GIL over row by row.
 """
 
 from __future__ import annotations
@@ -39,24 +42,45 @@ from bots.sandbox.sap.session import Session
 from bots.sandbox.sap.where import to_sql
 
 ROW_WIDTH = 512
+PRINTF_ARGS = 100  # arguments per printf call (SQLite allows 127 by default)
 CLIENT = "100"  # the sandbox's one client (the demo data's MANDT)
 
 
-def _text_expr(f: Field) -> str:
-    """SQL producing the fixed-width text of ``f`` in a row (one function call a field:
-    the server's time per row is mostly these)."""
+def _text_format(f: Field) -> tuple[str, list[str]]:
+    """The ``printf`` format of ``f``'s fixed-width text in a row, and its arguments (SQL)."""
     col, w = f'"{f.name}"', f.out_length
     if f.kind in INTEGER:
-        return f"printf('%{w}d', {col})"
+        return f"%{w}d", [col]
     if f.kind in PACKED:  # right-aligned, the sign trailing: '  12.50-'
         if f.decimals:
             unit, d = 10 ** f.decimals, f.decimals
-            return (f"CASE WHEN {col} < 0 THEN printf('%{w - d - 2}d.%0{d}d-', -{col} / {unit}, "
-                    f"-{col} % {unit}) ELSE printf('%{w - d - 1}d.%0{d}d', {col} / {unit}, "
-                    f"{col} % {unit}) END")
-        return (f"CASE WHEN {col} < 0 THEN printf('%{w}s', -{col} || '-') "
-                f"ELSE printf('%{w}s', {col}) END")
-    return f"substr(ifnull({col}, '') || '{' ' * w}', 1, {w})"  # left-aligned, cut at w
+            return (f"%*d.%0{d}d%s", [f"iif({col} < 0, {w - d - 2}, {w - d - 1})",
+                                      f"abs({col}) / {unit}", f"abs({col}) % {unit}",
+                                      f"iif({col} < 0, '-', '')"])
+        return f"%{w}s", [f"iif({col} < 0, -{col} || '-', {col})"]
+    return f"%!-{w}.{w}s", [col]  # left-aligned, cut at w characters ('!': not bytes)
+
+
+def _row_text(fields: list[Field], delimiter: str) -> tuple[str, list[str]]:
+    """SQL of one row's text and the parameters it takes (the delimiters).
+
+    One ``printf`` per row whose format is every field's (the server's time per
+    row is mostly this), split in a few when the fields need more than
+    :data:`PRINTF_ARGS` arguments.
+    """
+    parts: list[tuple[list[str], list[str]]] = [([], [])]
+    params: list[str] = []
+    for i, f in enumerate(fields):
+        form, values = _text_format(f)
+        if delimiter and i:
+            form, values = "%s" + form, ["?", *values]
+            params.append(delimiter)
+        if len(parts[-1][1]) + len(values) > PRINTF_ARGS:
+            parts.append(([], []))
+        parts[-1][0].append(form)
+        parts[-1][1].extend(values)
+    calls = [f"printf('{''.join(forms)}', {', '.join(args)})" for forms, args in parts]
+    return f"rtrim({' || '.join(calls)})", params
 
 
 def read_table(session: Session, p: dict[str, Any]) -> dict[str, Any]:
@@ -97,31 +121,45 @@ def read_table(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     if key[0] == "MANDT":  # Open SQL adds the logon client, so a key range is a seek
         conditions.insert(0, '"MANDT" = ?')
         filters.insert(0, CLIENT)
+    read_conditions, read_filters = conditions, filters  # of the whole read
+    row_key, marker = f"({', '.join(_quoted(key))})", f"({', '.join('?' * len(key))})"
     if seek and mark:
-        # Past the mark the key alone guides SQLite: the other conditions become one
-        # opaque filter ('+'), else it prefers them, rescans and sorts on every page.
+        # Between the mark and the read's last key the key alone guides SQLite: the other
+        # conditions become one opaque filter ('+'), else it prefers them, rescans and
+        # sorts on every page.
+        after, end = mark[1]
         conditions = [f"+({' AND '.join(conditions)})"] if conditions else []
-        conditions.append(f"({', '.join(_quoted(key))}) > ({', '.join('?' * len(key))})")
-        filters += list(mark[1])
+        conditions += [f"{row_key} > {marker}", f"{row_key} <= {marker}"]
+        filters = [*filters, *after, *end]
         skip = 0
-    separator = " || ? || " if delimiter else " || "
-    row_sql = separator.join(_text_expr(ddic[name]) for name in names)
+    row_sql, separators = _row_text([ddic[name] for name in names], delimiter)
     ordered = (f'FROM "{table}"{" WHERE " + " AND ".join(conditions) if conditions else ""} '
                f"ORDER BY {', '.join(_quoted(key))}")
     # The page comes out of SQLite as one text: one step, not one GIL hand-over per row.
     text, count = session.db.execute(
         f"SELECT group_concat(wa, char(0)), count(*) FROM "
-        f"(SELECT rtrim({row_sql}) AS wa {ordered} LIMIT ? OFFSET ?)",
-        [delimiter] * (len(names) - 1 if delimiter else 0) + filters +
-        [p["ROWCOUNT"] or -1, skip]).fetchone()
+        f"(SELECT {row_sql} AS wa {ordered} LIMIT ? OFFSET ?)",
+        separators + filters + [p["ROWCOUNT"] or -1, skip]).fetchone()
     if count and p["ROWCOUNT"] and count == p["ROWCOUNT"]:  # a next page may follow
         last = session.db.execute(f"SELECT {', '.join(_quoted(key))} {ordered} LIMIT 1 OFFSET ?",
                                   [*filters, skip + count - 1]).fetchone()
-        session.page_marks[signature] = (p["ROWSKIPS"] + count, tuple(last))
+        end = mark[1][1] if seek and mark else _last_key(session, table, key, read_conditions,
+                                                         read_filters)
+        session.page_marks[signature] = (p["ROWSKIPS"] + count, (tuple(last), end))
     else:
         session.page_marks.pop(signature, None)
     result["DATA"] = [{"WA": wa} for wa in text.split("\0")] if count else []
     return result
+
+
+def _last_key(session: Session, table: str, key: list[str], conditions: list[str],
+              filters: list[Any]) -> tuple:
+    """The key of the last row a read selects (found from the end of the key)."""
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return tuple(session.db.execute(
+        f"SELECT {', '.join(_quoted(key))} FROM \"{table}\"{where} "
+        f"ORDER BY {', '.join(name + ' DESC' for name in _quoted(key))} LIMIT 1",
+        filters).fetchone())
 
 
 def _quoted(names: list[str]) -> list[str]:
