@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from bots.config import ConfigError, load_config
 from bots.sandbox.s4 import S4Server, start_s4
 from bots.sandbox.sap import SapSimulator
 from bots.sap import SapClient, SapLogonError
+from bots.sap.posting import ClearingRequest, ClearItem
 from bots.sap.s4 import connect_s4
 
 CUBE = "API_OPLACCTGDOCITEMCUBE_SRV"
@@ -90,3 +92,34 @@ def test_x509_needs_https_and_loadable_files(tmp_path: Path, world: Path) -> Non
     cfg = load_config(config, home=tmp_path)
     with pytest.raises(ConfigError, match="sap.s4.client_cert: cannot load"):
         connect_s4(cfg.sap, retry=NO_WAIT)
+
+
+def test_lockbox_batches_over_mtls(tmp_path: Path, world: Path, ca: trustme.CA) -> None:
+    """API_LOCKBOXPOST_IN takes client certificates only; the batch is posted later."""
+    own = tmp_path / "own.sqlite"
+    shutil.copy(world, own)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    ca.configure_trust(context)
+    context.verify_mode = ssl.CERT_OPTIONAL
+    lockbox = "API_LOCKBOXPOST_IN"
+    with start_s4(own, tls=context, auth={lockbox: {"x509"}}, clock=lambda: TODAY) as s4:
+        config = _x509_config(tmp_path, own, s4, ca)
+        config.write_text(config.read_text() + f'{lockbox} = "x509"\n')
+        with SapClient(SapSimulator(own, clock=lambda: TODAY)) as rfc:
+            item = next(i for i in rfc.iter_open_items(["1000"], TODAY) if i.amount > 0)
+        request = ClearingRequest(
+            company_code="1000", currency=item.currency, reference="pay-0000000c3a7e",
+            doc_date=TODAY, posting_date=TODAY, amount=item.amount, bank_account="113100",
+            payer=item.customer, items=(ClearItem(item.customer, item.document_no,
+                                                  item.fiscal_year, item.line_item,
+                                                  item.amount),))
+        with connect_s4(load_config(config, home=tmp_path).sap, retry=NO_WAIT) as adapter:
+            assert adapter.submit_clearing(request)
+            assert adapter.find_document_by_reference("1000", request.reference)
+        config.write_text(config.read_text().replace(f'{lockbox} = "x509"', f'{lockbox} = '
+                                                                            '"basic"'))
+        with connect_s4(load_config(config, home=tmp_path).sap, retry=NO_WAIT) as adapter, \
+                pytest.raises(SapLogonError, match="HTTP 401"):
+            adapter.submit_clearing(request)
+    assert s4.stats.reads["LockboxBatch"] == 1
