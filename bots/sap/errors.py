@@ -17,6 +17,10 @@ name), into one of:
 * :class:`SapLogonError`: wrong user or password, locked user. Never retried:
   a retry with a wrong password locks the user.
 
+A missing authorisation of the RFC user (``S_RFC``, a table's, a wrapper's
+AUTHORITY-CHECK) is a :class:`SapAuthorityError`, a business error whose
+message ends with what to grant (:func:`bots.sap.authority.grant_hint`).
+
 Every error keeps SAP's own words as PyRFC does: ``key``, ``msg_class``,
 ``msg_type``, ``msg_number``, ``msg_v1`` .. ``msg_v4``.
 """
@@ -25,6 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from bots.sap.authority import RFC_NO_AUTHORITY, grant_hint
 
 
 class SapError(Exception):
@@ -52,6 +58,10 @@ class SapInterfaceError(SapBusinessError):
     """The call does not fit the function module as installed (names, types, lengths)."""
 
 
+class SapAuthorityError(SapBusinessError):
+    """The RFC user lacks an authorisation; the message says which one to grant."""
+
+
 class SapLogonError(SapError):
     """Logon refused (wrong password, locked user): never retried."""
 
@@ -68,8 +78,9 @@ def _fields(exc: BaseException) -> dict[str, str]:
     return {n: str(getattr(exc, n, "") or "") for n in names}
 
 
-def map_exception(exc: BaseException, function: str) -> SapError | None:
-    """The SapError for an exception raised by ``call(function, ...)``, or None.
+def map_exception(exc: BaseException, function: str,
+                  params: Mapping[str, Any] | None = None) -> SapError | None:
+    """The SapError for an exception raised by ``call(function, **params)``, or None.
 
     None means the exception is not a remote failure (a TypeError from a wrong
     argument, a bug): the caller lets it propagate unchanged.
@@ -84,6 +95,9 @@ def map_exception(exc: BaseException, function: str) -> SapError | None:
         return SapLogonError(message, **fields)
     if "CommunicationError" in kinds:
         return SapTechnicalError(message, **fields)
+    hint = grant_hint(function, key=fields["key"], params=params)
+    if hint and (fields["key"] == RFC_NO_AUTHORITY or "ABAPApplicationError" in kinds):
+        return SapAuthorityError(f"{message}: {hint}", **fields)  # a dump, yet never retried
     if fields["key"] in _INTERFACE_KEYS or fields["key"].startswith(_INTERFACE_DUMPS):
         return SapInterfaceError(message, **fields)
     if kinds & {"ABAPApplicationError", "ExternalAuthorizationError",
@@ -94,8 +108,11 @@ def map_exception(exc: BaseException, function: str) -> SapError | None:
     return None
 
 
-def raise_for_return(function: str, messages: Iterable[Mapping[str, Any]]) -> None:
-    """Raise SapBusinessError for the first RETURN message of type E or A.
+def raise_for_return(function: str, messages: Iterable[Mapping[str, Any]],
+                     params: Mapping[str, Any] | None = None) -> None:
+    """Raise SapBusinessError for the first RETURN message of type E or A
+    (SapAuthorityError, naming what to grant, for a missing authorisation;
+    ``params``, the call's, tell it which text object or table).
 
     Works for BAPIRET2 (ID, NUMBER) and the older BAPIRETURN (CODE = class + number).
     """
@@ -105,8 +122,11 @@ def raise_for_return(function: str, messages: Iterable[Mapping[str, Any]]) -> No
             continue
         msg_class = str(row.get("ID", "") or str(row.get("CODE", ""))[:2])
         number = str(row.get("NUMBER", "") or str(row.get("CODE", ""))[2:])
-        raise SapBusinessError(
-            f"{function}: {row.get('MESSAGE', '')} ({kind} {msg_class} {number})".strip(),
-            msg_class=msg_class, msg_type=kind, msg_number=number,
-            msg_v1=str(row.get("MESSAGE_V1", "")), msg_v2=str(row.get("MESSAGE_V2", "")),
-            msg_v3=str(row.get("MESSAGE_V3", "")), msg_v4=str(row.get("MESSAGE_V4", "")))
+        values = tuple(str(row.get(f"MESSAGE_V{i}", "")) for i in range(1, 5))
+        message = f"{function}: {row.get('MESSAGE', '')} ({kind} {msg_class} {number})".strip()
+        hint = grant_hint(function, msg_class=msg_class, number=number, values=values,
+                          params=params)
+        error = SapAuthorityError if hint else SapBusinessError
+        raise error(f"{message}: {hint}" if hint else message,
+                    msg_class=msg_class, msg_type=kind, msg_number=number,
+                    msg_v1=values[0], msg_v2=values[1], msg_v3=values[2], msg_v4=values[3])

@@ -86,18 +86,18 @@ def save_note(rfc: Rfc, object_name: str, note: CollectionNote) -> None:
     if note.customer != alpha(note.customer):
         raise ValueError(f"note for customer {note.customer!r}: write the SAP number with "
                          f"its leading zeros ({alpha(note.customer)!r})")
-    result = rfc.call("save_text", write=True, I_APPEND="X", T_LINES=note_lines(note),
-                      **_text_key(object_name, note.company_code, note.customer,
-                                  note.document, note.fiscal_year))
-    raise_for_return(rfc.name("save_text"), result["RETURN"])
+    text = _text_key(object_name, note.company_code, note.customer, note.document,
+                     note.fiscal_year)
+    result = rfc.call("save_text", write=True, I_APPEND="X", T_LINES=note_lines(note), **text)
+    raise_for_return(rfc.name("save_text"), result["RETURN"], text)
 
 
 def read_notes(rfc: Rfc, object_name: str, company_code: str, customer: str,
                document: str = "", fiscal_year: str = "") -> list[tuple[str, CollectionNote]]:
     """(idempotency key, lower case, note) for each arbots note of the account or document."""
-    result = rfc.call("read_text", **_text_key(object_name, company_code, customer, document,
-                                               fiscal_year))
-    raise_for_return(rfc.name("read_text"), result["RETURN"])
+    text = _text_key(object_name, company_code, customer, document, fiscal_year)
+    result = rfc.call("read_text", **text)
+    raise_for_return(rfc.name("read_text"), result["RETURN"], text)
     notes: list[tuple[str, str, str, list[str]]] = []
     current: list[str] | None = None  # lines of the note being read
     for row in result["T_LINES"]:

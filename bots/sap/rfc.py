@@ -79,7 +79,7 @@ class Rfc:
         except SapError:
             raise
         except Exception as exc:  # noqa: BLE001 - mapped, or re-raised unchanged
-            mapped = map_exception(exc, name)
+            mapped = map_exception(exc, name, params)
             if mapped is None:
                 raise
             if isinstance(mapped, SapTechnicalError) and self.uncommitted_writes:

@@ -25,14 +25,16 @@ from bots.sap import (
     SapTechnicalError,
     connect,
 )
-from bots.sap.errors import map_exception
+from bots.sap.errors import SapAuthorityError, map_exception
 
 
 @pytest.mark.parametrize(("error", "kind"), [
     (rfc_errors.communication_error("partner not reached"), SapTechnicalError),
     (rfc_errors.runtime_error("RFC_ERROR_SYSTEM_FAILURE", "short dump"), SapTechnicalError),
     (rfc_errors.logon_error("ARBOTS"), SapLogonError),
-    (rfc_errors.abap_error("NOT_AUTHORIZED"), SapBusinessError),
+    (rfc_errors.abap_error("NOT_AUTHORIZED"), SapAuthorityError),  # a business error
+    (rfc_errors.abap_error("NO_DATA"), SapBusinessError),
+    (rfc_errors.runtime_error("RFC_NO_AUTHORITY", "no S_RFC"), SapAuthorityError),  # no retry
     (rfc_errors.parameter_error("field 'X' not found"), SapInterfaceError),
     (rfc_errors.runtime_error("CALL_FUNCTION_PARM_MISSING", "missing"), SapInterfaceError),
     (TimeoutError("read timed out"), SapTechnicalError),

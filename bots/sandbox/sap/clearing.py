@@ -171,6 +171,8 @@ def _check(session: Session, p: dict[str, Any]) -> Plan:
         raise Refused("042", f"A transfer posting ({TRANSFER}) has no bank line: payment "
                              "amount 0 and no bank account", procedure)
     check_period(session, bukrs, header["BUDAT"])
+    if not session.authority.check("F_BKPF_BUK", BUKRS=bukrs, ACTVT="01"):
+        raise Refused("024", f"No authorisation to post in company code {bukrs}", bukrs)
     residuals: dict[tuple[str, str, str], int] = {}
     for r in p["T_RESIDUAL"]:
         key = (r["BELNR"], r["GJAHR"], r["BUZEI"])

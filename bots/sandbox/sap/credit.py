@@ -19,15 +19,16 @@ so the re-check computes the receivables from ``BSID`` itself.
 ``Z_ARBOTS_CREDIT_RELEASE`` (our wrapper, ``bots/sap/abap``; ECC has no BAPI
 to release a credit block, VKM1/VKM3 are transactions) re-runs the credit
 check and releases: refused (RETURN type E) when the order does not exist
-(060) or is not blocked (061), when the exposure with the order exceeds the
-limit (063) or when the customer has an item past its net due date (064, the
-"oldest open item" check). Released: ``CMGST`` ``D``, ``CMFRE`` today,
-``SAUFT`` + the order's value, the note lines as sales-order header text
-(``VBBK``, the order number, ID ``0001``), message 065. Already released:
-``E_EXISTING`` ``X`` and 062, nothing written (a rerun releases nothing
-twice). ``I_TESTRUN`` ``X`` only re-checks (066). As the other wrappers it
-writes in the caller's LUW: nothing is visible before
-``BAPI_TRANSACTION_COMMIT``. The authority check (V_KNKK_FRE) is not simulated.
+(060) or is not blocked (061), when the logon user may not release in the
+order's credit control area (067, ``V_KNKK_FRE`` ``KKBER``), when the exposure
+with the order exceeds the limit (063) or when the customer has an item past
+its net due date (064, the "oldest open item" check). Released: ``CMGST``
+``D``, ``CMFRE`` today, ``SAUFT`` + the order's value, the note lines as
+sales-order header text (``VBBK``, the order number, ID ``0001``), message
+065. Already released: ``E_EXISTING`` ``X`` and 062, nothing written (a rerun
+releases nothing twice). ``I_TESTRUN`` ``X`` only re-checks (066). As the
+other wrappers it writes in the caller's LUW: nothing is visible before
+``BAPI_TRANSACTION_COMMIT``.
 
 Demo data (:func:`credit_rows`, no random draws so the rest of the world is
 unchanged): every customer of company code 1000 has a credit master; every
@@ -168,6 +169,9 @@ def credit_release(session: Session, p: dict[str, Any]) -> dict[str, Any]:
         if order["CMGST"] != "B":
             raise Refused("061", f"Sales order {vbeln} is not blocked for credit (status "
                                  f"{order['CMGST'] or 'blank'})", vbeln, order["CMGST"])
+        if not session.authority.check("V_KNKK_FRE", KKBER=order["KKBER"]):
+            raise Refused("067", f"No authorisation to release order {vbeln} in credit "
+                                 f"control area {order['KKBER']}", vbeln, order["KKBER"])
         _recheck(session, vbeln, order)
     except Refused as refused:
         return {**base, "RETURN": [refused.as_return()]}

@@ -84,6 +84,8 @@ def _reset(session: Session, p: dict[str, Any]) -> tuple[str, bool, list[dict[st
     budat, stblg, xblnr, bktxt, blart = head
     if stblg:
         return stblg, True, []
+    if not session.authority.check("F_BKPF_BUK", BUKRS=bukrs, ACTVT="02"):
+        raise Refused("024", f"No authorisation to post in company code {bukrs}", bukrs)
     reverse = p["I_REVERSE"] == "X"
     if reverse:
         reversal_date = p["I_BUDAT"] if p["I_BUDAT"] != "00000000" else \

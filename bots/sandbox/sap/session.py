@@ -1,4 +1,5 @@
-"""One simulated RFC session: the SQLite connection, the user, the clock, the LUW.
+"""One simulated RFC session: the SQLite connection, the user and its
+authorisations (:mod:`.authority`), the clock, the LUW.
 
 Writes happen inside a SQLite transaction opened by :meth:`Session.begin_write`
 and ended by ``BAPI_TRANSACTION_COMMIT``/``ROLLBACK`` (or by closing the
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from bots.sandbox.sap.authority import Authority
 from bots.sandbox.sap.errors import abap_error
 from bots.sandbox.sap.store import open_db
 
@@ -28,6 +30,7 @@ class Session:
         self.db: sqlite3.Connection = open_db(path)
         self.user = user
         self.clock = clock
+        self.authority = Authority.load(self.db, user)  # read at logon, as SAP buffers it
         self._decimals: dict[str, int] | None = None
         # RFC_READ_TABLE: read signature -> (ROWSKIPS of the next page, last key returned)
         self.page_marks: dict[tuple, tuple[int, tuple]] = {}

@@ -17,6 +17,11 @@ Function modules: ``RFC_PING``, ``STFC_CONNECTION``, ``RFC_READ_TABLE``,
 Anything else:
 ``FU_NOT_FOUND``.
 
+Authority: every call needs ``S_RFC`` for its function module, a table read
+the table's display authorisation, and the wrappers check what their ABAP
+checks (:mod:`bots.sandbox.sap.authority`: the logon user's authorisations,
+by default the role the runbook gives the arbots RFC user).
+
 Logon: the sandbox accepts any password unless a password is required
 (``password=`` here; :func:`bots.sandbox.sap.open_sandbox` takes it from the
 environment variable ``ARBOTS_SANDBOX_PASSWORD``): then any other password
@@ -47,6 +52,7 @@ from typing import Any
 
 from bots.sandbox.sap.clearing import post_clearing
 from bots.sandbox.sap.credit import credit_release
+from bots.sandbox.sap.ddic import TABLES
 from bots.sandbox.sap.disputes import dispute_attributes_change, dispute_create
 from bots.sandbox.sap.errors import abap_error, communication_error, logon_error
 from bots.sandbox.sap.interfaces import (
@@ -92,11 +98,19 @@ def _rollback(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     return {"RETURN": complete("BAPIRET2", {})}
 
 
+def _read_table(session: Session, p: dict[str, Any]) -> dict[str, Any]:
+    """RFC_READ_TABLE and Z_ARBOTS_READ_TABLE: VIEW_AUTHORITY_CHECK (display) first."""
+    table = p["QUERY_TABLE"].upper()
+    if table in TABLES and not session.authority.may_display_table(table):
+        raise abap_error("NOT_AUTHORIZED")  # RAISE not_authorized: no message of its own
+    return read_table(session, p)
+
+
 HANDLERS: dict[str, Handler] = {
     "RFC_PING": _ping,
     "STFC_CONNECTION": _connection,
-    "RFC_READ_TABLE": read_table,
-    "Z_ARBOTS_READ_TABLE": read_table,  # rows in primary-key order, as read_table's always are
+    "RFC_READ_TABLE": _read_table,
+    "Z_ARBOTS_READ_TABLE": _read_table,  # rows in primary-key order, as read_table's always are
     "BAPI_AR_ACC_GETOPENITEMS": get_open_items,
     "BAPI_TRANSACTION_COMMIT": _commit,
     "BAPI_TRANSACTION_ROLLBACK": _rollback,
@@ -147,6 +161,7 @@ class SapSimulator:
                              msg_class="FL", msg_type="E", msg_number="046",
                              msg_v1=func_name)
         checked = check_call(func_name, params)
+        self._session.authority.check_rfc(func_name)
         result = HANDLERS[func_name](self._session, checked)
         for p in INTERFACES[func_name]:
             if p.direction == EXPORT and p.name not in result:
@@ -158,6 +173,8 @@ class SapSimulator:
 
     def get_function_description(self, func_name: str) -> FunctionDescription:
         """The interface of ``func_name``, shaped like pyrfc's FunctionDescription."""
+        if self._session is not None:  # RFC_GET_FUNCTION_INTERFACE is an RFC call too
+            self._session.authority.check_rfc("RFC_GET_FUNCTION_INTERFACE")
         if func_name not in INTERFACES:
             raise abap_error("FU_NOT_FOUND", f"Function module {func_name} not found")
         return describe(func_name)

@@ -14,9 +14,10 @@ into an empty table).
 As the wrappers (``bots/sap/abap/src``), both refuse a call without object,
 name or ID (026), a text object arbots does not use (027: only ``KNB1``,
 customer + company code, and ``BELEG``, company code + document + fiscal
-year) and a name not in its object's layout (028). The wrappers' authority
-checks (F_KNA1_BUK, F_BKPF_BUK) are not simulated: the sandbox user may do
-everything.
+year) and a name not in its object's layout (028). Then, as the wrappers'
+form CHECK_TEXT_AUTHORITY, the logon user needs the company code of the name
+in ``F_KNA1_BUK`` (KNB1) or ``F_BKPF_BUK`` (BELEG), ``ACTVT`` 02 to save
+(else 022) and 03 to read (else 023), the company code as MESSAGE_V1.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ def _key(p: dict[str, Any]) -> tuple[str, str, str, str]:
 
 
 NAME_LENGTH = {"KNB1": 14, "BELEG": 18}  # the text objects arbots uses, their name's length
+CHANGE, DISPLAY = "02", "03"  # ACTVT of saving and of reading a text
 
 
-def _refusal(key: tuple[str, str, str, str]) -> Refused | None:
-    """Why the wrappers refuse the text ``key``, or None."""
+def _refusal(session: Session, key: tuple[str, str, str, str], actvt: str) -> Refused | None:
+    """Why the wrappers refuse to save (``actvt`` 02) or read (03) text ``key``, or None."""
     tdobject, tdname, tdid, _ = key
     if not (tdobject and tdname and tdid):
         return Refused("026", "Text object, name and ID are required")
@@ -50,6 +52,12 @@ def _refusal(key: tuple[str, str, str, str]) -> Refused | None:
                                                 and not tdname[14:].isdigit()):
         return Refused("028", f"Text name {tdname} does not have the layout of text object "
                               f"{tdobject}", tdname, tdobject)
+    bukrs, obj = (tdname[10:14], "F_KNA1_BUK") if tdobject == "KNB1" else \
+        (tdname[:4], "F_BKPF_BUK")
+    if not session.authority.check(obj, BUKRS=bukrs, ACTVT=actvt):
+        what = "change" if actvt == CHANGE else "display"
+        return Refused("022" if actvt == CHANGE else "023",
+                       f"No authorisation to {what} texts in company code {bukrs}", bukrs)
     return None
 
 
@@ -64,7 +72,7 @@ def _text(session: Session, key: tuple[str, str, str, str]) -> list[tuple[str, s
 def save_text(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     """The Z_ARBOTS_SAVE_TEXT handler."""
     key = _key(p)
-    refused = _refusal(key)
+    refused = _refusal(session, key, CHANGE)
     if refused:
         return {"T_LINES": p["T_LINES"], "RETURN": [refused.as_return()]}
     kept = _text(session, key) if p["I_APPEND"] == "X" else []
@@ -78,7 +86,7 @@ def save_text(session: Session, p: dict[str, Any]) -> dict[str, Any]:
 def read_text(session: Session, p: dict[str, Any]) -> dict[str, Any]:
     """The Z_ARBOTS_READ_TEXT handler."""
     key = _key(p)
-    refused = _refusal(key)
+    refused = _refusal(session, key, DISPLAY)
     if refused:
         return {"T_LINES": [], "RETURN": [refused.as_return()]}
     return {"T_LINES": [{"TDFORMAT": f, "TDLINE": line} for f, line in _text(session, key)],
