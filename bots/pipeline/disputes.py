@@ -25,7 +25,9 @@ the ledger alone. The case GUID is derived from the key and handed to SAP
 "already exists", not created twice.
 
 Each run also follows the cases it opened until they end (:func:`follow_up`):
-their status is read back from SAP. With FI-FSCM process integration on
+their status is read back from SAP. A case seen ended is marked so in the
+ledger (``ended`` in its result) and never read again, so the follow-up reads
+only the cases still open, however many ended before. With FI-FSCM process integration on
 (``[disputes] process_integration``, the default), SAP closes a case itself
 when its item is cleared; arbots only records that (``disputes_closed_in_sap``)
 and never fights it. With integration off, arbots closes the case of a
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
 
 KIND = "dispute_case"
 CLOSE_KIND = "dispute_close"
+ENDED = "ended"  # marks a case's ledger result once the follow-up saw it end
 COUNTS = ("disputes_created", "disputes_queued", "disputes_already_open", "disputes_closed",
           "disputes_closed_in_sap")
 
@@ -98,38 +101,43 @@ def retry_queued(ctx: BotContext, section: BotSection) -> None:
 def follow_up(ctx: BotContext, section: BotSection) -> None:
     """Read back the status of every case arbots opened and has not seen end; record
     the ones SAP ended, and without process integration close those whose residual
-    was cleared."""
+    was cleared. Ended cases are marked (:data:`ENDED`) and not read again."""
     cfg = ctx.cfg.disputes
     if not cfg.enabled or ctx.dry_run:
         return
-    ended = {row["key"] for row in ctx.store.writes_of(CLOSE_KIND, "done")}
     cases = []
-    for row in ctx.store.writes_of(KIND, "done"):
+    for row in ctx.store.unmarked_writes(KIND, ENDED):
         guid = json.loads(row["result"] or "{}").get("case_guid")
-        if guid and _close_key(guid) not in ended:
-            cases.append((guid, json.loads(row["payload"])))
+        if guid:
+            cases.append((row["key"], guid, json.loads(row["payload"])))
     if not cases:
         return
     _count(section)
-    statuses = ctx.sap.dispute_statuses([guid for guid, _ in cases])
-    for guid, case in cases:
+    statuses = ctx.sap.dispute_statuses([guid for _, guid, _ in cases])
+    for case_key, guid, case in cases:
         status = statuses.get(guid)
         if status in cfg.final_statuses:
             key = _close_key(guid)
-            if ctx.ledger.begin(CLOSE_KIND, key, _target(case), {"case_guid": guid}) != "busy":
+            state = ctx.ledger.begin(CLOSE_KIND, key, _target(case), {"case_guid": guid})
+            if state == "busy":
+                continue
+            if state != "done":  # ended in SAP: recorded once
                 ctx.ledger.done(key, {"status": status, "found_in_sap": True})
                 section.counts["disputes_closed_in_sap"] += 1
+            ctx.ledger.mark(case_key, ENDED, status)
         elif status is not None and not cfg.process_integration and ctx.sap.residual_line(
                 case["company_code"], case["customer"], case["document"],
-                case["fiscal_year"], case["invoice"]) is None:
-            _close(ctx, guid, case, section)
+                case["fiscal_year"], case["invoice"]) is None and \
+                _close(ctx, guid, case, section):
+            ctx.ledger.mark(case_key, ENDED, cfg.close_status)
 
 
-def _close(ctx: BotContext, guid: str, case: dict[str, Any], section: BotSection) -> None:
-    """Close the case of a residual that was cleared, once."""
+def _close(ctx: BotContext, guid: str, case: dict[str, Any], section: BotSection) -> bool:
+    """Close the case of a residual that was cleared, once; whether it is closed."""
     key, status = _close_key(guid), ctx.cfg.disputes.close_status
-    if ctx.ledger.begin(CLOSE_KIND, key, _target(case), {"case_guid": guid}) in ("done", "busy"):
-        return
+    state = ctx.ledger.begin(CLOSE_KIND, key, _target(case), {"case_guid": guid})
+    if state in ("done", "busy"):
+        return state == "done"
     try:
         ctx.sap.set_dispute_status(guid, status, [
             f"arbots: the residual of invoice {case['invoice']} (document {case['document']}) "
@@ -142,9 +150,10 @@ def _close(ctx: BotContext, guid: str, case: dict[str, Any], section: BotSection
             f"dispute case {guid} ({_target(case)})", "AR team (FSCM dispute case)",
             f"its residual was cleared but SAP refused to close it; the next run tries "
             f"again: {exc}"))
-        return
+        return False
     ctx.ledger.done(key, {"status": status, "closed_by": "arbots"})
     section.counts["disputes_closed"] += 1
+    return True
 
 
 def _close_key(guid: str) -> str:

@@ -95,6 +95,21 @@ class WriteLedger:
         """The external system refused the write; a later run may begin it again."""
         self._settle(key, "failed", error=error)
 
+    def mark(self, key: str, name: str, value: Any) -> None:
+        """Add ``name`` to the result of the done write ``key`` (a follow-up saw what it
+        started end), so that :meth:`ExternalWrites.unmarked_writes` leaves it out."""
+        db = self.store.db
+        with db.transaction():
+            row = db.execute("SELECT kind, result FROM external_writes WHERE key = ?"
+                             " AND status = 'done'" + db.dialect.for_update, (key,)).fetchone()
+            if row is None:
+                raise KeyError(f"no done write {key} to mark")
+            result = {**json.loads(row["result"] or "{}"), name: value}
+            # ``updated`` stays when the write was confirmed; the audit log has the mark
+            db.execute("UPDATE external_writes SET result = ? WHERE key = ?",
+                       (json.dumps(result, default=str), key))
+            self.store.audit(self.run_id, row["kind"], key, f"marked:{name}", {name: value})
+
     def _settle(self, key: str, status: str, result: dict[str, Any] | None = None,
                 error: str | None = None) -> None:
         db = self.store.db
@@ -143,6 +158,13 @@ class ExternalWrites(Leases):
         return list(self.db.execute(
             "SELECT * FROM external_writes WHERE kind = ? AND status = ? ORDER BY created",
             (kind, status)))
+
+    def unmarked_writes(self, kind: str, name: str) -> list[Row]:
+        """Done writes of ``kind`` not marked ``name`` (:meth:`WriteLedger.mark`), oldest
+        first: what a follow-up still watches, however many it saw end before."""
+        return list(self.db.execute(
+            "SELECT * FROM external_writes WHERE kind = ? AND status = 'done'"
+            " AND coalesce(result, '') NOT LIKE ? ORDER BY created", (kind, f'%"{name}": %')))
 
     def adopt_pending_writes(self, run_id: str) -> list[Row]:
         """Make every open intent of a run that is not live ``run_id``'s to finish.
