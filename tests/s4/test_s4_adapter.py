@@ -135,8 +135,8 @@ def test_what_s4_mode_cannot_do_yet_is_a_config_error(tmp_path: Path, world: Pat
     with _adapter(tmp_path, world, s4) as adapter:
         with pytest.raises(ConfigError, match="posting a clearing .* not available in s4"):
             adapter.post_clearing(object())
-        with pytest.raises(ConfigError, match="collection notes"):
-            adapter.has_note("1000", "0000100001", "key")
+        with pytest.raises(ConfigError, match="resetting a clearing .* not available in s4"):
+            adapter.reset_clearing()
 
 
 def test_no_base_url_starts_the_sandbox_simulator(tmp_path: Path, world: Path) -> None:

@@ -25,6 +25,9 @@ answers from:
   ``A_BillingDocumentItemPrcgElmnt`` (``API_BILLING_DOCUMENT_SRV``) and
   ``A_SalesOrderItem`` (``API_SALES_ORDER_SRV``): SD billing, see
   :mod:`bots.sandbox.s4.billing`;
+* ``AttachmentContentSet`` (``API_CV_ATTACHMENT_SRV``): files attached to
+  documents and customers (the s4 road's notes), see
+  :mod:`bots.sandbox.s4.attachments`;
 * ``A_SalesDocWithCreditBlock`` (``API_SLS_DOC_WITH_CREDIT_BLOCK``) and
   ``A_CreditMgmtAccount`` (``API_CRDTMBUSINESSPARTNER``): credit holds, see
   :mod:`bots.sandbox.s4.credit`.
@@ -44,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.domain import due_dates, quantize
-from bots.sandbox.s4 import billing, credit, lockbox
+from bots.sandbox.s4 import attachments, billing, credit, lockbox
 from bots.sap.values import ISO_LANGUAGES
 
 Row = dict[str, Any]
@@ -216,6 +219,8 @@ ENTITY_SETS: dict[tuple[str, str], EntitySet] = {(e.service, e.name): e for e in
                "PricingProcedureCounter"), billing.PRICING_TYPES, billing.pricing_elements),
     EntitySet(billing.SALES_ORDER_SERVICE, "A_SalesOrderItem", ("SalesOrder", "SalesOrderItem"),
               billing.SALES_ITEM_TYPES, billing.sales_order_items),
+    EntitySet(attachments.SERVICE, attachments.ENTITY_SET, attachments.KEY_PROPERTIES,
+              attachments.ENTITY_TYPES, attachments.all_rows),
 )}
 
 FunctionImport = Callable[[Path, Callable[[], date], dict[str, str]], Row]

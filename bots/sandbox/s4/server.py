@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-from bots.sandbox.s4 import lockbox, odata
+from bots.sandbox.s4 import attachments, lockbox, odata
 from bots.sandbox.s4.entities import CUBE_SERVICE, ENTITY_SETS, FUNCTION_IMPORTS, EntitySet
 from bots.sandbox.sap.store import open_db
 
@@ -146,6 +146,7 @@ class S4Server:
         self._lock = threading.Lock()
         self._db = open_db(sandbox_db)
         lockbox.ensure_tables(self._db)
+        attachments.ensure_table(self._db)
         self.lockbox = lockbox.Lockbox(sandbox_db, clock)  # batches in, posted later
         self._db_lock = threading.Lock()  # one reader of the shared connection at a time
         self._cache: dict[tuple[str, str], tuple[int, list[dict[str, Any]]]] = {}
@@ -252,6 +253,9 @@ class S4Server:
                                        "$format=json")
             if resource == "":
                 return Answer.json({"d": {"EntitySets": sorted(sets)}}, headers=headers)
+            if service == attachments.SERVICE and (
+                    resource == attachments.LIST_FUNCTION or resource.endswith("/$value")):
+                return self._attachment_read(service, resource, query, headers)
             return Answer.json(self._collection(service, resource, sets, query),
                                headers=headers)
         except odata.ODataError as exc:
@@ -350,6 +354,9 @@ class S4Server:
         name = resource.split("(")[0]
         if (service, resource) == (lockbox.SERVICE, "LockboxBatch") and raw.command == "POST":
             return self._create_batch(body)
+        if (service, resource) == (attachments.SERVICE, attachments.ENTITY_SET) and \
+                raw.command == "POST":
+            return self._attach(service, raw, body)
         function = FUNCTION_IMPORTS.get((service, name))
         if function is not None and raw.command == "POST":
             return self._function(service, name, query)
@@ -375,6 +382,36 @@ class S4Server:
         return Answer.json({"d": {"__metadata": {"id": uri, "uri": uri,
                                                  "type": f"{lockbox.SERVICE}.LockboxBatchType"},
                                   **batch}}, 201, [("Location", uri)])
+
+    def _attach(self, service: str, raw: BaseHTTPRequestHandler, body: bytes) -> Answer:
+        """An uploaded file (media POST): 201 and its AttachmentContent entity."""
+        entity_set = ENTITY_SETS[(service, attachments.ENTITY_SET)]
+        try:
+            with self._db_lock:
+                row = attachments.create(
+                    self._db, {k.lower(): v for k, v in raw.headers.items()}, body)
+        except odata.ODataError as exc:
+            return Answer.error(exc)
+        base = f"{self.url}{ODATA_ROOT}{service}/{entity_set.name}"
+        return Answer.json({"d": self._entity(base, entity_set, row)}, 201)
+
+    def _attachment_read(self, service: str, resource: str, query: dict[str, str],
+                         headers: list[tuple[str, str]]) -> Answer:
+        """``GetAllOriginals`` (a GET function import) or one file's ``$value``."""
+        entity_set = ENTITY_SETS[(service, attachments.ENTITY_SET)]
+        with self._db_lock:
+            if resource == attachments.LIST_FUNCTION:
+                rows = attachments.originals(self._db, query)
+                base = f"{self.url}{ODATA_ROOT}{service}/{entity_set.name}"
+                return Answer.json({"d": {"results": [self._entity(base, entity_set, row)
+                                                      for row in rows]}}, headers=headers)
+            predicate = resource.removesuffix("/$value")
+            if not predicate.startswith(f"{entity_set.name}(") or not predicate.endswith(")"):
+                raise odata.ODataError(404, "/IWBEP/CM_MGW_RT/021",
+                                       f"Resource not found for segment '{resource}'")
+            content, mime = attachments.content(self._db,
+                                                predicate[len(entity_set.name) + 1:-1])
+        return Answer(200, content, mime, headers)
 
     def _function(self, service: str, name: str, query: dict[str, str]) -> Answer:
         """Run the function import ``name`` and answer its entity (or its OData error)."""

@@ -19,16 +19,19 @@ records:
 * credit holds (:mod:`bots.sap.s4.credit`): blocked sales documents, credit
   accounts, and the release of a credit block, whose function import commits
   on its own (so :meth:`S4Client.commit` and :meth:`~S4Client.rollback` have
-  nothing to do).
-
+  nothing to do);
 * cash posting (:mod:`bots.sap.s4.posting`): asynchronous, as lockbox is:
   :meth:`S4Client.submit_clearing` sends a lockbox batch,
   :meth:`~S4Client.find_document_by_reference` finds the payment once SAP
-  has posted it, :meth:`~S4Client.find_submission` the batch before that.
+  has posted it, :meth:`~S4Client.find_submission` the batch before that;
+* SD billing documents with their lines (:mod:`bots.sap.s4.billing`,
+  ``API_BILLING_DOCUMENT_SRV`` and the sales order items' PO lines);
+* collection notes as text files attached to the document or the customer
+  (:mod:`bots.sap.s4.notes`, ``API_CV_ATTACHMENT_SRV``).
 
 Not available in s4 mode yet (a :class:`~bots.config.ConfigError` naming
 the operation): synchronous clearings (applying cash on account, transfer
-postings), resetting clearings, collection notes and SD billing documents.
+postings) and resetting clearings.
 """
 
 from __future__ import annotations
@@ -40,11 +43,12 @@ from decimal import Decimal
 from typing import Any, NoReturn
 
 from bots.config import ConfigError
-from bots.domain import Customer, OpenItem, quantize
+from bots.domain import CollectionNote, Customer, OpenItem, quantize
+from bots.sap.billing import BillingDocument
 from bots.sap.credit import BlockedOrder, CreditMaster
 from bots.sap.errors import SapBusinessError
 from bots.sap.posting import ClearingRequest
-from bots.sap.s4 import credit, posting
+from bots.sap.s4 import billing, credit, notes, posting
 from bots.sap.s4.odata import ODataClient, date_literal, parse_date, quote
 from bots.sap.values import alpha, sap_language
 
@@ -61,8 +65,6 @@ ITEM_PROPERTIES = (
 
 class S4Client:
     """Reads customers and open items over the S/4HANA OData APIs."""
-
-    takes_notes = False  # no collection notes in s4 mode yet: the cash bot writes none
 
     def __init__(self, odata: ODataClient, *, on_close: Any = None) -> None:
         """``on_close``: called after the HTTP client closes (stops a sandbox simulator)."""
@@ -197,6 +199,29 @@ class S4Client:
         """The lockbox batch SAP received for ``reference``, posted or not, or None."""
         return posting.find_submitted(self.odata, reference)
 
+    # ---------------------------------------------------------------- billing, notes
+
+    def billing_documents(self, items: Sequence[OpenItem]
+                          ) -> dict[tuple[str, str, str], BillingDocument]:
+        """The SD billing documents behind open invoices, with their lines, keyed by
+        (company code, document, fiscal year) (:mod:`bots.sap.s4.billing`)."""
+        return billing.billing_documents(self.odata, items)
+
+    def save_note(self, note: CollectionNote) -> None:
+        """Attach ``note`` to its account or document (:mod:`bots.sap.s4.notes`)."""
+        notes.save_note(self.odata, note)
+
+    def read_notes(self, company_code: str, customer: str, document: str = "",
+                   fiscal_year: str = "") -> list[CollectionNote]:
+        """The arbots notes on the account (or on one of its documents), oldest first."""
+        return notes.read_notes(self.odata, company_code, customer, document, fiscal_year)
+
+    def has_note(self, company_code: str, customer: str, idempotency_key: str,
+                 document: str = "", fiscal_year: str = "") -> bool:
+        """Whether a note with this idempotency key is attached already."""
+        return notes.has_note(self.odata, company_code, customer, idempotency_key, document,
+                              fiscal_year)
+
     # ---------------------------------------------------------------- not in s4 mode yet
 
     def post_clearing(self, request: object) -> NoReturn:
@@ -205,18 +230,6 @@ class S4Client:
 
     def reset_clearing(self, *args: object, **kwargs: object) -> NoReturn:
         _unavailable("resetting a clearing")
-
-    def save_note(self, note: object) -> NoReturn:
-        _unavailable("collection notes")
-
-    def read_notes(self, *args: object, **kwargs: object) -> NoReturn:
-        _unavailable("collection notes")
-
-    def has_note(self, *args: object, **kwargs: object) -> NoReturn:
-        _unavailable("collection notes")
-
-    def billing_documents(self, items: object) -> NoReturn:
-        _unavailable("SD billing documents (portal invoice lines)")
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -266,6 +279,7 @@ def _any_of(name: str, values: Sequence[str]) -> str:
 
 def _unavailable(what: str) -> NoReturn:
     raise ConfigError(f'sap.mode = "s4": {what} is not available in s4 mode yet (the '
-                      'S/4 adapter reads open items and customers, releases credit '
-                      'holds and posts payments by lockbox only); use mode = '
+                      'S/4 adapter reads open items, customers and billing documents, '
+                      'releases credit holds, posts payments by lockbox and attaches '
+                      'notes); use mode = '
                       '"rfc" or "sandbox" for this bot')

@@ -123,14 +123,25 @@ class ODataClient:
         return self._post(service, self.service_url(service) + entity_set, {}, what,
                           content=json.dumps(entity).encode("utf-8"))
 
+    def upload(self, service: str, entity_set: str, content: bytes,
+               headers: dict[str, str], *, what: str) -> dict[str, Any]:
+        """POST ``content`` as a media entity to ``entity_set`` (``headers``: its
+        Content-Type and the service's own, e.g. ``Slug``); the created entity.
+        Never retried, like :meth:`create`."""
+        return self._post(service, self.service_url(service) + entity_set, {}, what,
+                          content=content, headers=headers)
+
     def _post(self, service: str, url: str, params: dict[str, str], what: str, *,
-              content: bytes | None = None) -> dict[str, Any]:
+              content: bytes | None = None, headers: dict[str, str] | None = None
+              ) -> dict[str, Any]:
         """One POST with a CSRF token (fetched once per service and kept; a 403
-        ``x-csrf-token: Required`` fetches a new one once)."""
+        ``x-csrf-token: Required`` fetches a new one once). ``content`` goes as JSON
+        unless ``headers`` name another Content-Type."""
         query = {**params, "$format": "json"}
         if self.cfg.sap_client:
             query["sap-client"] = self.cfg.sap_client
-        headers = {"Content-Type": "application/json"} if content is not None else {}
+        if headers is None:
+            headers = {"Content-Type": "application/json"} if content is not None else {}
         for attempt in (1, 2):
             token = self._csrf.get(service)
             if token is None:
