@@ -170,20 +170,46 @@ def test_the_simulator_is_strict_on_the_batch(adapter: S4Client, lockbox_s4: S4S
     with pytest.raises(SapBusinessError, match=message) as refused:
         adapter.odata.create(SERVICE, "LockboxBatch", batch, what="test batch")
     assert "HTTP 400" in str(refused.value)
+    assert lockbox_s4.stats.reads["LockboxBatch"] == 1  # a 4xx is not retried
     assert adapter.find_submission("1000", "C1") is None  # nothing kept
 
 
-def test_a_lost_answer_is_a_technical_error_and_the_batch_is_not_resent(
+def test_a_5xx_on_the_insert_is_retried_after_a_look(
         adapter: S4Client, lockbox_s4: S4Server, own_world: Path) -> None:
-    """A 5xx on the insert is technical; the write is not retried by the client."""
+    """A 503 before SAP took the batch: the retry looks, finds nothing, sends it."""
     (invoice,) = _open_invoices(own_world, 1)
     request = _request("pay-000000000503", [invoice])
     # the session's CSRF token first, so that the fault meets the insert itself
     adapter.odata._csrf[SERVICE] = adapter.odata.csrf_token(SERVICE)  # noqa: SLF001
     lockbox_s4.faults.fail(1, status=503)
+    batch = adapter.submit_clearing(request)
+    assert adapter.find_submission("1000", request.reference) == batch
+    assert lockbox_s4.stats.reads["LockboxBatch"] == 1  # the 503 came before the insert
+
+
+def test_a_lost_answer_is_retried_without_sending_the_batch_again(
+        adapter: S4Client, lockbox_s4: S4Server, own_world: Path) -> None:
+    """SAP took the batch, the answer was a 504: the retry finds the batch and stops."""
+    (invoice,) = _open_invoices(own_world, 1)
+    request = _request("pay-000000000504", [invoice])
+    lockbox_s4.lockbox.lost_answers = 1
+    batch = adapter.submit_clearing(request)
+    assert lockbox_s4.stats.reads["LockboxBatch"] == 1
+    assert adapter.find_submission("1000", request.reference) == batch
+    assert len(_fb05_documents(own_world, request.reference)) == 0  # looked up, not posted
+    adapter.find_document_by_reference("1000", request.reference)  # the lockbox program runs
+    assert len(_fb05_documents(own_world, request.reference)) == 1
+
+
+def test_a_service_down_past_the_retry_policy_is_a_technical_error(
+        adapter: S4Client, lockbox_s4: S4Server, own_world: Path) -> None:
+    (invoice,) = _open_invoices(own_world, 1)
+    request = _request("pay-000000000599", [invoice])
+    lockbox_s4.faults.fail(50, status=503)
     with pytest.raises(SapTechnicalError, match="HTTP 503"):
         adapter.submit_clearing(request)
-    assert lockbox_s4.stats.reads.get("LockboxBatch", 0) == 0
+    lockbox_s4.faults.fail(0)
+    assert "LockboxBatch" not in lockbox_s4.stats.reads
     assert adapter.find_submission("1000", request.reference) is None
 
 
@@ -192,3 +218,13 @@ def test_cheque_numbers() -> None:
     assert cheque_number("Lockbox-1") == "LOCKBOX-1"
     with pytest.raises(SapBusinessError, match="longer than a lockbox check number"):
         cheque_number("x" * 20)
+
+
+def test_a_refused_batch_is_a_business_error_with_sap_s_message_not_retried(
+        adapter: S4Client, lockbox_s4: S4Server, own_world: Path) -> None:
+    (invoice,) = _open_invoices(own_world, 1)
+    request = _request("pay-000000000400", [invoice], company_code="9999")
+    with pytest.raises(SapBusinessError, match="HTTP 400: Lockbox destination 9999 is not "
+                                               r"defined .*\(FLB/010\)"):
+        adapter.submit_clearing(request)
+    assert lockbox_s4.stats.reads["LockboxBatch"] == 1

@@ -116,7 +116,16 @@ class Lockbox:
     delay_seconds: float = 0.0  # a batch is posted at the first cube read this long after
     hold: bool = False  # tests: keep batches queued (the lockbox program has not run)
     errors: list[str] = field(default_factory=list)  # checks left for post-processing
+    lost_answers: int = 0  # tests: the next N batches are taken, but their answer is a 504
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def answer_lost(self) -> bool:
+        """Whether the answer to the batch just taken is lost (counts ``lost_answers`` down)."""
+        with self._lock:
+            if self.lost_answers:
+                self.lost_answers -= 1
+                return True
+            return False
 
     # ---------------------------------------------------------------- the insert
 

@@ -377,6 +377,10 @@ class S4Server:
         except sqlite3.Error as exc:
             return Answer.error(odata.ODataError(500, "/IWBEP/CM_MGW_RT/000",
                                                  f"Database error: {exc}"))
+        if self.lockbox.answer_lost():  # taken, but the gateway gave up waiting for it
+            return Answer.error(odata.ODataError(504, "/IWFND/CM_BEC/026",
+                                                 "Gateway timeout: the backend did not answer "
+                                                 "in time"))
         uri = (f"{self.url}{ODATA_ROOT}{lockbox.SERVICE}/LockboxBatch"
                f"('{batch['LockboxBatchInternalKey']}')")
         return Answer.json({"d": {"__metadata": {"id": uri, "uri": uri,

@@ -117,9 +117,9 @@ class ODataClient:
         """POST ``entity`` (a deep insert: navigation properties as ``{"results": [...]}``)
         to ``entity_set`` of ``service``; the ``d`` object of the created entity.
 
-        Never retried, like every write: an answer lost on the way does not
+        Not retried here, like every write: an answer lost on the way does not
         say whether the entity was created, so the caller looks before it
-        sends again."""
+        sends again (:func:`bots.sap.s4.posting.submit`)."""
         return self._post(service, self.service_url(service) + entity_set, {}, what,
                           content=json.dumps(entity).encode("utf-8"))
 

@@ -49,7 +49,7 @@ from decimal import Decimal
 from typing import Any
 
 from bots.domain import quantize
-from bots.sap.errors import SapBusinessError
+from bots.sap.errors import SapBusinessError, SapTechnicalError
 from bots.sap.posting import INCOMING, ClearingRequest, Residual
 from bots.sap.s4.odata import ODataClient, quote
 
@@ -126,12 +126,25 @@ def batch(request: ClearingRequest) -> dict[str, Any]:
 def submit(odata: ODataClient, request: ClearingRequest) -> str:
     """Send ``request`` as a lockbox batch; the batch's key (nothing is posted yet).
 
-    Never retried: a lost answer leaves it unknown whether SAP has the batch,
-    which :func:`find_submitted` tells before anything is sent again.
+    Technical failures (5xx, timeouts, a lost connection) are retried by the
+    one retry policy, but never blindly: an answer lost on the way does not
+    say whether SAP took the batch, so every retry first looks for the check
+    among the batches SAP received (:func:`find_submitted`) and sends nothing
+    again when it is there. A 4xx is SAP refusing the batch, with its message.
     """
-    created = odata.create(SERVICE, "LockboxBatch", batch(request),
-                           what=f"{SERVICE}: lockbox batch for {request.reference}")
-    return str(created.get("LockboxBatchInternalKey", ""))
+    what = f"{SERVICE}: lockbox batch for {request.reference}"
+    body = batch(request)
+
+    def attempt() -> str:
+        taken = find_submitted(odata, request.reference) if tried else None
+        tried.append(True)
+        if taken is not None:
+            return taken
+        created = odata.create(SERVICE, "LockboxBatch", body, what=what)
+        return str(created.get("LockboxBatchInternalKey", ""))
+
+    tried: list[bool] = []
+    return odata.retry.run(attempt, retry_on=SapTechnicalError, what=what)
 
 
 def find_posted(odata: ODataClient, company_code: str, reference: str) -> str | None:
