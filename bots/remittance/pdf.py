@@ -326,11 +326,11 @@ def _date_texts(table: Table, head: list[str]) -> list[str]:
 def _remittance(source: str, header: Header, table: Table, lines: list[Line],
                 decimal: str | None, day_first: bool, template: Template | None) -> Remittance:
     warnings: list[str] = []
-    items = _without_clearing_row([(row, item) for n, row in enumerate(table.rows, 1)
-                                   if (item := _line(n, row, decimal, day_first, warnings))
-                                   is not None])
     row_total = try_amount((table.total_text or "").replace("*", ""), decimal)
     total = header.total if header.total is not None else row_total
+    items = _without_clearing_row([(row, item) for n, row in enumerate(table.rows, 1)
+                                   if (item := _line(n, row, decimal, day_first, warnings))
+                                   is not None], total, header.payment_ref)
     if header.total is not None and row_total is not None and row_total != header.total:
         warnings.append(f"the Total row says {row_total} but the advice total is "
                         f"{header.total}")
@@ -361,19 +361,36 @@ def _remittance(source: str, header: Header, table: Table, lines: list[Line],
 
 
 def _without_clearing_row(read: list[tuple[dict[str, str], RemittanceLine]],
+                          total: Decimal | None, payment_ref: str | None,
                           ) -> list[RemittanceLine]:
-    """The lines of the rows ``read``, less the payment on a ledger's other side: when
-    all of them come to nothing, the largest row on that side clears the others (a
-    statement of account printing the payment among the invoices it pays)."""
+    """The lines of the rows ``read``, less the payment on a ledger's other side (a
+    statement of account printing the payment among the invoices it pays). Of the rows
+    on that side, the payment is the one whose amount is the stated ``total`` and
+    without which the others add up to it, else the one printing the ``payment_ref``;
+    when no total is stated and all rows come to nothing, the one printing the payment
+    reference, else the largest."""
     items = [item for _, item in read]
-    if len(items) < 2 or sum((item.paid_amount for item in items), Decimal(0)) != 0:
-        return items
     sides = [n for n, (row, _) in enumerate(read) if row.get("contra")
              and not row.get("paid_amount")]
-    if not sides:
+    if len(items) < 2 or not sides:
         return items
-    payment = max(sides, key=lambda n: abs(items[n].paid_amount))
-    return items[:payment] + items[payment + 1:]
+    whole = sum((item.paid_amount for item in items), Decimal(0))
+
+    def names_payment(n: int) -> bool:
+        return payment_ref is not None and any(payment_ref in text
+                                               for text in read[n][0].values())
+
+    if total is not None:
+        payment = next((n for n in sides if abs(items[n].paid_amount) == total
+                        and whole - items[n].paid_amount == total), None)
+    elif whole == 0:
+        payment = next((n for n in sides if names_payment(n)),
+                       max(sides, key=lambda n: abs(items[n].paid_amount)))
+    else:
+        payment = None
+    if payment is None:
+        payment = next((n for n in sides if names_payment(n)), None)
+    return items if payment is None else items[:payment] + items[payment + 1:]
 
 
 def _line(n: int, row: dict[str, str], decimal: str | None, day_first: bool,

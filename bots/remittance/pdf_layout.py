@@ -92,8 +92,9 @@ _RUNNING = re.compile(r"(?:page\s*|sub-?\s*|sous-?\s*)totale?s?\b|subtotaal|zwis
 _DIGIT = re.compile(r"\d")
 _X0 = attrgetter("x0")
 _AMOUNT_RUN = re.compile(r"[-(]?\d[\d.,'\u00a0 ]*\d[)-]?")
-# what values.parse_amount reads: "$1,234.56", "(25.00)", "25.00-", "USD 1.234,56", "12.50 CR"
-_AMOUNT = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]? ?(?:[A-Z]{3} ?)?[$€£¥₹]? ?\**\d[\d.,' ]*[)-]?"
+# what values.parse_amount reads: "$1,234.56", "(25.00)", "25.00-", "USD 1.234,56", "12.50 CR",
+# ",00" (a line printer's zero)
+_AMOUNT = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]? ?(?:[A-Z]{3} ?)?[$€£¥₹]? ?\**[.,]?\d[\d.,' ]*[)-]?"
                      r"(?: ?(?:[A-Z]{3}|CR|DR))?$", re.IGNORECASE)
 # two amounts in one cell ("981.16 0.00"): columns read wrong, never one amount
 # an amount cell saying nothing: empty, a dash, or only the currency code of a currency
@@ -355,7 +356,7 @@ def _stackable(upper: Line, lower: Line, synonyms: Mapping[str, str] | None) -> 
     """Whether ``upper`` and ``lower`` may be one header printed on two lines."""
     return upper.page == lower.page and lower.top - upper.bottom <= 0.8 * upper.height \
         and not _DIGIT.search(upper.text) and not _DIGIT.search(lower.text) \
-        and not _RULER.fullmatch(lower.text) \
+        and not _RULER.fullmatch(lower.text) and not _RULER.fullmatch(upper.text) \
         and (bool(synonyms) or could_be_header(upper.text, lower.text))
 
 
@@ -730,7 +731,7 @@ def _stacked_header(bodies: _Bodies, index: int,
     upper, lower = bodies.lines[index], bodies.lines[index + 1]
     if not _stackable(upper, lower, synonyms) or (
             len(phrases(upper.words)) == 1 and not is_modifier(upper.text)
-            and bodies.header(index + 1)):
+            and not _over_one_label(upper, lower) and bodies.header(index + 1)):
         return None  # one phrase over a header row: a title, unless it is "Ons" (kenmerk)
     stacked = stacked_header_columns(upper, lower, synonyms)
     if _may_hold_two(upper):  # upper labels set close, the lower ones apart ("Disc. Payment"
@@ -745,6 +746,17 @@ def _stacked_header(bodies: _Bodies, index: int,
     if aligned is not None and (stacked is None or _known(aligned) >= _known(stacked)):
         return aligned
     return stacked
+
+
+def _over_one_label(upper: Line, lower: Line) -> bool:
+    """Whether ``upper`` is a word or two standing over one label of ``lower`` alone: the
+    first half of that label (``Invoice`` over ``No.``, ``Data`` over ``Fattura``, ``Dare``
+    over ``(EUR)``), set as tight as the lines of one label, not a title over the table
+    (set apart, ``Causale`` over ``Fattura n.``)."""
+    words = upper.words
+    return len(words) <= 2 and lower.top - upper.bottom <= 0.4 * upper.height and sum(
+        min(words[-1].x1, p[-1].x1) - max(words[0].x0, p[0].x0) > 0
+        for p in phrases(lower.words)) == 1
 
 
 def _just_under(line: Line, row: Line | None, heights: float) -> bool:
@@ -796,8 +808,8 @@ def _continue_row(row: dict[str, str], cells: dict[str | None, str]) -> None:
 
 # --------------------------------------------------------------------------- columns by values
 
-# a cell holding money: digits with two decimals ("1.200,00", "(51.90)", "99,00-", "€ 12.50")
-_MONEY = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?\d[\d.,' \u00a0]*[.,]\d{2}[)-]?"
+# a cell holding money: digits with two decimals ("1.200,00", "(51.90)", "99,00-", "€ 12.50", ",00")
+_MONEY = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?(?:\d[\d.,' \u00a0]*)?[.,]\d{2}[)-]?"
                     r"(?: ?(?:[A-Z]{3}|CR|DR))?$")
 # a document number: one token with a digit ("4711", "RE-2026-0042", "INV/88"), not a date
 _REFERENCE = re.compile(r"^(?=[^\s]*\d)[A-Za-z0-9][\w./#-]{2,23}$")
@@ -813,6 +825,10 @@ _REFERENCE_IN_TEXT = re.compile(
 _DATEISH = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[ .-]+(?:de )?[^\W\d_]{3,}\.?"
                       r"(?: de)?[ ,.-]+\d{2,4}|[^\W\d_]{3,}\.? \d{1,2},? \d{4})$")
 _AMOUNT_NAMES = (*AMOUNT_FIELDS, "alt_amount")
+# the words of an amount grouped by spaces: a head ("15", "-1", "€2") and groups of three
+# ("976,37", "234")
+_GROUP_HEAD = re.compile(r"^[-(+]?[$€£]?\d{1,3}$")
+_GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d+)?[)-]?$")
 _SIDES = frozenset({"debit", "credit"})  # a ledger's two amount columns
 _EDGE = 1.0  # points: a label's edge on a value column's edge (both set flush)
 _MAX_BODY = 12  # rows read to tell a column by its values, or where the columns are
@@ -944,8 +960,9 @@ class _Spans(list[tuple[float, float]]):
 def _flush_edges(body: list[Line]) -> tuple[list[float], list[float]]:
     """Where the cells of ``body`` are set flush row after row: the left edges of text
     (document numbers, dates) and the right edges of money. A cell is a run of words less
-    than a wide space apart, so columns set so close that their values make one phrase
-    (``VCH063752 90003385``) still show; an x inside a word of some row is no edge."""
+    than half a text height apart (a Courier space is more), so columns set so close that
+    their values make one phrase (``VCH063752 90003385``) still show, but the groups of an
+    amount (``15 976,37``) stay one; an x inside a word of some row is no edge."""
     if len(body) < 2:
         return [], []
     lefts: dict[int, int] = {}
@@ -953,7 +970,10 @@ def _flush_edges(body: list[Line]) -> tuple[list[float], list[float]]:
     for line in body:
         cells: list[list[Word]] = []
         for w in line.words:
-            if cells and w.x0 - cells[-1][-1].x1 <= 0.6 * (w.bottom - w.top):
+            if cells and (w.x0 - cells[-1][-1].x1 <= 0.5 * (w.bottom - w.top) or (
+                    w.x0 - cells[-1][-1].x1 <= 0.8 * (w.bottom - w.top)
+                    and _GROUP_HEAD.match(cells[-1][-1].text)
+                    and _GROUP_TAIL.match(w.text))):  # "15 976,37": one amount
                 cells[-1].append(w)
             else:
                 cells.append([w])
@@ -1075,7 +1095,8 @@ def _aligned_header(bodies: _Bodies, index: int, columns: list[Column],
     spans = bodies.spans(index + 1)
     parts = phrases(line.words)
     by_edges = [piece for phrase in parts for piece in max(
-        (_cut_at_edges(phrase, spans), [phrase]),
+        (_cut_at_edges(phrase, spans), _each_over_values(_cut_phrase(phrase, spans), spans),
+         [phrase]),
         key=lambda o: sum(c.field not in (None, "alt_amount")  # a second amount names none
                           for c in _label_columns(o, synonyms or {})))]
     by_overlap = [piece for phrase in parts for piece in _cut_phrase(phrase, spans, False)] \
@@ -1088,6 +1109,16 @@ def _aligned_header(bodies: _Bodies, index: int, columns: list[Column],
         if _is_header(taken, 1, 1) and _distinct(aligned) >= _distinct(columns):
             return aligned
     return columns
+
+
+def _each_over_values(pieces: list[list[Word]], spans: list[tuple[float, float]],
+                      ) -> list[list[Word]]:
+    """``pieces`` of a header phrase when each stands over a value column (``PROTOCOLLO`` |
+    ``IMPORTO PAGATO`` over two columns), else none: a piece over no column is part of a
+    wider label (``Netto`` of ``Netto bedrag EUR`` over right-aligned amounts)."""
+    if all(any(min(p[-1].x1, b) - max(p[0].x0, a) > 0 for a, b in spans) for p in pieces):
+        return pieces
+    return []
 
 
 def _checked_by_values(columns: list[Column], body: list[Line]) -> list[Column]:
@@ -1111,22 +1142,36 @@ def _checked_by_values(columns: list[Column], body: list[Line]) -> list[Column]:
         texts = [row[name] for row in cells if row.get(name)]
         if name is None or len(texts) < 2:
             continue
-        if name in _AMOUNT_NAMES and all(map(_DATEISH.match, texts)):
+        if name in (*_AMOUNT_NAMES, "invoice_ref", "alt_ref") and all(map(_DATEISH.match, texts)):
             new = None if any(c.field == "invoice_date" for c in out) else "invoice_date"
-            heir = "alt_amount" if name in _TOTALS else None
+            heir = "alt_amount" if name in _TOTALS else "alt_ref" if name == "invoice_ref" \
+                else None
         elif name in ("invoice_ref", "alt_ref") and all(map(_is_money, texts)):
             new = None if any(c.field == "gross_amount" for c in out) else "gross_amount"
             heir = "alt_ref" if name == "invoice_ref" else None
         else:
             continue
         out[n] = replace(column, field=new, other=None)
-        k = next((k for k, c in enumerate(out) if heir and c.field == heir), None)
+        k = _reference_heir(out, n) if name == "invoice_ref" else \
+            next((k for k, c in enumerate(out) if heir and c.field == heir), None)
         if k is None:  # a label that named the field too but came second (a stacked header)
             k = next((k for k, c in enumerate(out) if c.field is None and c is not out[n]
                       and field_for_header(c.label) == name), None)
         if k is not None:
             out[k] = replace(out[k], field=name)
     return out
+
+
+def _reference_heir(columns: list[Column], n: int) -> int | None:
+    """Which column takes over the invoice reference from ``columns[n]`` (its cells were
+    dates or money): of the others whose labels name a document number, the one naming
+    OUR invoice most surely (:func:`~bots.remittance.columns.reference_rank`; ``Fattura``
+    before ``Protocollo``), else the second document number (``alt_ref``)."""
+    named = [k for k, c in enumerate(columns) if k != n and c.field in (None, "alt_ref")
+             and field_for_header(c.label) == "invoice_ref"]
+    if named:
+        return max(named, key=lambda k: reference_rank(columns[k].label))
+    return next((k for k, c in enumerate(columns) if c.field == "alt_ref"), None)
 
 
 def _headerless_start(lines: list[Line]) -> tuple[int, list[Column]] | None:

@@ -1,0 +1,131 @@
+"""Table rules told by structure, not vocabulary: line-printer zeros, references that are
+dates, a label printed on two tight lines, the payment row of a statement of account,
+columns one Courier space apart. Each on a small hand-drawn PDF."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from bots.remittance.pdf import extract_pdf
+
+
+def _pdf(items: list[tuple[float, float, str, str]], font: str = "Helvetica",
+         size: float = 9) -> bytes:
+    """One page from (x, y, text, align) items; align "r" sets the text flush right."""
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4, invariant=1)
+    c.setFont(font, size)
+    for x, y, text, align in items:
+        (c.drawRightString if align == "r" else c.drawString)(x, y, text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _lines(data: bytes) -> list[tuple[str, Decimal]]:
+    [got] = extract_pdf(data, "t.pdf", templates=())
+    return [(line.invoice_ref, line.paid_amount) for line in got.lines]
+
+
+def _courier(lines: list[str], size: float = 8.5) -> bytes:
+    """A line-printer page: one Courier string per line."""
+    return _pdf([(40, 780 - 11 * n, text, "l") for n, text in enumerate(lines)],
+                "Courier", size)
+
+
+def test_a_line_printers_zero_without_its_leading_digit_is_an_amount():
+    # ",00" in the discount and deduction columns: money set flush right (which cuts the
+    # labels printed one space apart), and the row is a row, not "other"
+    data = _courier([
+        "PAYMENT ADVICE          PAYMENT NO. 4471",
+        "",
+        "---------------------------------------------------------",
+        "INVOICE GROSS AMOUNT CASH DISCOUNT DEDUCTION   NET PAID",
+        "---------------------------------------------------------",
+        "R-1001       1602,59           ,00     96,16    1506,43",
+        "R-1002         98,26           ,00       ,00      98,26",
+        "R-1003       1991,40-          ,00       ,00    1991,40-",
+        "---------------------------------------------------------",
+        "TOTAL                                           -386,71",
+    ])
+    [got] = extract_pdf(data, "t.pdf", templates=())
+    assert [(x.invoice_ref, x.gross_amount, x.discount, x.deduction, x.paid_amount)
+            for x in got.lines] == [
+        ("R-1001", Decimal("1602.59"), 0, Decimal("96.16"), Decimal("1506.43")),
+        ("R-1002", Decimal("98.26"), 0, 0, Decimal("98.26")),
+        ("R-1003", Decimal("-1991.40"), 0, 0, Decimal("-1991.40"))]
+
+
+def test_a_reference_column_of_dates_is_the_date_and_the_invoice_column_takes_over():
+    # "Fattura" twice: the first column's cells are dates (its "Data" printed above it on
+    # a line of its own); the register number ("Protocollo") is the payer's own
+    rows = [("19-06-2026", "07741672", "26/08062", "1.107,30"),
+            ("01-07-2026", "04988641", "26/07998", "53,07"),
+            ("06-07-2026", "01246848", "26/07997", "431,03")]
+    items = [(42, 800, "Avviso di pagamento", "l"), (42, 786, "Rif. bonifico: VIR-801010", "l"),
+             (42, 730, "Fattura", "l"), (130, 730, "Protocollo", "l"),
+             (220, 730, "Fattura", "l"), (400, 730, "Importo pagato", "r")]
+    for n, (when, register, ref, amount) in enumerate(rows, 1):
+        items += [(42, 730 - 14 * n, when, "l"), (130, 730 - 14 * n, register, "l"),
+                  (220, 730 - 14 * n, ref, "l"), (400, 730 - 14 * n, amount, "r")]
+    assert _lines(_pdf(items)) == [("26/08062", Decimal("1107.30")),
+                                   ("26/07998", Decimal("53.07")),
+                                   ("26/07997", Decimal("431.03"))]
+
+
+def _statement(upper: list[tuple[float, str, str]], gap: float) -> bytes:
+    """A statement of account: invoices on the credit side, a credit note and the payment
+    on the debit side, a running balance; ``upper``: labels printed a line above the
+    header (``gap`` points above it)."""
+    header = [(42, "Doc Date", "l"), (110, "Doc Ref", "l"), (190, "No.", "l"),
+              (270, "Description", "l"), (420, "Debit", "r"), (490, "Credit", "r"),
+              (560, "Balance", "r")]
+    rows = [("04/02/2026", "JV5883605", "S003892-26", "INV", "", "1,000.00", "1,000.00"),
+            ("04/05/2026", "JV1826196", "S003893-26", "Credit note", "1,500.00", "", "-500.00"),
+            ("04/12/2026", "JV2883441", "S003877-26", "INV", "", "2,000.00", "1,500.00"),
+            ("07/02/2026", "ACH0555291", "", "Payment ACH0555291", "1,500.00", "", "0.00")]
+    items = [(42, 800, "Account Reconciliation", "l"), (42, 786, "Amount: 1,500.00 GBP", "l"),
+             (42, 772, "Payment Reference: ACH0555291", "l")]
+    items += [(x, 700 + gap, text, align) for x, text, align in upper]
+    items += [(x, 700, text, align) for x, text, align in header]
+    for n, row in enumerate(rows, 1):
+        items += [(x, 700 - 14 * n, text, align)
+                  for (x, _, align), text in zip(header, row, strict=True) if text]
+    return _pdf(items)
+
+
+def test_a_word_printed_tight_over_one_label_is_that_labels_first_half():
+    # "Invoice" over "No.": the invoice number, not the "Doc Ref" voucher; the payment
+    # row is the one of the stated amount, though the credit note is larger
+    got = _lines(_statement([(190, "Invoice", "l")], 10))
+    assert got == [("S003892-26", Decimal("1000.00")), ("S003893-26", Decimal("-1500.00")),
+                   ("S003877-26", Decimal("2000.00"))]
+
+
+def test_a_title_set_apart_over_one_label_is_no_half_of_it():
+    # the same word set a line apart from the header is a title: "Doc Ref" stays the
+    # reference, as when nothing is printed above
+    assert _lines(_statement([(42, "Invoice", "l")], 20)) == _lines(_statement([], 0))
+
+
+def test_columns_one_courier_space_apart_are_two_columns():
+    # our invoice and the payer's register number one space apart on every row, their
+    # labels too: the value rows' left edges cut the labels
+    data = _courier([
+        "AVVISO DI PAGAMENTO     RIF. BONIFICO 0000124463",
+        "",
+        "------------------------------------------------",
+        "FATTURA   N. DOCUMENTO IMPORTO PAGATO IMPORTO LORDO",
+        "------------------------------------------------",
+        "100007286 BK-7167371           954,23        954,23",
+        "100007293 BK-8865702         8.025,44      8.025,44",
+        "100007302 BK-2578524         1.212,95      1.250,00",
+        "------------------------------------------------",
+        "TOTALE                      10.192,62",
+    ])
+    assert _lines(data) == [("100007286", Decimal("954.23")), ("100007293", Decimal("8025.44")),
+                            ("100007302", Decimal("1212.95"))]
