@@ -25,6 +25,7 @@ from bots.cli import main
 from bots.config import CreditConfig
 from bots.domain import RunStatus, Trigger
 from bots.pipeline.credit import apply_release_decisions, review_holds
+from bots.pipeline.worklist_file import load_worklist
 from bots.reports import RunReport, worklist_bytes
 from bots.reports.model import BotSection, BotStatus, CreditReleaseRow
 from bots.sandbox.s4 import SANDBOX_PASSWORD, SANDBOX_USER, S4Server, start_s4
@@ -160,13 +161,13 @@ def test_the_approval_list_then_review_apply_releases_the_approved_order(
         assert sorted(r.order for r in listed.report.worklist) == sorted(orders)
         assert "ReleaseCreditBlock" not in own_s4.stats.reads and store.writes() == []
         first, *rest = sorted(orders)
-        path = _worklist(tmp_path, listed.report.worklist,
-                         {first: "approve", **dict.fromkeys(rest, "reject")})
+        book = load_worklist(_worklist(tmp_path, listed.report.worklist,
+                                       {first: "approve", **dict.fromkeys(rest, "reject")}))
         section = BotSection("review", BotStatus.OK)
-        apply_release_decisions(_ctx(adapter, store), path, section)  # type: ignore[arg-type]
+        apply_release_decisions(_ctx(adapter, store), book, section)  # type: ignore[arg-type]
         assert section.counts["credit_holds_released"] == 1 and not section.errors
         again = BotSection("review", BotStatus.OK)  # the same file twice: no longer blocked
-        apply_release_decisions(_ctx(adapter, store), path, again)  # type: ignore[arg-type]
+        apply_release_decisions(_ctx(adapter, store), book, again)  # type: ignore[arg-type]
         assert (again.counts["credit_holds_released"],
                 again.counts["credit_releases_not_blocked"]) == (0, 1)
         assert own_s4.stats.reads["ReleaseCreditBlock"] == 1
@@ -231,7 +232,8 @@ def test_the_release_function_import_is_strict(own_world: Path, own_s4: S4Server
                          headers={"x-csrf-token": "fetch"}).headers["x-csrf-token"]
 
         def release(number: str) -> httpx.Response:
-            return http.post(url, params={"SalesDocument": f"'{number}'", "$format": "json"},
+            return http.post(url, params={"SalesDocument": f"'{number}'",
+                                          "SDDocumentCategory": "'C'", "$format": "json"},
                              headers={"x-csrf-token": token})
 
         over_limit = release(over)
@@ -243,6 +245,9 @@ def test_the_release_function_import_is_strict(own_world: Path, own_s4: S4Server
             "Sales order 9999999999 does not exist"
         missing = http.post(url, params={"$format": "json"}, headers={"x-csrf-token": token})
         assert missing.status_code == 400 and "SalesDocument" in missing.text
+        no_category = http.post(url, params={"SalesDocument": f"'{over}'", "$format": "json"},
+                                headers={"x-csrf-token": token})
+        assert no_category.status_code == 400 and "SDDocumentCategory" in no_category.text
         customer = blocked[over][0]  # now let it pass the re-check
         with sqlite3.connect(own_world) as con:
             con.execute("UPDATE KNKK SET KLIMK = 10000000000 WHERE KUNNR = ?", (customer,))
@@ -253,11 +258,11 @@ def test_the_release_function_import_is_strict(own_world: Path, own_s4: S4Server
         second = release(over)
         assert second.status_code == 400
         assert "not blocked" in second.json()["error"]["message"]["value"]
-        listed = http.get(SERVICE + "A_SalesDocWithCreditBlock",
+        listed = http.get(SERVICE + "A_CreditBlockedSalesDocument",
                           params={"$format": "json", "$filter": "SalesDocument eq "
                                                                 f"'{over}'"})
         assert listed.json()["d"]["results"] == []
-        bad = http.get(SERVICE + "A_SalesDocWithCreditBlock",
+        bad = http.get(SERVICE + "A_CreditBlockedSalesDocument",
                        params={"$format": "json", "$filter": "CreditBlock eq 'B'"})
         assert bad.status_code == 400
 
@@ -276,5 +281,5 @@ def test_run_cashapp_in_s4_mode_reads_the_credit_holds(tmp_path: Path, own_world
     section = json.loads(report.read_text(encoding="utf-8"))["bots"]["cashapp"]
     assert section["status"] == "ok" and not section["errors"]
     assert section["counts"]["credit_holds_seen"] == len(orders_of(own_world)) >= 3
-    assert own_s4.stats.reads["A_SalesDocWithCreditBlock"] == 1
-    assert own_s4.stats.reads["A_CreditMgmtAccount"] == 1
+    assert own_s4.stats.reads["A_CreditBlockedSalesDocument"] == 1
+    assert own_s4.stats.reads["CreditManagementAccount"] == 1

@@ -14,9 +14,10 @@ both roads can be compared on one world. Services and entity sets:
 * ``API_OPLACCTGDOCITEMCUBE_SRV/A_OperationalAcctgDocItemCube``;
 * ``API_BUSINESS_PARTNER/A_Customer``, ``A_CustomerCompany``, ``A_CustomerDunning``,
   ``A_BusinessPartner``, ``A_BusinessPartnerAddress``;
-* ``API_SLS_DOC_WITH_CREDIT_BLOCK/A_SalesDocWithCreditBlock`` and its function
-  import ``ReleaseCreditBlock``, ``API_CRDTMBUSINESSPARTNER/A_CreditMgmtAccount``
-  (:mod:`.credit`, whose names are partly inferred: see there).
+* ``API_SLS_DOC_WITH_CREDIT_BLOCK/A_CreditBlockedSalesDocument`` and its function
+  import ``ReleaseCreditBlock``, ``API_CRDTMBUSINESSPARTNER/CreditManagementAccount``
+  (:mod:`.credit`: names checked against public sources; two properties arbots
+  needs are not in SAP's contract, see there).
 
 **Provenance.** Written from SAP's API documentation on the SAP Business
 Accelerator Hub (entity and property names, V2 JSON conventions, CSRF and

@@ -3,40 +3,55 @@
 Served from the same sandbox tables the ECC road reads (:mod:`bots.sandbox.sap.credit`:
 ``VBAK``, ``VBUK``, ``KNKK``), so both roads see one world:
 
-* ``API_SLS_DOC_WITH_CREDIT_BLOCK/A_SalesDocWithCreditBlock``: the sales
+* ``API_SLS_DOC_WITH_CREDIT_BLOCK/A_CreditBlockedSalesDocument``: the sales
   documents whose overall credit status (``VBUK-CMGST``) is ``B``. Properties:
-  ``SalesDocument``, ``SalesDocumentType``, ``SalesOrganization``,
-  ``SoldToParty``, ``TotalCreditCheckStatus``, ``TotalNetAmount``,
-  ``TransactionCurrency`` (names as SAP's sales-document APIs use them; the
-  status values are SD's: ``B`` blocked), ``CreditControlArea`` and
-  ``CreationDate``.
-* ``ReleaseCreditBlock`` (function import, ``POST`` with the URL parameter
-  ``SalesDocument='…'`` and a CSRF token): releases the credit block after
-  the same re-check as the ECC wrapper ``Z_ARBOTS_CREDIT_RELEASE`` (exposure
-  with the order within the limit, no item past its net due date); it
-  commits on its own, as an OData call is its own LUW. Answers the released
-  document (``TotalCreditCheckStatus`` ``D``). Refusals are OData errors with
-  SAP's message: 404 for an unknown document, 400 for a document not blocked
-  (released already, or never blocked) and for a failed re-check, the code
-  being the ECC wrapper's message (``ZARBOTS/063``). The
-  service takes no note text; the ECC road's note on the order has no
-  counterpart here.
-* ``API_CRDTMBUSINESSPARTNER/A_CreditMgmtAccount``: the credit account per
-  business partner and credit segment (KNKK; segment = credit control area,
-  business partner = customer, the usual CVI set-up): ``BusinessPartner``,
-  ``CreditSegment``, ``CreditLimitAmount``, ``CreditSegmentCurrency`` and
-  ``CreditExposureAmount`` (receivables + special liabilities + sales value,
-  as the ECC road sums KNKK).
+  ``SalesDocument`` (the key), ``SDDocumentCategory`` (``C``: order),
+  ``SalesDocumentType``, ``SalesOrganization``, ``SoldToParty``,
+  ``CustomerCreditAccount`` (``VBAK-KNKLI``, the account whose limit counts),
+  ``CreationDate``, ``TotalCreditCheckStatus`` (SD's values: ``B`` blocked),
+  ``TotalNetAmount``, ``TransactionCurrency``; and ``CreditControlArea``, which
+  the published contract does not have (see *Provenance*).
+* ``ReleaseCreditBlock`` (function import, ``POST`` with the URL parameters
+  ``SalesDocument='…'`` and ``SDDocumentCategory='…'`` and a CSRF token):
+  releases the credit block after the same re-check as the ECC wrapper
+  ``Z_ARBOTS_CREDIT_RELEASE`` (exposure with the order within the limit, no
+  item past its net due date); it commits on its own, as an OData call is its
+  own LUW. Answers the released document (``TotalCreditCheckStatus`` ``D``).
+  Refusals are OData errors with SAP's message: 404 for an unknown document,
+  400 for a document not blocked (released already, or never blocked) and for
+  a failed re-check, the code being the ECC wrapper's message
+  (``ZARBOTS/063``). The service takes no note text; the ECC road's note on
+  the order has no counterpart here.
+* ``API_CRDTMBUSINESSPARTNER/CreditManagementAccount``: the credit account
+  per business partner and credit segment (KNKK; segment = credit control
+  area, business partner = customer, the usual CVI set-up):
+  ``BusinessPartner``, ``CreditSegment``, ``CreditLimitAmount``,
+  ``CreditSegmentCurrency``; and ``CreditExposureAmount`` (receivables +
+  special liabilities + sales value, as the ECC road sums KNKK), which the
+  published contract does not have.
 
-**Provenance.** The service names are SAP's published API names. The entity
-set names, the function import's name and parameter, and the properties
-``CreditControlArea``, ``CreationDate`` and ``CreditExposureAmount`` are
-written from memory of SAP's API documentation and not checked against a
-fetched EDMX (none is vendored): they are inferred. In particular, SAP's
-credit-account API may not carry the exposure at all (it lives in SAP Credit
-Management's totals, shown by the credit exposure app); if it does not, a
-real system needs another source for it. Only the properties arbots reads
-are served.
+**Provenance** (checked on 2026-12-07 against public sources, no EDMX vendored):
+
+* ``A_CreditBlockedSalesDocument`` is the entity set of the service (SAP's
+  API catalogue lists it with ``A_SalesDocumentRjcnReason``; SAP Cloud SDK's
+  generated class ``CreditBlockedSalesDocument`` of the service); its
+  properties are those of SAP's released CDS view
+  ``I_CreditBlockedSalesDocument`` (source published on the Business
+  Accelerator Hub: ``TotalCreditCheckStatus = 'B'`` built in). That view has
+  **no credit control area**; the credit account is ``CustomerCreditAccount``.
+* ``ReleaseCreditBlock`` (and ``RejectCreditBlock``) are its function imports;
+  SAP's own test automation calls ``ReleaseCreditBlock?SDDocumentCategory='C'
+  &SalesDocument='…'``.
+* ``CreditManagementAccount`` is the entity set of the credit account
+  (``BusinessPartner``, ``CreditSegment``, ``CreditLimitAmount``,
+  ``CreditSegmentCurrency``, ``CreditAccountIsBlocked``, ... as public client
+  samples of the API read it); it has **no exposure** (SAP Cloud SDK: the
+  service's nodes carry limit, special attention and block reason).
+
+So ``CreditControlArea`` and ``CreditExposureAmount`` are the sandbox's own
+additions that the arbots S/4 road still needs: on a real system the credit
+segment of an order and the exposure must come from elsewhere (see
+``runbooks/credit-holds.md``). Only the properties arbots reads are served.
 """
 
 from __future__ import annotations
@@ -55,7 +70,10 @@ from bots.sandbox.sap.session import Session
 Row = dict[str, Any]
 SALES_SERVICE = "API_SLS_DOC_WITH_CREDIT_BLOCK"
 CREDIT_SERVICE = "API_CRDTMBUSINESSPARTNER"
+SALES_SET = "A_CreditBlockedSalesDocument"
+ACCOUNT_SET = "CreditManagementAccount"
 RELEASE = "ReleaseCreditBlock"
+ORDER_CATEGORY = "C"  # SDDocumentCategory of a sales order (VBTYP)
 CREDIT_CURRENCY = "USD"  # the currency of credit control area 1000 (no T014 in the sandbox)
 USER = "S4_COMM_USER"  # the user the simulated release runs as
 
@@ -74,23 +92,25 @@ def _amount(minor: int, currency: str, decimals: dict[str, int]) -> Decimal:
 
 
 def _document(row: Row, decimals: dict[str, int]) -> Row:
-    return {"SalesDocument": row["VBELN"], "SalesDocumentType": row["AUART"],
+    return {"SalesDocument": row["VBELN"], "SDDocumentCategory": ORDER_CATEGORY,
+            "SalesDocumentType": row["AUART"],
             "SalesOrganization": row["VKORG"], "SoldToParty": row["KUNNR"],
-            "CreditControlArea": row["KKBER"], "CreationDate": _dats(row["ERDAT"]),
+            "CustomerCreditAccount": row["KNKLI"], "CreditControlArea": row["KKBER"],
+            "CreationDate": _dats(row["ERDAT"]),
             "TotalCreditCheckStatus": row["CMGST"],
             "TotalNetAmount": _amount(row["NETWR"], row["WAERK"], decimals),
             "TransactionCurrency": row["WAERK"]}
 
 
-_DOCUMENT_COLUMNS = ("VBELN", "AUART", "VKORG", "KUNNR", "KKBER", "ERDAT", "CMGST", "NETWR",
-                     "WAERK")
-_DOCUMENT_QUERY = ('SELECT k."VBELN", k."AUART", k."VKORG", k."KUNNR", k."KKBER", k."ERDAT", '
-                   'u."CMGST", k."NETWR", k."WAERK" FROM "VBAK" k JOIN "VBUK" u '
+_DOCUMENT_COLUMNS = ("VBELN", "AUART", "VKORG", "KUNNR", "KNKLI", "KKBER", "ERDAT", "CMGST",
+                     "NETWR", "WAERK")
+_DOCUMENT_QUERY = ('SELECT k."VBELN", k."AUART", k."VKORG", k."KUNNR", k."KNKLI", k."KKBER", '
+                   'k."ERDAT", u."CMGST", k."NETWR", k."WAERK" FROM "VBAK" k JOIN "VBUK" u '
                    'ON u."VBELN" = k."VBELN"')
 
 
 def blocked_documents(db: sqlite3.Connection) -> list[Row]:
-    """A_SalesDocWithCreditBlock: the documents with credit status B, in number order."""
+    """A_CreditBlockedSalesDocument: the documents with credit status B, in number order."""
     decimals = _decimals(db)
     return [_document(dict(zip(_DOCUMENT_COLUMNS, values, strict=True)), decimals)
             for values in db.execute(_DOCUMENT_QUERY + ' WHERE u."CMGST" = \'B\' '
@@ -98,7 +118,7 @@ def blocked_documents(db: sqlite3.Connection) -> list[Row]:
 
 
 def credit_accounts(db: sqlite3.Connection) -> list[Row]:
-    """A_CreditMgmtAccount: KNKK per business partner and credit segment."""
+    """CreditManagementAccount: KNKK per business partner and credit segment."""
     decimals = _decimals(db)
     return [{"BusinessPartner": kunnr, "CreditSegment": kkber,
              "CreditLimitAmount": _amount(klimk, CREDIT_CURRENCY, decimals),
@@ -110,7 +130,8 @@ def credit_accounts(db: sqlite3.Connection) -> list[Row]:
 
 
 DOCUMENT_TYPES: dict[str, type] = {
-    **dict.fromkeys(("SalesDocument", "SalesDocumentType", "SalesOrganization", "SoldToParty",
+    **dict.fromkeys(("SalesDocument", "SDDocumentCategory", "SalesDocumentType",
+                     "SalesOrganization", "SoldToParty", "CustomerCreditAccount",
                      "CreditControlArea", "TotalCreditCheckStatus", "TransactionCurrency"),
                     str), "CreationDate": date, "TotalNetAmount": Decimal}
 ACCOUNT_TYPES: dict[str, type] = {
@@ -118,15 +139,24 @@ ACCOUNT_TYPES: dict[str, type] = {
     "CreditLimitAmount": Decimal, "CreditExposureAmount": Decimal}
 
 
+def _string_parameter(query: dict[str, str], name: str) -> str:
+    """The value of the function import's string parameter ``name`` ('...' in the URL)."""
+    literal = query.get(name, "")
+    if len(literal) < 2 or literal[0] != "'" or literal[-1] != "'":
+        raise ODataError(400, "/IWBEP/CM_MGW_RT/022",
+                         f"Function import parameter '{name}' is missing or not a "
+                         "string literal")
+    return literal[1:-1].replace("''", "'")
+
+
 def release_credit_block(sandbox_db: Path, clock: Callable[[], date],
                          query: dict[str, str]) -> Row:
     """The ReleaseCreditBlock function import: the released document, or an ODataError."""
-    literal = query.get("SalesDocument", "")
-    if len(literal) < 2 or literal[0] != "'" or literal[-1] != "'":
-        raise ODataError(400, "/IWBEP/CM_MGW_RT/022",
-                         "Function import parameter 'SalesDocument' is missing or not a "
-                         "string literal")
-    number = literal[1:-1].replace("''", "'")
+    number = _string_parameter(query, "SalesDocument")
+    category = _string_parameter(query, "SDDocumentCategory")
+    if category != ORDER_CATEGORY:  # the sandbox has sales orders only
+        raise ODataError(404, "ZARBOTS/060", f"Sales document {number} of category "
+                                             f"{category} does not exist")
     session = Session(sandbox_db, USER, clock)
     try:
         result = credit_release(session, {"I_VBELN": number, "I_TESTRUN": "",

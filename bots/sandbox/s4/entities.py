@@ -28,8 +28,8 @@ answers from:
 * ``AttachmentContentSet`` (``API_CV_ATTACHMENT_SRV``): files attached to
   documents and customers (the s4 road's notes), see
   :mod:`bots.sandbox.s4.attachments`;
-* ``A_SalesDocWithCreditBlock`` (``API_SLS_DOC_WITH_CREDIT_BLOCK``) and
-  ``A_CreditMgmtAccount`` (``API_CRDTMBUSINESSPARTNER``): credit holds, see
+* ``A_CreditBlockedSalesDocument`` (``API_SLS_DOC_WITH_CREDIT_BLOCK``) and
+  ``CreditManagementAccount`` (``API_CRDTMBUSINESSPARTNER``): credit holds, see
   :mod:`bots.sandbox.s4.credit`.
 
 Only the properties arbots reads, and the keys, are served: a subset of the
@@ -203,9 +203,9 @@ ENTITY_SETS: dict[tuple[str, str], EntitySet] = {(e.service, e.name): e for e in
     EntitySet(BP_SERVICE, "A_CustomerDunning", ("Customer", "CompanyCode", "DunningArea"),
               {**_strings("Customer", "CompanyCode", "DunningArea", "DunningProcedure",
                           "DunningBlock", "DunningLevel"), "LastDunnedOn": date}, _dunning),
-    EntitySet(credit.SALES_SERVICE, "A_SalesDocWithCreditBlock", ("SalesDocument",),
+    EntitySet(credit.SALES_SERVICE, credit.SALES_SET, ("SalesDocument",),
               credit.DOCUMENT_TYPES, credit.blocked_documents),
-    EntitySet(credit.CREDIT_SERVICE, "A_CreditMgmtAccount", ("BusinessPartner", "CreditSegment"),
+    EntitySet(credit.CREDIT_SERVICE, credit.ACCOUNT_SET, ("BusinessPartner", "CreditSegment"),
               credit.ACCOUNT_TYPES, credit.credit_accounts),
     EntitySet(lockbox.SERVICE, "LockboxBatchItem", ("LockboxBatchInternalKey", "LockboxBatchItem"),
               lockbox.ITEM_TYPES, lockbox.item_rows),
@@ -230,5 +230,5 @@ FunctionImport = Callable[[Path, Callable[[], date], dict[str, str]], Row]
 FUNCTION_IMPORTS: dict[tuple[str, str], tuple[FunctionImport, EntitySet]] = {
     (credit.SALES_SERVICE, credit.RELEASE): (
         credit.release_credit_block,
-        ENTITY_SETS[(credit.SALES_SERVICE, "A_SalesDocWithCreditBlock")]),
+        ENTITY_SETS[(credit.SALES_SERVICE, credit.SALES_SET)]),
 }
