@@ -11,7 +11,8 @@ What the shipped ABAP wrapper does
    procedure: ``AUGLV`` ``EINGZAHL`` (incoming payment, the default: a bank
    line of ``I_PAYMENT-WRBTR``) or ``UMBUCHNG`` (transfer posting with
    clearing: no bank line, the payment amount must be 0, as when a person
-   applies cash on account to invoices).
+   applies cash on account to invoices). Then the logon user's authority to
+   post in the company code (``F_BKPF_BUK``, ``ACTVT`` 01, else 024).
 3. Check every item to clear (customer, document, year, line: FB05 selects
    open items per account): it must be open in BSID (an item in BSAD is
    "already cleared by document ...", one in neither "does not exist"),

@@ -6,7 +6,8 @@ over ``CALL TRANSACTION 'FBRA'`` and ``CALL_FI_DOCUMENT_REVERSE``/FB08):
 
 1. The document ``I_AUGBL``/``I_GJAHR`` must exist in the company code (else
    050). Already reversed (``BKPF-STBLG`` set): nothing to do, the reversal's
-   number in ``E_STBLG`` and ``E_EXISTING = 'X'``.
+   number in ``E_STBLG`` and ``E_EXISTING = 'X'``. Otherwise the logon user
+   needs ``F_BKPF_BUK`` for the company code, ``ACTVT`` 02 (else 024).
 2. **Reset**: every item cleared by the document (BSAD with ``AUGBL`` = the
    document and ``AUGDT`` = its posting date) goes back to BSID with
    ``AUGBL``/``AUGDT`` initial: the invoices are open again, and so is the
