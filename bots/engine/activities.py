@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -38,18 +39,22 @@ from bots.domain import Run, RunStatus, Trigger
 from bots.engine import checkpoint
 from bots.engine.checkpoint import RunState
 from bots.engine.errors import EXIT_OF_TYPE, LeaseLost, application_error
-from bots.engine.plan import BotDone, BotStep, RunEnd, RunRequest, RunResult
+from bots.engine.plan import BATCH, MERGE, BotDone, BotStep, RunEnd, RunRequest, RunResult
 from bots.engine.resume import Position, journal_reads
 from bots.exit_codes import EXIT_CONFIG, EXIT_FAILURES, EXIT_SIGINT
 from bots.landscape import LandscapeLease, end_browsers, landscape_id
+from bots.pipeline import portals
 from bots.pipeline.context import BotContext
+from bots.portals.browser import browser_pids
 from bots.reports.model import BotSection, BotStatus, ErrorItem, RunReport
-from bots.runner import EXIT_CODES, finish, run_one, timed
+from bots.runner import EXIT_CODES, Bot, finish, run_one, timed
 from bots.store import LeaseHeld, Store
 from bots.store.leases import holder_is_dead, this_holder
 from bots.takeover import TakeOver, take_over
 
 T = TypeVar("T")
+SPLIT_PARTS = {  # plan.SPLIT_BOTS: their plan, batch and merge functions
+    "portals": (portals.plan, portals.run_batch, portals.merge_batch)}
 JOURNALED_BOTS = ("openitems",)  # bots whose long read resumes where a failed attempt stopped
 FATAL_HINT = ("See runbooks/sap-connection-errors.md; fix the configuration or connection, "
               "then rerun: finished work is not repeated.")
@@ -159,30 +164,75 @@ def _run_bot(cfg: Config, step: BotStep, stop: threading.Event,
             raise LeaseLost(f"run {step.run_id} is no longer running "
                             f"({record.status if record else 'not recorded'})")
         lease = None if step.request.dry_run else _hold(cfg, store, step.run_id, stop)
+        if step.part == MERGE:
+            return _merge(run_dir, state, step)
+        if step.part == BATCH and checkpoint.part_path(run_dir, step.bot, step.batch).exists():
+            part, _rows = checkpoint.load_part(run_dir, step.bot, step.batch)  # a retry
+            return BotDone(step.bot, part.status.value, part.seconds, dict(part.counts))
         run = Run(id=record.id, trigger=Trigger(record.trigger), started=state.report.started,
                   bots=record.bots, dry_run=record.dry_run)
         ctx = BotContext(cfg=cfg, store=store, run=run, report=state.report,
                          today=state.report.started.date(), dry_run=record.dry_run, stop=stop,
                          memo=state.memo, lease=lease)
-        started = time.perf_counter()
+        started, worklist = time.perf_counter(), len(state.report.worklist)
+        batches: list[int] = []
         try:
             checkpoint.restore(ctx)
             journal = None if position is None else journal_reads(
                 ctx.sap, run_dir / "reads" / f"{step.bot}.jsonl", position)
-            section = timed(run_one(step.bot, ctx), started)
+            section = timed(run_one(step.bot, ctx, _part(step, batches)), started)
         finally:
             ctx.close()
         if journal is not None:  # the read is over: its pages are in the snapshot
             journal.remove()
         if lease is not None and lease.lost.is_set():
             raise LeaseLost(f"run {step.run_id} lost the landscape's lease to another run")
-        state.report.bots.append(section)
+        if step.part == BATCH:  # batches run at once: each leaves its own file, not the state
+            checkpoint.save_part(run_dir, step.bot, step.batch, section,
+                                 state.report.worklist[worklist:])
+        else:
+            state.report.bots.append(section)
+            checkpoint.save(run_dir, state)
+    return BotDone(step.bot, section.status.value, section.seconds, dict(section.counts),
+                   sum(batches))
+
+
+def _part(step: BotStep, batches: list[int]) -> Bot | None:
+    """What runs ``step``'s part of its bot (None: the whole bot); a plan's number of
+    batches is appended to ``batches``."""
+    if not step.part:
+        return None
+    plan, run_batch, _merge_batch = SPLIT_PARTS[step.bot]
+    if step.part == BATCH:
+        return functools.partial(run_batch, batch=step.batch)
+
+    def planned(ctx: BotContext) -> BotSection:
+        section, count = plan(ctx)
+        batches.append(count)
+        return section
+    return planned
+
+
+def _merge(run_dir: Path, state: RunState, step: BotStep) -> BotDone:
+    """Add the outcomes of the bot's ``step.batch`` batches to its section (once: a retry
+    finds them added) and save the state."""
+    section = next(b for b in reversed(state.report.bots) if b.name == step.bot)
+    merged = f"{step.bot}:batches merged"
+    if not state.memo.get(merged):
+        merge_batch = SPLIT_PARTS[step.bot][2]
+        parts = [checkpoint.load_part(run_dir, step.bot, n) for n in range(step.batch)]
+        for part, rows in parts:
+            merge_batch(section, part)
+            state.report.worklist += rows
+        section.seconds = (section.seconds or 0) + max(p.seconds or 0 for p, _ in parts)
+        state.memo[merged] = True
         checkpoint.save(run_dir, state)
     return BotDone(step.bot, section.status.value, section.seconds, dict(section.counts))
 
 
 def _hold(cfg: Config, store: Store, run_id: str, stop: threading.Event) -> LandscapeLease:
-    """The run's lease, taken again by this worker; a dead worker's browsers on this host ended."""
+    """The run's lease, taken again by this worker; a dead worker's browsers on this host
+    ended (the run's batches share the lease: never a browser of this worker's)."""
     before = store.lease_of_run(run_id)
     lease = LandscapeLease(store, landscape_id(cfg), run_id, heartbeat=False, on_lost=stop.set)
     try:
@@ -190,7 +240,8 @@ def _hold(cfg: Config, store: Store, run_id: str, stop: threading.Event) -> Land
     except LeaseHeld as exc:
         raise LeaseLost(f"run {run_id} lost the landscape's lease: {exc}") from None
     if before is not None and before.holder != this_holder() and holder_is_dead(before):
-        end_browsers(before.children)
+        ours = set(browser_pids())  # another batch of this worker may be at work
+        end_browsers(c for c in before.children if c.pid not in ours)
     return lease
 
 

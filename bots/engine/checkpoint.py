@@ -16,6 +16,9 @@ only classes from a fixed list (:data:`CLASSES`, :data:`ENUMS`), built with
 their own constructors (which check money is Decimal). What is kept:
 
 - the report so far (what ``report.json`` of the same folder shows at the end);
+- the outcome of each batch of a bot whose batches run at once on several
+  workers (the portal bot's), each in its own file (:func:`save_part`),
+  added to the bot's section by the activity after them;
 - the memo by id: the open-items snapshot as the run's id, its items in
   their own file written once (``engine-open-items.json``: the SAP line items,
   numbers, amounts, dates and references, by column; the customers, whose
@@ -68,6 +71,7 @@ from bots.takeover import TakeOver
 
 FILE = "engine-state.json"
 ITEMS_FILE = "engine-open-items.json"  # the snapshot's items, written once per run
+PART_FILE = "engine-{bot}-batch{batch}.json"  # one batch's outcome (save_part)
 VERSION = 1
 SNAPSHOT = "snapshot"  # ctx.memo key of the open-items snapshot (bots.pipeline.openitems)
 
@@ -134,6 +138,33 @@ def load(run_dir: Path, store: Store) -> RunState:
         raise CheckpointError(f"{run_dir / FILE}: not a run state arbots wrote: {exc}"
                               ) from None
     return RunState(report_of(run_dir, data), memo, takeover)
+
+
+def save_part(run_dir: Path, bot: str, batch: int, section: BotSection,
+              worklist: list[Any]) -> None:
+    """Keep one batch's section and worklist rows (a bot of ``plan.SPLIT_BOTS``): its
+    batches run at once, so each writes its own file, read by :func:`load_part`."""
+    _write(run_dir, part_path(run_dir, bot, batch).name, {
+        "version": VERSION, "section": encode(section), "worklist": encode(worklist)})
+
+
+def part_path(run_dir: Path, bot: str, batch: int) -> Path:
+    """The file of one batch's outcome (there once the batch has ended)."""
+    return run_dir / PART_FILE.format(bot=bot, batch=batch)
+
+
+def load_part(run_dir: Path, bot: str, batch: int) -> tuple[BotSection, list[Any]]:
+    """The section and worklist rows :func:`save_part` kept for ``batch``."""
+    path = part_path(run_dir, bot, batch)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        section, worklist = decode(data["section"]), decode(data["worklist"])
+    except (OSError, CheckpointError, KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{path}: not a batch's outcome arbots wrote: {exc}") from None
+    if data.get("version") != VERSION or not isinstance(section, BotSection) \
+            or not isinstance(worklist, list):
+        raise CheckpointError(f"{path}: not a batch's outcome arbots wrote")
+    return section, worklist
 
 
 def report_of(run_dir: Path, data: dict[str, Any] | None = None) -> RunReport:

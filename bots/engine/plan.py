@@ -65,13 +65,26 @@ class RunRequest:
     fail_on_failure: bool = False  # a failed run fails the workflow (pauses its schedule)
 
 
+PLAN, BATCH, MERGE = "plan", "batch", "merge"  # the parts of a bot run as several activities
+SPLIT_BOTS = frozenset({"portals"})  # bots whose work is shared by the workers of their queue
+
+
 @dataclass
 class BotStep:
-    """One bot of a run, for the activity that runs it."""
+    """One bot of a run, or one part of it, for the activity that runs it.
+
+    ``part`` is empty for a whole bot. A bot of :data:`SPLIT_BOTS` runs as
+    :data:`PLAN` (all but the shareable work; its result says how many
+    batches), each :data:`BATCH` (``batch`` its number, run at once on any
+    worker of the queue), then :data:`MERGE` (``batch`` the number of batches:
+    their outcomes added to the bot's section).
+    """
 
     request: RunRequest
     run_id: str
     bot: str
+    part: str = ""
+    batch: int = 0
 
 
 @dataclass
@@ -82,6 +95,7 @@ class BotDone:
     status: str
     seconds: float | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    batches: int = 0  # after a PLAN part: how many BATCH parts follow
 
 
 @dataclass

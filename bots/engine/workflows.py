@@ -8,7 +8,11 @@ the activities' results, so a recorded history replays
 
 - ``begin_run`` (queue ``<prefix>-flow``) takes the landscape's lease and records the run;
 - ``run_bot`` per bot, on the bot's queue (:data:`~bots.engine.plan.BOT_QUEUE`),
-  heartbeating; retried by Temporal on another worker when its worker dies;
+  heartbeating; retried by Temporal on another worker when its worker dies.
+  The portal bot (:data:`~bots.engine.plan.SPLIT_BOTS`) is several: its plan,
+  then one activity per batch of today's invoices, all started at once so that
+  every browser worker polling the queue takes some, then the merge of their
+  outcomes;
 - ``finish_run`` (``<prefix>-flow``) records the end, writes the report, releases the lease.
 
 A bot whose error ends the run (configuration, logon, SAP unreachable after
@@ -21,6 +25,7 @@ signal skips the bots not yet started; the query ``progress`` tells the bots don
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
@@ -30,9 +35,13 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from bots.engine.plan import (
+        BATCH,
         BOT_QUEUE,
+        MERGE,
+        PLAN,
         PROGRESS_QUERY,
         RUN_FAILED,
+        SPLIT_BOTS,
         STOP_SIGNAL,
         WORKFLOW,
         BotDone,
@@ -49,6 +58,7 @@ RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2
                     maximum_interval=timedelta(minutes=1), maximum_attempts=MAX_ATTEMPTS)
 BOOKKEEPING_TIMEOUT = timedelta(minutes=10)  # begin_run, finish_run
 BOT_TIMEOUT = timedelta(hours=6)  # one bot, start to close; its heartbeat says it is alive
+SPLIT_PATCH = "split-bots"  # histories from before the portal bot's batches replay unsplit
 
 
 @workflow.defn(name=WORKFLOW)
@@ -77,11 +87,10 @@ class RunWorkflow:
                 break
             self._progress.current = bot
             try:
-                done = await workflow.execute_activity(
-                    "run_bot", BotStep(request, run_id, bot), result_type=BotDone,
-                    task_queue=task_queue(request.task_queue_prefix, BOT_QUEUE[bot]),
-                    start_to_close_timeout=BOT_TIMEOUT, retry_policy=RETRY,
-                    heartbeat_timeout=timedelta(seconds=request.heartbeat_seconds))
+                if bot in SPLIT_BOTS and workflow.patched(SPLIT_PATCH):
+                    done = await self._split(BotStep(request, run_id, bot))
+                else:
+                    done = await self._bot(BotStep(request, run_id, bot))
             except ActivityError as err:
                 cause = err.cause
                 end.fatal_bot = bot
@@ -100,6 +109,29 @@ class RunWorkflow:
                                    + (f": {result.message}" if result.message else ""),
                                    type=RUN_FAILED, non_retryable=True)
         return result
+
+    async def _bot(self, step: BotStep) -> BotDone:
+        """One ``run_bot`` activity on the bot's queue, heartbeating."""
+        request = step.request
+        return await workflow.execute_activity(
+            "run_bot", step, result_type=BotDone,
+            task_queue=task_queue(request.task_queue_prefix, BOT_QUEUE[step.bot]),
+            start_to_close_timeout=BOT_TIMEOUT, retry_policy=RETRY,
+            heartbeat_timeout=timedelta(seconds=request.heartbeat_seconds))
+
+    async def _split(self, step: BotStep) -> BotDone:
+        """A bot whose work the workers of its queue share: its plan, all its batches at
+        once (each its own activity, on any worker), then their outcomes merged."""
+        planned = await self._bot(replace(step, part=PLAN))
+        if not planned.batches:
+            return planned
+        ended = await asyncio.gather(*(self._bot(replace(step, part=BATCH, batch=n))
+                                       for n in range(planned.batches)),
+                                     return_exceptions=True)
+        for outcome in ended:  # every batch has ended; the first failure ends the bot
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return await self._bot(replace(step, part=MERGE, batch=planned.batches))
 
     @workflow.signal(name=STOP_SIGNAL)
     def stop(self) -> None:

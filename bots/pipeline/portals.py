@@ -45,6 +45,13 @@ The browser's process ids are registered with the run
 ends a Chromium left behind; ``ctx.stop`` ends the batch after the invoice in
 hand.
 
+**On the Temporal engine** the bot is split so that the browser workers share
+one night's invoices: :func:`plan` does all but today's browser submissions,
+:func:`run_batch` submits one batch of :data:`BATCH_SIZE` of them (the
+batches run at once, each its own activity, on any browser worker), and
+:func:`merge_batch` adds a batch's outcome to the bot's section. :func:`run`
+(the local engine) does it all in one browser.
+
 In sandbox mode the reference portals are started on loopback
 (:func:`bots.portals.connect.reachable_sites`) and given one purchase order per
 invoice, priced so that line plus tax equals the SAP amount.
@@ -56,6 +63,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -171,14 +179,35 @@ def invoice_for(item: OpenItem, road: str, tax_rate: Decimal, vat_id: str,
                                  "fiscal_year": item.fiscal_year})
 
 
-def run(ctx: BotContext) -> BotSection:
-    """The bot: finish an interrupted run's work, read late buyer decisions, submit new
-    invoices (each noted in SAP as soon as the portal confirmed it)."""
+BATCH_SIZE = 4  # Temporal engine: today's browser invoices per portal activity (run_batch)
+
+
+@dataclass
+class _Night:
+    """What the portal bot works on tonight, read from the run's open-items snapshot."""
+
+    pcfg: PortalsConfig
+    items: list[OpenItem]
+    invoices: list[PortalInvoice]  # today's, whose billing lines fit
+    unfit: list[ErrorItem]  # today's whose billing lines do not fit (not submitted)
+
+    def by_browser(self) -> list[PortalInvoice]:
+        return [i for i in self.invoices if not _is_cxml(self.pcfg, i.portal)]
+
+    def by_number(self) -> dict[str, OpenItem]:
+        return {item.invoice_ref: item for item in self.items if item.invoice_ref}
+
+
+def _tonight(ctx: BotContext, batch: int | None = None) -> _Night:
+    """Tonight's invoices; ``batch``: only that slice of the browser ones (:func:`run_batch`)."""
     from bots.pipeline.openitems import snapshot
 
     pcfg = portals_config(ctx.cfg)
     items = snapshot(ctx).items
     chosen = to_submit(items, pcfg, ctx.today, pcfg.submit_within_days)
+    if batch is not None:
+        chosen = [pair for pair in chosen if not pair[1].is_cxml][
+            batch * BATCH_SIZE:(batch + 1) * BATCH_SIZE]
     billing = ctx.sap.billing_documents([item for item, _ in chosen]) if chosen else {}
     invoices, unfit = [], []
     for item, site in chosen:
@@ -191,24 +220,75 @@ def run(ctx: BotContext) -> BotSection:
                                    f"not submitted: its SD billing lines do not fit: {exc}",
                                    "Check the billing document (VF03) against the FI "
                                    "document; correct it, and the next run submits it."))
-    section = BotSection("portals", BotStatus.OK, counts={
-        "invoices": len(invoices), "submitted": 0, "duplicate": 0, "rejected": 0,
+    return _Night(pcfg, items, invoices, unfit)
+
+
+def _is_cxml(pcfg: PortalsConfig, name: str) -> bool:
+    site = pcfg.sites.get(name)
+    return site is not None and site.is_cxml
+
+
+def _section(invoices: int) -> BotSection:
+    return BotSection("portals", BotStatus.OK, counts={
+        "invoices": invoices, "submitted": 0, "duplicate": 0, "rejected": 0,
         "failed": 0, "dry_run": 0, "skipped": 0, "busy": 0, "approved_later": 0,
         "rejected_later": 0, "found_after_interruption": 0, "closed_not_found": 0,
         "notes_written": 0, "notes_already_written": 0})
-    section.errors += unfit
-    if unfit:
-        section.status = BotStatus.FAILED
-    note_missing(ctx, section)
-    send_einvoices(ctx, section, items)  # the e-mail road: Factur-X ([einvoice])
-    todays = {i.submission.idempotency_key for i in invoices}
-    left_open = [] if ctx.dry_run else [row for row in ctx.store.writes_of(KIND, "intent")
-                                        if row["key"] not in todays]
-    asks = undecided(ctx, pcfg)
-    if not invoices and not asks and not left_open:
-        return section
-    by_number = {item.invoice_ref: item for item in items if item.invoice_ref}
 
+
+def run(ctx: BotContext) -> BotSection:
+    """The bot: finish an interrupted run's work, read late buyer decisions, submit new
+    invoices (each noted in SAP as soon as the portal confirmed it)."""
+    return _run(ctx, submit_by_browser=True)[0]
+
+
+def plan(ctx: BotContext) -> tuple[BotSection, int]:
+    """The bot without today's browser submissions (the Temporal engine's first portal
+    activity); the number of batches :func:`run_batch` is to be called for."""
+    section, left = _run(ctx, submit_by_browser=False)
+    return section, -(-left // BATCH_SIZE)
+
+
+def run_batch(ctx: BotContext, batch: int) -> BotSection:
+    """Submit batch ``batch`` of today's browser invoices (:data:`BATCH_SIZE` each, in the
+    order of :func:`to_submit`): the Temporal engine's portal activities, run on several
+    browser workers at once after :func:`plan`. Each invoice has its ledger key and is
+    searched for first when its intent is pending, as in :func:`run`; the section holds
+    this batch's outcomes only (``invoices`` 0: :func:`plan` counted them)."""
+    night = _tonight(ctx, batch)  # a billing misfit was reported by plan()
+    section = _section(0)
+    invoices = night.by_browser()
+    if not invoices:
+        return section
+    with reachable_sites(night.pcfg, invoices) as (sites, _world):
+        runner = PortalRunner.from_config(night.pcfg, [s for s in sites if not s.is_cxml],
+                                          ledger=ctx.ledger,
+                                          artifacts_dir=ctx.run_dir / "portals")
+
+        async def work() -> list[SubmissionResult]:
+            async with open_browser(on_process=getattr(ctx, "register_child", None)) as browser:
+                return await _submit(ctx, night.pcfg, section, runner, browser, invoices)
+
+        results = asyncio.run(work())
+    _tally(ctx, section, night, results, len(invoices))
+    return section
+
+
+def merge_batch(section: BotSection, batch: BotSection) -> None:
+    """Add one :func:`run_batch` section to the portal bot's section."""
+    for name, count in batch.counts.items():
+        section.counts[name] = section.counts.get(name, 0) + count
+    section.errors += batch.errors
+    section.waiting += batch.waiting
+    if section.errors:
+        section.status = BotStatus.FAILED
+
+
+async def _submit(ctx: BotContext, pcfg: PortalsConfig, section: BotSection,
+                  runner: PortalRunner, browser: Browser, invoices: list[PortalInvoice]
+                  ) -> list[SubmissionResult]:
+    """Today's browser invoices through ``runner``: still due right before Submit, each
+    noted in SAP as soon as its portal confirmed it."""
     async def note_it(result: SubmissionResult) -> None:
         if result.outcome == Outcome.SUBMITTED and not ctx.dry_run:
             note_submission(ctx, section, ctx.store.write(result.idempotency_key))
@@ -216,17 +296,37 @@ def run(ctx: BotContext) -> BotSection:
     async def still_due(invoice: PortalInvoice) -> str | None:
         return not_due_reason(ctx, pcfg.sites[invoice.portal], invoice)
 
-    def cxml(name: str) -> bool:
-        site = pcfg.sites.get(name)
-        return site is not None and site.is_cxml
+    return await runner.submit(browser, invoices, dry_run=ctx.dry_run, on_result=note_it,
+                               before_submit=still_due, stop=ctx.stop)
 
-    by_browser = [i for i in invoices if not cxml(i.portal)]
-    settle_left_open_cxml(ctx, pcfg, section, [r for r in left_open if cxml(_site_of(r))],
-                          items)
-    left_open = [row for row in left_open if not cxml(_site_of(row))]
+
+def _run(ctx: BotContext, *, submit_by_browser: bool) -> tuple[BotSection, int]:
+    """The bot; without ``submit_by_browser``, today's browser invoices are left (their
+    number is returned) for :func:`run_batch`."""
+    night = _tonight(ctx)
+    pcfg, items, invoices = night.pcfg, night.items, night.invoices
+    section = _section(len(invoices))
+    section.errors += night.unfit
+    if night.unfit:
+        section.status = BotStatus.FAILED
+    note_missing(ctx, section)
+    send_einvoices(ctx, section, items)  # the e-mail road: Factur-X ([einvoice])
+    todays = {i.submission.idempotency_key for i in invoices}
+    left_open = [] if ctx.dry_run else [row for row in ctx.store.writes_of(KIND, "intent")
+                                        if row["key"] not in todays]
+    asks = undecided(ctx, pcfg)
+    by_browser = night.by_browser()
+    later = 0 if submit_by_browser else len(by_browser)
+    if not submit_by_browser:
+        by_browser = []
+    if not invoices and not asks and not left_open:
+        return section, later
+    settle_left_open_cxml(ctx, pcfg, section, [r for r in left_open
+                                                 if _is_cxml(pcfg, _site_of(r))], items)
+    left_open = [row for row in left_open if not _is_cxml(pcfg, _site_of(row))]
     with reachable_sites(pcfg, invoices) as (sites, _world):
         results = send_cxml(ctx, pcfg, section, sites,
-                            [i for i in invoices if cxml(i.portal)])
+                            [i for i in invoices if _is_cxml(pcfg, i.portal)])
         runner = PortalRunner.from_config(pcfg, [s for s in sites if not s.is_cxml],
                                           ledger=ctx.ledger,
                                           artifacts_dir=ctx.run_dir / "portals")
@@ -235,17 +335,25 @@ def run(ctx: BotContext) -> BotSection:
             async with open_browser(on_process=getattr(ctx, "register_child", None)) as browser:
                 await settle_left_open(ctx, pcfg, section, runner, browser, left_open, items)
                 decided = await runner.decisions(browser, list(asks)) if asks else {}
-                results = await runner.submit(
-                    browser, by_browser, dry_run=ctx.dry_run, on_result=note_it,
-                    before_submit=still_due, stop=ctx.stop) if by_browser else []
+                results = await _submit(ctx, pcfg, section, runner, browser, by_browser) \
+                    if by_browser else []
                 return decided, results
 
         decided: dict[tuple[str, str], Found | None] = {}
         if by_browser or asks or left_open:  # no browser for a cXML-only night
             decided, by_browser_results = asyncio.run(work())
             results += by_browser_results
+    by_number = night.by_number()
     for ask, found in decided.items():
         record_decision(ctx, section, asks[ask], found, by_number.get(ask[1]))
+    _tally(ctx, section, night, results, len(invoices) - later)
+    return section, later
+
+
+def _tally(ctx: BotContext, section: BotSection, night: _Night,
+           results: Sequence[SubmissionResult], expected: int) -> None:
+    """Count ``results`` in ``section``; report the refused ones and those a stop left."""
+    by_number = night.by_number()
     for result in results:
         section.counts[result.outcome.value] += 1
         if result.outcome == Outcome.SKIPPED:
@@ -255,14 +363,13 @@ def run(ctx: BotContext) -> BotSection:
                 "too (submit_paid = true on the site)"))
         elif not result.ok:
             _report_failure(ctx, section, by_number[result.invoice_no], result,
-                            cxml(result.portal))
-    if len(results) < len(invoices):
+                            _is_cxml(night.pcfg, result.portal))
+    if len(results) < expected:
         section.waiting.append(WaitingItem(
-            f"{len(invoices) - len(results)} invoices", "the next run",
+            f"{expected - len(results)} invoices", "the next run",
             "the run was asked to stop"))
     if section.errors:
         section.status = BotStatus.FAILED
-    return section
 
 
 def _site_of(row: Row) -> str:

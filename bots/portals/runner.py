@@ -46,7 +46,9 @@ workers, each site paced by its :class:`~bots.portals.ratelimit.RateLimiter`.
 Sessions are saved per site with ``storage_state`` under ``state_dir`` and
 reused (Taulia's device cookie included, so its code is asked once); when
 several contexts find the session gone, one signs in and the others take its
-cookies.
+cookies. Across the processes of one host (browser workers sharing a night's
+invoices) a file lock beside the saved session does the same: one signs in,
+the others find the newer session and take it.
 
 Traces and screenshots: one trace chunk and one screenshot per attempt under
 ``artifacts_dir/<site>/``, kept when the invoice fails, deleted on success
@@ -66,11 +68,13 @@ handed over.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import functools
 import json
 import os
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,6 +130,7 @@ class _Worker:
     context: BrowserContext
     page: Page
     generation: int
+    session_file: int  # the mtime (ns) of the saved session its cookies came from (0: none)
     tracing: bool = False
 
     async def begin_chunk(self, title: str) -> None:
@@ -300,11 +305,13 @@ class PortalRunner:
                         RateLimiter(site.rate_per_minute))
 
     async def _open(self, browser: Browser, account: _Account) -> tuple[BrowserContext, _Worker]:
-        saved = account.state_path if account.state_path.exists() else None
+        seen = _mtime(account.state_path)
+        saved = account.state_path if seen else None
         context = await browser.new_context(storage_state=saved)
         context.set_default_timeout(account.site.timeout_ms)
         context.set_default_navigation_timeout(account.site.timeout_ms)
-        return context, _Worker(account, context, await context.new_page(), account.generation)
+        return context, _Worker(account, context, await context.new_page(), account.generation,
+                                seen)
 
     async def _work(self, browser: Browser, account: _Account,
                     queue: asyncio.Queue[tuple[int, PortalInvoice]],
@@ -353,16 +360,22 @@ class PortalRunner:
         await self.retry.run_async(portal_step, retry_on=TechnicalError, what=what)
 
     async def _sign_in(self, worker: _Worker) -> None:
-        """Give the worker a live session: a new sign-in, or the one another context just got."""
+        """Give the worker a live session: a new sign-in, or the one another context (of
+        this process, or of another on this host) just got."""
         account = worker.account
         async with account.lock:
             if account.login_error:
                 raise LoginFailed(account.login_error)
             if account.generation <= worker.generation:
-                await self._fresh_sign_in(worker.context.browser, account)
+                async with _host_lock(account.state_path):
+                    if _mtime(account.state_path) <= worker.session_file:
+                        await self._fresh_sign_in(worker.context.browser, account)
+                    else:  # another process signed in since this worker's session was read
+                        account.generation += 1
             saved = json.loads(account.state_path.read_text(encoding="utf-8"))
             await worker.context.add_cookies(saved["cookies"])
             worker.generation = account.generation
+            worker.session_file = _mtime(account.state_path)
 
     async def _fresh_sign_in(self, browser: Browser | None, account: _Account) -> None:
         """Sign in in a separate, never traced context and save its session for all."""
@@ -516,6 +529,34 @@ class PortalRunner:
             ledger.failed(key, str(error))
         outcome = Outcome.REJECTED if isinstance(error, BusinessRejection) else Outcome.FAILED
         return _result(invoice, outcome, str(error), attempts, traces=traces, shots=shots)
+
+
+def _mtime(path: Path) -> int:
+    """When the saved session ``path`` was written (ns), or 0 when there is none."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+@asynccontextmanager
+async def _host_lock(state_path: Path) -> AsyncIterator[None]:
+    """One process of this host at a time signs in to the account of ``state_path``.
+
+    Several browser workers (processes) share one night's invoices and the
+    saved sessions: without it, each would sign in, and the second of two
+    codes in one TOTP window is refused. The lock is an ``flock`` on a file
+    beside the session, released when the descriptor is closed (also when
+    the process dies).
+    """
+    state_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(state_path.with_name(state_path.name + ".lock"), os.O_RDWR | os.O_CREAT,
+                 0o600)
+    try:
+        await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _result(invoice: PortalInvoice, outcome: Outcome, message: str, attempts: int = 0,

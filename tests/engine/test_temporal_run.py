@@ -11,50 +11,21 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
-import subprocess
 import time
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from bench.crash import KillPoint, RunWatch, TrialWorld, count_damage, end_trial_processes
-from tests.engine.conftest import temporal_world
+from bench.crash import KillPoint, RunWatch, TrialWorld, count_damage
+from tests.engine.conftest import runs_of, start_worker, temporal_world
 
 pytestmark = pytest.mark.slow
 RUN_TIMEOUT = 300  # seconds for a nightly of the small world
 
 
-def _worker(world: TrialWorld, name: str, *queues: str) -> subprocess.Popen[bytes]:
-    args = ("worker", "--queues", ",".join(queues)) if queues else ("worker",)
-    return world.start(*args, log=name)
-
-
-def _stop(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is None:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-
-
-def _runs(world: TrialWorld) -> list[sqlite3.Row]:
-    """The runs recorded in the world's store (none while the store is being created)."""
-    db = world.store()
-    if db is None:
-        return []
-    with closing(db):
-        try:
-            return db.execute("SELECT * FROM runs ORDER BY started").fetchall()
-        except sqlite3.OperationalError:  # no schema yet
-            return []
-
-
 def _counts(world: TrialWorld) -> dict[str, dict[str, int]]:
-    (run,) = _runs(world)
+    (run,) = runs_of(world)
     return json.loads(run["counts"])
 
 
@@ -68,7 +39,7 @@ def _wait_for(what: str, condition, timeout: float = RUN_TIMEOUT) -> None:
 
 def _stage(world: TrialWorld, mails: list[str]) -> str:
     """The bot the world's (only) run is at, as the crash bench tells it."""
-    runs = _runs(world)
+    runs = runs_of(world)
     if not runs:
         return "(starting)"
     watch = RunWatch(world, runs[0]["pid"], mails)
@@ -76,17 +47,6 @@ def _stage(world: TrialWorld, mails: list[str]) -> str:
         return watch.stage()
     finally:
         watch.close()
-
-
-@pytest.fixture
-def cleanup():
-    """Workers and worlds of the test; their processes (browsers too) ended at the end."""
-    started: list[tuple[TrialWorld, list[subprocess.Popen[bytes]]]] = []
-    yield started
-    for world, processes in started:
-        for process in processes:
-            _stop(process)
-        end_trial_processes(world.token)
 
 
 def test_the_nightly_through_temporal_counts_as_the_local_engine(
@@ -98,18 +58,18 @@ def test_the_nightly_through_temporal_counts_as_the_local_engine(
     local_seconds = time.perf_counter() - began
 
     world, mails = temporal_world(tmp_path / "temporal", temporal_address)
-    worker = _worker(world, "worker")
+    worker = start_worker(world, "worker")
     cleanup.append((world, [worker]))
     began = time.perf_counter()
     run = world.start("run", "nightly")
-    _wait_for("the run's record", lambda: bool(_runs(world)))
+    _wait_for("the run's record", lambda: bool(runs_of(world)))
     second = world.start("run", "nightly", log="second")
     assert second.wait(timeout=120) == 75  # the workflow id of tonight's nightly is taken
     assert run.wait(timeout=RUN_TIMEOUT) == 0
     temporal_seconds = time.perf_counter() - began
 
     assert _counts(world) == _counts(local)
-    (record,) = _runs(world)
+    (record,) = runs_of(world)
     assert record["status"] == "ok"
     report = json.loads((world.var / "runs" / record["id"] / "report.json").read_text())
     assert list(report["bots"]) == ["openitems", "intake", "cashapp", "portals", "collections"]
@@ -118,7 +78,7 @@ def test_the_nightly_through_temporal_counts_as_the_local_engine(
     damage = count_damage(world, mails)
     assert {k: v for k, v in damage.items() if v} == {}, damage
     assert world.run("run", "nightly", log="rerun") == 0  # a finished run may run again
-    assert [r["status"] for r in _runs(world)] == ["ok", "ok"]
+    assert [r["status"] for r in runs_of(world)] == ["ok", "ok"]
     print(f"\nnightly of the small world: local {local_seconds:.1f} s, "
           f"temporal {temporal_seconds:.1f} s (command to exit, one worker process)")
 
@@ -126,12 +86,12 @@ def test_the_nightly_through_temporal_counts_as_the_local_engine(
 def test_a_worker_killed_mid_run_leaves_its_bot_to_another_without_duplicates(
         tmp_path: Path, temporal_address: str, cleanup) -> None:
     world, mails = temporal_world(tmp_path / "world", temporal_address)
-    first = _worker(world, "first")
+    first = start_worker(world, "first")
     processes = [first]
     cleanup.append((world, processes))
     run = world.start("run", "nightly")
     _wait_for("the first worker's run", lambda: any(
-        r["pid"] == first.pid for r in _runs(world)))
+        r["pid"] == first.pid for r in runs_of(world)))
     watch = RunWatch(world, first.pid, mails)
     try:
         _wait_for("two portal submissions' ledger events",
@@ -140,10 +100,10 @@ def test_a_worker_killed_mid_run_leaves_its_bot_to_another_without_duplicates(
         watch.close()
     os.kill(first.pid, signal.SIGKILL)
     first.wait()
-    processes.append(_worker(world, "second"))
+    processes.append(start_worker(world, "second"))
 
     assert run.wait(timeout=RUN_TIMEOUT) == 0
-    (record,) = _runs(world)
+    (record,) = runs_of(world)
     assert record["status"] == "ok"
     damage = count_damage(world, mails)
     assert {k: v for k, v in damage.items() if v} == {}, damage
@@ -165,9 +125,9 @@ def test_a_refused_logon_fails_the_run_at_once_with_its_reason(
         tmp_path: Path, temporal_address: str, cleanup, monkeypatch) -> None:
     world, _ = temporal_world(tmp_path / "world", temporal_address)
     monkeypatch.setenv("ARBOTS_SAP_CONNECTION", "tests.engine.sap_refusing:connect")
-    cleanup.append((world, [_worker(world, "worker")]))
+    cleanup.append((world, [start_worker(world, "worker")]))
     assert world.run("run", "nightly") == 2
-    (record,) = _runs(world)
+    (record,) = runs_of(world)
     assert record["status"] == "failed"
     assert "Name or password is incorrect" in record["message"]
     report = json.loads((world.var / "runs" / record["id"] / "report.json").read_text())
@@ -180,13 +140,13 @@ def test_a_refused_logon_fails_the_run_at_once_with_its_reason(
 def test_ctrl_c_skips_the_bots_not_yet_started(tmp_path: Path, temporal_address: str,
                                                cleanup) -> None:
     world, mails = temporal_world(tmp_path / "world", temporal_address)
-    cleanup.append((world, [_worker(world, "worker")]))
+    cleanup.append((world, [start_worker(world, "worker")]))
     run = world.start("run", "nightly")
     _wait_for("the first bot's snapshot", lambda: _stage(world, mails) not in (
         "(starting)", "openitems"))
     run.send_signal(signal.SIGINT)
     assert run.wait(timeout=RUN_TIMEOUT) == 130
-    (record,) = _runs(world)
+    (record,) = runs_of(world)
     assert record["status"] == "interrupted"
     assert record["message"].startswith("stopped on request before: ")
     report = json.loads((world.var / "runs" / record["id"] / "report.json").read_text())
