@@ -24,6 +24,10 @@ ledger kind and key, deterministic payloadID, the buyer's ``Status@code`` is
 the outcome); a night with only cXML buyers opens no browser. An intent left
 open at a cXML buyer for an invoice no longer to send cannot be looked up
 there; it is closed as failed with the reason (:func:`settle_left_open_cxml`).
+A buyer that decides after accepting (``status_updates = "pull"``) is asked
+for its StatusUpdateRequests after the night's sending
+(:func:`apply_status_updates`): a rejection is handled like a portal's late
+rejection.
 
 **E-invoices by e-mail.** Customers in ``[einvoice.customers]`` get their new
 invoices as Factur-X PDFs by e-mail (:mod:`bots.pipeline.einvoice`, ledger kind
@@ -64,19 +68,22 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from playwright.async_api import Browser
 
+from bots.config import ConfigError
 from bots.domain import CollectionNote, OpenItem, exponent, quantize
 from bots.pipeline.context import BotContext
 from bots.pipeline.einvoice import send_einvoices
 from bots.pipeline.invoice_notes import invoice_note, write_owed_notes
 from bots.portals import PortalRunner, open_browser, portals_config
 from bots.portals.connect import reachable_sites
+from bots.portals.cxml import CxmlError
 from bots.portals.cxml_sender import CxmlSender
+from bots.portals.errors import TechnicalError
 from bots.portals.invoice import InvoiceError, InvoiceLine, PortalInvoice
 from bots.portals.recipes import RECIPES
 from bots.portals.recipes.base import Found
@@ -315,11 +322,12 @@ def _run(ctx: BotContext, *, submit_by_browser: bool) -> tuple[BotSection, int]:
     left_open = [] if ctx.dry_run else [row for row in ctx.store.writes_of(KIND, "intent")
                                         if row["key"] not in todays]
     asks = undecided(ctx, pcfg)
+    cxml_asks = {} if ctx.dry_run else undecided_cxml(ctx, pcfg)
     by_browser = night.by_browser()
     later = 0 if submit_by_browser else len(by_browser)
     if not submit_by_browser:
         by_browser = []
-    if not invoices and not asks and not left_open:
+    if not invoices and not asks and not left_open and not cxml_asks:
         return section, later
     settle_left_open_cxml(ctx, pcfg, section, [r for r in left_open
                                                  if _is_cxml(pcfg, _site_of(r))], items)
@@ -327,6 +335,7 @@ def _run(ctx: BotContext, *, submit_by_browser: bool) -> tuple[BotSection, int]:
     with reachable_sites(pcfg, invoices) as (sites, _world):
         results = send_cxml(ctx, pcfg, section, sites,
                             [i for i in invoices if _is_cxml(pcfg, i.portal)])
+        apply_status_updates(ctx, pcfg, section, sites, cxml_asks, night.by_number())
         runner = PortalRunner.from_config(pcfg, [s for s in sites if not s.is_cxml],
                                           ledger=ctx.ledger,
                                           artifacts_dir=ctx.run_dir / "portals")
@@ -528,6 +537,68 @@ def undecided(ctx: BotContext, pcfg: PortalsConfig) -> dict[tuple[str, str], Row
     return asks
 
 
+def undecided_cxml(ctx: BotContext, pcfg: PortalsConfig) -> dict[str, dict[str, Row]]:
+    """Invoices a cXML buyer accepted and has not decided on yet, per site and invoice
+    number (sites with ``status_updates = "pull"``)."""
+    asks: dict[str, dict[str, Row]] = {}
+    for row in ctx.store.writes_of(KIND, "done"):
+        site = pcfg.sites.get(_site_of(row))
+        result = json.loads(row["result"] or "{}")
+        if site and site.is_cxml and site.status_updates == "pull" and \
+                result.get("outcome") == Outcome.SUBMITTED.value and not result.get("decided"):
+            asks.setdefault(site.name, {})[json.loads(row["payload"])["invoice_no"]] = row
+    return asks
+
+
+def apply_status_updates(ctx: BotContext, pcfg: PortalsConfig, section: BotSection,
+                         sites: Sequence[PortalSite], asks: dict[str, dict[str, Row]],
+                         by_number: dict[str, OpenItem]) -> None:
+    """Ask each cXML buyer with undecided invoices for its StatusUpdateRequests and record
+    them like a portal's late decisions: rejected -> reported, noted and free to submit
+    again; reconciled, paying or paid -> done. Times are the buyer's own (its answer
+    to the submission against its update), so an update older than the submission it
+    would answer (about an earlier, rejected send of the same invoice) is ignored
+    whatever our clock says. A buyer that cannot be asked waits for the next run."""
+    if not asks:
+        return
+    pointed = {site.name: site for site in sites if site.is_cxml}
+    sender = CxmlSender(pointed.values(), ledger=ctx.ledger, artifacts_dir=ctx.run_dir /
+                        "portals", retry=portal_policy(pcfg.attempts, pcfg.backoff_ms))
+    for name, rows in asks.items():
+        sent = {number: _answered_at(row) for number, row in rows.items()}
+        since = min(sent.values())
+        try:
+            updates = sender.status_updates(pointed[name], since)
+        except (TechnicalError, CxmlError, ConfigError) as exc:
+            section.waiting.append(WaitingItem(
+                f"{name}: the buyer's decisions on {len(rows)} invoices", "the next run",
+                f"could not ask the buyer: {exc}"))
+            continue
+        for update in updates:
+            row = rows.get(update.invoice_id)
+            if row is None or not (update.rejected or update.approved) or \
+                    _when(update.timestamp) < sent[update.invoice_id]:
+                continue
+            found = Found(json.loads(row["result"]).get("confirmation", ""),
+                          "Rejected" if update.rejected else update.state.capitalize(),
+                          update.words)
+            record_decision(ctx, section, row, found, by_number.get(update.invoice_id))
+            rows.pop(update.invoice_id)
+
+
+def _answered_at(row: Row) -> datetime:
+    """When the buyer answered a cXML submission, by its clock (our own record of the
+    submission when the answer carried no timestamp)."""
+    result = json.loads(row["result"] or "{}")
+    return _when(result.get("answered_at") or row["updated"])
+
+
+def _when(stamp: str) -> datetime:
+    """An ISO 8601 timestamp as an aware datetime (UTC when it names no zone)."""
+    moment = datetime.fromisoformat(stamp)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def record_decision(ctx: BotContext, section: BotSection, row: Row,
                     found: Found | None, item: OpenItem | None) -> None:
     """What the buyer decided after the bot left: noted, and a rejection reported."""
@@ -535,7 +606,8 @@ def record_decision(ctx: BotContext, section: BotSection, row: Row,
         return  # not decided yet (or gone): asked again next time
     site, invoice = row["target"].split(":", 1)[0], json.loads(row["payload"])
     if found.status != "Rejected":
-        ctx.ledger.done(row["key"], {**json.loads(row["result"]), "status": found.status})
+        ctx.ledger.done(row["key"], {**json.loads(row["result"]), "status": found.status,
+                                     "decided": True})
         section.counts["approved_later"] += 1
         return
     words = f"rejected by the buyer after submission: {found.reason or 'no reason given'}"

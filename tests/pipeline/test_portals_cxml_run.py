@@ -94,3 +94,37 @@ def test_a_buyers_4xx_status_fails_the_invoice_with_its_words_in_the_worklist(
                          f"{refused.po_number} is closed")
     assert row.trace.endswith(f"{refused.invoice_ref}.xml")
     assert section.counts["submitted"] == len(to_submit(items, pcfg, TODAY, 1)) - 1
+
+
+def test_a_buyers_later_rejection_is_read_reported_and_the_invoice_sent_again(
+        world: Config) -> None:
+    cfg = cxml_world(world)
+    pcfg = portals_config(cfg)
+    first = bot_section(run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND), "portals")
+    sent = first.counts["submitted"]
+    assert sent >= 2 and first.counts["approved_later"] == first.counts["rejected_later"] == 0
+    with connect(cfg.sap) as sap:
+        items = list(sap.iter_open_items(cfg.sap.company_codes, TODAY))
+    refused, _ = to_submit(items, pcfg, TODAY, 1)[0]
+    with sqlite3.connect(pcfg.sandbox_dir / "ariba.sqlite") as buyer:  # its reconciliation
+        buyer.execute("UPDATE invoices SET pending_reason = ? WHERE number = ?",
+                      ("Price variance on line 1 above tolerance.", refused.invoice_ref))
+
+    outcome = run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND)
+    second = bot_section(outcome, "portals")
+    assert second.counts["rejected_later"] == 1
+    assert second.counts["approved_later"] == sent - 1
+    assert second.counts["submitted"] == 0  # sent again only by the next run
+    (row,) = [r for r in outcome.report.worklist if isinstance(r, PortalFailureRow)]
+    assert (row.portal, row.invoice_no) == ("buyer-cxml", refused.invoice_ref)
+    assert "Price variance on line 1 above tolerance." in row.error
+    with connect(cfg.sap) as sap:
+        notes = sap.read_notes(refused.company_code, refused.customer, refused.document_no,
+                               refused.fiscal_year)
+    assert any("Price variance" in line for note in notes for line in note.lines)
+
+    third = bot_section(run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND), "portals")
+    assert third.counts["submitted"] == 1  # the rejected one, once more
+    assert third.counts["rejected_later"] == third.counts["approved_later"] == 0
+    fourth = bot_section(run_bots(cfg, ("openitems", "portals"), Trigger.ON_DEMAND), "portals")
+    assert fourth.counts["approved_later"] == 1 and fourth.counts["submitted"] == 0
