@@ -431,6 +431,12 @@ class Config:
 
     @property
     def is_sandbox(self) -> bool:
+        """Whether SAP is the embedded sandbox: the RFC simulator (mode ``sandbox``) or
+        the S/4 simulator over the same data (mode ``s4`` without ``base_url``); then
+        the reference portals stand in for sites without ``base_url`` and the world
+        can be reset."""
+        if self.sap.mode == "s4":
+            return self.sap.s4 is not None and self.sap.s4.base_url is None
         return self.sap.mode == "sandbox"
 
 

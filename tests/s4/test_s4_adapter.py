@@ -217,3 +217,9 @@ def test_an_answer_that_is_not_odata_is_a_business_error(tmp_path: Path, world: 
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def test_the_s4_simulator_is_a_sandbox_landscape_and_a_real_s4_is_not(tmp_path: Path,
+                                                                      world: Path) -> None:
+    assert s4_config(tmp_path, world, base_url=None).is_sandbox  # reference portals, reset
+    assert not s4_config(tmp_path, world, base_url="https://s4.example.com").is_sandbox
