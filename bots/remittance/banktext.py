@@ -12,9 +12,11 @@ several in a row::
     >>> invoice_refs("facture n° F-2026-77 du 12.03.2026")
     ['F-2026-77']
 
-Invoice words: EN (Invoice, Inv), DE (Rechnung, Rechnungsnr., RE-Nr., Rg.-Nr.),
-NL (Factuur, Factuurnr, Factuurnummer), FR (facture), IT/ES (fattura, factura);
-lists joined by ``,`` ``;`` ``&`` ``+`` and/und/en/et. A date is never a
+Invoice words and their abbreviations: EN (Invoice, Inv, Bill), DE (Rechnung, Rechn.,
+Rg., RE, Rechnungsnr., RE-Nr., Rg.-Nr.), NL (Factuur, Facturen, Factuurnr), FR
+(facture, Fact., FA), ES (factura, Fra., Fac.), IT (fattura, Fatt., FT), each with
+or without a number word (Nr., n°, nº, No., #); lists joined by ``,`` ``;`` ``&``
+``+`` and/und/en/et/y/e. A date is never a
 reference, nor is a token that runs into one (``12.03.2026``). Without an
 invoice word, the tokens :func:`bots.remittance.plaintext.find_refs` knows
 (``INV-1234``, ``RE 4711``) are used.
@@ -33,15 +35,21 @@ from bots.domain import RemittanceLine
 from bots.remittance.plaintext import find_refs
 from bots.remittance.values import try_amount
 
-_INVOICE_WORD = (r"(?:rechnungs?(?:-?nr|-?nummer)?|rech\.?-?nr|rg\.?-?nr|re\.?-?nr|"
-                 r"factuur(?:nr|nummer)?|fact\.?-?nr|factures?|fattura|factura|invoices?|inv)")
+# the invoice word and its abbreviations in six languages ("Rg.", "Rechn.", "Fact.", "Fra.",
+# "Fatt.", "FT", "FA", "Inv."), then a number word ("Nr.", "n°", "nº", "No.", "#")
+_INVOICE_WORD = (r"(?:rechnungs?(?:-?nr|-?nummer)?|rechn|rech|rg|re|factuur(?:nr|nummer)?|"
+                 r"facturen|factures?|facturas?|fattur[ae]|fatt|fact|fac|fra|fa|ft|invoices?|"
+                 r"inv|bills?)")
+_NUMBER_WORD = r"(?:n[or°º]?|nr|nummer|number|num|n[uú]mero|#)"
 _REF_TOKEN = r"(?:[A-Z]{1,4}[-/]?)?\d[\w\-/]*(?![\w\-/])(?![.,]\d)"  # 12.03.2026 is no ref
-_SEPARATOR = r"\s*(?:,|;|&|\+|\bund\b|\ben\b|\bet\b|\band\b)\s*"
+_SEPARATOR = r"\s*(?:,|;|&|\+|\bund\b|\ben\b|\bet\b|\band\b|\by\b|\be\b)\s*"
 _INVOICE_REFS = re.compile(
-    r"\b" + _INVOICE_WORD + r"\b\.?\s*(?:n[or°]\.?|nr\.?|nummer|number|#)?\s*[:#.]?\s*"
+    r"(?<![^\W\d_])" + _INVOICE_WORD + r"(?![^\W\d_])\.?\s*-?\s*(?:" + _NUMBER_WORD
+    + r"(?![^\W\d_])\.?)?\s*[:#.]?\s*"
     r"(" + _REF_TOKEN + r"(?:" + _SEPARATOR + _REF_TOKEN + r")*)", re.I)
 _LIST_SEP = re.compile(_SEPARATOR, re.I)
-_DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{8}")
+_DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
+                        r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")  # 20260412
 _AMOUNT = re.compile(r"(?<![\w,.])(?:\d{1,3}(?:[.']\d{3})+|\d+),\d{2}(?![\d,])"
                      r"|(?<![\w,.])(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}(?![\d.])")
 _CUSTOMER_NO = re.compile(r"\b(?:kunden-?nr|kd\.?-?nr|kundennummer|klantnr|klantnummer|"

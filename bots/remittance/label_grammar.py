@@ -34,10 +34,12 @@ number)::
     ('payment_date', 1)
     >>> field_of_label("Rechnungsdatum") is None
     True
+    >>> field_of_label("Referenz"), field_of_label("Lief.-Nr.")
+    (('payment_ref', 1), ('payer_account', 2))
 
 The second number is the strength: 2 when the label names the payment (or the
-account) itself, 1 for a bare ``Date:``, ``Total:`` or ``Amount:`` taken only
-when no label names the field better.
+account) itself, 1 for a bare ``Date:``, ``Total:``, ``Amount:``, ``Reference:``
+or ``No.`` taken only when no label names the field better.
 
 Both a supplier number (our number in the payer's books: ``Lieferantennr.``,
 ``Kreditorennummer``, ``Vendor ID``) and a customer number (the payer's number
@@ -57,7 +59,8 @@ from functools import cache, lru_cache
 from bots.remittance.regex_trie import alternation
 
 # stems, accent-folded and lower case; a stem matches any part of a word (compounds);
-# marked "~", only the start of a word, and a whole word when shorter than four letters
+# marked "~", only the start of a word, and a whole word when shorter than four letters;
+# marked "=", a whole word only (an abbreviation: "Lief.", "Prov.")
 _DATE = ("date", "dated", "datum", "fecha", "~data", "datu")
 _DATE_END = ("tag", "dag")  # "Zahltag", "Valutatag", "Betaaldag"
 _ID = ("~no", "~nr", "~n", "~num", "numero", "number", "nummer", "~ref", "reference", "referenz",
@@ -80,8 +83,21 @@ _PAYMENT = ("pay", "paid", "remit", "settle", "transfer", "wire", "cheque", "~ch
             "comptab", "contabil")
 _SUPPLIER = ("supplier", "vendor", "creditor", "lieferant", "kreditor", "fournisseur",
              "~tiers", "creancier", "leverancier", "crediteur", "relatie", "proveedor",
-             "acreedor", "fornitore", "creditore")
-_CUSTOMER = ("customer", "kunde", "~client", "klant", "cliente")
+             "acreedor", "fornitore", "creditore",
+             # abbreviated: "Lief.-Nr.", "Kred.-Nr.", "Fourn.", "Frs", "Lev.nr.", "Prov.",
+             # "Forn.", "Suppl.", "Vend.", "Cred.nr.", "Acr."
+             "=lief", "=kred", "=fourn", "~frs", "~lev", "=prov", "=forn", "=suppl",
+             "=vend", "=cred", "~acr")
+_CUSTOMER = ("customer", "kunde", "~client", "klant", "cliente",
+             # the payer as our debtor ("Debitorennr."), and abbreviated: "Kd.-Nr.", "Cust."
+             "debitor", "debiteur", "deudor", "debitore", "~kd", "=kund", "=cust", "~cli")
+# a bare reference or number ("Referenz", "Ref. No.", "Our reference", "N°"): the
+# payment's reference when nothing names it better (strength 1); never "Your ..."
+_BARE_REF = frozenset({"ref", "reference", "referenz", "referentie", "referencia",
+                       "riferimento", "rif", "kenmerk", "no", "nr", "n", "num", "nro",
+                       "number", "nummer", "numero", "our", "unsere", "unser", "notre",
+                       "onze", "nuestra", "nuestro", "ns", "nostro", "nostra", "de", "di"})
+_BARE_COMPOUND = re.compile(r"(?:referenz|referentie|kenmerk)(?:nummer|nr)$")
 # a label naming any of these is about something else than the payment's own fields
 _OTHER = ("invoice", "~inv", "rechnung", "factur", "fattur", "factuur", "~due", "fallig",
           "echeance", "vencim", "scadenz", "verval", "~order", "bestell", "commande",
@@ -116,9 +132,9 @@ def _stem_pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
     """One search for ``stems`` in words joined by spaces (stems are letters, so a
     match never spans two words): a stem anywhere in a word; "~" only at its start,
     and the whole word when shorter than four letters."""
-    anywhere = {s for s in stems if not s.startswith("~")}
+    anywhere = {s for s in stems if not s.startswith(("~", "="))}
     starts = {s[1:] for s in stems if s.startswith("~") and len(s) > 4}
-    whole = {s[1:] for s in stems if s.startswith("~") and len(s) <= 4}
+    whole = {s[1:] for s in stems if (s.startswith("~") and len(s) <= 4) or s.startswith("=")}
     parts = [alternation(anywhere)] if anywhere else []
     parts += [rf"(?<![a-z])(?:{alternation(starts)})"] if starts else []
     parts += [rf"(?<![a-z])(?:{alternation(whole)})(?![a-z])"] if whole else []
@@ -152,4 +168,9 @@ def field_of_label(label: str) -> tuple[str, int] | None:
         return ("total", 1) if alone else None
     if payment and _has(text, _ID):
         return "payment_ref", 2
+    if not payment and any(w not in ("our", "unsere", "unser", "notre", "onze", "nuestra",
+                                     "nuestro", "ns", "nostro", "nostra", "de", "di")
+                           for w in words) \
+            and all(w in _BARE_REF or _BARE_COMPOUND.match(w) for w in words):
+        return "payment_ref", 1
     return None

@@ -40,7 +40,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"referencia\s*(?:de\s*la\s*)?transferencia",
         # English AP prints: "EFT No.", "Payment Run No.", "Bank Ref."
         rf"eft\s*(?:{_NO}|ref(?:erence)?\b\.?)", rf"payment\s*run(?:\s*{_NO})?",
-        r"bank\s*ref(?:erence)?\b\.?"),
+        r"bank\s*ref(?:erence)?\b\.?",
+        # Italian bank transfers: "CRO" (codice riferimento operazione), "TRN"
+        r"(?:cro|trn)(?=\s*:)"),
     "payment_date": (
         r"payment\s*date", r"check\s*date", r"cheque\s*date", r"pay\s*date", r"value\s*date",
         r"date\s*paid", r"settlement\s*date", r"date\s*of\s*payment", r"zahlungsdatum",
@@ -92,6 +94,12 @@ LABELS: dict[str, tuple[str, ...]] = {
                  r"monnaie", r"valuta",
                  r"moneda", r"divisa", r"whrg\b\.?", r"munteenheid"),
 }
+
+# "... bei uns", "... with you": where the number is kept, part of the label, never its value
+_KEPT_AT = (r"(?:\s*(?:bei\s*(?:uns|ihnen)|with\s*(?:us|you)|chez\s*(?:nous|vous)"
+            r"|bij\s*(?:ons|u|jullie)\b|presso\s*(?:di\s*)?(?:noi|voi)"
+            r"|(?:con|en|para)\s*(?:nosotros|ustedes|vosotros)))?")
+LABELS["payer_account"] = tuple(f"(?:{p}){_KEPT_AT}" for p in LABELS["payer_account"])
 
 # the labels no column header shares (a total's "Amount paid" may head a column)
 _WHOLE = re.compile("|".join(f"(?:{p})" for name, texts in LABELS.items() if name != "total"

@@ -17,7 +17,9 @@ When no label names them:
   ``EFT Trace`` -> ach, ``Wire Reference`` -> wire);
 - the currency comes from an ISO code or a currency sign next to an amount;
 - the payment date is the one date printed alone above the table (a letter's
-  ``Hamburg, 24. April 2026``).
+  ``Hamburg, 24. April 2026``);
+- on a SWIFT MT103 print, ``:20:`` gives the reference, ``:32A:`` the value date,
+  currency and amount, ``:50K:`` the payer.
 
 Labels no list names are read from the words they are made of
 (:mod:`bots.remittance.label_grammar`: ``Überweisungsdatum`` = transfer +
@@ -331,10 +333,44 @@ def _offsets(line: Line) -> list[int]:
     return offsets
 
 
+_SWIFT_TAG = re.compile(r"^\s*:(20|32A|50[AFK]?):\s*(.*)$")
+_SWIFT_32A = re.compile(r"(\d{2})(\d{2})(\d{2})([A-Z]{3})\s*(\d[\d,]*)")
+
+
+def swift_fields(lines: Sequence[Line]) -> dict[str, object]:
+    """The payment's fields in a SWIFT MT103 print: ``:20:`` the reference, ``:32A:``
+    value date (YYMMDD), currency and amount (a decimal comma), ``:50K:`` the ordering
+    customer (the line that is no ``/account``)."""
+    found: dict[str, object] = {}
+    for n, line in enumerate(lines):
+        tag = _SWIFT_TAG.match(line.text.replace("\t", " "))
+        if tag is None:
+            continue
+        name, rest = tag[1], tag[2].strip()
+        if name == "20" and rest and "payment_ref" not in found:
+            found["payment_ref"] = rest.split()[0]
+        elif name == "32A" and (value := _SWIFT_32A.match(rest.replace(" ", ""))):
+            try:
+                found["payment_date"] = date(2000 + int(value[1]), int(value[2]), int(value[3]))
+            except ValueError:
+                pass
+            found["currency"] = value[4]
+            found["total"] = probe_amount(value[5], ",")
+        elif name.startswith("50"):
+            for text in [rest, *(ln.text.strip() for ln in lines[n + 1:n + 3])]:
+                if text and not text.startswith("/") and not _SWIFT_TAG.match(text):
+                    found["payer_name"] = text
+                    break
+    return found
+
+
 def _interpret(raw: dict[str, str], lines: Sequence[Line], table_top: tuple[int, float] | None,
                day_first: bool, decimal: str | None) -> Header:
     header = Header()
-    header.payer_name = raw.get("payer_name") or _letterhead(lines, table_top)
+    swift = swift_fields(lines) if any(":32A:" in line.text for line in lines) else {}
+    ordering = swift.get("payer_name")
+    header.payer_name = raw.get("payer_name") or (
+        ordering if isinstance(ordering, str) else None) or _letterhead(lines, table_top)
     header.payer_account = raw.get("payer_account")
     ref = raw.get("payment_ref")
     header.payment_ref = ref if ref and _DIGIT.search(ref) else None
@@ -349,6 +385,9 @@ def _interpret(raw: dict[str, str], lines: Sequence[Line], table_top: tuple[int,
     currency = raw.get("currency", "")
     iso = _ISO.search(currency.upper())
     header.currency = iso.group(1) if iso else _currency_near_amounts(raw.get("total", ""))
+    for name, value in swift.items():  # what the labels left empty
+        if getattr(header, name) is None:
+            setattr(header, name, value)
     return header
 
 

@@ -44,6 +44,7 @@ from statistics import median
 
 from bots.domain import RemittanceLine
 from bots.remittance import known as known_items
+from bots.remittance.banktext import invoice_refs
 from bots.remittance.known import KnownItems
 from bots.remittance.letters import read_letter
 from bots.remittance.locale import decide_mark, guess_language
@@ -75,12 +76,20 @@ _INFO = (r"remittance\s+(?:info(?:rmation)?|details?|text|advice\s+details)",
          r"informazioni\s+(?:di|sul|del)\s+(?:pagamento|bonifico)",
          r"dettagli?\s+(?:del\s+)?(?:pagamento|bonifico)", r"descrizione(?:\s+operazione)?",
          r"riferimenti(?:\s+(?:del\s+)?(?:pagamento|bonifico))?")
+#: "... an Empfänger", "... for the beneficiary": whom the text is for, part of the label
+_FOR_WHOM = (r"(?:\s+(?:an|to|for|au|pour|aan|voor|al|para|per)\s+(?:den\s+|die\s+|the\s+|le\s+|"
+             r"de\s+|il\s+|el\s+)?(?:empfanger|beneficiary|payee|recipient|beneficiaire|"
+             r"begunstigde|ontvanger|beneficiario|destinatario))?")
 #: a label, then a colon, a column gap or the line's end ("Remittance Advice" is a title)
-_INFO_LABEL = re.compile(r"^\s*(?:(?:" + "|".join(_INFO) + r") *(?:\( *:?70:? *\))? *(?::|\t|$)"
+_INFO_LABEL = re.compile(r"^\s*(?:(?:" + "|".join(_INFO) + r")" + _FOR_WHOM
+                         + r" *(?:\( *:?70:? *\))? *(?::|\t|$)"
                          r"|:?F?70:)", re.I)  # ":70:", "70:", "F70:"
+#: a "Label: value" line of its own ("Charges: SHA", "Spesen: 0,00"): the text ends above it
+_FIELD_LINE = re.compile(r"^\s*[^\W\d_][^\d:\s]*(?:\s[^\d:\s]+){0,3}\s?:\s+\S")
 _SWIFT_TAG = re.compile(r"^\s*:?F?\d{2}[A-Z]?:")
 _SWIFT_CODE = re.compile(r"(?<![A-Za-z])/([A-Z]{3,4})/(?=\w)")  # "/INV/4711", "/RFB/..."
 _SWIFT_AMOUNT = re.compile(r":3[23][AB]:\s*(?:\d{6})?[A-Z]{3}\s*(\d[\d.,]*)")
+_BRACKETED = re.compile(r"\(\s*(-?\d[\d.,' ]*\d)\s*\)")  # "4711 (1.200,00)": no credit
 _MONEY = re.compile(r"\d[.,]\d{2}(?!\d)")
 _ROW = re.compile(r"\d[.,]\d{2}(?:-|\s?CR)?\s+[-(]?\d")  # amounts side by side: a table's row
 _MONEY_TEXT = re.compile(r"\d[\d.,' ]*[.,]\d{2}(?!\d)")
@@ -92,18 +101,24 @@ def find_free_text(lines: Sequence[Line], known: KnownItems | None) -> Table | N
     """The invoices of the remittance information on ``lines`` as a table, or None."""
     blocks = list(_labelled_blocks(lines))
     labelled = bool(blocks)
+    fields = list(labelled_values(lines))  # the page's fields, read once for every block
     if not blocks:
-        blocks = [_amount_lines(lines)]
+        blocks = [_amount_lines(lines, fields)]
+    page = _PageTotals(lines, fields)
+    payment: bool | None = None
     for indices, texts in blocks:
         if not texts:
             continue
-        totals = _stated_totals(lines, set(indices))
-        found = _best_reading(texts, totals, known)
+        totals = page.totals(set(indices))
+        found = _best_reading(texts, totals, known, page.stated)
+        if found is None and labelled and page.stated is not None:
+            found = _lone_reference(texts, page.stated)
         if found is None:
             continue
         items, mark = found
         adds_up = sum((item.paid_amount for item in items), Decimal(0)) in totals[mark]
-        payment = speaks_of_payment(lines)
+        if payment is None:
+            payment = speaks_of_payment(lines, fields)
         if not (adds_up and payment if not labelled else adds_up or payment):
             continue
         rows = [_row(item, mark) for item in items]
@@ -131,13 +146,20 @@ def _labelled_blocks(lines: Sequence[Line]) -> Iterator[tuple[list[int], list[st
         while n + 1 < len(lines):
             below = lines[n + 1]
             if below.page != line.page or below.top - lines[n].top > 2 * pitch \
-                    or _SWIFT_TAG.match(below.text) or (not swift and _INFO_LABEL.match(
-                        _fold(below.text))):
+                    or _SWIFT_TAG.match(below.text) or (not swift and (_INFO_LABEL.match(
+                        _fold(below.text)) or _is_field_line(below.text))):
                 break
             n += 1
             indices.append(n)
             texts.append(below.text.replace("\t", " ").strip())
         yield indices, texts
+
+
+def _is_field_line(text: str) -> bool:
+    """A ``Label: value`` line whose label is words without an invoice word (``Charges:
+    SHA``), not a line of the text (``RE: 4711 100,00``)."""
+    found = _FIELD_LINE.match(text)
+    return found is not None and not invoice_refs(found[0] + " 1")
 
 
 def _fold_offset(text: str, folded_end: int) -> str:
@@ -150,10 +172,11 @@ def _fold_offset(text: str, folded_end: int) -> str:
     return ""
 
 
-def _amount_lines(lines: Sequence[Line]) -> tuple[list[int], list[str]]:
-    """The lines printing money that are no ``label: value`` field and no table row (two
-    amounts side by side): one block."""
-    fields = {index for index, _, _ in labelled_values(lines)}
+def _amount_lines(lines: Sequence[Line], found: list[tuple[int, str, str]]
+                  ) -> tuple[list[int], list[str]]:
+    """The lines printing money that are no ``label: value`` field (``found``: the
+    page's) and no table row (two amounts side by side): one block."""
+    fields = {index for index, _, _ in found}
     fields |= {index for index, line in enumerate(lines)  # "Label: value", not "70: RE 4711 9,90"
                if ":" in line.text and sum(bool(re.search(r"\d", word)) for word in
                                            line.text.rpartition(":")[2].split()) < 2}
@@ -168,21 +191,45 @@ def _pitch(lines: Sequence[Line]) -> float:
     return median(pitches) if pitches else 12.0
 
 
-def _stated_totals(lines: Sequence[Line], block: set[int]) -> dict[str, set[Decimal]]:
-    """The amounts printed under a total label (or in an MT103's ``:32A:``), and any
-    amount printed outside the ``block`` lines, read with each decimal mark."""
-    texts = [value for _, name, value in labelled_values(lines) if name == "total"]
-    texts += [part for n, line in enumerate(lines) if n not in block
-              for part in re.split(r"[\t:]", line.text) if _MONEY.search(part)]
-    texts += [value for _, name, value in unlisted_values(lines, {"total"})]
-    texts += [m[1] for line in lines if (m := _SWIFT_AMOUNT.search(line.text))]
-    found: dict[str, set[Decimal]] = {".": set(), ",": set()}
-    for text in texts:
-        for mark, amounts in found.items():
-            amount = probe_amount(text.replace("*", ""), mark)
-            if amount is not None:
-                amounts.add(amount)
-    return found
+class _PageTotals:
+    """The amounts a page states for its payment, read once per page: under a total
+    label (listed, or read from its words), in an MT103's ``:32A:``; ``stated``: the one
+    a text naming a lone invoice without its amount takes."""
+
+    def __init__(self, lines: Sequence[Line], fields: list[tuple[int, str, str]]) -> None:
+        self.lines = lines
+        self.labelled = [value for _, name, value in fields if name == "total"]
+        self.swift = swift_amounts(lines)
+        self.stated = self.swift[0] if self.swift else next(
+            (a for text in self.labelled if (a := probe_amount(text.replace("*", "")))
+             is not None), None)  # read with the mark its shape shows
+        self._unlisted: list[str] | None = None
+
+    def totals(self, block: set[int]) -> dict[str, set[Decimal]]:
+        """The stated amounts, and any amount printed outside the ``block`` lines, read
+        with each decimal mark (SWIFT's always with a decimal comma)."""
+        if self._unlisted is None:
+            self._unlisted = [value for _, _, value in unlisted_values(self.lines, {"total"})]
+        texts = self.labelled + self._unlisted
+        texts += [part for n, line in enumerate(self.lines) if n not in block
+                  and _MONEY.search(line.text)
+                  for part in re.split(r"[\t:]", line.text) if _MONEY.search(part)]
+        found: dict[str, set[Decimal]] = {".": set(), ",": set()}
+        for text in texts:
+            for mark, amounts in found.items():
+                amount = probe_amount(text.replace("*", ""), mark)
+                if amount is not None:
+                    amounts.add(amount)
+        for amount in self.swift:
+            found["."].add(amount)
+            found[","].add(amount)
+        return found
+
+
+def swift_amounts(lines: Sequence[Line]) -> list[Decimal]:
+    """The amounts of a SWIFT print's ``:32A:``/``:33B:`` fields (a decimal comma)."""
+    found = [probe_amount(m[1], ",") for line in lines if (m := _SWIFT_AMOUNT.search(line.text))]
+    return [amount for amount in found if amount is not None]
 
 
 def _joinings(texts: list[str]) -> Iterator[str]:
@@ -199,31 +246,52 @@ def _joinings(texts: list[str]) -> Iterator[str]:
         yield _SWIFT_CODE.sub(r" \1 ", out)
 
 
-def _best_reading(texts: list[str], totals: dict[str, set[Decimal]], known: KnownItems | None
-                  ) -> tuple[list[RemittanceLine], str] | None:
+def _best_reading(texts: list[str], totals: dict[str, set[Decimal]], known: KnownItems | None,
+                  stated: Decimal | None = None) -> tuple[list[RemittanceLine], str] | None:
     """The invoices of the best reading of the block, and its decimal mark: the one
-    adding up to a stated total, else naming the most invoices; of equals, the first
-    joining and the mark the amounts' shapes and language say. Between readings naming
-    as many invoices, more open items among them, then references alike in shape.
+    adding up to a stated total, then the one with fewest references unlike the others
+    in shape (a year glued to the amount on the next line is no reference; a reference
+    cut by a line end and glued back is like its neighbours), then naming the most
+    invoices; of equals, the first joining and the mark the amounts' shapes and language
+    say. Between readings naming as many invoices, more open items among them.
+    Amounts in brackets are read as credits and, again, as amounts in brackets.
+    ``stated``: the payment's amount, which a lone invoice named without one takes.
     """
     money = [m[0] for text in texts for m in _MONEY_TEXT.finditer(text)]
     decided, _ = decide_mark(money, known.amounts if known else (), guess_language(texts))
     marks = (",", ".") if decided == "," else (".", ",")
-    best: tuple[tuple[bool, int, int, int], list[RemittanceLine], str] | None = None
+    best: tuple[tuple[bool, int, int, int, int], list[RemittanceLine], str] | None = None
     with known_items.using(known):
-        for text in _joinings(texts):
-            for mark in marks:
-                letter = read_letter(text, source="", fmt="pdf", mark=mark, listing=True)
+        for joined in _joinings(texts):
+            for text, mark in product(_bracket_readings(joined), marks):
+                hints = {"total": _text(stated, mark)} if stated is not None else None
+                letter = read_letter(text, source="", fmt="pdf", mark=mark, listing=True,
+                                     hints=hints)
                 if letter is None or not letter.lines:
                     continue
                 paid = sum((item.paid_amount for item in letter.lines), Decimal(0))
                 refs = [item.invoice_ref for item in letter.lines]
-                score = (paid in totals[mark], len(refs),
+                score = (paid in totals[mark], _alike(refs) - len(refs), len(refs),
                          sum(known.has_ref(ref) for ref in refs) if known else 0,
                          _alike(refs))
                 if best is None or score > best[0]:
                     best = (score, letter.lines, mark)
     return (best[1], best[2]) if best else None
+
+
+def _lone_reference(texts: list[str], stated: Decimal) -> tuple[list[RemittanceLine], str] | None:
+    """The one invoice a text without amounts names (``Zahlung RE 4711``), paid the
+    ``stated`` amount; None unless it names exactly one."""
+    refs = invoice_refs(" ".join(texts))
+    if len(refs) != 1:
+        return None
+    return [RemittanceLine(invoice_ref=refs[0], paid_amount=stated)], "."
+
+
+def _bracket_readings(text: str) -> list[str]:
+    """``text``, and when it has amounts in brackets, the same without the brackets."""
+    plain = _BRACKETED.sub(r" \1 ", text)
+    return [text, plain] if plain != text else [text]
 
 
 def _alike(refs: list[str]) -> int:

@@ -69,6 +69,9 @@ _PLACEHOLDER = re.compile(r"[-\u2013\u2014/.*]*")  # a value printed for nothing
 _COLON = re.compile(r":(?:\s+|$)")
 _DIGIT = re.compile(r"\d")
 _CENTS = re.compile(r"\d[.,]\d{2}$")  # an amount, not a reference
+_DECIMALS = re.compile(r"\d[.,]\d{2}(?!\d)")
+# what may be a date: a space, digits around two separators, or six to eight digits alone
+_DATE_LIKE = re.compile(r"\s|\d[./-]\d+[./-]\d|^\d{6,8}$")
 _REFERENCE = re.compile(r"[A-Za-z]{0,6}[-/.]?\d[\w/.-]*")
 _LETTER = re.compile(r"[^\W\d_]")
 _AMOUNT_SHAPE = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?\d[\d.,' ]*[)-]?"
@@ -92,10 +95,43 @@ class Pair:
 
 
 def repeats_its_header(table: Table) -> bool:
-    """Whether the table reader took more lines than two per row (a row of labels over
-    each invoice's values, stacked records): then :func:`find_records` is asked too.
-    A cheap test: a grid takes a header, its rows and a total."""
-    return len(table.used) > 2 * len(table.rows) + 2
+    """Whether the table reader's reading may be key-value records in disguise, so that
+    :func:`find_records` is asked too (cheap tests): it took more lines than two per row
+    (a row of labels over each invoice's values, stacked records); a row's reference is
+    no reference (an amount, a placeholder: the second row of a two-row record); no
+    row has a paid amount; or the column read as the reference names no invoice (a row
+    of the payment's labels in boxes over their values)."""
+    return len(table.used) > 2 * len(table.rows) + 2 or _unpaid(table.rows) or _wrong(table)
+
+
+def _wrong(table: Table) -> bool:
+    """Whether ``table``'s reading is wrong by its own signs: a reference that is none,
+    or a reference column whose label names no invoice."""
+    if not all(_is_reference(row.get("invoice_ref", "")) for row in table.rows):
+        return True
+    label = table.ref_labels.get("invoice_ref")
+    return label is not None and field_for_header(label) != "invoice_ref"
+
+
+def _unpaid(rows: list[dict[str, str]]) -> bool:
+    return not any(row.get("paid_amount") for row in rows)
+
+
+def _fields(rows: list[dict[str, str]]) -> int:
+    return len({key for row in rows for key, value in row.items() if value})
+
+
+def _is_reference(text: str) -> bool:
+    """A digit in it, and not an amount with decimals or a date."""
+    text = text.strip()
+    if not _DIGIT.search(text) or (_DECIMALS.search(text) and _AMOUNT_SHAPE.match(text)):
+        return False
+    return not _DATE_LIKE.search(text) or read_date(text) is None
+
+
+def _plausible(table: Table) -> int:
+    """How many of ``table``'s rows have a reference that is one."""
+    return sum(_is_reference(row.get("invoice_ref", "")) for row in table.rows)
 
 
 def find_records(lines: Sequence[Line], beside: Table | None = None) -> Table | None:
@@ -113,8 +149,14 @@ def find_records(lines: Sequence[Line], beside: Table | None = None) -> Table | 
     if "invoice_ref" not in roles.values() or not roles.keys() & _amount_keys(roles):
         return None
     rows = [_row(record, roles) for record in records]
-    rows = [row for row in rows if _DIGIT.search(row.get("invoice_ref", ""))]
-    if len(rows) <= (len(beside.rows) if beside else 0):
+    rows = [row for row in rows if _is_reference(row.get("invoice_ref", ""))]
+    if beside is not None and beside.rows:
+        theirs = _plausible(beside)
+        better = _wrong(beside) or (_unpaid(beside.rows) and _fields(rows) > _fields(
+            beside.rows))  # the records read more of each invoice than a table without paid
+        if len(rows) < theirs or (len(rows) == theirs and not better):
+            return None  # the table reads as many invoices, and nothing is wrong with it
+    elif not rows:
         return None
     used = {n for record in records for p in record for n in (p.line, p.label_line)}
     labels = {role: next(p.label for r in records for p in r if p.key == key)
@@ -205,14 +247,15 @@ def _split_value(text: str) -> tuple[str, str]:
 
 
 def _is_label_row(chunks: list[list[Word]]) -> bool:
-    """A row of two or more labels naming line fields, no digit, no colon pairs."""
+    """A row of two or more labels naming line fields, no digit, no colon pairs (a record
+    may print its labels in several such rows, the reference in one of them)."""
     if len(chunks) < 2:
         return False
     texts = [" ".join(w.text for w in chunk).rstrip(":") for chunk in chunks]
     if any(_DIGIT.search(t) or ":" in t for t in texts):
         return False
     fields = [field_for_header(t) for t in texts]
-    return sum(f in LINE_FIELDS for f in fields) >= 2 and "invoice_ref" in fields
+    return sum(f in LINE_FIELDS for f in fields) >= 2
 
 
 def _two_row_records(lines: Sequence[Line], index: int, chunks: list[list[Word]]
@@ -228,12 +271,22 @@ def _two_row_records(lines: Sequence[Line], index: int, chunks: list[list[Word]]
             or not any(_field(t) in AMOUNT_FIELDS for t in texts):
         return
     row = index + 2
+    if row + 1 < len(lines) and _shape(lines[row]) == _shape(lines[row + 1]):
+        return  # rows alike (a reference first in each): one row per record, a bilingual header
     while row + 1 < len(lines) and lines[row].page == lines[row + 1].page == lines[index].page \
             and _DIGIT.search(lines[row].text) and _DIGIT.search(lines[row + 1].text):
         for labels, n in ((chunks, row), (second, row + 1)):
             for x, label, value in _under(labels, lines[n]):
                 yield Pair(n, x, label, value, _field(label), n)
         row += 2
+
+
+def _shape(line: Line) -> str | None:
+    """The shape of a line's first phrase when it is a reference (``A-9999-9999``)."""
+    first = " ".join(w.text for w in phrases(line.words)[0]) if line.words else ""
+    if not _is_reference(first):
+        return None
+    return re.sub(r"[^\W\d_]", "A", re.sub(r"\d", "9", first))
 
 
 def _stacked(lines: Sequence[Line], index: int, chunks: list[list[Word]]) -> Iterator[Pair]:
@@ -305,8 +358,11 @@ def _anchored(anchor: str, pairs: list[Pair], paragraphs: list[int]) -> list[lis
         done.add(number)
         inside = [p for p in pairs if paragraphs[p.line] == number
                   and paragraphs[p.label_line] == number]
+        if not inside:  # a value whose label stands in another paragraph
+            continue
         if sum(p.key == anchor for p in inside) == 1 and any(
-                is_payment_label(p.label) for p in inside):
+                is_payment_label(p.label) or _names_the_payment(p.label, p.key == anchor)
+                for p in inside):
             continue  # the advice's own fields ("Referenz", "Zahlungsdatum"), no invoice
         first = inside[0].key
         if sum(p.key == anchor for p in inside) > 1 and \
@@ -320,6 +376,14 @@ def _anchored(anchor: str, pairs: list[Pair], paragraphs: list[int]) -> list[lis
         records += [_first_of_each(part) for part in parts
                     if any(p.key == anchor for p in part)]
     return records
+
+
+def _names_the_payment(label: str, anchor: bool) -> bool:
+    """A label of the payment's own date as the header reader reads it (``Zahlungsdatum``)
+    or, as the ``anchor``, of its number (``Referentienummer``, ``Zahlungsreferenz``)."""
+    found = field_of_label(label)
+    return found is not None and ((found[0] == "payment_date" and found[1] == 2) or (
+        anchor and found[0] == "payment_ref"))
 
 
 def _first_of_each(record: list[Pair]) -> list[Pair]:
@@ -350,17 +414,26 @@ def _paragraphs(lines: Sequence[Line]) -> list[int]:
 _PAYMENT_TITLE = re.compile(
     r"(?<![a-z])(?:remittance|payment|paiement|reglement|virement|avis d|zahlung|uberweisung"
     r"|gutschrift|betaling|betaal|overboeking|bijschrijving|creditadvies|pago|transferencia"
-    r"|abono|pagamento|bonifico|accredito|credit advice|avis de credit|remesa|avviso)")
+    r"|abono|pagamento|bonifico|accredito|credit advice|avis de credit|remesa|avviso"
+    r"|credit transfer|transfer received|incoming transfer|mt ?103|eingang|ontvangen"
+    r"|virement recu)")
+#: a SWIFT payment message's transaction reference or value date/amount tag
+_SWIFT_PAYMENT = re.compile(r"^\s*:(?:20|32A):")
 
 
-def speaks_of_payment(lines: Sequence[Line]) -> bool:
-    """A payment number or date label on the page (not an invoice's own fields), or a
-    payment word in a short chunk of its first three lines (the title)."""
+def speaks_of_payment(lines: Sequence[Line],
+                      fields: Sequence[tuple[int, str, str]] | None = None) -> bool:
+    """A payment number or date label on the page (not an invoice's own fields), a SWIFT
+    payment message's ``:20:`` or ``:32A:``, or a payment word in a short chunk of its
+    first three lines (the title). ``fields``: the page's labelled values when read
+    already."""
     for line in lines[:3]:
         for chunk in line.text.split("\t"):
             if len(chunk.split()) <= 6 and _PAYMENT_TITLE.search(_fold(chunk)):
                 return True
-    for _, name, _ in labelled_values(lines):
+    if any(_SWIFT_PAYMENT.match(line.text) for line in lines):
+        return True
+    for _, name, _ in labelled_values(lines) if fields is None else fields:
         if name in ("payment_ref", "payment_date"):
             return True
     for line in lines:
@@ -471,7 +544,11 @@ def _page_amounts(lines: Sequence[Line]) -> set[Decimal]:
     """Every amount printed on ``lines`` (read with either decimal mark)."""
     found: set[Decimal] = set()
     for line in lines:
+        if not _DIGIT.search(line.text):
+            continue
         for chunk in re.split(r"[\t:]", line.text):
+            if not _DIGIT.search(chunk):
+                continue
             for mark in (".", ","):
                 value = probe_amount(chunk.strip(), mark)
                 if value is not None:

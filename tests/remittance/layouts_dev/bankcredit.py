@@ -53,8 +53,10 @@ def remittance_text(doc: Doc, rng: random.Random) -> list[str]:
     if len(doc.rows) == 1 and rng.random() < 0.5:
         return [f"{rng.choice(K.INTRO[doc.lang])} {word} {doc.rows[0].ref}"]
     style = rng.choice(("word", "word", "ccy", "brackets", "lines", "swift", "dated", "bare"))
-    if style == "swift":
-        return ["".join(f"/INV/{r.ref}/{money(r.paid)}" for r in doc.rows)]
+    if style == "brackets" and money.sign == "parens":  # "((1.336,55))" nobody prints
+        style = "word"
+    if style == "swift":  # SWIFT's own amounts: no grouping, a decimal comma
+        return ["".join(f"/INV/{r.ref} {r.paid:f}".replace(".", ",") for r in doc.rows)]
     if style == "lines":
         return [f"{word} {r.ref} {money(r.paid)}" for r in doc.rows]
     if style == "dated":
@@ -97,17 +99,16 @@ def _advice(pen: Pen, rng: random.Random) -> None:
     label = doc.label(rng.choice(K.INFO[doc.lang]))
     width = rng.choice((35, 60, 90))
     texts = [line for part in remittance_text(doc, rng) for line in wrap(part, width)]
+    y -= 14
     if rng.random() < 0.5 and width < 90:  # the label and the text's first line together
-        pen.text(LEFT, y - 14, f"{label}: {texts[0]}", size=9)
+        pen.text(LEFT, y, f"{label}: {texts[0]}", size=9)
         texts = texts[1:]
-        y -= 14
     else:
-        pen.text(LEFT, y - 14, f"{label}:", size=9, bold=True)
-        y -= 26
+        pen.text(LEFT, y, f"{label}:", size=9, bold=True)
+    indent = 0 if rng.random() < 0.7 else 12
     for line in texts:
         y -= 11
-        pen.text(LEFT + (0 if rng.random() < 0.7 else 12), y + 11, line, size=8.5,
-                 font="Courier" if width == 35 else None)
+        pen.text(LEFT + indent, y, line, size=8.5, font="Courier" if width == 35 else None)
     if rng.random() < 0.5:
         pen.text(LEFT, y - 20, rng.choice(("Charges: SHA", "Fees: 0.00", "Spesen: 0,00 EUR",
                                            "Frais : 0,00")), size=8)

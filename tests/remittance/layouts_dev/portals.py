@@ -266,6 +266,8 @@ def draw(doc: Doc, rng: random.Random) -> tuple[bytes, int]:
     y -= 16
     roles = _block_fields(doc, rng)
     shape = rng.choice(("lines", "columns", "nocolon", "stacked", "tworow", "cards"))
+    if shape == "tworow" and len(roles) < 4:  # two rows of labels need two labels each
+        shape = "stacked"
     step = size + 4
     if shape == "tworow":
         cut = (len(roles) + 1) // 2
