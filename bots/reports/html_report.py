@@ -214,7 +214,10 @@ def _headline(report: RunReport) -> Safe:
         _tile(writes[WriteState.DRY_RUN], "external writes a real run would make")
         if report.dry_run else
         _tile(writes[WriteState.DONE], f"external writes done ({writes[WriteState.FAILED]} "
-                                       f"failed, {writes[WriteState.INTENT]} unconfirmed)",
+                                       f"failed, {writes[WriteState.INTENT]} unconfirmed"
+                                       + (f", {writes[WriteState.SUBMITTED]} submitted, not "
+                                          "confirmed yet" if writes[WriteState.SUBMITTED]
+                                          else "") + ")",
               "bad" if writes[WriteState.FAILED] or writes[WriteState.INTENT] else None),
     ]
     failing = [bot.name for bot in report.bots if bot.errors]

@@ -33,7 +33,8 @@ without a new schema version.
       "worklist": {"<sheet name>": <row count>, ...},   every sheet of worklist.xlsx
       "external_writes": [{"system": str, "action": str, "target": str,
                            "idempotency_key": str,
-                           "state": "intent" | "done" | "failed" | "dry_run",
+                           "state": "intent" | "submitted" | "done" | "failed" |
+                                    "dry_run",
                            "currency": str, "amount": "<decimal>" | null, "detail": str,
                            "files": [str, ...]}],    documents sent, relative paths
       "inputs": [{"source": str, "sha256": str, "format": str,
