@@ -91,7 +91,7 @@ from bots.remittance.pdf_records import find_records, repeats_its_header
 from bots.remittance.pdf_templates import Template, default_templates, template_for
 from bots.remittance.pdf_words import MAX_PAGES, read_words
 from bots.remittance.records import remittance_id
-from bots.remittance.values import try_amount
+from bots.remittance.values import probe_amount, try_amount
 
 NAME = "pdf"
 DEFAULT_CURRENCY = "USD"
@@ -328,9 +328,12 @@ def _remittance(source: str, header: Header, table: Table, lines: list[Line],
     warnings: list[str] = []
     row_total = try_amount((table.total_text or "").replace("*", ""), decimal)
     total = header.total if header.total is not None else row_total
-    items = _without_clearing_row([(row, item) for n, row in enumerate(table.rows, 1)
-                                   if (item := _line(n, row, decimal, day_first, warnings))
-                                   is not None], total, header.payment_ref)
+    items, payment = _without_clearing_row(
+        [(row, item) for n, row in enumerate(table.rows, 1)
+         if (item := _line(n, row, decimal, day_first, warnings)) is not None],
+        total, header.payment_ref)
+    if total is None and payment is not None:
+        total = abs(payment)  # the payment row of a statement states the amount paid
     if header.total is not None and row_total is not None and row_total != header.total:
         warnings.append(f"the Total row says {row_total} but the advice total is "
                         f"{header.total}")
@@ -344,10 +347,16 @@ def _remittance(source: str, header: Header, table: Table, lines: list[Line],
     if not table.rows:
         warnings.append("no remittance table found: payment fields only")
     lines_sum = sum((item.paid_amount for item in items), Decimal(0))
-    for text in table.unreferenced:
-        amount = _amount(last_amount_text(text), decimal)
-        if amount is not None and items and amount == (lines_sum if total is None else total):
-            total = amount  # an unlabelled total under the amounts column
+    for text, cells in table.unreferenced:
+        # its amount cells (a statement's payment row), else the last amount-shaped run of
+        # the line (out of range, that run is several numbers)
+        amounts = [abs(a) for cell in cells if (a := _amount(cell, decimal)) is not None]
+        run = last_amount_text(text)
+        loose = probe_amount(run, decimal)
+        amounts += [a for a in (probe_amount(run) if loose is None else loose,) if a is not None]
+        stated = lines_sum if total is None else total
+        if items and stated in amounts:
+            total = stated  # an unlabelled total under the amounts column, or the payment
             continue
         warnings.append(f"left out a line with amounts but no invoice reference: {text!r}")
     if table.dropped_copies:
@@ -362,18 +371,18 @@ def _remittance(source: str, header: Header, table: Table, lines: list[Line],
 
 def _without_clearing_row(read: list[tuple[dict[str, str], RemittanceLine]],
                           total: Decimal | None, payment_ref: str | None,
-                          ) -> list[RemittanceLine]:
+                          ) -> tuple[list[RemittanceLine], Decimal | None]:
     """The lines of the rows ``read``, less the payment on a ledger's other side (a
-    statement of account printing the payment among the invoices it pays). Of the rows
-    on that side, the payment is the one whose amount is the stated ``total`` and
-    without which the others add up to it, else the one printing the ``payment_ref``;
-    when no total is stated and all rows come to nothing, the one printing the payment
-    reference, else the largest."""
+    statement of account printing the payment among the invoices it pays), and that
+    payment's amount (None: no such row). Of the rows on that side, the payment is the
+    one whose amount is the stated ``total`` and without which the others add up to it,
+    else the one printing the ``payment_ref``; when no total is stated and all rows come
+    to nothing, the one printing the payment reference, else the largest."""
     items = [item for _, item in read]
     sides = [n for n, (row, _) in enumerate(read) if row.get("contra")
              and not row.get("paid_amount")]
     if len(items) < 2 or not sides:
-        return items
+        return items, None
     whole = sum((item.paid_amount for item in items), Decimal(0))
 
     def names_payment(n: int) -> bool:
@@ -390,7 +399,9 @@ def _without_clearing_row(read: list[tuple[dict[str, str], RemittanceLine]],
         payment = None
     if payment is None:
         payment = next((n for n in sides if names_payment(n)), None)
-    return items if payment is None else items[:payment] + items[payment + 1:]
+    if payment is None:
+        return items, None
+    return items[:payment] + items[payment + 1:], items[payment].paid_amount
 
 
 def _line(n: int, row: dict[str, str], decimal: str | None, day_first: bool,

@@ -483,7 +483,8 @@ class Table:
     total_text: str | None = None  # the paid/gross amount of a "Total" row
     used: set[int] = field(default_factory=set)  # indices of the lines read as table
     dropped_copies: int = 0  # segments dropped as exact copies of an earlier one
-    unreferenced: list[str] = field(default_factory=list)  # amount lines without invoice
+    # lines of amounts without an invoice reference: (their text, their amount cells)
+    unreferenced: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     # the rows under each header row found (copies dropped): ``rows`` is their concatenation
     segments: list[list[dict[str, str]]] = field(default_factory=list)
     labels: tuple[str, ...] = ()  # the labels of the first header row (the layout)
@@ -543,9 +544,14 @@ def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
                 dashes.setdefault(column.field, []).extend(texts)
             continue  # "-" for nothing: never another cell's minus ("2.292,92" then "-")
         if overlapped > 1 and len(phrase) > 1:
+            last: str | None = ""
             for word in phrase:
-                cells.setdefault(_place(word.x0, word.x1, columns)[0].field, []).append(
-                    word.text)
+                name = _place(word.x0, word.x1, columns)[0].field
+                if name in ("invoice_ref", "alt_ref") and last in TEXT_FIELDS \
+                        and not _DIGIT.search(word.text):
+                    name = last  # a text running on over a reference column ("Nota di credito")
+                cells.setdefault(name, []).append(word.text)
+                last = name
         elif column.other:
             amount = column.field in AMOUNT_FIELDS
             for word in phrase:
@@ -682,7 +688,8 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 last_row, used = line, True
             elif kind == "unreferenced" and _just_under(line, last_row, 3):
                 # not table.used: the line may be a labelled total ("Total paid: ...")
-                table.unreferenced.append(" ".join(w.text for w in part.words))
+                table.unreferenced.append((" ".join(w.text for w in part.words), tuple(
+                    cells[f] for f in (*_TOTALS, "contra") if cells.get(f))))
                 last_row = line
         if used:
             table.used.add(index)
@@ -960,9 +967,9 @@ class _Spans(list[tuple[float, float]]):
 def _flush_edges(body: list[Line]) -> tuple[list[float], list[float]]:
     """Where the cells of ``body`` are set flush row after row: the left edges of text
     (document numbers, dates) and the right edges of money. A cell is a run of words less
-    than half a text height apart (a Courier space is more), so columns set so close that
-    their values make one phrase (``VCH063752 90003385``) still show, but the groups of an
-    amount (``15 976,37``) stay one; an x inside a word of some row is no edge."""
+    less than a wide space apart (:func:`_one_cell`), so columns set so close that their
+    values make one phrase (``VCH063752 90003385``) still show; an x inside a word of some
+    row is no edge."""
     if len(body) < 2:
         return [], []
     lefts: dict[int, int] = {}
@@ -970,10 +977,7 @@ def _flush_edges(body: list[Line]) -> tuple[list[float], list[float]]:
     for line in body:
         cells: list[list[Word]] = []
         for w in line.words:
-            if cells and (w.x0 - cells[-1][-1].x1 <= 0.5 * (w.bottom - w.top) or (
-                    w.x0 - cells[-1][-1].x1 <= 0.8 * (w.bottom - w.top)
-                    and _GROUP_HEAD.match(cells[-1][-1].text)
-                    and _GROUP_TAIL.match(w.text))):  # "15 976,37": one amount
+            if cells and _one_cell(cells[-1][-1], w):
                 cells[-1].append(w)
             else:
                 cells.append([w])
@@ -991,6 +995,19 @@ def _flush_edges(body: list[Line]) -> tuple[list[float], list[float]]:
                 and not any(w.x0 < x / 2 - _EDGE and w.x1 > x / 2 + _EDGE for w in words)]
 
     return flush(lefts), flush(rights)
+
+
+def _one_cell(left: Word, right: Word) -> bool:
+    """Whether two words of a value row, left to right, are of one cell: less than 0.6
+    text heights apart, but not two numbers one Courier space (over half a height)
+    apart (``100007286 BK-7167371``: two columns), unless they are the groups of one
+    amount (``15 976,37``). Words without a digit (``31. März 2026``, ``Nota di
+    credito``) stay together."""
+    gap, height = right.x0 - left.x1, right.bottom - right.top
+    if gap > 0.6 * height:
+        return False
+    return gap <= 0.5 * height or not (_DIGIT.search(left.text) and _DIGIT.search(right.text)) \
+        or bool(_GROUP_HEAD.match(left.text) and _GROUP_TAIL.match(right.text))
 
 
 def _may_hold_two(line: Line) -> bool:
@@ -1131,10 +1148,15 @@ def _checked_by_values(columns: list[Column], body: list[Line]) -> list[Column]:
         return columns
     cells = [assign(line, columns) for line in body]
     out = list(columns)
-    if _SIDES <= {c.field for c in columns}:  # a ledger: the side most invoices use is paid
-        used = {side: sum(bool(row.get(side)) and bool(_DIGIT.search(row.get("invoice_ref", "")))
+    if _SIDES <= {c.field for c in columns}:
+        # a ledger: the side opposite the rows naming no document (the payment printed among
+        # the invoices), else the side most invoices use, is paid
+        used = {side: sum(bool(row.get(side)) and _is_reference(row.get("invoice_ref", ""))
                           for row in cells) for side in _SIDES}
-        ours = max(sorted(_SIDES), key=used.__getitem__)
+        unnamed = {side for row in cells for side in _SIDES if row.get(side)
+                   and _is_money(row[side]) and not _is_reference(row.get("invoice_ref", ""))}
+        ours = next(iter(_SIDES - unnamed)) if len(unnamed) == 1 \
+            else max(sorted(_SIDES), key=used.__getitem__)
         out = [replace(c, field="paid_amount" if c.field == ours else "contra", other=None)
                if c.field in _SIDES else c for c in out]
     for n, column in enumerate(columns):

@@ -129,3 +129,41 @@ def test_columns_one_courier_space_apart_are_two_columns():
     ])
     assert _lines(data) == [("100007286", Decimal("954.23")), ("100007293", Decimal("8025.44")),
                             ("100007302", Decimal("1212.95"))]
+
+
+def test_the_paid_side_is_opposite_the_payment_row_and_the_payment_row_states_the_total():
+    # more credit notes than invoices, no amount stated above the table: the payment row
+    # (no document number) stands on the side opposite the invoices, and says the total
+    header = [(42, "Datum", "l"), (110, "Belegart", "l"), (190, "Ihre Rechnung", "l"),
+              (380, "Soll", "r"), (460, "Haben", "r"), (540, "Saldo", "r")]
+    rows = [("02.03.2026", "Gutschrift", "RE-1001", "10,00", "", "-10,00"),
+            ("03.03.2026", "Rechnung", "RE-1002", "", "900,00", "890,00"),
+            ("04.03.2026", "Gutschrift", "RE-1003", "20,00", "", "870,00"),
+            ("05.03.2026", "Gutschrift", "RE-1004", "30,00", "", "840,00"),
+            ("20.03.2026", "Überweisung", "", "840,00", "", "0,00")]
+    items = [(42, 800, "Kontoauszug in EUR", "l"), (42, 786, "Zahlungsnr.: ZV-55120", "l")]
+    items += [(x, 700, text, align) for x, text, align in header]
+    for n, row in enumerate(rows, 1):
+        items += [(x, 700 - 14 * n, text, align)
+                  for (x, _, align), text in zip(header, row, strict=True) if text]
+    [got] = extract_pdf(_pdf(items), "t.pdf", templates=())
+    assert [(x.invoice_ref, x.paid_amount) for x in got.lines] == [
+        ("RE-1001", Decimal("-10.00")), ("RE-1002", Decimal("900.00")),
+        ("RE-1003", Decimal("-20.00")), ("RE-1004", Decimal("-30.00"))]
+    assert got.total == Decimal("840.00") and got.warnings == []
+
+
+def test_a_text_running_on_over_the_reference_column_stays_text():
+    # "Nota di credito" under a narrow "Tipo" label reaches over the invoice column
+    # (the label "Vs. fattura" starts left of the references under it)
+    header = [(42, "Tipo", "l"), (95, "Vs. fattura", "l"), (300, "Importo pagato", "r")]
+    rows = [("Fattura", "FT-0101", "500,00"), ("Nota di credito", "FT-0102", "-50,00"),
+            ("Fattura", "FT-0103", "70,00")]
+    items = [(42, 800, "Avviso di pagamento", "l"), (42, 786, "Rif. bonifico: B-1", "l")]
+    items += [(x, 700, text, align) for x, text, align in header]
+    for n, row in enumerate(rows, 1):
+        items += [(x + (17 if x == 95 else 0), 700 - 14 * n, text, align)
+                  for (x, _, align), text in zip(header, row, strict=True)]
+    assert _lines(_pdf(items)) == [("FT-0101", Decimal("500.00")),
+                                   ("FT-0102", Decimal("-50.00")),
+                                   ("FT-0103", Decimal("70.00"))]

@@ -207,6 +207,8 @@ def _draw(head: list[str], cols: list[str], labels: dict[str, str],
     y -= 20
     width = {"date": 11, "type": 9, "voucher": 12, "ref": 16, "debit": 13, "credit": 13,
              "balance": 15}
+    for col in cols:  # a column as wide as its longest cell
+        width[col] = max(width[col], *(len(values.get(col, "")) for values in body))
     if courier:  # character columns, one space between
         char = c.stringWidth("0", "Courier", size)
         x, xs = 40.0, {}
@@ -220,11 +222,11 @@ def _draw(head: list[str], cols: list[str], labels: dict[str, str],
             step = width[col] * size * 0.55 + rng.randint(8, 20)
             xs[col] = x + (step - 6 if col in _RIGHT else 0)
             x += step
-    two = any("|" in labels[col] for col in cols)
-    for row in range(2 if two else 1):
+    rows = 2 if any("|" in labels[col] for col in cols) else 1
+    for row in range(rows):
         for col in cols:
-            parts = labels[col].split("|")
-            text = parts[row - (2 - len(parts))] if row >= 2 - len(parts) else ""
+            parts = labels[col].split("|")  # a one-line label on the lower line
+            text = parts[row - (rows - len(parts))] if row >= rows - len(parts) else ""
             if text:
                 (c.drawRightString if col in _RIGHT else c.drawString)(xs[col], y, text)
         y -= size + 2
