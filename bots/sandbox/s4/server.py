@@ -19,8 +19,10 @@ collection read, query options by :mod:`.odata`) and ``/oauth/token`` (OAuth
   runs it with the URL parameters and answers its entity; anything else is
   405: the entity sets here take no writes (the cube is read-only on S/4 as well).
 * **JSON only**: ``$format=json`` or ``Accept: application/json``; Atom XML
-  is not simulated (406). Neither is ``$metadata``, ``$batch``, ``$expand``
-  or key access (``A_Customer('...')``): 501 with an OData error.
+  is not simulated (406). Neither is ``$metadata``, ``$expand`` or key
+  access (``A_Customer('...')``): 501 with an OData error.
+* **Batch**: ``POST <service>/$batch`` (with the CSRF token) answers the
+  reads it carries part by part (:mod:`.batch`).
 * **Faults** for tests: :meth:`Faults.fail` answers the next N OData requests
   with a 503, :meth:`Faults.stall` holds them for some seconds first.
 """
@@ -43,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-from bots.sandbox.s4 import attachments, lockbox, odata
+from bots.sandbox.s4 import attachments, batch, lockbox, odata
 from bots.sandbox.s4.entities import CUBE_SERVICE, ENTITY_SETS, FUNCTION_IMPORTS, EntitySet
 from bots.sandbox.sap.store import open_db
 
@@ -357,6 +359,8 @@ class S4Server:
         if (service, resource) == (attachments.SERVICE, attachments.ENTITY_SET) and \
                 raw.command == "POST":
             return self._attach(service, raw, body)
+        if resource == "$batch" and raw.command == "POST":
+            return self._batch(service, sets, raw.headers.get("Content-Type", ""), body)
         function = FUNCTION_IMPORTS.get((service, name))
         if function is not None and raw.command == "POST":
             return self._function(service, name, query)
@@ -386,6 +390,21 @@ class S4Server:
         return Answer.json({"d": {"__metadata": {"id": uri, "uri": uri,
                                                  "type": f"{lockbox.SERVICE}.LockboxBatchType"},
                                   **batch}}, 201, [("Location", uri)])
+
+    def _batch(self, service: str, sets: dict[str, EntitySet], content_type: str,
+               body: bytes) -> Answer:
+        """A ``$batch`` of reads (:mod:`.batch`): 202 and one answer per part."""
+        with self._lock:
+            self.stats.reads["$batch"] = self.stats.reads.get("$batch", 0) + 1
+
+        def read(resource: str, query: dict[str, str]) -> dict[str, Any]:
+            return self._collection(service, resource, sets, query)
+
+        try:
+            payload, answer_type = batch.answer_batch(content_type, body, read)
+        except odata.ODataError as exc:
+            return Answer.error(exc)
+        return Answer(202, payload, answer_type)
 
     def _attach(self, service: str, raw: BaseHTTPRequestHandler, body: bytes) -> Answer:
         """An uploaded file (media POST): 201 and its AttachmentContent entity."""

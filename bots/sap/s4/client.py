@@ -9,7 +9,8 @@ records:
   signed, as Edm.Decimal text, and become ``Decimal`` rounded to the
   currency's decimals; net due and discount dates are SAP's own
   (``NetDueDate``, ``CashDiscount1DueDate``);
-* customers from ``API_BUSINESS_PARTNER``: ``A_CustomerCompany`` (terms,
+* customers from ``API_BUSINESS_PARTNER`` (names and addresses of all
+  customers in one ``$batch`` of chunked reads): ``A_CustomerCompany`` (terms,
   clerk, e-mail per company code), ``A_Customer`` (name, group key as the
   paying parent, as :mod:`bots.sap.customers` reads KNA1-KONZS),
   ``A_BusinessPartnerAddress`` (country, city, language: its ISO code turned
@@ -95,16 +96,15 @@ class S4Client:
         numbers = sorted({a["Customer"] for a in accounts})
         general: dict[str, dict[str, Any]] = {}
         places: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(numbers), CHUNK):
-            chunk = numbers[start:start + CHUNK]
-            for row in self.odata.entities(
-                    BP, "A_Customer", filter=_any_of("Customer", chunk),
-                    select=("Customer", "CustomerName", "CustomerCorporateGroup")):
-                general[row["Customer"]] = row
-            for row in self.odata.entities(
-                    BP, "A_BusinessPartnerAddress", filter=_any_of("BusinessPartner", chunk),
-                    select=("BusinessPartner", "AddressID", "Country", "CityName",
-                            "Language")):
+        chunks = [numbers[start:start + CHUNK] for start in range(0, len(numbers), CHUNK)]
+        answers = self.odata.read_batch(BP, [read for chunk in chunks for read in (
+            ("A_Customer", _any_of("Customer", chunk),
+             ("Customer", "CustomerName", "CustomerCorporateGroup")),
+            ("A_BusinessPartnerAddress", _any_of("BusinessPartner", chunk),
+             ("BusinessPartner", "AddressID", "Country", "CityName", "Language")))])
+        for names, addresses in zip(answers[::2], answers[1::2], strict=True):
+            general.update((row["Customer"], row) for row in names)
+            for row in addresses:
                 places.setdefault(row["BusinessPartner"], row)  # the first address
         dunning = self._dunning(company_codes)
         result = []

@@ -16,6 +16,9 @@
 * **Paging**: the server decides the page size; :meth:`entities` follows
   ``__next`` (with its ``$skiptoken``) until there is none. ``__next`` must
   stay on the configured host: credentials are never sent elsewhere.
+* **Batch**: :meth:`read_batch` sends several reads of one service in one
+  ``$batch`` round trip (the master-data chunks of a customer read), pages
+  beyond the first by GET.
 * **CSRF**: :meth:`csrf_token` fetches a token (``x-csrf-token: fetch``) for
   the service's session cookie; modifying requests (batch, posting) need it.
 * **Writes**: :meth:`create` POSTs an entity (a deep insert) and
@@ -43,20 +46,23 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote as url_quote
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import httpx
 
 from bots.config import ConfigError, S4Config
 from bots.retry import RetryPolicy
 from bots.sap.errors import SapBusinessError, SapError, SapLogonError, SapTechnicalError
+from bots.sap.s4.batch import MAX_PARTS, BatchError, batch_request, parse_batch
 
 ODATA_ROOT = "/sap/opu/odata/sap/"
+Read = tuple[str, str, Sequence[str]]  # (entity set, $filter, $select) of one read
 TOKEN_MARGIN_SECONDS = 30  # a token this close to its expiry is fetched anew
 
 
 class ODataClient:
-    """GET requests to the OData services under one ``base_url``."""
+    """Requests to the OData services under one ``base_url``."""
 
     def __init__(self, cfg: S4Config, *, retry: RetryPolicy,
                  base_url: str | None = None) -> None:
@@ -78,6 +84,42 @@ class ODataClient:
     def entities(self, service: str, entity_set: str, *, filter: str = "",
                  select: Sequence[str] = (), top: int | None = None) -> Iterator[dict[str, Any]]:
         """Every entity of ``entity_set`` matching ``filter``, page after page."""
+        what = f"{service}/{entity_set}"
+        body = odata_body(self.get(service, self.service_url(service) + entity_set,
+                                   self._query(filter, select, top), what=what), what)
+        yield from self._pages(service, body, what)
+
+    def read_batch(self, service: str, reads: Sequence[Read]) -> list[list[dict[str, Any]]]:
+        """Every entity of each ``(entity set, filter, select)`` in ``reads``, their first
+        pages fetched in one ``$batch`` round trip (:mod:`bots.sap.s4.batch`) per
+        :data:`~bots.sap.s4.batch.MAX_PARTS` reads, later pages by GET. A part the
+        service refuses raises, as the same GET would."""
+        results: list[list[dict[str, Any]]] = []
+        for start in range(0, len(reads), MAX_PARTS):
+            chunk = reads[start:start + MAX_PARTS]
+            content, content_type = batch_request([
+                f"{entity_set}?{urlencode(self._query(filter, select), quote_via=url_quote)}"
+                for entity_set, filter, select in chunk])
+            what = f"{service}/$batch of {len(chunk)} reads"
+            response = self._post_response(service, self.service_url(service) + "$batch", {},
+                                           what, content=content,
+                                           headers={"Content-Type": content_type})
+            try:
+                answers = parse_batch(response.headers.get("content-type", ""),
+                                      response.content)
+            except BatchError as exc:
+                raise SapBusinessError(f"{what}: the answer is not a batch: {exc}") from None
+            if len(answers) != len(chunk):
+                raise SapBusinessError(f"{what}: {len(answers)} answers to {len(chunk)} reads")
+            for (entity_set, _, _), (status, _, payload) in zip(chunk, answers, strict=True):
+                part = f"{service}/{entity_set} (in a $batch)"
+                raise_for_status(httpx.Response(status, content=payload), part)
+                results.append(list(self._pages(service, odata_body(
+                    httpx.Response(status, content=payload), part), part)))
+        return results
+
+    def _query(self, filter: str = "", select: Sequence[str] = (),
+               top: int | None = None) -> dict[str, str]:
         params = {"$format": "json"}
         if filter:
             params["$filter"] = filter
@@ -87,13 +129,17 @@ class ODataClient:
             params["$top"] = str(top)
         if self.cfg.sap_client:
             params["sap-client"] = self.cfg.sap_client
-        url: str | None = self.service_url(service) + entity_set
-        query: dict[str, str] | None = params
-        while url is not None:
-            what = f"{service}/{entity_set}"
-            body = odata_body(self.get(service, url, query, what=what), what)
+        return params
+
+    def _pages(self, service: str, body: dict[str, Any], what: str
+               ) -> Iterator[dict[str, Any]]:
+        """The entities of a first answer and of the pages its ``__next`` links lead to."""
+        while True:
             yield from body.get("results", [])
-            url, query = self._next(body.get("__next"), what), None
+            url = self._next(body.get("__next"), what)
+            if url is None:
+                return
+            body = odata_body(self.get(service, url, None, what=what), what)
 
     def csrf_token(self, service: str) -> str:
         """A CSRF token for ``service`` (bound to the session cookie this client keeps)."""
@@ -137,6 +183,13 @@ class ODataClient:
         """One POST with a CSRF token (fetched once per service and kept; a 403
         ``x-csrf-token: Required`` fetches a new one once). ``content`` goes as JSON
         unless ``headers`` name another Content-Type."""
+        return odata_body(self._post_response(service, url, params, what, content=content,
+                                              headers=headers), what)
+
+    def _post_response(self, service: str, url: str, params: dict[str, str], what: str, *,
+                       content: bytes | None = None, headers: dict[str, str] | None = None
+                       ) -> httpx.Response:
+        """The checked response of one POST with a CSRF token (see :meth:`_post`)."""
         query = {**params, "$format": "json"}
         if self.cfg.sap_client:
             query["sap-client"] = self.cfg.sap_client
@@ -155,7 +208,7 @@ class ODataClient:
                 break
             self._csrf.pop(service, None)  # the session ended: a new token, once
         raise_for_status(response, what)
-        return odata_body(response, what)
+        return response
 
     def service_url(self, service: str) -> str:
         return f"{self.base_url}{ODATA_ROOT}{service}/"
