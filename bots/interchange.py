@@ -63,16 +63,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import shutil
 import sys
+import traceback
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bots.cashapp.explain import money
 from bots.cashapp.rows import ProposalRows, Row
@@ -781,8 +783,8 @@ def _unmatched_cells(u: Unmatched) -> list[str]:
             f"{what} ({amount}) not matched: {u.reason}.", "", "", ""]
 
 
-def _rows(result: MatchResult, order: Iterable[str]) -> Iterator[list[str]]:
-    """The cells of every row: proposals and unmatched lines, in the remittances' order.
+def _ordered(result: MatchResult, order: Iterable[str]) -> list[Row | Proposal | Unmatched]:
+    """Every row: proposals and unmatched lines, in the remittances' order.
 
     ``order``: the remittance ids as the file gives them. Rows follow it, then
     the line index; the engine's order is kept within a line (an on-account
@@ -793,8 +795,9 @@ def _rows(result: MatchResult, order: Iterable[str]) -> Iterator[list[str]]:
     for rid in order:
         position.setdefault(rid, len(position))
     proposals = result.proposals  # the engine's rows as they are, not made into objects
-    rows: Iterable[Row | Proposal | Unmatched] = chain(
-        proposals.rows if isinstance(proposals, ProposalRows) else proposals, result.unmatched)
+    rows: list[Row | Proposal | Unmatched] = [
+        *(proposals.rows if isinstance(proposals, ProposalRows) else proposals),
+        *result.unmatched]
     if position:
         last = len(position)
 
@@ -803,8 +806,8 @@ def _rows(result: MatchResult, order: Iterable[str]) -> Iterator[list[str]]:
             return position.get(row.remittance_id, last) << 32 | (
                 _NO_LINE if line is None else line)
 
-        rows = sorted(rows, key=key)  # stable: the engine's order within a line
-    return map(_cells, rows)
+        rows.sort(key=key)  # stable: the engine's order within a line
+    return rows
 
 
 def _cells(row: Row | Proposal | Unmatched) -> list[str]:
@@ -815,30 +818,88 @@ def _cells(row: Row | Proposal | Unmatched) -> list[str]:
 
 def proposal_rows(result: MatchResult, order: Iterable[str] = ()) -> Iterator[dict[str, str]]:
     """The rows of ``PROPOSALS.csv`` as dicts (not formula-guarded); see :func:`write_proposals`."""
-    for cells in _rows(result, order):
-        yield dict(zip(PROPOSAL_COLUMNS, cells, strict=True))
+    for row in _ordered(result, order):
+        yield dict(zip(PROPOSAL_COLUMNS, _cells(row), strict=True))
 
 
-def write_proposals(result: MatchResult, path: Path, order: Iterable[str] = ()) -> int:
+def write_proposals(result: MatchResult, path: Path, order: Iterable[str] = (),
+                    processes: int = 1) -> int:
     """Write ``PROPOSALS.csv`` row by row; the number of rows written.
 
     ``order``: the remittance ids in the order of the remittances file (the
-    spec's row order); see :func:`_rows`.
+    spec's row order); see :func:`_ordered`. ``processes``: with 2 (where
+    ``os.fork`` exists) and at least :data:`SHARED_WRITE_MIN` rows, a forked
+    process formats and writes the second half of the rows to a file beside
+    ``path`` while this one writes the first half; then the second half is
+    appended. Formatting the rows (their sentences above all) is most of the
+    work of writing; the bytes are the same as from one process.
     """
-    with path.open("w", encoding="utf-8", newline="", buffering=1 << 20) as handle:
-        writer = csv.writer(handle)
-        writer.writerow(PROPOSAL_COLUMNS)
-        n = 0
-        for cells in _rows(result, order):
-            writer.writerow([str(neutralise(cell)) if cell[:1] in _GUARDED_START else cell
-                             for cell in cells])
-            n += 1
-    return n
+    rows = _ordered(result, order)
+    shared = processes > 1 and len(rows) >= SHARED_WRITE_MIN and hasattr(os, "fork")
+    half = len(rows) // 2 if shared else len(rows)
+    rest = path.with_name(path.name + ".rest")
+    helper = _fork_writer(rows[half:], rest) if shared else 0
+    try:
+        with _proposals_file(path, "w") as handle:
+            csv.writer(handle).writerow(PROPOSAL_COLUMNS)
+            _write_rows(handle, rows[:half])
+        if helper:
+            _, status = os.waitpid(helper, 0)
+            helper = 0
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise OSError(f"{rest}: the process writing the second half of the proposals "
+                              f"failed (exit {os.waitstatus_to_exitcode(status)})")
+            with rest.open("rb") as part, path.open("ab") as whole:
+                shutil.copyfileobj(part, whole, 1 << 20)
+    finally:
+        if helper:
+            os.waitpid(helper, 0)
+        if shared:
+            rest.unlink(missing_ok=True)
+    return len(rows)
 
 
+def _proposals_file(path: Path, mode: str) -> TextIO:
+    return path.open(mode, encoding="utf-8", newline="", buffering=1 << 20)
+
+
+def _write_rows(handle: TextIO, rows: Iterable[Row | Proposal | Unmatched]) -> None:
+    """The rows as CSV lines, every free-text cell through the formula guard."""
+    writer = csv.writer(handle)
+    for row in rows:
+        cells = _cells(row)
+        for i in _FREE_TEXT:
+            cell = cells[i]
+            if cell and cell[0] in _GUARDED_START:
+                cells[i] = str(neutralise(cell))
+        writer.writerow(cells)
+
+
+def _fork_writer(rows: list[Row | Proposal | Unmatched], path: Path) -> int:
+    """A forked process writing ``rows`` to ``path`` (exit 0 when written); its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:  # the child: write, then leave at once (no exit handlers, no inherited buffers)
+        with _proposals_file(path, "w") as handle:
+            _write_rows(handle, rows)
+        code = 0
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+#: Rows from which :func:`write_proposals` shares the writing with a forked process.
+SHARED_WRITE_MIN = 20_000
+#: The proposal cells the formula guard checks: all but the numbers and enum values
+#: formatted here (``-12.50``, ``auto``), which it would leave as they are anyway.
+_FREE_TEXT = tuple(i for i, column in enumerate(PROPOSAL_COLUMNS) if column not in (
+    "line_index", "applied_amount", "discount_amount", "deduction_amount", "decision",
+    "confidence", "treatment"))
 #: The first characters of the only text :func:`neutralise` changes (a trigger, a space
-#: before one, the guard's own ``'``): other cells skip the call. Numbers (``-12.50``)
-#: start with one too; the guard leaves them as they are.
+#: before one, the guard's own ``'``): other cells skip the call.
 _GUARDED_START = frozenset(("'", " ", *TRIGGERS))
 #: Sorts a row without a line index (an on-account row of the payment) after the lines.
 _NO_LINE = 2**32 - 1

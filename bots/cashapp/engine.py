@@ -64,6 +64,7 @@ from ``open_items`` (the ERP snapshot), or their remittances named in
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -377,8 +378,9 @@ class _Batch:
             cur = terms.currency
             if payer and payer != customer and parties.same_group(payer, customer):
                 why += f", paid by {parties.name(payer)} for its subsidiary"
-            reason = sentence(terms, index.label(p), parties.name(customer), f, index.amount(p),
-                              why, found.caveats, unit.deduction_reason)
+            reason = functools.partial(  # the sentence is formatted when it is read
+                sentence, terms, index.label(p), parties.name(customer), f, index.amount(p),
+                why, found.caveats, unit.deduction_reason)
             printed = unit.deduction_reason if f.deduction > f.unearned else None
             code = reason_code(policy.reason_codes, printed, f.reason_key,
                                policy.reason_synonyms) \

@@ -3,9 +3,10 @@
 :class:`ItemIndex` is built once per run, in bulk, over the open items:
 by reference key (both the customer-facing ``invoice_ref`` and our
 ``document_no``, see :func:`bots.cashapp.refs.ref_key`), by PO number and by
-customer. Each index maps to item positions (an ``int`` for one item, a list
-for several: most keys are unique, and a bare ``int`` costs far less memory
-than a one-element list at a million items). The keys of each item are kept
+customer. The reference index maps a key to item positions (an ``int`` for
+one item, a list for several: most keys are unique, and a bare ``int`` costs
+far less memory than a one-element list at a million items); the PO and
+customer indexes map to lists, built in bulk. The keys of each item are kept
 (``ref_keys``, ``doc_keys``) for the one-character comparison of the fuzzy rule.
 
 The rules read what they need of an item from the columns of an
@@ -27,17 +28,6 @@ from bots.cashapp.table import OpenItemTable
 from bots.domain import OpenItem
 
 Slot = int | list[int]
-
-
-def _add(index: dict[str, Slot], key: str, position: int) -> None:
-    slot = index.get(key)
-    if slot is None:
-        index[key] = position
-    elif isinstance(slot, int):
-        if slot != position:
-            index[key] = [slot, position]
-    elif slot[-1] != position:
-        slot.append(position)
 
 
 def _positions(slot: Slot | None) -> list[int]:
@@ -113,10 +103,11 @@ class ItemIndex:
                 if k in repeated:
                     lists[k].append(positions[i if i < n else i - n])
             by_key.update({k: sorted(v) for k, v in lists.items()})
-        by_po: dict[str, Slot] = {}
-        for pos, po in zip(positions, po_numbers, strict=True):
-            if po:
-                _add(by_po, normalise(po), pos)
+        # PO numbers repeat (an order's invoices): each distinct one normalised once
+        with_po = [pos for pos, po in zip(positions, po_numbers, strict=True) if po]
+        normalised = {po: normalise(po) for po in set(po_numbers) if po}
+        by_po = _groups([normalised[po_numbers[pos]] for pos in with_po], with_po)
+        by_po.pop("", None)
         self._by_key, self._by_po = by_key, by_po
         self._by_customer = _groups(customers, positions)
 
@@ -174,7 +165,7 @@ class ItemIndex:
 
     def by_po(self, po: str) -> list[int]:
         """Items whose PO number normalises to ``po``."""
-        return _positions(self._by_po.get(po)) if po else []
+        return self._by_po.get(po, []) if po else []
 
     def of_customer(self, customer: str) -> list[int]:
         """Items of one customer account."""

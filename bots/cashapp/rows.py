@@ -7,7 +7,8 @@ match`` only writes the rows out. :class:`ProposalRows` keeps each row as a
 :class:`Row` (amounts in integer minor units, with the currency) and is a
 ``Sequence[Proposal]``: ``rows[n]`` makes the proposal the first time it is
 asked for and keeps it, so callers that read proposals get the same objects
-as before, and the writer formats the cells straight from the rows::
+as before, and the writer formats the cells straight from the rows (the reason
+sentence too: it is formatted when it is read, see :func:`text`)::
 
     >>> from bots.domain import Decision, Treatment
     >>> rows = ProposalRows([Row("r-1", 0, "0000100042", "1800000123", "2026", "001", "USD",
@@ -19,7 +20,7 @@ as before, and the writer formats the cells straight from the rows::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import NamedTuple, overload
 
@@ -41,7 +42,7 @@ class Row(NamedTuple):
     decision: Decision
     confidence: float
     rule: str
-    reason: str
+    reason: str | Callable[[], str]  # or what formats it: see text()
     treatment: Treatment
     discount: int | None = None  # None: not stated (an on-account row), written as 0
     deduction: int | None = None
@@ -49,17 +50,21 @@ class Row(NamedTuple):
     alternative: str = ""
 
 
+def text(reason: str | Callable[[], str]) -> str:
+    """A row's reason: the engine leaves a sentence unformatted (a ``functools.partial`` of
+    :func:`~bots.cashapp.explain.sentence`) until a writer or a reader of the proposal
+    asks for it, so that writing can share the work between processes."""
+    return reason if isinstance(reason, str) else reason()
+
+
 def plain(minor: int | None, currency: str) -> str:
-    """Minor units as the file writes an amount (``-1250, "USD"`` -> ``"-12.50"``): the
-    text of ``format(major(minor, currency), "f")``, made from the integer; ``"0"`` for
-    None (an amount the row does not state)."""
+    """Minor units as the file writes an amount (``-1250, "USD"`` -> ``"-12.50"``), the
+    text of ``format(major(minor, currency), "f")``; ``"0"`` for None (an amount the row
+    does not state). ``str`` of such a Decimal never takes the exponent form: its
+    exponent is minus the currency's decimals, at most 3."""
     if minor is None:
         return "0"
-    exp = places(currency)
-    if not exp:
-        return str(minor)
-    whole, fraction = divmod(-minor if minor < 0 else minor, 10 ** exp)
-    return f"{'-' if minor < 0 else ''}{whole}.{fraction:0{exp}d}"
+    return str(Decimal(minor).scaleb(-places(currency)))
 
 
 class ProposalRows(Sequence[Proposal]):
@@ -96,7 +101,7 @@ class ProposalRows(Sequence[Proposal]):
         return [row.remittance_id, "" if row.line_index is None else str(row.line_index),
                 row.customer, row.document_no, row.fiscal_year, row.line_item,
                 plain(row.applied, cur), plain(row.discount, cur), plain(row.deduction, cur),
-                row.decision.value, f"{row.confidence:.2f}", row.rule, row.reason,
+                row.decision.value, f"{row.confidence:.2f}", row.rule, text(row.reason),
                 row.treatment.value, row.reason_code, row.alternative]
 
 
@@ -106,7 +111,7 @@ def _proposal(row: Row) -> Proposal:
         remittance_id=row.remittance_id, line_index=row.line_index, customer=row.customer,
         document_no=row.document_no, fiscal_year=row.fiscal_year, line_item=row.line_item,
         applied_amount=major(row.applied, cur), decision=row.decision,
-        confidence=row.confidence, rule=row.rule, reason=row.reason,
+        confidence=row.confidence, rule=row.rule, reason=text(row.reason),
         discount_amount=_ZERO if row.discount is None else major(row.discount, cur),
         deduction_amount=_ZERO if row.deduction is None else major(row.deduction, cur),
         treatment=row.treatment, reason_code=row.reason_code, alternative=row.alternative)

@@ -72,6 +72,7 @@ on the advice: :meth:`Context.known`), and is capped low when something is off.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -315,7 +316,13 @@ def _confidence(base: float, fits: list[Fit], known: bool, problem: bool) -> flo
         value -= UNKNOWN_PAYER
     if problem:
         value = min(value, PROBLEM_CAP)
-    return round(max(0.0, min(value, 0.99)), 2)
+    return _rounded(max(0.0, min(value, 0.99)))
+
+
+@functools.cache
+def _rounded(value: float) -> float:
+    """``round(value, 2)``, worked out once per value (a run sees a few dozen)."""
+    return round(value, 2)
 
 
 def _finding(ctx: Context, unit: Unit, rule: str, chosen: list[int], fits: list[Fit],

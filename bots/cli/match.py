@@ -14,12 +14,14 @@ unless ``--memory`` / ``--already-applied`` say otherwise
 Bad rows are reported on stderr (file:line: reason) and skipped; the command
 still writes the proposals for the rest and then exits 1. A bad
 configuration or policy exits 2. A summary (auto / review / unmatched) goes
-to stderr.
+to stderr. On a machine with two cores or more, a large proposals file is
+written by two processes, half each (:func:`bots.interchange.write_proposals`).
 """
 
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,10 +97,11 @@ def _long_lived_objects() -> Iterator[None]:
     What is read, matched and written lives to the end of the command: each stage
     freezes what it made (``gc.freeze()``: later collections do not walk it), and the
     young generation is collected less often. The collector stays on. Measured on
-    1 M x 100 k: 2.3 s of collections, against 4.5 s when only the matching was tuned so.
+    1 M x 100 k: 2.3 s of collections, against 4.5 s when only the matching was tuned so;
+    0.9 s instead of 1.75 s with a young generation of 300,000 objects instead of 50,000.
     """
     thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, *thresholds[1:])
+    gc.set_threshold(300_000, *thresholds[1:])
     try:
         yield
     finally:
@@ -126,7 +129,8 @@ def _match_files(open_items_path: Path, remittances_path: Path, customers_path: 
     result = match(items, remittances, customers, policy, memory=memory,
                    already_applied=applied)
     gc.freeze()
-    rows = write_proposals(result, out_path, (r.id for r in remittances))
+    rows = write_proposals(result, out_path, (r.id for r in remittances),
+                           processes=min(2, os.cpu_count() or 1))
     s = result.stats
     table = Table(title=f"arbots match -> {out_path}", show_header=False)
     table.add_column("what")

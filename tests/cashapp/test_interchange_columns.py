@@ -180,3 +180,51 @@ def test_remittance_columns_give_what_each_line_gives(rows, newline):
 def test_remittance_files_pyarrow_would_read_otherwise(text):
     fast = interchange.read_remittances_data(text, "REMIT.jsonl")
     assert fast == interchange._remittances_by_line(text, "REMIT.jsonl")
+
+
+def _corpus_result():
+    from bench.cashapp_corpus import generate
+    from bots.cashapp import Policy, match
+
+    corpus = generate(seed=5, customers=40, payments=120)
+    result = match(corpus.open_items, corpus.remittances, corpus.customers, Policy(),
+                   already_applied=corpus.already_applied)
+    return result, [r.id for r in corpus.remittances]
+
+
+def test_two_processes_write_the_bytes_of_one(tmp_path, monkeypatch):
+    """The second half written by a forked process and appended: the same file."""
+    result, order = _corpus_result()
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    rows = interchange.write_proposals(result, one, order)
+    monkeypatch.setattr(interchange, "SHARED_WRITE_MIN", 2)
+    assert interchange.write_proposals(result, two, order, processes=2) == rows > 200
+    assert two.read_bytes() == one.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv", "two.csv"]
+
+
+def test_a_failing_second_process_fails_the_write(tmp_path, monkeypatch):
+    result, order = _corpus_result()
+    monkeypatch.setattr(interchange, "SHARED_WRITE_MIN", 2)
+
+    def fails(rows, path):  # what a child that died leaves: an exit code, no file
+        import os
+        pid = os.fork()
+        if pid == 0:
+            os._exit(3)
+        return pid
+
+    monkeypatch.setattr(interchange, "_fork_writer", fails)
+    with pytest.raises(OSError, match="second half of the proposals failed"):
+        interchange.write_proposals(result, tmp_path / "P.csv", order, processes=2)
+    assert not (tmp_path / "P.csv.rest").exists()
+
+
+def test_compact_rows_are_the_proposals_they_stand_for():
+    """The engine's rows as cells = the Proposal objects made of them, as cells."""
+    result, _ = _corpus_result()
+    rows = result.proposals
+    assert len(rows) > 200
+    for n, row in enumerate(rows.rows):
+        assert interchange._cells(row) == interchange._proposal_cells(rows[n])
+    assert rows[0] is rows[0] and rows[:2] == [rows[0], rows[1]]
