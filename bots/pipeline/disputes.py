@@ -189,7 +189,7 @@ def create_case(ctx: BotContext, key: str, case: dict[str, Any], section: BotSec
         section.counts["disputes_queued"] += 1
         section.waiting.append(WaitingItem(
             f"dispute case for invoice {case['invoice']} ({target})", "AR clerk",
-            f"SAP refused the dispute case, the residual stays posted; the next run tries "
+            f"SAP refused the dispute case, {_what_stays(case)}; the next run tries "
             f"again: {exc}"))
         return
     ctx.ledger.done(key, {"case_guid": guid})
@@ -197,8 +197,14 @@ def create_case(ctx: BotContext, key: str, case: dict[str, Any], section: BotSec
     section.waiting.append(WaitingItem(
         f"dispute case {guid} opened for {case['invoice']} ({case['amount']} "
         f"{case['currency']})", "AR team (FSCM dispute case)",
-        f"the residual stays posted (document {case['document']}, {target}); the case is "
+        f"{_what_stays(case)} (document {case['document']}, {target}); the case is "
         f"worked in FSCM, not in the cash review"))
+
+
+def _what_stays(case: dict[str, Any]) -> str:
+    """What stays in SAP beside the case: the residual cash application posted, or the
+    invoice itself when a person disputed it (the payload names its ``line``)."""
+    return "the invoice item stays open" if case.get("line") else "the residual stays posted"
 
 
 def _dispute(ctx: BotContext, key: str, case: dict[str, Any]) -> DisputeCase:

@@ -113,11 +113,13 @@ def test_a_dispute_opens_one_fscm_case_on_the_invoice_named_with_its_person(
     form = {"customer": account["customer"], "company_code": account["company_code"],
             "invoice": invoice.document_no, "reason": "goods arrived damaged",
             "csrf_token": csrf}
+    runs = []
     for _ in range(2):  # recorded twice: one case
         answer = client.post("/collections/dispute", data=form, follow_redirects=False)
         assert answer.status_code == 303, answer.text
-        assert wait_for_launch(console_world, answer.headers["location"].rsplit("/", 1)[1]) \
-            == 0
+        runs.append(answer.headers["location"].rsplit("/", 1)[1])
+        assert wait_for_launch(console_world, runs[-1]) == 0
+    assert "the invoice item stays open" in client.get(f"/runs/{runs[0]}").text
     (case,) = cases(console_world)
     objects = sap_rows(console_world, "SELECT OBJ_KEY FROM UDM_CASE_OBJ")
     assert objects == [(f"{invoice.company_code:<4}{invoice.document_no:>010}"
