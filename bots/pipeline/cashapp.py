@@ -422,6 +422,8 @@ def recover_pending(ctx: BotContext, section: BotSection) -> None:
     landscape's lease) are left to it. Postings ``submitted`` to an
     asynchronous service (S/4 lockbox) are confirmed the same way.
     """
+    from bots.pipeline.collections import write_note
+
     live = ctx.store.live_run_ids() - {ctx.run.id}
     for row in ctx.store.writes_of("posting", "intent") + ctx.store.writes_of("posting",
                                                                              "submitted"):
@@ -445,24 +447,12 @@ def recover_pending(ctx: BotContext, section: BotSection) -> None:
             f"{payload['currency']} applied (document {document}).",
             f"Cleared: {', '.join(payload['items'])}."[:132]),
             kind=f"cashapp:{row['key']}")
-        payment_note(ctx, note, section)
+        write_note(ctx, note, section, kind="cashapp_note")
 
 
 def _done_document(ctx: BotContext, key: str) -> str | None:
     row = ctx.store.write(key)
     return json.loads(row["result"]).get("document") if row and row["result"] else None
-
-
-def payment_note(ctx: BotContext, note: CollectionNote, section: BotSection) -> None:
-    """Write the note of a payment applied, where the SAP port takes notes (S/4 does
-    not yet: ``takes_notes`` False; the note is counted as not written)."""
-    from bots.pipeline.collections import write_note
-
-    if getattr(ctx.sap, "takes_notes", True):
-        write_note(ctx, note, section, kind="cashapp_note")
-    else:
-        section.counts["notes_not_available"] = section.counts.get("notes_not_available",
-                                                                   0) + 1
 
 
 def note_for_payment(posting: Posting, document: str, today: date) -> CollectionNote:
@@ -488,7 +478,7 @@ def note_for_payment(posting: Posting, document: str, today: date) -> Collection
 
 def run(ctx: BotContext) -> BotSection:
     """The bot: propose, post the sure payments, note them, queue the rest."""
-    from bots.pipeline.collections import finish_open_notes
+    from bots.pipeline.collections import finish_open_notes, write_note
     from bots.pipeline.on_account import parked_postings
     from bots.pipeline.openitems import snapshot
     from bots.pipeline.resets import queue_returns
@@ -548,7 +538,8 @@ def run(ctx: BotContext) -> BotSection:
             if not posting.parked:
                 ctx.store.settle_remittance(posting.remittance.id, "applied")
                 ctx.store.settle_input(batch.input_of[posting.remittance.id], "applied")
-            payment_note(ctx, note_for_payment(posting, document, ctx.today), section)
+            write_note(ctx, note_for_payment(posting, document, ctx.today), section,
+                       kind="cashapp_note")
             disputes.open_cases(ctx, posting, document, section, batch.policy)
     section.counts["payments_waiting"] = len(waits)
     credit.review_holds(ctx, snap.items, ctx.memo.get(CLEARED, set()), section)
