@@ -129,3 +129,33 @@ def test_what_the_state_cannot_hold_is_refused_when_saving(ran, tmp_path: Path) 
     state = RunState(replace(outcome.report), {"connection": object()})
     with pytest.raises(TypeError, match="the run state cannot keep a object"):
         checkpoint.save(tmp_path, state)
+
+
+def test_a_batchs_outcome_comes_back_and_merges_into_its_bot(tmp_path: Path) -> None:
+    """The portal bot's batches each keep their section and worklist rows (they run at once
+    on several workers); the merge adds counts, errors and waiting items to the bot's."""
+    from bots.pipeline.portals import merge_batch
+    from bots.reports.model import BotSection, BotStatus, ErrorItem, WaitingItem
+
+    row = PortalFailureRow(portal="coupa", customer="0000100001", invoice_no="90001",
+                           po_number="PO-1", currency="EUR", amount=Decimal("10.50"),
+                           invoice_date=date(2026, 12, 7), error="refused", how_to_fix="fix")
+    batch = BotSection("portals", BotStatus.FAILED, seconds=3.5,
+                       counts={"submitted": 3, "rejected": 1},
+                       errors=[ErrorItem("coupa: invoice 90001", "refused", "fix")],
+                       waiting=[WaitingItem("1 invoices", "the next run", "stopped")])
+    checkpoint.save_part(tmp_path, "portals", 1, batch, [row])
+    kept, rows = checkpoint.load_part(tmp_path, "portals", 1)
+    assert (kept, rows) == (batch, [row])
+
+    section = BotSection("portals", BotStatus.OK, counts={"invoices": 8, "submitted": 4,
+                                                          "rejected": 0})
+    merge_batch(section, kept)
+    assert section.counts == {"invoices": 8, "submitted": 7, "rejected": 1}
+    assert section.status == BotStatus.FAILED
+    assert [e.item for e in section.errors] == ["coupa: invoice 90001"]
+    assert len(section.waiting) == 1
+
+    checkpoint.part_path(tmp_path, "portals", 2).write_text('{"version": 1, "section": 3}')
+    with pytest.raises(CheckpointError, match="engine-portals-batch2.json"):
+        checkpoint.load_part(tmp_path, "portals", 2)

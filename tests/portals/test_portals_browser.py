@@ -29,6 +29,7 @@ from bots.portals import (
     open_browser,
     portal_policy,
 )
+from bots.portals.totp import TotpCodes
 from bots.retry import RetryPolicy
 from bots.sandbox.portals import (
     SANDBOX_PASSWORD,
@@ -379,3 +380,26 @@ def test_a_buyer_rejection_after_the_bot_left_is_read_the_next_time(
     assert late is not None and late.status == "Rejected"
     assert late.reason == "Line 1: a tax category is required by the buyer (line-level tax)."
     assert after[("ariba-test", "NEVER-SENT")] is None
+
+
+def test_two_runners_sharing_the_saved_sessions_sign_in_to_taulia_once(
+        loop: asyncio.AbstractEventLoop, browser: Browser, store: Store, tmp_path: Path,
+        world: ReferencePortals) -> None:
+    """Browser workers of one host share one night and the saved sessions: two runners
+    (as two processes, each its own code source) that find no session sign in once
+    between them, not once each (the portal refuses a second code in one window)."""
+    run = store.start_run(Trigger.ON_DEMAND, ("portals",))
+    runners = [PortalRunner([site(world, "taulia")], ledger=store.ledger(run.id),
+                            artifacts_dir=tmp_path / f"artifacts{n}",
+                            state_dir=tmp_path / "sessions", totp=TotpCodes(),
+                            retry=portal_policy(attempts=1, backoff_ms=50)) for n in (1, 2)]
+    invoices = [invoice(world, "taulia", f"SHARED-{n}") for n in (1, 2)]
+    before = len(world.taulia.tokens_issued())
+
+    async def both() -> list[list[SubmissionResult]]:
+        return await asyncio.gather(*(runner.submit(browser, [one]) for runner, one
+                                      in zip(runners, invoices, strict=True)))
+
+    results = loop.run_until_complete(both())
+    assert [r.outcome for (r,) in results] == [Outcome.SUBMITTED] * 2, results
+    assert len(world.taulia.tokens_issued()) - before == 2  # one session, one device cookie
