@@ -405,7 +405,8 @@ def payment_field_for_label(text: str) -> str | None:
 # of k words 4k - 1 (longer listed labels beat their listed halves), a label read by its
 # words (three words at most) 2k - 1, a word naming nothing -2, a field named twice -6
 # (a second invoice column is the payer's voucher), a label ending in a possessive or a
-# preposition ("YOUR REF OUR") -3.
+# preposition ("YOUR REF OUR") -3; an amount label and its currency ("NET PAID (EUR)") the
+# label's score + 2.
 _TRAILING = frozenset({"our", "your", "their", "of", "in", "de", "du", "la", "van", "der",
                        "di", "del", "unsere", "ihre", "notre", "votre", "uw", "ons", "su",
                        "nuestro", "vs", "ns"})
@@ -414,6 +415,11 @@ _TRAILING = frozenset({"our", "your", "their", "of", "in", "de", "du", "la", "va
 def _label_score(words: tuple[str, ...], extra: Mapping[str, str]) -> tuple[str | None, int]:
     text = " ".join(words)
     key = normalise_header(text)
+    if len(words) > 1 and normalise_header(words[-1]) in _CURRENCIES:
+        # "NET À PAYER (EUR)": the label and its currency, one label (a lone currency names
+        # an amount column only where no label precedes it)
+        field, score = _label_score(words[:-1], extra)
+        return (field, score + 2) if field in _AMOUNTS else (None, -2 * len(words))
     field = extra.get(key) or field_for_header(text)
     if field is None:
         return None, -2 * len(words)

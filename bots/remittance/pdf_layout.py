@@ -57,6 +57,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -545,12 +546,12 @@ def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
             continue  # "-" for nothing: never another cell's minus ("2.292,92" then "-")
         if overlapped > 1 and len(phrase) > 1:
             last: str | None = ""
-            for word in phrase:
-                name = _place(word.x0, word.x1, columns)[0].field
+            for unit in _amount_groups(phrase):
+                name = _place(unit[0].x0, unit[-1].x1, columns)[0].field
                 if name in ("invoice_ref", "alt_ref") and last in TEXT_FIELDS \
-                        and not _DIGIT.search(word.text):
+                        and not _DIGIT.search(unit[0].text):
                     name = last  # a text running on over a reference column ("Nota di credito")
-                cells.setdefault(name, []).append(word.text)
+                cells.setdefault(name, []).extend(w.text for w in unit)
                 last = name
         elif column.other:
             amount = column.field in AMOUNT_FIELDS
@@ -562,6 +563,19 @@ def assign(line: Line, columns: list[Column]) -> dict[str | None, str]:
     for name, texts in dashes.items():
         cells.setdefault(name, texts)
     return {name: " ".join(texts) for name, texts in cells.items()}
+
+
+def _amount_groups(phrase: list[Word]) -> list[list[Word]]:
+    """The words of ``phrase``, the groups of an amount printed with spaces (``21 943,92``)
+    kept together."""
+    units: list[list[Word]] = []
+    for word in phrase:
+        if units and _GROUP_TAIL.match(word.text) and _GROUP_HEAD.match(units[-1][-1].text) \
+                and (len(units[-1]) == 1 or _GROUP_TAIL.match(units[-1][-1].text)):
+            units[-1].append(word)
+        else:
+            units.append([word])
+    return units
 
 
 def _place(x0: float, x1: float, columns: list[Column]) -> tuple[Column, int]:
@@ -1181,7 +1195,42 @@ def _checked_by_values(columns: list[Column], body: list[Line]) -> list[Column]:
                       and field_for_header(c.label) == name), None)
         if k is not None:
             out[k] = replace(out[k], field=name)
-    return out
+    return _paid_by_arithmetic(out, cells)
+
+
+def _paid_by_arithmetic(columns: list[Column], cells: list[dict[str | None, str]],
+                        ) -> list[Column]:
+    """``columns`` with the paid column told by the rows' arithmetic when no label names
+    it: of two gross amount columns (``Bedrag | Brutobedrag``), the one that is the other
+    less the discount and deduction on every row (and differs on some) is paid."""
+    fields = [c.field for c in columns]
+    if "paid_amount" in fields or not {"gross_amount", "alt_amount"} <= set(fields) \
+            or not {"discount", "deduction"} & set(fields):
+        return columns
+
+    def value(row: dict[str | None, str], name: str) -> Decimal | None:
+        text = row.get(name, "")
+        return probe_amount(text) if text and not _NO_AMOUNT.fullmatch(text) else Decimal(0)
+
+    def less_of(paid: str, gross: str) -> bool:
+        differs = False
+        for row in cells:
+            amounts = [a for f in (paid, gross, "discount", "deduction")
+                       if (a := value(row, f)) is not None]
+            if len(amounts) < 4 or not row.get(paid):
+                return False
+            p, g, d, e = amounts
+            if g - abs(d) - abs(e) != p:
+                return False
+            differs = differs or p != g
+        return differs
+
+    for paid, gross in (("gross_amount", "alt_amount"), ("alt_amount", "gross_amount")):
+        if less_of(paid, gross):
+            names = {paid: "paid_amount", gross: "gross_amount"}
+            return [replace(c, field=names[c.field]) if c.field in names else c
+                    for c in columns]
+    return columns
 
 
 def _reference_heir(columns: list[Column], n: int) -> int | None:

@@ -167,3 +167,39 @@ def test_a_text_running_on_over_the_reference_column_stays_text():
     assert _lines(_pdf(items)) == [("FT-0101", Decimal("500.00")),
                                    ("FT-0102", Decimal("-50.00")),
                                    ("FT-0103", Decimal("70.00"))]
+
+
+def test_of_two_gross_labels_the_one_that_is_the_other_less_the_discount_is_paid():
+    # "Bedrag" and "Brutobedrag" both read as the gross amount: the arithmetic of the rows
+    # (brutobedrag - korting = bedrag) tells the paid column
+    header = [(42, "Uw factuur", "l"), (220, "Bedrag", "r"), (320, "Brutobedrag", "r"),
+              (430, "Betalingskorting", "r")]
+    rows = [("FC-4703", "2.561,79", "2.641,02", "79,23"), ("FC-4728", "3.724,51", "3.724,51", ""),
+            ("FC-4741", "156,63", "161,47", "4,84")]
+    items = [(42, 800, "Betaalspecificatie", "l"), (42, 786, "Referentie: 0000943490", "l")]
+    items += [(x, 700, text, align) for x, text, align in header]
+    for n, row in enumerate(rows, 1):
+        items += [(x, 700 - 14 * n, text, align)
+                  for (x, _, align), text in zip(header, row, strict=True) if text]
+    assert _lines(_pdf(items)) == [("FC-4703", Decimal("2561.79")),
+                                   ("FC-4728", Decimal("3724.51")),
+                                   ("FC-4741", Decimal("156.63"))]
+
+
+def test_an_amount_grouped_by_spaces_stays_one_amount_across_close_columns():
+    # "21 943,92" under labels one Courier space apart, "NET À PAYER (EUR)" one label
+    data = _courier([
+        "AVIS DE PAIEMENT        RÉF. VIREMENT VIR-5521",
+        "",
+        "-------------------------------------------------",
+        "N° FACTURE MONTANT BRUT ESCOMPTE NET À PAYER (EUR)",
+        "-------------------------------------------------",
+        "FC20267535       1 080,80        -          1 080,80",
+        "FC20267537      21 943,92   438,88         21 505,04",
+        "FC20267546         558,46    11,17            547,29",
+        "-------------------------------------------------",
+        "TOTAL DU RÈGLEMENT                         23 133,13",
+    ])
+    assert _lines(data) == [("FC20267535", Decimal("1080.80")),
+                            ("FC20267537", Decimal("21505.04")),
+                            ("FC20267546", Decimal("547.29"))]
