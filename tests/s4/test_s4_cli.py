@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -56,3 +57,26 @@ def test_the_demo_s4_configuration_runs_openitems(tmp_path: Path,
     section = _openitems_section(tmp_path / "var" / "runs")
     assert section["status"] == "ok" and section["counts"]["customers"] == len(customers)
     assert section["counts"]["open_items"] == len(items) > 1000
+
+
+@pytest.mark.slow
+def test_the_demo_s4_nightly_posts_the_demo_payments_by_lockbox(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo world (made with config/demo.toml, the same files), then the nightly job
+    on S/4: every payment the RFC road would post goes as a lockbox batch and is posted."""
+    monkeypatch.setenv("ARBOTS_HOME", str(tmp_path))
+    configs = Path(__file__).resolve().parents[2] / "config"
+    reset = CliRunner().invoke(main, ["sandbox", "reset", "--world", "--config",
+                                      str(configs / "demo.toml")])
+    assert reset.exit_code == 0, reset.output
+    result = CliRunner().invoke(main, ["run", "nightly", "--config",
+                                       str(configs / "demo-s4.toml")])
+    assert result.exit_code == 0, result.output
+    (report,) = (tmp_path / "var" / "runs").glob("*/report.json")
+    cash = json.loads(report.read_text(encoding="utf-8"))["bots"]["cashapp"]
+    posted = cash["counts"]["payments_posted"]
+    assert cash["status"] == "ok" and posted >= 10 and not cash["counts"].get(
+        "payments_submitted")
+    with sqlite3.connect(tmp_path / "var" / "sandbox" / "sap.sqlite") as con:
+        checks = con.execute("SELECT STATUS, count(*) FROM S4_LOCKBOX_ITEM GROUP BY 1").fetchall()
+    assert checks == [("posted", posted)]
