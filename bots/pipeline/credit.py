@@ -7,7 +7,10 @@ are read with their customers' credit masters (``KNKK``). An order is
 
 * no open item is past due any more once tonight's clearings are counted,
 * exposure - tonight's payments + the order's value <= the credit limit
-  (exposure = KNKK receivables + special liabilities + sales value, as read),
+  (ECC: exposure = KNKK receivables + special liabilities + sales value, as
+  read; S/4: SAP's exposure has no released API, so :mod:`bots.sap.s4.credit`
+  approximates it from open items and open sales orders, for the proposal
+  only: the release's re-check is SAP's own),
 * and the order's value is at most ``[credit] release_max``.
 
 By default (``auto_release = false``) the proposals are an approval list: a
@@ -47,6 +50,7 @@ from bots.pipeline.context import BotContext
 from bots.reports.model import BotSection, CreditReleaseRow, ErrorItem, WaitingItem
 from bots.sap.credit import BlockedOrder, CreditMaster
 from bots.sap.errors import SapBusinessError, SapError
+from bots.sap.s4 import S4Client
 
 KIND = "credit_release"
 COUNTS = ("credit_holds_seen", "credit_holds_proposed", "credit_holds_released",
@@ -107,6 +111,15 @@ def assess(orders: Sequence[BlockedOrder], masters: Mapping[str, CreditMaster],
     return found
 
 
+def _blocked_orders(ctx: BotContext) -> list[BlockedOrder]:
+    """Every order blocked for credit. ECC names each order's credit control area
+    (VBAK-KKBER); S/4's released API names none, so there each order is in the
+    configured credit segment (``[credit] credit_area``)."""
+    if isinstance(ctx.sap, S4Client):
+        return ctx.sap.blocked_orders(ctx.cfg.credit.credit_area)
+    return list(ctx.sap.blocked_orders())
+
+
 def _money(minor: int, currency: str) -> str:
     return f"{format_amount(from_minor(minor, currency), currency)} {currency}"
 
@@ -120,7 +133,7 @@ def review_holds(ctx: BotContext, items: Iterable[OpenItem], cleared: Set[ItemKe
     for name in COUNTS:
         section.counts.setdefault(name, 0)
     try:
-        orders = [o for o in ctx.sap.blocked_orders() if o.credit_area == cfg.credit_area]
+        orders = [o for o in _blocked_orders(ctx) if o.credit_area == cfg.credit_area]
         masters = ctx.sap.credit_masters([o.credit_account for o in orders], cfg.credit_area,
                                          cfg.currency)
     except SapError as exc:
@@ -168,7 +181,7 @@ def apply_release_decisions(ctx: BotContext, path: Path, section: BotSection) ->
         return
     for name in (*COUNTS, "credit_releases_not_blocked"):
         section.counts.setdefault(name, 0)
-    blocked = {o.order: o for o in ctx.sap.blocked_orders()}
+    blocked = {o.order: o for o in _blocked_orders(ctx)}
     limit = to_minor(ctx.cfg.credit.release_max, ctx.cfg.credit.currency)
     for number in approved:
         order = blocked.get(number)

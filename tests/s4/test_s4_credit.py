@@ -1,6 +1,8 @@
-"""Credit holds in s4 mode over real HTTP on loopback: API_SLS_DOC_WITH_CREDIT_BLOCK and
-API_CRDTMBUSINESSPARTNER of the S/4 simulator, read and released by the s4 adapter and the
-credit bot, against the same sandbox world as the ECC road."""
+"""Credit holds in s4 mode over real HTTP on loopback: API_SLS_DOC_WITH_CREDIT_BLOCK,
+API_CRDTMBUSINESSPARTNER, the open-item cube and API_SALES_ORDER_SRV of the S/4 simulator,
+read and released by the s4 adapter and the credit bot, against the same sandbox world as
+the ECC road. The simulator serves only SAP's published properties, so every read here
+also proves the adapter asks for nothing else."""
 
 from __future__ import annotations
 
@@ -93,23 +95,97 @@ def _night(client: S4Client, db: Path, *, paid_in_sap: bool) -> tuple[set, list,
     return orders, items, cleared
 
 
+def _ecc(world: Path) -> SapClient:
+    return SapClient(SapSimulator(world, clock=lambda: TODAY), retry=NO_WAIT)
+
+
 def test_the_same_blocked_orders_and_credit_masters_as_the_ecc_road(
         tmp_path: Path, world: Path, s4: S4Server) -> None:
-    with SapClient(SapSimulator(world, clock=lambda: TODAY), retry=NO_WAIT) as rfc, \
-            _adapter(tmp_path, world, s4) as adapter:
-        orders = adapter.blocked_orders()
+    """The credit area is the configured one on S/4 (the API names none); the exposure is
+    arbots' estimate from open items and open orders, equal to KNKK's in the sandbox seed
+    (receivables of company code 1000, no special liabilities, no unblocked orders)."""
+    with _ecc(world) as rfc, _adapter(tmp_path, world, s4) as adapter:
+        orders = adapter.blocked_orders("1000")
         assert orders == rfc.blocked_orders() and len(orders) >= 3
+        assert {o.credit_area for o in adapter.blocked_orders("2000")} == {"2000"}
         accounts = [o.credit_account for o in orders]
         masters = adapter.credit_masters(accounts, "1000", "USD")
         assert masters == rfc.credit_masters(accounts, "1000", "USD")
         assert set(masters) == set(accounts)
+        assert all(m.exposure_minor > 0 for m in masters.values())
         assert adapter.credit_masters(accounts, "9999", "USD") == {}
+    assert s4.stats.reads["A_OperationalAcctgDocItemCube"] >= 1
+    assert s4.stats.reads["A_SalesOrder"] >= 1
+
+
+def test_the_simulator_refuses_the_properties_sap_does_not_publish(s4: S4Server) -> None:
+    """CreditControlArea and CreditExposureAmount are not in SAP's contract: a real S/4
+    answers 400, so does the simulator (and the adapter's reads above pass)."""
+    with httpx.Client(base_url=s4.url, auth=(SANDBOX_USER, SANDBOX_PASSWORD)) as http:
+        for path, query in (
+                (SERVICE + "A_CreditBlockedSalesDocument", {"$select": "CreditControlArea"}),
+                (SERVICE + "A_CreditBlockedSalesDocument",
+                 {"$filter": "CreditControlArea eq '1000'"}),
+                ("/sap/opu/odata/sap/API_CRDTMBUSINESSPARTNER/CreditManagementAccount",
+                 {"$select": "BusinessPartner,CreditExposureAmount"})):
+            answer = http.get(path, params={**query, "$format": "json"})
+            assert answer.status_code == 400, (path, query)
+            assert "Credit" in answer.json()["error"]["message"]["value"]
+        fine = http.get(SERVICE + "A_CreditBlockedSalesDocument",
+                        params={"$select": "SalesDocument,CustomerCreditAccount",
+                                "$format": "json"})
+        assert fine.status_code == 200 and fine.json()["d"]["results"]
+
+
+def _proposals(ctx: SimpleNamespace, items: list, cleared: set) -> list[tuple]:
+    review_holds(ctx, items, cleared,  # type: ignore[arg-type]
+                 BotSection("cashapp", BotStatus.OK))
+    return sorted((r.order, r.credit_area, r.order_value, r.paid_tonight, r.exposure_after,
+                   r.credit_limit, r.reason) for r in ctx.report.worklist)
+
+
+def test_the_s4_road_proposes_what_the_ecc_road_proposes(tmp_path: Path, world: Path,
+                                                          s4: S4Server) -> None:
+    """Every customer with blocked orders pays its overdue items tonight (not yet booked
+    in SAP): both roads propose the same orders with the same figures, and refuse the
+    over-limit ones. They agree because the sandbox seed's KNKK exposure is the open
+    receivables of company code 1000 with no other orders; on a real system the S/4
+    estimate leaves out what KNKK has beyond that (special liabilities, deliveries and
+    billing documents not in FI), which SAP's re-check in the release then catches."""
+    with _ecc(world) as rfc, _adapter(tmp_path, world, s4) as adapter, \
+            Store(tmp_path / "arbots.sqlite") as store:
+        customers = {o[0] for o in orders_of(world).values()}
+        items = list(adapter.iter_open_items(["1000"], TODAY))
+        cleared = {i.key for i in items if i.customer in customers and i.amount > 0
+                   and i.due_date < TODAY}
+        ecc = _proposals(_ctx(rfc, store, auto_release=False), items, cleared)
+        s4_road = _proposals(_ctx(adapter, store, auto_release=False), items, cleared)
+    assert s4_road == ecc
+    proposed = {row[0] for row in ecc}
+    over = {v for v, o in orders_of(world).items() if o[3] + o[1] > o[2]}
+    assert proposed and over and not proposed & over
+
+
+def test_a_released_order_counts_in_the_exposure_estimate(
+        tmp_path: Path, own_world: Path, own_s4: S4Server) -> None:
+    """Released, the order is an open sales order not blocked for credit: the estimate
+    grows by its value, as KNKK's sales value grows on ECC."""
+    with _adapter(tmp_path, own_world, own_s4) as adapter:
+        orders, _, _ = _night(adapter, own_world, paid_in_sap=True)
+        order = min(orders)
+        (blocked,) = [o for o in adapter.blocked_orders("1000") if o.order == order]
+        account = blocked.credit_account
+        before = adapter.credit_masters([account], "1000", "USD")[account]
+        assert adapter.release_credit_block(order, []) is False
+        after = adapter.credit_masters([account], "1000", "USD")[account]
+    assert after.exposure_minor - before.exposure_minor == blocked.value_minor
+    assert after.limit_minor == before.limit_minor
 
 
 def test_a_foreign_credit_segment_currency_is_an_error(tmp_path: Path, world: Path,
                                                        s4: S4Server) -> None:
     with _adapter(tmp_path, world, s4) as adapter:
-        account = adapter.blocked_orders()[0].credit_account
+        account = adapter.blocked_orders("1000")[0].credit_account
         with pytest.raises(SapBusinessError, match="credit segment currency USD, expected EUR"):
             adapter.credit_masters([account], "1000", "EUR")
 
@@ -183,7 +259,7 @@ def test_an_order_released_before_a_crash_is_not_released_twice(
         # the ledger lost the answer: the next attempt finds it released, posts nothing
         assert adapter.release_credit_block(order, ["note"]) is True
         assert own_s4.stats.reads["ReleaseCreditBlock"] == 1
-        assert order not in {o.order for o in adapter.blocked_orders()}
+        assert order not in {o.order for o in adapter.blocked_orders("1000")}
     assert sql(own_world, "SELECT CMGST FROM VBUK WHERE VBELN = ?", order) == [("D",)]
 
 
@@ -281,5 +357,7 @@ def test_run_cashapp_in_s4_mode_reads_the_credit_holds(tmp_path: Path, own_world
     section = json.loads(report.read_text(encoding="utf-8"))["bots"]["cashapp"]
     assert section["status"] == "ok" and not section["errors"]
     assert section["counts"]["credit_holds_seen"] == len(orders_of(own_world)) >= 3
-    assert own_s4.stats.reads["A_CreditBlockedSalesDocument"] == 1
+    # the blocked documents, then their accounts' sold-to parties for the exposure
+    assert own_s4.stats.reads["A_CreditBlockedSalesDocument"] == 2
     assert own_s4.stats.reads["CreditManagementAccount"] == 1
+    assert own_s4.stats.reads["A_SalesOrder"] == 1

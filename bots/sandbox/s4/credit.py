@@ -9,28 +9,34 @@ Served from the same sandbox tables the ECC road reads (:mod:`bots.sandbox.sap.c
   ``SalesDocumentType``, ``SalesOrganization``, ``SoldToParty``,
   ``CustomerCreditAccount`` (``VBAK-KNKLI``, the account whose limit counts),
   ``CreationDate``, ``TotalCreditCheckStatus`` (SD's values: ``B`` blocked),
-  ``TotalNetAmount``, ``TransactionCurrency``; and ``CreditControlArea``, which
-  the published contract does not have (see *Provenance*).
+  ``TotalNetAmount``, ``TransactionCurrency``. No credit control area: the
+  published contract has none, and a ``$select`` or ``$filter`` naming
+  ``CreditControlArea`` gets the 400 of an unknown property.
 * ``ReleaseCreditBlock`` (function import, ``POST`` with the URL parameters
   ``SalesDocument='…'`` and ``SDDocumentCategory='…'`` and a CSRF token):
   releases the credit block after the same re-check as the ECC wrapper
-  ``Z_ARBOTS_CREDIT_RELEASE`` (exposure with the order within the limit, no
-  item past its net due date); it commits on its own, as an OData call is its
-  own LUW. Answers the released document (``TotalCreditCheckStatus`` ``D``).
-  Refusals are OData errors with SAP's message: 404 for an unknown document,
-  400 for a document not blocked (released already, or never blocked) and for
-  a failed re-check, the code being the ECC wrapper's message
-  (``ZARBOTS/063``). The service takes no note text; the ECC road's note on
-  the order has no counterpart here.
+  ``Z_ARBOTS_CREDIT_RELEASE`` (SAP's exposure with the order within the
+  limit, no item past its net due date); it commits on its own, as an OData
+  call is its own LUW. Answers the released document
+  (``TotalCreditCheckStatus`` ``D``). Refusals are OData errors with SAP's
+  message: 404 for an unknown document, 400 for a document not blocked
+  (released already, or never blocked) and for a failed re-check, the code
+  being the ECC wrapper's message (``ZARBOTS/063``). The service takes no
+  note text; the ECC road's note on the order has no counterpart here.
 * ``API_CRDTMBUSINESSPARTNER/CreditManagementAccount``: the credit account
   per business partner and credit segment (KNKK; segment = credit control
   area, business partner = customer, the usual CVI set-up):
   ``BusinessPartner``, ``CreditSegment``, ``CreditLimitAmount``,
-  ``CreditSegmentCurrency``; and ``CreditExposureAmount`` (receivables +
-  special liabilities + sales value, as the ECC road sums KNKK), which the
-  published contract does not have.
+  ``CreditSegmentCurrency``. No exposure (the published contract has none;
+  ``CreditExposureAmount`` is an unknown property): the re-check of the
+  release computes it, as SAP does inside the release.
+* ``API_SALES_ORDER_SRV/A_SalesOrder`` (:func:`sales_orders`): the sales order
+  headers of ``VBAK`` with ``SalesOrder``, ``SoldToParty``, ``TotalNetAmount``,
+  ``TransactionCurrency``, ``OverallSDProcessStatus`` (``VBUK-GBSTK``) and
+  ``TotalCreditCheckStatus`` (``VBUK-CMGST``), for the S/4 road's estimate
+  of the open order value.
 
-**Provenance** (checked on 2026-12-07 against public sources, no EDMX vendored):
+**Provenance** (checked on 2026-12-07 against public sources):
 
 * ``A_CreditBlockedSalesDocument`` is the entity set of the service (SAP's
   API catalogue lists it with ``A_SalesDocumentRjcnReason``; SAP Cloud SDK's
@@ -47,11 +53,16 @@ Served from the same sandbox tables the ECC road reads (:mod:`bots.sandbox.sap.c
   ``CreditSegmentCurrency``, ``CreditAccountIsBlocked``, ... as public client
   samples of the API read it); it has **no exposure** (SAP Cloud SDK: the
   service's nodes carry limit, special attention and block reason).
+* ``A_SalesOrderType`` of ``API_SALES_ORDER_SRV`` has ``SalesOrder``,
+  ``SoldToParty``, ``TotalNetAmount``, ``TransactionCurrency``,
+  ``OverallSDProcessStatus`` and ``TotalCreditCheckStatus`` (the service's
+  EDMX as SAP generates it, vendored by public CAP projects as
+  ``srv/external/API_SALES_ORDER_SRV.edmx``, e.g. gregorwolf/teched2020-DT261-cap);
+  ``AmountInCompanyCodeCurrency`` and ``CompanyCodeCurrency`` of the open-item
+  cube likewise (``srv/external/API_OPLACCTGDOCITEMCUBE_SRV.edmx``, e.g.
+  shritejrasala/Accounting). No EDMX is vendored here.
 
-So ``CreditControlArea`` and ``CreditExposureAmount`` are the sandbox's own
-additions that the arbots S/4 road still needs: on a real system the credit
-segment of an order and the exposure must come from elsewhere (see
-``runbooks/credit-holds.md``). Only the properties arbots reads are served.
+Only the properties arbots reads are served.
 """
 
 from __future__ import annotations
@@ -71,6 +82,7 @@ Row = dict[str, Any]
 SALES_SERVICE = "API_SLS_DOC_WITH_CREDIT_BLOCK"
 CREDIT_SERVICE = "API_CRDTMBUSINESSPARTNER"
 SALES_SET = "A_CreditBlockedSalesDocument"
+ORDER_SET = "A_SalesOrder"  # of API_SALES_ORDER_SRV (bots.sandbox.s4.billing)
 ACCOUNT_SET = "CreditManagementAccount"
 RELEASE = "ReleaseCreditBlock"
 ORDER_CATEGORY = "C"  # SDDocumentCategory of a sales order (VBTYP)
@@ -95,17 +107,17 @@ def _document(row: Row, decimals: dict[str, int]) -> Row:
     return {"SalesDocument": row["VBELN"], "SDDocumentCategory": ORDER_CATEGORY,
             "SalesDocumentType": row["AUART"],
             "SalesOrganization": row["VKORG"], "SoldToParty": row["KUNNR"],
-            "CustomerCreditAccount": row["KNKLI"], "CreditControlArea": row["KKBER"],
+            "CustomerCreditAccount": row["KNKLI"],
             "CreationDate": _dats(row["ERDAT"]),
             "TotalCreditCheckStatus": row["CMGST"],
             "TotalNetAmount": _amount(row["NETWR"], row["WAERK"], decimals),
             "TransactionCurrency": row["WAERK"]}
 
 
-_DOCUMENT_COLUMNS = ("VBELN", "AUART", "VKORG", "KUNNR", "KNKLI", "KKBER", "ERDAT", "CMGST",
+_DOCUMENT_COLUMNS = ("VBELN", "AUART", "VKORG", "KUNNR", "KNKLI", "ERDAT", "CMGST", "GBSTK",
                      "NETWR", "WAERK")
-_DOCUMENT_QUERY = ('SELECT k."VBELN", k."AUART", k."VKORG", k."KUNNR", k."KNKLI", k."KKBER", '
-                   'k."ERDAT", u."CMGST", k."NETWR", k."WAERK" FROM "VBAK" k JOIN "VBUK" u '
+_DOCUMENT_QUERY = ('SELECT k."VBELN", k."AUART", k."VKORG", k."KUNNR", k."KNKLI", k."ERDAT", '
+                   'u."CMGST", u."GBSTK", k."NETWR", k."WAERK" FROM "VBAK" k JOIN "VBUK" u '
                    'ON u."VBELN" = k."VBELN"')
 
 
@@ -117,26 +129,39 @@ def blocked_documents(db: sqlite3.Connection) -> list[Row]:
                                      'ORDER BY k."VBELN"')]
 
 
+def sales_orders(db: sqlite3.Connection) -> list[Row]:
+    """A_SalesOrder: the order headers of VBAK with their overall and credit status."""
+    decimals = _decimals(db)
+    return [{"SalesOrder": row["VBELN"], "SoldToParty": row["KUNNR"],
+             "TotalNetAmount": _amount(row["NETWR"], row["WAERK"], decimals),
+             "TransactionCurrency": row["WAERK"], "OverallSDProcessStatus": row["GBSTK"],
+             "TotalCreditCheckStatus": row["CMGST"]}
+            for row in (dict(zip(_DOCUMENT_COLUMNS, values, strict=True)) for values in
+                        db.execute(_DOCUMENT_QUERY + ' ORDER BY k."VBELN"'))]
+
+
 def credit_accounts(db: sqlite3.Connection) -> list[Row]:
     """CreditManagementAccount: KNKK per business partner and credit segment."""
     decimals = _decimals(db)
     return [{"BusinessPartner": kunnr, "CreditSegment": kkber,
              "CreditLimitAmount": _amount(klimk, CREDIT_CURRENCY, decimals),
-             "CreditSegmentCurrency": CREDIT_CURRENCY,
-             "CreditExposureAmount": _amount(skfor + ssobl + sauft, CREDIT_CURRENCY, decimals)}
-            for kunnr, kkber, klimk, skfor, ssobl, sauft in db.execute(
-                'SELECT KUNNR, KKBER, KLIMK, SKFOR, SSOBL, SAUFT FROM "KNKK" '
-                "ORDER BY KUNNR, KKBER")]
+             "CreditSegmentCurrency": CREDIT_CURRENCY}
+            for kunnr, kkber, klimk in db.execute(
+                'SELECT KUNNR, KKBER, KLIMK FROM "KNKK" ORDER BY KUNNR, KKBER')]
 
 
 DOCUMENT_TYPES: dict[str, type] = {
     **dict.fromkeys(("SalesDocument", "SDDocumentCategory", "SalesDocumentType",
                      "SalesOrganization", "SoldToParty", "CustomerCreditAccount",
-                     "CreditControlArea", "TotalCreditCheckStatus", "TransactionCurrency"),
+                     "TotalCreditCheckStatus", "TransactionCurrency"),
                     str), "CreationDate": date, "TotalNetAmount": Decimal}
 ACCOUNT_TYPES: dict[str, type] = {
     **dict.fromkeys(("BusinessPartner", "CreditSegment", "CreditSegmentCurrency"), str),
-    "CreditLimitAmount": Decimal, "CreditExposureAmount": Decimal}
+    "CreditLimitAmount": Decimal}
+ORDER_TYPES: dict[str, type] = {
+    **dict.fromkeys(("SalesOrder", "SoldToParty", "TransactionCurrency",
+                     "OverallSDProcessStatus", "TotalCreditCheckStatus"), str),
+    "TotalNetAmount": Decimal}
 
 
 def _string_parameter(query: dict[str, str], name: str) -> str:

@@ -12,7 +12,9 @@ answers from:
   Amounts are external and signed, as the service gives them
   (``AmountInTransactionCurrency`` 150000 for 150,000 yen, negative on the
   credit side); ``NetDueDate`` and ``CashDiscount1DueDate`` are computed by
-  SAP's rules (:func:`bots.domain.due_dates`). Noted items (BSTAT ``S``) are
+  SAP's rules (:func:`bots.domain.due_dates`). ``AmountInCompanyCodeCurrency``
+  is ``DMBTR`` signed, in the company code's ``CompanyCodeCurrency``
+  (``T001-WAERS``). Noted items (BSTAT ``S``) are
   statistical and not in the cube.
 * ``A_Customer`` (KNA1), ``A_CustomerCompany`` (KNB1), ``A_CustomerDunning``
   (KNB5), ``A_BusinessPartner`` and ``A_BusinessPartnerAddress`` (KNA1, the
@@ -28,8 +30,9 @@ answers from:
 * ``AttachmentContentSet`` (``API_CV_ATTACHMENT_SRV``): files attached to
   documents and customers (the s4 road's notes), see
   :mod:`bots.sandbox.s4.attachments`;
-* ``A_CreditBlockedSalesDocument`` (``API_SLS_DOC_WITH_CREDIT_BLOCK``) and
-  ``CreditManagementAccount`` (``API_CRDTMBUSINESSPARTNER``): credit holds, see
+* ``A_CreditBlockedSalesDocument`` (``API_SLS_DOC_WITH_CREDIT_BLOCK``),
+  ``CreditManagementAccount`` (``API_CRDTMBUSINESSPARTNER``) and
+  ``A_SalesOrder`` (``API_SALES_ORDER_SRV``): credit holds, see
   :mod:`bots.sandbox.s4.credit`.
 
 Only the properties arbots reads, and the keys, are served: a subset of the
@@ -78,24 +81,28 @@ def _dats(text: str) -> date | None:
 _CUBE_COLUMNS = ("BUKRS", "GJAHR", "BELNR", "BUZEI", "KUNNR", "UMSKZ", "SHKZG", "BUDAT",
                  "BLDAT", "BLART", "XBLNR", "ZUONR", "SGTXT", "WAERS", "WRBTR", "ZFBDT",
                  "ZTERM", "ZBD1T", "ZBD2T", "ZBD3T", "ZBD1P", "REBZG", "MANST", "MANSP",
-                 "AUGBL", "AUGDT")
+                 "AUGBL", "AUGDT", "DMBTR")
 
 
 def _cube_rows(db: sqlite3.Connection) -> list[Row]:
     decimals = dict(db.execute('SELECT CURRKEY, CURRDEC FROM "TCURX"').fetchall())
+    local = dict(db.execute('SELECT BUKRS, WAERS FROM "T001"').fetchall())
     columns = ", ".join(f'"{c}"' for c in _CUBE_COLUMNS)
     rows = []
     for table in ("BSID", "BSAD"):
         for values in db.execute(f'SELECT {columns} FROM "{table}" WHERE BSTAT <> \'S\''):
-            rows.append(_cube_row(dict(zip(_CUBE_COLUMNS, values, strict=True)), decimals))
+            rows.append(_cube_row(dict(zip(_CUBE_COLUMNS, values, strict=True)), decimals,
+                                  local))
     rows.sort(key=lambda r: (r["CompanyCode"], r["FiscalYear"], r["AccountingDocument"],
                              r["AccountingDocumentItem"]))
     return rows
 
 
-def _cube_row(r: Row, decimals: dict[str, int]) -> Row:
-    currency = r["WAERS"]
+def _cube_row(r: Row, decimals: dict[str, int], local: dict[str, str]) -> Row:
+    currency, local_currency = r["WAERS"], local[r["BUKRS"]]
     amount = quantize(Decimal(r["WRBTR"]).scaleb(-decimals.get(currency, 2)), currency)
+    local_amount = quantize(Decimal(r["DMBTR"]).scaleb(-decimals.get(local_currency, 2)),
+                            local_currency)
     credit = r["SHKZG"] == "H"
     baseline = _dats(r["ZFBDT"]) or _dats(r["BLDAT"])
     assert baseline is not None, "every sandbox item has a document date"
@@ -111,6 +118,8 @@ def _cube_row(r: Row, decimals: dict[str, int]) -> Row:
         "DocumentReferenceID": r["XBLNR"], "AssignmentReference": r["ZUONR"],
         "DocumentItemText": r["SGTXT"], "TransactionCurrency": currency,
         "AmountInTransactionCurrency": -amount if credit else amount,
+        "CompanyCodeCurrency": local_currency,
+        "AmountInCompanyCodeCurrency": -local_amount if credit else local_amount,
         "DueCalculationBaseDate": baseline, "PaymentTerms": r["ZTERM"],
         "CashDiscount1Days": Decimal(r["ZBD1T"]), "CashDiscount2Days": Decimal(r["ZBD2T"]),
         "NetPaymentDays": Decimal(r["ZBD3T"]), "CashDiscount1Percent": pct,
@@ -127,14 +136,15 @@ _CUBE_TYPES: dict[str, type] = {
         "CompanyCode", "FiscalYear", "AccountingDocument", "AccountingDocumentItem",
         "FinancialAccountType", "Customer", "SpecialGLCode", "DebitCreditCode",
         "AccountingDocumentType", "DocumentReferenceID", "AssignmentReference",
-        "DocumentItemText", "TransactionCurrency", "PaymentTerms", "InvoiceReference",
-        "DunningLevel", "DunningBlockingReason", "ClearingAccountingDocument")}
+        "DocumentItemText", "TransactionCurrency", "CompanyCodeCurrency", "PaymentTerms",
+        "InvoiceReference", "DunningLevel", "DunningBlockingReason",
+        "ClearingAccountingDocument")}
 _CUBE_TYPES.update({name: date for name in (
     "PostingDate", "DocumentDate", "DueCalculationBaseDate", "NetDueDate",
     "CashDiscount1DueDate", "ClearingDate")})
 _CUBE_TYPES.update({name: Decimal for name in (
-    "AmountInTransactionCurrency", "CashDiscount1Days", "CashDiscount2Days",
-    "NetPaymentDays", "CashDiscount1Percent")})
+    "AmountInTransactionCurrency", "AmountInCompanyCodeCurrency", "CashDiscount1Days",
+    "CashDiscount2Days", "NetPaymentDays", "CashDiscount1Percent")})
 _CUBE_TYPES["IsCleared"] = bool
 
 
@@ -207,6 +217,8 @@ ENTITY_SETS: dict[tuple[str, str], EntitySet] = {(e.service, e.name): e for e in
               credit.DOCUMENT_TYPES, credit.blocked_documents),
     EntitySet(credit.CREDIT_SERVICE, credit.ACCOUNT_SET, ("BusinessPartner", "CreditSegment"),
               credit.ACCOUNT_TYPES, credit.credit_accounts),
+    EntitySet(billing.SALES_ORDER_SERVICE, credit.ORDER_SET, ("SalesOrder",),
+              credit.ORDER_TYPES, credit.sales_orders),
     EntitySet(lockbox.SERVICE, "LockboxBatchItem", ("LockboxBatchInternalKey", "LockboxBatchItem"),
               lockbox.ITEM_TYPES, lockbox.item_rows),
     EntitySet(billing.BILLING_SERVICE, "A_BillingDocument", ("BillingDocument",),

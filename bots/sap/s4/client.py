@@ -18,9 +18,10 @@ records:
   the customer number, the usual CVI set-up) and ``A_CustomerDunning`` (the
   account's dunning block and level over its dunning areas, as from KNB5);
 * credit holds (:mod:`bots.sap.s4.credit`): blocked sales documents, credit
-  accounts, and the release of a credit block, whose function import commits
-  on its own (so :meth:`S4Client.commit` and :meth:`~S4Client.rollback` have
-  nothing to do);
+  accounts (SAP's limit, an exposure approximated from open items and open
+  sales orders for the proposal), and the release of a credit block, whose
+  function import commits on its own (so :meth:`S4Client.commit` and
+  :meth:`~S4Client.rollback` have nothing to do);
 * cash posting (:mod:`bots.sap.s4.posting`): asynchronous, as lockbox is:
   :meth:`S4Client.submit_clearing` sends a lockbox batch,
   :meth:`~S4Client.find_document_by_reference` finds the payment once SAP
@@ -165,13 +166,15 @@ class S4Client:
 
     # ---------------------------------------------------------------- credit holds
 
-    def blocked_orders(self) -> list[BlockedOrder]:
-        """Sales documents blocked for credit (API_SLS_DOC_WITH_CREDIT_BLOCK)."""
-        return credit.blocked_orders(self.odata)
+    def blocked_orders(self, credit_area: str) -> list[BlockedOrder]:
+        """Sales documents blocked for credit (API_SLS_DOC_WITH_CREDIT_BLOCK), each in
+        credit segment ``credit_area`` (configured: the API names none)."""
+        return credit.blocked_orders(self.odata, credit_area)
 
     def credit_masters(self, accounts: Sequence[str], credit_area: str,
                        currency: str) -> dict[str, CreditMaster]:
-        """Limit and exposure of ``accounts`` in credit segment ``credit_area``."""
+        """Limit (SAP's) and exposure (arbots' approximation for the proposal, see
+        :mod:`bots.sap.s4.credit`) of ``accounts`` in credit segment ``credit_area``."""
         return credit.credit_masters(self.odata, accounts, credit_area, currency)
 
     def release_credit_block(self, order: str, note: Sequence[str]) -> bool:
