@@ -235,18 +235,20 @@ def review_apply_command(worklist: str | None, queued: bool, user: str | None, d
                          run_id: str | None, wait: timedelta | None,
                          config_path: str | None) -> None:
     """Post the payments approved in WORKLIST (sheet "Cash review") and learn from them."""
-    from bots.pipeline.review import ReviewFileError, read_decisions
+    from bots.pipeline.review import read_decisions
+    from bots.pipeline.worklist_file import ReviewFileError, load_worklist
 
     cfg = load_or_exit(config_path)
     if (worklist is None) == (not queued):
         fail("give either a WORKLIST or --queued", EXIT_CONFIG)
     inputs: dict[str, object] = {"user": user} if user else {}
     if worklist is not None:
-        try:
-            read_decisions(Path(worklist))
+        try:  # read once: checked here, applied by the review bot
+            book = load_worklist(Path(worklist))
+            read_decisions(book)
         except ReviewFileError as exc:
             fail(str(exc), EXIT_CONFIG)
-        inputs["review_file"] = worklist
+        inputs["review_file"] = book
     else:
         inputs["queued"] = True
     outcome = execute(cfg, ("review",), dry_run, inputs=inputs, wait=wait, run_id=run_id)

@@ -41,12 +41,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-from openpyxl import load_workbook
 
 from bots.domain import OpenItem, format_amount, from_minor, stable_id, to_minor
 from bots.pipeline.context import BotContext
+from bots.pipeline.worklist_file import ReviewFileError, WorklistFile
 from bots.reports.model import BotSection, CreditReleaseRow, ErrorItem, WaitingItem
 from bots.sap.credit import BlockedOrder, CreditMaster
 from bots.sap.errors import SapBusinessError, SapError
@@ -168,7 +166,8 @@ def review_holds(ctx: BotContext, items: Iterable[OpenItem], cleared: Set[ItemKe
             from_minor(master.limit_minor, order.currency), found.reason))
 
 
-def apply_release_decisions(ctx: BotContext, path: Path, section: BotSection) -> None:
+def apply_release_decisions(ctx: BotContext, book: WorklistFile, section: BotSection
+                            ) -> None:
     """``arbots review apply``: release the orders approved in sheet Credit releases.
 
     The order is read again from SAP (still blocked? its value), so an edited
@@ -176,7 +175,7 @@ def apply_release_decisions(ctx: BotContext, path: Path, section: BotSection) ->
     itself is :func:`release` (SAP's re-check, once). A workbook without the
     sheet (an older run) has nothing to apply.
     """
-    approved = _approved_orders(path)
+    approved = _approved_orders(book)
     if not approved:
         return
     for name in (*COUNTS, "credit_releases_not_blocked"):
@@ -190,38 +189,32 @@ def apply_release_decisions(ctx: BotContext, path: Path, section: BotSection) ->
             continue
         if order.value_minor > limit:
             section.errors.append(ErrorItem(
-                f"{path.name}: sales order {number}", "order value "
+                f"{book.path.name}: sales order {number}", "order value "
                 f"{_money(order.value_minor, order.currency)} is above [credit] release_max",
                 "release it in VKM1 if it should be, or raise release_max"))
             continue
         release(ctx, order, section)
 
 
-def _approved_orders(path: Path) -> list[str]:
-    """The order numbers whose Decision is approve in sheet Credit releases of ``path``."""
-    from bots.pipeline.review import ReviewFileError  # review imports cash application
-
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        if CreditReleaseRow.SHEET not in book.sheetnames:
-            return []
-        rows = book[CreditReleaseRow.SHEET].iter_rows(values_only=True)
-        header = [str(c or "") for c in next(rows, ())]
-        if "Order" not in header or "Decision" not in header:
-            raise ReviewFileError(f"{path}: sheet {CreditReleaseRow.SHEET!r} lacks the "
-                                  "column Order or Decision")
-        order_col, decision_col = header.index("Order"), header.index("Decision")
-        approved = []
-        for number, row in enumerate(rows, start=2):
-            decision = str(row[decision_col] or "").strip().lower()
-            if decision not in ("", "approve", "reject"):
-                raise ReviewFileError(f"{path}: {CreditReleaseRow.SHEET} row {number}, "
-                                      f"Decision: {decision!r} is not approve or reject")
-            if decision == "approve":
-                approved.append(str(row[order_col]).strip())
-        return approved
-    finally:
-        book.close()
+def _approved_orders(book: WorklistFile) -> list[str]:
+    """The order numbers whose Decision is approve in sheet Credit releases of ``book``."""
+    path, rows = book.path, book.rows(CreditReleaseRow.SHEET)
+    if rows is None:
+        return []
+    header = [str(c or "") for c in next(rows, ())]
+    if "Order" not in header or "Decision" not in header:
+        raise ReviewFileError(f"{path}: sheet {CreditReleaseRow.SHEET!r} lacks the "
+                              "column Order or Decision")
+    order_col, decision_col = header.index("Order"), header.index("Decision")
+    approved = []
+    for number, row in enumerate(rows, start=2):
+        decision = str(row[decision_col] or "").strip().lower()
+        if decision not in ("", "approve", "reject"):
+            raise ReviewFileError(f"{path}: {CreditReleaseRow.SHEET} row {number}, "
+                                  f"Decision: {decision!r} is not approve or reject")
+        if decision == "approve":
+            approved.append(str(row[order_col]).strip())
+    return approved
 
 
 def release(ctx: BotContext, order: BlockedOrder, section: BotSection) -> None:

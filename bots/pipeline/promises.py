@@ -29,13 +29,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
-
-from openpyxl import load_workbook
 
 from bots.domain import CollectionNote, OpenItem, format_amount, from_minor, to_minor
 from bots.pipeline.context import BotContext
+from bots.pipeline.worklist_file import WorklistFile
 from bots.reports.model import BotSection, BotStatus, ErrorItem
 from bots.sap.errors import SapBusinessError
 from bots.sap.values import alpha
@@ -137,17 +135,17 @@ def record(ctx: BotContext, request: PromiseRequest, section: BotSection) -> Non
     write_note(ctx, promise_note(promise), section, kind="promise_note")
 
 
-def worklist_promises(path: Path, user: str, section: BotSection) -> list[PromiseRequest]:
-    """The promises written on the Collections sheet of worklist ``path`` (rows with a
+def worklist_promises(book: WorklistFile, user: str, section: BotSection
+                      ) -> list[PromiseRequest]:
+    """The promises written on the Collections sheet of worklist ``book`` (rows with a
     promised amount or date). A row that cannot be read is an error of ``section``
     naming the file, row and column; the other rows go on."""
     from bots.reports.model import CollectionRow
     from bots.reports.worklist import PROMISED_AMOUNT, PROMISED_DATE, column_title
 
-    book = load_workbook(path, read_only=True, data_only=True)
-    if CollectionRow.SHEET not in book.sheetnames:
+    rows = book.rows(CollectionRow.SHEET)
+    if rows is None:
         return []
-    rows = book[CollectionRow.SHEET].iter_rows(values_only=True)
     header = [str(h or "").strip() for h in next(rows, ())]
     names = {"customer": column_title("customer"), "code": column_title("company_code"),
              "currency": column_title("currency"), "amount": PROMISED_AMOUNT,
@@ -160,7 +158,7 @@ def worklist_promises(path: Path, user: str, section: BotSection) -> list[Promis
         amount, when = values[col["amount"]], values[col["date"]]
         if amount in (None, "") and when in (None, ""):
             continue
-        where = f"{path.name}: sheet {CollectionRow.SHEET!r}, row {number}"
+        where = f"{book.path.name}: sheet {CollectionRow.SHEET!r}, row {number}"
         try:
             promised = _cell_amount(amount, PROMISED_AMOUNT)
             promised_date = _cell_date(when, PROMISED_DATE)

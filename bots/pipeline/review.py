@@ -52,8 +52,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from bots.cashapp import Memory, learn
 from bots.cashapp.engine import ON_ACCOUNT_RULE
 from bots.cashapp.reasons import UNAPPLIED, reason_code
@@ -90,6 +88,7 @@ from bots.pipeline.resets import (
     posted_payments,
     reset_posting,
 )
+from bots.pipeline.worklist_file import ReviewFileError, WorklistFile, load_worklist
 from bots.remittance.jsonl import from_json
 from bots.remittance.learned import learn_label
 from bots.reports.model import (
@@ -140,19 +139,12 @@ class Learning:
     message: str
 
 
-class ReviewFileError(ValueError):
-    """The worklist cannot be read; the message names the file, row and column."""
-
-
-def read_decisions(path: Path) -> list[ReviewRow]:
-    """The decided and undecided rows of the Cash review sheet of ``path``."""
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ReviewFileError(f"{path}: not a worklist workbook ({exc})") from None
-    if SHEET not in book.sheetnames:
+def read_decisions(book: WorklistFile) -> list[ReviewRow]:
+    """The decided and undecided rows of the Cash review sheet of ``book``."""
+    path = book.path
+    rows = book.rows(SHEET)
+    if rows is None:
         raise ReviewFileError(f"{path}: no sheet {SHEET!r}")
-    rows = book[SHEET].iter_rows(values_only=True)
     titles = {column_title(f.name).lower(): f.name for f in fields(CashReviewRow)}
     titles[DECISION.lower()] = "decision"
     header = [titles.get(str(h or "").strip().lower(), "") for h in next(rows, ())]
@@ -204,18 +196,14 @@ def confirmed_proposal(cell: Callable[[str], str], wrong: bool = False) -> Propo
         rule=cell("rule") or "review", reason="confirmed by a person in review")
 
 
-def read_corrections(path: Path) -> list[Correction]:
-    """The rows of the Cash review and Unmatched sheets of ``path`` whose *Corrected
+def read_corrections(book: WorklistFile) -> list[Correction]:
+    """The rows of the Cash review and Unmatched sheets of ``book`` whose *Corrected
     invoice ref* is filled in (a sheet without that column corrects nothing)."""
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ReviewFileError(f"{path}: not a worklist workbook ({exc})") from None
     out = []
     for sheet in (CashReviewRow.SHEET, UnmatchedRow.SHEET):
-        if sheet not in book.sheetnames:
+        rows = book.rows(sheet)
+        if rows is None:
             continue
-        rows = book[sheet].iter_rows(values_only=True)
         header = [str(h or "").strip().lower() for h in next(rows, ())]
         want = [t.lower() for t in (column_title("remittance_id"), column_title("invoice_ref"),
                                     CORRECTED)]
@@ -253,18 +241,19 @@ def learn_correction(store: Store, remittance_id: str, extracted: str, corrected
                                  f"reference is column {label!r} (template {template_id})")
 
 
-def _learn_corrections(ctx: BotContext, path: Path, section: BotSection, user: str) -> None:
+def _learn_corrections(ctx: BotContext, book: WorklistFile, section: BotSection,
+                       user: str) -> None:
     """Learn from every corrected reference of the worklist (not in a dry run)."""
     if ctx.dry_run:
         return
-    for correction in read_corrections(path):
+    for correction in read_corrections(book):
         learning = learn_correction(ctx.store, correction.remittance_id,
                                     correction.invoice_ref, correction.corrected, user)
         if learning.template_id is not None:
             section.counts["templates_learned"] += 1
         else:
             section.waiting.append(WaitingItem(
-                f"{path.name}: {correction.sheet} row {correction.row}", "AR clerk",
+                f"{book.path.name}: {correction.sheet} row {correction.row}", "AR clerk",
                 learning.message))
 
 
@@ -276,8 +265,10 @@ def _who() -> str:
 
 
 def run(ctx: BotContext) -> BotSection:
-    """The bot: apply the decisions of the worklist ``ctx.memo["review_file"]``, or with
-    ``ctx.memo["queued"]`` those taken in the web console and queued in the store.
+    """The bot: apply the decisions of the worklist ``ctx.memo["review_file"]`` (its path,
+    or the :class:`WorklistFile` ``arbots review apply`` loaded already: the workbook is
+    read once), or with ``ctx.memo["queued"]`` those taken in the web console and queued
+    in the store.
 
     ``ctx.memo["user"]``: who decided (``arbots review apply --as``; default: the OS
     user); queued decisions carry their own person.
@@ -290,12 +281,13 @@ def run(ctx: BotContext) -> BotSection:
     if ctx.memo.get("queued"):
         _apply_queued(ctx, section)
     else:
-        path = Path(ctx.memo["review_file"])
-        rows = read_decisions(path)
-        _learn_corrections(ctx, path, section, user)
-        apply_decisions(ctx, rows, user, section, where=f"{path.name}: ")
-        credit.apply_release_decisions(ctx, path, section)
-        for request in promises.worklist_promises(path, user, section):
+        source = ctx.memo["review_file"]
+        book = source if isinstance(source, WorklistFile) else load_worklist(Path(source))
+        rows = read_decisions(book)
+        _learn_corrections(ctx, book, section, user)
+        apply_decisions(ctx, rows, user, section, where=f"{book.path.name}: ")
+        credit.apply_release_decisions(ctx, book, section)
+        for request in promises.worklist_promises(book, user, section):
             promises.record(ctx, request, section)
     if section.errors:
         section.status = BotStatus.FAILED

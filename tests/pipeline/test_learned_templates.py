@@ -21,6 +21,7 @@ from bots.cli import main
 from bots.config import Config
 from bots.domain import OpenItem, RunStatus, Trigger
 from bots.pipeline.review import Correction, read_corrections
+from bots.pipeline.worklist_file import load_worklist
 from bots.remittance.learned import Layout
 from bots.runner import run_bots
 from bots.sandbox.world import demo_mailbox_path
@@ -144,7 +145,7 @@ def test_corrections_are_read_from_both_sheets(tmp_path: Path) -> None:
         ws.append(["rem-1", "5100000002", None, None])  # not corrected
     path = tmp_path / "worklist.xlsx"
     book.save(path)
-    assert read_corrections(path) == [
+    assert read_corrections(load_worklist(path)) == [
         Correction("Cash review", 2, "rem-1", "5100000000", "90012345"),
         Correction("Unmatched", 2, "rem-1", "5100000001", "90012346")]
 

@@ -12,7 +12,8 @@ from bots.cashapp import Memory
 from bots.config import Config
 from bots.domain import OpenItem, RunStatus, Trigger
 from bots.pipeline.cashapp import memory_path
-from bots.pipeline.review import ReviewFileError, read_decisions
+from bots.pipeline.review import read_decisions
+from bots.pipeline.worklist_file import ReviewFileError, load_worklist
 from bots.runner import run_bots
 from bots.sap import connect
 from tests.pipeline.typing_slip import plant_typing_slip
@@ -44,7 +45,7 @@ def test_approved_rows_are_posted_once_and_taught(doubtful) -> None:
     counts = {b.name: b.counts for b in night.report.bots}["cashapp"]
     assert counts["payments_posted"] == 0 and counts["payments_waiting"] == 1
     decided = decide(night.report_dir / "worklist.xlsx", "approve")
-    rows = read_decisions(decided)
+    rows = read_decisions(load_worklist(decided))
     assert [r.proposal.document_no for r in rows] == [item.document_no]
 
     applied = run_bots(cfg, ("review",), Trigger.ON_DEMAND, inputs={"review_file": decided})
@@ -77,4 +78,4 @@ def test_a_bad_decision_names_the_file_and_row(doubtful) -> None:
     night = run_bots(cfg, ("openitems", "intake", "cashapp"), Trigger.ON_DEMAND)
     decided = decide(night.report_dir / "worklist.xlsx", "maybe")
     with pytest.raises(ReviewFileError, match=r"decided.xlsx: Cash review row 2, Decision"):
-        read_decisions(decided)
+        read_decisions(load_worklist(decided))

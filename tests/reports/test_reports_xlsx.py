@@ -161,6 +161,7 @@ def _validations(ws: Worksheet) -> dict[str, list[str]]:
 
 def test_decision_column_has_a_dropdown_of_what_review_apply_accepts(tmp_path) -> None:
     from bots.pipeline.review import read_decisions
+    from bots.pipeline.worklist_file import load_worklist
 
     wb = _open(busy_report())
     for name in WORKLIST_SHEETS:
@@ -182,7 +183,7 @@ def test_decision_column_has_a_dropdown_of_what_review_apply_accepts(tmp_path) -
         ws.append([*template[:titles.index("Decision")], value])
     path = tmp_path / "decided.xlsx"
     wb.save(path)
-    assert [r.decision for r in read_decisions(path)] == \
+    assert [r.decision for r in read_decisions(load_worklist(path))] == \
         ["", "approve", "reject", "account", "wrong"]
 
 

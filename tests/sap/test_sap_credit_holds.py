@@ -195,19 +195,20 @@ def test_review_apply_releases_the_approved_orders_once(client: SapClient, store
                                                         sandbox_db: Path,
                                                         tmp_path: Path) -> None:
     from bots.pipeline.credit import apply_release_decisions
+    from bots.pipeline.worklist_file import load_worklist
 
     orders, items, cleared = _night(client, sandbox_db, cleared_in_sap=True)
     listed = _ctx(client, store)
     review_holds(listed, items, cleared, _section())  # type: ignore[arg-type]
     first, *rest = sorted(orders)
-    path = _worklist(tmp_path, listed.report.worklist,
-                     {first: "approve", **{o: "reject" for o in rest}})
+    book = load_worklist(_worklist(tmp_path, listed.report.worklist,
+                                   {first: "approve", **{o: "reject" for o in rest}}))
     section = _section()
-    apply_release_decisions(_ctx(client, store), path, section)  # type: ignore[arg-type]
+    apply_release_decisions(_ctx(client, store), book, section)  # type: ignore[arg-type]
     assert section.counts["credit_holds_released"] == 1 and not section.errors
     assert sql(sandbox_db, "SELECT VBELN FROM VBUK WHERE CMGST = 'D'") == [(first,)]
     again = _section()  # the same file applied twice: the order is no longer blocked
-    apply_release_decisions(_ctx(client, store), path, again)  # type: ignore[arg-type]
+    apply_release_decisions(_ctx(client, store), book, again)  # type: ignore[arg-type]
     assert (again.counts["credit_holds_released"],
             again.counts["credit_releases_not_blocked"]) == (0, 1)
     assert sql(sandbox_db, "SELECT count(*) FROM ZARBOTS_TEXT WHERE TDOBJECT = 'VBBK'") == \
@@ -217,14 +218,15 @@ def test_review_apply_releases_the_approved_orders_once(client: SapClient, store
 def test_review_apply_keeps_release_max_and_reads_the_value_from_sap(
         client: SapClient, store: Store, sandbox_db: Path, tmp_path: Path) -> None:
     from bots.pipeline.credit import apply_release_decisions
+    from bots.pipeline.worklist_file import load_worklist
 
     orders, items, cleared = _night(client, sandbox_db, cleared_in_sap=True)
     listed = _ctx(client, store)
     review_holds(listed, items, cleared, _section())  # type: ignore[arg-type]
     path = _worklist(tmp_path, listed.report.worklist, dict.fromkeys(orders, "approve"))
     section = _section()
-    apply_release_decisions(_ctx(client, store, release_max=Decimal("1.00")), path,
-                            section)  # type: ignore[arg-type]
+    apply_release_decisions(_ctx(client, store, release_max=Decimal("1.00")),
+                            load_worklist(path), section)  # type: ignore[arg-type]
     assert section.counts["credit_holds_released"] == 0
     assert len(section.errors) == len(orders)
     assert "above [credit] release_max" in section.errors[0].reason
