@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import re
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from bots.config import Config, load_config
 from bots.console import create_app
 from bots.console.auth import add_user
 from bots.domain import OpenItem, Trigger
+from bots.portals.browser import CHROMIUM_ARGS, SYSTEM_CHROMIUM
 from bots.runner import run_bots
 from bots.sap import connect
 from bots.store import Store
+from tests.conftest import require_program
 from tests.pipeline.conftest import make_world, small_sandbox  # noqa: F401  (fixture)
 from tests.pipeline.typing_slip import plant_typing_slip
 
@@ -133,3 +138,57 @@ def served(app: FastAPI, sock: socket.socket) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+
+# ----------------------------------------------------------------- the browser (pytest-playwright)
+# The browser tests use the plugin's ``page`` and ``context`` fixtures (its tracing,
+# screenshots and videos come with them). Three of its fixtures are set here: how the
+# browser is launched, what each context gets, and how long Playwright lives.
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any], browser_name: str
+                             ) -> dict[str, Any]:
+    """How the browser is launched: Debian's Chromium (``executable_path``; Playwright
+    never fetches a browser of its own), headless, with the flags the portal bot uses.
+    Other engines (``--browser``) and channels (``--browser-channel``) would need a
+    download: their tests are skipped."""
+    if browser_name != "chromium":
+        pytest.skip(f"the console is tested in Debian's Chromium, not in {browser_name}")
+    executable = require_program(str(SYSTEM_CHROMIUM), "runs the console's browser tests")
+    options = {k: v for k, v in browser_type_launch_args.items() if k != "channel"}
+    return {**options, "executable_path": executable, "headless": True,
+            "args": list(CHROMIUM_ARGS)}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(pytestconfig: pytest.Config,
+                         _pw_artifacts_folder: tempfile.TemporaryDirectory[str]
+                         ) -> dict[str, Any]:
+    """What each browser context gets: a video when ``--video`` asks for one (the plugin
+    keeps or drops it after the test). No base URL: each test serves its own console on
+    a free port."""
+    if pytestconfig.getoption("--video") == "off":
+        return {}
+    return {"record_video_dir": _pw_artifacts_folder.name}
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    """Playwright for one test module rather than the plugin's whole session: between
+    two calls its sync API leaves its event loop marked as running in this thread, so
+    tests sharing the xdist worker afterwards (the portals' browser tests, the engine's)
+    could not run an asyncio loop of their own."""
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright, browser_name: str,
+            browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
+    """The browser of one test module (see :func:`playwright`), launched as
+    :func:`browser_type_launch_args` says."""
+    launched = getattr(playwright, browser_name).launch(**browser_type_launch_args)
+    yield launched
+    launched.close()
