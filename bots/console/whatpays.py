@@ -1,11 +1,13 @@
 """"What does this pay?": an uploaded advice read and matched, nothing posted, nothing kept.
 
-The file is read by ``arbots extract`` in its own process (a reader that hangs
-or crashes on a hostile PDF takes nothing of the web server with it, and an
-upload that is not a remittance gets the very reasons ``arbots extract``
-gives); the remittances it finds are then matched by the cash-application
-engine against the open items of the latest snapshot in the store, with the
-configured policy and what was learned. Nothing is written to SAP or the store.
+The file is read in a process of its own (:mod:`bots.console.reader`: a reader
+that hangs or crashes on a hostile PDF takes nothing of the web server with
+it), through the front door of ``arbots extract`` with its size caps and the
+templates learned from corrections, so an upload that is not a remittance
+gets the very reasons ``arbots extract`` gives; the remittances it finds are
+then matched by the cash-application engine against the open items of the
+latest snapshot in the store, with the configured policy and what was learned.
+Nothing is written to SAP or the store.
 """
 
 from __future__ import annotations
@@ -13,22 +15,24 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import asdict, astuple
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from bots.cashapp import Memory, match, policy_from_config
 from bots.config import Config
-from bots.console.launcher import ARBOTS
 from bots.interchange import proposal_rows
 from bots.pipeline.cashapp import memory_path
+from bots.remittance import Limits
 from bots.remittance.jsonl import from_json
 from bots.store import Store
 
 EXTRACT_PATIENCE = 120  # seconds one upload may take to read
 FORM_ROOM = 64 * 1024  # bytes of a form around the uploaded file
-_FAILED = re.compile(r"^failed (?P<source>.*?): (?P<reason>.*) \((?P<code>[\w-]+)\)$")
+READER = (sys.executable, "-m", "bots.console.reader")
 
 
 class UploadTooLarge(ValueError):
@@ -75,7 +79,7 @@ def what_does_this_pay(cfg: Config, store: Store, data: bytes, name: str) -> dic
     """Read ``data`` (the file ``name``) and propose what it pays: ``{file, remittances,
     failures, proposals, snapshot_run, open_items}``; nothing is posted."""
     name = safe_name(name)
-    remittances, failures = _extract(cfg, data, name)
+    remittances, failures = _extract(cfg, store, data, name)
     snapshot_run = store.latest_snapshot_run()
     items = list(store.snapshot(snapshot_run)) if snapshot_run else []
     proposals: list[dict[str, str]] = []
@@ -92,31 +96,28 @@ def what_does_this_pay(cfg: Config, store: Store, data: bytes, name: str) -> dic
             "proposals": proposals}
 
 
-def _extract(cfg: Config, data: bytes, name: str) -> tuple[list[Any], list[dict[str, str]]]:
-    """The remittances ``arbots extract`` reads from ``data``, and its failures."""
-    config = ["--config", cfg.source] if Path(cfg.source).is_file() else []
+def _extract(cfg: Config, store: Store, data: bytes, name: str
+             ) -> tuple[list[Any], list[dict[str, str]]]:
+    """The remittances :mod:`bots.console.reader` reads from ``data``, and its failures."""
+    request = json.dumps({
+        "limits": asdict(Limits.from_config(cfg.raw, cfg.source)),
+        "hints": [astuple(hint) for hint in store.learned_hints()]})
     with tempfile.TemporaryDirectory(prefix="arbots-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
         try:
-            done = subprocess.run([*ARBOTS, "extract", str(path), "--jobs", "1", *config],
-                                  cwd=cfg.home, capture_output=True, text=True,
-                                  stdin=subprocess.DEVNULL, timeout=EXTRACT_PATIENCE)
+            done = subprocess.run([*READER, str(path)], input=request, cwd=cfg.home,
+                                  capture_output=True, text=True, timeout=EXTRACT_PATIENCE)
         except subprocess.TimeoutExpired:
             return [], [{"source": name, "code": "timeout",
                          "reason": f"reading took longer than {EXTRACT_PATIENCE} s"}]
-    remittances = [from_json(json.loads(line)) for line in done.stdout.splitlines()
-                   if line.strip()]
-    failures = []
-    for line in done.stderr.splitlines():
-        found = _FAILED.match(line.strip())
-        if found:
-            source = found["source"].replace(str(path), name)
-            failures.append({"source": source, "code": found["code"],
-                             "reason": found["reason"]})
-    if done.returncode not in (0, 1) and not failures:
-        failures.append({"source": name, "code": "internal",
-                         "reason": (done.stderr.strip().splitlines() or ["extract failed"])[-1]})
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
+        return [], [{"source": name, "code": "internal", "reason": f"the reader failed: {last}"}]
+    answer = json.loads(done.stdout)
+    remittances = [from_json(json.loads(line)) for line in answer["remittances"]]
+    failures = [{**failure, "source": failure["source"].replace(str(path), name)}
+                for failure in answer["failures"]]
     return remittances, failures
 
 
