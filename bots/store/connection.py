@@ -47,5 +47,8 @@ class StoreConnection:
     def close(self) -> None:
         self.db.close()
 
-    def _now(self) -> str:
-        return self.clock().isoformat(timespec="seconds")
+    def _now(self, when: datetime | None = None, timespec: str = "seconds") -> str:
+        """``when`` (default: now by :attr:`clock`) as rows keep times: ISO 8601 to the
+        second, or finer (``timespec="microseconds"``) where events of the same second
+        must keep their order."""
+        return (when or self.clock()).isoformat(timespec=timespec)

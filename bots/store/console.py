@@ -18,6 +18,8 @@ from bots.store.audit import AuditLog
 from bots.store.database import Row
 
 ROLES = ("ar_staff", "supervisor", "admin")
+# sign-ins and password resets of the same second must still come in order
+INSTANT = "microseconds"
 DECISIONS = ("approve", "reject", "reassign")
 
 
@@ -38,7 +40,7 @@ class ConsoleTables(AuditLog):
             "INSERT INTO console_users (name, role, password_hash, created, password_set)"
             " VALUES (?,?,?,?,?) ON CONFLICT(name) DO UPDATE SET role = excluded.role,"
             " password_hash = excluded.password_hash, password_set = excluded.password_set",
-            (name, role, password_hash, self._now(), self._instant()))
+            (name, role, password_hash, self._now(), self._now(timespec=INSTANT)))
         self.audit(None, "console_user", name, "set", {"role": role})
 
     def console_user(self, name: str) -> Row | None:
@@ -67,7 +69,7 @@ class ConsoleTables(AuditLog):
     def record_sign_in(self, user: str, ok: bool) -> None:
         """Keep one sign-in attempt (for throttling and the audit)."""
         self.db.execute("INSERT INTO console_sign_ins (\"user\", at, ok) VALUES (?,?,?)",
-                        (user, self._instant(), int(ok)))
+                        (user, self._now(timespec=INSTANT), int(ok)))
 
     def failed_sign_ins(self, user: str, since: datetime) -> int:
         """Failed sign-ins of ``user`` since ``since``, after the last good one and after
@@ -77,13 +79,8 @@ class ConsoleTables(AuditLog):
             " AND at >= ? AND at > coalesce((SELECT max(at) FROM console_sign_ins"
             " WHERE \"user\" = ? AND ok = 1), '') AND at > coalesce((SELECT password_set"
             " FROM console_users WHERE name = ?), '')",
-            (user, self._instant(since), user, user)).fetchone()
+            (user, self._now(since, INSTANT), user, user)).fetchone()
         return int(row[0])
-
-    def _instant(self, when: datetime | None = None) -> str:
-        """``when`` (default: now) to the microsecond: sign-ins and password resets in the
-        same second must still come in order."""
-        return (when or self.clock()).isoformat(timespec="microseconds")
 
     # ------------------------------------------------------------------ launches
 
