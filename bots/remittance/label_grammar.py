@@ -80,7 +80,7 @@ _PAYMENT = ("pay", "paid", "remit", "settle", "transfer", "wire", "cheque", "~ch
             "transferid", "pagament", "pagat", "bonific", "esecuz", "disposiz", "distinta",
             "avviso", "assegno", "~run", "lauf", "operaz", "operac", "transac", "transakt",
             "batch", "gutschrift", "accredit", "abono", "~credit", "buchung", "boeking",
-            "comptab", "contabil")
+            "comptab", "contabil", "operation")
 _SUPPLIER = ("supplier", "vendor", "creditor", "lieferant", "kreditor", "fournisseur",
              "~tiers", "creancier", "leverancier", "crediteur", "relatie", "proveedor",
              "acreedor", "fornitore", "creditore",
@@ -114,6 +114,10 @@ _OTHER = ("invoice", "~inv", "rechnung", "factur", "fattur", "factuur", "~due", 
           "entrega", "consegna",
           "period", "zeitraum", "periode", "periodo", "bank", "banque", "banco", "banca",
           "currency", "wahrung", "devise", "moneda", "divisa", "munteenheid")
+# "paid" alone, as a label of the amount paid, in six languages (accents folded)
+_PAID = frozenset({"paid", "remitted", "transferred", "betaald", "overgemaakt", "bezahlt",
+                   "gezahlt", "uberwiesen", "paye", "regle", "verse", "vire", "pagado",
+                   "abonado", "transferido", "pagato", "bonificato", "liquidato", "versato"})
 _CURRENCIES = frozenset("eur usd gbp chf cad aud nzd jpy sek nok dkk pln czk huf mxn inr".split())
 _WORD = re.compile(r"[a-z]+")
 
@@ -168,6 +172,8 @@ def field_of_label(label: str) -> tuple[str, int] | None:
         return ("total", 1) if alone else None
     if payment and _has(text, _ID):
         return "payment_ref", 2
+    if len(words) == 1 and words[0] in _PAID:  # "Betaald:", "Overgemaakt:", "Réglé:"
+        return "total", 1
     if not payment and any(w not in ("our", "unsere", "unser", "notre", "onze", "nuestra",
                                      "nuestro", "ns", "nostro", "nostra", "de", "di")
                            for w in words) \

@@ -55,7 +55,11 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"fecha\s*de\s*(?:la\s*)?transferencia", r"data\s*(?:del\s*)?bonifico",
         r"datum\s*(?:van\s*(?:de\s*)?)?overboeking",
         r"remittance\s*date", r"transfer\s*date", r"run\s*date", r"issue\s*date",
-        r"date\s*of\s*issue", r"execution\s*date", r"processing\s*date", r"paid\s*on"),
+        r"date\s*of\s*issue", r"execution\s*date", r"processing\s*date", r"paid\s*on",
+        # "<paid> on": "Réglé le", "Betaald op", "Bezahlt am", "Pagado el", "Pagato il"
+        r"(?:r[ée]gl[ée]|pay[ée]|vir[ée]|vers[ée])\s*le", r"(?:betaald|overgemaakt)\s*op",
+        r"(?:bezahlt|gezahlt|[üu]berwiesen)\s*am", r"(?:pagado|abonado|transferido)\s*el",
+        r"(?:pagato|bonificato|accreditato)\s*il"),
     "payment_method": (r"payment\s*method", r"pay(?:ment)?\s*type", r"pay\s*method",
                        r"method(?:\s*of\s*payment)?", r"zahlungsart"),
     "total": (

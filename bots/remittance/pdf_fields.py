@@ -181,12 +181,22 @@ def _fits(name: str, value: str, day_first: bool, decimal: str | None) -> bool:
     if name == "payment_date":
         return _first_date(value, day_first) is not None
     if name == "total":
-        return probe_amount(value.replace("*", ""), decimal) is not None
+        return probe_amount(value.replace("*", ""), _own_mark(value, decimal)) is not None
     if name == "currency":
         return _ISO.search(value.upper()) is not None
     if name in ("payment_ref", "payer_account"):
         return is_number(value, day_first)
     return True
+
+
+_BOTH_MARKS = re.compile(r"\d[.,]\d{3}([.,])\d{1,2}(?!\d)")
+
+
+def _own_mark(text: str, decimal: str | None) -> str | None:
+    """The decimal mark an amount shows itself (``9,510.80``: both marks, the last is the
+    decimal one), else the document's."""
+    both = _BOTH_MARKS.search(text)
+    return both[1] if both and both[0][1] != both[1] else decimal
 
 
 _IBAN = re.compile(r"[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,}(?:\s?[A-Z0-9]{1,4})?")
@@ -381,7 +391,8 @@ def _interpret(raw: dict[str, str], lines: Sequence[Line], table_top: tuple[int,
     method = raw.get("payment_method")
     header.payment_method = _method(method) if method else _method_from_ref_label(lines)
     if "total" in raw:
-        header.total = probe_amount(raw["total"].replace("*", ""), decimal)
+        header.total = probe_amount(raw["total"].replace("*", ""), _own_mark(raw["total"],
+                                                                            decimal))
     currency = raw.get("currency", "")
     iso = _ISO.search(currency.upper())
     header.currency = iso.group(1) if iso else _currency_near_amounts(raw.get("total", ""))

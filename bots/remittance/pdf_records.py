@@ -481,14 +481,17 @@ def _amount_roles(keys: list[str], records: list[list[Pair]], lines: Sequence[Li
         return
     used = {n for r in records for p in r for n in (p.line, p.label_line)}
     printed = _page_amounts([line for n, line in enumerate(lines) if n not in used])
-    taken_off = [columns[k] for k in keys if roles.get(k) in ("discount", "deduction")]
+    off = [k for k in keys if roles.get(k) in ("discount", "deduction")]
+    read = {mark: {k: [_amount(v, mark) for v in columns[k]] for k in candidates + off}
+            for mark in (".", ",")}  # every value read once with each mark
     best: tuple[tuple[bool, ...], str, str | None] | None = None
     for paid in candidates:
         for gross in [None, *(k for k in candidates if k != paid)]:
             for mark in (".", ","):
-                score = (_consistent(columns[paid], columns[gross] if gross else None,
-                                     taken_off, mark),
-                         _sum(columns[paid], mark) in printed,
+                amounts = read[mark]
+                score = (_consistent(amounts[paid], amounts[gross] if gross else None,
+                                     [amounts[k] for k in off]),
+                         _sum(amounts[paid]) in printed,
                          fields[paid] == "paid_amount",
                          gross is not None,
                          gross is None or fields[gross] == "gross_amount",
@@ -512,23 +515,21 @@ def _amount(text: str, mark: str) -> Decimal | None:
     return Decimal(0) if _PLACEHOLDER.fullmatch(text) else probe_amount(text, mark)
 
 
-def _sum(values: list[str], mark: str) -> Decimal | None:
-    amounts = [_amount(v, mark) for v in values]
+def _sum(amounts: list[Decimal | None]) -> Decimal | None:
     return None if None in amounts else sum((a for a in amounts if a is not None), Decimal(0))
 
 
-def _consistent(paid: list[str], gross: list[str] | None, taken_off: list[list[str]],
-                mark: str) -> bool:
+def _consistent(paid: list[Decimal | None], gross: list[Decimal | None] | None,
+                taken_off: list[list[Decimal | None]]) -> bool:
     """Whether every record's gross less its discount and deduction is its paid amount
-    (and every paid amount reads)."""
-    for n, text in enumerate(paid):
-        amount = _amount(text, mark)
+    (and every paid amount reads); the columns' values read with one decimal mark."""
+    for n, amount in enumerate(paid):
         if amount is None:
             return False
         if gross is None:
             continue
-        whole = _amount(gross[n], mark)
-        less = [_amount(column[n], mark) for column in taken_off]
+        whole = gross[n]
+        less = [column[n] for column in taken_off]
         if whole is None or None in less:
             return False
         if whole - sum((abs(x) for x in less if x is not None), Decimal(0)) != amount:

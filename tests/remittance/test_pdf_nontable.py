@@ -209,3 +209,17 @@ def test_a_year_at_a_line_end_is_not_glued_to_the_amount_below():
                          "Value Date: October 7, 2026"]))
     assert _lines(got) == [("F0001657", Decimal("10920.19")), ("F0001671", Decimal("2119.74")),
                            ("F0001673", Decimal("-1519.51"))]
+
+
+@pytest.mark.parametrize(("label", "field"), [
+    ("Numéro d'opération", ("payment_ref", 2)), ("Betaald", ("total", 1)),
+    ("Overgemaakt", ("total", 1)), ("Réglé", ("total", 1))])
+def test_operation_numbers_and_paid_alone(label, field):
+    assert field_of_label(label) == field
+
+
+def test_paid_on_is_the_payment_date_and_an_amount_shows_its_own_mark():
+    got = _read(_credit(["Omschrijving:", "Factuur F0002772 9.510,80"],
+                        ["Betalingsreferentie: 2026-9175744", "Betaald op: 18-04-2026",
+                         "Totaalbedrag: 9,510.80"]))
+    assert (got.payment_date, got.total) == (date(2026, 4, 18), Decimal("9510.80"))
