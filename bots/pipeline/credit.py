@@ -138,8 +138,9 @@ def review_holds(ctx: BotContext, items: Iterable[OpenItem], cleared: Set[ItemKe
         section.errors.append(ErrorItem(
             "credit holds", f"reading the credit-blocked orders and credit masters failed: {exc}",
             "ECC: check the RFC user's S_TABU_NAM for VBUK, VBAK and KNKK; S/4: the "
-            "communication user's access to API_SLS_DOC_WITH_CREDIT_BLOCK and "
-            "API_CRDTMBUSINESSPARTNER. The next run reads them again"))
+            "communication user's access to API_SLS_DOC_WITH_CREDIT_BLOCK, "
+            "API_CRDTMBUSINESSPARTNER, API_OPLACCTGDOCITEMCUBE_SRV and API_SALES_ORDER_SRV. "
+            "The next run reads them again"))
         return
     section.counts["credit_holds_seen"] = len(orders)
     paid, past_due = tonight(items, cleared, cfg.currency, ctx.today)
