@@ -354,12 +354,13 @@ def post(ctx: BotContext, posting: Posting, section: BotSection) -> str | None:
             ctx.ledger.done(req.reference, {"document": found, "found_in_sap": True})
             section.counts["already_posted"] += 1
             return found
-        batch = state == "submitted" or (
-            asynchronous and ctx.sap.find_submission(req.company_code, req.reference))
+        if state == "submitted":
+            return SUBMITTED  # shown as waiting by recover_pending at the run's start
+        batch = asynchronous and ctx.sap.find_submission(req.company_code, req.reference)
         if batch:
-            if state == "pending":
-                ctx.ledger.submitted(req.reference, {"batch": batch, "found_in_sap": True})
-            return _not_posted_yet(posting, section)
+            ctx.ledger.submitted(req.reference, {"batch": batch, "found_in_sap": True})
+            return _not_posted_yet(posting.remittance.payment_ref or posting.remittance.id,
+                                   req.reference, section)
     if asynchronous:
         return _submit(ctx, posting, section)
     try:
@@ -387,17 +388,18 @@ def _submit(ctx: BotContext, posting: Posting, section: BotSection) -> str | Non
     ctx.ledger.submitted(req.reference, {"batch": batch})
     found = ctx.sap.find_document_by_reference(req.company_code, req.reference)
     if not found:
-        return _not_posted_yet(posting, section)
+        return _not_posted_yet(posting.remittance.payment_ref or posting.remittance.id,
+                               req.reference, section)
     ctx.ledger.done(req.reference, {"document": found, "batch": batch})
     section.counts["payments_posted"] += 1
     return str(found)
 
 
-def _not_posted_yet(posting: Posting, section: BotSection) -> str:
+def _not_posted_yet(payment: str, reference: str, section: BotSection) -> str:
+    """Count and show a payment SAP has (S/4 lockbox) but has not posted yet."""
     section.counts["payments_submitted"] = section.counts.get("payments_submitted", 0) + 1
-    r = posting.remittance
     section.waiting.append(WaitingItem(
-        f"payment {r.payment_ref or r.id} ({posting.request.reference})", "SAP (lockbox)",
+        f"payment {payment} ({reference})", "SAP (lockbox)",
         "submitted to SAP, not posted yet: the next run confirms it; if it stays so, look "
         "at the lockbox batch in lockbox post-processing"))
     return SUBMITTED
@@ -420,7 +422,8 @@ def recover_pending(ctx: BotContext, section: BotSection) -> None:
     intent stays; the remittance is still ``new`` and is matched and posted
     again below under the same key. Intents of a live run (one holding its
     landscape's lease) are left to it. Postings ``submitted`` to an
-    asynchronous service (S/4 lockbox) are confirmed the same way.
+    asynchronous service (S/4 lockbox) are confirmed the same way; one not
+    posted yet is shown as waiting (SAP may have left it for post-processing).
     """
     from bots.pipeline.collections import write_note
 
@@ -431,6 +434,9 @@ def recover_pending(ctx: BotContext, section: BotSection) -> None:
             continue  # a live run's: it may be posting it right now
         payload = json.loads(row["payload"])
         document = ctx.sap.find_document_by_reference(payload["company_code"], row["key"])
+        if document is None and row["status"] == "submitted":
+            _not_posted_yet(payload["payment_ref"] or payload["remittance"], row["key"],
+                            section)
         if document is None or ctx.dry_run:
             continue
         ctx.ledger.done(row["key"], {"document": document, "found_in_sap": True})

@@ -3,6 +3,7 @@ never posted twice, also when a run died between SAP taking a batch and the ledg
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from s4_world import write_config
 
 from bots.cli import main
 from bots.config import load_config
-from bots.sandbox.s4 import start_s4
+from bots.sandbox.s4 import S4Server, start_s4
 from bots.sandbox.world import reset_world
 
 pytestmark = [pytest.mark.usefixtures("secrets_env"), pytest.mark.slow]
@@ -41,16 +42,26 @@ def _run(config: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_submitted_payments_are_confirmed_later_and_posted_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _s4_config(folder: Path, s4: S4Server) -> Path:
+    config = write_config(folder, folder / "sap.sqlite", base_url=s4.url)
+    config.write_text(config.read_text() + "[collections]\n"
+                      f'outbox = "{folder / "outbox"}"\n'
+                      'sender = "ar@arbots-demo.example"\n')
+    return config
+
+
+@pytest.fixture
+def small_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The small sandbox world (SAP data and demo mailbox) in ``tmp_path``."""
     monkeypatch.setenv("ARBOTS_HOME", str(tmp_path))  # the demo mailbox's folder is below it
-    cfg = load_config(_sandbox_config(tmp_path), home=tmp_path)
-    reset_world(cfg, size="small")
+    reset_world(load_config(_sandbox_config(tmp_path), home=tmp_path), size="small")
+    return tmp_path
+
+
+def test_submitted_payments_are_confirmed_later_and_posted_once(small_world: Path) -> None:
+    tmp_path = small_world
     with start_s4(tmp_path / "sap.sqlite") as s4:
-        config = write_config(tmp_path, tmp_path / "sap.sqlite", base_url=s4.url)
-        config.write_text(config.read_text() + "[collections]\n"
-                          f'outbox = "{tmp_path / "outbox"}"\n'
-                          'sender = "ar@arbots-demo.example"\n')
+        config = _s4_config(tmp_path, s4)
         s4.lockbox.hold = True  # SAP takes the batches but does not post them yet
         _run(config)
         submitted = _postings(tmp_path / "arbots.sqlite")
@@ -76,3 +87,36 @@ def test_submitted_payments_are_confirmed_later_and_posted_once(
         applied = con.execute("SELECT count(*) FROM S4_LOCKBOX_ITEM WHERE STATUS = 'posted'"
                               ).fetchone()[0]
     assert len(references) == len(set(references)) == len(submitted) == applied
+
+
+def test_a_check_sap_cannot_apply_stays_submitted_and_waits(small_world: Path) -> None:
+    """An invoice cleared in SAP while its check waited: lockbox leaves the check for
+    post-processing; arbots keeps the posting submitted, shows it waiting, sends nothing."""
+    tmp_path = small_world
+    with start_s4(tmp_path / "sap.sqlite") as s4:
+        config = _s4_config(tmp_path, s4)
+        s4.lockbox.hold = True
+        _run(config)
+        key = sorted(_postings(tmp_path / "arbots.sqlite"))[0]
+        with sqlite3.connect(tmp_path / "arbots.sqlite") as con:
+            (payload,) = con.execute("SELECT payload FROM external_writes WHERE key = ?",
+                                     (key,)).fetchone()
+        document = json.loads(payload)["items"][0]
+        with sqlite3.connect(tmp_path / "sap.sqlite") as con:  # a person cleared it in SAP
+            con.execute("INSERT INTO BSAD SELECT * FROM BSID WHERE BELNR = ?", (document,))
+            con.execute("UPDATE BSAD SET AUGBL = '1499999999', AUGDT = '20260101' "
+                        "WHERE BELNR = ?", (document,))
+            con.execute("DELETE FROM BSID WHERE BELNR = ?", (document,))
+        s4.lockbox.hold = False
+        _run(config)
+        states = _postings(tmp_path / "arbots.sqlite")
+        assert states.pop(key) == "submitted" and set(states.values()) == {"done"}
+        assert len(s4.lockbox.errors) == 1 and document in s4.lockbox.errors[0]
+        batches = s4.stats.reads["LockboxBatch"]
+        _run(config)
+        assert s4.stats.reads["LockboxBatch"] == batches  # never sent again
+    report = sorted((tmp_path / "runs").glob("*/report.json"))[-1]
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["bots"]["cashapp"]["counts"]["payments_submitted"] == 1
+    (waiting,) = [w for w in data["waiting"]["cashapp"] if w["for_whom"] == "SAP (lockbox)"]
+    assert key in waiting["item"] and "lockbox post-processing" in waiting["why"]
