@@ -20,6 +20,15 @@ confirmed** (:class:`bots.store.ledger.WriteLedger`):
   not send it again: lockbox itself checks duplicates by deposit date and
   time only, so a batch sent twice is posted twice.
 
+Faults: a 4xx is SAP refusing the batch (a business error with its message);
+5xx and timeouts are retried by the one retry policy, each retry looking for
+the check among SAP's batches before it sends (:func:`submit`).
+
+**Provenance.** The service name is SAP's; the entity set and property names
+(``LockboxBatch``, ``to_Item``, ``Cheque``, ``to_LockboxClearing``,
+``PaymentReference``, ...) come from public client code and descriptions of
+the lockbox API, not from a fetched EDMX (none is vendored): inferred.
+
 Why lockbox rather than the Journal Entry Clearing SOAP service
 (``JournalEntryBulkClearingRequest_In``): that service only clears items
 already posted; it does not post the payment (its documentation says it
