@@ -361,3 +361,25 @@ def test_run_cashapp_in_s4_mode_reads_the_credit_holds(tmp_path: Path, own_world
     assert own_s4.stats.reads["A_CreditBlockedSalesDocument"] == 2
     assert own_s4.stats.reads["CreditManagementAccount"] == 1
     assert own_s4.stats.reads["A_SalesOrder"] == 1
+
+
+def test_a_too_optimistic_estimate_is_refused_by_saps_re_check(
+        tmp_path: Path, own_world: Path, own_s4: S4Server) -> None:
+    """SAP's exposure has special liabilities the released APIs do not show: the S/4
+    estimate proposes the orders, SAP's re-check in ReleaseCreditBlock refuses them with
+    its message, and nothing is released."""
+    with _adapter(tmp_path, own_world, own_s4) as adapter, \
+            Store(tmp_path / "arbots.sqlite") as store:
+        orders, items, cleared = _night(adapter, own_world, paid_in_sap=True)
+        customer = orders_of(own_world)[min(orders)][0]
+        with sqlite3.connect(own_world) as con:  # e.g. a guarantee, as SAP counts it
+            con.execute("UPDATE KNKK SET SSOBL = KLIMK WHERE KUNNR = ?", (customer,))
+        section = BotSection("cashapp", BotStatus.OK)
+        review_holds(_ctx(adapter, store), items, cleared, section)  # type: ignore[arg-type]
+        assert section.counts["credit_holds_proposed"] == len(orders)
+        assert (section.counts["credit_holds_released"],
+                section.counts["credit_holds_refused"]) == (0, len(orders))
+        for waiting in section.waiting:
+            assert "SAP refused the release" in waiting.why
+            assert "credit limit exceeded" in waiting.why
+    assert sql(own_world, "SELECT DISTINCT CMGST FROM VBUK") == [("B",)]
