@@ -347,18 +347,29 @@ _SWIFT_TAG = re.compile(r"^\s*:(20|32A|50[AFK]?):\s*(.*)$")
 _SWIFT_32A = re.compile(r"(\d{2})(\d{2})(\d{2})([A-Z]{3})\s*(\d[\d,]*)")
 
 
+_EXPANDED = re.compile(r"^\s*(date|currency|amount)\s*:\s*#?(.+?)#?\s*$", re.I)
+
+
 def swift_fields(lines: Sequence[Line]) -> dict[str, object]:
     """The payment's fields in a SWIFT MT103 print: ``:20:`` the reference, ``:32A:``
     value date (YYMMDD), currency and amount (a decimal comma), ``:50K:`` the ordering
-    customer (the line that is no ``/account``)."""
+    customer (the line that is no ``/account``). An interface's expanded print names
+    each tag (``:20: Sender's Reference``) and puts the values on the lines under it,
+    ``:32A:``'s as ``Date :``, ``Currency :``, ``Amount : #1200,00#``."""
     found: dict[str, object] = {}
-    for n, line in enumerate(lines):
-        tag = _SWIFT_TAG.match(line.text.replace("\t", " "))
-        if tag is None:
-            continue
+    tags = [(n, m) for n, line in enumerate(lines)
+            if (m := _SWIFT_TAG.match(line.text.replace("\t", " ")))]
+    expanded = any(m[1] == "20" and not _DIGIT.search(m[2]) for _, m in tags)
+    for n, tag in tags:
         name, rest = tag[1], tag[2].strip()
-        if name == "20" and rest and "payment_ref" not in found:
-            found["payment_ref"] = rest.split()[0]
+        under = []  # the lines up to the next tag
+        for below in lines[n + 1:n + 6]:
+            if _SWIFT_TAG.match(below.text):
+                break
+            under.append(below.text.replace("\t", " ").strip())
+        values = under if expanded else [rest, *under]
+        if name == "20" and values and "payment_ref" not in found:
+            found["payment_ref"] = values[0].split()[0]
         elif name == "32A" and (value := _SWIFT_32A.match(rest.replace(" ", ""))):
             try:
                 found["payment_date"] = date(2000 + int(value[1]), int(value[2]), int(value[3]))
@@ -366,12 +377,21 @@ def swift_fields(lines: Sequence[Line]) -> dict[str, object]:
                 pass
             found["currency"] = value[4]
             found["total"] = probe_amount(value[5], ",")
+        elif name == "32A":
+            for part in filter(None, map(_EXPANDED.match, under)):
+                key, text = part[1].lower(), part[2]
+                if key == "date":
+                    found["payment_date"] = read_date(text)
+                elif key == "currency":
+                    found["currency"] = text[:3].upper()
+                else:
+                    found["total"] = probe_amount(text, ",")
         elif name.startswith("50"):
-            for text in [rest, *(ln.text.strip() for ln in lines[n + 1:n + 3])]:
-                if text and not text.startswith("/") and not _SWIFT_TAG.match(text):
+            for text in values:
+                if text and not text.startswith("/"):
                     found["payer_name"] = text
                     break
-    return found
+    return {key: value for key, value in found.items() if value is not None}
 
 
 def _interpret(raw: dict[str, str], lines: Sequence[Line], table_top: tuple[int, float] | None,

@@ -89,6 +89,7 @@ _FIELD_LINE = re.compile(r"^\s*[^\W\d_][^\d:\s]*(?:\s[^\d:\s]+){0,3}\s?:\s+\S")
 _SWIFT_TAG = re.compile(r"^\s*:?F?\d{2}[A-Z]?:")
 _SWIFT_CODE = re.compile(r"(?<![A-Za-z])/([A-Z]{3,4})/(?=\w)")  # "/INV/4711", "/RFB/..."
 _SWIFT_AMOUNT = re.compile(r":3[23][AB]:\s*(?:\d{6})?[A-Z]{3}\s*(\d[\d.,]*)")
+_SWIFT_EXPANDED = re.compile(r"^\s*amount\s*:\s*#(\d[\d.,]*)#", re.I)
 _BRACKETED = re.compile(r"\(\s*(-?\d[\d.,' ]*\d)\s*\)")  # "4711 (1.200,00)": no credit
 _MONEY = re.compile(r"\d[.,]\d{2}(?!\d)")
 _ROW = re.compile(r"\d[.,]\d{2}(?:-|\s?CR)?\s+[-(]?\d")  # amounts side by side: a table's row
@@ -227,8 +228,10 @@ class _PageTotals:
 
 
 def swift_amounts(lines: Sequence[Line]) -> list[Decimal]:
-    """The amounts of a SWIFT print's ``:32A:``/``:33B:`` fields (a decimal comma)."""
-    found = [probe_amount(m[1], ",") for line in lines if (m := _SWIFT_AMOUNT.search(line.text))]
+    """The amounts of a SWIFT print's ``:32A:``/``:33B:`` fields, or of their expanded
+    print's ``Amount : #1200,00#`` (a decimal comma)."""
+    found = [probe_amount(m[1], ",") for line in lines
+             if (m := _SWIFT_AMOUNT.search(line.text) or _SWIFT_EXPANDED.search(line.text))]
     return [amount for amount in found if amount is not None]
 
 

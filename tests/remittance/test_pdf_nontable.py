@@ -223,3 +223,19 @@ def test_paid_on_is_the_payment_date_and_an_amount_shows_its_own_mark():
                         ["Betalingsreferentie: 2026-9175744", "Betaald op: 18-04-2026",
                          "Totaalbedrag: 9,510.80"]))
     assert (got.payment_date, got.total) == (date(2026, 4, 18), Decimal("9510.80"))
+
+
+def test_the_expanded_print_of_an_mt103():
+    pad = "      "
+    lines = [":20: Sender's Reference", pad + "TRF0012345", ":23B: Bank Operation Code",
+             pad + "CRED", ":32A: Val Dte/Curr/Interbnk Settld Amt", pad + "Date : 12 April 2026",
+             pad + "Currency : GBP", pad + "Amount : #1300,00#",
+             ":50K: Ordering Customer-Name & Address", pad + "/GB29NWBK60161331926819",
+             pad + "ACME INDUSTRIAL SUPPLY CO.", ":70: Remittance Information",
+             pad + "/INV/F0001657 1000,00/INV/F0001671", pad + "300,00",
+             ":71A: Details of Charges", pad + "SHA"]
+    got = _read([(40, 40, "MT103 SINGLE CUSTOMER CREDIT TRANSFER"),
+                 *_column(40, 70, lines, 12)], font="Courier")
+    assert _lines(got) == [("F0001657", Decimal("1000.00")), ("F0001671", Decimal("300.00"))]
+    assert (got.payment_ref, got.payment_date, got.total, got.currency, got.payer_name) == (
+        "TRF0012345", date(2026, 4, 12), Decimal("1300.00"), "GBP", "ACME INDUSTRIAL SUPPLY CO.")

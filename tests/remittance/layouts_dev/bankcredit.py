@@ -2,12 +2,14 @@
 
 Per document, at random: the print (``advice``: a bank's letter with its fields
 and the remittance text under its label; ``mt103``: a Courier print of the SWIFT
-message, ``:20:`` ``:32A:`` ``:50K:`` ``:59:`` ``:70:``, sometimes with a few
-fields spelled out above it), how the text lists the invoices (``word ref
-amount`` joined by a separator, one invoice a line, ``/INV/ref/amount`` codes,
-amounts with the currency, in brackets, with the invoice date, a lone
-reference paying the whole amount), the wrapping width (35 characters as
-SWIFT cuts, wider for letters), noise fields (end-to-end reference, mandate,
+message, ``:20:`` ``:32A:`` ``:50K:`` ``:59:`` ``:70:``, as the message or as a
+SWIFT interface's expanded print, each tag with its name and the values under it
+(``Date :``, ``Amount : #1200,00#``); sometimes with a few fields spelled out
+above it), how the text lists the invoices (``word ref amount`` joined by a
+separator, one invoice a line, ``/INV/ref amount`` codes, amounts with the
+currency, in brackets, with the invoice date, a lone reference paying the whole
+amount), the wrapping width (35 characters as SWIFT cuts, wider for letters),
+noise fields (end-to-end reference, mandate,
 IBANs, BIC, fees), the labels (``kvwords``) and number and date styles.
 """
 
@@ -125,12 +127,26 @@ def _mt103(pen: Pen, rng: random.Random) -> None:
     else:
         doc.account = None  # the message has no field for it
     amount = f"{doc.total:f}".replace(".", ",")
-    lines += [":20:" + doc.payment_ref, ":23B:CRED",
-              f":32A:{doc.paid_on:%y%m%d}{doc.currency}{amount}",
-              ":50K:/" + rng.choice(IBANS).replace(" ", ""), doc.payer.upper()[:35],
-              ":59:/" + IBANS[0].replace(" ", ""), rng.choice(K.US).upper()[:35]]
     info = [line for part in remittance_text(doc, rng) for line in wrap(part, 35)]
-    lines += [":70:" + info[0], *info[1:], ":71A:SHA"]
+    if rng.random() < 0.5:  # the expanded print of a SWIFT interface: tag, its name, values
+        pad = " " * 6
+        lines += [":20: Sender's Reference", pad + doc.payment_ref,
+                  ":23B: Bank Operation Code", pad + "CRED",
+                  ":32A: Val Dte/Curr/Interbnk Settld Amt",
+                  f"{pad}Date : {doc.paid_on.day} {doc.paid_on:%B %Y}",
+                  f"{pad}Currency : {doc.currency}", f"{pad}Amount : #{amount}#",
+                  ":50K: Ordering Customer-Name & Address",
+                  pad + "/" + rng.choice(IBANS).replace(" ", ""), pad + doc.payer.upper()[:35],
+                  ":59: Beneficiary Customer-Name & Addr",
+                  pad + "/" + IBANS[0].replace(" ", ""), pad + rng.choice(K.US).upper()[:35],
+                  ":70: Remittance Information", *(pad + line for line in info),
+                  ":71A: Details of Charges", pad + "SHA"]
+    else:
+        lines += [":20:" + doc.payment_ref, ":23B:CRED",
+                  f":32A:{doc.paid_on:%y%m%d}{doc.currency}{amount}",
+                  ":50K:/" + rng.choice(IBANS).replace(" ", ""), doc.payer.upper()[:35],
+                  ":59:/" + IBANS[0].replace(" ", ""), rng.choice(K.US).upper()[:35],
+                  ":70:" + info[0], *info[1:], ":71A:SHA"]
     y = pen.h - 50
     for text in lines:
         pen.text(LEFT, y, text, size=size, font="Courier")
