@@ -481,4 +481,5 @@ def _match(open_items: Sequence[OpenItem], remittances: Iterable[Remittance],
         batch.units.extend(units)
     batch.run_rules()
     batch.batch_checks()
+    index.release_lookups()  # the memory's peak is while the rows are made
     return batch.results()
