@@ -1,7 +1,9 @@
 """Determinism: a history recorded from a real nightly on Temporal replays on today's workflow.
 
 ``histories/nightly.json`` was fetched from the dev server after a nightly of
-the small sandbox world (5 bots, all ok). A change to the workflow that would
+the small sandbox world (5 bots, all ok); ``nightly-portal-batches.json``
+after one with the portal bot in batches (4 more portal invoices, 2 browser
+workers), which the first predates. A change to the workflow that would
 make running workflows fail on a new worker version fails this test; record
 a new history only with a versioned workflow change (``workflow.patched``).
 """
@@ -14,6 +16,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
@@ -21,11 +24,15 @@ from bots.engine.workflows import RunWorkflow
 from tests.engine.changed_workflow import WorkflowWithoutBegin
 
 HISTORY = Path(__file__).parent / "histories" / "nightly.json"
+HISTORIES = (HISTORY,  # before the portal bot's batches (it replays unsplit: workflow.patched)
+             # the portal bot as its plan, 2 batches on 2 browser workers and the merge
+             Path(__file__).parent / "histories" / "nightly-portal-batches.json")
 JSON_PLAIN = base64.b64encode(b"json/plain").decode()
 
 
-def test_the_recorded_nightly_replays() -> None:
-    history = WorkflowHistory.from_json("nightly", HISTORY.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
+def test_the_recorded_nightly_replays(path: Path) -> None:
+    history = WorkflowHistory.from_json("nightly", path.read_text(encoding="utf-8"))
     result = asyncio.run(Replayer(workflows=[RunWorkflow]).replay_workflow(
         history, raise_on_replay_failure=False))
     assert result.replay_failure is None
@@ -39,7 +46,8 @@ def test_a_changed_workflow_is_caught() -> None:
     assert result.replay_failure is not None
 
 
-def test_the_history_holds_ids_and_counts_only() -> None:
+@pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
+def test_the_history_holds_ids_and_counts_only(path: Path) -> None:
     """Every payload of the recorded history is made of the plan's dataclasses' fields,
     and a bot's counts are numbers: no names, amounts or secrets reach Temporal."""
     from dataclasses import fields
@@ -48,7 +56,7 @@ def test_the_history_holds_ids_and_counts_only() -> None:
 
     allowed = {f.name for kind in (BotDone, BotStep, RunEnd, RunProgress, RunRequest, RunResult)
                for f in fields(kind)}
-    payloads = list(_payloads(json.loads(HISTORY.read_text(encoding="utf-8"))))
+    payloads = list(_payloads(json.loads(path.read_text(encoding="utf-8"))))
     assert len(payloads) >= 12  # the request; begin; 5 bots, each a step and a result; ...
     keys: set[str] = set()
     counts: list[object] = []
