@@ -87,9 +87,10 @@ _RUNNING = re.compile(r"(?:page\s*|sub-?\s*|sous-?\s*)totale?s?\b|subtotaal|zwis
                       r"|seitensumme|(?:carried|brought|balance)\s*forward|[üu]bertrag"
                       r"|(?:balance\s*|total\s*|amount\s*)?(?:carried|brought)\s*(?:forward|fwd|over)"
                       r"|(?:balance\s*)?[bc]\s*/\s*f(?:wd)?\b|continued\b"
-                      r"|totale?s?\s*(?:(?:of|for)\s*)?(?:this\s*)?page\b"
-                      r"|[àa]\s*reporter|report\b|transport\b|suma\s*(?:y\s*sigue|anterior)"
-                      r"|a\s*riportare|riporto\b", re.IGNORECASE)
+                      r"|totale?s?\s*(?:(?:of|for|de|di)\s*)?(?:this\s*)?(?:page|pagina|página"
+                      r"|hoja|blad|seite)\b"
+                      r"|(?:totale?s?\s*)?(?:[àa]|da)\s*r(?:eporter|iportare)|report\b|transport\b"
+                      r"|suma\s*(?:y\s*sigue|anterior)|riporto\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _X0 = attrgetter("x0")
 _AMOUNT_RUN = re.compile(r"[-(]?\d[\d.,'\u00a0 ]*\d[)-]?")

@@ -203,3 +203,46 @@ def test_an_amount_grouped_by_spaces_stays_one_amount_across_close_columns():
     assert _lines(data) == [("FC20267535", Decimal("1080.80")),
                             ("FC20267537", Decimal("21505.04")),
                             ("FC20267546", Decimal("547.29"))]
+
+
+def test_page_totals_and_carried_forward_rows_do_not_end_a_long_table():
+    # "Totale pagina" and "Totale da riportare" close page 1 (both start like a total),
+    # page 2 opens with "Riporto" and no header: all rows of both pages are lines
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 9)
+    c.drawString(42, 800, "Avviso di pagamento")
+    c.drawString(42, 786, "Rif. bonifico: 9501620")
+    for x, text in ((42, "Vs. fattura"), (300, "Importo pagato")):
+        (c.drawString if x == 42 else c.drawRightString)(x, 740, text)
+    rows = [[("F26/1001", "100,00"), ("F26/1002", "200,00")],
+            [("F26/1003", "300,00"), ("F26/1004", "400,00")]]
+    y = 726.0
+    for ref, amount in rows[0]:
+        c.drawString(42, y, ref)
+        c.drawRightString(300, y, amount)
+        y -= 14
+    for label in ("Totale pagina", "Totale da riportare"):
+        c.drawString(42, y, label)
+        c.drawRightString(300, y, "300,00")
+        y -= 14
+    c.drawString(42, 30, "Pagina 1 di 2")
+    c.showPage()
+    c.setFont("Helvetica", 9)
+    c.drawString(42, 800, "Riporto")
+    c.drawRightString(300, 800, "300,00")
+    y = 786.0
+    for ref, amount in rows[1]:
+        c.drawString(42, y, ref)
+        c.drawRightString(300, y, amount)
+        y -= 14
+    c.drawString(42, y, "Totale pagato")
+    c.drawRightString(300, y, "1.000,00")
+    c.drawString(42, 30, "Pagina 2 di 2")
+    c.showPage()
+    c.save()
+    [got] = extract_pdf(buf.getvalue(), "t.pdf", templates=())
+    assert [(x.invoice_ref, x.paid_amount) for x in got.lines] == [
+        ("F26/1001", Decimal("100.00")), ("F26/1002", Decimal("200.00")),
+        ("F26/1003", Decimal("300.00")), ("F26/1004", Decimal("400.00"))]
+    assert got.total == Decimal("1000.00")

@@ -24,14 +24,14 @@ from dataclasses import dataclass
 
 from tests.remittance.layouts.families import Advice
 from tests.remittance.layouts2 import document, templates
-from tests.remittance.layouts_dev import bankcredit, lineprint, portals, statements
+from tests.remittance.layouts_dev import bankcredit, lineprint, multipage, portals, statements
 from tests.remittance.layouts_dev import words as W
 
 TEMPLATES = ("avis", "erp", "stub", "portal", "ledger", "bank", "lineprint", "portalkv",
-             "bankcredit", "statement")
+             "bankcredit", "statement", "multipage")
 #: templates drawn by a module of this package (``make_advice(family, index, rng)``)
 _OWN = {"lineprint": lineprint, "portalkv": portals, "bankcredit": bankcredit,
-        "statement": statements}
+        "statement": statements, "multipage": multipage}
 LANGS = W.LANGS
 
 
