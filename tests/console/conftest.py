@@ -140,11 +140,11 @@ def served(app: FastAPI, sock: socket.socket) -> Iterator[str]:
         sock.close()
 
 
-
 # ----------------------------------------------------------------- the browser (pytest-playwright)
 # The browser tests use the plugin's ``page`` and ``context`` fixtures (its tracing,
-# screenshots and videos come with them). Three of its fixtures are set here: how the
-# browser is launched, what each context gets, and how long Playwright lives.
+# screenshots and videos come with them). Four of its fixtures are set here: how the
+# browser is launched, what each context gets, and how long Playwright and the browser
+# live.
 
 
 @pytest.fixture(scope="session")
