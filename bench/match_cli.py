@@ -26,26 +26,27 @@ Goal (issue 12): <= 15 s wall and <= 1.5 GB (1.5e9 bytes: 1,431 MiB) at scale
 Figures (1,080,266 open items x 95,383 remittances, 279,784 proposal rows,
 the same bytes before and after):
 
-=============================  =========================  =========================
-2026-12-07                     before (24cb3ef)           after (this change)
-=============================  =========================  =========================
-load at start                  0.09 (baseline's: 1.44)    41.9 (baseline's: 45.5)
-arbots match wall / CPU        46.7 s / 38.3 s            301.6 s / 42.4 s
-baseline wall / CPU            3.9 s / 2.64 s             20.2 s / 3.92 s
-CPU ratio match / baseline     14.5x                      10.8x
-peak RSS (ru_maxrss)           1,538 MiB                  1,317 MiB (1.38 GB)
-=============================  =========================  =========================
+=============================  ==============  ==============  =================
+2026-12-07                     24cb3ef         fb1d313         8232c17
+=============================  ==============  ==============  =================
+load at start                  0.09            3.6             25.4
+arbots match wall / CPU        46.7 / 38.3 s   75.5 / 35.0 s   132.3 / 29.7 s
+baseline wall / CPU            3.9 / 2.64 s    -               17.2 / 3.09 s
+CPU ratio match / baseline     14.5x           -               9.6x
+peak RSS (ru_maxrss)           1,538 MiB       1,326 MiB       1,306 MiB
+=============================  ==============  ==============  =================
 
-At load 40-55 the CPU seconds of both children swell (the baseline's by
-1.5x); scaled by the baseline, the command needs about 28.5 s of CPU on an
-idle machine (38.3 s before): the memory goal is met, the time goal is not.
-Where the CPU went after (stage by stage, in process, load about 20):
-reading open items 3.4 s, remittances 2.3 s (3.5 s with the collector's
-defaults, 1.8 s of them collections), customers 0.6 s, the index 3.1 s, payers
-and units 2.6 s, the rules 9.2 s (exact reference 3.4 s, 5.5 s before the
-columns and 7.5 s at the start), corroboration and batch checks 2.0 s, the
-rows with their sentences 4-5 s, writing 3-4 s, imports of the whole CLI
-about 1 s.
+(fb1d313 measured idle by the coordinator: 31.7 s wall, 32.3 s CPU, 1,315 MiB.)
+Wall figures at load 4-25 on 2 cores say little; CPU seconds are the figure to
+compare (they too swell under load, by about 10 %). The CPU of 8232c17 includes
+the forked process that writes half of the proposals. The memory goal is met,
+the time goal is not. Where the CPU goes now (stage by stage, in process, load
+about 20, 26.0 s in all): reading open items 3.1 s, remittances 1.8 s,
+customers 0.3 s, the index 2.8 s, payers and units 2.2 s, the reference rules
+5.8 s (exact reference 2.9 s), PO and amount-only 2.0 s, corroboration 1.1 s,
+batch checks 0.7 s, the rows 2.9 s, writing 3.1 s (about half of it in the
+second process when run by the command), collections 0.8 s of these; imports of
+the whole CLI about 1.3 s of CPU besides (0.5 s of it pandas and pyarrow).
 
 ``--profile`` also runs the command's stages (read, match, write) in this
 process under :mod:`tracemalloc`: peak traced memory per stage and the lines

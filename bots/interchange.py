@@ -840,7 +840,7 @@ def write_proposals(result: MatchResult, path: Path, order: Iterable[str] = (),
     rest = path.with_name(path.name + ".rest")
     helper = _fork_writer(rows[half:], rest) if shared else 0
     try:
-        with _proposals_file(path, "w") as handle:
+        with _proposals_file(path) as handle:
             csv.writer(handle).writerow(PROPOSAL_COLUMNS)
             _write_rows(handle, rows[:half])
         if helper:
@@ -859,8 +859,8 @@ def write_proposals(result: MatchResult, path: Path, order: Iterable[str] = (),
     return len(rows)
 
 
-def _proposals_file(path: Path, mode: str) -> TextIO:
-    return path.open(mode, encoding="utf-8", newline="", buffering=1 << 20)
+def _proposals_file(path: Path) -> TextIO:
+    return path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
 
 
 def _write_rows(handle: TextIO, rows: Iterable[Row | Proposal | Unmatched]) -> None:
@@ -882,7 +882,7 @@ def _fork_writer(rows: list[Row | Proposal | Unmatched], path: Path) -> int:
         return pid
     code = 1
     try:  # the child: write, then leave at once (no exit handlers, no inherited buffers)
-        with _proposals_file(path, "w") as handle:
+        with _proposals_file(path) as handle:
             _write_rows(handle, rows)
         code = 0
     except BaseException:
