@@ -43,6 +43,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
+import selectors
 import signal
 import threading
 from collections import deque
@@ -123,6 +124,7 @@ class _Pool:
         self.context.set_forkserver_preload([*PRELOAD, *([module] if module else [])])
         self.start_args = (func, known.current(), learned.current(),
                            os.environ.get(KILL_ENV) or None)
+        self.selector = selectors.DefaultSelector()  # the workers' pipes and sentinels
         self.workers = [self._start() for _ in range(jobs)]
 
     def _start(self) -> _Worker:
@@ -131,7 +133,10 @@ class _Pool:
                                        daemon=True, name="arbots-reader")
         process.start()
         theirs.close()
-        return _Worker(process, ours)
+        worker = _Worker(process, ours)
+        self.selector.register(ours, selectors.EVENT_READ, worker)
+        self.selector.register(process.sentinel, selectors.EVENT_READ, worker)
+        return worker
 
     def run(self, tasks: Iterator[tuple[str, Any]],
             window: int) -> Iterator[tuple[str, Any]]:
@@ -165,30 +170,30 @@ class _Pool:
                         break
             if exhausted and head == next_seq:
                 return
-            for worker in self._ready():
-                self._collect(worker, payloads, results, again)
+            for worker, died in self._ready():
+                self._collect(worker, died, payloads, results, again)
 
-    def _ready(self) -> list[_Worker]:
-        """The workers with a result to read or that died (waits for one)."""
-        busy = [w for w in self.workers if w.held]
-        owner: dict[Any, _Worker] = {}
-        for worker in busy:
-            owner[worker.conn] = owner[worker.process.sentinel] = worker
-        ready = {id(owner[obj]) for obj in multiprocessing.connection.wait(list(owner))}
-        return [w for w in busy if id(w) in ready]
+    def _ready(self) -> list[tuple[_Worker, bool]]:
+        """The workers with a result to read or that died, and whether they died (waits
+        for one). One select over every pipe and process sentinel, registered once."""
+        ready: dict[int, tuple[_Worker, bool]] = {}
+        for key, _ in self.selector.select():
+            worker = key.data
+            died = key.fileobj is not worker.conn or ready.get(id(worker), (worker, False))[1]
+            ready[id(worker)] = (worker, died)
+        return list(ready.values())
 
-    def _collect(self, worker: _Worker, payloads: dict[int, Any], results: dict[int, Any],
-                 again: deque[int]) -> None:
-        """Read the worker's results; if it died, the task in its hand is lost."""
+    def _collect(self, worker: _Worker, died: bool, payloads: dict[int, Any],
+                 results: dict[int, Any], again: deque[int]) -> None:
+        """Take the worker's next result; if it died, the results it sent before it died,
+        then the task in its hand is lost and a fresh worker takes its place."""
         try:
-            while worker.held and worker.conn.poll():
-                seq, result = worker.conn.recv()
-                worker.held.remove(seq)
-                payloads.pop(seq)
-                results[seq] = result
-            if worker.process.is_alive():
+            if not died:
+                self._take(worker, payloads, results)
                 return
-        except (EOFError, OSError):
+            while worker.held and worker.conn.poll():
+                self._take(worker, payloads, results)
+        except (EOFError, OSError):  # its pipe closed: it is gone
             pass
         worker.process.join()
         if worker.held:
@@ -196,8 +201,17 @@ class _Pool:
             payloads.pop(lost)
             results[lost] = WorkerLost(f"the worker process died: {_death(worker.process)}")
             again.extend(worker.held)
+        self.selector.unregister(worker.conn)
+        self.selector.unregister(worker.process.sentinel)
         worker.conn.close()
         self.workers[self.workers.index(worker)] = self._start()
+
+    @staticmethod
+    def _take(worker: _Worker, payloads: dict[int, Any], results: dict[int, Any]) -> None:
+        seq, result = worker.conn.recv()
+        worker.held.remove(seq)
+        payloads.pop(seq)
+        results[seq] = result
 
     def close(self) -> None:
         """Stop the workers and wait for them; one still holding tasks (the caller
@@ -216,6 +230,7 @@ class _Pool:
                 worker.process.kill()
                 worker.process.join()
             worker.conn.close()
+        self.selector.close()
 
 
 @dataclass(frozen=True)
