@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,6 +63,23 @@ def test_approved_rows_are_posted_once_and_taught(doubtful) -> None:
     again = run_bots(cfg, ("review",), Trigger.ON_DEMAND, inputs={"review_file": decided})
     assert again.report.bots[0].counts["payments_posted"] == 0  # never twice
 
+
+
+def test_the_worklist_is_opened_once(doubtful, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decisions, corrections, credit releases and promises are read from one load."""
+    cfg, _ = doubtful
+    night = run_bots(cfg, ("openitems", "intake", "cashapp"), Trigger.ON_DEMAND)
+    decided = decide(night.report_dir / "worklist.xlsx", "reject")
+    opened: list[str] = []
+
+    def counted(file: object, *args: object, **kwargs: object) -> zipfile.ZipFile:
+        opened.append(str(file))
+        return zipfile.ZipFile(file, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("openpyxl.reader.excel.ZipFile", counted)  # every openpyxl load
+    applied = run_bots(cfg, ("review",), Trigger.ON_DEMAND, inputs={"review_file": decided})
+    assert applied.status == RunStatus.OK, applied.report.bots[0].errors
+    assert opened.count(str(decided)) == 1
 
 
 def test_rejected_rows_post_nothing(doubtful) -> None:
