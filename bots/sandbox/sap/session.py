@@ -32,8 +32,9 @@ class Session:
         self.clock = clock
         self.authority = Authority.load(self.db, user)  # read at logon, as SAP buffers it
         self._decimals: dict[str, int] | None = None
-        # RFC_READ_TABLE: read signature -> (ROWSKIPS of the next page, last key returned)
-        self.page_marks: dict[tuple, tuple[int, tuple]] = {}
+        # RFC_READ_TABLE: read signature -> (ROWSKIPS of the next page,
+        # (last key returned, last key of the whole read))
+        self.page_marks: dict[tuple, tuple[int, tuple[tuple, tuple]]] = {}
         # SAVE_TEXT's text memory: (object, name, ID, language) -> the whole text's lines
         self.text_memory: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
 
