@@ -267,8 +267,7 @@ def _two_row_records(lines: Sequence[Line], index: int, chunks: list[list[Word]]
         return
     second = phrases(lines[index + 1].words)
     texts = [" ".join(w.text for w in chunk) for chunk in second]
-    if any(_DIGIT.search(t) or ":" in t for t in texts) \
-            or not any(_field(t) in AMOUNT_FIELDS for t in texts):
+    if any(_DIGIT.search(t) or ":" in t for t in texts) or not any(_field(t) for t in texts):
         return
     row = index + 2
     if row + 1 < len(lines) and _shape(lines[row]) == _shape(lines[row + 1]):
@@ -294,7 +293,8 @@ def _stacked(lines: Sequence[Line], index: int, chunks: list[list[Word]]) -> Ite
     if index + 1 >= len(lines):
         return
     line, under = lines[index], lines[index + 1]
-    if under.page != line.page or under.top - line.bottom > 1.5 * max(line.height, 1.0):
+    if under.page != line.page or under.top - line.bottom > 1.5 * max(line.height, 1.0) \
+            or not _DIGIT.search(under.text):  # labels under labels are no values
         return
     for x, label, value in _under(chunks, under):
         yield Pair(index + 1, x, label, value, _field(label), index)
@@ -351,16 +351,19 @@ def _anchored(anchor: str, pairs: list[Pair], paragraphs: list[int]) -> list[lis
     """The records around each ``anchor`` label (see :func:`_records`)."""
     records: list[list[Pair]] = []
     done: set[int] = set()
+    # the anchor in several paragraphs: records, whatever other labels they hold
+    repeated = len({paragraphs[p.line] for p in pairs if p.key == anchor}) > 1
     for pair in pairs:
         if pair.key != anchor or paragraphs[pair.line] in done:
             continue
         number = paragraphs[pair.line]
         done.add(number)
-        inside = [p for p in pairs if paragraphs[p.line] == number
-                  and paragraphs[p.label_line] == number]
+        numbers = _continued(number, anchor, pairs, paragraphs)
+        inside = [p for p in pairs if paragraphs[p.line] in numbers
+                  and paragraphs[p.label_line] in numbers]
         if not inside:  # a value whose label stands in another paragraph
             continue
-        if sum(p.key == anchor for p in inside) == 1 and any(
+        if sum(p.key == anchor for p in inside) == 1 and not repeated and any(
                 is_payment_label(p.label) or _names_the_payment(p.label, p.key == anchor)
                 for p in inside):
             continue  # the advice's own fields ("Referenz", "Zahlungsdatum"), no invoice
@@ -376,6 +379,20 @@ def _anchored(anchor: str, pairs: list[Pair], paragraphs: list[int]) -> list[lis
         records += [_first_of_each(part) for part in parts
                     if any(p.key == anchor for p in part)]
     return records
+
+
+def _continued(number: int, anchor: str, pairs: list[Pair], paragraphs: list[int]) -> set[int]:
+    """Paragraph ``number`` and the paragraphs after it that continue its record: rows of
+    labels over rows of values without the anchor (a record's second row of labels, set
+    a little apart)."""
+    numbers = {number}
+    following = number + 1
+    while True:
+        part = [p for p in pairs if paragraphs[p.line] == following]
+        if not part or any(p.key == anchor or p.label_line == p.line for p in part):
+            return numbers
+        numbers.add(following)
+        following += 1
 
 
 def _names_the_payment(label: str, anchor: bool) -> bool:
