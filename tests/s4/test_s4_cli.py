@@ -60,10 +60,12 @@ def test_the_demo_s4_configuration_runs_openitems(tmp_path: Path,
 
 
 @pytest.mark.slow
-def test_the_demo_s4_nightly_posts_the_demo_payments_by_lockbox(
+def test_the_demo_s4_nightly_runs_the_whole_night_on_s4(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo world (made with config/demo.toml, the same files), then the nightly job
-    on S/4: every payment the RFC road would post goes as a lockbox batch and is posted."""
+    on S/4: every payment the RFC road would post goes as a lockbox batch and is posted,
+    the new invoices go to the reference portals with their S/4 billing lines, and every
+    note is a file attached through the attachment service."""
     monkeypatch.setenv("ARBOTS_HOME", str(tmp_path))
     configs = Path(__file__).resolve().parents[2] / "config"
     reset = CliRunner().invoke(main, ["sandbox", "reset", "--world", "--config",
@@ -80,3 +82,11 @@ def test_the_demo_s4_nightly_posts_the_demo_payments_by_lockbox(
     with sqlite3.connect(tmp_path / "var" / "sandbox" / "sap.sqlite") as con:
         checks = con.execute("SELECT STATUS, count(*) FROM S4_LOCKBOX_ITEM GROUP BY 1").fetchall()
     assert checks == [("posted", posted)]
+    bots = json.loads(report.read_text(encoding="utf-8"))["bots"]
+    portals, collections = bots["portals"], bots["collections"]
+    assert portals["status"] == "ok" and portals["counts"]["submitted"] >= 10
+    notes = (cash["counts"]["notes_written"] + portals["counts"]["notes_written"]
+             + collections["counts"]["notes_written"])
+    with sqlite3.connect(tmp_path / "var" / "sandbox" / "sap.sqlite") as con:
+        attached = con.execute("SELECT count(*) FROM S4_ATTACHMENTS").fetchone()[0]
+    assert attached == notes > 50
