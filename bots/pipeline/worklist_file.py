@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 
@@ -41,7 +42,7 @@ def load_worklist(path: Path) -> WorklistFile:
     """Read the worklist ``path`` once; :class:`ReviewFileError` when it is no workbook."""
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, BadZipFile) as exc:
         raise ReviewFileError(f"{path}: not a worklist workbook ({exc})") from None
     try:
         return WorklistFile(path, {name: tuple(book[name].iter_rows(values_only=True))

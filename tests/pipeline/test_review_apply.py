@@ -97,3 +97,10 @@ def test_a_bad_decision_names_the_file_and_row(doubtful) -> None:
     decided = decide(night.report_dir / "worklist.xlsx", "maybe")
     with pytest.raises(ReviewFileError, match=r"decided.xlsx: Cash review row 2, Decision"):
         read_decisions(load_worklist(decided))
+
+
+def test_a_file_that_is_no_workbook_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "worklist.xlsx"
+    bad.write_text("Decision\napprove\n")
+    with pytest.raises(ReviewFileError, match=r"worklist.xlsx: not a worklist workbook"):
+        load_worklist(bad)
