@@ -31,7 +31,7 @@ from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from itertools import pairwise, repeat
+from itertools import chain, pairwise, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -62,30 +62,34 @@ def iter_open_items(reader: TableReader, company_codes: Sequence[str], key_date:
                     parallel: Sequence[TableReader] = ()) -> Iterator[OpenItem]:
     """Open items of ``company_codes`` at ``key_date``, page by page from BSID/BSAD.
 
-    With two or more ``parallel`` readers (one connection each) every table
-    is read in customer ranges over all of them at once
+    With two or more ``parallel`` readers (one connection each) both tables
+    are read in customer ranges over all of them at once, BSAD's ranges
+    taken up by the connections that BSID's last ranges leave idle
     (:func:`customer_ranges`, :func:`bots.sap.parallel.read_partitions`);
-    the items come in the same order either way: primary-key order.
+    the items come in the same order either way: primary-key order, BSID first.
     """
     dats = to_dats(key_date)
     parsers = _Parsers(decimals)
-    ranges = (customer_ranges(reader, company_codes, PARTITIONS_PER_CONNECTION * len(parallel))
-              if len(parallel) > 1 else [])
-    for table in ("BSID", "BSAD"):
-        if ranges:
-            parts = [Partition(name, _item_where(table, dats, where)) for name, where in ranges]
-            pages = read_partitions(parallel, table, ITEM_FIELDS, parts, key=ITEM_KEY)
-        else:
-            pages = reader.text_pages(
-                table, ITEM_FIELDS, _item_where(table, dats, Where().isin("BUKRS", company_codes)),
-                key=ITEM_KEY)
-        for page in pages:
-            yield from _from_table(page, parsers)
+    tables = ("BSID", "BSAD")
+    if len(parallel) > 1:
+        ranges = customer_ranges(reader, company_codes,
+                                 PARTITIONS_PER_CONNECTION * len(parallel))
+        parts = [Partition(name, _item_where(table, dats, where), table)
+                 for table in tables for name, where in ranges]
+        pages = read_partitions(parallel, tables[0], ITEM_FIELDS, parts, key=ITEM_KEY)
+    else:
+        pages = chain.from_iterable(reader.text_pages(
+            table, ITEM_FIELDS, _item_where(table, dats, Where().isin("BUKRS", company_codes)),
+            key=ITEM_KEY) for table in tables)
+    for page in pages:
+        yield from _from_table(page, parsers)
 
 
 def _item_where(table: str, dats: str, where: Where) -> Where:
-    """``where`` (the company codes, the customer range) and the open-item conditions."""
-    where.eq("UMSKZ", " ").cmp("BSTAT", "<>", "S").cmp("BUDAT", "<=", dats)
+    """A copy of ``where`` (the company codes, the customer range) with the open-item
+    conditions of ``table``."""
+    where = Where(list(where.tokens)).eq("UMSKZ", " ").cmp("BSTAT", "<>", "S").cmp(
+        "BUDAT", "<=", dats)
     if table == "BSAD":
         where.cmp("AUGDT", ">", dats)
     return where

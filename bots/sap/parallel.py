@@ -14,7 +14,9 @@ single read is (``ROWSKIPS``/``ROWCOUNT``, rows in primary-key order within
 the read); the caller gets the partitions one after the other in the order
 given, page by page (as :meth:`TableReader.text_pages` gives them), so when
 they are key ranges in key order the rows come out in the same order as one
-read over one connection would give them.
+read over one connection would give them. A partition may name a table of
+its own (``Partition(..., table="BSAD")``): one read of several tables with
+the same fields keeps every connection busy until the last table's end.
 
 Memory is bounded: at most ``buffered`` pages (default
 :data:`PAGES_PER_READER` per connection) are read, or being read, and not
@@ -54,10 +56,12 @@ from bots.sap.read_table import TableReader, TextPage, Where
 
 @dataclass(frozen=True)
 class Partition:
-    """One slice of a read: a name for messages and its whole WHERE clause."""
+    """One slice of a read: a name for messages, its whole WHERE clause and its table
+    (empty: the read's)."""
 
     name: str
     where: Where
+    table: str = ""
 
 
 class _Stopped(Exception):
@@ -138,8 +142,8 @@ def read_partitions(readers: Sequence[TableReader], table: str, fields: Sequence
                 return
             part = partitions[index]
             try:
-                for page in _paced(reader.text_pages(table, fields, part.where, key), flow,
-                                   index):
+                for page in _paced(reader.text_pages(part.table or table, fields, part.where,
+                                                     key), flow, index):
                     inbox.put((index, page))
                 inbox.put((index, None))
             except _Stopped:
@@ -183,8 +187,7 @@ def _in_order(inbox: queue.Queue[tuple[int, TextPage | None | Exception]], flow:
             while not pending:
                 index, item = inbox.get()
                 if isinstance(item, Exception):
-                    raise _named(item, table, partitions[index], index,
-                                 len(partitions)) from item
+                    raise _named(item, table, partitions, index) from item
                 waiting.setdefault(index, deque()).append(item)
                 pending = waiting.get(head)
             page = pending.popleft()
@@ -195,10 +198,13 @@ def _in_order(inbox: queue.Queue[tuple[int, TextPage | None | Exception]], flow:
             yield page
 
 
-def _named(exc: Exception, table: str, part: Partition, index: int,
-           count: int) -> Exception:
-    """``exc`` with the table and the partition named in front of its message."""
-    where = f"{table} partition {index + 1} of {count} ({part.name})"
+def _named(exc: Exception, table: str, partitions: Sequence[Partition],
+           index: int) -> Exception:
+    """``exc`` with the table and the partition (n of its table's) named in its message."""
+    own = partitions[index].table or table
+    same = [i for i, part in enumerate(partitions) if (part.table or table) == own]
+    where = (f"{own} partition {same.index(index) + 1} of {len(same)} "
+             f"({partitions[index].name})")
     if isinstance(exc, SapError):
         named = copy.copy(exc)
         named.message = f"{where}: {exc.message}"

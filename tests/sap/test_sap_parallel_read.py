@@ -42,14 +42,25 @@ def _add_item_of_unknown_customer(path: Path) -> None:
                    "'1899990001', '001', '20261001', '20261001', 'USD', 'S', '20261001', 100)")
 
 
+def _add_item_cleared_tomorrow(path: Path) -> None:
+    """A BSAD item still open at TODAY: it comes after every BSID item."""
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO BSAD (MANDT, BUKRS, KUNNR, GJAHR, BELNR, BUZEI, BUDAT, BLDAT, "
+                   "WAERS, SHKZG, ZFBDT, WRBTR, AUGDT, AUGBL) VALUES ('100', '1000', "
+                   "'0000100002', '2026', '1899990002', '001', '20261001', '20261001', 'USD', "
+                   "'S', '20261001', 200, '20261125', '1400099998')")
+
+
 def test_parallel_pull_equals_single_pull_row_for_row(sandbox_db: Path) -> None:
     _add_item_of_unknown_customer(sandbox_db)
+    _add_item_cleared_tomorrow(sandbox_db)
     with _client(sandbox_db, 1) as one:
         single = list(one.iter_open_items(CODES, TODAY))
     with _client(sandbox_db, 3) as three:
         parallel = list(three.iter_open_items(CODES, TODAY))
         assert len(three._extra) == 2  # really over three connections
     assert len(single) > 100 and any(i.customer == "9999999999" for i in single)
+    assert single[-1].document_no == "1899990002"  # BSAD's, after BSID's
     assert parallel == single
 
 
@@ -65,14 +76,14 @@ def test_customer_ranges_cover_each_company_code_in_key_order(client: SapClient)
 
 
 class FailingRange:
-    """A connection whose RFC_READ_TABLE on BSID fails for one customer range."""
+    """A connection whose RFC_READ_TABLE on ``table`` fails for one customer range."""
 
-    def __init__(self, inner: Any, marker: str) -> None:
-        self.inner, self.marker = inner, marker
+    def __init__(self, inner: Any, marker: str, table: str = "BSID") -> None:
+        self.inner, self.marker, self.table = inner, marker, table
 
     def call(self, name: str, /, **params: Any) -> dict[str, Any]:
         text = " ".join(line["TEXT"] for line in params.get("OPTIONS", []))
-        if params.get("QUERY_TABLE") == "BSID" and self.marker in text:
+        if params.get("QUERY_TABLE") == self.table and self.marker in text:
             raise abap_error("NOT_AUTHORIZED", "no authorisation for this range")
         return self.inner.call(name, **params)
 
@@ -91,6 +102,17 @@ def test_a_failing_range_fails_the_pull_and_names_it(sandbox_db: Path,
         list(sap.iter_open_items(CODES, TODAY))
     assert str(failed.value).startswith(f"BSID partition 6 of 12 ({name}): ")
     assert failed.value.key == "NOT_AUTHORIZED"
+
+
+def test_a_failing_range_of_the_second_table_is_named_in_its_table(
+        sandbox_db: Path, client: SapClient) -> None:
+    name, where = customer_ranges(client.tables, CODES, 3 * 4)[2]
+    low = name.split(" from ")[1].split()[0]
+    marker = f"KUNNR >= '{low}'"
+    with _client(sandbox_db, 3, lambda sim: FailingRange(sim, marker, "BSAD")) as sap, \
+            pytest.raises(SapBusinessError) as failed:
+        list(sap.iter_open_items(CODES, TODAY))
+    assert str(failed.value).startswith(f"BSAD partition 3 of 12 ({name}): ")
 
 
 class Counting:
