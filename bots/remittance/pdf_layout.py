@@ -92,6 +92,7 @@ _RUNNING = re.compile(r"(?:page\s*|sub-?\s*|sous-?\s*)totale?s?\b|subtotaal|zwis
                       r"|(?:totale?s?\s*)?(?:[àa]|da)\s*r(?:eporter|iportare)|report\b|transport\b"
                       r"|suma\s*(?:y\s*sigue|anterior)|riporto\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 _X0 = attrgetter("x0")
 _AMOUNT_RUN = re.compile(r"[-(]?\d[\d.,'\u00a0 ]*\d[)-]?")
 # what values.parse_amount reads: "$1,234.56", "(25.00)", "25.00-", "USD 1.234,56", "12.50 CR",
@@ -643,6 +644,8 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
     columns: list[Column] | None = None
     halves: tuple[list[Column], list[Column]] | None = None
     last_row: Line | None = None
+    # the columns, page and previous total text of a table ended by a total row
+    ended: tuple[list[Column], int, str | None] | None = None
     for index, line in enumerate(lines):
         if index in table.used:  # the second line of a stacked header
             continue
@@ -672,12 +675,15 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 table.labels = tuple(c.label for c in new_columns)
                 table.ref_labels = {c.field: c.label for c in new_columns
                                     if c.field in ("invoice_ref", "alt_ref")}
-            columns, last_row = new_columns, None
+            columns, last_row, ended = new_columns, None, None
             halves = _side_by_side(columns)
             segments.append([])
             seconds.append([])
             table.used.add(index)
             continue
+        if columns is None and ended is not None and _continues(line, ended, segments[-1]):
+            # a total that was a page's: the table goes on on the next page
+            columns, halves, table.total_text, ended = ended[0], None, ended[2], None
         if columns is None:
             continue
         used = False
@@ -692,6 +698,8 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 rows.append({k or "description": v for k, v in cells.items()})
                 last_row, used = line, True
             elif kind == "total" and segments[-1]:
+                if halves is None:
+                    ended = (columns, line.page, table.total_text)
                 table.total_text = _total_amount(line, cells) or table.total_text
                 columns = last_row = None  # the table ends at its total (a footer is no row)
                 used = True
@@ -718,6 +726,21 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
             table.rows.extend(rows)
             table.segments.append(rows)
     return table
+
+
+def _continues(line: Line, ended: tuple[list[Column], int, str | None],
+               rows: list[dict[str, str]]) -> bool:
+    """Whether ``line``, on a page after the total row that ended a table (``ended``:
+    its columns and page), is a row of that table: an invoice row under its columns
+    whose reference has the shape of the rows above (digits aside: ``F26/1003`` after
+    ``F26/1001``), so the total was a page's total under words not known as one."""
+    if line.page <= ended[1] or not rows:
+        return False
+    cells = assign(line, ended[0])
+    if _row_kind(cells, line.text) != "row":
+        return False
+    return _DIGITS.sub("9", cells["invoice_ref"]) in {
+        _DIGITS.sub("9", row.get("invoice_ref", "")) for row in rows}
 
 
 def _side_by_side(columns: list[Column]) -> tuple[list[Column], list[Column]] | None:
@@ -1026,9 +1049,10 @@ def _one_cell(left: Word, right: Word) -> bool:
 
 
 def _may_hold_two(line: Line) -> bool:
-    """Whether a header line has a phrase of several words that is not bilingual: two
-    labels the value columns may tell apart (:func:`_aligned_phrases`)."""
-    return any(len(p) > 1 and not any(w.text in ("/", "|") for w in p)
+    """Whether a header line has a phrase of several words that is not one bilingual
+    label (two are: ``N° pièce / Voucher Réf. facture / Invoice``): two labels the value
+    columns may tell apart (:func:`_aligned_phrases`)."""
+    return any(len(p) > 1 and sum(w.text in ("/", "|") for w in p) != 1
                for p in phrases(line.words))
 
 

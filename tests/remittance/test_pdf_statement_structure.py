@@ -246,3 +246,30 @@ def test_page_totals_and_carried_forward_rows_do_not_end_a_long_table():
         ("F26/1001", Decimal("100.00")), ("F26/1002", Decimal("200.00")),
         ("F26/1003", Decimal("300.00")), ("F26/1004", Decimal("400.00"))]
     assert got.total == Decimal("1000.00")
+
+
+def test_rows_of_the_same_shape_after_a_total_on_the_next_page_continue_the_table():
+    # a page total under words not known as one ("Total feuille") looks like the grand
+    # total; the next page's rows, references of the same shape under the same columns,
+    # show it was not
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4, invariant=1)
+    for page, (refs, foot) in enumerate(((("FA-1001", "FA-1002"), "Total feuille"),
+                                         (("FA-1003", "FA-1004"), "Total du règlement"))):
+        c.setFont("Helvetica", 9)
+        y = 800.0
+        if not page:
+            c.drawString(42, y, "Avis de paiement   Réf. virement : VIR-77")
+            c.drawString(42, 740, "N° facture")
+            c.drawRightString(300, 740, "Montant payé")
+            y = 726.0
+        for n, ref in enumerate(refs):
+            c.drawString(42, y, ref)
+            c.drawRightString(300, y, f"{100 * (2 * page + n + 1)},00")
+            y -= 14
+        c.drawString(42, y, foot)
+        c.drawRightString(300, y, "300,00" if not page else "1 000,00")
+        c.showPage()
+    c.save()
+    assert _lines(buf.getvalue()) == [("FA-1001", Decimal("100.00")), ("FA-1002", Decimal("200.00")),
+                                      ("FA-1003", Decimal("300.00")), ("FA-1004", Decimal("400.00"))]
