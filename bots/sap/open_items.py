@@ -46,6 +46,7 @@ ITEM_KEY = ("BUKRS", "BELNR", "GJAHR", "BUZEI")
 #: Slices of the item tables per connection of a parallel read: more slices than
 #: connections, so that one big customer range does not leave the others idle.
 PARTITIONS_PER_CONNECTION = 4
+MEMO_LIMIT = 65536  # distinct texts (dates, terms) remembered per read, at most
 ITEM_FIELDS = ("KUNNR", "BUDAT", "BLDAT", "WAERS", "XBLNR", "BLART", "SHKZG", "WRBTR",
                "SGTXT", "ZUONR", "ZFBDT", "ZBD1T", "ZBD2T", "ZBD3T", "ZBD1P", "MANST",
                "REBZG", "MANSP")
@@ -129,7 +130,9 @@ class _Memo(dict):  # type: ignore[type-arg]
     """``memo[key]``: ``compute(key)``, computed once per distinct key.
 
     A lookup that hits is a dict lookup in C, so ``map(memo.__getitem__, column)``
-    converts a column of repeated texts (dates, terms, levels) at C speed.
+    converts a column of repeated texts (dates, terms, levels) at C speed. At
+    :data:`MEMO_LIMIT` keys it starts afresh, so a ledger of unusually varied
+    texts cannot make it grow with the number of items.
     """
 
     def __init__(self, compute: Callable[[Any], Any]) -> None:
@@ -137,6 +140,8 @@ class _Memo(dict):  # type: ignore[type-arg]
         self.compute = compute
 
     def __missing__(self, key: Any) -> Any:
+        if len(self) >= MEMO_LIMIT:
+            self.clear()
         value = self[key] = self.compute(key)
         return value
 

@@ -137,3 +137,14 @@ def test_an_item_without_a_document_date_is_named(sandbox_db: Path, client: SapC
     with pytest.raises(SapBusinessError, match="1000 1899999009/2026: item without a document "
                        "date"):
         list(client.iter_open_items(["1000"], TODAY))
+
+
+def test_the_conversions_remembered_per_read_stay_bounded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bots.sap import open_items
+
+    monkeypatch.setattr(open_items, "MEMO_LIMIT", 2)
+    dates = open_items._Memo(open_items.parse_dats)
+    assert [dates[t] for t in ("20260101", "20260102", "20260103", "20260101")] == [
+        date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3), date(2026, 1, 1)]
+    assert len(dates) <= 2
