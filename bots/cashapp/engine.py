@@ -186,6 +186,14 @@ def _units(r: Remittance, payer: Payer) -> list[Unit]:
     return [Unit(r, None, "", "", minor(r.total, cur), 0, 0, None, payer)]
 
 
+def _sentence(ctx: Context, pos: int, f: Fit, why: str, caveats: list[str],
+              deduction_reason: str | None) -> str:
+    """The reason of the proposal row of item ``pos`` (:func:`~bots.cashapp.explain.sentence`)."""
+    index = ctx.index
+    return sentence(index.terms(pos), index.label(pos), ctx.parties.name(index.customer(pos)),
+                    f, index.amount(pos), why, caveats, deduction_reason)
+
+
 def _unit_amount(r: Remittance, line_index: int | None) -> Decimal:
     if line_index is None:
         return r.total if r.total is not None else Decimal(0)
@@ -374,13 +382,11 @@ class _Batch:
         table = index.table
         for p, f, why, group in zip(found.items, found.fits, found.evidence, groups,
                                     strict=True):
-            terms, customer = index.terms(p), table.customer[p]
-            cur = terms.currency
+            customer, cur = table.customer[p], table.currency[p]
             if payer and payer != customer and parties.same_group(payer, customer):
                 why += f", paid by {parties.name(payer)} for its subsidiary"
-            reason = functools.partial(  # the sentence is formatted when it is read
-                sentence, terms, index.label(p), parties.name(customer), f, index.amount(p),
-                why, found.caveats, unit.deduction_reason)
+            reason = functools.partial(  # formatted when read: by the writer, in two halves
+                _sentence, ctx, p, f, why, found.caveats, unit.deduction_reason)
             printed = unit.deduction_reason if f.deduction > f.unearned else None
             code = reason_code(policy.reason_codes, printed, f.reason_key,
                                policy.reason_synonyms) \
