@@ -271,5 +271,6 @@ def test_rows_of_the_same_shape_after_a_total_on_the_next_page_continue_the_tabl
         c.drawRightString(300, y, "300,00" if not page else "1 000,00")
         c.showPage()
     c.save()
-    assert _lines(buf.getvalue()) == [("FA-1001", Decimal("100.00")), ("FA-1002", Decimal("200.00")),
-                                      ("FA-1003", Decimal("300.00")), ("FA-1004", Decimal("400.00"))]
+    assert _lines(buf.getvalue()) == [
+        ("FA-1001", Decimal("100.00")), ("FA-1002", Decimal("200.00")),
+        ("FA-1003", Decimal("300.00")), ("FA-1004", Decimal("400.00"))]
