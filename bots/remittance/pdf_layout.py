@@ -1082,7 +1082,8 @@ def _cut_phrase(phrase: list[Word], spans: list[tuple[float, float]],
     pieces = _cut_at_edges(phrase, spans) if edges else [phrase]
     if len(pieces) > 1:  # each piece cut further where it stands over two columns
         return [part for piece in pieces for part in (
-            _cut_phrase(piece, spans, False) if _straddles([piece], spans) else [piece])]
+            _kind_cut(piece, spans) or _cut_phrase(piece, spans, False)
+            if _straddles([piece], spans) else [piece])]
     cut: list[list[Word]] = []
     last = -1
     for word in phrase:
@@ -1096,6 +1097,28 @@ def _cut_phrase(phrase: list[Word], spans: list[tuple[float, float]],
             cut.append([word])
         last = column
     return cut
+
+
+def _kind_cut(phrase: list[Word], spans: list[tuple[float, float]]) -> list[list[Word]] | None:
+    """A header phrase over a text column (set flush left) and a money column (set flush
+    right) cut where its left part names a field that is no amount and its right part an
+    amount (``N. DOCUMENTO`` | ``IMPORTO BONIFICATO (EUR)``, the middle word over neither
+    column), neither part reaching over the other's column; None when no such cut is
+    found."""
+    under = [(a, b) for a, b in spans if min(phrase[-1].x1, b) - max(phrase[0].x0, a) > 0]
+    lefts: list[float] = getattr(spans, "lefts", [])
+    rights: list[float] = getattr(spans, "rights", [])
+    if len(under) != 2 or not any(abs(under[0][0] - x) <= _EDGE for x in lefts) \
+            or not any(abs(under[1][1] - x) <= _EDGE for x in rights):
+        return None
+    for cut in range(1, len(phrase)):
+        if phrase[cut].x0 < under[0][1] - _EDGE or phrase[cut - 1].x1 > under[1][0] + _EDGE:
+            continue  # each part stays off the other's column
+        first = field_for_header(" ".join(w.text for w in phrase[:cut]))
+        second = field_for_header(" ".join(w.text for w in phrase[cut:]))
+        if first and first not in _AMOUNT_NAMES and second in AMOUNT_FIELDS:
+            return [phrase[:cut], phrase[cut:]]
+    return None
 
 
 def _cut_at_edges(phrase: list[Word], spans: list[tuple[float, float]]) -> list[list[Word]]:

@@ -274,3 +274,26 @@ def test_rows_of_the_same_shape_after_a_total_on_the_next_page_continue_the_tabl
     assert _lines(buf.getvalue()) == [
         ("FA-1001", Decimal("100.00")), ("FA-1002", Decimal("200.00")),
         ("FA-1003", Decimal("300.00")), ("FA-1004", Decimal("400.00"))]
+
+
+def test_touching_labels_over_a_text_and_a_money_column_split_by_kind():
+    # "N. DOCUMENTO IMPORTO BONIFICATO (EUR)" over the payer's numbers (flush left) and
+    # money (flush right), "IMPORTO" over neither: the document label ends where the
+    # amount label begins, each part off the other's column
+    rows = [("IN0005823 AP6867046", "186,76", "190,00"), ("IN0005829 AP9464217", "74,76", "74,76"),
+            ("IN0005840 AP9464301", "1.074,76", "1.074,76")]
+    data = _courier([
+        "AVVISO DI BONIFICO      RIF. BONIFICO TRF759099",
+        "",
+        "-" * 61,
+        "FATTURA   N. DOCUMENTO IMPORTO BONIFICATO (EUR) IMPORTO LORDO",
+        "-" * 61,
+        *(f"{refs}{paid:>28}{gross:>14}" for refs, paid, gross in rows),  # set flush right
+        "-" * 61,
+        f"{'TOTALE PAGATO'}{'1.336,28':>34}",
+    ])
+    [got] = extract_pdf(data, "t.pdf", templates=())
+    assert [(x.invoice_ref, x.paid_amount, x.gross_amount) for x in got.lines] == [
+        ("IN0005823", Decimal("186.76"), Decimal("190.00")),
+        ("IN0005829", Decimal("74.76"), Decimal("74.76")),
+        ("IN0005840", Decimal("1074.76"), Decimal("1074.76"))]
