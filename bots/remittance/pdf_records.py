@@ -69,13 +69,14 @@ _PLACEHOLDER = re.compile(r"[-\u2013\u2014/.*]*")  # a value printed for nothing
 _COLON = re.compile(r":(?:\s+|$)")
 _DIGIT = re.compile(r"\d")
 _CENTS = re.compile(r"\d[.,]\d{2}$")  # an amount, not a reference
+_LONG_NUMBER = re.compile(r"\d{7,}")
 _DECIMALS = re.compile(r"\d[.,]\d{2}(?!\d)")
 # what may be a date: a space, digits around two separators, or six to eight digits alone
 _DATE_LIKE = re.compile(r"\s|\d[./-]\d+[./-]\d|^\d{6,8}$")
 _REFERENCE = re.compile(r"[A-Za-z]{0,6}[-/.]?\d[\w/.-]*")
 _LETTER = re.compile(r"[^\W\d_]")
 _AMOUNT_SHAPE = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?\d[\d.,' ]*[)-]?"
-                           r"(?: ?(?:[A-Z]{3}|CR|DR))?$", re.I)
+                           r"(?: ?(?:[A-Z]{3}|CR|DR)){0,2}$", re.I)  # "894.90 CR GBP"
 
 
 @dataclass(frozen=True)
@@ -523,9 +524,11 @@ def _amount_roles(keys: list[str], records: list[list[Pair]], lines: Sequence[Li
 
 
 def _is_amount_column(values: list[str]) -> bool:
-    """All values amounts or placeholders, one at least an amount."""
+    """All values amounts or placeholders, one at least an amount; not all bare numbers
+    of seven digits or more (document numbers: ``Payment Doc.: 33985897``)."""
     return all(_PLACEHOLDER.fullmatch(v) or _AMOUNT_SHAPE.match(v) for v in values) \
-        and any(_DIGIT.search(v) for v in values)
+        and any(_DIGIT.search(v) for v in values) \
+        and not all(_LONG_NUMBER.fullmatch(v) for v in values if v)
 
 
 def _amount(text: str, mark: str) -> Decimal | None:

@@ -239,3 +239,16 @@ def test_the_expanded_print_of_an_mt103():
     assert _lines(got) == [("F0001657", Decimal("1000.00")), ("F0001671", Decimal("300.00"))]
     assert (got.payment_ref, got.payment_date, got.total, got.currency, got.payer_name) == (
         "TRF0012345", date(2026, 4, 12), Decimal("1300.00"), "GBP", "ACME INDUSTRIAL SUPPLY CO.")
+
+
+def test_a_column_of_long_bare_numbers_is_no_amount_and_a_credit_may_carry_its_currency():
+    items = [(40, 40, "Remittance Advice"), (40, 60, "Trace Number: 00004229893"),
+             (40, 72, "Amount Remitted: 3798.35")]
+    y = 100.0
+    for voucher, paid, ref in (("33985897", "4693.25 GBP", "FA26005579"),
+                               ("51891781", "894.90 CR GBP", "FA26005585")):
+        items += [(40, y, f"Payment Doc.: {voucher}"), (300, y, f"Paid Amount: {paid}"),
+                  (40, y + 13, f"Bill Number: {ref}")]
+        y += 40
+    got = _read(items)
+    assert _lines(got) == [("FA26005579", Decimal("4693.25")), ("FA26005585", Decimal("-894.90"))]
