@@ -26,21 +26,24 @@ Goal (issue 12): <= 15 s wall and <= 1.5 GB (1.5e9 bytes: 1,431 MiB) at scale
 Figures (1,080,266 open items x 95,383 remittances, 279,784 proposal rows,
 the same bytes before and after):
 
-=============================  ==============  ==============  =================
-2026-12-07                     24cb3ef         fb1d313         8232c17
-=============================  ==============  ==============  =================
-load at start                  0.09            3.6             25.4
-arbots match wall / CPU        46.7 / 38.3 s   75.5 / 35.0 s   132.3 / 29.7 s
-baseline wall / CPU            3.9 / 2.64 s    -               17.2 / 3.09 s
-CPU ratio match / baseline     14.5x           -               9.6x
-peak RSS (ru_maxrss)           1,538 MiB       1,326 MiB       1,306 MiB
-=============================  ==============  ==============  =================
+=============================  ==============  ====================  ====================
+2026-12-07                     24cb3ef         fb1d313               386a087
+=============================  ==============  ====================  ====================
+load at start                  0.09            5.7-8.2               7.8-8.1
+arbots match wall              46.7 s          34.1-51.2 s           35.6-50.6 s
+arbots match CPU (median)      38.3 s          26.7 s (26.4-27.1)    25.9 s (25.1-26.6)
+baseline wall / CPU            3.9 / 2.64 s    -                     -
+peak RSS (ru_maxrss)           1,538 MiB       1,314-1,326 MiB       1,305-1,307 MiB
+=============================  ==============  ====================  ====================
 
-(fb1d313 measured idle by the coordinator: 31.7 s wall, 32.3 s CPU, 1,315 MiB.)
-Wall figures at load 4-25 on 2 cores say little; CPU seconds are the figure to
-compare (they too swell under load, by about 10 %). The CPU of 8232c17 includes
-the forked process that writes half of the proposals. The memory goal is met,
-the time goal is not. Where the CPU goes now (stage by stage, in process, load
+fb1d313 and 386a087: three runs each, alternating, in one sitting (``/tmp``
+copies of the two trees on ``PYTHONPATH``); fb1d313 measured idle by the
+coordinator: 31.7 s wall, 32.3 s CPU, 1,315 MiB. The same machine gave 35.0 s
+of CPU for fb1d313 at load 3.6 an hour earlier: compare only figures of one
+sitting. The CPU of 386a087 includes the forked process that writes half of
+the proposals (its page copies cost system time), so its gain shows in wall
+time on an idle machine more than in CPU. The memory goal is met,
+the time goal is not. Where the CPU goes (8232c17, stage by stage, in one process, load
 about 20, 26.0 s in all): reading open items 3.1 s, remittances 1.8 s,
 customers 0.3 s, the index 2.8 s, payers and units 2.2 s, the reference rules
 5.8 s (exact reference 2.9 s), PO and amount-only 2.0 s, corroboration 1.1 s,
