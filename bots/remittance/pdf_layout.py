@@ -660,7 +660,12 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
             new_columns = bodies.header(index)
             stacked = _stacked_header(bodies, index, synonyms) \
                 if index + 1 < len(lines) else None
-            if stacked and (new_columns is None or _strength(stacked) > _strength(new_columns)):
+            if stacked and (new_columns is None or _strength(stacked) > _strength(new_columns)
+                            or (_strength(stacked) == _strength(new_columns)
+                                and _better_reference(stacked, bodies.header(index + 1)))):
+                # (as strong, and the lower line a header row itself whose reference names
+                # our invoice less surely: read alone, it would start a table of its own
+                # under half labels, "NO. | DOC REF | PAID" under "INVOICE | AMOUNT")
                 new_columns = stacked
                 table.used.add(index + 1)
             elif new_columns is not None:
@@ -791,6 +796,17 @@ def _stacked_header(bodies: _Bodies, index: int,
     if aligned is not None and (stacked is None or _known(aligned) >= _known(stacked)):
         return aligned
     return stacked
+
+
+def _better_reference(stacked: list[Column], lower: list[Column] | None) -> bool:
+    """Whether the invoice column of ``stacked`` names our invoice more surely
+    (:func:`~bots.remittance.columns.reference_rank`) than that of the header row
+    ``lower`` (None: no header row)."""
+    if lower is None:
+        return False
+    ranks = [max((reference_rank(c.label) for c in columns if c.field == "invoice_ref"),
+                 default=-1) for columns in (stacked, lower)]
+    return ranks[0] > ranks[1]
 
 
 def _over_one_label(upper: Line, lower: Line) -> bool:

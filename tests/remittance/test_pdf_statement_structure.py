@@ -297,3 +297,17 @@ def test_touching_labels_over_a_text_and_a_money_column_split_by_kind():
         ("IN0005823", Decimal("186.76"), Decimal("190.00")),
         ("IN0005829", Decimal("74.76"), Decimal("74.76")),
         ("IN0005840", Decimal("1074.76"), Decimal("1074.76"))]
+
+
+def test_a_two_line_header_whose_lower_line_is_a_header_too_is_read_as_one():
+    # "INVOICE | AMOUNT" over "NO. | DOC REF | PAID": as strong as the upper line alone,
+    # and the lower line alone would take the payer's "DOC REF" for the reference
+    items = [(42, 800, "CHECK VOUCHER   PAYMENT REFERENCE 0042298", "l"),
+             (42, 740, "INVOICE", "l"), (194, 740, "AMOUNT", "r"),
+             (42, 729, "NO.", "l"), (92, 729, "DOC REF", "l"), (194, 729, "PAID", "r")]
+    rows = [("91005016", "BK-215223", "18,237.54"), ("91005023", "BK-85525", "930.63")]
+    for n, (ref, doc, paid) in enumerate(rows, 1):
+        items += [(42, 729 - 14 * n, ref, "l"), (92, 729 - 14 * n, doc, "l"),
+                  (194, 729 - 14 * n, paid, "r")]
+    assert _lines(_pdf(items)) == [("91005016", Decimal("18237.54")),
+                                   ("91005023", Decimal("930.63"))]
