@@ -39,7 +39,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bots.domain import quantize
+from bots.sandbox.s4.values import currency_decimals, external, sap_date
 
 Row = dict[str, Any]
 BILLING_SERVICE = "API_BILLING_DOCUMENT_SRV"
@@ -47,22 +47,9 @@ SALES_ORDER_SERVICE = "API_SALES_ORDER_SRV"
 COMMERCIAL_UNITS = {"ST": "PC", "H": "H", "KG": "KG"}  # internal -> English commercial
 
 
-def _dats(text: str) -> date | None:
-    return None if text in ("", "00000000") else date(int(text[:4]), int(text[4:6]),
-                                                      int(text[6:8]))
-
-
-def _money(minor: int, currency: str, decimals: dict[str, int]) -> Decimal:
-    return quantize(Decimal(minor).scaleb(-decimals.get(currency, 2)), currency)
-
-
-def _decimals(db: sqlite3.Connection) -> dict[str, int]:
-    return dict(db.execute('SELECT CURRKEY, CURRDEC FROM "TCURX"').fetchall())
-
-
 def billing_documents(db: sqlite3.Connection) -> list[Row]:
     """A_BillingDocument rows in key order."""
-    decimals = _decimals(db)
+    decimals = currency_decimals(db)
     posted = {vbeln: (bukrs, gjahr, belnr) for table in ("BSID", "BSAD")
               for vbeln, bukrs, gjahr, belnr in db.execute(
                   f'SELECT VBELN, BUKRS, GJAHR, BELNR FROM "{table}" WHERE VBELN <> \'\'')}
@@ -75,10 +62,10 @@ def billing_documents(db: sqlite3.Connection) -> list[Row]:
             'SELECT VBELN, FKART, WAERK, VKORG, FKDAT, BUKRS, KUNAG, KUNRG, XBLNR, NETWR, '
             'MWSBK FROM "VBRK" ORDER BY VBELN'):
         company, year, document = posted.get(vbeln, (bukrs, "", ""))
-        net, tax = _money(netwr, waerk, decimals), _money(mwsbk, waerk, decimals)
+        net, tax = external(netwr, waerk, decimals), external(mwsbk, waerk, decimals)
         rows.append({
             "BillingDocument": vbeln, "BillingDocumentType": fkart,
-            "SalesOrganization": vkorg, "BillingDocumentDate": _dats(fkdat),
+            "SalesOrganization": vkorg, "BillingDocumentDate": sap_date(fkdat),
             "CompanyCode": company, "FiscalYear": year, "AccountingDocument": document,
             "SoldToParty": kunag, "PayerParty": kunrg,
             "PurchaseOrderByCustomer": orders.get(first_order.get(vbeln, ""), ""),
@@ -89,7 +76,7 @@ def billing_documents(db: sqlite3.Connection) -> list[Row]:
 
 def billing_items(db: sqlite3.Connection) -> list[Row]:
     """A_BillingDocumentItem rows in key order."""
-    decimals = _decimals(db)
+    decimals = currency_decimals(db)
     currency = dict(db.execute('SELECT VBELN, WAERK FROM "VBRK"'))
     rows = []
     for (vbeln, posnr, fkimg, vrkme, netwr, mwsbp, matnr, arktx, aubel,
@@ -102,15 +89,15 @@ def billing_items(db: sqlite3.Connection) -> list[Row]:
             "BillingDocumentItemText": arktx,
             "BillingQuantity": Decimal(fkimg).scaleb(-3),
             "BillingQuantityUnit": COMMERCIAL_UNITS.get(vrkme, vrkme),
-            "NetAmount": _money(netwr, waerk, decimals),
-            "TaxAmount": _money(mwsbp, waerk, decimals), "TransactionCurrency": waerk,
+            "NetAmount": external(netwr, waerk, decimals),
+            "TaxAmount": external(mwsbp, waerk, decimals), "TransactionCurrency": waerk,
             "SalesDocument": aubel, "SalesDocumentItem": aupos})
     return rows
 
 
 def pricing_elements(db: sqlite3.Connection) -> list[Row]:
     """A_BillingDocumentItemPrcgElmnt rows (price and tax per item) in key order."""
-    decimals = _decimals(db)
+    decimals = currency_decimals(db)
     documents = {knumv: vbeln for vbeln, knumv in db.execute(
         'SELECT VBELN, KNUMV FROM "VBRK"')}
     rows = []
@@ -127,9 +114,9 @@ def pricing_elements(db: sqlite3.Connection) -> list[Row]:
             "ConditionType": kschl, "ConditionClass": koaid,
             # a percentage (KBETR in per mille, two decimals) or a price per pricing unit
             "ConditionRateValue": Decimal(kbetr).scaleb(-3) if tax
-            else _money(kbetr, waers, decimals),
+            else external(kbetr, waers, decimals),
             "ConditionQuantity": Decimal(0 if tax else (kpein or 1)),
-            "ConditionAmount": _money(kwert, waers, decimals),
+            "ConditionAmount": external(kwert, waers, decimals),
             "TransactionCurrency": waers, "TaxCode": (mwsk1 or "") if tax else ""})
     rows.sort(key=lambda r: (r["BillingDocument"], r["BillingDocumentItem"],
                              r["PricingProcedureStep"], r["PricingProcedureCounter"]))

@@ -75,6 +75,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.sandbox.s4.odata import ODataError
+from bots.sandbox.s4.values import currency_decimals, sap_date
 from bots.sandbox.sap.credit import credit_release
 from bots.sandbox.sap.session import Session
 
@@ -90,15 +91,6 @@ CREDIT_CURRENCY = "USD"  # the currency of credit control area 1000 (no T014 in 
 USER = "S4_COMM_USER"  # the user the simulated release runs as
 
 
-def _dats(text: str) -> date | None:
-    return None if text in ("", "00000000") else date(int(text[:4]), int(text[4:6]),
-                                                      int(text[6:8]))
-
-
-def _decimals(db: sqlite3.Connection) -> dict[str, int]:
-    return dict(db.execute('SELECT CURRKEY, CURRDEC FROM "TCURX"').fetchall())
-
-
 def _amount(minor: int, currency: str, decimals: dict[str, int]) -> Decimal:
     return Decimal(minor).scaleb(-decimals.get(currency, 2))
 
@@ -108,7 +100,7 @@ def _document(row: Row, decimals: dict[str, int]) -> Row:
             "SalesDocumentType": row["AUART"],
             "SalesOrganization": row["VKORG"], "SoldToParty": row["KUNNR"],
             "CustomerCreditAccount": row["KNKLI"],
-            "CreationDate": _dats(row["ERDAT"]),
+            "CreationDate": sap_date(row["ERDAT"]),
             "TotalCreditCheckStatus": row["CMGST"],
             "TotalNetAmount": _amount(row["NETWR"], row["WAERK"], decimals),
             "TransactionCurrency": row["WAERK"]}
@@ -123,7 +115,7 @@ _DOCUMENT_QUERY = ('SELECT k."VBELN", k."AUART", k."VKORG", k."KUNNR", k."KNKLI"
 
 def blocked_documents(db: sqlite3.Connection) -> list[Row]:
     """A_CreditBlockedSalesDocument: the documents with credit status B, in number order."""
-    decimals = _decimals(db)
+    decimals = currency_decimals(db)
     return [_document(dict(zip(_DOCUMENT_COLUMNS, values, strict=True)), decimals)
             for values in db.execute(_DOCUMENT_QUERY + ' WHERE u."CMGST" = \'B\' '
                                      'ORDER BY k."VBELN"')]
@@ -131,7 +123,7 @@ def blocked_documents(db: sqlite3.Connection) -> list[Row]:
 
 def sales_orders(db: sqlite3.Connection) -> list[Row]:
     """A_SalesOrder: the order headers of VBAK with their overall and credit status."""
-    decimals = _decimals(db)
+    decimals = currency_decimals(db)
     return [{"SalesOrder": row["VBELN"], "SoldToParty": row["KUNNR"],
              "TotalNetAmount": _amount(row["NETWR"], row["WAERK"], decimals),
              "TransactionCurrency": row["WAERK"], "OverallSDProcessStatus": row["GBSTK"],
@@ -142,7 +134,7 @@ def sales_orders(db: sqlite3.Connection) -> list[Row]:
 
 def credit_accounts(db: sqlite3.Connection) -> list[Row]:
     """CreditManagementAccount: KNKK per business partner and credit segment."""
-    decimals = _decimals(db)
+    decimals = currency_decimals(db)
     return [{"BusinessPartner": kunnr, "CreditSegment": kkber,
              "CreditLimitAmount": _amount(klimk, CREDIT_CURRENCY, decimals),
              "CreditSegmentCurrency": CREDIT_CURRENCY}
@@ -198,6 +190,6 @@ def release_credit_block(sandbox_db: Path, clock: Callable[[], date],
         row = session.db.execute(_DOCUMENT_QUERY + ' WHERE k."VBELN" = ?',
                                  (number,)).fetchone()
         return _document(dict(zip(_DOCUMENT_COLUMNS, row, strict=True)),
-                         _decimals(session.db))
+                         currency_decimals(session.db))
     finally:
         session.close()

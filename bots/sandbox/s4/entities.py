@@ -49,8 +49,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bots.domain import due_dates, quantize
+from bots.domain import due_dates
 from bots.sandbox.s4 import attachments, billing, credit, lockbox
+from bots.sandbox.s4.values import currency_decimals, external, sap_date
 from bots.sap.values import ISO_LANGUAGES
 
 Row = dict[str, Any]
@@ -73,11 +74,6 @@ class EntitySet:
         return f"{self.service}.{self.name}Type"
 
 
-def _dats(text: str) -> date | None:
-    return None if text in ("", "00000000") else date(int(text[:4]), int(text[4:6]),
-                                                      int(text[6:8]))
-
-
 _CUBE_COLUMNS = ("BUKRS", "GJAHR", "BELNR", "BUZEI", "KUNNR", "UMSKZ", "SHKZG", "BUDAT",
                  "BLDAT", "BLART", "XBLNR", "ZUONR", "SGTXT", "WAERS", "WRBTR", "ZFBDT",
                  "ZTERM", "ZBD1T", "ZBD2T", "ZBD3T", "ZBD1P", "REBZG", "MANST", "MANSP",
@@ -85,7 +81,7 @@ _CUBE_COLUMNS = ("BUKRS", "GJAHR", "BELNR", "BUZEI", "KUNNR", "UMSKZ", "SHKZG", 
 
 
 def _cube_rows(db: sqlite3.Connection) -> list[Row]:
-    decimals = dict(db.execute('SELECT CURRKEY, CURRDEC FROM "TCURX"').fetchall())
+    decimals = currency_decimals(db)
     local = dict(db.execute('SELECT BUKRS, WAERS FROM "T001"').fetchall())
     columns = ", ".join(f'"{c}"' for c in _CUBE_COLUMNS)
     rows = []
@@ -100,11 +96,10 @@ def _cube_rows(db: sqlite3.Connection) -> list[Row]:
 
 def _cube_row(r: Row, decimals: dict[str, int], local: dict[str, str]) -> Row:
     currency, local_currency = r["WAERS"], local[r["BUKRS"]]
-    amount = quantize(Decimal(r["WRBTR"]).scaleb(-decimals.get(currency, 2)), currency)
-    local_amount = quantize(Decimal(r["DMBTR"]).scaleb(-decimals.get(local_currency, 2)),
-                            local_currency)
+    amount = external(r["WRBTR"], currency, decimals)
+    local_amount = external(r["DMBTR"], local_currency, decimals)
     credit = r["SHKZG"] == "H"
-    baseline = _dats(r["ZFBDT"]) or _dats(r["BLDAT"])
+    baseline = sap_date(r["ZFBDT"]) or sap_date(r["BLDAT"])
     assert baseline is not None, "every sandbox item has a document date"
     pct = Decimal(r["ZBD1P"]).scaleb(-3)
     due, discount = due_dates(baseline, r["ZBD1T"], r["ZBD2T"], r["ZBD3T"], pct,
@@ -113,8 +108,8 @@ def _cube_row(r: Row, decimals: dict[str, int], local: dict[str, str]) -> Row:
         "CompanyCode": r["BUKRS"], "FiscalYear": r["GJAHR"],
         "AccountingDocument": r["BELNR"], "AccountingDocumentItem": r["BUZEI"],
         "FinancialAccountType": "D", "Customer": r["KUNNR"], "SpecialGLCode": r["UMSKZ"],
-        "DebitCreditCode": r["SHKZG"], "PostingDate": _dats(r["BUDAT"]),
-        "DocumentDate": _dats(r["BLDAT"]), "AccountingDocumentType": r["BLART"],
+        "DebitCreditCode": r["SHKZG"], "PostingDate": sap_date(r["BUDAT"]),
+        "DocumentDate": sap_date(r["BLDAT"]), "AccountingDocumentType": r["BLART"],
         "DocumentReferenceID": r["XBLNR"], "AssignmentReference": r["ZUONR"],
         "DocumentItemText": r["SGTXT"], "TransactionCurrency": currency,
         "AmountInTransactionCurrency": -amount if credit else amount,
@@ -126,7 +121,7 @@ def _cube_row(r: Row, decimals: dict[str, int], local: dict[str, str]) -> Row:
         "NetDueDate": due, "CashDiscount1DueDate": discount,
         "InvoiceReference": r["REBZG"], "DunningLevel": str(r["MANST"] or "0"),
         "DunningBlockingReason": r["MANSP"],
-        "ClearingAccountingDocument": r["AUGBL"], "ClearingDate": _dats(r["AUGDT"]),
+        "ClearingAccountingDocument": r["AUGBL"], "ClearingDate": sap_date(r["AUGDT"]),
         "IsCleared": bool(r["AUGBL"]),
     }
 
@@ -183,7 +178,7 @@ def _addresses(db: sqlite3.Connection) -> list[Row]:
 def _dunning(db: sqlite3.Connection) -> list[Row]:
     return [{"Customer": kunnr, "CompanyCode": bukrs, "DunningArea": maber,
              "DunningProcedure": mahna, "DunningBlock": mansp, "DunningLevel": str(mahns),
-             "LastDunnedOn": _dats(madat)}
+             "LastDunnedOn": sap_date(madat)}
             for kunnr, bukrs, maber, mahna, mansp, mahns, madat in db.execute(
                 'SELECT KUNNR, BUKRS, MABER, MAHNA, MANSP, MAHNS, MADAT FROM "KNB5" '
                 "ORDER BY KUNNR, BUKRS, MABER")]
