@@ -6,6 +6,7 @@ import doctest
 
 import pytest
 
+import bots.cashapp.rows
 import bots.cashapp.table
 import bots.domain
 import bots.interchange
@@ -14,7 +15,8 @@ import bots.remittance.columns
 import bots.remittance.values
 
 
-@pytest.mark.parametrize("module", [bots.cashapp.table, bots.domain, bots.interchange,
+@pytest.mark.parametrize("module", [bots.cashapp.rows, bots.cashapp.table, bots.domain,
+                                    bots.interchange,
                                     bots.pipeline.aging, bots.remittance.columns,
                                     bots.remittance.values])
 def test_docstring_examples(module: object) -> None:
