@@ -37,7 +37,7 @@ TEXT_ID = "0001"
 LANGUAGE = "E"
 LINE_WIDTH = 132
 DOCUMENT_OBJECT = "BELEG"  # SAPscript text object of accounting documents
-_HEADER = re.compile(r"^arbots (note-[0-9a-f]+) (\d{4}-\d{2}-\d{2}) (\S+)$", re.IGNORECASE)
+NOTE_HEADER = re.compile(r"^arbots (note-[0-9a-f]+) (\d{4}-\d{2}-\d{2}) (\S+)$", re.IGNORECASE)
 
 
 def _text_key(object_name: str, company_code: str, customer: str, document: str = "",
@@ -51,10 +51,14 @@ def _text_key(object_name: str, company_code: str, customer: str, document: str 
             "I_TDID": TEXT_ID, "I_TDSPRAS": LANGUAGE}
 
 
+def note_header(note: CollectionNote) -> str:
+    """A note's first line: its key (upper case), day and kind (:data:`NOTE_HEADER`)."""
+    return f"arbots {note.idempotency_key.upper()} {note.on.isoformat()} {note.kind}"
+
+
 def note_lines(note: CollectionNote) -> list[dict[str, str]]:
     """The TLINE rows of a note: the key line, then each line wrapped at 132."""
-    lines = [{"TDFORMAT": "*", "TDLINE": f"arbots {note.idempotency_key.upper()} "
-                                         f"{note.on.isoformat()} {note.kind}"}]
+    lines = [{"TDFORMAT": "*", "TDLINE": note_header(note)}]
     for text in note.lines:
         chunks = _chunks(text)
         lines.append({"TDFORMAT": "/", "TDLINE": chunks[0]})
@@ -102,7 +106,7 @@ def read_notes(rfc: Rfc, object_name: str, company_code: str, customer: str,
     current: list[str] | None = None  # lines of the note being read
     for row in result["T_LINES"]:
         fmt, text = row["TDFORMAT"], row["TDLINE"]
-        header = _HEADER.match(text) if fmt == "*" else None
+        header = NOTE_HEADER.match(text) if fmt == "*" else None
         if header:
             current = []
             notes.append((header[1].lower(), header[2], header[3], current))

@@ -10,7 +10,7 @@ document or the customer. So each note is one ``text/plain`` file:
   SAP keys BKPF), or on the customer (``KNA1``, the customer number);
 * named ``arbots-<company code>-<KEY>.txt`` with the note's idempotency key
   in upper case, as every arbots key written to SAP;
-* its text: the key line the RFC road writes (:func:`bots.sap.notes.note_lines`,
+* its text: the key line the RFC road writes (:func:`bots.sap.notes.note_header`,
   ``arbots NOTE-… <date> <kind>``), then the note's lines, unwrapped.
 
 A rerun asks SAP whether the note is there (``GetAllOriginals`` and the file
@@ -27,7 +27,7 @@ from urllib.parse import quote as url_quote
 
 from bots.domain import CollectionNote
 from bots.sap.errors import SapBusinessError
-from bots.sap.notes import note_lines
+from bots.sap.notes import NOTE_HEADER, note_header
 from bots.sap.s4.odata import ODataClient, odata_body, quote
 from bots.sap.values import alpha
 
@@ -38,7 +38,6 @@ KEY_PROPERTIES = ("DocumentInfoRecordDocType", "DocumentInfoRecordDocNumber",
                   "LogicalDocument", "ArchiveDocumentID", "LinkedSAPObjectKey",
                   "BusinessObjectTypeName")
 _FILE = re.compile(r"^arbots-(\w{1,4})-(NOTE-[0-9A-F]+)\.txt$", re.IGNORECASE)
-_HEADER = re.compile(r"^arbots (note-[0-9a-f]+) (\d{4}-\d{2}-\d{2}) (\S+)$", re.IGNORECASE)
 
 
 def linked_object(company_code: str, customer: str, document: str = "",
@@ -59,7 +58,7 @@ def save_note(odata: ODataClient, note: CollectionNote) -> None:
     the upload is its own unit of work)."""
     object_type, key = linked_object(note.company_code, note.customer, note.document,
                                      note.fiscal_year)
-    text = "\n".join((note_lines(note)[0]["TDLINE"], *note.lines)) + "\n"
+    text = "\n".join((note_header(note), *note.lines)) + "\n"
     odata.upload(SERVICE, ENTITY_SET, text.encode("utf-8"), {
         "Content-Type": "text/plain; charset=utf-8", "Slug": url_quote(file_name(note)),
         "BusinessObjectTypeName": object_type, "LinkedSAPObjectKey": key},
@@ -100,7 +99,7 @@ def read_notes(odata: ODataClient, company_code: str, customer: str, document: s
         body = odata.get(SERVICE, odata.service_url(SERVICE) + f"{ENTITY_SET}({predicate})"
                          "/$value", None, what=what).content
         first, *lines = body.decode("utf-8").splitlines() or [""]
-        header = _HEADER.match(first)
+        header = NOTE_HEADER.match(first)
         if header is None:
             raise SapBusinessError(f"{what}: not an arbots note (its first line names no key)")
         notes.append(CollectionNote(company_code=company_code, customer=alpha(customer),
