@@ -1,3 +1,3 @@
 """Fixtures of the S/4 tests (defined in s4_world.py)."""
 
-from s4_world import s4, secrets_env, world  # noqa: F401
+from s4_world import own_s4, own_world, s4, secrets_env, world  # noqa: F401

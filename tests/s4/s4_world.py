@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,21 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def s4(world: Path) -> Iterator[S4Server]:
     with start_s4(world, page_size=PAGE) as server:
+        yield server
+
+
+@pytest.fixture
+def own_world(tmp_path: Path, world: Path) -> Path:
+    """A copy of the module's world that this test may write to."""
+    path = tmp_path / "own.sqlite"
+    shutil.copyfile(world, path)
+    return path
+
+
+@pytest.fixture
+def own_s4(own_world: Path) -> Iterator[S4Server]:
+    """The S/4 simulator over the test's own world (today fixed at :data:`TODAY`)."""
+    with start_s4(own_world, clock=lambda: TODAY) as server:
         yield server
 
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +28,7 @@ from bots.pipeline.credit import apply_release_decisions, review_holds
 from bots.pipeline.worklist_file import load_worklist
 from bots.reports import RunReport, worklist_bytes
 from bots.reports.model import BotSection, BotStatus, CreditReleaseRow
-from bots.sandbox.s4 import SANDBOX_PASSWORD, SANDBOX_USER, S4Server, start_s4
+from bots.sandbox.s4 import SANDBOX_PASSWORD, SANDBOX_USER, S4Server
 from bots.sandbox.sap import SapSimulator
 from bots.sap import SapBusinessError, SapClient
 from bots.sap.s4 import S4Client, connect_s4
@@ -52,20 +50,6 @@ def orders_of(db: Path) -> dict[str, tuple[str, int, int, int]]:
         db, "SELECT o.VBELN, o.KUNNR, o.NETWR, m.KLIMK, m.SKFOR FROM VBAK o JOIN KNKK m "
             "ON m.KUNNR = o.KUNNR JOIN VBUK u ON u.VBELN = o.VBELN WHERE u.CMGST = 'B' "
             "ORDER BY o.VBELN")}
-
-
-@pytest.fixture
-def own_world(tmp_path: Path, world: Path) -> Path:
-    """A copy of the world this test may write to."""
-    path = tmp_path / "own.sqlite"
-    shutil.copyfile(world, path)
-    return path
-
-
-@pytest.fixture
-def own_s4(own_world: Path) -> Iterator[S4Server]:
-    with start_s4(own_world, clock=lambda: TODAY) as server:
-        yield server
 
 
 def _adapter(tmp_path: Path, db: Path, server: S4Server) -> S4Client:

@@ -7,7 +7,6 @@ reference once posted, and the batch before that.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from decimal import Decimal
@@ -25,14 +24,6 @@ from bots.sap.s4 import S4Client, connect_s4
 from bots.sap.s4.posting import SERVICE, cheque_number
 
 pytestmark = pytest.mark.usefixtures("secrets_env")
-
-
-@pytest.fixture
-def own_world(world: Path, tmp_path: Path) -> Path:
-    """A copy of the module's world that this test may post into."""
-    copy = tmp_path / "sap.sqlite"
-    shutil.copy(world, copy)
-    return copy
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ API_CV_ATTACHMENT_SRV of the S/4 simulator (upload, GetAllOriginals, $value)."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from s4_world import NO_WAIT, TODAY, s4_config
 
 from bots.domain import CollectionNote
-from bots.sandbox.s4 import SANDBOX_PASSWORD, SANDBOX_USER, S4Server, start_s4
+from bots.sandbox.s4 import SANDBOX_PASSWORD, SANDBOX_USER, S4Server
 from bots.sap import SapBusinessError
 from bots.sap.s4 import S4Client, connect_s4
 
@@ -22,17 +21,9 @@ SERVICE = "/sap/opu/odata/sap/API_CV_ATTACHMENT_SRV/"
 
 
 @pytest.fixture
-def own_s4(tmp_path: Path, world: Path) -> Iterator[tuple[Path, S4Server]]:
-    path = tmp_path / "own.sqlite"
-    shutil.copyfile(world, path)
-    with start_s4(path, clock=lambda: TODAY) as server:
-        yield path, server
-
-
-@pytest.fixture
-def adapter(tmp_path: Path, own_s4: tuple[Path, S4Server]) -> Iterator[S4Client]:
-    db, server = own_s4
-    with connect_s4(s4_config(tmp_path, db, base_url=server.url).sap, retry=NO_WAIT) as client:
+def adapter(tmp_path: Path, own_world: Path, own_s4: S4Server) -> Iterator[S4Client]:
+    with connect_s4(s4_config(tmp_path, own_world, base_url=own_s4.url).sap,
+                    retry=NO_WAIT) as client:
         yield client
 
 
@@ -43,8 +34,8 @@ def a_document(db: Path) -> tuple[str, str, str, str]:
 
 
 def test_a_note_is_attached_once_found_by_its_key_and_read_back(
-        adapter: S4Client, own_s4: tuple[Path, S4Server]) -> None:
-    company, customer, document, year = a_document(own_s4[0])
+        adapter: S4Client, own_world: Path) -> None:
+    company, customer, document, year = a_document(own_world)
     on_account = CollectionNote(company, customer, TODAY, ("Reminder sent to ap@acme.example "
                                                           "for 3 items.", "Next: 2026-12-08."))
     on_invoice = CollectionNote(company, customer, TODAY, ("Submitted to portal buyer-cxml.",),
@@ -60,9 +51,8 @@ def test_a_note_is_attached_once_found_by_its_key_and_read_back(
     assert adapter.read_notes("2000" if company == "1000" else "1000", customer) == []
 
 
-def test_the_attachment_service_is_strict(adapter: S4Client,
-                                          own_s4: tuple[Path, S4Server]) -> None:
-    _, server = own_s4
+def test_the_attachment_service_is_strict(adapter: S4Client, own_s4: S4Server) -> None:
+    server = own_s4
     missing = CollectionNote("1000", "0000999999", TODAY, ("no such customer",))
     with pytest.raises(SapBusinessError, match="Object KNA1 '0000999999' does not exist"):
         adapter.save_note(missing)
