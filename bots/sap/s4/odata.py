@@ -113,9 +113,9 @@ class ODataClient:
                 raise SapBusinessError(f"{what}: {len(answers)} answers to {len(chunk)} reads")
             for (entity_set, _, _), (status, _, payload) in zip(chunk, answers, strict=True):
                 part = f"{service}/{entity_set} (in a $batch)"
-                raise_for_status(httpx.Response(status, content=payload), part)
-                results.append(list(self._pages(service, odata_body(
-                    httpx.Response(status, content=payload), part), part)))
+                answer = httpx.Response(status, content=payload)
+                raise_for_status(answer, part)
+                results.append(list(self._pages(service, odata_body(answer, part), part)))
         return results
 
     def _query(self, filter: str = "", select: Sequence[str] = (),
