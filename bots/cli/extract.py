@@ -44,7 +44,6 @@ from bots.cli.common import (
     load_or_exit,
 )
 from bots.config import ConfigError
-from bots.interchange import InterchangeError, read_open_items
 from bots.remittance import (
     DEFAULT_LIMITS,
     RETURN_REASON,
@@ -63,7 +62,6 @@ from bots.remittance.pool import (
     read_file,
     read_in_order,
 )
-from bots.store import Store
 
 
 @click.command("extract")
@@ -137,6 +135,8 @@ def _open_out(path: Path) -> IO[str]:
 
 def _known_items(path: Path) -> KnownItems:
     """The invoice refs and amounts of ``--open-items``; its bad rows named on stderr."""
+    from bots.interchange import InterchangeError, read_open_items  # only --open-items
+
     try:
         items, problems = read_open_items(path)
     except (InterchangeError, OSError) as exc:
@@ -154,6 +154,8 @@ def _learned(config_path: str | None) -> Learned | None:
     cfg = load_or_exit(config_path)
     if not cfg.has_store():
         return None
+    from bots.store import Store  # here: SQLAlchemy only for a run with a store
+
     with Store(cfg.store_target()) as store:
         return Learned(store.learned_hints())
 
