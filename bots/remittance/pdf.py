@@ -180,7 +180,7 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
                  known: KnownItems | None) -> Remittance | None:
     """The advice printed on ``lines``; None when they hold no table and no payment header."""
     table = find_table(lines, template.synonyms if template else None)
-    if not table.rows or repeats_its_header(table):  # no grid, or a header row per invoice
+    if not table.rows or repeats_its_header(table, lines):  # no grid, or a header per invoice
         table = find_records(lines, beside=table) or table
     if not table.rows:  # a bank's free text
         table = find_free_text(lines, known) or table
@@ -214,12 +214,16 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
         if other is not None:
             remittance, mark_open = other, False
     if table.headerless and (remittance.total is None or not _adds_up(remittance)):
-        # rows under no header row are lines only when they add up to the stated total
-        remittance = _reading(source, lines, Table(), template, mark, day_first, headers)
+        # rows under no header row are lines only when they add up to the stated total;
+        # else a bank's free text may name the invoices (its first line after its label)
+        free = find_free_text(lines, known)
+        remittance = _reading(source, lines, free or Table(), template, mark, day_first,
+                              headers)
         if remittance is None:
             return None
-        remittance.warnings.append("rows without a header row do not add up to a stated "
-                                   "total; not read as lines")
+        if free is None:
+            remittance.warnings.append("rows without a header row do not add up to a stated "
+                                       "total; not read as lines")
     if mark_open:
         remittance.warnings.append("the document does not show its decimal mark; amounts "
                                    "read with '.'")

@@ -67,8 +67,9 @@ _INFO = (r"remittance\s+(?:info(?:rmation)?|details?|text|advice\s+details)",
          r"communication", r"objet(?:\s+du\s+(?:paiement|virement))?",
          r"informations?\s+complementaires?",
          r"omschrijving(?:\s+(?:betaling|overboeking))?", r"mededeling(?:en)?",
-         r"betalingsgegevens", r"betalingsomschrijving", r"betreft", r"kenmerk\s+en\s+omschrijving",
-         r"concepto(?:\s+(?:del?\s+)?(?:pago|transferencia))?",
+         r"betalingsgegevens", r"betalingsomschrijving", r"betreft",
+         r"(?:betalings)?kenmerk\s+en\s+omschrijving",
+         r"concepto(?:\s+(?:del?\s+|de\s+la\s+)?(?:pago|transferencia|abono))?",
          r"informaci[oó]n\s+(?:del?\s+)?(?:pago|transferencia)",
          r"detalles?\s+del?\s+(?:pago|transferencia)", r"observaciones",
          r"motivo(?:\s+del\s+pago)?",
@@ -95,6 +96,8 @@ _MONEY = re.compile(r"\d[.,]\d{2}(?!\d)")
 _ROW = re.compile(r"\d[.,]\d{2}(?:-|\s?CR)?\s+[-(]?\d")  # amounts side by side: a table's row
 _MONEY_TEXT = re.compile(r"\d[\d.,' ]*[.,]\d{2}(?!\d)")
 _SHAPE = re.compile(r"[^\W_]")
+#: "INV 4711/1.200,00": a slash between a reference and its amount (with decimals)
+_REF_SLASH_AMOUNT = re.compile(r"(?<=\w)/(?=-?\d[\d.,']*[.,]\d{2}(?![\d/]))")
 _MAX_GLUED = 4  # lines read both ways at most (2**4 readings of a short text)
 
 
@@ -201,17 +204,27 @@ class _PageTotals:
         self.lines = lines
         self.labelled = [value for _, name, value in fields if name == "total"]
         self.swift = swift_amounts(lines)
-        self.stated = self.swift[0] if self.swift else next(
-            (a for text in self.labelled if (a := probe_amount(text.replace("*", "")))
-             is not None), None)  # read with the mark its shape shows
         self._unlisted: list[str] | None = None
+        self.stated = self.swift[0] if self.swift else self._stated(self.labelled)
+        if self.stated is None:  # a total label no list names ("Importe de la transferencia")
+            self.stated = self._stated(self.unlisted())
+
+    @staticmethod
+    def _stated(texts: list[str]) -> Decimal | None:
+        """The first of ``texts`` that reads as an amount (with the mark its shape shows)."""
+        return next((a for text in texts if (a := probe_amount(text.replace("*", "")))
+                     is not None), None)
+
+    def unlisted(self) -> list[str]:
+        """The values of total labels read from their words (read once)."""
+        if self._unlisted is None:
+            self._unlisted = [value for _, _, value in unlisted_values(self.lines, {"total"})]
+        return self._unlisted
 
     def totals(self, block: set[int]) -> dict[str, set[Decimal]]:
         """The stated amounts, and any amount printed outside the ``block`` lines, read
         with each decimal mark (SWIFT's always with a decimal comma)."""
-        if self._unlisted is None:
-            self._unlisted = [value for _, _, value in unlisted_values(self.lines, {"total"})]
-        texts = self.labelled + self._unlisted
+        texts = self.labelled + self.unlisted()
         texts += [part for n, line in enumerate(self.lines) if n not in block
                   and _MONEY.search(line.text)
                   for part in re.split(r"[\t:]", line.text) if _MONEY.search(part)]
@@ -246,7 +259,7 @@ def _joinings(texts: list[str]) -> Iterator[str]:
         out = texts[0]
         for n, text in enumerate(texts[1:]):
             out += ("" if n in glued else " ") + text  # one field: no sentence ends here
-        yield _SWIFT_CODE.sub(r" \1 ", out)
+        yield _REF_SLASH_AMOUNT.sub(" ", _SWIFT_CODE.sub(r" \1 ", out))
 
 
 def _best_reading(texts: list[str], totals: dict[str, set[Decimal]], known: KnownItems | None,

@@ -16,8 +16,11 @@ decided from the cells, the totals check, open items choosing between two
 document numbers. It is asked only when no table was found.
 
 1. **Pairs.** On every line, ``Label: value`` (several per line, at column
-   gaps or one after another), ``Label:`` (or a label naming a line field,
-   without colon) with its value in the next column,
+   gaps or one after another), ``Label:`` (or a label without colon: one
+   naming a line field, or any short run of words when the next column holds
+   digits) with its value in the next column, dot leaders
+   (``Montant ........ 12,00``) dropped, a label no vocabulary names before
+   an amount or a long number in one chunk (``Importo in pagamento 163,98``),
    a row of labels with their values on the line under them (stacked
    records), and a header of two label rows over records of two rows each.
    A label's field is its column-header meaning
@@ -25,22 +28,31 @@ document numbers. It is asked only when no table was found.
    vocabulary in EN/DE/FR/NL/ES/IT).
 2. **Records.** The label naming our invoice (of two document numbers, the
    higher :func:`~bots.remittance.columns.reference_rank`: ``Your Invoice``
-   over ``Voucher``; else the one repeated label no vocabulary names whose
-   values all look like references) anchors the records. A record is the
+   over ``Voucher``; else the repeated label no vocabulary names whose values
+   all look like references, of several the one ranked surest of naming ours:
+   ``Externe Belegnr.`` over ``Interne Nr.``) anchors the records. A record is the
    paragraph (lines without a wider gap) around its reference, split at each
    return of its first label when it holds several references.
-3. **Roles.** Each record label is a column: its field from the label; an
-   amount label naming nothing known is the paid amount when it is the only
-   one, or the one whose values add up to an amount printed elsewhere on the
-   page (the total: consistency decides).
+3. **Roles.** Each record label is a column: its field from the label. The
+   paid and gross amounts are chosen among the amount labels of most records
+   (named or not) by arithmetic: gross - discount - deduction = paid in every
+   record, the paid amounts adding up to an amount printed elsewhere on the
+   page (the total), then the labels' words. An amount label nobody named
+   (``Avoir imputé``, ``Verrechnung``) is taken off when that makes the
+   records add up and it weighs less than the paid amounts.
+
+When the table reader found a table whose header row is printed again over
+every invoice, the records are preferred on a tie (a row of labels over each
+invoice's values is a record, and arithmetic reads its roles).
 
 A document must speak of a payment (a payment number or date label, as
 :mod:`bots.remittance.pdf_fields` reads them, or a payment word in its
 title) or repeat its records, so that an invoice's ``Invoice number: ...
 Amount: ...`` is never taken for an advice.
 
-Limits: a record must print its reference with a label; labels without a
-colon are read only when their words name a line field.
+Limits: a record must print its reference with a label; a label no
+vocabulary names is read without colon only beside digits, and serves only
+when it repeats (most records) or is what is taken off.
 """
 
 from __future__ import annotations
@@ -51,6 +63,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import combinations
 from statistics import median
 
 from bots.remittance.columns import field_for_header, normalise_header, reference_rank
@@ -67,7 +80,9 @@ LINE_FIELDS = frozenset({"invoice_ref", "invoice_date", "po_number", "deduction_
                          *AMOUNT_FIELDS})
 _PLACEHOLDER = re.compile(r"[-\u2013\u2014/.*]*")  # a value printed for nothing: "-", "--"
 _COLON = re.compile(r":(?:\s+|$)")
+_LEADERS = re.compile(r"\s*(?:\.\s?){3,}[\s:]*$")  # dot leaders to the value: "Montant ......"
 _DIGIT = re.compile(r"\d")
+_NOT_DIGIT = re.compile(r"\D")
 _CENTS = re.compile(r"\d[.,]\d{2}$")  # an amount, not a reference
 _LONG_NUMBER = re.compile(r"\d{7,}")
 _DECIMALS = re.compile(r"\d[.,]\d{2}(?!\d)")
@@ -95,14 +110,24 @@ class Pair:
         return normalise_header(self.label)
 
 
-def repeats_its_header(table: Table) -> bool:
+def repeats_its_header(table: Table, lines: Sequence[Line] = ()) -> bool:
     """Whether the table reader's reading may be key-value records in disguise, so that
     :func:`find_records` is asked too (cheap tests): it took more lines than two per row
-    (a row of labels over each invoice's values, stacked records); a row's reference is
-    no reference (an amount, a placeholder: the second row of a two-row record); no
-    row has a paid amount; or the column read as the reference names no invoice (a row
-    of the payment's labels in boxes over their values)."""
-    return len(table.used) > 2 * len(table.rows) + 2 or _unpaid(table.rows) or _wrong(table)
+    (a row of labels over each invoice's values, stacked records); its header row is
+    printed again among ``lines`` (the page's: a row of labels over each invoice); a
+    row's reference is no reference (an amount, a placeholder: the second row of a
+    two-row record); no row has a paid amount; or the column read as the reference
+    names no invoice (a row of the payment's labels in boxes over their values)."""
+    return len(table.used) > 2 * len(table.rows) + 2 or _unpaid(table.rows) or _wrong(table) \
+        or _headers(table, lines) > 1
+
+
+def _headers(table: Table, lines: Sequence[Line]) -> int:
+    """How many times ``table``'s first header row is printed on ``lines``."""
+    if not 0 <= table.first_header < len(lines):
+        return 0
+    header = lines[table.first_header].text
+    return sum(line.text == header for line in lines)
 
 
 def _wrong(table: Table) -> bool:
@@ -154,7 +179,8 @@ def find_records(lines: Sequence[Line], beside: Table | None = None) -> Table | 
     if beside is not None and beside.rows:
         theirs = _plausible(beside)
         better = _wrong(beside) or (_unpaid(beside.rows) and _fields(rows) > _fields(
-            beside.rows))  # the records read more of each invoice than a table without paid
+            beside.rows)) or (  # the records read more of each invoice than a table without
+            _headers(beside, lines) >= len(beside.rows) > 1)  # paid; a header per invoice
         if len(rows) < theirs or (len(rows) == theirs and not better):
             return None  # the table reads as many invoices, and nothing is wrong with it
     elif not rows:
@@ -196,18 +222,27 @@ def pairs_of(lines: Sequence[Line]) -> Iterator[Pair]:
             if skip:
                 skip = False
                 continue
-            text = " ".join(w.text for w in chunk)
+            text = _LEADERS.sub("", " ".join(w.text for w in chunk))
             found = list(_inline(text))
-            if not found and not _DIGIT.search(text) and _field(text):  # "Invoice<gap>4711"
+            bare = not found and _is_bare_label(text)
+            if bare:  # "Invoice<gap>4711"; unnamed ("Paid this run<gap>12.00") takes digits
                 found = [(text, "")]
             if found and not found[-1][1] and n + 1 < len(chunks):
                 follow = " ".join(w.text for w in chunks[n + 1])
-                if not _COLON.search(follow):  # "Paid By:<gap>Pinecrest": the next column
+                if not _COLON.search(follow) and (not bare or _DIGIT.search(follow) or (
+                        _field(text) and not _field(follow))):  # "Paid By:<gap>Pinecrest"
                     found[-1] = (found[-1][0], follow)
                     skip = True
             for label, value in found:
                 if value:
                     yield Pair(index, chunk[0].x0, label, value, _field(label), index)
+
+
+def _is_bare_label(text: str) -> bool:
+    """A column chunk that may be a label without colon, its value in the next column:
+    no digit, letters, at most six words (named or not: repetition decides later)."""
+    return not _DIGIT.search(text) and _LETTER.search(text) is not None \
+        and len(text.split()) <= 6
 
 
 def _inline(text: str) -> Iterator[tuple[str, str]]:
@@ -221,7 +256,8 @@ def _inline(text: str) -> Iterator[tuple[str, str]]:
             cut = head.rfind(" ") + 1 if not head.endswith(" ") else len(head)
             label, value = text[:cut].strip(), text[cut:].strip()
             if len(label) > 3 and (" " not in value or _AMOUNT_SHAPE.match(value)) \
-                    and field_for_header(label) in LINE_FIELDS:  # not "FT R26-01 EUR 6,45 ..."
+                    and (field_for_header(label) in LINE_FIELDS  # not "FT R26-01 EUR 6,45 ..."
+                         or _value_of_unnamed(label, value)):
                 yield label, value
         return
     label = parts[0].strip()
@@ -233,6 +269,15 @@ def _inline(text: str) -> Iterator[tuple[str, str]]:
         if label and _LETTER.search(label) and len(label.split()) <= 6:
             yield label, value
         label = following
+
+
+def _value_of_unnamed(label: str, value: str) -> bool:
+    """Whether a label no vocabulary names sits before its value in one chunk
+    (``Importo in pagamento 163,98``): a label of words, an amount with decimals or a
+    number of four digits or more (``Seite 1`` is no pair; repetition decides later)."""
+    return all(_LETTER.search(word) for word in label.split()) and (
+        bool(_DECIMALS.search(value) and _AMOUNT_SHAPE.match(value))
+        or (" " not in value and len(_NOT_DIGIT.sub("", value)) >= 4))
 
 
 def _split_value(text: str) -> tuple[str, str]:
@@ -339,13 +384,21 @@ def _records(pairs: list[Pair], lines: Sequence[Line]) -> tuple[str, list[list[P
     alike = [k for k, n in unnamed.items() if n > 1 and all(
         _REFERENCE.fullmatch(p.value) and not _CENTS.search(p.value)
         and read_date(p.value) is None for p in pairs if p.key == k)]
-    anchors += alike if len(alike) == 1 else []  # of two, which is ours nothing says
+    anchors += _surest(alike, label_of)
     paragraphs = _paragraphs(lines)
     for anchor in anchors:
         records = _anchored(anchor, pairs, paragraphs)
         if records:
             return anchor, records
     return "", []
+
+
+def _surest(keys: list[str], label_of: dict[str, str]) -> list[str]:
+    """Of repeated unnamed labels whose values are references, the one surest of naming
+    OUR invoice (``Externe Belegnr.`` over ``Interne Nr.``); none when they tie."""
+    ranks = {k: reference_rank(label_of[k]) for k in keys}
+    top = [k for k in keys if ranks[k] == max(ranks.values(), default=0)]
+    return top if len(top) == 1 else []
 
 
 def _anchored(anchor: str, pairs: list[Pair], paragraphs: list[int]) -> list[list[Pair]]:
@@ -492,35 +545,65 @@ def _amount_roles(keys: list[str], records: list[list[Pair]], lines: Sequence[Li
     """The paid and gross amount labels: of the labels whose values are amounts, the
     pair that reads consistently (gross - discount - deduction = paid in every record)
     and whose paid amounts add up to an amount printed outside the records (the total),
-    the labels' own words deciding the rest."""
+    the labels' own words deciding the rest. An amount label no vocabulary names may
+    be what is taken off (``Avoir imputé``, ``Offset``) when that makes the records
+    consistent and it weighs less than the paid amounts; it takes a free one of the
+    discount and deduction roles."""
     columns = {k: _values(k, records) for k in keys}
-    candidates = [k for k in keys if k not in roles and _is_amount_column(columns[k])]
+    # a label of most records (not the total printed under the last one)
+    present = {k for k in keys if 2 * sum(any(p.key == k for p in r) for r in records)
+               >= len(records)}
+    money = [k for k in keys if k not in roles and _is_amount_column(columns[k])]
+    candidates = [k for k in money if k in present]
     if not candidates:
         return
     used = {n for r in records for p in r for n in (p.line, p.label_line)}
     printed = _page_amounts([line for n, line in enumerate(lines) if n not in used])
     off = [k for k in keys if roles.get(k) in ("discount", "deduction")]
-    read = {mark: {k: [_amount(v, mark) for v in columns[k]] for k in candidates + off}
+    free = [r for r in ("discount", "deduction") if r not in roles.values()]
+    read = {mark: {k: [_amount(v, mark) for v in columns[k]] for k in money + off}
             for mark in (".", ",")}  # every value read once with each mark
-    best: tuple[tuple[bool, ...], str, str | None] | None = None
+    unnamed = [k for k in money if fields[k] is None  # printed where not zero, perhaps
+               and any(_DIGIT.search(v) and not _ZERO.fullmatch(v) for v in columns[k])]
+    best: tuple[tuple[object, ...], str, str | None, tuple[str, ...]] | None = None
     for paid in candidates:
         for gross in [None, *(k for k in candidates if k != paid)]:
-            for mark in (".", ","):
-                amounts = read[mark]
-                score = (_consistent(amounts[paid], amounts[gross] if gross else None,
-                                     [amounts[k] for k in off]),
-                         _sum(amounts[paid]) in printed,
-                         fields[paid] == "paid_amount",
-                         gross is not None,
-                         gross is None or fields[gross] == "gross_amount",
-                         fields[paid] is not None)
-                if best is None or score > best[0]:
-                    best = (score, paid, gross)
+            rest = [k for k in unnamed if k not in (paid, gross)] if gross else []
+            for extra in _subsets(rest, len(free)):
+                for mark in (".", ","):
+                    amounts = read[mark]
+                    score = (_consistent(amounts[paid], amounts[gross] if gross else None,
+                                         [amounts[k] for k in (*off, *extra)]),
+                             _sum(amounts[paid]) in printed,
+                             all(_weight(amounts[paid]) > _weight(amounts[k]) for k in extra),
+                             fields[paid] == "paid_amount",
+                             gross is not None,
+                             gross is None or fields[gross] == "gross_amount",
+                             fields[paid] is not None,
+                             -len(extra))
+                    if best is None or score > best[0]:
+                        best = (score, paid, gross, extra)
     assert best is not None
-    _, paid, gross = best
+    _, paid, gross, extra = best
     roles[paid] = "paid_amount"
     if gross is not None:
         roles[gross] = "gross_amount"
+    roles.update(zip(extra, free, strict=False))
+
+
+_ZERO = re.compile(r"[^1-9]*")  # "0,00", "EUR 0.00", "-"
+
+
+def _weight(amounts: list[Decimal | None]) -> Decimal:
+    """The sum of a column's amounts, signs off (what is paid outweighs what is taken off)."""
+    return sum((abs(a) for a in amounts if a is not None), Decimal(0))
+
+
+def _subsets(keys: list[str], most: int) -> Iterator[tuple[str, ...]]:
+    """The subsets of ``keys`` of at most ``most`` members, the empty one first."""
+    yield ()
+    for size in range(1, min(most, len(keys)) + 1):
+        yield from combinations(keys, size)
 
 
 def _is_amount_column(values: list[str]) -> bool:
