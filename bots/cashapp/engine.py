@@ -72,6 +72,7 @@ from decimal import Decimal
 
 from bots.cashapp.amounts import Fit, major, minor
 from bots.cashapp.explain import money, on_account_sentence, sentence
+from bots.cashapp.halves import halves
 from bots.cashapp.index import ItemIndex
 from bots.cashapp.memory import Learned, Memory
 from bots.cashapp.parties import PartyIndex, Payer, name_key
@@ -79,7 +80,16 @@ from bots.cashapp.policy import Policy
 from bots.cashapp.reasons import OVERPAYMENT, UNAPPLIED, reason_code
 from bots.cashapp.refs import normalise
 from bots.cashapp.rows import ProposalRows, Row
-from bots.cashapp.rules import CONFLICT_CAP, RULES, Context, Finding, Outcome, Unit, corroborate
+from bots.cashapp.rules import (
+    BY_AMOUNT,
+    BY_REFERENCE,
+    CONFLICT_CAP,
+    Context,
+    Finding,
+    Outcome,
+    Unit,
+    corroborate,
+)
 from bots.domain import (
     Customer,
     Decision,
@@ -152,6 +162,9 @@ class Parked:
 
 
 ON_ACCOUNT_RULE = "on-account"
+#: Units from which :func:`match` with ``processes`` > 1 shares the reference rules with a
+#: forked process.
+SHARED_RULES_MIN = 20_000
 
 
 def advice_key(r: Remittance, customer: str = "") -> tuple[object, ...]:
@@ -217,11 +230,20 @@ class _Batch:
         for i in lines:
             self.unmatched.append(Unmatched(r.id, i, "", _unit_amount(r, i), r.currency, why))
 
-    def run_rules(self) -> None:
-        self.findings = [None] * len(self.units)
-        self.rejections = [""] * len(self.units)
-        pending = list(range(len(self.units)))
-        for rule in RULES:
+    def run_rules(self, processes: int = 1) -> None:
+        """The rule table over every unit: the reference rules unit by unit (the second
+        half of the units in a forked process when ``processes`` > 1 and the batch has
+        :data:`SHARED_RULES_MIN` units, see :mod:`bots.cashapp.halves`), then the PO and
+        amount-only rules, rule by rule in the order of the units."""
+        first, second = halves(self._by_reference, len(self.units), processes,
+                               SHARED_RULES_MIN)
+        self.findings = first[0] + second[0]
+        self.rejections = first[1] + second[1]
+        for found in self.findings:
+            if found is not None:
+                self.ctx.taken.update(found.items)
+        pending = [n for n, found in enumerate(self.findings) if found is None]
+        for rule in BY_AMOUNT:
             still = []
             for n in pending:
                 found = rule.apply(self.ctx, self.units[n])
@@ -234,6 +256,26 @@ class _Batch:
                 self.ctx.taken.update(found.items)
             pending = still
         corroborate(self.ctx, self.units, self.findings)
+
+    def _by_reference(self, start: int, stop: int) -> tuple[list[Finding | None], list[str]]:
+        """The reference rules' finding for units ``start`` to ``stop`` (None: none found),
+        and the reason of the first rule that rejected each ("" when none did)."""
+        findings: list[Finding | None] = []
+        rejections: list[str] = []
+        ctx = self.ctx
+        for unit in self.units[start:stop]:
+            found: Finding | None = None
+            rejected = ""
+            for rule in BY_REFERENCE:
+                found = rule.apply(ctx, unit)
+                if found is not None and found.outcome is not Outcome.REJECTED:
+                    break
+                if found is not None:
+                    rejected = rejected or found.reason
+                found = None
+            findings.append(found)
+            rejections.append(rejected)
+        return findings, rejections
 
     def batch_checks(self) -> None:
         policy, index = self.ctx.policy, self.ctx.index
@@ -450,15 +492,19 @@ class _Batch:
 def match(open_items: Sequence[OpenItem], remittances: Iterable[Remittance],
           customers: Iterable[Customer] = (), policy: Policy | None = None,
           memory: Memory | Learned | None = None,
-          already_applied: Iterable[str] = ()) -> MatchResult:
-    """Propose how ``remittances`` pay ``open_items`` (see the module docstring)."""
+          already_applied: Iterable[str] = (), processes: int = 1) -> MatchResult:
+    """Propose how ``remittances`` pay ``open_items`` (see the module docstring).
+
+    ``processes``: with 2, a large batch shares its reference rules with a forked
+    process (:meth:`_Batch.run_rules`); the result is the same.
+    """
     return _match(open_items, remittances, customers, policy or Policy(), memory,
-                  already_applied)
+                  already_applied, processes)
 
 
 def _match(open_items: Sequence[OpenItem], remittances: Iterable[Remittance],
            customers: Iterable[Customer], policy: Policy, memory: Memory | Learned | None,
-           already_applied: Iterable[str]) -> MatchResult:
+           already_applied: Iterable[str], processes: int) -> MatchResult:
     learned = memory.snapshot() if isinstance(memory, Memory) else memory or Learned()
     index = ItemIndex(open_items)
     parties = PartyIndex(customers, index.customers, learned.aliases)
@@ -485,7 +531,7 @@ def _match(open_items: Sequence[OpenItem], remittances: Iterable[Remittance],
         if not units:
             batch.skip(r, "the advice states neither lines nor a payment total")
         batch.units.extend(units)
-    batch.run_rules()
+    batch.run_rules(processes)
     batch.batch_checks()
     index.release_lookups()  # the memory's peak is while the rows are made
     return batch.results()

@@ -170,6 +170,12 @@ class ItemIndex:
         """Items whose invoice reference or document number has ``key``."""
         return _positions(self._by_key.get(key)) if key else []
 
+    def only(self, key: str) -> int | None:
+        """The one item whose invoice reference or document number has ``key``; None when
+        no item or several have it."""
+        slot = self._by_key.get(key) if key else None
+        return slot if isinstance(slot, int) else None
+
     def by_po(self, po: str) -> list[int]:
         """Items whose PO number normalises to ``po``."""
         return self._by_po.get(po, []) if po else []

@@ -14,8 +14,9 @@ unless ``--memory`` / ``--already-applied`` say otherwise
 Bad rows are reported on stderr (file:line: reason) and skipped; the command
 still writes the proposals for the rest and then exits 1. A bad
 configuration or policy exits 2. A summary (auto / review / unmatched) goes
-to stderr. On a machine with two cores or more, a large proposals file is
-written by two processes, half each (:func:`bots.interchange.write_proposals`).
+to stderr. On a machine with two cores or more, a large batch is matched and
+its proposals file written by two processes, half each
+(:mod:`bots.cashapp.halves`, :func:`bots.interchange.write_proposals`).
 """
 
 from __future__ import annotations
@@ -126,11 +127,11 @@ def _match_files(open_items_path: Path, remittances_path: Path, customers_path: 
     _report(problems)
     memory = Memory(memory_path) if memory_path else learned_memory(cfg)
     gc.freeze()
+    processes = min(2, os.cpu_count() or 1)
     result = match(items, remittances, customers, policy, memory=memory,
-                   already_applied=applied)
+                   already_applied=applied, processes=processes)
     gc.freeze()
-    rows = write_proposals(result, out_path, (r.id for r in remittances),
-                           processes=min(2, os.cpu_count() or 1))
+    rows = write_proposals(result, out_path, (r.id for r in remittances), processes=processes)
     s = result.stats
     table = Table(title=f"arbots match -> {out_path}", show_header=False)
     table.add_column("what")
