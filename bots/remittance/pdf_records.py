@@ -217,6 +217,15 @@ def pairs_of(lines: Sequence[Line]) -> Iterator[Pair]:
             taken |= {pair.line for pair in two_rows}
             yield from two_rows or _stacked(lines, index, chunks)
             continue
+        if _over_values(lines, index, chunks):  # labels no vocabulary names, over values
+            yield from _stacked(lines, index, chunks)
+            continue
+        under = _value_under(lines, index, chunks)
+        if under is not None:  # a label alone on its line, its value alone under it
+            label = _LEADERS.sub("", line.text).rstrip(" :")
+            taken.add(index + 1)
+            yield Pair(index + 1, chunks[0][0].x0, label, under, _field(label), index)
+            continue
         skip = False
         for n, chunk in enumerate(chunks):
             if skip:
@@ -304,6 +313,48 @@ def _is_label_row(chunks: list[list[Word]]) -> bool:
     return sum(f in LINE_FIELDS for f in fields) >= 2
 
 
+def _below(lines: Sequence[Line], index: int) -> Line | None:
+    """The line just under ``lines[index]`` (same page, no wider gap than a line), if any."""
+    if index + 1 >= len(lines):
+        return None
+    line, under = lines[index], lines[index + 1]
+    if under.page != line.page or under.top - line.bottom > 1.5 * max(line.height, 1.0):
+        return None
+    return under
+
+
+def _over_values(lines: Sequence[Line], index: int, chunks: list[list[Word]]) -> bool:
+    """A row of two or more labels (words, no digit, named or not) over a line whose
+    phrases each start under one of them, some with digits: fields printed as cards,
+    each label over its value (an empty value leaves its label without phrase)."""
+    if len(chunks) < 2 or not all(_is_bare_label(" ".join(w.text for w in c).rstrip(":"))
+                                  for c in chunks):
+        return False
+    under = _below(lines, index)
+    if under is None or not _DIGIT.search(under.text) or _COLON.search(under.text):
+        return False
+    starts = [c[0].x0 for c in chunks] + [float("inf")]
+    columns = [next((n for n in range(len(chunks)) if starts[n] - 3 <= p[0].x0 < starts[n + 1]),
+                    None) for p in phrases(under.words)]
+    return None not in columns and len(set(columns)) == len(columns)
+
+
+def _value_under(lines: Sequence[Line], index: int, chunks: list[list[Word]]) -> str | None:
+    """The value of a label printed alone on its line (``Invoice Number`` or ``Paid:``)
+    when the line under it holds one phrase with a digit starting where the label does."""
+    if len(chunks) != 1:
+        return None
+    text = _LEADERS.sub("", " ".join(w.text for w in chunks[0]))
+    if not _is_bare_label(text.rstrip(":")) or (":" in text and not text.endswith(":")):
+        return None
+    under = _below(lines, index)
+    if under is None or len(below := phrases(under.words)) != 1 \
+            or abs(below[0][0].x0 - chunks[0][0].x0) > 3 or not _DIGIT.search(under.text):
+        return None
+    value = " ".join(w.text for w in below[0])
+    return None if _COLON.search(value) else value
+
+
 def _two_row_records(lines: Sequence[Line], index: int, chunks: list[list[Word]]
                      ) -> Iterator[Pair]:
     """Records of two rows under a header of two rows (``Invoice / Date`` over ``Gross
@@ -376,7 +427,8 @@ def _records(pairs: list[Pair], lines: Sequence[Line]) -> tuple[str, list[list[P
     around each reference, split at the return of its first label when it holds
     several. Labels naming an invoice are tried first (the most repeated, then the
     surest of naming OUR invoice), then the one repeated label no vocabulary names
-    whose values all look like references."""
+    whose values all look like references (first when the only named one is the
+    payer's own: ``Unsere Belegnr.`` beside an unnamed ``Externe Belegnr.``)."""
     refs = Counter(p.key for p in pairs if p.field == "invoice_ref" and _DIGIT.search(p.value))
     label_of = {p.key: p.label for p in pairs}
     anchors = sorted(refs, key=lambda k: (-refs[k], -reference_rank(label_of[k])))
@@ -384,7 +436,12 @@ def _records(pairs: list[Pair], lines: Sequence[Line]) -> tuple[str, list[list[P
     alike = [k for k, n in unnamed.items() if n > 1 and all(
         _REFERENCE.fullmatch(p.value) and not _CENTS.search(p.value)
         and read_date(p.value) is None for p in pairs if p.key == k)]
-    anchors += _surest(alike, label_of)
+    surest = _surest(alike, label_of)
+    if surest and anchors and reference_rank(label_of[anchors[0]]) == 0 \
+            and reference_rank(label_of[surest[0]]) > 0:
+        anchors.insert(0, surest[0])  # "Unsere Belegnr." named, "Externe Belegnr." not
+    else:
+        anchors += surest
     paragraphs = _paragraphs(lines)
     for anchor in anchors:
         records = _anchored(anchor, pairs, paragraphs)
@@ -421,6 +478,11 @@ def _anchored(anchor: str, pairs: list[Pair], paragraphs: list[int]) -> list[lis
                 is_payment_label(p.label) or _names_the_payment(p.label, p.key == anchor)
                 for p in inside):
             continue  # the advice's own fields ("Referenz", "Zahlungsdatum"), no invoice
+        lead = next((n for n, p in enumerate(inside) if p.key == anchor), 0)
+        if lead and records and not {p.key for p in inside[:lead]} & {
+                p.key for p in records[-1]}:  # the end of the record before, set apart by
+            records[-1] += inside[:lead]  # an empty value
+            inside = inside[lead:]
         first = inside[0].key
         if sum(p.key == anchor for p in inside) > 1 and \
                 sum(p.key == first for p in inside) != sum(p.key == anchor for p in inside):
@@ -438,11 +500,17 @@ def _anchored(anchor: str, pairs: list[Pair], paragraphs: list[int]) -> list[lis
 def _continued(number: int, anchor: str, pairs: list[Pair], paragraphs: list[int]) -> set[int]:
     """Paragraph ``number`` and the paragraphs after it that continue its record: rows of
     labels over rows of values without the anchor (a record's second row of labels, set
-    a little apart)."""
+    a little apart; labels each over its value, one a paragraph, past one label whose
+    value is empty)."""
     numbers = {number}
     following = number + 1
     while True:
         part = [p for p in pairs if paragraphs[p.line] == following]
+        if not part and following + 1 not in numbers:  # an empty value: look one further
+            part = [p for p in pairs if paragraphs[p.line] == following + 1]
+            if part:
+                numbers.add(following)
+                following += 1
         if not part or any(p.key == anchor or p.label_line == p.line for p in part):
             return numbers
         numbers.add(following)

@@ -186,6 +186,52 @@ def test_headerless_rows_that_miss_a_line_give_way_to_the_free_text():
                            ("A003143", Decimal("-7.33"))]
 
 
+def test_each_label_on_its_line_over_its_value_and_an_empty_value_between():
+    # Tungsten-like: "Invoice Ref" over "RE-26-8674", ...; a discount printed as nothing
+    # leaves a gap that must not cut the record
+    items: Items = [(42, 50, "Supplier Payment Advice"), (42, 70, "Payment Number: 0006080777"),
+                    (42, 82, "Total Payment Amount: 437.35")]
+    y = 120.0
+    for block in ((("Invoice Ref", "RE-26-8674"), ("Gross Value", "266.68"),
+                   ("Cash Disc.", "8.00"), ("Net Payment", "258.68")),
+                  (("Invoice Ref", "RE-26-8707"), ("Gross Value", "178.67"), ("Cash Disc.", ""),
+                   ("Net Payment", "178.67"))):
+        for label, value in block:
+            items.append((42, y, label))
+            if value:
+                items.append((42, y + 9, value))
+            y += 9 + 13 if value else 22 + 9
+        y += 14
+    assert _lines(_read(items)) == [("RE-26-8674", Decimal("258.68")),
+                                    ("RE-26-8707", Decimal("178.67"))]
+
+
+def test_cards_of_unnamed_labels_each_over_its_value():
+    # one label of three named ("Your Document"): no header row by its words
+    items: Items = [(42, 50, "Remittance Advice"), (42, 70, "Payment Number: 2026-8812"),
+                    (42, 82, "Total Payment Amount: 1,096.50")]
+    y = 120.0
+    for ref, gross, disc, paid in (("90007380", "720.00", "23.82", "696.18"),
+                                   ("90007385", "400.32", "0.00", "400.32")):
+        items += [(42, y, "Your Document"), (220, y, "Request ID"), (400, y, "Doc. Date"),
+                  (42, y + 10, ref), (220, y + 10, "35392865"), (400, y + 10, "04/29/26"),
+                  (42, y + 24, "Billed Amount"), (220, y + 24, "Cash Disc."),
+                  (400, y + 24, "Paid This Run"), (42, y + 34, gross), (220, y + 34, disc),
+                  (400, y + 34, paid)]
+        y += 60
+    assert _lines(_read(items)) == [("90007380", Decimal("696.18")),
+                                    ("90007385", Decimal("400.32"))]
+
+
+def test_an_unnamed_outside_reference_wins_over_the_payers_own_named_one():
+    blocks = [[("EXTERNE BELEGNR.:", ref), ("UNSERE BELEGNR.:", ours), ("GEZAHLT:", paid)]
+              for ref, ours, paid in (("INV-2026-05863", "INV-2026-05309", "149,24"),
+                                      ("INV-2026-05871", "INV-2026-05168", "241,93"))]
+    got = _read(_blocks("ZAHLUNGSAVIS", [("ZAHLUNGSREFERENZ", "0007158736")], blocks))
+    assert _lines(got) == [("INV-2026-05863", Decimal("149.24")),
+                           ("INV-2026-05871", Decimal("241.93"))]
+
+
 def test_subsets_smallest_first():
     assert list(_subsets(["a", "b", "c"], 2)) == [(), ("a",), ("b",), ("c",), ("a", "b"),
                                                    ("a", "c"), ("b", "c")]

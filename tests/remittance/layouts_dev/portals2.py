@@ -6,10 +6,12 @@ dot leaders to a tab; ``spaced``: French typography ``Label : value``, one or tw
 line; ``grid``: ruled boxes ``label | value | label | value``; ``heading``: a title
 line per block, ``Fattura 2 di 5``, over ``Label: value`` lines; ``right``: labels
 left, values flush right; ``above``: labels in ruled boxes over their values, amounts
-set flush right in the box), the separator between blocks (a rule, a dashed line of
-text, a gap), the payer's own document number beside ours (sometimes of the same
-shape), which optional fields a block has and their order, the header's shape, the
-amounts' locale and currency, and whether the total is printed under the blocks.
+set flush right in the box; ``under``: each label on a line of its own over its
+value; ``cards``: three fields a row, each label over its value), the separator
+between blocks (a rule, a dashed line of text, a gap), the payer's own document
+number beside ours (sometimes of the same shape), which optional fields a block has
+and their order, the header's shape, the amounts' locale and currency, and whether
+the total is printed under the blocks.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from tests.remittance.layouts_dev import kvwords as K
 from tests.remittance.layouts_dev import kvwords2 as K2
 from tests.remittance.layouts_dev.portals import LEFT, Doc, Pen, Row, header_fields, make_doc
 
-SHAPES = ("leaders", "spaced", "grid", "heading", "right", "above")
+SHAPES = ("leaders", "spaced", "grid", "heading", "right", "above", "under", "cards")
 
 
 def _roles(doc: Doc, rng: random.Random) -> list[tuple[str, str]]:
@@ -81,6 +83,20 @@ def _block(pen: Pen, y: float, n: int, row: Row, roles: list[tuple[str, str]], s
                      f"{label}: {_cell(doc, role, row)}", size=size)
         lines = (len(roles) + 1) // 2 if two else len(roles)
         return y - lines * step
+    if shape == "under":  # each label small on its line, its value under it
+        for role, label in roles:
+            pen.text(LEFT, y, label, size=size - 1.5)
+            pen.text(LEFT, y - step + 2, _cell(doc, role, row), size=size, bold=role == "ref")
+            y -= 2 * step - 2
+        return y
+    if shape == "cards":  # three fields a row, each label over its value
+        width = inner / 3
+        for m, (role, label) in enumerate(roles):
+            line, col = divmod(m, 3)
+            top = y - line * (2 * step + 2)
+            pen.text(LEFT + col * width, top, label, size=size - 1)
+            pen.text(LEFT + col * width, top - step + 1, _cell(doc, role, row), size=size)
+        return y - ((len(roles) + 2) // 3) * (2 * step + 2)
     if shape == "leaders":
         tab = max(pen.width(label, size) for _, label in roles) + 60
         for role, label in roles:
@@ -178,7 +194,8 @@ def draw(doc: Doc, rng: random.Random) -> tuple[bytes, int]:
         else "gap"
     step = size + 4
     for n, row in enumerate(doc.rows):
-        lines = len(roles) + 1 if shape not in ("grid", "above") else len(roles) // 2 + 2
+        lines = 2 * len(roles) + 1 if shape == "under" else len(roles) + 1 \
+            if shape not in ("grid", "above") else len(roles) // 2 + 2
         y = pen.room(y, lines * step + 10)
         y = _block(pen, y, n, row, roles, shape, size, opts)
         y = _separator(pen, y - 4, separator)
