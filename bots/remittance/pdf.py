@@ -164,7 +164,9 @@ def _advices(lines: list[Line], template: Template | None) -> list[list[Line]]:
     for index, _, value in labelled_values(lines, template.labels if template else None,
                                            only="payment_ref"):
         if any(c.isdigit() for c in value):
-            refs.setdefault(lines[index].page, value)
+            # its first token: a page number printed beside it ("4711   Seite 2") is
+            # no other payment
+            refs.setdefault(lines[index].page, value.split()[0])
     groups: list[list[Line]] = []
     current: str | None = None
     for line in lines:

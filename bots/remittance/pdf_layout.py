@@ -31,9 +31,16 @@ column positions.
    text-only line just under a row continues it (a wrapped description or
    reason).
 4. **Pages.** A new header row starts a new segment; a page without one
-   continues with the previous columns (header printed on page 1 only). A
-   segment whose rows repeat an earlier segment exactly (the two copies of a
-   check stub) is dropped.
+   continues with the previous columns (header printed on page 1 only), moved
+   with its value columns when the table stands further left or right there
+   (:class:`_Pages`); a later header row that no longer says which document
+   number is ours (``Beleg | Beleg-Nr.``) keeps the roles of the one before by
+   position. A row that repeats the running sum of the rows above, this page's
+   sum or the sum since the last subtotal is a carried, brought-forward or
+   subtotal row whatever its words (``Stand Blatt 1``, a bare amount under a
+   rule), unless no row follows it (then it may be the total). A segment whose
+   rows repeat an earlier segment exactly (the two copies of a check stub) is
+   dropped.
 
 A header stacked on two lines (``Invoice``/``Number``, ``Net``/``Paid``) is
 read as one when that names more columns than its first line alone.
@@ -85,6 +92,10 @@ _TOTAL = re.compile(r"(?:grand\s*|(?:payment|check|cheque|net|vendor|supplier|re
 # rows that sum part of the table: never lines, never the advice's total
 _RUNNING = re.compile(r"(?:page\s*|sub-?\s*|sous-?\s*)totale?s?\b|subtotaal|zwischensumme"
                       r"|seitensumme|(?:carried|brought|balance)\s*forward|[üu]bertrag"
+                    r"|vortrag\b|teilsumme|zwischentotal|tussentotaal|paginatotaal"
+                    r"|totale?\s*(?:parziale|parcial|partiel)\b|report[ée]\b"
+                    r"|(?:van\s*vorige|naar\s*volgende)\s*(?:pagina|blad)|over\s*te\s*brengen"
+                    r"|overgebracht|viene\s*de\s*(?:la\s*)?(?:p[áa]gina|hoja)\b"
                       r"|(?:balance\s*|total\s*|amount\s*)?(?:carried|brought)\s*(?:forward|fwd|over)"
                       r"|(?:balance\s*)?[bc]\s*/\s*f(?:wd)?\b|continued\b"
                       r"|totale?s?\s*(?:(?:of|for|de|di)\s*)?(?:this\s*)?(?:page|pagina|página"
@@ -93,6 +104,7 @@ _RUNNING = re.compile(r"(?:page\s*|sub-?\s*|sous-?\s*)totale?s?\b|subtotaal|zwis
                       r"|suma\s*(?:y\s*sigue|anterior)|riporto\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
+_NOT_DIGIT = re.compile(r"\D")
 _X0 = attrgetter("x0")
 _AMOUNT_RUN = re.compile(r"[-(]?\d[\d.,'\u00a0 ]*\d[)-]?")
 # what values.parse_amount reads: "$1,234.56", "(25.00)", "25.00-", "USD 1.234,56", "12.50 CR",
@@ -646,6 +658,8 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
     last_row: Line | None = None
     # the columns, page and previous total text of a table ended by a total row
     ended: tuple[list[Column], int, str | None] | None = None
+    pages = _Pages(lines)  # continuation pages: columns realigned, running sums
+    carried: list[tuple[int, tuple[str, tuple[str, ...]], int]] = []  # bare running amounts
     for index, line in enumerate(lines):
         if index in table.used:  # the second line of a stacked header
             continue
@@ -674,6 +688,7 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 new_columns = _checked_by_values(new_columns, bodies(
                     index + 2 if index + 1 in table.used else index + 1))
         if new_columns is not None:
+            new_columns = pages.header(new_columns, line.page)
             if not segments:
                 table.first_header = index
             if not table.labels:
@@ -685,6 +700,16 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
             segments.append([])
             seconds.append([])
             table.used.add(index)
+            continue
+        if halves is None and (columns is not None or ended is not None):
+            moved = pages.columns_on(line.page)
+            if moved is not None and columns is not None:  # a page without a header row
+                columns = moved
+            elif moved is not None and ended is not None:
+                ended = (moved, ended[1], ended[2])
+        if columns is None and ended is not None and line.page == ended[1] \
+                and _carries(line, ended[0], pages):
+            table.used.add(index)  # "A riportare" under a page's total: no advice total
             continue
         if columns is None and ended is not None and _continues(line, ended, segments[-1]):
             # a total that was a page's: the table goes on on the next page
@@ -699,8 +724,12 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                     ref := reference_in_text(cells["invoice_ref"])):
                 cells["invoice_ref"] = ref  # "Rechnung 4711" in a text column
             kind = _row_kind(cells, part.text)
+            repeats = kind in ("row", "unreferenced") and pages.repeats_a_sum(cells)
+            if kind == "row" and repeats and not pages.has_reference_shape(cells):
+                kind = "running"  # "Suma página 1: ..." under the references: no invoice
             if kind == "row":
                 rows.append({k or "description": v for k, v in cells.items()})
+                pages.row(line, cells)
                 last_row, used = line, True
             elif kind == "total" and segments[-1]:
                 if halves is None:
@@ -710,10 +739,17 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 used = True
                 break
             elif kind == "running":
+                pages.close_block()
                 last_row, used = None, True
             elif kind == "text" and rows and _just_under(line, last_row, 1.5):
                 _continue_row(rows[-1], cells)
                 last_row, used = line, True
+            elif kind == "unreferenced" and repeats:
+                # a bare subtotal or carried amount, unless no row follows (the total)
+                carried.append((index, (" ".join(w.text for w in part.words), tuple(
+                    cells[f] for f in (*_TOTALS, "contra") if cells.get(f))), pages.count))
+                pages.close_block()
+                last_row = None
             elif kind == "unreferenced" and _just_under(line, last_row, 3):
                 # not table.used: the line may be a labelled total ("Total paid: ...")
                 table.unreferenced.append((" ".join(w.text for w in part.words), tuple(
@@ -723,6 +759,11 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
             table.used.add(index)
     if not segments:
         table.first_header = len(lines)
+    for index, entry, before in carried:
+        if pages.count > before:
+            table.used.add(index)  # rows follow: it carried a sum forward
+        else:
+            table.unreferenced.append(entry)
     for n, rows in enumerate(segments):
         rows += seconds[n]
         if rows and rows in segments[:n]:
@@ -731,6 +772,167 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
             table.rows.extend(rows)
             table.segments.append(rows)
     return table
+
+
+class _Pages:
+    """What a table that runs over several pages needs to be read on each page.
+
+    **Columns on a continuation page.** A page printed without the header row
+    (or the table set a little further left or right, each column sized by that
+    page's values) keeps the columns of the header row, moved with the value
+    columns: the edges where cells are set flush row after row (text flush left,
+    money flush right: :func:`_flush_edges`) on the header's page and on this
+    page are paired in order when they are of the same kinds left to right, each
+    column moving with the edge nearest it; otherwise the one shift that lines
+    up most edges moves them all.
+
+    **Running sums.** The rows read so far add up (in minor units, whatever the
+    decimal mark) to the whole, this page's and this block's sums (a block ends
+    at a subtotal or carried row). A row that repeats one of them (``Übertrag``,
+    ``Seitensumme``, a brought-forward amount at a page's head, a bare subtotal
+    under a rule) carries a sum, whatever words it prints.
+    """
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.by_page: dict[int, list[Line]] = {}
+        for line in lines:
+            self.by_page.setdefault(line.page, []).append(line)
+        self.base: list[Column] | None = None  # the header row's columns
+        self.base_page = 0
+        self.base_rows: list[Line] = []  # the rows read on the header row's page
+        self.page = 0  # the page the columns were last set for
+        self.count = 0  # rows read
+        self.whole = self.on_page = self.block = 0  # sums in minor units
+        self.rows_on_page = self.rows_in_block = 0
+        self.row_page = 0
+        self.shapes: set[str] = set()  # the references read, digits as 9
+
+    def header(self, columns: list[Column], page: int) -> list[Column]:
+        """A header row on ``page`` names the columns from here on; on a later page, its
+        two document numbers keep the roles of the header before when its labels no
+        longer say which is ours (``Ihre Belegnr. | Unsere Belegnr.`` on page 1,
+        ``Beleg | Beleg-Nr.`` on page 2)."""
+        if self.base is not None and page > self.base_page:
+            columns = _same_roles(self.base, columns)
+        self.base, self.base_page, self.page, self.base_rows = columns, page, page, []
+        return columns
+
+    def row(self, line: Line, cells: Mapping[str | None, str]) -> None:
+        """A row read: its amount into the sums, its reference's shape remembered."""
+        if line.page == self.base_page and len(self.base_rows) < 2 * _MAX_BODY:
+            self.base_rows.append(line)
+        if line.page != self.row_page:
+            self.row_page, self.on_page, self.rows_on_page = line.page, 0, 0
+        amount = _row_cents(cells) or 0
+        self.whole += amount
+        self.on_page += amount
+        self.block += amount
+        self.count += 1
+        self.rows_on_page += 1
+        self.rows_in_block += 1
+        self.shapes.add(_DIGITS.sub("9", cells.get("invoice_ref", "")))
+
+    def close_block(self) -> None:
+        """A subtotal or carried row ends the block of rows above it."""
+        self.block = self.rows_in_block = 0
+
+    def repeats_a_sum(self, cells: Mapping[str | None, str]) -> bool:
+        """Whether the line's amount is the whole, this page's or this block's sum of two
+        rows or more."""
+        amount = _row_cents(cells)
+        return bool(amount) and any(rows >= 2 and amount == total for total, rows in (
+            (self.whole, self.count), (self.on_page, self.rows_on_page),
+            (self.block, self.rows_in_block)))
+
+    def has_reference_shape(self, cells: Mapping[str | None, str]) -> bool:
+        """Whether the invoice cell has the shape of a reference read before."""
+        return _DIGITS.sub("9", cells.get("invoice_ref", "")) in self.shapes
+
+    def columns_on(self, page: int) -> list[Column] | None:
+        """The header's columns moved to the values of ``page``, once, on the first line
+        of a page after the header's; None on any other line."""
+        if page == self.page or self.base is None:
+            return None
+        self.page = page
+        body = [line for line in self.by_page.get(page, ())[:3 * _MAX_BODY]
+                if _money_row(line)]
+        if len(self.base_rows) < 2 or len(body) < 2:
+            return self.base
+        return _moved(self.base, _edges(self.base_rows), _edges(body))
+
+
+def _same_roles(before: list[Column], now: list[Column]) -> list[Column]:
+    """``now`` with its invoice and other document-number columns swapped when the other
+    one stands where the invoice column of ``before`` stood and the labels of ``now`` do
+    not name our invoice more surely (:func:`~bots.remittance.columns.reference_rank`)."""
+    ours = next((c for c in before if c.field == "invoice_ref"), None)
+    new = next((c for c in now if c.field == "invoice_ref"), None)
+    if ours is None or new is None:
+        return now
+    under = max(now, key=lambda c: min(c.x1, ours.x1) - max(c.x0, ours.x0))
+    if under.field != "alt_ref" or min(under.x1, ours.x1) <= max(under.x0, ours.x0) \
+            or reference_rank(new.label) > reference_rank(under.label):
+        return now
+    swap = {"invoice_ref": "alt_ref", "alt_ref": "invoice_ref"}
+    return [replace(c, field=swap[c.field]) if c.field in swap else c for c in now]
+
+
+def _row_cents(cells: Mapping[str | None, str]) -> int | None:
+    """A row's paid (else gross) amount in minor units, whatever its marks: ``1.234,56``
+    and ``1,234.56`` are both 123456; None when the cell is no money."""
+    text = cells.get("paid_amount") or cells.get("gross_amount") or ""
+    if not _MONEY.match(text):
+        return None
+    value = int(_NOT_DIGIT.sub("", text))
+    return -value if "-" in text or "(" in text else value
+
+
+def _money_row(line: Line) -> bool:
+    """A line of two phrases or more, one of them money, no totals or running row."""
+    parts = phrases(line.words)
+    return len(parts) >= 2 and not _TOTAL.match(line.text) and not _RUNNING.match(line.text) \
+        and any(_is_money(" ".join(w.text for w in p)) for p in parts)
+
+
+def _edges(body: list[Line]) -> list[tuple[float, bool]]:
+    """Where the cells of ``body`` are set flush, left to right: (x, True) for a right
+    edge (money), (x, False) for a left edge (text)."""
+    lefts, rights = _flush_edges(body)
+    return sorted([(x, False) for x in lefts] + [(x, True) for x in rights])
+
+
+def _moved(columns: list[Column], old: list[tuple[float, bool]],
+           new: list[tuple[float, bool]]) -> list[Column]:
+    """``columns`` moved from the value edges ``old`` to ``new`` (:class:`_Pages`)."""
+    if not old or not new:
+        return columns
+    if [kind for _, kind in old] == [kind for _, kind in new]:
+        shifts = [(x, y - x) for (x, _), (y, _) in zip(old, new, strict=True)]
+    else:
+        def lined_up(dx: float) -> int:
+            return sum(any(k == j and abs(x + dx - y) <= 1.5 for y, j in new) for x, k in old)
+
+        candidates = sorted({round(y - x, 1) for x, k in old for y, j in new if k == j},
+                            key=abs)
+        best = max(candidates, key=lined_up)  # the smallest shift of the best
+        if lined_up(best) < max(2, (len(old) + 1) // 2):
+            return columns
+        shifts = [(x, best) for x, _ in old]
+    if all(abs(dx) <= 1.0 for _, dx in shifts):
+        return columns
+    moved = []
+    for column in columns:
+        dx = min(shifts, key=lambda s: max(column.x0 - s[0], s[0] - column.x1, 0.0))[1]
+        moved.append(replace(column, x0=column.x0 + dx, x1=column.x1 + dx))
+    return moved
+
+
+def _carries(line: Line, columns: list[Column], pages: _Pages) -> bool:
+    """Whether ``line``, under the total row that ended a table, carries a sum: a running
+    row by its words, or an amount without invoice repeating a running sum."""
+    cells = assign(line, columns)
+    kind = _row_kind(cells, line.text)
+    return kind == "running" or (kind == "unreferenced" and pages.repeats_a_sum(cells))
 
 
 def _continues(line: Line, ended: tuple[list[Column], int, str | None],
