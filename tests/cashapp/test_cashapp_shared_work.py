@@ -169,3 +169,16 @@ def test_a_finding_pickles_as_its_fields():
     found = [f for u in units if (f := ExactRef().apply(ctx, u)) is not None]
     assert len(found) > 3
     assert pickle.loads(pickle.dumps(found)) == found
+
+
+def test_reference_keys_held_as_numbers_find_what_their_text_finds():
+    """Digit keys are held as ints: other digits, leading zeros and letters stay apart."""
+    refs = ["3", "\u0663", "0003", "INV-3", "90000001", "1800000002", "0", "00", "A7", ""]
+    index = ItemIndex([item(f"77{n:08d}", "1.00", ref) for n, ref in enumerate(refs)])
+    assert index.by_key("3") == [0, 2, 3]           # "3", "0003" and "INV-3" share the key
+    assert index.by_key("\u0663") == [1]             # an Arabic-Indic three is another key
+    assert index.by_key("90000001") == [4] and index.only("90000001") == 4
+    assert index.by_key("1800000002") == [5]        # a reference, and a document number
+    assert index.by_key("7700000005") == [5]        # the document number of "1800000002"
+    assert index.only("3") is None and index.by_key("03") == []
+    assert index.by_key("A7") == [8] and index.by_key("0") == []
