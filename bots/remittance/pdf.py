@@ -88,6 +88,7 @@ from bots.remittance.pdf_layout import (
     lines_of,
 )
 from bots.remittance.pdf_records import find_records, repeats_its_header
+from bots.remittance.pdf_statement import read_statement
 from bots.remittance.pdf_templates import Template, default_templates, template_for
 from bots.remittance.pdf_words import MAX_PAGES, read_words
 from bots.remittance.records import remittance_id
@@ -182,6 +183,7 @@ def _read_advice(source: str, lines: list[Line], template: Template | None,
                  known: KnownItems | None) -> Remittance | None:
     """The advice printed on ``lines``; None when they hold no table and no payment header."""
     table = find_table(lines, template.synonyms if template else None)
+    table = read_statement(lines, table) or table  # a ledger and its payment: by arithmetic
     if not table.rows or repeats_its_header(table, lines):  # no grid, or a header per invoice
         table = find_records(lines, beside=table) or table
     if not table.rows:  # a bank's free text

@@ -26,15 +26,17 @@ from tests.remittance.layouts.families import Advice
 from tests.remittance.layouts2 import document, templates
 from tests.remittance.layouts_dev import bankcredit, lineprint, multipage, portals, statements
 from tests.remittance.layouts_dev import multipage2
+from tests.remittance.layouts_dev import statements2
 from tests.remittance.layouts_dev import bankcredit2, portals2
 from tests.remittance.layouts_dev import words as W
 
 TEMPLATES = ("avis", "erp", "stub", "portal", "ledger", "bank", "lineprint", "portalkv",
-             "bankcredit", "statement", "multipage", "portals2", "bankcredit2", "multipage2")
+             "bankcredit", "statement", "multipage", "portals2", "bankcredit2", "multipage2",
+             "statement2")
 #: templates drawn by a module of this package (``make_advice(family, index, rng)``)
 _OWN = {"lineprint": lineprint, "portalkv": portals, "bankcredit": bankcredit,
         "statement": statements, "multipage": multipage, "portals2": portals2,
-        "bankcredit2": bankcredit2, "multipage2": multipage2}
+        "bankcredit2": bankcredit2, "multipage2": multipage2, "statement2": statements2}
 LANGS = W.LANGS
 
 
