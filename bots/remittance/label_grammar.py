@@ -80,7 +80,9 @@ _PAYMENT = ("pay", "paid", "remit", "settle", "transfer", "wire", "cheque", "~ch
             "transferid", "pagament", "pagat", "bonific", "esecuz", "disposiz", "distinta",
             "avviso", "assegno", "~run", "lauf", "operaz", "operac", "transac", "transakt",
             "batch", "gutschrift", "accredit", "abono", "~credit", "buchung", "boeking",
-            "comptab", "contabil", "operation")
+            "comptab", "contabil", "operation",
+            # SWIFT's "Instructed amount" (:33B:), the amount the payer sent
+            "instruct")
 _SUPPLIER = ("supplier", "vendor", "creditor", "lieferant", "kreditor", "fournisseur",
              "~tiers", "creancier", "leverancier", "crediteur", "relatie", "proveedor",
              "acreedor", "fornitore", "creditore",

@@ -56,6 +56,7 @@ from bots.remittance.values import probe_amount
 _INFO = (r"remittance\s+(?:info(?:rmation)?|details?|text|advice\s+details)",
          r"(?:payment|transfer|transaction)\s+(?:details?|info(?:rmation)?|narrative|text)",
          r"details\s+of\s+(?:the\s+)?payment", r"information\s+for\s+(?:the\s+)?beneficiary",
+         r"reference\s+for\s+(?:the\s+)?(?:beneficiary|payee|recipient)",
          r"unstructured\s+remittance(?:\s+info(?:rmation)?)?", r"narrative",
          r"purpose(?:\s+of\s+(?:the\s+)?payment)?", r"reference\s+text", r"payment\s+for",
          r"verwendungszweck", r"zahlungs(?:details|grund|informationen?|zweck)",

@@ -41,9 +41,10 @@ document numbers. It is asked only when no table was found.
    (``Avoir imputé``, ``Verrechnung``) is taken off when that makes the
    records add up and it weighs less than the paid amounts.
 
-When the table reader found a table whose header row is printed again over
-every invoice, the records are preferred on a tie (a row of labels over each
-invoice's values is a record, and arithmetic reads its roles).
+When the table reader found a table, the records are preferred on a tie when
+its header row is printed again over every invoice (a row of labels over each
+invoice's values is a record, and arithmetic reads its roles), or when their
+paid amounts add up to an amount printed on the page and the table's do not.
 
 A document must speak of a payment (a payment number or date label, as
 :mod:`bots.remittance.pdf_fields` reads them, or a payment word in its
@@ -112,13 +113,13 @@ class Pair:
 
 def repeats_its_header(table: Table, lines: Sequence[Line] = ()) -> bool:
     """Whether the table reader's reading may be key-value records in disguise, so that
-    :func:`find_records` is asked too (cheap tests): it took more lines than two per row
+    :func:`find_records` is asked too (cheap tests): it took two lines or more per row
     (a row of labels over each invoice's values, stacked records); its header row is
     printed again among ``lines`` (the page's: a row of labels over each invoice); a
     row's reference is no reference (an amount, a placeholder: the second row of a
     two-row record); no row has a paid amount; or the column read as the reference
     names no invoice (a row of the payment's labels in boxes over their values)."""
-    return len(table.used) > 2 * len(table.rows) + 2 or _unpaid(table.rows) or _wrong(table) \
+    return len(table.used) >= 2 * len(table.rows) + 2 or _unpaid(table.rows) or _wrong(table) \
         or _headers(table, lines) > 1
 
 
@@ -132,9 +133,12 @@ def _headers(table: Table, lines: Sequence[Line]) -> int:
 
 def _wrong(table: Table) -> bool:
     """Whether ``table``'s reading is wrong by its own signs: a reference that is none,
-    or a reference column whose label names no invoice."""
+    paid amounts that are all bare numbers of seven digits or more, or a reference
+    column whose label names no invoice."""
     if not all(_is_reference(row.get("invoice_ref", "")) for row in table.rows):
         return True
+    if all(_LONG_NUMBER.fullmatch(row.get("paid_amount", "").strip()) for row in table.rows):
+        return True  # "paid" amounts that are document numbers ("74719562")
     label = table.ref_labels.get("invoice_ref")
     return label is not None and field_for_header(label) != "invoice_ref"
 
@@ -152,7 +156,14 @@ def _is_reference(text: str) -> bool:
     text = text.strip()
     if not _DIGIT.search(text) or (_DECIMALS.search(text) and _AMOUNT_SHAPE.match(text)):
         return False
-    return not _DATE_LIKE.search(text) or read_date(text) is None
+    return not _DATE_LIKE.search(text) or not _is_date(text)
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` reads as a date; bare digits only in a year a document may carry
+    (``90001208`` is an invoice number, not 8 December 9000)."""
+    day = read_date(text)
+    return day is not None and (not text.isdigit() or 1990 <= day.year <= 2099)
 
 
 def _plausible(table: Table) -> int:
@@ -176,22 +187,32 @@ def find_records(lines: Sequence[Line], beside: Table | None = None) -> Table | 
         return None
     rows = [_row(record, roles) for record in records]
     rows = [row for row in rows if _is_reference(row.get("invoice_ref", ""))]
+    used = {n for record in records for p in record for n in (p.line, p.label_line)}
     if beside is not None and beside.rows:
         theirs = _plausible(beside)
         better = _wrong(beside) or (_unpaid(beside.rows) and _fields(rows) > _fields(
             beside.rows)) or (  # the records read more of each invoice than a table without
-            _headers(beside, lines) >= len(beside.rows) > 1)  # paid; a header per invoice
-        if len(rows) < theirs or (len(rows) == theirs and not better):
+            _headers(beside, lines) >= len(beside.rows) > 1) or (  # paid; a header per
+            _adds_up(rows, lines, used) and not _adds_up(beside.rows, lines, beside.used))
+        distinct = len({(r["invoice_ref"], r.get("paid_amount")) for r in rows}) == len(rows)
+        if len(rows) < theirs or (len(rows) == theirs and not (better and distinct)):
             return None  # the table reads as many invoices, and nothing is wrong with it
     elif not rows:
         return None
-    used = {n for record in records for p in record for n in (p.line, p.label_line)}
     labels = {role: next(p.label for r in records for p in r if p.key == key)
               for key, role in roles.items() if role in ("invoice_ref", "alt_ref")}
     return Table(rows=rows, used=used, segments=[rows],
                  labels=tuple(next(p.label for r in records for p in r if p.key == key)
                               for key in keys),
                  ref_labels=labels, first_header=min(used))
+
+
+def _adds_up(rows: list[dict[str, str]], lines: Sequence[Line], used: set[int]) -> bool:
+    """Whether the paid amounts of ``rows`` add up (read with either decimal mark) to an
+    amount printed on the lines not ``used`` by them (invoice; consistency decides)."""
+    printed = _page_amounts([line for n, line in enumerate(lines) if n not in used])
+    return any(_sum([_amount(row.get("paid_amount", ""), mark) for row in rows]) in printed
+               for mark in (".", ","))
 
 
 def _fold(text: str) -> str:
@@ -244,7 +265,8 @@ def pairs_of(lines: Sequence[Line]) -> Iterator[Pair]:
                     skip = True
             for label, value in found:
                 if value:
-                    yield Pair(index, chunk[0].x0, label, value, _field(label), index)
+                    yield Pair(index, chunk[0].x0, label, _without_date(value), _field(label),
+                               index)
 
 
 def _is_bare_label(text: str) -> bool:
@@ -263,7 +285,7 @@ def _inline(text: str) -> Iterator[tuple[str, str]]:
         if digit and digit.start():
             head = text[:digit.start()]
             cut = head.rfind(" ") + 1 if not head.endswith(" ") else len(head)
-            label, value = text[:cut].strip(), text[cut:].strip()
+            label, value = text[:cut].strip(), _without_date(text[cut:].strip())
             if len(label) > 3 and (" " not in value or _AMOUNT_SHAPE.match(value)) \
                     and (field_for_header(label) in LINE_FIELDS  # not "FT R26-01 EUR 6,45 ..."
                          or _value_of_unnamed(label, value)):
@@ -278,6 +300,20 @@ def _inline(text: str) -> Iterator[tuple[str, str]]:
         if label and _LETTER.search(label) and len(label.split()) <= 6:
             yield label, value
         label = following
+
+
+#: "FT-123 del 15/03/2026": a number, the word for "of" (dated) in six languages, a date
+_OF_DATE = re.compile(r"(\S*\d\S*)\s+(?:del|dal|du|vom|van|d\.\s?d\.|de|dd\.?|of|dated)\s+"
+                      r"(\S.*)$", re.I)
+
+
+def _without_date(value: str) -> str:
+    """``value`` without the date a number is printed with (``Fattura n. FT-123 del
+    15/03/2026``, ``Rechnung Nr. 4711 vom 3. März 2026``, ``Invoice 123 dated 03/15/26``)."""
+    found = _OF_DATE.match(value)
+    if found and (read_date(found[2]) or read_date(found[2], True)):
+        return found[1]
+    return value
 
 
 def _value_of_unnamed(label: str, value: str) -> bool:
@@ -435,7 +471,7 @@ def _records(pairs: list[Pair], lines: Sequence[Line]) -> tuple[str, list[list[P
     unnamed = Counter(p.key for p in pairs if p.field is None)
     alike = [k for k, n in unnamed.items() if n > 1 and all(
         _REFERENCE.fullmatch(p.value) and not _CENTS.search(p.value)
-        and read_date(p.value) is None for p in pairs if p.key == k)]
+        and not _is_date(p.value) for p in pairs if p.key == k)]
     surest = _surest(alike, label_of)
     if surest and anchors and reference_rank(label_of[anchors[0]]) == 0 \
             and reference_rank(label_of[surest[0]]) > 0:

@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from bots.domain import Remittance
+from bots.remittance.label_grammar import field_of_label
 from bots.remittance.pdf import extract_pdf
 from bots.remittance.pdf_records import _subsets
 from tests.remittance.layouts_dev import FAMILIES, make_advice
@@ -230,6 +231,36 @@ def test_an_unnamed_outside_reference_wins_over_the_payers_own_named_one():
     got = _read(_blocks("ZAHLUNGSAVIS", [("ZAHLUNGSREFERENZ", "0007158736")], blocks))
     assert _lines(got) == [("INV-2026-05863", Decimal("149.24")),
                            ("INV-2026-05871", Decimal("241.93"))]
+
+
+@pytest.mark.parametrize(("title", "of", "day"), [
+    ("Fattura n.", "del", "15/03/2026"), ("Facture n° :", "du", "15 mars 2026"),
+    ("Rechnung Nr.", "vom", "15.03.2026"), ("Factura nº", "de", "15 de marzo de 2026"),
+    ("Invoice", "dated", "03/15/2026")])
+def test_a_reference_printed_with_its_date(title, of, day):
+    items: Items = [(42, 50, "Payment advice"), (42, 70, "Payment number: 2026-8812"),
+                    (42, 82, "Total paid: 1096.50")]
+    y = 120.0
+    for ref, gross, paid in (("FT-0123", "720.00", "696.18"), ("FT-0131", "400.32", "400.32")):
+        items += [(42, y, f"{title} {ref} {of} {day}"), (54, y + 12, f"Gross: {gross}"),
+                  (54, y + 24, f"Paid: {paid}")]
+        y += 48
+    assert _lines(_read(items)) == [("FT-0123", Decimal("696.18")),
+                                    ("FT-0131", Decimal("400.32"))]
+
+
+def test_swift_instructed_amount_names_the_total():
+    assert field_of_label("Instructed amount") == ("total", 2)
+
+
+def test_the_reference_for_the_beneficiary_is_the_remittance_text():
+    got = _read([(42, 50, "Credit Advice - Incoming Payment"),
+                 (42, 80, "Related reference: 0001817676"),
+                 (42, 92, "Transaction amount: USD 544.81"),
+                 (42, 116, "Reference for beneficiary:"),
+                 (160, 116, "Bill FT04123/26/281.73 Bill"), (42, 128, "FT04133/26/263.08")])
+    assert _lines(got) == [("FT04123/26", Decimal("281.73")),
+                           ("FT04133/26", Decimal("263.08"))]
 
 
 def test_subsets_smallest_first():

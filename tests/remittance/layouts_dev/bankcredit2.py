@@ -5,9 +5,10 @@ English, ``kvwords`` for the other languages).
 Per document, at random: how the details are set (``colon``: ``Label: value`` lines;
 ``column``: labels in one column and values in another, the remittance text running
 on under its first line in the value column; ``twocol``: two columns of pairs, the
-remittance text under them), the noise fields beside the payment's own (beneficiary,
-account credited, the bank's own reference, charges, an exchange rate of
-``1.000000``), and how the remittance text lists the invoices (word, reference and
+remittance text under them), the bank's charges taken off the amount credited (the
+instructed amount, the charges, the net amount credited), the noise fields beside the
+payment's own (beneficiary, account credited, the bank's own reference, charges, an
+exchange rate of ``1.000000``), and how the remittance text lists the invoices (word, reference and
 amount run together; ``ref/amount`` pairs; the currency before each amount; amounts
 in brackets joined by "and"; one invoice a line with its amount flush right; one
 invoice paying the whole amount, without its amount).
@@ -16,6 +17,7 @@ invoice paying the whole amount, without its amount).
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 
 from tests.remittance.layouts.families import Advice
 from tests.remittance.layouts_dev import kvwords as K
@@ -66,6 +68,11 @@ def draw(doc: Doc, rng: random.Random) -> tuple[bytes, int]:
         else doc.money(doc.total)
     pairs = [(words["ref"], doc.payment_ref), (words["date"], doc.day(doc.paid_on)),
              (words["amount"], amount), (words["payer"], doc.payer)]
+    if doc.lang == "en" and rng.random() < 0.35:  # the bank's charges taken off the credit
+        fee = Decimal(rng.choice((10, 15, 25)))
+        pairs[2] = ("Instructed amount", amount)
+        pairs += [("Charges deducted", doc.money(fee)),
+                  ("Net amount credited", doc.money(doc.total - fee))]
     if doc.currency not in amount:
         pairs.append(("Currency" if doc.lang == "en" else rng.choice(K.FIELDS[doc.lang]
                                                                      ["currency"]), doc.currency))

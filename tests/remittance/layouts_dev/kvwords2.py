@@ -94,6 +94,19 @@ BLOCK_TITLE = {
     "it": ("Fattura {n} di {of}", "Riga {n}", "Documento {n}/{of}", "Partita {n}"),
 }
 
+#: A block's first line naming the invoice and its date: "Fattura n. 123 del 15/03/2026".
+DATED = {
+    "en": ("Invoice", "Invoice No.", "Your invoice"),
+    "de": ("Rechnung Nr.", "Ihre Rechnung Nr.", "Beleg Nr."),
+    "fr": ("Facture n°", "Votre facture n°", "Facture"),
+    "nl": ("Factuur", "Uw factuur nr.", "Factuurnr."),
+    "es": ("Factura nº", "Su factura nº", "Fra. nº"),
+    "it": ("Fattura n.", "Vs. fattura n.", "Documento n.", "Ft. n."),
+}
+#: The word between an invoice number and its date, as each language writes it.
+OF_DATE = {"en": ("dated", "of"), "de": ("vom",), "fr": ("du",), "nl": ("van", "d.d."),
+           "es": ("de", "del"), "it": ("del",)}
+
 #: Payment-level labels (payment reference, date, total, our number at the payer).
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {"ref": ("Payment Reference", "Remittance ID", "Transaction Reference",

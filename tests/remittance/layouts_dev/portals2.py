@@ -7,7 +7,9 @@ line; ``grid``: ruled boxes ``label | value | label | value``; ``heading``: a ti
 line per block, ``Fattura 2 di 5``, over ``Label: value`` lines; ``right``: labels
 left, values flush right; ``above``: labels in ruled boxes over their values, amounts
 set flush right in the box; ``under``: each label on a line of its own over its
-value; ``cards``: three fields a row, each label over its value), the separator
+value; ``cards``: three fields a row, each label over its value; ``dated``: a line
+naming the invoice and its date, ``Fattura n. FT-123 del 15/03/2026``, over the
+amounts), the separator
 between blocks (a rule, a dashed line of text, a gap), the payer's own document
 number beside ours (sometimes of the same shape), which optional fields a block has
 and their order, the header's shape, the amounts' locale and currency, and whether
@@ -24,7 +26,7 @@ from tests.remittance.layouts_dev import kvwords as K
 from tests.remittance.layouts_dev import kvwords2 as K2
 from tests.remittance.layouts_dev.portals import LEFT, Doc, Pen, Row, header_fields, make_doc
 
-SHAPES = ("leaders", "spaced", "grid", "heading", "right", "above", "under", "cards")
+SHAPES = ("leaders", "spaced", "grid", "heading", "right", "above", "under", "cards", "dated")
 
 
 def _roles(doc: Doc, rng: random.Random) -> list[tuple[str, str]]:
@@ -83,6 +85,16 @@ def _block(pen: Pen, y: float, n: int, row: Row, roles: list[tuple[str, str]], s
                      f"{label}: {_cell(doc, role, row)}", size=size)
         lines = (len(roles) + 1) // 2 if two else len(roles)
         return y - lines * step
+    if shape == "dated":  # "Fattura n. FT-123 del 15/03/2026", then the amounts
+        label, colon, of = (str(rng_opts[k]) for k in ("dated", "colon", "of"))
+        pen.text(LEFT, y, f"{doc.label(label)}{colon} {row.ref} {of} {doc.day(row.when)}",
+                 size=size, bold=True)
+        y -= step
+        for role, label in roles:
+            if role not in ("ref", "date"):
+                pen.text(LEFT + 12, y, f"{label}: {_cell(doc, role, row)}", size=size)
+                y -= step
+        return y
     if shape == "under":  # each label small on its line, its value under it
         for role, label in roles:
             pen.text(LEFT, y, label, size=size - 1.5)
@@ -189,7 +201,10 @@ def draw(doc: Doc, rng: random.Random) -> tuple[bytes, int]:
     if shape == "above" and len(roles) > 6:
         shape = "grid"
     opts: dict[str, object] = {"title": rng.choice(K2.BLOCK_TITLE[doc.lang]),
-                               "two": rng.random() < 0.4}
+                               "two": rng.random() < 0.4,
+                               "dated": rng.choice(K2.DATED[doc.lang]),
+                               "colon": rng.choice(("", ":")),
+                               "of": rng.choice(K2.OF_DATE[doc.lang])}
     separator = rng.choice(("rule", "dashes", "gap")) if shape not in ("grid", "above") \
         else "gap"
     step = size + 4
