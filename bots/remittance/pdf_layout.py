@@ -100,11 +100,13 @@ _RUNNING = re.compile(r"(?:page\s*|sub-?\s*|sous-?\s*)totale?s?\b|subtotaal|zwis
                       r"|(?:balance\s*)?[bc]\s*/\s*f(?:wd)?\b|continued\b"
                       r"|totale?s?\s*(?:(?:of|for|de|di)\s*)?(?:this\s*)?(?:page|pagina|página"
                       r"|hoja|blad|seite)\b"
-                      r"|(?:totale?s?\s*)?(?:[àa]|da)\s*r(?:eporter|iportare)|report\b|transport\b"
+                      r"|totale?s?\s*(?:de\s*la|della)\s*(?:page|pagina)\b"
+                    r"|(?:totale?s?\s*)?(?:[àa]|da)\s*r(?:eporter|iportare)|report\b|transport\b"
                       r"|suma\s*(?:y\s*sigue|anterior)|riporto\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _NOT_DIGIT = re.compile(r"\D")
+_PLACES = re.compile(r"[.,](\d{1,3})\D*$")  # an amount's decimals ("1.234,56-", "12.50 CR")
 _X0 = attrgetter("x0")
 _AMOUNT_RUN = re.compile(r"[-(]?\d[\d.,'\u00a0 ]*\d[)-]?")
 # what values.parse_amount reads: "$1,234.56", "(25.00)", "25.00-", "USD 1.234,56", "12.50 CR",
@@ -727,6 +729,10 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
             repeats = kind in ("row", "unreferenced") and pages.repeats_a_sum(cells)
             if kind == "row" and repeats and not pages.has_reference_shape(cells):
                 kind = "running"  # "Suma página 1: ..." under the references: no invoice
+            elif kind == "row" and not pages.fits(line.page, cells):
+                kind = "other"  # "70012 | 06.05.2026 | 2" in a page's head: no row
+            elif kind == "total" and pages.is_part_sum(cells):
+                kind = "running"  # "Total de la page": the page's sum, not the whole
             if kind == "row":
                 rows.append({k or "description": v for k, v in cells.items()})
                 pages.row(line, cells)
@@ -745,7 +751,8 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 _continue_row(rows[-1], cells)
                 last_row, used = line, True
             elif kind == "unreferenced" and repeats:
-                # a bare subtotal or carried amount, unless no row follows (the total)
+                # a subtotal or carried amount under unknown words, or bare; unless no
+                # row follows (then the whole's sum is the total, "Überweisungsbetrag")
                 carried.append((index, (" ".join(w.text for w in part.words), tuple(
                     cells[f] for f in (*_TOTALS, "contra") if cells.get(f))), pages.count))
                 pages.close_block()
@@ -762,6 +769,10 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
     for index, entry, before in carried:
         if pages.count > before:
             table.used.add(index)  # rows follow: it carried a sum forward
+        elif table.total_text is None and _row_cents({"paid_amount": entry[1][0]}) \
+                == pages.whole:
+            table.total_text = entry[1][0]  # the last, the whole's sum: the total row
+            table.used.add(index)
         else:
             table.unreferenced.append(entry)
     for n, rows in enumerate(segments):
@@ -806,6 +817,7 @@ class _Pages:
         self.rows_on_page = self.rows_in_block = 0
         self.row_page = 0
         self.shapes: set[str] = set()  # the references read, digits as 9
+        self.places: set[int] = set()  # the decimal places of the amounts read
 
     def header(self, columns: list[Column], page: int) -> list[Column]:
         """A header row on ``page`` names the columns from here on; on a later page, its
@@ -831,6 +843,13 @@ class _Pages:
         self.rows_on_page += 1
         self.rows_in_block += 1
         self.shapes.add(_DIGITS.sub("9", cells.get("invoice_ref", "")))
+        self.places.add(_places(cells))
+
+    def fits(self, page: int, cells: Mapping[str | None, str]) -> bool:
+        """Whether a row on ``page`` prints its amount as the rows read do: on a page
+        read under an earlier page's header, an amount of other decimal places (``2``
+        under ``1.234,56``: the page number of a box of keys) makes no row."""
+        return page == self.base_page or self.count < 2 or _places(cells) in self.places
 
     def close_block(self) -> None:
         """A subtotal or carried row ends the block of rows above it."""
@@ -843,6 +862,14 @@ class _Pages:
         return bool(amount) and any(rows >= 2 and amount == total for total, rows in (
             (self.whole, self.count), (self.on_page, self.rows_on_page),
             (self.block, self.rows_in_block)))
+
+    def is_part_sum(self, cells: Mapping[str | None, str]) -> bool:
+        """Whether the line's amount is this page's or this block's sum of two rows or
+        more but not the whole's: a page's or a group's total, never the advice's."""
+        amount = _row_cents(cells)
+        return bool(amount) and amount != self.whole and any(
+            rows >= 2 and amount == total for total, rows in (
+                (self.on_page, self.rows_on_page), (self.block, self.rows_in_block)))
 
     def has_reference_shape(self, cells: Mapping[str | None, str]) -> bool:
         """Whether the invoice cell has the shape of a reference read before."""
@@ -875,6 +902,13 @@ def _same_roles(before: list[Column], now: list[Column]) -> list[Column]:
         return now
     swap = {"invoice_ref": "alt_ref", "alt_ref": "invoice_ref"}
     return [replace(c, field=swap[c.field]) if c.field in swap else c for c in now]
+
+
+def _places(cells: Mapping[str | None, str]) -> int:
+    """The decimal places of a row's paid (else gross) amount (``1.234,56``: 2, ``7``: 0)."""
+    text = cells.get("paid_amount") or cells.get("gross_amount") or ""
+    found = _PLACES.search(text)
+    return len(found[1]) if found else 0
 
 
 def _row_cents(cells: Mapping[str | None, str]) -> int | None:

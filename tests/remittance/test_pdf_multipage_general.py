@@ -94,6 +94,32 @@ def test_running_rows_are_told_by_the_sums_they_repeat_not_by_their_words():
     assert not [w for w in warnings if "no invoice reference" in w]
 
 
+def test_a_total_row_holding_only_this_pages_sum_is_a_page_total():
+    # "Summe Blatt 2" reads as a total by its word, but its amount is page 2's sum, not
+    # the whole's: the advice's total is the one after it
+    page1 = HEAD + _header(720) + _rows(PAGE1, 704)
+    page2 = _header(800) + _rows(PAGE2, 786) + [
+        (40, 744, "Summe Blatt 2", "l"), (330, 744, "500,00", "r"),
+        (40, 730, "Zahlbetrag gesamt", "l"), (330, 730, "2.600,00", "r")]
+    lines, warnings, total = _read(_pdf([page1, page2]))
+    assert lines == WANT
+    assert total == Decimal("2600.00")
+    assert not [w for w in warnings if "Total row" in w]
+
+
+def test_a_box_of_keys_atop_a_page_without_header_gives_no_rows():
+    # "Lieferantennr. | Datum | Seite" over "70012 | 04.05.2026 | 2" where the table's
+    # reference, date and amount columns stand: the page number is no amount like theirs
+    page1 = HEAD + _header(720) + _rows(PAGE1, 704)
+    page2 = [(40, 800, "Lieferantennr.", "l"), (150, 800, "Datum", "l"),
+             (300, 800, "Seite", "l"), (40, 786, "70012", "l"), (150, 786, "04.05.2026", "l"),
+             (330, 786, "2", "r")] + _rows(PAGE2, 750) + [
+        (40, 700, "Gesamtsumme", "l"), (330, 700, "2.600,00", "r")]
+    lines, _, total = _read(_pdf([page1, page2]))
+    assert lines == WANT
+    assert total == Decimal("2600.00")
+
+
 def test_a_bare_amount_after_the_last_row_is_still_the_total():
     page = HEAD + _header(720) + _rows(PAGE1, 704) + [(330, 650, "2.100,00", "r")]
     lines, warnings, total = _read(_pdf([page]))

@@ -5,6 +5,8 @@ page and again at the head of the next), DATEV, Oracle Payables, Dynamics,
 Sage and Exact prints, in EN/DE/FR/NL/ES/IT. Drawn per document, so that no
 one habit carries the reading:
 
+- a box of keys in columns under the letterhead (``Lieferantennr. | Datum |
+  Seite`` over ``70012 | 06.05.2026 | 2``) or none;
 - the letterhead (payer, address, a phone and VAT line full of digits) and the
   advice's number and date repeated on every page, or on page 1 only, the page
   number beside the advice's number (``Avis-Nr.: 4711   Seite 2 von 3``) or not;
@@ -49,7 +51,8 @@ from tests.remittance.layouts_dev.statements import money
 CENT = Decimal("0.01")
 Words = dict[str, tuple[str, ...]]
 WORDS: dict[str, Words] = {
-    "en": {"currency": ("Currency",), "cur": ("Currency",), "cur_short": ("Cur.",),
+    "en": {"block": ('Supplier No.', 'Date', 'Page'),
+           "currency": ("Currency",), "cur": ("Currency",), "cur_short": ("Cur.",),
            "payer": ("Northwind Traders Ltd", "Contoso Manufacturing Inc.", "Fabrikam plc"),
            "street": ("14 Harbour Road, Leeds LS1 4DT", "2200 Lake Shore Dr, Chicago IL 60616"),
            "contact": ("Tel. +44 113 496 0021  VAT GB 284 1100 72", "Phone (312) 555-0147"),
@@ -74,7 +77,8 @@ WORDS: dict[str, Words] = {
            "descr": ("Spare parts April delivery", "Freight charges and handling",
                      "Consulting services per agreement of 12 March", "Maintenance"),
            "style": ("en",)},
-    "de": {"currency": ("Währung",), "cur": ("Währung",), "cur_short": ("Wäh.",),
+    "de": {"block": ('Lieferantennr.', 'Datum', 'Seite'),
+           "currency": ("Währung",), "cur": ("Währung",), "cur_short": ("Wäh.",),
            "payer": ("Müller Maschinenbau GmbH", "Brenner & Söhne KG", "Nordbau AG"),
            "street": ("Industriestraße 12 · 70565 Stuttgart", "Am Hafen 3 · 28197 Bremen"),
            "contact": ("Tel. +49 711 123456-0 · USt-IdNr. DE 123 456 789",
@@ -102,7 +106,8 @@ WORDS: dict[str, Words] = {
            "descr": ("Ersatzteile Lieferung April", "Fracht und Verpackung",
                      "Wartung gemäß Vertrag vom 12.03.", "Montage"),
            "style": ("de",)},
-    "fr": {"currency": ("Devise",), "cur": ("Devise",), "cur_short": ("Dev.",),
+    "fr": {"block": ('N° fournisseur', 'Date', 'Page'),
+           "currency": ("Devise",), "cur": ("Devise",), "cur_short": ("Dev.",),
            "payer": ("Société Dupont SAS", "Transports Martin SA", "Laiteries Réunies SARL"),
            "street": ("12 rue de la Gare · 69002 Lyon", "ZI des Chênes · 44800 Saint-Herblain"),
            "contact": ("Tél. 04 78 12 34 56 · SIRET 552 100 554 00025",
@@ -129,7 +134,8 @@ WORDS: dict[str, Words] = {
            "descr": ("Pièces détachées livraison avril", "Frais de port et emballage",
                      "Maintenance selon contrat du 12/03", "Montage"),
            "style": ("fr", "de")},
-    "nl": {"currency": ("Valuta",), "cur": ("Valuta",), "cur_short": ("Val.",),
+    "nl": {"block": ('Leveranciersnr.', 'Datum', 'Blad'),
+           "currency": ("Valuta",), "cur": ("Valuta",), "cur_short": ("Val.",),
            "payer": ("Van Dijk Installatietechniek B.V.", "Bakkerij De Molen B.V."),
            "street": ("Havenstraat 21 · 3011 AB Rotterdam", "Industrieweg 8 · 5651 GK Eindhoven"),
            "contact": ("Tel. 010 412 34 56 · KvK 24123456 · BTW NL8123.45.678.B01",
@@ -155,7 +161,8 @@ WORDS: dict[str, Words] = {
            "descr": ("Onderdelen levering april", "Vracht en verpakking",
                      "Onderhoud volgens contract van 12-03", "Montage"),
            "style": ("de",)},
-    "es": {"currency": ("Moneda",), "cur": ("Moneda",), "cur_short": ("Mon.",),
+    "es": {"block": ('Nº proveedor', 'Fecha', 'Hoja'),
+           "currency": ("Moneda",), "cur": ("Moneda",), "cur_short": ("Mon.",),
            "payer": ("Construcciones Ebro S.L.", "Distribuciones Levante S.A."),
            "street": ("C/ Mayor 14 · 50001 Zaragoza", "Av. del Puerto 221 · 46023 Valencia"),
            "contact": ("Tel. 976 12 34 56 · CIF B-50123456", "NIF A46012345"),
@@ -181,7 +188,8 @@ WORDS: dict[str, Words] = {
            "descr": ("Repuestos entrega abril", "Portes y embalaje",
                      "Mantenimiento según contrato del 12/03", "Montaje"),
            "style": ("de",)},
-    "it": {"currency": ("Divisa",), "cur": ("Divisa",), "cur_short": ("Div.",),
+    "it": {"block": ('Cod. fornitore', 'Data', 'Pagina'),
+           "currency": ("Divisa",), "cur": ("Divisa",), "cur_short": ("Div.",),
            "payer": ("Rossi Meccanica S.p.A.", "Fratelli Bianchi S.r.l."),
            "street": ("Via Roma 15 · 20121 Milano", "Viale Europa 88 · 40127 Bologna"),
            "contact": ("Tel. 02 1234 5678 · P.IVA IT 01234567890", "C.F. 01234567890"),
@@ -265,6 +273,7 @@ class _Drawing:
         self.payref, self.paid_on, self.total = payref, paid_on, total
         self.buf = io.BytesIO()
         self.c = Canvas(self.buf, pagesize=A4, invariant=1)
+        self.supplier = str(rng.randint(10000, 99999))
         self.courier = rng.random() < 0.25
         self.sign = rng.choice(("lead", "lead", "trail"))  # SAP prints 51,90-
         self.font = "Courier" if self.courier else "Helvetica"
@@ -281,7 +290,7 @@ class _Drawing:
             "shift": rng.choice((0.0, 0.0, 6.0, 12.0, 20.0, 30.0)),
             "resize": rng.random() < 0.25,
             "ref_page": rng.choice((None, None, "all", "later")),
-            "all_sums": rng.random() < 0.4,
+            "all_sums": rng.random() < 0.4, "block": rng.random() < 0.3,
             "carried": rng.random() < 0.75, "brought": rng.random() < 0.6,
             "pagesum": rng.random() < 0.4, "bare": rng.random() < 0.15,
             "label_at": rng.choice(("first", "ref", "amount")),
@@ -364,7 +373,16 @@ class _Drawing:
             c.drawRightString(555, y - 32, f"{self.w['currency'][0]}: EUR")
         if n > 1 and self.rng.random() < 0.5:
             c.drawRightString(555, y - 34, self.o["footer"].format(n=n, m=m))
-        return y - 48
+        if not self.o["block"]:
+            return y - 48
+        # a box of keys in columns (SAP's page window): supplier number, date, page
+        c.setFont(self.font, self.size)
+        values = (self.supplier, self.paid_on.strftime(_DATES[self.style]), str(n))
+        for x, label, value in zip((_LEFT, _LEFT + 110, _LEFT + 200), self.w["block"], values,
+                                   strict=True):
+            c.drawString(x, y - 48, label)
+            c.drawString(x, y - 48 - self.step, value)
+        return y - 62 - 2 * self.step
 
     def header(self, xs: dict[str, tuple[float, float]], y: float, short: bool) -> float:
         self.c.setFont(self.font, self.size)
