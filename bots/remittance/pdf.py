@@ -165,9 +165,10 @@ def _advices(lines: list[Line], template: Template | None) -> list[list[Line]]:
     for index, _, value in labelled_values(lines, template.labels if template else None,
                                            only="payment_ref"):
         if any(c.isdigit() for c in value):
-            # its first token: a page number printed beside it ("4711   Seite 2") is
-            # no other payment
-            refs.setdefault(lines[index].page, value.split()[0])
+            # its first token with a digit: a page number printed beside it ("4711
+            # Seite 2") is no other payment
+            refs.setdefault(lines[index].page,
+                            next(t for t in value.split() if any(c.isdigit() for c in t)))
     groups: list[list[Line]] = []
     current: str | None = None
     for line in lines:

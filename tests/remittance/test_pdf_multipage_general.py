@@ -155,6 +155,16 @@ def test_a_page_number_beside_the_payment_number_is_no_new_advice():
     assert [(x.invoice_ref, x.paid_amount) for x in found[0].lines] == WANT
 
 
+def test_payment_numbers_after_one_word_still_tell_two_advices_apart():
+    def advice(number: str, rows: list[tuple[str, str, str]]) -> list[Item]:
+        return [(40, 786, f"Payment No.: PAY {number}   Page 1", "l")] + _header(720) \
+            + _rows(rows, 704)
+
+    found = extract_pdf(_pdf([advice("4711", PAGE1), advice("4712", PAGE2)]), "t.pdf",
+                        templates=())
+    assert [len(r.lines) for r in found] == [3, 2]
+
+
 def test_amounts_compare_in_minor_units_whatever_their_marks():
     assert _row_cents({"paid_amount": "1.234,56"}) == _row_cents(
         {"paid_amount": "1,234.56"}) == 123456
