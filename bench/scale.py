@@ -83,6 +83,7 @@ TEMPORAL = Path(sys.executable).parent / "temporal"
 STARTUP_TIMEOUT = 60.0  # seconds for the dev server to answer
 RUN_TIMEOUT = 900  # seconds for one phase
 PREFIX = "scale"
+PHASES = ("portals", "nightly")
 ENGINE = """
 [engine]
 kind = "temporal"
@@ -196,8 +197,8 @@ def role(proc: psutil.Process) -> str:
     name, command = proc.name(), " ".join(proc.cmdline())
     if "temporal" in name:
         return "Temporal dev server"
-    if "chrom" in name or name == "node":
-        return "Chromium + Playwright driver"
+    if "chrom" in name or "--type=" in command or "playwright/driver" in command:
+        return "Chromium + Playwright driver"  # helpers too: 'exe --type=utility', 'node-Main…'
     if "--queues browser" in command:
         return "browser workers (Python)"
     if " worker " in command:
@@ -290,13 +291,13 @@ def phase(folder: Path, address: str, server: subprocess.Popen[bytes], worlds: i
             end_trial_processes(world.token)
 
 
-def measure(folder: Path, worlds: int, invoices: int, counts: list[int]
-            ) -> dict[str, list[Phase]]:
-    """Both phases for each worker count, on one dev server."""
-    results: dict[str, list[Phase]] = {"portals": [], "nightly": []}
+def measure(folder: Path, worlds: int, invoices: int, counts: list[int],
+            bots: tuple[str, ...] = PHASES) -> dict[str, list[Phase]]:
+    """The phases of ``bots`` for each worker count, on one dev server."""
+    results: dict[str, list[Phase]] = {bot: [] for bot in bots}
     with dev_server(folder / "temporal.log") as (address, server):
         for n in counts:
-            for bot in ("portals", "nightly"):
+            for bot in bots:
                 done = phase(folder, address, server, worlds, invoices, n, bot)
                 results[bot].append(done)
                 print(f"  {bot:<8} {n} browser worker(s): {done.seconds:6.1f} s, "
@@ -313,6 +314,8 @@ def main() -> int:
                              "with the small world's own, 32 tonight, 8 batches)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--latency-ms", type=int, default=250)
+    parser.add_argument("--bots", nargs="+", choices=PHASES, default=list(PHASES),
+                        help="the phases to run (portals alone: a small CPU check)")
     args = parser.parse_args()
     os.environ[LATENCY_ENV] = str(args.latency_ms)  # the workers start the portals
     cores = psutil.cpu_count() or 1
@@ -321,16 +324,38 @@ def main() -> int:
           f"portal page, browser workers {args.workers}, {cores} cores, load "
           f"{os.getloadavg()[0]:.1f}", flush=True)
     folder = Path(tempfile.mkdtemp(prefix="arbots-scale-"))
-    results = measure(folder, args.worlds, args.invoices, args.workers)  # failure: kept
-    shutil.rmtree(folder)
-    base_portals, base_night = results["portals"][0], results["nightly"][0]
+    results = measure(folder, args.worlds, args.invoices, args.workers, tuple(args.bots))
+    shutil.rmtree(folder)  # a failure above keeps the folder and its logs
+    _table(results)
+    if "portals" in results:
+        _ceiling(results["portals"][0], cores)
+    return 0
+
+
+def _table(results: dict[str, list[Phase]]) -> None:
+    """Rates, wall times and ratios against the first worker count, one row per count."""
+    portals, nights = results.get("portals", []), results.get("nightly", [])
     print(f"\n{'workers':>7}  {'invoices/min':>12}  {'ratio':>6}  {'nightly wall':>12}  "
           f"{'ratio':>6}  {'CPU s (portals)':>15}")
-    for portals, night in zip(results["portals"], results["nightly"], strict=True):
-        print(f"{portals.workers:>7}  {portals.per_minute:>12.1f}  "
-              f"{portals.per_minute / base_portals.per_minute:>5.2f}x  "
-              f"{night.seconds:>10.1f} s  {base_night.seconds / night.seconds:>5.2f}x  "
-              f"{portals.cpu:>15.1f}")
+    for n, workers in enumerate(p.workers for p in portals or nights):
+        row = f"{workers:>7}"
+        if portals:
+            row += (f"  {portals[n].per_minute:>12.1f}  "
+                    f"{portals[n].per_minute / portals[0].per_minute:>5.2f}x")
+        else:
+            row += f"  {'':>12}  {'':>6}"
+        if nights:
+            row += (f"  {nights[n].seconds:>10.1f} s  "
+                    f"{nights[0].seconds / nights[n].seconds:>5.2f}x")
+        else:
+            row += f"  {'':>12}  {'':>6}"
+        if portals:
+            row += f"  {portals[n].cpu:>15.1f}"
+        print(row)
+
+
+def _ceiling(base_portals: Phase, cores: int) -> None:
+    """The CPU-bound ceiling from the 1-worker portal phase, with its CPU by kind of process."""
     if base_portals.cpu and base_portals.invoices:
         per_invoice = base_portals.cpu / base_portals.invoices
         ceiling = cores * base_portals.seconds / base_portals.cpu
@@ -341,7 +366,6 @@ def main() -> int:
         for name, cpu in sorted(base_portals.cpu_by_role.items(), key=lambda kv: -kv[1]):
             print(f"  {name:<30} {cpu:7.1f} CPU s  {cpu / base_portals.invoices:5.2f} "
                   "per invoice")
-    return 0
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@
   this worker as the holder; a browser left by a dead worker of this host is
   ended) and renews it with every Temporal heartbeat. The openitems bot's
   pages are kept and its position heartbeat, so that a retry resumes at the
-  page reached (:mod:`bots.engine.resume`). It calls the bot once:
+  page reached (:mod:`bots.engine.resume`). A portal batch runs on a thread
+  that keeps its browser for the run's next batch (:mod:`bots.engine.browsers`).
+  It calls the bot once:
   Temporal retries it, and the write ledger keeps a retried bot from
   repeating a write (its intents come back ``pending`` and are looked up);
 - :func:`finish_run` records the end, writes the report as the local runner
@@ -27,6 +29,7 @@ import functools
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +40,7 @@ from temporalio import activity
 from bots.config import Config, load_config
 from bots.domain import Run, RunStatus, Trigger
 from bots.engine import checkpoint
+from bots.engine.browsers import BROWSER_SLOTS
 from bots.engine.checkpoint import RunState
 from bots.engine.errors import EXIT_OF_TYPE, LeaseLost, application_error
 from bots.engine.plan import BATCH, MERGE, BotDone, BotStep, RunEnd, RunRequest, RunResult
@@ -68,8 +72,9 @@ def _config(request: RunRequest) -> Config:
 
 async def _call(work: Callable[[threading.Event], T], heartbeat_every: float,
                 renew: Callable[[threading.Event], None] | None = None,
-                position: Position | None = None) -> T:
-    """Run ``work`` in a thread; heartbeat (and ``renew``) every ``heartbeat_every`` seconds.
+                position: Position | None = None, slot: Executor | None = None) -> T:
+    """Run ``work`` in a thread (``slot``'s, else a new one); heartbeat (and ``renew``) every
+    ``heartbeat_every`` seconds.
 
     ``work`` gets a stop event: set when the activity is cancelled or the
     lease is lost, it ends the bot after its current step. ``position``: the
@@ -78,7 +83,8 @@ async def _call(work: Callable[[threading.Event], T], heartbeat_every: float,
     ``ApplicationError``.
     """
     stop = threading.Event()
-    task = asyncio.ensure_future(asyncio.to_thread(work, stop))
+    task = asyncio.ensure_future(asyncio.to_thread(work, stop) if slot is None else
+                                 asyncio.get_running_loop().run_in_executor(slot, work, stop))
 
     def heartbeat() -> None:
         activity.heartbeat(*([position.details()] if position is not None else []))
@@ -143,8 +149,10 @@ async def run_bot(step: BotStep) -> BotDone:
     renew = None if step.request.dry_run else (lambda stop: _renew(cfg, step.run_id, stop))
     position = Position.from_details(activity.info().heartbeat_details) \
         if step.bot in JOURNALED_BOTS else None
-    return await _call(lambda stop: _run_bot(cfg, step, stop, position), every, renew,
-                       position)
+    slots = BROWSER_SLOTS.borrow() if step.part == BATCH else contextlib.nullcontext(None)
+    with slots as slot:  # a portal batch: a thread that keeps its browser for the next
+        return await _call(lambda stop: _run_bot(cfg, step, stop, position), every, renew,
+                           position, slot)
 
 
 def _renew(cfg: Config, run_id: str, stop: threading.Event) -> None:

@@ -5,7 +5,8 @@ review), ``browser`` the portal bot, ``mail`` intake, ``flow`` the workflow
 itself and its bookkeeping activities (begin and finish a run). A host runs
 the queues it can serve (see runbooks/temporal.md), each worker with its
 queue's ``[engine.queues.<queue>]`` limits (:func:`limits`). SIGINT or SIGTERM shuts
-the workers down gracefully: the activities in hand finish first.
+the workers down gracefully: the activities in hand finish first, then the
+browsers kept for portal batches are closed (:mod:`bots.engine.browsers`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from temporalio.worker import Worker
 
 from bots.config import Config, EngineConfig, QueueLimits
 from bots.engine.activities import ACTIVITIES
+from bots.engine.browsers import BROWSER_SLOTS
 from bots.engine.client import collect_client, connect
 from bots.engine.plan import QUEUES, task_queue
 from bots.engine.workflows import RunWorkflow
@@ -78,6 +80,7 @@ async def _serve(cfg: Config, queues: Sequence[str]) -> None:
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait({stopping, *tasks}, return_when=asyncio.FIRST_COMPLETED)
     await asyncio.gather(*(w.shutdown() for w in running), return_exceptions=True)
+    await asyncio.to_thread(BROWSER_SLOTS.close)  # the browsers kept for portal batches
     for task in tasks:
         if task.done() and not task.cancelled() and task.exception() is not None:
             raise task.exception()  # type: ignore[misc]

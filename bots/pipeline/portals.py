@@ -52,7 +52,9 @@ hand.
 **On the Temporal engine** the bot is split so that the browser workers share
 one night's invoices: :func:`plan` does all but today's browser submissions,
 :func:`run_batch` submits one batch of :data:`BATCH_SIZE` of them (the
-batches run at once, each its own activity, on any browser worker), and
+batches run at once, each its own activity, on any browser worker, which
+keeps its browser from one batch of the run to the next:
+:mod:`bots.portals.kept`), and
 :func:`merge_batch` adds a batch's outcome to the bot's section. :func:`run`
 (the local engine) does it all in one browser.
 
@@ -85,6 +87,7 @@ from bots.portals.cxml import CxmlError
 from bots.portals.cxml_sender import CxmlSender
 from bots.portals.errors import TechnicalError
 from bots.portals.invoice import InvoiceError, InvoiceLine, PortalInvoice
+from bots.portals.kept import with_browser
 from bots.portals.recipes import RECIPES
 from bots.portals.recipes.base import Found
 from bots.portals.results import Outcome, SubmissionResult
@@ -272,11 +275,11 @@ def run_batch(ctx: BotContext, batch: int) -> BotSection:
                                           ledger=ctx.ledger,
                                           artifacts_dir=ctx.run_dir / "portals")
 
-        async def work() -> list[SubmissionResult]:
-            async with open_browser(on_process=getattr(ctx, "register_child", None)) as browser:
-                return await _submit(ctx, night.pcfg, section, runner, browser, invoices)
+        async def work(browser: Browser) -> list[SubmissionResult]:
+            return await _submit(ctx, night.pcfg, section, runner, browser, invoices)
 
-        results = asyncio.run(work())
+        results = with_browser(work, owner=ctx.run.id,  # a browser worker's kept browser
+                               on_process=getattr(ctx, "register_child", None))
     _tally(ctx, section, night, results, len(invoices))
     return section
 
