@@ -25,6 +25,7 @@ and it does not count as a failure.
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -80,7 +81,7 @@ def extract_command(paths: tuple[Path, ...], out_path: Path | None,
     limits = _limits(config_path)
     known = _known_items(open_items_path) if open_items_path else None
     files = list(input_files(list(paths)))
-    show_bar = any(p.is_dir() for p in paths)  # rich draws it only on a terminal
+    shown = any(p.is_dir() for p in paths) and console.is_terminal  # a bar for a person
     out = _open_out(out_path) if out_path else sys.stdout
     failed = written = 0
     seen: set[str] = set()
@@ -88,40 +89,57 @@ def extract_command(paths: tuple[Path, ...], out_path: Path | None,
         with using_open_items(known), using_learned(_learned(config_path)), Progress(
                 TextColumn("extract"), BarColumn(), MofNCompleteColumn(),
                       TextColumn("{task.description}"), console=console,
-                      disable=not show_bar, transient=True) as progress:
+                      disable=not shown, transient=True) as progress:
             task = progress.add_task("", total=len(files))
+            note = _Notes(progress)
             tasks = ((str(path), path) for path in files)
             for name, read in read_in_order(partial(read_file, limits=limits), tasks,
                                             min(jobs, len(files))):
-                progress.update(task, description=escape(Path(name).name))
                 result = FileRead([], [], [Failure(name, "internal", read.reason)]) \
                     if isinstance(read, WorkerLost) else read
                 for rid, source, line in result.lines:
                     if rid in seen:  # same bytes seen before: same advice, written once
-                        progress.console.print(f"[yellow]duplicate[/] {escape(source)}: "
-                                               f"same content as {rid}, written once",
-                                               highlight=False, soft_wrap=True)
+                        note("duplicate", "yellow", f"{source}: same content as {rid}, "
+                                                    "written once")
                         continue
                     seen.add(rid)
                     out.write(line + "\n")
                     written += 1
                 for r in result.returns:
-                    progress.console.print(f"[yellow]skipped[/] {escape(r.source)}: "
-                                           f"{RETURN_REASON} ({r.total} {r.currency}, "
-                                           f"{escape('; '.join(r.warnings))})",
-                                           highlight=False, soft_wrap=True)
+                    note("skipped", "yellow", f"{r.source}: {RETURN_REASON} ({r.total} "
+                                              f"{r.currency}, {'; '.join(r.warnings)})")
                 for failure in result.failures:
                     failed += 1
-                    progress.console.print(f"[red]failed[/] {escape(failure.source)}: "
-                                           f"{escape(failure.reason)} ({failure.code})",
-                                           highlight=False, soft_wrap=True)
-                progress.advance(task)
+                    note("failed", "red", f"{failure.source}: {failure.reason} ({failure.code})")
+                if shown:
+                    progress.update(task, advance=1, description=escape(os.path.basename(name)))
     finally:
         if out_path:
             out.close()
     console.print(f"{written} remittance(s) from {len(files)} file(s), {failed} failure(s)",
                   highlight=False)
     sys.exit(EXIT_FAILURES if failed else EXIT_OK)
+
+
+class _Notes:
+    """The lines for people on stderr: ``duplicate``, ``skipped`` and ``failed``.
+
+    On a terminal rich prints them in colour above the progress bar. Elsewhere
+    (a log file, a pipe) they are written as the plain lines rich would print
+    there, without its rendering, which costs more per line than reading a
+    CSV advice: a backlog of 10,000 documents has some 8,000 duplicates.
+    """
+
+    def __init__(self, progress: Progress) -> None:
+        self.console = progress.console
+        self.plain = not self.console.is_terminal
+
+    def __call__(self, label: str, style: str, text: str) -> None:
+        if self.plain:
+            self.console.file.write(f"{label} {text}\n")
+        else:
+            self.console.print(f"[{style}]{label}[/] {escape(text)}", highlight=False,
+                               soft_wrap=True)
 
 
 def _open_out(path: Path) -> IO[str]:

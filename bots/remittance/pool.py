@@ -14,13 +14,18 @@ not grow with the number of documents, and the tasks are read from the
 iterable only as the pool needs them). ``jobs=1`` reads in this process
 instead, one after the other, as before there was a pool.
 
-Each worker holds at most two tasks at a time (one in hand, one queued), so
-the parent knows which document a worker was reading when it died: a worker
-killed by a segfault, the OOM killer or ``kill -9`` makes that one document a
+Tasks go to a worker in batches of up to ``BATCH`` and their results come
+back in one message per batch, so that the parent, which competes with the
+workers for the cores, is woken and pickles once per batch rather than once
+per document. Each worker holds at most two batches at a time (one in hand,
+one queued) and marks in shared memory the task it is reading, so the parent
+knows which document a worker was reading when it died: a worker killed by a
+segfault, the OOM killer or ``kill -9`` makes that one document a
 :class:`WorkerLost` with the reason (``the worker process died: killed by
-SIGKILL``); the task queued behind it goes to another worker, a fresh worker
-takes the dead one's place and the rest go on. An exception escaping
-``func`` is a :class:`WorkerLost` too (the readers do not let one escape).
+SIGKILL``); the other tasks it held (read but not sent, or not read yet) go
+to another worker, a fresh worker takes the dead one's place and the rest go
+on. An exception escaping ``func`` is a :class:`WorkerLost` too (the readers
+do not let one escape).
 
 The workers know what the caller's context knows: the run's open items
 (:mod:`bots.remittance.known`) and the templates learned from corrections
@@ -68,7 +73,13 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 KILL_ENV = "ARBOTS_TEST_KILL_WORKER_ON"
-DEPTH = 2  # tasks a worker holds at once: the one in hand and the next
+DEPTH = 2  # batches a worker holds at once: the one in hand and the next
+BATCH = 4  # tasks per batch, at most
+#: Tasks per worker handed out and not yet yielded (more than ``DEPTH * BATCH``). While
+#: a slow document (a long PDF) holds the head of the order, the other workers go on
+#: with the tasks behind it instead of waiting; the results held are small, so memory
+#: stays flat.
+WINDOW = 32
 #: Imported once in the fork server, so that a new worker starts in milliseconds.
 PRELOAD = ["bots.remittance", "bots.remittance.pool", "bots.remittance.pdf",
            "bots.remittance.archive", "bots.remittance.bai2", "bots.remittance.camt",
@@ -95,7 +106,7 @@ def read_in_order(func: Callable[[T], R], tasks: Iterable[tuple[str, T]], jobs: 
     """``(name, func(payload))`` for each ``(name, payload)``, in the order given.
 
     ``jobs`` worker processes (1: in this process); ``window``: tasks handed
-    out but not yet yielded, at most (default ``4 * jobs``).
+    out but not yet yielded, at most (default ``WINDOW * jobs``).
     """
     if jobs <= 1:
         for name, payload in tasks:
@@ -103,7 +114,7 @@ def read_in_order(func: Callable[[T], R], tasks: Iterable[tuple[str, T]], jobs: 
         return
     pool = _Pool(func, jobs)
     try:
-        yield from pool.run(iter(tasks), window or 4 * jobs)
+        yield from pool.run(iter(tasks), window or WINDOW * jobs)
     finally:
         pool.close()
 
@@ -112,7 +123,8 @@ def read_in_order(func: Callable[[T], R], tasks: Iterable[tuple[str, T]], jobs: 
 class _Worker:
     process: Any  # multiprocessing's Process of the fork-server context
     conn: multiprocessing.connection.Connection
-    held: deque[int] = field(default_factory=deque)  # sequence numbers, oldest first
+    reading: Any  # shared int: the sequence number of the task it is reading
+    held: deque[list[int]] = field(default_factory=deque)  # batches, oldest first
 
 
 class _Pool:
@@ -129,11 +141,13 @@ class _Pool:
 
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(theirs, *self.start_args),
+        reading = self.context.RawValue("q", -1)
+        process = self.context.Process(target=_serve,
+                                       args=(theirs, reading, *self.start_args),
                                        daemon=True, name="arbots-reader")
         process.start()
         theirs.close()
-        worker = _Worker(process, ours)
+        worker = _Worker(process, ours, reading)
         self.selector.register(ours, selectors.EVENT_READ, worker)
         self.selector.register(process.sentinel, selectors.EVENT_READ, worker)
         return worker
@@ -141,37 +155,46 @@ class _Pool:
     def run(self, tasks: Iterator[tuple[str, Any]],
             window: int) -> Iterator[tuple[str, Any]]:
         names: dict[int, str] = {}
-        payloads: dict[int, Any] = {}  # handed out, result not back yet
+        payloads: dict[int, Any] = {}  # read from ``tasks``, result not back yet
         results: dict[int, Any] = {}
-        again: deque[int] = deque()  # queued behind a worker that died: hand out again
+        pending: deque[int] = deque()  # not handed out yet (or again: its worker died)
         next_seq = head = 0
         exhausted = False
         while True:
             while head in results:  # the head's result is in: out it goes, and the next
                 yield names.pop(head), results.pop(head)
                 head += 1
-            for worker in self.workers:
-                while len(worker.held) < DEPTH:
-                    if again:
-                        seq = again.popleft()
-                    elif not exhausted and next_seq - head < window:
-                        task = next(tasks, None)
-                        if task is None:
-                            exhausted = True
-                            break
-                        seq, next_seq = next_seq, next_seq + 1
-                        names[seq], payloads[seq] = task
-                    else:
-                        break
-                    worker.held.append(seq)
-                    try:
-                        worker.conn.send((seq, names[seq], payloads[seq]))
-                    except OSError:  # it died: _collect finds out and replaces it
-                        break
+            while not exhausted and next_seq - head < window:
+                task = next(tasks, None)
+                if task is None:
+                    exhausted = True
+                    break
+                names[next_seq], payloads[next_seq] = task
+                pending.append(next_seq)
+                next_seq += 1
             if exhausted and head == next_seq:
                 return
+            self._hand_out(pending, names, payloads)
             for worker, died in self._ready():
-                self._collect(worker, died, payloads, results, again)
+                self._collect(worker, died, payloads, results, pending)
+
+    def _hand_out(self, pending: deque[int], names: dict[int, str],
+                  payloads: dict[int, Any]) -> None:
+        """Batches of the pending tasks to the workers holding fewer than ``DEPTH``, one
+        each in turn; smaller batches when few tasks are left, so that all workers get some."""
+        size = max(1, min(BATCH, len(pending) // (DEPTH * len(self.workers))))
+        for _ in range(DEPTH):
+            for worker in self.workers:
+                if not pending:
+                    return
+                if len(worker.held) >= DEPTH:
+                    continue
+                batch = [pending.popleft() for _ in range(min(size, len(pending)))]
+                worker.held.append(batch)
+                try:
+                    worker.conn.send([(seq, names[seq], payloads[seq]) for seq in batch])
+                except OSError:  # it died: _collect finds out and replaces it
+                    continue
 
     def _ready(self) -> list[tuple[_Worker, bool]]:
         """The workers with a result to read or that died, and whether they died (waits
@@ -184,9 +207,10 @@ class _Pool:
         return list(ready.values())
 
     def _collect(self, worker: _Worker, died: bool, payloads: dict[int, Any],
-                 results: dict[int, Any], again: deque[int]) -> None:
-        """Take the worker's next result; if it died, the results it sent before it died,
-        then the task in its hand is lost and a fresh worker takes its place."""
+                 results: dict[int, Any], pending: deque[int]) -> None:
+        """Take the worker's next results; if it died, the results it sent before it died,
+        then the task it was reading is lost, the others it held are handed out again
+        and a fresh worker takes its place."""
         try:
             if not died:
                 self._take(worker, payloads, results)
@@ -196,11 +220,14 @@ class _Pool:
         except (EOFError, OSError):  # its pipe closed: it is gone
             pass
         worker.process.join()
-        if worker.held:
-            lost = worker.held.popleft()
+        held = [seq for batch in worker.held for seq in batch]
+        if held:
+            # the task it was reading; if none it holds (it died between batches), the
+            # first, so that a task that kills every worker cannot go round for ever
+            lost = worker.reading.value if worker.reading.value in held else held[0]
             payloads.pop(lost)
             results[lost] = WorkerLost(f"the worker process died: {_death(worker.process)}")
-            again.extend(worker.held)
+            pending.extendleft(reversed([seq for seq in held if seq != lost]))  # first
         self.selector.unregister(worker.conn)
         self.selector.unregister(worker.process.sentinel)
         worker.conn.close()
@@ -208,10 +235,11 @@ class _Pool:
 
     @staticmethod
     def _take(worker: _Worker, payloads: dict[int, Any], results: dict[int, Any]) -> None:
-        seq, result = worker.conn.recv()
-        worker.held.remove(seq)
-        payloads.pop(seq)
-        results[seq] = result
+        """The results of the worker's oldest batch."""
+        for seq, result in worker.conn.recv():
+            payloads.pop(seq)
+            results[seq] = result
+        worker.held.popleft()
 
     def close(self) -> None:
         """Stop the workers and wait for them; one still holding tasks (the caller
@@ -257,14 +285,14 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> FileRead:
 
 
 def _receive(conn: multiprocessing.connection.Connection, inbox: queue.SimpleQueue[Any]) -> None:
-    """Move the tasks from the pipe to ``inbox``; None when the parent is gone or done."""
+    """Move the batches from the pipe to ``inbox``; None when the parent is gone or done."""
     while True:
         try:
-            task = conn.recv()
+            batch = conn.recv()
         except (EOFError, OSError):
-            task = None
-        inbox.put(task)
-        if task is None:
+            batch = None
+        inbox.put(batch)
+        if batch is None:
             return
 
 
@@ -278,25 +306,29 @@ def _death(process: Any) -> str:
     return f"exited with code {code}"
 
 
-def _serve(conn: multiprocessing.connection.Connection, func: Callable[[Any], Any],
-           items: known.KnownItems | None, hints: learned.Learned | None,
-           kill_on: str | None) -> None:
-    """A worker: read tasks until told to stop; Ctrl-C is the parent's to handle.
+def _serve(conn: multiprocessing.connection.Connection, reading: Any,
+           func: Callable[[Any], Any], items: known.KnownItems | None,
+           hints: learned.Learned | None, kill_on: str | None) -> None:
+    """A worker: read batches of tasks until told to stop; Ctrl-C is the parent's to handle.
 
-    A thread takes the tasks off the pipe as they come, so that the parent's
-    send of the next task never waits on this worker's send of a result (both
-    can be bigger than the pipe holds).
+    A thread takes the batches off the pipe as they come, so that the parent's
+    send of the next batch never waits on this worker's send of results (both
+    can be bigger than the pipe holds). ``reading`` (shared with the parent)
+    holds the sequence number of the task in hand.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
     threading.Thread(target=_receive, args=(conn, inbox), daemon=True).start()
     with known.using(items), learned.using(hints):
-        while (task := inbox.get()) is not None:
-            seq, name, payload = task
-            if kill_on and kill_on in name:
-                os.kill(os.getpid(), signal.SIGKILL)
-            try:
-                result = func(payload)
-            except Exception as exc:  # noqa: BLE001 - the parent reports it for this document
-                result = WorkerLost(f"reading failed: {type(exc).__name__}: {exc}")
-            conn.send((seq, result))
+        while (batch := inbox.get()) is not None:
+            results = []
+            for seq, name, payload in batch:
+                reading.value = seq
+                if kill_on and kill_on in name:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                try:
+                    result = func(payload)
+                except Exception as exc:  # noqa: BLE001 - the parent reports it for this one
+                    result = WorkerLost(f"reading failed: {type(exc).__name__}: {exc}")
+                results.append((seq, result))
+            conn.send(results)

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from bots.cli import main
-from bots.remittance.pool import KILL_ENV, WorkerLost, read_in_order
+from bots.remittance.pool import BATCH, KILL_ENV, WorkerLost, read_in_order
 
 
 def _advices(folder: Path, count: int) -> list[Path]:
@@ -81,3 +81,19 @@ def test_a_lost_worker_is_reported_and_replaced(monkeypatch: pytest.MonkeyPatch)
     assert [name for name, _ in got] == ["a", "doomed", "c", "doomed too", "e"]
     assert got[1][1] == got[3][1] == WorkerLost("the worker process died: killed by SIGKILL")
     assert [got[0][1], got[2][1], got[4][1]] == [120, 5040, 362880]
+
+
+def test_a_worker_dying_in_a_batch_loses_only_the_task_it_was_reading(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tasks go out in batches (``BATCH``): those the dead worker had read before the
+    fatal one, and those after it, are read again by another worker."""
+    monkeypatch.setenv(KILL_ENV, "doomed")
+    names = [f"doomed {n}" if n in (9, 22) else str(n) for n in range(40)]
+    got = list(read_in_order(math.factorial, ((name, n) for n, name in enumerate(names)),
+                             jobs=2))
+    assert BATCH > 1
+    assert [name for name, _ in got] == names
+    lost = WorkerLost("the worker process died: killed by SIGKILL")
+    assert [value for _, value in got] == [lost if name.startswith("doomed")
+                                           else math.factorial(n) for n, name in
+                                           enumerate(names)]
