@@ -8,6 +8,8 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+# the portal bots' browser when installed: half chromium's CPU per page (bots/portals/browser.py)
+[ -x /usr/lib/chromium/chromium-headless-shell ] || need+=(chromium-headless-shell)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)  # scripts/abaplint.sh (ABAP check)
