@@ -91,8 +91,9 @@ _DECIMALS = re.compile(r"\d[.,]\d{2}(?!\d)")
 _DATE_LIKE = re.compile(r"\s|\d[./-]\d+[./-]\d|^\d{6,8}$")
 _REFERENCE = re.compile(r"[A-Za-z]{0,6}[-/.]?\d[\w/.-]*")
 _LETTER = re.compile(r"[^\W\d_]")
-_AMOUNT_SHAPE = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?\d[\d.,' ]*[)-]?"
-                           r"(?: ?(?:[A-Z]{3}|CR|DR)){0,2}$", re.I)  # "894.90 CR GBP"
+_AMOUNT_SHAPE = re.compile(r"^(?:[A-Z]{3} ?)?[(+-]?[$€£]? ?[(+-]?\d[\d.,' ]*[)-]?"
+                           r"(?: ?(?:[A-Z]{3}|CR|DR|[$€£])){0,2}$", re.I)  # "894.90 CR GBP",
+# "1.234,56 €", "€ -120,00"
 
 
 @dataclass(frozen=True)
@@ -467,7 +468,8 @@ def _records(pairs: list[Pair], lines: Sequence[Line]) -> tuple[str, list[list[P
     payer's own: ``Unsere Belegnr.`` beside an unnamed ``Externe Belegnr.``)."""
     refs = Counter(p.key for p in pairs if p.field == "invoice_ref" and _DIGIT.search(p.value))
     label_of = {p.key: p.label for p in pairs}
-    anchors = sorted(refs, key=lambda k: (-refs[k], -reference_rank(label_of[k])))
+    anchors = sorted((k for k in refs if not _counts(k, pairs)),
+                     key=lambda k: (-refs[k], -reference_rank(label_of[k])))
     unnamed = Counter(p.key for p in pairs if p.field is None)
     alike = [k for k, n in unnamed.items() if n > 1 and all(
         _REFERENCE.fullmatch(p.value) and not _CENTS.search(p.value)
@@ -484,6 +486,17 @@ def _records(pairs: list[Pair], lines: Sequence[Line]) -> tuple[str, list[list[P
         if records:
             return anchor, records
     return "", []
+
+
+_COUNT = re.compile(r"(\d{1,3})\s*(?:/|of|von|sur|van|de|di)\s*(\d{1,3})", re.I)
+
+
+def _counts(key: str, pairs: list[Pair]) -> bool:
+    """Whether the values of label ``key`` count the blocks (``Documento 1/5``,
+    ``Invoice 2 of 5``: 1, 2, 3... of the same whole), no references."""
+    found = [_COUNT.fullmatch(p.value.strip()) for p in pairs if p.key == key]
+    return all(found) and len({m[2] for m in found if m}) == 1 and \
+        [int(m[1]) for m in found if m] == list(range(1, len(found) + 1))
 
 
 def _surest(keys: list[str], label_of: dict[str, str]) -> list[str]:

@@ -249,6 +249,22 @@ def test_a_reference_printed_with_its_date(title, of, day):
                                     ("FT-0131", Decimal("400.32"))]
 
 
+def test_amounts_with_a_currency_sign_after_them_and_a_block_counter_for_a_title():
+    # "Documento 1/2" counts the blocks: "Documento" names a document, "1/2" is none
+    items: Items = [(42, 50, "Detalle de pago a proveedor"), (42, 70, "Nº de pago: PMT-2746178"),
+                    (42, 82, "Importe de la transferencia: 513,78 €")]
+    y = 110.0
+    for n, (ref, gross, disc, paid) in enumerate((("FA26002962", "220,41 €", "6,61 €",
+                                                    "213,80 €"),
+                                                   ("FA26002963", "299,98 €", "-", "299,98 €"))):
+        items += [(42, y, f"Documento {n + 1}/2"), (42, y + 14, "Nº asiento: FA26002358"),
+                  (42, y + 27, f"Nº de documento: {ref}"), (42, y + 40, f"Total factura: {gross}"),
+                  (42, y + 53, f"Descuento: {disc}"), (42, y + 66, f"Importe pagado: {paid}")]
+        y += 92
+    assert _lines(_read(items)) == [("FA26002962", Decimal("213.80")),
+                                    ("FA26002963", Decimal("299.98"))]
+
+
 def test_swift_instructed_amount_names_the_total():
     assert field_of_label("Instructed amount") == ("total", 2)
 

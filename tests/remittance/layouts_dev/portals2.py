@@ -12,7 +12,8 @@ naming the invoice and its date, ``Fattura n. FT-123 del 15/03/2026``, over the
 amounts), the separator
 between blocks (a rule, a dashed line of text, a gap), the payer's own document
 number beside ours (sometimes of the same shape), which optional fields a block has
-and their order, the header's shape, the amounts' locale and currency, and whether
+and their order, the header's shape, the amounts' locale and currency (an ISO code or
+a sign, ``1.234,56 €``, ``€ 1.234,56``), and whether
 the total is printed under the blocks.
 """
 
@@ -56,6 +57,11 @@ def _cell(doc: Doc, role: str, row: Row) -> str:
     value = {"gross": row.gross, "disc": row.disc, "ded": row.ded, "paid": row.paid}[role]
     if role in ("disc", "ded") and value == 0:
         return str(doc.opts["zero"])
+    sign = {"EUR": "€", "GBP": "£", "USD": "$"}.get(doc.currency)
+    if sign and doc.opts.get("sign") == "post":  # "1.234,56 €"
+        return f"{doc.money(value)} {sign}"
+    if sign and doc.opts.get("sign") == "pre":  # "€ 1.234,56"
+        return f"{sign} {doc.money(value)}"
     return doc.amount(value)
 
 
@@ -225,6 +231,9 @@ def make_advice(family: object, index: int, rng: random.Random) -> Advice:
     """One portal remittance of the second round (``family``: a layouts_dev Family)."""
     lang = getattr(family, "lang", "en")
     doc = make_doc(lang, rng)
+    if not doc.opts.get("ccy") and rng.random() < 0.4:  # a currency sign by the amounts
+        doc.opts["sign"] = "post" if lang in ("de", "fr", "es", "it", "nl") \
+            and rng.random() < 0.7 else "pre"
     if rng.random() < 0.3:  # the payer's own numbers in the shape of ours
         for row in doc.rows:
             row.voucher = f"{row.ref[:-3]}{rng.randint(0, 999):03d}"
