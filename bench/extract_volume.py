@@ -20,11 +20,12 @@ Then ``arbots extract FOLDER --out FILE --jobs N`` runs as a child process:
 
 Memory is the peak of the sum of the resident sets of the command's process
 tree (the command, its fork server and workers), sampled every 50 ms, and
-the largest single process. CPU seconds: the command's own (``wait4``) and
-its fork server's and workers' (sampled, as they are not the command's
-children); from them, the speed-up two idle cores would allow (a loaded
-machine's wall figures mislead). The load average is printed beside each
-figure.
+the largest single process. CPU seconds per role: the command's own
+(``wait4``: it hands out the documents and writes the results), the fork
+server's (it imports the readers once) and the workers' (sampled, as they
+are not the command's children); from them, the speed-up two idle cores
+would allow (a loaded machine's wall figures mislead). The load average is
+printed beside each figure.
 """
 
 from __future__ import annotations
@@ -94,10 +95,20 @@ class Extract:
     peak_sum: int  # bytes: the largest sum of the tree's resident sets
     peak_one: int  # bytes: the largest single process
     cpu: dict[int, float] = field(default_factory=dict)  # pid -> CPU seconds, last seen
+    workers: set[int] = field(default_factory=set)  # pids of the fork server's children
 
     @property
     def parent_cpu(self) -> float:
         return self.cpu.get(-1, 0.0)
+
+    @property
+    def worker_cpu(self) -> float:
+        return sum(self.cpu.get(pid, 0.0) for pid in self.workers)
+
+    @property
+    def other_cpu(self) -> float:
+        """The fork server's and multiprocessing's resource tracker's."""
+        return self.total_cpu - self.parent_cpu - self.worker_cpu
 
     @property
     def total_cpu(self) -> float:
@@ -112,6 +123,8 @@ def _sample(process: psutil.Process, run: Extract) -> None:
             sizes.append(p.memory_info().rss)
             times = p.cpu_times()
             run.cpu[-1 if p.pid == process.pid else p.pid] = times.user + times.system
+            if p.pid != process.pid and p.ppid() != process.pid:
+                run.workers.add(p.pid)
         except psutil.Error:
             continue
     run.peak_sum = max(run.peak_sum, sum(sizes))
@@ -147,7 +160,8 @@ def run_extract(folder: Path, out: Path, jobs: int) -> Extract:
 
 def _line(label: str, docs: int, run: Extract) -> None:
     print(f"{label:<34} {docs:>6,} docs {run.seconds:7.1f} s {docs / run.seconds:7.1f} docs/s  "
-          f"CPU {run.total_cpu:6.1f} s (command {run.parent_cpu:5.1f})  {run.written:>6,} lines  "
+          f"CPU {run.total_cpu:6.1f} s (command {run.parent_cpu:5.1f}, workers "
+          f"{run.worker_cpu:5.1f}, fork server {run.other_cpu:4.1f})  {run.written:>6,} lines  "
           f"peak RSS tree {run.peak_sum / 2**20:6.0f} MiB (largest process "
           f"{run.peak_one / 2**20:4.0f})  load {os.getloadavg()[0]:.2f}", flush=True)
 
