@@ -28,12 +28,15 @@ Chromium, the ``arbots run`` clients; sampled every 0.2 s, counted from the
 phase's start, printed by kind of process) over the 1-worker portal phase
 give the CPU-bound ceiling on this machine's cores: ``cores * wall / cpu`` is
 the best ratio any number of workers can reach. Most of it is Chromium and
-its Playwright driver, about a quarter of a core while a batch works (it
-polls the page while a 250 ms page loads), so CPU per invoice grows with the
-wall time per invoice: on a loaded machine both grow, the ceiling not much.
-The load average is printed before and after each phase. Nothing else
-should run meanwhile; on a shared 2-core machine the figures are upper
-bounds of time.
+its Playwright driver (the driver shows as ``node-MainThread``, Chromium's
+network service as ``exe``: both counted as Chromium). The load average is
+printed before and after each phase. Nothing else should run meanwhile; on
+a shared 2-core machine the figures are upper bounds of time.
+
+A small check of CPU per invoice (about 2 minutes; decide on it, not on the
+wall time of a loaded machine)::
+
+    python -m bench.scale --invoices 6 --workers 1 2 --bots portals
 
 Before the batches (one activity per night's portal bot, so a night did
 not go faster with more workers; 2 landscapes x 4 invoices, load 10-21):
@@ -49,6 +52,23 @@ phase used 92.9 CPU s, 2.90 per invoice (Chromium + Playwright driver 66.7,
 the arbots run client 15.0, browser workers' Python 5.3, dev server 3.4,
 sap/flow worker 2.7): on 2 idle cores the ceiling is 4.24x the 1-worker
 rate (41 invoices/min). Goals (1.8x with 2, 3x with 4): to be measured idle.
+(That meter counted the Playwright driver and Chromium's network service as
+the client: the client is about 2.5 CPU s a run, mostly its imports.)
+
+Idle, later that evening (README): 1 worker 111.8 s, 2 workers 1.68x, 4
+workers 2.13x; 2.46 CPU s per invoice, ceiling 2.84x. Then a browser per batch
+(1 Chromium launch and Playwright driver start each) and ``/usr/bin/chromium
+--headless`` (the full browser: about 0.22 CPU s a portal page at 250 ms, and
+CPU while a page sits idle). Now Chromium's headless shell when installed
+(0.11 CPU s a page, none idle) and one browser per browser worker thread for
+all batches of a run (:mod:`bots.engine.browsers`). The small check above,
+2026-12-08 00:20 at load 10-11: 2.33 CPU s per invoice with 1 worker
+(Chromium + driver 1.32, browser worker's Python 0.37, client 0.28, sap/flow
+worker 0.25, dev server 0.11; the last three mostly once per run), against
+4.75 before the change at load 5-6 (Chromium + driver 3.15 and the
+misattributed "client" 0.80 of it). Of the browser's share, the trace chunk
+per attempt (snapshots, kept when an invoice fails) is about 0.13 CPU s an
+invoice.
 """
 
 from __future__ import annotations
@@ -301,7 +321,8 @@ def measure(folder: Path, worlds: int, invoices: int, counts: list[int],
                 done = phase(folder, address, server, worlds, invoices, n, bot)
                 results[bot].append(done)
                 print(f"  {bot:<8} {n} browser worker(s): {done.seconds:6.1f} s, "
-                      f"{done.invoices} invoices, CPU {done.cpu:6.1f} s, load "
+                      f"{done.invoices} invoices, CPU {done.cpu:6.1f} s "
+                      f"({done.cpu / max(done.invoices, 1):.2f} per invoice), load "
                       f"{done.load[0]:.1f} -> {done.load[1]:.1f}", flush=True)
     return results
 
