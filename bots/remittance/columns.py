@@ -112,6 +112,7 @@ def normalise_header(text: str) -> str:
     if not folded.isascii():  # ASCII has nothing to decompose or drop
         folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
     folded = _POSSESSIVE.sub("", folded)  # "Supplier's Ref" -> "supplier ref"
+    folded = folded.replace("(s)", "s")  # "Invoice(s)" -> "invoices"
     return " ".join(_PUNCT.sub(" ", folded).split())
 
 

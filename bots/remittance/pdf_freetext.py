@@ -29,7 +29,10 @@ Wrapped lines: banks cut the field into lines of a fixed width (35 characters
 in SWIFT), through a reference if need be. A line as long as the longest of
 the block may have been cut mid-word; it is read both glued to the next line
 and joined by a space, and the reading whose invoices add up to the total
-printed on the page (else the one naming more invoices with amounts) wins.
+printed on the page (else the one naming more invoices with amounts) wins. A
+slash between a reference and its amount (``INV 4711/1.200,00``) is read as a
+space; when the amount groups its thousands with a space (``A006453/4 249,24``,
+or is ``/26 100,00`` the end of the reference?) both readings are tried.
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ _MONEY_TEXT = re.compile(r"\d[\d.,' ]*[.,]\d{2}(?!\d)")
 _SHAPE = re.compile(r"[^\W_]")
 #: "INV 4711/1.200,00": a slash between a reference and its amount (with decimals)
 _REF_SLASH_AMOUNT = re.compile(r"(?<=\w)/(?=-?\d[\d.,']*[.,]\d{2}(?![\d/]))")
+_REF_SLASH_SPACED = re.compile(r"(?<=\w)/(?=-?\d{1,3}(?:[ .,']\d{3})*[.,]\d{2}(?![\d/]))")
 _MAX_GLUED = 4  # lines read both ways at most (2**4 readings of a short text)
 
 
@@ -152,8 +156,8 @@ def _labelled_blocks(lines: Sequence[Line]) -> Iterator[tuple[list[int], list[st
             below = lines[n + 1]
             if below.page != line.page or below.top - lines[n].top > 2 * pitch \
                     or _SWIFT_TAG.match(below.text) or (not swift and (_INFO_LABEL.match(
-                        _fold(below.text)) or _is_field_line(below.text))):
-                break
+                        _fold(below.text)) or (texts and _is_field_line(below.text)))):
+                break  # the text's first line may start "Facture: ..."
             n += 1
             indices.append(n)
             texts.append(below.text.replace("\t", " ").strip())
@@ -260,7 +264,12 @@ def _joinings(texts: list[str]) -> Iterator[str]:
         out = texts[0]
         for n, text in enumerate(texts[1:]):
             out += ("" if n in glued else " ") + text  # one field: no sentence ends here
-        yield _REF_SLASH_AMOUNT.sub(" ", _SWIFT_CODE.sub(r" \1 ", out))
+        out = _SWIFT_CODE.sub(r" \1 ", out)
+        compact = _REF_SLASH_AMOUNT.sub(" ", out)
+        yield compact
+        spaced = _REF_SLASH_SPACED.sub(" ", out)  # "A006453/4 249,24": the total decides
+        if spaced != compact:
+            yield spaced
 
 
 def _best_reading(texts: list[str], totals: dict[str, set[Decimal]], known: KnownItems | None,

@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from bots.domain import Remittance
+from bots.remittance.columns import field_for_header
 from bots.remittance.label_grammar import field_of_label
 from bots.remittance.pdf import extract_pdf
 from bots.remittance.pdf_records import _subsets
@@ -263,6 +264,18 @@ def test_amounts_with_a_currency_sign_after_them_and_a_block_counter_for_a_title
         y += 92
     assert _lines(_read(items)) == [("FA26002962", Decimal("213.80")),
                                     ("FA26002963", Decimal("299.98"))]
+
+
+def test_invoice_s_names_the_invoice_column():
+    assert field_for_header("Invoice(s)") == "invoice_ref"
+
+
+@pytest.mark.parametrize("text", ["Facture: A006448/241,90 FACT A006453/4 249,24",
+                                  "Facture: A006448 241,90, A006453 4 249,24"])
+def test_the_texts_first_line_may_look_like_a_field_and_amounts_group_with_spaces(text):
+    got = _read([(42, 50, "Avis de crédit"), (42, 80, "N° d'avis: REM8548490"),
+                 (42, 92, "Montant total: 4 491,14"), (42, 116, "Motif:"), (42, 128, text)])
+    assert _lines(got) == [("A006448", Decimal("241.90")), ("A006453", Decimal("4249.24"))]
 
 
 def test_swift_instructed_amount_names_the_total():

@@ -10,7 +10,8 @@ instructed amount, the charges, the net amount credited), the noise fields besid
 payment's own (beneficiary, account credited, the bank's own reference, charges, an
 exchange rate of ``1.000000``), and how the remittance text lists the invoices (word, reference and
 amount run together; ``ref/amount`` pairs; the currency before each amount; amounts
-in brackets joined by "and"; one invoice a line with its amount flush right; one
+in brackets joined by "and"; ``amt`` before each amount; the currency after it; one
+list after ``Invoice(s):``; one invoice a line with its amount flush right; one
 invoice paying the whole amount, without its amount).
 """
 
@@ -43,7 +44,17 @@ def _items(doc: Doc, rng: random.Random) -> tuple[list[str], bool]:
     money = doc.money
     if len(doc.rows) == 1 and rng.random() < 0.4:
         return [f"{word} {doc.rows[0].ref}"], False
-    style = rng.choice(("run", "slash", "ccy", "brackets", "lines"))
+    style = rng.choice(("run", "slash", "ccy", "brackets", "lines", "amt", "ccyafter",
+                        "listed"))
+    if style == "amt":  # "Inv 4711 amt 1,200.00"
+        amt = {"en": "amt", "de": "Betrag", "fr": "mt", "nl": "bedrag", "es": "imp.",
+               "it": "imp."}[doc.lang]
+        return [f"{word} {r.ref} {amt} {money(r.paid)}" for r in doc.rows], False
+    if style == "ccyafter":  # "4711 1,200.00 USD"
+        return [f"{r.ref} {money(r.paid)} {doc.currency}" for r in doc.rows], False
+    if style == "listed":  # "Invoice(s): 4711 1,200.00, 4712 300.00"
+        head = "Invoice(s):" if doc.lang == "en" else f"{word}:"
+        return [head + " " + ", ".join(f"{r.ref} {money(r.paid)}" for r in doc.rows)], False
     if style == "lines":
         return [f"{word} {r.ref}\t{money(r.paid)}" for r in doc.rows], True
     if style == "slash":
