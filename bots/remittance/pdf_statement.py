@@ -10,13 +10,15 @@ by the values alone (:func:`read_statement`):
 
 1. **Rows**: runs of lines printing money (two decimals; ``-x``, ``x-``, ``(x)``,
    or a side mark after it: ``1.234,56 S``, ``H``, ``D``, ``A``, ``C``, ``Cr``,
-   ``Dr``); money columns by their right edges (amounts are set flush right).
+   ``Dr``, ``1.234,56DR``: of a column printing both sides' marks credit is minus,
+   of one printing one kind that kind); money columns by their right edges (amounts
+   are set flush right).
 2. **Balance**: a money column whose value on each row is the previous row's
    value (the next row's, newest first) plus or minus the row's amount in another
    column, on two rows or more and on most rows of the run. Each amount column's
    sign follows from it (the debit side adds, the credit side subtracts, or the
    reverse). Without a balance column, the amounts must come to nothing (the
-   payment clears the invoices).
+   payment clears the invoices) and every row must print a date.
 3. **Payment**: a row whose amount clears all the rows with a document number
    (of several: the one printing the payment reference printed above the table,
    else the one of the amount paid printed there, else the largest); the other rows
@@ -47,7 +49,8 @@ from bots.remittance.columns import reference_rank
 from bots.remittance.pdf_layout import Line, Table
 
 # money: digits with exactly two decimals, maybe grouped, maybe signed
-_MONEY = re.compile(r"^[(+-]?(?:\d{1,3}(?:[.,'\u00a0 ]\d{3})+|\d+)[.,]\d{2}[)-]?$")
+_MONEY = re.compile(r"^[(+-]?(?:\d{1,3}(?:[.,'\u00a0 ]\d{3})+|\d+)[.,]\d{2}[)-]?"
+                    r"(?:[CcDd][Rr])?$")  # a side mark may touch it: "1.234,56DR"
 _GROUP_HEAD = re.compile(r"^[(+-]?\d{1,3}$")
 _GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{2})?[)-]?$")
 _DEBIT_MARKS = frozenset({"s", "d", "dr", "db"})  # Soll, Debe, Dare, Debit, Débit, Debet
@@ -117,7 +120,8 @@ def _cells(line: Line) -> list[tuple[str, float, float]]:
     cells: list[tuple[str, float, float]] = []
     for word in line.words:
         if cells and _GROUP_TAIL.match(word.text) and _GROUP_HEAD.match(cells[-1][0]) \
-                and word.x0 - cells[-1][2] < 0.6 * (word.bottom - word.top):
+                and word.x0 - cells[-1][2] <= 1.2 * (cells[-1][2] - cells[-1][1]) \
+                / len(cells[-1][0]):  # one space apart, a Courier space too
             text, x0, _ = cells.pop()
             cells.append((f"{text} {word.text}", x0, word.x1))
         else:
@@ -126,7 +130,9 @@ def _cells(line: Line) -> list[tuple[str, float, float]]:
 
 
 def _value(text: str) -> Decimal:
-    """A money cell's value: the separator three from the end is the decimal mark."""
+    """A money cell's value (a touching side mark left aside): the separator three from
+    the end is the decimal mark."""
+    text = text.rstrip("CcDdRr")
     core = text.strip("()+-")
     digits = "".join(c for c in core[:-3] if c.isdigit())
     value = Decimal(f"{digits or 0}.{core[-2:]}")
@@ -134,9 +140,11 @@ def _value(text: str) -> Decimal:
 
 
 def _rows(run: list[tuple[int, Line]]) -> list[_Row]:
-    """The run's lines with their money placed in columns by right edge."""
+    """The run's lines with their money placed in columns by right edge, signed by their
+    side marks (:func:`_signed`)."""
     edges: list[float] = []  # right edge of each money column
-    rows = []
+    marks: dict[tuple[int, int], str] = {}  # (row, column) -> the side mark printed
+    rows: list[_Row] = []
     for index, line in run:
         row = _Row(index, line)
         cells = _cells(line)
@@ -147,19 +155,33 @@ def _rows(run: list[tuple[int, Line]]) -> list[_Row]:
                         _DEBIT_MARKS | _CREDIT_MARKS):
                     row.words.append((text, x0, x1))
                 continue
-            value = _value(text)
-            mark = cells[n + 1][0].lower() if n + 1 < len(cells) else ""
-            if mark in _CREDIT_MARKS:
-                value = -abs(value)
-            if mark in _DEBIT_MARKS | _CREDIT_MARKS and cells[n + 1][1] - x1 <= tolerance:
+            mark = text[len(text.rstrip("CcDdRr")):].lower() \
+                or (cells[n + 1][0].lower() if n + 1 < len(cells) else "")
+            if mark in _DEBIT_MARKS | _CREDIT_MARKS and n + 1 < len(cells) \
+                    and cells[n + 1][0].lower() == mark and cells[n + 1][1] - x1 <= tolerance:
                 x1 = cells[n + 1][2]  # "1.234,56 H" set flush right as one cell
             column = next((k for k, x in enumerate(edges) if abs(x - x1) <= tolerance), None)
             if column is None:
                 edges.append(x1)
                 column = len(edges) - 1
-            row.money.setdefault(column, value)
+            if column not in row.money:
+                row.money[column] = _value(text)
+                if mark in _DEBIT_MARKS | _CREDIT_MARKS:
+                    marks[len(rows), column] = mark
         rows.append(row)
+    _signed(rows, marks)
     return rows
+
+
+def _signed(rows: list[_Row], marks: dict[tuple[int, int], str]) -> None:
+    """The values of ``rows`` signed by their side ``marks``: in a column printing marks
+    of both sides (``S`` / ``H``, ``Dr`` / ``Cr``) credit is minus; in one printing one
+    kind only (``x CR``, ``xDR``) that mark is the minus."""
+    for column in {c for _, c in marks}:
+        kinds = {m in _CREDIT_MARKS for (_, c), m in marks.items() if c == column}
+        for (n, c), mark in marks.items():
+            if c == column and (mark in _CREDIT_MARKS or len(kinds) == 1):
+                rows[n].money[c] = -abs(rows[n].money[c])
 
 
 def _statement(run: list[tuple[int, Line]], lines: Sequence[Line],
@@ -239,24 +261,26 @@ def _chain(rows: list[_Row], balance: int) -> dict[int, Decimal] | None:
 
 
 def _by_zero_sum(rows: list[_Row]) -> dict[int, Decimal] | None:
-    """Row position -> signed amount when the run has no balance column but its amounts,
-    one per row in one or two columns, come to nothing (the payment clears the rest)."""
-    if any(len(row.money) != 1 or not any(_DATE.match(t) or _REFERENCE.match(t)
-                                           for t, _, _ in row.words) for row in rows):
-        return None
-    columns = sorted({c for row in rows for c in row.money})
+    """Row position -> signed amount when the run has no balance column but the amounts
+    of its rows printing a booking date (in one date column), one per row in one or two
+    columns, come to nothing (the payment clears the rest)."""
+    starts = {n: next((x0 for t, x0, _ in row.words if _DATE.match(t)), None)
+              for n, row in enumerate(rows)}
+    common = max(starts.values(), key=lambda x: sum(  # the date column, set flush left
+        x is not None and y is not None and abs(x - y) <= 2 for y in starts.values()))
+    dated = [n for n, x in starts.items() if x is not None and common is not None
+             and abs(x - common) <= 2]
+    if len(dated) < _MIN_ROWS or any(len(rows[n].money) != 1 for n in dated):
+        return None  # (rows without a date in the date column: totals, fields above)
+    columns = sorted({c for n in dated for c in rows[n].money})
     if len(columns) > 2:
         return None
-    sums = {c: sum((row.money[c] for row in rows if c in row.money), Decimal(0))
-            for c in columns}
-    if len(columns) == 1:
-        if sums[columns[0]] != 0 or all(row.money[columns[0]] > 0 for row in rows):
-            return None
-        return {n: row.money[columns[0]] for n, row in enumerate(rows)}
-    if sums[columns[0]] != sums[columns[1]] or sums[columns[0]] == 0:
+    signed = {n: (1 if rows[n].money.get(columns[0]) is not None or len(columns) == 1
+                  else -1) * next(iter(rows[n].money.values())) for n in dated}
+    if sum(signed.values()) != 0 or all(v >= 0 for v in signed.values()) \
+            or all(v <= 0 for v in signed.values()):
         return None
-    return {n: (1 if columns[0] in row.money else -1) * abs(next(iter(row.money.values())))
-            for n, row in enumerate(rows)}
+    return signed
 
 
 def _reference_columns(rows: list[_Row], changes: dict[int, Decimal], body: list[_Row],
@@ -274,11 +298,12 @@ def _reference_columns(rows: list[_Row], changes: dict[int, Decimal], body: list
             found = [t for t in phrase if _is_reference(t)]
             if len(phrase) > 1 and found:
                 texts.append((n, found[-1], x0, x1))
-    kept: list[tuple[float, float, dict[int, str]]] = []
-    for a, b, values in _columns(words) + _columns(texts):
-        if 2 * len(values) >= len(changes) and len(set(values.values())) == len(values) \
-                and len(values) >= 2 and values not in [v for _, _, v in kept]:
-            kept.append((a, b, values))
+    columns = [(a, b, values) for a, b, values in _columns(words) + _columns(texts)
+               if 2 * len(values) >= len(changes) and len(set(values.values())) == len(values)
+               and len(values) >= 2]
+    kept = [column for n, column in enumerate(columns)  # one column once: a part is none
+            if not any(column[2].items() <= other[2].items() and (column[2] != other[2] or k < n)
+                       for k, other in enumerate(columns) if k != n)]
     if len(kept) < 2:
         return kept
     labels = _labels_over(body, lines)
@@ -417,7 +442,7 @@ def _mark(rows: list[_Row]) -> str:
     for row in rows:
         for text, _, _ in _cells(row.line):
             if _MONEY.match(text):
-                return text.strip("()+-")[-3]
+                return text.rstrip("CcDdRr").strip("()+-")[-3]
     return "."
 
 

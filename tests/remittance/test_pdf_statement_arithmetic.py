@@ -143,3 +143,30 @@ def test_a_balance_column_that_does_not_add_up_is_no_balance():
     rows[2][-1] = "1.290,00"  # two steps of four wrong: most steps must check out
     rows[3][-1] = "3.600,45"
     assert _statement(_pdf(["Mayor de proveedor"], _ES_HEADER, rows)) is None
+
+
+def test_one_kind_of_side_mark_is_the_minus_and_a_totals_row_is_no_line():
+    # the balance prints "DR" (touching) for what goes below zero and nothing otherwise;
+    # a totals row under the sides ("Sumas") prints no date and is neither line nor payment
+    header = [(40, "Fecha", "l"), (100, "Nº doc.", "l"), (170, "Concepto", "l"),
+              (360, "Cargos", "r"), (430, "Abonos", "r"), (510, "Acumulado", "r")]
+    rows = [["04/05/2026", "A-3301", "Abono recibido", "300,00", "", "300,00DR"],
+            ["06/05/2026", "A-3288", "Fra. recibida", "", "1.000,00", "700,00"],
+            ["18/05/2026", "A-3315", "Fra. recibida", "", "450,00", "1.150,00"],
+            ["29/05/2026", "", "Pago por transferencia", "1.150,00", "", "0,00"],
+            ["", "", "Sumas", "1.450,00", "1.450,00", "0,00"]]
+    lines, total = _read(_pdf(["Extracto de movimientos"], header, rows))
+    assert lines == [("A-3301", Decimal("-300.00")), ("A-3288", Decimal("1000.00")),
+                     ("A-3315", Decimal("450.00"))]
+    assert total == Decimal("1150.00")
+
+
+def test_a_field_line_above_the_table_is_no_row_of_it():
+    # the amount paid printed on a line of fields (with a date) over an advice whose rows
+    # add up to it: no statement (the fields' date stands outside the rows' date column)
+    header = [(40, "Date", "l"), (120, "Invoice", "l"), (400, "Paid", "r")]
+    rows = [["01-06-26", "RG-2026-0011", "586,04"], ["02-06-26", "RG-2026-0012", "1.200,00"],
+            ["03-06-26", "RG-2026-0013", "-42,00"]]
+    data = _pdf(["Avviso di pagamento", "PAY-0752   K-81348   1744,04   27-08-26"],
+                header, rows)
+    assert _statement(data) is None

@@ -14,7 +14,8 @@ The column labels are chosen so that the reader's header vocabulary does not nam
 the table: what is left to tell the columns is arithmetic (a running balance, the
 payment row clearing the invoices) and the shape of the values. Drawn per document:
 the amounts as two sides, one signed column, or one column and a debit/credit mark
-column; a running balance (with a sign, a trailing minus or a side mark) or none;
+column; a running balance (with a sign, a trailing minus, ``x Cr``, ``xDR`` or a side
+mark) or none;
 the payer's entry number beside our invoice number or our number only; a noise column
 of counter-account numbers or lettering codes; our invoice number in a column or only in the booking
 text; the payment row after the invoices, or the payments listed first; the rows
@@ -174,7 +175,7 @@ def make_advice(family: object, index: int, rng: random.Random) -> Advice:
     total = sum((r[3] for r in rows), Decimal(0))
     payref = f"{rng.choice(('ZL', 'PAY', 'REM-', 'B'))}{rng.randint(10000, 999999)}"
     mode = rng.choice(("sides", "sides", "signed", "marks"))
-    balance_sign = rng.choice(("lead", "trail", "mark"))
+    balance_sign = rng.choice(("lead", "trail", "mark", "cr", "dr"))
     has_balance = rng.random() < 0.75
     ours_credit = rng.random() < 0.7  # invoices on the credit side: the payer's books
     opening = (Decimal(rng.randint(1000, 200000)) / 100).quantize(CENT) \
@@ -207,10 +208,12 @@ def make_advice(family: object, index: int, rng: random.Random) -> Advice:
 
     def balance_text(value: Decimal) -> str:
         """The balance ``value`` (what is owed to us) as printed: signed as the amounts
-        are, or unsigned with the side's mark."""
+        are (minus, trailing minus, " Cr" or "DR"), or unsigned with the side's mark."""
         if balance_sign == "mark":
             credit = (value >= 0) == ours_credit
             return f"{money(abs(value), style)} {marks[2] if credit else marks[1]}"
+        if balance_sign in ("cr", "dr") and value * sign < 0:  # one mark for the minus
+            return money(abs(value), style) + (" Cr" if balance_sign == "cr" else "DR")
         return money(value * sign, style, "lead" if balance_sign == "lead" else "trail")
 
     def moves(amount: Decimal) -> dict[str, str]:
