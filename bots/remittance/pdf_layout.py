@@ -65,6 +65,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -823,9 +824,14 @@ class _Pages:
         """A header row on ``page`` names the columns from here on; on a later page, its
         two document numbers keep the roles of the header before when its labels no
         longer say which is ours (``Ihre Belegnr. | Unsere Belegnr.`` on page 1,
-        ``Beleg | Beleg-Nr.`` on page 2)."""
+        ``Beleg | Beleg-Nr.`` on page 2); one naming only some of the fields of the
+        header before (``Fattura | Pagato``) leaves that header's columns in force,
+        moved with this page's values, else with the labels it prints
+        (:func:`_fewer_labels`)."""
         if self.base is not None and page > self.base_page:
             columns = _same_roles(self.base, columns)
+            if _names_fewer(self.base, columns):
+                return self._moved_to(page) or _fewer_labels(self.base, columns)
         self.base, self.base_page, self.page, self.base_rows = columns, page, page, []
         return columns
 
@@ -880,11 +886,16 @@ class _Pages:
         of a page after the header's; None on any other line."""
         if page == self.page or self.base is None:
             return None
+        return self._moved_to(page) or self.base
+
+    def _moved_to(self, page: int) -> list[Column] | None:
+        """The header's columns moved to the values of ``page`` (None: too few rows on
+        the header's page or this one to tell)."""
         self.page = page
         body = [line for line in self.by_page.get(page, ())[:3 * _MAX_BODY]
                 if _money_row(line)]
-        if len(self.base_rows) < 2 or len(body) < 2:
-            return self.base
+        if self.base is None or len(self.base_rows) < 2 or len(body) < 2:
+            return None
         return _moved(self.base, _edges(self.base_rows), _edges(body))
 
 
@@ -902,6 +913,28 @@ def _same_roles(before: list[Column], now: list[Column]) -> list[Column]:
         return now
     swap = {"invoice_ref": "alt_ref", "alt_ref": "invoice_ref"}
     return [replace(c, field=swap[c.field]) if c.field in swap else c for c in now]
+
+
+def _names_fewer(before: list[Column], now: list[Column]) -> bool:
+    """Whether ``now`` names some of the fields ``before`` named, and no other."""
+    named = {c.field for c in now if c.field}
+    fields = {c.field for c in before if c.field}
+    return bool(named) and named < fields
+
+
+def _fewer_labels(before: list[Column], now: list[Column]) -> list[Column]:
+    """The columns of ``before`` moved to where ``now`` (a later page's header naming
+    fewer fields: ``Fattura | Pagato`` over a table of date, invoice, voucher, gross,
+    discount and paid) prints their labels; the columns it leaves out move with the
+    named ones nearest them."""
+    named = {c.field: c for c in now if c.field}
+
+    def anchor(column: Column) -> tuple[float, bool]:  # money set flush right
+        amount = column.field in _AMOUNT_NAMES
+        return (column.x1 if amount else column.x0), amount
+
+    pairs = [(anchor(c), anchor(named[c.field])) for c in before if c.field in named]
+    return _moved(before, [old for old, _ in pairs], [new for _, new in pairs])
 
 
 def _places(cells: Mapping[str | None, str]) -> int:
@@ -929,9 +962,10 @@ def _money_row(line: Line) -> bool:
 
 
 def _edges(body: list[Line]) -> list[tuple[float, bool]]:
-    """Where the cells of ``body`` are set flush, left to right: (x, True) for a right
-    edge (money), (x, False) for a left edge (text)."""
-    lefts, rights = _flush_edges(body)
+    """Where the cells of ``body`` are set flush in two rows or more (a column filled on
+    few rows, such as a discount, counts), left to right: (x, True) for a right edge
+    (money), (x, False) for a left edge (text)."""
+    lefts, rights = _flush_edges(body, 2)
     return sorted([(x, False) for x in lefts] + [(x, True) for x in rights])
 
 
@@ -943,15 +977,9 @@ def _moved(columns: list[Column], old: list[tuple[float, bool]],
     if [kind for _, kind in old] == [kind for _, kind in new]:
         shifts = [(x, y - x) for (x, _), (y, _) in zip(old, new, strict=True)]
     else:
-        def lined_up(dx: float) -> int:
-            return sum(any(k == j and abs(x + dx - y) <= 1.5 for y, j in new) for x, k in old)
-
-        candidates = sorted({round(y - x, 1) for x, k in old for y, j in new if k == j},
-                            key=abs)
-        best = max(candidates, key=lined_up)  # the smallest shift of the best
-        if lined_up(best) < max(2, (len(old) + 1) // 2):
+        shifts = _paired(old, new)
+        if len(shifts) < max(2, (len(old) + 1) // 2):
             return columns
-        shifts = [(x, best) for x, _ in old]
     if all(abs(dx) <= 1.0 for _, dx in shifts):
         return columns
     moved = []
@@ -959,6 +987,32 @@ def _moved(columns: list[Column], old: list[tuple[float, bool]],
         dx = min(shifts, key=lambda s: max(column.x0 - s[0], s[0] - column.x1, 0.0))[1]
         moved.append(replace(column, x0=column.x0 + dx, x1=column.x1 + dx))
     return moved
+
+
+_MAX_SHIFT = 150.0  # points a column may move from page to page
+
+
+def _paired(old: list[tuple[float, bool]], new: list[tuple[float, bool]],
+            ) -> list[tuple[float, float]]:
+    """(edge, shift) of the edges of ``old`` paired with edges of ``new`` of the same kind,
+    left to right: as many pairs as can be, and of those the shifts that change least from
+    pair to pair (a column set on some rows only shows its edge on one page, not the
+    other: the edges around it still pair)."""
+    Best = tuple[int, float, tuple[tuple[float, float], ...]]
+
+    @cache
+    def best(i: int, j: int, last: float | None) -> Best:
+        if i == len(old) or j == len(new):
+            return 0, 0.0, ()
+        options = [best(i + 1, j, last), best(i, j + 1, last)]
+        dx = new[j][0] - old[i][0]
+        if old[i][1] == new[j][1] and abs(dx) <= _MAX_SHIFT:
+            count, rough, pairs = best(i + 1, j + 1, dx)
+            options.append((count + 1, rough + (abs(dx - last) if last is not None else 0.0),
+                            ((old[i][0], dx), *pairs)))
+        return max(options, key=lambda o: (o[0], -o[1]))
+
+    return list(best(0, 0, None)[2])
 
 
 def _carries(line: Line, columns: list[Column], pages: _Pages) -> bool:
@@ -1254,12 +1308,13 @@ class _Spans(list[tuple[float, float]]):
     rights: list[float] = []
 
 
-def _flush_edges(body: list[Line]) -> tuple[list[float], list[float]]:
+def _flush_edges(body: list[Line], often: int = 0) -> tuple[list[float], list[float]]:
     """Where the cells of ``body`` are set flush row after row: the left edges of text
     (document numbers, dates) and the right edges of money. A cell is a run of words less
     less than a wide space apart (:func:`_one_cell`), so columns set so close that their
     values make one phrase (``VCH063752 90003385``) still show; an x inside a word of some
-    row is no edge."""
+    row is no edge. ``often``: in how many rows at least (default: half of them, two at
+    least)."""
     if len(body) < 2:
         return [], []
     lefts: dict[int, int] = {}
@@ -1277,7 +1332,7 @@ def _flush_edges(body: list[Line]) -> tuple[list[float], list[float]]:
                 rights[round(cell[-1].x1 * 2)] = rights.get(round(cell[-1].x1 * 2), 0) + 1
             else:
                 lefts[round(cell[0].x0 * 2)] = lefts.get(round(cell[0].x0 * 2), 0) + 1
-    often = max(2, (len(body) + 1) // 2)
+    often = often or max(2, (len(body) + 1) // 2)
     words = [w for line in body for w in line.words]
 
     def flush(edges: dict[int, int]) -> list[float]:

@@ -145,6 +145,26 @@ def test_an_abbreviated_header_on_a_later_page_keeps_which_number_is_ours():
     assert lines == WANT
 
 
+def test_a_later_header_naming_fewer_columns_leaves_the_first_headers_columns():
+    # page 2 labels only "Rechnung | Zahlbetrag", and sets its columns narrower: the
+    # dates, vouchers and gross amounts keep their columns, moved with the values
+    def rows(data: list[tuple[str, str, str]], y: float, xs: tuple[float, ...]) -> list[Item]:
+        return [item for n, (ref, day, paid) in enumerate(data) for item in (
+            (xs[0], y - 14 * n, day, "l"), (xs[1], y - 14 * n, ref, "l"),
+            (xs[2], y - 14 * n, f"51000{n}{len(data)}7", "l"), (xs[3], y - 14 * n, paid, "r"),
+            (xs[4], y - 14 * n, paid, "r"))]
+
+    page1 = HEAD + [(40, 720, "Datum", "l"), (110, 720, "Rechnung", "l"),
+                    (190, 720, "Unser Beleg", "l"), (330, 720, "Bruttobetrag", "r"),
+                    (430, 720, "Zahlbetrag", "r")] + rows(PAGE1, 704, (40, 110, 190, 330, 430))
+    page2 = [(95, 800, "Rechnung", "l"), (380, 800, "Zahlbetrag", "r")] \
+        + rows(PAGE2, 786, (40, 95, 160, 290, 380)) + [
+        (40, 740, "Gesamtsumme", "l"), (380, 740, "2.600,00", "r")]
+    lines, _, total = _read(_pdf([page1, page2]))
+    assert lines == WANT
+    assert total == Decimal("2600.00")
+
+
 def test_a_page_number_beside_the_payment_number_is_no_new_advice():
     page1 = [(40, 800, "Zahlungsavis", "l"), (40, 786, "Avis-Nr.: 884411   Seite 1 von 2", "l"),
              (40, 772, "Währung: EUR", "l")] + _header(720) + _rows(PAGE1, 704)
@@ -178,10 +198,14 @@ def test_columns_move_with_the_value_edges_one_by_one_or_all_by_one_shift():
     # the same kinds of edge left to right: each column moves with its own edge
     moved = _moved(columns, [(40.0, False), (330.0, True)], [(52.0, False), (321.0, True)])
     assert [(c.x0, c.x1) for c in moved] == [(52, 102), (271, 321)]
-    # edges of other kinds on the new page (a sparse column): the shift most edges agree on
+    # an edge on the new page only (a column filled on few rows): the others pair in
+    # order, the shifts changing least from pair to pair
     moved = _moved(columns, [(40.0, False), (150.0, False), (330.0, True)],
                    [(60.0, False), (170.0, False), (350.0, True), (400.0, True)])
     assert [(c.x0, c.x1) for c in moved] == [(60, 110), (300, 350)]
+    moved = _moved(columns, [(40.0, False), (250.0, True), (330.0, True)],
+                   [(40.0, False), (300.0, True)])  # narrower: paid pairs, not the other
+    assert [(c.x0, c.x1) for c in moved] == [(40, 90), (250, 300)]
     # nothing lines up: the columns stay
     assert _moved(columns, [(40.0, False), (330.0, True)], [(13.0, True)]) == columns
 

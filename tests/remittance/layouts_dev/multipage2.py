@@ -10,7 +10,8 @@ one habit carries the reading:
 - the letterhead (payer, address, a phone and VAT line full of digits) and the
   advice's number and date repeated on every page, or on page 1 only, the page
   number beside the advice's number (``Avis-Nr.: 4711   Seite 2 von 3``) or not;
-- the table header on every page, abbreviated on continuation pages
+- the table header on every page, abbreviated on continuation pages or naming
+  only the invoice and paid columns there,
   (``Re.-Nr. | Datum | Brutto | Netto``; ``Beleg | Beleg-Nr.``, no longer saying
   which number is ours), or on page 1 only;
 - the table set a little further left or right on each continuation page, and
@@ -286,7 +287,8 @@ class _Drawing:
             self.short = {c: t.upper() for c, t in self.short.items()}
         self.o = {
             "letterhead": rng.random() < 0.6,  # repeated on every page
-            "header": rng.choice(("full", "short", "none")),  # on continuation pages
+            # on continuation pages: whole, abbreviated, only some labels, none
+            "header": rng.choice(("full", "short", "partial", "none")),
             "shift": rng.choice((0.0, 0.0, 6.0, 12.0, 20.0, 30.0)),
             "resize": rng.random() < 0.25,
             "ref_page": rng.choice((None, None, "all", "later")),
@@ -345,7 +347,7 @@ class _Drawing:
         if n == 1:
             return self.xs
         if self.o["resize"]:
-            return self._columns(page, self.o["header"] == "short")
+            return self._columns(page, self.o["header"] in ("short", "partial"))
         dx = self.rng.uniform(-self.o["shift"], self.o["shift"])
         out = {}
         for col, (a, b) in self.xs.items():
@@ -384,10 +386,12 @@ class _Drawing:
             c.drawString(x, y - 48 - self.step, value)
         return y - 62 - 2 * self.step
 
-    def header(self, xs: dict[str, tuple[float, float]], y: float, short: bool) -> float:
+    def header(self, xs: dict[str, tuple[float, float]], y: float, short: bool,
+               partial: bool = False) -> float:
         self.c.setFont(self.font, self.size)
         for col in self.cols:
-            self.put(xs, col, y, (self.short if short else self.labels)[col])
+            if not partial or col in ("ref", "paid"):
+                self.put(xs, col, y, (self.short if short else self.labels)[col])
         self.c.setLineWidth(0.4)
         self.c.line(_LEFT - 4, y - 3, max(b for _, b in xs.values()) + 4, y - 3)
         return y - self.step - 2
@@ -436,7 +440,8 @@ class _Drawing:
                              else self.w["intro"][-1])
                 y -= 2 * self.step
             if n == 1 or o["header"] != "none":
-                y = self.header(xs, y, n > 1 and o["header"] == "short")
+                y = self.header(xs, y, n > 1 and o["header"] in ("short", "partial"),
+                                n > 1 and o["header"] == "partial")
             c.setFont(self.font, self.size)
             if n > 1 and o["brought"]:
                 self.label_row(xs, y, o["brought_word"].format(p=n - 1, n=n), running)
