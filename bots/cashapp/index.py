@@ -2,8 +2,7 @@
 
 :class:`ItemIndex` is built once per run, in bulk, over the open items:
 by reference key (both the customer-facing ``invoice_ref`` and our
-``document_no``, see :func:`bots.cashapp.refs.ref_key`; a key of digits held as
-its number), by PO number and by
+``document_no``, see :func:`bots.cashapp.refs.ref_key`), by PO number and by
 customer. The reference index maps a key to item positions (an ``int`` for
 one item, a list for several: most keys are unique, and a bare ``int`` costs
 far less memory than a one-element list at a million items); the PO and
@@ -53,13 +52,6 @@ def _key(ref: str) -> str:
     return (ref.lstrip("0") if ref.isdigit() else ref_key(ref)) if ref else ""
 
 
-def _held(key: str) -> int | str:
-    """How the reference lookup holds ``key``: a key of ASCII digits without a leading zero
-    (most are) as its number, any other as it is. A dict of a million ints is built several
-    times faster than one of a million strings, and such a number stands for one key."""
-    return int(key) if key.isdigit() and key.isascii() and key[0] != "0" else key
-
-
 class ItemGroup:
     """The open items of several customers (a customer group) as arrays, in a given order:
     positions, open amounts, currencies, whether each has terms and the discount its terms
@@ -99,14 +91,14 @@ class ItemIndex:
         positions = list(range(n))
         self.ref_keys = [_key(ref) for ref in refs]
         self.doc_keys = [_key(doc) for doc in docs]
-        keys = [_held(k) for k in self.ref_keys] + [
-            _held(d) if d != r else "" for r, d in zip(self.ref_keys, self.doc_keys, strict=True)]
-        by_key: dict[int | str, Slot] = dict(zip(keys, itertools.chain(positions, positions),
-                                                 strict=True))
+        keys = self.ref_keys + [d if d != r else "" for r, d in zip(self.ref_keys,
+                                                                    self.doc_keys, strict=True)]
+        by_key: dict[str, Slot] = dict(zip(keys, itertools.chain(positions, positions),
+                                           strict=True))
         by_key.pop("", None)
         if len(by_key) < len(keys) - keys.count(""):
             repeated = {k for k, c in Counter(keys).items() if c > 1 and k}
-            lists: dict[int | str, list[int]] = {k: [] for k in repeated}
+            lists: dict[str, list[int]] = {k: [] for k in repeated}
             for i, k in enumerate(keys):
                 if k in repeated:
                     lists[k].append(positions[i if i < n else i - n])
@@ -176,12 +168,12 @@ class ItemIndex:
 
     def by_key(self, key: str) -> list[int]:
         """Items whose invoice reference or document number has ``key``."""
-        return _positions(self._by_key.get(_held(key))) if key else []
+        return _positions(self._by_key.get(key)) if key else []
 
     def only(self, key: str) -> int | None:
         """The one item whose invoice reference or document number has ``key``; None when
         no item or several have it."""
-        slot = self._by_key.get(_held(key)) if key else None
+        slot = self._by_key.get(key) if key else None
         return slot if isinstance(slot, int) else None
 
     def by_po(self, po: str) -> list[int]:

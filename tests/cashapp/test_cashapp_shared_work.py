@@ -171,8 +171,8 @@ def test_a_finding_pickles_as_its_fields():
     assert pickle.loads(pickle.dumps(found)) == found
 
 
-def test_reference_keys_held_as_numbers_find_what_their_text_finds():
-    """Digit keys are held as ints: other digits, leading zeros and letters stay apart."""
+def test_reference_keys_of_digits_leading_zeros_and_letters():
+    """Keys of digits: other scripts' digits, leading zeros and letters stay apart."""
     refs = ["3", "\u0663", "0003", "INV-3", "90000001", "1800000002", "0", "00", "A7", ""]
     index = ItemIndex([item(f"77{n:08d}", "1.00", ref) for n, ref in enumerate(refs)])
     assert index.by_key("3") == [0, 2, 3]           # "3", "0003" and "INV-3" share the key
