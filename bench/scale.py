@@ -104,6 +104,7 @@ STARTUP_TIMEOUT = 60.0  # seconds for the dev server to answer
 RUN_TIMEOUT = 900  # seconds for one phase
 PREFIX = "scale"
 PHASES = ("portals", "nightly")
+READY = "workers on "  # what `arbots worker` logs once it serves its queues
 ENGINE = """
 [engine]
 kind = "temporal"
@@ -280,11 +281,11 @@ def phase(folder: Path, address: str, server: subprocess.Popen[bytes], worlds: i
     """Fresh worlds, the workers, ``arbots run BOT`` on every world at once."""
     made = _worlds(folder / f"{bot}-{workers}", worlds, address, invoices)
     first = made[0]
-    processes = [first.start("worker", "--queues", "sap,mail,flow", log="worker-sap")]
-    processes += [first.start("worker", "--queues", "browser", log=f"worker-browser{i}")
-                  for i in range(workers)]
+    logs = ["worker-sap", *(f"worker-browser{i}" for i in range(workers))]
+    processes = [first.start("worker", "--queues", "sap,mail,flow", log=logs[0])]
+    processes += [first.start("worker", "--queues", "browser", log=log) for log in logs[1:]]
     try:
-        time.sleep(3)  # the workers connect and poll; runs started earlier would only wait
+        _ready(first, logs, processes)
         load_before = os.getloadavg()[0]
         with CpuMeter([server.pid, *(p.pid for p in processes)]) as meter:
             began = time.perf_counter()
@@ -309,6 +310,19 @@ def phase(folder: Path, address: str, server: subprocess.Popen[bytes], worlds: i
                 process.wait()
         for world in made:
             end_trial_processes(world.token)
+
+
+def _ready(world: TrialWorld, logs: list[str], processes: list[subprocess.Popen[bytes]]
+           ) -> None:
+    """Wait until every worker logged that it serves its queues: a worker still importing
+    would spend its start-up CPU, and the machine's, inside the phase."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    for log, process in zip(logs, processes, strict=True):
+        path = world.folder / f"{log}.log"
+        while READY not in (path.read_text(errors="replace") if path.exists() else ""):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"worker {log} did not start; see {path}")
+            time.sleep(0.2)
 
 
 def measure(folder: Path, worlds: int, invoices: int, counts: list[int],
@@ -376,12 +390,14 @@ def _table(results: dict[str, list[Phase]]) -> None:
 
 
 def _ceiling(base_portals: Phase, cores: int) -> None:
-    """The CPU-bound ceiling from the 1-worker portal phase, with its CPU by kind of process."""
+    """The CPU-bound ceiling from the first (1-worker) portal phase, with its CPU by kind of
+    process."""
     if base_portals.cpu and base_portals.invoices:
         per_invoice = base_portals.cpu / base_portals.invoices
         ceiling = cores * base_portals.seconds / base_portals.cpu
+        n = base_portals.workers
         print(f"\nCPU-bound ceiling of the portal phase on {cores} cores: {ceiling:.2f}x the "
-              f"1-worker rate, {cores * 60 / per_invoice:.1f} invoices/min (1 worker used "
+              f"{n}-worker rate, {cores * 60 / per_invoice:.1f} invoices/min ({n} worker(s) used "
               f"{base_portals.cpu:.1f} CPU s in {base_portals.seconds:.1f} s, "
               f"{per_invoice:.2f} CPU s per invoice), of which:")
         for name, cpu in sorted(base_portals.cpu_by_role.items(), key=lambda kv: -kv[1]):
