@@ -812,6 +812,7 @@ class _Pages:
         self.base: list[Column] | None = None  # the header row's columns
         self.base_page = 0
         self.base_rows: list[Line] = []  # the rows read on the header row's page
+        self.base_edges: list[tuple[float, bool]] | None = None  # their flush edges
         self.page = 0  # the page the columns were last set for
         self.count = 0  # rows read
         self.whole = self.on_page = self.block = 0  # sums in minor units
@@ -833,6 +834,7 @@ class _Pages:
             if _names_fewer(self.base, columns):
                 return self._moved_to(page) or _fewer_labels(self.base, columns)
         self.base, self.base_page, self.page, self.base_rows = columns, page, page, []
+        self.base_edges = None
         return columns
 
     def row(self, line: Line, cells: Mapping[str | None, str]) -> None:
@@ -892,11 +894,17 @@ class _Pages:
         """The header's columns moved to the values of ``page`` (None: too few rows on
         the header's page or this one to tell)."""
         self.page = page
-        body = [line for line in self.by_page.get(page, ())[:3 * _MAX_BODY]
-                if _money_row(line)]
-        if self.base is None or len(self.base_rows) < 2 or len(body) < 2:
+        if self.base is None or len(self.base_rows) < 2:
             return None
-        return _moved(self.base, _edges(self.base_rows), _edges(body))
+        body: list[Line] = []
+        for line in self.by_page.get(page, ())[:3 * _MAX_BODY]:
+            if len(body) < _MAX_BODY and _money_row(line):
+                body.append(line)
+        if len(body) < 2:
+            return None
+        if self.base_edges is None:  # the header's page is read by now
+            self.base_edges = _edges(self.base_rows)
+        return _moved(self.base, self.base_edges, _edges(body))
 
 
 def _same_roles(before: list[Column], now: list[Column]) -> list[Column]:

@@ -10,12 +10,14 @@ one habit carries the reading:
 - the letterhead (payer, address, a phone and VAT line full of digits) and the
   advice's number and date repeated on every page, or on page 1 only, the page
   number beside the advice's number (``Avis-Nr.: 4711   Seite 2 von 3``) or not;
-- the table header on every page, abbreviated on continuation pages or naming
-  only the invoice and paid columns there,
+- the table header on every page, abbreviated on continuation pages
   (``Re.-Nr. | Datum | Brutto | Netto``; ``Beleg | Beleg-Nr.``, no longer saying
-  which number is ours), or on page 1 only;
+  which number is ours) or naming only the invoice and paid columns there, or on
+  page 1 only;
 - the table set a little further left or right on each continuation page, and
-  each column a point or two off on its own;
+  each column a point or two off on its own, or (a report) each column sized by
+  that page's values;
+- the table starting low on page 1 (a long address block: two to four rows);
 - at a page's foot: a per-page subtotal (``Seitensumme``, ``Summe Seite 1``,
   ``Sous-total``, ``Subtotaal``, ``Total página``, ``Totale pagina``), a
   carried-forward row (``Übertrag``, ``Carried forward``, ``A reporter``,
@@ -421,6 +423,8 @@ class _Drawing:
         plan: list[list[dict]] = []
         wraps = "text" in self.cols  # rows of two lines: fewer to a page
         first = self.rng.randint(8, 12) if wraps else self.rng.randint(14, 24)
+        if self.rng.random() < 0.15:  # a long address block: the table starts low
+            first = self.rng.randint(2, 4)
         while rows:
             size = first if not plan else self.rng.randint(*((12, 17) if wraps else (20, 32)))
             plan.append(rows[:size])
