@@ -62,6 +62,7 @@ from bots.remittance.pool import (
     default_jobs,
     read_file,
     read_in_order,
+    start_fork_server,
 )
 
 
@@ -80,6 +81,8 @@ def extract_command(paths: tuple[Path, ...], out_path: Path | None,
     """Read remittance files (PDF, e-mail, CSV/XLSX, X12 820, BAI2, camt, MT940)."""
     limits = _limits(config_path)
     known = _known_items(open_items_path) if open_items_path else None
+    if jobs > 1 and (len(paths) > 1 or any(p.is_dir() for p in paths)):
+        start_fork_server(read_file)  # the workers' imports, while the files are listed
     files = list(input_files(list(paths)))
     shown = any(p.is_dir() for p in paths) and console.is_terminal  # a bar for a person
     out = _open_out(out_path) if out_path else sys.stdout

@@ -46,6 +46,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.forkserver
 import os
 import queue
 import selectors
@@ -101,6 +102,18 @@ def default_jobs() -> int:
         (os.cpu_count() or 1)
 
 
+def start_fork_server(func: Callable[..., Any]) -> Any:
+    """Start the fork server, which imports the readers and ``func``'s module, and return
+    its multiprocessing context; no wait: it imports while the caller goes on (listing
+    the files, say) until :func:`read_in_order` asks it for the first worker. Once per
+    process; later calls find it running."""
+    context = multiprocessing.get_context("forkserver")
+    module = getattr(getattr(func, "func", func), "__module__", None)  # partial or not
+    context.set_forkserver_preload([*PRELOAD, *([module] if module else [])])
+    multiprocessing.forkserver.ensure_running()
+    return context
+
+
 def read_in_order(func: Callable[[T], R], tasks: Iterable[tuple[str, T]], jobs: int,
                   window: int | None = None) -> Iterator[tuple[str, R | WorkerLost]]:
     """``(name, func(payload))`` for each ``(name, payload)``, in the order given.
@@ -131,9 +144,7 @@ class _Pool:
     """The worker processes of one :func:`read_in_order` and their bookkeeping."""
 
     def __init__(self, func: Callable[[Any], Any], jobs: int) -> None:
-        self.context = multiprocessing.get_context("forkserver")
-        module = getattr(getattr(func, "func", func), "__module__", None)  # partial or not
-        self.context.set_forkserver_preload([*PRELOAD, *([module] if module else [])])
+        self.context = start_fork_server(func)
         self.start_args = (func, known.current(), learned.current(),
                            os.environ.get(KILL_ENV) or None)
         self.selector = selectors.DefaultSelector()  # the workers' pipes and sentinels
