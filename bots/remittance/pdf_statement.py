@@ -41,6 +41,7 @@ is left to the header-driven table.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -51,10 +52,12 @@ from bots.remittance.pdf_layout import Line, Table
 # money: digits with exactly two decimals, maybe grouped, maybe signed
 _MONEY = re.compile(r"^[(+-]?(?:\d{1,3}(?:[.,'\u00a0 ]\d{3})+|\d+)[.,]\d{2}[)-]?"
                     r"(?:[CcDd][Rr])?$")  # a side mark may touch it: "1.234,56DR"
+_MONEY_HINT = re.compile(r"\d[.,]\d\d")  # a quick test before the words' own
 _GROUP_HEAD = re.compile(r"^[(+-]?\d{1,3}$")
 _GROUP_TAIL = re.compile(r"^\d{3}(?:[.,]\d{2})?[)-]?$")
 _DEBIT_MARKS = frozenset({"s", "d", "dr", "db"})  # Soll, Debe, Dare, Debit, Débit, Debet
 _CREDIT_MARKS = frozenset({"h", "a", "c", "cr"})  # Haben, Haber, Avere, Credit, Crédit
+_MARKS = _DEBIT_MARKS | _CREDIT_MARKS
 _REFERENCE = re.compile(r"^(?=\S*\d)[A-Za-z0-9][\w./#-]{2,23}$")
 _DATE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[.-][A-Za-z]{3}[.-]\d{2,4})$")
 _MIN_ROWS = 3  # rows a statement has at least (two invoices and the payment, or more)
@@ -77,8 +80,6 @@ def read_statement(lines: Sequence[Line], beside: Table | None = None) -> Table 
     run of rows has a statement's arithmetic (module docstring). ``beside``: the table
     read by its header labels, whose invoice column, when it has one, tells which
     document number is ours when its labels said so."""
-    if sum(1 for line in lines if _has_money(line)) < _MIN_ROWS:
-        return None
     named = {row.get("invoice_ref", "") for row in beside.rows} \
         if beside and _chose_by_label(beside) else set()
     for run in _runs(lines):
@@ -96,7 +97,7 @@ def _chose_by_label(table: Table) -> bool:
 
 
 def _has_money(line: Line) -> bool:
-    return any(_MONEY.match(w.text) for w in line.words)
+    return bool(_MONEY_HINT.search(line.text)) and any(_MONEY.match(w.text) for w in line.words)
 
 
 def _runs(lines: Sequence[Line]) -> list[list[tuple[int, Line]]]:
@@ -149,15 +150,15 @@ def _rows(run: list[tuple[int, Line]]) -> list[_Row]:
         row = _Row(index, line)
         cells = _cells(line)
         tolerance = 0.6 * max(line.height, 1.0)
+        money = [bool(_MONEY.match(text)) and not _DATE.match(text) for text, _, _ in cells]
         for n, (text, x0, x1) in enumerate(cells):
-            if not _MONEY.match(text) or _DATE.match(text):
-                if not (n and _MONEY.match(cells[n - 1][0]) and text.lower() in
-                        _DEBIT_MARKS | _CREDIT_MARKS):
+            if not money[n]:
+                if not (n and money[n - 1] and text.lower() in _MARKS):
                     row.words.append((text, x0, x1))
                 continue
             mark = text[len(text.rstrip("CcDdRr")):].lower() \
                 or (cells[n + 1][0].lower() if n + 1 < len(cells) else "")
-            if mark in _DEBIT_MARKS | _CREDIT_MARKS and n + 1 < len(cells) \
+            if mark in _MARKS and n + 1 < len(cells) \
                     and cells[n + 1][0].lower() == mark and cells[n + 1][1] - x1 <= tolerance:
                 x1 = cells[n + 1][2]  # "1.234,56 H" set flush right as one cell
             column = next((k for k, x in enumerate(edges) if abs(x - x1) <= tolerance), None)
@@ -166,7 +167,7 @@ def _rows(run: list[tuple[int, Line]]) -> list[_Row]:
                 column = len(edges) - 1
             if column not in row.money:
                 row.money[column] = _value(text)
-                if mark in _DEBIT_MARKS | _CREDIT_MARKS:
+                if mark in _MARKS:
                     marks[len(rows), column] = mark
         rows.append(row)
     _signed(rows, marks)
@@ -225,8 +226,7 @@ def _chain(rows: list[_Row], balance: int) -> dict[int, Decimal] | None:
     steps: list[tuple[int, list[tuple[int, int]]]] = []  # row position, explanations
     previous: Decimal | None = Decimal(0)
     for n, row in enumerate(rows):
-        if balance not in row.money:
-            previous = None if row.money else previous
+        if balance not in row.money:  # no booking: a page's totals, a text
             continue
         value = row.money[balance]
         if previous is not None:
@@ -264,12 +264,14 @@ def _by_zero_sum(rows: list[_Row]) -> dict[int, Decimal] | None:
     """Row position -> signed amount when the run has no balance column but the amounts
     of its rows printing a booking date (in one date column), one per row in one or two
     columns, come to nothing (the payment clears the rest)."""
-    starts = {n: next((x0 for t, x0, _ in row.words if _DATE.match(t)), None)
-              for n, row in enumerate(rows)}
-    common = max(starts.values(), key=lambda x: sum(  # the date column, set flush left
-        x is not None and y is not None and abs(x - y) <= 2 for y in starts.values()))
-    dated = [n for n, x in starts.items() if x is not None and common is not None
-             and abs(x - common) <= 2]
+    if sum(len(row.money) == 1 for row in rows) < _MIN_ROWS:
+        return None
+    starts = {n: x for n, row in enumerate(rows)
+              if (x := next((x0 for t, x0, _ in row.words if _DATE.match(t)), None)) is not None}
+    if len(starts) < _MIN_ROWS:
+        return None
+    common = Counter(round(x) for x in starts.values()).most_common(1)[0][0]
+    dated = [n for n, x in starts.items() if abs(x - common) <= 2]  # the date column
     if len(dated) < _MIN_ROWS or any(len(rows[n].money) != 1 for n in dated):
         return None  # (rows without a date in the date column: totals, fields above)
     columns = sorted({c for n in dated for c in rows[n].money})
