@@ -19,7 +19,8 @@ mark) or none;
 the payer's entry number beside our invoice number or our number only; a noise column
 of counter-account numbers or lettering codes; our invoice number in a column or only in the booking
 text; the payment row after the invoices, or the payments listed first; the rows
-oldest or newest first; an opening-balance row (its amount on a side or in the
+oldest or newest first; one page or (a long one) several, the header on each and the
+balance carried over; an opening-balance row (its amount on a side or in the
 balance only); a totals row (each side's sum, the closing balance); the locale's
 number and date style.
 
@@ -58,6 +59,7 @@ WORDS: dict[str, dict[str, tuple]] = {  # type: ignore[type-arg]
            "signed": ("Importe", "Importe|EUR"), "marks": (("D/H", "D", "H"),),
            "balance": ("Saldo acumulado", "Saldo|progresivo", "Acumulado"),
            "opening": ("Saldo anterior", "Saldo de apertura"), "sums": ("Sumas", "Totales"),
+           "carry": ("Suma y sigue", "Suma anterior"),
            "invoice": ("Fra. recibida", "Su factura", "Factura proveedor"),
            "note": ("Abono recibido", "Rectificativa"),
            "payment": ("Transferencia emitida", "Pago por transferencia", "Remesa de pagos"),
@@ -75,6 +77,7 @@ WORDS: dict[str, dict[str, tuple]] = {  # type: ignore[type-arg]
            "signed": ("Betrag in HW", "Betrag|EUR", "Umsatz"), "marks": (("S/H", "S", "H"),),
            "balance": ("Saldo kumuliert", "Kontostand", "lfd. Saldo"),
            "opening": ("EB-Wert", "Saldovortrag"), "sums": ("Summe", "Kontosumme"),
+           "carry": ("Übertrag", "Übertrag"),
            "invoice": ("ER", "Eingangsrechnung", "Rechnung"),
            "note": ("Gutschrift", "GS Kreditor"),
            "payment": ("Zahlung SEPA", "Bank Zahlungsausgang", "Zahllauf"),
@@ -92,6 +95,7 @@ WORDS: dict[str, dict[str, tuple]] = {  # type: ignore[type-arg]
            "signed": ("Importo", "Importo|euro"), "marks": (("D/A", "D", "A"), ("Segno", "D", "A")),
            "balance": ("Saldo progressivo", "Progressivo"),
            "opening": ("Saldo iniziale", "Riporto saldo"), "sums": ("Totali", "Tot. movimenti"),
+           "carry": ("A riportare", "Riporto"),
            "invoice": ("Fattura acquisto", "Ft. ricevuta"),
            "note": ("Nota credito ricevuta", "NC fornitore"),
            "payment": ("Bonifico SEPA", "Pagamento fornitore", "Disposizione bonifico"),
@@ -108,6 +112,7 @@ WORDS: dict[str, dict[str, tuple]] = {  # type: ignore[type-arg]
            "signed": ("Montant", "Montant|EUR"), "marks": (("Sens", "D", "C"),),
            "balance": ("Solde cumulé", "Solde|progressif", "Cumul"),
            "opening": ("Report à nouveau", "A nouveau"), "sums": ("Totaux", "Total compte"),
+           "carry": ("À reporter", "Report"),
            "invoice": ("Facture fournisseur", "Fact. achat"),
            "note": ("Avoir fournisseur", "Avoir reçu"),
            "payment": ("Virement émis", "Règlement fournisseur", "Paiement LCR"),
@@ -124,6 +129,7 @@ WORDS: dict[str, dict[str, tuple]] = {  # type: ignore[type-arg]
            "signed": ("Bedrag", "Bedrag|EUR"), "marks": (("D/C", "D", "C"),),
            "balance": ("Cum. saldo", "Saldo|cumulatief", "Stand"),
            "opening": ("Beginbalans", "Openingsbalans"), "sums": ("Totaal", "Totalen"),
+           "carry": ("Transport", "Transport"),
            "invoice": ("Inkoopfactuur", "Inkoop"),
            "note": ("Creditfactuur", "Creditnota inkoop"),
            "payment": ("Betaalbatch", "Bankafschrift betaling", "Uitgaande betaling"),
@@ -140,6 +146,7 @@ WORDS: dict[str, dict[str, tuple]] = {  # type: ignore[type-arg]
            "signed": ("Amount", "Value|GBP"), "marks": (("Dr/Cr", "Dr", "Cr"),),
            "balance": ("Running Balance", "Balance", "Cumulative"),
            "opening": ("Balance b/f", "Opening balance"), "sums": ("Totals", "Total"),
+           "carry": ("Carried forward", "Brought forward"),
            "invoice": ("Bill", "Purchase invoice"),
            "note": ("Vendor credit", "Purchase credit"),
            "payment": ("Bill payment", "BACS payment", "Payment run"),
@@ -159,7 +166,7 @@ def make_advice(family: object, index: int, rng: random.Random) -> Advice:
     paid_on = date(2026, 1, 5) + timedelta(days=rng.randint(60, 330))
     shape = rng.choice(("{:08d}", "A-{:06d}", "F26/{:05d}", "{:06d}/26", "FV{:07d}",
                         "2026-{:05d}"))
-    count = rng.randint(2, 12)
+    count = rng.randint(2, 12) if rng.random() < 0.8 else rng.randint(40, 70)  # long
     numbers = sorted(rng.sample(range(10000, 10000 + count * 9), count))
     voucher_base = rng.choice((5100000000, 190000, 2026000))
     rows: list[tuple[str, str, date, Decimal]] = []  # our ref, payer's entry, date, amount
@@ -268,13 +275,13 @@ def make_advice(family: object, index: int, rng: random.Random) -> Advice:
             f"{rng.choice(w['paydate'])} {paid_on.strftime(dates)}",
             rng.choice(("EUR", "Moneda: EUR", "Währung EUR", "Valuta EUR", "Devise : EUR",
                         "Currency EUR"))]
-    pdf = _draw(head, cols, labels, body, rng.random() < 0.35, rng)
+    pdf, pages = _draw(head, cols, labels, body, w["carry"], rng.random() < 0.35, rng)
     truth = Remittance(id="", source="", format="pdf", currency="EUR",
                        lines=[RemittanceLine(r[0], r[3]) for r in rows],
                        payer_name=None, payment_ref=payref, payment_date=paid_on,
                        total=total)
     name = getattr(family, "name", "statement2")
-    return Advice(family, f"{name}-{index:03d}", pdf, truth, 1,  # type: ignore[arg-type]
+    return Advice(family, f"{name}-{index:03d}", pdf, truth, pages,  # type: ignore[arg-type]
                   [(r[0], r[3]) for r in rows])
 
 
@@ -285,9 +292,12 @@ def _money_value(text: str) -> Decimal:
 
 
 def _draw(head: list[str], cols: list[str], labels: dict[str, str],
-          body: list[dict[str, str]], courier: bool, rng: random.Random) -> bytes:
-    """The statement on one A4 page: columns as wide as their widest cell, amounts set
-    flush right, labels printed on two lines where they hold a "|"."""
+          body: list[dict[str, str]], carry: tuple[str, str], courier: bool,
+          rng: random.Random) -> tuple[bytes, int]:
+    """The statement and its page count: columns as wide as their widest cell, amounts set
+    flush right, labels printed on two lines where they hold a "|"; on each page the
+    header again, and the balance carried over (``carry``: the labels at the foot and at
+    the top) when there is one."""
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=A4, invariant=1)
     font, size = ("Courier", 7.5) if courier else ("Helvetica", rng.choice((7.5, 8.0, 8.5)))
@@ -307,21 +317,41 @@ def _draw(head: list[str], cols: list[str], labels: dict[str, str],
         xs[col] = x + width if col in _RIGHT else x
         x += width + gap
     two = any("|" in labels[col] for col in cols)
-    for row in range(2 if two else 1):
-        for col in cols:
-            parts = labels[col].split("|")
-            at = row - (2 if two else 1) + len(parts)
-            if 0 <= at < len(parts):
-                (c.drawRightString if col in _RIGHT else c.drawString)(xs[col], y, parts[at])
-        y -= size + 2
-    if courier or rng.random() < 0.5:
-        c.line(40, y + size - 1, x, y + size - 1)
-    y -= 4
-    for row in body:
+    ruled = courier or rng.random() < 0.5
+
+    def header(y: float) -> float:
+        for row in range(2 if two else 1):
+            for col in cols:
+                parts = labels[col].split("|")
+                at = row - (2 if two else 1) + len(parts)
+                if 0 <= at < len(parts):
+                    (c.drawRightString if col in _RIGHT else c.drawString)(xs[col], y,
+                                                                          parts[at])
+            y -= size + 2
+        if ruled:
+            c.line(40, y + size - 1, x, y + size - 1)
+        return y - 4
+
+    def put(y: float, row: dict[str, str]) -> float:
         for col in cols:
             if row.get(col):
                 (c.drawRightString if col in _RIGHT else c.drawString)(xs[col], y, row[col])
-        y -= size + 5
+        return y - size - 5
+
+    y, pages, last = header(y), 1, ""
+    text = "text" if "text" in cols else cols[1]
+    for row in body:
+        if y < 60:  # the page is full: carry the balance over, the header again
+            if last and "balance" in cols:
+                put(y, {text: carry[0], "balance": last})
+            c.showPage()
+            c.setFont(font, size)
+            pages += 1
+            y = header(800.0)
+            if last and "balance" in cols:
+                y = put(y, {text: carry[1], "balance": last})
+        y = put(y, row)
+        last = row.get("balance", last)
     c.showPage()
     c.save()
-    return buf.getvalue()
+    return buf.getvalue(), pages
