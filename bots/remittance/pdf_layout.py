@@ -38,7 +38,9 @@ column positions.
    position. A row that repeats the running sum of the rows above, this page's
    sum or the sum since the last subtotal is a carried, brought-forward or
    subtotal row whatever its words (``Stand Blatt 1``, a bare amount under a
-   rule), unless no row follows it (then it may be the total). A segment whose
+   rule), unless no row follows it (then it may be the total). A row split at
+   a page break (its reference at one page's foot, its amounts atop the next)
+   is read as one. A segment whose
    rows repeat an earlier segment exactly (the two copies of a check stub) is
    dropped.
 
@@ -734,6 +736,11 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 kind = "other"  # "70012 | 06.05.2026 | 2" in a page's head: no row
             elif kind == "total" and pages.is_part_sum(cells):
                 kind = "running"  # "Total de la page": the page's sum, not the whole
+            elif kind == "unreferenced" and not repeats and (
+                    whole := pages.joined(line, cells)) is not None:
+                half, cells = whole  # a row split at the page break: its two halves
+                table.used.add(half)
+                kind = "row"
             if kind == "row":
                 rows.append({k or "description": v for k, v in cells.items()})
                 pages.row(line, cells)
@@ -763,6 +770,8 @@ def _find_table(lines: list[Line], synonyms: Mapping[str, str] | None,
                 table.unreferenced.append((" ".join(w.text for w in part.words), tuple(
                     cells[f] for f in (*_TOTALS, "contra") if cells.get(f))))
                 last_row = line
+            elif kind == "other":
+                pages.half_row(index, line, cells)
         if used:
             table.used.add(index)
     if not segments:
@@ -820,6 +829,8 @@ class _Pages:
         self.row_page = 0
         self.shapes: set[str] = set()  # the references read, digits as 9
         self.places: set[int] = set()  # the decimal places of the amounts read
+        # (line index, page, cells) of a row's first half: references, no amounts
+        self.half: tuple[int, int, dict[str | None, str]] | None = None
 
     def header(self, columns: list[Column], page: int) -> list[Column]:
         """A header row on ``page`` names the columns from here on; on a later page, its
@@ -852,6 +863,30 @@ class _Pages:
         self.rows_in_block += 1
         self.shapes.add(_DIGITS.sub("9", cells.get("invoice_ref", "")))
         self.places.add(_places(cells))
+        self.half = None
+
+    def half_row(self, index: int, line: Line, cells: Mapping[str | None, str]) -> None:
+        """Note ``lines[index]`` as the first half of a row split at a page break when it
+        follows rows on their page and prints a reference but no amount."""
+        ref = cells.get("invoice_ref", "")
+        if line.page == self.row_page and _DIGIT.search(ref) and len(ref.split()) <= 2 \
+                and not any(cells.get(f) and not _NO_AMOUNT.fullmatch(cells[f])
+                            for f in (*AMOUNT_FIELDS, "contra")):
+            self.half = (index, line.page, dict(cells))
+
+    def joined(self, line: Line, cells: Mapping[str | None, str],
+               ) -> tuple[int, dict[str | None, str]] | None:
+        """(the first half's line index, the whole row's cells) when ``line``, amounts
+        alone, printed as the rows print theirs, on the page after a row's first half and
+        before any row there, is its second half; else None."""
+        half = self.half
+        if half is not None and (line.page > half[1] + 1 or self.row_page != half[1]):
+            self.half = half = None  # rows went on without it
+        if half is None or line.page != half[1] + 1 or _places(cells) not in self.places \
+                or any(v for k, v in cells.items() if k not in _AMOUNT_NAMES):
+            return None  # not yet: a page's head, a label with an amount
+        self.half = None
+        return half[0], {**half[2], **{k: v for k, v in cells.items() if v}}
 
     def fits(self, page: int, cells: Mapping[str | None, str]) -> bool:
         """Whether a row on ``page`` prints its amount as the rows read do: on a page

@@ -120,6 +120,21 @@ def test_a_box_of_keys_atop_a_page_without_header_gives_no_rows():
     assert total == Decimal("2600.00")
 
 
+def test_a_row_split_at_the_page_break_is_one_row():
+    # RE-4715's reference and date at the foot of page 1 (the carried sum without it),
+    # its amount atop page 2 under the brought-forward row
+    page1 = HEAD + _header(720) + _rows(PAGE1[:2], 704) + [
+        (40, 676, "RE-4715", "l"), (150, 676, "09.03.2026", "l"),
+        (40, 662, "Übertrag", "l"), (330, 662, "2.000,50", "r")]
+    page2 = [(40, 800, "Übertrag", "l"), (330, 800, "2.000,50", "r"),
+             (330, 786, "99,50", "r")] + _rows(PAGE2, 772) + [
+        (40, 730, "Gesamtsumme", "l"), (330, 730, "2.600,00", "r")]
+    lines, warnings, total = _read(_pdf([page1, page2]))
+    assert lines == WANT
+    assert total == Decimal("2600.00")
+    assert not [w for w in warnings if "no invoice reference" in w]
+
+
 def test_a_bare_amount_after_the_last_row_is_still_the_total():
     page = HEAD + _header(720) + _rows(PAGE1, 704) + [(330, 650, "2.100,00", "r")]
     lines, warnings, total = _read(_pdf([page]))

@@ -29,7 +29,8 @@ one habit carries the reading:
 - page footers (``Seite 2 von 3``, ``Blatt 2``, ``Pag. 2/3``, ``- 2 -``) and
   "continued" notes;
 - an optional text column (``Buchungstext``) whose long texts wrap, so a row
-  may end on the next page;
+  may end on the next page; or a page's last row split at the break, its
+  references at the foot of one page and its amounts atop the next;
 - the grand total on the last page only; running and total rows with the paid
   sum alone or (SAP) the sums of every money column; credit notes ``-51,90`` or
   ``51,90-``; a currency column (``EUR`` on every row) or not.
@@ -295,6 +296,7 @@ class _Drawing:
             "resize": rng.random() < 0.25,
             "ref_page": rng.choice((None, None, "all", "later")),
             "all_sums": rng.random() < 0.4, "block": rng.random() < 0.3,
+            "split": rng.random() < 0.15,
             "carried": rng.random() < 0.75, "brought": rng.random() < 0.6,
             "pagesum": rng.random() < 0.4, "bare": rng.random() < 0.15,
             "label_at": rng.choice(("first", "ref", "amount")),
@@ -432,6 +434,7 @@ class _Drawing:
         m = len(plan)
         running = dict.fromkeys(_MONEY, Decimal(0))
         wrap_over: str | None = None  # a text wrapped onto the next page
+        split_over: dict | None = None  # a row whose amounts went onto the next page
         for n, page in enumerate(plan, 1):
             xs = self.page_columns(n, page)
             if n == 1 or o["letterhead"]:
@@ -450,13 +453,25 @@ class _Drawing:
             if n > 1 and o["brought"]:
                 self.label_row(xs, y, o["brought_word"].format(p=n - 1, n=n), running)
                 y -= self.step
+            page_sum = dict.fromkeys(_MONEY, Decimal(0))
+            if split_over is not None:
+                for col in _MONEY:
+                    if col in self.cols and split_over[col]:
+                        self.put(xs, col, y, self.text(col, split_over))
+                    page_sum[col] += split_over[col]
+                y -= self.step
+                split_over = None
             if wrap_over and "text" in self.cols:
                 self.put(xs, "text", y, wrap_over)
                 y -= self.step
                 wrap_over = None
-            page_sum = dict.fromkeys(_MONEY, Decimal(0))
             for k, row in enumerate(page):
+                split = o["split"] and k == len(page) - 1 and n < m
+                if split:
+                    split_over = row
                 for col in self.cols:
+                    if split and col in _MONEY:
+                        continue
                     text = self.text(col, row)
                     if col == "text" and len(text) > 22:
                         head, _, rest = text[:22].rpartition(" ")
@@ -471,7 +486,7 @@ class _Drawing:
                         k == len(page) - 1 and n < m):
                     y -= self.step
                 for col in _MONEY:
-                    page_sum[col] += row[col]
+                    page_sum[col] += 0 if split else row[col]
                 y -= self.step
             running = {col: running[col] + page_sum[col] for col in _MONEY}
             c.setLineWidth(0.4)
