@@ -24,10 +24,17 @@ from dataclasses import dataclass
 
 from tests.remittance.layouts.families import Advice
 from tests.remittance.layouts2 import document, templates
-from tests.remittance.layouts_dev import bankcredit, lineprint, multipage, portals, statements
-from tests.remittance.layouts_dev import multipage2
-from tests.remittance.layouts_dev import statements2
-from tests.remittance.layouts_dev import bankcredit2, portals2
+from tests.remittance.layouts_dev import (
+    bankcredit,
+    bankcredit2,
+    lineprint,
+    multipage,
+    multipage2,
+    portals,
+    portals2,
+    statements,
+    statements2,
+)
 from tests.remittance.layouts_dev import words as W
 
 TEMPLATES = ("avis", "erp", "stub", "portal", "ledger", "bank", "lineprint", "portalkv",
