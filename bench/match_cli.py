@@ -21,7 +21,12 @@ machine), the child's peak RSS (``ru_maxrss`` from ``wait4``, in MiB) and the
 load average when it started; then the ratio match / baseline (the CPU ratio
 is the figure that survives a loaded machine: both children slow down alike).
 Goal (issue 12): <= 15 s wall and <= 1.5 GB (1.5e9 bytes: 1,431 MiB) at scale
-1.0 on an idle 2-core machine. One process: the command does not fork.
+1.0 on an idle 2-core machine. On 2 cores the command forks twice: the second
+half of the reference rules (:mod:`bots.cashapp.halves`) and the second half of
+the proposals file; ``wait4`` counts their CPU in the child's and their peak
+RSS against its own (the largest counts). On a loaded machine the CPU of the
+command's own process (the critical path) is the figure that says most about
+the idle wall time: ``/usr/bin/time`` or ``getrusage(RUSAGE_SELF)`` at its exit.
 
 Figures (1,080,266 open items x 95,383 remittances, 279,784 proposal rows,
 the same bytes before and after):
@@ -50,6 +55,21 @@ customers 0.3 s, the index 2.8 s, payers and units 2.2 s, the reference rules
 batch checks 0.7 s, the rows 2.9 s, writing 3.1 s (about half of it in the
 second process when run by the command), collections 0.8 s of these; imports of
 the whole CLI about 1.3 s of CPU besides (0.5 s of it pandas and pyarrow).
+
+972ab4b (2026-12-08; the plain exact reference decided without the
+general rule's machinery, and the reference rules on the second core), one
+sitting against 386a087, load 9.9-10.4, ``RUSAGE_SELF`` / ``RUSAGE_CHILDREN`` of
+the command at its exit, same bytes: the command's own process 29.7 -> 26.1 s of
+CPU, its forked processes 2.9 -> 7.2 s (all of it 32.6 -> 33.4 s), peak RSS
+1,314 -> 1,310 MiB. The forked half of the rules costs more than the half it
+takes off: each process's pages are shared until written, and every object the
+rules touch is written (its reference count), so both pay copy-on-write faults
+(some 120,000 each), and the findings cross back pickled (13 MB: 0.85 s to
+pickle, 0.35 s to read back at load 13). Stage by stage now (one process plus
+the forked half, load 12): reading open items 2.8 s, remittances 1.9 s, the index
+2.4 s, payers and units 2.5 s, the reference rules 4.1 s in this process (5.1 s
+in one process alone), PO and amount-only 2.4 s, corroboration 1.3 s, batch
+checks 0.7 s, the rows 3.3 s, writing 3.1 s (+ its half in the second process).
 
 ``--profile`` also runs the command's stages (read, match, write) in this
 process under :mod:`tracemalloc`: peak traced memory per stage and the lines

@@ -6,10 +6,12 @@
 
 ``work(start, stop)`` does tasks ``start`` to ``stop`` (not included) and returns
 what it found, picklable. With ``processes`` of 2 or more, ``os.fork`` available
-and at least ``minimum`` tasks, a forked process runs ``work(n // 2, n)`` and
-hands its result back pickled through a pipe while this process runs ``work(0,
-n // 2)``; otherwise this process runs both, one after the other. Either way
-the answer is ``(work(0, n // 2), work(n // 2, n))``.
+and at least ``minimum`` tasks, a forked process runs ``work(cut, n)`` and hands
+its result back pickled through a pipe while this process runs ``work(0,
+cut)``; otherwise this process runs both, one after the other. Either way the
+answer is ``(work(0, cut), work(cut, n))``: the forked process's ``share`` of
+the tasks (half by default) is the last ``int(n * share)``. A share below half
+gives it less, as it also pickles its result.
 
 The work must be the same whichever process does it: deterministic, and not
 reading anything the other half changes (the forked process sees this one as
@@ -36,10 +38,10 @@ T = TypeVar("T")
 
 
 def halves(work: Callable[[int, int], T], n: int, processes: int = 1,
-           minimum: int = 2) -> tuple[T, T]:
-    """``(work(0, n // 2), work(n // 2, n))``, the second in a forked process when worth it
-    (see the module docstring)."""
-    half = n // 2
+           minimum: int = 2, share: float = 0.5) -> tuple[T, T]:
+    """``(work(0, cut), work(cut, n))``, the second in a forked process when worth it;
+    ``cut`` is ``n - int(n * share)`` (see the module docstring)."""
+    half = n - int(n * share)
     if processes < 2 or n < max(minimum, 2) or not hasattr(os, "fork"):
         return work(0, half), work(half, n)
     read_end, write_end = os.pipe()

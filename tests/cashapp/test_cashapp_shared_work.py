@@ -112,13 +112,13 @@ def test_reference_rules_in_two_processes_give_the_proposals_of_one(monkeypatch)
     calls = []
     real = engine.halves
 
-    def spy(work, n, processes=1, minimum=2):
-        calls.append((n, processes, minimum))
-        return real(work, n, processes, minimum)
+    def spy(work, n, processes=1, minimum=2, share=0.5):
+        calls.append((n, processes, minimum, share))
+        return real(work, n, processes, minimum, share)
 
     monkeypatch.setattr(engine, "halves", spy)
     two = match(items, advices, customers, Policy(), already_applied=applied, processes=2)
-    assert calls and calls[0][1:] == (2, 2) and calls[0][0] > 250
+    assert calls and calls[0][1:] == (2, 2, engine.SHARED_RULES_SECOND) and calls[0][0] > 250
     assert _rows(two) == _rows(one)
     assert two.unmatched == one.unmatched
     assert two.stats == one.stats and one.stats.auto > 100
@@ -130,8 +130,10 @@ def test_halves_runs_the_second_half_in_another_process():
     assert [n for n, _ in first + second] == list(range(10))
     assert {pid for _, pid in first} == {parent}
     assert {pid for _, pid in second} != {parent}
-    assert halves(lambda a, b: (a, b), 9, processes=1) == ((0, 4), (4, 9))
+    assert halves(lambda a, b: (a, b), 9, processes=1) == ((0, 5), (5, 9))
     assert halves(lambda a, b: os.getpid(), 9, processes=2, minimum=10) == (parent, parent)
+    assert halves(lambda a, b: (a, b), 100, processes=2, share=0.45) == ((0, 55), (55, 100))
+    assert halves(lambda a, b: (a, b), 100, processes=1, share=0.45) == ((0, 55), (55, 100))
 
 
 @pytest.mark.parametrize("how", ["raises", "dies", "garbage"])
