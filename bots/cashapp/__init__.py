@@ -39,6 +39,7 @@ Modules, one responsibility each:
   its threshold table per company code (:class:`Limits`);
 * :mod:`.memory`: learned aliases and reference patterns (SQLite), :func:`learn`;
 * :mod:`.index`: the run's open items indexed for the rules;
+* :mod:`.halves`: part of a large batch's work in a forked process (second core);
 * :mod:`.interchange`: the CSV/JSONL files of ``arbots match``.
 
 The seeded synthetic corpus with ground truth lives outside the product, in

@@ -52,7 +52,9 @@ rule ``on-account``: the excess of an overpaid line (its ``line_index``,
 reason code ``OVERPAYMENT``) or the parked cash of a payment's unsure lines
 (``line_index`` None, reason code ``UNAPPLIED``).
 
-The engine does no I/O (the memory is read once, as a snapshot). It leaves
+The engine does no I/O (the memory is read once, as a snapshot); with
+``processes=2`` a large batch forks one process for part of its reference
+rules (:meth:`_Batch.run_rules`, :mod:`bots.cashapp.halves`). It leaves
 the garbage collector alone: a caller that has just loaded a million open items
 may ``gc.freeze()`` them first, as ``arbots match`` does, so that collections
 do not walk them.
