@@ -68,7 +68,13 @@ worker 0.25, dev server 0.11; the last three mostly once per run), against
 4.75 before the change at load 5-6 (Chromium + driver 3.15 and the
 misattributed "client" 0.80 of it). Of the browser's share, the trace chunk
 per attempt (snapshots, kept when an invoice fails) is about 0.13 CPU s an
-invoice.
+invoice. The whole portal phase (32 invoices), 2026-12-08 00:37-00:44 at
+load 11-15 from other sessions: 1 worker 132.6 s, 14.5 invoices/min, 1.53
+CPU s per invoice (Chromium + driver 1.22, browser worker 0.11, client 0.09,
+dev server 0.09, sap/flow worker 0.02); 2 workers 20.3 (1.40x, 1.61 CPU s
+per invoice); 4 workers 27.3 (1.88x, 1.68). On 2 idle cores the 1-worker
+phase's 48.9 CPU s put the ceiling at about 4x (2 x 100-112 s / 48.9 s),
+against 2.84x before.
 """
 
 from __future__ import annotations
