@@ -191,12 +191,8 @@ def find_records(lines: Sequence[Line], beside: Table | None = None) -> Table | 
     used = {n for record in records for p in record for n in (p.line, p.label_line)}
     if beside is not None and beside.rows:
         theirs = _plausible(beside)
-        better = _wrong(beside) or (_unpaid(beside.rows) and _fields(rows) > _fields(
-            beside.rows)) or (  # the records read more of each invoice than a table without
-            _headers(beside, lines) >= len(beside.rows) > 1) or (  # paid; a header per
-            _adds_up(rows, lines, used) and not _adds_up(beside.rows, lines, beside.used))
-        distinct = len({(r["invoice_ref"], r.get("paid_amount")) for r in rows}) == len(rows)
-        if len(rows) < theirs or (len(rows) == theirs and not (better and distinct)):
+        if len(rows) < theirs or (len(rows) == theirs and not _better(rows, used, beside,
+                                                                      lines)):
             return None  # the table reads as many invoices, and nothing is wrong with it
     elif not rows:
         return None
@@ -206,6 +202,20 @@ def find_records(lines: Sequence[Line], beside: Table | None = None) -> Table | 
                  labels=tuple(next(p.label for r in records for p in r if p.key == key)
                               for key in keys),
                  ref_labels=labels, first_header=min(used))
+
+
+def _better(rows: list[dict[str, str]], used: set[int], beside: Table,
+            lines: Sequence[Line]) -> bool:
+    """Whether the records' ``rows`` beat the table ``beside`` reading as many invoices:
+    the table is wrong by its own signs; it has no paid amounts and the records read
+    more of each invoice; its header row is printed over every invoice; or the records'
+    paid amounts add up to an amount printed on the page and the table's do not. Never
+    when the records repeat a row (two copies of one table)."""
+    if len({(r["invoice_ref"], r.get("paid_amount")) for r in rows}) < len(rows):
+        return False
+    return _wrong(beside) or (_unpaid(beside.rows) and _fields(rows) > _fields(beside.rows)) \
+        or _headers(beside, lines) >= len(beside.rows) > 1 \
+        or (_adds_up(rows, lines, used) and not _adds_up(beside.rows, lines, beside.used))
 
 
 def _adds_up(rows: list[dict[str, str]], lines: Sequence[Line], used: set[int]) -> bool:
