@@ -64,8 +64,8 @@ def test_the_browser_processes_are_recorded_at_launch(
         bot: tuple[subprocess.Popen[str], list[int]]) -> None:
     child, recorded = bot
     assert recorded and set(recorded) <= set(browser_pids(child.pid))
-    names = {psutil.Process(pid).name() for pid in recorded}
-    assert names <= {"chromium", "chromium-headless-shell"}, names  # the headless shell, when installed
+    names = {psutil.Process(pid).name() for pid in recorded}  # the headless shell when installed
+    assert names <= {"chromium", "chromium-headless-shell"}, names
 
 
 def test_a_hung_browser_outlives_kill_9_and_is_ended_from_its_record_alone(
