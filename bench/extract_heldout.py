@@ -155,12 +155,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import io
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -168,6 +164,13 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from bench.extract_readers import (  # noqa: E402
+    cpu_seconds,
+    load_average,
+    page_count,
+    pdfium_text,
+    pdfplumber_words,
+)
 from bots.domain import Remittance  # noqa: E402
 from bots.remittance.errors import ExtractError  # noqa: E402
 from bots.remittance.pdf import extract_pdf  # noqa: E402
@@ -245,69 +248,17 @@ def ours(pdf: bytes) -> int:
         return 0
 
 
-def pdfplumber_words(pdf: bytes) -> int:
-    import pdfplumber
-
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        return sum(len(page.extract_words()) for page in document.pages)
-
-
-def pdfium_text(pdf: bytes) -> int:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(pdf)
-    try:
-        size = 0
-        for page in document:
-            text_page = page.get_textpage()
-            size += len(text_page.get_text_range())
-            text_page.close()
-            page.close()
-        return size
-    finally:
-        document.close()
-
-
-def page_count(pdf: bytes) -> int:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
-def timed(funcs: list[Callable[[bytes], object]], pdfs: list[bytes],
-          rounds: int = 3) -> list[float]:
-    """Median CPU seconds per function over ``rounds``, taking turns PDF by PDF.
-
-    CPU time of this process (``time.process_time``), not wall time: on a shared
-    machine the time spent waiting for a core is nobody's speed.
-    """
-    for func in funcs:
-        func(pdfs[0])
-    spent: list[list[float]] = [[] for _ in funcs]
-    for _ in range(rounds):
-        seconds = [0.0] * len(funcs)
-        for pdf in pdfs:
-            for n, func in enumerate(funcs):
-                start = time.process_time()
-                func(pdf)
-                seconds[n] += time.process_time() - start
-        for n, s in enumerate(seconds):
-            spent[n].append(s)
-    return [statistics.median(s) for s in spent]
-
-
 def speed(label: str, pdfs: list[bytes], rounds: int = 3) -> float:
-    """Print pages/s of the three readers on ``pdfs``; the ratio ours/pdfplumber."""
+    """Print CPU seconds and pages/s of the three readers on ``pdfs`` (one process, taking
+    turns PDF by PDF, each PDF's best of ``rounds``); the ratio ours/pdfplumber."""
     pages = sum(page_count(p) for p in pdfs)
-    t_ours, t_plumber, t_pdfium = timed([ours, pdfplumber_words, pdfium_text], pdfs, rounds)
-    print(f"speed on {label}: {len(pdfs)} PDFs, {pages} pages, one process")
+    (t_ours, t_plumber, t_pdfium), _ = cpu_seconds([ours, pdfplumber_words, pdfium_text],
+                                                   pdfs, rounds)
+    print(f"speed on {label}: {len(pdfs)} PDFs, {pages} pages, one process, CPU seconds "
+          f"(best of {rounds} per PDF), load average {load_average():.2f}")
     for name, seconds in (("ours", t_ours), ("pdfplumber extract_words", t_plumber),
                           ("pypdfium2 bare text", t_pdfium)):
-        print(f"  {name:<26} {pages / seconds:>9.1f} pages/s")
+        print(f"  {name:<26} {seconds:>8.3f} s {pages / seconds:>9.1f} pages/s")
     ratio = t_plumber / t_ours
     print(f"  ratio ours/pdfplumber {ratio:.1f}x (goal >= {GOAL_SPEED:.0f}x); "
           f"ours/pdfium text {t_pdfium / t_ours:.2f}x (the floor)")
