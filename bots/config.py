@@ -425,6 +425,12 @@ class Config:
                   f"{parts.netloc.rpartition('@')[2]}")
         return parts._replace(netloc=netloc).geturl()
 
+    @property
+    def cashapp_memory_path(self) -> Path:
+        """The cash application's learned aliases and reference patterns, beside the
+        run store's file (also when the store itself is on PostgreSQL)."""
+        return self.store_path.with_name("cashapp-memory.sqlite")
+
     def has_store(self) -> bool:
         """True when the run store exists (a PostgreSQL store is taken to)."""
         return bool(self.store_url) or self.store_path.exists()

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from bots.cashapp import Memory
 from bots.config import Config
-from bots.pipeline.cashapp import memory_path
 from bots.store import Store
 
 
 def learned_memory(cfg: Config) -> Memory | None:
     """The nightly run's memory of learned aliases and patterns, if it exists."""
-    path = memory_path(cfg)
+    path = cfg.cashapp_memory_path
     return Memory(path) if path.exists() else None
 
 

@@ -25,7 +25,6 @@ from typing import Any, BinaryIO
 from bots.cashapp import Memory, match, policy_from_config
 from bots.config import Config
 from bots.interchange import proposal_rows
-from bots.pipeline.cashapp import memory_path
 from bots.remittance import Limits
 from bots.remittance.jsonl import from_json
 from bots.store import Store
@@ -87,7 +86,7 @@ def what_does_this_pay(cfg: Config, store: Store, data: bytes, name: str) -> dic
         policy = policy_from_config(cfg.raw.get("cashapp"), cfg.source, cfg.sap.reason_codes)
         if cfg.disputes.enabled:  # as the nightly run: a residual from dispute_min gets a case
             policy = policy.with_dispute_cases()
-        learned = memory_path(cfg)
+        learned = cfg.cashapp_memory_path
         result = match(items, remittances, (), policy,
                        memory=Memory(learned) if learned.exists() else None)
         proposals = list(proposal_rows(result, (r.id for r in remittances)))

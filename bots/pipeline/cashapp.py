@@ -34,7 +34,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from bots.cashapp import MatchResult, Memory, Policy, match, policy_from_config
 from bots.cashapp.reasons import OVERPAYMENT, UNAPPLIED, reason_code
@@ -109,7 +108,7 @@ def propose(ctx: BotContext, items: list[OpenItem], customers: Iterable[Customer
     remittances = {rid: from_json(b) for rid, b in bodies.items() if rid not in returns}
     remittances.update({r.id: r for r in ctx.memo.get("dry_run_remittances", {}).values()})
     policy = run_policy(ctx.cfg)
-    memory = Memory(memory_path(ctx.cfg))
+    memory = Memory(ctx.cfg.cashapp_memory_path)
     applied = [r["id"] for r in ctx.store.remittances("applied")]
     result = match(items, remittances.values(), customers, policy, memory, applied)
     return Batch(remittances, {r["id"]: r["input_hash"] for r in rows}, result, returns,
@@ -121,11 +120,6 @@ def run_policy(cfg: Config) -> Policy:
     from ``dispute_min`` on posts and opens a dispute case instead of waiting."""
     policy = policy_from_config(cfg.raw.get("cashapp"), cfg.source, cfg.sap.reason_codes)
     return policy.with_dispute_cases() if cfg.disputes.enabled else policy
-
-
-def memory_path(cfg: Config) -> Path:
-    """The learned aliases and reference patterns live beside the run store."""
-    return cfg.store_path.with_name("cashapp-memory.sqlite")
 
 
 CLEARED = "cleared_items"  # ctx.memo: OpenItem.key of every item this run cleared (or would)

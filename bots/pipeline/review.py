@@ -64,7 +64,6 @@ from bots.pipeline.cashapp import (
     Posting,
     clearing_request,
     items_by_document,
-    memory_path,
     note_for_payment,
     payment_amount,
     post,
@@ -323,7 +322,7 @@ def apply_decisions(ctx: BotContext, rows: list[ReviewRow], user: str, section: 
                             {"by": user, "outcome": outcomes[rid]})
     if confirmed and not ctx.dry_run:
         customers = ctx.sap.customers(ctx.cfg.sap.company_codes)
-        lesson = learn(confirmed, remittances, customers, Memory(memory_path(ctx.cfg)))
+        lesson = learn(confirmed, remittances, customers, Memory(ctx.cfg.cashapp_memory_path))
         section.counts["aliases_learned"] += lesson.aliases
         section.counts["patterns_learned"] += lesson.patterns
     return outcomes

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from bots.cashapp import Memory
 from bots.cli import main
 from bots.config import load_config
-from bots.pipeline.cashapp import memory_path
 from bots.store import Store
 
 OPEN_CSV = """\
@@ -60,7 +59,7 @@ def match(home: Path, *extra: str) -> dict[str, list[dict[str, str]]]:
 def nightly_knowledge(home: Path) -> None:
     """What nightly runs leave behind: a learned alias, a remittance applied."""
     cfg = load_config(None)
-    Memory(memory_path(cfg)).add([("ROADRUNNER HOLDINGS", "0000100042")], [])
+    Memory(cfg.cashapp_memory_path).add([("ROADRUNNER HOLDINGS", "0000100042")], [])
     with Store(cfg.store_path) as store:
         store.record_input("h1", "demo:b.eml", 1, "run-1")
         store.add_remittance("r-done", "h1", "run-1", "fp-done", "{}")

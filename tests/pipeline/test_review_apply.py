@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from bots.cashapp import Memory
 from bots.config import Config
 from bots.domain import OpenItem, RunStatus, Trigger
-from bots.pipeline.cashapp import memory_path
 from bots.pipeline.review import read_decisions
 from bots.pipeline.worklist_file import ReviewFileError, load_worklist
 from bots.runner import run_bots
@@ -57,7 +56,7 @@ def test_approved_rows_are_posted_once_and_taught(doubtful) -> None:
         still_open = {i.document_no for i in sap.open_items_of(item.company_code,
                                                                item.customer, TODAY)}
     assert item.document_no not in still_open
-    learned = Memory(memory_path(cfg)).snapshot()
+    learned = Memory(cfg.cashapp_memory_path).snapshot()
     assert learned.aliases or learned.patterns
 
     again = run_bots(cfg, ("review",), Trigger.ON_DEMAND, inputs={"review_file": decided})
