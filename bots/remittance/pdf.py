@@ -86,6 +86,7 @@ from bots.remittance.pdf_layout import (
     find_table,
     last_amount_text,
     lines_of,
+    phrase_columns,
 )
 from bots.remittance.pdf_records import find_records, repeats_its_header
 from bots.remittance.pdf_statement import read_statement
@@ -153,7 +154,7 @@ def _forget_texts() -> None:
     words): they serve the readings of one document, and a document read again (a
     benchmark's round) costs what it cost the first time."""
     for cached in (_cell_amount, is_payment_label, field_of_label, normalise_header,
-                   field_for_header, header_words):
+                   field_for_header, header_words, phrase_columns):
         cached.cache_clear()
 
 

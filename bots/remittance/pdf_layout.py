@@ -64,10 +64,10 @@ template can name the columns).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -255,7 +255,21 @@ def _label_columns(parts: list[list[Word]], synonyms: Mapping[str, str]) -> list
 
 def _phrase_columns(phrase: list[Word], synonyms: Mapping[str, str]) -> list[Column]:
     """The columns one header phrase names: one label, two set close, or its longest
-    labels left to right."""
+    labels left to right (without synonyms read once per document,
+    :func:`phrase_columns`: the header tests ask for a phrase again and again)."""
+    if synonyms:
+        return _columns_named(tuple(phrase), synonyms)
+    return list(phrase_columns(tuple(phrase)))
+
+
+@lru_cache(maxsize=4096)
+def phrase_columns(phrase: tuple[Word, ...]) -> tuple[Column, ...]:
+    """:func:`_phrase_columns` of ``phrase`` with the shared labels only (a cache
+    :func:`bots.remittance.pdf.extract_pdf` empties for every document)."""
+    return tuple(_columns_named(phrase, {}))
+
+
+def _columns_named(phrase: tuple[Word, ...], synonyms: Mapping[str, str]) -> list[Column]:
     text = " ".join(w.text for w in phrase)
     if is_payment_label(text):  # a label of the payment, e.g. in a box
         return [Column(None, phrase[0].x0, phrase[-1].x1, text)]
@@ -333,7 +347,7 @@ def _label_pair(span: tuple[Word, ...], text: str, synonyms: Mapping[str, str]) 
     return None
 
 
-def _other_kind(name: str, text: str, phrase: list[Word],
+def _other_kind(name: str, text: str, phrase: Sequence[Word],
                 synonyms: Mapping[str, str]) -> str | None:
     """The field of the other kind a word of an unlisted two-word label names, if any."""
     if len(phrase) < 2 or is_listed(text) or normalise_header(text) in synonyms:

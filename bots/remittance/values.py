@@ -175,7 +175,8 @@ def _refuse_out_of_range(raw: str, text: str) -> None:
 
 
 def _in_range(value: Decimal, text: str) -> Decimal:
-    if len(value.as_tuple().digits) > MAX_DIGITS:
+    # (a text of MAX_DIGITS characters or fewer prints no more digits than that)
+    if len(text) > MAX_DIGITS and len(value.as_tuple().digits) > MAX_DIGITS:
         raise AmountOutOfRange(text, f"more than {MAX_DIGITS} digits")
     return value
 
