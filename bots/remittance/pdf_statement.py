@@ -21,8 +21,9 @@ by the values alone (:func:`read_statement`):
    payment clears the invoices) and every row must print a date.
 3. **Payment**: a row whose amount clears all the rows with a document number
    (of several: the one printing the payment reference printed above the table,
-   else the one of the amount paid printed there, else the largest); the other rows
-   with a document number are the lines, invoices positive, credit notes negative.
+   else the one of the amount paid printed there, else the largest; when none clears,
+   the one row of the amount paid printed there); the other rows with a document
+   number are the lines, invoices positive, credit notes negative.
 4. **Reference**: of the columns of document-number shapes (a digit, no date,
    no money), distinct on every row and printed on half of them at least; of two
    such columns the one whose label names our invoice more surely
@@ -224,20 +225,21 @@ def _chain(rows: list[_Row], balance: int) -> dict[int, Decimal] | None:
     """The changes of the rows when ``balance`` is a running balance of them, else None."""
     signs: dict[tuple[int, int], int] = {}  # (column, sign) -> steps it explains
     steps: list[tuple[int, list[tuple[int, int]]]] = []  # row position, explanations
-    previous: Decimal | None = Decimal(0)
+    previous, booked = Decimal(0), False
     for n, row in enumerate(rows):
         if balance not in row.money:  # no booking: a page's totals, a text
             continue
+        if len(row.money) == 1 and booked:
+            continue  # a balance carried over a page: the bookings tell the balance
         value = row.money[balance]
-        if previous is not None:
-            delta = value - previous
-            found = [(c, 1 if delta == v else -1) for c, v in row.money.items()
-                     if c != balance and v and abs(delta) == abs(v)]
-            if found:
-                steps.append((n, found))
-                for key in found:
-                    signs[key] = signs.get(key, 0) + 1
-        previous = value
+        delta = value - previous
+        found = [(c, 1 if delta == v else -1) for c, v in row.money.items()
+                 if c != balance and v and abs(delta) == abs(v)]
+        if found:
+            steps.append((n, found))
+            for key in found:
+                signs[key] = signs.get(key, 0) + 1
+        previous, booked = value, booked or len(row.money) > 1
     if len(steps) < _MIN_CHECKS:
         return None
     with_balance = [n for n, row in enumerate(rows) if balance in row.money
@@ -300,28 +302,31 @@ def _reference_columns(rows: list[_Row], changes: dict[int, Decimal], body: list
             found = [t for t in phrase if _is_reference(t)]
             if len(phrase) > 1 and found:
                 texts.append((n, found[-1], x0, x1))
-    columns = [(a, b, values) for a, b, values in _columns(words) + _columns(texts)
+    columns = [(a, b, values, texty)
+               for texty, units in ((False, words), (True, texts))
+               for a, b, values in _columns(units)
                if 2 * len(values) >= len(changes) and len(set(values.values())) == len(values)
                and len(values) >= 2]
     kept = [column for n, column in enumerate(columns)  # one column once: a part is none
             if not any(column[2].items() <= other[2].items() and (column[2] != other[2] or k < n)
                        for k, other in enumerate(columns) if k != n)]
     if len(kept) < 2:
-        return kept
+        return [(a, b, values) for a, b, values, _ in kept]
     labels = _labels_over(body, lines)
     # the rows printing a document number (an opening balance prints none); the payment
     # may print none in our invoice column
     numbered = len({n for n, _, _, _ in words + texts})
 
-    def rank(column: tuple[float, float, dict[int, str]]) -> tuple[int, int, int, bool, float]:
-        a, b, found = column
+    def rank(column: tuple[float, float, dict[int, str], bool],
+             ) -> tuple[int, int, int, bool, float]:
+        a, b, found, texty = column
         label = " ".join(t for t, x0, x1 in labels if min(x1, b) - max(x0, a) > 0)
-        return (reference_rank(label) if label else 1,
+        return (reference_rank(label) if label and not texty else 1,  # a text's: several
                 sum(v in named for v in found.values()),
                 min(len(found), numbered - 1),
                 not all(t.isdigit() for t in found.values()), a)
 
-    return sorted(kept, key=rank, reverse=True)
+    return [(a, b, values) for a, b, values, _ in sorted(kept, key=rank, reverse=True)]
 
 
 def _is_reference(text: str) -> bool:
@@ -416,23 +421,25 @@ def _payment(changes: dict[int, Decimal], ours: dict[int, str], rows: list[_Row]
     """The row of the payment: its change clears the rows with a document number. Of
     several (all clear, when the payment has a document number), the one printing a
     number printed outside the table too (the payment reference above it), else the one
-    whose amount is printed outside the table (the amount paid), else the largest."""
+    whose amount is printed outside the table (the amount paid), else the largest. When
+    none clears (a payment of some of the items), the one row of the amount paid, if any."""
     referenced = sum((changes[n] for n in changes if n in ours), Decimal(0))
     clearing = [n for n in changes if changes[n] and changes[n] == -(
         referenced - (changes[n] if n in ours else 0))]
-    if not clearing:
-        return None
     if len(clearing) == 1:
         return clearing[0]
     used = {row.index for row in body}
     outside = {text for i, line in enumerate(lines) if i not in used
                for text, _, _ in _cells(line)}
+    printed = {abs(_value(text)) for text in outside
+               if _MONEY.match(text) and not _DATE.match(text)}
+    if not clearing:
+        stated = [n for n in changes if abs(changes[n]) in printed]
+        return stated[0] if len(stated) == 1 else None
     named = [n for n in clearing if any(_REFERENCE.match(t) and t in outside
                                         for t, _, _ in rows[n].words)]
     if len(named) == 1:
         return named[0]
-    printed = {abs(_value(text)) for text in outside
-               if _MONEY.match(text) and not _DATE.match(text)}
     stated = [n for n in clearing if abs(changes[n]) in printed]
     if stated:
         return stated[0]

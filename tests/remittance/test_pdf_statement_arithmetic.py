@@ -170,3 +170,19 @@ def test_a_field_line_above_the_table_is_no_row_of_it():
     data = _pdf(["Avviso di pagamento", "PAY-0752   K-81348   1744,04   27-08-26"],
                 header, rows)
     assert _statement(data) is None
+
+
+def test_a_payment_of_some_items_is_the_row_of_the_amount_paid():
+    # the payment clears two of three invoices: no row clears them all, the one whose
+    # amount is printed above the table is the payment; the invoice left open is listed
+    header = [(40, "Datum", "l"), (100, "Fremdbeleg", "l"), (180, "Text", "l"),
+              (360, "Belastung", "r"), (430, "Gutschrift", "r"), (510, "Kontostand", "r")]
+    rows = [["02.03.2026", "R-5501", "Rechnung", "", "400,00", "400,00"],
+            ["09.03.2026", "R-5512", "Rechnung", "", "250,00", "650,00"],
+            ["16.03.2026", "R-5530", "Rechnung", "", "900,00", "1.550,00"],
+            ["31.03.2026", "ZV-7781", "Zahlung", "650,00", "", "900,00"]]
+    lines, total = _read(_pdf(["Kontenblatt Kreditor", "Zahlbetrag: 650,00 EUR"],
+                              header, rows))
+    assert ("ZV-7781", Decimal("-650.00")) not in lines
+    assert [ref for ref, _ in lines] == ["R-5501", "R-5512", "R-5530"]
+    assert total == Decimal("650.00")
