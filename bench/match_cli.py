@@ -65,7 +65,12 @@ CPU, its forked processes 2.9 -> 7.2 s (all of it 32.6 -> 33.4 s), peak RSS
 takes off: each process's pages are shared until written, and every object the
 rules touch is written (its reference count), so both pay copy-on-write faults
 (some 120,000 each), and the findings cross back pickled (13 MB: 0.85 s to
-pickle, 0.35 s to read back at load 13). Stage by stage now (one process plus
+pickle, 0.35 s to read back at load 13). So on a busy machine it loses: at load
+4-5 (two alternating runs each) the command took 63.7 / 74.3 s of wall against
+50.6 / 55.5 s for 386a087 (own process 26.3 / 29.9 s of CPU against 29.1 / 30.0 s),
+and the reference rules alone, in one process, 9.1 s of wall against 11.3-12.4 s
+forked (this process 4.0-4.3 s of CPU, the forked one 3.9-4.2 s, one process alone
+5.7-5.8 s): it pays only where the second core is free. Stage by stage now (one process plus
 the forked half, load 12): reading open items 2.8 s, remittances 1.9 s, the index
 2.4 s, payers and units 2.5 s, the reference rules 4.1 s in this process (5.1 s
 in one process alone), PO and amount-only 2.4 s, corroboration 1.3 s, batch
