@@ -60,7 +60,9 @@ _DEBIT_MARKS = frozenset({"s", "d", "dr", "db"})  # Soll, Debe, Dare, Debit, Dé
 _CREDIT_MARKS = frozenset({"h", "a", "c", "cr"})  # Haben, Haber, Avere, Credit, Crédit
 _MARKS = _DEBIT_MARKS | _CREDIT_MARKS
 _REFERENCE = re.compile(r"^(?=\S*\d)[A-Za-z0-9][\w./#-]{2,23}$")
-_DATE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[.-][A-Za-z]{3}[.-]\d{2,4})$")
+# a date: 05.09.2026, 2026-09-05, 05-Sep-26, and compact: 05SEP26, 20260905 (a valid day)
+_DATE = re.compile(r"^(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[.-]?[A-Za-z]{3}[.-]?\d{2,4}"
+                   r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))$")
 _MIN_ROWS = 3  # rows a statement has at least (two invoices and the payment, or more)
 _MIN_CHECKS = 2  # balance steps that must check out
 _SHARE = 0.8  # of the steps between a run's first and last checked row

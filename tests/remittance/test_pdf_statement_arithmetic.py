@@ -186,3 +186,17 @@ def test_a_payment_of_some_items_is_the_row_of_the_amount_paid():
     assert ("ZV-7781", Decimal("-650.00")) not in lines
     assert [ref for ref, _ in lines] == ["R-5501", "R-5512", "R-5530"]
     assert total == Decimal("650.00")
+
+
+def test_compact_dates_are_no_document_numbers():
+    # "05SEP26" has letters and digits like a document number; our numbers are bare digits
+    header = [(40, "Posted", "l"), (110, "Item", "l"), (190, "Details", "l"),
+              (380, "Dr", "r"), (450, "Cr", "r"), (530, "Position", "r")]
+    rows = [["05SEP26", "91000412", "Invoice", "", "310.00", "310.00"],
+            ["12SEP26", "91000437", "Invoice", "", "95.50", "405.50"],
+            ["30SEP26", "91000440", "Invoice", "", "64.20", "469.70"],
+            ["02OCT26", "", "EFT 7781", "469.70", "", "0.00"]]
+    lines, total = _read(_pdf(["Supplier account"], header, rows))
+    assert lines == [("91000412", Decimal("310.00")), ("91000437", Decimal("95.50")),
+                     ("91000440", Decimal("64.20"))]
+    assert total == Decimal("469.70")
