@@ -632,6 +632,25 @@ def write_corpus(folder: Path, count: int = 70, seed: int = 7) -> list[Path]:
     return paths
 
 
+#: one text on a page: x, y, text, align ("r": flush right at x, else left)
+Item = tuple[float, float, str, str]
+
+
+def drawn_pdf(*pages: list[Item], pagesize: tuple[float, float] = letter,
+              invariant: bool = False) -> bytes:
+    """A PDF of ``pages``, each a list of :data:`Item` in 9 pt Helvetica (tests that
+    place every text themselves)."""
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=pagesize, invariant=int(invariant))
+    for items in pages:
+        c.setFont("Helvetica", 9)
+        for x, y, text, align in items:
+            (c.drawRightString if align == "r" else c.drawString)(x, y, text)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def line_f1(pairs: Iterable[tuple[Remittance | None, Remittance]]) -> float:
     """Line-level F1 over (read, truth) pairs; a line is (invoice_ref, paid_amount).
 

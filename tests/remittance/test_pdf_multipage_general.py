@@ -7,31 +7,19 @@ the payment number. Each on a small hand-drawn PDF, and the development family
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen.canvas import Canvas
 
 from bots.remittance.pdf import extract_pdf
 from bots.remittance.pdf_layout import Column, _moved, _row_cents
 from tests.remittance import layouts_dev
-from tests.remittance.pdf_corpus import line_f1
-
-Item = tuple[float, float, str, str]  # x, y, text, align ("r": flush right)
+from tests.remittance.pdf_corpus import Item, drawn_pdf, line_f1
 
 
 def _pdf(pages: list[list[Item]]) -> bytes:
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, invariant=1)
-    for items in pages:
-        c.setFont("Helvetica", 9)
-        for x, y, text, align in items:
-            (c.drawRightString if align == "r" else c.drawString)(x, y, text)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
+    return drawn_pdf(*pages, pagesize=A4, invariant=True)
 
 
 def _rows(rows: list[tuple[str, str, str]], y: float, dx: float = 0.0) -> list[Item]:

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
-
-from reportlab.lib.pagesizes import letter
-from reportlab.pdfgen.canvas import Canvas
 
 from bots.domain import PaymentMethod
 from bots.remittance import extract
 from bots.remittance.pdf import extract_pdf
+from tests.remittance.pdf_corpus import Item, drawn_pdf
 
 HEADER = [("Invoice #", 50, "l"), ("Gross", 300, "r"), ("Discount", 400, "r"),
           ("Net Paid", 520, "r")]
 
 
-def _advice(*pages: list[tuple[float, float, str, str]]) -> bytes:
+def _advice(*pages: list[Item]) -> bytes:
     """A PDF from (x, y, text, align) items, one list per page."""
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=letter)
-    for items in pages:
-        c.setFont("Helvetica", 9)
-        for x, y, text, align in items:
-            (c.drawRightString if align == "r" else c.drawString)(x, y, text)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
+    return drawn_pdf(*pages)
 
 
 def _table(top: float, rows: list[list[str]], columns=HEADER) -> list:

@@ -25,7 +25,15 @@ from decimal import Decimal
 from tests.remittance.layouts.families import Advice
 from tests.remittance.layouts_dev import kvwords as K
 from tests.remittance.layouts_dev import kvwords2 as K2
-from tests.remittance.layouts_dev.portals import LEFT, Doc, Pen, Row, header_fields, make_doc
+from tests.remittance.layouts_dev.portals import (
+    LEFT,
+    Doc,
+    Pen,
+    Row,
+    cell,
+    header_fields,
+    make_doc,
+)
 
 SHAPES = ("leaders", "spaced", "grid", "heading", "right", "above", "under", "cards", "dated")
 
@@ -48,21 +56,16 @@ def _roles(doc: Doc, rng: random.Random) -> list[tuple[str, str]]:
 
 
 def _cell(doc: Doc, role: str, row: Row) -> str:
-    if role == "ref":
-        return row.ref
-    if role == "voucher":
-        return row.voucher
-    if role == "date":
-        return doc.day(row.when)
-    value = {"gross": row.gross, "disc": row.disc, "ded": row.ded, "paid": row.paid}[role]
-    if role in ("disc", "ded") and value == 0:
-        return str(doc.opts["zero"])
+    """:func:`portals.cell`, with the currency sign after or before a non-zero amount
+    when the document prints one ("1.234,56 €", "€ 1.234,56")."""
     sign = {"EUR": "€", "GBP": "£", "USD": "$"}.get(doc.currency)
-    if sign and doc.opts.get("sign") == "post":  # "1.234,56 €"
-        return f"{doc.money(value)} {sign}"
-    if sign and doc.opts.get("sign") == "pre":  # "€ 1.234,56"
-        return f"{sign} {doc.money(value)}"
-    return doc.amount(value)
+    place = doc.opts.get("sign")
+    amounts = {"gross": row.gross, "disc": row.disc, "ded": row.ded, "paid": row.paid}
+    if not sign or place not in ("pre", "post") or role not in amounts or (
+            role in ("disc", "ded") and amounts[role] == 0):
+        return cell(doc, role, row)
+    money = doc.money(amounts[role])
+    return f"{money} {sign}" if place == "post" else f"{sign} {money}"
 
 
 def _separator(pen: Pen, y: float, style: str) -> float:
