@@ -209,24 +209,31 @@ _HEADER_WORDS = frozenset().union(*(words for _, words in _WORD_RULES)) | {
     "applicato", "applique", "toegepast", "internal", "interne", "intern", "lieferant",
     "leverancier", "their", "external", "credit", "note", "this", "ap",
     "payee", "creditor", "before",
+    # the feminine and plural possessives ("Nuestra ref.", "Vostra fattura")
+    "nuestra", "nuestros", "nuestras", "nostra", "nostri", "nostre", "vuestro", "vuestra",
+    "vuestros", "vuestras", "vostra", "vostri", "vostre",
     # "Montant TTC", "Retenue de garantie", "Bon de commande" (a tax column names nothing)
     "ttc", "garantie", "guarantee", "garanzia", "garantia", "bon"}
 # Which document number a column holds: the payer's own (voucher, "Beleg-Nr.", "Pièce")
 # or the reference to our invoice ("Your reference", "Ihre Referenz", "Invoice No").
 _OURS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus", "vs", "vostro",
+                   "vostra", "vostri", "vostre", "vuestro", "vuestra", "vuestros", "vuestras",
                    "fremdbeleg",
                    "invoice", "rechnung", "facture", "factura", "factuur", "fattura", "bill",
                    "supplier", "vendor", "fournisseur", "proveedor", "fornitore", "kenmerk"})
 _PAYERS_OWN = frozenset({"our", "unser", "unsere", "ons", "onze", "notre", "nos", "nuestro",
-                         "ns", "nostro", "voucher", "buchung", "piece", "ecriture", "boekstuk",
+                         "nuestra", "nuestros", "nuestras", "ns", "nostro", "nostra", "nostri",
+                         "nostre", "voucher", "buchung", "piece", "ecriture", "boekstuk",
                          "asiento", "protocollo", "registrazione", "transaction", "journal",
                          "entry", "posting", "clearing", "ap"})
 # whose document it is, said outright: the payer's ("Our", "Unsere", "Interne") or ours
 # as the payer's supplier ("Your", "fournisseur", "Fremdbeleg")
 _PAYER_POSSESSIVE = frozenset({"our", "unser", "unsere", "ons", "onze", "notre", "nos",
-                               "nuestro", "ns", "nostro", "internal", "interne", "intern"})
+                               "nuestro", "nuestra", "nuestros", "nuestras", "ns", "nostro",
+                               "nostra", "nostri", "nostre", "internal", "interne", "intern"})
 _SUPPLIERS = frozenset({"your", "ihre", "ihr", "uw", "votre", "vos", "su", "sus", "vs",
-                        "vostro", "their", "external", "payee", "creditor", "supplier",
+                        "vostro", "vostra", "vostri", "vostre", "vuestro", "vuestra", "vuestros",
+                        "vuestras", "their", "external", "payee", "creditor", "supplier",
                         "vendor", "fournisseur", "proveedor", "fornitore",
                         "lieferant", "leverancier", "fremdbeleg"})
 _REFERENCE_WORDS = frozenset({"reference", "referenz", "referentie", "referencia",

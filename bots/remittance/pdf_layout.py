@@ -456,8 +456,8 @@ def _cut_under(phrase: list[Word], groups: list[tuple[float, float, list[str]]],
         else:
             cuts.append([word])
         last = place
-    if len(cuts) == 2 and under(cuts[0][0]) >= 0 and under(cuts[1][0]) >= 0:
-        return cuts  # the halves of two labels above ("IMPORTO / PAGATO", "IMP. / ORIGINALE")
+    if len(cuts) >= 2 and all(under(cut[0]) >= 0 for cut in cuts):
+        return cuts  # the halves of labels above ("IMPORTO / PAGATO", "IMP. / ORIGINALE")
     # only words running on to the right of the label above (a left-aligned label); a
     # right-aligned one ("Paid" over "Amount CAD") has the lower phrase start further left
     if len(cuts) != 2 or under(cuts[0][0]) < 0 or under(cuts[1][0]) >= 0 \
@@ -1416,7 +1416,8 @@ def _may_hold_two(line: Line) -> bool:
     """Whether a header line has a phrase of several words that is not one bilingual
     label (two are: ``N° pièce / Voucher Réf. facture / Invoice``): two labels the value
     columns may tell apart (:func:`_aligned_phrases`)."""
-    return any(len(p) > 1 and sum(w.text in ("/", "|") for w in p) != 1
+    return any(sum(w.text not in ("/", "|") for w in p) > 1
+               and sum(w.text in ("/", "|") for w in p[1:-1]) != 1
                for p in phrases(line.words))
 
 
@@ -1440,14 +1441,14 @@ def _cut_phrase(phrase: list[Word], spans: list[tuple[float, float]],
                 edges: bool = True) -> list[list[Word]]:
     """One header phrase cut by the value columns under it: at their edges
     (:func:`_cut_at_edges`; not if ``edges`` is False), else where the column a word
-    overlaps most changes. A bilingual label (``Datum / Date``) stays whole."""
-    if any(w.text in ("/", "|") for w in phrase):
-        return [phrase]
+    overlaps most changes. A bilingual label (``Datum / Date``) is never cut at its
+    slash (:func:`_glued`); a slash ending the phrase (``DATA FATTURA /``, its English
+    half on the line below) binds nothing."""
     pieces = _cut_at_edges(phrase, spans) if edges else [phrase]
     if len(pieces) > 1:  # each piece cut further where it stands over two columns
-        return [part for piece in pieces for part in (
+        return _glued(phrase, [part for piece in pieces for part in (
             _kind_cut(piece, spans) or _cut_phrase(piece, spans, False)
-            if _straddles([piece], spans) else [piece])]
+            if _straddles([piece], spans) else [piece])])
     cut: list[list[Word]] = []
     last = -1
     for word in phrase:
@@ -1460,7 +1461,25 @@ def _cut_phrase(phrase: list[Word], spans: list[tuple[float, float]],
         else:
             cut.append([word])
         last = column
-    return cut
+    return _glued(phrase, cut)
+
+
+def _glued(phrase: list[Word], pieces: list[list[Word]]) -> list[list[Word]]:
+    """``pieces`` of a header ``phrase`` joined again across each slash between two words
+    of it (``Rechnungsnr. / Invoice no.``: one label in two languages), unless the two
+    sides name different fields (``Netto / Factuurbedrag``: the slash ends ``Netto``,
+    its English half printed below)."""
+    inner = {id(w) for w in phrase[1:-1] if w.text in ("/", "|")}
+    out = pieces[:1]
+    for piece in pieces[1:]:
+        if id(out[-1][-1]) in inner or id(piece[0]) in inner:
+            sides = [field_for_header(" ".join(w.text for w in side if id(w) not in inner))
+                     for side in (out[-1], piece)]
+            if not (all(sides) and sides[0] != sides[1]):
+                out[-1] = out[-1] + piece
+                continue
+        out.append(piece)
+    return out
 
 
 def _kind_cut(phrase: list[Word], spans: list[tuple[float, float]]) -> list[list[Word]] | None:
