@@ -148,6 +148,30 @@ rows, two-line headers, value-column spans), the header fields about 8 %.
 On the public samples (no table) the record and free-text readers take about
 a quarter of our time, most of it label searches repeated over every line.
 
+SPEED WORK 3 (2026-12-08, 00:00-01:05 UTC; readings and words identical on
+4,911 documents: layouts_dev, the tune families of the three corpora at docs
+30, the public samples, the generated corpus, the test files). A header
+phrase's columns read once per document, an amount's digit count checked only
+for texts longer than 18 characters: callgrind per round of the 96 tune PDFs of
+layouts 3103M -> 3048M instructions (-1.8 %), within the noise of CPU seconds.
+The stopwatch now counts every PDF with its best of three readings (both
+readers alike). ``--speed-only`` at load 4-5, before -> after in the same
+minutes (the reader as others left it at 00:36, with the statement reader)::
+
+    layouts held-out   6.2x -> 6.3x pdfplumber (floor 0.37x / 0.36x)
+    layouts2 held-out  7.5x -> 7.2x (floor 0.37x)
+    layouts3 held-out  6.0x -> 6.2x (floor 0.28x / 0.29x)
+    public samples     20.7x -> 20.6x (floor 0.44x / 0.43x)
+
+Where the CPU goes (py-spy, tune families of layouts/layouts2/layouts3):
+PDFium about 30 % (``FPDF_LoadPage`` 17 %, of which the standard Type 1 fonts'
+glyph maps, a linear ``strcmp`` search per character code, are a third;
+``FPDFText_LoadPage`` 5 %; the word loop, two loose-box calls per word, 5-6 %,
+at its Python floor: bulk buffers, struct unpacking and ``str.split`` variants
+all measured slower or equal), the table search 23-31 %, the header fields
+10-12 %, the statement reader 7 %, records 5-10 %, amounts 6-10 %. No single
+step is worth the 30 % of the Python part that 10x would need.
+
 The README section "Extraction figures" has the per-family table.
 """
 
