@@ -1467,19 +1467,30 @@ def _cut_phrase(phrase: list[Word], spans: list[tuple[float, float]],
 def _glued(phrase: list[Word], pieces: list[list[Word]]) -> list[list[Word]]:
     """``pieces`` of a header ``phrase`` joined again across each slash between two words
     of it (``Rechnungsnr. / Invoice no.``: one label in two languages), unless the two
-    sides name different fields (``Netto / Factuurbedrag``: the slash ends ``Netto``,
-    its English half printed below)."""
+    sides are two labels (:func:`_two_labels_at_slash`)."""
     inner = {id(w) for w in phrase[1:-1] if w.text in ("/", "|")}
     out = pieces[:1]
     for piece in pieces[1:]:
-        if id(out[-1][-1]) in inner or id(piece[0]) in inner:
-            sides = [field_for_header(" ".join(w.text for w in side if id(w) not in inner))
-                     for side in (out[-1], piece)]
-            if not (all(sides) and sides[0] != sides[1]):
-                out[-1] = out[-1] + piece
-                continue
-        out.append(piece)
+        if (id(out[-1][-1]) in inner or id(piece[0]) in inner) and not _two_labels_at_slash(
+                *(" ".join(w.text for w in side if id(w) not in inner)
+                  for side in (out[-1], piece))):
+            out[-1] = out[-1] + piece
+        else:
+            out.append(piece)
     return out
+
+
+def _two_labels_at_slash(left: str, right: str) -> bool:
+    """Whether the texts either side of a slash are two labels, the slash ending the
+    first (its other language printed below): they name different fields (``Netto /
+    Factuurbedrag``), or one names our invoice and the other the payer's own document
+    (``Vs. fattura / N. registrazione``, :func:`~bots.remittance.columns.reference_rank`)."""
+    fields = field_for_header(left), field_for_header(right)
+    if not all(fields):
+        return False
+    if fields[0] != fields[1]:
+        return True
+    return fields[0] == "invoice_ref" and {reference_rank(left), reference_rank(right)} == {0, 3}
 
 
 def _kind_cut(phrase: list[Word], spans: list[tuple[float, float]]) -> list[list[Word]] | None:

@@ -9,7 +9,8 @@ local word and the slash stand on the first header line and the English half und
 whole; a slash ending a run of upper-case labels set close (``PROTOCOLLO VS. RIFERIMENTO
 DATA FATTURA /``) kept the run from being cut by the value columns, so the payer's
 protocol number was read as our invoice; a slash between two labels of different fields
-(``Netto / Factuurbedrag``) must not join them.
+(``Netto / Factuurbedrag``) or between our invoice and the payer's voucher (``Vs. fattura /
+N. registrazione``) must not join them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ Row = tuple[float, list[tuple[float, str]]]
 
 
 #: the header and body fonts of a family
-FONTS = {"Times": ("Times-Bold", "Times-Roman"), "Helvetica": ("Helvetica-Bold", "Helvetica")}
+FONTS = {"Times": ("Times-Bold", "Times-Roman"), "Helvetica": ("Helvetica-Bold", "Helvetica"),
+         "Courier": ("Courier-Bold", "Courier")}
 
 
 def _pdf(header: list[Row], body: list[Row], size: float, family: str) -> bytes:
@@ -127,6 +129,38 @@ def test_a_slash_between_labels_of_two_fields_ends_the_first_label():
     assert _lines(header, body, family="Helvetica") == [("2026-007691", Decimal("661.66")),
                                     ("2026-007694", Decimal("4512.85")),
                                     ("2026-007698", Decimal("431.98"))]
+
+
+def test_a_slash_between_our_invoice_and_the_payers_voucher_ends_the_first_label():
+    """``Vs. fattura / N. registrazione``: our invoice (``Invoice no.`` under it) and the
+    payer's registration number (``/ Voucher`` under it), not one label of both."""
+    header = [  # the words of a cell set as one text, as a line printer spaces them
+        (179, [(44, "Vs. fattura / N. registrazione"), (227, "Importo fattura"),
+               (326, "Sconto /"), (403, "Netto"), (439, "Saldo residuo")]),
+        (190.5, [(44, "Invoice no."), (126, "/ Voucher"), (267, "/ Amount"), (326, "Discount"),
+                 (403, "/ Net"), (462, "/ Balance")]),
+    ]
+    body = _rows(210, 14.5, [
+        [(44, "RG-2026-08622"), (127, "000068851"), (267, "2'792.93"), (349, "0.00"),
+         (386, "2'792.93"), (491, "0.00")],
+        [(44, "RG-2026-08633"), (127, "000062883"), (284, "89.61"), (349, "0.00"),
+         (403, "89.61"), (491, "0.00")],
+        [(44, "RG-2026-08636"), (127, "000028429"), (262, "15'919.38"), (349, "0.00"),
+         (380, "15'919.38"), (491, "0.00")],
+        [(44, "RG-2026-08647"), (127, "000006620"), (279, "688.56"), (349, "0.00"),
+         (397, "688.56"), (491, "0.00")],
+        [(44, "RG-2026-08651"), (127, "000051957"), (284, "67.67"), (349, "0.00"),
+         (403, "67.67"), (491, "0.00")],
+        [(44, "RG-2026-08654"), (127, "000077763"), (267, "4'135.61"), (349, "0.00"),
+         (386, "4'135.61"), (491, "0.00")],
+        [(44, "RG-2026-08668"), (127, "000007731"), (267, "2'385.84"), (349, "0.00"),
+         (386, "1'908.67"), (479, "477.17")],
+    ]) + [(314, [(44, "Totale"), (380, "25'602.43")])]
+    assert _lines(header, body, size=9.5, family="Courier") == [
+        ("RG-2026-08622", Decimal("2792.93")), ("RG-2026-08633", Decimal("89.61")),
+        ("RG-2026-08636", Decimal("15919.38")), ("RG-2026-08647", Decimal("688.56")),
+        ("RG-2026-08651", Decimal("67.67")), ("RG-2026-08654", Decimal("4135.61")),
+        ("RG-2026-08668", Decimal("1908.67"))]
 
 
 @pytest.mark.parametrize("label", ["Nuestra ref.", "Nuestra referencia", "Nostra rif.",
