@@ -1140,9 +1140,16 @@ def _stacked_header(bodies: _Bodies, index: int,
     if not (_may_hold_two(upper) or _may_hold_two(lower)) or not bodies(index + 2):
         return stacked
     aligned = stacked_header_columns(upper, lower, synonyms, bodies.spans(index + 2))
-    if aligned is not None and (stacked is None or _known(aligned) >= _known(stacked)):
+    if aligned is not None and (stacked is None or (_known(aligned), -_overlaps(aligned))
+                                >= (_known(stacked), -_overlaps(stacked))):
         return aligned
     return stacked
+
+
+def _overlaps(columns: list[Column]) -> int:
+    """How many neighbouring ``columns`` overlap (a label reaching over the next column's:
+    the values of one would be read in two)."""
+    return sum(a.x1 > b.x0 for a, b in zip(columns, columns[1:], strict=False))
 
 
 def _better_reference(stacked: list[Column], lower: list[Column] | None) -> bool:

@@ -163,6 +163,32 @@ def test_a_slash_between_our_invoice_and_the_payers_voucher_ends_the_first_label
         ("RG-2026-08668", Decimal("1908.67"))]
 
 
+def test_of_two_equally_named_readings_the_one_without_overlapping_columns_wins():
+    """``ABBUONO /`` and ``TRATTENUTA`` over ``DISCOUNT`` and ``/ DEDUCTION``: one row
+    only has a deduction, so the value columns show none; the header cut by its lower
+    line keeps the deduction column apart, and that row is read."""
+    header = [
+        (130, [(44, "VS."), (60.9, "RIFERIMENTO"), (138, "SCADENZA"), (192.6, "/"),
+               (205.3, "IMPORTO"), (254.1, "LORDO"), (297, "ABBUONO"), (347.3, "/"),
+               (358, "TRATTENUTA"), (434.3, "NETTO")]),
+        (141.5, [(43.9, "/"), (49, "INVOICE"), (93.1, "NO."), (138, "DUE"), (160.5, "DATE"),
+                 (240.6, "/"), (245.7, "AMOUNT"), (299.9, "DISCOUNT"), (360.9, "/"),
+                 (365.9, "DEDUCTION"), (443, "/"), (448.1, "NET")]),
+    ]
+    body = _rows(161, 14.5, [
+        [(44, "V26002131"), (138, "07-06-26"), (262.8, "174,22"), (441.5, "174,22")],
+        [(44, "V26002132"), (138, "30-04-26"), (253.3, "43757,70"), (319.1, "1312,73"),
+         (432, "42444,97")],
+        [(44, "V26002141"), (138, "20-05-26"), (263, "895,31"), (329, "26,86"),
+         (441.5, "868,45")],
+        [(44, "V26002199"), (138, "10-04-26"), (263, "721,21"), (329, "14,42"),
+         (398, "100,97"), (441.5, "605,82")],
+    ]) + [(220, [(44, "Totale"), (432, "44093,46")])]
+    assert _lines(header, body, size=9.5) == [
+        ("V26002131", Decimal("174.22")), ("V26002132", Decimal("42444.97")),
+        ("V26002141", Decimal("868.45")), ("V26002199", Decimal("605.82"))]
+
+
 @pytest.mark.parametrize("label", ["Nuestra ref.", "Nuestra referencia", "Nostra rif.",
                                    "Nuestras facturas", "Nostra fattura"])
 def test_the_payers_own_reference_in_the_feminine_is_the_payers(label):
