@@ -154,6 +154,29 @@ _REF_LABEL_SCREEN = _screen(_REF_LABEL.pattern, re.I)
 _FIELD_SCREENS = {name: _screen(pattern.pattern, re.I) for name, pattern in _DEFAULT}
 
 
+def _first_class(pattern: str) -> re.Pattern[str] | None:
+    """A one-character regex every match of ``pattern`` begins with (the first characters
+    of its heads, case-insensitively), or None when a match may begin with anything."""
+    firsts = {head.lstrip(_NOT_WORD_BEFORE)[:1] for head in _heads(list(_parser.parse(pattern)))}
+    if firsts & {"", _NOT_WORD_AFTER}:
+        return None
+    return re.compile("[" + "".join(r"\s" if c == _SPACE else re.escape(c)
+                                    for c in sorted(firsts)) + "]", re.I)
+
+
+_FIRST_CLASSES = [(name, pattern, _first_class(pattern.pattern)) for name, pattern in _DEFAULT]
+_DEFAULT_AT: dict[str, list[tuple[str, re.Pattern[str]]]] = {}  # first character -> patterns
+
+
+def _default_at(first: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The default label patterns whose matches may begin with the character ``first``."""
+    found = _DEFAULT_AT.get(first)
+    if found is None:
+        found = _DEFAULT_AT[first] = [(name, pattern) for name, pattern, firsts in _FIRST_CLASSES
+                                      if firsts is None or firsts.match(first)]
+    return found
+
+
 def read_header(lines: Sequence[Line], *, table_top: tuple[int, float] | None = None,
                 day_first: bool = False, decimal: str | None = None,
                 extra_labels: Mapping[str, Sequence[str]] | None = None) -> Header:
@@ -245,9 +268,12 @@ def labelled_values(lines: Sequence[Line],
                 continue
         elif field_screen is not None and field_screen.search(text) is None:
             continue
-        # where labels start (one search), then every field's label there (the longest wins)
+        # where labels start (one search), then every field's label there (the longest
+        # wins); of the default labels, only those that may begin with the character there
         found = sorted((m.start(), -hit.end(), name) for m in starts.finditer(text)
-                       for name, pattern in patterns if (hit := pattern.match(text, m.start())))
+                       for name, pattern in (_default_at(text[m.start():m.start() + 1])
+                                             if patterns is _DEFAULT else patterns)
+                       if (hit := pattern.match(text, m.start())))
         hits: list[tuple[int, int, str]] = []
         for start, minus_end, name in found:  # the longest label at a place; one span may
             span = (start, -minus_end)        # name two fields ("Valuta": date or currency)
