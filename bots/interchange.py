@@ -63,11 +63,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import sys
-import traceback
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -77,6 +75,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bots.cashapp.explain import money
+from bots.cashapp.halves import halves
 from bots.cashapp.rows import ProposalRows, Row
 from bots.cashapp.table import OpenItemTable
 from bots.domain import (
@@ -827,36 +826,36 @@ def write_proposals(result: MatchResult, path: Path, order: Iterable[str] = (),
     """Write ``PROPOSALS.csv`` row by row; the number of rows written.
 
     ``order``: the remittance ids in the order of the remittances file (the
-    spec's row order); see :func:`_ordered`. ``processes``: with 2 (where
-    ``os.fork`` exists) and at least :data:`SHARED_WRITE_MIN` rows, a forked
-    process formats and writes the second half of the rows to a file beside
-    ``path`` while this one writes the first half; then the second half is
-    appended. Formatting the rows (their sentences above all) is most of the
-    work of writing; the bytes are the same as from one process.
+    spec's row order); see :func:`_ordered`. ``processes``: with 2 and at least
+    :data:`SHARED_WRITE_MIN` rows, a forked process formats and writes the
+    second half of the rows to a file beside ``path`` while this one writes the
+    first half (:func:`bots.cashapp.halves.halves`, which also does that half
+    here when the forked process fails); then the second half is appended.
+    Formatting the rows (their sentences above all) is most of the work of
+    writing; the bytes are the same as from one process.
     """
     rows = _ordered(result, order)
-    shared = processes > 1 and len(rows) >= SHARED_WRITE_MIN and hasattr(os, "fork")
-    half = len(rows) // 2 if shared else len(rows)
+    if processes < 2 or len(rows) < SHARED_WRITE_MIN:
+        _write_part(rows, path, 0, len(rows))
+        return len(rows)
     rest = path.with_name(path.name + ".rest")
-    helper = _fork_writer(rows[half:], rest) if shared else 0
     try:
-        with _proposals_file(path) as handle:
-            csv.writer(handle).writerow(PROPOSAL_COLUMNS)
-            _write_rows(handle, rows[:half])
-        if helper:
-            _, status = os.waitpid(helper, 0)
-            helper = 0
-            if os.waitstatus_to_exitcode(status) != 0:
-                raise OSError(f"{rest}: the process writing the second half of the proposals "
-                              f"failed (exit {os.waitstatus_to_exitcode(status)})")
-            with rest.open("rb") as part, path.open("ab") as whole:
-                shutil.copyfileobj(part, whole, 1 << 20)
+        halves(lambda start, stop: _write_part(rows, rest if start else path, start, stop),
+               len(rows), processes, SHARED_WRITE_MIN)
+        with rest.open("rb") as part, path.open("ab") as whole:
+            shutil.copyfileobj(part, whole, 1 << 20)
     finally:
-        if helper:
-            os.waitpid(helper, 0)
-        if shared:
-            rest.unlink(missing_ok=True)
+        rest.unlink(missing_ok=True)
     return len(rows)
+
+
+def _write_part(rows: list[Row | Proposal | Unmatched], path: Path, start: int,
+                stop: int) -> None:
+    """Rows ``start`` to ``stop`` into ``path``, after the header row when ``start`` is 0."""
+    with _proposals_file(path) as handle:
+        if start == 0:
+            csv.writer(handle).writerow(PROPOSAL_COLUMNS)
+        _write_rows(handle, rows[start:stop])
 
 
 def _proposals_file(path: Path) -> TextIO:
@@ -873,22 +872,6 @@ def _write_rows(handle: TextIO, rows: Iterable[Row | Proposal | Unmatched]) -> N
             if cell and cell[0] in _GUARDED_START:
                 cells[i] = str(neutralise(cell))
         writer.writerow(cells)
-
-
-def _fork_writer(rows: list[Row | Proposal | Unmatched], path: Path) -> int:
-    """A forked process writing ``rows`` to ``path`` (exit 0 when written); its pid."""
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 1
-    try:  # the child: write, then leave at once (no exit handlers, no inherited buffers)
-        with _proposals_file(path) as handle:
-            _write_rows(handle, rows)
-        code = 0
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        os._exit(code)
 
 
 #: Rows from which :func:`write_proposals` shares the writing with a forked process.
